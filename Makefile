@@ -1,0 +1,141 @@
+# wfm: one non-recursive Makefile. Objects in $(BUILD)/ mirror src/.
+# `make` builds the three programs; `make test` runs every test; see README.
+
+PKGS	 = fcgi json-c libmariadb libjwt uuid libcurl inih libcrypto
+BUILD	?= build
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -MMD -MP \
+	   $(shell pkg-config --cflags $(PKGS) cunit 2>/dev/null)
+override CFLAGS += -std=c17 $(WARN) $(SAN)
+LDFLAGS	+= $(SAN)
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+
+# Every source file except the three mains goes into one static library.
+MAINS	 = src/http/http_main.c src/supervisor/sup_main.c src/ctl/ctl_main.c
+LIBSRC	 = $(filter-out $(MAINS), $(wildcard src/*/*.c))
+LIBOBJ	 = $(LIBSRC:src/%.c=$(BUILD)/obj/%.o)
+LIB	 = $(BUILD)/libwfm.a
+UNITSRC	 = $(wildcard tests/unit/*.c)
+UNITOBJ	 = $(UNITSRC:tests/%.c=$(BUILD)/obj/tests/%.o)
+E2ESRC	 = $(wildcard tests/e2e/*.c)
+E2EOBJ	 = $(E2ESRC:tests/%.c=$(BUILD)/obj/tests/%.o)
+BINS	 = $(BUILD)/bin/wfm-fcgi $(BUILD)/bin/wfm-supervisor $(BUILD)/bin/wfmctl
+
+all: $(BINS)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(LIB): $(LIBOBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(BUILD)/bin/wfm-fcgi: $(BUILD)/obj/http/http_main.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bin/wfm-supervisor: $(BUILD)/obj/supervisor/sup_main.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bin/wfmctl: $(BUILD)/obj/ctl/ctl_main.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit-tests: $(UNITOBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cunit)
+
+$(BUILD)/e2e-tests: $(E2EOBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cunit) \
+	    -lpthread
+
+# The unit tests need no server; they find tests/ from the repo root.
+check-unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+check-valgrind: $(BUILD)/unit-tests
+	WFM_UNDER_VALGRIND=1 valgrind -q --leak-check=full \
+	    --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=1 --trace-children=no $(BUILD)/unit-tests
+
+check-asan:
+	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g" \
+	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    check-unit
+
+# Both compilers must stay warning-free.
+check-clang:
+	$(MAKE) BUILD=build-clang CC=clang all build-clang/unit-tests
+
+# End-to-end: start a private stack (var/test, port 18080), run, stop.
+check-e2e: all $(BUILD)/e2e-tests
+	bash tests/e2e/run.sh $(BUILD)
+
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 5
+fuzz-build:
+	@mkdir -p build-fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	    clang -std=c17 -g -O1 -Iinclude -D_GNU_SOURCE \
+	    $$(pkg-config --cflags $(PKGS)) \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o build-fuzz/$$t tests/fuzz/$$t.c $(LIBSRC) \
+	    $$(pkg-config --libs $(PKGS)) -lm || exit 1; done
+
+# A short run of every target over its corpus (make test); make fuzz for long.
+check-fuzz: fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	bash tests/fuzz/run.sh $${FUZZ_SECONDS:-600} $(FUZZ_TARGETS)
+
+deps:
+	bash deploy/local/deps.sh
+
+up: deps all
+	bash deploy/local/stack.sh up
+
+down:
+	bash deploy/local/stack.sh down
+
+run: deps all
+	bash deploy/local/stack.sh run
+
+bench: deps all
+	bash tests/bench/run.sh $(BUILD)
+
+# make test: install what is missing, build with gcc and clang, then every
+# test: unit (plain and under valgrind), sanitizers, e2e, fuzz.
+test: deps
+	$(MAKE) all
+	$(MAKE) check-unit
+	$(MAKE) check-clang
+	$(MAKE) check-valgrind
+	$(MAKE) check-asan
+	$(MAKE) check-e2e
+	$(MAKE) check-fuzz
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wfm/sql
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 sql/*.sql $(DESTDIR)$(PREFIX)/share/wfm/sql/
+
+clean:
+	rm -rf build build-asan build-clang build-fuzz
+
+.PHONY: all check-unit check-valgrind check-asan check-clang check-e2e \
+	fuzz-build check-fuzz fuzz deps up down run bench test install clean
+
+-include $(LIBOBJ:.o=.d) $(UNITOBJ:.o=.d) $(E2EOBJ:.o=.d)

@@ -1,0 +1,62 @@
+/*
+ * Shared definitions: the return-code set every module speaks, allocation
+ * wrappers that never return NULL, and small utilities.
+ */
+#ifndef WFM_COMMON_H
+#define WFM_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum rc {
+	RC_OK = 0,
+	RC_ERR = -1,		/* internal or system failure, already logged */
+	RC_INVALID = -2,	/* bad input: 400/422 */
+	RC_DENIED = -3,		/* 401/403 */
+	RC_NOTFOUND = -4,
+	RC_CONFLICT = -5,
+	RC_AGAIN = -6		/* transient (DB reconnected or unreachable) */
+};
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+#ifndef MIN
+#define MIN(a, b)	((a) < (b) ? (a) : (b))
+#define MAX(a, b)	((a) > (b) ? (a) : (b))
+#endif
+
+/* Allocation failure is fatal: these never return NULL. */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+/* printf into a new string owned by the caller. */
+char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* Length of an RFC 3339 UTC time with milliseconds plus NUL. */
+#define UTIL_TIME_LEN	25
+/* Format epoch milliseconds as "2026-11-25T10:00:00.123Z" into buf. */
+void	 util_time_fmt(int64_t ms, char buf[UTIL_TIME_LEN]);
+/* Wall-clock now in epoch milliseconds. */
+int64_t	 util_now_ms(void);
+/* Monotonic clock in milliseconds, for local timers. */
+int64_t	 util_mono_ms(void);
+/* Monotonic clock in microseconds, for durations. */
+int64_t	 util_mono_us(void);
+
+/* Length of a textual UUID plus NUL. */
+#define UTIL_UUID_LEN	37
+/* A new random lower-case UUID (libuuid) into buf. */
+void	 util_uuid(char buf[UTIL_UUID_LEN]);
+/* Fill buf with n cryptographically random bytes; RC_OK or RC_ERR. */
+int	 util_random(void *buf, size_t n);
+
+/*
+ * strtonum(3) in spirit: parse a whole decimal integer in [min, max].
+ * On error returns RC_INVALID and sets *errstr to a static phrase
+ * ("is not a number", "is too small", "is too large").
+ */
+int	 util_number(const char *s, long long min, long long max,
+	    long long *out, const char **errstr);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * Configuration: one INI file (libinih), every key overridable from the
+ * environment as WFM_<SECTION>_<KEY>. Loaded once at start and checked
+ * completely; afterwards it is read-only (const struct config *).
+ */
+#ifndef WFM_CONFIG_H
+#define WFM_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_DEFAULT_PATH	"/etc/wfm/wfm.conf"
+#define EX_CONFIG_CODE		78
+
+enum auth_alg { AUTH_HS256, AUTH_RS256, AUTH_ES256 };
+
+struct config {
+	char		*path;		/* file actually read */
+
+	struct {
+		char	*host;		/* NULL when socket is used */
+		int	 port;
+		char	*socket;
+		char	*user;
+		char	*password;	/* from password or password_file */
+		char	*name;
+		int	 connect_timeout;	/* seconds */
+		int	 rw_timeout;		/* seconds, read and write */
+	} db;
+
+	struct {
+		char	*base_path;	/* "/api/v1", no trailing slash */
+		int	 max_body_bytes;
+		int	 max_active_executions_per_user;
+	} http;
+
+	struct {
+		enum auth_alg	 algorithm;
+		char		*jwt_secret;	/* HS256: >= 32 bytes */
+		size_t		 jwt_secret_len;
+		char		*public_key;	/* RS256/ES256: PEM text */
+		size_t		 public_key_len;
+		char		*issuer;	/* NULL: not checked */
+		char		*audience;	/* NULL: not checked */
+		int		 leeway_seconds;	/* 0..60 */
+		char		*roles_claim;
+	} auth;
+
+	struct {
+		char	*listen;	/* unix path, host:port, :port; NULL: fd 0 */
+		int	 workers;
+		int	 max_requests;
+		int	 backlog;
+		int	 socket_mode;	/* octal permission of a unix socket */
+	} fcgi;
+
+	struct {
+		int	 spawn;
+		char	*program;	/* path of wfm-supervisor */
+		int	 concurrency;
+		int	 poll_interval_ms;
+		int	 lease_seconds;
+		char	*handlers_dir;
+		char	*http_allow;	/* comma-separated CIDRs */
+		int	 retention_days;
+		char	*secrets_key_file;
+		char	*lock_file;
+		char	*nudge_socket;
+		int	 grace_seconds;
+		int	 cmd_cpu_seconds;
+		int	 cmd_memory_mb;
+		int	 cmd_nofile;
+		int	 cmd_nproc;
+		char	*cmd_user;	/* used when running as root */
+	} sup;
+
+	struct {
+		int	 level;		/* enum log_level */
+		char	*target;	/* "stderr" or "syslog" */
+	} log;
+};
+
+/*
+ * Load the configuration from path (NULL: $WFM_CONFIG, else the default
+ * path), apply the environment overrides and check every value. On RC_OK
+ * *out is owned by the caller. On RC_INVALID, err holds one line naming
+ * the file, section and key and what is wrong ("wfm.conf: [fcgi] workers:
+ * is too large (max 1024)").
+ */
+int	config_load(const char *path, struct config **out, char *err,
+	    size_t errlen);
+void	config_free(struct config *);
+
+#endif

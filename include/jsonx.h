@@ -1,0 +1,36 @@
+/*
+ * Strict JSON parsing of request bodies and RFC 8785 canonicalisation.
+ */
+#ifndef WFM_JSONX_H
+#define WFM_JSONX_H
+
+#include <stddef.h>
+#include <json-c/json.h>
+
+#define JSONX_DEPTH_MAX	32
+
+/*
+ * Parse exactly one JSON value from buf[0..len): UTF-8 validated, no
+ * trailing bytes except white space, no NaN or Infinity, no NUL inside
+ * strings, nesting at most JSONX_DEPTH_MAX. Duplicate keys: the last wins.
+ * RC_OK: *out is a new reference owned by the caller (JSON null gives
+ * *out == NULL). RC_INVALID: *errpos is the byte offset at which parsing
+ * failed and *msg a static phrase.
+ */
+int	 jsonx_parse(const char *buf, size_t len, struct json_object **out,
+	    size_t *errpos, const char **msg);
+
+/*
+ * The RFC 8785 (JCS) canonical serialisation of v: keys sorted by UTF-16
+ * code units, no white space, numbers in ECMAScript shortest form (so 1
+ * and 1.0 are both "1"). Returns a new string owned by the caller.
+ */
+char	*jsonx_canon(struct json_object *v);
+
+/* SHA-256 of jsonx_canon(v) as 64 lower-case hex digits plus NUL. */
+void	 jsonx_canon_hash(struct json_object *v, char hex[65]);
+
+/* 1 if a and b are equal after canonicalisation. */
+int	 jsonx_equal(struct json_object *a, struct json_object *b);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * Request metrics shared by the preforked workers. The master maps one
+ * anonymous shared segment before forking: one slot per worker position,
+ * written only by the worker that holds it (a replacement worker keeps
+ * adding to its slot, so sums only grow), summed at scrape time.
+ */
+#ifndef WFM_METRICS_H
+#define WFM_METRICS_H
+
+#include <stddef.h>
+
+/* Map the segment for nslots workers (master, before fork). RC_OK/RC_ERR. */
+int	 metrics_init(int nslots);
+/* Choose this process's slot (worker, after fork). */
+void	 metrics_slot(int slot);
+/* Count one request: route pattern, status code, duration in seconds. */
+void	 metrics_observe(const char *route, int status, double seconds);
+/*
+ * Append the request series in Prometheus text format 0.0.4 to *buf
+ * (a string owned by the caller, grown with xrealloc; may start NULL).
+ */
+void	 metrics_render(char **buf, size_t *len);
+/* printf-append to a buffer managed as in metrics_render. */
+void	 metrics_printf(char **buf, size_t *len, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * Secrets at rest: AES-256-GCM with a 32-byte key from a file, a random
+ * 12-byte nonce per value and the owner and name as associated data, so
+ * a ciphertext moved to another owner or name fails to decrypt.
+ */
+#ifndef WFM_SECRET_H
+#define WFM_SECRET_H
+
+#include <stddef.h>
+
+#define SECRET_KEY_LEN		32
+#define SECRET_NONCE_LEN	12
+#define SECRET_TAG_LEN		16
+#define SECRET_VALUE_MAX	65536
+
+/*
+ * Read the key file: exactly 32 raw bytes or 64 hex digits (a trailing
+ * newline allowed). RC_OK or RC_INVALID with a reason in err.
+ */
+int	secret_key_load(const char *path, unsigned char key[SECRET_KEY_LEN],
+	    char *err, size_t errlen);
+
+/*
+ * Encrypt len bytes of value (len <= SECRET_VALUE_MAX). ct must hold len
+ * bytes. RC_OK or RC_ERR (logged).
+ */
+int	secret_encrypt(const unsigned char key[SECRET_KEY_LEN],
+	    const char *owner, const char *name, const void *value,
+	    size_t len, unsigned char nonce[SECRET_NONCE_LEN],
+	    unsigned char *ct, unsigned char tag[SECRET_TAG_LEN]);
+
+/*
+ * Decrypt into out (len bytes plus a NUL written at out[len]).
+ * RC_OK, or RC_INVALID when the tag does not verify.
+ */
+int	secret_decrypt(const unsigned char key[SECRET_KEY_LEN],
+	    const char *owner, const char *name,
+	    const unsigned char nonce[SECRET_NONCE_LEN],
+	    const unsigned char *ct, size_t len,
+	    const unsigned char tag[SECRET_TAG_LEN], char *out);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * The database layer (MariaDB Connector/C). One struct store per process
+ * owns the connection and every prepared statement; statements are named
+ * by id and prepared on first use, so a reconnect simply re-prepares them.
+ * Open the store after fork(): a connection never crosses fork().
+ *
+ * Return codes of every call that talks to the server:
+ *   RC_OK
+ *   RC_AGAIN	the server is unreachable or the connection was lost (the
+ *		next call reconnects), or a deadlock / lock wait timeout
+ *		rolled the transaction back: the caller may retry or answer 503
+ *   RC_CONFLICT a unique key was violated (ER_DUP_ENTRY)
+ *   RC_ERR	any other failure, already logged
+ */
+#ifndef WFM_STORE_H
+#define WFM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "config.h"
+
+/* The statements; their SQL is the table in src/store/store_sql.c. */
+enum stmt_id {
+	STMT_MIGRATION_VERSION,
+	STMT_MIGRATION_RECORD,
+	STMT_READY,
+	STMT_TEMPLATE_INSERT,
+	STMT_TEMPLATE_VERSION_INSERT,
+	STMT_TEMPLATE_SHARE_INSERT,
+	STMT_TEMPLATE_SHARES_DELETE,
+	STMT_TEMPLATE_SHARES_GET,
+	STMT_TEMPLATE_GET,
+	STMT_TEMPLATE_UPDATE,
+	STMT_TEMPLATE_DELETE,
+	STMT_TEMPLATE_LIST,
+	STMT_TEMPLATE_LIST_ADMIN,
+	STMT_TEMPLATE_BY_OWNER_NAME,
+	STMT_TEMPLATE_LOCK,
+	STMT_EXEC_ACTIVE_COUNT,
+	STMT_EXEC_INSERT,
+	STMT_EXEC_BY_NAME,
+	STMT_EXEC_GET,
+	STMT_EXEC_STEPS,
+	STMT_EXEC_LIST_USER,
+	STMT_EXEC_LIST_USER_STATUS,
+	STMT_EXEC_LIST_ALL,
+	STMT_EXEC_LIST_ALL_STATUS,
+	STMT_EXEC_CANCEL,
+	STMT_EXEC_REDRIVE,
+	STMT_EXEC_REDRIVE_STEPS,
+	STMT_AUDIT_INSERT,
+	STMT_SECRET_PUT,
+	STMT_SECRETS_OF_OWNER,
+	STMT_METRICS_EXEC,
+	STMT_METRICS_QUEUE,
+	STMT_SUP_HEARTBEAT,
+	STMT_SUP_HEARTBEAT_DELETE,
+	STMT_SUP_CLAIM_SELECT,
+	STMT_SUP_RECLAIM_SELECT,
+	STMT_SUP_ORPHANS_SELECT,
+	STMT_SUP_TEMPLATE_LIMIT,
+	STMT_SUP_TEMPLATE_LIMIT_LOCK,
+	STMT_SUP_RUNNING_OF_TEMPLATE,
+	STMT_SUP_CLAIM_UPDATE,
+	STMT_SUP_LOAD,
+	STMT_SUP_STEPS_LOAD,
+	STMT_SUP_FENCE,
+	STMT_SUP_STEP_PUT,
+	STMT_SUP_FINISH,
+	STMT_SUP_RELEASE,
+	STMT_SUP_RENEW_ALL,
+	STMT_SUP_CANCEL_POLL,
+	STMT_SUP_PRUNE,
+	STMT_COUNT
+};
+
+/* A parameter: build with the SP_* macros. Strings are borrowed. */
+enum sparam_type { SP_T_NULL, SP_T_STR, SP_T_INT, SP_T_DBL, SP_T_BLOB };
+struct sparam {
+	enum sparam_type	 type;
+	const void		*p;
+	size_t			 len;
+	long long		 i;
+	double			 d;
+};
+static inline struct sparam
+sp_make(enum sparam_type t, const void *p, size_t len, long long i, double d)
+{
+	struct sparam	sp = { t, p, len, i, d };
+
+	return sp;
+}
+
+static inline struct sparam
+sp_str(const char *s)
+{
+	return sp_make(s != NULL ? SP_T_STR : SP_T_NULL, s,
+	    s != NULL ? strlen(s) : 0, 0, 0);
+}
+
+#define SP_NULL()	sp_make(SP_T_NULL, NULL, 0, 0, 0)
+#define SP_STR(s)	sp_str(s)
+#define SP_STRN(s, n)	sp_make(SP_T_STR, (s), (n), 0, 0)
+#define SP_INT(v)	sp_make(SP_T_INT, NULL, 0, (v), 0)
+#define SP_DBL(v)	sp_make(SP_T_DBL, NULL, 0, 0, (v))
+#define SP_BLOB(b, n)	sp_make(SP_T_BLOB, (b), (n), 0, 0)
+
+/* A result set copied out of the server: every cell as text or NULL. */
+struct sres {
+	size_t	  nrows, ncols;
+	char	**cell;		/* nrows * ncols, NULL for SQL NULL */
+	size_t	 *len;
+};
+
+struct store;
+
+/*
+ * A store for the configuration (borrowed: must outlive the store). It
+ * connects at once, but also returns the store when the server is down;
+ * every later call retries the connection (at most once a second).
+ * Never fails; the caller owns the result.
+ */
+struct store	*store_open(const struct config *);
+void		 store_close(struct store *);
+/* 1 if a connection is up right now. */
+int		 store_connected(const struct store *);
+
+/*
+ * Execute statement id with n params. If res is not NULL the result set
+ * is copied into it (caller frees with sres_free, also after errors: it
+ * is zeroed first). *affected and *insert_id may be NULL.
+ */
+int		 store_exec(struct store *, enum stmt_id id,
+		    const struct sparam *params, size_t n, struct sres *res,
+		    uint64_t *affected, uint64_t *insert_id);
+
+/* Run one trusted SQL text (migrations only), without parameters. */
+int		 store_exec_sql(struct store *, const char *sql);
+
+/* Transactions: autocommit is on outside them. */
+int		 store_begin(struct store *);
+int		 store_commit(struct store *);
+void		 store_rollback(struct store *);
+
+void		 sres_free(struct sres *);
+/* The cell at (row, col) or NULL; len may be NULL. */
+const char	*sres_get(const struct sres *, size_t row, size_t col,
+		    size_t *len);
+/* The cell as an integer (0 when NULL or not a number). */
+long long	 sres_int(const struct sres *, size_t row, size_t col);
+
+/* Who acts, for the audit log: user, client address, request id. */
+struct store_actor {
+	const char	*user;
+	const char	*client;	/* may be NULL */
+	const char	*reqid;		/* may be NULL */
+};
+
+/* Write an audit row (detail may be NULL; borrowed). */
+int		 store_audit(struct store *, const struct store_actor *,
+		    const char *action, const char *otype, const char *oid,
+		    struct json_object *detail);
+
+/*
+ * Create a template from a body that passed tmpl_validate (definition
+ * plus is_public and shared_with; borrowed) owned by who->user, with
+ * version 1, its shares and an audit row, in one transaction. On RC_OK
+ * tid holds the new template id.
+ */
+int		 store_tmpl_create(struct store *, const struct store_actor *,
+		    struct json_object *body, char tid[37]);
+/*
+ * Replace template pk's definition with body (validated), bumping the
+ * version, replacing shares, with an audit row; one transaction.
+ * RC_NOTFOUND if it was deleted meanwhile.
+ */
+int		 store_tmpl_update(struct store *, const struct store_actor *,
+		    long long pk, const char *tid, struct json_object *body);
+
+/* The server error number of the last failure (0 if none). */
+unsigned	 store_errno(const struct store *);
+
+#endif

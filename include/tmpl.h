@@ -1,0 +1,98 @@
+/*
+ * Workflow templates (engine.md "Template definition"): validation of a
+ * POST/PUT template body into Pydantic-v2-shaped 422 errors, and loading
+ * of an already validated definition into plain structs for the engine.
+ */
+#ifndef WFM_TMPL_H
+#define WFM_TMPL_H
+
+#include <stdint.h>
+#include <json-c/json.h>
+#include "verr.h"
+
+#define TMPL_STEPS_MAX		100	/* steps per template */
+#define TMPL_ID_LEN_MAX		63	/* ^[a-z][a-z0-9_]{0,62}$ */
+#define TMPL_NAME_LEN_MAX	128	/* characters */
+#define TMPL_DESC_LEN_MAX	1024	/* characters */
+#define TMPL_SHARED_MAX		100	/* entries of shared_with */
+#define TMPL_USER_LEN_MAX	255	/* characters of a user id */
+
+/* Defaults applied by tmpl_load (engine.md). */
+#define TMPL_DEF_TIMEOUT	3600	/* execution, seconds */
+#define TMPL_DEF_PARALLEL	4
+#define TMPL_DEF_STEP_TIMEOUT	60	/* per attempt, seconds */
+#define TMPL_DEF_ATTEMPTS	1
+#define TMPL_DEF_INITIAL_MS	1000
+#define TMPL_DEF_COEFF		2.0
+#define TMPL_DEF_MAX_MS		60000
+
+enum tmpl_step_type {
+	TMPL_STEP_TRANSFORM,
+	TMPL_STEP_HTTP,
+	TMPL_STEP_COMMAND,
+	TMPL_STEP_DELAY
+};
+
+struct tmpl_step {
+	const char		*id;		/* borrowed from the definition */
+	enum tmpl_step_type	 type;
+	int			 ndeps;
+	int			*deps;		/* indexes into tmpl.steps, owned */
+	const char		*when;		/* borrowed, NULL when absent */
+	int			 max_attempts;	/* 1..20 */
+	int64_t			 initial_interval_ms;
+	double			 backoff_coefficient;
+	int64_t			 max_interval_ms;
+	int			 timeout_seconds;	/* per attempt */
+	struct json_object	*obj;		/* the step object, borrowed */
+	/* Per type, borrowed from obj; NULL (or 0) when not that type. */
+	struct json_object	*output;	/* transform; may be JSON null */
+	struct json_object	*request;	/* http */
+	const char		*handler;	/* command */
+	struct json_object	*input;		/* command; NULL when absent */
+	double			 delay_seconds;	/* delay */
+};
+
+struct tmpl {
+	struct json_object	*def;		/* our reference of the definition */
+	const char		*name;		/* borrowed from def */
+	int			 nsteps;
+	struct tmpl_step	*steps;		/* owned, nsteps entries */
+	int			 timeout_seconds;	/* whole execution */
+	int			 max_parallel;
+	int			 max_concurrent;	/* 0 = unlimited */
+	struct json_object	*output;	/* borrowed, NULL when absent */
+	struct json_object	*input_schema;	/* borrowed, NULL when absent */
+};
+
+/*
+ * Validate a POST/PUT template body (a definition plus "is_public" and
+ * "shared_with"): every error found is added to ve in the Pydantic v2
+ * shape, located from ["body", ...]. A dependency cycle is one
+ * value_error at ["body", "steps"] naming the cycle in depends_on
+ * direction ("a -> b" means a depends on b), starting at the step that
+ * comes first in the template. body is borrowed (NULL is JSON null).
+ * Returns RC_OK when no error was added, else RC_INVALID.
+ */
+int	 tmpl_validate(struct json_object *body, struct verr *ve);
+
+/*
+ * Turn a definition that passed tmpl_validate into a struct tmpl with
+ * defaults applied. Takes its own reference of def; every borrowed
+ * pointer of the result lives until tmpl_free. RC_OK: *out is owned by
+ * the caller. RC_INVALID (logged): def is not a valid definition
+ * (including a dependency cycle); *out is left alone.
+ */
+int	 tmpl_load(struct json_object *def, struct tmpl **out);
+/* Free t and drop its reference of the definition; NULL-safe. */
+void	 tmpl_free(struct tmpl *t);
+
+/* The index of step "id" in t->steps, or -1 if there is none. */
+int	 tmpl_step_index(const struct tmpl *t, const char *id);
+
+/* "transform", "http", "command", "delay" (static strings). */
+const char	*tmpl_step_type_name(enum tmpl_step_type);
+/* Parse a step type name: RC_OK and *out set, or RC_INVALID. */
+int	 tmpl_step_type_parse(const char *s, enum tmpl_step_type *out);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * AES-256-GCM secrets (OpenSSL EVP).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "common.h"
+#include "log.h"
+#include "secret.h"
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+secret_key_load(const char *path, unsigned char key[SECRET_KEY_LEN],
+    char *err, size_t errlen)
+{
+	unsigned char	buf[SECRET_KEY_LEN * 2 + 3];
+	ssize_t		n;
+	size_t		len, i;
+	int		fd, hi, lo;
+
+	if (path == NULL) {
+		snprintf(err, errlen, "secrets_key_file is not set");
+		return RC_INVALID;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "cannot open %s: %s", path,
+		    strerror(errno));
+		return RC_INVALID;
+	}
+	do
+		n = read(fd, buf, sizeof(buf));
+	while (n == -1 && errno == EINTR);
+	close(fd);
+	if (n < 0) {
+		snprintf(err, errlen, "cannot read %s", path);
+		return RC_INVALID;
+	}
+	len = (size_t)n;
+	if (len == SECRET_KEY_LEN) {
+		memcpy(key, buf, SECRET_KEY_LEN);
+		explicit_bzero(buf, sizeof(buf));
+		return RC_OK;
+	}
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	if (len != SECRET_KEY_LEN * 2) {
+		snprintf(err, errlen, "%s must hold 32 bytes or 64 hex digits",
+		    path);
+		return RC_INVALID;
+	}
+	for (i = 0; i < SECRET_KEY_LEN; i++) {
+		if ((hi = hexval(buf[2 * i])) < 0 ||
+		    (lo = hexval(buf[2 * i + 1])) < 0) {
+			snprintf(err, errlen, "%s: not hex", path);
+			return RC_INVALID;
+		}
+		key[i] = (unsigned char)(hi * 16 + lo);
+	}
+	explicit_bzero(buf, sizeof(buf));
+	return RC_OK;
+}
+
+/* Associated data: "owner\0name". */
+static int
+set_aad(EVP_CIPHER_CTX *c, const char *owner, const char *name, int enc)
+{
+	int	outl;
+
+	if (enc) {
+		if (EVP_EncryptUpdate(c, NULL, &outl, (const void *)owner,
+		    (int)strlen(owner) + 1) != 1 ||
+		    EVP_EncryptUpdate(c, NULL, &outl, (const void *)name,
+		    (int)strlen(name)) != 1)
+			return RC_ERR;
+	} else if (EVP_DecryptUpdate(c, NULL, &outl, (const void *)owner,
+	    (int)strlen(owner) + 1) != 1 ||
+	    EVP_DecryptUpdate(c, NULL, &outl, (const void *)name,
+	    (int)strlen(name)) != 1)
+		return RC_ERR;
+	return RC_OK;
+}
+
+int
+secret_encrypt(const unsigned char key[SECRET_KEY_LEN], const char *owner,
+    const char *name, const void *value, size_t len,
+    unsigned char nonce[SECRET_NONCE_LEN], unsigned char *ct,
+    unsigned char tag[SECRET_TAG_LEN])
+{
+	EVP_CIPHER_CTX	*c;
+	int		 outl, rc = RC_ERR;
+
+	if (len > SECRET_VALUE_MAX || util_random(nonce, SECRET_NONCE_LEN) !=
+	    RC_OK)
+		return RC_ERR;
+	if ((c = EVP_CIPHER_CTX_new()) == NULL)
+		fatalx("EVP_CIPHER_CTX_new");
+	if (EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, nonce) != 1 ||
+	    set_aad(c, owner, name, 1) != RC_OK ||
+	    EVP_EncryptUpdate(c, ct, &outl, value, (int)len) != 1 ||
+	    EVP_EncryptFinal_ex(c, ct + outl, &outl) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, SECRET_TAG_LEN,
+	    tag) != 1)
+		log_warnx("secret encryption failed");
+	else
+		rc = RC_OK;
+	EVP_CIPHER_CTX_free(c);
+	return rc;
+}
+
+int
+secret_decrypt(const unsigned char key[SECRET_KEY_LEN], const char *owner,
+    const char *name, const unsigned char nonce[SECRET_NONCE_LEN],
+    const unsigned char *ct, size_t len,
+    const unsigned char tag[SECRET_TAG_LEN], char *out)
+{
+	EVP_CIPHER_CTX	*c;
+	unsigned char	 t[SECRET_TAG_LEN];
+	int		 outl = 0, fin = 0, rc = RC_INVALID;
+
+	if (len > SECRET_VALUE_MAX)
+		return RC_INVALID;
+	memcpy(t, tag, sizeof(t));
+	if ((c = EVP_CIPHER_CTX_new()) == NULL)
+		fatalx("EVP_CIPHER_CTX_new");
+	if (EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, nonce) == 1 &&
+	    set_aad(c, owner, name, 0) == RC_OK &&
+	    EVP_DecryptUpdate(c, (unsigned char *)out, &outl, ct, (int)len) ==
+	    1 && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, SECRET_TAG_LEN,
+	    t) == 1 &&
+	    EVP_DecryptFinal_ex(c, (unsigned char *)out + outl, &fin) == 1) {
+		out[outl + fin] = '\0';
+		rc = RC_OK;
+	}
+	EVP_CIPHER_CTX_free(c);
+	return rc;
+}

@@ -1,0 +1,128 @@
+/*
+ * Small utilities: clocks, RFC 3339 times, UUIDs, randomness, numbers.
+ */
+#include <sys/random.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <time.h>
+#include <uuid/uuid.h>
+
+#include "common.h"
+#include "log.h"
+
+void
+util_time_fmt(int64_t ms, char buf[UTIL_TIME_LEN])
+{
+	struct tm	tm;
+	time_t		t = (time_t)(ms / 1000);
+	int		frac = (int)(ms % 1000);
+
+	if (frac < 0) {
+		frac += 1000;
+		t--;
+	}
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, UTIL_TIME_LEN, "%Y-%m-%dT%H:%M:%S", &tm) != 19) {
+		snprintf(buf, UTIL_TIME_LEN, "1970-01-01T00:00:00.000Z");
+		return;
+	}
+	buf[19] = '.';
+	buf[20] = (char)('0' + frac / 100);
+	buf[21] = (char)('0' + frac / 10 % 10);
+	buf[22] = (char)('0' + frac % 10);
+	buf[23] = 'Z';
+	buf[24] = '\0';
+}
+
+static int64_t
+clock_ms(clockid_t id)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(id, &ts) == -1)
+		fatal("clock_gettime");
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+util_now_ms(void)
+{
+	return clock_ms(CLOCK_REALTIME);
+}
+
+int64_t
+util_mono_ms(void)
+{
+	return clock_ms(CLOCK_MONOTONIC);
+}
+
+int64_t
+util_mono_us(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		fatal("clock_gettime");
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void
+util_uuid(char buf[UTIL_UUID_LEN])
+{
+	uuid_t	u;
+
+	uuid_generate_random(u);
+	uuid_unparse_lower(u, buf);
+}
+
+int
+util_random(void *buf, size_t n)
+{
+	unsigned char	*p = buf;
+	ssize_t		 r;
+
+	while (n > 0) {
+		if ((r = getrandom(p, n, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_warn("getrandom");
+			return RC_ERR;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return RC_OK;
+}
+
+int
+util_number(const char *s, long long min, long long max, long long *out,
+    const char **errstr)
+{
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s == '\0') {
+		*errstr = "is not a number";
+		return RC_INVALID;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || end == s) {
+		*errstr = "is not a number";
+		return RC_INVALID;
+	}
+	if ((errno == ERANGE && v == LLONG_MIN) || v < min) {
+		*errstr = "is too small";
+		return RC_INVALID;
+	}
+	if ((errno == ERANGE && v == LLONG_MAX) || v > max) {
+		*errstr = "is too large";
+		return RC_INVALID;
+	}
+	*out = v;
+	*errstr = NULL;
+	return RC_OK;
+}

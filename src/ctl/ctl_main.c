@@ -1,0 +1,370 @@
+/*
+ * wfmctl: the admin tool. migrate, token, template import, executions,
+ * check-config (and secret set, see ctl_secret.c).
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "common.h"
+#include "config.h"
+#include "ctl.h"
+#include "jsonx.h"
+#include "log.h"
+#include "store.h"
+#include "tmpl.h"
+
+#define CTL_FILE_MAX	(4 * 1024 * 1024)
+#define SQL_DIR_DEFAULT	"/usr/local/share/wfm/sql"
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: wfmctl [-c config] command\n"
+	    "  migrate [--dir DIR]\n"
+	    "  token --sub USER --roles a,b [--ttl SECONDS]\n"
+	    "  template import FILE --owner USER\n"
+	    "  secret set OWNER NAME        (value on stdin)\n"
+	    "  executions [--status S] [--limit N]\n"
+	    "  check-config\n");
+	exit(2);
+}
+
+char *
+ctl_read_file(const char *path, size_t max, size_t *len)
+{
+	FILE	*f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char	*buf;
+	size_t	 n;
+
+	if (f == NULL)
+		err(1, "%s", path);
+	buf = xmalloc(max + 1);
+	n = fread(buf, 1, max + 1, f);
+	if (ferror(f))
+		err(1, "%s", path);
+	if (n > max)
+		errx(1, "%s: larger than %zu bytes", path, max);
+	if (f != stdin)
+		fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Apply one migration file: statements end with ';' at the end of a line. */
+static int
+apply_file(struct store *st, const char *path)
+{
+	char	*text, *p, *stmt, *line, *next;
+	size_t	 len, n;
+	int	 rc = RC_OK;
+
+	text = ctl_read_file(path, CTL_FILE_MAX, &len);
+	stmt = xmalloc(len + 1);
+	n = 0;
+	for (line = text; line != NULL && rc == RC_OK; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (strncmp(p, "--", 2) == 0 || *p == '\0')
+			continue;
+		n += (size_t)sprintf(stmt + n, "%s\n", line);
+		len = strlen(line);
+		while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+			len--;
+		if (len > 0 && line[len - 1] == ';') {
+			rc = store_exec_sql(st, stmt);
+			n = 0;
+		}
+	}
+	free(stmt);
+	free(text);
+	return rc;
+}
+
+static int
+cmd_migrate(struct store *st, int argc, char *argv[])
+{
+	const char	*dir = getenv("WFM_SQL_DIR");
+	struct dirent	*de;
+	struct sres	 res;
+	struct sparam	 p[2];
+	DIR		*d;
+	char		**names = NULL, *path;
+	size_t		 n = 0, i;
+	long long	 have = 0, v;
+	int		 rc, applied = 0;
+
+	if (dir == NULL)
+		dir = SQL_DIR_DEFAULT;
+	if (argc == 2 && strcmp(argv[0], "--dir") == 0)
+		dir = argv[1];
+	else if (argc != 0)
+		usage();
+	if ((d = opendir(dir)) == NULL)
+		err(1, "%s", dir);
+	while ((de = readdir(d)) != NULL) {
+		size_t	l = strlen(de->d_name);
+
+		if (l < 8 || strcmp(de->d_name + l - 4, ".sql") != 0 ||
+		    de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	/* The first migration creates schema_migrations itself. */
+	if (store_exec(st, STMT_MIGRATION_VERSION, NULL, 0, &res, NULL,
+	    NULL) == RC_OK) {
+		have = sres_int(&res, 0, 0);
+		sres_free(&res);
+	}
+	for (i = 0, rc = RC_OK; i < n && rc == RC_OK; i++) {
+		v = strtoll(names[i], NULL, 10);
+		if (v <= have)
+			continue;
+		path = xasprintf("%s/%s", dir, names[i]);
+		if ((rc = apply_file(st, path)) == RC_OK) {
+			p[0] = SP_INT(v);
+			p[1] = SP_STR(names[i]);
+			rc = store_exec(st, STMT_MIGRATION_RECORD, p, 2, NULL,
+			    NULL, NULL);
+		}
+		if (rc == RC_OK) {
+			printf("applied %s\n", names[i]);
+			applied++;
+		} else
+			fprintf(stderr, "wfmctl: migration %s failed\n",
+			    names[i]);
+		free(path);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (rc == RC_OK && applied == 0)
+		printf("schema up to date (version %lld)\n", have);
+	return rc == RC_OK ? 0 : 1;
+}
+
+static int
+cmd_token(const struct config *cfg, int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "sub", required_argument, NULL, 's' },
+		{ "roles", required_argument, NULL, 'r' },
+		{ "ttl", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*sub = NULL, *roles = "", *why;
+	long long	 ttl = 3600;
+	char		*tok;
+	int		 ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc + 1, argv - 1, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			sub = optarg;
+			break;
+		case 'r':
+			roles = optarg;
+			break;
+		case 't':
+			if (util_number(optarg, 1, 366 * 86400, &ttl, &why) !=
+			    RC_OK)
+				errx(2, "--ttl %s", why);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (sub == NULL)
+		usage();
+	if (cfg->auth.jwt_secret == NULL)
+		errx(1, "token: needs an HS256 jwt_secret in the configuration");
+	if ((tok = auth_token_mint(cfg, sub, roles, (long)ttl)) == NULL)
+		return 1;
+	printf("%s\n", tok);
+	free(tok);
+	return 0;
+}
+
+static int
+cmd_template_import(struct store *st, int argc, char *argv[])
+{
+	struct store_actor	 who = { NULL, "wfmctl", NULL };
+	struct json_object	*body = NULL, *v;
+	struct verr		*ve;
+	struct sres		 res;
+	struct sparam		 p[2];
+	const char		*file = NULL, *msg;
+	char			*text, tid[UTIL_UUID_LEN];
+	size_t			 len, errpos;
+	int			 i, rc;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--owner") == 0 && i + 1 < argc)
+			who.user = argv[++i];
+		else if (file == NULL)
+			file = argv[i];
+		else
+			usage();
+	}
+	if (file == NULL || who.user == NULL)
+		usage();
+	text = ctl_read_file(file, CTL_FILE_MAX, &len);
+	if (jsonx_parse(text, len, &body, &errpos, &msg) != RC_OK)
+		errx(1, "%s: byte %zu: %s", file, errpos, msg);
+	free(text);
+	ve = verr_new();
+	if (tmpl_validate(body, ve) != RC_OK) {
+		fprintf(stderr, "%s: invalid template:\n%s\n", file,
+		    json_object_to_json_string_ext(verr_list(ve),
+		    JSON_C_TO_STRING_PRETTY));
+		exit(1);
+	}
+	verr_free(ve);
+	json_object_object_get_ex(body, "name", &v);
+	p[0] = SP_STR(who.user);
+	p[1] = SP_STR(json_object_get_string(v));
+	if ((rc = store_exec(st, STMT_TEMPLATE_BY_OWNER_NAME, p, 2, &res,
+	    NULL, NULL)) != RC_OK)
+		errx(1, "database error");
+	if (res.nrows > 0) {
+		/* Importing the same name again is harmless. */
+		printf("%s\n", sres_get(&res, 0, 0, NULL));
+		sres_free(&res);
+		json_object_put(body);
+		return 0;
+	}
+	if ((rc = store_tmpl_create(st, &who, body, tid)) != RC_OK)
+		errx(1, "database error");
+	printf("%s\n", tid);
+	json_object_put(body);
+	return 0;
+}
+
+static int
+cmd_executions(struct store *st, int argc, char *argv[])
+{
+	struct sparam	 p[5];
+	struct sres	 res;
+	const char	*status = NULL, *why;
+	char		 ts[UTIL_TIME_LEN];
+	long long	 limit = 50;
+	size_t		 n = 0, i;
+	int		 k;
+
+	for (k = 0; k < argc; k++) {
+		if (strcmp(argv[k], "--status") == 0 && k + 1 < argc)
+			status = argv[++k];
+		else if (strcmp(argv[k], "--limit") == 0 && k + 1 < argc) {
+			if (util_number(argv[++k], 1, 10000, &limit, &why) !=
+			    RC_OK)
+				errx(2, "--limit %s", why);
+		} else
+			usage();
+	}
+	if (status != NULL)
+		p[n++] = SP_STR(status);
+	p[n++] = SP_INT(0x7fffffffffffffffLL);
+	p[n++] = SP_NULL();
+	p[n++] = SP_NULL();
+	p[n++] = SP_INT(limit);
+	if (store_exec(st, status != NULL ? STMT_EXEC_LIST_ALL_STATUS :
+	    STMT_EXEC_LIST_ALL, p, n, &res, NULL, NULL) != RC_OK)
+		errx(1, "database error");
+	printf("%-36s  %-10s  %-24s  %-16s  %s\n", "EXECUTION", "STATUS",
+	    "CREATED", "USER", "NAME");
+	for (i = 0; i < res.nrows; i++) {
+		util_time_fmt(sres_int(&res, i, 5), ts);
+		printf("%-36s  %-10s  %-24s  %-16s  %s\n",
+		    sres_get(&res, i, 0, NULL), sres_get(&res, i, 4, NULL),
+		    ts, sres_get(&res, i, 8, NULL), sres_get(&res, i, 1, NULL));
+	}
+	sres_free(&res);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct config	*cfg = NULL;
+	struct store	*st = NULL;
+	struct auth	*a = NULL;
+	const char	*conf = NULL, *cmd;
+	char		 errbuf[512];
+	int		 ch, rc;
+
+	while ((ch = getopt(argc, argv, "+c:h")) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	cmd = argv[0];
+	argc--;
+	argv++;
+	if (config_load(conf, &cfg, errbuf, sizeof(errbuf)) != RC_OK) {
+		fprintf(stderr, "wfmctl: %s\n", errbuf);
+		return EX_CONFIG_CODE;
+	}
+	log_init("wfmctl", (enum log_level)cfg->log.level, "stderr");
+	if (strcmp(cmd, "check-config") == 0) {
+		if (auth_open(cfg, &a, errbuf, sizeof(errbuf)) != RC_OK) {
+			fprintf(stderr, "wfmctl: %s: [auth] %s\n", cfg->path,
+			    errbuf);
+			config_free(cfg);
+			return EX_CONFIG_CODE;
+		}
+		auth_close(a);
+		printf("%s: configuration ok\n", cfg->path);
+		config_free(cfg);
+		return 0;
+	}
+	if (strcmp(cmd, "token") == 0) {
+		rc = cmd_token(cfg, argc, argv);
+		config_free(cfg);
+		return rc;
+	}
+	st = store_open(cfg);
+	if (strcmp(cmd, "migrate") == 0)
+		rc = cmd_migrate(st, argc, argv);
+	else if (strcmp(cmd, "template") == 0 && argc >= 1 &&
+	    strcmp(argv[0], "import") == 0)
+		rc = cmd_template_import(st, argc - 1, argv + 1);
+	else if (strcmp(cmd, "secret") == 0 && argc == 3 &&
+	    strcmp(argv[0], "set") == 0)
+		rc = ctl_secret_set(cfg, st, argv[1], argv[2]);
+	else if (strcmp(cmd, "executions") == 0)
+		rc = cmd_executions(st, argc, argv);
+	else
+		usage();
+	store_close(st);
+	config_free(cfg);
+	return rc;
+}

@@ -1,0 +1,900 @@
+/*
+ * Executions: POST /execute, GET /executions[/{id}], cancel and retry.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <ctype.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common.h"
+#include "http.h"
+#include "http_int.h"
+#include "jsonx.h"
+#include "log.h"
+#include "schema.h"
+
+#define EXEC_NAME_MAX		128
+#define TEMPLATE_ID_MAX		64
+#define WAIT_POLL_MS		100
+
+/* Columns of STMT_EXEC_GET. */
+enum { EG_PK, EG_ID, EG_NAME, EG_TID, EG_TVER, EG_USER, EG_STATUS, EG_INPUT,
+    EG_RESULT, EG_ERROR, EG_CREATED, EG_STARTED, EG_COMPLETED, EG_CBY,
+    EG_CREASON, EG_REDRIVE, EG_DEF };
+
+/* Columns of STMT_TEMPLATE_GET. */
+enum { TG_PK, TG_ID, TG_OWNER, TG_NAME, TG_VERSION, TG_PUBLIC, TG_CREATED,
+    TG_UPDATED, TG_DELETED, TG_DEF, TG_SHARED, TG_MAXCONC };
+
+static int
+name_char(int c, int first)
+{
+	if (isascii(c) && isalnum(c))
+		return 1;
+	return !first && (c == '.' || c == '_' || c == ':' || c == '-');
+}
+
+static int
+name_valid(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!name_char((unsigned char)s[i], i == 0))
+			return 0;
+	return 1;
+}
+
+/* Check one optional name field; returns its value or NULL. */
+static const char *
+check_name(struct json_object *body, const char *key, struct verr *ve)
+{
+	struct json_object	*v;
+	struct jpath		 p;
+	const char		*s;
+
+	if (!json_object_object_get_ex(body, key, &v))
+		return NULL;
+	jpath_init(&p, "body");
+	jpath_key(&p, key);
+	if (!json_object_is_type(v, json_type_string)) {
+		verr_add(ve, "string_type", &p, "Input should be a valid string",
+		    v, NULL);
+		return NULL;
+	}
+	s = json_object_get_string(v);
+	if (http_check_str(ve, &p, v, 1, EXEC_NAME_MAX) != 0)
+		return NULL;
+	if (!name_valid(s)) {
+		struct json_object	*ctx = json_object_new_object();
+
+		json_object_object_add(ctx, "pattern", json_object_new_string(
+		    "^[A-Za-z0-9][A-Za-z0-9._:-]*$"));
+		verr_add(ve, "string_pattern_mismatch", &p, "String should "
+		    "match pattern '^[A-Za-z0-9][A-Za-z0-9._:-]*$'", v, ctx);
+		return NULL;
+	}
+	return s;
+}
+
+/* The fields of an execute request once validated. */
+struct exec_args {
+	const char		*template_id;
+	const char		*name;		/* NULL: make one */
+	struct json_object	*input;		/* borrowed; NULL means {} */
+};
+
+static int
+validate_execute(struct http_req *r, struct exec_args *a)
+{
+	static const char *const known[] = { "template_id", "execution_name",
+	    "workflow_name", "input_data" };
+	struct verr		*ve = verr_new();
+	struct json_object	*v;
+	struct jpath		 p;
+	const char		*en, *wn;
+	int			 rc = RC_OK;
+
+	memset(a, 0, sizeof(*a));
+	if (!http_check_object(r, ve))
+		goto out;
+	http_check_extra(r->body, known, NITEMS(known), ve);
+	jpath_init(&p, "body");
+	jpath_key(&p, "template_id");
+	if (!json_object_object_get_ex(r->body, "template_id", &v))
+		verr_add(ve, "missing", &p, "Field required", r->body, NULL);
+	else if (!json_object_is_type(v, json_type_string))
+		verr_add(ve, "string_type", &p, "Input should be a valid string",
+		    v, NULL);
+	else if (http_check_str(ve, &p, v, 1, TEMPLATE_ID_MAX) == 0)
+		a->template_id = json_object_get_string(v);
+	en = check_name(r->body, "execution_name", ve);
+	wn = check_name(r->body, "workflow_name", ve);
+	if (en != NULL && wn != NULL && strcmp(en, wn) != 0) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "workflow_name");
+		json_object_object_get_ex(r->body, "workflow_name", &v);
+		verr_add(ve, "value_error", &p, "Value error, execution_name "
+		    "and workflow_name differ", v, NULL);
+	}
+	a->name = en != NULL ? en : wn;
+	if (json_object_object_get_ex(r->body, "input_data", &v)) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "input_data");
+		if (!json_object_is_type(v, json_type_object))
+			verr_add(ve, "dict_type", &p, "Input should be a valid "
+			    "dictionary", v, NULL);
+		else
+			a->input = v;
+	}
+out:
+	if (verr_count(ve) > 0) {
+		http_resp_verr(r, ve);
+		rc = RC_INVALID;
+	}
+	verr_free(ve);
+	return rc;
+}
+
+/* "<template name>-<yyyymmdd-HHMMSS>-<8 hex>", fitting 128 characters. */
+static char *
+make_name(const char *tname)
+{
+	char		 suffix[64], ts[32], *out, *p;
+	unsigned char	 rnd[4];
+	struct tm	 tm;
+	time_t		 now = time(NULL);
+	size_t		 room, n;
+
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm) == 0)
+		snprintf(ts, sizeof(ts), "19700101-000000");
+	if (util_random(rnd, sizeof(rnd)) != RC_OK)
+		fatalx("no randomness");
+	snprintf(suffix, sizeof(suffix), "-%s-%02x%02x%02x%02x", ts, rnd[0],
+	    rnd[1], rnd[2], rnd[3]);
+	room = EXEC_NAME_MAX - strlen(suffix);
+	n = MIN(strlen(tname), room);
+	out = xmalloc(n + strlen(suffix) + 2);
+	if (n == 0)
+		out[n++] = 'x';
+	else
+		memcpy(out, tname, n);
+	for (p = out; p < out + n; p++)
+		if (!name_char((unsigned char)*p, p == out))
+			*p = p == out ? 'x' : '-';
+	strcpy(out + n, suffix);
+	return out;
+}
+
+/* Tell the local supervisor to claim now; losing the datagram is fine. */
+static void
+nudge(struct http_req *r)
+{
+	struct sockaddr_un	sun;
+	const char		*path = r->app->cfg->sup.nudge_socket;
+
+	if (r->app->nudge_fd == -1 || path == NULL ||
+	    strlen(path) >= sizeof(sun.sun_path))
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, path);
+	(void)sendto(r->app->nudge_fd, "n", 1, MSG_DONTWAIT,
+	    (struct sockaddr *)&sun, sizeof(sun));
+}
+
+static void
+add_time(struct json_object *o, const char *key, const struct sres *res,
+    size_t row, size_t col)
+{
+	char	buf[UTIL_TIME_LEN];
+
+	if (sres_get(res, row, col, NULL) == NULL) {
+		json_object_object_add(o, key, NULL);
+		return;
+	}
+	util_time_fmt(sres_int(res, row, col), buf);
+	json_object_object_add(o, key, json_object_new_string(buf));
+}
+
+static struct json_object *
+parse_stored(const struct sres *res, size_t row, size_t col)
+{
+	const char	*v = sres_get(res, row, col, NULL);
+
+	return v == NULL ? NULL : json_tokener_parse(v);
+}
+
+static int
+is_terminal(const char *status)
+{
+	return strcmp(status, "completed") == 0 ||
+	    strcmp(status, "failed") == 0 ||
+	    strcmp(status, "cancelled") == 0 ||
+	    strcmp(status, "timed_out") == 0;
+}
+
+/* The 202 body from a STMT_EXEC_GET row. */
+static struct json_object *
+exec_summary(const struct sres *res, int with_completed)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "execution_id",
+	    json_object_new_string(sres_get(res, 0, EG_ID, NULL)));
+	json_object_object_add(o, "execution_name",
+	    json_object_new_string(sres_get(res, 0, EG_NAME, NULL)));
+	json_object_object_add(o, "template_id",
+	    json_object_new_string(sres_get(res, 0, EG_TID, NULL)));
+	json_object_object_add(o, "template_version",
+	    json_object_new_int64(sres_int(res, 0, EG_TVER)));
+	json_object_object_add(o, "status",
+	    json_object_new_string(sres_get(res, 0, EG_STATUS, NULL)));
+	add_time(o, "created_at", res, 0, EG_CREATED);
+	if (with_completed)
+		add_time(o, "completed_at", res, 0, EG_COMPLETED);
+	return o;
+}
+
+static double
+secs_between(const struct sres *res, size_t row, size_t a, size_t b)
+{
+	return (double)(sres_int(res, row, b) - sres_int(res, row, a)) / 1000.0;
+}
+
+static void
+add_duration(struct json_object *o, const char *key, const struct sres *res,
+    size_t row, size_t a, size_t b)
+{
+	if (sres_get(res, row, a, NULL) == NULL ||
+	    sres_get(res, row, b, NULL) == NULL)
+		json_object_object_add(o, key, NULL);
+	else
+		json_object_object_add(o, key,
+		    json_object_new_double(secs_between(res, row, a, b)));
+}
+
+/* The full execution document (GET) from its row; RC_* of the store. */
+static int
+exec_document(struct http_req *r, const struct sres *e,
+    struct json_object **out)
+{
+	struct json_object	*o, *def = NULL, *steps, *dsteps, *ds, *s, *v;
+	struct sres		 rows;
+	struct sparam		 p[1];
+	const char		*status = sres_get(e, 0, EG_STATUS, NULL);
+	size_t			 i, j, n;
+	int			 rc, term = is_terminal(status);
+
+	p[0] = SP_INT(sres_int(e, 0, EG_PK));
+	rc = store_exec(r->app->st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
+	if (rc != RC_OK)
+		return rc;
+	o = exec_summary(e, 0);
+	json_object_object_add(o, "user_id",
+	    json_object_new_string(sres_get(e, 0, EG_USER, NULL)));
+	json_object_object_add(o, "input_data", parse_stored(e, 0, EG_INPUT));
+	def = parse_stored(e, 0, EG_DEF);
+	steps = json_object_new_array();
+	n = 0;
+	if (def != NULL && json_object_object_get_ex(def, "steps", &dsteps))
+		n = json_object_array_length(dsteps);
+	for (i = 0; i < n; i++) {
+		ds = json_object_array_get_idx(dsteps, i);
+		s = json_object_new_object();
+		json_object_object_get_ex(ds, "id", &v);
+		json_object_object_add(s, "step_id", json_object_get(v));
+		json_object_object_get_ex(ds, "type", &v);
+		json_object_object_add(s, "type", json_object_get(v));
+		for (j = 0; j < rows.nrows; j++)
+			if ((size_t)sres_int(&rows, j, 0) == i)
+				break;
+		if (j == rows.nrows) {
+			json_object_object_add(s, "status",
+			    json_object_new_string(term ? "cancelled" :
+			    "pending"));
+			json_object_object_add(s, "attempts",
+			    json_object_new_int(0));
+			json_object_object_add(s, "started_at", NULL);
+			json_object_object_add(s, "completed_at", NULL);
+			json_object_object_add(s, "duration", NULL);
+			json_object_object_add(s, "output", NULL);
+			json_object_object_add(s, "error", NULL);
+		} else {
+			const char *ss = sres_get(&rows, j, 2, NULL);
+
+			if (term && (strcmp(ss, "pending") == 0))
+				ss = "cancelled";
+			json_object_object_add(s, "status",
+			    json_object_new_string(ss));
+			json_object_object_add(s, "attempts",
+			    json_object_new_int64(sres_int(&rows, j, 3)));
+			add_time(s, "started_at", &rows, j, 4);
+			add_time(s, "completed_at", &rows, j, 5);
+			add_duration(s, "duration", &rows, j, 4, 5);
+			json_object_object_add(s, "output",
+			    parse_stored(&rows, j, 6));
+			json_object_object_add(s, "error",
+			    parse_stored(&rows, j, 7));
+		}
+		json_object_array_add(steps, s);
+	}
+	json_object_object_add(o, "steps", steps);
+	json_object_object_add(o, "final_result",
+	    parse_stored(e, 0, EG_RESULT));
+	json_object_object_add(o, "error_details",
+	    parse_stored(e, 0, EG_ERROR));
+	add_duration(o, "total_duration", e, 0, EG_STARTED, EG_COMPLETED);
+	add_time(o, "started_at", e, 0, EG_STARTED);
+	add_time(o, "completed_at", e, 0, EG_COMPLETED);
+	json_object_object_add(o, "cancelled_by",
+	    sres_get(e, 0, EG_CBY, NULL) == NULL ? NULL :
+	    json_object_new_string(sres_get(e, 0, EG_CBY, NULL)));
+	json_object_object_add(o, "cancel_reason",
+	    sres_get(e, 0, EG_CREASON, NULL) == NULL ? NULL :
+	    json_object_new_string(sres_get(e, 0, EG_CREASON, NULL)));
+	json_object_object_add(o, "redrive_count",
+	    json_object_new_int64(sres_int(e, 0, EG_REDRIVE)));
+	json_object_put(def);
+	sres_free(&rows);
+	*out = o;
+	return RC_OK;
+}
+
+/*
+ * Load execution "id" (r->id or given) into *e and check the caller may
+ * see it. On anything but RC_OK the answer is already set.
+ */
+static int
+load_exec(struct http_req *r, const char *id, struct sres *e)
+{
+	struct sparam	p[1];
+	int		rc;
+
+	p[0] = SP_STR(id);
+	rc = store_exec(r->app->st, STMT_EXEC_GET, p, 1, e, NULL, NULL);
+	if (rc == RC_OK && e->nrows == 0)
+		rc = RC_NOTFOUND;
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc, "Execution not found");
+		return rc;
+	}
+	if (strcmp(sres_get(e, 0, EG_USER, NULL), r->who.sub) != 0 &&
+	    !auth_has_role(&r->who, ROLE_ADMIN)) {
+		sres_free(e);
+		http_resp_detail(r, 403, "Access denied");
+		return RC_DENIED;
+	}
+	return RC_OK;
+}
+
+/*
+ * Wait (Prefer: wait=N) until the execution is terminal; *e is reloaded.
+ * Returns 1 if it is terminal at the end.
+ */
+static int
+wait_terminal(struct http_req *r, const char *id, int seconds,
+    struct sres *e)
+{
+	struct timespec	 ts = { 0, WAIT_POLL_MS * 1000000L };
+	struct sparam	 p[1];
+	int64_t		 deadline = util_mono_ms() + seconds * 1000LL;
+	struct sres	 n;
+
+	p[0] = SP_STR(id);
+	while (!is_terminal(sres_get(e, 0, EG_STATUS, NULL))) {
+		if (util_mono_ms() >= deadline)
+			return 0;
+		nanosleep(&ts, NULL);
+		if (store_exec(r->app->st, STMT_EXEC_GET, p, 1, &n, NULL,
+		    NULL) != RC_OK || n.nrows == 0) {
+			sres_free(&n);
+			return 0;
+		}
+		sres_free(e);
+		*e = n;
+	}
+	return 1;
+}
+
+static void
+answer_accepted(struct http_req *r, const char *id, int status_new)
+{
+	struct json_object	*doc;
+	struct sres		 e;
+	int			 wait = http_req_wait(r), rc;
+
+	if (load_exec(r, id, &e) != RC_OK)
+		return;
+	http_resp_header(r, "Location: %s/workflow-management/executions/%s",
+	    r->app->cfg->http.base_path, id);
+	if (wait > 0 && wait_terminal(r, id, wait, &e)) {
+		if ((rc = exec_document(r, &e, &doc)) != RC_OK)
+			http_resp_rc(r, rc, "Execution not found");
+		else
+			http_resp_json(r, 200, doc);
+	} else
+		http_resp_json(r, status_new, exec_summary(&e, 0));
+	sres_free(&e);
+}
+
+/* Replay of an existing name: 200 when identical, else 409. */
+static void
+replay(struct http_req *r, const char *name, const char *tid,
+    const char *hash)
+{
+	struct sres		 res;
+	struct sparam		 p[2];
+	struct json_object	*o;
+	int			 rc;
+
+	p[0] = SP_STR(r->who.sub);
+	p[1] = SP_STR(name);
+	rc = store_exec(r->app->st, STMT_EXEC_BY_NAME, p, 2, &res, NULL, NULL);
+	if (rc == RC_OK && res.nrows == 0)
+		rc = RC_AGAIN;		/* deleted in between: retry */
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc, "Execution not found");
+		return;
+	}
+	if (strcmp(sres_get(&res, 0, 1, NULL), tid) != 0 ||
+	    strcmp(sres_get(&res, 0, 2, NULL), hash) != 0) {
+		o = json_object_new_object();
+		json_object_object_add(o, "detail", json_object_new_string(
+		    "execution_name already used with different parameters"));
+		json_object_object_add(o, "execution_id",
+		    json_object_new_string(sres_get(&res, 0, 0, NULL)));
+		http_resp_json(r, 409, o);
+	} else
+		answer_accepted(r, sres_get(&res, 0, 0, NULL), 200);
+	sres_free(&res);
+}
+
+/*
+ * Insert the execution and its audit row in one transaction.
+ * RC_OK, RC_CONFLICT (the name exists), RC_AGAIN, RC_ERR.
+ */
+static int
+insert_execution(struct http_req *r, const struct sres *t, const char *id,
+    const char *name, const char *input, const char *hash)
+{
+	struct sparam		 p[10];
+	struct json_object	*detail;
+	int			 rc;
+
+	if ((rc = store_begin(r->app->st)) != RC_OK)
+		return rc;
+	p[0] = SP_STR(id);
+	p[1] = SP_STR(r->who.sub);
+	p[2] = SP_STR(name);
+	p[3] = SP_INT(sres_int(t, 0, TG_PK));
+	p[4] = SP_STR(sres_get(t, 0, TG_ID, NULL));
+	p[5] = SP_INT(sres_int(t, 0, TG_VERSION));
+	p[6] = SP_STR(input);
+	p[7] = SP_STR(hash);
+	p[8] = SP_STR(r->reqid);
+	p[9] = SP_INT(util_now_ms());
+	rc = store_exec(r->app->st, STMT_EXEC_INSERT, p, 10, NULL, NULL, NULL);
+	if (rc == RC_OK) {
+		detail = json_object_new_object();
+		json_object_object_add(detail, "execution_name",
+		    json_object_new_string(name));
+		json_object_object_add(detail, "template_id",
+		    json_object_new_string(sres_get(t, 0, TG_ID, NULL)));
+		rc = http_audit(r, "execution.create", "execution", id, detail);
+		json_object_put(detail);
+	}
+	if (rc == RC_OK)
+		rc = store_commit(r->app->st);
+	else
+		store_rollback(r->app->st);
+	return rc;
+}
+
+/* Load the template and check access; the answer is set on failure. */
+static int
+load_template(struct http_req *r, const char *tid, struct sres *t)
+{
+	struct sparam	p[2];
+	int		rc;
+
+	p[0] = SP_STR(r->who.sub);
+	p[1] = SP_STR(tid);
+	rc = store_exec(r->app->st, STMT_TEMPLATE_GET, p, 2, t, NULL, NULL);
+	if (rc == RC_OK && (t->nrows == 0 || sres_int(t, 0, TG_DELETED))) {
+		sres_free(t);
+		rc = RC_NOTFOUND;
+	}
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc, "Template not found");
+		return rc;
+	}
+	if (strcmp(sres_get(t, 0, TG_OWNER, NULL), r->who.sub) != 0 &&
+	    !sres_int(t, 0, TG_PUBLIC) && !sres_int(t, 0, TG_SHARED) &&
+	    !auth_has_role(&r->who, ROLE_ADMIN)) {
+		sres_free(t);
+		http_resp_detail(r, 403, "Access denied");
+		return RC_DENIED;
+	}
+	return RC_OK;
+}
+
+static int
+check_input(struct http_req *r, const struct sres *t, struct json_object *in)
+{
+	struct json_object	*def, *schema;
+	struct verr		*ve;
+	struct jpath		 p;
+	int			 rc = RC_OK;
+
+	if ((def = parse_stored(t, 0, TG_DEF)) == NULL) {
+		log_warnx("template %s: stored definition unreadable",
+		    sres_get(t, 0, TG_ID, NULL));
+		http_resp_rc(r, RC_ERR, NULL);
+		return RC_ERR;
+	}
+	if (json_object_object_get_ex(def, "input_schema", &schema)) {
+		ve = verr_new();
+		jpath_init(&p, "body");
+		jpath_key(&p, "input_data");
+		if (schema_validate(schema, in, &p, ve) > 0) {
+			http_resp_verr(r, ve);
+			rc = RC_INVALID;
+		}
+		verr_free(ve);
+	}
+	json_object_put(def);
+	return rc;
+}
+
+void
+http_h_execute(struct http_req *r)
+{
+	struct exec_args	 a;
+	struct json_object	*empty = NULL, *o;
+	struct sres		 t, cnt;
+	struct sparam		 p[1];
+	char			 id[UTIL_UUID_LEN], hash[65], *name = NULL;
+	char			*canon = NULL, *dry;
+	int			 rc, bad = 0, dry_run = 0, tries;
+
+	memset(&t, 0, sizeof(t));
+	dry = http_query_get(r, "dry_run", &bad);
+	if (bad || (dry != NULL && strcmp(dry, "true") != 0 &&
+	    strcmp(dry, "false") != 0 && strcmp(dry, "1") != 0 &&
+	    strcmp(dry, "0") != 0)) {
+		free(dry);
+		http_resp_detail(r, 400, "dry_run must be true or false");
+		return;
+	}
+	dry_run = dry != NULL && (strcmp(dry, "true") == 0 ||
+	    strcmp(dry, "1") == 0);
+	free(dry);
+	if (http_req_body(r, 0) != RC_OK || validate_execute(r, &a) != RC_OK)
+		return;
+	if (a.input == NULL)
+		a.input = empty = json_object_new_object();
+	if (load_template(r, a.template_id, &t) != RC_OK)
+		goto out;
+	if (check_input(r, &t, a.input) != RC_OK)
+		goto out;
+	p[0] = SP_STR(r->who.sub);
+	if ((rc = store_exec(r->app->st, STMT_EXEC_ACTIVE_COUNT, p, 1, &cnt,
+	    NULL, NULL)) != RC_OK) {
+		http_resp_rc(r, rc, NULL);
+		goto out;
+	}
+	rc = sres_int(&cnt, 0, 0) >=
+	    r->app->cfg->http.max_active_executions_per_user;
+	sres_free(&cnt);
+	if (rc) {
+		http_resp_detail(r, 429, "Too many active executions");
+		http_resp_header(r, "Retry-After: 10");
+		goto out;
+	}
+	if (dry_run) {
+		o = json_object_new_object();
+		json_object_object_add(o, "valid", json_object_new_boolean(1));
+		json_object_object_add(o, "template_version",
+		    json_object_new_int64(sres_int(&t, 0, TG_VERSION)));
+		http_resp_json(r, 200, o);
+		goto out;
+	}
+	name = a.name != NULL ? xstrdup(a.name) :
+	    make_name(sres_get(&t, 0, TG_NAME, NULL));
+	canon = jsonx_canon(a.input);
+	jsonx_canon_hash(a.input, hash);
+	util_uuid(id);
+	for (tries = 0; tries < 3; tries++) {
+		rc = insert_execution(r, &t, id, name, canon, hash);
+		if (rc != RC_AGAIN || !store_connected(r->app->st))
+			break;
+	}
+	if (rc == RC_CONFLICT)
+		replay(r, name, sres_get(&t, 0, TG_ID, NULL), hash);
+	else if (rc != RC_OK)
+		http_resp_rc(r, rc, NULL);
+	else {
+		log_set_exec(id);
+		nudge(r);
+		answer_accepted(r, id, 202);
+	}
+out:
+	sres_free(&t);
+	json_object_put(empty);
+	free(canon);
+	free(name);
+}
+
+void
+http_h_exec_get(struct http_req *r)
+{
+	struct json_object	*doc;
+	struct sres		 e;
+	int			 rc, wait = http_req_wait(r);
+
+	if (load_exec(r, r->id, &e) != RC_OK)
+		return;
+	log_set_exec(r->id);
+	if (wait > 0)
+		(void)wait_terminal(r, r->id, wait, &e);
+	if ((rc = exec_document(r, &e, &doc)) != RC_OK)
+		http_resp_rc(r, rc, "Execution not found");
+	else
+		http_resp_json(r, 200, doc);
+	sres_free(&e);
+}
+
+/* Optional {"reason": "..."} of a cancel; the answer is set on errors. */
+static int
+cancel_reason(struct http_req *r, const char **reason)
+{
+	static const char *const known[] = { "reason" };
+	struct verr		*ve;
+	struct json_object	*v;
+	struct jpath		 p;
+	int			 rc = RC_OK;
+
+	*reason = NULL;
+	if (http_req_body(r, 1) != RC_OK)
+		return RC_INVALID;
+	if (r->body == NULL && r->rawlen == 0)
+		return RC_OK;
+	ve = verr_new();
+	if (http_check_object(r, ve)) {
+		http_check_extra(r->body, known, NITEMS(known), ve);
+		if (json_object_object_get_ex(r->body, "reason", &v)) {
+			jpath_init(&p, "body");
+			jpath_key(&p, "reason");
+			if (!json_object_is_type(v, json_type_string))
+				verr_add(ve, "string_type", &p, "Input should "
+				    "be a valid string", v, NULL);
+			else if (http_check_str(ve, &p, v, 0, 256) == 0)
+				*reason = json_object_get_string(v);
+		}
+	}
+	if (verr_count(ve) > 0) {
+		http_resp_verr(r, ve);
+		rc = RC_INVALID;
+	}
+	verr_free(ve);
+	return rc;
+}
+
+static void
+answer_summary(struct http_req *r, int status)
+{
+	struct sres	e;
+
+	if (load_exec(r, r->id, &e) != RC_OK)
+		return;
+	http_resp_json(r, status, exec_summary(&e, 1));
+	sres_free(&e);
+}
+
+void
+http_h_exec_cancel(struct http_req *r)
+{
+	struct json_object	*detail;
+	struct sres		 e;
+	struct sparam		 p[3];
+	const char		*reason;
+	char			 msg[64];
+	uint64_t		 n = 0;
+	int			 rc;
+
+	if (cancel_reason(r, &reason) != RC_OK)
+		return;
+	if (load_exec(r, r->id, &e) != RC_OK)
+		return;
+	log_set_exec(r->id);
+	p[0] = SP_STR(r->who.sub);
+	p[1] = SP_STR(reason);
+	p[2] = SP_INT(sres_int(&e, 0, EG_PK));
+	if ((rc = store_begin(r->app->st)) == RC_OK) {
+		rc = store_exec(r->app->st, STMT_EXEC_CANCEL, p, 3, NULL, &n,
+		    NULL);
+		if (rc == RC_OK && n == 1) {
+			detail = json_object_new_object();
+			json_object_object_add(detail, "reason", reason ==
+			    NULL ? NULL : json_object_new_string(reason));
+			rc = http_audit(r, "execution.cancel", "execution",
+			    r->id, detail);
+			json_object_put(detail);
+		}
+		if (rc == RC_OK)
+			rc = store_commit(r->app->st);
+		else
+			store_rollback(r->app->st);
+	}
+	if (rc != RC_OK)
+		http_resp_rc(r, rc, "Execution not found");
+	else if (n == 0) {
+		sres_free(&e);
+		if (load_exec(r, r->id, &e) != RC_OK)
+			return;
+		snprintf(msg, sizeof(msg), "Execution already %s",
+		    sres_get(&e, 0, EG_STATUS, NULL));
+		http_resp_detail(r, 409, msg);
+	} else {
+		nudge(r);
+		answer_summary(r, 202);
+	}
+	sres_free(&e);
+}
+
+void
+http_h_exec_retry(struct http_req *r)
+{
+	struct sres	 e;
+	struct sparam	 p[1];
+	char		 msg[128];
+	const char	*st;
+	uint64_t	 n = 0;
+	int		 rc;
+
+	if (http_req_body(r, 1) != RC_OK)
+		return;
+	if (load_exec(r, r->id, &e) != RC_OK)
+		return;
+	log_set_exec(r->id);
+	st = sres_get(&e, 0, EG_STATUS, NULL);
+	if (strcmp(st, "failed") != 0 && strcmp(st, "cancelled") != 0 &&
+	    strcmp(st, "timed_out") != 0) {
+		snprintf(msg, sizeof(msg), "Execution is %s; only failed, "
+		    "cancelled or timed_out executions can be retried", st);
+		http_resp_detail(r, 409, msg);
+		sres_free(&e);
+		return;
+	}
+	p[0] = SP_INT(sres_int(&e, 0, EG_PK));
+	if ((rc = store_begin(r->app->st)) == RC_OK) {
+		rc = store_exec(r->app->st, STMT_EXEC_REDRIVE, p, 1, NULL, &n,
+		    NULL);
+		if (rc == RC_OK && n == 1)
+			rc = store_exec(r->app->st, STMT_EXEC_REDRIVE_STEPS, p,
+			    1, NULL, NULL, NULL);
+		if (rc == RC_OK && n == 1)
+			rc = http_audit(r, "execution.retry", "execution",
+			    r->id, NULL);
+		if (rc == RC_OK)
+			rc = store_commit(r->app->st);
+		else
+			store_rollback(r->app->st);
+	}
+	sres_free(&e);
+	if (rc != RC_OK)
+		http_resp_rc(r, rc, "Execution not found");
+	else if (n == 0)
+		http_resp_detail(r, 409, "Execution changed state; retry "
+		    "refused");
+	else {
+		nudge(r);
+		answer_summary(r, 202);
+	}
+}
+
+static int
+status_valid(const char *s)
+{
+	static const char *const all[] = { "pending", "running", "completed",
+	    "failed", "cancelled", "timed_out" };
+	size_t	i;
+
+	for (i = 0; i < NITEMS(all); i++)
+		if (strcmp(s, all[i]) == 0)
+			return 1;
+	return 0;
+}
+
+void
+http_h_exec_list(struct http_req *r)
+{
+	struct json_object	*o, *items, *it;
+	struct sparam		 p[6];
+	struct sres		 res;
+	enum stmt_id		 id;
+	char			*status = NULL, *tid = NULL, *uid = NULL, *cur;
+	const char		*user;
+	long long		 limit, before;
+	size_t			 n = 0, i;
+	int			 bad = 0, rc, admin;
+
+	if (http_page_args(r, &limit, &before) != RC_OK)
+		return;
+	admin = auth_has_role(&r->who, ROLE_ADMIN);
+	status = http_query_get(r, "status", &bad);
+	tid = http_query_get(r, "template_id", &bad);
+	uid = http_query_get(r, "user_id", &bad);
+	if (bad || (status != NULL && !status_valid(status)) ||
+	    (tid != NULL && (strlen(tid) == 0 || strlen(tid) > 64)) ||
+	    (uid != NULL && (strlen(uid) == 0 || strlen(uid) > 255))) {
+		http_resp_detail(r, 400, "Invalid query parameter");
+		goto out;
+	}
+	if (uid != NULL && !admin && strcmp(uid, r->who.sub) != 0) {
+		http_resp_detail(r, 403, "Access denied");
+		goto out;
+	}
+	user = uid != NULL ? uid : (admin ? NULL : r->who.sub);
+	if (user != NULL)
+		p[n++] = SP_STR(user);
+	if (status != NULL)
+		p[n++] = SP_STR(status);
+	p[n++] = SP_INT(before);
+	p[n++] = SP_STR(tid);
+	p[n++] = SP_STR(tid);
+	p[n++] = SP_INT(limit + 1);	/* one more: is there a next page? */
+	if (user != NULL)
+		id = status != NULL ? STMT_EXEC_LIST_USER_STATUS :
+		    STMT_EXEC_LIST_USER;
+	else
+		id = status != NULL ? STMT_EXEC_LIST_ALL_STATUS :
+		    STMT_EXEC_LIST_ALL;
+	if ((rc = store_exec(r->app->st, id, p, n, &res, NULL, NULL)) !=
+	    RC_OK) {
+		http_resp_rc(r, rc, NULL);
+		goto out;
+	}
+	items = json_object_new_array();
+	for (i = 0; i < res.nrows && i < (size_t)limit; i++) {
+		it = json_object_new_object();
+		json_object_object_add(it, "execution_id",
+		    json_object_new_string(sres_get(&res, i, 0, NULL)));
+		json_object_object_add(it, "execution_name",
+		    json_object_new_string(sres_get(&res, i, 1, NULL)));
+		json_object_object_add(it, "template_id",
+		    json_object_new_string(sres_get(&res, i, 2, NULL)));
+		json_object_object_add(it, "template_version",
+		    json_object_new_int64(sres_int(&res, i, 3)));
+		json_object_object_add(it, "status",
+		    json_object_new_string(sres_get(&res, i, 4, NULL)));
+		add_time(it, "created_at", &res, i, 5);
+		add_time(it, "completed_at", &res, i, 6);
+		if (admin)
+			json_object_object_add(it, "user_id",
+			    json_object_new_string(sres_get(&res, i, 8, NULL)));
+		json_object_array_add(items, it);
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "items", items);
+	if (res.nrows > (size_t)limit) {
+		cur = http_cursor_make(sres_int(&res, (size_t)limit - 1, 7));
+		json_object_object_add(o, "next_cursor",
+		    json_object_new_string(cur));
+		free(cur);
+	} else
+		json_object_object_add(o, "next_cursor", NULL);
+	sres_free(&res);
+	http_resp_json(r, 200, o);
+out:
+	free(status);
+	free(tid);
+	free(uid);
+}

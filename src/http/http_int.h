@@ -1,0 +1,31 @@
+/* Helpers shared inside src/http only. */
+#ifndef WFM_HTTP_INT_H
+#define WFM_HTTP_INT_H
+
+#include "http.h"
+
+/*
+ * Length check of string v (code points) at p: adds string_too_short or
+ * string_too_long to ve. Returns 0 when within min..max, else 1.
+ */
+int	 http_check_str(struct verr *, const struct jpath *,
+	    struct json_object *v, size_t min, size_t max);
+/* 1 if r->body is an object, else adds model_type and returns 0. */
+int	 http_check_object(struct http_req *, struct verr *);
+/* Adds extra_forbidden for every key of obj not in known. */
+void	 http_check_extra(struct json_object *obj, const char *const *known,
+	    size_t n, struct verr *);
+
+/* An opaque page cursor for row id; new string owned by the caller. */
+char	*http_cursor_make(long long id);
+/* Decode a cursor; RC_OK and *id, or RC_INVALID if not one of ours. */
+int	 http_cursor_parse(const char *s, long long *id);
+/*
+ * The list query parameters limit (1..100, default 20) and cursor; on a
+ * bad value the 400 answer is set and RC_INVALID returned. *before is
+ * the id to list below (LLONG_MAX without a cursor).
+ */
+int	 http_page_args(struct http_req *, long long *limit,
+	    long long *before);
+
+#endif

@@ -1,0 +1,533 @@
+/*
+ * wfm-fcgi: the FastCGI application. A master process opens the listening
+ * socket, preforks fcgi.workers responders, replaces any that die or
+ * retire after fcgi.max_requests, drains on SIGTERM, reloads on SIGHUP,
+ * and spawns (and restarts) the supervisor when supervisor.spawn is true.
+ * Started without any FastCGI socket it answers one request as plain CGI.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "common.h"
+#include "config.h"
+#include "http.h"
+#include "log.h"
+#include "store.h"
+
+#define WORKERS_MAX		1024
+#define DRAIN_SECONDS		20
+#define SUP_BACKOFF_MAX_S	60
+
+struct worker {
+	pid_t	pid;
+	int	gen;		/* configuration generation */
+};
+
+static volatile sig_atomic_t	worker_stop;
+
+static void
+on_worker_term(int sig)
+{
+	(void)sig;
+	worker_stop = 1;
+}
+
+/* FastCGI I/O. */
+static const char *
+fcgi_param(void *ctx, const char *name)
+{
+	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+}
+
+static ssize_t
+fcgi_read(void *ctx, char *buf, size_t n)
+{
+	int	len = n > 65536 ? 65536 : (int)n;
+
+	return FCGX_GetStr(buf, len, ((FCGX_Request *)ctx)->in);
+}
+
+static int
+fcgi_write(void *ctx, const char *buf, size_t n)
+{
+	if (FCGX_PutStr(buf, (int)n, ((FCGX_Request *)ctx)->out) != (int)n)
+		return RC_ERR;
+	return RC_OK;
+}
+
+/* Plain CGI I/O: environment, stdin, stdout. */
+static const char *
+cgi_param(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static ssize_t
+cgi_read(void *ctx, char *buf, size_t n)
+{
+	ssize_t	r;
+
+	(void)ctx;
+	do
+		r = read(STDIN_FILENO, buf, n);
+	while (r == -1 && errno == EINTR);
+	return r;
+}
+
+static int
+cgi_write(void *ctx, const char *buf, size_t n)
+{
+	ssize_t	w;
+
+	(void)ctx;
+	while (n > 0) {
+		w = write(STDOUT_FILENO, buf, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return RC_ERR;
+		buf += w;
+		n -= (size_t)w;
+	}
+	return RC_OK;
+}
+
+/* An unbound datagram socket for nudging the local supervisor. */
+static int
+nudge_open(const struct config *cfg)
+{
+	int	fd;
+
+	if (cfg->sup.nudge_socket == NULL)
+		return -1;
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		log_warn("nudge socket");
+	return fd;
+}
+
+static void
+app_init(struct http_app *app, const struct config *cfg)
+{
+	char	err[256];
+
+	memset(app, 0, sizeof(*app));
+	app->cfg = cfg;
+	if (auth_open(cfg, &app->auth, err, sizeof(err)) != RC_OK)
+		fatalx("%s: [auth] %s", cfg->path, err);
+	app->st = store_open(cfg);
+	app->nudge_fd = nudge_open(cfg);
+}
+
+static void
+app_fini(struct http_app *app)
+{
+	store_close(app->st);
+	auth_close(app->auth);
+	if (app->nudge_fd != -1)
+		close(app->nudge_fd);
+}
+
+static void
+serve_cgi(const struct config *cfg)
+{
+	struct http_app	app;
+	struct http_io	io = { cgi_param, cgi_read, cgi_write, NULL };
+
+	app_init(&app, cfg);
+	http_serve(&app, &io);
+	app_fini(&app);
+}
+
+/* A responder process: accept, serve, repeat; exits when told or retired. */
+static void __attribute__((noreturn))
+worker_main(const struct config *cfg, int lfd)
+{
+	struct sigaction	sa;
+	struct http_app		app;
+	FCGX_Request		req;
+	struct http_io		io = { fcgi_param, fcgi_read, fcgi_write, &req };
+	sigset_t		none;
+	long			served = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_worker_term;	/* no SA_RESTART: accept fails */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1)
+		fatal("sigaction");
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGPIPE, &sa, NULL) == -1 ||
+	    sigaction(SIGHUP, &sa, NULL) == -1)
+		fatal("sigaction");
+	sa.sa_handler = SIG_DFL;
+	if (sigaction(SIGCHLD, &sa, NULL) == -1)
+		fatal("sigaction");
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1)
+		fatal("sigprocmask");
+
+	app_init(&app, cfg);
+	if (FCGX_Init() != 0)
+		fatalx("FCGX_Init failed");
+	if (FCGX_InitRequest(&req, lfd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+		fatalx("FCGX_InitRequest failed");
+	while (!worker_stop) {
+		if (FCGX_Accept_r(&req) < 0) {
+			if (worker_stop)
+				break;
+			if (errno == EINTR)
+				continue;
+			log_warn("FCGX_Accept_r");
+			break;
+		}
+		io.ctx = &req;
+		http_serve(&app, &io);
+		FCGX_Finish_r(&req);
+		if (cfg->fcgi.max_requests > 0 &&
+		    ++served >= cfg->fcgi.max_requests)
+			break;
+	}
+	FCGX_Free(&req, 0);
+	app_fini(&app);
+	_exit(0);
+}
+
+/* Listening socket from [fcgi] listen: a unix path, host:port or :port. */
+static int
+listen_open(const struct config *cfg)
+{
+	struct sockaddr_un	 sun;
+	const char		*l = cfg->fcgi.listen;
+	int			 fd;
+
+	if (l[0] != '/') {
+		if ((fd = FCGX_OpenSocket(l, cfg->fcgi.backlog)) == -1)
+			fatalx("%s: cannot listen on %s", cfg->path, l);
+		return fd;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(l) >= sizeof(sun.sun_path))
+		fatalx("%s: [fcgi] listen: path too long", cfg->path);
+	strcpy(sun.sun_path, l);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		fatal("socket");
+	if (unlink(l) == -1 && errno != ENOENT)
+		fatal("unlink %s", l);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		fatal("bind %s", l);
+	if (chmod(l, (mode_t)cfg->fcgi.socket_mode) == -1)
+		fatal("chmod %s", l);
+	if (listen(fd, cfg->fcgi.backlog) == -1)
+		fatal("listen %s", l);
+	return fd;
+}
+
+struct master {
+	const char	*conf_arg;
+	struct config	*cfg;
+	int		 lfd;
+	int		 gen;
+	struct worker	 w[WORKERS_MAX];
+	int		 nw;
+	pid_t		 sup_pid;
+	int64_t		 sup_started;	/* monotonic ms */
+	int64_t		 sup_next;	/* earliest restart, monotonic ms */
+	int		 sup_backoff;	/* seconds */
+	char		*self;		/* path of this executable */
+};
+
+static pid_t
+spawn_worker(struct master *m)
+{
+	pid_t	pid;
+
+	if ((pid = fork()) == -1) {
+		log_warn("fork");
+		return -1;
+	}
+	if (pid == 0)
+		worker_main(m->cfg, m->lfd);
+	return pid;
+}
+
+static void
+fill_workers(struct master *m)
+{
+	int	i, live = 0;
+	pid_t	pid;
+
+	for (i = 0; i < m->nw; i++)
+		if (m->w[i].pid > 0 && m->w[i].gen == m->gen)
+			live++;
+	while (live < m->cfg->fcgi.workers) {
+		for (i = 0; i < WORKERS_MAX && m->w[i].pid > 0; i++)
+			;
+		if (i == WORKERS_MAX)
+			return;
+		if ((pid = spawn_worker(m)) == -1)
+			return;
+		m->w[i].pid = pid;
+		m->w[i].gen = m->gen;
+		if (i >= m->nw)
+			m->nw = i + 1;
+		live++;
+	}
+}
+
+static char *
+sup_program(struct master *m)
+{
+	char	*dir, *slash;
+
+	if (m->cfg->sup.program != NULL)
+		return xstrdup(m->cfg->sup.program);
+	dir = xstrdup(m->self);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	else {
+		free(dir);
+		dir = xstrdup(".");
+	}
+	slash = xasprintf("%s/wfm-supervisor", dir);
+	free(dir);
+	return slash;
+}
+
+static void
+spawn_supervisor(struct master *m)
+{
+	char		*prog;
+	sigset_t	 none;
+	pid_t		 pid;
+
+	if (!m->cfg->sup.spawn || m->sup_pid > 0 ||
+	    util_mono_ms() < m->sup_next)
+		return;
+	prog = sup_program(m);
+	if ((pid = fork()) == -1) {
+		log_warn("fork");
+		free(prog);
+		return;
+	}
+	if (pid == 0) {
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		close(m->lfd);
+		execl(prog, "wfm-supervisor", "-c", m->cfg->path, (char *)NULL);
+		log_warn("exec %s", prog);
+		_exit(127);
+	}
+	log_info("supervisor started: pid %ld", (long)pid);
+	m->sup_pid = pid;
+	m->sup_started = util_mono_ms();
+	free(prog);
+}
+
+static void
+reap(struct master *m)
+{
+	int	status, i;
+	pid_t	pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == m->sup_pid) {
+			m->sup_pid = 0;
+			/* Restart with backoff; reset after a good run. */
+			if (util_mono_ms() - m->sup_started > 60000)
+				m->sup_backoff = 1;
+			else
+				m->sup_backoff = m->sup_backoff == 0 ? 1 :
+				    MIN(m->sup_backoff * 2, SUP_BACKOFF_MAX_S);
+			m->sup_next = util_mono_ms() + m->sup_backoff * 1000;
+			log_warnx("supervisor pid %ld exited (status %d); "
+			    "restart in %d s", (long)pid, status,
+			    m->sup_backoff);
+			continue;
+		}
+		for (i = 0; i < m->nw; i++)
+			if (m->w[i].pid == pid) {
+				m->w[i].pid = 0;
+				if (WIFSIGNALED(status))
+					log_warnx("worker %ld killed by "
+					    "signal %d", (long)pid,
+					    WTERMSIG(status));
+			}
+	}
+}
+
+static void
+signal_all(struct master *m, int sig, int only_old_gen)
+{
+	int	i;
+
+	for (i = 0; i < m->nw; i++)
+		if (m->w[i].pid > 0 && (!only_old_gen || m->w[i].gen != m->gen))
+			kill(m->w[i].pid, sig);
+}
+
+static int
+children_left(struct master *m)
+{
+	int	i, n = m->sup_pid > 0;
+
+	for (i = 0; i < m->nw; i++)
+		n += m->w[i].pid > 0;
+	return n;
+}
+
+static void
+reload(struct master *m)
+{
+	struct config	*nc = NULL;
+	char		 err[512];
+
+	if (config_load(m->conf_arg, &nc, err, sizeof(err)) != RC_OK) {
+		log_warnx("reload refused: %s", err);
+		return;
+	}
+	/* Old workers keep the old config until they exit: keep it alive. */
+	m->cfg = nc;
+	m->gen++;
+	fill_workers(m);
+	signal_all(m, SIGTERM, 1);
+	if (m->sup_pid > 0)
+		kill(m->sup_pid, SIGHUP);
+	log_info("configuration reloaded (generation %d)", m->gen);
+}
+
+static void
+shutdown_all(struct master *m)
+{
+	int64_t			 deadline;
+	struct timespec		 ts = { 0, 100 * 1000 * 1000 };
+
+	log_info("draining");
+	signal_all(m, SIGTERM, 0);
+	if (m->sup_pid > 0)
+		kill(m->sup_pid, SIGTERM);
+	deadline = util_mono_ms() + DRAIN_SECONDS * 1000;
+	while (children_left(m) > 0 && util_mono_ms() < deadline) {
+		nanosleep(&ts, NULL);
+		reap(m);
+	}
+	if (children_left(m) > 0) {
+		signal_all(m, SIGKILL, 0);
+		if (m->sup_pid > 0)
+			kill(m->sup_pid, SIGKILL);
+		while (children_left(m) > 0) {
+			nanosleep(&ts, NULL);
+			reap(m);
+		}
+	}
+	if (m->cfg->fcgi.listen != NULL && m->cfg->fcgi.listen[0] == '/')
+		(void)unlink(m->cfg->fcgi.listen);
+	log_info("stopped");
+}
+
+static int
+master_main(struct master *m)
+{
+	sigset_t	set;
+	siginfo_t	si;
+	struct timespec	tick = { 1, 0 };
+	int		sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		fatal("sigprocmask");
+	signal(SIGPIPE, SIG_IGN);
+	fill_workers(m);
+	spawn_supervisor(m);
+	log_info("serving with %d workers", m->cfg->fcgi.workers);
+	for (;;) {
+		sig = sigtimedwait(&set, &si, &tick);
+		if (sig == -1 && errno != EAGAIN && errno != EINTR)
+			fatal("sigtimedwait");
+		if (sig == SIGTERM || sig == SIGINT) {
+			shutdown_all(m);
+			return 0;
+		}
+		if (sig == SIGHUP)
+			reload(m);
+		reap(m);
+		fill_workers(m);
+		spawn_supervisor(m);
+	}
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: wfm-fcgi [-n] [-c config]\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct master	 m;
+	char		 err[512];
+	int		 ch, check = 0;
+	struct auth	*a = NULL;
+
+	memset(&m, 0, sizeof(m));
+	m.lfd = -1;
+	while ((ch = getopt(argc, argv, "c:nh")) != -1) {
+		switch (ch) {
+		case 'c':
+			m.conf_arg = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (config_load(m.conf_arg, &m.cfg, err, sizeof(err)) != RC_OK) {
+		fprintf(stderr, "wfm-fcgi: %s\n", err);
+		return EX_CONFIG_CODE;
+	}
+	if (auth_open(m.cfg, &a, err, sizeof(err)) != RC_OK) {
+		fprintf(stderr, "wfm-fcgi: %s: [auth] %s\n", m.cfg->path, err);
+		return EX_CONFIG_CODE;
+	}
+	auth_close(a);
+	if (check) {
+		printf("%s: configuration ok\n", m.cfg->path);
+		return 0;
+	}
+	log_init("wfm-fcgi", (enum log_level)m.cfg->log.level,
+	    m.cfg->log.target);
+	if (m.cfg->fcgi.listen == NULL) {
+		if (FCGX_IsCGI()) {
+			serve_cgi(m.cfg);
+			return 0;
+		}
+		m.lfd = 0;	/* handed by spawn-fcgi or mod_fcgid */
+	} else
+		m.lfd = listen_open(m.cfg);
+	if ((m.self = realpath("/proc/self/exe", NULL)) == NULL)
+		m.self = xstrdup(argv[0]);
+	return master_main(&m);
+}

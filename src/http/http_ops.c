@@ -1,0 +1,107 @@
+/*
+ * Operations endpoints: /healthz, /readyz, /metrics. No authentication;
+ * the web-server recipes restrict /metrics to loopback.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "http.h"
+#include "log.h"
+#include "metrics.h"
+
+void
+http_h_healthz(struct http_req *r)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "status", json_object_new_string("ok"));
+	http_resp_json(r, 200, o);
+}
+
+void
+http_h_readyz(struct http_req *r)
+{
+	struct json_object	*o, *checks;
+	struct sres		 res;
+	const char		*db = "ok", *schema = "ok", *sup = "ok";
+	long long		 version, age_us;
+	int			 rc, ok;
+
+	rc = store_exec(r->app->st, STMT_READY, NULL, 0, &res, NULL, NULL);
+	if (rc != RC_OK) {
+		db = "unreachable";
+		schema = sup = "unknown";
+	} else {
+		version = sres_int(&res, 0, 0);
+		if (version != WFM_SCHEMA_VERSION)
+			schema = version < WFM_SCHEMA_VERSION ?
+			    "migration pending" : "newer than this program";
+		if (sres_get(&res, 0, 1, NULL) == NULL)
+			sup = "no heartbeat";
+		else {
+			age_us = sres_int(&res, 0, 1);
+			if (age_us > 3LL * r->app->cfg->sup.lease_seconds *
+			    1000000LL)
+				sup = "heartbeat stale";
+		}
+		sres_free(&res);
+	}
+	ok = strcmp(db, "ok") == 0 && strcmp(schema, "ok") == 0 &&
+	    strcmp(sup, "ok") == 0;
+	o = json_object_new_object();
+	checks = json_object_new_object();
+	json_object_object_add(checks, "database", json_object_new_string(db));
+	json_object_object_add(checks, "schema", json_object_new_string(schema));
+	json_object_object_add(checks, "supervisor",
+	    json_object_new_string(sup));
+	json_object_object_add(o, "status",
+	    json_object_new_string(ok ? "ok" : "unavailable"));
+	json_object_object_add(o, "checks", checks);
+	http_resp_json(r, ok ? 200 : 503, o);
+	if (!ok)
+		http_resp_header(r, "Retry-After: 5");
+}
+
+void
+http_h_metrics(struct http_req *r)
+{
+	struct sres	 res;
+	char		*buf = NULL;
+	size_t		 len = 0, i;
+
+	metrics_render(&buf, &len);
+	if (store_exec(r->app->st, STMT_METRICS_EXEC, NULL, 0, &res, NULL,
+	    NULL) == RC_OK) {
+		metrics_printf(&buf, &len, "# HELP wfm_executions Executions "
+		    "by status.\n# TYPE wfm_executions gauge\n");
+		for (i = 0; i < res.nrows; i++)
+			metrics_printf(&buf, &len,
+			    "wfm_executions{status=\"%s\"} %lld\n",
+			    sres_get(&res, i, 0, NULL), sres_int(&res, i, 1));
+		sres_free(&res);
+	}
+	if (store_exec(r->app->st, STMT_METRICS_QUEUE, NULL, 0, &res, NULL,
+	    NULL) == RC_OK) {
+		metrics_printf(&buf, &len, "# HELP wfm_queue_depth Pending "
+		    "executions; runnable: those whose run_after has come.\n"
+		    "# TYPE wfm_queue_depth gauge\n"
+		    "wfm_queue_depth{state=\"pending\"} %lld\n"
+		    "wfm_queue_depth{state=\"runnable\"} %lld\n",
+		    sres_int(&res, 0, 0), sres_int(&res, 0, 1));
+		sres_free(&res);
+	}
+	if (store_exec(r->app->st, STMT_READY, NULL, 0, &res, NULL, NULL) ==
+	    RC_OK) {
+		if (sres_get(&res, 0, 1, NULL) != NULL)
+			metrics_printf(&buf, &len, "# HELP "
+			    "wfm_supervisor_heartbeat_age_seconds Age of the "
+			    "freshest supervisor heartbeat.\n# TYPE "
+			    "wfm_supervisor_heartbeat_age_seconds gauge\n"
+			    "wfm_supervisor_heartbeat_age_seconds %.3f\n",
+			    (double)sres_int(&res, 0, 1) / 1e6);
+		sres_free(&res);
+	}
+	http_resp_text(r, 200, buf, len);
+}

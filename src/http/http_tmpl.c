@@ -1,0 +1,276 @@
+/*
+ * Templates: create, read, list, replace (new version), soft delete.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "http.h"
+#include "http_int.h"
+#include "log.h"
+#include "tmpl.h"
+
+/* Columns of STMT_TEMPLATE_GET. */
+enum { TG_PK, TG_ID, TG_OWNER, TG_NAME, TG_VERSION, TG_PUBLIC, TG_CREATED,
+    TG_UPDATED, TG_DELETED, TG_DEF, TG_SHARED, TG_MAXCONC };
+
+static void
+add_time(struct json_object *o, const char *key, long long ms)
+{
+	char	buf[UTIL_TIME_LEN];
+
+	util_time_fmt(ms, buf);
+	json_object_object_add(o, key, json_object_new_string(buf));
+}
+
+static int
+validate(struct http_req *r)
+{
+	struct verr	*ve;
+	int		 rc = RC_OK;
+
+	if (http_req_body(r, 0) != RC_OK)
+		return RC_INVALID;
+	ve = verr_new();
+	if (tmpl_validate(r->body, ve) != RC_OK) {
+		http_resp_verr(r, ve);
+		rc = RC_INVALID;
+	}
+	verr_free(ve);
+	return rc;
+}
+
+/*
+ * The stored template document for template_id (after a write: read
+ * back). With full, the definition and shares are included.
+ */
+static int
+template_document(struct http_req *r, const char *tid, int check_access,
+    int status)
+{
+	struct json_object	*o, *def, *sw;
+	struct sres		 t, sh;
+	struct sparam		 p[2];
+	size_t			 i;
+	int			 rc, owner;
+
+	p[0] = SP_STR(r->who.sub);
+	p[1] = SP_STR(tid);
+	rc = store_exec(r->app->st, STMT_TEMPLATE_GET, p, 2, &t, NULL, NULL);
+	if (rc == RC_OK && (t.nrows == 0 || sres_int(&t, 0, TG_DELETED)))
+		rc = RC_NOTFOUND;
+	if (rc != RC_OK) {
+		sres_free(&t);
+		http_resp_rc(r, rc, "Template not found");
+		return rc;
+	}
+	owner = strcmp(sres_get(&t, 0, TG_OWNER, NULL), r->who.sub) == 0 ||
+	    auth_has_role(&r->who, ROLE_ADMIN);
+	if (check_access && !owner && !sres_int(&t, 0, TG_PUBLIC) &&
+	    !sres_int(&t, 0, TG_SHARED)) {
+		sres_free(&t);
+		http_resp_detail(r, 403, "Access denied");
+		return RC_DENIED;
+	}
+	def = json_tokener_parse(sres_get(&t, 0, TG_DEF, NULL));
+	o = json_object_new_object();
+	json_object_object_add(o, "template_id",
+	    json_object_new_string(sres_get(&t, 0, TG_ID, NULL)));
+	json_object_object_add(o, "version",
+	    json_object_new_int64(sres_int(&t, 0, TG_VERSION)));
+	json_object_object_add(o, "owner_id",
+	    json_object_new_string(sres_get(&t, 0, TG_OWNER, NULL)));
+	json_object_object_add(o, "is_public",
+	    json_object_new_boolean(sres_int(&t, 0, TG_PUBLIC) != 0));
+	sw = json_object_new_array();
+	if (owner) {
+		p[0] = SP_INT(sres_int(&t, 0, TG_PK));
+		if (store_exec(r->app->st, STMT_TEMPLATE_SHARES_GET, p, 1,
+		    &sh, NULL, NULL) == RC_OK) {
+			for (i = 0; i < sh.nrows; i++)
+				json_object_array_add(sw,
+				    json_object_new_string(sres_get(&sh, i, 0,
+				    NULL)));
+			sres_free(&sh);
+		}
+	}
+	json_object_object_add(o, "shared_with", sw);
+	add_time(o, "created_at", sres_int(&t, 0, TG_CREATED));
+	add_time(o, "updated_at", sres_int(&t, 0, TG_UPDATED));
+	if (def != NULL) {
+		json_object_object_foreach(def, key, val)
+			json_object_object_add(o, key, json_object_get(val));
+	}
+	json_object_put(def);
+	sres_free(&t);
+	http_resp_json(r, status, o);
+	return RC_OK;
+}
+
+static void
+actor(const struct http_req *r, struct store_actor *who)
+{
+	who->user = r->who.sub;
+	who->client = r->remote_addr;
+	who->reqid = r->reqid;
+}
+
+void
+http_h_tmpl_create(struct http_req *r)
+{
+	struct store_actor	who;
+	char			tid[UTIL_UUID_LEN];
+	int			rc;
+
+	if (validate(r) != RC_OK)
+		return;
+	actor(r, &who);
+	if ((rc = store_tmpl_create(r->app->st, &who, r->body, tid)) !=
+	    RC_OK) {
+		http_resp_rc(r, rc, "Template not found");
+		return;
+	}
+	http_resp_header(r, "Location: %s/workflow-management/templates/%s",
+	    r->app->cfg->http.base_path, tid);
+	(void)template_document(r, tid, 0, 201);
+}
+
+void
+http_h_tmpl_get(struct http_req *r)
+{
+	(void)template_document(r, r->id, 1, 200);
+}
+
+/*
+ * Load the template for a write: 404 when unknown or deleted, 403 when
+ * the caller is neither owner nor admin. *pk set on RC_OK.
+ */
+static int
+load_for_write(struct http_req *r, long long *pk)
+{
+	struct sres	t;
+	struct sparam	p[2];
+	int		rc;
+
+	p[0] = SP_STR(r->who.sub);
+	p[1] = SP_STR(r->id);
+	rc = store_exec(r->app->st, STMT_TEMPLATE_GET, p, 2, &t, NULL, NULL);
+	if (rc == RC_OK && (t.nrows == 0 || sres_int(&t, 0, TG_DELETED)))
+		rc = RC_NOTFOUND;
+	if (rc == RC_OK && strcmp(sres_get(&t, 0, TG_OWNER, NULL),
+	    r->who.sub) != 0 && !auth_has_role(&r->who, ROLE_ADMIN))
+		rc = RC_DENIED;
+	if (rc == RC_OK)
+		*pk = sres_int(&t, 0, TG_PK);
+	sres_free(&t);
+	if (rc != RC_OK)
+		http_resp_rc(r, rc, "Template not found");
+	return rc;
+}
+
+void
+http_h_tmpl_put(struct http_req *r)
+{
+	struct store_actor	who;
+	long long		pk;
+	int			rc;
+
+	if (load_for_write(r, &pk) != RC_OK || validate(r) != RC_OK)
+		return;
+	actor(r, &who);
+	if ((rc = store_tmpl_update(r->app->st, &who, pk, r->id, r->body)) !=
+	    RC_OK)
+		http_resp_rc(r, rc, "Template not found");
+	else
+		(void)template_document(r, r->id, 0, 200);
+}
+
+void
+http_h_tmpl_delete(struct http_req *r)
+{
+	struct sparam	p[1];
+	long long	pk;
+	uint64_t	n = 0;
+	int		rc;
+
+	if (load_for_write(r, &pk) != RC_OK)
+		return;
+	if ((rc = store_begin(r->app->st)) == RC_OK) {
+		p[0] = SP_INT(pk);
+		rc = store_exec(r->app->st, STMT_TEMPLATE_DELETE, p, 1, NULL,
+		    &n, NULL);
+		if (rc == RC_OK && n == 0)
+			rc = RC_NOTFOUND;
+		if (rc == RC_OK)
+			rc = http_audit(r, "template.delete", "template", r->id,
+			    NULL);
+		if (rc == RC_OK)
+			rc = store_commit(r->app->st);
+		else
+			store_rollback(r->app->st);
+	}
+	if (rc != RC_OK)
+		http_resp_rc(r, rc, "Template not found");
+	else
+		r->status = 204;
+}
+
+void
+http_h_tmpl_list(struct http_req *r)
+{
+	struct json_object	*o, *items, *it;
+	struct sparam		 p[4];
+	struct sres		 res;
+	char			*cur;
+	long long		 limit, before;
+	size_t			 i;
+	int			 rc;
+
+	if (http_page_args(r, &limit, &before) != RC_OK)
+		return;
+	p[0] = SP_INT(before);
+	if (auth_has_role(&r->who, ROLE_ADMIN)) {
+		p[1] = SP_INT(limit + 1);
+		rc = store_exec(r->app->st, STMT_TEMPLATE_LIST_ADMIN, p, 2,
+		    &res, NULL, NULL);
+	} else {
+		p[1] = SP_STR(r->who.sub);
+		p[2] = SP_STR(r->who.sub);
+		p[3] = SP_INT(limit + 1);
+		rc = store_exec(r->app->st, STMT_TEMPLATE_LIST, p, 4, &res,
+		    NULL, NULL);
+	}
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc, NULL);
+		return;
+	}
+	items = json_object_new_array();
+	for (i = 0; i < res.nrows && i < (size_t)limit; i++) {
+		it = json_object_new_object();
+		json_object_object_add(it, "template_id",
+		    json_object_new_string(sres_get(&res, i, 0, NULL)));
+		json_object_object_add(it, "owner_id",
+		    json_object_new_string(sres_get(&res, i, 1, NULL)));
+		json_object_object_add(it, "name",
+		    json_object_new_string(sres_get(&res, i, 2, NULL)));
+		json_object_object_add(it, "version",
+		    json_object_new_int64(sres_int(&res, i, 3)));
+		json_object_object_add(it, "is_public",
+		    json_object_new_boolean(sres_int(&res, i, 4) != 0));
+		add_time(it, "created_at", sres_int(&res, i, 5));
+		add_time(it, "updated_at", sres_int(&res, i, 6));
+		json_object_array_add(items, it);
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "items", items);
+	if (res.nrows > (size_t)limit) {
+		cur = http_cursor_make(sres_int(&res, (size_t)limit - 1, 7));
+		json_object_object_add(o, "next_cursor",
+		    json_object_new_string(cur));
+		free(cur);
+	} else
+		json_object_object_add(o, "next_cursor", NULL);
+	sres_free(&res);
+	http_resp_json(r, 200, o);
+}

@@ -1,0 +1,443 @@
+/*
+ * Connection handling and statement execution. Only this file touches
+ * MYSQL and MYSQL_STMT. A lost connection is closed with every statement;
+ * the next call reconnects and statements are prepared again on use.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "common.h"
+#include "log.h"
+#include "store_int.h"
+
+#define STORE_RETRY_MS	1000	/* least time between connect attempts */
+#define STORE_CELL_INIT	256	/* bound buffer per result column */
+#define STORE_PARAMS_MAX	16
+#define STORE_COLS_MAX	32
+
+struct store {
+	const struct config	*cfg;
+	MYSQL			*db;
+	MYSQL_STMT		*stmt[STMT_COUNT];
+	int64_t			 last_fail;	/* monotonic ms */
+	unsigned		 last_errno;
+	int			 in_tx;
+};
+
+static void
+disconnect(struct store *st)
+{
+	size_t	i;
+
+	for (i = 0; i < STMT_COUNT; i++) {
+		if (st->stmt[i] != NULL)
+			mysql_stmt_close(st->stmt[i]);
+		st->stmt[i] = NULL;
+	}
+	if (st->db != NULL)
+		mysql_close(st->db);
+	st->db = NULL;
+	st->in_tx = 0;
+}
+
+static int
+connect_db(struct store *st)
+{
+	const struct config	*c = st->cfg;
+	unsigned int		 ct, rw;
+	my_bool			 off = 0;
+	int64_t			 now = util_mono_ms();
+
+	if (st->db != NULL)
+		return RC_OK;
+	if (st->last_fail != 0 && now - st->last_fail < STORE_RETRY_MS)
+		return RC_AGAIN;
+	if ((st->db = mysql_init(NULL)) == NULL)
+		fatalx("mysql_init: out of memory");
+	ct = (unsigned int)c->db.connect_timeout;
+	rw = (unsigned int)c->db.rw_timeout;
+	mysql_options(st->db, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
+	mysql_options(st->db, MYSQL_OPT_READ_TIMEOUT, &rw);
+	mysql_options(st->db, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+	mysql_options(st->db, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(st->db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(st->db, MYSQL_INIT_COMMAND,
+	    "SET SESSION time_zone = '+00:00', "
+	    "SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	if (mysql_real_connect(st->db, c->db.host, c->db.user,
+	    c->db.password, c->db.name, (unsigned int)c->db.port,
+	    c->db.socket, CLIENT_FOUND_ROWS) == NULL) {
+		st->last_errno = mysql_errno(st->db);
+		log_warnx("database connect to %s: %s", c->db.socket != NULL ?
+		    c->db.socket : c->db.host, mysql_error(st->db));
+		mysql_close(st->db);
+		st->db = NULL;
+		st->last_fail = now;
+		return RC_AGAIN;
+	}
+	st->last_fail = 0;
+	return RC_OK;
+}
+
+struct store *
+store_open(const struct config *cfg)
+{
+	struct store	*st = xcalloc(1, sizeof(*st));
+
+	st->cfg = cfg;
+	(void)connect_db(st);
+	return st;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	disconnect(st);
+	free(st);
+}
+
+int
+store_connected(const struct store *st)
+{
+	return st->db != NULL;
+}
+
+unsigned
+store_errno(const struct store *st)
+{
+	return st->last_errno;
+}
+
+/* Map a server error to a return code; drops a dead connection. */
+static int
+classify(struct store *st, unsigned err, const char *what, const char *msg)
+{
+	st->last_errno = err;
+	switch (err) {
+	case ER_DUP_ENTRY:
+		return RC_CONFLICT;
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+		log_warnx("%s: %s (transaction retried)", what, msg);
+		return RC_AGAIN;
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_SERVER_LOST_EXTENDED:
+	case ER_CONNECTION_KILLED:
+	case ER_SERVER_SHUTDOWN:
+	case CR_COMMANDS_OUT_OF_SYNC:
+		log_warnx("%s: %s (connection dropped)", what, msg);
+		disconnect(st);
+		st->last_fail = 0;	/* reconnect at once next time */
+		return RC_AGAIN;
+	default:
+		log_warnx("%s: error %u: %s", what, err, msg);
+		/* A full disk or read-only server is transient for clients. */
+		if (err == ER_RECORD_FILE_FULL || err == ER_DISK_FULL ||
+		    err == ER_OUT_OF_RESOURCES || err == ER_OPTION_PREVENTS_STATEMENT)
+			return RC_AGAIN;
+		return RC_ERR;
+	}
+}
+
+static int
+prepare(struct store *st, enum stmt_id id, MYSQL_STMT **out)
+{
+	const char	*q = store_sql_text(id);
+	MYSQL_STMT	*s;
+	int		 rc;
+
+	if (st->stmt[id] != NULL) {
+		*out = st->stmt[id];
+		return RC_OK;
+	}
+	if ((rc = connect_db(st)) != RC_OK)
+		return rc;
+	if ((s = mysql_stmt_init(st->db)) == NULL)
+		fatalx("mysql_stmt_init: out of memory");
+	if (mysql_stmt_prepare(s, q, strlen(q)) != 0) {
+		rc = classify(st, mysql_stmt_errno(s), "prepare",
+		    mysql_stmt_error(s));
+		mysql_stmt_close(s);
+		return rc;
+	}
+	st->stmt[id] = s;
+	*out = s;
+	return RC_OK;
+}
+
+static void
+bind_params(MYSQL_BIND *b, const struct sparam *p, size_t n)
+{
+	size_t	i;
+
+	memset(b, 0, sizeof(*b) * n);
+	for (i = 0; i < n; i++) {
+		switch (p[i].type) {
+		case SP_T_NULL:
+			b[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		case SP_T_STR:
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = (void *)(uintptr_t)p[i].p;
+			b[i].buffer_length = p[i].len;
+			break;
+		case SP_T_BLOB:
+			b[i].buffer_type = MYSQL_TYPE_BLOB;
+			b[i].buffer = (void *)(uintptr_t)p[i].p;
+			b[i].buffer_length = p[i].len;
+			break;
+		case SP_T_INT:
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = (void *)(uintptr_t)&p[i].i;
+			break;
+		case SP_T_DBL:
+			b[i].buffer_type = MYSQL_TYPE_DOUBLE;
+			b[i].buffer = (void *)(uintptr_t)&p[i].d;
+			break;
+		}
+	}
+}
+
+/* Copy every row of the executed statement s into res. */
+static int
+fetch_all(struct store *st, MYSQL_STMT *s, struct sres *res)
+{
+	MYSQL_RES	*meta = NULL;
+	MYSQL_BIND	 b[STORE_COLS_MAX];
+	char		 buf[STORE_COLS_MAX][STORE_CELL_INIT];
+	unsigned long	 len[STORE_COLS_MAX];
+	my_bool		 isnull[STORE_COLS_MAX], trunc[STORE_COLS_MAX];
+	size_t		 ncols, c, cap = 0, r;
+	int		 f, rc = RC_ERR;
+	char		*cell;
+
+	if ((meta = mysql_stmt_result_metadata(s)) == NULL)
+		return RC_OK;		/* not a SELECT */
+	ncols = mysql_num_fields(meta);
+	if (ncols > STORE_COLS_MAX)
+		fatalx("store: statement with %zu columns", ncols);
+	res->ncols = ncols;
+	memset(b, 0, sizeof(b));
+	for (c = 0; c < ncols; c++) {
+		b[c].buffer_type = MYSQL_TYPE_STRING;
+		b[c].buffer = buf[c];
+		b[c].buffer_length = STORE_CELL_INIT;
+		b[c].length = &len[c];
+		b[c].is_null = &isnull[c];
+		b[c].error = &trunc[c];
+	}
+	if (mysql_stmt_bind_result(s, b) != 0 ||
+	    mysql_stmt_store_result(s) != 0) {
+		rc = classify(st, mysql_stmt_errno(s), "fetch",
+		    mysql_stmt_error(s));
+		goto out;
+	}
+	for (r = 0;; r++) {
+		f = mysql_stmt_fetch(s);
+		if (f == MYSQL_NO_DATA)
+			break;
+		if (f == 1) {
+			rc = classify(st, mysql_stmt_errno(s), "fetch",
+			    mysql_stmt_error(s));
+			goto out;
+		}
+		if (r == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			res->cell = xrealloc(res->cell,
+			    cap * ncols * sizeof(*res->cell));
+			res->len = xrealloc(res->len,
+			    cap * ncols * sizeof(*res->len));
+		}
+		for (c = 0; c < ncols; c++) {
+			cell = NULL;
+			if (!isnull[c]) {
+				cell = xmalloc(len[c] + 1);
+				if (len[c] <= STORE_CELL_INIT)
+					memcpy(cell, buf[c], len[c]);
+				else {
+					MYSQL_BIND	one;
+
+					memset(&one, 0, sizeof(one));
+					one.buffer_type = MYSQL_TYPE_STRING;
+					one.buffer = cell;
+					one.buffer_length = len[c];
+					if (mysql_stmt_fetch_column(s, &one,
+					    (unsigned int)c, 0) != 0) {
+						free(cell);
+						rc = classify(st,
+						    mysql_stmt_errno(s),
+						    "fetch column",
+						    mysql_stmt_error(s));
+						while (c-- > 0)
+							free(res->cell[r *
+							    ncols + c]);
+						res->nrows = r;
+						goto out;
+					}
+				}
+				cell[len[c]] = '\0';
+			}
+			res->cell[r * ncols + c] = cell;
+			res->len[r * ncols + c] = isnull[c] ? 0 : len[c];
+		}
+		res->nrows = r + 1;
+	}
+	rc = RC_OK;
+out:
+	mysql_free_result(meta);
+	return rc;
+}
+
+int
+store_exec(struct store *st, enum stmt_id id, const struct sparam *params,
+    size_t n, struct sres *res, uint64_t *affected, uint64_t *insert_id)
+{
+	MYSQL_STMT	*s = NULL;
+	MYSQL_BIND	 b[STORE_PARAMS_MAX];
+	int		 rc;
+
+	if (res != NULL)
+		memset(res, 0, sizeof(*res));
+	if (n > STORE_PARAMS_MAX)
+		fatalx("store: statement %d with %zu params", (int)id, n);
+	if ((rc = prepare(st, id, &s)) != RC_OK)
+		return rc;
+	if (mysql_stmt_param_count(s) != n)
+		fatalx("store: statement %d takes %lu params, given %zu",
+		    (int)id, mysql_stmt_param_count(s), n);
+	bind_params(b, params, n);
+	if ((n > 0 && mysql_stmt_bind_param(s, b) != 0) ||
+	    mysql_stmt_execute(s) != 0) {
+		rc = classify(st, mysql_stmt_errno(s), "execute",
+		    mysql_stmt_error(s));
+		goto out;
+	}
+	if (affected != NULL)
+		*affected = mysql_stmt_affected_rows(s);
+	if (insert_id != NULL)
+		*insert_id = mysql_stmt_insert_id(s);
+	if (res != NULL)
+		rc = fetch_all(st, s, res);
+	else
+		rc = RC_OK;
+out:
+	/* The statement may have been closed by a disconnect above. */
+	if (st->stmt[id] == s && s != NULL) {
+		mysql_stmt_free_result(s);
+		if (mysql_stmt_reset(s) != 0 && st->db != NULL)
+			(void)classify(st, mysql_stmt_errno(s), "reset",
+			    mysql_stmt_error(s));
+	}
+	if (rc != RC_OK && res != NULL) {
+		sres_free(res);
+		memset(res, 0, sizeof(*res));
+	}
+	return rc;
+}
+
+int
+store_exec_sql(struct store *st, const char *q)
+{
+	MYSQL_STMT	*s;
+	int		 rc;
+
+	if ((rc = connect_db(st)) != RC_OK)
+		return rc;
+	if ((s = mysql_stmt_init(st->db)) == NULL)
+		fatalx("mysql_stmt_init: out of memory");
+	if (mysql_stmt_prepare(s, q, strlen(q)) != 0 ||
+	    mysql_stmt_execute(s) != 0)
+		rc = classify(st, mysql_stmt_errno(s), "migration",
+		    mysql_stmt_error(s));
+	mysql_stmt_close(s);
+	return rc;
+}
+
+int
+store_begin(struct store *st)
+{
+	int	rc;
+
+	if ((rc = connect_db(st)) != RC_OK)
+		return rc;
+	if (mysql_autocommit(st->db, 0) != 0)
+		return classify(st, mysql_errno(st->db), "begin",
+		    mysql_error(st->db));
+	st->in_tx = 1;
+	return RC_OK;
+}
+
+int
+store_commit(struct store *st)
+{
+	int	rc = RC_OK;
+
+	if (st->db == NULL)
+		return RC_AGAIN;
+	if (mysql_commit(st->db) != 0)
+		rc = classify(st, mysql_errno(st->db), "commit",
+		    mysql_error(st->db));
+	if (st->db != NULL && mysql_autocommit(st->db, 1) != 0 && rc == RC_OK)
+		rc = classify(st, mysql_errno(st->db), "autocommit",
+		    mysql_error(st->db));
+	st->in_tx = 0;
+	return rc;
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (st->db == NULL)
+		return;
+	if (mysql_rollback(st->db) != 0)
+		(void)classify(st, mysql_errno(st->db), "rollback",
+		    mysql_error(st->db));
+	if (st->db != NULL && mysql_autocommit(st->db, 1) != 0)
+		(void)classify(st, mysql_errno(st->db), "autocommit",
+		    mysql_error(st->db));
+	st->in_tx = 0;
+}
+
+void
+sres_free(struct sres *res)
+{
+	size_t	i;
+
+	if (res == NULL || res->cell == NULL)
+		return;
+	for (i = 0; i < res->nrows * res->ncols; i++)
+		free(res->cell[i]);
+	free(res->cell);
+	free(res->len);
+	res->cell = NULL;
+	res->len = NULL;
+	res->nrows = 0;
+}
+
+const char *
+sres_get(const struct sres *res, size_t row, size_t col, size_t *len)
+{
+	if (row >= res->nrows || col >= res->ncols)
+		return NULL;
+	if (len != NULL)
+		*len = res->len[row * res->ncols + col];
+	return res->cell[row * res->ncols + col];
+}
+
+long long
+sres_int(const struct sres *res, size_t row, size_t col)
+{
+	const char	*v = sres_get(res, row, col, NULL);
+
+	return v == NULL ? 0 : strtoll(v, NULL, 10);
+}

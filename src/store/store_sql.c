@@ -1,0 +1,262 @@
+/*
+ * Every SQL statement of the service, by id. All are prepared statements
+ * with bound parameters; each is prepared on first use per connection.
+ */
+#include <stddef.h>
+
+#include "common.h"
+#include "store_int.h"
+
+/* The executions columns of a list item or summary, alias e. */
+#define EXEC_SUMMARY_COLS						\
+	"e.execution_id, e.execution_name, e.template_id, "		\
+	"e.template_version, e.status, " MS("e.created_at") ", "	\
+	MS("e.completed_at") ", e.id, e.user_id"
+
+static const char *const sql[STMT_COUNT] = {
+	[STMT_MIGRATION_VERSION] =
+	    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+	[STMT_MIGRATION_RECORD] =
+	    "INSERT IGNORE INTO schema_migrations (version, name) "
+	    "VALUES (?, ?)",
+	[STMT_READY] =
+	    "SELECT (SELECT COALESCE(MAX(version), 0) FROM schema_migrations),"
+	    " (SELECT TIMESTAMPDIFF(MICROSECOND, MAX(beat_at), NOW(6)) "
+	    "FROM supervisor_heartbeats)",
+
+	[STMT_TEMPLATE_INSERT] =
+	    "INSERT INTO templates (template_id, owner_id, name, description,"
+	    " version, is_public, max_concurrent, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, 1, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+	[STMT_TEMPLATE_VERSION_INSERT] =
+	    "INSERT INTO template_versions (template_pk, version, definition,"
+	    " created_at) VALUES (?, ?, ?, UTC_TIMESTAMP(3))",
+	[STMT_TEMPLATE_SHARE_INSERT] =
+	    "INSERT IGNORE INTO template_shares (template_pk, user_id) "
+	    "VALUES (?, ?)",
+	[STMT_TEMPLATE_SHARES_DELETE] =
+	    "DELETE FROM template_shares WHERE template_pk = ?",
+	[STMT_TEMPLATE_SHARES_GET] =
+	    "SELECT user_id FROM template_shares WHERE template_pk = ? "
+	    "ORDER BY user_id",
+	/* Params: user (for the share probe), template_id. */
+	[STMT_TEMPLATE_GET] =
+	    "SELECT t.id, t.template_id, t.owner_id, t.name, t.version, "
+	    "t.is_public, " MS("t.created_at") ", " MS("t.updated_at") ", "
+	    "t.deleted_at IS NOT NULL, v.definition, "
+	    "EXISTS (SELECT 1 FROM template_shares s WHERE s.template_pk = "
+	    "t.id AND s.user_id = ?), t.max_concurrent "
+	    "FROM templates t JOIN template_versions v ON v.template_pk = "
+	    "t.id AND v.version = t.version WHERE t.template_id = ?",
+	[STMT_TEMPLATE_UPDATE] =
+	    "UPDATE templates SET name = ?, description = ?, "
+	    "version = version + 1, is_public = ?, max_concurrent = ?, "
+	    "updated_at = UTC_TIMESTAMP(3) WHERE id = ? AND deleted_at IS NULL",
+	[STMT_TEMPLATE_DELETE] =
+	    "UPDATE templates SET deleted_at = UTC_TIMESTAMP(3) "
+	    "WHERE id = ? AND deleted_at IS NULL",
+	/* Params: cursor id, user, user, limit. */
+	[STMT_TEMPLATE_LIST] =
+	    "SELECT t.template_id, t.owner_id, t.name, t.version, t.is_public,"
+	    " " MS("t.created_at") ", " MS("t.updated_at") ", t.id "
+	    "FROM templates t WHERE t.deleted_at IS NULL AND t.id < ? AND "
+	    "(t.owner_id = ? OR t.is_public = 1 OR EXISTS (SELECT 1 FROM "
+	    "template_shares s WHERE s.template_pk = t.id AND s.user_id = ?))"
+	    " ORDER BY t.id DESC LIMIT ?",
+	[STMT_TEMPLATE_LIST_ADMIN] =
+	    "SELECT t.template_id, t.owner_id, t.name, t.version, t.is_public,"
+	    " " MS("t.created_at") ", " MS("t.updated_at") ", t.id "
+	    "FROM templates t WHERE t.deleted_at IS NULL AND t.id < ? "
+	    "ORDER BY t.id DESC LIMIT ?",
+	[STMT_TEMPLATE_BY_OWNER_NAME] =
+	    "SELECT template_id FROM templates WHERE owner_id = ? AND "
+	    "name = ? AND deleted_at IS NULL ORDER BY id DESC LIMIT 1",
+	/* Serialises PUTs of one template: the version bump is read here. */
+	[STMT_TEMPLATE_LOCK] =
+	    "SELECT version, deleted_at IS NOT NULL FROM templates "
+	    "WHERE id = ? FOR UPDATE",
+
+	[STMT_EXEC_ACTIVE_COUNT] =
+	    "SELECT COUNT(*) FROM executions WHERE user_id = ? AND "
+	    "status IN ('pending', 'running')",
+	[STMT_EXEC_INSERT] =
+	    "INSERT INTO executions (execution_id, user_id, execution_name, "
+	    "template_pk, template_id, template_version, input, input_hash, "
+	    "status, run_after, request_id, created_at) VALUES (?, ?, ?, ?, "
+	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, "
+	    "FROM_UNIXTIME(? / 1000))",
+	[STMT_EXEC_BY_NAME] =
+	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
+	    "e.template_version, " MS("e.created_at") " FROM executions e "
+	    "WHERE e.user_id = ? AND e.execution_name = ?",
+	[STMT_EXEC_GET] =
+	    "SELECT e.id, e.execution_id, e.execution_name, e.template_id, "
+	    "e.template_version, e.user_id, e.status, e.input, "
+	    "e.final_result, e.error_details, " MS("e.created_at") ", "
+	    MS("e.started_at") ", " MS("e.completed_at") ", e.cancelled_by, "
+	    "e.cancel_reason, e.redrive_count, v.definition "
+	    "FROM executions e JOIN template_versions v ON v.template_pk = "
+	    "e.template_pk AND v.version = e.template_version "
+	    "WHERE e.execution_id = ?",
+	[STMT_EXEC_STEPS] =
+	    "SELECT step_idx, step_id, status, attempts, " MS("started_at")
+	    ", " MS("completed_at") ", output, error FROM execution_steps "
+	    "WHERE exec_pk = ? ORDER BY step_idx",
+	/* List params: [user,] [status,] cursor, template, template, limit */
+	[STMT_EXEC_LIST_USER] =
+	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
+	    "WHERE e.user_id = ? AND e.id < ? AND "
+	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
+	[STMT_EXEC_LIST_USER_STATUS] =
+	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
+	    "WHERE e.user_id = ? AND e.status = ? AND e.id < ? AND "
+	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
+	[STMT_EXEC_LIST_ALL] =
+	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
+	    "WHERE e.id < ? AND "
+	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
+	[STMT_EXEC_LIST_ALL_STATUS] =
+	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
+	    "WHERE e.status = ? AND e.id < ? AND "
+	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
+	/* Params: cancelled_by, reason, id. */
+	[STMT_EXEC_CANCEL] =
+	    "UPDATE executions SET cancel_requested = 1, cancelled_by = ?, "
+	    "cancel_reason = ?, "
+	    "status = IF(status = 'pending', 'cancelled', status), "
+	    "completed_at = IF(status = 'cancelled', UTC_TIMESTAMP(3), "
+	    "completed_at) WHERE id = ? AND status IN ('pending', 'running')",
+	[STMT_EXEC_REDRIVE] =
+	    "UPDATE executions SET status = 'pending', "
+	    "run_after = UTC_TIMESTAMP(6), redrive_count = redrive_count + 1,"
+	    " cancel_requested = 0, final_result = NULL, "
+	    "error_details = NULL, completed_at = NULL, claimed_by = NULL, "
+	    "lease_until = NULL WHERE id = ? AND "
+	    "status IN ('failed', 'cancelled', 'timed_out')",
+	[STMT_EXEC_REDRIVE_STEPS] =
+	    "UPDATE execution_steps SET status = 'pending', attempts = 0, "
+	    "started_at = NULL, completed_at = NULL, output = NULL, "
+	    "error = NULL, next_attempt_at = NULL WHERE exec_pk = ? AND "
+	    "status NOT IN ('completed', 'skipped')",
+
+	[STMT_AUDIT_INSERT] =
+	    "INSERT INTO audit_log (at, user_id, action, object_type, "
+	    "object_id, client_addr, request_id, detail) VALUES "
+	    "(UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?)",
+
+	[STMT_SECRET_PUT] =
+	    "REPLACE INTO secrets (owner_id, name, nonce, ciphertext, tag, "
+	    "updated_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3))",
+	[STMT_SECRETS_OF_OWNER] =
+	    "SELECT name, nonce, ciphertext, tag FROM secrets "
+	    "WHERE owner_id = ?",
+
+	[STMT_METRICS_EXEC] =
+	    "SELECT status, COUNT(*) FROM executions GROUP BY status",
+	/* Both counts walk ix_exec_claim within status = 'pending'. */
+	[STMT_METRICS_QUEUE] =
+	    "SELECT COUNT(*), COALESCE(SUM(run_after <= UTC_TIMESTAMP(6)), 0)"
+	    " FROM executions WHERE status = 'pending'",
+
+	/* Supervisor. Params: id, host, pid. */
+	[STMT_SUP_HEARTBEAT] =
+	    "INSERT INTO supervisor_heartbeats (supervisor_id, host, pid, "
+	    "started_at, beat_at) VALUES (?, ?, ?, UTC_TIMESTAMP(6), "
+	    "UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE "
+	    "beat_at = UTC_TIMESTAMP(6)",
+	[STMT_SUP_HEARTBEAT_DELETE] =
+	    "DELETE FROM supervisor_heartbeats WHERE supervisor_id = ? OR "
+	    "beat_at < UTC_TIMESTAMP(6) - INTERVAL 1 DAY",
+	/*
+	 * The claim: equality on status, range on run_after, in the order
+	 * of ix_exec_claim, so LIMIT stops after n index entries and
+	 * SKIP LOCKED passes over rows another supervisor is claiming.
+	 */
+	[STMT_SUP_CLAIM_SELECT] =
+	    "SELECT id, template_pk FROM executions WHERE status = 'pending' "
+	    "AND run_after <= UTC_TIMESTAMP(6) ORDER BY status, run_after, id "
+	    "LIMIT ? FOR UPDATE SKIP LOCKED",
+	/* Expired leases, through ix_exec_lease. */
+	[STMT_SUP_RECLAIM_SELECT] =
+	    "SELECT id, template_pk FROM executions WHERE status = 'running' "
+	    "AND lease_until < UTC_TIMESTAMP(6) ORDER BY status, lease_until "
+	    "LIMIT ? FOR UPDATE SKIP LOCKED",
+	/* Params: "host:%" pattern, own id, limit. */
+	[STMT_SUP_ORPHANS_SELECT] =
+	    "SELECT id, template_pk FROM executions WHERE status = 'running' "
+	    "AND claimed_by LIKE ? AND claimed_by <> ? "
+	    "LIMIT ? FOR UPDATE SKIP LOCKED",
+	[STMT_SUP_TEMPLATE_LIMIT] =
+	    "SELECT max_concurrent FROM templates WHERE id = ?",
+	/* Serialises claims of one limited template across supervisors. */
+	[STMT_SUP_TEMPLATE_LIMIT_LOCK] =
+	    "SELECT max_concurrent FROM templates WHERE id = ? FOR UPDATE",
+	[STMT_SUP_RUNNING_OF_TEMPLATE] =
+	    "SELECT COUNT(*) FROM executions WHERE template_pk = ? AND "
+	    "status = 'running'",
+	/* Params: claimer, lease seconds, id. */
+	[STMT_SUP_CLAIM_UPDATE] =
+	    "UPDATE executions SET status = 'running', claimed_by = ?, "
+	    "lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, "
+	    "claim_epoch = claim_epoch + 1, "
+	    "started_at = COALESCE(started_at, UTC_TIMESTAMP(3)) WHERE id = ?",
+	[STMT_SUP_LOAD] =
+	    "SELECT e.execution_id, e.execution_name, e.user_id, e.input, "
+	    "v.definition, t.owner_id, e.claim_epoch, "
+	    "TIMESTAMPDIFF(MICROSECOND, e.started_at, UTC_TIMESTAMP(6)), "
+	    "e.cancel_requested FROM executions e "
+	    "JOIN template_versions v ON v.template_pk = e.template_pk AND "
+	    "v.version = e.template_version "
+	    "JOIN templates t ON t.id = e.template_pk WHERE e.id = ?",
+	[STMT_SUP_STEPS_LOAD] =
+	    "SELECT step_idx, status, attempts, output, "
+	    MS("started_at") " FROM execution_steps WHERE exec_pk = ?",
+	/*
+	 * The fence: every write of a supervisor runs in a transaction that
+	 * starts here. It matches only while we hold the lease we claimed,
+	 * and it locks the row until commit, so no one takes over mid-way.
+	 * Params: lease seconds, id, claimer, epoch.
+	 */
+	[STMT_SUP_FENCE] =
+	    "UPDATE executions SET lease_until = UTC_TIMESTAMP(6) + "
+	    "INTERVAL ? SECOND WHERE id = ? AND claimed_by = ? AND "
+	    "claim_epoch = ? AND status = 'running'",
+	/* Params: pk, idx, step id, status, attempts, started ms,
+	 * completed ms, output, error. */
+	[STMT_SUP_STEP_PUT] =
+	    "INSERT INTO execution_steps (exec_pk, step_idx, step_id, status, "
+	    "attempts, started_at, completed_at, output, error) VALUES "
+	    "(?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000), FROM_UNIXTIME(? / 1000),"
+	    " ?, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), "
+	    "attempts = VALUES(attempts), started_at = VALUES(started_at), "
+	    "completed_at = VALUES(completed_at), output = VALUES(output), "
+	    "error = VALUES(error)",
+	/* Params: status, final_result, error_details, id, claimer, epoch. */
+	[STMT_SUP_FINISH] =
+	    "UPDATE executions SET status = ?, final_result = ?, "
+	    "error_details = ?, completed_at = UTC_TIMESTAMP(3), "
+	    "claimed_by = NULL, lease_until = NULL WHERE id = ? AND "
+	    "claimed_by = ? AND claim_epoch = ?",
+	[STMT_SUP_RELEASE] =
+	    "UPDATE executions SET status = 'pending', claimed_by = NULL, "
+	    "lease_until = NULL, run_after = UTC_TIMESTAMP(6) WHERE id = ? "
+	    "AND claimed_by = ? AND claim_epoch = ? AND status = 'running'",
+	/* Params: lease seconds, claimer. */
+	[STMT_SUP_RENEW_ALL] =
+	    "UPDATE executions SET lease_until = UTC_TIMESTAMP(6) + "
+	    "INTERVAL ? SECOND WHERE status = 'running' AND claimed_by = ?",
+	[STMT_SUP_CANCEL_POLL] =
+	    "SELECT id FROM executions WHERE status = 'running' AND "
+	    "claimed_by = ? AND cancel_requested = 1",
+	/* Retention in small batches through ix_exec_retention. */
+	[STMT_SUP_PRUNE] =
+	    "DELETE FROM executions WHERE completed_at < UTC_TIMESTAMP(3) - "
+	    "INTERVAL ? DAY AND status IN ('completed', 'failed', "
+	    "'cancelled', 'timed_out') ORDER BY completed_at LIMIT 500",
+};
+
+const char *
+store_sql_text(enum stmt_id id)
+{
+	return sql[id];
+}

@@ -1,0 +1,181 @@
+/*
+ * Template writes shared by the API and wfmctl, and the audit writer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common.h"
+#include "store_int.h"
+
+int
+store_audit(struct store *st, const struct store_actor *who,
+    const char *action, const char *otype, const char *oid,
+    struct json_object *detail)
+{
+	struct sparam	 p[7];
+	const char	*d = detail == NULL ? NULL :
+			    json_object_to_json_string_ext(detail,
+			    JSON_C_TO_STRING_PLAIN);
+
+	p[0] = SP_STR(who->user);
+	p[1] = SP_STR(action);
+	p[2] = SP_STR(otype);
+	p[3] = SP_STR(oid);
+	p[4] = SP_STR(who->client);
+	p[5] = SP_STR(who->reqid);
+	p[6] = SP_STR(d);
+	return store_exec(st, STMT_AUDIT_INSERT, p, 7, NULL, NULL, NULL);
+}
+
+/* The definition part of a body: a copy without is_public/shared_with. */
+static struct json_object *
+definition_of(struct json_object *body)
+{
+	struct json_object	*def = json_object_new_object();
+
+	json_object_object_foreach(body, key, val) {
+		if (strcmp(key, "is_public") == 0 ||
+		    strcmp(key, "shared_with") == 0)
+			continue;
+		json_object_object_add(def, key, json_object_get(val));
+	}
+	return def;
+}
+
+/* Parameters name, description, is_public, max_concurrent of a body. */
+static void
+tmpl_params(struct json_object *body, struct sparam p[4])
+{
+	struct json_object	*v, *g;
+
+	p[0] = json_object_object_get_ex(body, "name", &v) ?
+	    SP_STR(json_object_get_string(v)) : SP_NULL();
+	p[1] = json_object_object_get_ex(body, "description", &v) ?
+	    SP_STR(json_object_get_string(v)) : SP_NULL();
+	p[2] = SP_INT(json_object_object_get_ex(body, "is_public", &v) &&
+	    json_object_get_boolean(v));
+	p[3] = json_object_object_get_ex(body, "global_config", &g) &&
+	    json_object_object_get_ex(g, "max_concurrent_executions", &v) ?
+	    SP_INT(json_object_get_int64(v)) : SP_NULL();
+}
+
+static int
+put_version(struct store *st, long long pk, long long version,
+    struct json_object *body)
+{
+	struct json_object	*def = definition_of(body);
+	struct sparam		 p[3];
+	int			 rc;
+
+	p[0] = SP_INT(pk);
+	p[1] = SP_INT(version);
+	p[2] = SP_STR(json_object_to_json_string_ext(def,
+	    JSON_C_TO_STRING_PLAIN));
+	rc = store_exec(st, STMT_TEMPLATE_VERSION_INSERT, p, 3, NULL, NULL,
+	    NULL);
+	json_object_put(def);
+	return rc;
+}
+
+static int
+put_shares(struct store *st, long long pk, struct json_object *body,
+    int replace)
+{
+	struct json_object	*sw;
+	struct sparam		 p[2];
+	size_t			 i;
+	int			 rc = RC_OK;
+
+	p[0] = SP_INT(pk);
+	if (replace && (rc = store_exec(st, STMT_TEMPLATE_SHARES_DELETE, p, 1,
+	    NULL, NULL, NULL)) != RC_OK)
+		return rc;
+	if (!json_object_object_get_ex(body, "shared_with", &sw))
+		return RC_OK;
+	for (i = 0; i < json_object_array_length(sw) && rc == RC_OK; i++) {
+		p[1] = SP_STR(json_object_get_string(
+		    json_object_array_get_idx(sw, i)));
+		rc = store_exec(st, STMT_TEMPLATE_SHARE_INSERT, p, 2, NULL,
+		    NULL, NULL);
+	}
+	return rc;
+}
+
+static int
+audit_version(struct store *st, const struct store_actor *who,
+    const char *action, const char *tid, long long version)
+{
+	struct json_object	*d = json_object_new_object();
+	int			 rc;
+
+	json_object_object_add(d, "version", json_object_new_int64(version));
+	rc = store_audit(st, who, action, "template", tid, d);
+	json_object_put(d);
+	return rc;
+}
+
+static int
+finish(struct store *st, int rc)
+{
+	if (rc == RC_OK)
+		return store_commit(st);
+	store_rollback(st);
+	return rc;
+}
+
+int
+store_tmpl_create(struct store *st, const struct store_actor *who,
+    struct json_object *body, char tid[37])
+{
+	struct sparam	p[6];
+	uint64_t	pk = 0;
+	int		rc;
+
+	util_uuid(tid);
+	if ((rc = store_begin(st)) != RC_OK)
+		return rc;
+	p[0] = SP_STR(tid);
+	p[1] = SP_STR(who->user);
+	tmpl_params(body, p + 2);
+	rc = store_exec(st, STMT_TEMPLATE_INSERT, p, 6, NULL, NULL, &pk);
+	if (rc == RC_OK)
+		rc = put_version(st, (long long)pk, 1, body);
+	if (rc == RC_OK)
+		rc = put_shares(st, (long long)pk, body, 0);
+	if (rc == RC_OK)
+		rc = audit_version(st, who, "template.create", tid, 1);
+	return finish(st, rc);
+}
+
+int
+store_tmpl_update(struct store *st, const struct store_actor *who,
+    long long pk, const char *tid, struct json_object *body)
+{
+	struct sparam	p[5];
+	struct sres	lk;
+	long long	version = 0;
+	int		rc;
+
+	if ((rc = store_begin(st)) != RC_OK)
+		return rc;
+	p[0] = SP_INT(pk);
+	rc = store_exec(st, STMT_TEMPLATE_LOCK, p, 1, &lk, NULL, NULL);
+	if (rc == RC_OK && (lk.nrows == 0 || sres_int(&lk, 0, 1)))
+		rc = RC_NOTFOUND;
+	if (rc == RC_OK)
+		version = sres_int(&lk, 0, 0) + 1;
+	sres_free(&lk);
+	if (rc == RC_OK) {
+		tmpl_params(body, p);
+		p[4] = SP_INT(pk);
+		rc = store_exec(st, STMT_TEMPLATE_UPDATE, p, 5, NULL, NULL,
+		    NULL);
+	}
+	if (rc == RC_OK)
+		rc = put_version(st, pk, version, body);
+	if (rc == RC_OK)
+		rc = put_shares(st, pk, body, 1);
+	if (rc == RC_OK)
+		rc = audit_version(st, who, "template.update", tid, version);
+	return finish(st, rc);
+}

@@ -1,0 +1,231 @@
+/*
+ * Claiming executions: in one short READ COMMITTED transaction, the host's
+ * orphans (first round only), expired leases and runnable pending rows
+ * are locked with FOR UPDATE SKIP LOCKED and marked running with our id,
+ * a lease and a new claim epoch. Also lease renewal, heartbeats, the
+ * cancel poll and retention.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "log.h"
+#include "sup_int.h"
+
+#define CLAIM_TRIES		5
+#define CLAIM_OVERSELECT	4	/* candidates per free slot */
+
+struct cand {
+	long long	pk;
+	long long	tpk;
+};
+
+/* Append the rows of a (id, template_pk) select to c. */
+static int
+select_into(struct sup *s, enum stmt_id id, struct sparam *p, size_t n,
+    struct cand *c, int *nc, int max)
+{
+	struct sres	res;
+	size_t		i;
+	int		rc;
+
+	if ((rc = store_exec(s->st, id, p, n, &res, NULL, NULL)) != RC_OK)
+		return rc;
+	for (i = 0; i < res.nrows && *nc < max; i++) {
+		c[*nc].pk = sres_int(&res, i, 0);
+		c[*nc].tpk = sres_int(&res, i, 1);
+		(*nc)++;
+	}
+	sres_free(&res);
+	return RC_OK;
+}
+
+/*
+ * 1 if one more execution of template tpk may run, taking the template
+ * lock when it has a limit; claimed counts this round's claims of it.
+ */
+static int
+limit_allows(struct sup *s, const struct cand *c, int nc, int upto,
+    const int *taken, int *rcp)
+{
+	struct sparam	p[1];
+	struct sres	res;
+	long long	limit, running;
+	int		i, mine = 0;
+
+	p[0] = SP_INT(c[upto].tpk);
+	if ((*rcp = store_exec(s->st, STMT_SUP_TEMPLATE_LIMIT, p, 1, &res,
+	    NULL, NULL)) != RC_OK)
+		return 0;
+	if (res.nrows == 0 || sres_get(&res, 0, 0, NULL) == NULL) {
+		sres_free(&res);
+		return 1;
+	}
+	sres_free(&res);
+	if ((*rcp = store_exec(s->st, STMT_SUP_TEMPLATE_LIMIT_LOCK, p, 1,
+	    &res, NULL, NULL)) != RC_OK)
+		return 0;
+	limit = sres_int(&res, 0, 0);
+	sres_free(&res);
+	if ((*rcp = store_exec(s->st, STMT_SUP_RUNNING_OF_TEMPLATE, p, 1,
+	    &res, NULL, NULL)) != RC_OK)
+		return 0;
+	running = sres_int(&res, 0, 0);
+	sres_free(&res);
+	for (i = 0; i < nc && i < upto; i++)
+		if (taken[i] && c[i].tpk == c[upto].tpk)
+			mine++;
+	return running + mine < limit;
+}
+
+/* One claim transaction; fills pks with what was claimed. */
+static int
+claim_tx(struct sup *s, int want, long long *pks, int *npks)
+{
+	struct cand	*c;
+	struct sparam	 p[3];
+	char		 like[80];
+	int		*taken, nc = 0, i, rc, max = want * CLAIM_OVERSELECT;
+	int		 norphans = 0;
+
+	*npks = 0;
+	c = xcalloc((size_t)max + (size_t)want * 2, sizeof(*c));
+	taken = xcalloc((size_t)max + (size_t)want * 2, sizeof(*taken));
+	if ((rc = store_begin(s->st)) != RC_OK)
+		goto out;
+	if (!s->orphans_done) {
+		snprintf(like, sizeof(like), "%s:%%", s->host);
+		p[0] = SP_STR(like);
+		p[1] = SP_STR(s->id);
+		p[2] = SP_INT(want);
+		if ((rc = select_into(s, STMT_SUP_ORPHANS_SELECT, p, 3, c, &nc,
+		    want)) != RC_OK)
+			goto out;
+		norphans = nc;
+	}
+	p[0] = SP_INT(want);
+	if (nc < want && (rc = select_into(s, STMT_SUP_RECLAIM_SELECT, p, 1,
+	    c, &nc, want)) != RC_OK)
+		goto out;
+	p[0] = SP_INT(max);
+	if ((rc = select_into(s, STMT_SUP_CLAIM_SELECT, p, 1, c, &nc,
+	    nc + max)) != RC_OK)
+		goto out;
+	for (i = 0; i < nc && *npks < want; i++) {
+		/* Resumed executions were admitted before: no limit check. */
+		if (i >= norphans && !limit_allows(s, c, nc, i, taken, &rc)) {
+			if (rc != RC_OK)
+				goto out;
+			continue;
+		}
+		p[0] = SP_STR(s->id);
+		p[1] = SP_INT(s->cfg->sup.lease_seconds);
+		p[2] = SP_INT(c[i].pk);
+		if ((rc = store_exec(s->st, STMT_SUP_CLAIM_UPDATE, p, 3, NULL,
+		    NULL, NULL)) != RC_OK)
+			goto out;
+		taken[i] = 1;
+		pks[(*npks)++] = c[i].pk;
+	}
+	rc = store_commit(s->st);
+	if (rc == RC_OK && !s->orphans_done) {
+		s->orphans_done = norphans < want;
+		if (norphans > 0)
+			log_info("took back %d orphaned executions", norphans);
+	}
+out:
+	if (rc != RC_OK) {
+		store_rollback(s->st);
+		*npks = 0;
+	}
+	free(c);
+	free(taken);
+	return rc;
+}
+
+void
+sup_claim(struct sup *s)
+{
+	struct timespec	 ts;
+	unsigned char	 rnd;
+	long long	*pks;
+	struct run	*r;
+	int		 want = s->nslots - s->nruns, n = 0, i, j, rc, tries;
+
+	if (want <= 0)
+		return;
+	pks = xcalloc((size_t)want, sizeof(*pks));
+	for (tries = 0; tries < CLAIM_TRIES; tries++) {
+		rc = claim_tx(s, want, pks, &n);
+		if (rc != RC_AGAIN || !store_connected(s->st))
+			break;
+		/* Deadlock or lock wait timeout: again, with jitter. */
+		(void)util_random(&rnd, 1);
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)(1 + rnd % 20) * 1000000L;
+		nanosleep(&ts, NULL);
+	}
+	for (i = 0; i < n; i++) {
+		if ((r = sup_run_load(s, pks[i])) == NULL)
+			continue;
+		for (j = 0; j < s->nslots && s->runs[j] != NULL; j++)
+			;
+		s->runs[j] = r;
+		s->nruns++;
+	}
+	free(pks);
+}
+
+void
+sup_renew(struct sup *s)
+{
+	struct sparam	p[3];
+
+	p[0] = SP_STR(s->id);
+	p[1] = SP_STR(s->host);
+	p[2] = SP_INT((long long)getpid());
+	(void)store_exec(s->st, STMT_SUP_HEARTBEAT, p, 3, NULL, NULL, NULL);
+	if (s->nruns == 0)
+		return;
+	p[0] = SP_INT(s->cfg->sup.lease_seconds);
+	p[1] = SP_STR(s->id);
+	(void)store_exec(s->st, STMT_SUP_RENEW_ALL, p, 2, NULL, NULL, NULL);
+}
+
+void
+sup_cancel_poll(struct sup *s)
+{
+	struct sparam	p[1];
+	struct sres	res;
+	size_t		i;
+	int		j;
+
+	if (s->nruns == 0)
+		return;
+	p[0] = SP_STR(s->id);
+	if (store_exec(s->st, STMT_SUP_CANCEL_POLL, p, 1, &res, NULL, NULL) !=
+	    RC_OK)
+		return;
+	for (i = 0; i < res.nrows; i++)
+		for (j = 0; j < s->nslots; j++)
+			if (s->runs[j] != NULL &&
+			    s->runs[j]->pk == sres_int(&res, i, 0))
+				s->runs[j]->cancel = 1;
+	sres_free(&res);
+}
+
+void
+sup_prune(struct sup *s)
+{
+	struct sparam	p[1];
+	uint64_t	n = 0;
+
+	p[0] = SP_INT(s->cfg->sup.retention_days);
+	if (store_exec(s->st, STMT_SUP_PRUNE, p, 1, NULL, &n, NULL) == RC_OK &&
+	    n > 0)
+		log_info("retention: pruned %llu executions",
+		    (unsigned long long)n);
+}

@@ -1,0 +1,422 @@
+/*
+ * wfm-supervisor: claims executions and runs them in one event loop.
+ * One per host (flock on the lock file); spawned by wfm-fcgi or run alone.
+ */
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "log.h"
+#include "sup_int.h"
+
+#define POLLFD_MAX	(2 + 16 * TMPL_STEPS_MAX * SUP_CMD_NPOLLFD)
+
+static void
+lock_or_exit(struct sup *s)
+{
+	const char	*path = s->cfg->sup.lock_file;
+
+	if ((s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) ==
+	    -1)
+		fatal("open %s", path);
+	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			fatalx("another supervisor holds %s", path);
+		fatal("flock %s", path);
+	}
+}
+
+static void
+nudge_open(struct sup *s)
+{
+	struct sockaddr_un	 sun;
+	const char		*path = s->cfg->sup.nudge_socket;
+
+	s->nudge_fd = -1;
+	if (path == NULL)
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		fatalx("[supervisor] nudge_socket: path too long");
+	strcpy(sun.sun_path, path);
+	if ((s->nudge_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
+		fatal("socket");
+	/* We hold the host lock: a socket file left here is stale. */
+	if (unlink(path) == -1 && errno != ENOENT)
+		fatal("unlink %s", path);
+	if (bind(s->nudge_fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		fatal("bind %s", path);
+	if (chmod(path, 0666) == -1)
+		fatal("chmod %s", path);
+}
+
+static void
+signals_open(struct sup *s)
+{
+	sigset_t	set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		fatal("sigprocmask");
+	if ((s->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) ==
+	    -1)
+		fatal("signalfd");
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void
+workdir_open(struct sup *s)
+{
+	char	*copy = xstrdup(s->cfg->sup.lock_file);
+
+	snprintf(s->workdir, sizeof(s->workdir), "%s/work", dirname(copy));
+	free(copy);
+	if (mkdir(s->workdir, 0711) == -1 && errno != EEXIST)
+		fatal("mkdir %s", s->workdir);
+	if (chmod(s->workdir, 0711) == -1)
+		fatal("chmod %s", s->workdir);
+}
+
+static void
+drain_signals(struct sup *s, const char *conf)
+{
+	struct signalfd_siginfo	 si;
+	struct config		*nc;
+	char			 err[512];
+
+	while (read(s->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			if (!s->stopping) {
+				log_info("stopping: no new claims, grace %d s",
+				    s->cfg->sup.grace_seconds);
+				s->stopping = 1;
+				s->stop_deadline = util_mono_ms() +
+				    s->cfg->sup.grace_seconds * 1000LL;
+			}
+			break;
+		case SIGHUP:
+			/* Timing and limits apply from the next claim on. */
+			if (config_load(conf, &nc, err, sizeof(err)) != RC_OK)
+				log_warnx("reload refused: %s", err);
+			else {
+				log_info("configuration reloaded");
+				s->cfg->sup.concurrency = s->cfg->sup.concurrency;
+				s->cfg->sup.poll_interval_ms =
+				    nc->sup.poll_interval_ms;
+				s->cfg->sup.retention_days =
+				    nc->sup.retention_days;
+				s->cfg->sup.grace_seconds = nc->sup.grace_seconds;
+				config_free(nc);
+			}
+			break;
+		default:
+			break;		/* SIGCHLD: reaped per handler */
+		}
+	}
+}
+
+static void
+drain_nudges(struct sup *s)
+{
+	char	buf[64];
+
+	if (s->nudge_fd == -1)
+		return;
+	while (recv(s->nudge_fd, buf, sizeof(buf), 0) > 0) {
+		s->want_claim = 1;
+		s->want_cancel_poll = 1;
+	}
+}
+
+/* Find the run and step index of a handler or transfer result. */
+static int
+locate(struct sup *s, void *user, struct run **rp)
+{
+	struct run	*r;
+	int		 j, i;
+
+	for (j = 0; j < s->nslots; j++) {
+		if ((r = s->runs[j]) == NULL)
+			continue;
+		for (i = 0; i < r->t->nsteps; i++)
+			if ((void *)&r->s[i] == user) {
+				*rp = r;
+				return i;
+			}
+	}
+	return -1;
+}
+
+static void
+collect(struct sup *s)
+{
+	struct sup_step_result	 res;
+	struct run		*r;
+	void			*user;
+	int			 running, j, i;
+
+	(void)sup_http_perform(s->http, &running);
+	while (sup_http_done(s->http, &user, &res)) {
+		if ((i = locate(s, user, &r)) >= 0)
+			sup_run_result(s, r, i, &res);
+		sup_step_result_fini(&res);
+	}
+	for (j = 0; j < s->nslots; j++) {
+		if ((r = s->runs[j]) == NULL)
+			continue;
+		for (i = 0; i < r->t->nsteps; i++) {
+			struct sup_cmd *c = r->s[i].cmd;
+
+			if (c == NULL)
+				continue;
+			sup_cmd_io(c);
+			sup_cmd_tick(c, util_mono_ms());
+			memset(&res, 0, sizeof(res));
+			if (sup_cmd_reap(c, &res)) {
+				sup_cmd_free(c);
+				r->s[i].cmd = NULL;
+				sup_run_result(s, r, i, &res);
+				sup_step_result_fini(&res);
+			}
+		}
+	}
+}
+
+static void
+advance_all(struct sup *s)
+{
+	int	j;
+
+	for (j = 0; j < s->nslots; j++) {
+		if (s->runs[j] == NULL)
+			continue;
+		if (sup_run_advance(s, s->runs[j])) {
+			sup_run_free(s->runs[j]);
+			s->runs[j] = NULL;
+			s->nruns--;
+			s->want_claim = 1;	/* a slot is free */
+		}
+	}
+}
+
+static int
+wait_ms(struct sup *s, int64_t now)
+{
+	int64_t	t = now + SUP_WAIT_MAX_MS, d;
+	int	j, i, ms;
+
+	if (s->want_claim && !s->stopping && s->nruns < s->nslots)
+		return 0;
+	if (!s->stopping && s->next_claim < t)
+		t = s->next_claim;
+	if (s->next_renew < t)
+		t = s->next_renew;
+	if (s->nruns > 0 && s->next_cancel < t)
+		t = s->next_cancel;
+	for (j = 0; j < s->nslots; j++) {
+		if (s->runs[j] == NULL)
+			continue;
+		if ((d = sup_run_due(s->runs[j])) < t)
+			t = d;
+		for (i = 0; i < s->runs[j]->t->nsteps; i++)
+			if (s->runs[j]->s[i].cmd != NULL &&
+			    (ms = sup_cmd_timeout_ms(s->runs[j]->s[i].cmd,
+			    now)) >= 0 && now + ms < t)
+				t = now + ms;
+	}
+	return t <= now ? 0 : (int)(t - now);
+}
+
+static size_t
+pollfds(struct sup *s, struct pollfd *pfd)
+{
+	size_t	n = 0;
+	int	j, i;
+
+	pfd[n].fd = s->sig_fd;
+	pfd[n++].events = POLLIN;
+	if (s->nudge_fd != -1) {
+		pfd[n].fd = s->nudge_fd;
+		pfd[n++].events = POLLIN;
+	}
+	for (j = 0; j < s->nslots; j++) {
+		if (s->runs[j] == NULL)
+			continue;
+		for (i = 0; i < s->runs[j]->t->nsteps; i++)
+			if (s->runs[j]->s[i].cmd != NULL &&
+			    n + SUP_CMD_NPOLLFD <= POLLFD_MAX)
+				n += sup_cmd_pollfds(s->runs[j]->s[i].cmd,
+				    pfd + n, SUP_CMD_NPOLLFD);
+	}
+	return n;
+}
+
+static void
+release_all(struct sup *s)
+{
+	int	j;
+
+	for (j = 0; j < s->nslots; j++) {
+		if (s->runs[j] == NULL)
+			continue;
+		sup_run_abort(s->runs[j]);
+		sup_run_release(s, s->runs[j]);
+		log_info("execution %s released", s->runs[j]->id);
+	}
+}
+
+static void
+loop(struct sup *s, const char *conf)
+{
+	static struct pollfd	pfd[POLLFD_MAX];
+	int64_t			now;
+	size_t			n;
+
+	for (;;) {
+		now = util_mono_ms();
+		if (!s->stopping && s->nruns < s->nslots &&
+		    (s->want_claim || now >= s->next_claim)) {
+			s->want_claim = 0;
+			sup_claim(s);
+			s->next_claim = now + s->cfg->sup.poll_interval_ms;
+		}
+		if (now >= s->next_renew) {
+			sup_renew(s);
+			s->next_renew = now +
+			    s->cfg->sup.lease_seconds * 1000LL / 3;
+		}
+		if (s->want_cancel_poll || now >= s->next_cancel) {
+			s->want_cancel_poll = 0;
+			sup_cancel_poll(s);
+			s->next_cancel = now + SUP_CANCEL_POLL_MS;
+		}
+		if (now >= s->next_prune) {
+			sup_prune(s);
+			s->next_prune = now + SUP_PRUNE_MS;
+		}
+		advance_all(s);
+		if (s->stopping && (s->nruns == 0 ||
+		    util_mono_ms() >= s->stop_deadline)) {
+			release_all(s);
+			return;
+		}
+		(void)sup_http_perform(s->http, &(int){ 0 });
+		n = pollfds(s, pfd);
+		(void)sup_http_wait(s->http, pfd, n,
+		    wait_ms(s, util_mono_ms()));
+		drain_signals(s, conf);
+		drain_nudges(s);
+		collect(s);
+	}
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: wfm-supervisor [-n] [-c config]\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sup	 s;
+	const char	*conf = NULL;
+	char		 err[512];
+	unsigned char	 rnd[4];
+	struct sparam	 p[1];
+	int		 ch, check = 0, j;
+
+	memset(&s, 0, sizeof(s));
+	while ((ch = getopt(argc, argv, "c:nh")) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (config_load(conf, &s.cfg, err, sizeof(err)) != RC_OK) {
+		fprintf(stderr, "wfm-supervisor: %s\n", err);
+		return EX_CONFIG_CODE;
+	}
+	if (sup_net_allow_parse(s.cfg->sup.http_allow, &s.allow, err,
+	    sizeof(err)) != RC_OK) {
+		fprintf(stderr, "wfm-supervisor: %s: [supervisor] http_allow: "
+		    "%s\n", s.cfg->path, err);
+		return EX_CONFIG_CODE;
+	}
+	if (s.cfg->sup.secrets_key_file != NULL) {
+		if (secret_key_load(s.cfg->sup.secrets_key_file, s.key, err,
+		    sizeof(err)) != RC_OK) {
+			fprintf(stderr, "wfm-supervisor: %s: [supervisor] "
+			    "secrets_key_file: %s\n", s.cfg->path, err);
+			return EX_CONFIG_CODE;
+		}
+		s.have_key = 1;
+	}
+	if (check) {
+		printf("%s: configuration ok\n", s.cfg->path);
+		return 0;
+	}
+	log_init("wfm-supervisor", (enum log_level)s.cfg->log.level,
+	    s.cfg->log.target);
+	lock_or_exit(&s);
+	signals_open(&s);
+	nudge_open(&s);
+	workdir_open(&s);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		fatalx("curl_global_init failed");
+	if ((s.http = sup_http_new(s.allow)) == NULL)
+		fatalx("cannot start the http runner");
+	if (gethostname(s.host, sizeof(s.host) - 1) == -1)
+		fatal("gethostname");
+	if (util_random(rnd, sizeof(rnd)) != RC_OK)
+		fatalx("no randomness");
+	snprintf(s.id, sizeof(s.id), "%s:%ld:%02x%02x%02x%02x", s.host,
+	    (long)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
+	s.nslots = s.cfg->sup.concurrency;
+	s.runs = xcalloc((size_t)s.nslots, sizeof(*s.runs));
+	s.st = store_open(s.cfg);
+	log_info("supervisor %s started (concurrency %d)", s.id, s.nslots);
+	loop(&s, conf);
+	p[0] = SP_STR(s.id);
+	(void)store_exec(s.st, STMT_SUP_HEARTBEAT_DELETE, p, 1, NULL, NULL,
+	    NULL);
+	for (j = 0; j < s.nslots; j++)
+		sup_run_free(s.runs[j]);
+	free(s.runs);
+	sup_http_free(s.http);
+	sup_net_allow_free(s.allow);
+	curl_global_cleanup();
+	store_close(s.st);
+	config_free(s.cfg);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,835 @@
+/*
+ * One execution's life in the supervisor: load and resume, start the
+ * steps the engine allows, take their results, write every change fenced
+ * by our lease before dependents start, and finish.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "expr.h"
+#include "log.h"
+#include "sup_int.h"
+
+#define ERRMSG_MAX	512
+
+static struct json_object *
+make_error(const char *type, const char *msg)
+{
+	struct json_object	*e = json_object_new_object();
+
+	json_object_object_add(e, "type", json_object_new_string(type));
+	json_object_object_add(e, "message", json_object_new_string(msg));
+	return e;
+}
+
+/* Replace every occurrence of needle in *text (a new string) by "***". */
+static void
+replace_all(char **text, const char *needle)
+{
+	size_t	 nl = strlen(needle), cap, n = 0;
+	char	*out, *p = *text, *hit;
+
+	if (nl == 0 || strstr(p, needle) == NULL)
+		return;
+	cap = strlen(p) + 1;
+	out = xmalloc(cap);
+	while ((hit = strstr(p, needle)) != NULL) {
+		memcpy(out + n, p, (size_t)(hit - p));
+		n += (size_t)(hit - p);
+		memcpy(out + n, "***", 3);	/* needle is longer than 3 */
+		n += 3;
+		p = hit + nl;
+	}
+	strcpy(out + n, p);
+	free(*text);
+	*text = out;
+}
+
+/*
+ * A copy of v with every secret value (as it appears in JSON text)
+ * replaced by ***. v is consumed.
+ */
+static struct json_object *
+redact(const struct run *r, struct json_object *v)
+{
+	struct json_object	*out, *tmp;
+	char			*text, *esc;
+	const char		*q;
+	size_t			 len;
+
+	if (r->secrets == NULL || v == NULL)
+		return v;
+	text = xstrdup(json_object_to_json_string_ext(v,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_object_foreach(r->secrets, name, val) {
+		(void)name;
+		/* The secret's JSON-escaped form, without the quotes. */
+		tmp = json_object_new_string(json_object_get_string(val));
+		q = json_object_to_json_string_ext(tmp,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		len = strlen(q);
+		if (len > 5) {		/* shorter values are not redacted */
+			esc = xstrndup(q + 1, len - 2);
+			replace_all(&text, esc);
+			free(esc);
+		}
+		json_object_put(tmp);
+	}
+	out = json_tokener_parse(text);
+	free(text);
+	json_object_put(v);
+	return out;
+}
+
+static void
+set_step_ctx(struct run *r, int i)
+{
+	struct json_object	*steps, *o;
+	struct run_step		*s = &r->s[i];
+
+	json_object_object_get_ex(r->ctx, "steps", &steps);
+	o = json_object_new_object();
+	json_object_object_add(o, "output", json_object_get(s->output));
+	json_object_object_add(o, "status",
+	    json_object_new_string(engine_state_api_name(s->st)));
+	json_object_object_add(steps, r->t->steps[i].id, o);
+}
+
+static void
+step_complete(struct run *r, int i, struct json_object *output)
+{
+	struct run_step	*s = &r->s[i];
+
+	json_object_put(s->output);
+	s->output = redact(r, output);
+	json_object_put(s->error);
+	s->error = NULL;
+	s->st = ENGINE_COMPLETED;
+	s->completed_ms = util_now_ms();
+	s->due = 0;
+	s->dirty = 1;
+	set_step_ctx(r, i);
+}
+
+/* A failed attempt: retry later or fail the step. */
+static void
+step_fail(struct run *r, int i, const char *type, const char *msg,
+    int retryable, struct json_object *output)
+{
+	struct run_step		*s = &r->s[i];
+	struct json_object	*e = make_error(type, msg);
+	unsigned		 rnd;
+
+	json_object_put(s->error);
+	s->error = redact(r, e);
+	json_object_put(s->output);
+	s->output = redact(r, output);
+	s->dirty = 1;
+	if (engine_should_retry(&r->t->steps[i], s->attempts, retryable)) {
+		(void)util_random(&rnd, sizeof(rnd));
+		s->st = ENGINE_RETRY_WAIT;
+		s->due = util_mono_ms() + engine_retry_delay_ms(
+		    &r->t->steps[i], s->attempts, (double)rnd / 4294967296.0);
+		return;
+	}
+	s->st = ENGINE_FAILED;
+	s->completed_ms = util_now_ms();
+	s->due = 0;
+	set_step_ctx(r, i);
+}
+
+/* The context an expression of step i sees (secrets only where allowed). */
+static struct json_object *
+ctx_for(struct run *r, int i)
+{
+	enum tmpl_step_type	t = r->t->steps[i].type;
+
+	if (r->secrets != NULL && (t == TMPL_STEP_HTTP ||
+	    t == TMPL_STEP_COMMAND))
+		json_object_object_add(r->ctx, "secrets",
+		    json_object_get(r->secrets));
+	else
+		json_object_object_del(r->ctx, "secrets");
+	return r->ctx;
+}
+
+static void
+start_http(struct sup *sp, struct run *r, int i)
+{
+	struct tmpl_step	*ts = &r->t->steps[i];
+	struct json_object	*req = NULL, *v;
+	struct sup_http_req	 hr;
+	char			 err[ERRMSG_MAX], key[128];
+	int			 rc;
+
+	if (expr_render(ts->request, ctx_for(r, i), &req, err, sizeof(err)) !=
+	    RC_OK) {
+		step_fail(r, i, "expression", err, 0, NULL);
+		return;
+	}
+	memset(&hr, 0, sizeof(hr));
+	hr.method = json_object_object_get_ex(req, "method", &v) ?
+	    json_object_get_string(v) : "GET";
+	hr.url = json_object_object_get_ex(req, "url", &v) ?
+	    json_object_get_string(v) : "";
+	hr.headers = json_object_object_get_ex(req, "headers", &v) ? v : NULL;
+	hr.body = json_object_object_get_ex(req, "body", &v) ? v : NULL;
+	hr.timeout_seconds = ts->timeout_seconds;
+	snprintf(key, sizeof(key), "%s:%s", r->id, ts->id);
+	hr.idempotency_key = key;
+	hr.user = &r->s[i];
+	rc = sup_http_start(sp->http, &hr, &r->s[i].xfer, err, sizeof(err));
+	json_object_put(req);
+	if (rc != RC_OK) {
+		r->s[i].xfer = NULL;
+		step_fail(r, i, rc == RC_INVALID ? "connection" : "connection",
+		    err, rc != RC_INVALID, NULL);
+	}
+}
+
+static void
+start_command(struct sup *sp, struct run *r, int i)
+{
+	struct tmpl_step	*ts = &r->t->steps[i];
+	struct json_object	*in = NULL, *doc, *ex, *st;
+	struct sup_cmd_spec	 cs;
+	char			 err[ERRMSG_MAX];
+	const char		*text;
+	int			 rc;
+
+	if (ts->input != NULL && expr_render(ts->input, ctx_for(r, i), &in,
+	    err, sizeof(err)) != RC_OK) {
+		step_fail(r, i, "expression", err, 0, NULL);
+		return;
+	}
+	doc = json_object_new_object();
+	json_object_object_add(doc, "input", in);
+	json_object_object_get_ex(r->ctx, "execution", &ex);
+	json_object_object_add(doc, "execution", json_object_get(ex));
+	st = json_object_new_object();
+	json_object_object_add(st, "id", json_object_new_string(ts->id));
+	json_object_object_add(st, "attempt",
+	    json_object_new_int(r->s[i].attempts));
+	json_object_object_add(doc, "step", st);
+	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
+	memset(&cs, 0, sizeof(cs));
+	cs.handlers_dir = sp->cfg->sup.handlers_dir;
+	cs.handler = ts->handler;
+	cs.work_base = sp->workdir;
+	cs.execution_id = r->id;
+	cs.step_id = ts->id;
+	cs.attempt = r->s[i].attempts;
+	cs.stdin_text = text;
+	cs.stdin_len = strlen(text);
+	cs.timeout_seconds = ts->timeout_seconds;
+	cs.limits.cpu_seconds = sp->cfg->sup.cmd_cpu_seconds;
+	cs.limits.memory_mb = sp->cfg->sup.cmd_memory_mb;
+	cs.limits.nofile = sp->cfg->sup.cmd_nofile;
+	cs.limits.nproc = sp->cfg->sup.cmd_nproc;
+	cs.limits.user = sp->cfg->sup.cmd_user;
+	if (cs.handlers_dir == NULL) {
+		step_fail(r, i, "exit_status", "no handlers_dir configured",
+		    0, NULL);
+		json_object_put(doc);
+		return;
+	}
+	rc = sup_cmd_start(&cs, &r->s[i].cmd, err, sizeof(err));
+	json_object_put(doc);
+	if (rc != RC_OK) {
+		r->s[i].cmd = NULL;
+		step_fail(r, i, "exit_status", err, rc == RC_ERR, NULL);
+	}
+}
+
+/* Begin an attempt of step i (pending or due for retry). */
+static void
+start_step(struct sup *sp, struct run *r, int i)
+{
+	struct tmpl_step	*ts = &r->t->steps[i];
+	struct run_step		*s = &r->s[i];
+	struct json_object	*out = NULL, *o;
+	char			 err[ERRMSG_MAX];
+
+	s->attempts++;
+	s->st = ENGINE_RUNNING;
+	s->due = 0;
+	if (s->started_ms == 0)
+		s->started_ms = util_now_ms();
+	s->dirty = 1;
+	switch (ts->type) {
+	case TMPL_STEP_TRANSFORM:
+		if (expr_render(ts->output, ctx_for(r, i), &out, err,
+		    sizeof(err)) != RC_OK)
+			step_fail(r, i, "expression", err, 0, NULL);
+		else
+			step_complete(r, i, out);
+		break;
+	case TMPL_STEP_DELAY:
+		s->due = util_mono_ms() + (int64_t)(ts->delay_seconds * 1000);
+		break;
+	case TMPL_STEP_HTTP:
+		start_http(sp, r, i);
+		break;
+	case TMPL_STEP_COMMAND:
+		start_command(sp, r, i);
+		break;
+	}
+	(void)o;
+}
+
+void
+sup_run_result(struct sup *sp, struct run *r, int i,
+    struct sup_step_result *res)
+{
+	(void)sp;
+	r->s[i].cmd = NULL;
+	r->s[i].xfer = NULL;
+	if (r->s[i].st != ENGINE_RUNNING)
+		return;
+	if (res->err_type == NULL) {
+		step_complete(r, i, res->output);
+		res->output = NULL;
+		return;
+	}
+	if (strcmp(res->err_type, SUP_ERR_CANCELLED) == 0) {
+		r->s[i].st = ENGINE_CANCELLED;
+		r->s[i].completed_ms = util_now_ms();
+		json_object_put(r->s[i].error);
+		r->s[i].error = make_error("cancelled", res->err_msg != NULL ?
+		    res->err_msg : "cancelled");
+		r->s[i].dirty = 1;
+		return;
+	}
+	step_fail(r, i, res->err_type, res->err_msg != NULL ? res->err_msg :
+	    res->err_type, res->retryable, res->output);
+	res->output = NULL;
+}
+
+/* Write every changed step inside a fenced transaction. */
+static int
+flush(struct sup *sp, struct run *r)
+{
+	struct sparam	 p[9];
+	struct run_step	*s;
+	uint64_t	 n = 0;
+	int		 i, rc, any = 0;
+	char		*out, *err;
+
+	for (i = 0; i < r->t->nsteps; i++)
+		any |= r->s[i].dirty;
+	if (!any)
+		return RC_OK;
+	if ((rc = store_begin(sp->st)) != RC_OK)
+		return rc;
+	p[0] = SP_INT(sp->cfg->sup.lease_seconds);
+	p[1] = SP_INT(r->pk);
+	p[2] = SP_STR(sp->id);
+	p[3] = SP_INT(r->epoch);
+	rc = store_exec(sp->st, STMT_SUP_FENCE, p, 4, NULL, &n, NULL);
+	if (rc == RC_OK && n == 0) {
+		r->lost = 1;
+		rc = RC_CONFLICT;
+	}
+	for (i = 0; i < r->t->nsteps && rc == RC_OK; i++) {
+		s = &r->s[i];
+		if (!s->dirty)
+			continue;
+		out = s->output == NULL ? NULL : xstrdup(
+		    json_object_to_json_string_ext(s->output,
+		    JSON_C_TO_STRING_PLAIN));
+		err = s->error == NULL ? NULL : xstrdup(
+		    json_object_to_json_string_ext(s->error,
+		    JSON_C_TO_STRING_PLAIN));
+		p[0] = SP_INT(r->pk);
+		p[1] = SP_INT(i);
+		p[2] = SP_STR(r->t->steps[i].id);
+		p[3] = SP_STR(engine_state_api_name(s->st));
+		p[4] = SP_INT(s->attempts);
+		p[5] = s->started_ms != 0 ? SP_INT(s->started_ms) : SP_NULL();
+		p[6] = (s->st == ENGINE_COMPLETED || s->st == ENGINE_FAILED ||
+		    s->st == ENGINE_SKIPPED || s->st == ENGINE_CANCELLED) &&
+		    s->completed_ms != 0 ? SP_INT(s->completed_ms) : SP_NULL();
+		p[7] = SP_STR(out);
+		p[8] = SP_STR(err);
+		rc = store_exec(sp->st, STMT_SUP_STEP_PUT, p, 9, NULL, NULL,
+		    NULL);
+		free(out);
+		free(err);
+	}
+	if (rc == RC_OK)
+		rc = store_commit(sp->st);
+	else
+		store_rollback(sp->st);
+	if (rc == RC_OK)
+		for (i = 0; i < r->t->nsteps; i++)
+			r->s[i].dirty = 0;
+	return rc;
+}
+
+static int
+active_steps(const struct run *r)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < r->t->nsteps; i++)
+		n += r->s[i].st == ENGINE_RUNNING ||
+		    r->s[i].st == ENGINE_RETRY_WAIT;
+	return n;
+}
+
+static int
+running_handles(const struct run *r)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < r->t->nsteps; i++)
+		n += r->s[i].cmd != NULL || r->s[i].xfer != NULL;
+	return n;
+}
+
+/* Stop running steps: commands get SIGTERM then SIGKILL. */
+static void
+stop_steps(struct sup *sp, struct run *r)
+{
+	int	i;
+
+	for (i = 0; i < r->t->nsteps; i++) {
+		if (r->s[i].cmd != NULL)
+			sup_cmd_cancel(r->s[i].cmd);
+		if (r->s[i].xfer != NULL) {
+			sup_http_cancel(sp->http, r->s[i].xfer);
+			r->s[i].xfer = NULL;
+		}
+		if (r->s[i].cmd == NULL && (r->s[i].st == ENGINE_RUNNING ||
+		    r->s[i].st == ENGINE_RETRY_WAIT)) {
+			r->s[i].st = ENGINE_CANCELLED;
+			r->s[i].completed_ms = util_now_ms();
+			r->s[i].dirty = 1;
+		}
+	}
+	for (i = 0; i < r->t->nsteps; i++)
+		if (r->s[i].st == ENGINE_PENDING) {
+			r->s[i].st = ENGINE_CANCELLED;
+			r->s[i].dirty = 1;
+		}
+}
+
+static void
+decide(struct run *r, const char *status, struct json_object *result,
+    struct json_object *errd)
+{
+	r->done = 1;
+	r->final_status = status;
+	r->final_result = result;
+	r->error_details = errd;
+}
+
+static struct json_object *
+error_details(const char *err, const char *type, const char *step)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "error", json_object_new_string(err));
+	json_object_object_add(o, "type", json_object_new_string(type));
+	json_object_object_add(o, "step_id", step == NULL ? NULL :
+	    json_object_new_string(step));
+	return o;
+}
+
+static void
+decide_completed(struct run *r)
+{
+	struct json_object	*res = NULL;
+	char			 err[ERRMSG_MAX];
+	int			 i;
+
+	json_object_object_del(r->ctx, "secrets");
+	if (r->t->output != NULL) {
+		if (expr_render(r->t->output, r->ctx, &res, err, sizeof(err)) !=
+		    RC_OK) {
+			decide(r, "failed", NULL, error_details(err,
+			    "expression", NULL));
+			return;
+		}
+		res = redact(r, res);
+	} else {
+		res = json_object_new_object();
+		for (i = 0; i < r->t->nsteps; i++)
+			if (r->s[i].st == ENGINE_COMPLETED)
+				json_object_object_add(res, r->t->steps[i].id,
+				    json_object_get(r->s[i].output));
+	}
+	decide(r, "completed", res, NULL);
+}
+
+static int
+finish(struct sup *sp, struct run *r)
+{
+	struct sparam	 p[6];
+	uint64_t	 n = 0;
+	char		*res, *err;
+	int		 rc;
+
+	res = r->final_result == NULL ? NULL : xstrdup(
+	    json_object_to_json_string_ext(r->final_result,
+	    JSON_C_TO_STRING_PLAIN));
+	err = r->error_details == NULL ? NULL : xstrdup(
+	    json_object_to_json_string_ext(r->error_details,
+	    JSON_C_TO_STRING_PLAIN));
+	p[0] = SP_STR(r->final_status);
+	p[1] = SP_STR(res);
+	p[2] = SP_STR(err);
+	p[3] = SP_INT(r->pk);
+	p[4] = SP_STR(sp->id);
+	p[5] = SP_INT(r->epoch);
+	rc = store_exec(sp->st, STMT_SUP_FINISH, p, 6, NULL, &n, NULL);
+	free(res);
+	free(err);
+	if (rc == RC_OK && n == 0)
+		r->lost = 1;
+	if (rc == RC_OK)
+		log_info("execution %s %s", r->id, r->final_status);
+	return rc;
+}
+
+/* Evaluate step i's "when" string as a whole-string expression. */
+static int
+when_eval(struct run *r, int i, struct json_object **out, char *err,
+    size_t errlen)
+{
+	struct json_object	*w = json_object_new_string(
+				    r->t->steps[i].when);
+	int			 rc;
+
+	json_object_object_del(r->ctx, "secrets");
+	rc = expr_render(w, r->ctx, out, err, errlen);
+	json_object_put(w);
+	return rc;
+}
+
+int
+sup_run_advance(struct sup *sp, struct run *r)
+{
+	int			 next[TMPL_STEPS_MAX], n, k, i, failed;
+	int64_t			 now = util_mono_ms();
+	struct json_object	*w = NULL;
+	enum engine_outcome	 out;
+	char			 err[ERRMSG_MAX];
+
+	if (r->lost) {
+		sup_run_abort(r);
+		return running_handles(r) == 0;
+	}
+	if (!r->done && (r->cancel || now >= r->deadline)) {
+		stop_steps(sp, r);
+		if (running_handles(r) > 0)
+			return 0;	/* wait for commands to die */
+		if (r->cancel)
+			decide(r, "cancelled", NULL, error_details(
+			    "cancelled by request", "cancelled", NULL));
+		else
+			decide(r, "timed_out", NULL, error_details(
+			    "execution timed out", "timeout", NULL));
+	}
+	/* Due timers: delays complete, retries start again. */
+	for (i = 0; !r->done && i < r->t->nsteps; i++) {
+		if (r->s[i].due == 0 || r->s[i].due > now)
+			continue;
+		if (r->s[i].st == ENGINE_RETRY_WAIT)
+			start_step(sp, r, i);
+		else if (r->s[i].st == ENGINE_RUNNING &&
+		    r->t->steps[i].type == TMPL_STEP_DELAY) {
+			struct json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "seconds",
+			    json_object_new_double(
+			    r->t->steps[i].delay_seconds));
+			step_complete(r, i, o);
+		}
+	}
+	/* Nothing new starts until every result so far is committed. */
+	if (flush(sp, r) != RC_OK)
+		return r->lost ? (sup_run_abort(r), running_handles(r) == 0) :
+		    0;
+	if (!r->done) {
+		enum engine_state	st[TMPL_STEPS_MAX];
+
+		for (;;) {
+			for (i = 0; i < r->t->nsteps; i++)
+				st[i] = r->s[i].st;
+			n = engine_next(r->t, st, active_steps(r), next,
+			    TMPL_STEPS_MAX);
+			if (n == 0)
+				break;
+			for (k = 0; k < n; k++) {
+				i = next[k];
+				if (r->t->steps[i].when != NULL) {
+					/* "{{ expr }}": checked at store time */
+					w = NULL;
+					if (when_eval(r, i, &w, err,
+					    sizeof(err)) != RC_OK) {
+						r->s[i].attempts = 1;
+						r->s[i].started_ms = util_now_ms();
+						r->s[i].st = ENGINE_RUNNING;
+						step_fail(r, i, "expression", err,
+						    0, NULL);
+						continue;
+					}
+					if (!expr_truthy(w)) {
+						json_object_put(w);
+						r->s[i].st = ENGINE_SKIPPED;
+						r->s[i].completed_ms =
+						    util_now_ms();
+						r->s[i].dirty = 1;
+						set_step_ctx(r, i);
+						continue;
+					}
+					json_object_put(w);
+				}
+				start_step(sp, r, i);
+			}
+		}
+		for (i = 0; i < r->t->nsteps; i++)
+			st[i] = r->s[i].st;
+		out = engine_outcome(r->t, st, &failed);
+		if (out == ENGINE_OUT_FAILED) {
+			stop_steps(sp, r);
+			if (running_handles(r) > 0)
+				return 0;
+			snprintf(err, sizeof(err), "step %s failed",
+			    failed >= 0 ? r->t->steps[failed].id : "?");
+			if (failed >= 0 && r->s[failed].error != NULL) {
+				struct json_object *m;
+
+				if (json_object_object_get_ex(r->s[failed].error,
+				    "message", &m))
+					snprintf(err, sizeof(err), "%s",
+					    json_object_get_string(m));
+			}
+			{
+				struct json_object *t = NULL;
+				const char *type = "step_failed";
+
+				if (failed >= 0 && r->s[failed].error != NULL &&
+				    json_object_object_get_ex(
+				    r->s[failed].error, "type", &t))
+					type = json_object_get_string(t);
+				decide(r, "failed", NULL, error_details(err,
+				    type, failed >= 0 ?
+				    r->t->steps[failed].id : NULL));
+			}
+		} else if (out == ENGINE_OUT_COMPLETED)
+			decide_completed(r);
+		else if (out == ENGINE_OUT_CANCELLED) {
+			stop_steps(sp, r);
+			if (running_handles(r) > 0)
+				return 0;
+			decide(r, "cancelled", NULL, error_details(
+			    "cancelled", "cancelled", NULL));
+		}
+	}
+	if (flush(sp, r) != RC_OK)
+		return 0;
+	if (!r->done)
+		return 0;
+	if (finish(sp, r) != RC_OK)
+		return 0;
+	return 1;
+}
+
+void
+sup_run_abort(struct run *r)
+{
+	int	i;
+
+	for (i = 0; i < r->t->nsteps; i++)
+		if (r->s[i].cmd != NULL)
+			sup_cmd_cancel(r->s[i].cmd);
+}
+
+void
+sup_run_release(struct sup *sp, struct run *r)
+{
+	struct sparam	p[3];
+
+	p[0] = SP_INT(r->pk);
+	p[1] = SP_STR(sp->id);
+	p[2] = SP_INT(r->epoch);
+	(void)flush(sp, r);
+	(void)store_exec(sp->st, STMT_SUP_RELEASE, p, 3, NULL, NULL, NULL);
+}
+
+int64_t
+sup_run_due(const struct run *r)
+{
+	int64_t	due = r->deadline;
+	int	i;
+
+	for (i = 0; i < r->t->nsteps; i++)
+		if (r->s[i].due != 0 && r->s[i].due < due)
+			due = r->s[i].due;
+	return due;
+}
+
+void
+sup_run_free(struct run *r)
+{
+	int	i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; r->t != NULL && i < r->t->nsteps; i++) {
+		json_object_put(r->s[i].output);
+		json_object_put(r->s[i].error);
+	}
+	json_object_put(r->ctx);
+	json_object_put(r->secrets);
+	json_object_put(r->final_result);
+	json_object_put(r->error_details);
+	tmpl_free(r->t);
+	free(r->name);
+	free(r->user);
+	free(r->owner);
+	free(r);
+}
+
+/* Decrypt the template owner's secrets into a name -> value object. */
+static struct json_object *
+load_secrets(struct sup *sp, const char *owner)
+{
+	struct json_object	*o = NULL;
+	struct sparam		 p[1];
+	struct sres		 res;
+	size_t			 i, nl, cl, tl;
+	const char		*nonce, *ct, *tag, *name;
+	char			*val;
+
+	if (!sp->have_key)
+		return NULL;
+	p[0] = SP_STR(owner);
+	if (store_exec(sp->st, STMT_SECRETS_OF_OWNER, p, 1, &res, NULL,
+	    NULL) != RC_OK)
+		return NULL;
+	for (i = 0; i < res.nrows; i++) {
+		name = sres_get(&res, i, 0, NULL);
+		nonce = sres_get(&res, i, 1, &nl);
+		ct = sres_get(&res, i, 2, &cl);
+		tag = sres_get(&res, i, 3, &tl);
+		if (nl != SECRET_NONCE_LEN || tl != SECRET_TAG_LEN)
+			continue;
+		val = xmalloc(cl + 1);
+		if (secret_decrypt(sp->key, owner, name,
+		    (const unsigned char *)nonce, (const unsigned char *)ct,
+		    cl, (const unsigned char *)tag, val) == RC_OK) {
+			if (o == NULL)
+				o = json_object_new_object();
+			json_object_object_add(o, name,
+			    json_object_new_string_len(val, (int)cl));
+		} else
+			log_warnx("secret %s of %s does not decrypt", name,
+			    owner);
+		explicit_bzero(val, cl);
+		free(val);
+	}
+	sres_free(&res);
+	return o;
+}
+
+/* Resume state from the stored step rows. */
+static void
+load_steps(struct run *r, const struct sres *rows)
+{
+	enum engine_state	 st;
+	const char		*out;
+	size_t			 j;
+	int			 i;
+
+	for (j = 0; j < rows->nrows; j++) {
+		i = (int)sres_int(rows, j, 0);
+		if (i < 0 || i >= r->t->nsteps ||
+		    engine_state_parse(sres_get(rows, j, 1, NULL), &st) !=
+		    RC_OK)
+			continue;
+		r->s[i].attempts = (int)sres_int(rows, j, 2);
+		r->s[i].started_ms = sres_int(rows, j, 4);
+		if (st == ENGINE_COMPLETED || st == ENGINE_SKIPPED) {
+			r->s[i].st = st;
+			if ((out = sres_get(rows, j, 3, NULL)) != NULL)
+				r->s[i].output = json_tokener_parse(out);
+			set_step_ctx(r, i);
+		} else if (st == ENGINE_FAILED || st == ENGINE_CANCELLED) {
+			/* Only a redrive resumes these; it resets them. */
+			r->s[i].st = ENGINE_PENDING;
+			r->s[i].attempts = 0;
+		} else
+			r->s[i].st = ENGINE_PENDING;	/* rerun: at least once */
+	}
+}
+
+struct run *
+sup_run_load(struct sup *sp, long long pk)
+{
+	struct json_object	*def = NULL, *ex;
+	struct sparam		 p[1];
+	struct sres		 e, rows;
+	struct run		*r = NULL;
+	long long		 elapsed_ms;
+	int			 rc;
+
+	memset(&rows, 0, sizeof(rows));
+	p[0] = SP_INT(pk);
+	if ((rc = store_exec(sp->st, STMT_SUP_LOAD, p, 1, &e, NULL, NULL)) !=
+	    RC_OK || e.nrows == 0) {
+		sres_free(&e);
+		return NULL;	/* the lease expires; someone retries it */
+	}
+	if (store_exec(sp->st, STMT_SUP_STEPS_LOAD, p, 1, &rows, NULL, NULL) !=
+	    RC_OK)
+		goto fail;
+	r = xcalloc(1, sizeof(*r));
+	r->pk = pk;
+	snprintf(r->id, sizeof(r->id), "%s", sres_get(&e, 0, 0, NULL));
+	r->name = xstrdup(sres_get(&e, 0, 1, NULL));
+	r->user = xstrdup(sres_get(&e, 0, 2, NULL));
+	r->owner = xstrdup(sres_get(&e, 0, 5, NULL));
+	r->epoch = sres_int(&e, 0, 6);
+	r->cancel = sres_int(&e, 0, 8) != 0;
+	def = json_tokener_parse(sres_get(&e, 0, 4, NULL));
+	if (def == NULL || tmpl_load(def, &r->t) != RC_OK) {
+		log_warnx("execution %s: stored definition unusable", r->id);
+		goto fail;
+	}
+	r->ctx = json_object_new_object();
+	json_object_object_add(r->ctx, "input",
+	    json_tokener_parse(sres_get(&e, 0, 3, NULL)));
+	json_object_object_add(r->ctx, "steps", json_object_new_object());
+	ex = json_object_new_object();
+	json_object_object_add(ex, "id", json_object_new_string(r->id));
+	json_object_object_add(ex, "name", json_object_new_string(r->name));
+	json_object_object_add(ex, "user_id", json_object_new_string(r->user));
+	json_object_object_add(r->ctx, "execution", ex);
+	if (expr_value_refs(def, "secrets"))
+		r->secrets = load_secrets(sp, r->owner);
+	elapsed_ms = sres_int(&e, 0, 7) / 1000;
+	r->deadline = util_mono_ms() + (int64_t)r->t->timeout_seconds * 1000 -
+	    elapsed_ms;
+	load_steps(r, &rows);
+	json_object_put(def);
+	sres_free(&e);
+	sres_free(&rows);
+	log_info("execution %s claimed (epoch %lld)", r->id, r->epoch);
+	return r;
+fail:
+	json_object_put(def);
+	sres_free(&e);
+	sres_free(&rows);
+	if (r != NULL && r->t == NULL) {
+		/* Unrunnable: finish it as failed instead of retrying forever. */
+		r->t = NULL;
+	}
+	sup_run_free(r);
+	return NULL;
+}

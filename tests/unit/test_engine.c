@@ -1,0 +1,423 @@
+/*
+ * Unit tests of the pure engine: DAG scheduling decisions and retry
+ * backoff.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "common.h"
+#include "engine.h"
+#include "tmpl.h"
+
+void	test_engine_register(void);
+
+#define P	ENGINE_PENDING
+#define R	ENGINE_RUNNING
+#define W	ENGINE_RETRY_WAIT
+#define C	ENGINE_COMPLETED
+#define F	ENGINE_FAILED
+#define S	ENGINE_SKIPPED
+#define X	ENGINE_CANCELLED
+
+/* Load a template written with ` for "; the caller frees it. */
+static struct tmpl *
+load(const char *src)
+{
+	struct json_object	*def;
+	struct tmpl		*t = NULL;
+	char			*s, *p;
+
+	s = xstrdup(src);
+	for (p = s; *p != '\0'; p++)
+		if (*p == '`')
+			*p = '"';
+	def = json_tokener_parse(s);
+	free(s);
+	if (tmpl_load(def, &t) != RC_OK)
+		t = NULL;
+	json_object_put(def);
+	return t;
+}
+
+/* a -> b, c -> d: b and c depend on a, d on both. */
+static struct tmpl *
+diamond(void)
+{
+	return load("{`name`: `d`, `steps`: ["
+	    "{`id`: `a`, `type`: `transform`, `output`: 1}, "
+	    "{`id`: `b`, `type`: `transform`, `output`: 1, "
+	    "`depends_on`: [`a`]}, "
+	    "{`id`: `c`, `type`: `transform`, `output`: 1, "
+	    "`depends_on`: [`a`]}, "
+	    "{`id`: `d`, `type`: `transform`, `output`: 1, "
+	    "`depends_on`: [`b`, `c`]}]}");
+}
+
+/* n independent steps, max_parallel mp. */
+static struct tmpl *
+fan(int n, int mp)
+{
+	char		 buf[4096];
+	int		 i, off;
+
+	off = snprintf(buf, sizeof(buf), "{`name`: `f`, `global_config`: "
+	    "{`max_parallel`: %d}, `steps`: [", mp);
+	for (i = 0; i < n; i++)
+		off += snprintf(buf + off, sizeof(buf) - (size_t)off,
+		    "%s{`id`: `s%d`, `type`: `delay`, `seconds`: 0}",
+		    i ? ", " : "", i);
+	snprintf(buf + off, sizeof(buf) - (size_t)off, "]}");
+	return load(buf);
+}
+
+static void
+test_engine_diamond_runs_in_dependency_order(void)
+{
+	struct tmpl		*t = diamond();
+	enum engine_state	 st[4] = { P, P, P, P };
+	int			 out[TMPL_STEPS_MAX];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(engine_next(t, st, 0, out, TMPL_STEPS_MAX), 1);
+	CU_ASSERT_EQUAL(out[0], 0);
+	st[0] = R;
+	CU_ASSERT_EQUAL(engine_next(t, st, 1, out, TMPL_STEPS_MAX), 0);
+	st[0] = C;
+	CU_ASSERT_EQUAL_FATAL(engine_next(t, st, 0, out, TMPL_STEPS_MAX), 2);
+	CU_ASSERT_EQUAL(out[0], 1);
+	CU_ASSERT_EQUAL(out[1], 2);
+	st[1] = C;
+	st[2] = R;
+	CU_ASSERT_EQUAL(engine_next(t, st, 1, out, TMPL_STEPS_MAX), 0);
+	st[2] = C;
+	CU_ASSERT_EQUAL(engine_next(t, st, 0, out, TMPL_STEPS_MAX), 1);
+	CU_ASSERT_EQUAL(out[0], 3);
+	CU_ASSERT_EQUAL(engine_outcome(t, st, NULL), ENGINE_OUT_RUNNING);
+	st[3] = C;
+	CU_ASSERT_EQUAL(engine_next(t, st, 0, out, TMPL_STEPS_MAX), 0);
+	tmpl_free(t);
+}
+
+static void
+test_engine_fan_out_is_limited_by_max_parallel(void)
+{
+	struct tmpl		*t = fan(6, 4);
+	enum engine_state	 st[6] = { P, P, P, P, P, P };
+	int			 out[TMPL_STEPS_MAX];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(engine_next(t, st, 0, out, TMPL_STEPS_MAX), 4);
+	CU_ASSERT_EQUAL(out[0], 0);
+	CU_ASSERT_EQUAL(out[3], 3);
+	st[0] = st[1] = st[2] = R;
+	CU_ASSERT_EQUAL(engine_next(t, st, 3, out, TMPL_STEPS_MAX), 1);
+	CU_ASSERT_EQUAL(out[0], 3);
+	st[3] = R;
+	CU_ASSERT_EQUAL(engine_next(t, st, 4, out, TMPL_STEPS_MAX), 0);
+	CU_ASSERT_EQUAL(engine_next(t, st, 9, out, TMPL_STEPS_MAX), 0);
+	st[0] = C;
+	CU_ASSERT_EQUAL(engine_next(t, st, 3, out, TMPL_STEPS_MAX), 1);
+	CU_ASSERT_EQUAL(out[0], 4);
+	tmpl_free(t);
+}
+
+static void
+test_engine_next_respects_output_room(void)
+{
+	struct tmpl		*t = fan(6, 64);
+	enum engine_state	 st[6] = { P, P, P, P, P, P };
+	int			 out[2];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(engine_next(t, st, 0, out, 2), 2);
+	CU_ASSERT_EQUAL(out[1], 1);
+	tmpl_free(t);
+}
+
+static void
+test_engine_next_follows_template_order(void)
+{
+	struct tmpl		*t;
+	enum engine_state	 st[3] = { P, P, P };
+	int			 out[TMPL_STEPS_MAX];
+
+	/* b is listed first but depends on a. */
+	t = load("{`name`: `o`, `steps`: ["
+	    "{`id`: `b`, `type`: `delay`, `seconds`: 0, `depends_on`: [`a`]},"
+	    "{`id`: `a`, `type`: `delay`, `seconds`: 0},"
+	    "{`id`: `c`, `type`: `delay`, `seconds`: 0}]}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL_FATAL(engine_next(t, st, 0, out, TMPL_STEPS_MAX), 2);
+	CU_ASSERT_EQUAL(out[0], 1);
+	CU_ASSERT_EQUAL(out[1], 2);
+	st[1] = C;
+	st[2] = C;
+	CU_ASSERT_EQUAL(engine_next(t, st, 0, out, TMPL_STEPS_MAX), 1);
+	CU_ASSERT_EQUAL(out[0], 0);
+	tmpl_free(t);
+}
+
+static void
+test_engine_skipped_dependency_lets_dependents_run(void)
+{
+	struct tmpl		*t = diamond();
+	enum engine_state	 st[4] = { S, S, C, P };
+	int			 out[TMPL_STEPS_MAX];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(engine_next(t, st, 0, out, TMPL_STEPS_MAX), 1);
+	CU_ASSERT_EQUAL(out[0], 3);
+	st[3] = S;
+	CU_ASSERT_EQUAL(engine_outcome(t, st, NULL), ENGINE_OUT_COMPLETED);
+	tmpl_free(t);
+}
+
+static void
+test_engine_retry_wait_dependency_blocks_dependents(void)
+{
+	struct tmpl		*t = diamond();
+	enum engine_state	 st[4] = { W, P, P, P };
+	int			 out[TMPL_STEPS_MAX];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(engine_next(t, st, 1, out, TMPL_STEPS_MAX), 0);
+	CU_ASSERT_EQUAL(engine_outcome(t, st, NULL), ENGINE_OUT_RUNNING);
+	tmpl_free(t);
+}
+
+static void
+test_engine_failure_is_fail_fast(void)
+{
+	struct tmpl		*t = fan(4, 4);
+	enum engine_state	 st[4] = { C, F, R, P };
+	int			 out[TMPL_STEPS_MAX], step = 99;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	/* s3 is independent and pending, yet nothing new starts. */
+	CU_ASSERT_EQUAL(engine_next(t, st, 1, out, TMPL_STEPS_MAX), 0);
+	CU_ASSERT_EQUAL(engine_outcome(t, st, &step), ENGINE_OUT_FAILED);
+	CU_ASSERT_EQUAL(step, 1);
+	CU_ASSERT_EQUAL(engine_cancel_pending(t, st), 1);
+	CU_ASSERT_EQUAL(st[3], X);
+	CU_ASSERT_EQUAL(st[2], R);	/* the caller stops running steps */
+	CU_ASSERT_EQUAL(st[0], C);
+	st[2] = X;
+	CU_ASSERT_EQUAL(engine_outcome(t, st, &step), ENGINE_OUT_FAILED);
+	CU_ASSERT_EQUAL(step, 1);
+	tmpl_free(t);
+}
+
+static void
+test_engine_failed_dependency_blocks_dependents(void)
+{
+	struct tmpl		*t = diamond();
+	enum engine_state	 st[4] = { C, F, C, P };
+	int			 out[TMPL_STEPS_MAX], step;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(engine_next(t, st, 0, out, TMPL_STEPS_MAX), 0);
+	CU_ASSERT_EQUAL(engine_outcome(t, st, &step), ENGINE_OUT_FAILED);
+	CU_ASSERT_EQUAL(step, 1);
+	tmpl_free(t);
+}
+
+static void
+test_engine_outcome_reports_progress_and_completion(void)
+{
+	struct tmpl		*t = diamond();
+	enum engine_state	 st[4] = { P, P, P, P };
+	int			 step = 5;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(engine_outcome(t, st, &step), ENGINE_OUT_RUNNING);
+	CU_ASSERT_EQUAL(step, -1);
+	st[0] = C;
+	st[1] = R;
+	CU_ASSERT_EQUAL(engine_outcome(t, st, NULL), ENGINE_OUT_RUNNING);
+	st[1] = C;
+	st[2] = C;
+	st[3] = C;
+	CU_ASSERT_EQUAL(engine_outcome(t, st, &step), ENGINE_OUT_COMPLETED);
+	CU_ASSERT_EQUAL(step, -1);
+	tmpl_free(t);
+}
+
+static void
+test_engine_outcome_reports_cancellation(void)
+{
+	struct tmpl		*t = diamond();
+	enum engine_state	 st[4] = { C, R, W, P };
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(engine_cancel_pending(t, st), 2);
+	CU_ASSERT_EQUAL(st[2], X);
+	CU_ASSERT_EQUAL(st[3], X);
+	CU_ASSERT_EQUAL(engine_outcome(t, st, NULL), ENGINE_OUT_CANCELLED);
+	CU_ASSERT_EQUAL(engine_cancel_pending(t, st), 0);
+	tmpl_free(t);
+}
+
+static void
+test_engine_outcome_detects_stuck_graph(void)
+{
+	struct tmpl		 t;
+	struct tmpl_step	 s[2];
+	int			 d0 = 1, d1 = 0;
+	enum engine_state	 st[2] = { P, P };
+	int			 step = 7, out[2];
+
+	/* A cycle that tmpl_load would refuse, built by hand. */
+	memset(&t, 0, sizeof(t));
+	memset(s, 0, sizeof(s));
+	s[0].ndeps = 1;
+	s[0].deps = &d0;
+	s[1].ndeps = 1;
+	s[1].deps = &d1;
+	t.nsteps = 2;
+	t.steps = s;
+	t.max_parallel = 4;
+	CU_ASSERT_EQUAL(engine_next(&t, st, 0, out, 2), 0);
+	CU_ASSERT_EQUAL(engine_outcome(&t, st, &step), ENGINE_OUT_FAILED);
+	CU_ASSERT_EQUAL(step, -1);
+}
+
+/* A step with the given retry parameters. */
+static struct tmpl_step
+rstep(int attempts, int64_t initial, double coeff, int64_t max)
+{
+	struct tmpl_step	 s;
+
+	memset(&s, 0, sizeof(s));
+	s.max_attempts = attempts;
+	s.initial_interval_ms = initial;
+	s.backoff_coefficient = coeff;
+	s.max_interval_ms = max;
+	return s;
+}
+
+static void
+test_engine_backoff_doubles_per_attempt(void)
+{
+	struct tmpl_step	 s = rstep(5, 500, 2.0, 30000);
+
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 1, 0.5), 500);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 2, 0.5), 1000);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 3, 0.5), 2000);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 4, 0.5), 4000);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 5, 0.5), 8000);
+	s = rstep(5, 1000, 1.5, 60000);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 3, 0.5), 2250);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 4, 0.5), 3375);
+}
+
+static void
+test_engine_backoff_is_capped_at_max_interval(void)
+{
+	struct tmpl_step	 s = rstep(20, 500, 2.0, 30000);
+
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 6, 0.5), 16000);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 7, 0.5), 30000);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 20, 0.5), 30000);
+	/* An initial interval above the cap is cut to it as well. */
+	s = rstep(3, 100000, 2.0, 60000);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 1, 0.5), 60000);
+}
+
+static void
+test_engine_backoff_jitter_stays_within_20_percent(void)
+{
+	struct tmpl_step	 s = rstep(5, 1000, 2.0, 60000);
+	int64_t			 d;
+
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 1, 0.0), 800);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 3, 0.0), 3200);
+	d = engine_retry_delay_ms(&s, 1, 0.999999999);
+	CU_ASSERT(d >= 1199 && d <= 1200);
+	d = engine_retry_delay_ms(&s, 3, nextafter(1.0, 0.0));
+	CU_ASSERT_EQUAL(d, 4800);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 1, 0.25), 900);
+	/* Out-of-range u is clamped, NaN counts as 0. */
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 1, 7.0), 1200);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 1, -3.0), 800);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 1, NAN), 800);
+}
+
+static void
+test_engine_backoff_survives_huge_attempt(void)
+{
+	struct tmpl_step	 s = rstep(20, 3600000, 100.0, 86400000);
+
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, INT_MAX, 0.5), 86400000);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, INT_MAX, 0.0), 69120000);
+	s = rstep(20, 1, 1.0000001, 86400000);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, INT_MAX, 0.5), 86400000);
+	s = rstep(20, 1000, 1.0, 60000);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, INT_MAX, 0.5), 1000);
+	/* Attempt numbers below 1 are read as the first attempt. */
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, 0, 0.5), 1000);
+	CU_ASSERT_EQUAL(engine_retry_delay_ms(&s, INT_MIN, 0.5), 1000);
+}
+
+static void
+test_engine_retries_until_max_attempts(void)
+{
+	struct tmpl_step	 s = rstep(3, 1000, 2.0, 60000);
+
+	CU_ASSERT_EQUAL(engine_should_retry(&s, 1, 1), 1);
+	CU_ASSERT_EQUAL(engine_should_retry(&s, 2, 1), 1);
+	CU_ASSERT_EQUAL(engine_should_retry(&s, 3, 1), 0);
+	CU_ASSERT_EQUAL(engine_should_retry(&s, 4, 1), 0);
+	CU_ASSERT_EQUAL(engine_should_retry(&s, 1, 0), 0);
+	s.max_attempts = 1;
+	CU_ASSERT_EQUAL(engine_should_retry(&s, 1, 1), 0);
+}
+
+static void
+test_engine_state_names_round_trip(void)
+{
+	enum engine_state	 s, got;
+
+	for (s = ENGINE_PENDING; s <= ENGINE_CANCELLED; s++) {
+		CU_ASSERT_EQUAL(engine_state_parse(engine_state_name(s), &got),
+		    RC_OK);
+		CU_ASSERT_EQUAL(got, s);
+	}
+	CU_ASSERT_STRING_EQUAL(engine_state_name(ENGINE_SKIPPED), "skipped");
+	CU_ASSERT_STRING_EQUAL(engine_state_api_name(ENGINE_RETRY_WAIT),
+	    "running");
+	CU_ASSERT_STRING_EQUAL(engine_state_api_name(ENGINE_CANCELLED),
+	    "cancelled");
+	CU_ASSERT_EQUAL(engine_state_parse("done", &got), RC_INVALID);
+}
+
+void
+test_engine_register(void)
+{
+	CU_pSuite	 s;
+
+	s = CU_add_suite("engine", NULL, NULL);
+#define ADD(f)	CU_add_test(s, #f, f)
+	ADD(test_engine_diamond_runs_in_dependency_order);
+	ADD(test_engine_fan_out_is_limited_by_max_parallel);
+	ADD(test_engine_next_respects_output_room);
+	ADD(test_engine_next_follows_template_order);
+	ADD(test_engine_skipped_dependency_lets_dependents_run);
+	ADD(test_engine_retry_wait_dependency_blocks_dependents);
+	ADD(test_engine_failure_is_fail_fast);
+	ADD(test_engine_failed_dependency_blocks_dependents);
+	ADD(test_engine_outcome_reports_progress_and_completion);
+	ADD(test_engine_outcome_reports_cancellation);
+	ADD(test_engine_outcome_detects_stuck_graph);
+	ADD(test_engine_backoff_doubles_per_attempt);
+	ADD(test_engine_backoff_is_capped_at_max_interval);
+	ADD(test_engine_backoff_jitter_stays_within_20_percent);
+	ADD(test_engine_backoff_survives_huge_attempt);
+	ADD(test_engine_retries_until_max_attempts);
+	ADD(test_engine_state_names_round_trip);
+#undef ADD
+}

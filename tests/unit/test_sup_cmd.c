@@ -1,0 +1,676 @@
+/*
+ * command runner: runs the scripts in tests/handlers through a small
+ * poll loop shaped like the supervisor's. The handlers directory is
+ * $WFM_TEST_HANDLERS or tests/handlers relative to the working directory
+ * (the repository root). As root the handlers run as "nobody".
+ */
+#include <sys/types.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+#include <json-c/json.h>
+
+#include "common.h"
+#include "sup_step.h"
+
+void	test_sup_cmd_register(void);
+
+static char	 cmd_handlers[PATH_MAX];
+static char	 cmd_base[] = "/tmp/wfm-test-cmd-XXXXXX";
+static char	 cmd_sentinel[64];
+static char	 cmd_keep[128];
+static struct sigaction cmd_old_pipe;
+
+static int
+cmd_suite_init(void)
+{
+	struct sigaction	 sa;
+	const char		*dir;
+	int			 fd;
+
+	dir = getenv("WFM_TEST_HANDLERS");
+	if (realpath(dir != NULL ? dir : "tests/handlers",
+	    cmd_handlers) == NULL)
+		return -1;
+	if (mkdtemp(cmd_base) == NULL || chmod(cmd_base, 0711) == -1)
+		return -1;
+	snprintf(cmd_sentinel, sizeof(cmd_sentinel), "%s/sentinel", cmd_base);
+	snprintf(cmd_keep, sizeof(cmd_keep), "%s/keep", cmd_sentinel);
+	if (mkdir(cmd_sentinel, 0755) == -1)
+		return -1;
+	if ((fd = open(cmd_keep, O_WRONLY | O_CREAT | O_EXCL, 0644)) == -1)
+		return -1;
+	close(fd);
+	/* As in the supervisor: a handler may close its stdin early. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGPIPE, &sa, &cmd_old_pipe) == -1)
+		return -1;
+	/* Orphaned grandchildren come to us, so we can check their end. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+cmd_suite_fini(void)
+{
+	if (prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) == -1 ||
+	    sigaction(SIGPIPE, &cmd_old_pipe, NULL) == -1)
+		return -1;
+	if (unlink(cmd_keep) == -1 || rmdir(cmd_sentinel) == -1 ||
+	    rmdir(cmd_base) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+cmd_spec(struct sup_cmd_spec *sp, const char *handler, const char *in,
+    int timeout)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->handlers_dir = cmd_handlers;
+	sp->handler = handler;
+	sp->work_base = cmd_base;
+	sp->execution_id = "e-1";
+	sp->step_id = "s_1";
+	sp->attempt = 2;
+	sp->stdin_text = in;
+	sp->stdin_len = in != NULL ? strlen(in) : 0;
+	sp->timeout_seconds = timeout;
+	sp->limits.user = geteuid() == 0 ? "nobody" : NULL;
+}
+
+static struct sup_cmd *
+cmd_start(const struct sup_cmd_spec *sp)
+{
+	struct sup_cmd	*c = NULL;
+	char		 err[512] = "";
+
+	CU_ASSERT_EQUAL_FATAL(sup_cmd_start(sp, &c, err, sizeof(err)), RC_OK);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT(sup_cmd_pid(c) > 0);
+	return c;
+}
+
+/*
+ * Drive c until it is reaped, at most max_ms. Returns the milliseconds
+ * it took, or -1.
+ */
+static int
+cmd_run(struct sup_cmd *c, struct sup_step_result *res, int max_ms)
+{
+	struct pollfd	pfd[SUP_CMD_NPOLLFD];
+	int64_t		start = util_mono_ms();
+	size_t		n;
+	int		t;
+
+	while (util_mono_ms() - start <= max_ms) {
+		n = sup_cmd_pollfds(c, pfd, NITEMS(pfd));
+		/* No SIGCHLD handling here: look for the exit every 20 ms. */
+		t = sup_cmd_timeout_ms(c, util_mono_ms());
+		if (t < 0 || t > 20)
+			t = 20;
+		if (poll(pfd, n, t) == -1 && errno != EINTR)
+			return -1;
+		sup_cmd_io(c);
+		sup_cmd_tick(c, util_mono_ms());
+		if (sup_cmd_reap(c, res))
+			return (int)(util_mono_ms() - start);
+	}
+	return -1;
+}
+
+static struct json_object *
+cmd_json(const char *s)
+{
+	struct json_object	*o;
+
+	o = json_tokener_parse(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	return o;
+}
+
+static int
+cmd_gone(const char *path)
+{
+	struct stat	st;
+
+	return lstat(path, &st) == -1 && errno == ENOENT;
+}
+
+static int
+cmd_ends_with(const char *s, const char *suffix)
+{
+	size_t	a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static void
+test_sup_cmd_success_outputs_stdout_json(void)
+{
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c;
+	struct json_object	*want;
+	char			*wd;
+
+	cmd_spec(&sp, "echo-json", "{\"input\": {\"a\": 1}}", 10);
+	c = cmd_start(&sp);
+	wd = xstrdup(sup_cmd_workdir(c));
+	CU_ASSERT(strncmp(wd, cmd_base, strlen(cmd_base)) == 0);
+	CU_ASSERT_FALSE(cmd_gone(wd));
+	CU_ASSERT(cmd_run(c, &res, 5000) >= 0);
+	CU_ASSERT_PTR_NULL(res.err_type);
+	CU_ASSERT_PTR_NULL(res.err_msg);
+	CU_ASSERT_EQUAL(res.retryable, 0);
+	want = cmd_json("{\"got\": {\"input\": {\"a\": 1}}}");
+	CU_ASSERT(json_object_equal(res.output, want));
+	json_object_put(want);
+	CU_ASSERT_EQUAL(sup_cmd_pid(c), -1);
+	CU_ASSERT_PTR_NULL(sup_cmd_workdir(c));
+	CU_ASSERT_TRUE(cmd_gone(wd));
+	/* A second reap has nothing more to give. */
+	CU_ASSERT_EQUAL(sup_cmd_reap(c, &res), 0);
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+	free(wd);
+}
+
+static void
+test_sup_cmd_writes_large_stdin_without_blocking(void)
+{
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c;
+	struct json_object	*s;
+	char			*in;
+	size_t			 n = 300000;
+
+	in = xmalloc(n + 16);
+	memcpy(in, "{\"s\":\"", 6);
+	memset(in + 6, 'a', n);
+	memcpy(in + 6 + n, "\"}", 3);
+	cmd_spec(&sp, "echo-json", in, 10);
+	c = cmd_start(&sp);
+	CU_ASSERT(cmd_run(c, &res, 5000) >= 0);
+	CU_ASSERT_PTR_NULL(res.err_type);
+	CU_ASSERT_TRUE(json_object_object_get_ex(res.output, "got", &s) &&
+	    json_object_object_get_ex(s, "s", &s) &&
+	    (size_t)json_object_get_string_len(s) == n);
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+	free(in);
+}
+
+static void
+test_sup_cmd_env_is_exactly_the_fixed_set(void)
+{
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c;
+	struct json_object	*want;
+	char			*wd, *js, tree[PATH_MAX];
+
+	cmd_spec(&sp, "print-env", NULL, 10);
+	c = cmd_start(&sp);
+	wd = xstrdup(sup_cmd_workdir(c));
+	CU_ASSERT(cmd_run(c, &res, 5000) >= 0);
+	CU_ASSERT_PTR_NULL(res.err_type);
+	js = xasprintf("[\"HOME=%s\", \"LANG=C.UTF-8\", \"PATH=/usr/bin:/bin\","
+	    " \"TMPDIR=%s\", \"WFM_ATTEMPT=2\", \"WFM_EXECUTION_ID=e-1\","
+	    " \"WFM_STEP_ID=s_1\"]", wd, wd);
+	want = cmd_json(js);
+	CU_ASSERT(json_object_equal(res.output, want));
+	CU_ASSERT_EQUAL(json_object_array_length(res.output), 7);
+	/* The tree the handler left is gone; its link's target is not. */
+	snprintf(tree, sizeof(tree), "%s/a/b/f", wd);
+	CU_ASSERT_TRUE(cmd_gone(tree));
+	CU_ASSERT_TRUE(cmd_gone(wd));
+	CU_ASSERT_FALSE(cmd_gone(cmd_keep));
+	json_object_put(want);
+	free(js);
+	free(wd);
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+}
+
+static void
+test_sup_cmd_exit_75_is_retryable(void)
+{
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c;
+
+	cmd_spec(&sp, "tempfail", "{}", 10);
+	c = cmd_start(&sp);
+	CU_ASSERT(cmd_run(c, &res, 5000) >= 0);
+	CU_ASSERT_STRING_EQUAL(res.err_type, SUP_ERR_EXIT_STATUS);
+	CU_ASSERT_STRING_EQUAL(res.err_msg,
+	    "handler exited with status 75; stderr: try later");
+	CU_ASSERT_EQUAL(res.retryable, 1);
+	CU_ASSERT_PTR_NULL(res.output);
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+}
+
+static void
+test_sup_cmd_exit_3_fails_with_stderr_tail(void)
+{
+	static const char	 prefix[] = "handler exited with status 3; "
+	    "stderr: ";
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c;
+
+	cmd_spec(&sp, "fail-stderr", NULL, 10);
+	c = cmd_start(&sp);
+	CU_ASSERT(cmd_run(c, &res, 5000) >= 0);
+	CU_ASSERT_STRING_EQUAL(res.err_type, SUP_ERR_EXIT_STATUS);
+	CU_ASSERT_EQUAL(res.retryable, 0);
+	CU_ASSERT_PTR_NULL(res.output);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(res.err_msg);
+	CU_ASSERT(strncmp(res.err_msg, prefix, strlen(prefix)) == 0);
+	CU_ASSERT_TRUE(cmd_ends_with(res.err_msg,
+	    "noise\nboom: disk on fire"));
+	/* The last 4096 bytes of stderr less the final newline. */
+	CU_ASSERT_EQUAL(strlen(res.err_msg), strlen(prefix) + 4095);
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+}
+
+static void
+test_sup_cmd_invalid_json_is_output_invalid(void)
+{
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c;
+
+	cmd_spec(&sp, "bad-json", NULL, 10);
+	c = cmd_start(&sp);
+	CU_ASSERT(cmd_run(c, &res, 5000) >= 0);
+	CU_ASSERT_STRING_EQUAL(res.err_type, SUP_ERR_OUTPUT_INVALID);
+	CU_ASSERT_STRING_EQUAL(res.err_msg,
+	    "handler stdout is not one JSON value");
+	CU_ASSERT_EQUAL(res.retryable, 0);
+	CU_ASSERT_PTR_NULL(res.output);
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+}
+
+static void
+test_sup_cmd_rejects_stdout_over_1_mib(void)
+{
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c;
+
+	cmd_spec(&sp, "big-out", NULL, 10);
+	c = cmd_start(&sp);
+	CU_ASSERT(cmd_run(c, &res, 5000) >= 0);
+	CU_ASSERT_STRING_EQUAL(res.err_type, SUP_ERR_OUTPUT_INVALID);
+	CU_ASSERT_STRING_EQUAL(res.err_msg, "handler stdout exceeds 1 MiB");
+	CU_ASSERT_EQUAL(res.retryable, 0);
+	CU_ASSERT_PTR_NULL(res.output);
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+}
+
+static void
+test_sup_cmd_timeout_kills_child_ignoring_sigterm(void)
+{
+	static const char	 prefix[] = "handler timed out after 1 s; "
+	    "stderr: child=";
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c;
+	pid_t			 child = -1, p = 0;
+	int			 ms, i, st = 0;
+
+	cmd_spec(&sp, "fork-ignore-term", NULL, 1);
+	c = cmd_start(&sp);
+	ms = cmd_run(c, &res, 5000);
+	/* The shell dies of SIGTERM; its reaping kills the group. */
+	CU_ASSERT(ms >= 950 && ms < 2000);
+	CU_ASSERT_STRING_EQUAL(res.err_type, SUP_ERR_TIMEOUT);
+	CU_ASSERT_EQUAL(res.retryable, 1);
+	CU_ASSERT_PTR_NULL(res.output);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(res.err_msg);
+	CU_ASSERT_FATAL(strncmp(res.err_msg, prefix, strlen(prefix)) == 0);
+	child = (pid_t)strtol(res.err_msg + strlen(prefix), NULL, 10);
+	CU_ASSERT_FATAL(child > 1);
+	/* We are the subreaper of the orphaned child. */
+	for (i = 0; i < 200 && p == 0; i++) {
+		if ((p = waitpid(child, &st, WNOHANG)) == 0)
+			usleep(10000);
+	}
+	CU_ASSERT_EQUAL(p, child);
+	CU_ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	CU_ASSERT_EQUAL(kill(child, 0), -1);
+	CU_ASSERT_EQUAL(errno, ESRCH);
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+}
+
+static void
+test_sup_cmd_sigkill_follows_sigterm_after_grace(void)
+{
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c;
+	int			 ms;
+
+	cmd_spec(&sp, "stubborn", NULL, 1);
+	c = cmd_start(&sp);
+	ms = cmd_run(c, &res, 8000);
+	CU_ASSERT(ms >= 1000 + SUP_CMD_KILL_GRACE_MS - 50 && ms < 4500);
+	CU_ASSERT_STRING_EQUAL(res.err_type, SUP_ERR_TIMEOUT);
+	CU_ASSERT_STRING_EQUAL(res.err_msg,
+	    "handler timed out after 1 s; stderr: started");
+	CU_ASSERT_EQUAL(res.retryable, 1);
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+}
+
+static void
+test_sup_cmd_cancel_stops_handler(void)
+{
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c;
+	int			 ms;
+
+	cmd_spec(&sp, "sleep-forever", NULL, 60);
+	c = cmd_start(&sp);
+	CU_ASSERT_EQUAL(cmd_run(c, &res, 200), -1);	/* still running */
+	sup_cmd_cancel(c);
+	ms = cmd_run(c, &res, 3000);
+	CU_ASSERT(ms >= 0 && ms < 1000);
+	CU_ASSERT_STRING_EQUAL(res.err_type, SUP_ERR_CANCELLED);
+	CU_ASSERT_STRING_EQUAL(res.err_msg, "handler cancelled");
+	CU_ASSERT_EQUAL(res.retryable, 0);
+	sup_cmd_cancel(c);			/* no-op once reaped */
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+}
+
+static void
+test_sup_cmd_free_kills_running_handler(void)
+{
+	struct sup_cmd_spec	 sp;
+	struct sup_cmd		*c;
+	char			*wd;
+	pid_t			 pid;
+
+	cmd_spec(&sp, "sleep-forever", NULL, 60);
+	c = cmd_start(&sp);
+	pid = sup_cmd_pid(c);
+	wd = xstrdup(sup_cmd_workdir(c));
+	sup_cmd_free(c);
+	CU_ASSERT_EQUAL(kill(pid, 0), -1);
+	CU_ASSERT_EQUAL(errno, ESRCH);
+	CU_ASSERT_TRUE(cmd_gone(wd));
+	free(wd);
+}
+
+/* Number of entries in the test's work base (the sentinel is one). */
+static int
+cmd_base_entries(void)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	if ((d = opendir(cmd_base)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void
+test_sup_cmd_rejects_bad_names_without_fork(void)
+{
+	static const char *const bad[] = {
+		"../x", "A", "", "x/y", "-x", "_x", ".x", "a b", "a.sh",
+		"echo-json\n", "/bin/sh", ".."
+	};
+	struct sup_cmd_spec	 sp;
+	struct sup_cmd		*c;
+	char			 err[512], long_name[130];
+	size_t			 i;
+
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	for (i = 0; i <= NITEMS(bad) + 1; i++) {
+		cmd_spec(&sp, i < NITEMS(bad) ? bad[i] :
+		    i == NITEMS(bad) ? long_name : NULL, NULL, 10);
+		c = NULL;
+		err[0] = '\0';
+		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)),
+		    RC_INVALID);
+		CU_ASSERT_PTR_NULL(c);
+		CU_ASSERT_STRING_EQUAL(err, "handler name is not valid (must "
+		    "match ^[a-z0-9][a-z0-9_-]*$, at most 128 characters)");
+	}
+	/* No private directory was made, so nothing was forked either. */
+	CU_ASSERT_EQUAL(cmd_base_entries(), 1);
+}
+
+static void
+test_sup_cmd_rejects_missing_handler(void)
+{
+	struct sup_cmd_spec	 sp;
+	struct sup_cmd		*c = NULL;
+	char			 err[512], *want;
+
+	cmd_spec(&sp, "no-such-handler", NULL, 10);
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NULL(c);
+	want = xasprintf("handler \"no-such-handler\" not found in %s",
+	    cmd_handlers);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	free(want);
+	CU_ASSERT_EQUAL(cmd_base_entries(), 1);
+}
+
+static void
+test_sup_cmd_rejects_bad_spec(void)
+{
+	struct sup_cmd_spec	 sp;
+	struct sup_cmd		*c = NULL;
+	char			 err[512];
+
+	cmd_spec(&sp, "echo-json", NULL, 10);
+	sp.handlers_dir = "tests/handlers";
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err, "handlers_dir must be an absolute path");
+	cmd_spec(&sp, "echo-json", NULL, 10);
+	sp.work_base = "tmp";
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err, "work_base must be an absolute path");
+	cmd_spec(&sp, "echo-json", NULL, 0);
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err, "timeout_seconds must be 1..86400");
+	cmd_spec(&sp, "echo-json", NULL, 10);
+	sp.limits.nofile = -1;
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err, "attempt or limits out of range");
+	if (geteuid() == 0) {
+		cmd_spec(&sp, "echo-json", NULL, 10);
+		sp.limits.user = "wfm-no-such-user";
+		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)),
+		    RC_INVALID);
+		CU_ASSERT_STRING_EQUAL(err,
+		    "cmd_user \"wfm-no-such-user\" does not exist");
+		sp.limits.user = "root";
+		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)),
+		    RC_INVALID);
+		CU_ASSERT_STRING_EQUAL(err, "cmd_user \"root\" must not be root");
+		sp.limits.user = NULL;
+		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)),
+		    RC_INVALID);
+		CU_ASSERT_STRING_EQUAL(err,
+		    "running as root needs [supervisor] cmd_user");
+	}
+	CU_ASSERT_PTR_NULL(c);
+	CU_ASSERT_EQUAL(cmd_base_entries(), 1);
+}
+
+static int
+cmd_write_file(const char *dir, const char *name, const char *text,
+    mode_t mode)
+{
+	char	path[PATH_MAX];
+	int	fd;
+	ssize_t	n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)) == -1)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static void
+test_sup_cmd_rejects_non_executable_and_directories(void)
+{
+	char			 dir[] = "/tmp/wfm-test-h-XXXXXX", path[PATH_MAX];
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c = NULL;
+	char			 err[512];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	CU_ASSERT_EQUAL_FATAL(chmod(dir, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(cmd_write_file(dir, "plain",
+	    "#!/bin/sh\necho 1\n", 0644), 0);
+	CU_ASSERT_EQUAL_FATAL(cmd_write_file(dir, "badinterp",
+	    "#!/nonexistent/interpreter\n", 0755), 0);
+	snprintf(path, sizeof(path), "%s/adir", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
+
+	cmd_spec(&sp, "plain", NULL, 10);
+	sp.handlers_dir = dir;
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err, "handler \"plain\" is not executable");
+	sp.handler = "adir";
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err, "handler \"adir\" is not a regular file");
+	CU_ASSERT_PTR_NULL(c);
+
+	/* A setup failure in the child names the failing call. */
+	sp.handler = "badinterp";
+	c = cmd_start(&sp);
+	CU_ASSERT(cmd_run(c, &res, 5000) >= 0);
+	CU_ASSERT_STRING_EQUAL(res.err_type, SUP_ERR_EXIT_STATUS);
+	CU_ASSERT_STRING_EQUAL(res.err_msg, "handler exited with status 127; "
+	    "stderr: wfm: cannot start handler: execve: ENOENT");
+	CU_ASSERT_EQUAL(res.retryable, 0);
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+
+	CU_ASSERT_EQUAL(rmdir(path), 0);
+	snprintf(path, sizeof(path), "%s/plain", dir);
+	CU_ASSERT_EQUAL(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/badinterp", dir);
+	CU_ASSERT_EQUAL(unlink(path), 0);
+	CU_ASSERT_EQUAL(rmdir(dir), 0);
+}
+
+static void
+test_sup_cmd_applies_limits_and_user(void)
+{
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c;
+	struct json_object	*want;
+	char			*wd, *js;
+
+	cmd_spec(&sp, "limits", NULL, 10);
+	sp.limits.cpu_seconds = 5;
+	sp.limits.memory_mb = 512;
+	sp.limits.fsize_mb = 10;
+	sp.limits.nofile = 64;
+	sp.limits.nproc = 200;
+	c = cmd_start(&sp);
+	wd = xstrdup(sup_cmd_workdir(c));
+	CU_ASSERT(cmd_run(c, &res, 5000) >= 0);
+	CU_ASSERT_PTR_NULL(res.err_type);
+	js = xasprintf("{\"uid\": %d, \"gid\": %d, \"cwd\": \"%s\", "
+	    "\"cpu\": \"5\", \"vmem_kb\": \"524288\", \"nofile\": \"64\", "
+	    "\"nproc\": \"200\", \"fsize\": \"20480\", \"core\": \"0\", "
+	    "\"umask\": \"0077\"}",
+	    geteuid() == 0 ? 65534 : (int)getuid(),
+	    geteuid() == 0 ? 65534 : (int)getgid(), wd);
+	want = cmd_json(js);
+	CU_ASSERT(json_object_equal(res.output, want));
+	if (!json_object_equal(res.output, want))
+		fprintf(stderr, "\ngot %s (%s)\n",
+		    json_object_to_json_string(res.output),
+		    res.err_msg != NULL ? res.err_msg : "");
+	json_object_put(want);
+	free(js);
+	free(wd);
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+}
+
+void
+test_sup_cmd_register(void)
+{
+	CU_pSuite	s;
+
+	s = CU_add_suite("sup_cmd", cmd_suite_init, cmd_suite_fini);
+	CU_add_test(s, "test_sup_cmd_success_outputs_stdout_json",
+	    test_sup_cmd_success_outputs_stdout_json);
+	CU_add_test(s, "test_sup_cmd_writes_large_stdin_without_blocking",
+	    test_sup_cmd_writes_large_stdin_without_blocking);
+	CU_add_test(s, "test_sup_cmd_env_is_exactly_the_fixed_set",
+	    test_sup_cmd_env_is_exactly_the_fixed_set);
+	CU_add_test(s, "test_sup_cmd_exit_75_is_retryable",
+	    test_sup_cmd_exit_75_is_retryable);
+	CU_add_test(s, "test_sup_cmd_exit_3_fails_with_stderr_tail",
+	    test_sup_cmd_exit_3_fails_with_stderr_tail);
+	CU_add_test(s, "test_sup_cmd_invalid_json_is_output_invalid",
+	    test_sup_cmd_invalid_json_is_output_invalid);
+	CU_add_test(s, "test_sup_cmd_rejects_stdout_over_1_mib",
+	    test_sup_cmd_rejects_stdout_over_1_mib);
+	CU_add_test(s, "test_sup_cmd_timeout_kills_child_ignoring_sigterm",
+	    test_sup_cmd_timeout_kills_child_ignoring_sigterm);
+	CU_add_test(s, "test_sup_cmd_sigkill_follows_sigterm_after_grace",
+	    test_sup_cmd_sigkill_follows_sigterm_after_grace);
+	CU_add_test(s, "test_sup_cmd_cancel_stops_handler",
+	    test_sup_cmd_cancel_stops_handler);
+	CU_add_test(s, "test_sup_cmd_free_kills_running_handler",
+	    test_sup_cmd_free_kills_running_handler);
+	CU_add_test(s, "test_sup_cmd_rejects_bad_names_without_fork",
+	    test_sup_cmd_rejects_bad_names_without_fork);
+	CU_add_test(s, "test_sup_cmd_rejects_missing_handler",
+	    test_sup_cmd_rejects_missing_handler);
+	CU_add_test(s, "test_sup_cmd_rejects_bad_spec",
+	    test_sup_cmd_rejects_bad_spec);
+	CU_add_test(s, "test_sup_cmd_rejects_non_executable_and_directories",
+	    test_sup_cmd_rejects_non_executable_and_directories);
+	CU_add_test(s, "test_sup_cmd_applies_limits_and_user",
+	    test_sup_cmd_applies_limits_and_user);
+}
