@@ -44,7 +44,9 @@ int		 engine_state_parse(const char *s, enum engine_state *out);
  * t->max_parallel - nrunning of them, where nrunning is the number of
  * steps holding a slot (normally running plus retry_wait). Fail-fast:
  * none once a step has failed or been cancelled. st has t->nsteps
- * entries (borrowed). Returns the number written (0..nout).
+ * entries (borrowed). The caller evaluates each returned step's "when"
+ * and marks it skipped instead of starting it when that is falsy.
+ * Returns the number written (0..nout).
  */
 int	 engine_next(const struct tmpl *t, const enum engine_state *st,
 	    int nrunning, int *out, int nout);

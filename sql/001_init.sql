@@ -167,7 +167,7 @@ CREATE TABLE IF NOT EXISTS secrets (
 	owner_id	VARCHAR(255) NOT NULL,
 	name		VARCHAR(128) NOT NULL,
 	nonce		VARBINARY(12) NOT NULL,
-	ciphertext	VARBINARY(65536) NOT NULL,
+	ciphertext	BLOB NOT NULL,
 	tag		VARBINARY(16) NOT NULL,
 	updated_at	DATETIME(3) NOT NULL,
 	PRIMARY KEY (owner_id, name)

@@ -510,7 +510,7 @@ tail_logs() {
 }
 
 cmd_up() {
-	local pid code body="" deadline
+	local pid code body="" deadline conf_changed
 
 	need
 	mkdir -p "$VAR" "$RUNDIR" "$LOGDIR" "$MY_DIR/tmp" \
@@ -521,7 +521,7 @@ cmd_up() {
 	make_secret "$JWT_SECRET" hex48
 	make_secret "$SECRETS_KEY" raw32
 	make_secret "$DB_PASSWORD" hex24
-	write_wfm_conf >/dev/null
+	conf_changed=$(write_wfm_conf)
 	write_my_cnf >/dev/null
 
 	db_start
@@ -529,7 +529,12 @@ cmd_up() {
 	import_examples
 
 	if pid=$(running_pid "$FCGI_PID" "$BIN/wfm-fcgi"); then
-		log "wfm-fcgi runs (pid $pid)"
+		if [[ -n $conf_changed ]]; then
+			log "$CONF changed: reloading wfm-fcgi (pid $pid)"
+			kill -HUP "$pid"
+		else
+			log "wfm-fcgi runs (pid $pid)"
+		fi
 	else
 		stop_one wfm-fcgi "$FCGI_PID" "$BIN/wfm-fcgi"
 		rm -f "$FCGI_SOCK" "$NUDGE_SOCK"

@@ -230,10 +230,11 @@ schema_bracket_end(const char *s, size_t i)
 static long
 schema_pattern_weight(const char *s)
 {
-	long	 sum[SCHEMA_PATTERN_GROUPS + 1], last = 0, m, n;
-	size_t	 i;
-	int	 sp = 0;
-	char	*end;
+	long		 sum[SCHEMA_PATTERN_GROUPS + 1], last = 0, m, n;
+	size_t		 i;
+	int		 sp = 0;
+	const char	*q;
+	char		*end;
 
 	sum[0] = 0;
 	for (i = 0; s[i] != '\0'; i++) {
@@ -274,30 +275,36 @@ schema_pattern_weight(const char *s)
 			last = 0;
 			break;
 		case '{':
-			if (s[i + 1] < '0' || s[i + 1] > '9') {
+			/* {m}, {m,}, {m,n} or, for glibc, {,n} meaning {0,n}. */
+			q = s + i + 1;
+			m = 0;
+			if (*q >= '0' && *q <= '9') {
+				m = strtol(q, &end, 10);
+				q = end;
+			} else if (q[0] != ',' || q[1] < '0' || q[1] > '9') {
 				last = 1;	/* a literal brace */
 				sum[sp]++;
 				break;
 			}
-			m = strtol(s + i + 1, &end, 10);
 			if (m > SCHEMA_PATTERN_WEIGHT)
 				return SCHEMA_PATTERN_WEIGHT + 1;
 			n = m;
-			if (*end == ',') {
+			if (*q == ',') {
+				q++;
 				n = m + 1;
-				if (end[1] >= '0' && end[1] <= '9')
-					n = strtol(end + 1, &end, 10);
-				else
-					end++;
+				if (*q >= '0' && *q <= '9') {
+					n = strtol(q, &end, 10);
+					q = end;
+				}
 			}
-			if (*end != '}') {
+			if (*q != '}') {
 				last = 1;	/* not a bound: regcomp decides */
 				sum[sp]++;
 				break;
 			}
 			if (n < 0 || n > SCHEMA_PATTERN_WEIGHT)
 				return SCHEMA_PATTERN_WEIGHT + 1;
-			i = (size_t)(end - s);
+			i = (size_t)(q - s);
 			if (n == 0)
 				break;
 			sum[sp] += last * (n - 1);

@@ -123,8 +123,10 @@ static void __attribute__((noreturn))
 cmd_child(const struct cmd_exec *e)
 {
 	struct sigaction	sa;
+	struct rlimit		rl;
 	sigset_t		set;
 	int			i, hi[3];
+	unsigned		fd;
 
 	if (setpgid(0, 0) == -1)
 		cmd_child_fail("setpgid");
@@ -135,8 +137,15 @@ cmd_child(const struct cmd_exec *e)
 	for (i = 0; i < 3; i++)
 		if (dup2(hi[i], i) == -1)
 			cmd_child_fail("dup2");
-	if (close_range(3, ~0U, 0) == -1)
-		cmd_child_fail("close_range");
+	if (close_range(3, ~0U, 0) == -1) {
+		/* Kernels before 5.9: close one by one (EBADF is fine). */
+		if (errno != ENOSYS && errno != EINVAL)
+			cmd_child_fail("close_range");
+		if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+			cmd_child_fail("getrlimit");
+		for (fd = 3; fd < rl.rlim_cur && fd < (1U << 20); fd++)
+			(void)close((int)fd);
+	}
 	/*
 	 * Ignored signals and the mask survive execve: give the handler
 	 * the defaults. sigaction fails (EINVAL) for SIGKILL, SIGSTOP and

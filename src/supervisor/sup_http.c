@@ -114,6 +114,14 @@ sup_http_free(struct sup_http *h)
 	free(h);
 }
 
+/* Add v to object o under k; allocation failure is fatal. */
+static void
+http_add(struct json_object *o, const char *k, struct json_object *v)
+{
+	if (o == NULL || v == NULL || json_object_object_add(o, k, v) != 0)
+		fatalx("json_object_object_add %s", k);
+}
+
 /*
  * Open the socket for one connection attempt, or refuse it. Called for
  * every address of every hop; a refusal makes libcurl try the next
@@ -188,7 +196,8 @@ http_header(char *p, size_t size, size_t n, void *arg)
 
 	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
 		json_object_put(x->rhdrs);
-		x->rhdrs = json_object_new_object();
+		if ((x->rhdrs = json_object_new_object()) == NULL)
+			fatalx("json_object_new_object");
 		x->rhdr_n = x->rhdr_bytes = 0;
 		return len;
 	}
@@ -214,11 +223,9 @@ http_header(char *p, size_t size, size_t n, void *arg)
 	val = sup_step_utf8_dup(p + vs, ve - vs);
 	if (json_object_object_get_ex(x->rhdrs, name, &old)) {
 		joined = xasprintf("%s, %s", json_object_get_string(old), val);
-		json_object_object_add(x->rhdrs, name,
-		    json_object_new_string(joined));
+		http_add(x->rhdrs, name, json_object_new_string(joined));
 	} else
-		json_object_object_add(x->rhdrs, name,
-		    json_object_new_string(val));
+		http_add(x->rhdrs, name, json_object_new_string(val));
 	free(joined);
 	free(name);
 	free(val);
@@ -563,8 +570,8 @@ http_output(struct sup_http_xfer *x, long status)
 	char			*text;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "status", json_object_new_int64(status));
-	json_object_object_add(o, "headers", x->rhdrs != NULL ?
+	http_add(o, "status", json_object_new_int64(status));
+	http_add(o, "headers", x->rhdrs != NULL ?
 	    json_object_get(x->rhdrs) : json_object_new_object());
 	if (x->body == NULL || sup_step_json_parse(x->body, x->len, &body) !=
 	    RC_OK) {
@@ -573,7 +580,7 @@ http_output(struct sup_http_xfer *x, long status)
 		body = json_object_new_string(text);
 		free(text);
 	}
-	json_object_object_add(o, "body", body);
+	http_add(o, "body", body);
 	return o;
 }
 

@@ -522,6 +522,8 @@ test_schema_check_rejects_costly_patterns(void)
 	assert_check("{`pattern`: `(a{10}){10}{11}`}", 1, NULL);
 	assert_check("{`pattern`: `x{2,}[a{]{1,997}`}", 0, "[]");
 	assert_check("{`pattern`: `a{99999999999999999999}`}", 1, NULL);
+	assert_check("{`pattern`: `((a{,20}){,20}){,20}`}", 1, NULL);
+	assert_check("{`pattern`: `a{,20}x{,}`}", 0, "[]");
 	/* Each + copies its atom: a stack of them doubles each time. */
 	assert_check("{`pattern`: `^[a-z]+(-[a-z0-9]+)+$`}", 0, "[]");
 	assert_check("{`pattern`: `a+++++++++`}", 0, "[]");

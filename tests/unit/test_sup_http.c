@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
+#include <curl/curl.h>
 #include <json-c/json.h>
 
 #include "common.h"
@@ -192,6 +193,9 @@ http_suite_init(void)
 	char			 err[256];
 	int			 fd, on = 1;
 
+	/* Reference-counted: harmless when main has done it already. */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return -1;
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
 	memset(&sin, 0, sizeof(sin));
@@ -228,6 +232,7 @@ http_suite_fini(void)
 		waitpid(srv_pid, NULL, 0);
 		srv_pid = -1;
 	}
+	curl_global_cleanup();
 	return 0;
 }
 

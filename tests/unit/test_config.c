@@ -1,0 +1,233 @@
+/*
+ * Configuration: defaults, file values, environment overrides, files for
+ * secrets, and one precise line for every bad value.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "common.h"
+#include "config.h"
+
+#define SECRET32 "0123456789abcdef0123456789abcdef"
+
+static char	 path[64];
+
+/* Write text to a temporary config file; returns its path. */
+static const char *
+conf(const char *text)
+{
+	FILE	*f;
+	int	 fd;
+
+	snprintf(path, sizeof(path), "/tmp/wfm-test-conf-XXXXXX");
+	fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd != -1);
+	f = fdopen(fd, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static int
+load(const char *text, struct config **c, char *err, size_t errlen)
+{
+	int	rc = config_load(conf(text), c, err, errlen);
+
+	unlink(path);
+	return rc;
+}
+
+static void
+test_config_applies_defaults(void)
+{
+	struct config	*c = NULL;
+	char		 err[256];
+
+	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_OK);
+	CU_ASSERT_STRING_EQUAL(c->http.base_path, "/api/v1");
+	CU_ASSERT_EQUAL(c->http.max_body_bytes, 1048576);
+	CU_ASSERT_EQUAL(c->http.max_active_executions_per_user, 1000);
+	CU_ASSERT_EQUAL(c->auth.algorithm, AUTH_HS256);
+	CU_ASSERT_EQUAL(c->auth.leeway_seconds, 30);
+	CU_ASSERT_STRING_EQUAL(c->auth.roles_claim, "roles");
+	CU_ASSERT_EQUAL(c->fcgi.workers, 16);
+	CU_ASSERT_EQUAL(c->fcgi.max_requests, 10000);
+	CU_ASSERT_EQUAL(c->sup.spawn, 1);
+	CU_ASSERT_EQUAL(c->sup.concurrency, 16);
+	CU_ASSERT_EQUAL(c->sup.poll_interval_ms, 500);
+	CU_ASSERT_EQUAL(c->sup.lease_seconds, 30);
+	CU_ASSERT_EQUAL(c->sup.retention_days, 90);
+	CU_ASSERT_PTR_NULL(c->sup.http_allow);
+	CU_ASSERT_STRING_EQUAL(c->db.name, "wfm");
+	CU_ASSERT_EQUAL(c->auth.jwt_secret_len, 32);
+	CU_ASSERT_EQUAL(c->log.level, 1);
+	config_free(c);
+}
+
+static void
+test_config_environment_overrides_file(void)
+{
+	struct config	*c = NULL;
+	char		 err[256];
+
+	setenv("WFM_FCGI_WORKERS", "3", 1);
+	setenv("WFM_SUPERVISOR_HTTP_ALLOW", "127.0.0.1/32", 1);
+	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n[fcgi]\nworkers = 8\n", &c, err,
+	    sizeof(err)), RC_OK);
+	unsetenv("WFM_FCGI_WORKERS");
+	unsetenv("WFM_SUPERVISOR_HTTP_ALLOW");
+	CU_ASSERT_EQUAL(c->fcgi.workers, 3);
+	CU_ASSERT_STRING_EQUAL(c->sup.http_allow, "127.0.0.1/32");
+	config_free(c);
+}
+
+static void
+test_config_rejects_out_of_range_number_naming_key(void)
+{
+	struct config	*c = NULL;
+	char		 err[256], want[256];
+	int		 rc;
+
+	rc = load("[database]\nsocket = /tmp/s\n[auth]\njwt_secret = "
+	    SECRET32 "\n[fcgi]\nworkers = 5000\n", &c, err, sizeof(err));
+	CU_ASSERT_EQUAL(rc, RC_INVALID);
+	CU_ASSERT_PTR_NULL(c);
+	snprintf(want, sizeof(want), "%s: [fcgi] workers: '5000' is too large "
+	    "(allowed 1..1024)", path);
+	CU_ASSERT_STRING_EQUAL(err, want);
+}
+
+static void
+test_config_rejects_non_number(void)
+{
+	struct config	*c = NULL;
+	char		 err[256];
+
+	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\njwt_secret"
+	    " = " SECRET32 "\n[supervisor]\nlease_seconds = ten\n", &c, err,
+	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[supervisor] lease_seconds: "
+	    "'ten' is not a number"));
+}
+
+static void
+test_config_rejects_unknown_key(void)
+{
+	struct config	*c = NULL;
+	char		 err[256];
+
+	CU_ASSERT_EQUAL(load("[fcgi]\nworkerz = 2\n", &c, err, sizeof(err)),
+	    RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[fcgi] workerz: unknown key"));
+}
+
+static void
+test_config_rejects_short_hs256_secret(void)
+{
+	struct config	*c = NULL;
+	char		 err[256];
+
+	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
+	    "jwt_secret = short\n", &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[auth] jwt_secret: must be at "
+	    "least 32 bytes, is 5"));
+}
+
+static void
+test_config_rejects_bad_boolean_and_algorithm(void)
+{
+	struct config	*c = NULL;
+	char		 err[256];
+
+	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\njwt_secret"
+	    " = " SECRET32 "\n[supervisor]\nspawn = maybe\n", &c, err,
+	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[supervisor] spawn: 'maybe' is "
+	    "not true or false"));
+	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
+	    "algorithm = none\n", &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[auth] algorithm: 'none' is not "
+	    "HS256, RS256 or ES256"));
+}
+
+static void
+test_config_reads_secret_file_without_newline(void)
+{
+	struct config	*c = NULL;
+	char		 err[256], text[256], sec[] = "/tmp/wfm-test-sec-XXXXXX";
+	FILE		*f;
+	int		 fd;
+
+	fd = mkstemp(sec);
+	CU_ASSERT_FATAL(fd != -1);
+	f = fdopen(fd, "w");
+	fputs(SECRET32 "xyz\n", f);
+	fclose(f);
+	snprintf(text, sizeof(text), "[database]\nsocket = /tmp/s\n[auth]\n"
+	    "jwt_secret_file = %s\n", sec);
+	CU_ASSERT_EQUAL_FATAL(load(text, &c, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(c->auth.jwt_secret_len, 35);
+	CU_ASSERT_STRING_EQUAL(c->auth.jwt_secret, SECRET32 "xyz");
+	config_free(c);
+	unlink(sec);
+}
+
+static void
+test_config_rejects_missing_file_and_syntax_error(void)
+{
+	struct config	*c = NULL;
+	char		 err[256];
+
+	CU_ASSERT_EQUAL(config_load("/nonexistent/wfm.conf", &c, err,
+	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/wfm.conf: cannot "
+	    "open"));
+	CU_ASSERT_EQUAL(load("[database]\nno equals sign here\n", &c, err,
+	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 2: syntax error"));
+}
+
+static void
+test_config_rejects_bad_base_path(void)
+{
+	struct config	*c = NULL;
+	char		 err[256];
+
+	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\njwt_secret"
+	    " = " SECRET32 "\n[http]\nbase_path = api/\n", &c, err,
+	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[http] base_path:"));
+}
+
+void	test_config_register(void);
+
+void
+test_config_register(void)
+{
+	CU_pSuite	s = CU_add_suite("config", NULL, NULL);
+
+	CU_add_test(s, "applies_defaults", test_config_applies_defaults);
+	CU_add_test(s, "environment_overrides_file",
+	    test_config_environment_overrides_file);
+	CU_add_test(s, "rejects_out_of_range_number_naming_key",
+	    test_config_rejects_out_of_range_number_naming_key);
+	CU_add_test(s, "rejects_non_number", test_config_rejects_non_number);
+	CU_add_test(s, "rejects_unknown_key", test_config_rejects_unknown_key);
+	CU_add_test(s, "rejects_short_hs256_secret",
+	    test_config_rejects_short_hs256_secret);
+	CU_add_test(s, "rejects_bad_boolean_and_algorithm",
+	    test_config_rejects_bad_boolean_and_algorithm);
+	CU_add_test(s, "reads_secret_file_without_newline",
+	    test_config_reads_secret_file_without_newline);
+	CU_add_test(s, "rejects_missing_file_and_syntax_error",
+	    test_config_rejects_missing_file_and_syntax_error);
+	CU_add_test(s, "rejects_bad_base_path",
+	    test_config_rejects_bad_base_path);
+}

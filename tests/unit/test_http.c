@@ -1,0 +1,479 @@
+/*
+ * The HTTP layer end to end through a fake FastCGI I/O: routing, status
+ * codes, headers, body limits and the 422 lists, without any server. The
+ * store points at a socket that does not exist, so anything that reaches
+ * the database answers 503.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "auth.h"
+#include "common.h"
+#include "config.h"
+#include "http.h"
+#include "http_int.h"
+#include "store.h"
+
+#define SECRET	"unit-test-secret-unit-test-secret-0123"
+
+struct fake {
+	const char	*params[32];	/* name, value pairs, NULL ended */
+	const char	*body;
+	size_t		 bodylen, off;
+	size_t		 bytes_read;
+	char		 out[65536];
+	size_t		 outlen;
+};
+
+static struct config	*cfg;
+static struct http_app	 app;
+
+static const char *
+f_param(void *ctx, const char *name)
+{
+	struct fake	*f = ctx;
+	int		 i;
+
+	for (i = 0; f->params[i] != NULL; i += 2)
+		if (strcmp(f->params[i], name) == 0)
+			return f->params[i + 1];
+	return NULL;
+}
+
+static ssize_t
+f_read(void *ctx, char *buf, size_t n)
+{
+	struct fake	*f = ctx;
+	size_t		 k = MIN(n, f->bodylen - f->off);
+
+	memcpy(buf, f->body + f->off, k);
+	f->off += k;
+	f->bytes_read += k;
+	return (ssize_t)k;
+}
+
+static int
+f_write(void *ctx, const char *buf, size_t n)
+{
+	struct fake	*f = ctx;
+
+	if (f->outlen + n >= sizeof(f->out))
+		return RC_ERR;
+	memcpy(f->out + f->outlen, buf, n);
+	f->outlen += n;
+	f->out[f->outlen] = '\0';
+	return RC_OK;
+}
+
+/* Serve one request; returns the status code. */
+static int
+serve(struct fake *f)
+{
+	struct http_io	io = { f_param, f_read, f_write, f };
+	int		status = 0;
+
+	http_serve(&app, &io);
+	sscanf(f->out, "Status: %d", &status);
+	return status;
+}
+
+static const char *
+body_of(const struct fake *f)
+{
+	const char	*p = strstr(f->out, "\r\n\r\n");
+
+	return p == NULL ? "" : p + 4;
+}
+
+static int
+has_header(const struct fake *f, const char *line)
+{
+	char	want[512];
+
+	snprintf(want, sizeof(want), "\r\n%s\r\n", line);
+	return strstr(f->out, want) != NULL;
+}
+
+static char *
+token(const char *roles)
+{
+	return auth_token_mint(cfg, "alice", roles, 300);
+}
+
+static int
+setup(void)
+{
+	char	err[256], p[] = "/tmp/wfm-http-conf-XXXXXX";
+	FILE	*f;
+	int	fd;
+
+	if ((fd = mkstemp(p)) == -1 || (f = fdopen(fd, "w")) == NULL)
+		return 1;
+	fprintf(f, "[database]\nsocket = /nonexistent/wfm-test.sock\n"
+	    "connect_timeout = 1\n[auth]\njwt_secret = %s\n", SECRET);
+	fclose(f);
+	if (config_load(p, &cfg, err, sizeof(err)) != RC_OK)
+		return 1;
+	unlink(p);
+	memset(&app, 0, sizeof(app));
+	app.cfg = cfg;
+	app.nudge_fd = -1;
+	if (auth_open(cfg, &app.auth, err, sizeof(err)) != RC_OK)
+		return 1;
+	app.st = store_open(cfg);
+	return 0;
+}
+
+static int
+teardown(void)
+{
+	store_close(app.st);
+	auth_close(app.auth);
+	config_free(cfg);
+	return 0;
+}
+
+static void
+test_http_unknown_route_is_404(void)
+{
+	struct fake	f = { .params = { "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/api/v1/nothing", NULL } };
+
+	CU_ASSERT_EQUAL(serve(&f), 404);
+	CU_ASSERT_STRING_EQUAL(body_of(&f), "{\"detail\":\"Not Found\"}");
+	CU_ASSERT(has_header(&f, "Content-Type: application/json; "
+	    "charset=utf-8"));
+}
+
+static void
+test_http_path_outside_base_is_404(void)
+{
+	struct fake	f = { .params = { "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/api/v10/healthz", NULL } };
+
+	CU_ASSERT_EQUAL(serve(&f), 404);
+}
+
+static void
+test_http_rejects_dot_dot_and_encoded_slash_ids(void)
+{
+	struct fake	a = { .params = { "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/api/v1/workflow-management/executions/..",
+	    NULL } };
+	struct fake	b = { .params = { "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/api/v1/workflow-management/executions/a%2Fb",
+	    NULL } };
+
+	CU_ASSERT_EQUAL(serve(&a), 404);
+	CU_ASSERT_EQUAL(serve(&b), 404);
+}
+
+static void
+test_http_wrong_method_is_405_with_allow(void)
+{
+	struct fake	f = { .params = { "REQUEST_METHOD", "DELETE",
+	    "REQUEST_URI", "/api/v1/workflow-management/templates", NULL } };
+
+	CU_ASSERT_EQUAL(serve(&f), 405);
+	CU_ASSERT(has_header(&f, "Allow: POST, GET"));
+	CU_ASSERT_STRING_EQUAL(body_of(&f),
+	    "{\"detail\":\"Method Not Allowed\"}");
+}
+
+static void
+test_http_healthz_is_200_without_auth(void)
+{
+	struct fake	f = { .params = { "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/api/v1/healthz", NULL } };
+
+	CU_ASSERT_EQUAL(serve(&f), 200);
+	CU_ASSERT_STRING_EQUAL(body_of(&f), "{\"status\":\"ok\"}");
+}
+
+static void
+test_http_readyz_names_unreachable_database(void)
+{
+	struct fake	f = { .params = { "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/api/v1/readyz", NULL } };
+
+	CU_ASSERT_EQUAL(serve(&f), 503);
+	CU_ASSERT_PTR_NOT_NULL(strstr(body_of(&f),
+	    "\"database\":\"unreachable\""));
+	CU_ASSERT(has_header(&f, "Retry-After: 5"));
+}
+
+static void
+test_http_missing_token_is_401_with_realm(void)
+{
+	struct fake	f = { .params = { "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/api/v1/workflow-management/executions", NULL } };
+
+	CU_ASSERT_EQUAL(serve(&f), 401);
+	CU_ASSERT(has_header(&f, "WWW-Authenticate: Bearer realm=\"wfm\""));
+	CU_ASSERT_STRING_EQUAL(body_of(&f),
+	    "{\"detail\":\"Not authenticated\"}");
+}
+
+static void
+test_http_bad_token_is_401_invalid_token_without_echo(void)
+{
+	struct fake	f = { .params = { "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/api/v1/workflow-management/executions",
+	    "HTTP_AUTHORIZATION", "Bearer abc.def.ghi", NULL } };
+
+	CU_ASSERT_EQUAL(serve(&f), 401);
+	CU_ASSERT(has_header(&f, "WWW-Authenticate: Bearer realm=\"wfm\", "
+	    "error=\"invalid_token\""));
+	CU_ASSERT_PTR_NULL(strstr(f.out, "abc.def.ghi"));
+}
+
+static void
+test_http_missing_role_is_403(void)
+{
+	char		*t = token("workflow:read"), h[2048];
+	struct fake	 f = { .params = { "REQUEST_METHOD", "POST",
+	    "REQUEST_URI", "/api/v1/workflow-management/execute",
+	    "HTTP_AUTHORIZATION", h, NULL } };
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	snprintf(h, sizeof(h), "Bearer %s", t);
+	CU_ASSERT_EQUAL(serve(&f), 403);
+	CU_ASSERT_STRING_EQUAL(body_of(&f),
+	    "{\"detail\":\"Missing role workflow:execute\"}");
+	free(t);
+}
+
+/* An execute request with the given body and headers. */
+static int
+execute(struct fake *f, char *h, const char *ctype, const char *body,
+    const char *clen)
+{
+	char	*t = token("workflow:execute");
+
+	snprintf(h, 2048, "Bearer %s", t);
+	free(t);
+	f->params[0] = "REQUEST_METHOD";
+	f->params[1] = "POST";
+	f->params[2] = "REQUEST_URI";
+	f->params[3] = "/api/v1/workflow-management/execute";
+	f->params[4] = "HTTP_AUTHORIZATION";
+	f->params[5] = h;
+	f->params[6] = "CONTENT_TYPE";
+	f->params[7] = ctype;
+	f->params[8] = "CONTENT_LENGTH";
+	f->params[9] = clen;
+	f->params[10] = NULL;
+	f->body = body;
+	f->bodylen = strlen(body);
+	return serve(f);
+}
+
+static void
+test_http_body_over_limit_is_413_without_reading(void)
+{
+	struct fake	f;
+	char		h[2048];
+
+	memset(&f, 0, sizeof(f));
+	CU_ASSERT_EQUAL(execute(&f, h, "application/json", "{}", "2000000"),
+	    413);
+	CU_ASSERT_EQUAL(f.bytes_read, 0);
+}
+
+static void
+test_http_non_json_content_type_is_415(void)
+{
+	struct fake	f;
+	char		h[2048];
+
+	memset(&f, 0, sizeof(f));
+	CU_ASSERT_EQUAL(execute(&f, h, "text/plain", "{}", "2"), 415);
+}
+
+static void
+test_http_short_body_is_400(void)
+{
+	struct fake	f;
+	char		h[2048];
+
+	memset(&f, 0, sizeof(f));
+	CU_ASSERT_EQUAL(execute(&f, h, "application/json", "{}", "10"), 400);
+}
+
+static void
+test_http_rejects_broken_json_with_offset(void)
+{
+	struct fake	f;
+	char		h[2048];
+
+	memset(&f, 0, sizeof(f));
+	CU_ASSERT_EQUAL(execute(&f, h, "application/json", "{\"a\": }", "7"),
+	    422);
+	CU_ASSERT_PTR_NOT_NULL(strstr(body_of(&f),
+	    "\"type\":\"json_invalid\",\"loc\":[\"body\",6]"));
+}
+
+static void
+test_http_rejects_non_object_body_as_model_type(void)
+{
+	struct fake	f;
+	char		h[2048];
+
+	memset(&f, 0, sizeof(f));
+	CU_ASSERT_EQUAL(execute(&f, h, "application/json", "[1]", "3"), 422);
+	CU_ASSERT_STRING_EQUAL(body_of(&f), "{\"detail\":[{\"type\":"
+	    "\"model_type\",\"loc\":[\"body\"],\"msg\":\"Input should be a "
+	    "valid dictionary or object to extract fields from\",\"input\":"
+	    "[1]}]}");
+}
+
+static void
+test_http_reports_every_execute_error_together(void)
+{
+	struct fake	 f;
+	char		 h[2048];
+	const char	*b = "{\"execution_name\":\"-bad\",\"input_data\":[],"
+			    "\"owner\":\"x\"}";
+	char		 len[16];
+
+	memset(&f, 0, sizeof(f));
+	snprintf(len, sizeof(len), "%zu", strlen(b));
+	CU_ASSERT_EQUAL(execute(&f, h, "application/json", b, len), 422);
+	CU_ASSERT_PTR_NOT_NULL(strstr(body_of(&f), "{\"type\":"
+	    "\"extra_forbidden\",\"loc\":[\"body\",\"owner\"],\"msg\":"
+	    "\"Extra inputs are not permitted\",\"input\":\"x\"}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(body_of(&f), "{\"type\":\"missing\","
+	    "\"loc\":[\"body\",\"template_id\"],\"msg\":\"Field required\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(body_of(&f), "\"type\":"
+	    "\"string_pattern_mismatch\",\"loc\":[\"body\",\"execution_name\"]"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(body_of(&f), "\"type\":\"dict_type\","
+	    "\"loc\":[\"body\",\"input_data\"]"));
+}
+
+static void
+test_http_rejects_differing_workflow_name(void)
+{
+	struct fake	 f;
+	char		 h[2048];
+	const char	*b = "{\"template_id\":\"t\",\"execution_name\":\"a\","
+			    "\"workflow_name\":\"b\"}";
+	char		 len[16];
+
+	memset(&f, 0, sizeof(f));
+	snprintf(len, sizeof(len), "%zu", strlen(b));
+	CU_ASSERT_EQUAL(execute(&f, h, "application/json", b, len), 422);
+	CU_ASSERT_PTR_NOT_NULL(strstr(body_of(&f), "\"type\":\"value_error\","
+	    "\"loc\":[\"body\",\"workflow_name\"]"));
+}
+
+static void
+test_http_valid_execute_without_database_is_503(void)
+{
+	struct fake	 f;
+	char		 h[2048];
+	const char	*b = "{\"template_id\":\"test_template\","
+			    "\"input_data\":{\"test\":\"data\"}}";
+	char		 len[16];
+
+	memset(&f, 0, sizeof(f));
+	snprintf(len, sizeof(len), "%zu", strlen(b));
+	CU_ASSERT_EQUAL(execute(&f, h, "application/json", b, len), 503);
+	CU_ASSERT(has_header(&f, "Retry-After: 1"));
+}
+
+static void
+test_http_keeps_safe_request_id_and_replaces_unsafe(void)
+{
+	struct fake	a = { .params = { "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/api/v1/healthz", "HTTP_X_REQUEST_ID", "abc-123",
+	    NULL } };
+	struct fake	b = { .params = { "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/api/v1/healthz", "HTTP_X_REQUEST_ID",
+	    "bad id\"", NULL } };
+	const char	*p;
+
+	serve(&a);
+	CU_ASSERT(has_header(&a, "X-Request-Id: abc-123"));
+	serve(&b);
+	CU_ASSERT_PTR_NULL(strstr(b.out, "bad id"));
+	p = strstr(b.out, "X-Request-Id: ");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(strcspn(p + 14, "\r"), 36);
+}
+
+static void
+test_http_cursor_round_trips_and_rejects_forgery(void)
+{
+	char		*c = http_cursor_make(12345);
+	long long	 id = 0;
+
+	CU_ASSERT_EQUAL(http_cursor_parse(c, &id), RC_OK);
+	CU_ASSERT_EQUAL(id, 12345);
+	c[1] = c[1] == '1' ? '2' : '1';
+	CU_ASSERT_EQUAL(http_cursor_parse(c, &id), RC_INVALID);
+	CU_ASSERT_EQUAL(http_cursor_parse("", &id), RC_INVALID);
+	CU_ASSERT_EQUAL(http_cursor_parse("c10.zz", &id), RC_INVALID);
+	free(c);
+}
+
+static void
+test_http_bad_limit_is_400(void)
+{
+	char		*t = token("workflow:read"), h[2048];
+	struct fake	 f = { .params = { "REQUEST_METHOD", "GET",
+	    "REQUEST_URI", "/api/v1/workflow-management/executions?limit=0",
+	    "QUERY_STRING", "limit=0", "HTTP_AUTHORIZATION", h, NULL } };
+
+	snprintf(h, sizeof(h), "Bearer %s", t);
+	CU_ASSERT_EQUAL(serve(&f), 400);
+	free(t);
+}
+
+void	test_http_register(void);
+
+void
+test_http_register(void)
+{
+	CU_pSuite	s = CU_add_suite("http", setup, teardown);
+
+	CU_add_test(s, "unknown_route_is_404", test_http_unknown_route_is_404);
+	CU_add_test(s, "path_outside_base_is_404",
+	    test_http_path_outside_base_is_404);
+	CU_add_test(s, "rejects_dot_dot_and_encoded_slash_ids",
+	    test_http_rejects_dot_dot_and_encoded_slash_ids);
+	CU_add_test(s, "wrong_method_is_405_with_allow",
+	    test_http_wrong_method_is_405_with_allow);
+	CU_add_test(s, "healthz_is_200_without_auth",
+	    test_http_healthz_is_200_without_auth);
+	CU_add_test(s, "readyz_names_unreachable_database",
+	    test_http_readyz_names_unreachable_database);
+	CU_add_test(s, "missing_token_is_401_with_realm",
+	    test_http_missing_token_is_401_with_realm);
+	CU_add_test(s, "bad_token_is_401_invalid_token_without_echo",
+	    test_http_bad_token_is_401_invalid_token_without_echo);
+	CU_add_test(s, "missing_role_is_403", test_http_missing_role_is_403);
+	CU_add_test(s, "body_over_limit_is_413_without_reading",
+	    test_http_body_over_limit_is_413_without_reading);
+	CU_add_test(s, "non_json_content_type_is_415",
+	    test_http_non_json_content_type_is_415);
+	CU_add_test(s, "short_body_is_400", test_http_short_body_is_400);
+	CU_add_test(s, "rejects_broken_json_with_offset",
+	    test_http_rejects_broken_json_with_offset);
+	CU_add_test(s, "rejects_non_object_body_as_model_type",
+	    test_http_rejects_non_object_body_as_model_type);
+	CU_add_test(s, "reports_every_execute_error_together",
+	    test_http_reports_every_execute_error_together);
+	CU_add_test(s, "rejects_differing_workflow_name",
+	    test_http_rejects_differing_workflow_name);
+	CU_add_test(s, "valid_execute_without_database_is_503",
+	    test_http_valid_execute_without_database_is_503);
+	CU_add_test(s, "keeps_safe_request_id_and_replaces_unsafe",
+	    test_http_keeps_safe_request_id_and_replaces_unsafe);
+	CU_add_test(s, "cursor_round_trips_and_rejects_forgery",
+	    test_http_cursor_round_trips_and_rejects_forgery);
+	CU_add_test(s, "bad_limit_is_400", test_http_bad_limit_is_400);
+}

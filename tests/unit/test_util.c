@@ -1,0 +1,113 @@
+/*
+ * Small utilities and the 422 list builder.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "common.h"
+#include "secret.h"
+#include "verr.h"
+
+static void
+test_util_formats_rfc3339_milliseconds(void)
+{
+	char	buf[UTIL_TIME_LEN];
+
+	util_time_fmt(1795600800123LL, buf);
+	CU_ASSERT_STRING_EQUAL(buf, "2026-11-25T10:00:00.123Z");
+	util_time_fmt(0, buf);
+	CU_ASSERT_STRING_EQUAL(buf, "1970-01-01T00:00:00.000Z");
+}
+
+static void
+test_util_number_rejects_garbage_and_range(void)
+{
+	long long	 v = 0;
+	const char	*why = NULL;
+
+	CU_ASSERT_EQUAL(util_number("42", 1, 100, &v, &why), RC_OK);
+	CU_ASSERT_EQUAL(v, 42);
+	CU_ASSERT_EQUAL(util_number("4x", 1, 100, &v, &why), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(why, "is not a number");
+	CU_ASSERT_EQUAL(util_number("0", 1, 100, &v, &why), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(why, "is too small");
+	CU_ASSERT_EQUAL(util_number("99999999999999999999", 1, 100, &v, &why),
+	    RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(why, "is too large");
+	CU_ASSERT_EQUAL(util_number("", 1, 100, &v, &why), RC_INVALID);
+}
+
+static void
+test_util_uuid_is_lowercase_v4(void)
+{
+	char	a[UTIL_UUID_LEN], b[UTIL_UUID_LEN];
+
+	util_uuid(a);
+	util_uuid(b);
+	CU_ASSERT_EQUAL(strlen(a), 36);
+	CU_ASSERT_EQUAL(a[14], '4');
+	CU_ASSERT_STRING_NOT_EQUAL(a, b);
+}
+
+static void
+test_verr_builds_pydantic_shape(void)
+{
+	struct verr		*ve = verr_new();
+	struct jpath		 p;
+	struct json_object	*in = json_object_new_int(5);
+
+	jpath_init(&p, "body");
+	jpath_key(&p, "steps");
+	jpath_idx(&p, 2);
+	jpath_key(&p, "depends_on");
+	jpath_idx(&p, 0);
+	verr_add(ve, "string_type", &p, "Input should be a valid string", in,
+	    NULL);
+	CU_ASSERT_EQUAL(verr_count(ve), 1);
+	CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(verr_list(ve),
+	    JSON_C_TO_STRING_PLAIN), "[{\"type\":\"string_type\",\"loc\":"
+	    "[\"body\",\"steps\",2,\"depends_on\",0],\"msg\":\"Input should be "
+	    "a valid string\",\"input\":5}]");
+	json_object_put(in);
+	verr_free(ve);
+}
+
+static void
+test_secret_round_trips_and_rejects_other_owner(void)
+{
+	unsigned char	key[SECRET_KEY_LEN], nonce[SECRET_NONCE_LEN];
+	unsigned char	tag[SECRET_TAG_LEN], ct[16];
+	char		out[17];
+
+	memset(key, 7, sizeof(key));
+	CU_ASSERT_EQUAL_FATAL(secret_encrypt(key, "alice", "TOKEN",
+	    "s3cret-value-123", 16, nonce, ct, tag), RC_OK);
+	CU_ASSERT(memcmp(ct, "s3cret-value-123", 16) != 0);
+	CU_ASSERT_EQUAL(secret_decrypt(key, "alice", "TOKEN", nonce, ct, 16,
+	    tag, out), RC_OK);
+	CU_ASSERT_STRING_EQUAL(out, "s3cret-value-123");
+	CU_ASSERT_EQUAL(secret_decrypt(key, "bob", "TOKEN", nonce, ct, 16,
+	    tag, out), RC_INVALID);
+	CU_ASSERT_EQUAL(secret_decrypt(key, "alice", "OTHER", nonce, ct, 16,
+	    tag, out), RC_INVALID);
+}
+
+void	test_util_register(void);
+
+void
+test_util_register(void)
+{
+	CU_pSuite	s = CU_add_suite("util", NULL, NULL);
+
+	CU_add_test(s, "formats_rfc3339_milliseconds",
+	    test_util_formats_rfc3339_milliseconds);
+	CU_add_test(s, "number_rejects_garbage_and_range",
+	    test_util_number_rejects_garbage_and_range);
+	CU_add_test(s, "uuid_is_lowercase_v4", test_util_uuid_is_lowercase_v4);
+	CU_add_test(s, "verr_builds_pydantic_shape",
+	    test_verr_builds_pydantic_shape);
+	CU_add_test(s, "secret_round_trips_and_rejects_other_owner",
+	    test_secret_round_trips_and_rejects_other_owner);
+}
