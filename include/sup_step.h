@@ -61,7 +61,8 @@ struct json_object;
 #define SUP_ERR_CANCELLED	"cancelled"
 
 /*
- * The outcome of one attempt. Success: err_type == NULL, output set.
+ * The outcome of one attempt. Success: err_type == NULL and output is
+ * the value (NULL when that value is JSON null, as json-c spells it).
  * Failure: err_type and err_msg set; output may still be set (the
  * {"status","headers","body"} of a non-2xx http response); retryable
  * says whether another attempt may succeed. err_msg is valid UTF-8 and
@@ -81,8 +82,8 @@ void	sup_step_result_fini(struct sup_step_result *r);
  * Parse buf[0..len) as exactly one JSON value (RFC 8259: strict, valid
  * UTF-8, surrounding whitespace allowed, no NaN or Infinity, nesting up
  * to 64). buf[len] must be readable and '\0'. On RC_OK *out is a new
- * reference owned by the caller; otherwise returns RC_INVALID and leaves
- * *out alone.
+ * reference owned by the caller, or NULL for the JSON value null;
+ * otherwise returns RC_INVALID and leaves *out alone.
  */
 int	sup_step_json_parse(const char *buf, size_t len,
 	    struct json_object **out);
@@ -231,8 +232,9 @@ struct sup_cmd_limits {
 struct sup_cmd_spec {
 	const char	*handlers_dir;	/* absolute path */
 	const char	*handler;	/* ^[a-z0-9][a-z0-9_-]*$, <= 128 */
-	const char	*work_base;	/* parent of the private directory;
-					   must be traversable by user */
+	const char	*work_base;	/* parent of the private directory:
+					   absolute, traversable but not
+					   writable by user */
 	const char	*execution_id;	/* WFM_EXECUTION_ID */
 	const char	*step_id;	/* WFM_STEP_ID */
 	int		 attempt;	/* WFM_ATTEMPT, >= 1 */

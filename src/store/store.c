@@ -66,9 +66,9 @@ connect_db(struct store *st)
 	mysql_options(st->db, MYSQL_OPT_WRITE_TIMEOUT, &rw);
 	mysql_options(st->db, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(st->db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(st->db, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
 	mysql_options(st->db, MYSQL_INIT_COMMAND,
-	    "SET SESSION time_zone = '+00:00', "
-	    "SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
 	if (mysql_real_connect(st->db, c->db.host, c->db.user,
 	    c->db.password, c->db.name, (unsigned int)c->db.port,
 	    c->db.socket, CLIENT_FOUND_ROWS) == NULL) {

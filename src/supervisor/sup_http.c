@@ -580,7 +580,9 @@ http_output(struct sup_http_xfer *x, long status)
 		body = json_object_new_string(text);
 		free(text);
 	}
-	http_add(o, "body", body);
+	/* body may be NULL: the response was the JSON value null. */
+	if (json_object_object_add(o, "body", body) != 0)
+		fatalx("json_object_object_add body");
 	return o;
 }
 

@@ -53,6 +53,38 @@ step_json_finite(struct json_object *v)
 	}
 }
 
+/*
+ * Catch what json-c's strict mode lets through: single-quoted names,
+ * a number ending in "." (which json-c would print back verbatim) and
+ * raw control characters inside strings.
+ */
+static int
+step_json_lexical_ok(const char *p, size_t len)
+{
+	size_t	i;
+	int	in = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in) {
+			if ((unsigned char)p[i] < 0x20)
+				return 0;
+			if (p[i] == '\\')
+				i++;		/* the escaped character */
+			else if (p[i] == '"')
+				in = 0;
+			continue;
+		}
+		if (p[i] == '"')
+			in = 1;
+		else if (p[i] == '\'')
+			return 0;
+		else if (p[i] == '.' && (i + 1 == len || p[i + 1] < '0' ||
+		    p[i + 1] > '9'))
+			return 0;
+	}
+	return 1;
+}
+
 int
 sup_step_json_parse(const char *buf, size_t len, struct json_object **out)
 {
@@ -60,7 +92,7 @@ sup_step_json_parse(const char *buf, size_t len, struct json_object **out)
 	struct json_object	*v;
 	int			 ok;
 
-	if (len >= INT32_MAX)
+	if (len >= INT32_MAX || !step_json_lexical_ok(buf, len))
 		return RC_INVALID;
 	if ((tok = json_tokener_new_ex(SUP_JSON_DEPTH)) == NULL)
 		fatalx("json_tokener_new_ex");
@@ -72,8 +104,8 @@ sup_step_json_parse(const char *buf, size_t len, struct json_object **out)
 	 * (an earlier end means trailing text or an embedded NUL).
 	 */
 	v = json_tokener_parse_ex(tok, buf, (int)len + 1);
-	ok = v != NULL &&
-	    json_tokener_get_error(tok) == json_tokener_success &&
+	/* A JSON null parses to v == NULL with success. */
+	ok = json_tokener_get_error(tok) == json_tokener_success &&
 	    json_tokener_get_parse_end(tok) == len && step_json_finite(v);
 	json_tokener_free(tok);
 	if (!ok) {

@@ -3,6 +3,8 @@
  * poll loop shaped like the supervisor's. The handlers directory is
  * $WFM_TEST_HANDLERS or tests/handlers relative to the working directory
  * (the repository root). As root the handlers run as "nobody".
+ * The suite "sup_step" covers the shared helpers the runners parse
+ * handler and server output with.
  */
 #include <sys/types.h>
 #include <sys/prctl.h>
@@ -650,10 +652,119 @@ test_sup_cmd_applies_limits_and_user(void)
 	sup_cmd_free(c);
 }
 
+static void
+test_sup_step_json_parse_accepts_one_value(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} ok[] = {
+		{ "{} \n", "{}" }, { " 1 ", "1" }, { "[1.5e3, -2]", "[1500.0, -2]" },
+		{ "\"\\u00e9\"", "\"\u00e9\"" }, { "null", "null" },
+		{ "\"\xe2\x82\xac\"", "\"\u20ac\"" }, { "[-0, 1e2]", "[0, 100.0]" }
+	};
+	struct json_object	*v, *w;
+	size_t			 i;
+
+	for (i = 0; i < NITEMS(ok); i++) {
+		v = NULL;
+		CU_ASSERT_EQUAL(sup_step_json_parse(ok[i].in, strlen(ok[i].in),
+		    &v), RC_OK);
+		w = json_tokener_parse(ok[i].want);
+		CU_ASSERT_TRUE(json_object_equal(v, w));
+		json_object_put(v);
+		json_object_put(w);
+	}
+}
+
+static void
+test_sup_step_json_parse_rejects_non_json(void)
+{
+	static const struct {
+		const char	*in;
+		size_t		 len;
+	} bad[] = {
+		{ "", 0 }, { "   ", 3 }, { "{}x", 3 }, { "{} {}", 5 },
+		{ "1\0", 2 }, { "[1]\0 ", 5 }, { "NaN", 3 }, { "[Infinity]", 10 },
+		{ "-Infinity", 9 }, { "-", 1 }, { "{'a': 1}", 8 }, { "[1,]", 4 },
+		{ "\"\xff\"", 3 }, { "\"a", 2 }, { "not json {", 10 },
+		{ "[1.]", 4 }, { "{'a': 1}", 8 }, { "\"tab\there\"", 10 },
+		{ "[01]", 4 }, { "/* c */ 1", 9 }, { "1e999", 5 }, { "{\"a\":1}}", 8 }
+	};
+	struct json_object	*v, *w;
+	char			*deep;
+	size_t			 i;
+
+	for (i = 0; i < NITEMS(bad); i++) {
+		v = NULL;
+		CU_ASSERT_EQUAL(sup_step_json_parse(bad[i].in, bad[i].len, &v),
+		    RC_INVALID);
+		CU_ASSERT_PTR_NULL(v);
+	}
+	/* Nesting deeper than 64 levels. */
+	deep = xmalloc(2 * 65 + 1);
+	memset(deep, '[', 65);
+	memset(deep + 65, ']', 65);
+	deep[130] = '\0';
+	v = NULL;
+	CU_ASSERT_EQUAL(sup_step_json_parse(deep, 130, &v), RC_INVALID);
+	CU_ASSERT_PTR_NULL(v);
+	deep[129] = '\0';
+	CU_ASSERT_EQUAL(sup_step_json_parse(deep + 1, 128, &v), RC_OK);
+	CU_ASSERT_PTR_NOT_NULL(v);
+	json_object_put(v);
+	free(deep);
+	/* The JSON value null is a success with a NULL object. */
+	v = json_object_new_object();
+	w = v;
+	CU_ASSERT_EQUAL(sup_step_json_parse(" null ", 6, &v), RC_OK);
+	CU_ASSERT_PTR_NULL(v);
+	json_object_put(w);
+}
+
+static void
+test_sup_step_utf8_dup_replaces_invalid_bytes(void)
+{
+	static const struct {
+		const char	*in;
+		size_t		 len;
+		const char	*want;
+	} cases[] = {
+		{ "plain", 5, "plain" },
+		{ "a\xff" "b", 3, "a\xef\xbf\xbd" "b" },
+		{ "\xe2\x82\xac \xf0\x9f\x98\x80", 8,
+		    "\xe2\x82\xac \xf0\x9f\x98\x80" },
+		{ "\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd" },	/* overlong */
+		{ "\xed\xa0\x80", 3,					/* surrogate */
+		    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "\xf4\x90\x80\x80", 4, "\xef\xbf\xbd\xef\xbf\xbd"
+		    "\xef\xbf\xbd\xef\xbf\xbd" },			/* > U+10FFFF */
+		{ "x\xe2\x82", 3, "x\xef\xbf\xbd\xef\xbf\xbd" },	/* cut */
+		{ "a\0b", 3, "a\xef\xbf\xbd" "b" },
+		{ "", 0, "" }
+	};
+	char	*s;
+	size_t	 i;
+
+	for (i = 0; i < NITEMS(cases); i++) {
+		s = sup_step_utf8_dup(cases[i].in, cases[i].len);
+		CU_ASSERT_STRING_EQUAL(s, cases[i].want);
+		free(s);
+	}
+}
+
 void
 test_sup_cmd_register(void)
 {
 	CU_pSuite	s;
+
+	s = CU_add_suite("sup_step", NULL, NULL);
+	CU_add_test(s, "test_sup_step_json_parse_accepts_one_value",
+	    test_sup_step_json_parse_accepts_one_value);
+	CU_add_test(s, "test_sup_step_json_parse_rejects_non_json",
+	    test_sup_step_json_parse_rejects_non_json);
+	CU_add_test(s, "test_sup_step_utf8_dup_replaces_invalid_bytes",
+	    test_sup_step_utf8_dup_replaces_invalid_bytes);
 
 	s = CU_add_suite("sup_cmd", cmd_suite_init, cmd_suite_fini);
 	CU_add_test(s, "test_sup_cmd_success_outputs_stdout_json",

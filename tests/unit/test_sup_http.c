@@ -114,6 +114,8 @@ srv_conn(int fd)
 		srv_reply(fd, 200, "Content-Type: application/json\r\n"
 		    "X-Test: Value\r\nX-Dup: a\r\nX-Dup: b\r\n",
 		    "{\"ok\": true, \"n\": 1}");
+	else if (strcmp(path, "/null") == 0)
+		srv_reply(fd, 200, "", " null\n");
 	else if (strcmp(path, "/text") == 0)
 		srv_reply(fd, 200, "Content-Type: text/plain\r\n", "hi \xff");
 	else if (strcmp(path, "/503") == 0)
@@ -378,6 +380,21 @@ test_sup_http_text_body_is_kept_as_valid_utf8(void)
 	CU_ASSERT_PTR_NULL(res.err_type);
 	CU_ASSERT_TRUE(json_object_object_get_ex(res.output, "body", &body));
 	CU_ASSERT_STRING_EQUAL(json_object_get_string(body), "hi \xef\xbf\xbd");
+	sup_step_result_fini(&res);
+	free(url);
+}
+
+static void
+test_sup_http_null_body_is_json_null(void)
+{
+	struct sup_step_result	 res;
+	struct json_object	*body = (struct json_object *)&res;
+	char			*url = http_url("/null");
+
+	CU_ASSERT(http_do(NULL, "GET", url, NULL, NULL, 5, &res) >= 0);
+	CU_ASSERT_PTR_NULL(res.err_type);
+	CU_ASSERT_TRUE(json_object_object_get_ex(res.output, "body", &body));
+	CU_ASSERT_PTR_NULL(body);
 	sup_step_result_fini(&res);
 	free(url);
 }
@@ -792,6 +809,8 @@ test_sup_http_register(void)
 	    test_sup_http_post_sends_json_body_and_idempotency_key);
 	CU_add_test(s, "test_sup_http_text_body_is_kept_as_valid_utf8",
 	    test_sup_http_text_body_is_kept_as_valid_utf8);
+	CU_add_test(s, "test_sup_http_null_body_is_json_null",
+	    test_sup_http_null_body_is_json_null);
 	CU_add_test(s, "test_sup_http_5xx_and_429_are_retryable_with_output",
 	    test_sup_http_5xx_and_429_are_retryable_with_output);
 	CU_add_test(s, "test_sup_http_400_fails_without_retry",

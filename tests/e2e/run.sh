@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+#
+# Run the end-to-end tests against a private stack: MariaDB, wfm-fcgi with
+# its supervisor and nginx, under var/test on 127.0.0.1:18080. The stack
+# is stopped (by pid) whatever happens. Usage: run.sh BUILD_DIR [SUITE]
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+cd "$ROOT"
+BUILD=${1:-build}
+SUITE=${2:-}
+
+export WFM_VAR=${WFM_E2E_VAR:-$ROOT/var/test}
+export WFM_HTTP_PORT=${WFM_E2E_PORT:-18080}
+export WFM_BIN_DIR=$ROOT/$BUILD/bin
+export WFM_SUPERVISOR_HTTP_ALLOW=127.0.0.1/32
+export WFM_SUPERVISOR_HANDLERS_DIR=$ROOT/tests/handlers
+export WFM_SUPERVISOR_POLL_INTERVAL_MS=200
+export WFM_FCGI_WORKERS=${WFM_FCGI_WORKERS:-6}
+export WFM_E2E_URL=http://127.0.0.1:$WFM_HTTP_PORT/api/v1
+export WFM_E2E_CONF=$WFM_VAR/wfm.conf
+export WFM_E2E_VAR=$WFM_VAR
+export WFM_E2E_BIN=$ROOT/$BUILD/bin
+export WFM_E2E_ROOT=$ROOT
+
+stop() { bash deploy/local/stack.sh down || true; }
+trap stop EXIT
+
+# A fresh database each run: tests assert exact counts.
+stop
+rm -rf "$WFM_VAR"
+bash deploy/local/stack.sh up
+"$BUILD/e2e-tests" $SUITE
