@@ -18,6 +18,20 @@ struct resp {
 	double			 seconds;	/* total time */
 };
 
+/*
+ * Suites register themselves from a constructor, so adding a suite file
+ * needs no edit elsewhere:
+ *	E2E_SUITE(test_e2e_api_register)
+ */
+void		 e2e_suite_add(void (*fn)(void));
+#define E2E_SUITE(fn)							\
+	void fn(void);							\
+	static void __attribute__((constructor))			\
+	fn##_ctor(void)							\
+	{								\
+		e2e_suite_add(fn);					\
+	}
+
 /* The base URL ("http://127.0.0.1:18080/api/v1") and config path. */
 const char	*e2e_url(void);
 const char	*e2e_conf(void);

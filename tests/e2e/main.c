@@ -10,17 +10,29 @@
 
 #include "e2e.h"
 
-void	test_e2e_smoke_register(void);
+#define SUITES_MAX	64
+
+static void	(*suites[SUITES_MAX])(void);
+static int	  nsuites;
+
+void
+e2e_suite_add(void (*fn)(void))
+{
+	if (nsuites < SUITES_MAX)
+		suites[nsuites++] = fn;
+}
 
 int
 main(int argc, char *argv[])
 {
 	unsigned	failed, run;
+	int		i;
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
-	test_e2e_smoke_register();
+	for (i = 0; i < nsuites; i++)
+		suites[i]();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	if (argc > 1) {
 		CU_pSuite s = CU_get_suite(argv[1]);

@@ -81,7 +81,7 @@ test_e2e_two_step_transform_completes(void)
 	free(eid);
 }
 
-void	test_e2e_smoke_register(void);
+E2E_SUITE(test_e2e_smoke_register)
 
 void
 test_e2e_smoke_register(void)
