@@ -85,14 +85,17 @@ check-e2e: all $(BUILD)/e2e-tests
 
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 5
+# The library is built once with coverage instrumentation, then linked
+# into each libFuzzer driver.
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz-build:
-	@mkdir -p build-fuzz
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="-O1 -g" \
+	    SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" build-fuzz/libwfm.a
 	@for t in $(FUZZ_TARGETS); do \
-	    clang -std=c17 -g -O1 -Iinclude -D_GNU_SOURCE \
-	    $$(pkg-config --cflags $(PKGS)) \
-	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	    -o build-fuzz/$$t tests/fuzz/$$t.c $(LIBSRC) \
-	    $$(pkg-config --libs $(PKGS)) -lm || exit 1; done
+	    echo "clang $$t"; \
+	    clang -std=c17 -g -O1 $(CPPFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) \
+	    -o build-fuzz/$$t tests/fuzz/$$t.c build-fuzz/libwfm.a \
+	    $(LDLIBS) || exit 1; done
 
 # A short run of every target over its corpus (make test); make fuzz for long.
 check-fuzz: fuzz-build

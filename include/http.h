@@ -105,6 +105,7 @@ void	 http_h_tmpl_get(struct http_req *);
 void	 http_h_tmpl_list(struct http_req *);
 void	 http_h_tmpl_put(struct http_req *);
 void	 http_h_tmpl_delete(struct http_req *);
+void	 http_h_audit_list(struct http_req *);
 
 /* Write an audit row; RC_* from the store. */
 int	 http_audit(struct http_req *, const char *action, const char *otype,

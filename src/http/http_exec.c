@@ -145,11 +145,11 @@ out:
 static char *
 make_name(const char *tname)
 {
-	char		 suffix[64], ts[32], *out, *p;
-	unsigned char	 rnd[4];
+	char		 suffix[64], ts[32], *out;
+	unsigned char	 rnd[4], c;
 	struct tm	 tm;
 	time_t		 now = time(NULL);
-	size_t		 room, n;
+	size_t		 room, n, i;
 
 	if (gmtime_r(&now, &tm) == NULL ||
 	    strftime(ts, sizeof(ts), "%Y%m%d-%H%M%S", &tm) == 0)
@@ -159,15 +159,25 @@ make_name(const char *tname)
 	snprintf(suffix, sizeof(suffix), "-%s-%02x%02x%02x%02x", ts, rnd[0],
 	    rnd[1], rnd[2], rnd[3]);
 	room = EXEC_NAME_MAX - strlen(suffix);
-	n = MIN(strlen(tname), room);
-	out = xmalloc(n + strlen(suffix) + 2);
+	out = xmalloc(room + strlen(suffix) + 2);
+	/*
+	 * One output character per character (code point) of the name:
+	 * a multi-byte UTF-8 character becomes a single '-', not one per
+	 * byte, and the cut at "room" never counts continuation bytes.
+	 * The first character must be alphanumeric: 'x' replaces it.
+	 */
+	for (i = n = 0; tname[i] != '\0' && n < room; i++) {
+		c = (unsigned char)tname[i];
+		if ((c & 0xc0) == 0x80)
+			continue;	/* continuation byte of the last one */
+		if (name_char(c, n == 0))
+			out[n] = (char)c;
+		else
+			out[n] = n == 0 ? 'x' : '-';
+		n++;
+	}
 	if (n == 0)
 		out[n++] = 'x';
-	else
-		memcpy(out, tname, n);
-	for (p = out; p < out + n; p++)
-		if (!name_char((unsigned char)*p, p == out))
-			*p = p == out ? 'x' : '-';
 	strcpy(out + n, suffix);
 	return out;
 }
@@ -255,9 +265,19 @@ add_duration(struct json_object *o, const char *key, const struct sres *res,
 	if (sres_get(res, row, a, NULL) == NULL ||
 	    sres_get(res, row, b, NULL) == NULL)
 		json_object_object_add(o, key, NULL);
-	else
-		json_object_object_add(o, key,
-		    json_object_new_double(secs_between(res, row, a, b)));
+	else {
+		/* Millisecond precision, printed without binary noise. */
+		char	buf[32];
+		size_t	n;
+
+		snprintf(buf, sizeof(buf), "%.3f",
+		    secs_between(res, row, a, b));
+		n = strlen(buf);
+		while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
+			buf[--n] = '\0';
+		json_object_object_add(o, key, json_object_new_double_s(
+		    secs_between(res, row, a, b), buf));
+	}
 }
 
 /* The full execution document (GET) from its row; RC_* of the store. */
@@ -553,6 +573,24 @@ check_input(struct http_req *r, const struct sres *t, struct json_object *in)
 	return rc;
 }
 
+/* 1 if the caller already has an execution named name. */
+static int
+name_taken(struct http_req *r, const char *name)
+{
+	struct sres	res;
+	struct sparam	p[2];
+	int		taken;
+
+	p[0] = SP_STR(r->who.sub);
+	p[1] = SP_STR(name);
+	if (store_exec(r->app->st, STMT_EXEC_BY_NAME, p, 2, &res, NULL,
+	    NULL) != RC_OK)
+		return 0;
+	taken = res.nrows > 0;
+	sres_free(&res);
+	return taken;
+}
+
 void
 http_h_execute(struct http_req *r)
 {
@@ -593,6 +631,13 @@ http_h_execute(struct http_req *r)
 	rc = sres_int(&cnt, 0, 0) >=
 	    r->app->cfg->http.max_active_executions_per_user;
 	sres_free(&cnt);
+	/*
+	 * An idempotent replay of an existing name creates nothing, so the
+	 * quota does not apply: the insert below conflicts and replay()
+	 * answers 200 (or 409), as it would under the quota.
+	 */
+	if (rc && !dry_run && a.name != NULL && name_taken(r, a.name))
+		rc = 0;
 	if (rc) {
 		http_resp_detail(r, 429, "Too many active executions");
 		http_resp_header(r, "Retry-After: 10");

@@ -44,6 +44,8 @@ static const struct route routes[] = {
 	    http_h_tmpl_put },
 	{ "DELETE", "/workflow-management/templates/{id}", ROLE_TWRITE,
 	    http_h_tmpl_delete },
+	{ "GET", "/workflow-management/audit", ROLE_ADMIN,
+	    http_h_audit_list },
 };
 
 static int

@@ -143,6 +143,16 @@ static const char *const sql[STMT_COUNT] = {
 	    "INSERT INTO audit_log (at, user_id, action, object_type, "
 	    "object_id, client_addr, request_id, detail) VALUES "
 	    "(UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?)",
+	/*
+	 * Admin view, newest first by the primary key; optional filters.
+	 * Params: user, user, action, action, since, since, cursor, limit.
+	 */
+	[STMT_AUDIT_LIST] =
+	    "SELECT id, " MS("at") ", user_id, action, object_type, "
+	    "object_id, client_addr, request_id, detail FROM audit_log "
+	    "WHERE (? IS NULL OR user_id = ?) AND (? IS NULL OR action = ?) "
+	    "AND (? IS NULL OR at >= FROM_UNIXTIME(? / 1000)) AND id < ? "
+	    "ORDER BY id DESC LIMIT ?",
 
 	[STMT_SECRET_PUT] =
 	    "REPLACE INTO secrets (owner_id, name, nonce, ciphertext, tag, "

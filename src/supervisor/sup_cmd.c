@@ -102,6 +102,7 @@ cmd_child_fail(const char *call)
 	char		 buf[256];
 	const char	*parts[4];
 	size_t		 n = 0, i, k;
+	ssize_t		 w;
 
 	parts[0] = "wfm: cannot start handler: ";
 	parts[1] = call;
@@ -113,8 +114,8 @@ cmd_child_fail(const char *call)
 		for (k = 0; parts[i][k] != '\0' && n < sizeof(buf) - 1; k++)
 			buf[n++] = parts[i][k];
 	buf[n++] = '\n';
-	if (write(STDERR_FILENO, buf, n) == -1)
-		_exit(127);
+	w = write(STDERR_FILENO, buf, n);	/* nothing to do if it fails */
+	(void)w;
 	_exit(127);
 }
 
