@@ -23,7 +23,7 @@
 
 /* Longest "pattern" accepted, in bytes. */
 #define SCHEMA_PATTERN_MAX	1024
-/* Most atoms a "pattern" may expand to through {m,n} bounds. */
+/* Most atoms a "pattern" may expand to in regcomp (see below). */
 #define SCHEMA_PATTERN_WEIGHT	1000
 /* Deepest parenthesis nesting of a "pattern". */
 #define SCHEMA_PATTERN_GROUPS	32
@@ -218,61 +218,111 @@ schema_bracket_end(const char *s, size_t i)
 	return i;
 }
 
-/*
- * An upper bound of how many atoms the regex s expands to, as regcomp
- * copies an atom once per count of a bound: "((a{1,200}){1,200}){1,200}"
- * takes seconds to compile and match. An atom weighs 1 (anchors 0), a
- * group the sum of its branches, and {m,n} multiplies the atom before it
- * by n (by m+1 for {m,}), + by 2. Returns the weight, SCHEMA_PATTERN_WEIGHT + 1 when it is
- * larger or the groups nest too deep, or -1 for a back-reference (not
- * ERE, and exponential to match).
- */
-static long
-schema_pattern_weight(const char *s)
-{
-	long		 sum[SCHEMA_PATTERN_GROUPS + 1], last = 0, m, n;
-	size_t		 i;
-	int		 sp = 0;
-	const char	*q;
-	char		*end;
+/* One open group while a pattern is costed. */
+struct schema_pgroup {
+	long	 sum;		/* weight of its atoms so far */
+	int	 anynull;	/* a finished branch can match "" */
+	int	 brnull;	/* the current branch can, so far */
+	int	 prevnull;	/* brnull before the branch's last atom */
+};
 
-	sum[0] = 0;
+/* Append an atom of weight w to group g. */
+static void
+schema_patom(struct schema_pgroup *g, long w, int nullable, long *last,
+    int *lastnull)
+{
+	g->sum += w;
+	g->prevnull = g->brnull;
+	g->brnull = g->brnull && nullable;
+	*last = w;
+	*lastnull = nullable;
+}
+
+/*
+ * Whether the ERE s is cheap enough for glibc's regcomp and regexec:
+ * NULL if so, else why not. Two things make glibc blow up. Bounds copy
+ * their atom once per count, so "((a{1,200}){1,200}){1,200}" takes
+ * seconds: every atom weighs 1, a group its atoms plus 1, {m,n} and {m,}
+ * multiply the atom before them by n (m + 1) and + by 2, and the total
+ * may not pass SCHEMA_PATTERN_WEIGHT. And + (or {m,} with m > 0) on
+ * something that matches the empty string, as in "^(a*)+++++", makes
+ * its epsilon closures explode; x* says the same, so it is refused. Back
+ * references are not ERE and match in exponential time.
+ */
+static const char *
+schema_pattern_cost(const char *s)
+{
+	struct schema_pgroup	 g[SCHEMA_PATTERN_GROUPS + 1];
+	const char		*q, *toolong = "'pattern' is too complex: "
+				    "bounded repetition expands past 1000 atoms";
+	const char		*nullplus = "'pattern' repeats with + or {m,} "
+				    "what can match the empty string (use *)";
+	char			*end;
+	long			 last = 0, m, n;
+	size_t			 i;
+	int			 sp = 0, lastnull = -1;
+
+	memset(&g[0], 0, sizeof(g[0]));
+	g[0].brnull = g[0].prevnull = 1;
 	for (i = 0; s[i] != '\0'; i++) {
 		switch (s[i]) {
 		case '\\':
 			if (s[i + 1] >= '1' && s[i + 1] <= '9')
-				return -1;
+				return "'pattern' must not use back-references";
+			/* glibc's \b \B \< \> \` \' match empty. */
+			schema_patom(&g[sp], 1, s[i + 1] != '\0' &&
+			    strchr("bB<>`'", s[i + 1]) != NULL, &last,
+			    &lastnull);
 			if (s[i + 1] != '\0')
 				i++;
-			last = 1;
-			sum[sp]++;
 			break;
 		case '[':
 			i = schema_bracket_end(s, i);
 			if (s[i] == '\0')
 				i--;
-			last = 1;
-			sum[sp]++;
+			schema_patom(&g[sp], 1, 0, &last, &lastnull);
+			break;
+		case '^':
+		case '$':
+			schema_patom(&g[sp], 1, 1, &last, &lastnull);
 			break;
 		case '(':
 			if (sp == SCHEMA_PATTERN_GROUPS)
-				return SCHEMA_PATTERN_WEIGHT + 1;
-			sum[++sp] = 0;
-			last = 0;
+				return "'pattern' nests groups deeper than 32";
+			sp++;
+			memset(&g[sp], 0, sizeof(g[sp]));
+			g[sp].brnull = g[sp].prevnull = 1;
+			lastnull = -1;
 			break;
 		case ')':
 			if (sp == 0) {
-				last = 1;
-				sum[0]++;
+				schema_patom(&g[0], 1, 0, &last, &lastnull);
 				break;
 			}
-			last = sum[sp--];
-			sum[sp] += last;
+			sp--;
+			schema_patom(&g[sp], g[sp + 1].sum + 1,
+			    g[sp + 1].anynull || g[sp + 1].brnull, &last,
+			    &lastnull);
 			break;
 		case '|':
-		case '^':
-		case '$':
-			last = 0;
+			g[sp].anynull |= g[sp].brnull;
+			g[sp].brnull = g[sp].prevnull = 1;
+			g[sp].sum++;
+			lastnull = -1;
+			break;
+		case '*':
+		case '?':
+			if (lastnull != -1) {
+				lastnull = 1;
+				g[sp].brnull = g[sp].prevnull;
+			}
+			break;
+		case '+':
+			if (lastnull == 1)
+				return nullplus;
+			/* regcomp makes x+ into xx*: a copy, like {1,2}. */
+			g[sp].sum += last;
+			last *= 2;
 			break;
 		case '{':
 			/* {m}, {m,}, {m,n} or, for glibc, {,n} meaning {0,n}. */
@@ -282,12 +332,12 @@ schema_pattern_weight(const char *s)
 				m = strtol(q, &end, 10);
 				q = end;
 			} else if (q[0] != ',' || q[1] < '0' || q[1] > '9') {
-				last = 1;	/* a literal brace */
-				sum[sp]++;
+				/* A literal brace. */
+				schema_patom(&g[sp], 1, 0, &last, &lastnull);
 				break;
 			}
 			if (m > SCHEMA_PATTERN_WEIGHT)
-				return SCHEMA_PATTERN_WEIGHT + 1;
+				return toolong;
 			n = m;
 			if (*q == ',') {
 				q++;
@@ -295,42 +345,41 @@ schema_pattern_weight(const char *s)
 				if (*q >= '0' && *q <= '9') {
 					n = strtol(q, &end, 10);
 					q = end;
-				}
+				} else if (m > 0 && lastnull == 1)
+					return nullplus;
 			}
 			if (*q != '}') {
-				last = 1;	/* not a bound: regcomp decides */
-				sum[sp]++;
+				/* Not a bound: regcomp decides. */
+				schema_patom(&g[sp], 1, 0, &last, &lastnull);
 				break;
 			}
 			if (n < 0 || n > SCHEMA_PATTERN_WEIGHT)
-				return SCHEMA_PATTERN_WEIGHT + 1;
+				return toolong;
 			i = (size_t)(q - s);
-			if (n == 0)
-				break;
-			sum[sp] += last * (n - 1);
-			last *= n;
-			break;
-		case '+':
-			/* regcomp makes x+ into xx*: a copy, like {1,2}. */
-			sum[sp] += last;
-			last *= 2;
-			break;
-		case '*':
-		case '?':
+			if (m == 0 && lastnull != -1) {
+				lastnull = 1;
+				g[sp].brnull = g[sp].prevnull;
+			}
+			if (n > 1) {
+				g[sp].sum += last * (n - 1);
+				last *= n;
+			}
 			break;
 		default:
-			last = 1;
-			sum[sp]++;
+			schema_patom(&g[sp], 1, 0, &last, &lastnull);
 			break;
 		}
-		if (sum[sp] > SCHEMA_PATTERN_WEIGHT || last > SCHEMA_PATTERN_WEIGHT)
-			return SCHEMA_PATTERN_WEIGHT + 1;
+		if (g[sp].sum > SCHEMA_PATTERN_WEIGHT ||
+		    last > SCHEMA_PATTERN_WEIGHT)
+			return toolong;
 	}
 	while (sp > 0) {
 		sp--;
-		sum[sp] += sum[sp + 1];
+		g[sp].sum += g[sp + 1].sum + 1;
+		if (g[sp].sum > SCHEMA_PATTERN_WEIGHT)
+			return toolong;
 	}
-	return sum[0];
+	return NULL;
 }
 
 static int
@@ -339,8 +388,7 @@ schema_check_pattern(struct json_object *v, struct jpath *p,
 {
 	regex_t		 re;
 	char		 why[128], *msg;
-	const char	*s;
-	long		 weight;
+	const char	*s, *why_not;
 	int		 rc;
 
 	if (!json_object_is_type(v, json_type_string))
@@ -353,12 +401,8 @@ schema_check_pattern(struct json_object *v, struct jpath *p,
 	if (strlen(s) > SCHEMA_PATTERN_MAX)
 		return schema_value_error(ve, p,
 		    "'pattern' is longer than 1024 bytes", v);
-	if ((weight = schema_pattern_weight(s)) < 0)
-		return schema_value_error(ve, p,
-		    "'pattern' must not use back-references", v);
-	if (weight > SCHEMA_PATTERN_WEIGHT)
-		return schema_value_error(ve, p, "'pattern' is too complex: "
-		    "bounded repetition expands past 1000 atoms", v);
+	if ((why_not = schema_pattern_cost(s)) != NULL)
+		return schema_value_error(ve, p, why_not, v);
 	if ((rc = regcomp(&re, s, REG_EXTENDED | REG_NOSUB)) != 0) {
 		regerror(rc, &re, why, sizeof(why));
 		msg = xasprintf("'pattern' is not a valid POSIX extended "
@@ -489,7 +533,7 @@ schema_validate_type(struct json_object *t, struct json_object *v,
 		const char	*name;
 		const char	*type;
 		const char	*msg;
-	} errs[] = {
+	} kinds[] = {
 		{ "object", "dict_type", "Input should be a valid dictionary" },
 		{ "array", "list_type", "Input should be a valid list" },
 		{ "string", "string_type", "Input should be a valid string" },
@@ -521,9 +565,9 @@ schema_validate_type(struct json_object *t, struct json_object *v,
 	}
 	if (want == NULL)
 		return 0;	/* not a checked schema: ignore */
-	for (i = 0; i < NITEMS(errs); i++) {
-		if (strcmp(want, errs[i].name) == 0) {
-			verr_add(ve, errs[i].type, p, errs[i].msg, v, NULL);
+	for (i = 0; i < NITEMS(kinds); i++) {
+		if (strcmp(want, kinds[i].name) == 0) {
+			verr_add(ve, kinds[i].type, p, kinds[i].msg, v, NULL);
 			return 1;
 		}
 	}

@@ -2,6 +2,8 @@
 #ifndef WFM_HTTP_INT_H
 #define WFM_HTTP_INT_H
 
+#include <stdint.h>
+
 #include "http.h"
 
 /*
@@ -27,5 +29,32 @@ int	 http_cursor_parse(const char *s, long long *id);
  */
 int	 http_page_args(struct http_req *, long long *limit,
 	    long long *before);
+
+/* A cached template (http_cache.c); see there for why it is safe. */
+struct tcache_ent {
+	char			 tid[HTTP_ID_MAX + 1];
+	long long		 pk;
+	long long		 version;
+	char			*name;
+	char			*owner;
+	int			 is_public;
+	char			**shares;
+	int			 nshares;
+	struct json_object	*schema;	/* input_schema or NULL */
+	uint64_t		 used;
+};
+
+/*
+ * The cache entry of template tid, fetched when absent or when refresh is
+ * set. Borrowed until the next call. RC_OK, RC_NOTFOUND (unknown or
+ * deleted), RC_AGAIN, RC_ERR.
+ */
+int	 http_tcache_get(struct http_req *, const char *tid, int refresh,
+	    const struct tcache_ent **out);
+/* 1 if who may read and execute the template: owner, public, shared, admin. */
+int	 http_tcache_may_use(const struct tcache_ent *,
+	    const struct principal *who);
+/* Drop every entry (worker exit, tests). */
+void	 http_tcache_clear(void);
 
 #endif

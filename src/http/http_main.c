@@ -3,7 +3,9 @@
  * socket, preforks fcgi.workers responders, replaces any that die or
  * retire after fcgi.max_requests, drains on SIGTERM, reloads on SIGHUP,
  * and spawns (and restarts) the supervisor when supervisor.spawn is true.
- * Started without any FastCGI socket it answers one request as plain CGI.
+ * The listening socket comes from systemd socket activation (fd 3), else
+ * from [fcgi] listen, else it is fd 0 (spawn-fcgi, mod_fcgid); started
+ * without any FastCGI socket it answers one request as plain CGI.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -30,6 +32,7 @@
 #define WORKERS_MAX		1024
 #define DRAIN_SECONDS		20
 #define SUP_BACKOFF_MAX_S	60
+#define SD_LISTEN_FDS_START	3	/* first fd passed by systemd */
 
 struct worker {
 	pid_t	pid;
@@ -238,10 +241,46 @@ listen_open(const struct config *cfg)
 	return fd;
 }
 
+/*
+ * Socket activation without libsystemd (the sd_listen_fds(3) protocol):
+ * when LISTEN_PID is our pid and LISTEN_FDS is at least 1, the listening
+ * socket is fd 3. The variables are removed either way, so that the
+ * supervisor we exec does not take them for its own. Returns the fd, or
+ * -1 when we were not socket-activated; exits when fd 3 is no socket.
+ */
+static int
+listen_fds(void)
+{
+	const char	*pid = getenv("LISTEN_PID");
+	const char	*fds = getenv("LISTEN_FDS");
+	const char	*why;
+	long long	 p, n;
+	struct stat	 sb;
+	int		 fd = -1;
+
+	if (pid != NULL && fds != NULL &&
+	    util_number(pid, 1, INT32_MAX, &p, &why) == RC_OK &&
+	    (pid_t)p == getpid()) {
+		if (util_number(fds, 1, 64, &n, &why) != RC_OK)
+			fatalx("LISTEN_FDS '%s' %s", fds, why);
+		if (n > 1)
+			log_warnx("LISTEN_FDS=%lld: only fd %d is used", n,
+			    SD_LISTEN_FDS_START);
+		fd = SD_LISTEN_FDS_START;
+		if (fstat(fd, &sb) == -1 || !S_ISSOCK(sb.st_mode))
+			fatalx("LISTEN_FDS: fd %d is not a socket", fd);
+	}
+	(void)unsetenv("LISTEN_PID");
+	(void)unsetenv("LISTEN_FDS");
+	(void)unsetenv("LISTEN_FDNAMES");
+	return fd;
+}
+
 struct master {
 	const char	*conf_arg;
 	struct config	*cfg;
 	int		 lfd;
+	char		*sock_path;	/* unix socket we bound, unlinked at exit */
 	int		 gen;
 	struct worker	 w[WORKERS_MAX];
 	int		 nw;
@@ -435,8 +474,12 @@ shutdown_all(struct master *m)
 			reap(m);
 		}
 	}
-	if (m->cfg->fcgi.listen != NULL && m->cfg->fcgi.listen[0] == '/')
-		(void)unlink(m->cfg->fcgi.listen);
+	/*
+	 * Only a socket we bound ourselves: not one handed to us, and not
+	 * a path a reload put in the configuration.
+	 */
+	if (m->sock_path != NULL)
+		(void)unlink(m->sock_path);
 	log_info("stopped");
 }
 
@@ -519,14 +562,22 @@ main(int argc, char *argv[])
 	}
 	log_init("wfm-fcgi", (enum log_level)m.cfg->log.level,
 	    m.cfg->log.target);
-	if (m.cfg->fcgi.listen == NULL) {
+	if ((m.lfd = listen_fds()) != -1) {
+		/* systemd's socket wins over [fcgi] listen. */
+		if (m.cfg->fcgi.listen != NULL)
+			log_info("socket-activated: [fcgi] listen %s not used",
+			    m.cfg->fcgi.listen);
+	} else if (m.cfg->fcgi.listen == NULL) {
 		if (FCGX_IsCGI()) {
 			serve_cgi(m.cfg);
 			return 0;
 		}
 		m.lfd = 0;	/* handed by spawn-fcgi or mod_fcgid */
-	} else
+	} else {
 		m.lfd = listen_open(m.cfg);
+		if (m.cfg->fcgi.listen[0] == '/')
+			m.sock_path = xstrdup(m.cfg->fcgi.listen);
+	}
 	if ((m.self = realpath("/proc/self/exe", NULL)) == NULL)
 		m.self = xstrdup(argv[0]);
 	return master_main(&m);

@@ -176,7 +176,12 @@ http_h_tmpl_put(struct http_req *r)
 	long long		pk;
 	int			rc;
 
-	if (load_for_write(r, &pk) != RC_OK || validate(r) != RC_OK)
+	/*
+	 * The body is checked first (415/422, then 404/403), in the order
+	 * of POST /execute and of FastAPI, which validates a request body
+	 * before the handler looks anything up.
+	 */
+	if (validate(r) != RC_OK || load_for_write(r, &pk) != RC_OK)
 		return;
 	actor(r, &who);
 	if ((rc = store_tmpl_update(r->app->st, &who, pk, r->id, r->body)) !=

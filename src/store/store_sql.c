@@ -85,6 +85,24 @@ static const char *const sql[STMT_COUNT] = {
 	    "status, run_after, request_id, created_at) VALUES (?, ?, ?, ?, "
 	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, "
 	    "FROM_UNIXTIME(? / 1000))",
+	/*
+	 * The one round trip of a new execution: inserted only while the
+	 * template is at the version the worker validated against (so a
+	 * PUT, a share change or a delete in between makes it insert
+	 * nothing) and the user is under the active-execution quota. The
+	 * audit row comes from trigger tr_exec_audit (sql/002).
+	 * Params: execution_id, user, name, input, input_hash, request_id,
+	 * client_addr, created ms, template_id, version, user, quota.
+	 */
+	[STMT_EXEC_INSERT_CHECKED] =
+	    "INSERT INTO executions (execution_id, user_id, execution_name, "
+	    "template_pk, template_id, template_version, input, input_hash, "
+	    "status, run_after, request_id, client_addr, created_at) "
+	    "SELECT ?, ?, ?, t.id, t.template_id, t.version, ?, ?, 'pending', "
+	    "UTC_TIMESTAMP(6), ?, ?, FROM_UNIXTIME(? / 1000) FROM templates t "
+	    "WHERE t.template_id = ? AND t.version = ? AND "
+	    "t.deleted_at IS NULL AND (SELECT COUNT(*) FROM executions q "
+	    "WHERE q.user_id = ? AND q.status IN ('pending', 'running')) < ?",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
 	    "e.template_version, " MS("e.created_at") " FROM executions e "
@@ -263,6 +281,27 @@ static const char *const sql[STMT_COUNT] = {
 	    "DELETE FROM executions WHERE completed_at < UTC_TIMESTAMP(3) - "
 	    "INTERVAL ? DAY AND status IN ('completed', 'failed', "
 	    "'cancelled', 'timed_out') ORDER BY completed_at LIMIT 500",
+	/*
+	 * Claimers on this host other than us that hold running rows
+	 * (params: "host:%" pattern, own id). A plain read: the caller
+	 * keeps those whose process is gone and locks their rows below.
+	 */
+	[STMT_SUP_ORPHAN_OWNERS] =
+	    "SELECT DISTINCT claimed_by FROM executions WHERE "
+	    "status = 'running' AND claimed_by LIKE ? AND claimed_by <> ?",
+	/* Params: a dead claimer's id, limit. */
+	[STMT_SUP_ORPHANS_OF] =
+	    "SELECT id, template_pk FROM executions WHERE status = 'running' "
+	    "AND claimed_by = ? LIMIT ? FOR UPDATE SKIP LOCKED",
+	/* Give back a claim we cannot run. Params: id, claimer. */
+	[STMT_SUP_RELEASE_MINE] =
+	    "UPDATE executions SET status = 'pending', claimed_by = NULL, "
+	    "lease_until = NULL, run_after = UTC_TIMESTAMP(6) WHERE id = ? "
+	    "AND claimed_by = ? AND status = 'running'",
+	/* What the database says we hold. Params: claimer. */
+	[STMT_SUP_MINE_LIST] =
+	    "SELECT id FROM executions WHERE status = 'running' AND "
+	    "claimed_by = ?",
 };
 
 const char *

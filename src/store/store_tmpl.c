@@ -54,9 +54,14 @@ tmpl_params(struct json_object *body, struct sparam p[4])
 	    SP_STR(json_object_get_string(v)) : SP_NULL();
 	p[2] = SP_INT(json_object_object_get_ex(body, "is_public", &v) &&
 	    json_object_get_boolean(v));
+	/*
+	 * A JSON null (accepted by validation as "not set") is no limit:
+	 * json_object_get_int64(NULL) would store 0, a limit that lets no
+	 * execution of the template ever be claimed.
+	 */
 	p[3] = json_object_object_get_ex(body, "global_config", &g) &&
-	    json_object_object_get_ex(g, "max_concurrent_executions", &v) ?
-	    SP_INT(json_object_get_int64(v)) : SP_NULL();
+	    json_object_object_get_ex(g, "max_concurrent_executions", &v) &&
+	    v != NULL ? SP_INT(json_object_get_int64(v)) : SP_NULL();
 }
 
 static int
@@ -90,7 +95,8 @@ put_shares(struct store *st, long long pk, struct json_object *body,
 	if (replace && (rc = store_exec(st, STMT_TEMPLATE_SHARES_DELETE, p, 1,
 	    NULL, NULL, NULL)) != RC_OK)
 		return rc;
-	if (!json_object_object_get_ex(body, "shared_with", &sw))
+	/* "shared_with": null is no shares (json-c asserts on a NULL array). */
+	if (!json_object_object_get_ex(body, "shared_with", &sw) || sw == NULL)
 		return RC_OK;
 	for (i = 0; i < json_object_array_length(sw) && rc == RC_OK; i++) {
 		p[1] = SP_STR(json_object_get_string(

@@ -5,6 +5,8 @@
  * a lease and a new claim epoch. Also lease renewal, heartbeats, the
  * cancel poll and retention.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,17 +46,17 @@ select_into(struct sup *s, enum stmt_id id, struct sparam *p, size_t n,
 }
 
 /*
- * 1 if one more execution of template tpk may run, taking the template
- * lock when it has a limit; claimed counts this round's claims of it.
+ * 1 if one more execution of template c[upto].tpk may run, taking the
+ * template lock when it has a limit. The count sees the rows this
+ * transaction already marked running, so this round's claims are
+ * counted exactly once.
  */
 static int
-limit_allows(struct sup *s, const struct cand *c, int nc, int upto,
-    const int *taken, int *rcp)
+limit_allows(struct sup *s, const struct cand *c, int upto, int *rcp)
 {
 	struct sparam	p[1];
 	struct sres	res;
 	long long	limit, running;
-	int		i, mine = 0;
 
 	p[0] = SP_INT(c[upto].tpk);
 	if ((*rcp = store_exec(s->st, STMT_SUP_TEMPLATE_LIMIT, p, 1, &res,
@@ -75,10 +77,73 @@ limit_allows(struct sup *s, const struct cand *c, int nc, int upto,
 		return 0;
 	running = sres_int(&res, 0, 0);
 	sres_free(&res);
-	for (i = 0; i < nc && i < upto; i++)
-		if (taken[i] && c[i].tpk == c[upto].tpk)
-			mine++;
-	return running + mine < limit;
+	return running < limit;
+}
+
+/*
+ * 1 while process pid of this host may still be a live supervisor: a
+ * zombie, a pid now used by another program or no process at all is
+ * dead. When /proc cannot tell, assume alive (the lease covers it).
+ */
+static int
+claimer_alive(long pid)
+{
+	char	 path[64], buf[512], *lp, *rp;
+	FILE	*f;
+	size_t	 n;
+
+	if (pid <= 0)
+		return 0;
+	if (kill((pid_t)pid, 0) == -1 && errno == ESRCH)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return errno != ENOENT;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if ((lp = strchr(buf, '(')) == NULL ||
+	    (rp = strrchr(buf, ')')) == NULL || rp[1] != ' ')
+		return 1;
+	if (rp[2] == 'Z' || rp[2] == 'X')
+		return 0;
+	*rp = '\0';
+	return strcmp(lp + 1, "wfm-supervisor") == 0;
+}
+
+/*
+ * Lock the running rows of this host's dead claimers (first round only):
+ * a supervisor on the same host under another lock file is alive and
+ * keeps its executions. Appends to c; RC_OK or a store code.
+ */
+static int
+select_orphans(struct sup *s, int want, struct cand *c, int *nc)
+{
+	struct sparam	 p[2];
+	struct sres	 res;
+	char		 like[80];
+	const char	*who;
+	size_t		 i, hl = strlen(s->host);
+	int		 rc = RC_OK;
+
+	snprintf(like, sizeof(like), "%s:%%", s->host);
+	p[0] = SP_STR(like);
+	p[1] = SP_STR(s->id);
+	if ((rc = store_exec(s->st, STMT_SUP_ORPHAN_OWNERS, p, 2, &res, NULL,
+	    NULL)) != RC_OK)
+		return rc;
+	for (i = 0; i < res.nrows && *nc < want && rc == RC_OK; i++) {
+		who = sres_get(&res, i, 0, NULL);
+		if (who == NULL || strncmp(who, s->host, hl) != 0 ||
+		    who[hl] != ':' || claimer_alive(strtol(who + hl + 1, NULL,
+		    10)))
+			continue;
+		p[0] = SP_STR(who);
+		p[1] = SP_INT(want - *nc);
+		rc = select_into(s, STMT_SUP_ORPHANS_OF, p, 2, c, nc, want);
+	}
+	sres_free(&res);
+	return rc;
 }
 
 /* One claim transaction; fills pks with what was claimed. */
@@ -87,36 +152,33 @@ claim_tx(struct sup *s, int want, long long *pks, int *npks)
 {
 	struct cand	*c;
 	struct sparam	 p[3];
-	char		 like[80];
-	int		*taken, nc = 0, i, rc, max = want * CLAIM_OVERSELECT;
-	int		 norphans = 0;
+	int		 nc = 0, i, rc, max = want * CLAIM_OVERSELECT;
+	int		 norphans = 0, nresumed;
 
 	*npks = 0;
 	c = xcalloc((size_t)max + (size_t)want * 2, sizeof(*c));
-	taken = xcalloc((size_t)max + (size_t)want * 2, sizeof(*taken));
 	if ((rc = store_begin(s->st)) != RC_OK)
 		goto out;
 	if (!s->orphans_done) {
-		snprintf(like, sizeof(like), "%s:%%", s->host);
-		p[0] = SP_STR(like);
-		p[1] = SP_STR(s->id);
-		p[2] = SP_INT(want);
-		if ((rc = select_into(s, STMT_SUP_ORPHANS_SELECT, p, 3, c, &nc,
-		    want)) != RC_OK)
+		if ((rc = select_orphans(s, want, c, &nc)) != RC_OK)
 			goto out;
 		norphans = nc;
 	}
-	p[0] = SP_INT(want);
+	p[0] = SP_INT(want - nc);
 	if (nc < want && (rc = select_into(s, STMT_SUP_RECLAIM_SELECT, p, 1,
 	    c, &nc, want)) != RC_OK)
 		goto out;
+	nresumed = nc;
 	p[0] = SP_INT(max);
 	if ((rc = select_into(s, STMT_SUP_CLAIM_SELECT, p, 1, c, &nc,
 	    nc + max)) != RC_OK)
 		goto out;
 	for (i = 0; i < nc && *npks < want; i++) {
-		/* Resumed executions were admitted before: no limit check. */
-		if (i >= norphans && !limit_allows(s, c, nc, i, taken, &rc)) {
+		/*
+		 * Resumed executions (orphans, expired leases) were admitted
+		 * before and count themselves as running: no limit check.
+		 */
+		if (i >= nresumed && !limit_allows(s, c, i, &rc)) {
 			if (rc != RC_OK)
 				goto out;
 			continue;
@@ -127,7 +189,6 @@ claim_tx(struct sup *s, int want, long long *pks, int *npks)
 		if ((rc = store_exec(s->st, STMT_SUP_CLAIM_UPDATE, p, 3, NULL,
 		    NULL, NULL)) != RC_OK)
 			goto out;
-		taken[i] = 1;
 		pks[(*npks)++] = c[i].pk;
 	}
 	rc = store_commit(s->st);
@@ -142,7 +203,6 @@ out:
 		*npks = 0;
 	}
 	free(c);
-	free(taken);
 	return rc;
 }
 
@@ -169,8 +229,10 @@ sup_claim(struct sup *s)
 		nanosleep(&ts, NULL);
 	}
 	for (i = 0; i < n; i++) {
-		if ((r = sup_run_load(s, pks[i])) == NULL)
+		if ((r = sup_run_load(s, pks[i])) == NULL) {
+			sup_claim_giveback(s, pks[i]);
 			continue;
+		}
 		for (j = 0; j < s->nslots && s->runs[j] != NULL; j++)
 			;
 		s->runs[j] = r;
@@ -180,19 +242,74 @@ sup_claim(struct sup *s)
 }
 
 void
+sup_claim_giveback(struct sup *s, long long pk)
+{
+	struct sparam	p[2];
+
+	p[0] = SP_INT(pk);
+	p[1] = SP_STR(s->id);
+	(void)store_exec(s->st, STMT_SUP_RELEASE_MINE, p, 2, NULL, NULL, NULL);
+}
+
+/*
+ * The renewal matched a different number of rows than we run: compare
+ * with what the database says we hold. A run whose row is no longer
+ * ours lost its lease (taken over while we were cut off): it is dropped
+ * at once instead of when its step ends. A row we hold but do not run
+ * is given back.
+ */
+static void
+reconcile(struct sup *s)
+{
+	struct sparam	 p[1];
+	struct sres	 res;
+	size_t		 i;
+	int		 j, found;
+
+	p[0] = SP_STR(s->id);
+	if (store_exec(s->st, STMT_SUP_MINE_LIST, p, 1, &res, NULL, NULL) !=
+	    RC_OK)
+		return;
+	for (j = 0; j < s->nslots; j++) {
+		if (s->runs[j] == NULL || s->runs[j]->lost)
+			continue;
+		for (i = 0, found = 0; i < res.nrows && !found; i++)
+			found = sres_int(&res, i, 0) == s->runs[j]->pk;
+		if (!found) {
+			log_warnx("execution %s: lease lost", s->runs[j]->id);
+			s->runs[j]->lost = 1;
+		}
+	}
+	for (i = 0; i < res.nrows; i++) {
+		for (j = 0, found = 0; j < s->nslots && !found; j++)
+			found = s->runs[j] != NULL &&
+			    s->runs[j]->pk == sres_int(&res, i, 0);
+		if (!found)
+			sup_claim_giveback(s, sres_int(&res, i, 0));
+	}
+	sres_free(&res);
+}
+
+void
 sup_renew(struct sup *s)
 {
 	struct sparam	p[3];
+	uint64_t	n = 0;
+	int		j, live = 0;
 
 	p[0] = SP_STR(s->id);
 	p[1] = SP_STR(s->host);
 	p[2] = SP_INT((long long)getpid());
 	(void)store_exec(s->st, STMT_SUP_HEARTBEAT, p, 3, NULL, NULL, NULL);
-	if (s->nruns == 0)
-		return;
 	p[0] = SP_INT(s->cfg->sup.lease_seconds);
 	p[1] = SP_STR(s->id);
-	(void)store_exec(s->st, STMT_SUP_RENEW_ALL, p, 2, NULL, NULL, NULL);
+	if (store_exec(s->st, STMT_SUP_RENEW_ALL, p, 2, NULL, &n, NULL) !=
+	    RC_OK)
+		return;
+	for (j = 0; j < s->nslots; j++)
+		live += s->runs[j] != NULL && !s->runs[j]->lost;
+	if (n != (uint64_t)live)
+		reconcile(s);
 }
 
 void

@@ -42,6 +42,8 @@ struct run {
 	struct json_object	*secrets;	/* name -> value, or NULL */
 	int64_t			 deadline;	/* monotonic ms */
 	int			 cancel;	/* cancel requested */
+	int			 halting;	/* stopping its steps (cancel,
+						   timeout, failure) */
 	int			 lost;		/* lease lost: drop silently */
 	int			 done;		/* outcome decided */
 	const char		*final_status;
@@ -76,6 +78,8 @@ struct sup {
 
 /* sup_claim.c: claiming, leases, heartbeats, retention. */
 void	 sup_claim(struct sup *);
+/* Give back an execution we claimed but cannot run (load failed). */
+void	 sup_claim_giveback(struct sup *, long long pk);
 void	 sup_renew(struct sup *);
 void	 sup_cancel_poll(struct sup *);
 void	 sup_prune(struct sup *);
@@ -83,15 +87,29 @@ void	 sup_prune(struct sup *);
 /* sup_run.c: one execution's life. */
 /* Load execution pk claimed at epoch into a new run; NULL if unusable. */
 struct run *sup_run_load(struct sup *, long long pk);
-/* Make progress; returns 1 when the run is finished and may be freed. */
+/*
+ * Make progress; returns 1 when the run is finished and may be freed.
+ * While the supervisor is stopping no new step (or retry) starts; a run
+ * then only waits for its running steps and ends if they end it.
+ */
 int	 sup_run_advance(struct sup *, struct run *);
 /* Results of step runners. */
 void	 sup_run_result(struct sup *, struct run *, int idx,
 	    struct sup_step_result *);
-/* Stop every running step at once (shutdown, lease lost). */
-void	 sup_run_abort(struct run *);
-/* Give the lease back so another supervisor resumes it at once. */
+/*
+ * Stop every running step at once (shutdown, lease lost): commands get
+ * SIGTERM, http transfers are dropped. No step state is written.
+ */
+void	 sup_run_abort(struct sup *, struct run *);
+/* 1 when no command or transfer of the run is in flight. */
+int	 sup_run_idle(const struct run *);
+/*
+ * Give the lease back so another supervisor resumes it at once: running
+ * commands are killed with their group first, the results so far are
+ * written, and the execution goes back to pending.
+ */
 void	 sup_run_release(struct sup *, struct run *);
+/* Free r; a handler still running is killed with its group. NULL-safe. */
 void	 sup_run_free(struct run *);
 /* Earliest monotonic time at which the run needs attention (0: none). */
 int64_t	 sup_run_due(const struct run *);

@@ -121,8 +121,12 @@ drain_signals(struct sup *s, const char *conf)
 			if (config_load(conf, &nc, err, sizeof(err)) != RC_OK)
 				log_warnx("reload refused: %s", err);
 			else {
+				/*
+				 * concurrency sizes the slot table and
+				 * lease_seconds is promised to the database:
+				 * both need a restart.
+				 */
 				log_info("configuration reloaded");
-				s->cfg->sup.concurrency = s->cfg->sup.concurrency;
 				s->cfg->sup.poll_interval_ms =
 				    nc->sup.poll_interval_ms;
 				s->cfg->sup.retention_days =
@@ -229,7 +233,8 @@ wait_ms(struct sup *s, int64_t now)
 
 	if (s->want_claim && !s->stopping && s->nruns < s->nslots)
 		return 0;
-	if (!s->stopping && s->next_claim < t)
+	/* With every slot taken no claim is due: do not spin on it. */
+	if (!s->stopping && s->nruns < s->nslots && s->next_claim < t)
 		t = s->next_claim;
 	if (s->next_renew < t)
 		t = s->next_renew;
@@ -273,17 +278,25 @@ pollfds(struct sup *s, struct pollfd *pfd)
 	return n;
 }
 
+/*
+ * Shutting down: no new step starts (sup_run_advance), a run whose steps
+ * have all come back is released at once, and at the end of the grace
+ * period every run is released with its handlers killed.
+ */
 static void
-release_all(struct sup *s)
+drain(struct sup *s, int all)
 {
 	int	j;
 
 	for (j = 0; j < s->nslots; j++) {
-		if (s->runs[j] == NULL)
+		if (s->runs[j] == NULL ||
+		    (!all && !sup_run_idle(s->runs[j])))
 			continue;
-		sup_run_abort(s->runs[j]);
 		sup_run_release(s, s->runs[j]);
 		log_info("execution %s released", s->runs[j]->id);
+		sup_run_free(s->runs[j]);
+		s->runs[j] = NULL;
+		s->nruns--;
 	}
 }
 
@@ -317,10 +330,10 @@ loop(struct sup *s, const char *conf)
 			s->next_prune = now + SUP_PRUNE_MS;
 		}
 		advance_all(s);
-		if (s->stopping && (s->nruns == 0 ||
-		    util_mono_ms() >= s->stop_deadline)) {
-			release_all(s);
-			return;
+		if (s->stopping) {
+			drain(s, util_mono_ms() >= s->stop_deadline);
+			if (s->nruns == 0)
+				return;
 		}
 		(void)sup_http_perform(s->http, &(int){ 0 });
 		n = pollfds(s, pfd);

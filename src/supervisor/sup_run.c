@@ -79,6 +79,13 @@ redact(const struct run *r, struct json_object *v)
 		json_object_put(tmp);
 	}
 	out = json_tokener_parse(text);
+	if (out == NULL && strcmp(text, "null") != 0)
+		/*
+		 * A value that matched inside an escape sequence or a number
+		 * leaves text that is no longer JSON: hide the whole value
+		 * rather than store nothing (or the secret).
+		 */
+		out = json_object_new_string("***");
 	free(text);
 	json_object_put(v);
 	return out;
@@ -214,7 +221,9 @@ start_command(struct sup *sp, struct run *r, int i)
 	json_object_object_add(st, "attempt",
 	    json_object_new_int(r->s[i].attempts));
 	json_object_object_add(doc, "step", st);
-	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
+	/* Plain slashes: handlers need not know JSON's optional "\/". */
+	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
 	memset(&cs, 0, sizeof(cs));
 	cs.handlers_dir = sp->cfg->sup.handlers_dir;
 	cs.handler = ts->handler;
@@ -396,7 +405,9 @@ stop_steps(struct sup *sp, struct run *r)
 {
 	int	i;
 
+	r->halting = 1;
 	for (i = 0; i < r->t->nsteps; i++) {
+		r->s[i].due = 0;	/* no delay or retry fires any more */
 		if (r->s[i].cmd != NULL)
 			sup_cmd_cancel(r->s[i].cmd);
 		if (r->s[i].xfer != NULL) {
@@ -510,17 +521,113 @@ when_eval(struct run *r, int i, struct json_object **out, char *err,
 	return rc;
 }
 
+/*
+ * Start one batch of the steps the engine allows (skipping those whose
+ * "when" is falsy). Returns the number of steps it changed.
+ */
+static int
+start_runnable(struct sup *sp, struct run *r)
+{
+	enum engine_state	 st[TMPL_STEPS_MAX];
+	struct json_object	*w;
+	char			 err[ERRMSG_MAX];
+	int			 next[TMPL_STEPS_MAX], n, k, i;
+
+	for (i = 0; i < r->t->nsteps; i++)
+		st[i] = r->s[i].st;
+	n = engine_next(r->t, st, active_steps(r), next, TMPL_STEPS_MAX);
+	for (k = 0; k < n; k++) {
+		i = next[k];
+		if (r->t->steps[i].when != NULL) {
+			/* "{{ expr }}": checked at store time */
+			w = NULL;
+			if (when_eval(r, i, &w, err, sizeof(err)) != RC_OK) {
+				r->s[i].attempts = 1;
+				r->s[i].started_ms = util_now_ms();
+				r->s[i].st = ENGINE_RUNNING;
+				step_fail(r, i, "expression", err, 0, NULL);
+				continue;
+			}
+			if (!expr_truthy(w)) {
+				json_object_put(w);
+				r->s[i].st = ENGINE_SKIPPED;
+				r->s[i].completed_ms = util_now_ms();
+				r->s[i].dirty = 1;
+				set_step_ctx(r, i);
+				continue;
+			}
+			json_object_put(w);
+		}
+		start_step(sp, r, i);
+	}
+	return n;
+}
+
+/* Decide the outcome once the engine says the execution has ended. */
+static void
+settle(struct sup *sp, struct run *r)
+{
+	enum engine_state	 st[TMPL_STEPS_MAX];
+	struct json_object	*m, *t;
+	enum engine_outcome	 out;
+	const char		*type = "step_failed", *msg;
+	char			 err[ERRMSG_MAX];
+	int			 i, failed;
+
+	for (i = 0; i < r->t->nsteps; i++)
+		st[i] = r->s[i].st;
+	out = engine_outcome(r->t, st, &failed);
+	if (out == ENGINE_OUT_FAILED) {
+		stop_steps(sp, r);
+		if (running_handles(r) > 0)
+			return;		/* siblings are being stopped */
+		snprintf(err, sizeof(err), "step %s failed",
+		    failed >= 0 ? r->t->steps[failed].id : "?");
+		msg = err;
+		/*
+		 * The step's whole message: a cut at a fixed byte count
+		 * could split a UTF-8 sequence of the stderr tail, which
+		 * the JSON column refuses.
+		 */
+		if (failed >= 0 && r->s[failed].error != NULL) {
+			if (json_object_object_get_ex(r->s[failed].error,
+			    "message", &m) && m != NULL)
+				msg = json_object_get_string(m);
+			if (json_object_object_get_ex(r->s[failed].error,
+			    "type", &t) && t != NULL)
+				type = json_object_get_string(t);
+		}
+		decide(r, "failed", NULL, error_details(msg, type,
+		    failed >= 0 ? r->t->steps[failed].id : NULL));
+	} else if (out == ENGINE_OUT_COMPLETED)
+		decide_completed(r);
+	else if (out == ENGINE_OUT_CANCELLED) {
+		stop_steps(sp, r);
+		if (running_handles(r) > 0)
+			return;
+		decide(r, "cancelled", NULL, error_details("cancelled",
+		    "cancelled", NULL));
+	}
+}
+
+/* A failed flush: drop the run once its handlers are gone if lost. */
+static int
+flush_failed(struct sup *sp, struct run *r)
+{
+	if (!r->lost)
+		return 0;	/* the database: try again next round */
+	sup_run_abort(sp, r);
+	return running_handles(r) == 0;
+}
+
 int
 sup_run_advance(struct sup *sp, struct run *r)
 {
-	int			 next[TMPL_STEPS_MAX], n, k, i, failed;
-	int64_t			 now = util_mono_ms();
-	struct json_object	*w = NULL;
-	enum engine_outcome	 out;
-	char			 err[ERRMSG_MAX];
+	int64_t	now = util_mono_ms();
+	int	i;
 
 	if (r->lost) {
-		sup_run_abort(r);
+		sup_run_abort(sp, r);
 		return running_handles(r) == 0;
 	}
 	if (!r->done && (r->cancel || now >= r->deadline)) {
@@ -535,12 +642,13 @@ sup_run_advance(struct sup *sp, struct run *r)
 			    "execution timed out", "timeout", NULL));
 	}
 	/* Due timers: delays complete, retries start again. */
-	for (i = 0; !r->done && i < r->t->nsteps; i++) {
+	for (i = 0; !r->done && !r->halting && i < r->t->nsteps; i++) {
 		if (r->s[i].due == 0 || r->s[i].due > now)
 			continue;
-		if (r->s[i].st == ENGINE_RETRY_WAIT)
-			start_step(sp, r, i);
-		else if (r->s[i].st == ENGINE_RUNNING &&
+		if (r->s[i].st == ENGINE_RETRY_WAIT) {
+			if (!sp->stopping)
+				start_step(sp, r, i);
+		} else if (r->s[i].st == ENGINE_RUNNING &&
 		    r->t->steps[i].type == TMPL_STEP_DELAY) {
 			struct json_object *o = json_object_new_object();
 
@@ -550,89 +658,22 @@ sup_run_advance(struct sup *sp, struct run *r)
 			step_complete(r, i, o);
 		}
 	}
-	/* Nothing new starts until every result so far is committed. */
-	if (flush(sp, r) != RC_OK)
-		return r->lost ? (sup_run_abort(r), running_handles(r) == 0) :
-		    0;
-	if (!r->done) {
-		enum engine_state	st[TMPL_STEPS_MAX];
-
-		for (;;) {
-			for (i = 0; i < r->t->nsteps; i++)
-				st[i] = r->s[i].st;
-			n = engine_next(r->t, st, active_steps(r), next,
-			    TMPL_STEPS_MAX);
-			if (n == 0)
-				break;
-			for (k = 0; k < n; k++) {
-				i = next[k];
-				if (r->t->steps[i].when != NULL) {
-					/* "{{ expr }}": checked at store time */
-					w = NULL;
-					if (when_eval(r, i, &w, err,
-					    sizeof(err)) != RC_OK) {
-						r->s[i].attempts = 1;
-						r->s[i].started_ms = util_now_ms();
-						r->s[i].st = ENGINE_RUNNING;
-						step_fail(r, i, "expression", err,
-						    0, NULL);
-						continue;
-					}
-					if (!expr_truthy(w)) {
-						json_object_put(w);
-						r->s[i].st = ENGINE_SKIPPED;
-						r->s[i].completed_ms =
-						    util_now_ms();
-						r->s[i].dirty = 1;
-						set_step_ctx(r, i);
-						continue;
-					}
-					json_object_put(w);
-				}
-				start_step(sp, r, i);
-			}
-		}
-		for (i = 0; i < r->t->nsteps; i++)
-			st[i] = r->s[i].st;
-		out = engine_outcome(r->t, st, &failed);
-		if (out == ENGINE_OUT_FAILED) {
-			stop_steps(sp, r);
-			if (running_handles(r) > 0)
-				return 0;
-			snprintf(err, sizeof(err), "step %s failed",
-			    failed >= 0 ? r->t->steps[failed].id : "?");
-			if (failed >= 0 && r->s[failed].error != NULL) {
-				struct json_object *m;
-
-				if (json_object_object_get_ex(r->s[failed].error,
-				    "message", &m))
-					snprintf(err, sizeof(err), "%s",
-					    json_object_get_string(m));
-			}
-			{
-				struct json_object *t = NULL;
-				const char *type = "step_failed";
-
-				if (failed >= 0 && r->s[failed].error != NULL &&
-				    json_object_object_get_ex(
-				    r->s[failed].error, "type", &t))
-					type = json_object_get_string(t);
-				decide(r, "failed", NULL, error_details(err,
-				    type, failed >= 0 ?
-				    r->t->steps[failed].id : NULL));
-			}
-		} else if (out == ENGINE_OUT_COMPLETED)
-			decide_completed(r);
-		else if (out == ENGINE_OUT_CANCELLED) {
-			stop_steps(sp, r);
-			if (running_handles(r) > 0)
-				return 0;
-			decide(r, "cancelled", NULL, error_details(
-			    "cancelled", "cancelled", NULL));
-		}
+	/*
+	 * Nothing new starts until every result so far is committed: a
+	 * batch that completes steps at once (transform, skipped) is
+	 * written before the steps that depend on it start.
+	 */
+	for (;;) {
+		if (flush(sp, r) != RC_OK)
+			return flush_failed(sp, r);
+		if (r->done || r->halting || sp->stopping ||
+		    start_runnable(sp, r) == 0)
+			break;
 	}
+	if (!r->done)
+		settle(sp, r);
 	if (flush(sp, r) != RC_OK)
-		return 0;
+		return flush_failed(sp, r);
 	if (!r->done)
 		return 0;
 	if (finish(sp, r) != RC_OK)
@@ -641,35 +682,65 @@ sup_run_advance(struct sup *sp, struct run *r)
 }
 
 void
-sup_run_abort(struct run *r)
+sup_run_abort(struct sup *sp, struct run *r)
 {
 	int	i;
 
-	for (i = 0; i < r->t->nsteps; i++)
+	for (i = 0; i < r->t->nsteps; i++) {
 		if (r->s[i].cmd != NULL)
 			sup_cmd_cancel(r->s[i].cmd);
+		if (r->s[i].xfer != NULL) {
+			sup_http_cancel(sp->http, r->s[i].xfer);
+			r->s[i].xfer = NULL;
+		}
+	}
+}
+
+int
+sup_run_idle(const struct run *r)
+{
+	return running_handles(r) == 0;
 }
 
 void
 sup_run_release(struct sup *sp, struct run *r)
 {
 	struct sparam	p[3];
+	int		i;
 
+	/* Nothing of ours may still run once another supervisor resumes. */
+	sup_run_abort(sp, r);
+	for (i = 0; i < r->t->nsteps; i++) {
+		sup_cmd_free(r->s[i].cmd);
+		r->s[i].cmd = NULL;
+	}
 	p[0] = SP_INT(r->pk);
 	p[1] = SP_STR(sp->id);
 	p[2] = SP_INT(r->epoch);
-	(void)flush(sp, r);
+	if (r->lost || flush(sp, r) != RC_OK)
+		return;		/* not ours any more, or the lease expires */
 	(void)store_exec(sp->st, STMT_SUP_RELEASE, p, 3, NULL, NULL, NULL);
 }
 
+/*
+ * The deadline counts until the run starts halting or is decided: after
+ * that, waiting for handlers is driven by their own timers and SIGCHLD,
+ * and a past deadline must not make the event loop spin.
+ */
 int64_t
 sup_run_due(const struct run *r)
 {
-	int64_t	due = r->deadline;
+	int64_t	due = INT64_MAX;
 	int	i;
 
+	if (r->done || r->lost)
+		return due;
+	if (!r->halting)
+		due = r->deadline;
 	for (i = 0; i < r->t->nsteps; i++)
-		if (r->s[i].due != 0 && r->s[i].due < due)
+		if (r->s[i].due != 0 && r->s[i].due < due &&
+		    (r->s[i].st == ENGINE_RETRY_WAIT ||
+		    r->s[i].st == ENGINE_RUNNING))
 			due = r->s[i].due;
 	return due;
 }
@@ -682,6 +753,7 @@ sup_run_free(struct run *r)
 	if (r == NULL)
 		return;
 	for (i = 0; r->t != NULL && i < r->t->nsteps; i++) {
+		sup_cmd_free(r->s[i].cmd);	/* SIGKILL to its group */
 		json_object_put(r->s[i].output);
 		json_object_put(r->s[i].error);
 	}
@@ -800,6 +872,10 @@ sup_run_load(struct sup *sp, long long pk)
 	def = json_tokener_parse(sres_get(&e, 0, 4, NULL));
 	if (def == NULL || tmpl_load(def, &r->t) != RC_OK) {
 		log_warnx("execution %s: stored definition unusable", r->id);
+		/* Retrying cannot help: end it as failed, fenced. */
+		decide(r, "failed", NULL, error_details("stored definition "
+		    "unusable", "internal", NULL));
+		(void)finish(sp, r);
 		goto fail;
 	}
 	r->ctx = json_object_new_object();
@@ -826,10 +902,6 @@ fail:
 	json_object_put(def);
 	sres_free(&e);
 	sres_free(&rows);
-	if (r != NULL && r->t == NULL) {
-		/* Unrunnable: finish it as failed instead of retrying forever. */
-		r->t = NULL;
-	}
 	sup_run_free(r);
 	return NULL;
 }

@@ -1,0 +1,163 @@
+/*
+ * A worker-local cache of what POST /execute needs to know about a
+ * template before it writes: id, version, name, owner, is_public, the
+ * shares and the input schema. It never decides alone: the INSERT checks
+ * the cached version against the row (STMT_EXEC_INSERT_CHECKED), and a
+ * PUT, a share change or a delete bumps or hides it, so a stale entry
+ * only costs one refresh. Bounded: the least recently used entry goes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "http.h"
+#include "http_int.h"
+#include "log.h"
+
+#define TCACHE_MAX	256
+
+/* Columns of STMT_TEMPLATE_GET. */
+enum { TG_PK, TG_ID, TG_OWNER, TG_NAME, TG_VERSION, TG_PUBLIC, TG_CREATED,
+    TG_UPDATED, TG_DELETED, TG_DEF };
+
+static struct tcache_ent	*ents[TCACHE_MAX];
+static uint64_t			 clock_tick;
+
+static void
+ent_free(struct tcache_ent *e)
+{
+	int	i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nshares; i++)
+		free(e->shares[i]);
+	free(e->shares);
+	free(e->name);
+	free(e->owner);
+	json_object_put(e->schema);
+	free(e);
+}
+
+static int
+slot_of(const char *tid)
+{
+	int	i;
+
+	for (i = 0; i < TCACHE_MAX; i++)
+		if (ents[i] != NULL && strcmp(ents[i]->tid, tid) == 0)
+			return i;
+	return -1;
+}
+
+/* Fetch template tid from the database into a new entry. */
+static int
+fetch(struct http_req *r, const char *tid, struct tcache_ent **out)
+{
+	struct tcache_ent	*e;
+	struct json_object	*def, *schema;
+	struct sparam		 p[2];
+	struct sres		 t, sh;
+	size_t			 i;
+	int			 rc;
+
+	p[0] = SP_STR(r->who.sub);
+	p[1] = SP_STR(tid);
+	rc = store_exec(r->app->st, STMT_TEMPLATE_GET, p, 2, &t, NULL, NULL);
+	if (rc == RC_OK && (t.nrows == 0 || sres_int(&t, 0, TG_DELETED)))
+		rc = RC_NOTFOUND;
+	if (rc != RC_OK) {
+		sres_free(&t);
+		return rc;
+	}
+	p[0] = SP_INT(sres_int(&t, 0, TG_PK));
+	if ((rc = store_exec(r->app->st, STMT_TEMPLATE_SHARES_GET, p, 1, &sh,
+	    NULL, NULL)) != RC_OK) {
+		sres_free(&t);
+		return rc;
+	}
+	if ((def = json_tokener_parse(sres_get(&t, 0, TG_DEF, NULL))) ==
+	    NULL) {
+		log_warnx("template %s: stored definition unreadable", tid);
+		sres_free(&t);
+		sres_free(&sh);
+		return RC_ERR;
+	}
+	e = xcalloc(1, sizeof(*e));
+	snprintf(e->tid, sizeof(e->tid), "%s", tid);
+	e->pk = sres_int(&t, 0, TG_PK);
+	e->version = sres_int(&t, 0, TG_VERSION);
+	e->name = xstrdup(sres_get(&t, 0, TG_NAME, NULL));
+	e->owner = xstrdup(sres_get(&t, 0, TG_OWNER, NULL));
+	e->is_public = sres_int(&t, 0, TG_PUBLIC) != 0;
+	e->nshares = (int)sh.nrows;
+	e->shares = xcalloc(sh.nrows + 1, sizeof(*e->shares));
+	for (i = 0; i < sh.nrows; i++)
+		e->shares[i] = xstrdup(sres_get(&sh, i, 0, NULL));
+	if (json_object_object_get_ex(def, "input_schema", &schema))
+		e->schema = json_object_get(schema);
+	json_object_put(def);
+	sres_free(&t);
+	sres_free(&sh);
+	*out = e;
+	return RC_OK;
+}
+
+int
+http_tcache_get(struct http_req *r, const char *tid, int refresh,
+    const struct tcache_ent **out)
+{
+	struct tcache_ent	*e = NULL;
+	int			 i, victim = 0, rc;
+
+	if ((i = slot_of(tid)) != -1 && !refresh) {
+		ents[i]->used = ++clock_tick;
+		*out = ents[i];
+		return RC_OK;
+	}
+	if (i != -1) {
+		ent_free(ents[i]);
+		ents[i] = NULL;
+	}
+	if ((rc = fetch(r, tid, &e)) != RC_OK)
+		return rc;
+	for (i = 0; i < TCACHE_MAX; i++) {
+		if (ents[i] == NULL) {
+			victim = i;
+			break;
+		}
+		if (ents[i]->used < ents[victim]->used)
+			victim = i;
+	}
+	ent_free(ents[victim]);
+	e->used = ++clock_tick;
+	ents[victim] = e;
+	*out = e;
+	return RC_OK;
+}
+
+int
+http_tcache_may_use(const struct tcache_ent *e, const struct principal *who)
+{
+	int	i;
+
+	if (e->is_public || strcmp(e->owner, who->sub) == 0 ||
+	    auth_has_role(who, ROLE_ADMIN))
+		return 1;
+	for (i = 0; i < e->nshares; i++)
+		if (strcmp(e->shares[i], who->sub) == 0)
+			return 1;
+	return 0;
+}
+
+void
+http_tcache_clear(void)
+{
+	int	i;
+
+	for (i = 0; i < TCACHE_MAX; i++) {
+		ent_free(ents[i]);
+		ents[i] = NULL;
+	}
+}

@@ -1,0 +1,291 @@
+/*
+ * Database-side measurements of `make bench`, over the stack's MariaDB
+ * unix socket (unix_socket authentication as the user running the
+ * bench, like deploy/local/stack.sh does for migrations):
+ *
+ *	bench_db -S SOCKET [-u USER] [-d DB] claim-sql
+ *		Print the supervisor's claim statement (STMT_SUP_CLAIM_SELECT,
+ *		taken from the linked src/store/store_sql.c, so the bench
+ *		always measures the statement the supervisor runs).
+ *	bench_db -S SOCKET ... claim ITERATIONS LIMIT
+ *		Time that statement ITERATIONS times, each in its own READ
+ *		COMMITTED transaction rolled back at once (the supervisor's
+ *		claim_tx without the UPDATEs), as a prepared statement with
+ *		LIMIT bound like the supervisor does. Prints
+ *		"p50_ms p99_ms mean_ms rows" where rows is what one SELECT
+ *		returned.
+ *	bench_db -S SOCKET ... drain OWNER COUNT TIMEOUT_S NUDGE_SOCKET
+ *		Make OWNER's pending executions runnable now (they were
+ *		queued with run_after in the future), nudge the supervisor,
+ *		and wait until COUNT of them are terminal. Prints
+ *		"terminal completed seconds_polled seconds_db" where
+ *		seconds_db runs from the commit of the flip to the last
+ *		completed_at (database clock), seconds_polled from the same
+ *		commit to the poll that saw COUNT (50 ms granularity).
+ *
+ * Exit 0 on success, 1 on a database error or a drain that timed out
+ * (the figures are printed anyway), 2 on bad usage. Built by
+ * tests/bench/run.sh against $(BUILD)/libwfm.a for the statement text.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <mysql.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store_int.h"
+
+#define WARMUP		20
+#define POLL_MS		50
+
+static double
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: bench_db -S socket [-u user] [-d db] "
+	    "claim-sql | claim ITER LIMIT | "
+	    "drain OWNER COUNT TIMEOUT_S NUDGE_SOCKET\n");
+	exit(2);
+}
+
+static int
+fail(MYSQL *db, const char *what)
+{
+	fprintf(stderr, "bench_db: %s: %s\n", what, mysql_error(db));
+	return 1;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of a sorted array. */
+static double
+pct(const double *v, int n, double p)
+{
+	int	i = (int)(p / 100.0 * n + 0.999999) - 1;
+
+	if (i < 0)
+		i = 0;
+	if (i >= n)
+		i = n - 1;
+	return v[i];
+}
+
+static int
+cmd_claim(MYSQL *db, int iter, long long limit)
+{
+	MYSQL_STMT	*st = NULL;
+	MYSQL_BIND	 b;
+	const char	*q = store_sql_text(STMT_SUP_CLAIM_SELECT);
+	double		*t = NULL, t0, sum = 0;
+	long long	 rows = 0;
+	int		 i, rc = 1;
+
+	if (mysql_query(db, "SET SESSION TRANSACTION ISOLATION LEVEL "
+	    "READ COMMITTED") != 0 || mysql_autocommit(db, 0) != 0)
+		return fail(db, "session");
+	if ((st = mysql_stmt_init(db)) == NULL ||
+	    mysql_stmt_prepare(st, q, strlen(q)) != 0) {
+		fprintf(stderr, "bench_db: prepare: %s\n",
+		    st ? mysql_stmt_error(st) : "out of memory");
+		goto out;
+	}
+	memset(&b, 0, sizeof(b));
+	b.buffer_type = MYSQL_TYPE_LONGLONG;
+	b.buffer = &limit;
+	if (mysql_stmt_bind_param(st, &b) != 0)
+		goto stmt_err;
+	if ((t = calloc((size_t)iter, sizeof(*t))) == NULL)
+		goto out;
+	for (i = -WARMUP; i < iter; i++) {
+		t0 = now_ms();
+		if (mysql_stmt_execute(st) != 0 ||
+		    mysql_stmt_store_result(st) != 0)
+			goto stmt_err;
+		if (i >= 0) {
+			t[i] = now_ms() - t0;
+			sum += t[i];
+		}
+		rows = (long long)mysql_stmt_num_rows(st);
+		mysql_stmt_free_result(st);
+		if (mysql_rollback(db) != 0) {
+			rc = fail(db, "rollback");
+			goto out;
+		}
+	}
+	qsort(t, (size_t)iter, sizeof(*t), cmp_double);
+	printf("%.3f %.3f %.3f %lld\n", pct(t, iter, 50), pct(t, iter, 99),
+	    sum / iter, rows);
+	rc = 0;
+	goto out;
+stmt_err:
+	fprintf(stderr, "bench_db: claim: %s\n", mysql_stmt_error(st));
+out:
+	if (st != NULL)
+		mysql_stmt_close(st);
+	free(t);
+	return rc;
+}
+
+/* The first column of the first row of q, as a string into buf. */
+static int
+scalar(MYSQL *db, const char *q, char *buf, size_t len)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+
+	if (mysql_query(db, q) != 0 || (res = mysql_store_result(db)) == NULL)
+		return fail(db, q);
+	row = mysql_fetch_row(res);
+	snprintf(buf, len, "%s", row != NULL && row[0] != NULL ? row[0] : "");
+	mysql_free_result(res);
+	return 0;
+}
+
+static void
+nudge(const char *path)
+{
+	struct sockaddr_un	sun;
+	int			fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return;
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	if (sendto(fd, "n", 1, MSG_DONTWAIT, (struct sockaddr *)&sun,
+	    sizeof(sun)) == -1)
+		fprintf(stderr, "bench_db: nudge %s: %s (the poll will "
+		    "claim)\n", path, strerror(errno));
+	close(fd);
+}
+
+static int
+cmd_drain(MYSQL *db, const char *owner, long count, int timeout_s,
+    const char *nudge_path)
+{
+	struct timespec	 ts = { 0, POLL_MS * 1000000L };
+	char		 q[512], esc[256], t0db[64], buf[64];
+	double		 t0, polled = -1, deadline;
+	long		 done = 0;
+
+	if (strlen(owner) >= sizeof(esc) / 2)
+		usage();
+	mysql_real_escape_string(db, esc, owner, strlen(owner));
+	if (mysql_query(db, "SET time_zone = '+00:00'") != 0)
+		return fail(db, "time_zone");
+	snprintf(q, sizeof(q), "UPDATE executions SET run_after = "
+	    "UTC_TIMESTAMP(6) WHERE user_id = '%s' AND status = 'pending'",
+	    esc);
+	if (mysql_query(db, q) != 0)
+		return fail(db, "flip run_after");
+	t0 = now_ms();
+	if (scalar(db, "SELECT UTC_TIMESTAMP(3)", t0db, sizeof(t0db)) != 0)
+		return 1;
+	nudge(nudge_path);
+	deadline = t0 + timeout_s * 1e3;
+	snprintf(q, sizeof(q), "SELECT COUNT(*) FROM executions WHERE "
+	    "user_id = '%s' AND status IN ('completed', 'failed', "
+	    "'cancelled', 'timed_out')", esc);
+	for (;;) {
+		if (scalar(db, q, buf, sizeof(buf)) != 0)
+			return 1;
+		done = strtol(buf, NULL, 10);
+		if (done >= count) {
+			polled = (now_ms() - t0) / 1e3;
+			break;
+		}
+		if (now_ms() >= deadline)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	snprintf(q, sizeof(q), "SELECT CONCAT(SUM(status = 'completed'), ' ', "
+	    "TIMESTAMPDIFF(MICROSECOND, '%s', MAX(completed_at)) / 1e6) "
+	    "FROM executions WHERE user_id = '%s'", t0db, esc);
+	if (scalar(db, q, buf, sizeof(buf)) != 0)
+		return 1;
+	printf("%ld %s %.3f\n", done, buf, polled);
+	return done >= count ? 0 : 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	MYSQL		*db;
+	struct passwd	*pw;
+	const char	*sock = NULL, *user = NULL, *name = "wfm";
+	int		 ch, rc;
+
+	while ((ch = getopt(argc, argv, "S:u:d:")) != -1) {
+		switch (ch) {
+		case 'S':
+			sock = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'd':
+			name = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	if (strcmp(argv[0], "claim-sql") == 0) {
+		puts(store_sql_text(STMT_SUP_CLAIM_SELECT));
+		return 0;
+	}
+	if (sock == NULL)
+		usage();
+	if (user == NULL) {
+		/* unix_socket authentication: the name of who runs us. */
+		if ((pw = getpwuid(geteuid())) == NULL) {
+			fprintf(stderr, "bench_db: who am I?\n");
+			return 1;
+		}
+		user = pw->pw_name;
+	}
+	if ((db = mysql_init(NULL)) == NULL)
+		return 1;
+	mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	if (mysql_real_connect(db, NULL, user, NULL, name, 0, sock,
+	    CLIENT_FOUND_ROWS) == NULL) {
+		rc = fail(db, "connect");
+		mysql_close(db);
+		return rc;
+	}
+	if (strcmp(argv[0], "claim") == 0 && argc == 3)
+		rc = cmd_claim(db, atoi(argv[1]), atoll(argv[2]));
+	else if (strcmp(argv[0], "drain") == 0 && argc == 5)
+		rc = cmd_drain(db, argv[1], atol(argv[2]), atoi(argv[3]),
+		    argv[4]);
+	else
+		usage();
+	mysql_close(db);
+	return rc;
+}

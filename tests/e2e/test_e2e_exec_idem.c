@@ -1,0 +1,350 @@
+/*
+ * POST /workflow-management/execute, continued (api.md): idempotency by
+ * execution_name (replays, conflicts, racing submits) and the per-user
+ * quota of active executions.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "e2e.h"
+#include "test_e2e_exec_util.h"
+
+#define FAST_STEPS	"\"steps\":[{\"id\":\"a\",\"type\":\"transform\"," \
+			"\"output\":{\"n\":\"{{ input.a }}\"}}]"
+#define DELAY30_STEPS	"\"steps\":[{\"id\":\"w\",\"type\":\"delay\"," \
+			"\"seconds\":30}]"
+#define RACERS		20
+#define QUOTA_MAX	200
+
+/* The path part of the base URL: "/api/v1". */
+static const char *
+base_path(void)
+{
+	const char	*u = e2e_url(), *p = strstr(u, "://");
+
+	p = p != NULL ? strchr(p + 3, '/') : NULL;
+	return p != NULL ? p : "";
+}
+
+static void
+test_e2e_exec_idem_same_parameters_replay_200(void)
+{
+	struct resp	 r1, r2;
+	char		*tid, q[128], loc[256], body[512];
+
+	tid = x_template(e2e_tok_alice(), "idem-same", FAST_STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(q, sizeof(q), "template_id=%s", tid);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"idem-1\",\"input_data\":{\"a\":1,\"b\":"
+	    "{\"x\":[1,2.5],\"y\":\"z\"}}}", tid);
+	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r1),
+	    0);
+	CU_ASSERT_EQUAL(r1.status, 202);
+	CU_ASSERT_TRUE_FATAL(x_is_uuid(resp_str(&r1, "execution_id")));
+	snprintf(loc, sizeof(loc), "%s/workflow-management/executions/%s",
+	    base_path(), resp_str(&r1, "execution_id"));
+	/* Other key order, white space, 1.0 for 1, 2.50 for 2.5. */
+	snprintf(body, sizeof(body), " { \"input_data\" : { \"b\" : {\"y\":"
+	    "\"z\", \"x\":[1.0, 2.50]}, \"a\":1.0 } ,\n\"execution_name\":"
+	    "\"idem-1\", \"template_id\":\"%s\"}", tid);
+	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r2),
+	    0);
+	CU_ASSERT_EQUAL(r2.status, 200);
+	X_STREQ(resp_header(&r2, "Location"), loc);
+	X_STREQ(resp_str(&r2, "execution_id"), resp_str(&r1, "execution_id"));
+	X_STREQ(resp_str(&r2, "execution_name"), "idem-1");
+	X_STREQ(resp_str(&r2, "created_at"), resp_str(&r1, "created_at"));
+	CU_ASSERT_EQUAL(x_int(r2.json, "template_version"), 1);
+	CU_ASSERT_EQUAL(x_nkeys(r2.json, ""), 6);
+	resp_free(&r2);
+	/* The deprecated alias names the same execution. */
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"workflow_name\":\"idem-1\",\"input_data\":{\"b\":{\"x\":[1,2.5],"
+	    "\"y\":\"z\"},\"a\":1}}", tid);
+	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r2),
+	    0);
+	CU_ASSERT_EQUAL(r2.status, 200);
+	X_STREQ(resp_str(&r2, "execution_id"), resp_str(&r1, "execution_id"));
+	resp_free(&r2);
+	/* A replay shows the current status. */
+	CU_ASSERT_TRUE(x_wait_status(e2e_tok_alice(),
+	    resp_str(&r1, "execution_id"), "completed", 10));
+	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r2),
+	    0);
+	CU_ASSERT_EQUAL(r2.status, 200);
+	X_STREQ(resp_str(&r2, "status"), "completed");
+	resp_free(&r2);
+	/* No second row. */
+	CU_ASSERT_EQUAL(x_count(e2e_tok_alice(), q, "idem-1"), 1);
+	CU_ASSERT_EQUAL(x_count(e2e_tok_alice(), q, NULL), 1);
+	resp_free(&r1);
+	free(tid);
+}
+
+static void
+test_e2e_exec_idem_different_parameters_are_409(void)
+{
+	struct resp	 r1, r2;
+	char		*tid, *tid2, q[128], body[512], want[512];
+
+	tid = x_template(e2e_tok_alice(), "idem-diff", FAST_STEPS);
+	tid2 = x_template(e2e_tok_alice(), "idem-diff-2", FAST_STEPS);
+	CU_ASSERT_FATAL(tid != NULL && tid2 != NULL);
+	snprintf(q, sizeof(q), "template_id=%s", tid);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"idem-2\",\"input_data\":{\"a\":1}}", tid);
+	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r1),
+	    0);
+	CU_ASSERT_EQUAL_FATAL(r1.status, 202);
+	snprintf(want, sizeof(want), "{\"detail\":\"execution_name already "
+	    "used with different parameters\",\"execution_id\":\"%s\"}",
+	    resp_str(&r1, "execution_id"));
+	/* Other input. */
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"idem-2\",\"input_data\":{\"a\":2}}", tid);
+	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r2),
+	    0);
+	CU_ASSERT_EQUAL(r2.status, 409);
+	X_STREQ(r2.body, want);
+	resp_free(&r2);
+	/* An extra key is other input, too; so is no input at all. */
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"idem-2\",\"input_data\":{\"a\":1,\"c\":null}}",
+	    tid);
+	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r2),
+	    0);
+	CU_ASSERT_EQUAL(r2.status, 409);
+	resp_free(&r2);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"idem-2\"}", tid);
+	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r2),
+	    0);
+	CU_ASSERT_EQUAL(r2.status, 409);
+	resp_free(&r2);
+	/* Other template, same input. */
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"idem-2\",\"input_data\":{\"a\":1}}", tid2);
+	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r2),
+	    0);
+	CU_ASSERT_EQUAL(r2.status, 409);
+	X_STREQ(r2.body, want);
+	resp_free(&r2);
+	CU_ASSERT_EQUAL(x_count(e2e_tok_alice(), q, "idem-2"), 1);
+	resp_free(&r1);
+	free(tid);
+	free(tid2);
+}
+
+static void
+test_e2e_exec_idem_names_are_per_user(void)
+{
+	struct resp	 r1, r2;
+	char		*tid, body[512];
+
+	tid = x_template(e2e_tok_alice(), "idem-public",
+	    "\"is_public\":true," FAST_STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"idem-3\",\"input_data\":{\"a\":1}}", tid);
+	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r1),
+	    0);
+	CU_ASSERT_EQUAL(r1.status, 202);
+	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_bob(), NULL, body, NULL, &r2),
+	    0);
+	CU_ASSERT_EQUAL(r2.status, 202);
+	CU_ASSERT_TRUE(x_is_uuid(resp_str(&r2, "execution_id")));
+	X_STRNE(resp_str(&r2, "execution_id"), resp_str(&r1, "execution_id"));
+	resp_free(&r1);
+	resp_free(&r2);
+	free(tid);
+}
+
+struct racer {
+	pthread_barrier_t	*go;
+	const char		*token;
+	const char		*body;
+	long			 status;
+	char			 id[64];
+	char			 loc[256];
+};
+
+static pthread_mutex_t	hdr_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *
+race(void *arg)
+{
+	struct racer	*rc = arg;
+	struct resp	 r;
+	const char	*v;
+
+	pthread_barrier_wait(rc->go);
+	if (x_exec(rc->token, NULL, rc->body, NULL, &r) != 0)
+		return NULL;
+	rc->status = r.status;
+	if ((v = resp_str(&r, "execution_id")) != NULL)
+		snprintf(rc->id, sizeof(rc->id), "%s", v);
+	/* resp_header answers in a static buffer. */
+	pthread_mutex_lock(&hdr_lock);
+	if ((v = resp_header(&r, "Location")) != NULL)
+		snprintf(rc->loc, sizeof(rc->loc), "%s", v);
+	pthread_mutex_unlock(&hdr_lock);
+	resp_free(&r);
+	return NULL;
+}
+
+static void
+test_e2e_exec_idem_racing_submits_make_one_execution(void)
+{
+	struct racer		 rc[RACERS];
+	pthread_t		 th[RACERS];
+	pthread_barrier_t	 go;
+	char			*tid, q[128], body[512];
+	int			 i, n202 = 0, n200 = 0, started = 0;
+
+	tid = x_template(e2e_tok_alice(), "idem-race", FAST_STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(q, sizeof(q), "template_id=%s", tid);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"race-1\",\"input_data\":{\"a\":7}}", tid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e2e_tok_alice());
+	pthread_barrier_init(&go, NULL, RACERS);
+	memset(rc, 0, sizeof(rc));
+	for (i = 0; i < RACERS; i++) {
+		rc[i].go = &go;
+		rc[i].token = e2e_tok_alice();
+		rc[i].body = body;
+		if (pthread_create(&th[i], NULL, race, &rc[i]) != 0)
+			break;
+		started++;
+	}
+	CU_ASSERT_EQUAL_FATAL(started, RACERS);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&go);
+	for (i = 0; i < RACERS; i++) {
+		if (rc[i].status == 202)
+			n202++;
+		else if (rc[i].status == 200)
+			n200++;
+		else
+			fprintf(stderr, "racer %d: %ld\n", i, rc[i].status);
+		CU_ASSERT_TRUE(x_is_uuid(rc[i].id));
+		X_STREQ(rc[i].id, rc[0].id);
+		X_STREQ(rc[i].loc, rc[0].loc);
+	}
+	CU_ASSERT_EQUAL(n202, 1);
+	CU_ASSERT_EQUAL(n200, RACERS - 1);
+	CU_ASSERT_EQUAL(x_count(e2e_tok_alice(), q, NULL), 1);
+	free(tid);
+}
+
+/* The configured quota, which run.sh exports; 0 when unusable. */
+static int
+quota_limit(void)
+{
+	const char	*v = getenv("WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER");
+	char		*end;
+	long		 n;
+
+	if (v == NULL)
+		return 0;
+	n = strtol(v, &end, 10);
+	return *end == '\0' && n >= 1 && n <= QUOTA_MAX ? (int)n : 0;
+}
+
+static long
+execute_named(const char *token, const char *tid, const char *name,
+    int a, const char *query, char id[64])
+{
+	struct resp	 r;
+	char		 body[512];
+	long		 st;
+
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"%s\",\"input_data\":{\"a\":%d}}", tid, name,
+	    a);
+	if (x_exec(token, query, body, NULL, &r) != 0)
+		return -1;
+	st = r.status;
+	if (id != NULL)
+		snprintf(id, 64, "%s", x_s(resp_str(&r, "execution_id")));
+	if (st == 429) {
+		X_STREQ(r.body, "{\"detail\":\"Too many active executions\"}");
+		CU_ASSERT_TRUE(resp_header(&r, "Retry-After") != NULL &&
+		    atoi(resp_header(&r, "Retry-After")) > 0);
+	}
+	resp_free(&r);
+	return st;
+}
+
+static void
+test_e2e_exec_idem_quota_of_active_executions_is_429(void)
+{
+	const char	*tok = x_tok("quota-user"), *other = x_tok("quota-other");
+	char		(*ids)[64], *tid, *tid2, name[64], id[64];
+	int		 lim = quota_limit(), i, made = 0;
+
+	if (lim == 0) {
+		CU_FAIL("WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER (1..200) must "
+		    "be exported by tests/e2e/run.sh");
+		return;
+	}
+	CU_ASSERT_FATAL(tok != NULL && other != NULL);
+	tid = x_template(tok, "quota-delay", DELAY30_STEPS);
+	tid2 = x_template(other, "quota-delay", DELAY30_STEPS);
+	CU_ASSERT_FATAL(tid != NULL && tid2 != NULL);
+	ids = calloc((size_t)lim + 1, sizeof(*ids));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ids);
+	for (i = 0; i < lim; i++) {
+		snprintf(name, sizeof(name), "q-%d", i);
+		if (execute_named(tok, tid, name, i, NULL, ids[i]) != 202)
+			break;
+		made++;
+	}
+	CU_ASSERT_EQUAL_FATAL(made, lim);
+	/* One more is refused, also as a dry run. */
+	CU_ASSERT_EQUAL(execute_named(tok, tid, "q-over", 0, NULL, NULL), 429);
+	CU_ASSERT_EQUAL(execute_named(tok, tid, "q-over", 0, "?dry_run=true",
+	    NULL), 429);
+	/* A replay creates nothing: still answered (200, or 409). */
+	CU_ASSERT_EQUAL(execute_named(tok, tid, "q-0", 0, NULL, id), 200);
+	X_STREQ(id, ids[0]);
+	CU_ASSERT_EQUAL(execute_named(tok, tid, "q-0", 1, NULL, NULL), 409);
+	/* The quota is per user. */
+	CU_ASSERT_EQUAL(execute_named(other, tid2, "q-other", 0, NULL, id),
+	    202);
+	CU_ASSERT_EQUAL(x_cancel(other, id), 202);
+	/* A cancelled execution is no longer active: its slot is free. */
+	CU_ASSERT_EQUAL(x_cancel(tok, ids[0]), 202);
+	CU_ASSERT_TRUE(x_wait_status(tok, ids[0], "cancelled", 5));
+	CU_ASSERT_EQUAL(execute_named(tok, tid, "q-again", 0, NULL, ids[lim]),
+	    202);
+	CU_ASSERT_EQUAL(execute_named(tok, tid, "q-again-2", 0, NULL, NULL),
+	    429);
+	for (i = 1; i <= lim; i++)
+		CU_ASSERT_EQUAL(x_cancel(tok, ids[i]), 202);
+	free(ids);
+	free(tid);
+	free(tid2);
+}
+
+E2E_SUITE(test_e2e_exec_idem_register)
+
+void
+test_e2e_exec_idem_register(void)
+{
+	CU_pSuite	s = CU_add_suite("execute_idem", NULL, NULL);
+
+#define T(name)	CU_add_test(s, #name, test_e2e_exec_idem_##name)
+	T(same_parameters_replay_200);
+	T(different_parameters_are_409);
+	T(names_are_per_user);
+	T(racing_submits_make_one_execution);
+	T(quota_of_active_executions_is_429);
+#undef T
+}

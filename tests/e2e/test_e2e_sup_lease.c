@@ -1,0 +1,328 @@
+/*
+ * Leases and the supervisor's own health, with faults injected through
+ * the database: a lease taken over while a step runs stops that step and
+ * the execution is reclaimed once the new lease expires; a stored
+ * definition that cannot be loaded fails the execution instead of
+ * leaving it running forever; the supervisor does not spin while every
+ * slot is busy or while a stubborn handler is being killed; and
+ * max_concurrent_executions bounds how many run at once.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "e2e.h"
+#include "e2e_sup.h"
+
+/* Run SQL as the database admin (unix socket auth); exit status. */
+static int
+sql(const char *stmt)
+{
+	return e2e_sh("mariadb --no-defaults --socket='%s/mysql/mysqld.sock' "
+	    "--user=root --batch --skip-column-names wfm -e \"%s\"",
+	    e2e_var(), stmt);
+}
+
+/* CPU time (user + system, ms) used so far by pid, or -1. */
+static long
+cpu_ms(pid_t pid)
+{
+	char		 path[64], buf[1024], *p;
+	unsigned long	 ut, st;
+	FILE		*f;
+	size_t		 n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu "
+	    "%lu", &ut, &st) != 2)
+		return -1;
+	return (long)((ut + st) * 1000 / (unsigned long)sysconf(_SC_CLK_TCK));
+}
+
+static char *
+pid_sleep_template(int seconds, const char *gc)
+{
+	return sup_tmpl("{\"name\":\"%s\",%s\"steps\":[{\"id\":\"sleepy\","
+	    "\"type\":\"command\",\"handler\":\"e2e-pid-sleep\","
+	    "\"timeout_seconds\":120,\"input\":{\"file\":\"{{ input.file }}\","
+	    "\"seconds\":%d}}]}", e2e_unique("sleepy"), gc, seconds);
+}
+
+static char *
+start_with_file(const char *tid, const char *file)
+{
+	char	input[700];
+
+	snprintf(input, sizeof(input), "{\"file\":\"%s\"}", file);
+	return sup_exec(tid, input);
+}
+
+static void
+cancel(const char *eid)
+{
+	struct resp	r;
+	char		path[256];
+
+	snprintf(path, sizeof(path),
+	    "/workflow-management/executions/%s/cancel", eid);
+	if (e2e_req("POST", path, e2e_tok_alice(), NULL, NULL, &r) == 0)
+		resp_free(&r);
+}
+
+static void
+test_e2e_sup_lease_taken_over_stops_step_then_reclaimed(void)
+{
+	struct json_object	*doc;
+	const char		*file = sup_path("lease");
+	char			 stmt[512], *tid, *eid, *p;
+	pid_t			 first, second = -1;
+	int64_t			 t0;
+
+	tid = pid_sleep_template(60, "");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = start_with_file(tid, file);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	p = sup_wait_file(file, 10000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	first = (pid_t)atoi(p);
+	free(p);
+	CU_ASSERT_FATAL(first > 1);
+	unlink(file);
+	/* Another host's supervisor takes it over with a 3 s lease. */
+	snprintf(stmt, sizeof(stmt), "UPDATE executions SET claimed_by = "
+	    "'elsewhere:1:feed', claim_epoch = claim_epoch + 1, lease_until "
+	    "= UTC_TIMESTAMP(6) + INTERVAL 3 SECOND WHERE execution_id = "
+	    "'%s' AND status = 'running'", eid);
+	CU_ASSERT_EQUAL_FATAL(sql(stmt), 0);
+	t0 = sup_now_ms();
+	/* The renewal (every lease/3 = 10 s) notices and stops the step. */
+	CU_ASSERT(sup_pid_gone(first, 15000));
+	CU_ASSERT(sup_now_ms() - t0 < 15000);
+	/* The stolen lease expires unrenewed: reclaimed, run again. */
+	p = sup_wait_file(file, 20000);
+	CU_ASSERT_PTR_NOT_NULL(p);
+	if (p != NULL)
+		second = (pid_t)atoi(p);
+	free(p);
+	CU_ASSERT(second > 1 && second != first);
+	doc = sup_get(eid, NULL);
+	SUP_STR_EQ(sup_str(doc, "status"), "running");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "sleepy"), "attempts"), 2);
+	json_object_put(doc);
+	cancel(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 10);
+	SUP_STR_EQ(sup_str(doc, "status"), "cancelled");
+	json_object_put(doc);
+	if (second > 1)
+		CU_ASSERT(sup_pid_gone(second, 10000));
+	free(tid);
+	free(eid);
+}
+
+static void
+test_e2e_sup_unloadable_definition_fails_execution(void)
+{
+	struct json_object	*doc;
+	char			 stmt[1024], *tid, *eid;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"a\","
+	    "\"type\":\"delay\",\"seconds\":0}]}", e2e_unique("broken"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	/* A stored definition the loader refuses: a dependency cycle. */
+	snprintf(stmt, sizeof(stmt), "UPDATE template_versions v JOIN "
+	    "templates t ON t.id = v.template_pk SET v.definition = "
+	    "'{\\\"name\\\":\\\"broken\\\",\\\"steps\\\":[{\\\"id\\\":"
+	    "\\\"a\\\",\\\"type\\\":\\\"transform\\\",\\\"depends_on\\\":"
+	    "[\\\"a\\\"],\\\"output\\\":{}}]}' WHERE t.template_id = '%s'",
+	    tid);
+	CU_ASSERT_EQUAL_FATAL(sql(stmt), 0);
+	eid = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 10);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "failed");
+	SUP_STR_EQ(sup_str(doc, "error_details.type"), "internal");
+	SUP_STR_EQ(sup_str(doc, "error_details.error"),
+	    "stored definition unusable");
+	json_object_put(doc);
+	free(tid);
+	free(eid);
+}
+
+#define BUSY	16	/* the stack's supervisor.concurrency */
+
+static void
+test_e2e_sup_full_slots_do_not_spin(void)
+{
+	struct json_object	*doc;
+	char			*tid, *eids[BUSY + 1], *p;
+	const char		*files[BUSY + 1];
+	pid_t			 sup;
+	long			 c0, c1;
+	int			 i, done = 0;
+
+	memset(eids, 0, sizeof(eids));
+	tid = pid_sleep_template(4, "");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	sup = sup_main_pid(-1, 5000);
+	CU_ASSERT_FATAL(sup > 1);
+	for (i = 0; i <= BUSY; i++) {
+		files[i] = strdup(sup_path("busy"));
+		eids[i] = start_with_file(tid, files[i]);
+		CU_ASSERT_PTR_NOT_NULL(eids[i]);
+	}
+	/* Every slot busy (one execution waits): measure for 2 s. */
+	for (i = 0; i < BUSY; i++)
+		if ((p = sup_wait_file(files[i], 10000)) != NULL)
+			free(p);
+	c0 = cpu_ms(sup);
+	sup_sleep_ms(2000);
+	c1 = cpu_ms(sup);
+	CU_ASSERT(c0 >= 0 && c1 >= 0);
+	fprintf(stderr, "[cpu %ld ms in 2000 ms] ", c1 - c0);
+	CU_ASSERT(c1 - c0 < 500);
+	for (i = 0; i <= BUSY; i++) {
+		if (eids[i] == NULL)
+			continue;
+		doc = e2e_wait(e2e_tok_alice(), eids[i], 30);
+		if (doc != NULL && strcmp(sup_str(doc, "status") != NULL ?
+		    sup_str(doc, "status") : "", "completed") == 0)
+			done++;
+		json_object_put(doc);
+		free(eids[i]);
+		free((void *)files[i]);
+	}
+	CU_ASSERT_EQUAL(done, BUSY + 1);
+	free(tid);
+}
+
+static void
+test_e2e_sup_timed_out_stubborn_handler_killed_after_grace(void)
+{
+	struct json_object	*doc;
+	char			*tid, *eid;
+	pid_t			 sup;
+	int64_t			 t0, took;
+	long			 c0, c1;
+
+	/* stubborn ignores SIGTERM: SIGKILL comes 2 s after it. */
+	tid = sup_tmpl("{\"name\":\"%s\",\"global_config\":"
+	    "{\"timeout_seconds\":1},\"steps\":[{\"id\":\"stub\","
+	    "\"type\":\"command\",\"handler\":\"stubborn\"}]}",
+	    e2e_unique("stubborn"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	sup = sup_main_pid(-1, 5000);
+	CU_ASSERT_FATAL(sup > 1);
+	c0 = cpu_ms(sup);
+	t0 = sup_now_ms();
+	eid = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 15);
+	took = sup_now_ms() - t0;
+	c1 = cpu_ms(sup);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "timed_out");
+	SUP_STR_EQ(sup_str(sup_step(doc, "stub"), "status"), "cancelled");
+	/* 1 s deadline + 2 s from SIGTERM to SIGKILL. */
+	CU_ASSERT(took >= 2900 && took < 6000);
+	fprintf(stderr, "[cpu %ld ms in %lld ms] ", c1 - c0, (long long)took);
+	CU_ASSERT(c1 - c0 < took / 4);
+	json_object_put(doc);
+	free(tid);
+	free(eid);
+}
+
+/* Start and end (ns) written by e2e-interval for tag. */
+static int
+interval(const char *tag, long long *s, long long *e)
+{
+	char	 path[700], *p;
+
+	snprintf(path, sizeof(path), "%s/%s.start", sup_dir(), tag);
+	if ((p = sup_read(path)) == NULL)
+		return -1;
+	*s = atoll(p);
+	free(p);
+	snprintf(path, sizeof(path), "%s/%s.end", sup_dir(), tag);
+	if ((p = sup_read(path)) == NULL)
+		return -1;
+	*e = atoll(p);
+	free(p);
+	return 0;
+}
+
+#define LIMITED	5
+
+static void
+test_e2e_sup_max_concurrent_executions_bounds_overlap(void)
+{
+	struct json_object	*doc;
+	char			*tid, *eids[LIMITED], tags[LIMITED][64];
+	char			 input[800];
+	long long		 s[LIMITED], e[LIMITED];
+	int			 i, j, k, most = 0, ok = 1;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"global_config\":"
+	    "{\"max_concurrent_executions\":2},\"steps\":[{\"id\":\"work\","
+	    "\"type\":\"command\",\"handler\":\"e2e-interval\",\"input\":"
+	    "{\"dir\":\"{{ input.dir }}\",\"tag\":\"{{ input.tag }}\","
+	    "\"seconds\":1}}]}", e2e_unique("limited"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	for (i = 0; i < LIMITED; i++) {
+		snprintf(tags[i], sizeof(tags[i]), "lim-%ld-%d",
+		    (long)getpid(), i);
+		snprintf(input, sizeof(input), "{\"dir\":\"%s\",\"tag\":"
+		    "\"%s\"}", sup_dir(), tags[i]);
+		eids[i] = sup_exec(tid, input);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(eids[i]);
+	}
+	for (i = 0; i < LIMITED; i++) {
+		doc = e2e_wait(e2e_tok_alice(), eids[i], 30);
+		SUP_STR_EQ(sup_str(doc, "status"), "completed");
+		json_object_put(doc);
+		if (interval(tags[i], &s[i], &e[i]) != 0)
+			ok = 0;
+	}
+	CU_ASSERT_FATAL(ok);
+	/* At each start, how many intervals are open (itself included). */
+	for (i = 0; i < LIMITED; i++) {
+		for (j = 0, k = 0; j < LIMITED; j++)
+			k += s[j] <= s[i] && s[i] < e[j];
+		if (k > most)
+			most = k;
+	}
+	CU_ASSERT_EQUAL(most, 2);
+	for (i = 0; i < LIMITED; i++)
+		free(eids[i]);
+	free(tid);
+}
+
+E2E_SUITE(test_e2e_sup_lease_register)
+
+void
+test_e2e_sup_lease_register(void)
+{
+	CU_pSuite	s = CU_add_suite("sup_lease", NULL, NULL);
+
+	CU_add_test(s, "lease_taken_over_stops_step_then_reclaimed",
+	    test_e2e_sup_lease_taken_over_stops_step_then_reclaimed);
+	CU_add_test(s, "unloadable_definition_fails_execution",
+	    test_e2e_sup_unloadable_definition_fails_execution);
+	CU_add_test(s, "full_slots_do_not_spin",
+	    test_e2e_sup_full_slots_do_not_spin);
+	CU_add_test(s, "timed_out_stubborn_handler_killed_after_grace",
+	    test_e2e_sup_timed_out_stubborn_handler_killed_after_grace);
+	CU_add_test(s, "max_concurrent_executions_bounds_overlap",
+	    test_e2e_sup_max_concurrent_executions_bounds_overlap);
+}
