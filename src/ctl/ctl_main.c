@@ -206,6 +206,62 @@ cmd_token(const struct config *cfg, int argc, char *argv[])
 	return 0;
 }
 
+/*
+ * Store body as a new version of template tid when its definition differs
+ * from the stored one (is_public and shared_with are compared too).
+ */
+static int
+import_update(struct store *st, const struct store_actor *who,
+    const char *tid, struct json_object *body)
+{
+	struct json_object	*def, *mine, *v;
+	struct sparam		 p[2];
+	struct sres		 t, sh;
+	size_t			 i;
+	int			 rc, same;
+
+	p[0] = SP_STR(who->user);
+	p[1] = SP_STR(tid);
+	if ((rc = store_exec(st, STMT_TEMPLATE_GET, p, 2, &t, NULL, NULL)) !=
+	    RC_OK || t.nrows == 0) {
+		sres_free(&t);
+		return rc == RC_OK ? RC_NOTFOUND : rc;
+	}
+	/* Rebuild the stored body: definition plus is_public, shared_with. */
+	def = json_tokener_parse(sres_get(&t, 0, 9, NULL));
+	if (def == NULL)
+		def = json_object_new_object();
+	json_object_object_add(def, "is_public",
+	    json_object_new_boolean(sres_int(&t, 0, 5) != 0));
+	p[0] = SP_INT(sres_int(&t, 0, 0));
+	v = json_object_new_array();
+	if (store_exec(st, STMT_TEMPLATE_SHARES_GET, p, 1, &sh, NULL, NULL) ==
+	    RC_OK) {
+		for (i = 0; i < sh.nrows; i++)
+			json_object_array_add(v, json_object_new_string(
+			    sres_get(&sh, i, 0, NULL)));
+		sres_free(&sh);
+	}
+	json_object_object_add(def, "shared_with", v);
+	mine = json_object_get(body);
+	if (!json_object_object_get_ex(mine, "is_public", NULL))
+		json_object_object_add(mine, "is_public",
+		    json_object_new_boolean(0));
+	if (!json_object_object_get_ex(mine, "shared_with", NULL))
+		json_object_object_add(mine, "shared_with",
+		    json_object_new_array());
+	same = jsonx_equal(def, mine);
+	rc = same ? RC_OK : store_tmpl_update(st, who, sres_int(&t, 0, 0),
+	    tid, body);
+	if (!same && rc == RC_OK)
+		fprintf(stderr, "wfmctl: %s changed: stored as a new version\n",
+		    tid);
+	json_object_put(def);
+	json_object_put(mine);
+	sres_free(&t);
+	return rc;
+}
+
 static int
 cmd_template_import(struct store *st, int argc, char *argv[])
 {
@@ -248,10 +304,14 @@ cmd_template_import(struct store *st, int argc, char *argv[])
 	    NULL, NULL)) != RC_OK)
 		errx(1, "database error");
 	if (res.nrows > 0) {
-		/* Importing the same name again is harmless. */
-		printf("%s\n", sres_get(&res, 0, 0, NULL));
+		/* The same name again: a new version only if it changed. */
+		snprintf(tid, sizeof(tid), "%s", sres_get(&res, 0, 0, NULL));
 		sres_free(&res);
+		rc = import_update(st, &who, tid, body);
 		json_object_put(body);
+		if (rc != RC_OK)
+			errx(1, "database error");
+		printf("%s\n", tid);
 		return 0;
 	}
 	if ((rc = store_tmpl_create(st, &who, body, tid)) != RC_OK)

@@ -253,12 +253,16 @@ check_string(struct json_object *str, struct jpath *p, struct verr *ve)
 
 	while ((sc = scan_next(s, len, off, &open, &close, &quote)) !=
 	    SCAN_NONE) {
+		/* Pydantic prefixes every value_error message. */
 		if (sc != SCAN_FOUND) {
-			scan_err(sc, open, quote, msg, sizeof(msg));
+			scan_err(sc, open, quote, msg + 13, sizeof(msg) - 13);
+			memcpy(msg, "Value error, ", 13);
 			verr_add(ve, "value_error", p, msg, str, NULL);
 			return count + 1;
 		}
-		if (parse_one(s, open, close, &e, msg, sizeof(msg)) != RC_OK) {
+		if (parse_one(s, open, close, &e, msg + 13, sizeof(msg) - 13) !=
+		    RC_OK) {
+			memcpy(msg, "Value error, ", 13);
 			verr_add(ve, "value_error", p, msg, str, NULL);
 			count++;
 		} else

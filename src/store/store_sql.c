@@ -298,10 +298,10 @@ static const char *const sql[STMT_COUNT] = {
 	    "UPDATE executions SET status = 'pending', claimed_by = NULL, "
 	    "lease_until = NULL, run_after = UTC_TIMESTAMP(6) WHERE id = ? "
 	    "AND claimed_by = ? AND status = 'running'",
-	/* What the database says we hold. Params: claimer. */
+	/* What the database says we hold, and since which claim. */
 	[STMT_SUP_MINE_LIST] =
-	    "SELECT id FROM executions WHERE status = 'running' AND "
-	    "claimed_by = ?",
+	    "SELECT id, claim_epoch FROM executions WHERE "
+	    "status = 'running' AND claimed_by = ?",
 };
 
 const char *

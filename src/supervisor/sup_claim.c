@@ -229,6 +229,17 @@ sup_claim(struct sup *s)
 		nanosleep(&ts, NULL);
 	}
 	for (i = 0; i < n; i++) {
+		/*
+		 * Our own expired lease, reclaimed (we were cut off or
+		 * paused): the old run is no longer ours to write.
+		 */
+		for (j = 0; j < s->nslots; j++)
+			if (s->runs[j] != NULL && s->runs[j]->pk == pks[i] &&
+			    !s->runs[j]->lost) {
+				log_warnx("execution %s: lease lost",
+				    s->runs[j]->id);
+				s->runs[j]->lost = 1;
+			}
 		if ((r = sup_run_load(s, pks[i])) == NULL) {
 			sup_claim_giveback(s, pks[i]);
 			continue;
@@ -273,8 +284,10 @@ reconcile(struct sup *s)
 	for (j = 0; j < s->nslots; j++) {
 		if (s->runs[j] == NULL || s->runs[j]->lost)
 			continue;
+		/* Our id with another epoch: we reclaimed it ourselves. */
 		for (i = 0, found = 0; i < res.nrows && !found; i++)
-			found = sres_int(&res, i, 0) == s->runs[j]->pk;
+			found = sres_int(&res, i, 0) == s->runs[j]->pk &&
+			    sres_int(&res, i, 1) == s->runs[j]->epoch;
 		if (!found) {
 			log_warnx("execution %s: lease lost", s->runs[j]->id);
 			s->runs[j]->lost = 1;

@@ -443,6 +443,8 @@ expect_json_invalid(const char *body, int offset)
 static void
 test_e2e_execute_body_not_json_is_json_invalid_at_offset(void)
 {
+	char	deep[80];
+
 	expect_json_invalid("{\"template_id\": }", 16);
 	expect_json_invalid("{} x", 3);
 	expect_json_invalid("{\"a\": NaN}", 6);
@@ -450,6 +452,16 @@ test_e2e_execute_body_not_json_is_json_invalid_at_offset(void)
 	expect_json_invalid("", 0);
 	/* Invalid UTF-8 and nesting deeper than 32 are refused too. */
 	expect_json_invalid("{\"template_id\": \"\xff\"}", 17);
+	memset(deep, '[', 33);
+	memset(deep + 33, ']', 33);
+	deep[66] = '\0';
+	expect_json_invalid(deep, 32);
+	/* 32 levels parse: the body is then merely not an object. */
+	deep[65] = '\0';
+	expect_422(deep + 1, "{\"detail\":[{\"type\":\"model_type\","
+	    "\"loc\":[\"body\"],\"msg\":\"Input should be a valid "
+	    "dictionary or object to extract fields from\",\"input\":"
+	    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]}");
 }
 
 static void

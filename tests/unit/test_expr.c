@@ -829,7 +829,8 @@ test_expr_check_value_locates_errors(void)
 	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(e,
 	    "type")), "value_error");
 	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(e,
-	    "msg")), "unknown root 'foo' at column 3 "
+	    "msg")), "Value error, "
+	    "unknown root 'foo' at column 3 "
 	    "(expected input, steps, execution or secrets)");
 	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(e,
 	    "input")), "{{ foo.bar }}");
@@ -853,15 +854,17 @@ test_expr_check_value_reports_each_bad_expression(void)
 	CU_ASSERT_EQUAL_FATAL(verr_count(ve), 3);
 	e = json_object_array_get_idx(verr_list(ve), 0);
 	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(e,
-	    "msg")), "unexpected end of expression at column 7");
+	    "msg")), "Value error, "
+	    "unexpected end of expression at column 7");
 	CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(
 	    json_object_object_get(e, "loc"), JSON_C_TO_STRING_PLAIN), "[0]");
 	e = json_object_array_get_idx(verr_list(ve), 1);
 	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(e,
-	    "msg")), "unexpected ')' at column 17");
+	    "msg")), "Value error, "
+	    "unexpected ')' at column 17");
 	e = json_object_array_get_idx(verr_list(ve), 2);
 	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(e,
-	    "msg")), "unterminated string at column 3");
+	    "msg")), "Value error, unterminated string at column 3");
 	CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(
 	    json_object_object_get(e, "loc"), JSON_C_TO_STRING_PLAIN), "[2]");
 	json_object_put(v);
