@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
@@ -48,27 +49,104 @@ on_worker_term(int sig)
 	worker_stop = 1;
 }
 
+/*
+ * Per-request state of the I/O functions below: the FastCGI request (NULL
+ * for plain CGI), whether the response head went out, and the body bytes
+ * read so far.
+ */
+struct io_ctx {
+	FCGX_Request	*req;
+	int		 head_sent;
+	long long	 body_read;
+};
+
+/*
+ * CGI's rule for Location (RFC 3875 6.2.2, applied by Apache's mod_cgi,
+ * mod_cgid and mod_fcgid, not by mod_proxy_fcgi nor nginx): a status 200
+ * with a Location that is a path is a "local redirect": the server drops
+ * the body and serves that path with GET instead; with any other Location
+ * it sends a 302. Our API answers 200 with a Location (an idempotent
+ * replay, Prefer: wait), which would be lost behind those modules. So when
+ * the web server names another header in the request variable
+ * WFM_CGI_LOCATION_HEADER (the Apache CGI and mod_fcgid recipes do, with
+ * SetEnv), the Location of a 200 goes out under that name, and the
+ * recipe's mod_headers line renames it back once the module is done.
+ * Returns the new head (owned, length in *outlen), or NULL when the head
+ * stays as it is.
+ */
+#define LOCATION_AS_PARAM	"WFM_CGI_LOCATION_HEADER"
+#define LOCATION_AS_MAX		64
+
+static char *
+head_location_as(const char *as, const char *buf, size_t n, size_t *outlen)
+{
+	static const char	 status[] = "Status: 200 ";
+	static const char	 loc[] = "\r\nLocation:";
+	const char		*end, *p;
+	size_t			 an, i, pre;
+	char			*out;
+
+	if (as == NULL || n < sizeof(status) - 1 ||
+	    memcmp(buf, status, sizeof(status) - 1) != 0)
+		return NULL;
+	if ((an = strlen(as)) == 0 || an > LOCATION_AS_MAX)
+		return NULL;
+	for (i = 0; i < an; i++)
+		if (!isalnum((unsigned char)as[i]) && as[i] != '-')
+			return NULL;
+	/* Only in the head: up to and with the CRLF of its last line. */
+	if ((end = memmem(buf, n, "\r\n\r\n", 4)) == NULL ||
+	    (p = memmem(buf, (size_t)(end - buf) + 2, loc, sizeof(loc) - 1)) ==
+	    NULL)
+		return NULL;
+	pre = (size_t)(p - buf) + 2;		/* up to "Location" */
+	*outlen = n - 8 + an;
+	out = xmalloc(*outlen);
+	memcpy(out, buf, pre);
+	memcpy(out + pre, as, an);
+	memcpy(out + pre + an, buf + pre + 8, n - pre - 8);
+	return out;
+}
+
 /* FastCGI I/O. */
 static const char *
 fcgi_param(void *ctx, const char *name)
 {
-	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+	return FCGX_GetParam(name, ((struct io_ctx *)ctx)->req->envp);
 }
 
 static ssize_t
 fcgi_read(void *ctx, char *buf, size_t n)
 {
-	int	len = n > 65536 ? 65536 : (int)n;
+	struct io_ctx	*c = ctx;
+	int		 len = n > 65536 ? 65536 : (int)n;
+	int		 r;
 
-	return FCGX_GetStr(buf, len, ((FCGX_Request *)ctx)->in);
+	if ((r = FCGX_GetStr(buf, len, c->req->in)) > 0)
+		c->body_read += r;
+	return r;
 }
 
 static int
 fcgi_write(void *ctx, const char *buf, size_t n)
 {
-	if (FCGX_PutStr(buf, (int)n, ((FCGX_Request *)ctx)->out) != (int)n)
-		return RC_ERR;
-	return RC_OK;
+	struct io_ctx	*c = ctx;
+	char		*head = NULL;
+	size_t		 hn;
+	int		 rc = RC_OK;
+
+	if (!c->head_sent) {
+		c->head_sent = 1;
+		if ((head = head_location_as(fcgi_param(c, LOCATION_AS_PARAM),
+		    buf, n, &hn)) != NULL) {
+			buf = head;
+			n = hn;
+		}
+	}
+	if (FCGX_PutStr(buf, (int)n, c->req->out) != (int)n)
+		rc = RC_ERR;
+	free(head);
+	return rc;
 }
 
 /* Plain CGI I/O: environment, stdin, stdout. */
@@ -82,21 +160,22 @@ cgi_param(void *ctx, const char *name)
 static ssize_t
 cgi_read(void *ctx, char *buf, size_t n)
 {
-	ssize_t	r;
+	struct io_ctx	*c = ctx;
+	ssize_t		 r;
 
-	(void)ctx;
 	do
 		r = read(STDIN_FILENO, buf, n);
 	while (r == -1 && errno == EINTR);
+	if (r > 0)
+		c->body_read += r;
 	return r;
 }
 
 static int
-cgi_write(void *ctx, const char *buf, size_t n)
+cgi_write_all(const char *buf, size_t n)
 {
 	ssize_t	w;
 
-	(void)ctx;
 	while (n > 0) {
 		w = write(STDOUT_FILENO, buf, n);
 		if (w == -1 && errno == EINTR)
@@ -107,6 +186,27 @@ cgi_write(void *ctx, const char *buf, size_t n)
 		n -= (size_t)w;
 	}
 	return RC_OK;
+}
+
+static int
+cgi_write(void *ctx, const char *buf, size_t n)
+{
+	struct io_ctx	*c = ctx;
+	char		*head = NULL;
+	size_t		 hn;
+	int		 rc;
+
+	if (!c->head_sent) {
+		c->head_sent = 1;
+		if ((head = head_location_as(getenv(LOCATION_AS_PARAM), buf,
+		    n, &hn)) != NULL) {
+			buf = head;
+			n = hn;
+		}
+	}
+	rc = cgi_write_all(buf, n);
+	free(head);
+	return rc;
 }
 
 /* An unbound datagram socket for nudging the local supervisor. */
@@ -145,14 +245,34 @@ app_fini(struct http_app *app)
 		close(app->nudge_fd);
 }
 
+/*
+ * One request as plain CGI. The rest of a CONTENT_LENGTH body is read and
+ * dropped before exiting (up to max_body_bytes): a CGI program that
+ * answers without reading its body (401, 403, 415) and exits makes the
+ * server's write to its stdin fail, and Apache's mod_cgid then drops the
+ * answer. Without CONTENT_LENGTH nothing is drained (stdin may be a
+ * terminal).
+ */
 static void
 serve_cgi(const struct config *cfg)
 {
-	struct http_app	app;
-	struct http_io	io = { cgi_param, cgi_read, cgi_write, NULL };
+	struct http_app	 app;
+	struct io_ctx	 c = { NULL, 0, 0 };
+	struct http_io	 io = { cgi_param, cgi_read, cgi_write, &c };
+	const char	*cl, *why;
+	char		 buf[8192];
+	long long	 want = -1, left;
+	ssize_t		 r;
 
 	app_init(&app, cfg);
 	http_serve(&app, &io);
+	if ((cl = getenv("CONTENT_LENGTH")) == NULL ||
+	    util_number(cl, 0, (long long)1 << 40, &want, &why) != RC_OK)
+		want = 0;
+	left = MIN((long long)cfg->http.max_body_bytes, want - c.body_read);
+	while (left > 0 && (r = cgi_read(&c, buf,
+	    (size_t)MIN(left, (long long)sizeof(buf)))) > 0)
+		left -= r;
 	app_fini(&app);
 }
 
@@ -163,7 +283,8 @@ worker_main(const struct config *cfg, int lfd)
 	struct sigaction	sa;
 	struct http_app		app;
 	FCGX_Request		req;
-	struct http_io		io = { fcgi_param, fcgi_read, fcgi_write, &req };
+	struct io_ctx		c = { &req, 0, 0 };
+	struct http_io		io = { fcgi_param, fcgi_read, fcgi_write, &c };
 	sigset_t		none;
 	long			served = 0;
 
@@ -198,7 +319,8 @@ worker_main(const struct config *cfg, int lfd)
 			log_warn("FCGX_Accept_r");
 			break;
 		}
-		io.ctx = &req;
+		c.head_sent = 0;
+		c.body_read = 0;
 		http_serve(&app, &io);
 		FCGX_Finish_r(&req);
 		if (cfg->fcgi.max_requests > 0 &&

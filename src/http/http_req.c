@@ -93,8 +93,17 @@ http_req_body(struct http_req *r, int allow_empty)
 		ve = verr_new();
 		jpath_init(&p, "body");
 		jpath_idx(&p, (int)errpos);
-		verr_add(ve, "json_invalid", &p, "JSON decode error", NULL,
-		    json_object_new_string(msg));
+		{
+			struct json_object	*ctx = json_object_new_object();
+			struct json_object	*in = json_object_new_object();
+
+			/* FastAPI: {"error": "..."} and input {}. */
+			json_object_object_add(ctx, "error",
+			    json_object_new_string(msg));
+			verr_add(ve, "json_invalid", &p, "JSON decode error", in,
+			    ctx);
+			json_object_put(in);
+		}
 		http_resp_verr(r, ve);
 		verr_free(ve);
 		return RC_INVALID;

@@ -147,7 +147,8 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_EXEC_REDRIVE] =
 	    "UPDATE executions SET status = 'pending', "
 	    "run_after = UTC_TIMESTAMP(6), redrive_count = redrive_count + 1,"
-	    " cancel_requested = 0, final_result = NULL, "
+	    " cancel_requested = 0, cancelled_by = NULL, cancel_reason = NULL,"
+	    " final_result = NULL, "
 	    "error_details = NULL, completed_at = NULL, claimed_by = NULL, "
 	    "lease_until = NULL WHERE id = ? AND "
 	    "status IN ('failed', 'cancelled', 'timed_out')",
@@ -302,6 +303,27 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_SUP_MINE_LIST] =
 	    "SELECT id, claim_epoch FROM executions WHERE "
 	    "status = 'running' AND claimed_by = ?",
+	/*
+	 * STMT_SUP_STEP_PUT plus the time a delay ends or the next retry
+	 * is due, kept on the database clock so that a resumed execution
+	 * waits only what is left. Params: those of STMT_SUP_STEP_PUT,
+	 * then the microseconds left twice (NULL: no timer).
+	 */
+	[STMT_SUP_STEP_PUT_DUE] =
+	    "INSERT INTO execution_steps (exec_pk, step_idx, step_id, status, "
+	    "attempts, started_at, completed_at, output, error, "
+	    "next_attempt_at) VALUES (?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000), "
+	    "FROM_UNIXTIME(? / 1000), ?, ?, IF(? IS NULL, NULL, "
+	    "UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND)) ON DUPLICATE KEY "
+	    "UPDATE status = VALUES(status), attempts = VALUES(attempts), "
+	    "started_at = VALUES(started_at), completed_at = "
+	    "VALUES(completed_at), output = VALUES(output), error = "
+	    "VALUES(error), next_attempt_at = VALUES(next_attempt_at)",
+	/* STMT_SUP_STEPS_LOAD plus the microseconds left on a timer. */
+	[STMT_SUP_STEPS_LOAD_DUE] =
+	    "SELECT step_idx, status, attempts, output, "
+	    MS("started_at") ", TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), "
+	    "next_attempt_at) FROM execution_steps WHERE exec_pk = ?",
 };
 
 const char *

@@ -321,9 +321,10 @@ sup_run_result(struct sup *sp, struct run *r, int i,
 static int
 flush(struct sup *sp, struct run *r)
 {
-	struct sparam	 p[9];
+	struct sparam	 p[11];
 	struct run_step	*s;
 	uint64_t	 n = 0;
+	int64_t		 now = util_mono_ms(), left;
 	int		 i, rc, any = 0;
 	char		*out, *err;
 
@@ -363,8 +364,12 @@ flush(struct sup *sp, struct run *r)
 		    s->completed_ms != 0 ? SP_INT(s->completed_ms) : SP_NULL();
 		p[7] = SP_STR(out);
 		p[8] = SP_STR(err);
-		rc = store_exec(sp->st, STMT_SUP_STEP_PUT, p, 9, NULL, NULL,
-		    NULL);
+		/* A delay or a retry wait: what is left, in microseconds. */
+		left = s->due != 0 ? MAX(s->due - now, 0) * 1000 : 0;
+		p[9] = s->due != 0 ? SP_INT(left) : SP_NULL();
+		p[10] = p[9];
+		rc = store_exec(sp->st, STMT_SUP_STEP_PUT_DUE, p, 11, NULL,
+		    NULL, NULL);
 		free(out);
 		free(err);
 	}
@@ -817,6 +822,7 @@ load_steps(struct run *r, const struct sres *rows)
 	enum engine_state	 st;
 	const char		*out;
 	size_t			 j;
+	int64_t			 left;
 	int			 i;
 
 	for (j = 0; j < rows->nrows; j++) {
@@ -836,6 +842,17 @@ load_steps(struct run *r, const struct sres *rows)
 			/* Only a redrive resumes these; it resets them. */
 			r->s[i].st = ENGINE_PENDING;
 			r->s[i].attempts = 0;
+		} else if (st == ENGINE_RUNNING &&
+		    sres_get(rows, j, 5, NULL) != NULL) {
+			/*
+			 * A timer was running: a delay goes on for what is
+			 * left of it, a retry wait (stored as "running")
+			 * starts its next attempt when it was due.
+			 */
+			left = sres_int(rows, j, 5) / 1000;
+			r->s[i].st = r->t->steps[i].type == TMPL_STEP_DELAY ?
+			    ENGINE_RUNNING : ENGINE_RETRY_WAIT;
+			r->s[i].due = util_mono_ms() + MAX(left, 0);
 		} else
 			r->s[i].st = ENGINE_PENDING;	/* rerun: at least once */
 	}
@@ -858,8 +875,8 @@ sup_run_load(struct sup *sp, long long pk)
 		sres_free(&e);
 		return NULL;	/* the lease expires; someone retries it */
 	}
-	if (store_exec(sp->st, STMT_SUP_STEPS_LOAD, p, 1, &rows, NULL, NULL) !=
-	    RC_OK)
+	if (store_exec(sp->st, STMT_SUP_STEPS_LOAD_DUE, p, 1, &rows, NULL,
+	    NULL) != RC_OK)
 		goto fail;
 	r = xcalloc(1, sizeof(*r));
 	r->pk = pk;

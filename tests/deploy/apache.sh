@@ -93,7 +93,7 @@ setup_proxy() {
 setup_fcgid() {
 	local d=$T/fcgid doc=$T/fcgid/docroot
 
-	apache_conf "$d" "$AP2_PORT" fcgid rewrite setenvif
+	apache_conf "$d" "$AP2_PORT" fcgid rewrite setenvif env
 	mkdir -p "$doc/_wfm_errors" "$d/ipc"
 	cp deploy/apache/htaccess "$doc/.htaccess"
 	cp deploy/nginx/errors/*.json "$doc/_wfm_errors/"
@@ -119,6 +119,48 @@ setup_cgi() {
 	    -e "s|/etc/wfm/wfm\.conf|$T/home/wfm.conf|g" \
 	    -e "s|/usr/share/wfm/apache|$T/inc|g" \
 	    deploy/apache/wfm-cgi.conf >"$d/site.conf"
+}
+
+# nginx_private PORT READ_TIMEOUT: deploy/nginx/wfm.conf on PORT, to the
+# stack's socket, with fastcgi_read_timeout READ_TIMEOUT, in $T/nginx.
+nginx_private() {
+	local d=$T/nginx user_line="" i
+
+	mkdir -p "$d/tmp"
+	((EUID == 0)) && user_line="user root;"
+	sed -e "s|127\.0\.0\.1:8080|127.0.0.1:$1|g" \
+	    -e "s|/run/wfm/wfm-fcgi\.sock|$FCGI_SOCK|g" \
+	    -e "s|/usr/share/wfm/nginx-errors|$ROOT/deploy/nginx/errors|g" \
+	    -e "s|fastcgi_read_timeout 60s;|fastcgi_read_timeout $2;|" \
+	    deploy/nginx/wfm.conf >"$d/server.conf"
+	grep -q "fastcgi_read_timeout $2;" "$d/server.conf" || return 1
+	cp /etc/nginx/fastcgi_params "$d/"
+	cat >"$d/nginx.conf" <<EOF
+$user_line
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $d/tmp/body;
+	fastcgi_temp_path $d/tmp/fastcgi;
+	proxy_temp_path $d/tmp/proxy;
+	uwsgi_temp_path $d/tmp/uwsgi;
+	scgi_temp_path $d/tmp/scgi;
+	include $d/server.conf;
+}
+EOF
+	rm -f "$d/nginx.pid"
+	/usr/sbin/nginx -p "$d/" -c "$d/nginx.conf" -e "$d/error.log" \
+	    </dev/null >/dev/null 2>&1 || return 1
+	for ((i = 0; i < 50; i++)); do
+		[[ -s $d/nginx.pid ]] && break
+		sleep 0.1
+	done
+	[[ -s $d/nginx.pid ]] || return 1
+	STOP_PIDS+=("$(cat "$d/nginx.pid")")
+	wait_http "http://127.0.0.1:$1/"
 }
 
 # ---- requests and their normal form -----------------------------------------
@@ -443,6 +485,18 @@ if apache_start "$T/proxy" && wait_http "http://127.0.0.1:$AP1_PORT/"; then
 	check "proxy: application slower than the timeout: 504" 504 "$code"
 	shape "proxy: application slower than the timeout" "$T/b"
 	apache_stop "$T/proxy"
+	# The same through the nginx recipe with a 2 s read timeout.
+	if nginx_private "$AP1_PORT" 2s; then
+		code=$(status_of "http://127.0.0.1:$AP1_PORT$slow_eid" \
+		    -H "Authorization: Bearer $tokx" -H 'Prefer: wait=5')
+		check "nginx: application slower than the timeout: 504" 504 "$code"
+		check "nginx: application slower than the timeout: the 504 page" \
+		    "$(cat deploy/nginx/errors/504.json)" "$(cat "$T/b")"
+		stop_pid "$(cat "$T/nginx/nginx.pid")"
+	else
+		fail "nginx: a private nginx from the recipe starts" \
+		    "$(tail -n 5 "$T/nginx/error.log" 2>/dev/null)"
+	fi
 else
 	fail "proxy: Apache starts" "$(tail -n 20 "$T/proxy/logs/error.log" 2>/dev/null)"
 fi

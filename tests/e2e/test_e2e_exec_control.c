@@ -111,7 +111,7 @@ test_e2e_exec_control_cancel_running_stops_within_2s(void)
 	CU_ASSERT_TRUE(x_now() - t0 < 2.5);
 	doc = x_get(tok, id);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
-	X_STREQ(x_str(doc, "cancelled_by"), "ctl-user");
+	X_STREQ(x_str(doc, "cancelled_by"), x_run("ctl-user"));
 	X_STREQ(x_str(doc, "cancel_reason"), "no longer needed");
 	CU_ASSERT_TRUE(x_is_time(x_str(doc, "completed_at")));
 	X_STREQ(x_str(doc, "steps.0.status"), "cancelled");
@@ -120,7 +120,8 @@ test_e2e_exec_control_cancel_running_stops_within_2s(void)
 	CU_ASSERT_TRUE(x_null(doc, "steps.1.started_at"));
 	json_object_put(doc);
 	/* The audit log keeps who, why and the request id. */
-	CU_ASSERT_EQUAL(audit_rows("ctl-user", "execution.cancel", id, &audit),
+	CU_ASSERT_EQUAL(audit_rows(x_run("ctl-user"), "execution.cancel", id,
+	    &audit),
 	    1);
 	X_STREQ(x_str(audit, "detail.reason"), "no longer needed");
 	X_STREQ(x_str(audit, "request_id"), "cancel-req-1");
@@ -338,7 +339,8 @@ test_e2e_exec_control_retry_keeps_completed_steps(void)
 	after = x_get(tok, id);
 	CU_ASSERT_EQUAL(x_int(after, "redrive_count"), 2);
 	json_object_put(after);
-	CU_ASSERT_EQUAL(audit_rows("ctl-user", "execution.retry", id, NULL), 2);
+	CU_ASSERT_EQUAL(audit_rows(x_run("ctl-user"), "execution.retry", id,
+	    NULL), 2);
 	free(id);
 	free(tid);
 }

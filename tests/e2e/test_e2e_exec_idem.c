@@ -33,6 +33,7 @@ base_path(void)
 static void
 test_e2e_exec_idem_same_parameters_replay_200(void)
 {
+	const char	*name = x_run("idem-1");
 	struct resp	 r1, r2;
 	char		*tid, q[128], loc[256], body[512];
 
@@ -40,8 +41,8 @@ test_e2e_exec_idem_same_parameters_replay_200(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
 	snprintf(q, sizeof(q), "template_id=%s", tid);
 	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
-	    "\"execution_name\":\"idem-1\",\"input_data\":{\"a\":1,\"b\":"
-	    "{\"x\":[1,2.5],\"y\":\"z\"}}}", tid);
+	    "\"execution_name\":\"%s\",\"input_data\":{\"a\":1,\"b\":"
+	    "{\"x\":[1,2.5],\"y\":\"z\"}}}", tid, name);
 	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r1),
 	    0);
 	CU_ASSERT_EQUAL(r1.status, 202);
@@ -51,21 +52,21 @@ test_e2e_exec_idem_same_parameters_replay_200(void)
 	/* Other key order, white space, 1.0 for 1, 2.50 for 2.5. */
 	snprintf(body, sizeof(body), " { \"input_data\" : { \"b\" : {\"y\":"
 	    "\"z\", \"x\":[1.0, 2.50]}, \"a\":1.0 } ,\n\"execution_name\":"
-	    "\"idem-1\", \"template_id\":\"%s\"}", tid);
+	    "\"%s\", \"template_id\":\"%s\"}", name, tid);
 	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r2),
 	    0);
 	CU_ASSERT_EQUAL(r2.status, 200);
 	X_STREQ(resp_header(&r2, "Location"), loc);
 	X_STREQ(resp_str(&r2, "execution_id"), resp_str(&r1, "execution_id"));
-	X_STREQ(resp_str(&r2, "execution_name"), "idem-1");
+	X_STREQ(resp_str(&r2, "execution_name"), name);
 	X_STREQ(resp_str(&r2, "created_at"), resp_str(&r1, "created_at"));
 	CU_ASSERT_EQUAL(x_int(r2.json, "template_version"), 1);
 	CU_ASSERT_EQUAL(x_nkeys(r2.json, ""), 6);
 	resp_free(&r2);
 	/* The deprecated alias names the same execution. */
 	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
-	    "\"workflow_name\":\"idem-1\",\"input_data\":{\"b\":{\"x\":[1,2.5],"
-	    "\"y\":\"z\"},\"a\":1}}", tid);
+	    "\"workflow_name\":\"%s\",\"input_data\":{\"b\":{\"x\":[1,2.5],"
+	    "\"y\":\"z\"},\"a\":1}}", tid, name);
 	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r2),
 	    0);
 	CU_ASSERT_EQUAL(r2.status, 200);
@@ -80,7 +81,7 @@ test_e2e_exec_idem_same_parameters_replay_200(void)
 	X_STREQ(resp_str(&r2, "status"), "completed");
 	resp_free(&r2);
 	/* No second row. */
-	CU_ASSERT_EQUAL(x_count(e2e_tok_alice(), q, "idem-1"), 1);
+	CU_ASSERT_EQUAL(x_count(e2e_tok_alice(), q, name), 1);
 	CU_ASSERT_EQUAL(x_count(e2e_tok_alice(), q, NULL), 1);
 	resp_free(&r1);
 	free(tid);
@@ -89,6 +90,7 @@ test_e2e_exec_idem_same_parameters_replay_200(void)
 static void
 test_e2e_exec_idem_different_parameters_are_409(void)
 {
+	const char	*name = x_run("idem-2");
 	struct resp	 r1, r2;
 	char		*tid, *tid2, q[128], body[512], want[512];
 
@@ -97,7 +99,7 @@ test_e2e_exec_idem_different_parameters_are_409(void)
 	CU_ASSERT_FATAL(tid != NULL && tid2 != NULL);
 	snprintf(q, sizeof(q), "template_id=%s", tid);
 	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
-	    "\"execution_name\":\"idem-2\",\"input_data\":{\"a\":1}}", tid);
+	    "\"execution_name\":\"%s\",\"input_data\":{\"a\":1}}", tid, name);
 	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r1),
 	    0);
 	CU_ASSERT_EQUAL_FATAL(r1.status, 202);
@@ -106,7 +108,7 @@ test_e2e_exec_idem_different_parameters_are_409(void)
 	    resp_str(&r1, "execution_id"));
 	/* Other input. */
 	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
-	    "\"execution_name\":\"idem-2\",\"input_data\":{\"a\":2}}", tid);
+	    "\"execution_name\":\"%s\",\"input_data\":{\"a\":2}}", tid, name);
 	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r2),
 	    0);
 	CU_ASSERT_EQUAL(r2.status, 409);
@@ -114,27 +116,27 @@ test_e2e_exec_idem_different_parameters_are_409(void)
 	resp_free(&r2);
 	/* An extra key is other input, too; so is no input at all. */
 	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
-	    "\"execution_name\":\"idem-2\",\"input_data\":{\"a\":1,\"c\":null}}",
-	    tid);
+	    "\"execution_name\":\"%s\",\"input_data\":{\"a\":1,\"c\":null}}",
+	    tid, name);
 	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r2),
 	    0);
 	CU_ASSERT_EQUAL(r2.status, 409);
 	resp_free(&r2);
 	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
-	    "\"execution_name\":\"idem-2\"}", tid);
+	    "\"execution_name\":\"%s\"}", tid, name);
 	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r2),
 	    0);
 	CU_ASSERT_EQUAL(r2.status, 409);
 	resp_free(&r2);
 	/* Other template, same input. */
 	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
-	    "\"execution_name\":\"idem-2\",\"input_data\":{\"a\":1}}", tid2);
+	    "\"execution_name\":\"%s\",\"input_data\":{\"a\":1}}", tid2, name);
 	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r2),
 	    0);
 	CU_ASSERT_EQUAL(r2.status, 409);
 	X_STREQ(r2.body, want);
 	resp_free(&r2);
-	CU_ASSERT_EQUAL(x_count(e2e_tok_alice(), q, "idem-2"), 1);
+	CU_ASSERT_EQUAL(x_count(e2e_tok_alice(), q, name), 1);
 	resp_free(&r1);
 	free(tid);
 	free(tid2);
@@ -150,7 +152,8 @@ test_e2e_exec_idem_names_are_per_user(void)
 	    "\"is_public\":true," FAST_STEPS);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
 	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
-	    "\"execution_name\":\"idem-3\",\"input_data\":{\"a\":1}}", tid);
+	    "\"execution_name\":\"%s\",\"input_data\":{\"a\":1}}", tid,
+	    x_run("idem-3"));
 	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r1),
 	    0);
 	CU_ASSERT_EQUAL(r1.status, 202);
@@ -210,7 +213,8 @@ test_e2e_exec_idem_racing_submits_make_one_execution(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
 	snprintf(q, sizeof(q), "template_id=%s", tid);
 	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
-	    "\"execution_name\":\"race-1\",\"input_data\":{\"a\":7}}", tid);
+	    "\"execution_name\":\"%s\",\"input_data\":{\"a\":7}}", tid,
+	    x_run("race-1"));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e2e_tok_alice());
 	pthread_barrier_init(&go, NULL, RACERS);
 	memset(rc, 0, sizeof(rc));
@@ -247,10 +251,11 @@ test_e2e_exec_idem_racing_submits_make_one_execution(void)
 static int
 quota_limit(void)
 {
-	const char	*v = getenv("WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER");
+	const char	*v;
 	char		*end;
 	long		 n;
 
+	v = getenv("WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER");
 	if (v == NULL)
 		return 0;
 	n = strtol(v, &end, 10);
@@ -285,8 +290,9 @@ execute_named(const char *token, const char *tid, const char *name,
 static void
 test_e2e_exec_idem_quota_of_active_executions_is_429(void)
 {
-	const char	*tok = x_tok("quota-user"), *other = x_tok("quota-other");
-	char		(*ids)[64], *tid, *tid2, name[64], id[64];
+	const char	*tok = x_tok("quota-user");
+	const char	*other = x_tok("quota-other"), *over;
+	char		(*ids)[64], *tid, *tid2, name[128], id[64], q0[128];
 	int		 lim = quota_limit(), i, made = 0;
 
 	if (lim == 0) {
@@ -301,30 +307,33 @@ test_e2e_exec_idem_quota_of_active_executions_is_429(void)
 	ids = calloc((size_t)lim + 1, sizeof(*ids));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ids);
 	for (i = 0; i < lim; i++) {
-		snprintf(name, sizeof(name), "q-%d", i);
+		snprintf(name, sizeof(name), "%s-%d", x_run("q"), i);
 		if (execute_named(tok, tid, name, i, NULL, ids[i]) != 202)
 			break;
 		made++;
 	}
 	CU_ASSERT_EQUAL_FATAL(made, lim);
+	snprintf(q0, sizeof(q0), "%s-0", x_run("q"));
 	/* One more is refused, also as a dry run. */
-	CU_ASSERT_EQUAL(execute_named(tok, tid, "q-over", 0, NULL, NULL), 429);
-	CU_ASSERT_EQUAL(execute_named(tok, tid, "q-over", 0, "?dry_run=true",
-	    NULL), 429);
+	over = x_run("q-over");
+	CU_ASSERT_EQUAL(execute_named(tok, tid, over, 0, NULL, NULL), 429);
+	CU_ASSERT_EQUAL(execute_named(tok, tid, over, 0, "?dry_run=true", NULL),
+	    429);
 	/* A replay creates nothing: still answered (200, or 409). */
-	CU_ASSERT_EQUAL(execute_named(tok, tid, "q-0", 0, NULL, id), 200);
+	CU_ASSERT_EQUAL(execute_named(tok, tid, q0, 0, NULL, id), 200);
 	X_STREQ(id, ids[0]);
-	CU_ASSERT_EQUAL(execute_named(tok, tid, "q-0", 1, NULL, NULL), 409);
+	CU_ASSERT_EQUAL(execute_named(tok, tid, q0, 1, NULL, NULL), 409);
 	/* The quota is per user. */
-	CU_ASSERT_EQUAL(execute_named(other, tid2, "q-other", 0, NULL, id),
-	    202);
+	CU_ASSERT_EQUAL(execute_named(other, tid2, x_run("q-other"), 0, NULL,
+	    id), 202);
 	CU_ASSERT_EQUAL(x_cancel(other, id), 202);
 	/* A cancelled execution is no longer active: its slot is free. */
 	CU_ASSERT_EQUAL(x_cancel(tok, ids[0]), 202);
 	CU_ASSERT_TRUE(x_wait_status(tok, ids[0], "cancelled", 5));
-	CU_ASSERT_EQUAL(execute_named(tok, tid, "q-again", 0, NULL, ids[lim]),
-	    202);
-	CU_ASSERT_EQUAL(execute_named(tok, tid, "q-again-2", 0, NULL, NULL),
+	CU_ASSERT_EQUAL(execute_named(tok, tid, x_run("q-again"), 0, NULL,
+	    ids[lim]), 202);
+	CU_ASSERT_EQUAL(execute_named(tok, tid, x_run("q-again-2"), 0, NULL,
+	    NULL),
 	    429);
 	for (i = 1; i <= lim; i++)
 		CU_ASSERT_EQUAL(x_cancel(tok, ids[i]), 202);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -270,24 +271,46 @@ x_exec(const char *token, const char *query, const char *body,
 }
 
 const char *
-x_tok(const char *sub)
+x_run(const char *base)
 {
 	static struct {
-		char	*sub;
+		char	*base;
+		char	*run;
+	}		 cache[X_RUN_MAX];
+	char		 buf[256];
+	int		 i;
+
+	for (i = 0; i < X_RUN_MAX && cache[i].base != NULL; i++)
+		if (strcmp(cache[i].base, base) == 0)
+			return cache[i].run;
+	if (i == X_RUN_MAX)
+		return base;
+	snprintf(buf, sizeof(buf), "%s-%lx%x", base, (long)time(NULL),
+	    (unsigned)getpid());
+	cache[i].run = strdup(buf);
+	cache[i].base = strdup(base);
+	return cache[i].run;
+}
+
+const char *
+x_tok(const char *base)
+{
+	static struct {
+		char	*base;
 		char	*tok;
 	}		 cache[X_TOKENS_MAX];
 	int		 i;
 
-	for (i = 0; i < X_TOKENS_MAX && cache[i].sub != NULL; i++)
-		if (strcmp(cache[i].sub, sub) == 0)
+	for (i = 0; i < X_TOKENS_MAX && cache[i].base != NULL; i++)
+		if (strcmp(cache[i].base, base) == 0)
 			return cache[i].tok;
 	if (i == X_TOKENS_MAX)
 		return NULL;
-	cache[i].tok = e2e_token(sub,
+	cache[i].tok = e2e_token(x_run(base),
 	    "workflow:execute,workflow:read,template:write");
 	if (cache[i].tok == NULL)
 		return NULL;
-	cache[i].sub = strdup(sub);
+	cache[i].base = strdup(base);
 	return cache[i].tok;
 }
 

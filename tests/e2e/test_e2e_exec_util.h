@@ -17,6 +17,8 @@
 #define X_STREQ(a, b)	CU_ASSERT_STRING_EQUAL(x_s(a), x_s(b))
 #define X_STRNE(a, b)	CU_ASSERT_STRING_NOT_EQUAL(x_s(a), x_s(b))
 
+#define X_RUN_MAX	64
+
 #define X_EXEC_PATH	"/workflow-management/execute"
 #define X_EXECS_PATH	"/workflow-management/executions"
 
@@ -62,8 +64,17 @@ int			 x_raw(const char *method, const char *path,
 int			 x_exec(const char *token, const char *query,
 			    const char *body, const char *const *extra,
 			    struct resp *);
-/* A token with execute, read and template:write for sub (cached). */
-const char		*x_tok(const char *sub);
+/*
+ * base made unique to this run of the tests ("base-<time><pid>"), the
+ * same string for the same base all run long: user ids and execution
+ * names that a second run against the same database does not meet.
+ */
+const char		*x_run(const char *base);
+/*
+ * A token with execute, read and template:write for the user
+ * x_run(base) (cached).
+ */
+const char		*x_tok(const char *base);
 /*
  * Create a template named name whose other members are the JSON text
  * members ("\"steps\":[...]"); its id (owned) or NULL.

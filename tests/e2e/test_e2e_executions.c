@@ -277,10 +277,11 @@ listers(void)
 	tf = x_template(x_tok("lister-a"), "list-f", FAIL_STEPS);
 	if (ta == NULL || tf == NULL)
 		return 0;
-	for (i = LIST_N - 1; i >= 0; i--)
-		if ((ids[i] = e2e_execute(x_tok("lister-a"), ta, "{\"n\":1}")) ==
-		    NULL)
+	for (i = LIST_N - 1; i >= 0; i--) {
+		ids[i] = e2e_execute(x_tok("lister-a"), ta, "{\"n\":1}");
+		if (ids[i] == NULL)
 			return 0;
+	}
 	if ((bid = e2e_execute(x_tok("lister-b"), ta, "{\"n\":2}")) == NULL)
 		return 0;
 	fid = run_to_end(x_tok("lister-a"), tf, "{\"a\":\"x\"}", &doc);
@@ -450,23 +451,25 @@ test_e2e_executions_admin_sees_everyone_and_filters_user(void)
 	for (i = 0; i < x_alen(r.json, "items"); i++) {
 		it = json_object_array_get_idx(x_at(r.json, "items"),
 		    (size_t)i);
-		na += x_eq(x_str(it, "user_id"), "lister-a");
-		nb += x_eq(x_str(it, "user_id"), "lister-b");
+		na += x_eq(x_str(it, "user_id"), x_run("lister-a"));
+		nb += x_eq(x_str(it, "user_id"), x_run("lister-b"));
 	}
 	CU_ASSERT_EQUAL(na, LIST_N);
 	CU_ASSERT_EQUAL(nb, 1);
 	X_STREQ(x_str(r.json, "items.0.execution_id"), bid);
 	resp_free(&r);
-	CU_ASSERT_EQUAL(x_count(e2e_tok_admin(), "user_id=lister-a", NULL),
-	    LIST_N + 1);
-	CU_ASSERT_EQUAL(x_count(e2e_tok_admin(), "user_id=lister-b", NULL), 1);
+	snprintf(q, sizeof(q), "user_id=%s", x_run("lister-a"));
+	CU_ASSERT_EQUAL(x_count(e2e_tok_admin(), q, NULL), LIST_N + 1);
+	snprintf(q, sizeof(q), "user_id=%s", x_run("lister-b"));
+	CU_ASSERT_EQUAL(x_count(e2e_tok_admin(), q, NULL), 1);
 	/* A non-admin may name only itself. */
-	CU_ASSERT_EQUAL(list(x_tok("lister-b"), "user_id=lister-a", &r), -1);
+	snprintf(q, sizeof(q), "user_id=%s", x_run("lister-a"));
+	CU_ASSERT_EQUAL(list(x_tok("lister-b"), q, &r), -1);
 	CU_ASSERT_EQUAL(r.status, 403);
 	X_STREQ(r.body, "{\"detail\":\"Access denied\"}");
 	resp_free(&r);
-	CU_ASSERT_EQUAL(x_count(x_tok("lister-b"), "user_id=lister-b", NULL),
-	    1);
+	snprintf(q, sizeof(q), "user_id=%s", x_run("lister-b"));
+	CU_ASSERT_EQUAL(x_count(x_tok("lister-b"), q, NULL), 1);
 }
 
 static void

@@ -336,6 +336,52 @@ test_e2e_sup_sigterm_releases_and_restart_completes(void)
 	free(eid);
 }
 
+static void
+test_e2e_sup_delay_resumes_with_time_left(void)
+{
+	struct json_object	*doc = NULL;
+	const char		*st;
+	char			*tid, *eid;
+	pid_t			 old;
+	int64_t			 t0, took;
+	int			 saw_pending = 0;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"wait\","
+	    "\"type\":\"delay\",\"seconds\":8}]}", e2e_unique("delay"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	old = sup_main_pid(-1, 10000);
+	CU_ASSERT_FATAL(old > 1);
+	t0 = sup_now_ms();
+	eid = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	sup_sleep_ms(1500);
+	doc = sup_get(eid, NULL);
+	SUP_STR_EQ(sup_str(sup_step(doc, "wait"), "status"), "running");
+	/* A delay holds no handler: SIGTERM releases it at once. */
+	CU_ASSERT_EQUAL_FATAL(kill(old, SIGTERM), 0);
+	while (sup_now_ms() - t0 < 30000) {
+		json_object_put(doc);
+		doc = sup_get(eid, NULL);
+		st = sup_str(doc, "status");
+		if (st != NULL && strcmp(st, "pending") == 0)
+			saw_pending = 1;
+		if (st != NULL && strcmp(st, "running") != 0 &&
+		    strcmp(st, "pending") != 0)
+			break;
+		sup_sleep_ms(50);
+	}
+	took = sup_now_ms() - t0;
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	CU_ASSERT(saw_pending);
+	/* The restarted supervisor waited only what was left of 8 s. */
+	fprintf(stderr, "[%lld ms] ", (long long)took);
+	CU_ASSERT(took >= 8000 && took < 9500);
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "wait"), "attempts"), 1);
+	json_object_put(doc);
+	free(tid);
+	free(eid);
+}
+
 E2E_SUITE(test_e2e_sup_fault_register)
 
 void
@@ -349,4 +395,6 @@ test_e2e_sup_fault_register(void)
 	    test_e2e_sup_two_supervisors_never_double_run);
 	CU_add_test(s, "sigterm_releases_and_restart_completes",
 	    test_e2e_sup_sigterm_releases_and_restart_completes);
+	CU_add_test(s, "delay_resumes_with_time_left",
+	    test_e2e_sup_delay_resumes_with_time_left);
 }

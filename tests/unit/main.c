@@ -17,6 +17,7 @@ void	test_engine_register(void);
 void	test_expr_register(void);
 void	test_http_register(void);
 void	test_jsonx_register(void);
+void	test_openapi_register(void);
 void	test_schema_register(void);
 void	test_sup_cmd_register(void);
 void	test_sup_http_register(void);
@@ -39,6 +40,7 @@ main(int argc, char *argv[])
 	test_expr_register();
 	test_http_register();
 	test_jsonx_register();
+	test_openapi_register();
 	test_schema_register();
 	test_sup_cmd_register();
 	test_sup_http_register();
