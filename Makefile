@@ -83,6 +83,14 @@ check-clang:
 check-e2e: all $(BUILD)/e2e-tests
 	bash tests/e2e/run.sh $(BUILD)
 
+# Deployment recipes run for real (var/deploy, ports 18180-18182): systemd
+# units, nginx and Apache (proxy_fcgi, fcgid, CGI) answering alike, and
+# graceful reload and stop. Every script runs; any failure fails the target.
+check-deploy: all
+	@rc=0; for t in systemd apache graceful; do \
+	    echo "== tests/deploy/$$t.sh"; \
+	    bash tests/deploy/$$t.sh $(BUILD) || rc=1; done; exit $$rc
+
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 5
 # The library is built once with coverage instrumentation, then linked
@@ -128,17 +136,35 @@ test: deps
 	$(MAKE) check-valgrind
 	$(MAKE) check-asan
 	$(MAKE) check-e2e
+	$(MAKE) check-deploy
 	$(MAKE) check-fuzz
 
+# Programs, schema, and the deployment files under $(PREFIX)/share/wfm
+# (copied into /etc by the administrator: see README, "Production"), with
+# the paths they name rewritten for PREFIX.
+SHARE	 = $(DESTDIR)$(PREFIX)/share/wfm
+INSTSED	 = sed -e 's|/usr/local/bin/|$(PREFIX)/bin/|g' \
+	    -e 's|/usr/share/wfm/|$(PREFIX)/share/wfm/|g' \
+	    -e 's|/usr/local/share/doc/wfm/|$(PREFIX)/share/doc/wfm/|g'
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wfm/sql
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/sql $(SHARE)/nginx \
+	    $(SHARE)/nginx-errors $(SHARE)/apache $(SHARE)/systemd \
+	    $(DESTDIR)$(PREFIX)/share/doc/wfm
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 sql/*.sql $(DESTDIR)$(PREFIX)/share/wfm/sql/
+	install -m 0644 sql/*.sql $(SHARE)/sql/
+	install -m 0644 deploy/wfm.conf.example $(SHARE)/
+	install -m 0644 deploy/nginx/errors/*.json $(SHARE)/nginx-errors/
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/wfm/
+	for f in deploy/nginx/wfm.conf deploy/apache/* deploy/systemd/*; do \
+	    d=$(SHARE)/$${f#deploy/}; $(INSTSED) $$f >$$d || exit 1; \
+	    chmod 0644 $$d; done
+	chmod 0755 $(SHARE)/apache/wfm.fcgi
 
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
 .PHONY: all check-unit check-valgrind check-asan check-clang check-e2e \
-	fuzz-build check-fuzz fuzz deps up down run bench test install clean
+	check-deploy fuzz-build check-fuzz fuzz deps up down run bench test \
+	install clean
 
 -include $(LIBOBJ:.o=.d) $(UNITOBJ:.o=.d) $(E2EOBJ:.o=.d)

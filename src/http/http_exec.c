@@ -444,8 +444,46 @@ answer_accepted(struct http_req *r, const char *id, int status_new)
 	sres_free(&e);
 }
 
-/* Replay of an existing name: 200 when identical, else 409. */
+/* The 202/200 summary built from known values, without a read. */
+static struct json_object *
+summary_of(const char *id, const char *name, const char *tid,
+    long long version, const char *status, long long created_ms)
+{
+	struct json_object	*o = json_object_new_object();
+	char			 ts[UTIL_TIME_LEN];
+
+	util_time_fmt(created_ms, ts);
+	json_object_object_add(o, "execution_id", json_object_new_string(id));
+	json_object_object_add(o, "execution_name",
+	    json_object_new_string(name));
+	json_object_object_add(o, "template_id", json_object_new_string(tid));
+	json_object_object_add(o, "template_version",
+	    json_object_new_int64(version));
+	json_object_object_add(o, "status", json_object_new_string(status));
+	json_object_object_add(o, "created_at", json_object_new_string(ts));
+	return o;
+}
+
+/* 201/202 answer for execution id: Location, then summary or document. */
 static void
+answer_new(struct http_req *r, int status, struct json_object *summary,
+    const char *id)
+{
+	if (http_req_wait(r) > 0) {
+		json_object_put(summary);
+		answer_accepted(r, id, status);
+		return;
+	}
+	http_resp_header(r, "Location: %s/workflow-management/executions/%s",
+	    r->app->cfg->http.base_path, id);
+	http_resp_json(r, status, summary);
+}
+
+/*
+ * Replay of an existing name: 200 when identical, else 409. Returns
+ * RC_NOTFOUND (nothing answered) when the name is not taken.
+ */
+static int
 replay(struct http_req *r, const char *name, const char *tid,
     const char *hash)
 {
@@ -457,11 +495,13 @@ replay(struct http_req *r, const char *name, const char *tid,
 	p[0] = SP_STR(r->who.sub);
 	p[1] = SP_STR(name);
 	rc = store_exec(r->app->st, STMT_EXEC_BY_NAME, p, 2, &res, NULL, NULL);
-	if (rc == RC_OK && res.nrows == 0)
-		rc = RC_AGAIN;		/* deleted in between: retry */
+	if (rc == RC_OK && res.nrows == 0) {
+		sres_free(&res);
+		return RC_NOTFOUND;
+	}
 	if (rc != RC_OK) {
-		http_resp_rc(r, rc, "Execution not found");
-		return;
+		http_resp_rc(r, rc, NULL);
+		return rc;
 	}
 	if (strcmp(sres_get(&res, 0, 1, NULL), tid) != 0 ||
 	    strcmp(sres_get(&res, 0, 2, NULL), hash) != 0) {
@@ -471,138 +511,120 @@ replay(struct http_req *r, const char *name, const char *tid,
 		json_object_object_add(o, "execution_id",
 		    json_object_new_string(sres_get(&res, 0, 0, NULL)));
 		http_resp_json(r, 409, o);
-	} else
-		answer_accepted(r, sres_get(&res, 0, 0, NULL), 200);
+	} else {
+		log_set_exec(sres_get(&res, 0, 0, NULL));
+		answer_new(r, 200, summary_of(sres_get(&res, 0, 0, NULL), name,
+		    tid, sres_int(&res, 0, 4), sres_get(&res, 0, 3, NULL),
+		    sres_int(&res, 0, 5)), sres_get(&res, 0, 0, NULL));
+	}
 	sres_free(&res);
-}
-
-/*
- * Insert the execution and its audit row in one transaction.
- * RC_OK, RC_CONFLICT (the name exists), RC_AGAIN, RC_ERR.
- */
-static int
-insert_execution(struct http_req *r, const struct sres *t, const char *id,
-    const char *name, const char *input, const char *hash)
-{
-	struct sparam		 p[10];
-	struct json_object	*detail;
-	int			 rc;
-
-	if ((rc = store_begin(r->app->st)) != RC_OK)
-		return rc;
-	p[0] = SP_STR(id);
-	p[1] = SP_STR(r->who.sub);
-	p[2] = SP_STR(name);
-	p[3] = SP_INT(sres_int(t, 0, TG_PK));
-	p[4] = SP_STR(sres_get(t, 0, TG_ID, NULL));
-	p[5] = SP_INT(sres_int(t, 0, TG_VERSION));
-	p[6] = SP_STR(input);
-	p[7] = SP_STR(hash);
-	p[8] = SP_STR(r->reqid);
-	p[9] = SP_INT(util_now_ms());
-	rc = store_exec(r->app->st, STMT_EXEC_INSERT, p, 10, NULL, NULL, NULL);
-	if (rc == RC_OK) {
-		detail = json_object_new_object();
-		json_object_object_add(detail, "execution_name",
-		    json_object_new_string(name));
-		json_object_object_add(detail, "template_id",
-		    json_object_new_string(sres_get(t, 0, TG_ID, NULL)));
-		rc = http_audit(r, "execution.create", "execution", id, detail);
-		json_object_put(detail);
-	}
-	if (rc == RC_OK)
-		rc = store_commit(r->app->st);
-	else
-		store_rollback(r->app->st);
-	return rc;
-}
-
-/* Load the template and check access; the answer is set on failure. */
-static int
-load_template(struct http_req *r, const char *tid, struct sres *t)
-{
-	struct sparam	p[2];
-	int		rc;
-
-	p[0] = SP_STR(r->who.sub);
-	p[1] = SP_STR(tid);
-	rc = store_exec(r->app->st, STMT_TEMPLATE_GET, p, 2, t, NULL, NULL);
-	if (rc == RC_OK && (t->nrows == 0 || sres_int(t, 0, TG_DELETED))) {
-		sres_free(t);
-		rc = RC_NOTFOUND;
-	}
-	if (rc != RC_OK) {
-		http_resp_rc(r, rc, "Template not found");
-		return rc;
-	}
-	if (strcmp(sres_get(t, 0, TG_OWNER, NULL), r->who.sub) != 0 &&
-	    !sres_int(t, 0, TG_PUBLIC) && !sres_int(t, 0, TG_SHARED) &&
-	    !auth_has_role(&r->who, ROLE_ADMIN)) {
-		sres_free(t);
-		http_resp_detail(r, 403, "Access denied");
-		return RC_DENIED;
-	}
 	return RC_OK;
 }
 
+/* input_data against the template's input_schema; 422 set on failure. */
 static int
-check_input(struct http_req *r, const struct sres *t, struct json_object *in)
+check_input(struct http_req *r, struct json_object *schema,
+    struct json_object *in)
 {
-	struct json_object	*def, *schema;
-	struct verr		*ve;
-	struct jpath		 p;
-	int			 rc = RC_OK;
+	struct verr	*ve;
+	struct jpath	 p;
+	int		 rc = RC_OK;
 
-	if ((def = parse_stored(t, 0, TG_DEF)) == NULL) {
-		log_warnx("template %s: stored definition unreadable",
-		    sres_get(t, 0, TG_ID, NULL));
-		http_resp_rc(r, RC_ERR, NULL);
-		return RC_ERR;
+	if (schema == NULL)
+		return RC_OK;
+	ve = verr_new();
+	jpath_init(&p, "body");
+	jpath_key(&p, "input_data");
+	if (schema_validate(schema, in, &p, ve) > 0) {
+		http_resp_verr(r, ve);
+		rc = RC_INVALID;
 	}
-	if (json_object_object_get_ex(def, "input_schema", &schema)) {
-		ve = verr_new();
-		jpath_init(&p, "body");
-		jpath_key(&p, "input_data");
-		if (schema_validate(schema, in, &p, ve) > 0) {
-			http_resp_verr(r, ve);
-			rc = RC_INVALID;
-		}
-		verr_free(ve);
-	}
-	json_object_put(def);
+	verr_free(ve);
 	return rc;
 }
 
-/* 1 if the caller already has an execution named name. */
-static int
-name_taken(struct http_req *r, const char *name)
+static void
+too_many(struct http_req *r)
 {
-	struct sres	res;
-	struct sparam	p[2];
-	int		taken;
-
-	p[0] = SP_STR(r->who.sub);
-	p[1] = SP_STR(name);
-	if (store_exec(r->app->st, STMT_EXEC_BY_NAME, p, 2, &res, NULL,
-	    NULL) != RC_OK)
-		return 0;
-	taken = res.nrows > 0;
-	sres_free(&res);
-	return taken;
+	http_resp_detail(r, 429, "Too many active executions");
+	http_resp_header(r, "Retry-After: 10");
 }
 
+/* dry_run: the quota is the last check; 200 {"valid": true, ...}. */
+static void
+dry_run_answer(struct http_req *r, const struct tcache_ent *e)
+{
+	struct json_object	*o;
+	struct sparam		 p[1];
+	struct sres		 cnt;
+	int			 rc, over;
+
+	p[0] = SP_STR(r->who.sub);
+	if ((rc = store_exec(r->app->st, STMT_EXEC_ACTIVE_COUNT, p, 1, &cnt,
+	    NULL, NULL)) != RC_OK) {
+		http_resp_rc(r, rc, NULL);
+		return;
+	}
+	over = sres_int(&cnt, 0, 0) >=
+	    r->app->cfg->http.max_active_executions_per_user;
+	sres_free(&cnt);
+	if (over) {
+		too_many(r);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "valid", json_object_new_boolean(1));
+	json_object_object_add(o, "template_version",
+	    json_object_new_int64(e->version));
+	http_resp_json(r, 200, o);
+}
+
+/*
+ * The one-round-trip insert (STMT_EXEC_INSERT_CHECKED). *n is 1 when the
+ * row was written, 0 when the template moved on or the quota is reached.
+ * RC_OK, RC_CONFLICT (the name is taken), RC_AGAIN, RC_ERR.
+ */
+static int
+insert_checked(struct http_req *r, const struct tcache_ent *e,
+    const char *id, const char *name, const char *input, const char *hash,
+    long long created, uint64_t *n)
+{
+	struct sparam	p[12];
+
+	p[0] = SP_STR(id);
+	p[1] = SP_STR(r->who.sub);
+	p[2] = SP_STR(name);
+	p[3] = SP_STR(input);
+	p[4] = SP_STR(hash);
+	p[5] = SP_STR(r->reqid);
+	p[6] = SP_STR(r->remote_addr);
+	p[7] = SP_INT(created);
+	p[8] = SP_STR(e->tid);
+	p[9] = SP_INT(e->version);
+	p[10] = SP_STR(r->who.sub);
+	p[11] = SP_INT(r->app->cfg->http.max_active_executions_per_user);
+	return store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 12, NULL, n,
+	    NULL);
+}
+
+/*
+ * POST /execute. Checks in the order of api.md: body (413/415/422),
+ * template (404), access (403), input_schema (422), quota (429). The
+ * template facts come from the worker's cache; the INSERT itself checks
+ * that they are still true, so the common case is one round trip.
+ */
 void
 http_h_execute(struct http_req *r)
 {
+	const struct tcache_ent	*e;
 	struct exec_args	 a;
-	struct json_object	*empty = NULL, *o;
-	struct sres		 t, cnt;
-	struct sparam		 p[1];
+	struct json_object	*empty = NULL;
 	char			 id[UTIL_UUID_LEN], hash[65], *name = NULL;
 	char			*canon = NULL, *dry;
-	int			 rc, bad = 0, dry_run = 0, tries;
+	long long		 created = 0;
+	uint64_t		 n = 0;
+	int			 rc, bad = 0, dry_run = 0, refresh = 0, tries;
 
-	memset(&t, 0, sizeof(t));
 	dry = http_query_get(r, "dry_run", &bad);
 	if (bad || (dry != NULL && strcmp(dry, "true") != 0 &&
 	    strcmp(dry, "false") != 0 && strcmp(dry, "1") != 0 &&
@@ -618,60 +640,63 @@ http_h_execute(struct http_req *r)
 		return;
 	if (a.input == NULL)
 		a.input = empty = json_object_new_object();
-	if (load_template(r, a.template_id, &t) != RC_OK)
-		goto out;
-	if (check_input(r, &t, a.input) != RC_OK)
-		goto out;
-	p[0] = SP_STR(r->who.sub);
-	if ((rc = store_exec(r->app->st, STMT_EXEC_ACTIVE_COUNT, p, 1, &cnt,
-	    NULL, NULL)) != RC_OK) {
-		http_resp_rc(r, rc, NULL);
+again:
+	if ((rc = http_tcache_get(r, a.template_id, refresh, &e)) != RC_OK) {
+		http_resp_rc(r, rc, "Template not found");
 		goto out;
 	}
-	rc = sres_int(&cnt, 0, 0) >=
-	    r->app->cfg->http.max_active_executions_per_user;
-	sres_free(&cnt);
-	/*
-	 * An idempotent replay of an existing name creates nothing, so the
-	 * quota does not apply: the insert below conflicts and replay()
-	 * answers 200 (or 409), as it would under the quota.
-	 */
-	if (rc && !dry_run && a.name != NULL && name_taken(r, a.name))
-		rc = 0;
-	if (rc) {
-		http_resp_detail(r, 429, "Too many active executions");
-		http_resp_header(r, "Retry-After: 10");
+	if (!http_tcache_may_use(e, &r->who)) {
+		http_resp_detail(r, 403, "Access denied");
 		goto out;
 	}
+	if (check_input(r, e->schema, a.input) != RC_OK)
+		goto out;
 	if (dry_run) {
-		o = json_object_new_object();
-		json_object_object_add(o, "valid", json_object_new_boolean(1));
-		json_object_object_add(o, "template_version",
-		    json_object_new_int64(sres_int(&t, 0, TG_VERSION)));
-		http_resp_json(r, 200, o);
+		dry_run_answer(r, e);
 		goto out;
 	}
-	name = a.name != NULL ? xstrdup(a.name) :
-	    make_name(sres_get(&t, 0, TG_NAME, NULL));
-	canon = jsonx_canon(a.input);
-	jsonx_canon_hash(a.input, hash);
-	util_uuid(id);
+	if (name == NULL) {
+		name = a.name != NULL ? xstrdup(a.name) : make_name(e->name);
+		canon = jsonx_canon(a.input);
+		jsonx_canon_hash(a.input, hash);
+		util_uuid(id);
+		created = util_now_ms();
+	}
 	for (tries = 0; tries < 3; tries++) {
-		rc = insert_execution(r, &t, id, name, canon, hash);
+		rc = insert_checked(r, e, id, name, canon, hash, created, &n);
+		/* A lost connection is retried once the store reconnected. */
 		if (rc != RC_AGAIN || !store_connected(r->app->st))
 			break;
 	}
-	if (rc == RC_CONFLICT)
-		replay(r, name, sres_get(&t, 0, TG_ID, NULL), hash);
-	else if (rc != RC_OK)
-		http_resp_rc(r, rc, NULL);
-	else {
-		log_set_exec(id);
-		nudge(r);
-		answer_accepted(r, id, 202);
+	if (rc == RC_CONFLICT) {
+		if (replay(r, name, e->tid, hash) == RC_NOTFOUND)
+			http_resp_rc(r, RC_AGAIN, NULL);
+		goto out;
 	}
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc, NULL);
+		goto out;
+	}
+	if (n == 0 && !refresh) {
+		/* The template changed since it was cached: check again. */
+		refresh = 1;
+		goto again;
+	}
+	if (n == 0) {
+		/*
+		 * At the quota. An identical replay creates nothing, so it is
+		 * answered as usual (200 or 409) even then.
+		 */
+		if (a.name == NULL || replay(r, name, e->tid, hash) ==
+		    RC_NOTFOUND)
+			too_many(r);
+		goto out;
+	}
+	log_set_exec(id);
+	nudge(r);
+	answer_new(r, 202, summary_of(id, name, e->tid, e->version, "pending",
+	    created), id);
 out:
-	sres_free(&t);
 	json_object_put(empty);
 	free(canon);
 	free(name);

@@ -79,12 +79,6 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_EXEC_ACTIVE_COUNT] =
 	    "SELECT COUNT(*) FROM executions WHERE user_id = ? AND "
 	    "status IN ('pending', 'running')",
-	[STMT_EXEC_INSERT] =
-	    "INSERT INTO executions (execution_id, user_id, execution_name, "
-	    "template_pk, template_id, template_version, input, input_hash, "
-	    "status, run_after, request_id, created_at) VALUES (?, ?, ?, ?, "
-	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, "
-	    "FROM_UNIXTIME(? / 1000))",
 	/*
 	 * The one round trip of a new execution: inserted only while the
 	 * template is at the version the worker validated against (so a
