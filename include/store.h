@@ -10,6 +10,7 @@
  *		next call reconnects), or a deadlock / lock wait timeout
  *		rolled the transaction back: the caller may retry or answer 503
  *   RC_CONFLICT a unique key was violated (ER_DUP_ENTRY)
+ *   RC_DENIED	a trigger refused the row (the active-execution quota)
  *   RC_ERR	any other failure, already logged
  */
 #ifndef WFM_STORE_H

@@ -66,12 +66,16 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Apply one migration file: statements end with ';' at the end of a line. */
+/*
+ * Apply one migration file. Statements end with ';' at the end of a line;
+ * as in the mariadb client, "DELIMITER x" changes that terminator (for
+ * trigger bodies that hold ';' themselves). Comment lines are skipped.
+ */
 static int
 apply_file(struct store *st, const char *path)
 {
-	char	*text, *p, *stmt, *line, *next;
-	size_t	 len, n;
+	char	*text, *p, *stmt, *line, *next, delim[16] = ";";
+	size_t	 len, n, dl;
 	int	 rc = RC_OK;
 
 	text = ctl_read_file(path, CTL_FILE_MAX, &len);
@@ -82,16 +86,24 @@ apply_file(struct store *st, const char *path)
 			*next++ = '\0';
 		for (p = line; *p == ' ' || *p == '\t'; p++)
 			;
-		if (strncmp(p, "--", 2) == 0 || *p == '\0')
+		if (strncmp(p, "--", 2) == 0 || (*p == '\0' && n == 0))
 			continue;
-		n += (size_t)sprintf(stmt + n, "%s\n", line);
+		if (strncmp(p, "DELIMITER ", 10) == 0) {
+			snprintf(delim, sizeof(delim), "%s", p + 10);
+			continue;
+		}
 		len = strlen(line);
-		while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
-			len--;
-		if (len > 0 && line[len - 1] == ';') {
+		while (len > 0 && (line[len - 1] == ' ' ||
+		    line[len - 1] == '\t' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		dl = strlen(delim);
+		if (len >= dl && strcmp(line + len - dl, delim) == 0) {
+			line[len - dl] = '\0';
+			n += (size_t)sprintf(stmt + n, "%s\n", line);
 			rc = store_exec_sql(st, stmt);
 			n = 0;
-		}
+		} else
+			n += (size_t)sprintf(stmt + n, "%s\n", line);
 	}
 	free(stmt);
 	free(text);

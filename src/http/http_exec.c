@@ -581,15 +581,15 @@ dry_run_answer(struct http_req *r, const struct tcache_ent *e)
 
 /*
  * The one-round-trip insert (STMT_EXEC_INSERT_CHECKED). *n is 1 when the
- * row was written, 0 when the template moved on or the quota is reached.
- * RC_OK, RC_CONFLICT (the name is taken), RC_AGAIN, RC_ERR.
+ * row was written, 0 when the template moved on. RC_OK, RC_CONFLICT (the
+ * name is taken), RC_DENIED (the quota), RC_AGAIN, RC_ERR.
  */
 static int
 insert_checked(struct http_req *r, const struct tcache_ent *e,
     const char *id, const char *name, const char *input, const char *hash,
     long long created, uint64_t *n)
 {
-	struct sparam	p[12];
+	struct sparam	p[10];
 
 	p[0] = SP_STR(id);
 	p[1] = SP_STR(r->who.sub);
@@ -601,9 +601,7 @@ insert_checked(struct http_req *r, const struct tcache_ent *e,
 	p[7] = SP_INT(created);
 	p[8] = SP_STR(e->tid);
 	p[9] = SP_INT(e->version);
-	p[10] = SP_STR(r->who.sub);
-	p[11] = SP_INT(r->app->cfg->http.max_active_executions_per_user);
-	return store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 12, NULL, n,
+	return store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 10, NULL, n,
 	    NULL);
 }
 
@@ -673,6 +671,16 @@ again:
 			http_resp_rc(r, RC_AGAIN, NULL);
 		goto out;
 	}
+	if (rc == RC_DENIED) {
+		/*
+		 * At the quota. An identical replay creates nothing, so it is
+		 * answered as usual (200 or 409) even then.
+		 */
+		if (a.name == NULL || replay(r, name, e->tid, hash) ==
+		    RC_NOTFOUND)
+			too_many(r);
+		goto out;
+	}
 	if (rc != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		goto out;
@@ -683,13 +691,8 @@ again:
 		goto again;
 	}
 	if (n == 0) {
-		/*
-		 * At the quota. An identical replay creates nothing, so it is
-		 * answered as usual (200 or 409) even then.
-		 */
-		if (a.name == NULL || replay(r, name, e->tid, hash) ==
-		    RC_NOTFOUND)
-			too_many(r);
+		/* Changed again in between: let the client retry. */
+		http_resp_rc(r, RC_AGAIN, NULL);
 		goto out;
 	}
 	log_set_exec(id);

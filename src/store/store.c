@@ -4,6 +4,7 @@
  * the next call reconnects and statements are prepared again on use.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,7 @@ connect_db(struct store *st)
 	const struct config	*c = st->cfg;
 	unsigned int		 ct, rw;
 	my_bool			 off = 0;
+	char			 quota[64];
 	int64_t			 now = util_mono_ms();
 
 	if (st->db != NULL)
@@ -69,6 +71,10 @@ connect_db(struct store *st)
 	mysql_options(st->db, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
 	mysql_options(st->db, MYSQL_INIT_COMMAND,
 	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	/* Read by trigger tr_exec_active_ins (sql/003). */
+	snprintf(quota, sizeof(quota), "SET @wfm_quota = %d",
+	    c->http.max_active_executions_per_user);
+	mysql_options(st->db, MYSQL_INIT_COMMAND, quota);
 	if (mysql_real_connect(st->db, c->db.host, c->db.user,
 	    c->db.password, c->db.name, (unsigned int)c->db.port,
 	    c->db.socket, CLIENT_FOUND_ROWS) == NULL) {
@@ -123,6 +129,9 @@ classify(struct store *st, unsigned err, const char *what, const char *msg)
 	switch (err) {
 	case ER_DUP_ENTRY:
 		return RC_CONFLICT;
+	case ER_SIGNAL_EXCEPTION:
+		/* A SIGNAL of our triggers: the quota (sql/003). */
+		return RC_DENIED;
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
 		log_warnx("%s: %s (transaction retried)", what, msg);

@@ -76,17 +76,19 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT version, deleted_at IS NOT NULL FROM templates "
 	    "WHERE id = ? FOR UPDATE",
 
+	/* Kept by the triggers of sql/003. */
 	[STMT_EXEC_ACTIVE_COUNT] =
-	    "SELECT COUNT(*) FROM executions WHERE user_id = ? AND "
-	    "status IN ('pending', 'running')",
+	    "SELECT COALESCE((SELECT active FROM user_active WHERE "
+	    "user_id = ?), 0)",
 	/*
 	 * The one round trip of a new execution: inserted only while the
 	 * template is at the version the worker validated against (so a
 	 * PUT, a share change or a delete in between makes it insert
-	 * nothing) and the user is under the active-execution quota. The
-	 * audit row comes from trigger tr_exec_audit (sql/002).
+	 * nothing). The quota is enforced by trigger tr_exec_active_ins
+	 * (sql/003, error 1644) and the audit row written by tr_exec_audit
+	 * (sql/002), both inside this one statement.
 	 * Params: execution_id, user, name, input, input_hash, request_id,
-	 * client_addr, created ms, template_id, version, user, quota.
+	 * client_addr, created ms, template_id, version.
 	 */
 	[STMT_EXEC_INSERT_CHECKED] =
 	    "INSERT INTO executions (execution_id, user_id, execution_name, "
@@ -95,8 +97,7 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT ?, ?, ?, t.id, t.template_id, t.version, ?, ?, 'pending', "
 	    "UTC_TIMESTAMP(6), ?, ?, FROM_UNIXTIME(? / 1000) FROM templates t "
 	    "WHERE t.template_id = ? AND t.version = ? AND "
-	    "t.deleted_at IS NULL AND (SELECT COUNT(*) FROM executions q "
-	    "WHERE q.user_id = ? AND q.status IN ('pending', 'running')) < ?",
+	    "t.deleted_at IS NULL",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
 	    "e.template_version, " MS("e.created_at") " FROM executions e "

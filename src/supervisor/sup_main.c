@@ -9,8 +9,10 @@
 #include <sys/un.h>
 
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <libgen.h>
 #include <poll.h>
 #include <signal.h>
@@ -95,6 +97,65 @@ workdir_open(struct sup *s)
 		fatal("mkdir %s", s->workdir);
 	if (chmod(s->workdir, 0711) == -1)
 		fatal("chmod %s", s->workdir);
+}
+
+static int
+sweep_one(const char *path, const struct stat *sb, int flag,
+    struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) == -1 &&
+	    errno != ENOENT)
+		log_warn("remove %s", path);
+	return 0;
+}
+
+/*
+ * What a dead predecessor left in our work directory (we hold the host
+ * lock, so nothing else uses it): handler processes still running in a
+ * private directory (its SIGKILL on our death reaches only the leader;
+ * children that ignore SIGTERM would live on) are killed, then the
+ * private directories are removed.
+ */
+static void
+workdir_sweep(struct sup *s)
+{
+	char		 prefix[PATH_MAX + 16], link[PATH_MAX + 300], cwd[300];
+	struct dirent	*de;
+	DIR		*d;
+	ssize_t		 n;
+	int		 killed = 0;
+
+	snprintf(prefix, sizeof(prefix), "%s/wfm-step-", s->workdir);
+	if ((d = opendir("/proc")) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] < '1' || de->d_name[0] > '9')
+				continue;
+			snprintf(cwd, sizeof(cwd), "/proc/%s/cwd", de->d_name);
+			if ((n = readlink(cwd, link, sizeof(link) - 1)) <= 0)
+				continue;
+			link[n] = '\0';
+			if (strncmp(link, prefix, strlen(prefix)) == 0 &&
+			    kill((pid_t)atoi(de->d_name), SIGKILL) == 0)
+				killed++;
+		}
+		closedir(d);
+	}
+	if (killed > 0)
+		log_info("killed %d handler processes left by a dead "
+		    "supervisor", killed);
+	if ((d = opendir(s->workdir)) == NULL) {
+		log_warn("opendir %s", s->workdir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "wfm-step-", 9) != 0)
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", s->workdir, de->d_name);
+		(void)nftw(link, sweep_one, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	closedir(d);
 }
 
 static void
@@ -404,6 +465,7 @@ main(int argc, char *argv[])
 	signals_open(&s);
 	nudge_open(&s);
 	workdir_open(&s);
+	workdir_sweep(&s);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		fatalx("curl_global_init failed");
 	if ((s.http = sup_http_new(s.allow)) == NULL)

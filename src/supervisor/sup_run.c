@@ -651,7 +651,14 @@ sup_run_advance(struct sup *sp, struct run *r)
 		if (r->s[i].due == 0 || r->s[i].due > now)
 			continue;
 		if (r->s[i].st == ENGINE_RETRY_WAIT) {
-			if (!sp->stopping)
+			/*
+			 * Stopping: the attempt is left to whoever resumes
+			 * (the stored due time stays); clear the timer so
+			 * that the loop does not wake for it again.
+			 */
+			if (sp->stopping)
+				r->s[i].due = 0;
+			else
 				start_step(sp, r, i);
 		} else if (r->s[i].st == ENGINE_RUNNING &&
 		    r->t->steps[i].type == TMPL_STEP_DELAY) {

@@ -7,13 +7,17 @@
  *		Print the supervisor's claim statement (STMT_SUP_CLAIM_SELECT,
  *		taken from the linked src/store/store_sql.c, so the bench
  *		always measures the statement the supervisor runs).
- *	bench_db -S SOCKET ... claim ITERATIONS LIMIT
- *		Time that statement ITERATIONS times, each in its own READ
+ *	bench_db -S SOCKET ... claim ITERATIONS LIMIT BUDGET_S
+ *		Time that statement up to ITERATIONS times (at least 3, then
+ *		only while BUDGET_S seconds last), each in its own READ
  *		COMMITTED transaction rolled back at once (the supervisor's
  *		claim_tx without the UPDATEs), as a prepared statement with
- *		LIMIT bound like the supervisor does. Prints
- *		"p50_ms p99_ms mean_ms rows" where rows is what one SELECT
- *		returned.
+ *		LIMIT bound, over a utf8mb4 connection: exactly as the
+ *		supervisor runs it. Prints "p50_ms p99_ms mean_ms rows
+ *		samples handler_reads sort_rows": rows is what one SELECT
+ *		returned, handler_reads and sort_rows what one execution
+ *		made the server read and sort (session status deltas, which
+ *		include a constant few reads of SHOW STATUS itself).
  *	bench_db -S SOCKET ... drain OWNER COUNT TIMEOUT_S NUDGE_SOCKET
  *		Make OWNER's pending executions runnable now (they were
  *		queued with run_after in the future), nudge the supervisor,
@@ -57,7 +61,7 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: bench_db -S socket [-u user] [-d db] "
-	    "claim-sql | claim ITER LIMIT | "
+	    "claim-sql | claim ITER LIMIT BUDGET_S | "
 	    "drain OWNER COUNT TIMEOUT_S NUDGE_SOCKET\n");
 	exit(2);
 }
@@ -90,16 +94,62 @@ pct(const double *v, int n, double p)
 	return v[i];
 }
 
+/* Sum of the session status counters named like pattern. */
+static long long
+status_sum(MYSQL *db, const char *pattern)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	char		 q[128];
+	long long	 n = 0;
+
+	snprintf(q, sizeof(q), "SHOW SESSION STATUS LIKE '%s'", pattern);
+	if (mysql_query(db, q) != 0 || (res = mysql_store_result(db)) == NULL)
+		return -1;
+	while ((row = mysql_fetch_row(res)) != NULL)
+		if (row[1] != NULL)
+			n += strtoll(row[1], NULL, 10);
+	mysql_free_result(res);
+	return n;
+}
+
+/* Execute the prepared claim once, fetch, roll back; -1 on error. */
+static double
+claim_once(MYSQL *db, MYSQL_STMT *st, long long *rows)
+{
+	double	t0 = now_ms(), t;
+
+	if (mysql_stmt_execute(st) != 0 || mysql_stmt_store_result(st) != 0) {
+		fprintf(stderr, "bench_db: claim: %s\n", mysql_stmt_error(st));
+		return -1;
+	}
+	t = now_ms() - t0;
+	*rows = (long long)mysql_stmt_num_rows(st);
+	mysql_stmt_free_result(st);
+	if (mysql_rollback(db) != 0) {
+		fail(db, "rollback");
+		return -1;
+	}
+	return t;
+}
+
+/*
+ * Up to iter timed executions after WARMUP, stopping early (after at
+ * least 3) once budget_s seconds have gone: a claim that sorts every
+ * pending row takes seconds with a million of them.
+ */
 static int
-cmd_claim(MYSQL *db, int iter, long long limit)
+cmd_claim(MYSQL *db, int iter, long long limit, double budget_s)
 {
 	MYSQL_STMT	*st = NULL;
 	MYSQL_BIND	 b;
 	const char	*q = store_sql_text(STMT_SUP_CLAIM_SELECT);
-	double		*t = NULL, t0, sum = 0;
-	long long	 rows = 0;
-	int		 i, rc = 1;
+	double		*t = NULL, sum = 0, end, d;
+	long long	 rows = 0, rd0, rd1, so0, so1;
+	int		 i, n = 0, rc = 1;
 
+	if (iter < 1)
+		usage();
 	if (mysql_query(db, "SET SESSION TRANSACTION ISOLATION LEVEL "
 	    "READ COMMITTED") != 0 || mysql_autocommit(db, 0) != 0)
 		return fail(db, "session");
@@ -112,33 +162,33 @@ cmd_claim(MYSQL *db, int iter, long long limit)
 	memset(&b, 0, sizeof(b));
 	b.buffer_type = MYSQL_TYPE_LONGLONG;
 	b.buffer = &limit;
-	if (mysql_stmt_bind_param(st, &b) != 0)
-		goto stmt_err;
+	if (mysql_stmt_bind_param(st, &b) != 0) {
+		fprintf(stderr, "bench_db: bind: %s\n", mysql_stmt_error(st));
+		goto out;
+	}
 	if ((t = calloc((size_t)iter, sizeof(*t))) == NULL)
 		goto out;
-	for (i = -WARMUP; i < iter; i++) {
-		t0 = now_ms();
-		if (mysql_stmt_execute(st) != 0 ||
-		    mysql_stmt_store_result(st) != 0)
-			goto stmt_err;
-		if (i >= 0) {
-			t[i] = now_ms() - t0;
-			sum += t[i];
-		}
-		rows = (long long)mysql_stmt_num_rows(st);
-		mysql_stmt_free_result(st);
-		if (mysql_rollback(db) != 0) {
-			rc = fail(db, "rollback");
+	end = now_ms() + budget_s * 1e3;
+	/* Rows the engine read and sorted for one claim. */
+	rd0 = status_sum(db, "Handler_read%");
+	so0 = status_sum(db, "Sort_rows");
+	if (claim_once(db, st, &rows) < 0)
+		goto out;
+	rd1 = status_sum(db, "Handler_read%");
+	so1 = status_sum(db, "Sort_rows");
+	for (i = 1; i < WARMUP && now_ms() < end - budget_s * 500; i++)
+		if (claim_once(db, st, &rows) < 0)
 			goto out;
-		}
+	while (n < iter && (n < 3 || now_ms() < end)) {
+		if ((d = claim_once(db, st, &rows)) < 0)
+			goto out;
+		t[n++] = d;
+		sum += d;
 	}
-	qsort(t, (size_t)iter, sizeof(*t), cmp_double);
-	printf("%.3f %.3f %.3f %lld\n", pct(t, iter, 50), pct(t, iter, 99),
-	    sum / iter, rows);
+	qsort(t, (size_t)n, sizeof(*t), cmp_double);
+	printf("%.3f %.3f %.3f %lld %d %lld %lld\n", pct(t, n, 50),
+	    pct(t, n, 99), sum / n, rows, n, rd1 - rd0, so1 - so0);
 	rc = 0;
-	goto out;
-stmt_err:
-	fprintf(stderr, "bench_db: claim: %s\n", mysql_stmt_error(st));
 out:
 	if (st != NULL)
 		mysql_stmt_close(st);
@@ -279,8 +329,9 @@ main(int argc, char *argv[])
 		mysql_close(db);
 		return rc;
 	}
-	if (strcmp(argv[0], "claim") == 0 && argc == 3)
-		rc = cmd_claim(db, atoi(argv[1]), atoll(argv[2]));
+	if (strcmp(argv[0], "claim") == 0 && argc == 4)
+		rc = cmd_claim(db, atoi(argv[1]), atoll(argv[2]),
+		    atof(argv[3]));
 	else if (strcmp(argv[0], "drain") == 0 && argc == 5)
 		rc = cmd_drain(db, argv[1], atol(argv[2]), atoi(argv[3]),
 		    argv[4]);

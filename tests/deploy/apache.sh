@@ -22,7 +22,19 @@ PROG=apache
 # shellcheck source=tests/deploy/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-trap cleanup EXIT
+T=$VAR/deploy-apache
+
+# Also the wfm-fcgi processes mod_fcgid started, should Apache not have
+# stopped them.
+cleanup_all() {
+	local p
+
+	cleanup
+	for p in $(fcgi_pids_with_config "$T/home/wfm.conf"); do
+		stop_pid "$p"
+	done
+}
+trap cleanup_all EXIT
 trap 'exit 1' INT TERM
 
 for p in apache2 curl; do
@@ -34,7 +46,6 @@ for m in proxy proxy_fcgi fcgid cgid rewrite env; do
 done
 
 stack_fresh
-T=$VAR/deploy-apache
 mkdir -p "$T"
 APUSER=$(apache_user)
 APGROUP=$(id -gn "$APUSER")
@@ -455,6 +466,7 @@ if apache_start "$T/proxy" && wait_http "http://127.0.0.1:$AP1_PORT/"; then
 	check "proxy: without CGIPassAuth Apache drops Authorization: 401" \
 	    401 "$(status_of "$u" -H "Authorization: Bearer $tok")"
 	apache_stop "$T/proxy"
+	# shellcheck disable=SC2016 # $1 is for Apache
 	sed -i 's/^\t\t# (removed by the test)$/\t\tSetEnvIf Authorization "(.*)" HTTP_AUTHORIZATION=$1/' \
 	    "$T/proxy/site.conf"
 	apache_start "$T/proxy" && wait_http "$u"
@@ -643,6 +655,7 @@ else
 fi
 
 # LISTEN_FDS for us but fd 3 no socket: a clear error, no hang.
+# shellcheck disable=SC2016 # expanded by the inner bash
 out=$(timeout 10 env LISTEN_FDS=1 WFM_SUPERVISOR_SPAWN=false \
     bash -c 'export LISTEN_PID=$$; exec "$0" -c "$1" 3</dev/null' \
     "$BIN/wfm-fcgi" "$CONF" 2>&1)

@@ -1,4 +1,5 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
+# (SC2034: the names set here are used by the scripts that source this.)
 #
 # Shared by the deployment tests (tests/deploy/*.sh), sourced: results,
 # the private stack (deploy/local/stack.sh: MariaDB, wfm-fcgi + supervisor,

@@ -379,6 +379,56 @@ test_e2e_sup_delay_resumes_with_time_left(void)
 	free(eid);
 }
 
+static void
+test_e2e_sup_kill9_leaves_no_handler_tree(void)
+{
+	struct json_object	*doc;
+	const char		*file = sup_path("tree");
+	char			 input[700], path[256], *tid, *eid, *p;
+	pid_t			 old, neu;
+	int			 leader = 0, child = 0;
+	struct resp		 r;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"tree\","
+	    "\"type\":\"command\",\"handler\":\"e2e-fork-pids\","
+	    "\"timeout_seconds\":120,\"input\":{\"file\":"
+	    "\"{{ input.file }}\"}}]}", e2e_unique("tree"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(input, sizeof(input), "{\"file\":\"%s\"}", file);
+	eid = sup_exec(tid, input);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	p = sup_wait_file(file, 10000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(sscanf(p, "%d %d", &leader, &child), 2);
+	free(p);
+	CU_ASSERT_FATAL(leader > 1 && child > 1);
+	unlink(file);
+	old = sup_main_pid(-1, 10000);
+	CU_ASSERT_FATAL(old > 1);
+	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
+	/* The leader dies with the supervisor (PR_SET_PDEATHSIG)... */
+	CU_ASSERT(sup_pid_gone(leader, 5000));
+	/* ...and the child ignoring SIGTERM once the next one starts. */
+	neu = sup_main_pid(old, 20000);
+	CU_ASSERT_FATAL(neu > 1);
+	CU_ASSERT(sup_pid_gone(child, 5000));
+	/* The orphan was taken back and runs again: cancel it. */
+	p = sup_wait_file(file, 10000);
+	CU_ASSERT_PTR_NOT_NULL(p);
+	free(p);
+	snprintf(path, sizeof(path),
+	    "/workflow-management/executions/%s/cancel", eid);
+	CU_ASSERT_EQUAL(e2e_req("POST", path, e2e_tok_alice(), NULL, NULL,
+	    &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	doc = e2e_wait(e2e_tok_alice(), eid, 15);
+	SUP_STR_EQ(sup_str(doc, "status"), "cancelled");
+	json_object_put(doc);
+	free(tid);
+	free(eid);
+}
+
 E2E_SUITE(test_e2e_sup_fault_register)
 
 void
@@ -394,4 +444,6 @@ test_e2e_sup_fault_register(void)
 	    test_e2e_sup_sigterm_releases_and_restart_completes);
 	CU_add_test(s, "delay_resumes_with_time_left",
 	    test_e2e_sup_delay_resumes_with_time_left);
+	CU_add_test(s, "kill9_leaves_no_handler_tree",
+	    test_e2e_sup_kill9_leaves_no_handler_tree);
 }
