@@ -462,6 +462,11 @@ schema_check_keyword(const char *key, struct json_object *v,
 		free(msg);
 		return errs;
 	}
+	/* Annotations change nothing in validation: accepted as they are. */
+	if (strcmp(key, "title") == 0 || strcmp(key, "description") == 0 ||
+	    strcmp(key, "$comment") == 0 || strcmp(key, "$schema") == 0 ||
+	    strcmp(key, "examples") == 0 || strcmp(key, "default") == 0)
+		return 0;
 	msg = xasprintf("unknown schema keyword '%s'", key);
 	errs = schema_value_error(ve, p, msg, v);
 	free(msg);

@@ -1,26 +1,34 @@
 -- POST /workflow-management/execute creating a new execution each time:
 -- execution_name is unique per request (run prefix, thread, counter), so
--- every request inserts a row and nudges the supervisor. Expected: 202.
--- Arguments: TOKEN TEMPLATE_ID PREFIX.
+-- every request inserts a row and nudges the supervisor. Requests go
+-- round-robin over several users' tokens, as from many clients: one user
+-- alone would meet the per-user quota of active executions (429) as soon
+-- as the backlog passes it, which measures the quota, not the server.
+-- Expected: 202.
+-- Arguments: TEMPLATE_ID PREFIX TOKEN [TOKEN...].
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(dir .. "common.lua")
 expected = 202
 
-local path, headers, tmpl, prefix
+local path, tmpl, prefix
+local headers = {}
 local n = 0
 
 function init(args)
 	bad = 0
 	path = wrk.path
-	headers = { ["Authorization"] = "Bearer " .. args[1],
-	    ["Content-Type"] = "application/json" }
-	tmpl = args[2]
-	prefix = args[3]
+	tmpl = args[1]
+	prefix = args[2]
+	for i = 3, #args do
+		headers[#headers + 1] = {
+		    ["Authorization"] = "Bearer " .. args[i],
+		    ["Content-Type"] = "application/json" }
+	end
 end
 
 function request()
 	n = n + 1
-	return wrk.format("POST", path, headers, string.format(
-	    '{"template_id":"%s","execution_name":"%s-%d-%d",' ..
+	return wrk.format("POST", path, headers[n % #headers + 1],
+	    string.format('{"template_id":"%s","execution_name":"%s-%d-%d",' ..
 	    '"input_data":{"n":%d}}', tmpl, prefix, tid, n, n))
 end

@@ -396,6 +396,11 @@ test_schema_check_accepts_supported_subset(void)
 	    " `pattern`: `^[a-z]+(-[a-z]+)*$`}}, `b`: {`enum`: [1, null],"
 	    " `minimum`: -1.5, `maximum`: 1e3}}, `required`: []}", 0, "[]");
 	assert_check("{}", 0, "[]");
+	/* Annotations are known keywords that change nothing. */
+	assert_check("{`$schema`: `https://json-schema.org/draft/2020-12/"
+	    "schema`, `title`: `Order`, `description`: `An order`, "
+	    "`$comment`: `x`, `properties`: {`a`: {`type`: `integer`, "
+	    "`default`: 1, `examples`: [1, 2]}}}", 0, "[]");
 }
 
 static void
