@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 
+/* Most bytes of the supervisor's series passed on by a scrape. */
+#define METRICS_SUP_MAX	(256 * 1024)
+
 /* Map the segment for nslots workers (master, before fork). RC_OK/RC_ERR. */
 int	 metrics_init(int nslots);
 /* Choose this process's slot (worker, after fork). */

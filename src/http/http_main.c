@@ -28,6 +28,7 @@
 #include "config.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "store.h"
 
 #define WORKERS_MAX		1024
@@ -413,8 +414,9 @@ struct master {
 	char		*self;		/* path of this executable */
 };
 
+/* Fork a responder for worker position slot (also its metrics slot). */
 static pid_t
-spawn_worker(struct master *m)
+spawn_worker(struct master *m, int slot)
 {
 	pid_t	pid;
 
@@ -422,8 +424,10 @@ spawn_worker(struct master *m)
 		log_warn("fork");
 		return -1;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		metrics_slot(slot);
 		worker_main(m->cfg, m->lfd);
+	}
 	return pid;
 }
 
@@ -441,7 +445,7 @@ fill_workers(struct master *m)
 			;
 		if (i == WORKERS_MAX)
 			return;
-		if ((pid = spawn_worker(m)) == -1)
+		if ((pid = spawn_worker(m, i)) == -1)
 			return;
 		m->w[i].pid = pid;
 		m->w[i].gen = m->gen;
@@ -621,6 +625,9 @@ master_main(struct master *m)
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
 		fatal("sigprocmask");
 	signal(SIGPIPE, SIG_IGN);
+	/* One slot per worker position, shared by every generation. */
+	if (metrics_init(WORKERS_MAX) != RC_OK)
+		fatalx("cannot map the metrics segment");
 	fill_workers(m);
 	spawn_supervisor(m);
 	log_info("serving with %d workers", m->cfg->fcgi.workers);

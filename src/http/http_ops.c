@@ -64,6 +64,40 @@ http_h_readyz(struct http_req *r)
 		http_resp_header(r, "Retry-After: 5");
 }
 
+/*
+ * The local supervisor writes its own series (claim latency, step
+ * durations) to supervisor.prom beside its lock file every few seconds;
+ * a scrape passes them on as they are. A missing file adds nothing.
+ */
+static void
+append_supervisor(struct http_req *r, char **buf, size_t *len)
+{
+	char	*dir, *path, *slash;
+	char	 chunk[4096];
+	size_t	 n, total = 0;
+	FILE	*f;
+
+	dir = xstrdup(r->app->cfg->sup.lock_file);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	path = xasprintf("%s/supervisor.prom", slash != NULL ? dir : ".");
+	free(dir);
+	if ((f = fopen(path, "re")) == NULL) {
+		free(path);
+		return;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
+	    total < METRICS_SUP_MAX) {
+		*buf = xrealloc(*buf, *len + n + 1);
+		memcpy(*buf + *len, chunk, n);
+		*len += n;
+		(*buf)[*len] = '\0';
+		total += n;
+	}
+	fclose(f);
+	free(path);
+}
+
 void
 http_h_metrics(struct http_req *r)
 {
@@ -103,5 +137,6 @@ http_h_metrics(struct http_req *r)
 			    (double)sres_int(&res, 0, 1) / 1e6);
 		sres_free(&res);
 	}
+	append_supervisor(r, &buf, &len);
 	http_resp_text(r, 200, buf, len);
 }
