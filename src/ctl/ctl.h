@@ -14,4 +14,7 @@ char	*ctl_read_file(const char *path, size_t max, size_t *len);
 int	 ctl_secret_set(const struct config *, struct store *,
 	    const char *owner, const char *name);
 
+/* wfmctl tail ID: follow the steps until the end; exit status. */
+int	 ctl_tail(struct store *, const char *id);
+
 #endif

@@ -34,6 +34,7 @@ usage(void)
 	    "  template import FILE --owner USER\n"
 	    "  secret set OWNER NAME        (value on stdin)\n"
 	    "  executions [--status S] [--limit N]\n"
+	    "  tail EXECUTION_ID\n"
 	    "  check-config\n");
 	exit(2);
 }
@@ -434,6 +435,8 @@ main(int argc, char *argv[])
 		rc = ctl_secret_set(cfg, st, argv[1], argv[2]);
 	else if (strcmp(cmd, "executions") == 0)
 		rc = cmd_executions(st, argc, argv);
+	else if (strcmp(cmd, "tail") == 0 && argc == 1)
+		rc = ctl_tail(st, argv[0]);
 	else
 		usage();
 	store_close(st);

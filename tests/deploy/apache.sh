@@ -38,11 +38,11 @@ trap cleanup_all EXIT
 trap 'exit 1' INT TERM
 
 for p in apache2 curl; do
-	command -v "$p" >/dev/null || { log "$p is missing: make deps"; exit 1; }
+	command -v "$p" >/dev/null || give_up "$p is installed (make deps)"
 done
 for m in proxy proxy_fcgi fcgid cgid rewrite env; do
 	[[ -r $MODULES/mod_$m.so ]] ||
-	    { log "$MODULES/mod_$m.so is missing: make deps"; exit 1; }
+	    give_up "$MODULES/mod_$m.so is installed (make deps)"
 done
 
 stack_fresh

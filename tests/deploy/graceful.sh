@@ -130,11 +130,7 @@ check "set up: an execution to read" 200 \
     -H "Authorization: Bearer $TOK" "$EXEC_URL")"
 
 M=$(master_pid)
-if [[ -z $M ]]; then
-	fail "wfm-fcgi master runs"
-	finish
-	exit 1
-fi
+[[ -n $M ]] || give_up "wfm-fcgi master runs"
 check "the master has $WORKERS workers" "$WORKERS" "$(wait_workers "$M" "$WORKERS")"
 
 # ---- SIGHUP under load ---------------------------------------------------------

@@ -67,6 +67,13 @@ check() {
 	fi
 }
 
+# give_up NAME: a failed prerequisite; nothing else can run.
+give_up() {
+	fail "$1"
+	finish
+	exit 1
+}
+
 finish() {
 	printf '%d passed, %d failed\n' "$PASSED" "$FAILED"
 	((FAILED == 0))
@@ -143,15 +150,14 @@ stack_fresh() {
 	local p
 
 	for p in wfm-fcgi wfm-supervisor wfmctl; do
-		[[ -x $BIN/$p ]] || { log "$BIN/$p missing: make first"; exit 1; }
+		[[ -x $BIN/$p ]] || give_up "$BIN/$p is built (make first)"
 	done
 	stack down >/dev/null 2>&1
 	rm -rf "$VAR"
 	STACK_UP=1
 	if ! stack up 2>"$VAR.up.log"; then
-		cat "$VAR.up.log" >&2
-		log "the stack did not start"
-		exit 1
+		tail -n 40 "$VAR.up.log" >&2
+		give_up "the stack starts (log: $VAR.up.log)"
 	fi
 }
 

@@ -25,11 +25,8 @@ PROG=systemd
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-if ! command -v systemd-analyze >/dev/null; then
-	fail "systemd-analyze is installed (Debian package systemd: make deps)"
-	finish
-	exit 1
-fi
+command -v systemd-analyze >/dev/null ||
+    give_up "systemd-analyze is installed (Debian package systemd: make deps)"
 
 SD=$ROOT/deploy/systemd
 T=$VAR.systemd
@@ -158,10 +155,8 @@ env "${sup_env[@]}" "${sup_cmd[@]}" </dev/null >"$T/supervisor.log" 2>&1 &
 sup_pid=$!
 STOP_PIDS+=("$sup_pid")
 if ! wait "$up_pid"; then
-	cat "$VAR.up.log" >&2
-	fail "the stack starts with wfm-fcgi.service's environment"
-	finish
-	exit 1
+	tail -n 40 "$VAR.up.log" >&2
+	give_up "the stack starts with wfm-fcgi.service's environment"
 fi
 pass "readyz 200 with the standalone supervisor's heartbeat"
 check "no supervisor spawned by wfm-fcgi" "" \

@@ -1,0 +1,812 @@
+#!/usr/bin/env bash
+#
+# make bench: start a private wfm stack, measure it with bounded wrk loads
+# and database probes, measure two ceilings on the same machine in the same
+# run, print one table and write $VAR/results.json. Not a test: targets are
+# printed as PASS/MISS and never fail the run. See tests/bench/README.md
+# for what each figure is and docs/bench.md for how to read them.
+#
+#	bash tests/bench/run.sh BUILD_DIR
+#
+# Environment (all optional):
+#	WFM_BENCH_VAR		state directory (default var/bench; wiped)
+#	WFM_BENCH_PORT		wfm stack nginx port (default 18087)
+#	WFM_BENCH_CEIL_PORT	nginx `return 202` ceiling port (default 18088)
+#	WFM_BENCH_BARE_PORT	nginx + bare libfcgi responder port (18089)
+#	WFM_BENCH_SECONDS	measured seconds per wrk load (default 8)
+#	WFM_BENCH_WARMUP	warm-up seconds before each load (default 2)
+#	WFM_BENCH_CONNECTIONS	wrk connections (default 64)
+#	WFM_BENCH_THREADS	wrk threads (default 1)
+#	WFM_BENCH_WORKERS	wfm-fcgi workers = bare responder processes (4)
+#	WFM_BENCH_USERS		users the execute (new) load spreads over (16)
+#	WFM_BENCH_DRAIN		executions queued for the drain (default 10000)
+#	WFM_BENCH_CLAIM_ROWS	pending rows of the large claim probe (1000000;
+#				300000 when the run is late, see below)
+#	WFM_BENCH_BUDGET	seconds the whole run aims at (default 180)
+#
+# Everything it starts is stopped on exit, by pid, whatever happens.
+# Exit status: 0 when every figure was measured, 1 otherwise.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+readonly ROOT
+cd "$ROOT"
+BUILD=${1:-build}
+T_START=$EPOCHREALTIME
+STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+
+# ---- settings ------------------------------------------------------------
+
+VAR=$(realpath -m -- "${WFM_BENCH_VAR:-$ROOT/var/bench}")
+PORT=${WFM_BENCH_PORT:-18087}
+CEIL_PORT=${WFM_BENCH_CEIL_PORT:-18088}
+BARE_PORT=${WFM_BENCH_BARE_PORT:-18089}
+DUR=${WFM_BENCH_SECONDS:-8}
+WARM=${WFM_BENCH_WARMUP:-2}
+CONNS=${WFM_BENCH_CONNECTIONS:-64}
+THREADS=${WFM_BENCH_THREADS:-1}
+WORKERS=${WFM_BENCH_WORKERS:-4}
+NUSERS=${WFM_BENCH_USERS:-16}
+DRAIN_N=${WFM_BENCH_DRAIN:-10000}
+CLAIM_ROWS=${WFM_BENCH_CLAIM_ROWS:-1000000}
+BUDGET=${WFM_BENCH_BUDGET:-180}
+CLAIM_SMALL=10000
+CLAIM_LIMIT=64		# 16 free slots x 4 candidates, as sup_claim.c asks
+LAT_SAMPLES=40
+
+for v in PORT CEIL_PORT BARE_PORT DUR WARM CONNS THREADS WORKERS NUSERS \
+    DRAIN_N CLAIM_ROWS BUDGET; do
+	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v '${!v}' is not a positive integer"
+done
+((CLAIM_ROWS > CLAIM_SMALL)) || die "WFM_BENCH_CLAIM_ROWS must exceed $CLAIM_SMALL"
+
+BIN=$ROOT/$BUILD/bin
+HB=$ROOT/$BUILD/bench
+CONF=$VAR/wfm.conf
+MY_SOCK=$VAR/mysql/mysqld.sock
+MY_PID=$VAR/mysql/mariadbd.pid
+FCGI_PID=$VAR/run/wfm-fcgi.pid
+NGX_PID=$VAR/nginx/nginx.pid
+NUDGE=$VAR/run/supervisor.nudge
+CEIL=$VAR/ceiling
+CEIL_PID=$CEIL/nginx.pid
+BARE_SOCK=$CEIL/bare.sock
+BARE_PID=$CEIL/bare.pid
+LOG=$VAR/bench.log
+RESULTS=$VAR/results.json
+URL=http://127.0.0.1:$PORT/api/v1/workflow-management
+NGINX=/usr/sbin/nginx
+CLK_TCK=$(getconf CLK_TCK)
+SCRIPTS=$ROOT/tests/bench
+
+export WFM_VAR=$VAR WFM_HTTP_PORT=$PORT WFM_BIN_DIR=$BIN
+export WFM_FCGI_WORKERS=$WORKERS
+# Workers are not retired during the run, so that the peak RSS read at
+# the end is that of a worker that served every load.
+export WFM_FCGI_MAX_REQUESTS=1000000000
+
+declare -A F=()		# every figure, by key; printed and written at the end
+
+elapsed() { awk -v a="$T_START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Floating-point helpers: calc EXPR [name=value...].
+calc() {
+	local e=$1
+	shift
+	awk "$@" "BEGIN { x = $e; printf \"%.6g\", x }" </dev/null
+}
+
+# ---- processes we start --------------------------------------------------
+
+# pid recorded in file if it still runs program exe.
+pid_of() {
+	local pid link
+
+	[[ -r $1 ]] || return 1
+	pid=$(tr -dc '0-9' <"$1")
+	[[ -n $pid ]] || return 1
+	link=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+	[[ ${link% (deleted)} == "$2" ]] || return 1
+	printf '%s\n' "$pid"
+}
+
+# SIGTERM pid, wait up to secs, then SIGKILL.
+stop_pid() {
+	local pid=$1 secs=$2 i
+
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < secs * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	log "pid $pid did not stop in $secs s: SIGKILL"
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+	local rc=$? pid
+
+	trap - EXIT INT TERM
+	if pid=$(pid_of "$CEIL_PID" "$NGINX"); then
+		stop_pid "$pid" 10
+	fi
+	if pid=$(pid_of "$BARE_PID" "$HB/bare_fcgi"); then
+		stop_pid "$pid" 10
+	fi
+	if [[ -d $VAR ]]; then
+		bash deploy/local/stack.sh down >>"$LOG" 2>&1 ||
+		    log "stack.sh down failed (see $LOG)"
+		# The claim probe leaves a database of a million rows.
+		rm -rf "$VAR/mysql"
+	fi
+	exit "$rc"
+}
+
+# ---- preflight -----------------------------------------------------------
+
+for p in wrk curl cc pkg-config mariadb awk setsid "$NGINX"; do
+	command -v "$p" >/dev/null || die "$p is missing: run \`make deps\`"
+done
+for p in wfm-fcgi wfm-supervisor wfmctl; do
+	[[ -x $BIN/$p ]] || die "$BIN/$p is missing: run \`make BUILD=$BUILD\`"
+done
+[[ -f $ROOT/$BUILD/libwfm.a ]] || die "$ROOT/$BUILD/libwfm.a is missing"
+for p in "$PORT" "$CEIL_PORT" "$BARE_PORT"; do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+		die "127.0.0.1:$p is in use (set WFM_BENCH_*PORT)"
+	fi
+done
+
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A fresh state directory: the figures assume an empty database.
+bash deploy/local/stack.sh down >/dev/null 2>&1 || true
+rm -rf "$VAR"
+mkdir -p "$VAR" "$HB" "$CEIL"/tmp/{body,fastcgi,proxy,uwsgi,scgi}
+: >"$LOG"
+log "state in $VAR, log $LOG; budget ${BUDGET} s"
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- helpers built against this build ------------------------------------
+
+CFLAGS_B=(-std=c17 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror)
+# shellcheck disable=SC2046 # pkg-config output is a list of words
+cc "${CFLAGS_B[@]}" $(pkg-config --cflags fcgi) -o "$HB/bare_fcgi" \
+    "$SCRIPTS/bare_fcgi.c" $(pkg-config --libs fcgi) >>"$LOG" 2>&1 ||
+    die "cannot build bare_fcgi (see $LOG)"
+# shellcheck disable=SC2046
+cc "${CFLAGS_B[@]}" -Iinclude -Isrc/store $(pkg-config --cflags libmariadb) \
+    -o "$HB/bench_db" "$SCRIPTS/bench_db.c" "$ROOT/$BUILD/libwfm.a" \
+    $(pkg-config --libs libmariadb) >>"$LOG" 2>&1 ||
+    die "cannot build bench_db (see $LOG)"
+
+# ---- the stack -----------------------------------------------------------
+
+log "starting the stack on 127.0.0.1:$PORT ($WORKERS workers)"
+bash deploy/local/stack.sh up >>"$LOG" 2>&1 || {
+	tail -n 20 "$LOG" >&2
+	die "stack.sh up failed"
+}
+
+SQL=(mariadb --no-defaults --default-character-set=utf8mb4
+    --socket="$MY_SOCK" --user="$(id -un)" --batch --skip-column-names wfm)
+sql() { "${SQL[@]}" "$@"; }
+bdb() { "$HB/bench_db" -S "$MY_SOCK" "$@"; }
+
+token() {
+	"$BIN/wfmctl" -c "$CONF" token --sub "$1" --roles "$2" --ttl 3600 \
+	    2>>"$LOG" | tr -d '[:space:]'
+}
+TOKEN=$(token bench workflow:execute,workflow:read,template:write)
+[[ -n $TOKEN ]] || die "wfmctl token failed (see $LOG)"
+USER_TOKENS=()
+for ((i = 1; i <= NUSERS; i++)); do
+	USER_TOKENS+=("$(token "bench-u$i" workflow:execute)")
+done
+# Same header, signature replaced: well formed, fails verification.
+BAD_TOKEN=${TOKEN%.*}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+
+api() {
+	curl -sS --max-time 10 -X "$1" "$URL$2" \
+	    -H "Authorization: Bearer $TOKEN" \
+	    -H 'Content-Type: application/json' ${3:+-d "$3"}
+}
+json_str() { sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p"; }
+
+# One public one-step transform template: every user may execute it.
+TID=$(api POST /templates '{"name": "bench-transform", "is_public": true,
+    "steps": [{"id": "t", "type": "transform",
+    "output": {"n": "{{ input.n }}"}}]}' | json_str template_id)
+[[ -n $TID ]] || die "cannot create the bench template"
+EID=$(api POST /execute "{\"template_id\": \"$TID\",
+    \"execution_name\": \"bench-replay\", \"input_data\": {\"n\": 1}}" |
+    json_str execution_id)
+[[ -n $EID ]] || die "cannot create the bench execution"
+for ((i = 0; i < 100; i++)); do
+	st=$(api GET "/executions/$EID" | json_str status)
+	[[ $st == completed ]] && break
+	sleep 0.1
+done
+[[ $st == completed ]] || die "execution $EID is '$st', not completed"
+
+# ---- ceilings ------------------------------------------------------------
+
+log "starting the ceilings on :$CEIL_PORT (return 202) and :$BARE_PORT" \
+    "(bare libfcgi, $WORKERS processes)"
+cp /etc/nginx/fastcgi_params "$CEIL/fastcgi_params"
+user_line=""
+((EUID == 0)) && user_line="user root;"
+# The same main settings as the stack's nginx (deploy/local/stack.sh),
+# the same FastCGI location settings as deploy/nginx/wfm.conf.
+cat >"$CEIL/nginx.conf" <<EOF
+$user_line
+worker_processes 2;
+pid $CEIL_PID;
+error_log $CEIL/error.log warn;
+events {
+	worker_connections 1024;
+}
+http {
+	default_type application/octet-stream;
+	access_log $CEIL/access.log;
+	client_body_temp_path $CEIL/tmp/body;
+	fastcgi_temp_path $CEIL/tmp/fastcgi;
+	proxy_temp_path $CEIL/tmp/proxy;
+	uwsgi_temp_path $CEIL/tmp/uwsgi;
+	scgi_temp_path $CEIL/tmp/scgi;
+	sendfile on;
+	keepalive_timeout 65;
+	server {
+		listen 127.0.0.1:$CEIL_PORT;
+		server_tokens off;
+		location / {
+			default_type application/json;
+			return 202 '{}';
+		}
+	}
+	server {
+		listen 127.0.0.1:$BARE_PORT;
+		server_tokens off;
+		client_max_body_size 1m;
+		client_body_buffer_size 128k;
+		large_client_header_buffers 4 16k;
+		location / {
+			fastcgi_split_path_info ^()(/.*)\$;
+			include fastcgi_params;
+			fastcgi_param PATH_INFO \$fastcgi_path_info;
+			fastcgi_param HTTP_PROXY "";
+			fastcgi_pass unix:$BARE_SOCK;
+			fastcgi_keep_conn off;
+			fastcgi_connect_timeout 5s;
+			fastcgi_buffer_size 16k;
+			fastcgi_buffers 16 16k;
+		}
+	}
+}
+EOF
+setsid "$HB/bare_fcgi" "$BARE_SOCK" "$WORKERS" "$BARE_PID" </dev/null \
+    >>"$LOG" 2>&1 &
+"$NGINX" -p "$CEIL/" -c "$CEIL/nginx.conf" -e "$CEIL/error.log" \
+    </dev/null >>"$LOG" 2>&1 || die "ceiling nginx did not start (see $LOG)"
+for ((i = 0; i < 50; i++)); do
+	[[ -S $BARE_SOCK && -s $BARE_PID ]] && break
+	sleep 0.1
+done
+for p in "$CEIL_PORT" "$BARE_PORT"; do
+	code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 \
+	    "http://127.0.0.1:$p/x" 2>>"$LOG") || true
+	[[ $code == 202 ]] || die "ceiling on :$p answers '$code', not 202"
+done
+
+# ---- CPU accounting ------------------------------------------------------
+
+# Masters whose process trees we account for (pid == master or ppid ==).
+declare -A MASTER=()
+refresh_masters() {
+	local pid
+
+	MASTER=()
+	pid=$(pid_of "$FCGI_PID" "$BIN/wfm-fcgi") && MASTER[$pid]=wfm
+	pid=$(pid_of "$MY_PID" /usr/sbin/mariadbd) && MASTER[$pid]=db
+	pid=$(pid_of "$NGX_PID" "$NGINX") && MASTER[$pid]=nginx
+	pid=$(pid_of "$CEIL_PID" "$NGINX") && MASTER[$pid]=nginx
+	pid=$(pid_of "$BARE_PID" "$HB/bare_fcgi") && MASTER[$pid]=bare
+	return 0
+}
+
+# Print "busy wfm sup db nginx bare children" in clock ticks: the
+# machine's busy time, our groups, and our own waited-for children (wrk).
+cpu_snap() {
+	local d line rest st ppid g t link busy
+	local -A sum=([wfm]=0 [sup]=0 [db]=0 [nginx]=0 [bare]=0)
+	local -a f c
+
+	for d in /proc/[0-9]*; do
+		read -r line <"$d/stat" 2>/dev/null || continue
+		rest=${line##*) }
+		read -r -a f <<<"$rest"
+		ppid=${f[1]}
+		g=${MASTER[${d#/proc/}]:-${MASTER[$ppid]:-}}
+		[[ -n $g ]] || continue
+		t=$((f[11] + f[12]))
+		if [[ $g == wfm ]]; then
+			link=$(readlink "$d/exe" 2>/dev/null) || continue
+			[[ ${link% (deleted)} == "$BIN/wfm-supervisor" ]] && g=sup
+		fi
+		sum[$g]=$((sum[$g] + t))
+	done
+	read -r -a c < <(head -n 1 /proc/stat)
+	busy=$((c[1] + c[2] + c[3] + c[6] + c[7] + c[8]))
+	# `times`: shell user/sys, then children user/sys, as 0m1.234s.
+	local ch
+	ch=$(times | tail -n 1 | awk -v hz="$CLK_TCK" '{
+	    n = 0; for (i = 1; i <= 2; i++) { split($i, a, "m");
+	    n += a[1] * 60 + a[2] } printf "%d", n * hz }')
+	echo "$busy ${sum[wfm]} ${sum[sup]} ${sum[db]} ${sum[nginx]}" \
+	    "${sum[bare]} $ch"
+}
+
+# Record the CPU split between two snapshots as cores busy over secs.
+cpu_record() {
+	local key=$1 secs=$2 a b
+	local -a x y
+	local names=(machine wfm_workers supervisor mariadb nginx bare_fcgi wrk)
+
+	read -r -a x <<<"$3"
+	read -r -a y <<<"$4"
+	for i in "${!names[@]}"; do
+		F[$key.cpu.${names[$i]}]=$(calc "(b - a) / hz / s" \
+		    -v a="${x[$i]}" -v b="${y[$i]}" -v hz="$CLK_TCK" -v s="$secs")
+	done
+	# What ran on the machine that is none of ours: other engineers.
+	a=0
+	for i in 1 2 3 4 5 6; do
+		a=$(calc "a + (y - x)" -v a="$a" -v x="${x[$i]}" -v y="${y[$i]}")
+	done
+	F[$key.cpu.other]=$(calc "(m - o) / hz / s" -v m="$((y[0] - x[0]))" \
+	    -v o="$a" -v hz="$CLK_TCK" -v s="$secs")
+}
+
+# ---- HTTP loads ----------------------------------------------------------
+
+# run_load KEY SCRIPT URL ARG...: a warm-up, then the measured run. An
+# argument @PHASE@ is replaced by w (warm-up) or m (measured).
+run_load() {
+	local key=$1 script=$2 url=$3 out line s0 s1 kv
+	shift 3
+	local -a wa=() ma=()
+	local a
+
+	for a in "$@"; do
+		wa+=("${a//@PHASE@/w}")
+		ma+=("${a//@PHASE@/m}")
+	done
+	log "load $key: ${WARM} s warm-up + ${DUR} s, $CONNS connections"
+	wrk -t"$THREADS" -c"$CONNS" -d"${WARM}s" -s "$script" "$url" -- \
+	    "${wa[@]}" >/dev/null 2>>"$LOG" || die "wrk failed (see $LOG)"
+	refresh_masters
+	s0=$(cpu_snap)
+	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DUR}s" --latency -s "$script" \
+	    "$url" -- "${ma[@]}" 2>>"$LOG") || die "wrk failed (see $LOG)"
+	s1=$(cpu_snap)
+	printf '== %s\n%s\n' "$key" "$out" >>"$LOG"
+	line=$(grep '^BENCH ' <<<"$out") || die "no figures from wrk for $key"
+	for kv in ${line#BENCH }; do
+		F[$key.${kv%%=*}]=${kv#*=}
+	done
+	cpu_record "$key" "${F[$key.seconds]}" "$s0" "$s1"
+}
+
+# Wait until no execution is pending or running (the supervisor drained
+# what a load queued), at most secs seconds; prints the seconds it took.
+wait_idle() {
+	local secs=$1 t0=$EPOCHREALTIME n
+
+	while :; do
+		n=$(sql -e "SELECT COUNT(*) FROM executions WHERE status IN
+		    ('pending', 'running') AND run_after < '2500-01-01'")
+		((n == 0)) && break
+		if (($(calc "b - a > s" -v a="$t0" -v b="$EPOCHREALTIME" \
+		    -v s="$secs"))); then
+			log "still $n executions active after $secs s"
+			break
+		fi
+		sleep 0.1
+	done
+	calc "b - a" -v a="$t0" -v b="$EPOCHREALTIME"
+}
+
+GET_URL=$URL/executions/$EID
+run_load nginx "$SCRIPTS/ceiling.lua" "http://127.0.0.1:$CEIL_PORT${GET_URL#http://*/}" "$TOKEN"
+run_load bare "$SCRIPTS/ceiling.lua" "http://127.0.0.1:$BARE_PORT${GET_URL#http://*/}" "$TOKEN"
+run_load execute_new "$SCRIPTS/execute_new.lua" "$URL/execute" \
+    "$TID" "new-@PHASE@" "${USER_TOKENS[@]}"
+F[execute_new.backlog_s]=$(wait_idle 40)
+run_load execute_replay "$SCRIPTS/execute_replay.lua" "$URL/execute" \
+    "$TOKEN" "$TID" bench-replay
+run_load get "$SCRIPTS/get.lua" "$GET_URL" "$TOKEN"
+run_load unauth "$SCRIPTS/unauth.lua" "$GET_URL" "$BAD_TOKEN"
+
+# ---- claim latency: 202 written to step started ---------------------------
+
+# Submit n executions one at a time, ~20 a second, named PREFIX-i.
+submit_slowly() {
+	local prefix=$1 n=$2 i code
+
+	for ((i = 1; i <= n; i++)); do
+		code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 \
+		    -X POST "$URL/execute" -H "Authorization: Bearer $TOKEN" \
+		    -H 'Content-Type: application/json' \
+		    -d "{\"template_id\": \"$TID\", \"execution_name\":
+		    \"$prefix-$i\", \"input_data\": {\"n\": $i}}") || true
+		[[ $code == 202 ]] || log "submit $prefix-$i: HTTP $code"
+		sleep 0.05
+	done
+}
+
+# p50 p99 count of (step started_at - created_at) in ms for PREFIX-%.
+latency_of() {
+	sql -e "SELECT TIMESTAMPDIFF(MICROSECOND, e.created_at, s.started_at)
+	    / 1000 FROM executions e JOIN execution_steps s ON
+	    s.exec_pk = e.id AND s.step_idx = 0 WHERE e.user_id = 'bench'
+	    AND e.execution_name LIKE '$1-%'" | sort -g | awk '
+	    { v[++n] = $1 }
+	    END { if (n == 0) { print "null null 0"; exit }
+		  i50 = int(0.5 * n + 0.999999); i99 = int(0.99 * n + 0.999999)
+		  printf "%.1f %.1f %d\n", v[i50], v[i99], n }'
+}
+
+log "claim latency: $LAT_SAMPLES executions with the nudge, $LAT_SAMPLES" \
+    "with polling only"
+submit_slowly lat-nudge "$LAT_SAMPLES"
+# Without the nudge: the workers send their datagram to the socket's path,
+# so moving the file away (the supervisor keeps its bound socket) makes
+# every nudge fail with ENOENT and leaves only the poll, for this stack.
+mv "$NUDGE" "$NUDGE.off"
+submit_slowly lat-poll "$LAT_SAMPLES"
+mv "$NUDGE.off" "$NUDGE"
+F[poll_interval_ms]=$(awk -F' *= *' '$1 == "poll_interval_ms" { print $2 }' \
+    "$CONF")
+F[poll_interval_ms]=${WFM_SUPERVISOR_POLL_INTERVAL_MS:-${F[poll_interval_ms]:-500}}
+wait_idle 10 >/dev/null
+read -r F[lat_nudge.p50_ms] F[lat_nudge.p99_ms] F[lat_nudge.samples] \
+    < <(latency_of lat-nudge)
+read -r F[lat_poll.p50_ms] F[lat_poll.p99_ms] F[lat_poll.samples] \
+    < <(latency_of lat-poll)
+
+# ---- supervisor drain ----------------------------------------------------
+
+# Queue DRAIN_N one-step executions with run_after in the future (so the
+# running supervisor does not take them yet) by doubling one row.
+COLS="execution_id, user_id, execution_name, template_pk, template_id,
+    template_version, input, input_hash, status, run_after, created_at"
+queue_rows() {
+	local owner=$1 total=$2 run_after=$3 have=1 step
+
+	sql -e "INSERT INTO executions ($COLS) SELECT UUID(), '$owner',
+	    CONCAT('$owner-', UUID()), id, template_id, version, '{\"n\": 1}',
+	    SHA2('{\"n\":1}', 256), 'pending', $run_after, UTC_TIMESTAMP(3)
+	    FROM templates WHERE template_id = '$TID'"
+	while ((have < total)); do
+		step=$((total - have < have ? total - have : have))
+		sql -e "INSERT INTO executions ($COLS) SELECT UUID(), user_id,
+		    CONCAT('$owner-', UUID()), template_pk, template_id,
+		    template_version, input, input_hash, status, $run_after,
+		    UTC_TIMESTAMP(3) FROM executions WHERE user_id = '$owner'
+		    LIMIT $step"
+		have=$((have + step))
+	done
+}
+
+log "drain: queueing $DRAIN_N one-step executions"
+queue_rows bench-drain "$DRAIN_N" "'2999-01-01'"
+refresh_masters
+s0=$(cpu_snap)
+out=$(bdb drain bench-drain "$DRAIN_N" 60 "$NUDGE") ||
+    log "drain did not finish: $out"
+s1=$(cpu_snap)
+read -r F[drain.terminal] F[drain.completed] F[drain.seconds] \
+    F[drain.seconds_polled] <<<"$out"
+F[drain.per_second]=$(calc "n / s" -v n="${F[drain.completed]}" \
+    -v s="${F[drain.seconds]}")
+cpu_record drain "${F[drain.seconds_polled]}" "$s0" "$s1"
+log "drain: ${F[drain.completed]} in ${F[drain.seconds]} s"
+
+# ---- peak RSS --------------------------------------------------------------
+
+# Largest VmHWM (KiB) among pids.
+hwm() {
+	local p best=0 v
+
+	for p in "$@"; do
+		v=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$p/status" \
+		    2>/dev/null) || continue
+		[[ -n $v ]] && ((v > best)) && best=$v
+	done
+	echo "$best"
+}
+children_of() {
+	local d line rest
+	local -a f
+
+	for d in /proc/[0-9]*; do
+		read -r line <"$d/stat" 2>/dev/null || continue
+		rest=${line##*) }
+		read -r -a f <<<"$rest"
+		[[ ${f[1]} == "$1" ]] && printf '%s\n' "${d#/proc/}"
+	done
+	return 0
+}
+fcgi_master=$(pid_of "$FCGI_PID" "$BIN/wfm-fcgi") || die "wfm-fcgi is gone"
+workers=() sup=()
+for p in $(children_of "$fcgi_master"); do
+	case $(readlink "/proc/$p/exe" 2>/dev/null) in
+	"$BIN/wfm-supervisor")	sup+=("$p") ;;
+	"$BIN/wfm-fcgi")	workers+=("$p") ;;
+	esac
+done
+F[rss.worker_kib]=$(hwm "${workers[@]}")
+F[rss.supervisor_kib]=$(hwm "${sup[@]}")
+F[rss.bare_kib]=$(hwm $(children_of "$(pid_of "$BARE_PID" "$HB/bare_fcgi")"))
+F[rss.nginx_kib]=$(hwm $(children_of "$(pid_of "$CEIL_PID" "$NGINX")"))
+
+# ---- claim cost against the number of pending rows ------------------------
+
+# The supervisor must not drain these rows: stop wfm-fcgi (and with it
+# the supervisor it spawned); MariaDB keeps running.
+log "stopping wfm-fcgi for the claim probe"
+stop_pid "$fcgi_master" 30
+
+CLAIM_SQL=$("$HB/bench_db" claim-sql)
+EXPLAIN_SQL=${CLAIM_SQL//LIMIT \?/LIMIT $CLAIM_LIMIT}
+claim_probe() {
+	local key=$1 budget=$2 plan
+
+	plan=$(sql -e "EXPLAIN $EXPLAIN_SQL" | awk -F'\t' '{
+	    printf "type=%s key=%s key_len=%s rows=%s extra=%s", $4, $6, $7,
+	    $9, $10 }')
+	F[$key.explain]=$plan
+	read -r F[$key.p50_ms] F[$key.p99_ms] F[$key.mean_ms] F[$key.rows] \
+	    F[$key.samples] F[$key.handler_reads] F[$key.sort_rows] \
+	    < <(bdb claim 200 "$CLAIM_LIMIT" "$budget")
+}
+
+RUNNABLE="UTC_TIMESTAMP(6) - INTERVAL 1 SECOND"
+log "claim probe: $CLAIM_SMALL pending rows"
+queue_rows bench-claim "$CLAIM_SMALL" "$RUNNABLE"
+F[claim_small.pending]=$CLAIM_SMALL
+claim_probe claim_small 3
+
+# A million rows take about 30 s to insert here: when the run is late,
+# 300,000 (say so in the table).
+left=$(calc "budget - (b - a)" -v budget="$BUDGET" -v a="$T_START" \
+    -v b="$EPOCHREALTIME")
+if ((CLAIM_ROWS > 300000)) && (($(calc "l < 60" -v l="$left"))); then
+	log "only $left s left of the budget: $((300000)) rows, not $CLAIM_ROWS"
+	CLAIM_ROWS=300000
+fi
+log "claim probe: growing to $CLAIM_ROWS pending rows"
+t0=$EPOCHREALTIME
+have=$CLAIM_SMALL
+while ((have < CLAIM_ROWS)); do
+	step=$((CLAIM_ROWS - have < have ? CLAIM_ROWS - have : have))
+	sql -e "INSERT INTO executions ($COLS) SELECT UUID(), user_id,
+	    CONCAT('bench-claim-', UUID()), template_pk, template_id,
+	    template_version, input, input_hash, status, $RUNNABLE,
+	    UTC_TIMESTAMP(3) FROM executions WHERE user_id = 'bench-claim'
+	    LIMIT $step"
+	have=$((have + step))
+done
+F[claim_large.insert_s]=$(calc "b - a" -v a="$t0" -v b="$EPOCHREALTIME")
+F[claim_large.pending]=$(sql -e "SELECT COUNT(*) FROM executions
+    WHERE status = 'pending' AND run_after <= UTC_TIMESTAMP(6)")
+claim_probe claim_large 8
+F[claim.ratio_p50]=$(calc "b / a" -v a="${F[claim_small.p50_ms]}" \
+    -v b="${F[claim_large.p50_ms]}")
+
+# ---- table and JSON ------------------------------------------------------
+
+F[elapsed_s]=$(elapsed)
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ratio VALUE CEILING: VALUE / CEILING to 3 significant digits, or "-".
+ratio() {
+	[[ -n ${1:-} && -n ${2:-} && $1 != null && $2 != null ]] || {
+		echo -
+		return
+	}
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-";
+	    else printf "%.3g\n", a / b }'
+}
+# verdict VALUE OP LIMIT: PASS or MISS.
+verdict() {
+	[[ -n ${1:-} && $1 != null && $1 != - ]] || {
+		echo MISS
+		return
+	}
+	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
+	    ok = op == ">=" ? v >= l : op == "<" ? v < l : v <= l
+	    print ok ? "PASS" : "MISS" }'
+}
+
+ROWS=()	# figure|value|unit|x nginx|x bare|target|verdict|json key
+row() { ROWS+=("$1|$2|$3|$4|$5|${6:-}|${7:-}|$8"); }
+
+http_rows() {
+	local key=$1 label=$2 tgt=${3:-} rtgt="" rv="" pv="" ptgt=""
+
+	if [[ -n $tgt ]]; then
+		rtgt=">= $tgt x bare"
+		rv=$(verdict "$(ratio "${F[$key.rps]}" "${F[bare.rps]}")" ">=" "$tgt")
+	fi
+	if [[ $key == execute_new ]]; then
+		ptgt="< 15 ms at 64 conn"
+		pv=$(verdict "${F[$key.p99_ms]}" "<" 15)
+	fi
+	row "$label req/s" "${F[$key.rps]}" req/s \
+	    "$(ratio "${F[$key.rps]}" "${F[nginx.rps]}")" \
+	    "$(ratio "${F[$key.rps]}" "${F[bare.rps]}")" "$rtgt" "$rv" "$key.rps"
+	row "$label p50" "${F[$key.p50_ms]}" ms \
+	    "$(ratio "${F[$key.p50_ms]}" "${F[nginx.p50_ms]}")" \
+	    "$(ratio "${F[$key.p50_ms]}" "${F[bare.p50_ms]}")" "" "" \
+	    "$key.p50_ms"
+	row "$label p99" "${F[$key.p99_ms]}" ms \
+	    "$(ratio "${F[$key.p99_ms]}" "${F[nginx.p99_ms]}")" \
+	    "$(ratio "${F[$key.p99_ms]}" "${F[bare.p99_ms]}")" "$ptgt" "$pv" \
+	    "$key.p99_ms"
+	row "$label errors" "${F[$key.errors]}" "of ${F[$key.requests]}" - - \
+	    "" "" "$key.errors"
+}
+
+http_rows nginx "nginx return 202"
+http_rows bare "bare libfcgi"
+http_rows execute_new "execute (new)" 0.25
+http_rows execute_replay "execute (replay)" 0.40
+http_rows get "GET execution" 0.40
+http_rows unauth "401 bad token" 0.80
+row "drain $DRAIN_N one-step" "${F[drain.per_second]}" exec/s \
+    "$(ratio "${F[drain.per_second]}" "${F[nginx.rps]}")" \
+    "$(ratio "${F[drain.per_second]}" "${F[bare.rps]}")" ">= 3000/s" \
+    "$(verdict "${F[drain.per_second]}" ">=" 3000)" drain.per_second
+for m in nudge poll; do
+	[[ $m == nudge ]] && t="< 5 ms" || t=""
+	row "claim latency $m p50" "${F[lat_$m.p50_ms]}" ms \
+	    "$(ratio "${F[lat_$m.p50_ms]}" "${F[nginx.p50_ms]}")" \
+	    "$(ratio "${F[lat_$m.p50_ms]}" "${F[bare.p50_ms]}")" "$t" \
+	    "$([[ -n $t ]] && verdict "${F[lat_$m.p50_ms]}" "<" 5)" \
+	    "lat_$m.p50_ms"
+	row "claim latency $m p99" "${F[lat_$m.p99_ms]}" ms \
+	    "$(ratio "${F[lat_$m.p99_ms]}" "${F[nginx.p99_ms]}")" \
+	    "$(ratio "${F[lat_$m.p99_ms]}" "${F[bare.p99_ms]}")" "" "" \
+	    "lat_$m.p99_ms"
+done
+F[rss.worker_mib]=$(calc "k / 1024" -v k="${F[rss.worker_kib]}")
+F[rss.supervisor_mib]=$(calc "k / 1024" -v k="${F[rss.supervisor_kib]}")
+row "peak RSS worker" "${F[rss.worker_mib]}" MiB \
+    "$(ratio "${F[rss.worker_kib]}" "${F[rss.nginx_kib]}")" \
+    "$(ratio "${F[rss.worker_kib]}" "${F[rss.bare_kib]}")" "< 8 MiB" \
+    "$(verdict "${F[rss.worker_mib]}" "<" 8)" rss.worker_mib
+row "peak RSS supervisor" "${F[rss.supervisor_mib]}" MiB \
+    "$(ratio "${F[rss.supervisor_kib]}" "${F[rss.nginx_kib]}")" \
+    "$(ratio "${F[rss.supervisor_kib]}" "${F[rss.bare_kib]}")" "< 32 MiB" \
+    "$(verdict "${F[rss.supervisor_mib]}" "<" 32)" rss.supervisor_mib
+for k in claim_small claim_large; do
+	row "claim SELECT p50 @${F[$k.pending]}" "${F[$k.p50_ms]}" ms \
+	    "$(ratio "${F[$k.p50_ms]}" "${F[nginx.p50_ms]}")" \
+	    "$(ratio "${F[$k.p50_ms]}" "${F[bare.p50_ms]}")" "" "" "$k.p50_ms"
+done
+row "claim cost ${F[claim_large.pending]}/$CLAIM_SMALL" \
+    "${F[claim.ratio_p50]}" "x" - - "<= 1.5x" \
+    "$(verdict "${F[claim.ratio_p50]}" "<=" 1.5)" claim.ratio_p50
+
+fmt() {
+	awk -v v="$1" 'BEGIN { if (v ~ /^-?[0-9.]+(e[-+]?[0-9]+)?$/)
+	    printf (v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : "%.2f"), v;
+	    else printf "%s", v }'
+}
+
+{
+	printf '\nwfm make bench  %s  %d cores  %s workers  wrk -t%s -c%s -d%ss\n' \
+	    "$STARTED_AT" "$(nproc)" "$WORKERS" "$THREADS" "$CONNS" "$DUR"
+	printf '%-32s %10s %-10s %8s %8s  %-20s %s\n' figure value unit \
+	    "x nginx" "x bare" target result
+	printf '%.0s-' {1..100}
+	printf '\n'
+	for r in "${ROWS[@]}"; do
+		IFS='|' read -r a b c d e g h _ <<<"$r"
+		printf '%-32s %10s %-10s %8s %8s  %-20s %s\n' "$a" \
+		    "$(fmt "$b")" "$c" "$d" "$e" "$g" "$h"
+	done
+	printf '%.0s-' {1..100}
+	printf '\n'
+	printf 'CPU, cores busy during each load (2 = the whole machine):\n'
+	printf '  %-15s %6s %6s %6s %6s %6s %6s %6s %6s\n' load machine \
+	    workers superv mariadb nginx bare wrk other
+	for k in nginx bare execute_new execute_replay get unauth drain; do
+		printf '  %-15s' "$k"
+		for c in machine wfm_workers supervisor mariadb nginx bare_fcgi \
+		    wrk other; do
+			printf ' %6.2f' "${F[$k.cpu.$c]:-0}"
+		done
+		printf '\n'
+	done
+	printf 'claim SELECT plan @%s: %s; rows read %s, sorted %s\n' \
+	    "$CLAIM_SMALL" "${F[claim_small.explain]}" \
+	    "${F[claim_small.handler_reads]}" "${F[claim_small.sort_rows]}"
+	printf 'claim SELECT plan @%s: %s; rows read %s, sorted %s\n' \
+	    "${F[claim_large.pending]}" "${F[claim_large.explain]}" \
+	    "${F[claim_large.handler_reads]}" "${F[claim_large.sort_rows]}"
+	if ((CLAIM_ROWS < ${WFM_BENCH_CLAIM_ROWS:-1000000})); then
+		printf 'note: the large claim probe used %s rows, not %s, to ' \
+		    "$CLAIM_ROWS" "${WFM_BENCH_CLAIM_ROWS:-1000000}"
+		printf 'stay within the budget\n'
+	fi
+	printf 'load average %s at start, %s at end; noisy when others run.\n' \
+	    "$LOAD_START" "$LOAD_END"
+	printf 'elapsed %s s; figures in %s\n' "${F[elapsed_s]}" "$RESULTS"
+} | tee "$VAR/results.txt"
+
+# JSON: every figure under its key (a.b.c nests), then the table rows.
+jval() {
+	if [[ $1 =~ ^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]]; then
+		printf '%s' "$1"
+	elif [[ -z $1 || $1 == null || $1 == - ]]; then
+		printf 'null'
+	else
+		local s=${1//\\/\\\\}
+		s=${s//\"/\\\"}
+		printf '"%s"' "${s//$'\t'/ }"
+	fi
+}
+F[settings.duration_s]=$DUR
+F[settings.warmup_s]=$WARM
+F[settings.connections]=$CONNS
+F[settings.wrk_threads]=$THREADS
+F[settings.fcgi_workers]=$WORKERS
+F[settings.bare_processes]=$WORKERS
+F[settings.execute_users]=$NUSERS
+F[settings.drain_executions]=$DRAIN_N
+F[settings.claim_rows]=$CLAIM_ROWS
+F[settings.claim_limit]=$CLAIM_LIMIT
+F[settings.latency_samples]=$LAT_SAMPLES
+F[settings.cores]=$(nproc)
+F[started_at]=$STARTED_AT
+F[loadavg_start]=$LOAD_START
+F[loadavg_end]=$LOAD_END
+{
+	printf '{\n  "figures": {\n'
+	sep=""
+	while IFS= read -r k; do
+		printf '%s    "%s": %s' "$sep" "$k" "$(jval "${F[$k]}")"
+		sep=$',\n'
+	done < <(printf '%s\n' "${!F[@]}" | sort)
+	printf '\n  },\n  "table": [\n'
+	sep=""
+	for r in "${ROWS[@]}"; do
+		IFS='|' read -r a b c d e g h k <<<"$r"
+		printf '%s    {"figure": %s, "key": %s, "value": %s, "unit": %s, ' \
+		    "$sep" "$(jval "$a")" "$(jval "$k")" "$(jval "$b")" \
+		    "$(jval "$c")"
+		printf '"ratio_nginx": %s, "ratio_bare": %s, "target": %s, ' \
+		    "$(jval "$d")" "$(jval "$e")" "$(jval "$g")"
+		printf '"result": %s}' "$(jval "$h")"
+		sep=$',\n'
+	done
+	printf '\n  ]\n}\n'
+} >"$RESULTS"
+
+missing=0
+for k in nginx.rps bare.rps execute_new.rps execute_replay.rps get.rps \
+    unauth.rps drain.per_second lat_nudge.p50_ms lat_poll.p50_ms \
+    rss.worker_kib rss.supervisor_kib claim_small.p50_ms claim_large.p50_ms; do
+	[[ -n ${F[$k]:-} && ${F[$k]} != null ]] || {
+		log "figure $k was not measured"
+		missing=1
+	}
+done
+exit "$missing"
