@@ -50,6 +50,10 @@ $(BUILD)/bin/wfm-supervisor: $(BUILD)/obj/supervisor/sup_main.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# wfmctl migrate finds the installed sql/ by default.
+$(BUILD)/obj/ctl/ctl_main.o: CPPFLAGS += \
+	-DSQL_DIR_DEFAULT='"$(PREFIX)/share/wfm/sql"'
+
 $(BUILD)/bin/wfmctl: $(BUILD)/obj/ctl/ctl_main.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -2,6 +2,8 @@
 #
 # The local wfm stack behind `make up`, `make down`, `make run`:
 #	bash deploy/local/stack.sh up|down|run|status
+#	bash deploy/local/stack.sh db-stop|db-start	(fault tests: stop or
+#	start only MariaDB, by its pid file, with the command line of `up`)
 #
 # A private MariaDB (unix socket only, never port 3306 nor the system
 # instance), wfm-fcgi on a unix socket with the supervisor it spawns, and
@@ -31,7 +33,7 @@ log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 
 usage() {
-	printf 'usage: %s up|down|run|status\n' "$0" >&2
+	printf 'usage: %s up|down|run|status|db-stop|db-start\n' "$0" >&2
 	exit 2
 }
 
@@ -719,6 +721,21 @@ EOF
 	on_signal
 }
 
+# The fault tests stop and start MariaDB alone under a running stack.
+cmd_db_stop() {
+	lock
+	stop_one MariaDB "$MY_PID" "$MARIADBD"
+	unlock
+}
+
+cmd_db_start() {
+	[[ -d $MY_DATA/mysql && -r $MY_CNF ]] ||
+	    die "no MariaDB set up under $MY_DIR: run \`up\` first"
+	lock
+	db_start
+	unlock
+}
+
 [[ $# -eq 1 ]] || usage
 cd "$ROOT"
 case $1 in
@@ -726,5 +743,7 @@ up)	cmd_up ;;
 down)	cmd_down ;;
 run)	cmd_run ;;
 status)	cmd_status ;;
+db-stop)	cmd_db_stop ;;
+db-start)	cmd_db_start ;;
 *)	usage ;;
 esac

@@ -22,7 +22,10 @@
 #include "tmpl.h"
 
 #define CTL_FILE_MAX	(4 * 1024 * 1024)
+/* Set by the Makefile from PREFIX; where `make install` puts sql/. */
+#ifndef SQL_DIR_DEFAULT
 #define SQL_DIR_DEFAULT	"/usr/local/share/wfm/sql"
+#endif
 
 static void __attribute__((noreturn))
 usage(void)

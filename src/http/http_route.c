@@ -161,6 +161,25 @@ authenticate(struct http_req *r, const struct route *rt)
 	}
 }
 
+/*
+ * A Content-Length over max_body_bytes is answered 413 before anything
+ * else, and the body is never read (docs/decisions.md).
+ */
+static int
+body_too_large(struct http_req *r)
+{
+	const char	*cl = r->io->param(r->io->ctx, "CONTENT_LENGTH");
+	const char	*why;
+	long long	 n;
+
+	if (cl == NULL || *cl == '\0' ||
+	    util_number(cl, 0, (long long)1 << 40, &n, &why) != RC_OK ||
+	    n <= r->app->cfg->http.max_body_bytes)
+		return 0;	/* a malformed value is the body reader's 400 */
+	http_resp_detail(r, 413, "Request body too large");
+	return 1;
+}
+
 static void
 dispatch(struct http_req *r)
 {
@@ -203,6 +222,8 @@ dispatch(struct http_req *r)
 		return;
 	}
 	r->route = hit->pattern;
+	if (body_too_large(r))
+		return;
 	if (hit->role != R_NOAUTH) {
 		authenticate(r, hit);
 		if (r->status != 0)

@@ -127,6 +127,7 @@ stop_pid() {
 	kill -KILL "$pid" 2>/dev/null || true
 }
 
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	local rc=$? pid
 
@@ -319,15 +320,16 @@ refresh_masters() {
 	return 0
 }
 
-# Print "busy wfm sup db nginx bare children" in clock ticks: the
-# machine's busy time, our groups, and our own waited-for children (wrk).
+# Print "busy wfm sup db nginx bare" in clock ticks: the machine's busy
+# time, then our groups. (Run in a subshell: our own children, wrk, are
+# counted by child_ticks instead.)
 cpu_snap() {
 	local d line rest st ppid g t link busy
 	local -A sum=([wfm]=0 [sup]=0 [db]=0 [nginx]=0 [bare]=0)
 	local -a f c
 
 	for d in /proc/[0-9]*; do
-		read -r line <"$d/stat" 2>/dev/null || continue
+		read -r line 2>/dev/null <"$d/stat" || continue
 		rest=${line##*) }
 		read -r -a f <<<"$rest"
 		ppid=${f[1]}
@@ -342,18 +344,22 @@ cpu_snap() {
 	done
 	read -r -a c < <(head -n 1 /proc/stat)
 	busy=$((c[1] + c[2] + c[3] + c[6] + c[7] + c[8]))
-	# `times`: shell user/sys, then children user/sys, as 0m1.234s.
-	local ch
-	ch=$(times | tail -n 1 | awk -v hz="$CLK_TCK" '{
-	    n = 0; for (i = 1; i <= 2; i++) { split($i, a, "m");
-	    n += a[1] * 60 + a[2] } printf "%d", n * hz }')
 	echo "$busy ${sum[wfm]} ${sum[sup]} ${sum[db]} ${sum[nginx]}" \
-	    "${sum[bare]} $ch"
+	    "${sum[bare]}"
+}
+
+# CPU ticks of the children this shell has waited for (wrk), from the
+# `times` builtin, which must run in this shell, not in a subshell.
+child_ticks() {
+	times >"$VAR/.times"
+	tail -n 1 "$VAR/.times" | awk -v hz="$CLK_TCK" '{
+	    n = 0; for (i = 1; i <= 2; i++) { split($i, a, "m");
+	    n += a[1] * 60 + a[2] } printf "%d", n * hz }'
 }
 
 # Record the CPU split between two snapshots as cores busy over secs.
 cpu_record() {
-	local key=$1 secs=$2 a b
+	local key=$1 secs=$2 a i
 	local -a x y
 	local names=(machine wfm_workers supervisor mariadb nginx bare_fcgi wrk)
 
@@ -390,10 +396,10 @@ run_load() {
 	wrk -t"$THREADS" -c"$CONNS" -d"${WARM}s" -s "$script" "$url" -- \
 	    "${wa[@]}" >/dev/null 2>>"$LOG" || die "wrk failed (see $LOG)"
 	refresh_masters
-	s0=$(cpu_snap)
+	s0="$(cpu_snap) $(child_ticks)"
 	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DUR}s" --latency -s "$script" \
 	    "$url" -- "${ma[@]}" 2>>"$LOG") || die "wrk failed (see $LOG)"
-	s1=$(cpu_snap)
+	s1="$(cpu_snap) $(child_ticks)"
 	printf '== %s\n%s\n' "$key" "$out" >>"$LOG"
 	line=$(grep '^BENCH ' <<<"$out") || die "no figures from wrk for $key"
 	for kv in ${line#BENCH }; do
@@ -422,8 +428,11 @@ wait_idle() {
 }
 
 GET_URL=$URL/executions/$EID
-run_load nginx "$SCRIPTS/ceiling.lua" "http://127.0.0.1:$CEIL_PORT${GET_URL#http://*/}" "$TOKEN"
-run_load bare "$SCRIPTS/ceiling.lua" "http://127.0.0.1:$BARE_PORT${GET_URL#http://*/}" "$TOKEN"
+GET_PATH=/${GET_URL#http://*/}
+run_load nginx "$SCRIPTS/ceiling.lua" "http://127.0.0.1:$CEIL_PORT$GET_PATH" \
+    "$TOKEN"
+run_load bare "$SCRIPTS/ceiling.lua" "http://127.0.0.1:$BARE_PORT$GET_PATH" \
+    "$TOKEN"
 run_load execute_new "$SCRIPTS/execute_new.lua" "$URL/execute" \
     "$TID" "new-@PHASE@" "${USER_TOKENS[@]}"
 F[execute_new.backlog_s]=$(wait_idle 40)
@@ -474,9 +483,9 @@ F[poll_interval_ms]=$(awk -F' *= *' '$1 == "poll_interval_ms" { print $2 }' \
     "$CONF")
 F[poll_interval_ms]=${WFM_SUPERVISOR_POLL_INTERVAL_MS:-${F[poll_interval_ms]:-500}}
 wait_idle 10 >/dev/null
-read -r F[lat_nudge.p50_ms] F[lat_nudge.p99_ms] F[lat_nudge.samples] \
+read -r "F[lat_nudge.p50_ms]" "F[lat_nudge.p99_ms]" "F[lat_nudge.samples]" \
     < <(latency_of lat-nudge)
-read -r F[lat_poll.p50_ms] F[lat_poll.p99_ms] F[lat_poll.samples] \
+read -r "F[lat_poll.p50_ms]" "F[lat_poll.p99_ms]" "F[lat_poll.samples]" \
     < <(latency_of lat-poll)
 
 # ---- supervisor drain ----------------------------------------------------
@@ -506,12 +515,12 @@ queue_rows() {
 log "drain: queueing $DRAIN_N one-step executions"
 queue_rows bench-drain "$DRAIN_N" "'2999-01-01'"
 refresh_masters
-s0=$(cpu_snap)
+s0="$(cpu_snap) $(child_ticks)"
 out=$(bdb drain bench-drain "$DRAIN_N" 60 "$NUDGE") ||
     log "drain did not finish: $out"
-s1=$(cpu_snap)
-read -r F[drain.terminal] F[drain.completed] F[drain.seconds] \
-    F[drain.seconds_polled] <<<"$out"
+s1="$(cpu_snap) $(child_ticks)"
+read -r "F[drain.terminal]" "F[drain.completed]" "F[drain.seconds]" \
+    "F[drain.seconds_polled]" <<<"$out"
 F[drain.per_second]=$(calc "n / s" -v n="${F[drain.completed]}" \
     -v s="${F[drain.seconds]}")
 cpu_record drain "${F[drain.seconds_polled]}" "$s0" "$s1"
@@ -535,7 +544,7 @@ children_of() {
 	local -a f
 
 	for d in /proc/[0-9]*; do
-		read -r line <"$d/stat" 2>/dev/null || continue
+		read -r line 2>/dev/null <"$d/stat" || continue
 		rest=${line##*) }
 		read -r -a f <<<"$rest"
 		[[ ${f[1]} == "$1" ]] && printf '%s\n' "${d#/proc/}"
@@ -552,7 +561,9 @@ for p in $(children_of "$fcgi_master"); do
 done
 F[rss.worker_kib]=$(hwm "${workers[@]}")
 F[rss.supervisor_kib]=$(hwm "${sup[@]}")
+# shellcheck disable=SC2046 # a list of pids
 F[rss.bare_kib]=$(hwm $(children_of "$(pid_of "$BARE_PID" "$HB/bare_fcgi")"))
+# shellcheck disable=SC2046
 F[rss.nginx_kib]=$(hwm $(children_of "$(pid_of "$CEIL_PID" "$NGINX")"))
 
 # ---- claim cost against the number of pending rows ------------------------
@@ -571,9 +582,9 @@ claim_probe() {
 	    printf "type=%s key=%s key_len=%s rows=%s extra=%s", $4, $6, $7,
 	    $9, $10 }')
 	F[$key.explain]=$plan
-	read -r F[$key.p50_ms] F[$key.p99_ms] F[$key.mean_ms] F[$key.rows] \
-	    F[$key.samples] F[$key.handler_reads] F[$key.sort_rows] \
-	    < <(bdb claim 200 "$CLAIM_LIMIT" "$budget")
+	read -r "F[$key.p50_ms]" "F[$key.p99_ms]" "F[$key.mean_ms]" \
+	    "F[$key.rows]" "F[$key.samples]" "F[$key.handler_reads]" \
+	    "F[$key.sort_rows]" < <(bdb claim 200 "$CLAIM_LIMIT" "$budget")
 }
 
 RUNNABLE="UTC_TIMESTAMP(6) - INTERVAL 1 SECOND"
@@ -751,7 +762,7 @@ fmt() {
 	printf 'elapsed %s s; figures in %s\n' "${F[elapsed_s]}" "$RESULTS"
 } | tee "$VAR/results.txt"
 
-# JSON: every figure under its key (a.b.c nests), then the table rows.
+# JSON: every figure under its flat key, then the rows of the table.
 jval() {
 	if [[ $1 =~ ^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]]; then
 		printf '%s' "$1"
