@@ -579,17 +579,30 @@ reload(struct master *m)
 static void
 shutdown_all(struct master *m)
 {
-	int64_t			 deadline;
+	int64_t			 deadline, sup_deadline;
 	struct timespec		 ts = { 0, 100 * 1000 * 1000 };
 
 	log_info("draining");
 	signal_all(m, SIGTERM, 0);
 	if (m->sup_pid > 0)
 		kill(m->sup_pid, SIGTERM);
+	/*
+	 * Workers get DRAIN_SECONDS to finish their requests; the supervisor
+	 * gets its own grace period plus time to release its leases, so
+	 * that another supervisor can take over at once.
+	 */
 	deadline = util_mono_ms() + DRAIN_SECONDS * 1000;
-	while (children_left(m) > 0 && util_mono_ms() < deadline) {
+	sup_deadline = util_mono_ms() + MAX(DRAIN_SECONDS,
+	    m->cfg->sup.grace_seconds + 5) * 1000LL;
+	while (children_left(m) > 0 && util_mono_ms() < MAX(deadline,
+	    sup_deadline)) {
+		if (util_mono_ms() >= deadline)
+			signal_all(m, SIGKILL, 0);
 		nanosleep(&ts, NULL);
 		reap(m);
+		if (children_left(m) == (m->sup_pid > 0) &&
+		    util_mono_ms() >= sup_deadline)
+			break;
 	}
 	if (children_left(m) > 0) {
 		signal_all(m, SIGKILL, 0);

@@ -143,7 +143,7 @@ static const char *const sql[STMT_COUNT] = {
 	    "UPDATE executions SET status = 'pending', "
 	    "run_after = UTC_TIMESTAMP(6), redrive_count = redrive_count + 1,"
 	    " cancel_requested = 0, cancelled_by = NULL, cancel_reason = NULL,"
-	    " final_result = NULL, "
+	    " final_result = NULL, started_at = NULL, "
 	    "error_details = NULL, completed_at = NULL, claimed_by = NULL, "
 	    "lease_until = NULL WHERE id = ? AND "
 	    "status IN ('failed', 'cancelled', 'timed_out')",

@@ -18,14 +18,16 @@
  *		returned, handler_reads and sort_rows what one execution
  *		made the server read and sort (session status deltas, which
  *		include a constant few reads of SHOW STATUS itself).
- *	bench_db -S SOCKET ... drain OWNER COUNT TIMEOUT_S NUDGE_SOCKET
- *		Make OWNER's pending executions runnable now (they were
- *		queued with run_after in the future), nudge the supervisor,
- *		and wait until COUNT of them are terminal. Prints
- *		"terminal completed seconds_polled seconds_db" where
- *		seconds_db runs from the commit of the flip to the last
- *		completed_at (database clock), seconds_polled from the same
- *		commit to the poll that saw COUNT (50 ms granularity).
+ *	bench_db -S SOCKET ... drain COUNT TIMEOUT_S NUDGE_SOCKET PID
+ *		The COUNT pending executions were queued while the
+ *		supervisor PID was stopped (SIGSTOP): send it SIGCONT and a
+ *		nudge, and wait (at most TIMEOUT_S) until no execution is
+ *		pending or running. Prints "ended completed seconds_db
+ *		seconds_polled left": executions that ended since, those
+ *		of them completed, seconds from SIGCONT to the last
+ *		completed_at (database clock, millisecond resolution), the
+ *		same to the poll that saw the queue empty (50 ms polls),
+ *		and what was still pending or running at the end.
  *
  * Exit 0 on success, 1 on a database error or a drain that timed out
  * (the figures are printed anyway), 2 on bad usage. Built by
@@ -35,6 +37,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <mysql.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -62,7 +65,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: bench_db -S socket [-u user] [-d db] "
 	    "claim-sql | claim ITER LIMIT BUDGET_S | "
-	    "drain OWNER COUNT TIMEOUT_S NUDGE_SOCKET\n");
+	    "drain COUNT TIMEOUT_S NUDGE_SOCKET PID\n");
 	exit(2);
 }
 
@@ -239,52 +242,56 @@ nudge(const char *path)
 	close(fd);
 }
 
+/*
+ * The queue is every pending execution; the supervisor (pid) was stopped
+ * with SIGSTOP while it filled. Resume it, nudge it and poll until no
+ * execution is pending or running.
+ */
 static int
-cmd_drain(MYSQL *db, const char *owner, long count, int timeout_s,
-    const char *nudge_path)
+cmd_drain(MYSQL *db, long count, int timeout_s, const char *nudge_path,
+    pid_t pid)
 {
 	struct timespec	 ts = { 0, POLL_MS * 1000000L };
-	char		 q[512], esc[256], t0db[64], buf[64];
+	char		 q[512], t0db[64], buf[64];
 	double		 t0, polled = -1, deadline;
-	long		 done = 0;
+	long		 left = count;
 
-	if (strlen(owner) >= sizeof(esc) / 2)
-		usage();
-	mysql_real_escape_string(db, esc, owner, strlen(owner));
 	if (mysql_query(db, "SET time_zone = '+00:00'") != 0)
 		return fail(db, "time_zone");
-	snprintf(q, sizeof(q), "UPDATE executions SET run_after = "
-	    "UTC_TIMESTAMP(6) WHERE user_id = '%s' AND status = 'pending'",
-	    esc);
-	if (mysql_query(db, q) != 0)
-		return fail(db, "flip run_after");
-	t0 = now_ms();
 	if (scalar(db, "SELECT UTC_TIMESTAMP(3)", t0db, sizeof(t0db)) != 0)
 		return 1;
+	t0 = now_ms();
+	if (kill(pid, SIGCONT) == -1) {
+		fprintf(stderr, "bench_db: SIGCONT %ld: %s\n", (long)pid,
+		    strerror(errno));
+		return 1;
+	}
 	nudge(nudge_path);
 	deadline = t0 + timeout_s * 1e3;
-	snprintf(q, sizeof(q), "SELECT COUNT(*) FROM executions WHERE "
-	    "user_id = '%s' AND status IN ('completed', 'failed', "
-	    "'cancelled', 'timed_out')", esc);
 	for (;;) {
-		if (scalar(db, q, buf, sizeof(buf)) != 0)
+		if (scalar(db, "SELECT COUNT(*) FROM executions WHERE status "
+		    "IN ('pending', 'running')", buf, sizeof(buf)) != 0)
 			return 1;
-		done = strtol(buf, NULL, 10);
-		if (done >= count) {
+		left = strtol(buf, NULL, 10);
+		if (left == 0) {
 			polled = (now_ms() - t0) / 1e3;
 			break;
 		}
-		if (now_ms() >= deadline)
+		if (now_ms() >= deadline) {
+			polled = (now_ms() - t0) / 1e3;
 			break;
+		}
 		nanosleep(&ts, NULL);
 	}
-	snprintf(q, sizeof(q), "SELECT CONCAT(SUM(status = 'completed'), ' ', "
-	    "TIMESTAMPDIFF(MICROSECOND, '%s', MAX(completed_at)) / 1e6) "
-	    "FROM executions WHERE user_id = '%s'", t0db, esc);
+	/* Ended since t0: completed ones, and when the last one ended. */
+	snprintf(q, sizeof(q), "SELECT CONCAT(COUNT(*), ' ', "
+	    "COALESCE(SUM(status = 'completed'), 0), ' ', "
+	    "COALESCE(TIMESTAMPDIFF(MICROSECOND, '%s', MAX(completed_at)) / "
+	    "1e6, 0)) FROM executions WHERE completed_at >= '%s'", t0db, t0db);
 	if (scalar(db, q, buf, sizeof(buf)) != 0)
 		return 1;
-	printf("%ld %s %.3f\n", done, buf, polled);
-	return done >= count ? 0 : 1;
+	printf("%s %.3f %ld\n", buf, polled, left);
+	return left == 0 ? 0 : 1;
 }
 
 int
@@ -341,8 +348,8 @@ main(int argc, char *argv[])
 		rc = cmd_claim(db, atoi(argv[1]), atoll(argv[2]),
 		    atof(argv[3]));
 	else if (strcmp(argv[0], "drain") == 0 && argc == 5)
-		rc = cmd_drain(db, argv[1], atol(argv[2]), atoi(argv[3]),
-		    argv[4]);
+		rc = cmd_drain(db, atol(argv[1]), atoi(argv[2]), argv[3],
+		    (pid_t)atol(argv[4]));
 	else
 		usage();
 	mysql_close(db);

@@ -17,8 +17,9 @@
 #	WFM_BENCH_WARMUP	warm-up seconds before each load (default 2)
 #	WFM_BENCH_CONNECTIONS	wrk connections (default 64)
 #	WFM_BENCH_THREADS	wrk threads (default 1)
-#	WFM_BENCH_WORKERS	wfm-fcgi workers = bare responder processes (4)
-#	WFM_BENCH_USERS		users the execute (new) load spreads over (16)
+#	WFM_BENCH_WORKERS	wfm-fcgi workers (default 16, the product's)
+#	WFM_BENCH_BARE_PROCS	bare libfcgi responder processes (default 4)
+#	WFM_BENCH_USERS		users the execute (new) load spreads over (64)
 #	WFM_BENCH_DRAIN		executions queued for the drain (default 10000)
 #	WFM_BENCH_CLAIM_ROWS	pending rows of the large claim probe (1000000;
 #				300000 when the run is late, see below)
@@ -36,7 +37,9 @@ BUILD=${1:-build}
 T_START=$EPOCHREALTIME
 STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
-log() { printf 'bench: %s\n' "$*" >&2; }
+elapsed() { awk -v a="$T_START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+
+log() { printf 'bench: [%5s s] %s\n' "$(elapsed)" "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
 # ---- settings ------------------------------------------------------------
@@ -49,8 +52,9 @@ DUR=${WFM_BENCH_SECONDS:-8}
 WARM=${WFM_BENCH_WARMUP:-2}
 CONNS=${WFM_BENCH_CONNECTIONS:-64}
 THREADS=${WFM_BENCH_THREADS:-1}
-WORKERS=${WFM_BENCH_WORKERS:-4}
-NUSERS=${WFM_BENCH_USERS:-16}
+WORKERS=${WFM_BENCH_WORKERS:-16}
+BARE_PROCS=${WFM_BENCH_BARE_PROCS:-4}
+NUSERS=${WFM_BENCH_USERS:-64}
 DRAIN_N=${WFM_BENCH_DRAIN:-10000}
 CLAIM_ROWS=${WFM_BENCH_CLAIM_ROWS:-1000000}
 BUDGET=${WFM_BENCH_BUDGET:-180}
@@ -58,7 +62,7 @@ CLAIM_SMALL=10000
 CLAIM_LIMIT=64		# 16 free slots x 4 candidates, as sup_claim.c asks
 LAT_SAMPLES=40
 
-for v in PORT CEIL_PORT BARE_PORT DUR WARM CONNS THREADS WORKERS NUSERS \
+for v in PORT CEIL_PORT BARE_PORT DUR WARM CONNS THREADS WORKERS BARE_PROCS NUSERS \
     DRAIN_N CLAIM_ROWS BUDGET; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v '${!v}' is not a positive integer"
 done
@@ -90,8 +94,7 @@ export WFM_FCGI_WORKERS=$WORKERS
 export WFM_FCGI_MAX_REQUESTS=1000000000
 
 declare -A F=()		# every figure, by key; printed and written at the end
-
-elapsed() { awk -v a="$T_START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+SUP_PAUSED=""		# supervisor pid while it is stopped (SIGSTOP)
 
 # Floating-point helpers: calc EXPR [name=value...].
 calc() {
@@ -132,6 +135,7 @@ cleanup() {
 	local rc=$? pid
 
 	trap - EXIT INT TERM
+	[[ -n $SUP_PAUSED ]] && kill -CONT "$SUP_PAUSED" 2>/dev/null
 	if pid=$(pid_of "$CEIL_PID" "$NGINX"); then
 		stop_pid "$pid" 10
 	fi
@@ -238,7 +242,7 @@ done
 # ---- ceilings ------------------------------------------------------------
 
 log "starting the ceilings on :$CEIL_PORT (return 202) and :$BARE_PORT" \
-    "(bare libfcgi, $WORKERS processes)"
+    "(bare libfcgi, $BARE_PROCS processes)"
 cp /etc/nginx/fastcgi_params "$CEIL/fastcgi_params"
 user_line=""
 ((EUID == 0)) && user_line="user root;"
@@ -290,7 +294,7 @@ http {
 	}
 }
 EOF
-setsid "$HB/bare_fcgi" "$BARE_SOCK" "$WORKERS" "$BARE_PID" </dev/null \
+setsid "$HB/bare_fcgi" "$BARE_SOCK" "$BARE_PROCS" "$BARE_PID" </dev/null \
     >>"$LOG" 2>&1 &
 "$NGINX" -p "$CEIL/" -c "$CEIL/nginx.conf" -e "$CEIL/error.log" \
     </dev/null >>"$LOG" 2>&1 || die "ceiling nginx did not start (see $LOG)"
@@ -348,13 +352,13 @@ cpu_snap() {
 	    "${sum[bare]}"
 }
 
-# CPU ticks of the children this shell has waited for (wrk), from the
-# `times` builtin, which must run in this shell, not in a subshell.
+# CT = CPU ticks of the children this shell has waited for (wrk), from
+# the `times` builtin, which must run in this shell, not in a subshell.
 child_ticks() {
 	times >"$VAR/.times"
-	tail -n 1 "$VAR/.times" | awk -v hz="$CLK_TCK" '{
+	CT=$(tail -n 1 "$VAR/.times" | awk -v hz="$CLK_TCK" '{
 	    n = 0; for (i = 1; i <= 2; i++) { split($i, a, "m");
-	    n += a[1] * 60 + a[2] } printf "%d", n * hz }'
+	    n += a[1] * 60 + a[2] } printf "%d", n * hz }')
 }
 
 # Record the CPU split between two snapshots as cores busy over secs.
@@ -378,6 +382,42 @@ cpu_record() {
 	    -v o="$a" -v hz="$CLK_TCK" -v s="$secs")
 }
 
+# queue_rows OWNER N RUN_AFTER: insert N pending one-step executions of
+# the bench template for OWNER in SQL, by doubling one row.
+COLS="execution_id, user_id, execution_name, template_pk, template_id,
+    template_version, input, input_hash, status, run_after, created_at"
+queue_rows() {
+	local owner=$1 total=$2 run_after=$3 have=1 step
+
+	sql -e "INSERT INTO executions ($COLS) SELECT UUID(), '$owner',
+	    CONCAT('$owner-', UUID()), id, template_id, version, '{\"n\": 1}',
+	    SHA2('{\"n\":1}', 256), 'pending', $run_after, UTC_TIMESTAMP(3)
+	    FROM templates WHERE template_id = '$TID'"
+	while ((have < total)); do
+		step=$((total - have < have ? total - have : have))
+		sql -e "INSERT INTO executions ($COLS) SELECT UUID(), user_id,
+		    CONCAT('$owner-', UUID()), template_pk, template_id,
+		    template_version, input, input_hash, status, $run_after,
+		    UTC_TIMESTAMP(3) FROM executions WHERE user_id = '$owner'
+		    LIMIT $step"
+		have=$((have + step))
+	done
+}
+
+# Pids whose parent is $1.
+children_of() {
+	local d line rest
+	local -a f
+
+	for d in /proc/[0-9]*; do
+		read -r line 2>/dev/null <"$d/stat" || continue
+		rest=${line##*) }
+		read -r -a f <<<"$rest"
+		[[ ${f[1]} == "$1" ]] && printf '%s\n' "${d#/proc/}"
+	done
+	return 0
+}
+
 # ---- HTTP loads ----------------------------------------------------------
 
 # run_load KEY SCRIPT URL ARG...: a warm-up, then the measured run. An
@@ -396,10 +436,12 @@ run_load() {
 	wrk -t"$THREADS" -c"$CONNS" -d"${WARM}s" -s "$script" "$url" -- \
 	    "${wa[@]}" >/dev/null 2>>"$LOG" || die "wrk failed (see $LOG)"
 	refresh_masters
-	s0="$(cpu_snap) $(child_ticks)"
+	child_ticks
+	s0="$(cpu_snap) $CT"
 	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DUR}s" --latency -s "$script" \
 	    "$url" -- "${ma[@]}" 2>>"$LOG") || die "wrk failed (see $LOG)"
-	s1="$(cpu_snap) $(child_ticks)"
+	child_ticks
+	s1="$(cpu_snap) $CT"
 	printf '== %s\n%s\n' "$key" "$out" >>"$LOG"
 	line=$(grep '^BENCH ' <<<"$out") || die "no figures from wrk for $key"
 	for kv in ${line#BENCH }; do
@@ -433,9 +475,59 @@ run_load nginx "$SCRIPTS/ceiling.lua" "http://127.0.0.1:$CEIL_PORT$GET_PATH" \
     "$TOKEN"
 run_load bare "$SCRIPTS/ceiling.lua" "http://127.0.0.1:$BARE_PORT$GET_PATH" \
     "$TOKEN"
+
+# ---- execute (new), whose executions become the drain queue --------------
+
+# The supervisor is stopped (SIGSTOP) while execute (new) runs: the figure
+# is the API's alone, and what the load queued is then drained from a
+# full queue. (Running both at once halves each on 2 cores; the drain
+# figure below says what the supervisor costs.)
+fcgi_master=$(pid_of "$FCGI_PID" "$BIN/wfm-fcgi") || die "wfm-fcgi is gone"
+sup_pid() {
+	local p
+
+	for p in $(children_of "$fcgi_master"); do
+		[[ $(readlink "/proc/$p/exe" 2>/dev/null) == \
+		    "$BIN/wfm-supervisor" ]] && printf '%s\n' "$p"
+	done
+	return 0
+}
+SUP=$(sup_pid)
+[[ $SUP =~ ^[0-9]+$ ]] || die "no supervisor under wfm-fcgi ($fcgi_master)"
+wait_idle 10 >/dev/null
+kill -STOP "$SUP"
+SUP_PAUSED=$SUP
 run_load execute_new "$SCRIPTS/execute_new.lua" "$URL/execute" \
     "$TID" "new-@PHASE@" "${USER_TOKENS[@]}"
-F[execute_new.backlog_s]=$(wait_idle 40)
+
+# Exactly DRAIN_N in the queue: drop the newest surplus, or top up with
+# rows inserted in SQL (the same template and input shape).
+queued=$(sql -e "SELECT COUNT(*) FROM executions WHERE status = 'pending'")
+F[execute_new.queued]=$queued
+if ((queued > DRAIN_N)); then
+	sql -e "DELETE FROM executions WHERE status = 'pending'
+	    ORDER BY id DESC LIMIT $((queued - DRAIN_N))"
+elif ((queued < DRAIN_N)); then
+	queue_rows bench-drain "$((DRAIN_N - queued))" "UTC_TIMESTAMP(6)"
+fi
+queued=$(sql -e "SELECT COUNT(*) FROM executions WHERE status = 'pending'")
+log "drain: $queued one-step executions queued, resuming the supervisor"
+refresh_masters
+child_ticks
+s0="$(cpu_snap) $CT"
+out=$(bdb drain "$queued" 60 "$NUDGE" "$SUP") ||
+    log "drain did not finish in 60 s: $out"
+SUP_PAUSED=""
+child_ticks
+s1="$(cpu_snap) $CT"
+read -r "F[drain.ended]" "F[drain.completed]" "F[drain.seconds]" \
+    "F[drain.seconds_polled]" "F[drain.left]" <<<"$out"
+F[drain.queued]=$queued
+F[drain.per_second]=$(calc "n / s" -v n="${F[drain.completed]}" \
+    -v s="${F[drain.seconds]}")
+cpu_record drain "${F[drain.seconds_polled]}" "$s0" "$s1"
+log "drain: ${F[drain.completed]} completed in ${F[drain.seconds]} s"
+
 run_load execute_replay "$SCRIPTS/execute_replay.lua" "$URL/execute" \
     "$TOKEN" "$TID" bench-replay
 run_load get "$SCRIPTS/get.lua" "$GET_URL" "$TOKEN"
@@ -488,44 +580,6 @@ read -r "F[lat_nudge.p50_ms]" "F[lat_nudge.p99_ms]" "F[lat_nudge.samples]" \
 read -r "F[lat_poll.p50_ms]" "F[lat_poll.p99_ms]" "F[lat_poll.samples]" \
     < <(latency_of lat-poll)
 
-# ---- supervisor drain ----------------------------------------------------
-
-# Queue DRAIN_N one-step executions with run_after in the future (so the
-# running supervisor does not take them yet) by doubling one row.
-COLS="execution_id, user_id, execution_name, template_pk, template_id,
-    template_version, input, input_hash, status, run_after, created_at"
-queue_rows() {
-	local owner=$1 total=$2 run_after=$3 have=1 step
-
-	sql -e "INSERT INTO executions ($COLS) SELECT UUID(), '$owner',
-	    CONCAT('$owner-', UUID()), id, template_id, version, '{\"n\": 1}',
-	    SHA2('{\"n\":1}', 256), 'pending', $run_after, UTC_TIMESTAMP(3)
-	    FROM templates WHERE template_id = '$TID'"
-	while ((have < total)); do
-		step=$((total - have < have ? total - have : have))
-		sql -e "INSERT INTO executions ($COLS) SELECT UUID(), user_id,
-		    CONCAT('$owner-', UUID()), template_pk, template_id,
-		    template_version, input, input_hash, status, $run_after,
-		    UTC_TIMESTAMP(3) FROM executions WHERE user_id = '$owner'
-		    LIMIT $step"
-		have=$((have + step))
-	done
-}
-
-log "drain: queueing $DRAIN_N one-step executions"
-queue_rows bench-drain "$DRAIN_N" "'2999-01-01'"
-refresh_masters
-s0="$(cpu_snap) $(child_ticks)"
-out=$(bdb drain bench-drain "$DRAIN_N" 60 "$NUDGE") ||
-    log "drain did not finish: $out"
-s1="$(cpu_snap) $(child_ticks)"
-read -r "F[drain.terminal]" "F[drain.completed]" "F[drain.seconds]" \
-    "F[drain.seconds_polled]" <<<"$out"
-F[drain.per_second]=$(calc "n / s" -v n="${F[drain.completed]}" \
-    -v s="${F[drain.seconds]}")
-cpu_record drain "${F[drain.seconds_polled]}" "$s0" "$s1"
-log "drain: ${F[drain.completed]} in ${F[drain.seconds]} s"
-
 # ---- peak RSS --------------------------------------------------------------
 
 # Largest VmHWM (KiB) among pids.
@@ -539,19 +593,6 @@ hwm() {
 	done
 	echo "$best"
 }
-children_of() {
-	local d line rest
-	local -a f
-
-	for d in /proc/[0-9]*; do
-		read -r line 2>/dev/null <"$d/stat" || continue
-		rest=${line##*) }
-		read -r -a f <<<"$rest"
-		[[ ${f[1]} == "$1" ]] && printf '%s\n' "${d#/proc/}"
-	done
-	return 0
-}
-fcgi_master=$(pid_of "$FCGI_PID" "$BIN/wfm-fcgi") || die "wfm-fcgi is gone"
 workers=() sup=()
 for p in $(children_of "$fcgi_master"); do
 	case $(readlink "/proc/$p/exe" 2>/dev/null) in
