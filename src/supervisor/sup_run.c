@@ -668,6 +668,13 @@ sup_run_advance(struct sup *sp, struct run *r)
 			    json_object_new_double(
 			    r->t->steps[i].delay_seconds));
 			step_complete(r, i, o);
+			/*
+			 * The wall clock may lag the monotonic one that timed
+			 * the delay: the recorded duration is never shorter.
+			 */
+			r->s[i].completed_ms = MAX(r->s[i].completed_ms,
+			    r->s[i].started_ms +
+			    (int64_t)(r->t->steps[i].delay_seconds * 1000));
 		}
 	}
 	/*
