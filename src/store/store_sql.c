@@ -228,7 +228,9 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT e.execution_id, e.execution_name, e.user_id, e.input, "
 	    "v.definition, t.owner_id, e.claim_epoch, "
 	    "TIMESTAMPDIFF(MICROSECOND, e.started_at, UTC_TIMESTAMP(6)), "
-	    "e.cancel_requested FROM executions e "
+	    "e.cancel_requested, "
+	    "TIMESTAMPDIFF(MICROSECOND, e.created_at, UTC_TIMESTAMP(6)), "
+	    "e.redrive_count FROM executions e "
 	    "JOIN template_versions v ON v.template_pk = e.template_pk AND "
 	    "v.version = e.template_version "
 	    "JOIN templates t ON t.id = e.template_pk WHERE e.id = ?",

@@ -15,6 +15,7 @@
 #define SUP_ID_MAX		160
 #define SUP_CANCEL_POLL_MS	500
 #define SUP_PRUNE_MS		60000
+#define SUP_METRICS_MS		2000	/* supervisor.prom refresh */
 #define SUP_WAIT_MAX_MS		1000
 
 struct run_step {
@@ -72,9 +73,16 @@ struct sup {
 	int			 want_cancel_poll;
 	int			 orphans_done;
 	int64_t			 next_claim, next_renew, next_cancel, next_prune;
+	int64_t			 next_metrics;
 	unsigned char		 key[SECRET_KEY_LEN];
 	int			 have_key;
 };
+
+/* sup_metrics.c: series written to supervisor.prom for /metrics. */
+void	 sup_metrics_claim(double seconds, int first);
+void	 sup_metrics_step(int type, double seconds);
+void	 sup_metrics_finish(const char *status);
+void	 sup_metrics_write(struct sup *);
 
 /* sup_claim.c: claiming, leases, heartbeats, retention. */
 void	 sup_claim(struct sup *);

@@ -376,6 +376,10 @@ loop(struct sup *s, const char *conf)
 			sup_claim(s);
 			s->next_claim = now + s->cfg->sup.poll_interval_ms;
 		}
+		if (now >= s->next_metrics) {
+			sup_metrics_write(s);
+			s->next_metrics = now + SUP_METRICS_MS;
+		}
 		if (now >= s->next_renew) {
 			sup_renew(s);
 			s->next_renew = now +

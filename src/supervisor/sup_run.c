@@ -119,6 +119,8 @@ step_complete(struct run *r, int i, struct json_object *output)
 	s->due = 0;
 	s->dirty = 1;
 	set_step_ctx(r, i);
+	sup_metrics_step((int)r->t->steps[i].type,
+	    (double)(s->completed_ms - s->started_ms) / 1000.0);
 }
 
 /* A failed attempt: retry later or fail the step. */
@@ -146,6 +148,8 @@ step_fail(struct run *r, int i, const char *type, const char *msg,
 	s->completed_ms = util_now_ms();
 	s->due = 0;
 	set_step_ctx(r, i);
+	sup_metrics_step((int)r->t->steps[i].type,
+	    (double)(s->completed_ms - s->started_ms) / 1000.0);
 }
 
 /* The context an expression of step i sees (secrets only where allowed). */
@@ -506,8 +510,10 @@ finish(struct sup *sp, struct run *r)
 	free(err);
 	if (rc == RC_OK && n == 0)
 		r->lost = 1;
-	if (rc == RC_OK)
+	if (rc == RC_OK && !r->lost) {
 		log_info("execution %s %s", r->id, r->final_status);
+		sup_metrics_finish(r->final_status);
+	}
 	return rc;
 }
 
@@ -900,6 +906,9 @@ sup_run_load(struct sup *sp, long long pk)
 	r->owner = xstrdup(sres_get(&e, 0, 5, NULL));
 	r->epoch = sres_int(&e, 0, 6);
 	r->cancel = sres_int(&e, 0, 8) != 0;
+	/* First claims of never-redriven rows measure the queue wait. */
+	sup_metrics_claim((double)sres_int(&e, 0, 9) / 1e6, r->epoch == 1 &&
+	    sres_int(&e, 0, 10) == 0);
 	def = json_tokener_parse(sres_get(&e, 0, 4, NULL));
 	if (def == NULL || tmpl_load(def, &r->t) != RC_OK) {
 		log_warnx("execution %s: stored definition unusable", r->id);

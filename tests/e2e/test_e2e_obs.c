@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <CUnit/CUnit.h>
 
@@ -220,6 +221,36 @@ test_e2e_wfmctl_tail_follows_to_the_end(void)
 	free(eid);
 }
 
+static void
+test_e2e_metrics_include_supervisor_series(void)
+{
+	struct json_object	*doc;
+	char			*tid, *eid, *text;
+	struct timespec		 ts = { 2, 500 * 1000 * 1000 };
+
+	tid = e2e_template(e2e_tok_alice(), "{\"name\":\"obs-sup\",\"steps\":"
+	    "[{\"id\":\"a\",\"type\":\"transform\",\"output\":{}}]}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = e2e_execute(e2e_tok_alice(), tid, "{}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 20);
+	CU_ASSERT_PTR_NOT_NULL(doc);
+	json_object_put(doc);
+	nanosleep(&ts, NULL);		/* supervisor.prom is rewritten every 2 s */
+	text = scrape();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT(sample(text, "wfm_claim_latency_seconds_count") >= 1);
+	CU_ASSERT(sample(text, "wfm_step_duration_seconds_count"
+	    "{type=\"transform\"}") >= 1);
+	CU_ASSERT(sample(text, "wfm_supervisor_finished_total"
+	    "{status=\"completed\"}") >= 1);
+	CU_ASSERT_EQUAL(sample(text, "wfm_claim_latency_seconds_bucket"
+	    "{le=\"+Inf\"}"), sample(text, "wfm_claim_latency_seconds_count"));
+	free(text);
+	free(tid);
+	free(eid);
+}
+
 E2E_SUITE(test_e2e_obs_register)
 
 void
@@ -235,4 +266,6 @@ test_e2e_obs_register(void)
 	    test_e2e_audit_lists_execute_with_request_id_for_admin_only);
 	CU_add_test(s, "wfmctl_tail_follows_to_the_end",
 	    test_e2e_wfmctl_tail_follows_to_the_end);
+	CU_add_test(s, "metrics_include_supervisor_series",
+	    test_e2e_metrics_include_supervisor_series);
 }

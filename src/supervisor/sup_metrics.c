@@ -1,0 +1,155 @@
+/*
+ * The supervisor's Prometheus series: claim latency (execution created to
+ * claimed, first claims only), step durations by type, executions
+ * finished by status. Written every few seconds to supervisor.prom beside
+ * the lock file (write to a temporary file, then rename), from where a
+ * /metrics scrape of wfm-fcgi passes them on.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "log.h"
+#include "metrics.h"
+#include "sup_int.h"
+
+static const double bounds[] = {
+	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+	10, 30, 60, 300
+};
+#define NB	NITEMS(bounds)
+
+struct hist {
+	uint64_t	bucket[NB];	/* non-cumulative */
+	uint64_t	count;
+	double		sum;
+};
+
+static const char *const types[] = { "transform", "http", "command",
+    "delay" };
+static const char *const statuses[] = { "completed", "failed", "cancelled",
+    "timed_out" };
+
+static struct {
+	struct hist	claim;
+	struct hist	step[NITEMS(types)];
+	uint64_t	finished[NITEMS(statuses)];
+	uint64_t	claimed;
+} m;
+
+static void
+observe(struct hist *h, double v)
+{
+	size_t	b;
+
+	for (b = 0; b < NB && v > bounds[b]; b++)
+		;
+	if (b < NB)
+		h->bucket[b]++;
+	h->count++;
+	h->sum += v;
+}
+
+void
+sup_metrics_claim(double seconds, int first)
+{
+	m.claimed++;
+	if (first)
+		observe(&m.claim, seconds < 0 ? 0 : seconds);
+}
+
+void
+sup_metrics_step(int type, double seconds)
+{
+	if (type >= 0 && (size_t)type < NITEMS(types))
+		observe(&m.step[type], seconds < 0 ? 0 : seconds);
+}
+
+void
+sup_metrics_finish(const char *status)
+{
+	size_t	i;
+
+	for (i = 0; i < NITEMS(statuses); i++)
+		if (strcmp(status, statuses[i]) == 0)
+			m.finished[i]++;
+}
+
+static void
+hist_print(char **buf, size_t *len, const char *name, const char *label,
+    const struct hist *h)
+{
+	uint64_t	cum = 0;
+	size_t		b;
+	char		lb[96];
+
+	snprintf(lb, sizeof(lb), "%s%s", label, label[0] != '\0' ? "," : "");
+	for (b = 0; b < NB; b++) {
+		cum += h->bucket[b];
+		metrics_printf(buf, len, "%s_bucket{%sle=\"%g\"} %llu\n", name,
+		    lb, bounds[b], (unsigned long long)cum);
+	}
+	metrics_printf(buf, len, "%s_bucket{%sle=\"+Inf\"} %llu\n", name, lb,
+	    (unsigned long long)h->count);
+	metrics_printf(buf, len, "%s_sum%s%s%s %.6f\n%s_count%s%s%s %llu\n",
+	    name, label[0] ? "{" : "", label, label[0] ? "}" : "", h->sum,
+	    name, label[0] ? "{" : "", label, label[0] ? "}" : "",
+	    (unsigned long long)h->count);
+}
+
+void
+sup_metrics_write(struct sup *s)
+{
+	char	*buf = NULL, *dir, *slash, *path = NULL, *tmp = NULL;
+	char	 label[64];
+	size_t	 len = 0, i;
+	FILE	*f;
+
+	metrics_printf(&buf, &len, "# HELP wfm_claim_latency_seconds From "
+	    "an execution's creation to its first claim.\n"
+	    "# TYPE wfm_claim_latency_seconds histogram\n");
+	hist_print(&buf, &len, "wfm_claim_latency_seconds", "", &m.claim);
+	metrics_printf(&buf, &len, "# HELP wfm_step_duration_seconds Step "
+	    "durations (all attempts) by type.\n"
+	    "# TYPE wfm_step_duration_seconds histogram\n");
+	for (i = 0; i < NITEMS(types); i++) {
+		snprintf(label, sizeof(label), "type=\"%s\"", types[i]);
+		hist_print(&buf, &len, "wfm_step_duration_seconds", label,
+		    &m.step[i]);
+	}
+	metrics_printf(&buf, &len, "# HELP wfm_supervisor_finished_total "
+	    "Executions this supervisor finished, by status.\n"
+	    "# TYPE wfm_supervisor_finished_total counter\n");
+	for (i = 0; i < NITEMS(statuses); i++)
+		metrics_printf(&buf, &len, "wfm_supervisor_finished_total"
+		    "{status=\"%s\"} %llu\n", statuses[i],
+		    (unsigned long long)m.finished[i]);
+	metrics_printf(&buf, &len, "# HELP wfm_supervisor_claimed_total "
+	    "Executions claimed by this supervisor.\n# TYPE "
+	    "wfm_supervisor_claimed_total counter\n"
+	    "wfm_supervisor_claimed_total %llu\n"
+	    "# HELP wfm_supervisor_running Executions running now.\n"
+	    "# TYPE wfm_supervisor_running gauge\nwfm_supervisor_running %d\n",
+	    (unsigned long long)m.claimed, s->nruns);
+
+	dir = xstrdup(s->cfg->sup.lock_file);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	path = xasprintf("%s/supervisor.prom", slash != NULL ? dir : ".");
+	tmp = xasprintf("%s.tmp", path);
+	if ((f = fopen(tmp, "we")) == NULL)
+		log_warn("metrics: %s", tmp);
+	else {
+		if (fwrite(buf, 1, len, f) != len)
+			log_warn("metrics: write %s", tmp);
+		if (fclose(f) != 0 || rename(tmp, path) == -1)
+			log_warn("metrics: %s", path);
+	}
+	free(dir);
+	free(path);
+	free(tmp);
+	free(buf);
+}
