@@ -171,4 +171,5 @@ clean:
 	check-deploy fuzz-build check-fuzz fuzz deps up down run bench test \
 	install clean
 
--include $(LIBOBJ:.o=.d) $(UNITOBJ:.o=.d) $(E2EOBJ:.o=.d)
+MAINOBJ	 = $(MAINS:src/%.c=$(BUILD)/obj/%.o)
+-include $(LIBOBJ:.o=.d) $(MAINOBJ:.o=.d) $(UNITOBJ:.o=.d) $(E2EOBJ:.o=.d)

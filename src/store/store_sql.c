@@ -224,6 +224,14 @@ static const char *const sql[STMT_COUNT] = {
 	    "lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, "
 	    "claim_epoch = claim_epoch + 1, "
 	    "started_at = COALESCE(started_at, UTC_TIMESTAMP(3)) WHERE id = ?",
+	/* The same for up to 32 ids at once (unused places hold 0). */
+	[STMT_SUP_CLAIM_UPDATE_MANY] =
+	    "UPDATE executions SET status = 'running', claimed_by = ?, "
+	    "lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, "
+	    "claim_epoch = claim_epoch + 1, "
+	    "started_at = COALESCE(started_at, UTC_TIMESTAMP(3)) WHERE id IN "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[STMT_SUP_LOAD] =
 	    "SELECT e.execution_id, e.execution_name, e.user_id, e.input, "
 	    "v.definition, t.owner_id, e.claim_epoch, "

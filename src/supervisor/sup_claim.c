@@ -46,27 +46,72 @@ select_into(struct sup *s, enum stmt_id id, struct sparam *p, size_t n,
 }
 
 /*
+ * Templates' max_concurrent_executions, cached for SUP_LIMIT_TTL_MS so
+ * that a claim costs no query per candidate; 0 means no limit. A PUT that
+ * adds a limit is obeyed within that time.
+ */
+int
+sup_limit_cached(struct sup *s, long long tpk, long long *limit)
+{
+	int64_t	now = util_mono_ms();
+	int	i;
+
+	for (i = 0; i < SUP_LIMITS_MAX; i++)
+		if (s->limits[i].tpk == tpk && s->limits[i].until > now) {
+			*limit = s->limits[i].limit;
+			return 1;
+		}
+	return 0;
+}
+
+void
+sup_limit_remember(struct sup *s, long long tpk, long long limit)
+{
+	int	i, oldest = 0;
+
+	for (i = 0; i < SUP_LIMITS_MAX; i++) {
+		if (s->limits[i].tpk == tpk || s->limits[i].until == 0) {
+			oldest = i;
+			break;
+		}
+		if (s->limits[i].until < s->limits[oldest].until)
+			oldest = i;
+	}
+	s->limits[oldest].tpk = tpk;
+	s->limits[oldest].limit = limit;
+	s->limits[oldest].until = util_mono_ms() + SUP_LIMIT_TTL_MS;
+}
+
+/*
  * 1 if one more execution of template c[upto].tpk may run, taking the
- * template lock when it has a limit. The count sees the rows this
- * transaction already marked running, so this round's claims are
- * counted exactly once.
+ * template lock when it has a limit. The rows claimed earlier in this
+ * round (taken) are not marked running yet: they are counted here.
  */
 static int
-limit_allows(struct sup *s, const struct cand *c, int upto, int *rcp)
+limit_allows(struct sup *s, const struct cand *c, int upto,
+    const long long *taken, int ntaken, int *rcp)
 {
 	struct sparam	p[1];
 	struct sres	res;
 	long long	limit, running;
+	int		known, i, j;
 
-	p[0] = SP_INT(c[upto].tpk);
-	if ((*rcp = store_exec(s->st, STMT_SUP_TEMPLATE_LIMIT, p, 1, &res,
-	    NULL, NULL)) != RC_OK)
-		return 0;
-	if (res.nrows == 0 || sres_get(&res, 0, 0, NULL) == NULL) {
-		sres_free(&res);
+	*rcp = RC_OK;
+	/* Most templates have no limit: that answer is cached a while. */
+	if ((known = sup_limit_cached(s, c[upto].tpk, &limit)) && limit == 0)
 		return 1;
+	p[0] = SP_INT(c[upto].tpk);
+	if (!known) {
+		if ((*rcp = store_exec(s->st, STMT_SUP_TEMPLATE_LIMIT, p, 1,
+		    &res, NULL, NULL)) != RC_OK)
+			return 0;
+		limit = res.nrows == 0 || sres_get(&res, 0, 0, NULL) == NULL ?
+		    0 : sres_int(&res, 0, 0);
+		sres_free(&res);
+		sup_limit_remember(s, c[upto].tpk, limit);
+		if (limit == 0)
+			return 1;
 	}
-	sres_free(&res);
 	if ((*rcp = store_exec(s->st, STMT_SUP_TEMPLATE_LIMIT_LOCK, p, 1,
 	    &res, NULL, NULL)) != RC_OK)
 		return 0;
@@ -77,6 +122,11 @@ limit_allows(struct sup *s, const struct cand *c, int upto, int *rcp)
 		return 0;
 	running = sres_int(&res, 0, 0);
 	sres_free(&res);
+	/* This round's claims are marked running only at its end. */
+	for (i = 0; i < ntaken; i++)
+		for (j = 0; j < upto; j++)
+			if (c[j].pk == taken[i] && c[j].tpk == c[upto].tpk)
+				running++;
 	return running < limit;
 }
 
@@ -147,6 +197,24 @@ select_orphans(struct sup *s, int want, struct cand *c, int *nc)
 }
 
 /* One claim transaction; fills pks with what was claimed. */
+/* Mark n locked rows ours, SUP_CLAIM_BATCH ids per statement. */
+static int
+claim_update(struct sup *s, const long long *pks, int n)
+{
+	struct sparam	p[2 + SUP_CLAIM_BATCH];
+	int		i, k, rc = RC_OK;
+
+	for (i = 0; i < n && rc == RC_OK; i += SUP_CLAIM_BATCH) {
+		p[0] = SP_STR(s->id);
+		p[1] = SP_INT(s->cfg->sup.lease_seconds);
+		for (k = 0; k < SUP_CLAIM_BATCH; k++)
+			p[2 + k] = SP_INT(i + k < n ? pks[i + k] : 0);
+		rc = store_exec(s->st, STMT_SUP_CLAIM_UPDATE_MANY, p,
+		    2 + SUP_CLAIM_BATCH, NULL, NULL, NULL);
+	}
+	return rc;
+}
+
 static int
 claim_tx(struct sup *s, int want, long long *pks, int *npks)
 {
@@ -178,20 +246,16 @@ claim_tx(struct sup *s, int want, long long *pks, int *npks)
 		 * Resumed executions (orphans, expired leases) were admitted
 		 * before and count themselves as running: no limit check.
 		 */
-		if (i >= nresumed && !limit_allows(s, c, i, &rc)) {
+		if (i >= nresumed && !limit_allows(s, c, i, pks, *npks,
+		    &rc)) {
 			if (rc != RC_OK)
 				goto out;
 			continue;
 		}
-		p[0] = SP_STR(s->id);
-		p[1] = SP_INT(s->cfg->sup.lease_seconds);
-		p[2] = SP_INT(c[i].pk);
-		if ((rc = store_exec(s->st, STMT_SUP_CLAIM_UPDATE, p, 3, NULL,
-		    NULL, NULL)) != RC_OK)
-			goto out;
 		pks[(*npks)++] = c[i].pk;
 	}
-	rc = store_commit(s->st);
+	if ((rc = claim_update(s, pks, *npks)) == RC_OK)
+		rc = store_commit(s->st);
 	if (rc == RC_OK && !s->orphans_done) {
 		s->orphans_done = norphans < want;
 		if (norphans > 0)

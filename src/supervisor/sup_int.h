@@ -16,6 +16,9 @@
 #define SUP_CANCEL_POLL_MS	500
 #define SUP_PRUNE_MS		60000
 #define SUP_METRICS_MS		2000	/* supervisor.prom refresh */
+#define SUP_LIMITS_MAX		64	/* cached template limits */
+#define SUP_LIMIT_TTL_MS	5000
+#define SUP_CLAIM_BATCH		32	/* ids per claim UPDATE */
 #define SUP_WAIT_MAX_MS		1000
 
 struct run_step {
@@ -74,6 +77,11 @@ struct sup {
 	int			 orphans_done;
 	int64_t			 next_claim, next_renew, next_cancel, next_prune;
 	int64_t			 next_metrics;
+	struct {
+		long long	 tpk;
+		long long	 limit;		/* 0: none */
+		int64_t		 until;		/* monotonic ms; 0: free */
+	}			 limits[SUP_LIMITS_MAX];
 	unsigned char		 key[SECRET_KEY_LEN];
 	int			 have_key;
 };
@@ -83,6 +91,10 @@ void	 sup_metrics_claim(double seconds, int first);
 void	 sup_metrics_step(int type, double seconds);
 void	 sup_metrics_finish(const char *status);
 void	 sup_metrics_write(struct sup *);
+
+/* Cached template limits (sup_claim.c); 1 when known. */
+int	 sup_limit_cached(struct sup *, long long tpk, long long *limit);
+void	 sup_limit_remember(struct sup *, long long tpk, long long limit);
 
 /* sup_claim.c: claiming, leases, heartbeats, retention. */
 void	 sup_claim(struct sup *);

@@ -321,9 +321,24 @@ sup_run_result(struct sup *sp, struct run *r, int i,
 	res->output = NULL;
 }
 
+static int	write_run(struct sup *, struct run *, int);
+static int	finish(struct sup *, struct run *);
+
 /* Write every changed step inside a fenced transaction. */
 static int
 flush(struct sup *sp, struct run *r)
+{
+	return write_run(sp, r, 0);
+}
+
+/*
+ * Write every changed step inside a transaction fenced by our lease: the
+ * first statement updates the execution row only while we hold it (and
+ * locks it until commit). With final, that statement is the finish
+ * itself, so the last results and the outcome commit together.
+ */
+static int
+write_run(struct sup *sp, struct run *r, int final)
 {
 	struct sparam	 p[11];
 	struct run_step	*s;
@@ -334,19 +349,25 @@ flush(struct sup *sp, struct run *r)
 
 	for (i = 0; i < r->t->nsteps; i++)
 		any |= r->s[i].dirty;
-	if (!any)
+	if (!any && !final)
 		return RC_OK;
+	if (!any)
+		return finish(sp, r);
 	if ((rc = store_begin(sp->st)) != RC_OK)
 		return rc;
-	p[0] = SP_INT(sp->cfg->sup.lease_seconds);
-	p[1] = SP_INT(r->pk);
-	p[2] = SP_STR(sp->id);
-	p[3] = SP_INT(r->epoch);
-	rc = store_exec(sp->st, STMT_SUP_FENCE, p, 4, NULL, &n, NULL);
-	if (rc == RC_OK && n == 0) {
-		r->lost = 1;
-		rc = RC_CONFLICT;
+	if (final)
+		rc = finish(sp, r);
+	else {
+		p[0] = SP_INT(sp->cfg->sup.lease_seconds);
+		p[1] = SP_INT(r->pk);
+		p[2] = SP_STR(sp->id);
+		p[3] = SP_INT(r->epoch);
+		rc = store_exec(sp->st, STMT_SUP_FENCE, p, 4, NULL, &n, NULL);
+		if (rc == RC_OK && n == 0)
+			r->lost = 1;
 	}
+	if (rc == RC_OK && r->lost)
+		rc = RC_CONFLICT;
 	for (i = 0; i < r->t->nsteps && rc == RC_OK; i++) {
 		s = &r->s[i];
 		if (!s->dirty)
@@ -510,10 +531,6 @@ finish(struct sup *sp, struct run *r)
 	free(err);
 	if (rc == RC_OK && n == 0)
 		r->lost = 1;
-	if (rc == RC_OK && !r->lost) {
-		log_info("execution %s %s", r->id, r->final_status);
-		sup_metrics_finish(r->final_status);
-	}
 	return rc;
 }
 
@@ -697,12 +714,12 @@ sup_run_advance(struct sup *sp, struct run *r)
 	}
 	if (!r->done)
 		settle(sp, r);
-	if (flush(sp, r) != RC_OK)
+	if (write_run(sp, r, r->done) != RC_OK)
 		return flush_failed(sp, r);
-	if (!r->done)
+	if (!r->done || r->lost)
 		return 0;
-	if (finish(sp, r) != RC_OK)
-		return 0;
+	log_info("execution %s %s", r->id, r->final_status);
+	sup_metrics_finish(r->final_status);
 	return 1;
 }
 
@@ -895,7 +912,12 @@ sup_run_load(struct sup *sp, long long pk)
 		sres_free(&e);
 		return NULL;	/* the lease expires; someone retries it */
 	}
-	if (store_exec(sp->st, STMT_SUP_STEPS_LOAD_DUE, p, 1, &rows, NULL,
+	/*
+	 * Step rows exist only once a supervisor ran the execution: a first
+	 * claim (epoch 1) of a never-redriven row has none to resume.
+	 */
+	if ((sres_int(&e, 0, 6) != 1 || sres_int(&e, 0, 10) != 0) &&
+	    store_exec(sp->st, STMT_SUP_STEPS_LOAD_DUE, p, 1, &rows, NULL,
 	    NULL) != RC_OK)
 		goto fail;
 	r = xcalloc(1, sizeof(*r));
