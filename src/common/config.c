@@ -302,8 +302,12 @@ static int
 finish(struct loader *l, struct config *c)
 {
 	const char	*f;
-	char		*txt;
-	size_t		 len;
+	/*
+	 * Set by read_small_file on RC_OK; initialised because fail() is
+	 * variadic and the analyser cannot see that it never returns RC_OK.
+	 */
+	char		*txt = NULL;
+	size_t		 len = 0;
 
 	if ((f = raw(l, "database", "password_file")) != NULL &&
 	    c->db.password == NULL) {

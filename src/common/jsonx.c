@@ -567,8 +567,13 @@ jsonx_parse(const char *buf, size_t len, struct json_object **out,
 	sc.s = (const unsigned char *)buf;
 	sc.len = len;
 	sc.lim = e == json_tokener_success ? end : MIN(end + 1, len);
+	/*
+	 * A problem at the very end counts too when json-c succeeded: a bare
+	 * "1." ends exactly where json-c stopped.
+	 */
 	if (jscan_run(&sc) != RC_OK && (sc.errpos < end ||
-	    (sc.errpos == end && e == json_tokener_error_parse_utf8_string))) {
+	    (sc.errpos == end && (e == json_tokener_success ||
+	    e == json_tokener_error_parse_utf8_string)))) {
 		*errpos = sc.errpos;
 		*msg = sc.msg;
 		goto out;

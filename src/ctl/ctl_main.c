@@ -83,7 +83,11 @@ apply_file(struct store *st, const char *path)
 	int	 rc = RC_OK;
 
 	text = ctl_read_file(path, CTL_FILE_MAX, &len);
-	stmt = xmalloc(len + 1);
+	/*
+	 * + 2: every line is copied with a '\n', also a last line that had
+	 * none in the file, and then the NUL.
+	 */
+	stmt = xmalloc(len + 2);
 	n = 0;
 	for (line = text; line != NULL && rc == RC_OK; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
@@ -103,7 +107,7 @@ apply_file(struct store *st, const char *path)
 		dl = strlen(delim);
 		if (len >= dl && strcmp(line + len - dl, delim) == 0) {
 			line[len - dl] = '\0';
-			n += (size_t)sprintf(stmt + n, "%s\n", line);
+			(void)sprintf(stmt + n, "%s\n", line);
 			rc = store_exec_sql(st, stmt);
 			n = 0;
 		} else
@@ -145,7 +149,8 @@ cmd_migrate(struct store *st, int argc, char *argv[])
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n > 0)	/* qsort(NULL, 0, ...) is undefined (nonnull) */
+		qsort(names, n, sizeof(*names), cmp_str);
 	/* The first migration creates schema_migrations itself. */
 	if (store_exec(st, STMT_MIGRATION_VERSION, NULL, 0, &res, NULL,
 	    NULL) == RC_OK) {
@@ -316,8 +321,8 @@ cmd_template_import(struct store *st, int argc, char *argv[])
 	json_object_object_get_ex(body, "name", &v);
 	p[0] = SP_STR(who.user);
 	p[1] = SP_STR(json_object_get_string(v));
-	if ((rc = store_exec(st, STMT_TEMPLATE_BY_OWNER_NAME, p, 2, &res,
-	    NULL, NULL)) != RC_OK)
+	if (store_exec(st, STMT_TEMPLATE_BY_OWNER_NAME, p, 2, &res, NULL,
+	    NULL) != RC_OK)
 		errx(1, "database error");
 	if (res.nrows > 0) {
 		/* The same name again: a new version only if it changed. */
@@ -330,7 +335,7 @@ cmd_template_import(struct store *st, int argc, char *argv[])
 		printf("%s\n", tid);
 		return 0;
 	}
-	if ((rc = store_tmpl_create(st, &who, body, tid)) != RC_OK)
+	if (store_tmpl_create(st, &who, body, tid) != RC_OK)
 		errx(1, "database error");
 	printf("%s\n", tid);
 	json_object_put(body);

@@ -97,7 +97,8 @@ set_reqid(struct http_req *r)
 	size_t		 n;
 
 	if (in != NULL) {
-		for (n = 0; in[n] != '\0' && n <= HTTP_REQID_MAX; n++)
+		/* The bound first: in[n] is read only while n is in range. */
+		for (n = 0; n <= HTTP_REQID_MAX && in[n] != '\0'; n++)
 			if (!id_char((unsigned char)in[n]) && in[n] != ':')
 				break;
 		if (n >= 1 && n <= HTTP_REQID_MAX && in[n] == '\0') {

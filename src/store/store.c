@@ -18,7 +18,7 @@
 
 #define STORE_RETRY_MS	1000	/* least time between connect attempts */
 #define STORE_CELL_INIT	256	/* bound buffer per result column */
-#define STORE_PARAMS_MAX	16
+#define STORE_PARAMS_MAX	48
 #define STORE_COLS_MAX	32
 
 struct store {
@@ -52,7 +52,7 @@ connect_db(struct store *st)
 	const struct config	*c = st->cfg;
 	unsigned int		 ct, rw;
 	my_bool			 off = 0;
-	char			 quota[64];
+	char			 quota[64], stmt_time[64];
 	int64_t			 now = util_mono_ms();
 
 	if (st->db != NULL)
@@ -75,6 +75,17 @@ connect_db(struct store *st)
 	snprintf(quota, sizeof(quota), "SET @wfm_quota = %d",
 	    c->http.max_active_executions_per_user);
 	mysql_options(st->db, MYSQL_INIT_COMMAND, quota);
+	/*
+	 * The server gives up on a statement before our read timeout does.
+	 * Otherwise a statement we stopped waiting for (a lock wait:
+	 * innodb_lock_wait_timeout is 50 s, lock_wait_timeout a day) goes
+	 * on in the server and commits after the client was answered 503,
+	 * and every retry leaves one more thread waiting there.
+	 */
+	snprintf(stmt_time, sizeof(stmt_time),
+	    "SET SESSION max_statement_time = %.1f",
+	    rw > 2 ? (double)rw - 1.0 : (double)rw / 2.0);
+	mysql_options(st->db, MYSQL_INIT_COMMAND, stmt_time);
 	if (mysql_real_connect(st->db, c->db.host, c->db.user,
 	    c->db.password, c->db.name, (unsigned int)c->db.port,
 	    c->db.socket, CLIENT_FOUND_ROWS) == NULL) {
@@ -144,6 +155,14 @@ classify(struct store *st, unsigned err, const char *what, const char *msg)
 	case ER_CONNECTION_KILLED:
 	case ER_SERVER_SHUTDOWN:
 	case CR_COMMANDS_OUT_OF_SYNC:
+	/*
+	 * max_statement_time (connect_db) or KILL QUERY: treated as the
+	 * read timeout it stands in for. Dropping the connection also
+	 * rolls back an open transaction, and callers that retry RC_AGAIN
+	 * on a live connection do not wait that long a second time.
+	 */
+	case ER_STATEMENT_TIMEOUT:
+	case ER_QUERY_INTERRUPTED:
 		log_warnx("%s: %s (connection dropped)", what, msg);
 		disconnect(st);
 		st->last_fail = 0;	/* reconnect at once next time */
@@ -156,6 +175,21 @@ classify(struct store *st, unsigned err, const char *what, const char *msg)
 			return RC_AGAIN;
 		return RC_ERR;
 	}
+}
+
+/*
+ * After a restart of the server an idle connection is found dead only
+ * when the next command cannot be sent on it (CR_SERVER_GONE_ERROR; a
+ * command that was sent and lost is CR_SERVER_LOST): that command ran
+ * nowhere. Outside a transaction it is sent once more on a new
+ * connection, so that the first request of every process after a restart
+ * does not fail while the database is up again.
+ */
+static int
+resend(const struct store *st, int rc, int in_tx, int *tries)
+{
+	return rc == RC_AGAIN && st->db == NULL && !in_tx &&
+	    st->last_errno == CR_SERVER_GONE_ERROR && (*tries)++ == 0;
 }
 
 static int
@@ -313,14 +347,18 @@ store_exec(struct store *st, enum stmt_id id, const struct sparam *params,
 {
 	MYSQL_STMT	*s = NULL;
 	MYSQL_BIND	 b[STORE_PARAMS_MAX];
-	int		 rc;
+	int		 rc, in_tx = st->in_tx, tries = 0;
 
 	if (res != NULL)
 		memset(res, 0, sizeof(*res));
 	if (n > STORE_PARAMS_MAX)
 		fatalx("store: statement %d with %zu params", (int)id, n);
-	if ((rc = prepare(st, id, &s)) != RC_OK)
+again:
+	if ((rc = prepare(st, id, &s)) != RC_OK) {
+		if (resend(st, rc, in_tx, &tries))
+			goto again;
 		return rc;
+	}
 	if (mysql_stmt_param_count(s) != n)
 		fatalx("store: statement %d takes %lu params, given %zu",
 		    (int)id, mysql_stmt_param_count(s), n);
@@ -329,6 +367,9 @@ store_exec(struct store *st, enum stmt_id id, const struct sparam *params,
 	    mysql_stmt_execute(s) != 0) {
 		rc = classify(st, mysql_stmt_errno(s), "execute",
 		    mysql_stmt_error(s));
+		/* The disconnect closed s: prepared again on the new one. */
+		if (resend(st, rc, in_tx, &tries))
+			goto again;
 		goto out;
 	}
 	if (affected != NULL)
@@ -375,13 +416,18 @@ store_exec_sql(struct store *st, const char *q)
 int
 store_begin(struct store *st)
 {
-	int	rc;
+	int	rc, tries = 0;
 
+again:
 	if ((rc = connect_db(st)) != RC_OK)
 		return rc;
-	if (mysql_autocommit(st->db, 0) != 0)
-		return classify(st, mysql_errno(st->db), "begin",
+	if (mysql_autocommit(st->db, 0) != 0) {
+		rc = classify(st, mysql_errno(st->db), "begin",
 		    mysql_error(st->db));
+		if (resend(st, rc, 0, &tries))
+			goto again;
+		return rc;
+	}
 	st->in_tx = 1;
 	return RC_OK;
 }

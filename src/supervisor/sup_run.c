@@ -196,7 +196,7 @@ start_http(struct sup *sp, struct run *r, int i)
 	json_object_put(req);
 	if (rc != RC_OK) {
 		r->s[i].xfer = NULL;
-		step_fail(r, i, rc == RC_INVALID ? "connection" : "connection",
+		step_fail(r, i, "connection",
 		    err, rc != RC_INVALID, NULL);
 	}
 }

@@ -369,7 +369,7 @@ static int
 v_literal(struct vctx *c, struct json_object *v, const char *const *choices)
 {
 	char	 exp[256], msg[300];
-	size_t	 n = 0;
+	size_t	 n;
 	int	 i, k;
 
 	if (json_object_is_type(v, json_type_string) &&
@@ -901,8 +901,13 @@ v_cycles(struct vctx *c, struct json_object *steps)
 			}
 			if (color[w] == 2)
 				continue;
-			/* Gray: stack[from..sp] is a cycle back to w. */
-			for (from = sp; stack[from] != w; from--)
+			/*
+			 * Gray: stack[from..sp] is a cycle back to w. Gray
+			 * steps are exactly those on the stack, so w is found;
+			 * the bound only keeps an analyser (and a future bug)
+			 * from reading below the stack.
+			 */
+			for (from = sp; from > 0 && stack[from] != w; from--)
 				;
 			len = sp - from + 1;
 			low = 0;

@@ -89,11 +89,16 @@ const char	*hx_tok(const char *sub, const char *roles);
 const char	*hx_secret_file(void);
 /*
  * A token from tests/data/jwt/mint.sh: header and payload JSON text
- * taken as is (no single quotes), signed with HS256 using every byte of
- * keyfile as the secret. Owned by the caller; NULL on failure.
+ * taken as is (no single quotes), signed with alg (HS256: every byte of
+ * keyfile is the secret; RS256, ES256: a PEM private key). Owned by the
+ * caller; NULL on failure.
  */
-char		*hx_mint(const char *keyfile, const char *header,
-		    const char *payload);
+char		*hx_mint(const char *alg, const char *keyfile,
+		    const char *header, const char *payload);
+/* base64url without padding of p[0..n) (owned). */
+char		*hx_b64url(const void *p, size_t n);
+/* tests/data/jwt/<name> from the repository root (static buffer). */
+const char	*hx_jwt_file(const char *name);
 /* Seconds since the epoch. */
 long long	 hx_now(void);
 
