@@ -94,6 +94,7 @@ check-clang:
 # End-to-end: start a private stack (var/test, port 18080), run, stop.
 check-e2e: all $(BUILD)/e2e-tests
 	bash tests/e2e/run.sh $(BUILD)
+	bash tests/e2e/fault_disk.sh $(BUILD)
 
 # Deployment recipes run for real (var/deploy, ports 18180-18182): systemd
 # units, nginx and Apache (proxy_fcgi, fcgid, CGI) answering alike, and

@@ -662,7 +662,11 @@ again:
 	}
 	for (tries = 0; tries < 3; tries++) {
 		rc = insert_checked(r, e, id, name, canon, hash, created, &n);
-		/* A lost connection is retried once the store reconnected. */
+		/*
+		 * Deadlocks and lock timeouts are retried; a lost connection
+		 * is not (the INSERT may have committed): the client gets
+		 * 503 and retries with the same execution_name.
+		 */
 		if (rc != RC_AGAIN || !store_connected(r->app->st))
 			break;
 	}

@@ -413,15 +413,21 @@ store_exec_sql(struct store *st, const char *q)
 	return rc;
 }
 
+/*
+ * Transactions use START TRANSACTION and COMMIT/ROLLBACK with autocommit
+ * left on: one round trip each, where switching autocommit off and on
+ * again cost two more per transaction.
+ */
 int
 store_begin(struct store *st)
 {
-	int	rc, tries = 0;
+	static const char	q[] = "START TRANSACTION";
+	int			rc, tries = 0;
 
 again:
 	if ((rc = connect_db(st)) != RC_OK)
 		return rc;
-	if (mysql_autocommit(st->db, 0) != 0) {
+	if (mysql_real_query(st->db, q, sizeof(q) - 1) != 0) {
 		rc = classify(st, mysql_errno(st->db), "begin",
 		    mysql_error(st->db));
 		if (resend(st, rc, 0, &tries))
@@ -442,9 +448,6 @@ store_commit(struct store *st)
 	if (mysql_commit(st->db) != 0)
 		rc = classify(st, mysql_errno(st->db), "commit",
 		    mysql_error(st->db));
-	if (st->db != NULL && mysql_autocommit(st->db, 1) != 0 && rc == RC_OK)
-		rc = classify(st, mysql_errno(st->db), "autocommit",
-		    mysql_error(st->db));
 	st->in_tx = 0;
 	return rc;
 }
@@ -456,9 +459,6 @@ store_rollback(struct store *st)
 		return;
 	if (mysql_rollback(st->db) != 0)
 		(void)classify(st, mysql_errno(st->db), "rollback",
-		    mysql_error(st->db));
-	if (st->db != NULL && mysql_autocommit(st->db, 1) != 0)
-		(void)classify(st, mysql_errno(st->db), "autocommit",
 		    mysql_error(st->db));
 	st->in_tx = 0;
 }

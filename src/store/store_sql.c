@@ -195,15 +195,18 @@ static const char *const sql[STMT_COUNT] = {
 	 * The claim: equality on status, range on run_after, in the order
 	 * of ix_exec_claim, so LIMIT stops after n index entries and
 	 * SKIP LOCKED passes over rows another supervisor is claiming.
+	 * ORDER BY names only run_after, id: with status in it, the
+	 * connection's collation made the optimizer sort (and lock) every
+	 * runnable row instead of reading the index in order.
 	 */
 	[STMT_SUP_CLAIM_SELECT] =
 	    "SELECT id, template_pk FROM executions WHERE status = 'pending' "
-	    "AND run_after <= UTC_TIMESTAMP(6) ORDER BY status, run_after, id "
+	    "AND run_after <= UTC_TIMESTAMP(6) ORDER BY run_after, id "
 	    "LIMIT ? FOR UPDATE SKIP LOCKED",
 	/* Expired leases, through ix_exec_lease. */
 	[STMT_SUP_RECLAIM_SELECT] =
 	    "SELECT id, template_pk FROM executions WHERE status = 'running' "
-	    "AND lease_until < UTC_TIMESTAMP(6) ORDER BY status, lease_until "
+	    "AND lease_until < UTC_TIMESTAMP(6) ORDER BY lease_until "
 	    "LIMIT ? FOR UPDATE SKIP LOCKED",
 	/* Params: "host:%" pattern, own id, limit. */
 	[STMT_SUP_ORPHANS_SELECT] =

@@ -19,6 +19,7 @@
 #define SUP_LIMITS_MAX		64	/* cached template limits */
 #define SUP_LIMIT_TTL_MS	5000
 #define SUP_CLAIM_BATCH		32	/* ids per claim UPDATE */
+#define SUP_WRITE_RETRY_MS	500	/* after a failed write */
 #define SUP_WAIT_MAX_MS		1000
 
 struct run_step {
@@ -45,6 +46,7 @@ struct run {
 	struct json_object	*ctx;		/* expression context */
 	struct json_object	*secrets;	/* name -> value, or NULL */
 	int64_t			 deadline;	/* monotonic ms */
+	int64_t			 write_retry;	/* after a failed write */
 	int			 cancel;	/* cancel requested */
 	int			 halting;	/* stopping its steps (cancel,
 						   timeout, failure) */

@@ -642,8 +642,11 @@ settle(struct sup *sp, struct run *r)
 static int
 flush_failed(struct sup *sp, struct run *r)
 {
-	if (!r->lost)
-		return 0;	/* the database: try again next round */
+	if (!r->lost) {
+		/* The database: try again in a while, not every round. */
+		r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
+		return 0;
+	}
 	sup_run_abort(sp, r);
 	return running_handles(r) == 0;
 }
@@ -658,6 +661,8 @@ sup_run_advance(struct sup *sp, struct run *r)
 		sup_run_abort(sp, r);
 		return running_handles(r) == 0;
 	}
+	if (r->write_retry > now)
+		return 0;	/* a write failed a moment ago */
 	if (!r->done && (r->cancel || now >= r->deadline)) {
 		stop_steps(sp, r);
 		if (running_handles(r) > 0)
@@ -775,6 +780,8 @@ sup_run_due(const struct run *r)
 	int64_t	due = INT64_MAX;
 	int	i;
 
+	if (r->write_retry != 0 && r->write_retry > util_mono_ms())
+		return r->write_retry;
 	if (r->done || r->lost)
 		return due;
 	if (!r->halting)

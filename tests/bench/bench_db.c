@@ -27,7 +27,12 @@
  *		of them completed, seconds from SIGCONT to the last
  *		completed_at (database clock, millisecond resolution), the
  *		same to the poll that saw the queue empty (50 ms polls),
- *		and what was still pending or running at the end.
+ *		and what was still pending or running at the end; then the
+ *		server-wide deltas over the drain of Questions (statements
+ *		of any kind: round trips), Com_stmt_execute, Com_commit,
+ *		Com_set_option (autocommit switches), Innodb_data_fsyncs
+ *		and Handler_read_next (index entries read), the first and
+ *		last without what this program's own polls did.
  *
  * Exit 0 on success, 1 on a database error or a drain that timed out
  * (the figures are printed anyway), 2 on bad usage. Built by
@@ -43,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -114,6 +120,36 @@ status_sum(MYSQL *db, const char *pattern)
 			n += strtoll(row[1], NULL, 10);
 	mysql_free_result(res);
 	return n;
+}
+
+/* Server-wide counters that say what a drained execution cost. */
+static const char *const gnames[] = {
+	"Questions", "Com_stmt_execute", "Com_commit", "Com_set_option",
+	"Innodb_data_fsyncs", "Handler_read_next"
+};
+#define NGLOBAL	(sizeof(gnames) / sizeof(gnames[0]))
+
+static int
+global_counters(MYSQL *db, long long *v)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	size_t		 i;
+
+	memset(v, 0, NGLOBAL * sizeof(*v));
+	if (mysql_query(db, "SHOW GLOBAL STATUS WHERE Variable_name IN "
+	    "('Questions', 'Com_stmt_execute', 'Com_commit', "
+	    "'Com_set_option', 'Innodb_data_fsyncs', 'Handler_read_next')")
+	    != 0 ||
+	    (res = mysql_store_result(db)) == NULL)
+		return fail(db, "global status");
+	while ((row = mysql_fetch_row(res)) != NULL)
+		for (i = 0; i < NGLOBAL; i++)
+			if (row[0] != NULL && row[1] != NULL &&
+			    strcasecmp(row[0], gnames[i]) == 0)
+				v[i] = strtoll(row[1], NULL, 10);
+	mysql_free_result(res);
+	return 0;
 }
 
 /* Execute the prepared claim once, fetch, roll back; -1 on error. */
@@ -235,8 +271,9 @@ nudge(const char *path)
 	strcpy(sun.sun_path, path);
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		return;
+	/* A full buffer (EAGAIN) already holds nudges: nothing to say. */
 	if (sendto(fd, "n", 1, MSG_DONTWAIT, (struct sockaddr *)&sun,
-	    sizeof(sun)) == -1)
+	    sizeof(sun)) == -1 && errno != EAGAIN)
 		fprintf(stderr, "bench_db: nudge %s: %s (the poll will "
 		    "claim)\n", path, strerror(errno));
 	close(fd);
@@ -254,11 +291,16 @@ cmd_drain(MYSQL *db, long count, int timeout_s, const char *nudge_path,
 	struct timespec	 ts = { 0, POLL_MS * 1000000L };
 	char		 q[512], t0db[64], buf[64];
 	double		 t0, polled = -1, deadline;
+	long long	 g0[NGLOBAL], g1[NGLOBAL], q0, q1, r0, r1;
 	long		 left = count;
+	size_t		 i;
 
 	if (mysql_query(db, "SET time_zone = '+00:00'") != 0)
 		return fail(db, "time_zone");
-	if (scalar(db, "SELECT UTC_TIMESTAMP(3)", t0db, sizeof(t0db)) != 0)
+	q0 = status_sum(db, "Questions");
+	r0 = status_sum(db, "Handler_read_next");
+	if (global_counters(db, g0) != 0 ||
+	    scalar(db, "SELECT UTC_TIMESTAMP(3)", t0db, sizeof(t0db)) != 0)
 		return 1;
 	t0 = now_ms();
 	if (kill(pid, SIGCONT) == -1) {
@@ -283,6 +325,13 @@ cmd_drain(MYSQL *db, long count, int timeout_s, const char *nudge_path,
 		}
 		nanosleep(&ts, NULL);
 	}
+	if (global_counters(db, g1) != 0)
+		return 1;
+	/* Our own polls are queries that read index entries too. */
+	r1 = status_sum(db, "Handler_read_next");
+	q1 = status_sum(db, "Questions");
+	g1[0] -= q1 - q0;
+	g1[NGLOBAL - 1] -= r1 - r0;
 	/* Ended since t0: completed ones, and when the last one ended. */
 	snprintf(q, sizeof(q), "SELECT CONCAT(COUNT(*), ' ', "
 	    "COALESCE(SUM(status = 'completed'), 0), ' ', "
@@ -290,7 +339,10 @@ cmd_drain(MYSQL *db, long count, int timeout_s, const char *nudge_path,
 	    "1e6, 0)) FROM executions WHERE completed_at >= '%s'", t0db, t0db);
 	if (scalar(db, q, buf, sizeof(buf)) != 0)
 		return 1;
-	printf("%s %.3f %ld\n", buf, polled, left);
+	printf("%s %.3f %ld", buf, polled, left);
+	for (i = 0; i < NGLOBAL; i++)
+		printf(" %lld", g1[i] - g0[i]);
+	printf("\n");
 	return left == 0 ? 0 : 1;
 }
 

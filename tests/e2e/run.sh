@@ -16,6 +16,8 @@ export WFM_BIN_DIR=$ROOT/$BUILD/bin
 export WFM_SUPERVISOR_HTTP_ALLOW=127.0.0.1/32
 export WFM_SUPERVISOR_HANDLERS_DIR=${WFM_SUPERVISOR_HANDLERS_DIR:-$ROOT/tests/handlers}
 export WFM_SUPERVISOR_POLL_INTERVAL_MS=200
+# The fault suites hold locks: a short timeout keeps them quick.
+export WFM_DATABASE_RW_TIMEOUT=${WFM_DATABASE_RW_TIMEOUT:-3}
 export WFM_FCGI_WORKERS=${WFM_FCGI_WORKERS:-6}
 # A quota small enough for the execute_idem suite to reach it.
 export WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER=${WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER:-50}

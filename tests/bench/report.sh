@@ -1,0 +1,216 @@
+# Sourced by tests/bench/run.sh once every figure is in F: prints the one
+# table of `make bench` (also $VAR/results.txt) and writes $RESULTS. Not
+# meant to run alone.
+# shellcheck shell=bash disable=SC2154 # F, ROWS and settings: run.sh
+
+# ---- table and JSON ------------------------------------------------------
+
+F[elapsed_s]=$(elapsed)
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ratio VALUE CEILING: VALUE / CEILING to 3 significant digits, or "-".
+ratio() {
+	[[ -n ${1:-} && -n ${2:-} && $1 != null && $2 != null ]] || {
+		echo -
+		return
+	}
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-";
+	    else printf "%.3g\n", a / b }'
+}
+# verdict VALUE OP LIMIT: PASS or MISS.
+verdict() {
+	[[ -n ${1:-} && $1 != null && $1 != - ]] || {
+		echo MISS
+		return
+	}
+	awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
+	    ok = op == ">=" ? v >= l : op == "<" ? v < l : v <= l
+	    print ok ? "PASS" : "MISS" }'
+}
+
+ROWS=()	# figure|value|unit|x nginx|x bare|target|verdict|json key
+row() { ROWS+=("$1|$2|$3|$4|$5|${6:-}|${7:-}|$8"); }
+
+http_rows() {
+	local key=$1 label=$2 tgt=${3:-} rtgt="" rv="" pv="" ptgt=""
+
+	if [[ -n $tgt ]]; then
+		rtgt=">= $tgt x bare"
+		rv=$(verdict "$(ratio "${F[$key.rps]}" "${F[bare.rps]}")" ">=" "$tgt")
+	fi
+	if [[ $key == execute_new ]]; then
+		ptgt="< 15 ms at 64 conn"
+		pv=$(verdict "${F[$key.p99_ms]}" "<" 15)
+	fi
+	row "$label req/s" "${F[$key.rps]}" req/s \
+	    "$(ratio "${F[$key.rps]}" "${F[nginx.rps]}")" \
+	    "$(ratio "${F[$key.rps]}" "${F[bare.rps]}")" "$rtgt" "$rv" "$key.rps"
+	row "$label p50" "${F[$key.p50_ms]}" ms \
+	    "$(ratio "${F[$key.p50_ms]}" "${F[nginx.p50_ms]}")" \
+	    "$(ratio "${F[$key.p50_ms]}" "${F[bare.p50_ms]}")" "" "" \
+	    "$key.p50_ms"
+	row "$label p99" "${F[$key.p99_ms]}" ms \
+	    "$(ratio "${F[$key.p99_ms]}" "${F[nginx.p99_ms]}")" \
+	    "$(ratio "${F[$key.p99_ms]}" "${F[bare.p99_ms]}")" "$ptgt" "$pv" \
+	    "$key.p99_ms"
+	row "$label errors" "${F[$key.errors]}" "of ${F[$key.requests]}" - - \
+	    "" "" "$key.errors"
+}
+
+http_rows nginx "nginx return 202"
+http_rows bare "bare libfcgi"
+http_rows execute_new "execute (new)" 0.25
+http_rows execute_replay "execute (replay)" 0.40
+http_rows get "GET execution" 0.40
+http_rows unauth "401 bad token" 0.80
+row "drain $DRAIN_N one-step" "${F[drain.per_second]}" exec/s \
+    "$(ratio "${F[drain.per_second]}" "${F[nginx.rps]}")" \
+    "$(ratio "${F[drain.per_second]}" "${F[bare.rps]}")" ">= 3000/s" \
+    "$(verdict "${F[drain.per_second]}" ">=" 3000)" drain.per_second
+for m in nudge poll; do
+	[[ $m == nudge ]] && t="< 5 ms" || t=""
+	row "claim latency $m p50" "${F[lat_$m.p50_ms]}" ms \
+	    "$(ratio "${F[lat_$m.p50_ms]}" "${F[nginx.p50_ms]}")" \
+	    "$(ratio "${F[lat_$m.p50_ms]}" "${F[bare.p50_ms]}")" "$t" \
+	    "$([[ -n $t ]] && verdict "${F[lat_$m.p50_ms]}" "<" 5)" \
+	    "lat_$m.p50_ms"
+	row "claim latency $m p99" "${F[lat_$m.p99_ms]}" ms \
+	    "$(ratio "${F[lat_$m.p99_ms]}" "${F[nginx.p99_ms]}")" \
+	    "$(ratio "${F[lat_$m.p99_ms]}" "${F[bare.p99_ms]}")" "" "" \
+	    "lat_$m.p99_ms"
+done
+F[rss.worker_mib]=$(calc "k / 1024" -v k="${F[rss.worker_kib]}")
+F[rss.supervisor_mib]=$(calc "k / 1024" -v k="${F[rss.supervisor_kib]}")
+row "peak RSS worker" "${F[rss.worker_mib]}" MiB \
+    "$(ratio "${F[rss.worker_kib]}" "${F[rss.nginx_kib]}")" \
+    "$(ratio "${F[rss.worker_kib]}" "${F[rss.bare_kib]}")" "< 8 MiB" \
+    "$(verdict "${F[rss.worker_mib]}" "<" 8)" rss.worker_mib
+row "peak RSS supervisor" "${F[rss.supervisor_mib]}" MiB \
+    "$(ratio "${F[rss.supervisor_kib]}" "${F[rss.nginx_kib]}")" \
+    "$(ratio "${F[rss.supervisor_kib]}" "${F[rss.bare_kib]}")" "< 32 MiB" \
+    "$(verdict "${F[rss.supervisor_mib]}" "<" 32)" rss.supervisor_mib
+for k in claim_small claim_large; do
+	row "claim SELECT p50 @${F[$k.pending]}" "${F[$k.p50_ms]}" ms \
+	    "$(ratio "${F[$k.p50_ms]}" "${F[nginx.p50_ms]}")" \
+	    "$(ratio "${F[$k.p50_ms]}" "${F[bare.p50_ms]}")" "" "" "$k.p50_ms"
+done
+row "claim cost ${F[claim_large.pending]}/${F[claim_small.pending]}" \
+    "${F[claim.ratio_p50]}" "x" - - "<= 1.5x" \
+    "$(verdict "${F[claim.ratio_p50]}" "<=" 1.5)" claim.ratio_p50
+
+# A figure for the table: integers as they are, other numbers to 3 or 4
+# significant digits, anything else (null, text) unchanged.
+fmt() {
+	awk -v v="$1" 'BEGIN { if (v ~ /^-?[0-9]+$/) printf "%s", v;
+	    else if (v ~ /^-?[0-9.]+(e[-+]?[0-9]+)?$/)
+	    printf (v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : "%.2f"), v;
+	    else printf "%s", v }'
+}
+
+{
+	printf '\nwfm make bench  %s  %d cores  %s workers  wrk -t%s -c%s -d%ss\n' \
+	    "$STARTED_AT" "$(nproc)" "$WORKERS" "$THREADS" "$CONNS" "$DUR"
+	printf '%-32s %10s %-10s %8s %8s  %-20s %s\n' figure value unit \
+	    "x nginx" "x bare" target result
+	printf '%.0s-' {1..100}
+	printf '\n'
+	for r in "${ROWS[@]}"; do
+		IFS='|' read -r a b c d e g h _ <<<"$r"
+		printf '%-32s %10s %-10s %8s %8s  %-20s %s\n' "$a" \
+		    "$(fmt "$b")" "$c" "$d" "$e" "$g" "$h"
+	done
+	printf '%.0s-' {1..100}
+	printf '\n'
+	printf 'CPU, cores busy during each load (2 = the whole machine):\n'
+	printf '  %-15s %6s %6s %6s %6s %6s %6s %6s %6s\n' load machine \
+	    workers superv mariadb nginx bare wrk other
+	for k in nginx bare execute_new execute_replay get unauth drain; do
+		printf '  %-15s' "$k"
+		for c in machine wfm_workers supervisor mariadb nginx bare_fcgi \
+		    wrk other; do
+			printf ' %6s' "$(awk -v v="${F[$k.cpu.$c]:-0}" \
+			    'BEGIN { printf "%.2f", v }')"
+		done
+		printf '\n'
+	done
+	pe() { fmt "${F[drain.per_execution.$1]:-null}"; }
+	printf 'drain, per execution: %s statements (%s prepared, ' \
+	    "$(pe statements)" "$(pe stmt_execute)"
+	printf '%s COMMIT, %s SET autocommit), %s fsyncs, %s index ' \
+	    "$(pe commit)" "$(pe set_option)" "$(pe fsyncs)" \
+	    "$(pe index_rows_read)"
+	printf 'entries read\n'
+	printf 'claim SELECT plan @%s: %s; rows read %s, sorted %s\n' \
+	    "${F[claim_small.pending]}" "${F[claim_small.explain]}" \
+	    "${F[claim_small.handler_reads]}" "${F[claim_small.sort_rows]}"
+	printf 'claim SELECT plan @%s: %s; rows read %s, sorted %s\n' \
+	    "${F[claim_large.pending]}" "${F[claim_large.explain]}" \
+	    "${F[claim_large.handler_reads]}" "${F[claim_large.sort_rows]}"
+	if [[ ${F[drain.left]:-0} != 0 ]]; then
+		printf 'note: the drain stopped waiting after 45 s with %s ' \
+		    "${F[drain.left]}"
+		printf 'executions pending or running; they drained during the '
+		printf 'next loads\n'
+	fi
+	if [[ -n ${F[claim.triggers_dropped]// /} ]]; then
+		printf 'claim probe rows inserted without the triggers on '
+		printf 'executions (dropped: %s)\n' "${F[claim.triggers_dropped]% }"
+	fi
+	if ((CLAIM_ROWS < ${WFM_BENCH_CLAIM_ROWS:-1000000})); then
+		printf 'note: the large claim probe used %s rows, not %s, to ' \
+		    "$CLAIM_ROWS" "${WFM_BENCH_CLAIM_ROWS:-1000000}"
+		printf 'stay within the budget\n'
+	fi
+	printf 'load average %s at start, %s at end; noisy when others run.\n' \
+	    "$LOAD_START" "$LOAD_END"
+	printf 'elapsed %s s; figures in %s\n' "${F[elapsed_s]}" "$RESULTS"
+} | tee "$VAR/results.txt"
+
+# JSON: every figure under its flat key, then the rows of the table.
+jval() {
+	if [[ $1 =~ ^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]]; then
+		printf '%s' "$1"
+	elif [[ -z $1 || $1 == null || $1 == - ]]; then
+		printf 'null'
+	else
+		local s=${1//\\/\\\\}
+		s=${s//\"/\\\"}
+		printf '"%s"' "${s//$'\t'/ }"
+	fi
+}
+F[settings.duration_s]=$DUR
+F[settings.warmup_s]=$WARM
+F[settings.connections]=$CONNS
+F[settings.wrk_threads]=$THREADS
+F[settings.fcgi_workers]=$WORKERS
+F[settings.bare_processes]=$WORKERS
+F[settings.execute_users]=$NUSERS
+F[settings.drain_executions]=$DRAIN_N
+F[settings.claim_rows]=$CLAIM_ROWS
+F[settings.claim_limit]=$CLAIM_LIMIT
+F[settings.latency_samples]=$LAT_SAMPLES
+F[settings.cores]=$(nproc)
+F[started_at]=$STARTED_AT
+F[loadavg_start]=$LOAD_START
+F[loadavg_end]=$LOAD_END
+{
+	printf '{\n  "figures": {\n'
+	sep=""
+	while IFS= read -r k; do
+		printf '%s    "%s": %s' "$sep" "$k" "$(jval "${F[$k]}")"
+		sep=$',\n'
+	done < <(printf '%s\n' "${!F[@]}" | sort)
+	printf '\n  },\n  "table": [\n'
+	sep=""
+	for r in "${ROWS[@]}"; do
+		IFS='|' read -r a b c d e g h k <<<"$r"
+		printf '%s    {"figure": %s, "key": %s, "value": %s, "unit": %s, ' \
+		    "$sep" "$(jval "$a")" "$(jval "$k")" "$(jval "$b")" \
+		    "$(jval "$c")"
+		printf '"ratio_nginx": %s, "ratio_bare": %s, "target": %s, ' \
+		    "$(jval "$d")" "$(jval "$e")" "$(jval "$g")"
+		printf '"result": %s}' "$(jval "$h")"
+		sep=$',\n'
+	done
+	printf '\n  ]\n}\n'
+} >"$RESULTS"
