@@ -48,6 +48,8 @@ int64_t	 util_mono_us(void);
 #define UTIL_UUID_LEN	37
 /* A new random lower-case UUID (libuuid) into buf. */
 void	 util_uuid(char buf[UTIL_UUID_LEN]);
+/* The same from a per-process random pool (cheap; request ids). */
+void	 util_uuid_fast(char buf[UTIL_UUID_LEN]);
 /* Fill buf with n cryptographically random bytes; RC_OK or RC_ERR. */
 int	 util_random(void *buf, size_t n);
 

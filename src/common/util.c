@@ -4,9 +4,11 @@
 #include <sys/random.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <uuid/uuid.h>
 
@@ -76,6 +78,53 @@ util_uuid(char buf[UTIL_UUID_LEN])
 
 	uuid_generate_random(u);
 	uuid_unparse_lower(u, buf);
+}
+
+/* The pool of util_uuid_fast; emptied in a forked child (pthread_atfork). */
+static unsigned char	 uuid_pool[4096];
+static size_t		 uuid_left;
+
+static void
+uuid_pool_forget(void)
+{
+	uuid_left = 0;
+}
+
+/*
+ * A random (version 4) UUID from a per-process pool of getrandom bytes:
+ * no system call for most calls, where libuuid opens and reads a device
+ * each time. For request ids; execution ids come from libuuid.
+ */
+void
+util_uuid_fast(char buf[UTIL_UUID_LEN])
+{
+	static int	 registered;
+	unsigned char	*b;
+
+	if (!registered) {
+		/* A forked child must not repeat its parent's ids. */
+		if (pthread_atfork(NULL, NULL, uuid_pool_forget) != 0) {
+			util_uuid(buf);
+			return;
+		}
+		registered = 1;
+	}
+	if (uuid_left < 16) {
+		if (util_random(uuid_pool, sizeof(uuid_pool)) != RC_OK) {
+			util_uuid(buf);
+			return;
+		}
+		uuid_left = sizeof(uuid_pool);
+	}
+	b = uuid_pool + sizeof(uuid_pool) - uuid_left;
+	uuid_left -= 16;
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(buf, UTIL_UUID_LEN, "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
+	    b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+	    b[15]);
+	explicit_bzero(b, 16);
 }
 
 int

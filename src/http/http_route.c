@@ -106,7 +106,7 @@ set_reqid(struct http_req *r)
 			return;
 		}
 	}
-	util_uuid(r->reqid);
+	util_uuid_fast(r->reqid);
 }
 
 /* The path of the request URI, without the query; 0 if unusable. */

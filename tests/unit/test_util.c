@@ -3,6 +3,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -49,6 +51,36 @@ test_util_uuid_is_lowercase_v4(void)
 	CU_ASSERT_EQUAL(strlen(a), 36);
 	CU_ASSERT_EQUAL(a[14], '4');
 	CU_ASSERT_STRING_NOT_EQUAL(a, b);
+}
+
+static void
+test_util_uuid_fast_is_v4_unique_and_fresh_after_fork(void)
+{
+	char	a[UTIL_UUID_LEN], b[UTIL_UUID_LEN], c[UTIL_UUID_LEN];
+	int	p[2], st;
+	pid_t	pid;
+
+	util_uuid_fast(a);
+	util_uuid_fast(b);
+	CU_ASSERT_EQUAL(strlen(a), 36);
+	CU_ASSERT_EQUAL(a[14], '4');
+	CU_ASSERT(strchr("89ab", a[19]) != NULL);
+	CU_ASSERT_STRING_NOT_EQUAL(a, b);
+	/* A child and its parent draw different ids after a fork. */
+	CU_ASSERT_FATAL(pipe(p) == 0);
+	pid = fork();
+	CU_ASSERT_FATAL(pid != -1);
+	if (pid == 0) {
+		util_uuid_fast(c);
+		(void)write(p[1], c, sizeof(c));
+		_exit(0);
+	}
+	close(p[1]);
+	CU_ASSERT_EQUAL(read(p[0], c, sizeof(c)), (ssize_t)sizeof(c));
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	util_uuid_fast(b);
+	CU_ASSERT_STRING_NOT_EQUAL(b, c);
 }
 
 static void
@@ -106,6 +138,8 @@ test_util_register(void)
 	CU_add_test(s, "number_rejects_garbage_and_range",
 	    test_util_number_rejects_garbage_and_range);
 	CU_add_test(s, "uuid_is_lowercase_v4", test_util_uuid_is_lowercase_v4);
+	CU_add_test(s, "uuid_fast_is_v4_unique_and_fresh_after_fork",
+	    test_util_uuid_fast_is_v4_unique_and_fresh_after_fork);
 	CU_add_test(s, "verr_builds_pydantic_shape",
 	    test_verr_builds_pydantic_shape);
 	CU_add_test(s, "secret_round_trips_and_rejects_other_owner",
