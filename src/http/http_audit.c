@@ -40,10 +40,10 @@ parse_time(const char *s, long long *ms)
 void
 http_h_audit_list(struct http_req *r)
 {
-	struct json_object	*o, *items, *it;
+	struct json_object	*items, *it;
 	struct sparam		 p[8];
 	struct sres		 res;
-	char			*uid, *action, *since, *cur, ts[UTIL_TIME_LEN];
+	char			*uid, *action, *since, ts[UTIL_TIME_LEN];
 	const char		*d;
 	long long		 limit, before, since_ms = 0;
 	size_t			 i;
@@ -97,17 +97,8 @@ http_h_audit_list(struct http_req *r)
 		    json_tokener_parse(d));
 		json_object_array_add(items, it);
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "items", items);
-	if (res.nrows > (size_t)limit) {
-		cur = http_cursor_make(sres_int(&res, (size_t)limit - 1, 0));
-		json_object_object_add(o, "next_cursor",
-		    json_object_new_string(cur));
-		free(cur);
-	} else
-		json_object_object_add(o, "next_cursor", NULL);
+	http_page_reply(r, items, &res, limit, 0);
 	sres_free(&res);
-	http_resp_json(r, 200, o);
 out:
 	free(uid);
 	free(action);

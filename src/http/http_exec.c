@@ -893,11 +893,11 @@ status_valid(const char *s)
 void
 http_h_exec_list(struct http_req *r)
 {
-	struct json_object	*o, *items, *it;
+	struct json_object	*items, *it;
 	struct sparam		 p[6];
 	struct sres		 res;
 	enum stmt_id		 id;
-	char			*status = NULL, *tid = NULL, *uid = NULL, *cur;
+	char			*status = NULL, *tid = NULL, *uid = NULL;
 	const char		*user;
 	long long		 limit, before;
 	size_t			 n = 0, i;
@@ -959,17 +959,8 @@ http_h_exec_list(struct http_req *r)
 			    json_object_new_string(sres_get(&res, i, 8, NULL)));
 		json_object_array_add(items, it);
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "items", items);
-	if (res.nrows > (size_t)limit) {
-		cur = http_cursor_make(sres_int(&res, (size_t)limit - 1, 7));
-		json_object_object_add(o, "next_cursor",
-		    json_object_new_string(cur));
-		free(cur);
-	} else
-		json_object_object_add(o, "next_cursor", NULL);
+	http_page_reply(r, items, &res, limit, 7);
 	sres_free(&res);
-	http_resp_json(r, 200, o);
 out:
 	free(status);
 	free(tid);

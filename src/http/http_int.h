@@ -30,6 +30,14 @@ int	 http_cursor_parse(const char *s, long long *id);
 int	 http_page_args(struct http_req *, long long *limit,
 	    long long *before);
 
+/*
+ * Answer 200 {"items": items, "next_cursor": ...} for a page read with
+ * limit + 1 rows: when res holds more than limit rows, the cursor points
+ * below row limit - 1's id (column idcol). items is taken.
+ */
+void	 http_page_reply(struct http_req *, struct json_object *items,
+	    const struct sres *res, long long limit, size_t idcol);
+
 /* A cached template (http_cache.c); see there for why it is safe. */
 struct tcache_ent {
 	char			 tid[HTTP_ID_MAX + 1];

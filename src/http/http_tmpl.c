@@ -224,10 +224,9 @@ http_h_tmpl_delete(struct http_req *r)
 void
 http_h_tmpl_list(struct http_req *r)
 {
-	struct json_object	*o, *items, *it;
+	struct json_object	*items, *it;
 	struct sparam		 p[4];
 	struct sres		 res;
-	char			*cur;
 	long long		 limit, before;
 	size_t			 i;
 	int			 rc;
@@ -267,15 +266,6 @@ http_h_tmpl_list(struct http_req *r)
 		add_time(it, "updated_at", sres_int(&res, i, 6));
 		json_object_array_add(items, it);
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "items", items);
-	if (res.nrows > (size_t)limit) {
-		cur = http_cursor_make(sres_int(&res, (size_t)limit - 1, 7));
-		json_object_object_add(o, "next_cursor",
-		    json_object_new_string(cur));
-		free(cur);
-	} else
-		json_object_object_add(o, "next_cursor", NULL);
+	http_page_reply(r, items, &res, limit, 7);
 	sres_free(&res);
-	http_resp_json(r, 200, o);
 }

@@ -155,6 +155,24 @@ http_page_args(struct http_req *r, long long *limit, long long *before)
 	return RC_OK;
 }
 
+void
+http_page_reply(struct http_req *r, struct json_object *items,
+    const struct sres *res, long long limit, size_t idcol)
+{
+	struct json_object	*o = json_object_new_object();
+	char			*cur;
+
+	json_object_object_add(o, "items", items);
+	if (res->nrows > (size_t)limit) {
+		cur = http_cursor_make(sres_int(res, (size_t)limit - 1, idcol));
+		json_object_object_add(o, "next_cursor",
+		    json_object_new_string(cur));
+		free(cur);
+	} else
+		json_object_object_add(o, "next_cursor", NULL);
+	http_resp_json(r, 200, o);
+}
+
 int
 http_audit(struct http_req *r, const char *action, const char *otype,
     const char *oid, struct json_object *detail)
