@@ -100,7 +100,7 @@ check-e2e: all $(BUILD)/e2e-tests
 # units, nginx and Apache (proxy_fcgi, fcgid, CGI) answering alike, and
 # graceful reload and stop. Every script runs; any failure fails the target.
 check-deploy: all
-	@rc=0; for t in systemd apache graceful; do \
+	@rc=0; for t in systemd apache graceful tcp; do \
 	    echo "== tests/deploy/$$t.sh"; \
 	    bash tests/deploy/$$t.sh $(BUILD) || rc=1; done; exit $$rc
 
