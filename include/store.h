@@ -174,6 +174,18 @@ int		 store_audit(struct store *, const struct store_actor *,
 		    const char *action, const char *otype, const char *oid,
 		    struct json_object *detail);
 
+/* Columns of a template row (STMT_TEMPLATE_GET, store_tmpl_get). */
+enum tmpl_col { TG_PK, TG_ID, TG_OWNER, TG_NAME, TG_VERSION, TG_PUBLIC,
+    TG_CREATED, TG_UPDATED, TG_DELETED, TG_DEF, TG_SHARED, TG_MAXCONC };
+
+/*
+ * Template tid with its current definition into *t (columns enum
+ * tmpl_col; TG_SHARED says whether it is shared with user). RC_NOTFOUND
+ * when it does not exist or was deleted; *t is empty then.
+ */
+int		 store_tmpl_get(struct store *, const char *user,
+		    const char *tid, struct sres *t);
+
 /*
  * Create a template from a body that passed tmpl_validate (definition
  * plus is_public and shared_with; borrowed) owned by who->user, with

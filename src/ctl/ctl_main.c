@@ -241,20 +241,15 @@ import_update(struct store *st, const struct store_actor *who,
 	size_t			 i;
 	int			 rc, same;
 
-	p[0] = SP_STR(who->user);
-	p[1] = SP_STR(tid);
-	if ((rc = store_exec(st, STMT_TEMPLATE_GET, p, 2, &t, NULL, NULL)) !=
-	    RC_OK || t.nrows == 0) {
-		sres_free(&t);
-		return rc == RC_OK ? RC_NOTFOUND : rc;
-	}
+	if ((rc = store_tmpl_get(st, who->user, tid, &t)) != RC_OK)
+		return rc;
 	/* Rebuild the stored body: definition plus is_public, shared_with. */
-	def = json_tokener_parse(sres_get(&t, 0, 9, NULL));
+	def = json_tokener_parse(sres_get(&t, 0, TG_DEF, NULL));
 	if (def == NULL)
 		def = json_object_new_object();
 	json_object_object_add(def, "is_public",
-	    json_object_new_boolean(sres_int(&t, 0, 5) != 0));
-	p[0] = SP_INT(sres_int(&t, 0, 0));
+	    json_object_new_boolean(sres_int(&t, 0, TG_PUBLIC) != 0));
+	p[0] = SP_INT(sres_int(&t, 0, TG_PK));
 	v = json_object_new_array();
 	if (store_exec(st, STMT_TEMPLATE_SHARES_GET, p, 1, &sh, NULL, NULL) ==
 	    RC_OK) {
@@ -272,7 +267,7 @@ import_update(struct store *st, const struct store_actor *who,
 		json_object_object_add(mine, "shared_with",
 		    json_object_new_array());
 	same = jsonx_equal(def, mine);
-	rc = same ? RC_OK : store_tmpl_update(st, who, sres_int(&t, 0, 0),
+	rc = same ? RC_OK : store_tmpl_update(st, who, sres_int(&t, 0, TG_PK),
 	    tid, body);
 	if (!same && rc == RC_OK)
 		fprintf(stderr, "wfmctl: %s changed: stored as a new version\n",

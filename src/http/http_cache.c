@@ -17,10 +17,6 @@
 
 #define TCACHE_MAX	256
 
-/* Columns of STMT_TEMPLATE_GET. */
-enum { TG_PK, TG_ID, TG_OWNER, TG_NAME, TG_VERSION, TG_PUBLIC, TG_CREATED,
-    TG_UPDATED, TG_DELETED, TG_DEF };
-
 static struct tcache_ent	*ents[TCACHE_MAX];
 static uint64_t			 clock_tick;
 
@@ -57,20 +53,13 @@ fetch(struct http_req *r, const char *tid, struct tcache_ent **out)
 {
 	struct tcache_ent	*e;
 	struct json_object	*def, *schema;
-	struct sparam		 p[2];
+	struct sparam		 p[1];
 	struct sres		 t, sh;
 	size_t			 i;
 	int			 rc;
 
-	p[0] = SP_STR(r->who.sub);
-	p[1] = SP_STR(tid);
-	rc = store_exec(r->app->st, STMT_TEMPLATE_GET, p, 2, &t, NULL, NULL);
-	if (rc == RC_OK && (t.nrows == 0 || sres_int(&t, 0, TG_DELETED)))
-		rc = RC_NOTFOUND;
-	if (rc != RC_OK) {
-		sres_free(&t);
+	if ((rc = store_tmpl_get(r->app->st, r->who.sub, tid, &t)) != RC_OK)
 		return rc;
-	}
 	p[0] = SP_INT(sres_int(&t, 0, TG_PK));
 	if ((rc = store_exec(r->app->st, STMT_TEMPLATE_SHARES_GET, p, 1, &sh,
 	    NULL, NULL)) != RC_OK) {

@@ -11,10 +11,6 @@
 #include "log.h"
 #include "tmpl.h"
 
-/* Columns of STMT_TEMPLATE_GET. */
-enum { TG_PK, TG_ID, TG_OWNER, TG_NAME, TG_VERSION, TG_PUBLIC, TG_CREATED,
-    TG_UPDATED, TG_DELETED, TG_DEF, TG_SHARED, TG_MAXCONC };
-
 static void
 add_time(struct json_object *o, const char *key, long long ms)
 {
@@ -51,17 +47,11 @@ template_document(struct http_req *r, const char *tid, int check_access,
 {
 	struct json_object	*o, *def, *sw;
 	struct sres		 t, sh;
-	struct sparam		 p[2];
+	struct sparam		 p[1];
 	size_t			 i;
 	int			 rc, owner;
 
-	p[0] = SP_STR(r->who.sub);
-	p[1] = SP_STR(tid);
-	rc = store_exec(r->app->st, STMT_TEMPLATE_GET, p, 2, &t, NULL, NULL);
-	if (rc == RC_OK && (t.nrows == 0 || sres_int(&t, 0, TG_DELETED)))
-		rc = RC_NOTFOUND;
-	if (rc != RC_OK) {
-		sres_free(&t);
+	if ((rc = store_tmpl_get(r->app->st, r->who.sub, tid, &t)) != RC_OK) {
 		http_resp_rc(r, rc, "Template not found");
 		return rc;
 	}
@@ -150,14 +140,9 @@ static int
 load_for_write(struct http_req *r, long long *pk)
 {
 	struct sres	t;
-	struct sparam	p[2];
 	int		rc;
 
-	p[0] = SP_STR(r->who.sub);
-	p[1] = SP_STR(r->id);
-	rc = store_exec(r->app->st, STMT_TEMPLATE_GET, p, 2, &t, NULL, NULL);
-	if (rc == RC_OK && (t.nrows == 0 || sres_int(&t, 0, TG_DELETED)))
-		rc = RC_NOTFOUND;
+	rc = store_tmpl_get(r->app->st, r->who.sub, r->id, &t);
 	if (rc == RC_OK && strcmp(sres_get(&t, 0, TG_OWNER, NULL),
 	    r->who.sub) != 0 && !auth_has_role(&r->who, ROLE_ADMIN))
 		rc = RC_DENIED;

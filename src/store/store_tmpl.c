@@ -27,6 +27,23 @@ store_audit(struct store *st, const struct store_actor *who,
 	return store_exec(st, STMT_AUDIT_INSERT, p, 7, NULL, NULL, NULL);
 }
 
+int
+store_tmpl_get(struct store *st, const char *user, const char *tid,
+    struct sres *t)
+{
+	struct sparam	p[2];
+	int		rc;
+
+	p[0] = SP_STR(user);
+	p[1] = SP_STR(tid);
+	rc = store_exec(st, STMT_TEMPLATE_GET, p, 2, t, NULL, NULL);
+	if (rc == RC_OK && (t->nrows == 0 || sres_int(t, 0, TG_DELETED)))
+		rc = RC_NOTFOUND;
+	if (rc != RC_OK)
+		sres_free(t);
+	return rc;
+}
+
 /* The definition part of a body: a copy without is_public/shared_with. */
 static struct json_object *
 definition_of(struct json_object *body)

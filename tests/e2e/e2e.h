@@ -47,11 +47,25 @@ const char	*e2e_var(void);
  */
 int		 e2e_req(const char *method, const char *path, const char *token,
 		    const char *body, const char *const *extra, struct resp *r);
+/*
+ * The same with any content type (NULL: none) and a body of len bytes
+ * that may contain NUL (NULL: no body).
+ */
+int		 e2e_req_raw(const char *method, const char *path,
+		    const char *token, const char *ctype, const char *body,
+		    size_t len, const char *const *extra, struct resp *r);
 void		 resp_free(struct resp *);
 /* Value of a response header (case-insensitive) into a static buffer. */
 const char	*resp_header(const struct resp *, const char *name);
 /* A string member of the JSON body, or NULL. */
 const char	*resp_str(const struct resp *, const char *key);
+
+/* Compact JSON text of v (no slash escapes); lives with v. */
+const char	*e2e_js(struct json_object *v);
+/* Member key of o, or NULL (also when o is NULL); borrowed. */
+struct json_object *e2e_member(struct json_object *o, const char *key);
+/* The JSON text of member key of o, "<absent>" when o lacks it. */
+const char	*e2e_mjs(struct json_object *o, const char *key);
 
 /* A token for sub with comma-separated roles, minted by wfmctl. */
 char		*e2e_token(const char *sub, const char *roles);
@@ -72,6 +86,12 @@ char		*e2e_execute(const char *token, const char *template_id,
  */
 struct json_object *e2e_wait(const char *token, const char *exec_id,
 		    int seconds);
+/*
+ * base made unique to this run of the tests ("base-<time><pid>"), the same
+ * string for the same base all run long: user ids and names that a second
+ * run against the same database does not meet.
+ */
+const char	*e2e_run_name(const char *base);
 /* A fresh unique name with the given prefix (static buffer). */
 const char	*e2e_unique(const char *prefix);
 /* Run a shell command; returns its exit status. */

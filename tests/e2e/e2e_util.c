@@ -15,6 +15,8 @@
 
 #include "e2e.h"
 
+#define NITEMS_E2E(a)	(sizeof(a) / sizeof((a)[0]))
+
 struct buf {
 	char	*p;
 	size_t	 n;
@@ -61,13 +63,14 @@ e2e_var(void)
 }
 
 int
-e2e_req(const char *method, const char *path, const char *token,
-    const char *body, const char *const *extra, struct resp *r)
+e2e_req_raw(const char *method, const char *path, const char *token,
+    const char *ctype, const char *body, size_t len,
+    const char *const *extra, struct resp *r)
 {
 	CURL			*c;
 	struct curl_slist	*h = NULL;
 	struct buf		 b = { NULL, 0 }, hb = { NULL, 0 };
-	char			 url[4096], auth[16384];
+	char			 url[4096], line[16384];
 	int			 i, rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -83,13 +86,19 @@ e2e_req(const char *method, const char *path, const char *token,
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &hb);
 	if (token != NULL) {
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
-		h = curl_slist_append(h, auth);
+		snprintf(line, sizeof(line), "Authorization: Bearer %s",
+		    token);
+		h = curl_slist_append(h, line);
 	}
+	if (ctype != NULL) {
+		snprintf(line, sizeof(line), "Content-Type: %s", ctype);
+		h = curl_slist_append(h, line);
+	} else
+		h = curl_slist_append(h, "Content-Type:");
 	if (body != NULL) {
-		h = curl_slist_append(h, "Content-Type: application/json");
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)len);
 	}
 	for (i = 0; extra != NULL && extra[i] != NULL; i++)
 		h = curl_slist_append(h, extra[i]);
@@ -110,6 +119,15 @@ e2e_req(const char *method, const char *path, const char *token,
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
 	return rc;
+}
+
+int
+e2e_req(const char *method, const char *path, const char *token,
+    const char *body, const char *const *extra, struct resp *r)
+{
+	return e2e_req_raw(method, path, token, body != NULL ?
+	    "application/json" : NULL, body, body != NULL ? strlen(body) : 0,
+	    extra, r);
 }
 
 void
@@ -155,6 +173,33 @@ resp_str(const struct resp *r, const char *key)
 	    !json_object_is_type(v, json_type_string))
 		return NULL;
 	return json_object_get_string(v);
+}
+
+const char *
+e2e_js(struct json_object *v)
+{
+	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+struct json_object *
+e2e_member(struct json_object *o, const char *key)
+{
+	struct json_object	*v = NULL;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+const char *
+e2e_mjs(struct json_object *o, const char *key)
+{
+	struct json_object	*v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v))
+		return "<absent>";
+	return e2e_js(v);
 }
 
 char *
@@ -258,6 +303,28 @@ e2e_wait(const char *token, const char *id, int seconds)
 		nanosleep(&ts, NULL);
 	} while (time(NULL) < end);
 	return NULL;
+}
+
+const char *
+e2e_run_name(const char *base)
+{
+	static struct {
+		char	*base;
+		char	*run;
+	}		 cache[64];
+	char		 buf[256];
+	size_t		 i;
+
+	for (i = 0; i < NITEMS_E2E(cache) && cache[i].base != NULL; i++)
+		if (strcmp(cache[i].base, base) == 0)
+			return cache[i].run;
+	if (i == NITEMS_E2E(cache))
+		return base;
+	snprintf(buf, sizeof(buf), "%s-%lx%x", base, (long)time(NULL),
+	    (unsigned)getpid());
+	cache[i].run = strdup(buf);
+	cache[i].base = strdup(base);
+	return cache[i].run;
 }
 
 const char *

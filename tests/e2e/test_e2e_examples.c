@@ -26,37 +26,15 @@
 
 #include "e2e.h"
 
+/* JSON helpers shared by the suites (e2e_util.c). */
+#define js	e2e_js
+#define member	e2e_member
+#define mjs	e2e_mjs
+
 #define TMPL_PATH	"/workflow-management/templates"
 #define DEMO_ROLES	"workflow:execute,workflow:read,template:write"
 #define SRV_MAX		8		/* answers a server script may hold */
 #define REQ_MAX		(64 * 1024)
-
-static const char *
-js(struct json_object *v)
-{
-	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
-}
-
-static struct json_object *
-member(struct json_object *o, const char *key)
-{
-	struct json_object	*v = NULL;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-static const char *
-mjs(struct json_object *o, const char *key)
-{
-	struct json_object	*v;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v))
-		return "<absent>";
-	return js(v);
-}
 
 static int
 matches(const char *s, const char *re)

@@ -9,17 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "e2e.h"
 #include "test_e2e_exec_util.h"
 
 #define X_TOKENS_MAX	16
-
-struct xbuf {
-	char	*p;
-	size_t	 n;
-};
 
 const char *
 x_s(const char *s)
@@ -184,81 +177,6 @@ x_is_time(const char *s)
 	return 1;
 }
 
-static size_t
-on_data(char *ptr, size_t size, size_t nmemb, void *ud)
-{
-	struct xbuf	*b = ud;
-	size_t		 n = size * nmemb;
-	char		*q;
-
-	if ((q = realloc(b->p, b->n + n + 1)) == NULL)
-		return 0;
-	b->p = q;
-	memcpy(b->p + b->n, ptr, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-	return n;
-}
-
-int
-x_raw(const char *method, const char *path, const char *token,
-    const char *ctype, const char *body, size_t len,
-    const char *const *extra, struct resp *r)
-{
-	CURL			*c;
-	struct curl_slist	*h = NULL;
-	struct xbuf		 b = { NULL, 0 }, hb = { NULL, 0 };
-	char			 url[4096], line[16384];
-	int			 i, rc = -1;
-
-	memset(r, 0, sizeof(*r));
-	if ((c = curl_easy_init()) == NULL)
-		return -1;
-	snprintf(url, sizeof(url), "%s%s", e2e_url(), path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &hb);
-	if (token != NULL) {
-		snprintf(line, sizeof(line), "Authorization: Bearer %s",
-		    token);
-		h = curl_slist_append(h, line);
-	}
-	if (ctype != NULL) {
-		snprintf(line, sizeof(line), "Content-Type: %s", ctype);
-		h = curl_slist_append(h, line);
-	} else
-		h = curl_slist_append(h, "Content-Type:");
-	if (body != NULL) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)len);
-	}
-	for (i = 0; extra != NULL && extra[i] != NULL; i++)
-		h = curl_slist_append(h, extra[i]);
-	h = curl_slist_append(h, "Expect:");
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	if (curl_easy_perform(c) == CURLE_OK) {
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-		curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &r->seconds);
-		r->body = b.p != NULL ? b.p : strdup("");
-		r->len = b.n;
-		r->headers = hb.p != NULL ? hb.p : strdup("");
-		r->json = json_tokener_parse(r->body);
-		b.p = hb.p = NULL;
-		rc = 0;
-	}
-	free(b.p);
-	free(hb.p);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return rc;
-}
-
 int
 x_exec(const char *token, const char *query, const char *body,
     const char *const *extra, struct resp *r)
@@ -268,28 +186,6 @@ x_exec(const char *token, const char *query, const char *body,
 	snprintf(path, sizeof(path), "%s%s", X_EXEC_PATH,
 	    query != NULL ? query : "");
 	return e2e_req("POST", path, token, body, extra, r);
-}
-
-const char *
-x_run(const char *base)
-{
-	static struct {
-		char	*base;
-		char	*run;
-	}		 cache[X_RUN_MAX];
-	char		 buf[256];
-	int		 i;
-
-	for (i = 0; i < X_RUN_MAX && cache[i].base != NULL; i++)
-		if (strcmp(cache[i].base, base) == 0)
-			return cache[i].run;
-	if (i == X_RUN_MAX)
-		return base;
-	snprintf(buf, sizeof(buf), "%s-%lx%x", base, (long)time(NULL),
-	    (unsigned)getpid());
-	cache[i].run = strdup(buf);
-	cache[i].base = strdup(base);
-	return cache[i].run;
 }
 
 const char *

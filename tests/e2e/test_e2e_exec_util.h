@@ -17,7 +17,6 @@
 #define X_STREQ(a, b)	CU_ASSERT_STRING_EQUAL(x_s(a), x_s(b))
 #define X_STRNE(a, b)	CU_ASSERT_STRING_NOT_EQUAL(x_s(a), x_s(b))
 
-#define X_RUN_MAX	64
 
 #define X_EXEC_PATH	"/workflow-management/execute"
 #define X_EXECS_PATH	"/workflow-management/executions"
@@ -52,24 +51,14 @@ int			 x_is_uuid(const char *);
 /* RFC 3339 UTC with milliseconds: 2026-11-25T10:00:00.123Z. */
 int			 x_is_time(const char *);
 
-/*
- * A request with any content type (NULL: none) and a body of len bytes
- * (may contain NUL; NULL: no body); extra as in e2e_req.
- */
-int			 x_raw(const char *method, const char *path,
-			    const char *token, const char *ctype,
-			    const char *body, size_t len,
-			    const char *const *extra, struct resp *);
+/* A request with any content type: e2e_req_raw. */
+#define x_raw		 e2e_req_raw
 /* POST /execute with a JSON body and optional query ("?dry_run=1"). */
 int			 x_exec(const char *token, const char *query,
 			    const char *body, const char *const *extra,
 			    struct resp *);
-/*
- * base made unique to this run of the tests ("base-<time><pid>"), the
- * same string for the same base all run long: user ids and execution
- * names that a second run against the same database does not meet.
- */
-const char		*x_run(const char *base);
+/* base made unique to this run of the tests: e2e_run_name. */
+#define x_run		 e2e_run_name
 /*
  * A token with execute, read and template:write for the user
  * x_run(base) (cached).

@@ -77,8 +77,8 @@ void		 flt_sleep_ms(int ms);
 
 /* A token for user with execute, read and template:write (cached). */
 const char	*flt_token(const char *user);
-/* base made unique to this run: "<base>-<time><pid>" (static per base). */
-const char	*flt_run(const char *base);
+/* base made unique to this run: e2e_run_name. */
+#define flt_run		 e2e_run_name
 /* Create a template named name with the given "steps" JSON; id (owned). */
 char		*flt_template(const char *token, const char *name,
 		    const char *steps);

@@ -64,28 +64,6 @@ flt_token(const char *user)
 	return cache[i].tok;
 }
 
-const char *
-flt_run(const char *base)
-{
-	static struct {
-		char	*base;
-		char	*run;
-	}		 cache[FLT_CACHE];
-	char		 buf[128];
-	int		 i;
-
-	for (i = 0; i < FLT_CACHE && cache[i].base != NULL; i++)
-		if (strcmp(cache[i].base, base) == 0)
-			return cache[i].run;
-	if (i == FLT_CACHE)
-		return base;
-	snprintf(buf, sizeof(buf), "%s-%lx%x", base, (long)time(NULL),
-	    (unsigned)getpid());
-	cache[i].run = strdup(buf);
-	cache[i].base = strdup(base);
-	return cache[i].run;
-}
-
 char *
 flt_template(const char *token, const char *name, const char *steps)
 {

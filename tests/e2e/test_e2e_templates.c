@@ -14,18 +14,15 @@
 
 #include "e2e.h"
 
+/* JSON helpers shared by the suites (e2e_util.c). */
+#define js	e2e_js
+#define member	e2e_member
+#define mjs	e2e_mjs
+
 #define TMPL_PATH	"/workflow-management/templates"
 #define BUF_MAX		(256 * 1024)
 #define SECRETS_MSG	"'Value error, secrets may only be used in an "	\
 			"http step\"s request or a command step\"s input'"
-
-/* Compact JSON text of v (borrowed: dies with v). */
-static const char *
-js(struct json_object *v)
-{
-	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
-}
 
 /*
  * JSON written with ' for " (and " for ') so that bodies stay readable in
@@ -59,27 +56,6 @@ matches(const char *s, const char *re)
 	ok = regexec(&rx, s, 0, NULL, 0) == 0;
 	regfree(&rx);
 	return ok;
-}
-
-static struct json_object *
-member(struct json_object *o, const char *key)
-{
-	struct json_object	*v = NULL;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-/* The JSON text of member key of o, "<absent>" when o lacks it. */
-static const char *
-mjs(struct json_object *o, const char *key)
-{
-	struct json_object	*v;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v))
-		return "<absent>";
-	return js(v);
 }
 
 static int

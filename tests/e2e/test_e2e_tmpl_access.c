@@ -12,35 +12,13 @@
 
 #include "e2e.h"
 
+/* JSON helpers shared by the suites (e2e_util.c). */
+#define js	e2e_js
+#define member	e2e_member
+#define mjs	e2e_mjs
+
 #define TMPL_PATH	"/workflow-management/templates"
 #define EXEC_PATH	"/workflow-management/execute"
-
-static const char *
-js(struct json_object *v)
-{
-	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
-}
-
-static struct json_object *
-member(struct json_object *o, const char *key)
-{
-	struct json_object	*v = NULL;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-static const char *
-mjs(struct json_object *o, const char *key)
-{
-	struct json_object	*v;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v))
-		return "<absent>";
-	return js(v);
-}
 
 /* A token for sub, minted once per (slot); slots are fixed below. */
 static const char *
