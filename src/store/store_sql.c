@@ -13,6 +13,21 @@
 	"e.template_version, e.status, " MS("e.created_at") ", "	\
 	MS("e.completed_at") ", e.id, e.user_id"
 
+/*
+ * The step rows of execution e as one JSON array of
+ * [idx, status, attempts, started ms, completed ms, output, error], so
+ * that a GET is one statement. '[]' when there are none; NULL when there
+ * are some but the array could not be built (larger than
+ * group_concat_max_len or max_allowed_packet): STMT_EXEC_STEPS then.
+ */
+#define EXEC_STEPS_JSON							\
+	"IFNULL((SELECT JSON_ARRAYAGG(JSON_ARRAY(s.step_idx, s.status, "	\
+	"s.attempts, " MS("s.started_at") ", " MS("s.completed_at") ", "	\
+	"JSON_EXTRACT(s.output, '$'), JSON_EXTRACT(s.error, '$'))) "	\
+	"FROM execution_steps s WHERE s.exec_pk = e.id), "		\
+	"IF(EXISTS (SELECT 1 FROM execution_steps s WHERE "		\
+	"s.exec_pk = e.id), NULL, '[]'))"
+
 static const char *const sql[STMT_COUNT] = {
 	[STMT_MIGRATION_VERSION] =
 	    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
@@ -107,7 +122,8 @@ static const char *const sql[STMT_COUNT] = {
 	    "e.template_version, e.user_id, e.status, e.input, "
 	    "e.final_result, e.error_details, " MS("e.created_at") ", "
 	    MS("e.started_at") ", " MS("e.completed_at") ", e.cancelled_by, "
-	    "e.cancel_reason, e.redrive_count, v.definition "
+	    "e.cancel_reason, e.redrive_count, v.definition, "
+	    EXEC_STEPS_JSON " "
 	    "FROM executions e JOIN template_versions v ON v.template_pk = "
 	    "e.template_pk AND v.version = e.template_version "
 	    "WHERE e.execution_id = ?",
@@ -235,16 +251,19 @@ static const char *const sql[STMT_COUNT] = {
 	    "started_at = COALESCE(started_at, UTC_TIMESTAMP(3)) WHERE id IN "
 	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	/* Up to 32 claimed executions at once (unused places hold 0). */
 	[STMT_SUP_LOAD] =
 	    "SELECT e.execution_id, e.execution_name, e.user_id, e.input, "
 	    "v.definition, t.owner_id, e.claim_epoch, "
 	    "TIMESTAMPDIFF(MICROSECOND, e.started_at, UTC_TIMESTAMP(6)), "
 	    "e.cancel_requested, "
 	    "TIMESTAMPDIFF(MICROSECOND, e.created_at, UTC_TIMESTAMP(6)), "
-	    "e.redrive_count FROM executions e "
+	    "e.redrive_count, e.id FROM executions e "
 	    "JOIN template_versions v ON v.template_pk = e.template_pk AND "
 	    "v.version = e.template_version "
-	    "JOIN templates t ON t.id = e.template_pk WHERE e.id = ?",
+	    "JOIN templates t ON t.id = e.template_pk WHERE e.id IN "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[STMT_SUP_STEPS_LOAD] =
 	    "SELECT step_idx, status, attempts, output, "
 	    MS("started_at") " FROM execution_steps WHERE exec_pk = ?",

@@ -276,7 +276,7 @@ sup_claim(struct sup *s)
 	struct timespec	 ts;
 	unsigned char	 rnd;
 	long long	*pks;
-	struct run	*r;
+	struct run	*r, **loaded;
 	int		 want = s->nslots - s->nruns, n = 0, i, j, rc, tries;
 
 	if (want <= 0)
@@ -292,7 +292,7 @@ sup_claim(struct sup *s)
 		ts.tv_nsec = (long)(1 + rnd % 20) * 1000000L;
 		nanosleep(&ts, NULL);
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		/*
 		 * Our own expired lease, reclaimed (we were cut off or
 		 * paused): the old run is no longer ours to write.
@@ -304,7 +304,10 @@ sup_claim(struct sup *s)
 				    s->runs[j]->id);
 				s->runs[j]->lost = 1;
 			}
-		if ((r = sup_run_load(s, pks[i])) == NULL) {
+	loaded = xcalloc((size_t)want, sizeof(*loaded));
+	sup_run_load(s, pks, n, loaded);
+	for (i = 0; i < n; i++) {
+		if ((r = loaded[i]) == NULL) {
 			sup_claim_giveback(s, pks[i]);
 			continue;
 		}
@@ -313,6 +316,7 @@ sup_claim(struct sup *s)
 		s->runs[j] = r;
 		s->nruns++;
 	}
+	free(loaded);
 	free(pks);
 }
 

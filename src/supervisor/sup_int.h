@@ -21,6 +21,11 @@
 #define SUP_CLAIM_BATCH		32	/* ids per claim UPDATE */
 #define SUP_WRITE_RETRY_MS	500	/* after a failed write */
 #define SUP_WAIT_MAX_MS		1000
+/*
+ * A final_result longer than this fails the execution: its row must fit
+ * in MariaDB's max_allowed_packet (16 MiB by default) with the rest.
+ */
+#define SUP_RESULT_MAX		(8 * 1024 * 1024)
 
 struct run_step {
 	enum engine_state	 st;
@@ -52,6 +57,7 @@ struct run {
 						   timeout, failure) */
 	int			 lost;		/* lease lost: drop silently */
 	int			 done;		/* outcome decided */
+	int			 ended;		/* outcome committed */
 	const char		*final_status;
 	struct json_object	*final_result;	/* owned */
 	struct json_object	*error_details;	/* owned */
@@ -70,6 +76,7 @@ struct sup {
 	int			 sig_fd;
 	int			 lock_fd;
 	struct run		**runs;		/* concurrency slots */
+	struct run		**round;	/* runs writing this round */
 	int			 nslots;
 	int			 nruns;
 	int			 stopping;
@@ -107,14 +114,40 @@ void	 sup_cancel_poll(struct sup *);
 void	 sup_prune(struct sup *);
 
 /* sup_run.c: one execution's life. */
-/* Load execution pk claimed at epoch into a new run; NULL if unusable. */
-struct run *sup_run_load(struct sup *, long long pk);
 /*
- * Make progress; returns 1 when the run is finished and may be freed.
- * While the supervisor is stopping no new step (or retry) starts; a run
- * then only waits for its running steps and ends if they end it.
+ * Load the n claimed executions pks into new runs: out[i] is NULL when
+ * pks[i] could not be loaded or is unusable (an unusable definition is
+ * finished as failed here).
  */
-int	 sup_run_advance(struct sup *, struct run *);
+void	 sup_run_load(struct sup *, const long long *pks, int n,
+	    struct run **out);
+/* What a run needs after sup_run_advance. */
+enum sup_adv {
+	SUP_ADV_WAIT,		/* nothing until an event or a timer */
+	SUP_ADV_WRITE,		/* changes to write in this round */
+	SUP_ADV_FREE		/* lost, its handlers gone: free it */
+};
+/*
+ * Make progress: start what may start, take timers, decide the outcome.
+ * While the supervisor is stopping no new step (or retry) starts; a run
+ * then only waits for its running steps and ends if they end it. What
+ * changed is written by sup_run_write_round, except results that must be
+ * committed before a step with effects starts (written here, at once).
+ */
+enum sup_adv sup_run_advance(struct sup *, struct run *);
+/*
+ * Write the changes of the n runs that asked for it in one transaction
+ * (one log flush): changed steps, and the outcome of those decided. If
+ * that fails, each run is written on its own; a run whose write failed
+ * tries again SUP_WRITE_RETRY_MS later.
+ */
+void	 sup_run_write_round(struct sup *, struct run **, int n);
+/*
+ * After the round's write: 1 when the run is over and may be freed (its
+ * outcome committed, or its lease lost and its handlers gone). Logs and
+ * counts the outcome.
+ */
+int	 sup_run_settled(struct sup *, struct run *);
 /* Results of step runners. */
 void	 sup_run_result(struct sup *, struct run *, int idx,
 	    struct sup_step_result *);

@@ -270,20 +270,42 @@ collect(struct sup *s)
 }
 
 static void
+free_slot(struct sup *s, int j)
+{
+	sup_run_free(s->runs[j]);
+	s->runs[j] = NULL;
+	s->nruns--;
+	s->want_claim = 1;	/* a slot is free */
+}
+
+/* Advance every run, then write what they changed in one transaction. */
+static void
 advance_all(struct sup *s)
 {
-	int	j;
+	int	j, k, n = 0;
 
 	for (j = 0; j < s->nslots; j++) {
 		if (s->runs[j] == NULL)
 			continue;
-		if (sup_run_advance(s, s->runs[j])) {
-			sup_run_free(s->runs[j]);
-			s->runs[j] = NULL;
-			s->nruns--;
-			s->want_claim = 1;	/* a slot is free */
+		switch (sup_run_advance(s, s->runs[j])) {
+		case SUP_ADV_FREE:
+			free_slot(s, j);
+			break;
+		case SUP_ADV_WRITE:
+			s->round[n++] = s->runs[j];
+			break;
+		case SUP_ADV_WAIT:
+			break;
 		}
 	}
+	if (n == 0)
+		return;
+	sup_run_write_round(s, s->round, n);
+	for (j = 0; j < s->nslots; j++)
+		for (k = 0; k < n; k++)
+			if (s->runs[j] != NULL && s->runs[j] == s->round[k] &&
+			    sup_run_settled(s, s->runs[j]))
+				free_slot(s, j);
 }
 
 static int
@@ -482,6 +504,7 @@ main(int argc, char *argv[])
 	    (long)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
 	s.nslots = s.cfg->sup.concurrency;
 	s.runs = xcalloc((size_t)s.nslots, sizeof(*s.runs));
+	s.round = xcalloc((size_t)s.nslots, sizeof(*s.round));
 	s.st = store_open(s.cfg);
 	log_info("supervisor %s started (concurrency %d)", s.id, s.nslots);
 	loop(&s, conf);
@@ -491,6 +514,7 @@ main(int argc, char *argv[])
 	for (j = 0; j < s.nslots; j++)
 		sup_run_free(s.runs[j]);
 	free(s.runs);
+	free(s.round);
 	sup_http_free(s.http);
 	sup_net_allow_free(s.allow);
 	curl_global_cleanup();

@@ -265,6 +265,7 @@ start_step(struct sup *sp, struct run *r, int i)
 	struct run_step		*s = &r->s[i];
 	struct json_object	*out = NULL, *o;
 	char			 err[ERRMSG_MAX];
+	size_t			 len = 0;
 
 	s->attempts++;
 	s->st = ENGINE_RUNNING;
@@ -277,7 +278,14 @@ start_step(struct sup *sp, struct run *r, int i)
 		if (expr_render(ts->output, ctx_for(r, i), &out, err,
 		    sizeof(err)) != RC_OK)
 			step_fail(r, i, "expression", err, 0, NULL);
-		else
+		else if (json_object_to_json_string_length(out,
+		    JSON_C_TO_STRING_PLAIN, &len) != NULL &&
+		    len > SUP_STEP_OUTPUT_MAX) {
+			json_object_put(out);
+			snprintf(err, sizeof(err), "output is %zu bytes, over "
+			    "the limit of %d", len, SUP_STEP_OUTPUT_MAX);
+			step_fail(r, i, "output_too_large", err, 0, NULL);
+		} else
 			step_complete(r, i, out);
 		break;
 	case TMPL_STEP_DELAY:
@@ -323,6 +331,7 @@ sup_run_result(struct sup *sp, struct run *r, int i,
 
 static int	write_run(struct sup *, struct run *, int);
 static int	finish(struct sup *, struct run *);
+static int	running_handles(const struct run *);
 
 /* Write every changed step inside a fenced transaction. */
 static int
@@ -331,30 +340,34 @@ flush(struct sup *sp, struct run *r)
 	return write_run(sp, r, 0);
 }
 
+static int
+any_dirty(const struct run *r)
+{
+	int	i, any = 0;
+
+	for (i = 0; i < r->t->nsteps; i++)
+		any |= r->s[i].dirty;
+	return any;
+}
+
 /*
- * Write every changed step inside a transaction fenced by our lease: the
- * first statement updates the execution row only while we hold it (and
- * locks it until commit). With final, that statement is the finish
- * itself, so the last results and the outcome commit together.
+ * The statements of one run's write, inside a transaction the caller
+ * holds: the first updates the execution row only while we hold the
+ * lease we claimed (and locks it until commit); with final, that
+ * statement is the finish itself, so the last results and the outcome
+ * commit together. A lost lease sets r->lost and writes no step (RC_OK:
+ * the caller's other runs may still commit).
  */
 static int
-write_run(struct sup *sp, struct run *r, int final)
+write_body(struct sup *sp, struct run *r, int final)
 {
 	struct sparam	 p[11];
 	struct run_step	*s;
 	uint64_t	 n = 0;
 	int64_t		 now = util_mono_ms(), left;
-	int		 i, rc, any = 0;
+	int		 i, rc;
 	char		*out, *err;
 
-	for (i = 0; i < r->t->nsteps; i++)
-		any |= r->s[i].dirty;
-	if (!any && !final)
-		return RC_OK;
-	if (!any)
-		return finish(sp, r);
-	if ((rc = store_begin(sp->st)) != RC_OK)
-		return rc;
 	if (final)
 		rc = finish(sp, r);
 	else {
@@ -366,8 +379,8 @@ write_run(struct sup *sp, struct run *r, int final)
 		if (rc == RC_OK && n == 0)
 			r->lost = 1;
 	}
-	if (rc == RC_OK && r->lost)
-		rc = RC_CONFLICT;
+	if (rc != RC_OK || r->lost)
+		return rc;
 	for (i = 0; i < r->t->nsteps && rc == RC_OK; i++) {
 		s = &r->s[i];
 		if (!s->dirty)
@@ -398,14 +411,91 @@ write_run(struct sup *sp, struct run *r, int final)
 		free(out);
 		free(err);
 	}
-	if (rc == RC_OK)
-		rc = store_commit(sp->st);
-	else
-		store_rollback(sp->st);
-	if (rc == RC_OK)
-		for (i = 0; i < r->t->nsteps; i++)
-			r->s[i].dirty = 0;
 	return rc;
+}
+
+/* After a commit that held r's write: its steps are stored. */
+static void
+written(struct run *r)
+{
+	int	i;
+
+	if (r->lost)
+		return;
+	for (i = 0; i < r->t->nsteps; i++)
+		r->s[i].dirty = 0;
+	r->ended = r->done;
+}
+
+/*
+ * One run's write in a transaction of its own; RC_CONFLICT when the
+ * lease was lost.
+ */
+static int
+write_run(struct sup *sp, struct run *r, int final)
+{
+	int	rc;
+
+	if (!any_dirty(r) && !final)
+		return RC_OK;
+	if (!any_dirty(r))
+		rc = finish(sp, r);	/* one statement: no transaction */
+	else if ((rc = store_begin(sp->st)) == RC_OK) {
+		if ((rc = write_body(sp, r, final)) == RC_OK)
+			rc = store_commit(sp->st);
+		else
+			store_rollback(sp->st);
+	}
+	if (rc == RC_OK && r->lost)
+		rc = RC_CONFLICT;
+	if (rc == RC_OK)
+		written(r);
+	return rc;
+}
+
+/*
+ * The round's writes of n runs in one transaction (one commit, one log
+ * flush for all). When it fails, each run is written on its own, so that
+ * one run the database refuses does not hold back the others.
+ */
+void
+sup_run_write_round(struct sup *sp, struct run **rs, int n)
+{
+	int	i, rc = RC_OK;
+
+	if (n > 1 && (rc = store_begin(sp->st)) == RC_OK) {
+		for (i = 0; i < n && rc == RC_OK; i++)
+			rc = write_body(sp, rs[i], rs[i]->done);
+		if (rc == RC_OK)
+			rc = store_commit(sp->st);
+		else
+			store_rollback(sp->st);
+		if (rc == RC_OK) {
+			for (i = 0; i < n; i++)
+				written(rs[i]);
+			return;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (!rs[i]->lost && write_run(sp, rs[i], rs[i]->done) !=
+		    RC_OK && !rs[i]->lost)
+			/* The database: try again in a while. */
+			rs[i]->write_retry = util_mono_ms() +
+			    SUP_WRITE_RETRY_MS;
+}
+
+int
+sup_run_settled(struct sup *sp, struct run *r)
+{
+	if (r->lost) {
+		sup_run_abort(sp, r);
+		return running_handles(r) == 0;
+	}
+	if (!r->ended)
+		return 0;
+	log_info("execution %s %s", r->id, r->final_status);
+	sup_metrics_finish(r->final_status);
+	return 1;
 }
 
 static int
@@ -485,6 +575,7 @@ decide_completed(struct run *r)
 {
 	struct json_object	*res = NULL;
 	char			 err[ERRMSG_MAX];
+	size_t			 len = 0;
 	int			 i;
 
 	json_object_object_del(r->ctx, "secrets");
@@ -502,6 +593,17 @@ decide_completed(struct run *r)
 			if (r->s[i].st == ENGINE_COMPLETED)
 				json_object_object_add(res, r->t->steps[i].id,
 				    json_object_get(r->s[i].output));
+	}
+	/* The row must fit in the server's max_allowed_packet. */
+	(void)json_object_to_json_string_length(res, JSON_C_TO_STRING_PLAIN,
+	    &len);
+	if (len > SUP_RESULT_MAX) {
+		json_object_put(res);
+		snprintf(err, sizeof(err), "final_result is %zu bytes, over "
+		    "the limit of %d", len, SUP_RESULT_MAX);
+		decide(r, "failed", NULL, error_details(err,
+		    "result_too_large", NULL));
+		return;
 	}
 	decide(r, "completed", res, NULL);
 }
@@ -549,9 +651,21 @@ when_eval(struct run *r, int i, struct json_object **out, char *err,
 	return rc;
 }
 
+/* 1 when starting step i can act outside wfm (a handler, a request). */
+static int
+has_effects(const struct run *r, int i)
+{
+	return r->t->steps[i].type == TMPL_STEP_HTTP ||
+	    r->t->steps[i].type == TMPL_STEP_COMMAND;
+}
+
 /*
  * Start one batch of the steps the engine allows (skipping those whose
- * "when" is falsy). Returns the number of steps it changed.
+ * "when" is falsy). Before a step that acts outside wfm starts, every
+ * result so far is committed, so that a resumed execution does not run
+ * it again for want of a result that was known; a transform or a delay
+ * may start first and be written with the rest. Returns the number of
+ * steps it changed, or -1 when that write failed.
  */
 static int
 start_runnable(struct sup *sp, struct run *r)
@@ -564,6 +678,12 @@ start_runnable(struct sup *sp, struct run *r)
 	for (i = 0; i < r->t->nsteps; i++)
 		st[i] = r->s[i].st;
 	n = engine_next(r->t, st, active_steps(r), next, TMPL_STEPS_MAX);
+	for (k = 0; k < n; k++)
+		if (has_effects(r, next[k]) && any_dirty(r)) {
+			if (flush(sp, r) != RC_OK)
+				return -1;
+			break;
+		}
 	for (k = 0; k < n; k++) {
 		i = next[k];
 		if (r->t->steps[i].when != NULL) {
@@ -651,22 +771,22 @@ flush_failed(struct sup *sp, struct run *r)
 	return running_handles(r) == 0;
 }
 
-int
+enum sup_adv
 sup_run_advance(struct sup *sp, struct run *r)
 {
 	int64_t	now = util_mono_ms();
-	int	i;
+	int	i, n = 0;
 
 	if (r->lost) {
 		sup_run_abort(sp, r);
-		return running_handles(r) == 0;
+		return running_handles(r) == 0 ? SUP_ADV_FREE : SUP_ADV_WAIT;
 	}
 	if (r->write_retry > now)
-		return 0;	/* a write failed a moment ago */
+		return SUP_ADV_WAIT;	/* a write failed a moment ago */
 	if (!r->done && (r->cancel || now >= r->deadline)) {
 		stop_steps(sp, r);
 		if (running_handles(r) > 0)
-			return 0;	/* wait for commands to die */
+			return SUP_ADV_WAIT;	/* wait for commands to die */
 		if (r->cancel)
 			decide(r, "cancelled", NULL, error_details(
 			    "cancelled by request", "cancelled", NULL));
@@ -705,27 +825,14 @@ sup_run_advance(struct sup *sp, struct run *r)
 			    (int64_t)(r->t->steps[i].delay_seconds * 1000));
 		}
 	}
-	/*
-	 * Nothing new starts until every result so far is committed: a
-	 * batch that completes steps at once (transform, skipped) is
-	 * written before the steps that depend on it start.
-	 */
-	for (;;) {
-		if (flush(sp, r) != RC_OK)
-			return flush_failed(sp, r);
-		if (r->done || r->halting || sp->stopping ||
-		    start_runnable(sp, r) == 0)
-			break;
-	}
+	while (!r->done && !r->halting && !sp->stopping &&
+	    (n = start_runnable(sp, r)) > 0)
+		;
+	if (n < 0)
+		return flush_failed(sp, r) ? SUP_ADV_FREE : SUP_ADV_WAIT;
 	if (!r->done)
 		settle(sp, r);
-	if (write_run(sp, r, r->done) != RC_OK)
-		return flush_failed(sp, r);
-	if (!r->done || r->lost)
-		return 0;
-	log_info("execution %s %s", r->id, r->final_status);
-	sup_metrics_finish(r->final_status);
-	return 1;
+	return r->done || any_dirty(r) ? SUP_ADV_WRITE : SUP_ADV_WAIT;
 }
 
 void
@@ -902,43 +1009,38 @@ load_steps(struct run *r, const struct sres *rows)
 	}
 }
 
-struct run *
-sup_run_load(struct sup *sp, long long pk)
+/* A run from row j of STMT_SUP_LOAD; NULL if unusable. */
+static struct run *
+run_from_row(struct sup *sp, const struct sres *e, size_t j)
 {
 	struct json_object	*def = NULL, *ex;
 	struct sparam		 p[1];
-	struct sres		 e, rows;
-	struct run		*r = NULL;
+	struct sres		 rows;
+	struct run		*r;
 	long long		 elapsed_ms;
-	int			 rc;
 
 	memset(&rows, 0, sizeof(rows));
-	p[0] = SP_INT(pk);
-	if ((rc = store_exec(sp->st, STMT_SUP_LOAD, p, 1, &e, NULL, NULL)) !=
-	    RC_OK || e.nrows == 0) {
-		sres_free(&e);
-		return NULL;	/* the lease expires; someone retries it */
-	}
+	r = xcalloc(1, sizeof(*r));
+	r->pk = sres_int(e, j, 11);
 	/*
 	 * Step rows exist only once a supervisor ran the execution: a first
 	 * claim (epoch 1) of a never-redriven row has none to resume.
 	 */
-	if ((sres_int(&e, 0, 6) != 1 || sres_int(&e, 0, 10) != 0) &&
+	p[0] = SP_INT(r->pk);
+	if ((sres_int(e, j, 6) != 1 || sres_int(e, j, 10) != 0) &&
 	    store_exec(sp->st, STMT_SUP_STEPS_LOAD_DUE, p, 1, &rows, NULL,
 	    NULL) != RC_OK)
 		goto fail;
-	r = xcalloc(1, sizeof(*r));
-	r->pk = pk;
-	snprintf(r->id, sizeof(r->id), "%s", sres_get(&e, 0, 0, NULL));
-	r->name = xstrdup(sres_get(&e, 0, 1, NULL));
-	r->user = xstrdup(sres_get(&e, 0, 2, NULL));
-	r->owner = xstrdup(sres_get(&e, 0, 5, NULL));
-	r->epoch = sres_int(&e, 0, 6);
-	r->cancel = sres_int(&e, 0, 8) != 0;
+	snprintf(r->id, sizeof(r->id), "%s", sres_get(e, j, 0, NULL));
+	r->name = xstrdup(sres_get(e, j, 1, NULL));
+	r->user = xstrdup(sres_get(e, j, 2, NULL));
+	r->owner = xstrdup(sres_get(e, j, 5, NULL));
+	r->epoch = sres_int(e, j, 6);
+	r->cancel = sres_int(e, j, 8) != 0;
 	/* First claims of never-redriven rows measure the queue wait. */
-	sup_metrics_claim((double)sres_int(&e, 0, 9) / 1e6, r->epoch == 1 &&
-	    sres_int(&e, 0, 10) == 0);
-	def = json_tokener_parse(sres_get(&e, 0, 4, NULL));
+	sup_metrics_claim((double)sres_int(e, j, 9) / 1e6, r->epoch == 1 &&
+	    sres_int(e, j, 10) == 0);
+	def = json_tokener_parse(sres_get(e, j, 4, NULL));
 	if (def == NULL || tmpl_load(def, &r->t) != RC_OK) {
 		log_warnx("execution %s: stored definition unusable", r->id);
 		/* Retrying cannot help: end it as failed, fenced. */
@@ -949,7 +1051,7 @@ sup_run_load(struct sup *sp, long long pk)
 	}
 	r->ctx = json_object_new_object();
 	json_object_object_add(r->ctx, "input",
-	    json_tokener_parse(sres_get(&e, 0, 3, NULL)));
+	    json_tokener_parse(sres_get(e, j, 3, NULL)));
 	json_object_object_add(r->ctx, "steps", json_object_new_object());
 	ex = json_object_new_object();
 	json_object_object_add(ex, "id", json_object_new_string(r->id));
@@ -958,19 +1060,42 @@ sup_run_load(struct sup *sp, long long pk)
 	json_object_object_add(r->ctx, "execution", ex);
 	if (expr_value_refs(def, "secrets"))
 		r->secrets = load_secrets(sp, r->owner);
-	elapsed_ms = sres_int(&e, 0, 7) / 1000;
+	elapsed_ms = sres_int(e, j, 7) / 1000;
 	r->deadline = util_mono_ms() + (int64_t)r->t->timeout_seconds * 1000 -
 	    elapsed_ms;
 	load_steps(r, &rows);
 	json_object_put(def);
-	sres_free(&e);
 	sres_free(&rows);
 	log_info("execution %s claimed (epoch %lld)", r->id, r->epoch);
 	return r;
 fail:
 	json_object_put(def);
-	sres_free(&e);
 	sres_free(&rows);
 	sup_run_free(r);
 	return NULL;
+}
+
+void
+sup_run_load(struct sup *sp, const long long *pks, int n, struct run **out)
+{
+	struct sparam	 p[SUP_CLAIM_BATCH];
+	struct sres	 e;
+	size_t		 j;
+	int		 i, k;
+
+	for (i = 0; i < n; i++)
+		out[i] = NULL;
+	for (i = 0; i < n; i += SUP_CLAIM_BATCH) {
+		for (k = 0; k < SUP_CLAIM_BATCH; k++)
+			p[k] = SP_INT(i + k < n ? pks[i + k] : 0);
+		if (store_exec(sp->st, STMT_SUP_LOAD, p, SUP_CLAIM_BATCH, &e,
+		    NULL, NULL) != RC_OK)
+			continue;	/* the leases expire; retried then */
+		for (j = 0; j < e.nrows; j++)
+			for (k = i; k < n && k < i + SUP_CLAIM_BATCH; k++)
+				if (pks[k] == sres_int(&e, j, 11) &&
+				    out[k] == NULL)
+					out[k] = run_from_row(sp, &e, j);
+		sres_free(&e);
+	}
 }

@@ -258,13 +258,22 @@ char *
 e2e_execute(const char *token, const char *tid, const char *input)
 {
 	struct resp	 r;
-	char		 body[65536], *id = NULL;
+	char		*body, *id = NULL;
+	size_t		 n;
 
-	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
-	    "\"input_data\":%s}", tid, input != NULL ? input : "{}");
-	if (e2e_req("POST", "/workflow-management/execute", token, body,
-	    NULL, &r) != 0)
+	if (input == NULL)
+		input = "{}";
+	n = strlen(tid) + strlen(input) + 64;
+	if ((body = malloc(n)) == NULL)
 		return NULL;
+	snprintf(body, n, "{\"template_id\":\"%s\",\"input_data\":%s}", tid,
+	    input);
+	if (e2e_req("POST", "/workflow-management/execute", token, body,
+	    NULL, &r) != 0) {
+		free(body);
+		return NULL;
+	}
+	free(body);
 	if (r.status == 202 && resp_str(&r, "execution_id") != NULL)
 		id = strdup(resp_str(&r, "execution_id"));
 	else

@@ -715,6 +715,92 @@ test_e2e_sup_execution_timeout_gives_timed_out(void)
 	free(eid);
 }
 
+/*
+ * A GET reads its step rows as one JSON array built by the database; with
+ * 17 outputs of 1 MB that array passes the 16 MiB it may grow to, and the
+ * rows are read one by one instead: the document is the same. The final
+ * result (every output, 17 MB) is over the 8 MiB limit: the execution
+ * fails, with every step completed.
+ */
+static void
+test_e2e_sup_get_with_17_mb_of_outputs(void)
+{
+	struct json_object	*doc, *steps, *s;
+	char			 def[4096];
+	char			*tid, *eid;
+	size_t			 i, n = 0;
+	int			 k;
+
+	n = (size_t)snprintf(def, sizeof(def), "{\"name\":\"%s\",\"steps\":[",
+	    e2e_unique("mb-out"));
+	for (k = 0; k < 17; k++)
+		n += (size_t)snprintf(def + n, sizeof(def) - n,
+		    "%s{\"id\":\"s%02d\",\"type\":\"command\","
+		    "\"handler\":\"mb-out\"}", k > 0 ? "," : "", k);
+	snprintf(def + n, sizeof(def) - n, "]}");
+	tid = sup_tmpl("%s", def);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = sup_exec(tid, "{}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 60);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "failed");
+	SUP_STR_EQ(sup_str(doc, "error_details.type"), "result_too_large");
+	SUP_STR_EQ(sup_str(doc, "error_details.error"), "final_result is "
+	    "17000154 bytes, over the limit of 8388608");
+	SUP_STR_EQ(sup_json(doc, "final_result"), "null");
+	steps = sup_at(doc, "steps");
+	CU_ASSERT_EQUAL_FATAL(json_object_array_length(steps), 17);
+	for (i = 0; i < 17; i++) {
+		s = json_object_array_get_idx(steps, i);
+		SUP_STR_EQ(sup_str(s, "status"), "completed");
+		CU_ASSERT_EQUAL(sup_int(s, "attempts"), 1);
+		CU_ASSERT_EQUAL(json_object_get_string_len(sup_at(s,
+		    "output")), 1000000);
+		CU_ASSERT_PTR_NOT_NULL(sup_str(s, "started_at"));
+		CU_ASSERT_PTR_NOT_NULL(sup_str(s, "completed_at"));
+		CU_ASSERT(json_object_is_type(sup_at(s, "duration"),
+		    json_type_double));
+	}
+	json_object_put(doc);
+	free(tid);
+	free(eid);
+}
+
+/* A transform whose output passes 1 MiB fails; nothing is retried. */
+static void
+test_e2e_sup_transform_output_over_1_mib_fails(void)
+{
+	struct json_object	*doc, *s;
+	char			*tid, *eid, *input;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"t\","
+	    "\"type\":\"transform\",\"output\":{\"a\":\"{{ input.s }}\","
+	    "\"b\":\"{{ input.s }}\"}}]}", e2e_unique("big-transform"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	input = malloc(600000 + 16);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(input);
+	memcpy(input, "{\"s\":\"", 6);
+	memset(input + 6, 'c', 600000);
+	memcpy(input + 6 + 600000, "\"}", 3);
+	eid = sup_exec(tid, input);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 30);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "failed");
+	s = sup_step(doc, "t");
+	SUP_STR_EQ(sup_str(s, "status"), "failed");
+	CU_ASSERT_EQUAL(sup_int(s, "attempts"), 1);
+	SUP_STR_EQ(sup_str(s, "error.type"), "output_too_large");
+	SUP_STR_EQ(sup_str(s, "error.message"),
+	    "output is 1200015 bytes, over the limit of 1048576");
+	SUP_STR_EQ(sup_json(s, "output"), "null");
+	json_object_put(doc);
+	free(input);
+	free(tid);
+	free(eid);
+}
+
 E2E_SUITE(test_e2e_sup_register)
 
 void
@@ -740,4 +826,8 @@ test_e2e_sup_register(void)
 	    test_e2e_sup_cancel_stops_running_command_within_2s);
 	CU_add_test(s, "execution_timeout_gives_timed_out",
 	    test_e2e_sup_execution_timeout_gives_timed_out);
+	CU_add_test(s, "get_with_17_mb_of_outputs",
+	    test_e2e_sup_get_with_17_mb_of_outputs);
+	CU_add_test(s, "transform_output_over_1_mib_fails",
+	    test_e2e_sup_transform_output_over_1_mib_fails);
 }
