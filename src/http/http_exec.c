@@ -25,11 +25,7 @@
 /* Columns of STMT_EXEC_GET. */
 enum { EG_PK, EG_ID, EG_NAME, EG_TID, EG_TVER, EG_USER, EG_STATUS, EG_INPUT,
     EG_RESULT, EG_ERROR, EG_CREATED, EG_STARTED, EG_COMPLETED, EG_CBY,
-    EG_CREASON, EG_REDRIVE, EG_DEF, EG_STEPS };
-
-/* Places in a step row of EG_STEPS (and of STMT_EXEC_STEPS, one more). */
-enum { ES_IDX, ES_STATUS, ES_ATTEMPTS, ES_STARTED, ES_COMPLETED, ES_OUTPUT,
-    ES_ERROR, ES_COUNT };
+    EG_CREASON, EG_REDRIVE, EG_DEF };
 
 static int
 name_char(int c, int first)
@@ -199,36 +195,18 @@ nudge(struct http_req *r)
 	    (struct sockaddr *)&sun, sizeof(sun));
 }
 
-/* key: the time of ms (a JSON integer), or null when ms is NULL. */
-static void
-add_time_ms(struct json_object *o, const char *key, struct json_object *ms)
-{
-	char	buf[UTIL_TIME_LEN];
-
-	if (ms == NULL) {
-		json_object_object_add(o, key, NULL);
-		return;
-	}
-	util_time_fmt(json_object_get_int64(ms), buf);
-	json_object_object_add(o, key, json_object_new_string(buf));
-}
-
-/* A millisecond column as a JSON integer, or NULL. */
-static struct json_object *
-ms_of(const struct sres *res, size_t row, size_t col)
-{
-	return sres_get(res, row, col, NULL) == NULL ? NULL :
-	    json_object_new_int64(sres_int(res, row, col));
-}
-
 static void
 add_time(struct json_object *o, const char *key, const struct sres *res,
     size_t row, size_t col)
 {
-	struct json_object	*ms = ms_of(res, row, col);
+	char	buf[UTIL_TIME_LEN];
 
-	add_time_ms(o, key, ms);
-	json_object_put(ms);
+	if (sres_get(res, row, col, NULL) == NULL) {
+		json_object_object_add(o, key, NULL);
+		return;
+	}
+	util_time_fmt(sres_int(res, row, col), buf);
+	json_object_object_add(o, key, json_object_new_string(buf));
 }
 
 static struct json_object *
@@ -270,80 +248,32 @@ exec_summary(const struct sres *res, int with_completed)
 	return o;
 }
 
-/* key: seconds from ms a to ms b, or null when either is missing. */
+static double
+secs_between(const struct sres *res, size_t row, size_t a, size_t b)
+{
+	return (double)(sres_int(res, row, b) - sres_int(res, row, a)) / 1000.0;
+}
+
 static void
-add_duration_ms(struct json_object *o, const char *key,
-    struct json_object *a, struct json_object *b)
+add_duration(struct json_object *o, const char *key, const struct sres *res,
+    size_t row, size_t a, size_t b)
 {
-	double	secs;
-	char	buf[32];
-	size_t	n;
-
-	if (a == NULL || b == NULL) {
+	if (sres_get(res, row, a, NULL) == NULL ||
+	    sres_get(res, row, b, NULL) == NULL)
 		json_object_object_add(o, key, NULL);
-		return;
-	}
-	/* Millisecond precision, printed without binary noise. */
-	secs = (double)(json_object_get_int64(b) -
-	    json_object_get_int64(a)) / 1000.0;
-	snprintf(buf, sizeof(buf), "%.3f", secs);
-	n = strlen(buf);
-	while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
-		buf[--n] = '\0';
-	json_object_object_add(o, key, json_object_new_double_s(secs, buf));
-}
+	else {
+		/* Millisecond precision, printed without binary noise. */
+		char	buf[32];
+		size_t	n;
 
-/*
- * The step rows of execution e as a JSON array of ES_COUNT-element
- * arrays: from its EG_STEPS column, or from STMT_EXEC_STEPS when the
- * database could not build that. *out is NULL on failure.
- */
-static int
-step_rows(struct http_req *r, const struct sres *e, struct json_object **out)
-{
-	struct json_object	*a, *row;
-	struct sparam		 p[1];
-	struct sres		 rows;
-	const char		*agg = sres_get(e, 0, EG_STEPS, NULL);
-	size_t			 j;
-	int			 rc;
-
-	*out = NULL;
-	if (agg != NULL && (a = json_tokener_parse(agg)) != NULL &&
-	    json_object_is_type(a, json_type_array)) {
-		*out = a;
-		return RC_OK;
+		snprintf(buf, sizeof(buf), "%.3f",
+		    secs_between(res, row, a, b));
+		n = strlen(buf);
+		while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
+			buf[--n] = '\0';
+		json_object_object_add(o, key, json_object_new_double_s(
+		    secs_between(res, row, a, b), buf));
 	}
-	p[0] = SP_INT(sres_int(e, 0, EG_PK));
-	rc = store_exec(r->app->st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
-	if (rc != RC_OK)
-		return rc;
-	a = json_object_new_array();
-	for (j = 0; j < rows.nrows; j++) {
-		/* STMT_EXEC_STEPS: idx, step_id, then the ES_ places. */
-		row = json_object_new_array();
-		json_object_array_add(row,
-		    json_object_new_int64(sres_int(&rows, j, 0)));
-		json_object_array_add(row,
-		    json_object_new_string(sres_get(&rows, j, 2, NULL)));
-		json_object_array_add(row,
-		    json_object_new_int64(sres_int(&rows, j, 3)));
-		json_object_array_add(row, ms_of(&rows, j, 4));
-		json_object_array_add(row, ms_of(&rows, j, 5));
-		json_object_array_add(row, parse_stored(&rows, j, 6));
-		json_object_array_add(row, parse_stored(&rows, j, 7));
-		json_object_array_add(a, row);
-	}
-	sres_free(&rows);
-	*out = a;
-	return RC_OK;
-}
-
-/* Element k of step row row (borrowed, NULL for JSON null). */
-static struct json_object *
-es(struct json_object *row, int k)
-{
-	return json_object_array_get_idx(row, (size_t)k);
 }
 
 /* The full execution document (GET) from its row; RC_* of the store. */
@@ -352,15 +282,16 @@ exec_document(struct http_req *r, const struct sres *e,
     struct json_object **out)
 {
 	struct json_object	*o, *def = NULL, *steps, *dsteps, *ds, *s, *v;
-	struct json_object	*rows, *row, *st, *en;
+	struct sres		 rows;
+	struct sparam		 p[1];
 	const char		*status = sres_get(e, 0, EG_STATUS, NULL);
-	const char		*ss;
-	size_t			 i, j, n, nrows;
+	size_t			 i, j, n;
 	int			 rc, term = is_terminal(status);
 
-	if ((rc = step_rows(r, e, &rows)) != RC_OK)
+	p[0] = SP_INT(sres_int(e, 0, EG_PK));
+	rc = store_exec(r->app->st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
+	if (rc != RC_OK)
 		return rc;
-	nrows = json_object_array_length(rows);
 	o = exec_summary(e, 0);
 	json_object_object_add(o, "user_id",
 	    json_object_new_string(sres_get(e, 0, EG_USER, NULL)));
@@ -377,11 +308,10 @@ exec_document(struct http_req *r, const struct sres *e,
 		json_object_object_add(s, "step_id", json_object_get(v));
 		json_object_object_get_ex(ds, "type", &v);
 		json_object_object_add(s, "type", json_object_get(v));
-		for (j = 0, row = NULL; j < nrows && row == NULL; j++)
-			if (json_object_get_int64(es(json_object_array_get_idx(
-			    rows, j), ES_IDX)) == (int64_t)i)
-				row = json_object_array_get_idx(rows, j);
-		if (row == NULL) {
+		for (j = 0; j < rows.nrows; j++)
+			if ((size_t)sres_int(&rows, j, 0) == i)
+				break;
+		if (j == rows.nrows) {
 			json_object_object_add(s, "status",
 			    json_object_new_string(term ? "cancelled" :
 			    "pending"));
@@ -393,23 +323,21 @@ exec_document(struct http_req *r, const struct sres *e,
 			json_object_object_add(s, "output", NULL);
 			json_object_object_add(s, "error", NULL);
 		} else {
-			ss = json_object_get_string(es(row, ES_STATUS));
-			if (ss == NULL || (term && strcmp(ss, "pending") == 0))
+			const char *ss = sres_get(&rows, j, 2, NULL);
+
+			if (term && (strcmp(ss, "pending") == 0))
 				ss = "cancelled";
 			json_object_object_add(s, "status",
 			    json_object_new_string(ss));
 			json_object_object_add(s, "attempts",
-			    json_object_new_int64(json_object_get_int64(
-			    es(row, ES_ATTEMPTS))));
-			st = es(row, ES_STARTED);
-			en = es(row, ES_COMPLETED);
-			add_time_ms(s, "started_at", st);
-			add_time_ms(s, "completed_at", en);
-			add_duration_ms(s, "duration", st, en);
+			    json_object_new_int64(sres_int(&rows, j, 3)));
+			add_time(s, "started_at", &rows, j, 4);
+			add_time(s, "completed_at", &rows, j, 5);
+			add_duration(s, "duration", &rows, j, 4, 5);
 			json_object_object_add(s, "output",
-			    json_object_get(es(row, ES_OUTPUT)));
+			    parse_stored(&rows, j, 6));
 			json_object_object_add(s, "error",
-			    json_object_get(es(row, ES_ERROR)));
+			    parse_stored(&rows, j, 7));
 		}
 		json_object_array_add(steps, s);
 	}
@@ -418,13 +346,9 @@ exec_document(struct http_req *r, const struct sres *e,
 	    parse_stored(e, 0, EG_RESULT));
 	json_object_object_add(o, "error_details",
 	    parse_stored(e, 0, EG_ERROR));
-	st = ms_of(e, 0, EG_STARTED);
-	en = ms_of(e, 0, EG_COMPLETED);
-	add_duration_ms(o, "total_duration", st, en);
-	add_time_ms(o, "started_at", st);
-	add_time_ms(o, "completed_at", en);
-	json_object_put(st);
-	json_object_put(en);
+	add_duration(o, "total_duration", e, 0, EG_STARTED, EG_COMPLETED);
+	add_time(o, "started_at", e, 0, EG_STARTED);
+	add_time(o, "completed_at", e, 0, EG_COMPLETED);
 	json_object_object_add(o, "cancelled_by",
 	    sres_get(e, 0, EG_CBY, NULL) == NULL ? NULL :
 	    json_object_new_string(sres_get(e, 0, EG_CBY, NULL)));
@@ -434,7 +358,7 @@ exec_document(struct http_req *r, const struct sres *e,
 	json_object_object_add(o, "redrive_count",
 	    json_object_new_int64(sres_int(e, 0, EG_REDRIVE)));
 	json_object_put(def);
-	json_object_put(rows);
+	sres_free(&rows);
 	*out = o;
 	return RC_OK;
 }
@@ -575,6 +499,7 @@ replay(struct http_req *r, const char *name, const char *tid,
 		http_resp_rc(r, rc, NULL);
 		return rc;
 	}
+	http_seen_add(r->who.sub, name);
 	if (strcmp(sres_get(&res, 0, 1, NULL), tid) != 0 ||
 	    strcmp(sres_get(&res, 0, 2, NULL), hash) != 0) {
 		o = json_object_new_object();
@@ -732,6 +657,10 @@ again:
 		util_uuid(id);
 		created = util_now_ms();
 	}
+	/* A name seen taken here: most likely a replay, one SELECT. */
+	if (a.name != NULL && http_seen_has(r->who.sub, name) &&
+	    replay(r, name, e->tid, hash) != RC_NOTFOUND)
+		goto out;
 	for (tries = 0; tries < 3; tries++) {
 		rc = insert_checked(r, e, id, name, canon, hash, created, &n);
 		/*
@@ -771,6 +700,8 @@ again:
 		http_resp_rc(r, RC_AGAIN, NULL);
 		goto out;
 	}
+	if (a.name != NULL)
+		http_seen_add(r->who.sub, name);
 	log_set_exec(id);
 	nudge(r);
 	answer_new(r, 202, summary_of(id, name, e->tid, e->version, "pending",

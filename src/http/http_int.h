@@ -65,4 +65,15 @@ int	 http_tcache_may_use(const struct tcache_ent *,
 /* Drop every entry (worker exit, tests). */
 void	 http_tcache_clear(void);
 
+/*
+ * Execution names seen taken by this worker (http_seen.c): a hint that a
+ * POST /execute is a replay, to look the name up before inserting. Lossy
+ * and worker-local; never an answer by itself. No errors.
+ */
+void	 http_seen_add(const char *user, const char *name);
+/* 1 if user's name was seen taken here (rarely, a collision: also 1). */
+int	 http_seen_has(const char *user, const char *name);
+/* Forget every name (tests). */
+void	 http_seen_clear(void);
+
 #endif

@@ -71,12 +71,6 @@ connect_db(struct store *st)
 	mysql_options(st->db, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
 	mysql_options(st->db, MYSQL_INIT_COMMAND,
 	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-	/*
-	 * A GET builds its step rows into one JSON array (EXEC_STEPS_JSON,
-	 * store_sql.c); beyond this size it falls back to reading rows.
-	 */
-	mysql_options(st->db, MYSQL_INIT_COMMAND,
-	    "SET SESSION group_concat_max_len = 16777216");
 	/* Read by trigger tr_exec_active_ins (sql/003). */
 	snprintf(quota, sizeof(quota), "SET @wfm_quota = %d",
 	    c->http.max_active_executions_per_user);

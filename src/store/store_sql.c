@@ -13,21 +13,6 @@
 	"e.template_version, e.status, " MS("e.created_at") ", "	\
 	MS("e.completed_at") ", e.id, e.user_id"
 
-/*
- * The step rows of execution e as one JSON array of
- * [idx, status, attempts, started ms, completed ms, output, error], so
- * that a GET is one statement. '[]' when there are none; NULL when there
- * are some but the array could not be built (larger than
- * group_concat_max_len or max_allowed_packet): STMT_EXEC_STEPS then.
- */
-#define EXEC_STEPS_JSON							\
-	"IFNULL((SELECT JSON_ARRAYAGG(JSON_ARRAY(s.step_idx, s.status, "	\
-	"s.attempts, " MS("s.started_at") ", " MS("s.completed_at") ", "	\
-	"JSON_EXTRACT(s.output, '$'), JSON_EXTRACT(s.error, '$'))) "	\
-	"FROM execution_steps s WHERE s.exec_pk = e.id), "		\
-	"IF(EXISTS (SELECT 1 FROM execution_steps s WHERE "		\
-	"s.exec_pk = e.id), NULL, '[]'))"
-
 static const char *const sql[STMT_COUNT] = {
 	[STMT_MIGRATION_VERSION] =
 	    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
@@ -122,8 +107,7 @@ static const char *const sql[STMT_COUNT] = {
 	    "e.template_version, e.user_id, e.status, e.input, "
 	    "e.final_result, e.error_details, " MS("e.created_at") ", "
 	    MS("e.started_at") ", " MS("e.completed_at") ", e.cancelled_by, "
-	    "e.cancel_reason, e.redrive_count, v.definition, "
-	    EXEC_STEPS_JSON " "
+	    "e.cancel_reason, e.redrive_count, v.definition "
 	    "FROM executions e JOIN template_versions v ON v.template_pk = "
 	    "e.template_pk AND v.version = e.template_version "
 	    "WHERE e.execution_id = ?",

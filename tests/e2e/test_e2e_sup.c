@@ -716,11 +716,10 @@ test_e2e_sup_execution_timeout_gives_timed_out(void)
 }
 
 /*
- * A GET reads its step rows as one JSON array built by the database; with
- * 17 outputs of 1 MB that array passes the 16 MiB it may grow to, and the
- * rows are read one by one instead: the document is the same. The final
- * result (every output, 17 MB) is over the 8 MiB limit: the execution
- * fails, with every step completed.
+ * 17 command outputs of 1 MB: the final result (every output, 17 MB) is
+ * over the 8 MiB limit, so the execution fails (before, its final write
+ * passed max_allowed_packet and was retried forever); every step stays
+ * completed with its whole output, and the 17 MB document is served.
  */
 static void
 test_e2e_sup_get_with_17_mb_of_outputs(void)

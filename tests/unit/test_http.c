@@ -435,6 +435,25 @@ test_http_bad_limit_is_400(void)
 
 void	test_http_register(void);
 
+static void
+test_http_seen_names_are_per_user_and_forgettable(void)
+{
+	http_seen_clear();
+	CU_ASSERT_FALSE(http_seen_has("alice", "order-1"));
+	http_seen_add("alice", "order-1");
+	CU_ASSERT_TRUE(http_seen_has("alice", "order-1"));
+	CU_ASSERT_FALSE(http_seen_has("bob", "order-1"));
+	CU_ASSERT_FALSE(http_seen_has("alice", "order-2"));
+	/* The user ends where the name starts. */
+	http_seen_add("ab", "c");
+	CU_ASSERT_TRUE(http_seen_has("ab", "c"));
+	CU_ASSERT_FALSE(http_seen_has("a", "bc"));
+	CU_ASSERT_FALSE(http_seen_has("abc", ""));
+	http_seen_clear();
+	CU_ASSERT_FALSE(http_seen_has("alice", "order-1"));
+	CU_ASSERT_FALSE(http_seen_has("ab", "c"));
+}
+
 void
 test_http_register(void)
 {
@@ -476,4 +495,6 @@ test_http_register(void)
 	CU_add_test(s, "cursor_round_trips_and_rejects_forgery",
 	    test_http_cursor_round_trips_and_rejects_forgery);
 	CU_add_test(s, "bad_limit_is_400", test_http_bad_limit_is_400);
+	CU_add_test(s, "seen_names_are_per_user_and_forgettable",
+	    test_http_seen_names_are_per_user_and_forgettable);
 }
