@@ -18,7 +18,7 @@
 
 #define STORE_RETRY_MS	1000	/* least time between connect attempts */
 #define STORE_CELL_INIT	256	/* bound buffer per result column */
-#define STORE_PARAMS_MAX	48
+#define STORE_PARAMS_MAX	96
 #define STORE_COLS_MAX	32
 
 struct store {

@@ -13,6 +13,14 @@
 	"e.template_version, e.status, " MS("e.created_at") ", "	\
 	MS("e.completed_at") ", e.id, e.user_id"
 
+/* One row of STMT_SUP_STEP_PUT_DUE (11 params). */
+#define STEP_ROW							\
+	"(?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000), FROM_UNIXTIME(? / 1000), "\
+	"?, ?, IF(? IS NULL, NULL, UTC_TIMESTAMP(6) + INTERVAL ? "	\
+	"MICROSECOND))"
+#define WHEN2	"WHEN ? THEN ? WHEN ? THEN ? "
+#define WHEN8	WHEN2 WHEN2 WHEN2 WHEN2
+
 static const char *const sql[STMT_COUNT] = {
 	[STMT_MIGRATION_VERSION] =
 	    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
@@ -208,11 +216,6 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT id, template_pk FROM executions WHERE status = 'running' "
 	    "AND lease_until < UTC_TIMESTAMP(6) ORDER BY lease_until "
 	    "LIMIT ? FOR UPDATE SKIP LOCKED",
-	/* Params: "host:%" pattern, own id, limit. */
-	[STMT_SUP_ORPHANS_SELECT] =
-	    "SELECT id, template_pk FROM executions WHERE status = 'running' "
-	    "AND claimed_by LIKE ? AND claimed_by <> ? "
-	    "LIMIT ? FOR UPDATE SKIP LOCKED",
 	[STMT_SUP_TEMPLATE_LIMIT] =
 	    "SELECT max_concurrent FROM templates WHERE id = ?",
 	/* Serialises claims of one limited template across supervisors. */
@@ -221,13 +224,7 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_SUP_RUNNING_OF_TEMPLATE] =
 	    "SELECT COUNT(*) FROM executions WHERE template_pk = ? AND "
 	    "status = 'running'",
-	/* Params: claimer, lease seconds, id. */
-	[STMT_SUP_CLAIM_UPDATE] =
-	    "UPDATE executions SET status = 'running', claimed_by = ?, "
-	    "lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, "
-	    "claim_epoch = claim_epoch + 1, "
-	    "started_at = COALESCE(started_at, UTC_TIMESTAMP(3)) WHERE id = ?",
-	/* The same for up to 32 ids at once (unused places hold 0). */
+	/* Params: claimer, lease seconds, 32 ids (unused places hold 0). */
 	[STMT_SUP_CLAIM_UPDATE_MANY] =
 	    "UPDATE executions SET status = 'running', claimed_by = ?, "
 	    "lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, "
@@ -248,9 +245,6 @@ static const char *const sql[STMT_COUNT] = {
 	    "JOIN templates t ON t.id = e.template_pk WHERE e.id IN "
 	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[STMT_SUP_STEPS_LOAD] =
-	    "SELECT step_idx, status, attempts, output, "
-	    MS("started_at") " FROM execution_steps WHERE exec_pk = ?",
 	/*
 	 * The fence: every write of a supervisor runs in a transaction that
 	 * starts here. It matches only while we hold the lease we claimed,
@@ -261,16 +255,6 @@ static const char *const sql[STMT_COUNT] = {
 	    "UPDATE executions SET lease_until = UTC_TIMESTAMP(6) + "
 	    "INTERVAL ? SECOND WHERE id = ? AND claimed_by = ? AND "
 	    "claim_epoch = ? AND status = 'running'",
-	/* Params: pk, idx, step id, status, attempts, started ms,
-	 * completed ms, output, error. */
-	[STMT_SUP_STEP_PUT] =
-	    "INSERT INTO execution_steps (exec_pk, step_idx, step_id, status, "
-	    "attempts, started_at, completed_at, output, error) VALUES "
-	    "(?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000), FROM_UNIXTIME(? / 1000),"
-	    " ?, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), "
-	    "attempts = VALUES(attempts), started_at = VALUES(started_at), "
-	    "completed_at = VALUES(completed_at), output = VALUES(output), "
-	    "error = VALUES(error)",
 	/* Params: status, final_result, error_details, id, claimer, epoch. */
 	[STMT_SUP_FINISH] =
 	    "UPDATE executions SET status = ?, final_result = ?, "
@@ -315,9 +299,10 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT id, claim_epoch FROM executions WHERE "
 	    "status = 'running' AND claimed_by = ?",
 	/*
-	 * STMT_SUP_STEP_PUT plus the time a delay ends or the next retry
-	 * is due, kept on the database clock so that a resumed execution
-	 * waits only what is left. Params: those of STMT_SUP_STEP_PUT,
+	 * One step row, written or updated, with the time a delay ends or
+	 * the next retry is due, kept on the database clock so that a
+	 * resumed execution waits only what is left. Params: pk, idx, step
+	 * id, status, attempts, started ms, completed ms, output, error,
 	 * then the microseconds left twice (NULL: no timer).
 	 */
 	[STMT_SUP_STEP_PUT_DUE] =
@@ -330,7 +315,35 @@ static const char *const sql[STMT_COUNT] = {
 	    "started_at = VALUES(started_at), completed_at = "
 	    "VALUES(completed_at), output = VALUES(output), error = "
 	    "VALUES(error), next_attempt_at = VALUES(next_attempt_at)",
-	/* STMT_SUP_STEPS_LOAD plus the microseconds left on a timer. */
+	/*
+	 * STMT_SUP_STEP_PUT_DUE for SUP_ROWS_MANY rows at once (the round's
+	 * writes); every place is used.
+	 */
+	[STMT_SUP_STEP_PUT_MANY] =
+	    "INSERT INTO execution_steps (exec_pk, step_idx, step_id, status, "
+	    "attempts, started_at, completed_at, output, error, "
+	    "next_attempt_at) VALUES " STEP_ROW "," STEP_ROW "," STEP_ROW ","
+	    STEP_ROW "," STEP_ROW "," STEP_ROW "," STEP_ROW "," STEP_ROW
+	    " ON DUPLICATE KEY "
+	    "UPDATE status = VALUES(status), attempts = VALUES(attempts), "
+	    "started_at = VALUES(started_at), completed_at = "
+	    "VALUES(completed_at), output = VALUES(output), error = "
+	    "VALUES(error), next_attempt_at = VALUES(next_attempt_at)",
+	/*
+	 * STMT_SUP_FINISH for up to SUP_ROWS_MANY executions, each fenced by
+	 * its own epoch; the caller compares the rows matched with the ids
+	 * it sent. Params: the (id, status) pairs, the (id, final_result)
+	 * pairs, the (id, error_details) pairs, the ids, the claimer, the
+	 * (id, epoch) pairs; unused places hold id 0.
+	 */
+	[STMT_SUP_FINISH_MANY] =
+	    "UPDATE executions SET status = CASE id " WHEN8 " END, "
+	    "final_result = CASE id " WHEN8 " END, "
+	    "error_details = CASE id " WHEN8 " END, "
+	    "completed_at = UTC_TIMESTAMP(3), claimed_by = NULL, "
+	    "lease_until = NULL WHERE id IN (?, ?, ?, ?, ?, ?, ?, ?) AND "
+	    "claimed_by = ? AND claim_epoch = CASE id " WHEN8 " END",
+	/* An execution's step rows, with the microseconds left on a timer. */
 	[STMT_SUP_STEPS_LOAD_DUE] =
 	    "SELECT step_idx, status, attempts, output, "
 	    MS("started_at") ", TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), "

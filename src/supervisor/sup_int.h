@@ -19,6 +19,7 @@
 #define SUP_LIMITS_MAX		64	/* cached template limits */
 #define SUP_LIMIT_TTL_MS	5000
 #define SUP_CLAIM_BATCH		32	/* ids per claim UPDATE */
+#define SUP_ROWS_MANY		8	/* rows per batched write (store_sql.c) */
 #define SUP_WRITE_RETRY_MS	500	/* after a failed write */
 #define SUP_WAIT_MAX_MS		1000
 /*

@@ -133,6 +133,63 @@ test_e2e_sup_lease_taken_over_stops_step_then_reclaimed(void)
 	free(eid);
 }
 
+/*
+ * Three executions end together and their outcomes are written in one
+ * round; the lease of one of them was taken over meanwhile. The other two
+ * complete; nothing is written for the third (its step is not shown
+ * completed) until its stolen lease expires and it runs again.
+ */
+static void
+test_e2e_sup_lease_lost_in_a_shared_round_writes_only_the_others(void)
+{
+	struct json_object	*doc;
+	const char		*files[3];
+	char			 stmt[512], *tid, *eid[3], *p;
+	int			 k;
+
+	tid = pid_sleep_template(3, "");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	for (k = 0; k < 3; k++) {
+		files[k] = sup_path("round");
+		eid[k] = start_with_file(tid, files[k]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(eid[k]);
+	}
+	for (k = 0; k < 3; k++) {
+		p = sup_wait_file(files[k], 10000);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		free(p);
+		unlink(files[k]);
+	}
+	snprintf(stmt, sizeof(stmt), "UPDATE executions SET claimed_by = "
+	    "'elsewhere:1:feed', claim_epoch = claim_epoch + 1, lease_until "
+	    "= UTC_TIMESTAMP(6) + INTERVAL 8 SECOND WHERE execution_id = "
+	    "'%s' AND status = 'running'", eid[1]);
+	CU_ASSERT_EQUAL_FATAL(sql(stmt), 0);
+	for (k = 0; k < 3; k += 2) {
+		doc = e2e_wait(e2e_tok_alice(), eid[k], 15);
+		SUP_STR_EQ(sup_str(doc, "status"), "completed");
+		SUP_STR_EQ(sup_json(doc, "final_result"),
+		    "{\"sleepy\":{\"slept\":3}}");
+		json_object_put(doc);
+	}
+	doc = sup_get(eid[1], NULL);
+	SUP_STR_EQ(sup_str(doc, "status"), "running");
+	CU_ASSERT(strcmp(sup_str(sup_step(doc, "sleepy"), "status"),
+	    "completed") != 0);
+	json_object_put(doc);
+	/* The stolen lease expires unrenewed: ours again, run again. */
+	p = sup_wait_file(files[1], 25000);
+	CU_ASSERT_PTR_NOT_NULL(p);
+	free(p);
+	doc = e2e_wait(e2e_tok_alice(), eid[1], 15);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "sleepy"), "attempts"), 2);
+	json_object_put(doc);
+	for (k = 0; k < 3; k++)
+		free(eid[k]);
+	free(tid);
+}
+
 static void
 test_e2e_sup_unloadable_definition_fails_execution(void)
 {
@@ -320,6 +377,8 @@ test_e2e_sup_lease_register(void)
 
 	CU_add_test(s, "lease_taken_over_stops_step_then_reclaimed",
 	    test_e2e_sup_lease_taken_over_stops_step_then_reclaimed);
+	CU_add_test(s, "lease_lost_in_a_shared_round_writes_only_the_others",
+	    test_e2e_sup_lease_lost_in_a_shared_round_writes_only_the_others);
 	CU_add_test(s, "unloadable_definition_fails_execution",
 	    test_e2e_sup_unloadable_definition_fails_execution);
 	CU_add_test(s, "full_slots_do_not_spin",
