@@ -4,6 +4,7 @@
  * interleave. Text is escaped here, so no caller can forge a line.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +24,32 @@ static struct {
 	int		use_syslog;
 	char		req[LOG_ID_MAX + 1];
 	char		exec[LOG_ID_MAX + 1];
-} logst = { "wfm", LOG_LVL_INFO, 0, "", "" };
+	long		pid;		/* 0: ask getpid(2) */
+	int		atfork;		/* pid_forget registered */
+} logst = { "wfm", LOG_LVL_INFO, 0, "", "", 0, 0 };
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
+
+/* A forked child has its own pid (glibc no longer caches getpid). */
+static void
+pid_forget(void)
+{
+	logst.pid = 0;
+}
+
+static long
+pid_get(void)
+{
+	if (logst.pid == 0) {
+		if (!logst.atfork)
+			logst.atfork = pthread_atfork(NULL, NULL,
+			    pid_forget) == 0;
+		if (!logst.atfork)
+			return (long)getpid();	/* cannot cache it */
+		logst.pid = (long)getpid();
+	}
+	return logst.pid;
+}
 
 void
 log_init(const char *prog, enum log_level level, const char *target)
@@ -134,7 +158,7 @@ lb_begin(struct lbuf *lb, int level)
 	lb_str(lb, "\"");
 	lb_field(lb, "level", level_names[level]);
 	lb_field(lb, "prog", logst.prog);
-	snprintf(num, sizeof(num), ",\"pid\":%ld", (long)getpid());
+	snprintf(num, sizeof(num), ",\"pid\":%ld", pid_get());
 	lb_str(lb, num);
 	if (logst.req[0] != '\0')
 		lb_field(lb, "req", logst.req);

@@ -381,13 +381,15 @@ again:
 	else
 		rc = RC_OK;
 out:
-	/* The statement may have been closed by a disconnect above. */
-	if (st->stmt[id] == s && s != NULL) {
+	/*
+	 * The statement may have been closed by a disconnect above. Its
+	 * result is buffered (fetch_all) and freed here, on the client:
+	 * executing it again needs nothing more. No mysql_stmt_reset, which
+	 * is one more round trip (COM_STMT_RESET) for what we never use:
+	 * long data and cursors.
+	 */
+	if (st->stmt[id] == s && s != NULL)
 		mysql_stmt_free_result(s);
-		if (mysql_stmt_reset(s) != 0 && st->db != NULL)
-			(void)classify(st, mysql_stmt_errno(s), "reset",
-			    mysql_stmt_error(s));
-	}
 	if (rc != RC_OK && res != NULL) {
 		sres_free(res);
 		memset(res, 0, sizeof(*res));

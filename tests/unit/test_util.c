@@ -9,6 +9,7 @@
 #include <CUnit/CUnit.h>
 
 #include "common.h"
+#include "log.h"
 #include "secret.h"
 #include "verr.h"
 
@@ -83,6 +84,58 @@ test_util_uuid_fast_is_v4_unique_and_fresh_after_fork(void)
 	CU_ASSERT_STRING_NOT_EQUAL(b, c);
 }
 
+/* The line of msg in buf (NUL-terminated in place), or NULL. */
+static char *
+line_of(char *buf, const char *msg)
+{
+	char	*m = strstr(buf, msg), *b, *e;
+
+	if (m == NULL)
+		return NULL;
+	for (b = m; b > buf && b[-1] != '\n'; b--)
+		;
+	if ((e = strchr(m, '\n')) != NULL)
+		*e = '\0';
+	return b;
+}
+
+/* The pid of a log line is its writer's, also in a forked child. */
+static void
+test_log_pid_is_the_writers_after_fork(void)
+{
+	char	buf[8192], want[64], *l;
+	int	p[2], saved, st;
+	ssize_t	n;
+	pid_t	pid;
+
+	CU_ASSERT_FATAL(pipe(p) == 0);
+	CU_ASSERT_FATAL((saved = dup(2)) != -1);
+	CU_ASSERT_FATAL(dup2(p[1], 2) != -1);
+	log_init("unit-tests", LOG_LVL_INFO, "stderr");
+	log_info("line of the parent");
+	pid = fork();
+	if (pid == 0) {
+		log_info("line of the child");
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	log_init("unit-tests", LOG_LVL_ERROR + 1, "stderr");
+	dup2(saved, 2);
+	close(saved);
+	close(p[1]);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	CU_ASSERT_FATAL(n > 0);
+	buf[n] = '\0';
+	snprintf(want, sizeof(want), "\"pid\":%ld,", (long)pid);
+	l = line_of(buf, "line of the child");
+	CU_ASSERT(l != NULL && strstr(l, want) != NULL);
+	buf[n] = '\0';
+	snprintf(want, sizeof(want), "\"pid\":%ld,", (long)getpid());
+	l = line_of(buf, "line of the parent");
+	CU_ASSERT(l != NULL && strstr(l, want) != NULL);
+}
+
 static void
 test_verr_builds_pydantic_shape(void)
 {
@@ -140,6 +193,8 @@ test_util_register(void)
 	CU_add_test(s, "uuid_is_lowercase_v4", test_util_uuid_is_lowercase_v4);
 	CU_add_test(s, "uuid_fast_is_v4_unique_and_fresh_after_fork",
 	    test_util_uuid_fast_is_v4_unique_and_fresh_after_fork);
+	CU_add_test(s, "log_pid_is_the_writers_after_fork",
+	    test_log_pid_is_the_writers_after_fork);
 	CU_add_test(s, "verr_builds_pydantic_shape",
 	    test_verr_builds_pydantic_shape);
 	CU_add_test(s, "secret_round_trips_and_rejects_other_owner",
