@@ -312,6 +312,8 @@ collation-server = utf8mb4_general_ci
 innodb_flush_log_at_trx_commit = 1
 innodb_buffer_pool_size = 128M
 max_connections = 300
+# Every wfm-fcgi worker and the supervisor hold a connection: the pool
+# switches threads less than one thread per connection (docs/decisions.md).
 thread_handling = pool-of-threads
 EOF
 }

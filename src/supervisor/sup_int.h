@@ -136,6 +136,22 @@ enum sup_adv {
  * committed before a step with effects starts (written here, at once).
  */
 enum sup_adv sup_run_advance(struct sup *, struct run *);
+/* 1 when a step of r changed since it was last written. */
+int	 sup_run_dirty(const struct run *);
+/*
+ * sup_write.c. The outcome of r (final_status, final_result,
+ * error_details), fenced by its claim, in one statement of its own or
+ * of the caller's transaction; sets r->lost when the claim is no longer
+ * ours. RC_OK or a store code.
+ */
+int	 sup_write_finish(struct sup *, struct run *r);
+/*
+ * r's changed steps (and with final its outcome) in a fenced transaction
+ * of its own; clears the steps' dirty marks and, with final, sets
+ * r->ended. RC_CONFLICT when the claim was lost (r->lost), else RC_OK
+ * or a store code.
+ */
+int	 sup_write_run(struct sup *, struct run *r, int final);
 /*
  * Write the changes of the n runs that asked for it in one transaction
  * (one log flush): changed steps, and the outcome of those decided. If

@@ -329,307 +329,13 @@ sup_run_result(struct sup *sp, struct run *r, int i,
 	res->output = NULL;
 }
 
-static int	write_run(struct sup *, struct run *, int);
-static int	finish(struct sup *, struct run *);
 static int	running_handles(const struct run *);
 
 /* Write every changed step inside a fenced transaction. */
 static int
 flush(struct sup *sp, struct run *r)
 {
-	return write_run(sp, r, 0);
-}
-
-static int
-any_dirty(const struct run *r)
-{
-	int	i, any = 0;
-
-	for (i = 0; i < r->t->nsteps; i++)
-		any |= r->s[i].dirty;
-	return any;
-}
-
-/* The fence of a run's write, or with final its outcome; sets r->lost. */
-static int
-fence(struct sup *sp, struct run *r, int final)
-{
-	struct sparam	p[4];
-	uint64_t	n = 0;
-	int		rc;
-
-	if (final)
-		return finish(sp, r);
-	p[0] = SP_INT(sp->cfg->sup.lease_seconds);
-	p[1] = SP_INT(r->pk);
-	p[2] = SP_STR(sp->id);
-	p[3] = SP_INT(r->epoch);
-	rc = store_exec(sp->st, STMT_SUP_FENCE, p, 4, NULL, &n, NULL);
-	if (rc == RC_OK && n == 0)
-		r->lost = 1;
-	return rc;
-}
-
-/*
- * The STEP_PARAMS parameters of STMT_SUP_STEP_PUT_DUE for step i of r
- * into p; *out and *err are the caller's to free after the statement.
- */
-#define STEP_PARAMS	11
-static void
-step_params(const struct run *r, int i, int64_t now, struct sparam *p,
-    char **out, char **err)
-{
-	const struct run_step	*s = &r->s[i];
-	int64_t			 left;
-
-	*out = s->output == NULL ? NULL : xstrdup(
-	    json_object_to_json_string_ext(s->output, JSON_C_TO_STRING_PLAIN));
-	*err = s->error == NULL ? NULL : xstrdup(
-	    json_object_to_json_string_ext(s->error, JSON_C_TO_STRING_PLAIN));
-	p[0] = SP_INT(r->pk);
-	p[1] = SP_INT(i);
-	p[2] = SP_STR(r->t->steps[i].id);
-	p[3] = SP_STR(engine_state_api_name(s->st));
-	p[4] = SP_INT(s->attempts);
-	p[5] = s->started_ms != 0 ? SP_INT(s->started_ms) : SP_NULL();
-	p[6] = (s->st == ENGINE_COMPLETED || s->st == ENGINE_FAILED ||
-	    s->st == ENGINE_SKIPPED || s->st == ENGINE_CANCELLED) &&
-	    s->completed_ms != 0 ? SP_INT(s->completed_ms) : SP_NULL();
-	p[7] = SP_STR(*out);
-	p[8] = SP_STR(*err);
-	/* A delay or a retry wait: what is left, in microseconds. */
-	left = s->due != 0 ? MAX(s->due - now, 0) * 1000 : 0;
-	p[9] = s->due != 0 ? SP_INT(left) : SP_NULL();
-	p[10] = p[9];
-}
-
-/*
- * Write the changed steps of rs (run rs[k], step idx[k]) inside the
- * caller's transaction: SUP_ROWS_MANY rows per statement, the rest one
- * by one.
- */
-static int
-put_steps(struct sup *sp, struct run *const *rs, const int *idx, int n)
-{
-	struct sparam	 p[STEP_PARAMS * SUP_ROWS_MANY];
-	char		*out[SUP_ROWS_MANY], *err[SUP_ROWS_MANY];
-	int64_t		 now = util_mono_ms();
-	int		 i, k, m, rc = RC_OK;
-
-	for (i = 0; i < n && rc == RC_OK; i += m) {
-		m = n - i >= SUP_ROWS_MANY ? SUP_ROWS_MANY : 1;
-		for (k = 0; k < m; k++)
-			step_params(rs[i + k], idx[i + k], now,
-			    p + STEP_PARAMS * k, &out[k], &err[k]);
-		rc = store_exec(sp->st, m == 1 ? STMT_SUP_STEP_PUT_DUE :
-		    STMT_SUP_STEP_PUT_MANY, p, (size_t)(STEP_PARAMS * m), NULL,
-		    NULL, NULL);
-		for (k = 0; k < m; k++) {
-			free(out[k]);
-			free(err[k]);
-		}
-	}
-	return rc;
-}
-
-/*
- * The statements of one run's write, inside a transaction the caller
- * holds: the first updates the execution row only while we hold the
- * lease we claimed (and locks it until commit); with final, that
- * statement is the finish itself, so the last results and the outcome
- * commit together. A lost lease sets r->lost and writes no step.
- */
-static int
-write_body(struct sup *sp, struct run *r, int final)
-{
-	struct run	*rs[TMPL_STEPS_MAX];
-	int		 idx[TMPL_STEPS_MAX], i, n = 0, rc;
-
-	if ((rc = fence(sp, r, final)) != RC_OK || r->lost)
-		return rc;
-	for (i = 0; i < r->t->nsteps; i++)
-		if (r->s[i].dirty) {
-			rs[n] = r;
-			idx[n++] = i;
-		}
-	return put_steps(sp, rs, idx, n);
-}
-
-/* After a commit that held r's write: its steps are stored. */
-static void
-written(struct run *r)
-{
-	int	i;
-
-	if (r->lost)
-		return;
-	for (i = 0; i < r->t->nsteps; i++)
-		r->s[i].dirty = 0;
-	r->ended = r->done;
-}
-
-/*
- * One run's write in a transaction of its own; RC_CONFLICT when the
- * lease was lost.
- */
-static int
-write_run(struct sup *sp, struct run *r, int final)
-{
-	int	rc;
-
-	if (!any_dirty(r) && !final)
-		return RC_OK;
-	if (!any_dirty(r))
-		rc = finish(sp, r);	/* one statement: no transaction */
-	else if ((rc = store_begin(sp->st)) == RC_OK) {
-		if ((rc = write_body(sp, r, final)) == RC_OK)
-			rc = store_commit(sp->st);
-		else
-			store_rollback(sp->st);
-	}
-	if (rc == RC_OK && r->lost)
-		rc = RC_CONFLICT;
-	if (rc == RC_OK)
-		written(r);
-	return rc;
-}
-
-/*
- * Where the parameters of STMT_SUP_FINISH_MANY start: (id, status)
- * pairs, (id, final_result) pairs, (id, error_details) pairs, the ids,
- * the claimer, (id, epoch) pairs.
- */
-enum {
-	FM_STATUS = 0,
-	FM_RESULT = 2 * SUP_ROWS_MANY,
-	FM_ERROR = 4 * SUP_ROWS_MANY,
-	FM_IDS = 6 * SUP_ROWS_MANY,
-	FM_CLAIMER = 7 * SUP_ROWS_MANY,
-	FM_EPOCH = 7 * SUP_ROWS_MANY + 1,
-	FM_PARAMS = 9 * SUP_ROWS_MANY + 1
-};
-
-/*
- * The outcomes of m (2 to SUP_ROWS_MANY) decided runs in one statement;
- * RC_CONFLICT when fewer rows matched than were sent (a lease was lost:
- * the caller finds which, run by run).
- */
-static int
-finish_many(struct sup *sp, struct run *const *rs, int m)
-{
-	struct sparam		 p[FM_PARAMS], id;
-	char			*res[SUP_ROWS_MANY], *err[SUP_ROWS_MANY];
-	const struct run	*r;
-	uint64_t		 n = 0;
-	int			 k, rc;
-
-	for (k = 0; k < SUP_ROWS_MANY; k++) {
-		r = k < m ? rs[k] : NULL;
-		res[k] = r == NULL || r->final_result == NULL ? NULL :
-		    xstrdup(json_object_to_json_string_ext(r->final_result,
-		    JSON_C_TO_STRING_PLAIN));
-		err[k] = r == NULL || r->error_details == NULL ? NULL :
-		    xstrdup(json_object_to_json_string_ext(r->error_details,
-		    JSON_C_TO_STRING_PLAIN));
-		id = SP_INT(r != NULL ? r->pk : 0);	/* 0: no row */
-		p[FM_STATUS + 2 * k] = id;
-		p[FM_STATUS + 2 * k + 1] = r != NULL ?
-		    SP_STR(r->final_status) : SP_NULL();
-		p[FM_RESULT + 2 * k] = id;
-		p[FM_RESULT + 2 * k + 1] = SP_STR(res[k]);
-		p[FM_ERROR + 2 * k] = id;
-		p[FM_ERROR + 2 * k + 1] = SP_STR(err[k]);
-		p[FM_IDS + k] = id;
-		p[FM_EPOCH + 2 * k] = id;
-		p[FM_EPOCH + 2 * k + 1] = SP_INT(r != NULL ? r->epoch : 0);
-	}
-	p[FM_CLAIMER] = SP_STR(sp->id);
-	rc = store_exec(sp->st, STMT_SUP_FINISH_MANY, p, FM_PARAMS, NULL, &n,
-	    NULL);
-	for (k = 0; k < SUP_ROWS_MANY; k++) {
-		free(res[k]);
-		free(err[k]);
-	}
-	if (rc == RC_OK && n != (uint64_t)m)
-		rc = RC_CONFLICT;
-	return rc;
-}
-
-/*
- * The statements of the round's writes of n runs in one transaction the
- * caller holds: the outcomes SUP_ROWS_MANY per statement, the fences of
- * runs still going one by one, then every changed step, SUP_ROWS_MANY per
- * statement. RC_CONFLICT when a lease was lost.
- */
-static int
-write_many(struct sup *sp, struct run **rs, int n)
-{
-	struct run	**fin, **srun;
-	int		 *sidx, nf = 0, ns = 0, i, j, m, rc = RC_OK;
-
-	fin = xcalloc((size_t)n, sizeof(*fin));
-	for (i = 0; i < n; i++)
-		if (rs[i]->done)
-			fin[nf++] = rs[i];
-	for (i = 0; i < nf && rc == RC_OK; i += m) {
-		m = MIN(nf - i, SUP_ROWS_MANY);
-		if (m > 1)
-			rc = finish_many(sp, fin + i, m);
-		else if ((rc = finish(sp, fin[i])) == RC_OK && fin[i]->lost)
-			rc = RC_CONFLICT;
-	}
-	free(fin);
-	for (i = 0; i < n && rc == RC_OK; i++)
-		if (!rs[i]->done && (rc = fence(sp, rs[i], 0)) == RC_OK &&
-		    rs[i]->lost)
-			rc = RC_CONFLICT;
-	if (rc != RC_OK)
-		return rc;
-	for (i = 0; i < n; i++)
-		for (j = 0; j < rs[i]->t->nsteps; j++)
-			ns += rs[i]->s[j].dirty;
-	srun = xcalloc((size_t)ns + 1, sizeof(*srun));
-	sidx = xcalloc((size_t)ns + 1, sizeof(*sidx));
-	for (i = 0, ns = 0; i < n; i++)
-		for (j = 0; j < rs[i]->t->nsteps; j++)
-			if (rs[i]->s[j].dirty) {
-				srun[ns] = rs[i];
-				sidx[ns++] = j;
-			}
-	rc = put_steps(sp, srun, sidx, ns);
-	free(srun);
-	free(sidx);
-	return rc;
-}
-
-/*
- * The round's writes of n runs in one transaction (one commit, one log
- * flush for all). When it fails, each run is written on its own, so that
- * one run the database refuses (or whose lease was lost) does not hold
- * back the others.
- */
-void
-sup_run_write_round(struct sup *sp, struct run **rs, int n)
-{
-	int	i, rc = RC_OK;
-
-	if (n > 1 && (rc = store_begin(sp->st)) == RC_OK) {
-		if ((rc = write_many(sp, rs, n)) == RC_OK)
-			rc = store_commit(sp->st);
-		else
-			store_rollback(sp->st);
-		if (rc == RC_OK) {
-			for (i = 0; i < n; i++)
-				written(rs[i]);
-			return;
-		}
-	}
-	for (i = 0; i < n; i++)
-		if (!rs[i]->lost && write_run(sp, rs[i], rs[i]->done) !=
-		    RC_OK && !rs[i]->lost)
-			/* The database: try again in a while. */
-			rs[i]->write_retry = util_mono_ms() +
-			    SUP_WRITE_RETRY_MS;
+	return sup_write_run(sp, r, 0);
 }
 
 int
@@ -756,34 +462,6 @@ decide_completed(struct run *r)
 	decide(r, "completed", res, NULL);
 }
 
-static int
-finish(struct sup *sp, struct run *r)
-{
-	struct sparam	 p[6];
-	uint64_t	 n = 0;
-	char		*res, *err;
-	int		 rc;
-
-	res = r->final_result == NULL ? NULL : xstrdup(
-	    json_object_to_json_string_ext(r->final_result,
-	    JSON_C_TO_STRING_PLAIN));
-	err = r->error_details == NULL ? NULL : xstrdup(
-	    json_object_to_json_string_ext(r->error_details,
-	    JSON_C_TO_STRING_PLAIN));
-	p[0] = SP_STR(r->final_status);
-	p[1] = SP_STR(res);
-	p[2] = SP_STR(err);
-	p[3] = SP_INT(r->pk);
-	p[4] = SP_STR(sp->id);
-	p[5] = SP_INT(r->epoch);
-	rc = store_exec(sp->st, STMT_SUP_FINISH, p, 6, NULL, &n, NULL);
-	free(res);
-	free(err);
-	if (rc == RC_OK && n == 0)
-		r->lost = 1;
-	return rc;
-}
-
 /* Evaluate step i's "when" string as a whole-string expression. */
 static int
 when_eval(struct run *r, int i, struct json_object **out, char *err,
@@ -827,7 +505,7 @@ start_runnable(struct sup *sp, struct run *r)
 		st[i] = r->s[i].st;
 	n = engine_next(r->t, st, active_steps(r), next, TMPL_STEPS_MAX);
 	for (k = 0; k < n; k++)
-		if (has_effects(r, next[k]) && any_dirty(r)) {
+		if (has_effects(r, next[k]) && sup_run_dirty(r)) {
 			if (flush(sp, r) != RC_OK)
 				return -1;
 			break;
@@ -980,7 +658,7 @@ sup_run_advance(struct sup *sp, struct run *r)
 		return flush_failed(sp, r) ? SUP_ADV_FREE : SUP_ADV_WAIT;
 	if (!r->done)
 		settle(sp, r);
-	return r->done || any_dirty(r) ? SUP_ADV_WRITE : SUP_ADV_WAIT;
+	return r->done || sup_run_dirty(r) ? SUP_ADV_WRITE : SUP_ADV_WAIT;
 }
 
 void
@@ -1194,7 +872,7 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 		/* Retrying cannot help: end it as failed, fenced. */
 		decide(r, "failed", NULL, error_details("stored definition "
 		    "unusable", "internal", NULL));
-		(void)finish(sp, r);
+		(void)sup_write_finish(sp, r);
 		goto fail;
 	}
 	r->ctx = json_object_new_object();
@@ -1214,7 +892,12 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 	load_steps(r, &rows);
 	json_object_put(def);
 	sres_free(&rows);
-	log_info("execution %s claimed (epoch %lld)", r->id, r->epoch);
+	/* A first run is logged when it ends; a resumed one from here. */
+	if (r->epoch == 1 && sres_int(e, j, 10) == 0)
+		log_debug("execution %s claimed", r->id);
+	else
+		log_info("execution %s resumed (claim %lld, redrive %lld)",
+		    r->id, r->epoch, sres_int(e, j, 10));
 	return r;
 fail:
 	json_object_put(def);
