@@ -211,17 +211,11 @@ check-cppcheck:
 	@printf '%s\n' '$(CPPCHECK_FOREACH)' >$(BUILD)/cppcheck/json-c.h
 	cppcheck $(CPPCHECK_FLAGS) src/
 
-# Findings of clang-tidy in files this target's author could not change,
-# reported for a fix; each file:check pair is dropped until then.
-#   http_exec.c  http_h_exec_list: false positive, "user = r->who.sub"
-#                taken for NULL, then r dereferenced.
-#   sup_main.c   atoi on /proc entry names; sizeof(*s.runs) of an array
-#                of pointers (correct, flagged).
-#   sup_run.c    sup_load: rc assigned in a condition, never read.
-TIDY_KNOWN = src/http/http_exec.c:clang-analyzer-core.NullDereference \
-	   src/supervisor/sup_main.c:cert-err34-c \
-	   src/supervisor/sup_main.c:bugprone-sizeof-expression \
-	   src/supervisor/sup_run.c:clang-analyzer-deadcode.DeadStores
+# Findings of clang-tidy known to be false; each file:check pair is
+# dropped from the report.
+#   http_exec.c  http_h_exec_list: "user = r->who.sub" taken for NULL,
+#                then r dereferenced.
+TIDY_KNOWN = src/http/http_exec.c:clang-analyzer-core.NullDereference
 TIDY_SRC = $(wildcard src/*/*.c)
 
 # One clang-tidy per file, two at a time, each into its own file; then

@@ -232,10 +232,18 @@ claim_tx(struct sup *s, int want, long long *pks, int *npks)
 			goto out;
 		norphans = nc;
 	}
+	/*
+	 * Expired leases (a supervisor gone for lease_seconds) are looked
+	 * for once a second, not on every claim: a nudged claim is one
+	 * statement shorter.
+	 */
 	p[0] = SP_INT(want - nc);
-	if (nc < want && (rc = select_into(s, STMT_SUP_RECLAIM_SELECT, p, 1,
-	    c, &nc, want)) != RC_OK)
-		goto out;
+	if (nc < want && util_mono_ms() >= s->next_reclaim) {
+		s->next_reclaim = util_mono_ms() + SUP_RECLAIM_MS;
+		if ((rc = select_into(s, STMT_SUP_RECLAIM_SELECT, p, 1, c,
+		    &nc, want)) != RC_OK)
+			goto out;
+	}
 	nresumed = nc;
 	p[0] = SP_INT(max);
 	if ((rc = select_into(s, STMT_SUP_CLAIM_SELECT, p, 1, c, &nc,
@@ -304,7 +312,7 @@ sup_claim(struct sup *s)
 				    s->runs[j]->id);
 				s->runs[j]->lost = 1;
 			}
-	loaded = xcalloc((size_t)want, sizeof(*loaded));
+	loaded = xcalloc((size_t)want, sizeof(struct run *));
 	sup_run_load(s, pks, n, loaded);
 	for (i = 0; i < n; i++) {
 		if ((r = loaded[i]) == NULL) {

@@ -20,6 +20,7 @@
 #define SUP_LIMIT_TTL_MS	5000
 #define SUP_CLAIM_BATCH		32	/* ids per claim UPDATE */
 #define SUP_ROWS_MANY		8	/* rows per batched write (store_sql.c) */
+#define SUP_RECLAIM_MS		1000	/* expired leases looked for */
 #define SUP_WRITE_RETRY_MS	500	/* after a failed write */
 #define SUP_WAIT_MAX_MS		1000
 /*
@@ -86,7 +87,7 @@ struct sup {
 	int			 want_cancel_poll;
 	int			 orphans_done;
 	int64_t			 next_claim, next_renew, next_cancel, next_prune;
-	int64_t			 next_metrics;
+	int64_t			 next_metrics, next_reclaim;
 	struct {
 		long long	 tpk;
 		long long	 limit;		/* 0: none */

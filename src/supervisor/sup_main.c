@@ -122,9 +122,11 @@ static void
 workdir_sweep(struct sup *s)
 {
 	char		 prefix[PATH_MAX + 16], link[PATH_MAX + 300], cwd[300];
+	char		*end;
 	struct dirent	*de;
 	DIR		*d;
 	ssize_t		 n;
+	long		 pid;
 	int		 killed = 0;
 
 	snprintf(prefix, sizeof(prefix), "%s/wfm-step-", s->workdir);
@@ -136,8 +138,10 @@ workdir_sweep(struct sup *s)
 			if ((n = readlink(cwd, link, sizeof(link) - 1)) <= 0)
 				continue;
 			link[n] = '\0';
-			if (strncmp(link, prefix, strlen(prefix)) == 0 &&
-			    kill((pid_t)atoi(de->d_name), SIGKILL) == 0)
+			pid = strtol(de->d_name, &end, 10);
+			if (*end == '\0' && pid > 0 && pid <= INT_MAX &&
+			    strncmp(link, prefix, strlen(prefix)) == 0 &&
+			    kill((pid_t)pid, SIGKILL) == 0)
 				killed++;
 		}
 		closedir(d);
@@ -503,8 +507,8 @@ main(int argc, char *argv[])
 	snprintf(s.id, sizeof(s.id), "%s:%ld:%02x%02x%02x%02x", s.host,
 	    (long)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
 	s.nslots = s.cfg->sup.concurrency;
-	s.runs = xcalloc((size_t)s.nslots, sizeof(*s.runs));
-	s.round = xcalloc((size_t)s.nslots, sizeof(*s.round));
+	s.runs = xcalloc((size_t)s.nslots, sizeof(struct run *));
+	s.round = xcalloc((size_t)s.nslots, sizeof(struct run *));
 	s.st = store_open(s.cfg);
 	log_info("supervisor %s started (concurrency %d)", s.id, s.nslots);
 	loop(&s, conf);

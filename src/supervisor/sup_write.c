@@ -260,12 +260,13 @@ write_many(struct sup *sp, struct run **rs, int n)
 	struct run	**fin, **srun;
 	int		 *sidx, nf = 0, ns = 0, i, j, m, rc = RC_OK;
 
-	fin = xcalloc((size_t)n, sizeof(*fin));
+	fin = xcalloc((size_t)n, sizeof(struct run *));
 	for (i = 0; i < n; i++)
 		if (rs[i]->done)
 			fin[nf++] = rs[i];
 	for (i = 0; i < nf && rc == RC_OK; i += m) {
-		m = MIN(nf - i, SUP_ROWS_MANY);
+		if ((m = nf - i) > SUP_ROWS_MANY)
+			m = SUP_ROWS_MANY;
 		if (m > 1)
 			rc = finish_many(sp, fin + i, m);
 		else if ((rc = sup_write_finish(sp, fin[i])) == RC_OK &&
@@ -282,7 +283,7 @@ write_many(struct sup *sp, struct run **rs, int n)
 	for (i = 0; i < n; i++)
 		for (j = 0; j < rs[i]->t->nsteps; j++)
 			ns += rs[i]->s[j].dirty;
-	srun = xcalloc((size_t)ns + 1, sizeof(*srun));
+	srun = xcalloc((size_t)ns + 1, sizeof(struct run *));
 	sidx = xcalloc((size_t)ns + 1, sizeof(*sidx));
 	for (i = 0, ns = 0; i < n; i++)
 		for (j = 0; j < rs[i]->t->nsteps; j++)
@@ -305,9 +306,9 @@ write_many(struct sup *sp, struct run **rs, int n)
 void
 sup_run_write_round(struct sup *sp, struct run **rs, int n)
 {
-	int	i, rc = RC_OK;
+	int	i, rc;
 
-	if (n > 1 && (rc = store_begin(sp->st)) == RC_OK) {
+	if (n > 1 && store_begin(sp->st) == RC_OK) {
 		if ((rc = write_many(sp, rs, n)) == RC_OK)
 			rc = store_commit(sp->st);
 		else
