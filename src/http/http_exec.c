@@ -586,20 +586,28 @@ insert_checked(struct http_req *r, const struct tcache_ent *e,
     const char *id, const char *name, const char *input, const char *hash,
     long long created, uint64_t *n)
 {
-	struct sparam	p[10];
+	struct sparam	p[12];
+	int		rc;
 
 	p[0] = SP_STR(id);
 	p[1] = SP_STR(r->who.sub);
 	p[2] = SP_STR(name);
-	p[3] = SP_STR(input);
-	p[4] = SP_STR(hash);
-	p[5] = SP_STR(r->reqid);
-	p[6] = SP_STR(r->remote_addr);
-	p[7] = SP_INT(created);
-	p[8] = SP_STR(e->tid);
-	p[9] = SP_INT(e->version);
-	return store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 10, NULL, n,
+	p[3] = SP_STR(e->tid);
+	p[4] = SP_INT(e->version);
+	p[5] = SP_STR(e->tid);
+	p[6] = SP_INT(e->version);
+	p[7] = SP_STR(input);
+	p[8] = SP_STR(hash);
+	p[9] = SP_STR(r->reqid);
+	p[10] = SP_STR(r->remote_addr);
+	p[11] = SP_INT(created);
+	rc = store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 12, NULL, n,
 	    NULL);
+	if (rc == RC_NOTFOUND) {	/* 'wfm: template changed' */
+		*n = 0;
+		rc = RC_OK;
+	}
+	return rc;
 }
 
 /*

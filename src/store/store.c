@@ -141,8 +141,12 @@ classify(struct store *st, unsigned err, const char *what, const char *msg)
 	case ER_DUP_ENTRY:
 		return RC_CONFLICT;
 	case ER_SIGNAL_EXCEPTION:
-		/* A SIGNAL of our triggers: the quota (sql/003). */
-		return RC_DENIED;
+		/*
+		 * A SIGNAL of our triggers (sql/005): a template that moved
+		 * on while a worker inserted against it, or the quota.
+		 */
+		return strstr(msg, "wfm: template changed") != NULL ?
+		    RC_NOTFOUND : RC_DENIED;
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
 		log_warnx("%s: %s (transaction retried)", what, msg);

@@ -90,22 +90,28 @@ static const char *const sql[STMT_COUNT] = {
 	    "user_id = ?), 0)",
 	/*
 	 * The one round trip of a new execution: inserted only while the
-	 * template is at the version the worker validated against (so a
-	 * PUT, a share change or a delete in between makes it insert
-	 * nothing). The quota is enforced by trigger tr_exec_active_ins
-	 * (sql/003, error 1644) and the audit row written by tr_exec_audit
-	 * (sql/002), both inside this one statement.
-	 * Params: execution_id, user, name, input, input_hash, request_id,
-	 * client_addr, created ms, template_id, version.
+	 * template is at the version the worker validated against. A PUT,
+	 * a share change or a delete in between leaves template_pk NULL,
+	 * and trigger tr_exec_active_ins (sql/005) refuses the row with
+	 * SIGNAL 'wfm: template changed'. The quota is enforced by the same
+	 * trigger ('wfm: quota') and the audit row written by tr_exec_audit
+	 * (sql/002), all inside this one statement. INSERT ... VALUES, not
+	 * INSERT ... SELECT: InnoDB takes the table-level AUTO-INC lock for
+	 * the whole of an INSERT ... SELECT (and of its triggers' inserts)
+	 * under the default innodb_autoinc_lock_mode, which serialised all
+	 * concurrent executes; a plain INSERT takes a short mutex.
+	 * Params: execution_id, user, name, template_id, version (for the
+	 * check), template_id, version, input, input_hash, request_id,
+	 * client_addr, created ms.
 	 */
 	[STMT_EXEC_INSERT_CHECKED] =
 	    "INSERT INTO executions (execution_id, user_id, execution_name, "
 	    "template_pk, template_id, template_version, input, input_hash, "
 	    "status, run_after, request_id, client_addr, created_at) "
-	    "SELECT ?, ?, ?, t.id, t.template_id, t.version, ?, ?, 'pending', "
-	    "UTC_TIMESTAMP(6), ?, ?, FROM_UNIXTIME(? / 1000) FROM templates t "
-	    "WHERE t.template_id = ? AND t.version = ? AND "
-	    "t.deleted_at IS NULL",
+	    "VALUES (?, ?, ?, (SELECT t.id FROM templates t WHERE "
+	    "t.template_id = ? AND t.version = ? AND t.deleted_at IS NULL), "
+	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, ?, "
+	    "FROM_UNIXTIME(? / 1000))",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
 	    "e.template_version, " MS("e.created_at") " FROM executions e "

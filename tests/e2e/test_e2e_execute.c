@@ -153,6 +153,53 @@ test_e2e_execute_template_version_is_the_current_one(void)
 	free(tid);
 }
 
+/*
+ * Workers cache templates: after 48 executes most of them hold version 1.
+ * A PUT makes their insert find the template moved on; each refreshes
+ * and inserts against version 2. After a DELETE every execute is 404.
+ */
+static void
+test_e2e_execute_stale_worker_caches_follow_put_and_delete(void)
+{
+	struct resp	 r;
+	char		*tid, path[256];
+	int		 i, v1 = 0, v2 = 0, nf = 0;
+
+	tid = x_template(e2e_tok_alice(), "exec-stale", FAST_STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	for (i = 0; i < 48; i++) {
+		CU_ASSERT_EQUAL_FATAL(post(e2e_tok_alice(), NULL, &r,
+		    "{\"template_id\":\"%s\"}", tid), 0);
+		v1 += r.status == 202 && x_int(r.json, "template_version") == 1;
+		resp_free(&r);
+	}
+	CU_ASSERT_EQUAL(v1, 48);
+	snprintf(path, sizeof(path), "/workflow-management/templates/%s", tid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("PUT", path, e2e_tok_alice(),
+	    "{\"name\":\"exec-stale\"," FAST_STEPS "}", NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	resp_free(&r);
+	for (i = 0; i < 48; i++) {
+		CU_ASSERT_EQUAL_FATAL(post(e2e_tok_alice(), NULL, &r,
+		    "{\"template_id\":\"%s\"}", tid), 0);
+		v2 += r.status == 202 && x_int(r.json, "template_version") == 2;
+		resp_free(&r);
+	}
+	CU_ASSERT_EQUAL(v2, 48);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("DELETE", path, e2e_tok_alice(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 204);
+	resp_free(&r);
+	for (i = 0; i < 48; i++) {
+		CU_ASSERT_EQUAL_FATAL(post(e2e_tok_alice(), NULL, &r,
+		    "{\"template_id\":\"%s\"}", tid), 0);
+		nf += r.status == 404;
+		resp_free(&r);
+	}
+	CU_ASSERT_EQUAL(nf, 48);
+	free(tid);
+}
+
 /* Checks a generated name: prefix, then "yyyymmdd-HHMMSS-" in [t0, t1]. */
 static void
 check_generated(const char *name, const char *prefix, time_t t0, time_t t1)
@@ -795,6 +842,7 @@ test_e2e_execute_register(void)
 #define T(name)	CU_add_test(s, #name, test_e2e_execute_##name)
 	T(new_is_202_with_location_and_summary);
 	T(template_version_is_the_current_one);
+	T(stale_worker_caches_follow_put_and_delete);
 	T(generated_names_replace_invalid_characters);
 	T(generated_name_of_long_template_fits_128);
 	T(missing_template_id_is_422_missing);
