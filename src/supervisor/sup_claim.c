@@ -321,6 +321,7 @@ sup_claim(struct sup *s)
 		}
 		for (j = 0; j < s->nslots && s->runs[j] != NULL; j++)
 			;
+		r->slot = j;
 		s->runs[j] = r;
 		s->nruns++;
 	}

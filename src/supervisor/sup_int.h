@@ -45,6 +45,7 @@ struct run_step {
 struct run {
 	long long		 pk;
 	long long		 epoch;
+	int			 slot;		/* its place in sup.runs */
 	char			 id[37];
 	char			*name;
 	char			*user;

@@ -305,11 +305,9 @@ advance_all(struct sup *s)
 	if (n == 0)
 		return;
 	sup_run_write_round(s, s->round, n);
-	for (j = 0; j < s->nslots; j++)
-		for (k = 0; k < n; k++)
-			if (s->runs[j] != NULL && s->runs[j] == s->round[k] &&
-			    sup_run_settled(s, s->runs[j]))
-				free_slot(s, j);
+	for (k = 0; k < n; k++)
+		if (sup_run_settled(s, s->round[k]))
+			free_slot(s, s->round[k]->slot);
 }
 
 static int

@@ -156,14 +156,12 @@ write_body(struct sup *sp, struct run *r, int final)
 	return put_steps(sp, rs, idx, n);
 }
 
-/* After a commit that held r's write: its steps are stored. */
+/* After a commit that held r's write (its lease held): steps stored. */
 static void
 written(struct run *r)
 {
 	int	i;
 
-	if (r->lost)
-		return;
 	for (i = 0; i < r->t->nsteps; i++)
 		r->s[i].dirty = 0;
 	r->ended = r->done;
@@ -172,11 +170,11 @@ written(struct run *r)
 int
 sup_write_run(struct sup *sp, struct run *r, int final)
 {
-	int	rc;
+	int	rc, dirty = sup_run_dirty(r);
 
-	if (!sup_run_dirty(r) && !final)
+	if (!dirty && !final)
 		return RC_OK;
-	if (!sup_run_dirty(r))
+	if (!dirty)
 		rc = sup_write_finish(sp, r);	/* one statement */
 	else if ((rc = store_begin(sp->st)) == RC_OK) {
 		if ((rc = write_body(sp, r, final)) == RC_OK)
