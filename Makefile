@@ -140,6 +140,16 @@ run: deps all
 bench: deps all
 	bash tests/bench/run.sh $(BUILD)
 
+# Man pages (mdoc): mandoc must find nothing at warning level or above,
+# and wfm.conf(5) must list the keys and defaults of config.c and of
+# deploy/wfm.conf.example (tests/man/check_conf_keys.sh, with its test).
+MAN5	 = docs/man/wfm.conf.5 docs/man/wfm-template.5
+MAN8	 = docs/man/wfm-fcgi.8 docs/man/wfm-supervisor.8 docs/man/wfmctl.8
+check-man:
+	mandoc -Tlint -Wwarning $(MAN5) $(MAN8)
+	bash tests/man/check_conf_keys.sh
+	bash tests/man/check_conf_keys_test.sh
+
 # make test: install what is missing, build with gcc and clang, then every
 # test: unit (plain and under valgrind), sanitizers, e2e, fuzz.
 test: deps
@@ -153,6 +163,7 @@ test: deps
 	$(MAKE) check-e2e
 	$(MAKE) check-deploy
 	$(MAKE) check-fuzz
+	$(MAKE) check-man
 
 # Programs, schema, and the deployment files under $(PREFIX)/share/wfm
 # (copied into /etc by the administrator: see README, "Production"), with
@@ -174,13 +185,19 @@ install: all
 	    d=$(SHARE)/$${f#deploy/}; $(INSTSED) $$f >$$d || exit 1; \
 	    chmod 0644 $$d; done
 	chmod 0755 $(SHARE)/apache/wfm.fcgi
+	install -d $(DESTDIR)$(PREFIX)/share/man/man5 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8
+	for f in $(MAN5) $(MAN8); do \
+	    d=$(DESTDIR)$(PREFIX)/share/man/man$${f##*.}/$${f##*/}; \
+	    $(INSTSED) -e 's|/usr/local/share/wfm/|$(PREFIX)/share/wfm/|g' \
+	    $$f >$$d || exit 1; chmod 0644 $$d; done
 
 clean:
 	rm -rf build build-asan build-clang build-fuzz
 
 .PHONY: all check-unit check-valgrind check-asan check-clang check-e2e \
 	check-deploy fuzz-build check-fuzz fuzz deps up down run bench test \
-	install clean
+	install clean check-man
 
 MAINOBJ	 = $(MAINS:src/%.c=$(BUILD)/obj/%.o)
 -include $(LIBOBJ:.o=.d) $(MAINOBJ:.o=.d) $(UNITOBJ:.o=.d) $(E2EOBJ:.o=.d)

@@ -196,6 +196,86 @@ test_tmpl_accepts_engine_md_example(void)
 	expect_valid(example);
 }
 
+/*
+ * Every template of wfm-template(5)'s examples (a literal block that is a
+ * JSON object: its first line is "{") is valid and loads, so that the
+ * page cannot drift from what the validator accepts.
+ */
+#define MAN_TEMPLATE	"docs/man/wfm-template.5"
+#define MAN_LINE_MAX	512
+
+static void
+check_man_example(const char *text, int line)
+{
+	struct json_object	*def;
+	struct verr		*ve;
+	struct tmpl		*t = NULL;
+
+	if ((def = json_tokener_parse(text)) == NULL) {
+		fprintf(stderr, "%s: example before line %d does not parse\n",
+		    MAN_TEMPLATE, line);
+		CU_FAIL("example does not parse");
+		return;
+	}
+	ve = verr_new();
+	if (tmpl_validate(def, ve) != RC_OK) {
+		fprintf(stderr, "%s: example before line %d: %s\n",
+		    MAN_TEMPLATE, line, json_object_to_json_string(
+		    verr_list(ve)));
+		CU_FAIL("example is not a valid template");
+	} else if (tmpl_load(def, &t) != RC_OK)
+		CU_FAIL("example does not load");
+	tmpl_free(t);
+	verr_free(ve);
+	json_object_put(def);
+}
+
+static void
+test_tmpl_accepts_man_page_examples(void)
+{
+	char	 line[MAN_LINE_MAX], *text = NULL;
+	size_t	 len = 0, n;
+	FILE	*f;
+	int	 state = 0, lineno = 0, found = 0;	/* 1: block's first line */
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = fopen(MAN_TEMPLATE, "r"));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		n = strlen(line);
+		CU_ASSERT_FATAL(n > 0 && line[n - 1] == '\n');
+		if (strncmp(line, ".Bd -literal", 12) == 0) {
+			state = 1;
+			continue;
+		}
+		if (state == 0)
+			continue;
+		if (strcmp(line, ".Ed\n") == 0) {
+			if (text != NULL) {
+				check_man_example(text, lineno);
+				found++;
+			}
+			free(text);
+			text = NULL;
+			len = 0;
+			state = 0;
+			continue;
+		}
+		/* A block is an example template when it opens with "{". */
+		if (state == 1 && strcmp(line, "{\n") != 0)
+			state = 2;
+		if (state == 1)
+			state = 3;
+		if (state != 3)
+			continue;
+		text = xrealloc(text, len + n + 1);
+		memcpy(text + len, line, n + 1);
+		len += n;
+	}
+	fclose(f);
+	free(text);
+	CU_ASSERT_EQUAL(found, 2);
+}
+
 static void
 test_tmpl_rejects_non_object_body(void)
 {
@@ -965,6 +1045,7 @@ test_tmpl_register(void)
 	s = CU_add_suite("tmpl", NULL, NULL);
 #define ADD(f)	CU_add_test(s, #f, f)
 	ADD(test_tmpl_accepts_engine_md_example);
+	ADD(test_tmpl_accepts_man_page_examples);
 	ADD(test_tmpl_rejects_non_object_body);
 	ADD(test_tmpl_rejects_missing_required_fields);
 	ADD(test_tmpl_rejects_bad_name);
