@@ -4,56 +4,45 @@
 -- met another one in every lookup, list filter, unique key and quota
 -- counter, while the C code (strcmp) held them apart. Every column that
 -- holds an identity or a name compared as one moves to
--- utf8mb4_nopad_bin, which compares the bytes and nothing else; the
--- tables' default collation too, so that columns added later get it.
+-- utf8mb4_nopad_bin, which compares the bytes and nothing else. Every
+-- text column of every table moves with them (CONVERT TO), and the
+-- tables' default too: two implicit collations in one expression (the
+-- audit trigger's JSON_OBJECT of execution_name and template_id, a join
+-- of user ids) are an error 1271 in MariaDB, so the schema keeps exactly
+-- one. New tables and columns must use utf8mb4_nopad_bin as well.
 -- The service also refuses a JWT sub with a space at either end (401).
 --
--- Re-runnable: MODIFY to the same definition changes nothing. Changing
--- the collation of an indexed column rebuilds the table (a copy), which
+-- Re-runnable: converting to the collation a table has changes nothing.
+-- The first run rebuilds each table (a copy), which
 -- takes time in proportion to its rows: run it in a quiet moment. No
 -- unique key can break: NO PAD never makes two distinct values equal.
 
-ALTER TABLE templates DEFAULT CHARACTER SET utf8mb4
-    COLLATE utf8mb4_nopad_bin,
-    MODIFY owner_id VARCHAR(255) CHARACTER SET utf8mb4
-	COLLATE utf8mb4_nopad_bin NOT NULL,
-    MODIFY name VARCHAR(128) CHARACTER SET utf8mb4
-	COLLATE utf8mb4_nopad_bin NOT NULL;
+ALTER TABLE schema_migrations CONVERT TO CHARACTER SET utf8mb4
+    COLLATE utf8mb4_nopad_bin;
 
-ALTER TABLE template_shares DEFAULT CHARACTER SET utf8mb4
-    COLLATE utf8mb4_nopad_bin,
-    MODIFY user_id VARCHAR(255) CHARACTER SET utf8mb4
-	COLLATE utf8mb4_nopad_bin NOT NULL;
+ALTER TABLE templates CONVERT TO CHARACTER SET utf8mb4
+    COLLATE utf8mb4_nopad_bin;
 
-ALTER TABLE executions DEFAULT CHARACTER SET utf8mb4
-    COLLATE utf8mb4_nopad_bin,
-    MODIFY user_id VARCHAR(255) CHARACTER SET utf8mb4
-	COLLATE utf8mb4_nopad_bin NOT NULL,
-    MODIFY execution_name VARCHAR(128) CHARACTER SET utf8mb4
-	COLLATE utf8mb4_nopad_bin NOT NULL,
-    MODIFY claimed_by VARCHAR(128) CHARACTER SET utf8mb4
-	COLLATE utf8mb4_nopad_bin NULL,
-    MODIFY cancelled_by VARCHAR(255) CHARACTER SET utf8mb4
-	COLLATE utf8mb4_nopad_bin NULL;
+ALTER TABLE template_versions CONVERT TO CHARACTER SET utf8mb4
+    COLLATE utf8mb4_nopad_bin;
 
-ALTER TABLE audit_log DEFAULT CHARACTER SET utf8mb4
-    COLLATE utf8mb4_nopad_bin,
-    MODIFY user_id VARCHAR(255) CHARACTER SET utf8mb4
-	COLLATE utf8mb4_nopad_bin NOT NULL;
+ALTER TABLE template_shares CONVERT TO CHARACTER SET utf8mb4
+    COLLATE utf8mb4_nopad_bin;
 
-ALTER TABLE user_active DEFAULT CHARACTER SET utf8mb4
-    COLLATE utf8mb4_nopad_bin,
-    MODIFY user_id VARCHAR(255) CHARACTER SET utf8mb4
-	COLLATE utf8mb4_nopad_bin NOT NULL;
+ALTER TABLE executions CONVERT TO CHARACTER SET utf8mb4
+    COLLATE utf8mb4_nopad_bin;
 
-ALTER TABLE secrets DEFAULT CHARACTER SET utf8mb4
-    COLLATE utf8mb4_nopad_bin,
-    MODIFY owner_id VARCHAR(255) CHARACTER SET utf8mb4
-	COLLATE utf8mb4_nopad_bin NOT NULL,
-    MODIFY name VARCHAR(128) CHARACTER SET utf8mb4
-	COLLATE utf8mb4_nopad_bin NOT NULL;
+ALTER TABLE execution_steps CONVERT TO CHARACTER SET utf8mb4
+    COLLATE utf8mb4_nopad_bin;
 
-ALTER TABLE supervisor_heartbeats DEFAULT CHARACTER SET utf8mb4
-    COLLATE utf8mb4_nopad_bin,
-    MODIFY supervisor_id VARCHAR(128) CHARACTER SET utf8mb4
-	COLLATE utf8mb4_nopad_bin NOT NULL;
+ALTER TABLE audit_log CONVERT TO CHARACTER SET utf8mb4
+    COLLATE utf8mb4_nopad_bin;
+
+ALTER TABLE supervisor_heartbeats CONVERT TO CHARACTER SET utf8mb4
+    COLLATE utf8mb4_nopad_bin;
+
+ALTER TABLE secrets CONVERT TO CHARACTER SET utf8mb4
+    COLLATE utf8mb4_nopad_bin;
+
+ALTER TABLE user_active CONVERT TO CHARACTER SET utf8mb4
+    COLLATE utf8mb4_nopad_bin;
