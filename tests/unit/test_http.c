@@ -434,6 +434,35 @@ fnv_cursor(long long id)
 	return h;
 }
 
+/* Never every worker waits; the defaults are halves. */
+static void
+test_http_wait_bounds_leave_a_worker(void)
+{
+	struct config	kc;
+	int		t, u;
+
+	memset(&kc, 0, sizeof(kc));
+	kc.fcgi.workers = 16;
+	http_wait_bounds(&kc, &t, &u);
+	CU_ASSERT_EQUAL(t, 8);
+	CU_ASSERT_EQUAL(u, 4);
+	kc.http.max_waiters = 100;
+	kc.http.max_waiters_per_user = 100;
+	http_wait_bounds(&kc, &t, &u);
+	CU_ASSERT_EQUAL(t, 15);
+	CU_ASSERT_EQUAL(u, 15);
+	kc.fcgi.workers = 1;
+	http_wait_bounds(&kc, &t, &u);
+	CU_ASSERT_EQUAL(t, 0);
+	CU_ASSERT_EQUAL(u, 0);
+	kc.fcgi.workers = 6;
+	kc.http.max_waiters = 0;
+	kc.http.max_waiters_per_user = 0;
+	http_wait_bounds(&kc, &t, &u);
+	CU_ASSERT_EQUAL(t, 3);
+	CU_ASSERT_EQUAL(u, 1);
+}
+
 static void
 test_http_cursor_is_keyed_by_the_secret(void)
 {
@@ -555,6 +584,8 @@ test_http_register(void)
 	    test_http_keeps_safe_request_id_and_replaces_unsafe);
 	CU_add_test(s, "cursor_round_trips_and_rejects_forgery",
 	    test_http_cursor_round_trips_and_rejects_forgery);
+	CU_add_test(s, "wait_bounds_leave_a_worker",
+	    test_http_wait_bounds_leave_a_worker);
 	CU_add_test(s, "cursor_is_keyed_by_the_secret",
 	    test_http_cursor_is_keyed_by_the_secret);
 	CU_add_test(s, "bad_limit_is_400", test_http_bad_limit_is_400);
