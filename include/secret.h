@@ -15,7 +15,9 @@
 
 /*
  * Read the key file: exactly 32 raw bytes or 64 hex digits (a trailing
- * newline allowed). RC_OK or RC_INVALID with a reason in err.
+ * newline allowed), a regular file with no permission for group or
+ * others, owned by the effective user or root (any owner when that user
+ * is root). RC_OK or RC_INVALID with a reason in err.
  */
 int	secret_key_load(const char *path, unsigned char key[SECRET_KEY_LEN],
 	    char *err, size_t errlen);

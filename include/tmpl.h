@@ -16,6 +16,12 @@
 #define TMPL_DESC_LEN_MAX	1024	/* characters */
 #define TMPL_SHARED_MAX		100	/* entries of shared_with */
 #define TMPL_USER_LEN_MAX	255	/* characters of a user id */
+/*
+ * Bytes of a command step's handler name, ^[a-z0-9][a-z0-9_-]*$: checked
+ * when a template is validated and again by the supervisor before it
+ * runs one (src/supervisor/sup_cmd.c), with this one constant.
+ */
+#define TMPL_HANDLER_LEN_MAX	128
 
 /* Defaults applied by tmpl_load (engine.md). */
 #define TMPL_DEF_TIMEOUT	3600	/* execution, seconds */

@@ -11,7 +11,10 @@
  *   configured.
  * - sub is required: a string of 1..AUTH_SUB_MAX bytes of valid UTF-8
  *   without control characters (it becomes the owner id in the database
- *   and appears in logs).
+ *   and appears in logs), and without a space at either end: the
+ *   database compares identities exactly (NO PAD collations, sql/006),
+ *   and " alice" or "alice " is refused rather than taken for another
+ *   user whom people and tools cannot tell from alice.
  * - Roles come from the configured claim (a JSON array of strings) and
  *   from the space-separated "scope" string. Unknown names are ignored; a
  *   roles claim that is not an array of strings, or a "scope" that is not
@@ -276,6 +279,8 @@ auth_claims_check(const struct auth *a, struct json_object *pl, int64_t now,
 	if (!json_object_is_type(subv, json_type_string) ||
 	    (sublen = (size_t)json_object_get_string_len(subv)) == 0 ||
 	    sublen > AUTH_SUB_MAX ||
+	    json_object_get_string(subv)[0] == ' ' ||
+	    json_object_get_string(subv)[sublen - 1] == ' ' ||
 	    !claim_text_ok((const unsigned char *)json_object_get_string(subv),
 	    sublen)) {
 		*why = AUTH_WHY_BADSUB;

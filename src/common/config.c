@@ -50,6 +50,9 @@ static const struct key keys[] = {
 	    1024, 64 * 1024 * 1024 },
 	{ "http", "max_active_executions_per_user", K_INT,
 	    O(http.max_active_executions_per_user), "1000", 1, 100000000 },
+	{ "http", "max_waiters", K_INT, O(http.max_waiters), "0", 0, 1024 },
+	{ "http", "max_waiters_per_user", K_INT,
+	    O(http.max_waiters_per_user), "0", 0, 1024 },
 	{ "auth", "algorithm", K_ALG, O(auth.algorithm), "HS256", 0, 0 },
 	{ "auth", "jwt_secret", K_STR, O(auth.jwt_secret), NULL, 0, 0 },
 	{ "auth", "jwt_secret_file", K_STR, 0, NULL, 0, 0 },
@@ -349,6 +352,16 @@ finish(struct loader *l, struct config *c)
 	    c->http.base_path[strlen(c->http.base_path) - 1] == '/')
 		return fail(l, K("http", "base_path"), "'%s' must start with "
 		    "'/' and not end with '/'", c->http.base_path);
+	/*
+	 * FastCGI trusts its peer completely (REMOTE_ADDR, the path, every
+	 * header): ":port" alone binds the loopback address, and every
+	 * interface only when asked for by name ("0.0.0.0:port").
+	 */
+	if (c->fcgi.listen != NULL && c->fcgi.listen[0] == ':') {
+		txt = xasprintf("127.0.0.1%s", c->fcgi.listen);
+		free(c->fcgi.listen);
+		c->fcgi.listen = txt;
+	}
 	if (strcmp(c->log.target, "stderr") != 0 &&
 	    strcmp(c->log.target, "syslog") != 0)
 		return fail(l, K("log", "target"), "'%s' is not stderr or "

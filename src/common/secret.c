@@ -1,6 +1,8 @@
 /*
  * AES-256-GCM secrets (OpenSSL EVP).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,6 +32,7 @@ secret_key_load(const char *path, unsigned char key[SECRET_KEY_LEN],
     char *err, size_t errlen)
 {
 	unsigned char	buf[SECRET_KEY_LEN * 2 + 3];
+	struct stat	sb;
 	ssize_t		n;
 	size_t		len, i;
 	int		fd, hi, lo;
@@ -41,6 +44,31 @@ secret_key_load(const char *path, unsigned char key[SECRET_KEY_LEN],
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "cannot open %s: %s", path,
 		    strerror(errno));
+		return RC_INVALID;
+	}
+	/*
+	 * The key opens every stored secret: only its owner may read it
+	 * (0600 or 0400), and that owner is the account reading it (or
+	 * root), not someone else who could replace it.
+	 */
+	if (fstat(fd, &sb) == -1) {
+		snprintf(err, errlen, "cannot stat %s: %s", path,
+		    strerror(errno));
+		close(fd);
+		return RC_INVALID;
+	}
+	if (!S_ISREG(sb.st_mode) || (sb.st_mode & 077) != 0) {
+		snprintf(err, errlen, "%s must be a regular file that group "
+		    "and others cannot access (mode %04o; chmod 0600)", path,
+		    (unsigned)(sb.st_mode & 07777));
+		close(fd);
+		return RC_INVALID;
+	}
+	if (sb.st_uid != geteuid() && sb.st_uid != 0 && geteuid() != 0) {
+		snprintf(err, errlen, "%s is owned by uid %lu, not by this "
+		    "account (uid %lu) nor root", path,
+		    (unsigned long)sb.st_uid, (unsigned long)geteuid());
+		close(fd);
 		return RC_INVALID;
 	}
 	do

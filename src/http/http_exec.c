@@ -392,7 +392,9 @@ load_exec(struct http_req *r, const char *id, struct sres *e)
 
 /*
  * Wait (Prefer: wait=N) until the execution is terminal; *e is reloaded.
- * Returns 1 if it is terminal at the end.
+ * Returns 1 if it is terminal at the end. Beyond the waiter bounds
+ * (http_wait.c) it does not wait: the caller answers at once with what
+ * it has.
  */
 static int
 wait_terminal(struct http_req *r, const char *id, int seconds,
@@ -402,21 +404,26 @@ wait_terminal(struct http_req *r, const char *id, int seconds,
 	struct sparam	 p[1];
 	int64_t		 deadline = util_mono_ms() + seconds * 1000LL;
 	struct sres	 n;
+	int		 term;
 
 	p[0] = SP_STR(id);
-	while (!is_terminal(sres_get(e, 0, EG_STATUS, NULL))) {
+	if ((term = is_terminal(sres_get(e, 0, EG_STATUS, NULL))) ||
+	    !http_wait_enter(r->app->cfg, r->who.sub))
+		return term;
+	while (!(term = is_terminal(sres_get(e, 0, EG_STATUS, NULL)))) {
 		if (util_mono_ms() >= deadline)
-			return 0;
+			break;
 		nanosleep(&ts, NULL);
 		if (store_exec(r->app->st, STMT_EXEC_GET, p, 1, &n, NULL,
 		    NULL) != RC_OK || n.nrows == 0) {
 			sres_free(&n);
-			return 0;
+			break;
 		}
 		sres_free(e);
 		*e = n;
 	}
-	return 1;
+	http_wait_leave();
+	return term;
 }
 
 static void

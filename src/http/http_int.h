@@ -18,7 +18,13 @@ int	 http_check_object(struct http_req *, struct verr *);
 void	 http_check_extra(struct json_object *obj, const char *const *known,
 	    size_t n, struct verr *);
 
-/* An opaque page cursor for row id; new string owned by the caller. */
+/*
+ * Derive the HMAC key of page cursors from cfg's secret material (see
+ * http_util.c). The master calls it before forking, so every worker has
+ * the same key; fatal if no key can be made.
+ */
+void	 http_cursor_key_init(const struct config *);
+/* An opaque signed page cursor for row id; new string owned by the caller. */
 char	*http_cursor_make(long long id);
 /* Decode a cursor; RC_OK and *id, or RC_INVALID if not one of ours. */
 int	 http_cursor_parse(const char *s, long long *id);
@@ -75,5 +81,26 @@ void	 http_seen_add(const char *user, const char *name);
 int	 http_seen_has(const char *user, const char *name);
 /* Forget every name (tests). */
 void	 http_seen_clear(void);
+
+/*
+ * Bounded long polls (http_wait.c): a segment of waiter slots shared by
+ * the preforked workers, one per worker position. See there for the
+ * admission rule and why a slot is released even when a worker dies.
+ */
+/* Map the slots (master, before fork). RC_OK or RC_ERR (logged). */
+int	 http_wait_init(int nslots);
+/* Take worker position slot and clear it (worker, after fork). */
+void	 http_wait_slot(int slot);
+/* Free the slot of a worker position (master, when it reaps the worker). */
+void	 http_wait_clear(int slot);
+/* The effective bounds: waiters in total and per user. */
+void	 http_wait_bounds(const struct config *, int *total, int *per_user);
+/*
+ * Announce a wait of sub; 1 if admitted (then http_wait_leave when done),
+ * 0 if a bound is reached: answer at once.
+ */
+int	 http_wait_enter(const struct config *, const char *sub);
+/* End this worker's wait, if any. */
+void	 http_wait_leave(void);
 
 #endif

@@ -27,6 +27,7 @@
 #include "common.h"
 #include "config.h"
 #include "http.h"
+#include "http_int.h"
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
@@ -266,6 +267,7 @@ serve_cgi(const struct config *cfg)
 	ssize_t		 r;
 
 	app_init(&app, cfg);
+	http_cursor_key_init(cfg);
 	http_serve(&app, &io);
 	if ((cl = getenv("CONTENT_LENGTH")) == NULL ||
 	    util_number(cl, 0, (long long)1 << 40, &want, &why) != RC_OK)
@@ -426,6 +428,7 @@ spawn_worker(struct master *m, int slot)
 	}
 	if (pid == 0) {
 		metrics_slot(slot);
+		http_wait_slot(slot);
 		worker_main(m->cfg, m->lfd);
 	}
 	return pid;
@@ -528,6 +531,8 @@ reap(struct master *m)
 		for (i = 0; i < m->nw; i++)
 			if (m->w[i].pid == pid) {
 				m->w[i].pid = 0;
+				/* A worker killed mid-wait frees its slot. */
+				http_wait_clear(i);
 				if (WIFSIGNALED(status))
 					log_warnx("worker %ld killed by "
 					    "signal %d", (long)pid,
@@ -568,6 +573,7 @@ reload(struct master *m)
 	}
 	/* Old workers keep the old config until they exit: keep it alive. */
 	m->cfg = nc;
+	http_cursor_key_init(nc);
 	m->gen++;
 	fill_workers(m);
 	signal_all(m, SIGTERM, 1);
@@ -641,6 +647,9 @@ master_main(struct master *m)
 	/* One slot per worker position, shared by every generation. */
 	if (metrics_init(WORKERS_MAX) != RC_OK)
 		fatalx("cannot map the metrics segment");
+	if (http_wait_init(WORKERS_MAX) != RC_OK)
+		fatalx("cannot map the waiter slots");
+	http_cursor_key_init(m->cfg);
 	fill_workers(m);
 	spawn_supervisor(m);
 	log_info("serving with %d workers", m->cfg->fcgi.workers);

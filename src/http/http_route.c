@@ -8,6 +8,7 @@
 
 #include "common.h"
 #include "http.h"
+#include "http_int.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -295,6 +296,7 @@ http_serve(struct http_app *app, const struct http_io *io)
 	set_reqid(&r);
 	log_set_req(r.reqid);
 	dispatch(&r);
+	http_wait_leave();	/* a waiter slot never outlives its request */
 	if (r.status == 0)
 		http_resp_detail(&r, 500, "Internal Server Error");
 	respond(&r);

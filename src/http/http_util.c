@@ -6,6 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
 #include "common.h"
 #include "http.h"
 #include "http_int.h"
@@ -86,41 +91,110 @@ http_check_extra(struct json_object *obj, const char *const *known,
 	}
 }
 
-/* FNV-1a over "wfm-cursor:<id>": detects cursors we did not issue. */
-static unsigned
-cursor_check(long long id)
-{
-	char		 buf[48];
-	unsigned	 h = 2166136261u;
-	int		 i, n;
+/*
+ * Page cursors: "c<id in hex>.<tag>", the tag being the first 128 bits of
+ * HMAC-SHA256(cursor key, "wfm-cursor:<id>") in hex. The cursor key is
+ * itself an HMAC-SHA256, with the label below, of secret material that
+ * every worker of every host of one installation shares and that
+ * survives restarts: the HS256 JWT secret when there is one, else the
+ * database password (docs/decisions.md). Only a configuration with
+ * neither (RS256/ES256 with socket authentication) falls back to a
+ * random key made by the master before it forks: shared by its workers,
+ * lost at a restart (then an old cursor is a 400 and the client starts
+ * over from the first page).
+ */
+#define CURSOR_KEY_LABEL	"wfm page cursor key v1"
+#define CURSOR_TAG_LEN		16	/* bytes of the HMAC kept */
 
-	n = snprintf(buf, sizeof(buf), "wfm-cursor:%lld", id);
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)buf[i]) * 16777619u;
-	return h;
+static unsigned char	cursor_key[SHA256_DIGEST_LENGTH];
+static int		cursor_key_set;
+
+void
+http_cursor_key_init(const struct config *cfg)
+{
+	const char	*m = NULL;
+	size_t		 mlen = 0;
+	unsigned int	 n = 0;
+
+	if (cfg->auth.jwt_secret != NULL) {
+		m = cfg->auth.jwt_secret;
+		mlen = cfg->auth.jwt_secret_len;
+	} else if (cfg->db.password != NULL && cfg->db.password[0] != '\0') {
+		m = cfg->db.password;
+		mlen = strlen(m);
+	}
+	if (m != NULL) {
+		if (HMAC(EVP_sha256(), m, (int)mlen,
+		    (const unsigned char *)CURSOR_KEY_LABEL,
+		    sizeof(CURSOR_KEY_LABEL) - 1, cursor_key, &n) == NULL ||
+		    n != sizeof(cursor_key))
+			fatalx("HMAC: cannot derive the cursor key");
+	} else {
+		if (util_random(cursor_key, sizeof(cursor_key)) != RC_OK)
+			fatalx("no random bytes for the cursor key");
+		log_warnx("no JWT secret nor database password to derive the "
+		    "page cursor key from: a random one is used, cursors do "
+		    "not outlive a restart");
+	}
+	cursor_key_set = 1;
+}
+
+/* The hex tag of id into out (2 * CURSOR_TAG_LEN + 1 bytes). */
+static void
+cursor_tag(long long id, char *out)
+{
+	unsigned char	 mac[EVP_MAX_MD_SIZE];
+	unsigned int	 n = 0;
+	char		 buf[48];
+	int		 len, i;
+
+	/* Never an unkeyed tag: a process that skipped the init has one. */
+	if (!cursor_key_set) {
+		if (util_random(cursor_key, sizeof(cursor_key)) != RC_OK)
+			fatalx("no random bytes for the cursor key");
+		cursor_key_set = 1;
+	}
+	len = snprintf(buf, sizeof(buf), "wfm-cursor:%lld", id);
+	if (HMAC(EVP_sha256(), cursor_key, sizeof(cursor_key),
+	    (const unsigned char *)buf, (size_t)len, mac, &n) == NULL ||
+	    n < CURSOR_TAG_LEN)
+		fatalx("HMAC: cannot sign a cursor");
+	for (i = 0; i < CURSOR_TAG_LEN; i++)
+		snprintf(out + 2 * i, 3, "%02x", mac[i]);
 }
 
 char *
 http_cursor_make(long long id)
 {
-	return xasprintf("c%llx.%08x", id, cursor_check(id));
+	char	tag[2 * CURSOR_TAG_LEN + 1];
+
+	cursor_tag(id, tag);
+	return xasprintf("c%llx.%s", id, tag);
 }
 
 int
 http_cursor_parse(const char *s, long long *id)
 {
+	char		 tag[2 * CURSOR_TAG_LEN + 1];
+	const char	*dot;
 	char		*end;
 	long long	 v;
-	unsigned long	 chk;
+	size_t		 i;
 
-	if (s[0] != 'c' || strlen(s) > 32)
+	if (s[0] != 'c' || strlen(s) > 64 || (dot = strchr(s, '.')) == NULL)
+		return RC_INVALID;
+	/* Lower-case hex digits only: one spelling per id. */
+	for (i = 1; s + i < dot; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return RC_INVALID;
+	if (dot == s + 1 || dot - s > 17 || s[1] == '0')
 		return RC_INVALID;
 	v = strtoll(s + 1, &end, 16);
-	if (end == s + 1 || *end != '.' || v <= 0)
+	if (end != dot || v <= 0 || strlen(dot + 1) != sizeof(tag) - 1)
 		return RC_INVALID;
-	chk = strtoul(end + 1, &end, 16);
-	if (*end != '\0' || strlen(s) - (size_t)(strchr(s, '.') - s) != 9 ||
-	    chk != cursor_check(v))
+	cursor_tag(v, tag);
+	if (CRYPTO_memcmp(tag, dot + 1, sizeof(tag) - 1) != 0)
 		return RC_INVALID;
 	*id = v;
 	return RC_OK;

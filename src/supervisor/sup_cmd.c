@@ -32,8 +32,8 @@
 #include "common.h"
 #include "log.h"
 #include "sup_step.h"
+#include "tmpl.h"
 
-#define CMD_NAME_MAX		128
 #define CMD_TIMEOUT_MAX		86400
 #define CMD_MAX_GROUPS		256
 #define CMD_READS_PER_IO	16	/* reads per pipe per sup_cmd_io */
@@ -79,7 +79,7 @@ struct cmd_exec {
 	gid_t		 groups[CMD_MAX_GROUPS];
 };
 
-/* ^[a-z0-9][a-z0-9_-]*$, at most CMD_NAME_MAX bytes. */
+/* ^[a-z0-9][a-z0-9_-]*$, at most TMPL_HANDLER_LEN_MAX bytes. */
 static int
 cmd_name_ok(const char *s)
 {
@@ -92,7 +92,7 @@ cmd_name_ok(const char *s)
 		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
 		    (i > 0 && (ch == '_' || ch == '-'))))
 			return 0;
-	return i <= CMD_NAME_MAX;
+	return i <= TMPL_HANDLER_LEN_MAX;
 }
 
 /* Write "wfm: cannot start handler: <call>: <errno>" to stderr, exit. */
@@ -386,7 +386,7 @@ cmd_check(const struct sup_cmd_spec *sp, char *err, size_t errlen)
 	if (!cmd_name_ok(sp->handler)) {
 		snprintf(err, errlen, "handler name is not valid (must match "
 		    "^[a-z0-9][a-z0-9_-]*$, at most %d characters)",
-		    CMD_NAME_MAX);
+		    TMPL_HANDLER_LEN_MAX);
 		return RC_INVALID;
 	}
 	if (sp->handlers_dir == NULL || sp->handlers_dir[0] != '/') {

@@ -21,7 +21,6 @@
 
 #define ID_PATTERN	"^[a-z][a-z0-9_]{0,62}$"
 #define HANDLER_PATTERN	"^[a-z0-9][a-z0-9_-]*$"
-#define HANDLER_LEN_MAX	255	/* a file name in the handlers directory */
 #define VALUE_DEPTH_MAX	64	/* nesting walked when looking for secrets */
 #define MSG_MAX		8192	/* fits a cycle through 100 longest ids */
 
@@ -736,7 +735,7 @@ v_step_type(struct vctx *c, struct json_object *s, int type)
 	case TMPL_STEP_COMMAND:
 		if (req(c, s, "handler", &v)) {
 			jpath_key(&c->p, "handler");
-			if (v_str(c, v, 0, HANDLER_LEN_MAX) == 0 &&
+			if (v_str(c, v, 0, TMPL_HANDLER_LEN_MAX) == 0 &&
 			    !handler_ok(json_object_get_string(v),
 			    (size_t)json_object_get_string_len(v)))
 				v_pattern(c, v, HANDLER_PATTERN);

@@ -367,7 +367,9 @@ test_jwt_missing_or_mistyped_exp_and_sub_are_refused(void)
 	};
 	static const char *const bad_sub[] = {
 		"\"\"", "123", "null", "[\"" JWT_SUB "\"]",
-		"\"a\\u0001b\"", "\"a\\nb\"", "\"\\u0085x\""
+		"\"a\\u0001b\"", "\"a\\nb\"", "\"\\u0085x\"",
+		/* The database's PAD SPACE would take these for JWT_SUB. */
+		"\" " JWT_SUB "\"", "\"" JWT_SUB " \""
 	};
 
 	CU_ASSERT(refused((t = mint(JWT_HS, "{\"sub\":\"" JWT_SUB "\","

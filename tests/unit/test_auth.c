@@ -528,7 +528,9 @@ test_auth_rejects_bad_sub(void)
 {
 	static const char *const v[] = {
 		"\"\"", "42", "null", "[\"a\"]", "\"a\\nb\"", "\"a\\u0001b\"",
-		"\"a\\u007fb\"", "\"a\\u0085b\""
+		"\"a\\u007fb\"", "\"a\\u0085b\"",
+		/* PAD SPACE would make these alice in the database. */
+		"\" alice\"", "\"alice \"", "\" \"", "\"alice  \""
 	};
 	char	s[AUTH_SUB_MAX + 2];
 	size_t	i;
@@ -558,6 +560,10 @@ test_auth_accepts_sub_of_255_bytes(void)
 	    NOW + 300)), OK);
 	CU_ASSERT_STRING_EQUAL(last.sub, s);
 	CU_ASSERT_EQUAL(last.roles, 0);
+	/* A space inside is part of the identity. */
+	CU_ASSERT_STRING_EQUAL(hs(J("{\"sub\":\"a b\",\"exp\":%lld}",
+	    NOW + 300)), OK);
+	CU_ASSERT_STRING_EQUAL(last.sub, "a b");
 	CU_ASSERT_STRING_EQUAL(hs(J("{\"sub\":\"j\\u00fcrgen\",\"exp\":%lld}",
 	    NOW + 300)), OK);
 	CU_ASSERT_STRING_EQUAL(last.sub, "j\xc3\xbcrgen");

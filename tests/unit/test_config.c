@@ -71,6 +71,26 @@ test_config_applies_defaults(void)
 }
 
 static void
+test_config_listen_port_alone_is_loopback(void)
+{
+	struct config	*c = NULL;
+	char		 err[256];
+
+	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n[fcgi]\nlisten = :9000\n", &c, err,
+	    sizeof(err)), RC_OK);
+	CU_ASSERT_STRING_EQUAL(c->fcgi.listen, "127.0.0.1:9000");
+	config_free(c);
+	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n[fcgi]\nlisten = 0.0.0.0:9000\n", &c,
+	    err, sizeof(err)), RC_OK);
+	CU_ASSERT_STRING_EQUAL(c->fcgi.listen, "0.0.0.0:9000");
+	CU_ASSERT_EQUAL(c->http.max_waiters, 0);
+	CU_ASSERT_EQUAL(c->http.max_waiters_per_user, 0);
+	config_free(c);
+}
+
+static void
 test_config_environment_overrides_file(void)
 {
 	struct config	*c = NULL;
@@ -214,6 +234,8 @@ test_config_register(void)
 	CU_pSuite	s = CU_add_suite("config", NULL, NULL);
 
 	CU_add_test(s, "applies_defaults", test_config_applies_defaults);
+	CU_add_test(s, "listen_port_alone_is_loopback",
+	    test_config_listen_port_alone_is_loopback);
 	CU_add_test(s, "environment_overrides_file",
 	    test_config_environment_overrides_file);
 	CU_add_test(s, "rejects_out_of_range_number_naming_key",

@@ -420,6 +420,96 @@ test_http_cursor_round_trips_and_rejects_forgery(void)
 	free(c);
 }
 
+/* The unkeyed checksum of the first cursors: FNV-1a of "wfm-cursor:<id>". */
+static unsigned
+fnv_cursor(long long id)
+{
+	char		 buf[48];
+	unsigned	 h = 2166136261u;
+	int		 i, n;
+
+	n = snprintf(buf, sizeof(buf), "wfm-cursor:%lld", id);
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)buf[i]) * 16777619u;
+	return h;
+}
+
+/* Never every worker waits; the defaults are halves. */
+static void
+test_http_wait_bounds_leave_a_worker(void)
+{
+	struct config	kc;
+	int		t, u;
+
+	memset(&kc, 0, sizeof(kc));
+	kc.fcgi.workers = 16;
+	http_wait_bounds(&kc, &t, &u);
+	CU_ASSERT_EQUAL(t, 8);
+	CU_ASSERT_EQUAL(u, 4);
+	kc.http.max_waiters = 100;
+	kc.http.max_waiters_per_user = 100;
+	http_wait_bounds(&kc, &t, &u);
+	CU_ASSERT_EQUAL(t, 15);
+	CU_ASSERT_EQUAL(u, 15);
+	kc.fcgi.workers = 1;
+	http_wait_bounds(&kc, &t, &u);
+	CU_ASSERT_EQUAL(t, 0);
+	CU_ASSERT_EQUAL(u, 0);
+	kc.fcgi.workers = 6;
+	kc.http.max_waiters = 0;
+	kc.http.max_waiters_per_user = 0;
+	http_wait_bounds(&kc, &t, &u);
+	CU_ASSERT_EQUAL(t, 3);
+	CU_ASSERT_EQUAL(u, 1);
+}
+
+static void
+test_http_cursor_is_keyed_by_the_secret(void)
+{
+	struct config	 kc;
+	char		 secret[] = "0123456789abcdef0123456789abcdef-one";
+	char		 other[] = "0123456789abcdef0123456789abcdef-two";
+	char		 forged[64], *c1, *c2, *up;
+	long long	 id = 0;
+	size_t		 i;
+
+	memset(&kc, 0, sizeof(kc));
+	kc.auth.jwt_secret = secret;
+	kc.auth.jwt_secret_len = strlen(secret);
+	http_cursor_key_init(&kc);
+	c1 = http_cursor_make(77);
+	/* Anyone could compute the old checksum: refused now. */
+	snprintf(forged, sizeof(forged), "c4d.%08x", fnv_cursor(77));
+	CU_ASSERT_EQUAL(http_cursor_parse(forged, &id), RC_INVALID);
+	/* The same secret gives the same key (other workers, restarts). */
+	http_cursor_key_init(&kc);
+	c2 = http_cursor_make(77);
+	CU_ASSERT_STRING_EQUAL(c1, c2);
+	CU_ASSERT_EQUAL(http_cursor_parse(c1, &id), RC_OK);
+	CU_ASSERT_EQUAL(id, 77);
+	/* One spelling only: upper-case hex is not ours. */
+	up = strdup(c1);
+	for (i = 0; up[i] != '\0'; i++)
+		if (up[i] >= 'a' && up[i] <= 'f')
+			up[i] = (char)(up[i] - 'a' + 'A');
+	CU_ASSERT_EQUAL(http_cursor_parse(up, &id), RC_INVALID);
+	free(up);
+	/* Another secret: the old cursors are refused. */
+	kc.auth.jwt_secret = other;
+	http_cursor_key_init(&kc);
+	CU_ASSERT_EQUAL(http_cursor_parse(c1, &id), RC_INVALID);
+	/* Without a JWT secret the database password is the material. */
+	kc.auth.jwt_secret = NULL;
+	kc.db.password = other;
+	http_cursor_key_init(&kc);
+	CU_ASSERT_EQUAL(http_cursor_parse(c1, &id), RC_INVALID);
+	free(c2);
+	c2 = http_cursor_make(77);
+	CU_ASSERT_EQUAL(http_cursor_parse(c2, &id), RC_OK);
+	free(c1);
+	free(c2);
+}
+
 static void
 test_http_bad_limit_is_400(void)
 {
@@ -494,6 +584,10 @@ test_http_register(void)
 	    test_http_keeps_safe_request_id_and_replaces_unsafe);
 	CU_add_test(s, "cursor_round_trips_and_rejects_forgery",
 	    test_http_cursor_round_trips_and_rejects_forgery);
+	CU_add_test(s, "wait_bounds_leave_a_worker",
+	    test_http_wait_bounds_leave_a_worker);
+	CU_add_test(s, "cursor_is_keyed_by_the_secret",
+	    test_http_cursor_is_keyed_by_the_secret);
 	CU_add_test(s, "bad_limit_is_400", test_http_bad_limit_is_400);
 	CU_add_test(s, "seen_names_are_per_user_and_forgettable",
 	    test_http_seen_names_are_per_user_and_forgettable);

@@ -767,6 +767,29 @@ test_tmpl_rejects_bad_command(void)
 	valid_step("`type`: `command`, `handler`: `0send_receipt-2`");
 }
 
+/*
+ * The supervisor runs handler names of at most TMPL_HANDLER_LEN_MAX
+ * bytes: a template may not be accepted with one it would refuse.
+ */
+static void
+test_tmpl_handler_length_is_the_supervisors(void)
+{
+	char	name[TMPL_HANDLER_LEN_MAX + 2], fields[TMPL_HANDLER_LEN_MAX + 64];
+
+	CU_ASSERT_EQUAL(TMPL_HANDLER_LEN_MAX, 128);
+	memset(name, 'h', TMPL_HANDLER_LEN_MAX);
+	name[TMPL_HANDLER_LEN_MAX] = '\0';
+	snprintf(fields, sizeof(fields), "`type`: `command`, `handler`: `%s`",
+	    name);
+	valid_step(fields);
+	name[TMPL_HANDLER_LEN_MAX] = 'h';
+	name[TMPL_HANDLER_LEN_MAX + 1] = '\0';
+	snprintf(fields, sizeof(fields), "`type`: `command`, `handler`: `%s`",
+	    name);
+	expect_step(fields, "string_too_long", "[`body`,`steps`,0,`handler`]",
+	    "String should have at most 128 characters");
+}
+
 static void
 test_tmpl_rejects_bad_delay(void)
 {
@@ -1056,6 +1079,7 @@ test_tmpl_register(void)
 	ADD(test_tmpl_rejects_bad_steps_list);
 	ADD(test_tmpl_rejects_101_steps);
 	ADD(test_tmpl_rejects_bad_step_id);
+	ADD(test_tmpl_handler_length_is_the_supervisors);
 	ADD(test_tmpl_rejects_duplicate_step_id);
 	ADD(test_tmpl_rejects_unknown_step_type);
 	ADD(test_tmpl_rejects_depends_on_unknown_at_its_index);

@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +13,52 @@
 #include "log.h"
 #include "secret.h"
 #include "verr.h"
+
+/* A key file of 64 hex digits with mode m; its path (static buffer). */
+static const char *
+key_file(mode_t m)
+{
+	static char	path[] = "/tmp/wfm-unit-key-XXXXXX";
+	int		fd;
+
+	strcpy(path, "/tmp/wfm-unit-key-XXXXXX");
+	if ((fd = mkstemp(path)) == -1)
+		return NULL;
+	if (write(fd, "000102030405060708090a0b0c0d0e0f"
+	    "101112131415161718191a1b1c1d1e1f\n", 65) != 65 ||
+	    fchmod(fd, m) == -1) {
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
+static void
+test_secret_key_file_mode_is_checked(void)
+{
+	static const mode_t	 bad[] = { 0640, 0644, 0604, 0620, 0602, 0660 };
+	unsigned char		 key[SECRET_KEY_LEN];
+	const char		*p;
+	char			 err[512];
+	size_t			 i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p = key_file(0600));
+	CU_ASSERT_EQUAL(secret_key_load(p, key, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(key[31], 0x1f);
+	unlink(p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p = key_file(0400));
+	CU_ASSERT_EQUAL(secret_key_load(p, key, err, sizeof(err)), RC_OK);
+	unlink(p);
+	for (i = 0; i < NITEMS(bad); i++) {
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p = key_file(bad[i]));
+		err[0] = '\0';
+		CU_ASSERT_EQUAL(secret_key_load(p, key, err, sizeof(err)),
+		    RC_INVALID);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "chmod 0600"));
+		unlink(p);
+	}
+}
 
 static void
 test_util_formats_rfc3339_milliseconds(void)
@@ -197,6 +244,8 @@ test_util_register(void)
 	    test_log_pid_is_the_writers_after_fork);
 	CU_add_test(s, "verr_builds_pydantic_shape",
 	    test_verr_builds_pydantic_shape);
+	CU_add_test(s, "secret_key_file_mode_is_checked",
+	    test_secret_key_file_mode_is_checked);
 	CU_add_test(s, "secret_round_trips_and_rejects_other_owner",
 	    test_secret_round_trips_and_rejects_other_owner);
 }
