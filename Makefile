@@ -137,7 +137,11 @@ down:
 run: deps all
 	bash deploy/local/stack.sh run
 
-bench: deps all
+# The bench also installs its peers' packages (PHP-FPM, FastAPI): deps.sh
+# --bench; `make deps`, `make test` and CI do not need them.
+bench:
+	bash deploy/local/deps.sh --bench
+	$(MAKE) all
 	bash tests/bench/run.sh $(BUILD)
 
 # Man pages (mdoc): mandoc must find nothing at warning level or above,

@@ -8,6 +8,12 @@
 #
 #	bash deploy/local/deps.sh		install what is missing
 #	bash deploy/local/deps.sh --check	list what is missing, exit 1 if any
+#	bash deploy/local/deps.sh --bench	also the peers of `make bench`
+#	bash deploy/local/deps.sh --check --bench
+#
+# BENCH_PKGS are only for `make bench` (the PHP-FPM and FastAPI peers it
+# measures wfm against, tests/bench/README.md): `make test` and CI do not
+# install them.
 #
 # Every name below exists in Debian 12 (checked with apt-cache policy).
 
@@ -23,6 +29,10 @@ readonly RUN_PKGS=(
 	apache2 libapache2-mod-fcgid spawn-fcgi
 	wrk valgrind systemd libclang-rt-14-dev cppcheck clang-tidy
 	mandoc
+)
+readonly BENCH_PKGS=(
+	php8.2-fpm php8.2-mysql
+	python3-fastapi uvicorn python3-mysqldb python3-jwt
 )
 readonly POLICY=/usr/sbin/policy-rc.d
 
@@ -50,17 +60,21 @@ cleanup() {
 }
 
 main() {
-	local check=0 all list list_a
+	local check=0 bench=0 all list list_a a
 
-	case ${1:-} in
-	"")		;;
-	--check)	check=1 ;;
-	*)		printf 'usage: %s [--check]\n' "$0" >&2; exit 2 ;;
-	esac
+	for a in "$@"; do
+		case $a in
+		--check)	check=1 ;;
+		--bench)	bench=1 ;;
+		*)		printf 'usage: %s [--check] [--bench]\n' "$0" >&2
+				exit 2 ;;
+		esac
+	done
 	command -v dpkg-query >/dev/null ||
 	    die "dpkg-query not found: this script is for Debian 12"
 
 	all=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
+	((bench)) && all+=("${BENCH_PKGS[@]}")
 	list=$(missing "${all[@]}")
 	if [[ -z $list ]]; then
 		log "all ${#all[@]} packages are installed"

@@ -1,10 +1,11 @@
 -- POST /workflow-management/execute creating a new execution each time:
 -- execution_name is unique per request (run prefix, thread, counter), so
 -- every request inserts a row and nudges the supervisor. Requests go
--- round-robin over several users' tokens, as from many clients: one user
--- alone would meet the per-user quota of active executions (429) as soon
--- as the backlog passes it, which measures the quota, not the server.
--- Expected: 202.
+-- round-robin over the tokens given: one (the one-user mix, a site calling
+-- wfm) or one per user (the many-users mix, 1000 by default). run.sh
+-- raises the per-user quota of active executions for its stack, so that
+-- one user does not meet 429 while the supervisor is stopped. The peers
+-- (tests/bench/peers.sh) get the same requests. Expected: 202.
 -- Arguments: TEMPLATE_ID PREFIX TOKEN [TOKEN...].
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(dir .. "common.lua")

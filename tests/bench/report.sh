@@ -1,7 +1,7 @@
 # Sourced by tests/bench/run.sh once every figure is in F: prints the one
 # table of `make bench` (also $VAR/results.txt) and writes $RESULTS. Not
 # meant to run alone.
-# shellcheck shell=bash disable=SC2154 # F, ROWS and settings: run.sh
+# shellcheck shell=bash disable=SC2154 # F, ROWS, settings: run.sh, peers.sh
 
 # ---- table and JSON ------------------------------------------------------
 
@@ -28,74 +28,130 @@ verdict() {
 	    print ok ? "PASS" : "MISS" }'
 }
 
-ROWS=()	# figure|value|unit|x nginx|x bare|target|verdict|json key
-row() { ROWS+=("$1|$2|$3|$4|$5|${6:-}|${7:-}|$8"); }
+ROWS=()	# figure|value|unit|x nginx|x bare|x peer...|target|verdict|json key
 
+# row LABEL VALUE UNIT X_NGINX X_BARE "NUM SUFFIX" [TARGET VERDICT] KEY:
+# the peer ratios are NUM / F[PEER SUFFIX] for each peer ("-" when the
+# peer was not measured, or when SUFFIX is empty).
+row() {
+	local num suf p pr=""
+
+	read -r num suf <<<"$6"
+	for p in "${PEER_NAMES[@]}"; do
+		if [[ -n $suf ]]; then
+			pr+="$(ratio "$num" "${F[$p$suf]:-}")|"
+		else
+			pr+="-|"
+		fi
+	done
+	ROWS+=("$1|$2|$3|$4|$5|$pr${7:-}|${8:-}|$9")
+}
+
+declare -A MIX_LABEL=([one]="1 user" [many]="$NUSERS users")
+
+# http_rows KEY LABEL [TARGET] [PEER_MIX]: req/s, p50, p99, errors of a
+# load. PEER_MIX (one or many): the peers' execute (new) mix that the
+# figures are divided by; none for the ceilings and the peers.
 http_rows() {
-	local key=$1 label=$2 tgt=${3:-} rtgt="" rv="" pv="" ptgt=""
+	local key=$1 label=$2 tgt=${3:-} mix=${4:-} rtgt="" rv="" pv="" ptgt=""
+	local f pf
 
 	if [[ -n $tgt ]]; then
 		rtgt=">= $tgt x bare"
-		rv=$(verdict "$(ratio "${F[$key.rps]}" "${F[bare.rps]}")" ">=" "$tgt")
+		rv=$(verdict "$(ratio "${F[$key.rps]:-}" "${F[bare.rps]:-}")" ">=" "$tgt")
 	fi
-	if [[ $key == execute_new ]]; then
+	if [[ $key == execute_new_* ]]; then
 		ptgt="< 15 ms at 64 conn"
-		pv=$(verdict "${F[$key.p99_ms]}" "<" 15)
+		pv=$(verdict "${F[$key.p99_ms]:-}" "<" 15)
 	fi
-	row "$label req/s" "${F[$key.rps]}" req/s \
-	    "$(ratio "${F[$key.rps]}" "${F[nginx.rps]}")" \
-	    "$(ratio "${F[$key.rps]}" "${F[bare.rps]}")" "$rtgt" "$rv" "$key.rps"
-	row "$label p50" "${F[$key.p50_ms]}" ms \
-	    "$(ratio "${F[$key.p50_ms]}" "${F[nginx.p50_ms]}")" \
-	    "$(ratio "${F[$key.p50_ms]}" "${F[bare.p50_ms]}")" "" "" \
-	    "$key.p50_ms"
-	row "$label p99" "${F[$key.p99_ms]}" ms \
-	    "$(ratio "${F[$key.p99_ms]}" "${F[nginx.p99_ms]}")" \
-	    "$(ratio "${F[$key.p99_ms]}" "${F[bare.p99_ms]}")" "$ptgt" "$pv" \
-	    "$key.p99_ms"
-	row "$label errors" "${F[$key.errors]}" "of ${F[$key.requests]}" - - \
-	    "" "" "$key.errors"
+	for f in rps p50_ms p99_ms; do
+		pf=""
+		[[ -n $mix ]] && pf="${F[$key.$f]:-} _$mix.$f"
+		case $f in
+		rps)	row "$label req/s" "${F[$key.$f]:-null}" req/s \
+			    "$(ratio "${F[$key.$f]:-null}" "${F[nginx.$f]:-}")" \
+			    "$(ratio "${F[$key.$f]:-null}" "${F[bare.$f]:-}")" "$pf" \
+			    "$rtgt" "$rv" "$key.$f" ;;
+		p50_ms)	row "$label p50" "${F[$key.$f]:-null}" ms \
+			    "$(ratio "${F[$key.$f]:-null}" "${F[nginx.$f]:-}")" \
+			    "$(ratio "${F[$key.$f]:-null}" "${F[bare.$f]:-}")" "$pf" \
+			    "" "" "$key.$f" ;;
+		p99_ms)	row "$label p99" "${F[$key.$f]:-null}" ms \
+			    "$(ratio "${F[$key.$f]:-null}" "${F[nginx.$f]:-}")" \
+			    "$(ratio "${F[$key.$f]:-null}" "${F[bare.$f]:-}")" "$pf" \
+			    "$ptgt" "$pv" "$key.$f" ;;
+		esac
+	done
+	row "$label errors" "${F[$key.errors]:-null}" "of ${F[$key.requests]:-?}" \
+	    - - "" "" "" "$key.errors"
 }
 
 http_rows nginx "nginx return 202"
 http_rows bare "bare libfcgi"
-http_rows execute_new "execute (new)" 0.25
-http_rows execute_replay "execute (replay)" 0.40
-http_rows get "GET execution" 0.40
-http_rows unauth "401 bad token" 0.80
+for p in "${PEER_NAMES[@]}"; do
+	[[ -n ${PEER_OK[$p]:-} ]] || continue
+	for m in many one; do
+		http_rows "${p}_$m" "${PEER_LABEL[$p]} execute ${MIX_LABEL[$m]}"
+	done
+done
+for m in many one; do
+	http_rows "execute_new_$m" "execute (new) ${MIX_LABEL[$m]}" 0.25 "$m"
+done
+for m in many one; do
+	k=execute_new_$m
+	l="execute ${MIX_LABEL[$m]}:"
+	row "$l MariaDB CPU" "${F[$k.db.cpu_us]:-null}" "us/req" - - \
+	    "${F[$k.db.cpu_us]:-} _$m.db.cpu_us" "" "" "$k.db.cpu_us"
+	row "$l statements" "${F[$k.db.statements]:-null}" "per req" - - \
+	    "${F[$k.db.statements]:-} _$m.db.statements" "" "" \
+	    "$k.db.statements"
+	row "$l fsyncs" "${F[$k.db.fsyncs]:-null}" "per req" - - \
+	    "${F[$k.db.fsyncs]:-} _$m.db.fsyncs" "" "" "$k.db.fsyncs"
+	row "$l rows written" "${F[$k.db.rows_written]:-null}" "per req" - - \
+	    "${F[$k.db.rows_written]:-} _$m.db.rows_written" "" "" \
+	    "$k.db.rows_written"
+done
+http_rows execute_replay "execute (replay)" 0.40 one
+http_rows get "GET execution" 0.40 one
+http_rows unauth "401 bad token" 0.80 one
 row "drain $DRAIN_N one-step" "${F[drain.per_second]}" exec/s \
     "$(ratio "${F[drain.per_second]}" "${F[nginx.rps]}")" \
-    "$(ratio "${F[drain.per_second]}" "${F[bare.rps]}")" ">= 3000/s" \
+    "$(ratio "${F[drain.per_second]}" "${F[bare.rps]}")" \
+    "${F[drain.per_second]} _one.rps" ">= 3000/s" \
     "$(verdict "${F[drain.per_second]}" ">=" 3000)" drain.per_second
 for m in nudge poll; do
 	[[ $m == nudge ]] && t="< 5 ms" || t=""
 	row "claim latency $m p50" "${F[lat_$m.p50_ms]}" ms \
 	    "$(ratio "${F[lat_$m.p50_ms]}" "${F[nginx.p50_ms]}")" \
-	    "$(ratio "${F[lat_$m.p50_ms]}" "${F[bare.p50_ms]}")" "$t" \
+	    "$(ratio "${F[lat_$m.p50_ms]}" "${F[bare.p50_ms]}")" \
+	    "${F[lat_$m.p50_ms]} _one.p50_ms" "$t" \
 	    "$([[ -n $t ]] && verdict "${F[lat_$m.p50_ms]}" "<" 5)" \
 	    "lat_$m.p50_ms"
 	row "claim latency $m p99" "${F[lat_$m.p99_ms]}" ms \
 	    "$(ratio "${F[lat_$m.p99_ms]}" "${F[nginx.p99_ms]}")" \
-	    "$(ratio "${F[lat_$m.p99_ms]}" "${F[bare.p99_ms]}")" "" "" \
-	    "lat_$m.p99_ms"
+	    "$(ratio "${F[lat_$m.p99_ms]}" "${F[bare.p99_ms]}")" \
+	    "${F[lat_$m.p99_ms]} _one.p99_ms" "" "" "lat_$m.p99_ms"
 done
 F[rss.worker_mib]=$(calc "k / 1024" -v k="${F[rss.worker_kib]}")
 F[rss.supervisor_mib]=$(calc "k / 1024" -v k="${F[rss.supervisor_kib]}")
 row "peak RSS worker" "${F[rss.worker_mib]}" MiB \
     "$(ratio "${F[rss.worker_kib]}" "${F[rss.nginx_kib]}")" \
-    "$(ratio "${F[rss.worker_kib]}" "${F[rss.bare_kib]}")" "< 8 MiB" \
+    "$(ratio "${F[rss.worker_kib]}" "${F[rss.bare_kib]}")" \
+    "${F[rss.worker_kib]} .rss_kib" "< 8 MiB" \
     "$(verdict "${F[rss.worker_mib]}" "<" 8)" rss.worker_mib
 row "peak RSS supervisor" "${F[rss.supervisor_mib]}" MiB \
     "$(ratio "${F[rss.supervisor_kib]}" "${F[rss.nginx_kib]}")" \
-    "$(ratio "${F[rss.supervisor_kib]}" "${F[rss.bare_kib]}")" "< 32 MiB" \
+    "$(ratio "${F[rss.supervisor_kib]}" "${F[rss.bare_kib]}")" \
+    "${F[rss.supervisor_kib]} .rss_kib" "< 32 MiB" \
     "$(verdict "${F[rss.supervisor_mib]}" "<" 32)" rss.supervisor_mib
 for k in claim_small claim_large; do
 	row "claim SELECT p50 @${F[$k.pending]}" "${F[$k.p50_ms]}" ms \
 	    "$(ratio "${F[$k.p50_ms]}" "${F[nginx.p50_ms]}")" \
-	    "$(ratio "${F[$k.p50_ms]}" "${F[bare.p50_ms]}")" "" "" "$k.p50_ms"
+	    "$(ratio "${F[$k.p50_ms]}" "${F[bare.p50_ms]}")" \
+	    "${F[$k.p50_ms]} _one.p50_ms" "" "" "$k.p50_ms"
 done
 row "claim cost ${F[claim_large.pending]}/${F[claim_small.pending]}" \
-    "${F[claim.ratio_p50]}" "x" - - "<= 1.5x" \
+    "${F[claim.ratio_p50]}" "x" - - "" "<= 1.5x" \
     "$(verdict "${F[claim.ratio_p50]}" "<=" 1.5)" claim.ratio_p50
 
 # A figure for the table: integers as they are, other numbers to 3 or 4
@@ -110,24 +166,49 @@ fmt() {
 {
 	printf '\nwfm make bench  %s  %d cores  %s workers  wrk -t%s -c%s -d%ss\n' \
 	    "$STARTED_AT" "$(nproc)" "$WORKERS" "$THREADS" "$CONNS" "$DUR"
-	printf '%-32s %10s %-10s %8s %8s  %-20s %s\n' figure value unit \
-	    "x nginx" "x bare" target result
-	printf '%.0s-' {1..100}
+	printf '%-36s %9s %-10s %7s %7s %7s %7s %7s  %-20s %s\n' figure \
+	    value unit "x nginx" "x bare" "x php" "x fapi" "x C" target result
+	printf '%.0s-' {1..130}
 	printf '\n'
 	for r in "${ROWS[@]}"; do
-		IFS='|' read -r a b c d e g h _ <<<"$r"
-		printf '%-32s %10s %-10s %8s %8s  %-20s %s\n' "$a" \
-		    "$(fmt "$b")" "$c" "$d" "$e" "$g" "$h"
+		IFS='|' read -r a b c d e x1 x2 x3 g h _ <<<"$r"
+		printf '%-36s %9s %-10s %7s %7s %7s %7s %7s  %-20s %s\n' "$a" \
+		    "$(fmt "$b")" "$c" "$d" "$e" "$x1" "$x2" "$x3" "$g" "$h"
 	done
-	printf '%.0s-' {1..100}
+	printf '%.0s-' {1..130}
 	printf '\n'
-	printf 'CPU, cores busy during each load (2 = the whole machine):\n'
-	printf '  %-15s %6s %6s %6s %6s %6s %6s %6s %6s\n' load machine \
-	    workers superv mariadb nginx bare wrk other
-	for k in nginx bare execute_new execute_replay get unauth drain; do
-		printf '  %-15s' "$k"
+	printf 'x php, x fapi, x C: divided by the same figure of the PHP-FPM, '
+	printf 'FastAPI and naive C peers'' execute (new),\nthe same mix for '
+	printf 'the execute rows, the one-user mix for the others; RSS: their '
+	printf 'largest process.\n'
+	for p in "${PEER_NAMES[@]}"; do
+		[[ -n ${PEER_OK[$p]:-} ]] ||
+		    printf '%s: %s\n' "${PEER_LABEL[$p]}" "${F[$p.status]:-}"
+	done
+	printf '\nMariaDB per request during each load (SHOW GLOBAL STATUS '
+	printf 'deltas, mariadbd CPU / requests):\n'
+	printf '  %-22s %8s %8s %6s %6s %6s  %s\n' load req/s "CPU us" stmts \
+	    fsyncs rows "Com_* per request (largest)"
+	for k in execute_new_many execute_new_one php_many php_one \
+	    fastapi_many fastapi_one naive_c_many naive_c_one execute_replay \
+	    get unauth; do
+		[[ -n ${F[$k.db.statements]:-} ]] || continue
+		printf '  %-22s %8s %8s %6s %6s %6s  %s\n' "$k" \
+		    "$(fmt "${F[$k.rps]}")" "$(fmt "${F[$k.db.cpu_us]}")" \
+		    "$(fmt "${F[$k.db.statements]}")" \
+		    "$(fmt "${F[$k.db.fsyncs]}")" \
+		    "$(fmt "${F[$k.db.rows_written]}")" "${F[$k.db.com]}"
+	done
+	printf '\nCPU, cores busy during each load (2 = the whole machine):\n'
+	printf '  %-18s %6s %6s %6s %6s %6s %6s %6s %6s %6s\n' load machine \
+	    workers superv mariadb nginx bare peer wrk other
+	for k in nginx bare php_many php_one fastapi_many fastapi_one \
+	    naive_c_many naive_c_one execute_new_many execute_new_one \
+	    execute_replay get unauth drain; do
+		[[ -n ${F[$k.cpu.machine]:-} ]] || continue
+		printf '  %-18s' "$k"
 		for c in machine wfm_workers supervisor mariadb nginx bare_fcgi \
-		    wrk other; do
+		    peer wrk other; do
 			printf ' %6s' "$(awk -v v="${F[$k.cpu.$c]:-0}" \
 			    'BEGIN { printf "%.2f", v }')"
 		done
@@ -183,7 +264,9 @@ F[settings.warmup_s]=$WARM
 F[settings.connections]=$CONNS
 F[settings.wrk_threads]=$THREADS
 F[settings.fcgi_workers]=$WORKERS
-F[settings.bare_processes]=$WORKERS
+F[settings.bare_processes]=$BARE_PROCS
+F[settings.peer_processes]=$PEER_PROCS
+F[settings.peers_dir]=$PEERS
 F[settings.execute_users]=$NUSERS
 F[settings.drain_executions]=$DRAIN_N
 F[settings.claim_rows]=$CLAIM_ROWS
@@ -203,12 +286,14 @@ F[loadavg_end]=$LOAD_END
 	printf '\n  },\n  "table": [\n'
 	sep=""
 	for r in "${ROWS[@]}"; do
-		IFS='|' read -r a b c d e g h k <<<"$r"
+		IFS='|' read -r a b c d e x1 x2 x3 g h k <<<"$r"
 		printf '%s    {"figure": %s, "key": %s, "value": %s, "unit": %s, ' \
 		    "$sep" "$(jval "$a")" "$(jval "$k")" "$(jval "$b")" \
 		    "$(jval "$c")"
-		printf '"ratio_nginx": %s, "ratio_bare": %s, "target": %s, ' \
-		    "$(jval "$d")" "$(jval "$e")" "$(jval "$g")"
+		printf '"ratio_nginx": %s, "ratio_bare": %s, "ratio_php": %s, ' \
+		    "$(jval "$d")" "$(jval "$e")" "$(jval "$x1")"
+		printf '"ratio_fastapi": %s, "ratio_naive_c": %s, "target": %s, ' \
+		    "$(jval "$x2")" "$(jval "$x3")" "$(jval "$g")"
 		printf '"result": %s}' "$(jval "$h")"
 		sep=$',\n'
 	done

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 #
 # make bench: start a private wfm stack, measure it with bounded wrk loads
-# and database probes, measure two ceilings on the same machine in the same
-# run, print one table and write $VAR/results.json. Not a test: targets are
+# and database probes, measure two ceilings and three peers (PHP-FPM,
+# FastAPI, a naive C responder: tests/bench/peers.sh) on the same machine
+# in the same run, print one table and write $VAR/results.json. Not a test: targets are
 # printed as PASS/MISS and never fail the run. See tests/bench/README.md
 # for what each figure is and docs/bench.md for how to read them.
 #
@@ -13,18 +14,25 @@
 #	WFM_BENCH_PORT		wfm stack nginx port (default 18087)
 #	WFM_BENCH_CEIL_PORT	nginx `return 202` ceiling port (default 18088)
 #	WFM_BENCH_BARE_PORT	nginx + bare libfcgi responder port (18089)
+#	WFM_BENCH_PHP_PORT	nginx + PHP-FPM peer port (18090)
+#	WFM_BENCH_FASTAPI_PORT	nginx + FastAPI peer port (18091)
+#	WFM_BENCH_NAIVE_PORT	nginx + naive C peer port (18092)
+#	WFM_BENCH_PEERS		the peers' directory (default
+#				tests/bench/peers, copied from ../shared/bench-peers)
+#	WFM_BENCH_PEER_PROCS	PHP-FPM children, naive C processes (16)
 #	WFM_BENCH_SECONDS	measured seconds per wrk load (default 8)
 #	WFM_BENCH_WARMUP	warm-up seconds before each load (default 2)
 #	WFM_BENCH_CONNECTIONS	wrk connections (default 64)
 #	WFM_BENCH_THREADS	wrk threads (default 1)
 #	WFM_BENCH_WORKERS	wfm-fcgi workers (default 16, the product's)
 #	WFM_BENCH_BARE_PROCS	bare libfcgi responder processes (default 4)
-#	WFM_BENCH_USERS		users the execute (new) load spreads over (64)
+#	WFM_BENCH_USERS		users of the many-users execute (new) mix
+#				(default 1000; the other mix is one user)
 #	WFM_BENCH_DRAIN		executions queued for the drain (default 10000)
 #	WFM_BENCH_CLAIM_ROWS	pending rows of the large claim probe (1000000;
 #				300000 when the run is late, see below)
-#	WFM_BENCH_BUDGET	seconds this script aims at (default 170; with
-#				the build, `make bench` stays under 3 minutes)
+#	WFM_BENCH_BUDGET	seconds this script aims at (default 300; with
+#				the build, `make bench` stays under 6 minutes)
 #	WFM_BENCH_PROFILE	1: also record a perf profile (cpu-clock) of
 #				the stack during each wfm load and the drain,
 #				into $VAR/perf/*.txt (costs CPU: figures of a
@@ -53,23 +61,29 @@ VAR=$(realpath -m -- "${WFM_BENCH_VAR:-$ROOT/var/bench}")
 PORT=${WFM_BENCH_PORT:-18087}
 CEIL_PORT=${WFM_BENCH_CEIL_PORT:-18088}
 BARE_PORT=${WFM_BENCH_BARE_PORT:-18089}
+PHP_PORT=${WFM_BENCH_PHP_PORT:-18090}
+FASTAPI_PORT=${WFM_BENCH_FASTAPI_PORT:-18091}
+NAIVE_PORT=${WFM_BENCH_NAIVE_PORT:-18092}
+PEERS=$(realpath -m -- "${WFM_BENCH_PEERS:-$ROOT/tests/bench/peers}")
+PEER_PROCS=${WFM_BENCH_PEER_PROCS:-16}
 DUR=${WFM_BENCH_SECONDS:-8}
 WARM=${WFM_BENCH_WARMUP:-2}
 CONNS=${WFM_BENCH_CONNECTIONS:-64}
 THREADS=${WFM_BENCH_THREADS:-1}
 WORKERS=${WFM_BENCH_WORKERS:-16}
 BARE_PROCS=${WFM_BENCH_BARE_PROCS:-4}
-NUSERS=${WFM_BENCH_USERS:-64}
+NUSERS=${WFM_BENCH_USERS:-1000}
 DRAIN_N=${WFM_BENCH_DRAIN:-10000}
 CLAIM_ROWS=${WFM_BENCH_CLAIM_ROWS:-1000000}
-BUDGET=${WFM_BENCH_BUDGET:-170}
+BUDGET=${WFM_BENCH_BUDGET:-300}
 PROFILE=${WFM_BENCH_PROFILE:-0}
 CLAIM_SMALL=10000
 CLAIM_LIMIT=64		# 16 free slots x 4 candidates, as sup_claim.c asks
 LAT_SAMPLES=40
 
-for v in PORT CEIL_PORT BARE_PORT DUR WARM CONNS THREADS WORKERS \
-    BARE_PROCS NUSERS DRAIN_N CLAIM_ROWS BUDGET; do
+for v in PORT CEIL_PORT BARE_PORT PHP_PORT FASTAPI_PORT NAIVE_PORT DUR WARM \
+    CONNS THREADS WORKERS BARE_PROCS PEER_PROCS NUSERS DRAIN_N CLAIM_ROWS \
+    BUDGET; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v '${!v}' is not a positive integer"
 done
 ((CLAIM_ROWS > CLAIM_SMALL)) ||
@@ -91,6 +105,7 @@ BARE_PID=$CEIL/bare.pid
 LOG=$VAR/bench.log
 RESULTS=$VAR/results.json
 URL=http://127.0.0.1:$PORT/api/v1/workflow-management
+EXEC_PATH=/api/v1/workflow-management/execute
 NGINX=/usr/sbin/nginx
 CLK_TCK=$(getconf CLK_TCK)
 SCRIPTS=$ROOT/tests/bench
@@ -100,6 +115,11 @@ export WFM_FCGI_WORKERS=$WORKERS
 # Workers are not retired during the run, so that the peak RSS read at
 # the end is that of a worker that served every load.
 export WFM_FCGI_MAX_REQUESTS=1000000000
+# The one-user execute mix queues some 40,000 executions for one user
+# while the supervisor is stopped: the quota of active executions (1000 by
+# default) is raised so that the mix measures the server, not 429s. The
+# check itself runs as always.
+export WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER=100000000
 
 declare -A F=()		# every figure, by key; printed and written at the end
 SUP_PAUSED=""		# supervisor pid while it is stopped (SIGSTOP)
@@ -155,6 +175,7 @@ cleanup() {
 	if pid=$(pid_of "$BARE_PID" "$HB/bare_fcgi"); then
 		stop_pid "$pid" 10
 	fi
+	peers_stop
 	if [[ -d $VAR ]]; then
 		bash deploy/local/stack.sh down >>"$LOG" 2>&1 ||
 		    log "stack.sh down failed (see $LOG)"
@@ -166,6 +187,9 @@ cleanup() {
 	fi
 	exit "$rc"
 }
+
+# shellcheck source=tests/bench/peers.sh
+source "$SCRIPTS/peers.sh"
 
 # ---- preflight -----------------------------------------------------------
 
@@ -184,10 +208,12 @@ fi
 if pid=$(pid_of "$BARE_PID" "$ROOT/$BUILD/bench/bare_fcgi"); then
 	stop_pid "$pid" 10
 fi
+peers_stop
 if [[ -d $VAR ]]; then
 	bash deploy/local/stack.sh down >/dev/null 2>&1 || true
 fi
-for p in "$PORT" "$CEIL_PORT" "$BARE_PORT"; do
+for p in "$PORT" "$CEIL_PORT" "$BARE_PORT" "$PHP_PORT" "$FASTAPI_PORT" \
+    "$NAIVE_PORT"; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 		die "127.0.0.1:$p is in use (set WFM_BENCH_*PORT)"
 	fi
@@ -237,10 +263,16 @@ token() {
 }
 TOKEN=$(token bench workflow:execute,workflow:read,template:write)
 [[ -n $TOKEN ]] || die "wfmctl token failed (see $LOG)"
+# The two execute (new) mixes: one user (one token for every request, a
+# site calling wfm) and NUSERS users. The peers get the same tokens.
+log "minting $((NUSERS + 1)) tokens"
+ONE_TOKEN=$(token bench-one workflow:execute)
 USER_TOKENS=()
 for ((i = 1; i <= NUSERS; i++)); do
 	USER_TOKENS+=("$(token "bench-u$i" workflow:execute)")
 done
+[[ -n $ONE_TOKEN && -n ${USER_TOKENS[NUSERS - 1]} ]] ||
+    die "wfmctl token failed (see $LOG)"
 # Same header, signature replaced: well formed, fails verification.
 BAD_TOKEN=${TOKEN%.*}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 
@@ -266,6 +298,14 @@ for ((i = 0; i < 100; i++)); do
 	sleep 0.1
 done
 [[ $st == completed ]] || die "execution $EID is '$st', not completed"
+
+# ---- peers -----------------------------------------------------------------
+
+# They verify the same tokens: wfm's secret, as it is in the file.
+PEER_SECRET=$(<"$VAR/jwt_secret")
+log "starting the peers from $PEERS"
+peers_start
+PEERS_NGINX=$(peers_nginx)
 
 # ---- ceilings ------------------------------------------------------------
 
@@ -320,6 +360,7 @@ http {
 			fastcgi_buffers 16 16k;
 		}
 	}
+$PEERS_NGINX
 }
 EOF
 setsid "$HB/bare_fcgi" "$BARE_SOCK" "$BARE_PROCS" "$BARE_PID" </dev/null \
@@ -335,13 +376,14 @@ for p in "$CEIL_PORT" "$BARE_PORT"; do
 	    "http://127.0.0.1:$p/x" 2>>"$LOG") || true
 	[[ $code == 202 ]] || die "ceiling on :$p answers '$code', not 202"
 done
+peers_probe
 
 # ---- CPU accounting ------------------------------------------------------
 
 # Masters whose process trees we account for (pid == master or ppid ==).
 declare -A MASTER=()
 refresh_masters() {
-	local pid
+	local pid p
 
 	MASTER=()
 	pid=$(pid_of "$FCGI_PID" "$BIN/wfm-fcgi") && MASTER[$pid]=wfm
@@ -349,15 +391,18 @@ refresh_masters() {
 	pid=$(pid_of "$NGX_PID" "$NGINX") && MASTER[$pid]=nginx
 	pid=$(pid_of "$CEIL_PID" "$NGINX") && MASTER[$pid]=nginx
 	pid=$(pid_of "$BARE_PID" "$HB/bare_fcgi") && MASTER[$pid]=bare
+	for p in "${PEER_NAMES[@]}"; do
+		pid=$(peer_pid "$p") && MASTER[$pid]=peer
+	done
 	return 0
 }
 
-# Print "busy wfm sup db nginx bare" in clock ticks: the machine's busy
+# Print "busy wfm sup db nginx bare peer" in clock ticks: the machine's busy
 # time, then our groups. (Run in a subshell: our own children, wrk, are
 # counted by child_ticks instead.)
 cpu_snap() {
 	local d line rest st ppid g t link busy
-	local -A sum=([wfm]=0 [sup]=0 [db]=0 [nginx]=0 [bare]=0)
+	local -A sum=([wfm]=0 [sup]=0 [db]=0 [nginx]=0 [bare]=0 [peer]=0)
 	local -a f c
 
 	for d in /proc/[0-9]*; do
@@ -377,7 +422,7 @@ cpu_snap() {
 	read -r -a c < <(head -n 1 /proc/stat)
 	busy=$((c[1] + c[2] + c[3] + c[6] + c[7] + c[8]))
 	echo "$busy ${sum[wfm]} ${sum[sup]} ${sum[db]} ${sum[nginx]}" \
-	    "${sum[bare]}"
+	    "${sum[bare]} ${sum[peer]}"
 }
 
 # CT = CPU ticks of the children this shell has waited for (wrk), from
@@ -393,7 +438,8 @@ child_ticks() {
 cpu_record() {
 	local key=$1 secs=$2 a i
 	local -a x y
-	local names=(machine wfm_workers supervisor mariadb nginx bare_fcgi wrk)
+	local names=(machine wfm_workers supervisor mariadb nginx bare_fcgi peer
+	    wrk)
 
 	read -r -a x <<<"$3"
 	read -r -a y <<<"$4"
@@ -403,7 +449,7 @@ cpu_record() {
 	done
 	# What ran on the machine that is none of ours: other engineers.
 	a=0
-	for i in 1 2 3 4 5 6; do
+	for i in 1 2 3 4 5 6 7; do
 		a=$(calc "a + (y - x)" -v a="$a" -v x="${x[$i]}" -v y="${y[$i]}")
 	done
 	F[$key.cpu.other]=$(calc "m > o ? (m - o) / hz / s : 0" \
@@ -485,6 +531,47 @@ prof_stop() {
 	log "profile of $1: $VAR/perf/$1.txt"
 }
 
+# ---- MariaDB status deltas -------------------------------------------------
+
+# What a load cost MariaDB per request, from SHOW GLOBAL STATUS before and
+# after it (server-wide; the second SHOW itself is subtracted) and from
+# the CPU time of mariadbd: KEY.db.cpu_us, .statements (Questions, which
+# counts COM_STMT_EXECUTE but not prepares and closes), .fsyncs
+# (Innodb_data_fsyncs + Innodb_os_log_fsyncs), .rows_written
+# (Innodb_rows_inserted + updated + deleted), and .com, the Com_*
+# counters of at least 0.01 a request, largest first. MariaDB 10.11 has
+# neither Innodb_os_log_fsyncs (its Innodb_data_fsyncs counts the redo
+# log's too) nor Innodb_rows_*: rows written are then Handler_write +
+# Handler_update + Handler_delete (row writes to tables, the triggers'
+# included; internal temporary tables count in Handler_tmp_* instead);
+# .rows_source says which.
+db_status() { sql -e "SHOW GLOBAL STATUS" >"$1"; }
+db_record() {
+	local key=$1 n=${F[$1.requests]:-0} com
+
+	((n > 0)) || return 0
+	read -r "F[$key.db.statements]" "F[$key.db.fsyncs]" \
+	    "F[$key.db.rows_written]" "F[$key.db.rows_source]" com \
+	    < <(awk -F'\t' -v n="$n" '
+	    NR == FNR { a[$1] = $2; next }
+	    !($1 in a) || $2 !~ /^[0-9]+$/ { next }
+	    { d = $2 - a[$1] }
+	    $1 == "Questions" { q = d - 1 }
+	    $1 == "Innodb_data_fsyncs" || $1 == "Innodb_os_log_fsyncs" {
+		fs += d }
+	    $1 ~ /^Innodb_rows_(inserted|updated|deleted)$/ { rw += d; irw = 1 }
+	    $1 ~ /^Handler_(write|update|delete)$/ { hw += d }
+	    $1 ~ /^Com_/ && $1 != "Com_show_status" && d / n >= 0.01 {
+		c = c sprintf("%s=%.2f ", substr($1, 5), d / n) }
+	    END { printf "%.4g %.4g %.4g %s %s\n", q / n, fs / n,
+		(irw ? rw : hw) / n, irw ? "Innodb_rows" : "Handler",
+		c == "" ? "-" : c }' "$VAR/.status0" "$VAR/.status1")
+	F[$key.db.com]=$(tr ' ' '\n' <<<"$com" | grep . |
+	    sort -t= -k2,2gr | head -n 8 | paste -sd' ')
+	F[$key.db.cpu_us]=$(calc "c * s * 1000000 / n" \
+	    -v c="${F[$key.cpu.mariadb]}" -v s="${F[$key.seconds]}" -v n="$n")
+}
+
 # ---- HTTP loads ----------------------------------------------------------
 
 # run_load KEY SCRIPT URL ARG...: a warm-up, then the measured run. An
@@ -504,12 +591,14 @@ run_load() {
 	    "${wa[@]}" >/dev/null 2>>"$LOG" || die "wrk failed (see $LOG)"
 	refresh_masters
 	[[ $key == nginx || $key == bare ]] || prof_start "$key"
+	[[ $key == nginx || $key == bare ]] || db_status "$VAR/.status0"
 	child_ticks
 	s0="$(cpu_snap) $CT"
 	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DUR}s" --latency -s "$script" \
 	    "$url" -- "${ma[@]}" 2>>"$LOG") || die "wrk failed (see $LOG)"
 	child_ticks
 	s1="$(cpu_snap) $CT"
+	[[ $key == nginx || $key == bare ]] || db_status "$VAR/.status1"
 	prof_stop "$key"
 	printf '== %s\n%s\n' "$key" "$out" >>"$LOG"
 	line=$(grep '^BENCH ' <<<"$out") || die "no figures from wrk for $key"
@@ -517,6 +606,7 @@ run_load() {
 		F[$key.${kv%%=*}]=${kv#*=}
 	done
 	cpu_record "$key" "${F[$key.seconds]}" "$s0" "$s1"
+	[[ $key == nginx || $key == bare ]] || db_record "$key"
 }
 
 # Wait until no execution is pending or running (the supervisor drained
@@ -545,12 +635,15 @@ run_load nginx "$SCRIPTS/ceiling.lua" "http://127.0.0.1:$CEIL_PORT$GET_PATH" \
 run_load bare "$SCRIPTS/ceiling.lua" "http://127.0.0.1:$BARE_PORT$GET_PATH" \
     "$TOKEN"
 
-# ---- execute (new), whose executions become the drain queue --------------
+# ---- execute (new): peers, then wfm, whose executions become the drain ----
 
-# The supervisor is stopped (SIGSTOP) while execute (new) runs: the figure
-# is the API's alone, and what the load queued is then drained from a
+# The supervisor is stopped (SIGSTOP) while the execute loads run (the
+# peers' too: its polls would count in their MariaDB figures): the figure
+# is the API's alone, and what wfm's loads queued is then drained from a
 # full queue. (Running both at once halves each on 2 cores; the drain
-# figure below says what the supervisor costs.)
+# figure below says what the supervisor costs.) Each program gets the
+# many-users mix first, then the one-user mix: wfm's oldest 10,000, which
+# the drain keeps, are then spread over many users as before.
 fcgi_master=$(pid_of "$FCGI_PID" "$BIN/wfm-fcgi") || die "wfm-fcgi is gone"
 sup_pid() {
 	local p
@@ -566,14 +659,32 @@ SUP=$(sup_pid)
 wait_idle 10 >/dev/null
 kill -STOP "$SUP"
 SUP_PAUSED=$SUP
-run_load execute_new "$SCRIPTS/execute_new.lua" "$URL/execute" \
-    "$TID" "new-@PHASE@" "${USER_TOKENS[@]}"
+for p in "${PEER_NAMES[@]}"; do
+	[[ -n ${PEER_OK[$p]:-} ]] || continue
+	for mix in many one; do
+		# Each load starts from an empty table of their schema.
+		sql -e "TRUNCATE TABLE bench.executions"
+		if [[ $mix == many ]]; then
+			toks=("${USER_TOKENS[@]}")
+		else
+			toks=("$ONE_TOKEN")
+		fi
+		run_load "${p}_$mix" "$SCRIPTS/execute_new.lua" \
+		    "http://127.0.0.1:${PEER_PORT[$p]}$EXEC_PATH" "$PEER_TID" \
+		    "$p-$mix-@PHASE@" "${toks[@]}"
+	done
+done
+run_load execute_new_many "$SCRIPTS/execute_new.lua" "$URL/execute" \
+    "$TID" "many-@PHASE@" "${USER_TOKENS[@]}"
+run_load execute_new_one "$SCRIPTS/execute_new.lua" "$URL/execute" \
+    "$TID" "one-@PHASE@" "$ONE_TOKEN"
 
 # Exactly DRAIN_N in the queue: drop the newest surplus, or top up with
 # rows inserted in SQL (the same template and input shape).
 queued=$(sql -e "SELECT COUNT(*) FROM executions WHERE status = 'pending'")
 F[execute_new.queued]=$queued
 if ((queued > DRAIN_N)); then
+	log "drain: deleting the newest $((queued - DRAIN_N)) of $queued pending"
 	sql -e "DELETE FROM executions WHERE status = 'pending'
 	    ORDER BY id DESC LIMIT $((queued - DRAIN_N))"
 elif ((queued < DRAIN_N)); then
@@ -685,6 +796,9 @@ F[rss.supervisor_kib]=$(hwm "${sup[@]}")
 F[rss.bare_kib]=$(hwm $(children_of "$(pid_of "$BARE_PID" "$HB/bare_fcgi")"))
 # shellcheck disable=SC2046
 F[rss.nginx_kib]=$(hwm $(children_of "$(pid_of "$CEIL_PID" "$NGINX")"))
+for p in "${PEER_NAMES[@]}"; do
+	[[ -n ${PEER_OK[$p]:-} ]] && F[$p.rss_kib]=$(peer_rss "$p")
+done
 
 # ---- claim cost against the number of pending rows ------------------------
 
@@ -787,7 +901,8 @@ F[claim.ratio_p50]=$(calc "b / a" -v a="${F[claim_small.p50_ms]}" \
 source "$SCRIPTS/report.sh"
 
 missing=0
-for k in nginx.rps bare.rps execute_new.rps execute_replay.rps get.rps \
+for k in nginx.rps bare.rps execute_new_many.rps execute_new_one.rps \
+    execute_replay.rps get.rps \
     unauth.rps drain.per_second lat_nudge.p50_ms lat_poll.p50_ms \
     rss.worker_kib rss.supervisor_kib claim_small.p50_ms claim_large.p50_ms; do
 	[[ -n ${F[$k]:-} && ${F[$k]} != null ]] || {
