@@ -154,6 +154,12 @@ check-man:
 	bash tests/man/check_conf_keys.sh
 	bash tests/man/check_conf_keys_test.sh
 
+# Chaos soak, not part of make test: about 10 minutes of load while
+# supervisors, workers and MariaDB are killed or restarted at random
+# (CHAOS_SECONDS=60 for a short run; figures in var/chaos/results.json).
+check-chaos: all
+	nice -n 10 bash tests/chaos/run.sh $(BUILD)
+
 # make test: install what is missing, build with gcc and clang, then every
 # test: unit (plain and under valgrind), sanitizers, e2e, fuzz.
 test: deps
@@ -201,6 +207,7 @@ clean:
 
 .PHONY: all check-unit check-valgrind check-asan check-clang check-e2e \
 	check-deploy fuzz-build check-fuzz fuzz deps up down run bench test \
+	check-chaos \
 	install clean check-man
 
 MAINOBJ	 = $(MAINS:src/%.c=$(BUILD)/obj/%.o)

@@ -593,7 +593,7 @@ insert_checked(struct http_req *r, const struct tcache_ent *e,
     const char *id, const char *name, const char *input, const char *hash,
     long long created, uint64_t *n)
 {
-	struct sparam	p[12];
+	struct sparam	p[13];
 	int		rc;
 
 	p[0] = SP_STR(id);
@@ -608,7 +608,8 @@ insert_checked(struct http_req *r, const struct tcache_ent *e,
 	p[9] = SP_STR(r->reqid);
 	p[10] = SP_STR(r->remote_addr);
 	p[11] = SP_INT(created);
-	rc = store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 12, NULL, n,
+	p[12] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
+	rc = store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 13, NULL, n,
 	    NULL);
 	if (rc == RC_NOTFOUND) {	/* 'wfm: template changed' */
 		*n = 0;
@@ -844,11 +845,37 @@ http_h_exec_cancel(struct http_req *r)
 	sres_free(&e);
 }
 
+/*
+ * May the caller start work from template tid now? A redrive runs the
+ * template's http and command steps again with its owner's secrets, so
+ * access is what it would be for a new execute, read afresh (a share
+ * revoked by a PUT in another worker must count): 404 when the template
+ * was deleted, 403 when the caller is no longer its owner, shared with,
+ * nor admin and it is not public. On anything but RC_OK the answer is
+ * set. The supervisor checks again when it claims the execution.
+ */
+static int
+redrive_access(struct http_req *r, const char *tid)
+{
+	const struct tcache_ent	*t;
+	int			 rc;
+
+	if ((rc = http_tcache_get(r, tid, 1, &t)) != RC_OK) {
+		http_resp_rc(r, rc, "Template not found");
+		return rc;
+	}
+	if (!http_tcache_may_use(t, &r->who)) {
+		http_resp_detail(r, 403, "Access denied");
+		return RC_DENIED;
+	}
+	return RC_OK;
+}
+
 void
 http_h_exec_retry(struct http_req *r)
 {
 	struct sres	 e;
-	struct sparam	 p[1];
+	struct sparam	 p[2];
 	char		 msg[128];
 	const char	*st;
 	uint64_t	 n = 0;
@@ -859,6 +886,10 @@ http_h_exec_retry(struct http_req *r)
 	if (load_exec(r, r->id, &e) != RC_OK)
 		return;
 	log_set_exec(r->id);
+	if (redrive_access(r, sres_get(&e, 0, EG_TID, NULL)) != RC_OK) {
+		sres_free(&e);
+		return;
+	}
 	st = sres_get(&e, 0, EG_STATUS, NULL);
 	if (strcmp(st, "failed") != 0 && strcmp(st, "cancelled") != 0 &&
 	    strcmp(st, "timed_out") != 0) {
@@ -868,13 +899,14 @@ http_h_exec_retry(struct http_req *r)
 		sres_free(&e);
 		return;
 	}
-	p[0] = SP_INT(sres_int(&e, 0, EG_PK));
+	p[0] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
+	p[1] = SP_INT(sres_int(&e, 0, EG_PK));
 	if ((rc = store_begin(r->app->st)) == RC_OK) {
-		rc = store_exec(r->app->st, STMT_EXEC_REDRIVE, p, 1, NULL, &n,
+		rc = store_exec(r->app->st, STMT_EXEC_REDRIVE, p, 2, NULL, &n,
 		    NULL);
 		if (rc == RC_OK && n == 1)
-			rc = store_exec(r->app->st, STMT_EXEC_REDRIVE_STEPS, p,
-			    1, NULL, NULL, NULL);
+			rc = store_exec(r->app->st, STMT_EXEC_REDRIVE_STEPS,
+			    p + 1, 1, NULL, NULL, NULL);
 		if (rc == RC_OK && n == 1)
 			rc = http_audit(r, "execution.retry", "execution",
 			    r->id, NULL);

@@ -102,16 +102,17 @@ static const char *const sql[STMT_COUNT] = {
 	 * concurrent executes; a plain INSERT takes a short mutex.
 	 * Params: execution_id, user, name, template_id, version (for the
 	 * check), template_id, version, input, input_hash, request_id,
-	 * client_addr, created ms.
+	 * client_addr, created ms, admin_access (1: accepted by an admin).
 	 */
 	[STMT_EXEC_INSERT_CHECKED] =
 	    "INSERT INTO executions (execution_id, user_id, execution_name, "
 	    "template_pk, template_id, template_version, input, input_hash, "
-	    "status, run_after, request_id, client_addr, created_at) "
+	    "status, run_after, request_id, client_addr, created_at, "
+	    "admin_access) "
 	    "VALUES (?, ?, ?, (SELECT t.id FROM templates t WHERE "
 	    "t.template_id = ? AND t.version = ? AND t.deleted_at IS NULL), "
 	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, ?, "
-	    "FROM_UNIXTIME(? / 1000))",
+	    "FROM_UNIXTIME(? / 1000), ?)",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
 	    "e.template_version, " MS("e.created_at") " FROM executions e "
@@ -153,13 +154,14 @@ static const char *const sql[STMT_COUNT] = {
 	    "status = IF(status = 'pending', 'cancelled', status), "
 	    "completed_at = IF(status = 'cancelled', UTC_TIMESTAMP(3), "
 	    "completed_at) WHERE id = ? AND status IN ('pending', 'running')",
+	/* Params: admin_access (of the caller), id. */
 	[STMT_EXEC_REDRIVE] =
 	    "UPDATE executions SET status = 'pending', "
 	    "run_after = UTC_TIMESTAMP(6), redrive_count = redrive_count + 1,"
 	    " cancel_requested = 0, cancelled_by = NULL, cancel_reason = NULL,"
 	    " final_result = NULL, started_at = NULL, "
 	    "error_details = NULL, completed_at = NULL, claimed_by = NULL, "
-	    "lease_until = NULL WHERE id = ? AND "
+	    "lease_until = NULL, admin_access = ? WHERE id = ? AND "
 	    "status IN ('failed', 'cancelled', 'timed_out')",
 	[STMT_EXEC_REDRIVE_STEPS] =
 	    "UPDATE execution_steps SET status = 'pending', attempts = 0, "
@@ -238,14 +240,23 @@ static const char *const sql[STMT_COUNT] = {
 	    "started_at = COALESCE(started_at, UTC_TIMESTAMP(3)) WHERE id IN "
 	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	/* Up to 32 claimed executions at once (unused places hold 0). */
+	/*
+	 * Up to 32 claimed executions at once (unused places hold 0). The
+	 * last column says whether the execution's user may still use its
+	 * template (admin at acceptance, owner, public or shared): access
+	 * is checked again at every claim, before any step starts.
+	 */
 	[STMT_SUP_LOAD] =
 	    "SELECT e.execution_id, e.execution_name, e.user_id, e.input, "
 	    "v.definition, t.owner_id, e.claim_epoch, "
 	    "TIMESTAMPDIFF(MICROSECOND, e.started_at, UTC_TIMESTAMP(6)), "
 	    "e.cancel_requested, "
 	    "TIMESTAMPDIFF(MICROSECOND, e.created_at, UTC_TIMESTAMP(6)), "
-	    "e.redrive_count, e.id FROM executions e "
+	    "e.redrive_count, e.id, "
+	    "(e.admin_access = 1 OR t.owner_id = e.user_id OR "
+	    "t.is_public = 1 OR EXISTS (SELECT 1 FROM template_shares s "
+	    "WHERE s.template_pk = t.id AND s.user_id = e.user_id)) "
+	    "FROM executions e "
 	    "JOIN template_versions v ON v.template_pk = e.template_pk AND "
 	    "v.version = e.template_version "
 	    "JOIN templates t ON t.id = e.template_pk WHERE e.id IN "

@@ -863,6 +863,20 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 	r->owner = xstrdup(sres_get(e, j, 5, NULL));
 	r->epoch = sres_int(e, j, 6);
 	r->cancel = sres_int(e, j, 8) != 0;
+	/*
+	 * Access is checked at every claim, before any step starts: a user
+	 * whose share was revoked (or a template made private) since the
+	 * execute or the redrive runs nothing more with the owner's
+	 * secrets. A cancel asked for meanwhile still wins.
+	 */
+	if (sres_int(e, j, 12) == 0 && !r->cancel) {
+		log_warnx("execution %s: user %s may no longer use its "
+		    "template", r->id, r->user);
+		decide(r, "failed", NULL, error_details("Access to the "
+		    "template was revoked", "forbidden", NULL));
+		(void)sup_write_finish(sp, r);
+		goto fail;
+	}
 	/* First claims of never-redriven rows measure the queue wait. */
 	sup_metrics_claim((double)sres_int(e, j, 9) / 1e6, r->epoch == 1 &&
 	    sres_int(e, j, 10) == 0);
