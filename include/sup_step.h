@@ -66,12 +66,19 @@ struct json_object;
  * Failure: err_type and err_msg set; output may still be set (the
  * {"status","headers","body"} of a non-2xx http response); retryable
  * says whether another attempt may succeed. err_msg is valid UTF-8 and
- * never contains the request's headers or body.
+ * never contains the request's headers or body. Nothing here is redacted
+ * yet: the run masks secrets (secret_redact) before it keeps any of it,
+ * and err_cut and err_cut_end say where err_msg was truncated, so that a
+ * secret split there is masked too.
  */
 struct sup_step_result {
 	struct json_object	*output;	/* owned, or NULL */
 	const char		*err_type;	/* static SUP_ERR_*, or NULL */
 	char			*err_msg;	/* owned, or NULL */
+	size_t			 err_cut;	/* err_msg[err_cut..] follows
+						   dropped bytes; 0: none */
+	int			 err_cut_end;	/* err_msg may end inside a
+						   longer text */
 	int			 retryable;
 };
 
@@ -299,7 +306,10 @@ void	sup_cmd_cancel(struct sup_cmd *c);
  * stdout one JSON value gives output; exit 0 otherwise output_invalid;
  * exit 75 a retryable exit_status; any other exit or a signal a
  * non-retryable exit_status. Every error message ends with
- * "; stderr: " and the last 4 KiB of stderr when stderr was not empty.
+ * "; stderr: " and the last 4 KiB of stderr when stderr was not empty
+ * (err_cut_end set when the handler was stopped or killed by a signal;
+ * err_cut at the tail when older bytes were dropped,
+ * the tail then starting at a UTF-8 character boundary).
  * Returns 0 on every call after that.
  */
 int	sup_cmd_reap(struct sup_cmd *c, struct sup_step_result *res);

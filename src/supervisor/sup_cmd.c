@@ -54,6 +54,8 @@ struct sup_cmd {
 	size_t		 out_len, out_cap;
 	char		 tail[SUP_CMD_STDERR_MAX];	/* last of stderr */
 	size_t		 tail_len;
+	int		 tail_cut;	/* older stderr was dropped */
+	int		 stopped;	/* killed, maybe in mid-write */
 	char		*workdir;	/* NULL once removed */
 	int		 timeout;	/* seconds */
 	int64_t		 deadline;	/* monotonic ms */
@@ -655,6 +657,7 @@ cmd_read_stderr(struct sup_cmd *c, int reads)
 		len = (size_t)n;
 		/* Keep the newest SUP_CMD_STDERR_MAX bytes. */
 		keep = MIN(c->tail_len, sizeof(c->tail) - len);
+		c->tail_cut |= keep < c->tail_len;
 		memmove(c->tail, c->tail + c->tail_len - keep, keep);
 		memcpy(c->tail + keep, buf, len);
 		c->tail_len = keep + len;
@@ -700,6 +703,33 @@ sup_cmd_cancel(struct sup_cmd *c)
 	cmd_kill(c, CMD_WHY_CANCEL, util_mono_ms());
 }
 
+/*
+ * The bytes at the end of buf[0..len) that start a UTF-8 sequence that
+ * is not complete (0 when it ends with a whole character or garbage).
+ */
+static size_t
+cmd_utf8_partial(const char *buf, size_t len)
+{
+	size_t		i, need;
+	unsigned char	b;
+
+	for (i = 1; i <= 3 && i <= len; i++) {
+		b = (unsigned char)buf[len - i];
+		if ((b & 0xc0) == 0x80)
+			continue;		/* continuation: look further */
+		if ((b & 0xe0) == 0xc0)
+			need = 2;
+		else if ((b & 0xf0) == 0xe0)
+			need = 3;
+		else if ((b & 0xf8) == 0xf0)
+			need = 4;
+		else
+			return 0;
+		return i < need ? i : 0;
+	}
+	return 0;
+}
+
 /* Fail r with type, retryable and a message ending in the stderr tail. */
 static void __attribute__((format(printf, 5, 6)))
 cmd_fail(struct sup_cmd *c, struct sup_step_result *r, const char *type,
@@ -708,23 +738,37 @@ cmd_fail(struct sup_cmd *c, struct sup_step_result *r, const char *type,
 	va_list	 ap;
 	char	 msg[256];
 	char	*tail;
-	size_t	 len = c->tail_len;
+	size_t	 off = 0, len = c->tail_len;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	while (len > 0 && (c->tail[len - 1] == '\n' ||
+	/*
+	 * Whole characters only at the edges, so that replacing invalid
+	 * bytes moves nothing a secret split at a cut could match: the
+	 * rest of a character whose start was dropped, and one cut short
+	 * at the end (a handler killed in mid-write).
+	 */
+	if (c->tail_cut)
+		while (off < len && off < 3 &&
+		    ((unsigned char)c->tail[off] & 0xc0) == 0x80)
+			off++;
+	len -= cmd_utf8_partial(c->tail + off, len - off);
+	while (len > off && (c->tail[len - 1] == '\n' ||
 	    c->tail[len - 1] == '\r' || c->tail[len - 1] == ' ' ||
 	    c->tail[len - 1] == '\t'))
 		len--;
 	r->err_type = type;
 	r->retryable = retryable;
-	if (len == 0) {
+	if (len == off) {
 		r->err_msg = xstrdup(msg);
 		return;
 	}
-	tail = sup_step_utf8_dup(c->tail, len);
+	tail = sup_step_utf8_dup(c->tail + off, len - off);
 	r->err_msg = xasprintf("%s; stderr: %s", msg, tail);
+	if (c->tail_cut)
+		r->err_cut = strlen(msg) + strlen("; stderr: ");
+	r->err_cut_end = c->stopped;
 	free(tail);
 }
 
@@ -735,6 +779,7 @@ cmd_result(struct sup_cmd *c, int lost, int status,
 	const char	*sig;
 
 	memset(r, 0, sizeof(*r));
+	c->stopped = c->why != CMD_WHY_NONE || lost || !WIFEXITED(status);
 	if (c->why == CMD_WHY_OVERFLOW)
 		cmd_fail(c, r, SUP_ERR_OUTPUT_INVALID, 0,
 		    "handler stdout exceeds 1 MiB");

@@ -297,6 +297,9 @@ test_sup_cmd_exit_3_fails_with_stderr_tail(void)
 	    "noise\nboom: disk on fire"));
 	/* The last 4096 bytes of stderr less the final newline. */
 	CU_ASSERT_EQUAL(strlen(res.err_msg), strlen(prefix) + 4095);
+	/* Older stderr was dropped: the run redacts with a cut there. */
+	CU_ASSERT_EQUAL(res.err_cut, strlen(prefix));
+	CU_ASSERT_EQUAL(res.err_cut_end, 0);	/* it exited by itself */
 	sup_step_result_fini(&res);
 	sup_cmd_free(c);
 }
