@@ -9,10 +9,14 @@
  * libcurl may run resolver threads in the parent.
  */
 #include <sys/types.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+
+#include <linux/capability.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -57,6 +61,9 @@ struct sup_cmd {
 	int		 tail_cut;	/* older stderr was dropped */
 	int		 stopped;	/* killed, maybe in mid-write */
 	char		*workdir;	/* NULL once removed */
+	int		 setuser;	/* runs as uid, gid */
+	uid_t		 uid;
+	gid_t		 gid;
 	int		 timeout;	/* seconds */
 	int64_t		 deadline;	/* monotonic ms */
 	int64_t		 kill_at;	/* SIGKILL due; 0: no SIGTERM yet */
@@ -79,6 +86,8 @@ struct cmd_exec {
 	gid_t		 gid;
 	int		 ngroups;
 	gid_t		 groups[CMD_MAX_GROUPS];
+	struct __user_cap_header_struct	caphdr;
+	struct __user_cap_data_struct	capnone[2];	/* all zero */
 };
 
 /* ^[a-z0-9][a-z0-9_-]*$, at most CMD_NAME_MAX bytes. */
@@ -172,6 +181,15 @@ cmd_child(const struct cmd_exec *e)
 			cmd_child_fail("setgroups");
 		if (setresgid(e->gid, e->gid, e->gid) == -1)
 			cmd_child_fail("setresgid");
+		/*
+		 * The private directory stays ours; the handler gets it
+		 * through its group (we are in it now, so no CAP_CHOWN is
+		 * needed), and nothing above it.
+		 */
+		if (chown(e->workdir, (uid_t)-1, e->gid) == -1)
+			cmd_child_fail("chown");
+		if (chmod(e->workdir, 0770) == -1)
+			cmd_child_fail("chmod");
 		if (setresuid(e->uid, e->uid, e->uid) == -1)
 			cmd_child_fail("setresuid");
 		if (getuid() != e->uid || geteuid() != e->uid ||
@@ -180,6 +198,16 @@ cmd_child(const struct cmd_exec *e)
 			cmd_child_fail("setresuid");
 		}
 	}
+	/*
+	 * No capability reaches the handler: a supervisor that is not
+	 * root switches users with ambient capabilities, which a change
+	 * between two other users keeps and execve passes on.
+	 */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
+	    errno != EINVAL)
+		cmd_child_fail("prctl(PR_CAP_AMBIENT)");
+	if (syscall(SYS_capset, &e->caphdr, e->capnone) == -1)
+		cmd_child_fail("capset");
 	/* After the user switch, which clears the parent-death signal. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
 		cmd_child_fail("prctl(PR_SET_PDEATHSIG)");
@@ -267,6 +295,67 @@ cmd_user(struct cmd_exec *e, const char *user, char *err, size_t errlen)
 	return RC_OK;
 }
 
+/* 1 when capability cap is in our effective set. */
+static int
+cmd_have_cap(int cap)
+{
+	struct __user_cap_header_struct	hdr;
+	struct __user_cap_data_struct	data[2];
+
+	memset(&hdr, 0, sizeof(hdr));
+	memset(data, 0, sizeof(data));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	if (syscall(SYS_capget, &hdr, data) == -1)
+		return 0;
+	return (data[cap / 32].effective & (1U << (cap % 32))) != 0;
+}
+
+int
+sup_cmd_user_check(const char *user, int as_self, int *switch_user,
+    uid_t *uid, gid_t *gid, char *err, size_t errlen)
+{
+	struct passwd	*pw;
+	int		 can;
+
+	*switch_user = 0;
+	can = geteuid() == 0 || (cmd_have_cap(CAP_SETUID) &&
+	    cmd_have_cap(CAP_SETGID) && cmd_have_cap(CAP_KILL));
+	if (!can) {
+		if (as_self)
+			return RC_OK;
+		snprintf(err, errlen, "cannot run handlers as \"%s\": the "
+		    "supervisor is not root and lacks CAP_SETUID, CAP_SETGID "
+		    "and CAP_KILL (see deploy/systemd/wfm-supervisor.service); "
+		    "set cmd_run_as_self = true to run them as the "
+		    "supervisor's own user, which lets them read its "
+		    "secrets", user != NULL ? user : "");
+		return RC_INVALID;
+	}
+	if (user == NULL) {
+		snprintf(err, errlen, "must name the user handlers run as");
+		return RC_INVALID;
+	}
+	if ((pw = getpwnam(user)) == NULL) {
+		snprintf(err, errlen, "user \"%s\" does not exist (create "
+		    "it: useradd --system --user-group --no-create-home "
+		    "--shell /usr/sbin/nologin %s)", user, user);
+		return RC_INVALID;
+	}
+	if (pw->pw_uid == 0 || pw->pw_gid == 0) {
+		snprintf(err, errlen, "user \"%s\" must not be root", user);
+		return RC_INVALID;
+	}
+	if (pw->pw_uid == geteuid() || pw->pw_uid == getuid()) {
+		snprintf(err, errlen, "user \"%s\" is the supervisor's own: "
+		    "handlers need a user of their own", user);
+		return RC_INVALID;
+	}
+	*switch_user = 1;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return RC_OK;
+}
+
 static void
 cmd_close(int *fd)
 {
@@ -324,13 +413,35 @@ cmd_rmtree_at(int dfd, int depth)
 		log_warn("closedir");
 }
 
+int
+sup_cmd_fsids(uid_t uid, gid_t gid)
+{
+	(void)setfsgid(gid);
+	(void)setfsuid(uid);
+	/* An id that cannot be set returns the current one, unchanged. */
+	if ((uid_t)setfsuid((uid_t)-1) != uid ||
+	    (gid_t)setfsgid((gid_t)-1) != gid) {
+		log_warnx("cannot take file-system ids %u:%u", (unsigned)uid,
+		    (unsigned)gid);
+		return RC_ERR;
+	}
+	return RC_OK;
+}
+
+/*
+ * Remove the private directory. What the handler made in it is its own
+ * (mode 0700 directories included): removed with its file-system ids,
+ * so that no capability beyond switching users is needed.
+ */
 static void
 cmd_rmdir(struct sup_cmd *c)
 {
-	int	dfd;
+	int	dfd, as = 0;
 
 	if (c->workdir == NULL)
 		return;
+	if (c->setuser && sup_cmd_fsids(c->uid, c->gid) == RC_OK)
+		as = 1;
 	dfd = open(c->workdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
 	if (dfd == -1 && errno == EACCES && chmod(c->workdir, 0700) == 0)
@@ -340,6 +451,9 @@ cmd_rmdir(struct sup_cmd *c)
 		cmd_rmtree_at(dfd, 0);
 		cmd_close(&dfd);
 	}
+	if ((as || c->setuser) &&
+	    sup_cmd_fsids(geteuid(), getegid()) != RC_OK)
+		fatalx("cannot take back our file-system ids");
 	if (rmdir(c->workdir) == -1)
 		log_warn("rmdir %s", c->workdir);
 	free(c->workdir);
@@ -460,9 +574,10 @@ sup_cmd_start(const struct sup_cmd_spec *sp, struct sup_cmd **out,
 	e->argv[0] = xasprintf("%s/%s", sp->handlers_dir, sp->handler);
 	if ((rc = cmd_find(sp, e->argv[0], err, errlen)) != RC_OK)
 		goto out;
-	if (geteuid() == 0 &&
+	if ((sp->limits.user != NULL || geteuid() == 0) &&
 	    (rc = cmd_user(e, sp->limits.user, err, errlen)) != RC_OK)
 		goto out;
+	e->caphdr.version = _LINUX_CAPABILITY_VERSION_3;
 	rc = RC_ERR;
 	syserr = 1;
 	if (cmd_limits(e, &sp->limits) != RC_OK)
@@ -479,10 +594,9 @@ sup_cmd_start(const struct sup_cmd_spec *sp, struct sup_cmd **out,
 		c->workdir = NULL;
 		goto out;
 	}
-	if (e->setuser && chown(c->workdir, e->uid, e->gid) == -1) {
-		log_warn("chown %s", c->workdir);
-		goto out;
-	}
+	c->setuser = e->setuser;
+	c->uid = e->uid;
+	c->gid = e->gid;
 	e->workdir = c->workdir;
 	e->envp[0] = xstrdup("PATH=/usr/bin:/bin");
 	e->envp[1] = xstrdup("LANG=C.UTF-8");

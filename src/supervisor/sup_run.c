@@ -287,7 +287,7 @@ start_command(struct sup *sp, struct run *r, int i)
 	cs.limits.memory_mb = sp->cfg->sup.cmd_memory_mb;
 	cs.limits.nofile = sp->cfg->sup.cmd_nofile;
 	cs.limits.nproc = sp->cfg->sup.cmd_nproc;
-	cs.limits.user = sp->cfg->sup.cmd_user;
+	cs.limits.user = sp->cmd_switch ? sp->cfg->sup.cmd_user : NULL;
 	if (cs.handlers_dir == NULL) {
 		step_fail(r, i, "exit_status", "no handlers_dir configured",
 		    0, NULL);
