@@ -390,7 +390,8 @@ cmd_rmtree_at(int dfd, int depth)
 		if (unlinkat(dfd, de->d_name, 0) == 0)
 			continue;
 		if (errno != EISDIR) {
-			log_warn("unlink %s", de->d_name);
+			/* Names are the handler's: not in the log. */
+			log_warn("unlink in a step directory");
 			continue;
 		}
 		if (depth < CMD_RM_DEPTH) {
@@ -407,7 +408,7 @@ cmd_rmtree_at(int dfd, int depth)
 			}
 		}
 		if (unlinkat(dfd, de->d_name, AT_REMOVEDIR) == -1)
-			log_warn("rmdir %s", de->d_name);
+			log_warn("rmdir in a step directory");
 	}
 	if (closedir(d) == -1)
 		log_warn("closedir");

@@ -106,9 +106,10 @@ sweep_one(const char *path, const struct stat *sb, int flag,
 	(void)sb;
 	if (ftw->level == 0)
 		return 0;	/* the step's directory: removed as ourselves */
+	/* Names below the step's directory are the handler's: not logged. */
 	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) == -1 &&
 	    errno != ENOENT)
-		log_warn("remove %s", path);
+		log_warn("remove in a step directory");
 	return 0;
 }
 

@@ -148,7 +148,7 @@ test_e2e_privsep_refuses_to_start_without_switch(void)
 	CU_ASSERT_EQUAL(privsep_check(caps, "WFM_SUPERVISOR_CMD_RUN_AS_SELF="
 	    "false", out, sizeof(out)), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "configuration ok"));
-	/* Its own user, root or nobody at all are no handler user. */
+	/* Refused: the supervisor's own user, root, a user that is not. */
 	CU_ASSERT_EQUAL(privsep_check(caps, "WFM_SUPERVISOR_CMD_USER=nobody",
 	    out, sizeof(out)), 78);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "is the supervisor's own"));
