@@ -619,6 +619,35 @@ test_sup_cmd_rejects_non_executable_and_directories(void)
 }
 
 /*
+ * A tail that starts inside a character starts at the next one instead
+ * (no U+FFFD shifts what a cut secret could match), and err_cut says
+ * where it starts.
+ */
+static void
+test_sup_cmd_stderr_tail_cut_at_a_character(void)
+{
+	static const char	 prefix[] = "handler exited with status 3; "
+	    "stderr: ";
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c;
+	char			 want[4200];
+
+	cmd_spec(&sp, "stderr-utf8-cut", NULL, 10);
+	c = cmd_start(&sp);
+	CU_ASSERT(cmd_run(c, &res, 5000) >= 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(res.err_msg);
+	memcpy(want, prefix, strlen(prefix));
+	memset(want + strlen(prefix), 'a', 4095);
+	want[strlen(prefix) + 4095] = '\0';
+	CU_ASSERT_STRING_EQUAL(res.err_msg, want);
+	CU_ASSERT_EQUAL(res.err_cut, strlen(prefix));
+	CU_ASSERT_EQUAL(res.err_cut_end, 0);
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+}
+
+/*
  * In a child that became user "daemon" keeping CAP_SETUID, CAP_SETGID
  * and CAP_KILL (ambient too, as the systemd unit gives them): run
  * print-caps as "nobody" with work_base base and write its output (or
@@ -934,6 +963,8 @@ test_sup_cmd_register(void)
 	    test_sup_cmd_rejects_non_executable_and_directories);
 	CU_add_test(s, "test_sup_cmd_applies_limits_and_user",
 	    test_sup_cmd_applies_limits_and_user);
+	CU_add_test(s, "test_sup_cmd_stderr_tail_cut_at_a_character",
+	    test_sup_cmd_stderr_tail_cut_at_a_character);
 	CU_add_test(s, "test_sup_cmd_switches_user_with_capabilities",
 	    test_sup_cmd_switches_user_with_capabilities);
 }
