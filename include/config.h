@@ -72,7 +72,9 @@ struct config {
 		int	 cmd_memory_mb;
 		int	 cmd_nofile;
 		int	 cmd_nproc;
-		char	*cmd_user;	/* used when running as root */
+		char	*cmd_user;	/* handlers run as this user */
+		int	 cmd_run_as_self;	/* as the supervisor's user
+						   when it cannot switch */
 	} sup;
 
 	struct {

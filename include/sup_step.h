@@ -66,12 +66,19 @@ struct json_object;
  * Failure: err_type and err_msg set; output may still be set (the
  * {"status","headers","body"} of a non-2xx http response); retryable
  * says whether another attempt may succeed. err_msg is valid UTF-8 and
- * never contains the request's headers or body.
+ * never contains the request's headers or body. Nothing here is redacted
+ * yet: the run masks secrets (secret_redact) before it keeps any of it,
+ * and err_cut and err_cut_end say where err_msg was truncated, so that a
+ * secret split there is masked too.
  */
 struct sup_step_result {
 	struct json_object	*output;	/* owned, or NULL */
 	const char		*err_type;	/* static SUP_ERR_*, or NULL */
 	char			*err_msg;	/* owned, or NULL */
+	size_t			 err_cut;	/* err_msg[err_cut..] follows
+						   dropped bytes; 0: none */
+	int			 err_cut_end;	/* err_msg may end inside a
+						   longer text */
 	int			 retryable;
 };
 
@@ -226,7 +233,8 @@ struct sup_cmd_limits {
 	int		 fsize_mb;	/* RLIMIT_FSIZE; 0: unlimited */
 	int		 nofile;	/* RLIMIT_NOFILE; 0: unlimited */
 	int		 nproc;		/* RLIMIT_NPROC (per uid); 0: unlimited */
-	const char	*user;		/* switched to when euid is 0 */
+	const char	*user;		/* switched to when not NULL (NULL
+					   and euid 0: refused) */
 };
 
 struct sup_cmd_spec {
@@ -299,10 +307,33 @@ void	sup_cmd_cancel(struct sup_cmd *c);
  * stdout one JSON value gives output; exit 0 otherwise output_invalid;
  * exit 75 a retryable exit_status; any other exit or a signal a
  * non-retryable exit_status. Every error message ends with
- * "; stderr: " and the last 4 KiB of stderr when stderr was not empty.
+ * "; stderr: " and the last 4 KiB of stderr when stderr was not empty
+ * (err_cut_end set when the handler was stopped or killed by a signal;
+ * err_cut at the tail when older bytes were dropped,
+ * the tail then starting at a UTF-8 character boundary).
  * Returns 0 on every call after that.
  */
 int	sup_cmd_reap(struct sup_cmd *c, struct sup_step_result *res);
+
+/*
+ * Who handlers run as, decided once at start from [supervisor] cmd_user
+ * and cmd_run_as_self. When the supervisor can switch users (euid 0, or
+ * CAP_SETUID, CAP_SETGID and CAP_KILL effective), user must be an
+ * existing account that is neither root nor the supervisor's own:
+ * RC_OK, *switch_user = 1 and its ids in *uid and *gid. When it cannot,
+ * RC_OK with *switch_user = 0 (handlers run as the supervisor's user)
+ * only if as_self; otherwise, and for a bad user, RC_INVALID with one
+ * line in err.
+ */
+int	sup_cmd_user_check(const char *user, int as_self, int *switch_user,
+	    uid_t *uid, gid_t *gid, char *err, size_t errlen);
+
+/*
+ * Set this thread's file-system ids (permission checks on files and
+ * /proc) to uid and gid: to act on what a handler owns, and back to
+ * geteuid(), getegid(). RC_OK, or RC_ERR (logged) when not allowed.
+ */
+int	sup_cmd_fsids(uid_t uid, gid_t gid);
 
 /* The handler's pid (also its process group), -1 once reaped. */
 pid_t	sup_cmd_pid(const struct sup_cmd *c);

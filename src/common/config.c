@@ -92,7 +92,10 @@ static const struct key keys[] = {
 	    0, 1048576 },
 	{ "supervisor", "cmd_nofile", K_INT, O(sup.cmd_nofile), "256", 0, 65536 },
 	{ "supervisor", "cmd_nproc", K_INT, O(sup.cmd_nproc), "64", 0, 65536 },
-	{ "supervisor", "cmd_user", K_STR, O(sup.cmd_user), "nobody", 0, 0 },
+	{ "supervisor", "cmd_user", K_STR, O(sup.cmd_user), "wfm-handler",
+	    0, 0 },
+	{ "supervisor", "cmd_run_as_self", K_BOOL, O(sup.cmd_run_as_self),
+	    "false", 0, 1 },
 	{ "log", "level", K_LEVEL, O(log.level), "info", 0, 0 },
 	{ "log", "target", K_STR, O(log.target), "stderr", 0, 0 },
 };

@@ -178,3 +178,78 @@ secret_decrypt(const unsigned char key[SECRET_KEY_LEN], const char *owner,
 	EVP_CIPHER_CTX_free(c);
 	return rc;
 }
+
+/* Mark the longest proper suffix of v that text[at..len) starts with. */
+static void
+redact_head(const char *text, size_t len, size_t at, const char *v,
+    size_t vl, unsigned char *mark)
+{
+	size_t	k;
+
+	for (k = vl - 1; k > 0; k--)
+		if (k <= len - at && memcmp(text + at, v + vl - k, k) == 0) {
+			memset(mark + at, 1, k);
+			return;
+		}
+}
+
+/* Mark the longest proper prefix of v that ends text[0..len). */
+static void
+redact_end(const char *text, size_t len, const char *v, size_t vl,
+    unsigned char *mark)
+{
+	size_t	k;
+
+	for (k = vl - 1; k > 0; k--)
+		if (k <= len && memcmp(text + len - k, v, k) == 0) {
+			memset(mark + len - k, 1, k);
+			return;
+		}
+}
+
+char *
+secret_redact(const char *text, size_t len, const char *const *vals,
+    const size_t *vlens, size_t n, size_t cut, int flags, size_t *outlen)
+{
+	unsigned char	*mark;
+	const char	*hit;
+	char		*out;
+	size_t		 i, o, at, vl, nmask = 0;
+
+	mark = xcalloc(len + 1, 1);
+	for (i = 0; i < n; i++) {
+		if ((vl = vlens[i]) < SECRET_REDACT_MIN)
+			continue;
+		for (at = 0; at + vl <= len; at = (size_t)(hit - text) + 1) {
+			if ((hit = memmem(text + at, len - at, vals[i], vl)) ==
+			    NULL)
+				break;
+			memset(mark + (hit - text), 1, vl);
+		}
+		if ((flags & SECRET_CUT_HEAD) && len > 0)
+			redact_head(text, len, 0, vals[i], vl, mark);
+		else if (cut > 0 && cut < len)
+			redact_head(text, len, cut, vals[i], vl, mark);
+		if ((flags & SECRET_CUT_END) && len > 0)
+			redact_end(text, len, vals[i], vl, mark);
+	}
+	for (i = 0; i < len; i++)
+		nmask += mark[i] && (i == 0 || !mark[i - 1]);
+	/* Each masked run is at least one byte and becomes three. */
+	out = xmalloc(len + 2 * nmask + 1);
+	for (i = 0, o = 0; i < len; i++) {
+		if (!mark[i]) {
+			out[o++] = text[i];
+			continue;
+		}
+		if (i == 0 || !mark[i - 1]) {
+			memcpy(out + o, SECRET_MASK, 3);
+			o += 3;
+		}
+	}
+	out[o] = '\0';
+	free(mark);
+	if (outlen != NULL)
+		*outlen = o;
+	return out;
+}

@@ -9,10 +9,14 @@
  * libcurl may run resolver threads in the parent.
  */
 #include <sys/types.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+
+#include <linux/capability.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -54,7 +58,12 @@ struct sup_cmd {
 	size_t		 out_len, out_cap;
 	char		 tail[SUP_CMD_STDERR_MAX];	/* last of stderr */
 	size_t		 tail_len;
+	int		 tail_cut;	/* older stderr was dropped */
+	int		 stopped;	/* killed, maybe in mid-write */
 	char		*workdir;	/* NULL once removed */
+	int		 setuser;	/* runs as uid, gid */
+	uid_t		 uid;
+	gid_t		 gid;
 	int		 timeout;	/* seconds */
 	int64_t		 deadline;	/* monotonic ms */
 	int64_t		 kill_at;	/* SIGKILL due; 0: no SIGTERM yet */
@@ -77,6 +86,8 @@ struct cmd_exec {
 	gid_t		 gid;
 	int		 ngroups;
 	gid_t		 groups[CMD_MAX_GROUPS];
+	struct __user_cap_header_struct	caphdr;
+	struct __user_cap_data_struct	capnone[2];	/* all zero */
 };
 
 /* ^[a-z0-9][a-z0-9_-]*$, at most TMPL_HANDLER_LEN_MAX bytes. */
@@ -170,6 +181,15 @@ cmd_child(const struct cmd_exec *e)
 			cmd_child_fail("setgroups");
 		if (setresgid(e->gid, e->gid, e->gid) == -1)
 			cmd_child_fail("setresgid");
+		/*
+		 * The private directory stays ours; the handler gets it
+		 * through its group (we are in it now, so no CAP_CHOWN is
+		 * needed), and nothing above it.
+		 */
+		if (chown(e->workdir, (uid_t)-1, e->gid) == -1)
+			cmd_child_fail("chown");
+		if (chmod(e->workdir, 0770) == -1)
+			cmd_child_fail("chmod");
 		if (setresuid(e->uid, e->uid, e->uid) == -1)
 			cmd_child_fail("setresuid");
 		if (getuid() != e->uid || geteuid() != e->uid ||
@@ -178,6 +198,16 @@ cmd_child(const struct cmd_exec *e)
 			cmd_child_fail("setresuid");
 		}
 	}
+	/*
+	 * No capability reaches the handler: a supervisor that is not
+	 * root switches users with ambient capabilities, which a change
+	 * between two other users keeps and execve passes on.
+	 */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
+	    errno != EINVAL)
+		cmd_child_fail("prctl(PR_CAP_AMBIENT)");
+	if (syscall(SYS_capset, &e->caphdr, e->capnone) == -1)
+		cmd_child_fail("capset");
 	/* After the user switch, which clears the parent-death signal. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1)
 		cmd_child_fail("prctl(PR_SET_PDEATHSIG)");
@@ -265,6 +295,67 @@ cmd_user(struct cmd_exec *e, const char *user, char *err, size_t errlen)
 	return RC_OK;
 }
 
+/* 1 when capability cap is in our effective set. */
+static int
+cmd_have_cap(int cap)
+{
+	struct __user_cap_header_struct	hdr;
+	struct __user_cap_data_struct	data[2];
+
+	memset(&hdr, 0, sizeof(hdr));
+	memset(data, 0, sizeof(data));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	if (syscall(SYS_capget, &hdr, data) == -1)
+		return 0;
+	return (data[cap / 32].effective & (1U << (cap % 32))) != 0;
+}
+
+int
+sup_cmd_user_check(const char *user, int as_self, int *switch_user,
+    uid_t *uid, gid_t *gid, char *err, size_t errlen)
+{
+	struct passwd	*pw;
+	int		 can;
+
+	*switch_user = 0;
+	can = geteuid() == 0 || (cmd_have_cap(CAP_SETUID) &&
+	    cmd_have_cap(CAP_SETGID) && cmd_have_cap(CAP_KILL));
+	if (!can) {
+		if (as_self)
+			return RC_OK;
+		snprintf(err, errlen, "cannot run handlers as \"%s\": the "
+		    "supervisor is not root and lacks CAP_SETUID, CAP_SETGID "
+		    "and CAP_KILL (see deploy/systemd/wfm-supervisor.service); "
+		    "set cmd_run_as_self = true to run them as the "
+		    "supervisor's own user, which lets them read its "
+		    "secrets", user != NULL ? user : "");
+		return RC_INVALID;
+	}
+	if (user == NULL) {
+		snprintf(err, errlen, "must name the user handlers run as");
+		return RC_INVALID;
+	}
+	if ((pw = getpwnam(user)) == NULL) {
+		snprintf(err, errlen, "user \"%s\" does not exist (create "
+		    "it: useradd --system --user-group --no-create-home "
+		    "--shell /usr/sbin/nologin %s)", user, user);
+		return RC_INVALID;
+	}
+	if (pw->pw_uid == 0 || pw->pw_gid == 0) {
+		snprintf(err, errlen, "user \"%s\" must not be root", user);
+		return RC_INVALID;
+	}
+	if (pw->pw_uid == geteuid() || pw->pw_uid == getuid()) {
+		snprintf(err, errlen, "user \"%s\" is the supervisor's own: "
+		    "handlers need a user of their own", user);
+		return RC_INVALID;
+	}
+	*switch_user = 1;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return RC_OK;
+}
+
 static void
 cmd_close(int *fd)
 {
@@ -299,7 +390,8 @@ cmd_rmtree_at(int dfd, int depth)
 		if (unlinkat(dfd, de->d_name, 0) == 0)
 			continue;
 		if (errno != EISDIR) {
-			log_warn("unlink %s", de->d_name);
+			/* Names are the handler's: not in the log. */
+			log_warn("unlink in a step directory");
 			continue;
 		}
 		if (depth < CMD_RM_DEPTH) {
@@ -316,19 +408,41 @@ cmd_rmtree_at(int dfd, int depth)
 			}
 		}
 		if (unlinkat(dfd, de->d_name, AT_REMOVEDIR) == -1)
-			log_warn("rmdir %s", de->d_name);
+			log_warn("rmdir in a step directory");
 	}
 	if (closedir(d) == -1)
 		log_warn("closedir");
 }
 
+int
+sup_cmd_fsids(uid_t uid, gid_t gid)
+{
+	(void)setfsgid(gid);
+	(void)setfsuid(uid);
+	/* An id that cannot be set returns the current one, unchanged. */
+	if ((uid_t)setfsuid((uid_t)-1) != uid ||
+	    (gid_t)setfsgid((gid_t)-1) != gid) {
+		log_warnx("cannot take file-system ids %u:%u", (unsigned)uid,
+		    (unsigned)gid);
+		return RC_ERR;
+	}
+	return RC_OK;
+}
+
+/*
+ * Remove the private directory. What the handler made in it is its own
+ * (mode 0700 directories included): removed with its file-system ids,
+ * so that no capability beyond switching users is needed.
+ */
 static void
 cmd_rmdir(struct sup_cmd *c)
 {
-	int	dfd;
+	int	dfd, as = 0;
 
 	if (c->workdir == NULL)
 		return;
+	if (c->setuser && sup_cmd_fsids(c->uid, c->gid) == RC_OK)
+		as = 1;
 	dfd = open(c->workdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
 	if (dfd == -1 && errno == EACCES && chmod(c->workdir, 0700) == 0)
@@ -338,6 +452,9 @@ cmd_rmdir(struct sup_cmd *c)
 		cmd_rmtree_at(dfd, 0);
 		cmd_close(&dfd);
 	}
+	if ((as || c->setuser) &&
+	    sup_cmd_fsids(geteuid(), getegid()) != RC_OK)
+		fatalx("cannot take back our file-system ids");
 	if (rmdir(c->workdir) == -1)
 		log_warn("rmdir %s", c->workdir);
 	free(c->workdir);
@@ -458,9 +575,10 @@ sup_cmd_start(const struct sup_cmd_spec *sp, struct sup_cmd **out,
 	e->argv[0] = xasprintf("%s/%s", sp->handlers_dir, sp->handler);
 	if ((rc = cmd_find(sp, e->argv[0], err, errlen)) != RC_OK)
 		goto out;
-	if (geteuid() == 0 &&
+	if ((sp->limits.user != NULL || geteuid() == 0) &&
 	    (rc = cmd_user(e, sp->limits.user, err, errlen)) != RC_OK)
 		goto out;
+	e->caphdr.version = _LINUX_CAPABILITY_VERSION_3;
 	rc = RC_ERR;
 	syserr = 1;
 	if (cmd_limits(e, &sp->limits) != RC_OK)
@@ -477,10 +595,9 @@ sup_cmd_start(const struct sup_cmd_spec *sp, struct sup_cmd **out,
 		c->workdir = NULL;
 		goto out;
 	}
-	if (e->setuser && chown(c->workdir, e->uid, e->gid) == -1) {
-		log_warn("chown %s", c->workdir);
-		goto out;
-	}
+	c->setuser = e->setuser;
+	c->uid = e->uid;
+	c->gid = e->gid;
 	e->workdir = c->workdir;
 	e->envp[0] = xstrdup("PATH=/usr/bin:/bin");
 	e->envp[1] = xstrdup("LANG=C.UTF-8");
@@ -655,6 +772,7 @@ cmd_read_stderr(struct sup_cmd *c, int reads)
 		len = (size_t)n;
 		/* Keep the newest SUP_CMD_STDERR_MAX bytes. */
 		keep = MIN(c->tail_len, sizeof(c->tail) - len);
+		c->tail_cut |= keep < c->tail_len;
 		memmove(c->tail, c->tail + c->tail_len - keep, keep);
 		memcpy(c->tail + keep, buf, len);
 		c->tail_len = keep + len;
@@ -700,6 +818,33 @@ sup_cmd_cancel(struct sup_cmd *c)
 	cmd_kill(c, CMD_WHY_CANCEL, util_mono_ms());
 }
 
+/*
+ * The bytes at the end of buf[0..len) that start a UTF-8 sequence that
+ * is not complete (0 when it ends with a whole character or garbage).
+ */
+static size_t
+cmd_utf8_partial(const char *buf, size_t len)
+{
+	size_t		i, need;
+	unsigned char	b;
+
+	for (i = 1; i <= 3 && i <= len; i++) {
+		b = (unsigned char)buf[len - i];
+		if ((b & 0xc0) == 0x80)
+			continue;		/* continuation: look further */
+		if ((b & 0xe0) == 0xc0)
+			need = 2;
+		else if ((b & 0xf0) == 0xe0)
+			need = 3;
+		else if ((b & 0xf8) == 0xf0)
+			need = 4;
+		else
+			return 0;
+		return i < need ? i : 0;
+	}
+	return 0;
+}
+
 /* Fail r with type, retryable and a message ending in the stderr tail. */
 static void __attribute__((format(printf, 5, 6)))
 cmd_fail(struct sup_cmd *c, struct sup_step_result *r, const char *type,
@@ -708,23 +853,37 @@ cmd_fail(struct sup_cmd *c, struct sup_step_result *r, const char *type,
 	va_list	 ap;
 	char	 msg[256];
 	char	*tail;
-	size_t	 len = c->tail_len;
+	size_t	 off = 0, len = c->tail_len;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	while (len > 0 && (c->tail[len - 1] == '\n' ||
+	/*
+	 * Whole characters only at the edges, so that replacing invalid
+	 * bytes moves nothing a secret split at a cut could match: the
+	 * rest of a character whose start was dropped, and one cut short
+	 * at the end (a handler killed in mid-write).
+	 */
+	if (c->tail_cut)
+		while (off < len && off < 3 &&
+		    ((unsigned char)c->tail[off] & 0xc0) == 0x80)
+			off++;
+	len -= cmd_utf8_partial(c->tail + off, len - off);
+	while (len > off && (c->tail[len - 1] == '\n' ||
 	    c->tail[len - 1] == '\r' || c->tail[len - 1] == ' ' ||
 	    c->tail[len - 1] == '\t'))
 		len--;
 	r->err_type = type;
 	r->retryable = retryable;
-	if (len == 0) {
+	if (len == off) {
 		r->err_msg = xstrdup(msg);
 		return;
 	}
-	tail = sup_step_utf8_dup(c->tail, len);
+	tail = sup_step_utf8_dup(c->tail + off, len - off);
 	r->err_msg = xasprintf("%s; stderr: %s", msg, tail);
+	if (c->tail_cut)
+		r->err_cut = strlen(msg) + strlen("; stderr: ");
+	r->err_cut_end = c->stopped;
 	free(tail);
 }
 
@@ -735,6 +894,7 @@ cmd_result(struct sup_cmd *c, int lost, int status,
 	const char	*sig;
 
 	memset(r, 0, sizeof(*r));
+	c->stopped = c->why != CMD_WHY_NONE || lost || !WIFEXITED(status);
 	if (c->why == CMD_WHY_OVERFLOW)
 		cmd_fail(c, r, SUP_ERR_OUTPUT_INVALID, 0,
 		    "handler stdout exceeds 1 MiB");

@@ -645,6 +645,10 @@ http_result(struct sup_http_xfer *x, CURLcode cc, struct sup_step_result *r)
 		r->err_msg = sup_step_utf8_dup(why, strlen(why));
 		break;
 	}
+	/* libcurl cuts its message (it may hold a host name) to fit. */
+	if (cc != CURLE_TOO_MANY_REDIRECTS && cc != CURLE_UNSUPPORTED_PROTOCOL &&
+	    why == x->errbuf && strlen(why) >= sizeof(x->errbuf) - 1)
+		r->err_cut_end = 1;
 }
 
 int

@@ -75,6 +75,9 @@ struct sup {
 	char			 id[SUP_ID_MAX];
 	char			 host[65];
 	char			 workdir[PATH_MAX];
+	int			 cmd_switch;	/* handlers run as cmd_uid */
+	uid_t			 cmd_uid;
+	gid_t			 cmd_gid;
 	int			 nudge_fd;
 	int			 sig_fd;
 	int			 lock_fd;

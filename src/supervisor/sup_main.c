@@ -104,11 +104,20 @@ sweep_one(const char *path, const struct stat *sb, int flag,
     struct FTW *ftw)
 {
 	(void)sb;
-	(void)ftw;
+	if (ftw->level == 0)
+		return 0;	/* the step's directory: removed as ourselves */
+	/* Names below the step's directory are the handler's: not logged. */
 	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) == -1 &&
 	    errno != ENOENT)
-		log_warn("remove %s", path);
+		log_warn("remove in a step directory");
 	return 0;
+}
+
+static void
+sweep_restore(struct sup *s)
+{
+	if (s->cmd_switch && sup_cmd_fsids(geteuid(), getegid()) != RC_OK)
+		fatalx("cannot take back our file-system ids");
 }
 
 /*
@@ -130,6 +139,13 @@ workdir_sweep(struct sup *s)
 	int		 killed = 0;
 
 	snprintf(prefix, sizeof(prefix), "%s/wfm-step-", s->workdir);
+	/*
+	 * Handlers' processes and files are their user's: look at them
+	 * (/proc/PID/cwd) and remove them with its file-system ids.
+	 */
+	if (s->cmd_switch && sup_cmd_fsids(s->cmd_uid, s->cmd_gid) != RC_OK)
+		fatalx("cannot take the file-system ids of [supervisor] "
+		    "cmd_user");
 	if ((d = opendir("/proc")) != NULL) {
 		while ((de = readdir(d)) != NULL) {
 			if (de->d_name[0] < '1' || de->d_name[0] > '9')
@@ -151,6 +167,7 @@ workdir_sweep(struct sup *s)
 		    "supervisor", killed);
 	if ((d = opendir(s->workdir)) == NULL) {
 		log_warn("opendir %s", s->workdir);
+		sweep_restore(s);
 		return;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -158,6 +175,15 @@ workdir_sweep(struct sup *s)
 			continue;
 		snprintf(link, sizeof(link), "%s/%s", s->workdir, de->d_name);
 		(void)nftw(link, sweep_one, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	sweep_restore(s);
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "wfm-step-", 9) != 0)
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == -1 &&
+		    errno != ENOENT)
+			log_warn("remove %s/%s", s->workdir, de->d_name);
 	}
 	closedir(d);
 }
@@ -483,6 +509,13 @@ main(int argc, char *argv[])
 		}
 		s.have_key = 1;
 	}
+	if (sup_cmd_user_check(s.cfg->sup.cmd_user, s.cfg->sup.cmd_run_as_self,
+	    &s.cmd_switch, &s.cmd_uid, &s.cmd_gid, err, sizeof(err)) !=
+	    RC_OK) {
+		fprintf(stderr, "wfm-supervisor: %s: [supervisor] cmd_user: "
+		    "%s\n", s.cfg->path, err);
+		return EX_CONFIG_CODE;
+	}
 	if (check) {
 		printf("%s: configuration ok\n", s.cfg->path);
 		return 0;
@@ -509,6 +542,12 @@ main(int argc, char *argv[])
 	s.round = xcalloc((size_t)s.nslots, sizeof(struct run *));
 	s.st = store_open(s.cfg);
 	log_info("supervisor %s started (concurrency %d)", s.id, s.nslots);
+	if (s.cmd_switch)
+		log_info("handlers run as %s (uid %u)", s.cfg->sup.cmd_user,
+		    (unsigned)s.cmd_uid);
+	else
+		log_warnx("handlers run as the supervisor's own user "
+		    "(cmd_run_as_self): they can read its secrets");
 	loop(&s, conf);
 	p[0] = SP_STR(s.id);
 	(void)store_exec(s.st, STMT_SUP_HEARTBEAT_DELETE, p, 1, NULL, NULL,

@@ -25,70 +25,106 @@ make_error(const char *type, const char *msg)
 	return e;
 }
 
-/* Replace every occurrence of needle in *text (a new string) by "***". */
-static void
-replace_all(char **text, const char *needle)
+/*
+ * The one place where a run's text is redacted: every step output and
+ * error, the final result and the error details pass here (through
+ * scrub_value and scrub_msg) before the run keeps them, in the context
+ * later steps read and in what is written to the database. Returns a new
+ * string: text[0..len) with each of the owner's secret values masked
+ * (secret_redact), in its JSON-escaped form when json is set; cut and
+ * flags say where text was truncated (secret.h).
+ */
+static char *
+scrub(const struct run *r, const char *text, size_t len, int json,
+    size_t cut, int flags)
 {
-	size_t	 nl = strlen(needle), cap, n = 0;
-	char	*out, *p = *text, *hit;
+	struct json_object	*tmp;
+	const char		**vals, *q;
+	size_t			 *vlens, n = 0, k, ql;
+	char			 *out;
 
-	if (nl == 0 || strstr(p, needle) == NULL)
-		return;
-	cap = strlen(p) + 1;
-	out = xmalloc(cap);
-	while ((hit = strstr(p, needle)) != NULL) {
-		memcpy(out + n, p, (size_t)(hit - p));
-		n += (size_t)(hit - p);
-		memcpy(out + n, "***", 3);	/* needle is longer than 3 */
-		n += 3;
-		p = hit + nl;
+	k = (size_t)json_object_object_length(r->secrets);
+	vals = xcalloc(k + 1, sizeof(*vals));
+	vlens = xcalloc(k + 1, sizeof(*vlens));
+	json_object_object_foreach(r->secrets, name, val) {
+		(void)name;
+		if (n == k)
+			break;
+		q = json_object_get_string(val);
+		ql = (size_t)json_object_get_string_len(val);
+		if (json) {
+			/* The escaped form, without the quotes. */
+			tmp = json_object_new_string_len(q, (int)ql);
+			q = json_object_to_json_string_length(tmp,
+			    JSON_C_TO_STRING_PLAIN |
+			    JSON_C_TO_STRING_NOSLASHESCAPE, &ql);
+			vals[n] = xstrndup(q + 1, ql - 2);
+			vlens[n++] = ql - 2;
+			json_object_put(tmp);
+		} else {
+			vals[n] = xmalloc(ql + 1);
+			memcpy((char *)vals[n], q, ql + 1);
+			vlens[n++] = ql;
+		}
 	}
-	strcpy(out + n, p);
-	free(*text);
-	*text = out;
+	out = secret_redact(text, len, vals, vlens, n, cut, flags, NULL);
+	while (n > 0)
+		free((char *)vals[--n]);
+	free(vals);
+	free(vlens);
+	return out;
 }
 
-/*
- * A copy of v with every secret value (as it appears in JSON text)
- * replaced by ***. v is consumed.
- */
+/* v (consumed) with every secret value masked; a new value or v. */
 static struct json_object *
-redact(const struct run *r, struct json_object *v)
+scrub_value(const struct run *r, struct json_object *v)
 {
-	struct json_object	*out, *tmp;
-	char			*text, *esc;
-	const char		*q;
-	size_t			 len;
+	struct json_object	*out;
+	const char		*text;
+	char			*red;
+	size_t			 len = 0;
 
 	if (r->secrets == NULL || v == NULL)
 		return v;
-	text = xstrdup(json_object_to_json_string_ext(v,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_object_foreach(r->secrets, name, val) {
-		(void)name;
-		/* The secret's JSON-escaped form, without the quotes. */
-		tmp = json_object_new_string(json_object_get_string(val));
-		q = json_object_to_json_string_ext(tmp,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-		len = strlen(q);
-		if (len > 5) {		/* shorter values are not redacted */
-			esc = xstrndup(q + 1, len - 2);
-			replace_all(&text, esc);
-			free(esc);
-		}
-		json_object_put(tmp);
+	text = json_object_to_json_string_length(v, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	red = scrub(r, text, len, 1, 0, 0);
+	if (strcmp(red, text) == 0) {
+		free(red);
+		return v;
 	}
-	out = json_tokener_parse(text);
-	if (out == NULL && strcmp(text, "null") != 0)
+	out = json_tokener_parse(red);
+	if (out == NULL && strcmp(red, "null") != 0)
 		/*
 		 * A value that matched inside an escape sequence or a number
 		 * leaves text that is no longer JSON: hide the whole value
 		 * rather than store nothing (or the secret).
 		 */
-		out = json_object_new_string("***");
-	free(text);
+		out = json_object_new_string(SECRET_MASK);
+	free(red);
 	json_object_put(v);
 	return out;
+}
+
+/* A message (owned by the caller) with secrets masked, cuts honoured. */
+static char *
+scrub_msg(const struct run *r, const char *msg, size_t cut, int flags)
+{
+	if (r->secrets == NULL)
+		return xstrdup(msg);
+	return scrub(r, msg, strlen(msg), 0, cut, flags);
+}
+
+/* Set step i's error to {type, message} with message scrubbed. */
+static void
+step_error(struct run *r, int i, const char *type, const char *msg,
+    size_t cut, int flags)
+{
+	char	*m = scrub_msg(r, msg, cut, flags);
+
+	json_object_put(r->s[i].error);
+	r->s[i].error = make_error(type, m);
+	free(m);
 }
 
 static void
@@ -111,7 +147,7 @@ step_complete(struct run *r, int i, struct json_object *output)
 	struct run_step	*s = &r->s[i];
 
 	json_object_put(s->output);
-	s->output = redact(r, output);
+	s->output = scrub_value(r, output);
 	json_object_put(s->error);
 	s->error = NULL;
 	s->st = ENGINE_COMPLETED;
@@ -123,19 +159,20 @@ step_complete(struct run *r, int i, struct json_object *output)
 	    (double)(s->completed_ms - s->started_ms) / 1000.0);
 }
 
-/* A failed attempt: retry later or fail the step. */
+/*
+ * A failed attempt: retry later or fail the step. msg was cut where cut
+ * and flags say (secret.h).
+ */
 static void
-step_fail(struct run *r, int i, const char *type, const char *msg,
-    int retryable, struct json_object *output)
+step_fail_cut(struct run *r, int i, const char *type, const char *msg,
+    size_t cut, int flags, int retryable, struct json_object *output)
 {
 	struct run_step		*s = &r->s[i];
-	struct json_object	*e = make_error(type, msg);
 	unsigned		 rnd;
 
-	json_object_put(s->error);
-	s->error = redact(r, e);
+	step_error(r, i, type, msg, cut, flags);
 	json_object_put(s->output);
-	s->output = redact(r, output);
+	s->output = scrub_value(r, output);
 	s->dirty = 1;
 	if (engine_should_retry(&r->t->steps[i], s->attempts, retryable)) {
 		(void)util_random(&rnd, sizeof(rnd));
@@ -150,6 +187,14 @@ step_fail(struct run *r, int i, const char *type, const char *msg,
 	set_step_ctx(r, i);
 	sup_metrics_step((int)r->t->steps[i].type,
 	    (double)(s->completed_ms - s->started_ms) / 1000.0);
+}
+
+/* A failed attempt whose message was not cut. */
+static void
+step_fail(struct run *r, int i, const char *type, const char *msg,
+    int retryable, struct json_object *output)
+{
+	step_fail_cut(r, i, type, msg, 0, 0, retryable, output);
 }
 
 /* The context an expression of step i sees (secrets only where allowed). */
@@ -242,7 +287,7 @@ start_command(struct sup *sp, struct run *r, int i)
 	cs.limits.memory_mb = sp->cfg->sup.cmd_memory_mb;
 	cs.limits.nofile = sp->cfg->sup.cmd_nofile;
 	cs.limits.nproc = sp->cfg->sup.cmd_nproc;
-	cs.limits.user = sp->cfg->sup.cmd_user;
+	cs.limits.user = sp->cmd_switch ? sp->cfg->sup.cmd_user : NULL;
 	if (cs.handlers_dir == NULL) {
 		step_fail(r, i, "exit_status", "no handlers_dir configured",
 		    0, NULL);
@@ -305,6 +350,8 @@ void
 sup_run_result(struct sup *sp, struct run *r, int i,
     struct sup_step_result *res)
 {
+	int	flags;
+
 	(void)sp;
 	r->s[i].cmd = NULL;
 	r->s[i].xfer = NULL;
@@ -315,17 +362,18 @@ sup_run_result(struct sup *sp, struct run *r, int i,
 		res->output = NULL;
 		return;
 	}
+	flags = res->err_cut_end ? SECRET_CUT_END : 0;
 	if (strcmp(res->err_type, SUP_ERR_CANCELLED) == 0) {
 		r->s[i].st = ENGINE_CANCELLED;
 		r->s[i].completed_ms = util_now_ms();
-		json_object_put(r->s[i].error);
-		r->s[i].error = make_error("cancelled", res->err_msg != NULL ?
-		    res->err_msg : "cancelled");
+		step_error(r, i, "cancelled", res->err_msg != NULL ?
+		    res->err_msg : "cancelled", res->err_cut, flags);
 		r->s[i].dirty = 1;
 		return;
 	}
-	step_fail(r, i, res->err_type, res->err_msg != NULL ? res->err_msg :
-	    res->err_type, res->retryable, res->output);
+	step_fail_cut(r, i, res->err_type, res->err_msg != NULL ?
+	    res->err_msg : res->err_type, res->err_msg != NULL ?
+	    res->err_cut : 0, flags, res->retryable, res->output);
 	res->output = NULL;
 }
 
@@ -408,8 +456,8 @@ decide(struct run *r, const char *status, struct json_object *result,
 {
 	r->done = 1;
 	r->final_status = status;
-	r->final_result = result;
-	r->error_details = errd;
+	r->final_result = scrub_value(r, result);
+	r->error_details = scrub_value(r, errd);
 }
 
 static struct json_object *
@@ -440,7 +488,6 @@ decide_completed(struct run *r)
 			    "expression", NULL));
 			return;
 		}
-		res = redact(r, res);
 	} else {
 		res = json_object_new_object();
 		for (i = 0; i < r->t->nsteps; i++)

@@ -89,8 +89,13 @@ done
 # The options the README names, in every service.
 for u in wfm-fcgi.service wfm-supervisor.service wfm-fcgi-activated.service
 do
+	# The supervisor keeps what running handlers as their own user takes.
+	caps=
+	[[ $u == wfm-supervisor.service ]] &&
+	    caps="CAP_SETUID CAP_SETGID CAP_KILL"
 	for o in NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes \
-	    ProtectHome=yes User=wfm CapabilityBoundingSet= \
+	    ProtectHome=yes User=wfm "CapabilityBoundingSet=$caps" \
+	    "AmbientCapabilities=$caps" \
 	    SystemCallFilter=@system-service RestartPreventExitStatus=78; do
 		if grep -qxF "$o" "$SD/$u"; then
 			pass "$u: $o"

@@ -9,13 +9,18 @@
 #include <sys/types.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+
+#include <linux/capability.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,6 +302,9 @@ test_sup_cmd_exit_3_fails_with_stderr_tail(void)
 	    "noise\nboom: disk on fire"));
 	/* The last 4096 bytes of stderr less the final newline. */
 	CU_ASSERT_EQUAL(strlen(res.err_msg), strlen(prefix) + 4095);
+	/* Older stderr was dropped: the run redacts with a cut there. */
+	CU_ASSERT_EQUAL(res.err_cut, strlen(prefix));
+	CU_ASSERT_EQUAL(res.err_cut_end, 0);	/* it exited by itself */
 	sup_step_result_fini(&res);
 	sup_cmd_free(c);
 }
@@ -610,6 +618,162 @@ test_sup_cmd_rejects_non_executable_and_directories(void)
 	CU_ASSERT_EQUAL(rmdir(dir), 0);
 }
 
+/*
+ * A tail that starts inside a character starts at the next one instead
+ * (no U+FFFD shifts what a cut secret could match), and err_cut says
+ * where it starts.
+ */
+static void
+test_sup_cmd_stderr_tail_cut_at_a_character(void)
+{
+	static const char	 prefix[] = "handler exited with status 3; "
+	    "stderr: ";
+	struct sup_cmd_spec	 sp;
+	struct sup_step_result	 res;
+	struct sup_cmd		*c;
+	char			 want[4200];
+
+	cmd_spec(&sp, "stderr-utf8-cut", NULL, 10);
+	c = cmd_start(&sp);
+	CU_ASSERT(cmd_run(c, &res, 5000) >= 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(res.err_msg);
+	memcpy(want, prefix, strlen(prefix));
+	memset(want + strlen(prefix), 'a', 4095);
+	want[strlen(prefix) + 4095] = '\0';
+	CU_ASSERT_STRING_EQUAL(res.err_msg, want);
+	CU_ASSERT_EQUAL(res.err_cut, strlen(prefix));
+	CU_ASSERT_EQUAL(res.err_cut_end, 0);
+	sup_step_result_fini(&res);
+	sup_cmd_free(c);
+}
+
+/*
+ * In a child that became user "daemon" keeping CAP_SETUID, CAP_SETGID
+ * and CAP_KILL (ambient too, as the systemd unit gives them): run
+ * print-caps as "nobody" with work_base base and write its output (or
+ * the error) to fd. Returns the exit status for the parent to check.
+ */
+static int
+cmd_caps_child(const char *base, uid_t duid, gid_t dgid, uid_t nuid, int fd)
+{
+	struct __user_cap_header_struct	 h;
+	struct __user_cap_data_struct	 cd[2];
+	static const int		 caps[] = { CAP_SETUID, CAP_SETGID,
+					    CAP_KILL };
+	struct sup_cmd_spec		 sp;
+	struct sup_step_result		 res;
+	struct sup_cmd			*c = NULL;
+	const char			*text;
+	char				 err[512] = "";
+	unsigned			 i, bits = 0;
+	uid_t				 uid = 0;
+	gid_t				 gid = 0;
+	int				 sw = 0;
+
+	for (i = 0; i < NITEMS(caps); i++)
+		bits |= 1U << caps[i];
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1 ||
+	    setgroups(0, NULL) == -1 || setresgid(dgid, dgid, dgid) == -1 ||
+	    setresuid(duid, duid, duid) == -1)
+		return 2;
+	memset(&h, 0, sizeof(h));
+	memset(cd, 0, sizeof(cd));
+	h.version = _LINUX_CAPABILITY_VERSION_3;
+	cd[0].effective = cd[0].permitted = cd[0].inheritable = bits;
+	if (syscall(SYS_capset, &h, cd) == -1)
+		return 3;
+	for (i = 0; i < NITEMS(caps); i++)
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, caps[i], 0,
+		    0) == -1)
+			return 4;
+	if (sup_cmd_user_check("nobody", 0, &sw, &uid, &gid, err,
+	    sizeof(err)) != RC_OK || !sw || uid != nuid)
+		return 5;
+	cmd_spec(&sp, "print-caps", NULL, 10);
+	sp.work_base = base;
+	sp.limits.user = "nobody";
+	if (sup_cmd_start(&sp, &c, err, sizeof(err)) != RC_OK) {
+		(void)!write(fd, err, strlen(err));
+		return 6;
+	}
+	if (cmd_run(c, &res, 5000) < 0)
+		return 7;
+	text = res.err_type == NULL ? json_object_to_json_string(res.output) :
+	    res.err_msg;
+	(void)!write(fd, text, strlen(text));
+	sup_cmd_free(c);
+	return res.err_type == NULL ? 0 : 8;
+}
+
+/*
+ * The systemd unit's case: a supervisor that is not root, with only
+ * CAP_SETUID, CAP_SETGID and CAP_KILL, runs its handler as another user
+ * with no capability left (none effective, permitted, inheritable or
+ * ambient), and removes the 0700 tree the handler left.
+ */
+static void
+test_sup_cmd_switches_user_with_capabilities(void)
+{
+	struct json_object	*out;
+	struct passwd		*pw;
+	char			 base[] = "/tmp/wfm-test-caps-XXXXXX";
+	char			 buf[4096];
+	uid_t			 duid, nuid;
+	gid_t			 dgid;
+	ssize_t			 n;
+	size_t			 len = 0;
+	pid_t			 pid;
+	int			 p[2], st = 0;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "(needs root: not checked) ");
+		return;
+	}
+	pw = getpwnam("daemon");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pw);
+	duid = pw->pw_uid;
+	dgid = pw->pw_gid;
+	pw = getpwnam("nobody");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pw);
+	nuid = pw->pw_uid;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(base));
+	CU_ASSERT_FATAL(chown(base, duid, dgid) == 0 && chmod(base, 0711) ==
+	    0);
+	CU_ASSERT_FATAL(pipe(p) == 0);
+	CU_ASSERT_FATAL((pid = fork()) != -1);
+	if (pid == 0) {
+		close(p[0]);
+		_exit(cmd_caps_child(base, duid, dgid, nuid, p[1]));
+	}
+	close(p[1]);
+	while (len < sizeof(buf) - 1 &&
+	    (n = read(p[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	close(p[0]);
+	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fprintf(stderr, "\nexit %d: %s\n", WEXITSTATUS(st), buf);
+	out = json_tokener_parse(buf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	snprintf(buf, sizeof(buf), "%u %u %u %u", (unsigned)nuid,
+	    (unsigned)nuid, (unsigned)nuid, (unsigned)nuid);
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(
+	    json_object_object_get(out, "uid")), buf);
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(
+	    json_object_object_get(out, "inh")), "0000000000000000");
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(
+	    json_object_object_get(out, "prm")), "0000000000000000");
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(
+	    json_object_object_get(out, "eff")), "0000000000000000");
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(
+	    json_object_object_get(out, "amb")), "0000000000000000");
+	json_object_put(out);
+	/* The private directory and the handler's tree are gone. */
+	CU_ASSERT_EQUAL(rmdir(base), 0);
+}
+
 static void
 test_sup_cmd_applies_limits_and_user(void)
 {
@@ -799,4 +963,8 @@ test_sup_cmd_register(void)
 	    test_sup_cmd_rejects_non_executable_and_directories);
 	CU_add_test(s, "test_sup_cmd_applies_limits_and_user",
 	    test_sup_cmd_applies_limits_and_user);
+	CU_add_test(s, "test_sup_cmd_stderr_tail_cut_at_a_character",
+	    test_sup_cmd_stderr_tail_cut_at_a_character);
+	CU_add_test(s, "test_sup_cmd_switches_user_with_capabilities",
+	    test_sup_cmd_switches_user_with_capabilities);
 }
