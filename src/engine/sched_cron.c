@@ -353,7 +353,7 @@ bit_prev(uint64_t mask, int from)
 static int
 day_match(const struct sched_cron *c, int d, int wd)
 {
-	int	 dm = c->dom >> d & 1, wm = c->dow >> wd & 1;
+	int	 dm = (int)(c->dom >> d & 1), wm = (int)(c->dow >> wd & 1);
 
 	return cron_and(c) ? dm && wm : dm || wm;
 }

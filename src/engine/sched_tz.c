@@ -149,12 +149,35 @@ rule_offset(const struct sched_rule *ru, int64_t u)
 		return ru->std;
 	sched_civil_from_days(sched_floor_div(u + ru->std, SCHED_DAY), &y,
 	    &m, &d);
-	n = rule_trans(ru, y - 1, y + 1, tr);
+	if ((n = rule_trans(ru, y - 1, y + 1, tr)) == 0)
+		return ru->std;
 	/* Before the first of them: the other offset than it brings. */
 	off = tr[0].off == ru->dst ? ru->std : ru->dst;
 	for (i = 0; i < n && tr[i].t <= u; i++)
 		off = tr[i].off;
 	return off;
+}
+
+/*
+ * 1 if the rule's transitions alternate between the two offsets, year
+ * after year (checked over a 28-year weekday cycle and 2100); rules whose
+ * daylight periods overlap (possible with times up to 167 h) would make
+ * the offset depend on which years are looked at.
+ */
+static int
+rule_alternates(const struct sched_rule *ru)
+{
+	struct sched_tzt tr[6];
+	int64_t		 y;
+	int		 n, i;
+
+	for (y = 2000; y <= 2101; y = y == 2028 ? 2099 : y + 1) {
+		n = rule_trans(ru, y - 1, y + 1, tr);
+		for (i = 1; i < n; i++)
+			if (tr[i].off == tr[i - 1].off)
+				return 0;
+	}
+	return 1;
 }
 
 /* Parsing a POSIX TZ string. */
@@ -288,6 +311,12 @@ rule_parse(const char *s, struct sched_rule *ru)
 		return z.err;
 	if (*z.p != '\0')
 		return "trailing characters in rule";
+	if (ru->dst == ru->std) {
+		ru->has_dst = 0;	/* no change of offset at all */
+		return NULL;
+	}
+	if (!rule_alternates(ru))
+		return "daylight periods of the rule overlap";
 	return NULL;
 }
 

@@ -154,7 +154,8 @@ sched_tzset_get(struct sched_tzset *set, const char *name,
 	}
 	if ((rc = sched_tz_load(set->dir, name, &tz, err, errlen)) != RC_OK)
 		return rc;
-	set->zones = xrealloc(set->zones, (set->n + 1) * sizeof(*set->zones));
+	set->zones = xrealloc(set->zones,
+	    (set->n + 1) * sizeof(struct sched_tz *));
 	set->zones[set->n++] = tz;
 	*out = tz;
 	return RC_OK;

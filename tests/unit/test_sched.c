@@ -608,6 +608,19 @@ test_sched_tz_posix_rule_alone_matches_table(void)
 	    10 * 3600 + 1800);
 	sched_tz_free(tz);
 	tz = NULL;
+	/* RFC 8536's daylight time all year. */
+	CU_ASSERT_EQUAL(sched_tz_posix("dst", "EST5EDT4,0/0,J365/25", &tz, err,
+	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(sched_tz_offset(tz, utc("2026-01-01T05:00:00Z")),
+	    -4 * 3600);
+	CU_ASSERT_EQUAL(sched_tz_offset(tz, utc("2026-12-31T23:00:00Z")),
+	    -4 * 3600);
+	sched_tz_free(tz);
+	tz = NULL;
+	/* Found by fuzz_cron: daylight periods that overlap across years. */
+	CU_ASSERT_EQUAL(sched_tz_posix("x", "ESE4TDT2,1,J365/65", &tz, err,
+	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err, "daylight periods of the rule overlap");
 	CU_ASSERT_EQUAL(sched_tz_posix("x", "EST5EDT", &tz, err, sizeof(err)),
 	    RC_INVALID);
 	CU_ASSERT_STRING_EQUAL(err, "daylight time without a rule");
