@@ -29,6 +29,7 @@ readonly RUN_PKGS=(
 	apache2 libapache2-mod-fcgid spawn-fcgi
 	wrk valgrind systemd libclang-rt-14-dev cppcheck clang-tidy
 	mandoc
+	tzdata		# schedules read /usr/share/zoneinfo (src/engine/sched_tzload.c)
 )
 readonly BENCH_PKGS=(
 	php8.2-fpm php8.2-mysql

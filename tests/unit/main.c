@@ -20,6 +20,7 @@ void	test_jsonx_register(void);
 void	test_openapi_register(void);
 void	test_schema_register(void);
 void	test_secret_register(void);
+void	test_sched_register(void);
 void	test_sup_cmd_register(void);
 void	test_sup_http_register(void);
 void	test_sup_net_register(void);
@@ -44,6 +45,7 @@ main(int argc, char *argv[])
 	test_openapi_register();
 	test_schema_register();
 	test_secret_register();
+	test_sched_register();
 	test_sup_cmd_register();
 	test_sup_http_register();
 	test_sup_net_register();
