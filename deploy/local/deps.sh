@@ -8,6 +8,7 @@
 #
 #	bash deploy/local/deps.sh		install what is missing
 #	bash deploy/local/deps.sh --check	list what is missing, exit 1 if any
+#	bash deploy/local/deps.sh --deb	only what `make deb` needs
 #
 # Every name below exists in Debian 12 (checked with apt-cache policy).
 
@@ -23,6 +24,11 @@ readonly RUN_PKGS=(
 	apache2 libapache2-mod-fcgid spawn-fcgi
 	wrk valgrind systemd libclang-rt-14-dev cppcheck clang-tidy
 	mandoc
+)
+# Building the Debian package (`make deb`, tests/deploy/deb.sh):
+# debhelper brings dpkg-dev (dpkg-buildpackage).
+readonly DEB_PKGS=(
+	debhelper dpkg-dev lintian
 )
 readonly POLICY=/usr/sbin/policy-rc.d
 
@@ -52,15 +58,16 @@ cleanup() {
 main() {
 	local check=0 all list list_a
 
+	all=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${DEB_PKGS[@]}")
 	case ${1:-} in
 	"")		;;
 	--check)	check=1 ;;
-	*)		printf 'usage: %s [--check]\n' "$0" >&2; exit 2 ;;
+	--deb)		all=("${BUILD_PKGS[@]}" "${DEB_PKGS[@]}") ;;
+	*)		printf 'usage: %s [--check|--deb]\n' "$0" >&2; exit 2 ;;
 	esac
 	command -v dpkg-query >/dev/null ||
 	    die "dpkg-query not found: this script is for Debian 12"
 
-	all=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
 	list=$(missing "${all[@]}")
 	if [[ -z $list ]]; then
 		log "all ${#all[@]} packages are installed"
