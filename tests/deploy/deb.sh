@@ -278,12 +278,17 @@ check "dpkg -i again: exit 0, secrets and config unchanged" "0 $sums" \
 
 db_start || { tail -n 20 "$MY_DIR/error.log" >&2; give_up "private MariaDB starts"; }
 pass "private MariaDB on $MY_SOCK"
-pw=$(<$ETC/db_password)
-sql <<EOF || give_up "database wfm and account wfm"
-CREATE DATABASE wfm CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;
-CREATE USER 'wfm'@'localhost' IDENTIFIED BY '$pw';
-GRANT SELECT, INSERT, UPDATE, DELETE ON wfm.* TO 'wfm'@'localhost';
-EOF
+# The README's commands ("Install from the Debian package"), as root and
+# with our MariaDB instead of the system one.
+readme_cmd() {
+	sed -n '/^### Install from the Debian package/,/^### Install$/p' \
+	    "$ROOT/README.md" | grep -- "$1" | head -n 1 |
+	    sed -e 's/  *#.*//' -e 's/sudo //g' -e 's/| mariadb$/| sql/'
+}
+rcmd=$(readme_cmd '^printf "CREATE DATABASE')
+[[ $rcmd == *'| sql' ]] || give_up "README: the CREATE DATABASE line"
+eval "$rcmd" || give_up "README: database wfm and account wfm"
+pass "README: database and account made with /etc/wfm/db_password"
 sed -i "s|^socket = .*|socket = $MY_SOCK|" $ETC/wfm.conf
 check "wfm.conf edited to the test socket" "socket = $MY_SOCK" \
     "$(grep '^socket = ' $ETC/wfm.conf)"
@@ -293,14 +298,20 @@ dpkg-reconfigure wfm >"$T/reconf1.log" 2>&1
 check "no schema: dpkg-reconfigure does not enable" "0 no no" \
     "$? $(exists $WANTS/wfm-fcgi.service) $(exists $WANTS/wfm-supervisor.service)"
 
-out=$(env WFM_DATABASE_USER=root WFM_DATABASE_PASSWORD_FILE= \
-    /usr/bin/wfmctl -c $ETC/wfm.conf migrate 2>"$T/migrate.log")
-check "wfmctl migrate: the installed migrations (default directory)" 0 "$?"
+rcmd=$(readme_cmd 'wfmctl migrate')
+check "README's migrate command" \
+    "env WFM_DATABASE_USER=root WFM_DATABASE_PASSWORD_FILE= wfmctl migrate" \
+    "$rcmd"
+eval "$rcmd" >"$T/migrate.log" 2>&1
+check "wfmctl migrate: the installed migrations (default config, directory)" \
+    0 "$?"
 check "schema version in the database" \
     "$(find /usr/share/wfm/sql -name '*.sql' | wc -l)" \
     "$(sql <<<'SELECT MAX(version) FROM wfm.schema_migrations' 2>&1)"
 
-dpkg-reconfigure wfm >"$T/reconf2.log" 2>&1
+rcmd=$(readme_cmd '^sudo dpkg-reconfigure')
+check "README's reconfigure command" "dpkg-reconfigure wfm" "$rcmd"
+eval "$rcmd" >"$T/reconf2.log" 2>&1
 rc=$?
 check "migrated: dpkg-reconfigure enables both units" \
     "0 $UNITS/wfm-fcgi.service $UNITS/wfm-supervisor.service" \
