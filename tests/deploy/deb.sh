@@ -89,10 +89,12 @@ unit_dirs() {
 
 # unit_run UNIT COMMAND-LINE: as systemd runs it: with the unit's
 # Environment=, UMask= and WorkingDirectory=, as its User= and Group=
-# (with the user's groups), or as root with a "+" prefix. It execs: call
+# (with the user's groups) with its AmbientCapabilities=,
+# CapabilityBoundingSet= and NoNewPrivileges=, or as root with a "+"
+# prefix. (The rest of the sandbox needs systemd.) It execs: call
 # it in a subshell, or in the background (then $! is the program's pid).
 unit_run() {
-	local u=$1 line=$2 wd mask
+	local u=$1 line=$2 wd mask caps bnd
 	local -a envs cmd priv=()
 
 	mapfile -t envs < <(unit_get "$u" Environment)
@@ -102,7 +104,24 @@ unit_run() {
 		line=${line#+}
 	else
 		priv=(setpriv --reuid="$(unit_get "$u" User)"
-		    --regid="$(unit_get "$u" Group)" --init-groups --)
+		    --regid="$(unit_get "$u" Group)" --init-groups)
+		# Capabilities as the unit grants and bounds them:
+		# "CAP_SETUID CAP_KILL" -> "+setuid,+kill".
+		caps=$(unit_get "$u" AmbientCapabilities | tr ' ' '\n' |
+		    sed -n 's/^CAP_\(.*\)/+\L\1/p' | paste -sd ,)
+		if [[ -n $caps ]]; then
+			priv+=(--inh-caps="$caps" --ambient-caps="$caps")
+		fi
+		if unit_get "$u" CapabilityBoundingSet | grep -q .; then
+			bnd=$(unit_get "$u" CapabilityBoundingSet | tr ' ' '\n' |
+			    sed -n 's/^CAP_\(.*\)/+\L\1/p' | paste -sd ,)
+			priv+=(--bounding-set="-all${bnd:+,$bnd}")
+		elif grep -qx 'CapabilityBoundingSet=' "$UNITS/$u"; then
+			priv+=(--bounding-set=-all)
+		fi
+		[[ $(unit_get "$u" NoNewPrivileges) == yes ]] &&
+		    priv+=(--no-new-privs)
+		priv+=(--)
 	fi
 	read -r -a cmd <<<"$line"
 	umask "${mask:-0022}"
@@ -168,7 +187,19 @@ wfm_paths() {
 
 # ---- before -----------------------------------------------------------------
 
-((EUID == 0)) || give_up "run as root (dpkg -i, users)"
+# dpkg -i and the users need root: a sudoer's `make test` gets here
+# through sudo; the package is then built as that user.
+if ((EUID != 0)); then
+	command -v sudo >/dev/null || give_up "root or sudo (dpkg -i, users)"
+	exec sudo env WFM_DEPLOY_VAR="$WFM_DEPLOY_VAR" \
+	    WFM_DEPLOY_PORT="$WFM_DEPLOY_PORT" \
+	    WFM_DEPLOY_APACHE_PORTS="$WFM_DEPLOY_APACHE_PORTS" \
+	    bash "${BASH_SOURCE[0]}" "$@"
+fi
+AS_USER=()
+if [[ -n ${SUDO_USER:-} && $SUDO_USER != root ]]; then
+	AS_USER=(runuser -u "$SUDO_USER" --)
+fi
 if dpkg-query -W -f='${Status}' wfm 2>/dev/null | grep -q installed ||
     getent passwd wfm >/dev/null || [[ -e $ETC || -e /run/wfm ]]; then
 	give_up "no package, user wfm, /etc/wfm or /run/wfm yet" \
@@ -198,7 +229,7 @@ tree_state() {
 }
 tree_state >"$T/before.git"
 t=$SECONDS
-if make -s -C "$ROOT" deb >"$T/build.log" 2>&1; then
+if "${AS_USER[@]}" make -s -C "$ROOT" deb >"$T/build.log" 2>&1; then
 	pass "make deb: built, lintian clean ($((SECONDS - t)) s)"
 else
 	tail -n 30 "$T/build.log" >&2
@@ -339,6 +370,9 @@ fcgi_pid=$!
 STOP_PIDS+=("$fcgi_pid")
 check "both run as user wfm" "wfm wfm" \
     "$(sleep 0.5; ps -o user= -p "$fcgi_pid" | tr -d ' ') $(ps -o user= -p "$sup_pid" | tr -d ' ')"
+check "wfm-fcgi: no capabilities, no new privileges" "0000000000000000 1" \
+    "$(awk '$1 == "CapBnd:" { b = $2 } $1 == "NoNewPrivs:" { n = $2 }
+    END { print b, n }' "/proc/$fcgi_pid/status")"
 
 # ---- nginx with the installed snippet ----------------------------------------
 
