@@ -54,7 +54,7 @@ deb_cleanup() {
 	cleanup
 	if ((INSTALLED)); then
 		log "purging the package left installed by a failed run"
-		dpkg -P wfm >"$VAR/purge-at-exit.log" 2>&1 ||
+		locked dpkg -P wfm >"$VAR/purge-at-exit.log" 2>&1 ||
 		    log "dpkg -P wfm failed (log: $VAR/purge-at-exit.log)"
 	fi
 	[[ -s $MY_PID ]] && stop_pid "$(<"$MY_PID")" 30
@@ -62,6 +62,25 @@ deb_cleanup() {
 }
 trap deb_cleanup EXIT
 trap 'exit 1' INT TERM
+
+# locked COMMAND...: run it; while dpkg's or debconf's lock is held by
+# another process (apt of another job on this machine), wait and run it
+# again, for up to 5 minutes.
+locked() {
+	local out rc i
+
+	for ((i = 0; i < 300; i++)); do
+		out=$("$@" 2>&1)
+		rc=$?
+		if ((rc == 0)) || ! grep -q -e 'lock was locked by another' \
+		    -e 'is locked by another process' <<<"$out"; then
+			break
+		fi
+		sleep 1
+	done
+	printf '%s\n' "$out"
+	return "$rc"
+}
 
 # perm PATH: "mode owner:group"
 perm() {
@@ -248,7 +267,7 @@ DEB=${debs[0]}
 # ---- dpkg -i ----------------------------------------------------------------
 
 INSTALLED=1
-if dpkg -i "$DEB" >"$T/install.log" 2>&1; then
+if locked dpkg -i "$DEB" >"$T/install.log" 2>&1; then
 	pass "dpkg -i"
 else
 	cat "$T/install.log" >&2
@@ -301,7 +320,7 @@ check "wfmctl check-config as wfm: the generated files" \
 
 # Reinstalling (an upgrade) keeps the secrets and the configuration.
 sums=$(cd $ETC && md5sum wfm.conf jwt_secret secrets.key db_password)
-dpkg -i "$DEB" >"$T/reinstall.log" 2>&1
+locked dpkg -i "$DEB" >"$T/reinstall.log" 2>&1
 check "dpkg -i again: exit 0, secrets and config unchanged" "0 $sums" \
     "$? $(cd $ETC && md5sum wfm.conf jwt_secret secrets.key db_password)"
 
@@ -325,7 +344,7 @@ check "wfm.conf edited to the test socket" "socket = $MY_SOCK" \
     "$(grep '^socket = ' $ETC/wfm.conf)"
 
 # Reachable, but no schema: still not configured.
-dpkg-reconfigure wfm >"$T/reconf1.log" 2>&1
+locked dpkg-reconfigure wfm >"$T/reconf1.log" 2>&1
 check "no schema: dpkg-reconfigure does not enable" "0 no no" \
     "$? $(exists $WANTS/wfm-fcgi.service) $(exists $WANTS/wfm-supervisor.service)"
 
@@ -342,7 +361,7 @@ check "schema version in the database" \
 
 rcmd=$(readme_cmd '^sudo dpkg-reconfigure')
 check "README's reconfigure command" "dpkg-reconfigure wfm" "$rcmd"
-eval "$rcmd" >"$T/reconf2.log" 2>&1
+locked eval "$rcmd" >"$T/reconf2.log" 2>&1
 rc=$?
 check "migrated: dpkg-reconfigure enables both units" \
     "0 $UNITS/wfm-fcgi.service $UNITS/wfm-supervisor.service" \
@@ -494,7 +513,7 @@ a2enconf -q wfm >"$T/a2enconf.log" 2>&1
 check "a2enconf wfm" /etc/apache2/conf-available/wfm.conf \
     "$(realpath -m /etc/apache2/conf-enabled/wfm.conf)"
 
-dpkg -r wfm >"$T/remove.log" 2>&1
+locked dpkg -r wfm >"$T/remove.log" 2>&1
 check "dpkg -r: exit 0" 0 "$?"
 check "after dpkg -r: programs and units gone" "no no no" \
     "$(exists /usr/bin/wfm-fcgi) $(exists /usr/share/wfm) $(exists $UNITS/wfm-fcgi.service)"
@@ -503,7 +522,7 @@ check "after dpkg -r: config, secrets, conffiles, users kept" "yes yes yes yes" 
 check "after dpkg -r: the Apache conf is disabled" no \
     "$(exists /etc/apache2/conf-enabled/wfm.conf)"
 
-dpkg -P wfm >"$T/purge.log" 2>&1
+locked dpkg -P wfm >"$T/purge.log" 2>&1
 check "dpkg -P: exit 0" 0 "$?"
 INSTALLED=0
 check "after dpkg -P: dpkg knows no wfm" "" \
