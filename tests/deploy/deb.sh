@@ -476,6 +476,28 @@ done
 check "GET the execution: completed by the installed supervisor" completed \
     "$status"
 
+# nginx's own errors inside the snippet's location: JSON, the installed page.
+code=$(head -c 2000000 /dev/zero | curl -s -o "$T/413.json" -w '%{http_code}' \
+    -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+    --data-binary @- "$API/workflow-management/execute")
+check "snippet: a body over 1m, nginx's 413 as the installed JSON page" \
+    "413 same" \
+    "$code $(cmp -s "$T/413.json" /usr/share/wfm/nginx-errors/413.json && echo same)"
+
+# The snippet and the conf carry the whole-server recipes' settings.
+missing=$(sed -n '/location \^~ \/api\/v1\/ {/,/^\t}/p' \
+    /usr/share/wfm/nginx/wfm.conf | sed 's/^[[:space:]]*//' |
+    grep -E '^(fastcgi_|include |client_)' | sort -u |
+    while IFS= read -r l; do
+	grep -qxF -- "$l" <(sed 's/^[[:space:]]*//' /etc/nginx/snippets/wfm.conf) ||
+	    printf '%s\n' "$l"
+    done)
+check "snippet: every FastCGI setting of nginx/wfm.conf's API location" "" \
+    "$missing"
+check "Apache conf: the ProxyPass of apache/wfm-proxy-fcgi.conf" \
+    "$(grep -E '^[[:space:]]*ProxyPass ' /usr/share/wfm/apache/wfm-proxy-fcgi.conf | sed 's/^[[:space:]]*//')" \
+    "$(grep -E '^[[:space:]]*ProxyPass ' /etc/apache2/conf-available/wfm.conf | sed 's/^[[:space:]]*//')"
+
 # ---- Apache with the installed conf-available/wfm.conf -----------------------
 
 A=$T/apache
