@@ -174,6 +174,7 @@ test: deps
 	$(MAKE) check-deploy
 	$(MAKE) check-fuzz
 	$(MAKE) check-man
+	$(MAKE) check-deb
 
 # Programs, schema, and the deployment files under $(PREFIX)/share/wfm
 # (copied into /etc by the administrator: see README, "Production"), with
@@ -191,7 +192,7 @@ install: all
 	install -m 0644 deploy/wfm.conf.example $(SHARE)/
 	install -m 0644 deploy/nginx/errors/*.json $(SHARE)/nginx-errors/
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/wfm/
-	for f in deploy/nginx/wfm.conf deploy/apache/* deploy/systemd/*; do \
+	for f in deploy/nginx/*.conf deploy/apache/* deploy/systemd/*; do \
 	    d=$(SHARE)/$${f#deploy/}; $(INSTSED) $$f >$$d || exit 1; \
 	    chmod 0644 $$d; done
 	chmod 0755 $(SHARE)/apache/wfm.fcgi
@@ -202,13 +203,30 @@ install: all
 	    $(INSTSED) -e 's|/usr/local/share/wfm/|$(PREFIX)/share/wfm/|g' \
 	    $$f >$$d || exit 1; chmod 0644 $$d; done
 
+# make deb: the Debian package (debian/; README, "Install from the
+# package"), built and checked by lintian in a copy of the tree under
+# build-deb/, where the .deb lands: nothing is written to the tree or its
+# parent. check-deb installs it here and takes it through its life
+# (tests/deploy/deb.sh; as root, nginx on 127.0.0.1:18190).
+DEB_DIR	 = build-deb
+deb:
+	bash deploy/local/deps.sh --deb
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/wfm
+	git ls-files -z --cached --others --exclude-standard | \
+	    tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(DEB_DIR)/wfm
+	cd $(DEB_DIR)/wfm && dpkg-buildpackage -us -uc -J2
+	lintian --fail-on error,warning --info $(DEB_DIR)/wfm_*.changes
+
+check-deb:
+	bash tests/deploy/deb.sh
+
 clean:
-	rm -rf build build-asan build-clang build-fuzz
+	rm -rf build build-asan build-clang build-fuzz build-deb
 
 .PHONY: all check-unit check-valgrind check-asan check-clang check-e2e \
 	check-deploy fuzz-build check-fuzz fuzz deps up down run bench test \
 	check-chaos \
-	install clean check-man
+	install clean check-man deb check-deb
 
 MAINOBJ	 = $(MAINS:src/%.c=$(BUILD)/obj/%.o)
 -include $(LIBOBJ:.o=.d) $(MAINOBJ:.o=.d) $(UNITOBJ:.o=.d) $(E2EOBJ:.o=.d)
