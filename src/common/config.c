@@ -109,6 +109,35 @@ struct loader {
 	int		 failed;
 };
 
+/*
+ * The file as libinih reads it, a line at a time into its buffer of
+ * INI_MAX_LINE bytes. libinih cuts a longer line and parses the rest as
+ * a line of its own (a long comment became an "unknown key"): such a
+ * line stops the parse here instead, and config_load names it.
+ */
+struct line_reader {
+	FILE	*fp;
+	int	 line;		/* lines read so far */
+	int	 too_long;	/* line "line" did not fit */
+};
+
+static char *
+line_read(char *str, int num, void *stream)
+{
+	struct line_reader	*lr = stream;
+	size_t			 n;
+
+	if (fgets(str, num, lr->fp) == NULL)
+		return NULL;
+	lr->line++;
+	n = strlen(str);
+	if (n > 0 && str[n - 1] != '\n' && !feof(lr->fp)) {
+		lr->too_long = 1;
+		return NULL;
+	}
+	return str;
+}
+
 static int
 key_find(const char *section, const char *name)
 {
@@ -375,10 +404,11 @@ finish(struct loader *l, struct config *c)
 int
 config_load(const char *path, struct config **out, char *err, size_t errlen)
 {
-	struct loader	 l;
-	struct config	*c = NULL;
-	size_t		 i;
-	int		 r, rc = RC_INVALID;
+	struct loader		 l;
+	struct line_reader	 lr = { NULL, 0, 0 };
+	struct config		*c = NULL;
+	size_t			 i;
+	int			 r, rc = RC_INVALID;
 
 	if (path == NULL && (path = getenv("WFM_CONFIG")) == NULL)
 		path = CONFIG_DEFAULT_PATH;
@@ -386,13 +416,24 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
 	l.file = path;
 	l.err = err;
 	l.errlen = errlen;
-	if ((r = ini_parse(path, on_ini, &l)) != 0) {
-		if (l.failed)
-			goto out;
-		if (r == -1)
-			snprintf(err, errlen, "%s: cannot open: %s", path,
-			    strerror(errno));
-		else
+	if ((lr.fp = fopen(path, "re")) == NULL) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	r = ini_parse_stream(line_read, &lr, on_ini, &l);
+	if (ferror(lr.fp)) {
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	if (lr.too_long) {
+		snprintf(err, errlen, "%s: line %d: longer than %d bytes",
+		    path, lr.line, INI_MAX_LINE - 2);
+		goto out;
+	}
+	if (r != 0) {
+		if (!l.failed)
 			snprintf(err, errlen, "%s: line %d: syntax error",
 			    path, r);
 		goto out;
@@ -418,6 +459,8 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
 	c = NULL;
 	rc = RC_OK;
 out:
+	if (lr.fp != NULL)
+		(void)fclose(lr.fp);	/* read only: nothing to lose */
 	for (i = 0; i < NITEMS(keys); i++)
 		free(l.raw[i]);
 	config_free(c);

@@ -226,6 +226,36 @@ test_config_rejects_bad_base_path(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[http] base_path:"));
 }
 
+/*
+ * libinih reads a line into a buffer of INI_MAX_LINE (200) bytes and
+ * parsed what did not fit as a line of its own: a long comment became
+ * "[fcgi] rusts its peer: unknown key". Such a line is named instead;
+ * one that fits (198 bytes and its newline) is read whole.
+ */
+static void
+test_config_rejects_line_longer_than_reader(void)
+{
+	struct config	*c = NULL;
+	char		 text[512], err[256];
+	char		 comment[200];
+
+	memset(comment, 'x', sizeof(comment));
+	comment[0] = '#';
+	comment[198] = '\0';		/* 198 bytes: fits */
+	snprintf(text, sizeof(text), "[database]\nsocket = /tmp/s\n%s\n"
+	    "[auth]\njwt_secret = " SECRET32 "\n", comment);
+	CU_ASSERT_EQUAL(load(text, &c, err, sizeof(err)), RC_OK);
+	config_free(c);
+	c = NULL;
+	comment[198] = 'y';		/* 199 bytes: does not */
+	comment[199] = '\0';
+	snprintf(text, sizeof(text), "[database]\nsocket = /tmp/s\n%s\n"
+	    "[auth]\njwt_secret = " SECRET32 "\n", comment);
+	CU_ASSERT_EQUAL(load(text, &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 3: longer than 198 bytes"));
+	CU_ASSERT_PTR_NULL(c);
+}
+
 void	test_config_register(void);
 
 void
@@ -250,6 +280,8 @@ test_config_register(void)
 	    test_config_reads_secret_file_without_newline);
 	CU_add_test(s, "rejects_missing_file_and_syntax_error",
 	    test_config_rejects_missing_file_and_syntax_error);
+	CU_add_test(s, "rejects_line_longer_than_reader",
+	    test_config_rejects_line_longer_than_reader);
 	CU_add_test(s, "rejects_bad_base_path",
 	    test_config_rejects_bad_base_path);
 }
