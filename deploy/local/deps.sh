@@ -22,7 +22,7 @@ readonly RUN_PKGS=(
 	mariadb-server mariadb-client nginx-light curl openssl
 	apache2 libapache2-mod-fcgid spawn-fcgi
 	wrk valgrind systemd libclang-rt-14-dev cppcheck clang-tidy
-	mandoc
+	mandoc chromium chromium-driver python3-selenium
 )
 readonly POLICY=/usr/sbin/policy-rc.d
 
