@@ -15,6 +15,8 @@ LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
 PREFIX	?= /usr/local
 DESTDIR	?=
+# [http] base_path of the installed wfm.conf, for the console's config.json.
+BASE_PATH ?= /api/v1
 
 # Every source file except the three mains goes into one static library.
 MAINS	 = src/http/http_main.c src/supervisor/sup_main.c src/ctl/ctl_main.c
@@ -96,6 +98,12 @@ check-e2e: all $(BUILD)/e2e-tests
 	bash tests/e2e/run.sh $(BUILD)
 	bash tests/e2e/fault_disk.sh $(BUILD)
 
+# The web console in a real browser (chromium headless through nginx, a
+# private stack under var/test-console, port 18090; screenshots in
+# var/test/console/).
+check-console: all
+	bash tests/console/run.sh $(BUILD)
+
 # Deployment recipes run for real (var/deploy, ports 18180-18182): systemd
 # units, nginx and Apache (proxy_fcgi, fcgid, CGI) answering alike, and
 # graceful reload and stop. Every script runs; any failure fails the target.
@@ -171,6 +179,7 @@ test: deps
 	$(MAKE) check-valgrind
 	$(MAKE) check-asan
 	$(MAKE) check-e2e
+	$(MAKE) check-console
 	$(MAKE) check-deploy
 	$(MAKE) check-fuzz
 	$(MAKE) check-man
@@ -196,6 +205,14 @@ install: all
 	    d=$(SHARE)/$${f#deploy/}; $(INSTSED) $$f >$$d || exit 1; \
 	    chmod 0644 $$d; done
 	chmod 0755 $(SHARE)/apache/wfm.fcgi
+	install -d $(SHARE)/console/css $(SHARE)/console/js \
+	    $(SHARE)/console/vendor
+	install -m 0644 console/index.html console/favicon.svg $(SHARE)/console/
+	install -m 0644 console/css/*.css $(SHARE)/console/css/
+	install -m 0644 console/js/*.js $(SHARE)/console/js/
+	install -m 0644 console/vendor/README.md $(SHARE)/console/vendor/
+	printf '{"base_path": "%s"}\n' '$(BASE_PATH)' >$(SHARE)/console/config.json
+	chmod 0644 $(SHARE)/console/config.json
 	install -d $(DESTDIR)$(PREFIX)/share/man/man5 \
 	    $(DESTDIR)$(PREFIX)/share/man/man8
 	for f in $(MAN5) $(MAN8); do \
@@ -226,7 +243,7 @@ clean:
 .PHONY: all check-unit check-valgrind check-asan check-clang check-e2e \
 	check-deploy fuzz-build check-fuzz fuzz deps up down run bench test \
 	check-chaos \
-	install clean check-man deb check-deb
+	install clean check-man check-console deb check-deb
 
 MAINOBJ	 = $(MAINS:src/%.c=$(BUILD)/obj/%.o)
 -include $(LIBOBJ:.o=.d) $(MAINOBJ:.o=.d) $(UNITOBJ:.o=.d) $(E2EOBJ:.o=.d)

@@ -29,7 +29,7 @@ readonly RUN_PKGS=(
 	mariadb-server mariadb-client nginx-light curl openssl
 	apache2 libapache2-mod-fcgid spawn-fcgi
 	wrk valgrind systemd libclang-rt-14-dev cppcheck clang-tidy
-	mandoc
+	mandoc chromium chromium-driver python3-selenium
 	tzdata		# schedules read /usr/share/zoneinfo (src/engine/sched_tzload.c)
 )
 readonly BENCH_PKGS=(
