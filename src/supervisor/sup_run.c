@@ -166,7 +166,7 @@ step_complete(struct run *r, int i, struct json_object *output)
 		snprintf(err, sizeof(err), "output nests objects and arrays "
 		    "deeper than %d levels, more than the database stores",
 		    JSONX_STORE_DEPTH_MAX);
-		step_fail(r, i, "output_invalid", err, 0, NULL);
+		step_fail(r, i, SUP_ERR_OUTPUT_INVALID, err, 0, NULL);
 		return;
 	}
 	json_object_put(s->output);
@@ -561,8 +561,8 @@ decide_completed(struct run *r)
 		snprintf(err, sizeof(err), "final_result nests objects and "
 		    "arrays deeper than %d levels, more than the database "
 		    "stores", JSONX_STORE_DEPTH_MAX);
-		decide(r, "failed", NULL, error_details(err, "output_invalid",
-		    NULL));
+		decide(r, "failed", NULL, error_details(err,
+		    SUP_ERR_OUTPUT_INVALID, NULL));
 		return;
 	}
 	decide(r, "completed", res, NULL);
@@ -620,8 +620,12 @@ start_runnable(struct sup *sp, struct run *r)
 	n = engine_next(r->t, st, active_steps(r), next, TMPL_STEPS_MAX);
 	for (k = 0; k < n; k++)
 		if (has_effects(r, next[k]) && sup_run_dirty(r)) {
+			rc = r->refused;
 			if (flush(sp, r) != RC_OK)
 				return -1;
+			/* A refused step failed meanwhile: look again. */
+			if (r->refused != rc)
+				return 1;
 			break;
 		}
 	for (k = 0; k < n; k++) {
