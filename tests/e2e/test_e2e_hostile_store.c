@@ -257,13 +257,15 @@ test_e2e_store_transform_embedding_deep_input_fails(void)
 
 /*
  * Any write the database refuses for good ends the execution: a CHECK
- * added for the test refuses a step output, then a final_result.
+ * added for the test refuses a step output, then a final_result; and
+ * an execute whose row is refused is a 422, not a 500.
  */
 static void
 test_e2e_store_refused_write_fails_execution(void)
 {
 	struct json_object	*doc, *s;
-	char			*tid;
+	struct resp		 r;
+	char			*tid, *body;
 	int64_t			 ms = 0;
 
 	CU_ASSERT_EQUAL_FATAL(sql("ALTER TABLE execution_steps ADD "
@@ -301,6 +303,26 @@ test_e2e_store_refused_write_fails_execution(void)
 	SUP_STR_EQ(sup_json(doc, "final_result"), "null");
 	SUP_STR_EQ(sup_str(sup_step(doc, "a"), "status"), "completed");
 	json_object_put(doc);
+
+	/* An execute row the database refuses is a 422 at input_data. */
+	CU_ASSERT_EQUAL_FATAL(sql("ALTER TABLE executions ADD "
+	    "CONSTRAINT ck_e2e_poison3 CHECK ("
+	    "JSON_EXTRACT(input, '\\$.poison3') IS NULL)"), 0);
+	tid = transform("1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	if (asprintf(&body, "{\"template_id\":\"%s\",\"input_data\":"
+	    "{\"poison3\":1}}", tid) < 0)
+		abort();
+	CU_ASSERT_EQUAL(e2e_req("POST", "/workflow-management/execute",
+	    e2e_tok_alice(), body, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 422);
+	CU_ASSERT(strstr(r.body, "[\"body\",\"input_data\"]") != NULL);
+	CU_ASSERT(strstr(r.body, "input_data cannot be stored") != NULL);
+	resp_free(&r);
+	free(body);
+	free(tid);
+	CU_ASSERT_EQUAL(sql("ALTER TABLE executions DROP CONSTRAINT "
+	    "ck_e2e_poison3"), 0);
 
 	CU_ASSERT_EQUAL(sql("ALTER TABLE execution_steps DROP CONSTRAINT "
 	    "ck_e2e_poison"), 0);
