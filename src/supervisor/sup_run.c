@@ -348,6 +348,24 @@ start_command(struct sup *sp, struct run *r, int i)
 	}
 }
 
+/*
+ * The latest completion time of step i's dependencies: a delay records
+ * at least its full length (sup_run_advance), which can be a moment
+ * after the wall clock when the monotonic one ran ahead of it, and a
+ * step never starts before what it depends on completed.
+ */
+static int64_t
+deps_done_ms(const struct run *r, int i)
+{
+	const struct tmpl_step	*ts = &r->t->steps[i];
+	int64_t			 ms = 0;
+	int			 k;
+
+	for (k = 0; k < ts->ndeps; k++)
+		ms = MAX(ms, r->s[ts->deps[k]].completed_ms);
+	return ms;
+}
+
 /* Begin an attempt of step i (pending or due for retry). */
 static void
 start_step(struct sup *sp, struct run *r, int i)
@@ -362,7 +380,7 @@ start_step(struct sup *sp, struct run *r, int i)
 	s->st = ENGINE_RUNNING;
 	s->due = 0;
 	if (s->started_ms == 0)
-		s->started_ms = util_now_ms();
+		s->started_ms = MAX(util_now_ms(), deps_done_ms(r, i));
 	s->dirty = 1;
 	switch (ts->type) {
 	case TMPL_STEP_TRANSFORM:
