@@ -11,6 +11,10 @@
  *		rolled the transaction back: the caller may retry or answer 503
  *   RC_CONFLICT a unique key was violated (ER_DUP_ENTRY)
  *   RC_DENIED	a trigger refused the row (the active-execution quota)
+ *   RC_INVALID	the server refused the values for good (a CHECK such as
+ *		JSON_VALID, data too long or out of range, a NULL in a NOT
+ *		NULL column, a missing parent row): never retry the same
+ *		write; store_errno says which
  *   RC_ERR	any other failure, already logged
  */
 #ifndef WFM_STORE_H

@@ -702,6 +702,22 @@ again:
 			too_many(r);
 		goto out;
 	}
+	if (rc == RC_INVALID) {
+		/*
+		 * The database refused the row for good (store.h): the only
+		 * value from the client in it is the input.
+		 */
+		struct verr	*ve = verr_new();
+		struct jpath	 p;
+
+		jpath_init(&p, "body");
+		jpath_key(&p, "input_data");
+		verr_add(ve, "value_error", &p, "Value error, input_data "
+		    "cannot be stored", NULL, NULL);
+		http_resp_verr(r, ve);
+		verr_free(ve);
+		goto out;
+	}
 	if (rc != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		goto out;

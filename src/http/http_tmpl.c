@@ -8,6 +8,7 @@
 #include "common.h"
 #include "http.h"
 #include "http_int.h"
+#include "jsonx.h"
 #include "log.h"
 #include "tmpl.h"
 
@@ -29,7 +30,21 @@ validate(struct http_req *r)
 	if (http_req_body(r, 0) != RC_OK)
 		return RC_INVALID;
 	ve = verr_new();
-	if (tmpl_validate(r->body, ve) != RC_OK) {
+	(void)tmpl_validate(r->body, ve);
+	/*
+	 * The definition is stored as a whole: it may nest one level less
+	 * than a request body (JSONX_STORE_DEPTH_MAX), or the database
+	 * refuses it.
+	 */
+	if (jsonx_deeper(r->body, JSONX_STORE_DEPTH_MAX)) {
+		struct jpath	p;
+
+		jpath_init(&p, "body");
+		verr_add(ve, "value_error", &p, "Value error, the template "
+		    "nests objects and arrays deeper than 31 levels", NULL,
+		    NULL);
+	}
+	if (verr_count(ve) > 0) {
 		http_resp_verr(r, ve);
 		rc = RC_INVALID;
 	}

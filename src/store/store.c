@@ -20,6 +20,9 @@
 #define STORE_CELL_INIT	256	/* bound buffer per result column */
 #define STORE_PARAMS_MAX	96
 #define STORE_COLS_MAX	32
+/* MySQL's numbers, should the server be one: a CHECK, invalid JSON. */
+#define STORE_ER_CHECK_VIOLATED	3819
+#define STORE_ER_INVALID_JSON	3140
 
 struct store {
 	const struct config	*cfg;
@@ -151,6 +154,31 @@ classify(struct store *st, unsigned err, const char *what, const char *msg)
 	case ER_LOCK_WAIT_TIMEOUT:
 		log_warnx("%s: %s (transaction retried)", what, msg);
 		return RC_AGAIN;
+	/*
+	 * The server refused the values themselves: a CHECK (JSON_VALID of
+	 * a JSON column), a value too long or out of range, a NULL where
+	 * none may be, a missing parent row. Sending them again cannot
+	 * succeed, so no caller may retry these.
+	 */
+	case ER_CONSTRAINT_FAILED:
+	case STORE_ER_CHECK_VIOLATED:
+	case STORE_ER_INVALID_JSON:
+	case ER_JSON_SYNTAX:
+	case ER_JSON_DEPTH:
+	case ER_DATA_TOO_LONG:
+	case ER_DATA_OUT_OF_RANGE:
+	case ER_WARN_DATA_OUT_OF_RANGE:
+	case ER_BAD_NULL_ERROR:
+	case ER_WARN_NULL_TO_NOTNULL:
+	case ER_NO_REFERENCED_ROW:
+	case ER_NO_REFERENCED_ROW_2:
+	case ER_ROW_IS_REFERENCED_2:
+	case ER_TRUNCATED_WRONG_VALUE:
+	case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
+	case ER_INVALID_CHARACTER_STRING:
+	case ER_WRONG_VALUE_FOR_TYPE:
+		log_warnx("%s: error %u: %s (refused)", what, err, msg);
+		return RC_INVALID;
 	case CR_SERVER_GONE_ERROR:
 	case CR_SERVER_LOST:
 	case CR_CONNECTION_ERROR:

@@ -28,6 +28,8 @@
  * in MariaDB's max_allowed_packet (16 MiB by default) with the rest.
  */
 #define SUP_RESULT_MAX		(8 * 1024 * 1024)
+/* error type of a step or an execution whose write the database refused */
+#define SUP_ERR_STORE_REFUSED	"store_refused"
 
 struct run_step {
 	enum engine_state	 st;
@@ -59,6 +61,8 @@ struct run {
 	int			 halting;	/* stopping its steps (cancel,
 						   timeout, failure) */
 	int			 lost;		/* lease lost: drop silently */
+	int			 refused;	/* writes the database refused
+						   for good (sup_write.c) */
 	int			 done;		/* outcome decided */
 	int			 ended;		/* outcome committed */
 	const char		*final_status;
@@ -154,7 +158,11 @@ int	 sup_write_finish(struct sup *, struct run *r);
  * r's changed steps (and with final its outcome) in a fenced transaction
  * of its own; clears the steps' dirty marks and, with final, sets
  * r->ended. RC_CONFLICT when the claim was lost (r->lost), else RC_OK
- * or a store code.
+ * or a store code. A write the database refuses for good (RC_INVALID of
+ * the store) is never retried: each refused step row is stored as a
+ * failed step with error type "store_refused" (r->refused counts them),
+ * which fails the execution, and a refused outcome as "failed" with
+ * store_refused error details.
  */
 int	 sup_write_run(struct sup *, struct run *r, int final);
 /*

@@ -202,6 +202,17 @@ serve(int fd)
 	} else if (strcmp(route, "/slow") == 0) {
 		ms = query_num(q.path, "ms");	/* slept after recording */
 		json_object_object_add(o, "ok", json_object_new_boolean(1));
+	} else if (strcmp(route, "/deep") == 0) {
+		/* {"deep": [[...[1]...]]}: d levels in all (at most 200). */
+		struct json_object	*v = json_object_new_int(1), *w;
+		int			 d = query_num(q.path, "d");
+
+		for (d = (d > 200 ? 200 : d) - 1; d > 0; d--) {
+			w = json_object_new_array();
+			json_object_array_add(w, v);
+			v = w;
+		}
+		json_object_object_add(o, "deep", v);
 	} else if (strcmp(route, "/echo") == 0) {
 		json_object_object_add(o, "method",
 		    json_object_new_string(q.method));

@@ -11,6 +11,8 @@
  *	/flaky?n=N&k=K	503 for the first N requests of this exact path,
  *			then 200 {"ok": true, "hits": <1-based request no.>}
  *	/slow?ms=M	sleeps M ms (at most 30000), then 200 {"ok": true}
+ *	/deep?d=D	200 {"deep": [[...[1]...]]}: D nested objects and
+ *			arrays in all (at most 200)
  *	/echo		200 {"method", "authorization", "idempotency_key",
  *			"body"}: what the request carried (body as text)
  *	anything else	404 {"error": "no such path"}
