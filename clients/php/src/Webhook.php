@@ -88,8 +88,9 @@ final class Webhook
         $expected = $this->sign($id, (int) $ts, $body);
         $found = false;
         foreach (explode(' ', $sigs) as $entry) {
-            // Every entry is compared, whatever the outcome of the others.
-            if (str_starts_with($entry, 'v1,') && hash_equals($expected, $entry)) {
+            // Whole entries: "v1a,...", "v2,..." never match. Every entry
+            // is compared, whatever the outcome of the others.
+            if (hash_equals($expected, $entry)) {
                 $found = true;
             }
         }
