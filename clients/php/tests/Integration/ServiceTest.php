@@ -271,11 +271,12 @@ final class ServiceTest extends TestCase
         $holdId = $c->execute(self::template('delay30', self::delay(30)))['execution_id'];
         $id = $c->execute(self::template('delay2', self::delay(2)))['execution_id'];
         $url = self::env('WFM_TEST_URL') . '/workflow-management/executions/' . $holdId;
-        $hold = proc_open(['curl', '-s', '-o', '/dev/null', '-m', '20', '-H', 'Prefer: wait=12',
+        $hold = proc_open(['curl', '-s', '-o', '/dev/null', '-m', '20', '-H', 'Prefer: wait=15',
             '-H', 'Authorization: Bearer ' . self::env('WFM_TEST_TOKEN'), $url], [], $pipes);
         $this->assertIsResource($hold);
         try {
-            usleep(700000);
+            // An answer takes milliseconds: still running after 1 s, it is held.
+            usleep(1000000);
             $this->assertTrue(proc_get_status($hold)['running'], 'the holding request is held');
             $t = new RecordingTransport();
             $t0 = microtime(true);
