@@ -107,6 +107,11 @@ check-console: all
 # Deployment recipes run for real (var/deploy, ports 18180-18182): systemd
 # units, nginx and Apache (proxy_fcgi, fcgid, CGI) answering alike, and
 # graceful reload and stop. Every script runs; any failure fails the target.
+# The PHP client (clients/php): PHPUnit, its unit tests, then its
+# integration tests against a private stack (var/test-php, port 18085).
+check-php: all
+	bash tests/php/run.sh $(BUILD)
+
 check-deploy: all
 	@rc=0; for t in systemd apache graceful tcp; do \
 	    echo "== tests/deploy/$$t.sh"; \
@@ -180,6 +185,7 @@ test: deps
 	$(MAKE) check-asan
 	$(MAKE) check-e2e
 	$(MAKE) check-console
+	$(MAKE) check-php
 	$(MAKE) check-deploy
 	$(MAKE) check-fuzz
 	$(MAKE) check-man
@@ -242,7 +248,7 @@ clean:
 
 .PHONY: all check-unit check-valgrind check-asan check-clang check-e2e \
 	check-deploy fuzz-build check-fuzz fuzz deps up down run bench test \
-	check-chaos \
+	check-chaos check-php \
 	install clean check-man check-console deb check-deb
 
 MAINOBJ	 = $(MAINS:src/%.c=$(BUILD)/obj/%.o)

@@ -30,6 +30,7 @@ readonly RUN_PKGS=(
 	apache2 libapache2-mod-fcgid spawn-fcgi
 	wrk valgrind systemd libclang-rt-14-dev cppcheck clang-tidy
 	mandoc chromium chromium-driver python3-selenium
+	php8.2-cli php8.2-curl phpunit
 	tzdata		# schedules read /usr/share/zoneinfo (src/engine/sched_tzload.c)
 )
 readonly BENCH_PKGS=(
