@@ -1,7 +1,7 @@
 # wfm: one non-recursive Makefile. Objects in $(BUILD)/ mirror src/.
 # `make` builds the three programs; `make test` runs every test; see README.
 
-PKGS	 = fcgi json-c libmariadb libjwt uuid libcurl inih libcrypto
+PKGS	 = fcgi json-c libmariadb libjwt uuid libcurl inih libcrypto libpcre2-8
 BUILD	?= build
 CC	?= cc
 CFLAGS	?= -O2 -g

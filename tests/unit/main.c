@@ -19,6 +19,7 @@ void	test_http_register(void);
 void	test_jsonx_register(void);
 void	test_openapi_register(void);
 void	test_schema_register(void);
+void	test_schema_suite_register(void);
 void	test_sup_cmd_register(void);
 void	test_sup_http_register(void);
 void	test_sup_net_register(void);
@@ -42,6 +43,7 @@ main(int argc, char *argv[])
 	test_jsonx_register();
 	test_openapi_register();
 	test_schema_register();
+	test_schema_suite_register();
 	test_sup_cmd_register();
 	test_sup_http_register();
 	test_sup_net_register();
