@@ -228,11 +228,13 @@ ipv6_ok(const char *s, size_t n)
 	return inet_pton(AF_INET6, buf, &a) == 1;
 }
 
-/* Punycode (RFC 3492) decoding of an "xn--" label: 1 when it decodes. */
-static int
-punycode_ok(const char *s, size_t n)
+/*
+ * Punycode (RFC 3492) decoding of the label after "xn--" into out (at
+ * most 64 code points): the count, or 0 when it does not decode.
+ */
+static size_t
+punycode_decode(const char *s, size_t n, uint32_t out[64])
 {
-	uint32_t	 out[64];
 	size_t		 b = 0, j, in, nout = 0;
 	uint64_t	 i = 0, bias = 72, cp = 128, oldi, w, k, t, digit, delta;
 	int		 first = 1;
@@ -269,7 +271,7 @@ punycode_ok(const char *s, size_t n)
 				break;
 			w *= 36 - t;
 		}
-		if (nout >= NITEMS(out))
+		if (nout >= 64)
 			return 0;
 		delta = first ? (i - oldi) / 700 : (i - oldi) / 2;
 		first = 0;
@@ -286,7 +288,149 @@ punycode_ok(const char *s, size_t n)
 		nout++;
 		i++;
 	}
-	return 1;
+	return nout;
+}
+
+enum { UC_MARK, UC_GREEK, UC_HEBREW, UC_KANA_HAN, UC_PVALID, UC_JOINING,
+    UC_TRANSPARENT, UC_N };
+
+/* Whether code point cp has Unicode class k (by PCRE2's tables). */
+static int
+uclass(uint32_t cp, int k)
+{
+	static const char *const pat[UC_N] = {
+		"^\\p{M}", "^\\p{Greek}", "^\\p{Hebrew}",
+		"^[\\p{Hiragana}\\p{Katakana}\\p{Han}]",
+		"^[\\p{Ll}\\p{Lo}\\p{Lm}\\p{Mn}\\p{Mc}\\p{Nd}]",
+		"^[\\p{Arabic}\\p{Syriac}\\p{Nko}\\p{Mongolian}"
+		    "\\p{Mandaic}\\p{Manichaean}\\p{Phags_Pa}]",
+		"^\\p{Mn}",
+	};
+	static pcre2_code	*re[UC_N];
+	static pcre2_match_data	*md;
+	unsigned char		 u[4];
+	size_t			 n;
+	int			 code;
+	PCRE2_SIZE		 off;
+
+	if (re[k] == NULL) {
+		re[k] = pcre2_compile((PCRE2_SPTR)pat[k],
+		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &code, &off,
+		    NULL);
+		if (re[k] == NULL)
+			return 0;
+	}
+	if (md == NULL && (md = pcre2_match_data_create(1, NULL)) == NULL)
+		return 0;
+	if (cp < 0x80) {
+		u[0] = (unsigned char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (unsigned char)(0xc0 | cp >> 6);
+		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (unsigned char)(0xe0 | cp >> 12);
+		u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (unsigned char)(0xf0 | cp >> 18);
+		u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	return pcre2_match(re[k], u, n, 0, 0, md, NULL) >= 0;
+}
+
+static int
+virama(uint32_t cp)
+{
+	static const uint32_t v[] = { 0x094D, 0x09CD, 0x0A4D, 0x0ACD, 0x0B4D,
+	    0x0BCD, 0x0C4D, 0x0CCD, 0x0D3B, 0x0D3C, 0x0D4D, 0x0DCA, 0x0E3A,
+	    0x0EBA, 0x0F84, 0x1039, 0x103A, 0x1714, 0x1734, 0x17D2, 0x1A60,
+	    0x1B44, 0x1BAA, 0x1BAB, 0x1BF2, 0x1BF3, 0x2D7F, 0xA806, 0xA8C4,
+	    0xA953, 0xA9C0, 0xAAF6, 0xABED };
+	size_t	 i;
+
+	for (i = 0; i < NITEMS(v); i++)
+		if (v[i] == cp)
+			return 1;
+	return 0;
+}
+
+/*
+ * A U-label against IDNA2008 (RFC 5891 section 4.2.3, RFC 5892): no
+ * "--" at positions 3-4, no leading combining mark, the exceptions of
+ * RFC 5892 section 2.6, and the CONTEXTJ and CONTEXTO rules of its
+ * appendix A. Other code points must be lower-case letters, marks or
+ * digits (an approximation of the PVALID derivation).
+ */
+static int
+ulabel_ok(const uint32_t *u, size_t n)
+{
+	size_t	 i, j;
+	int	 arabic = 0, ext = 0, kana = 0, dot = 0, ok;
+
+	if (n == 0 || u[0] == '-' || u[n - 1] == '-' ||
+	    (n >= 4 && u[2] == '-' && u[3] == '-') || uclass(u[0], UC_MARK))
+		return 0;
+	for (i = 0; i < n; i++) {
+		uint32_t c = u[i];
+
+		if (c == 0x0640 || c == 0x07FA || c == 0x302E || c == 0x302F ||
+		    (c >= 0x3031 && c <= 0x3035) || c == 0x303B)
+			return 0;
+		if (c == 0x00DF || c == 0x03C2 || c == 0x06FD || c == 0x06FE ||
+		    c == 0x0F0B || c == 0x3007 || c == '-' ||
+		    (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			continue;
+		if (c == 0x00B7)
+			ok = i > 0 && i + 1 < n && u[i - 1] == 'l' &&
+			    u[i + 1] == 'l';
+		else if (c == 0x0375)
+			ok = i + 1 < n && uclass(u[i + 1], UC_GREEK);
+		else if (c == 0x05F3 || c == 0x05F4)
+			ok = i > 0 && uclass(u[i - 1], UC_HEBREW);
+		else if (c == 0x30FB)
+			ok = dot = 1;
+		else if (c == 0x200D)
+			ok = i > 0 && virama(u[i - 1]);
+		else if (c == 0x200C) {
+			ok = i > 0 && virama(u[i - 1]);
+			for (j = i; !ok && j > 0 &&
+			    uclass(u[j - 1], UC_TRANSPARENT); j--)
+				;
+			if (!ok && j > 0 && uclass(u[j - 1], UC_JOINING)) {
+				for (j = i + 1; j < n &&
+				    uclass(u[j], UC_TRANSPARENT); j++)
+					;
+				ok = j < n && uclass(u[j], UC_JOINING);
+			}
+		} else
+			ok = uclass(c, UC_PVALID);
+		if (!ok)
+			return 0;
+		if (c >= 0x0660 && c <= 0x0669)
+			arabic = 1;
+		if (c >= 0x06F0 && c <= 0x06F9)
+			ext = 1;
+		if (c != 0x30FB && uclass(c, UC_KANA_HAN))
+			kana = 1;
+	}
+	return !(arabic && ext) && !(dot && !kana);
+}
+
+static int
+punycode_ok(const char *s, size_t n)
+{
+	uint32_t	 u[64];
+	size_t		 k;
+
+	if ((k = punycode_decode(s, n, u)) == 0)
+		return 0;
+	return ulabel_ok(u, k);
 }
 
 static int
