@@ -531,7 +531,7 @@ check_array(struct vctx *c, struct snode *n, struct json_object *v,
 	size_t		 i, j, len = json_object_array_length(v);
 	long long	 matched = 0, lo;
 	char		*msg;
-	int		 errs = 0, e;
+	int		 errs = 0, e, dup;
 	struct verr	*save;
 
 	if (n->minitems >= 0 && len < (unsigned long long)n->minitems)
@@ -543,7 +543,7 @@ check_array(struct vctx *c, struct snode *n, struct json_object *v,
 	if (errs > 0 && c->ve == NULL)
 		return errs;
 	if (n->unique) {
-		for (i = 1; i < len && errs == 0; i++)
+		for (i = 1, dup = 0; i < len && !dup; i++)
 			for (j = 0; j < i; j++) {
 				if (++c->steps > SCHEMA_STEPS_MAX) {
 					c->over = 1;
@@ -556,6 +556,7 @@ check_array(struct vctx *c, struct snode *n, struct json_object *v,
 					    "are equal)", j, i);
 					errs += value_error(c, msg, v);
 					free(msg);
+					dup = 1;
 					break;
 				}
 			}
@@ -794,6 +795,30 @@ branch_ok(struct vctx *c, struct snode *n, struct json_object *v,
 	return ok;
 }
 
+/*
+ * The index of X when n's anyOf is [X, {"type": "null"}] in any order
+ * (Pydantic's Optional[X]) and v is not null; else -1.
+ */
+static int
+optional_of(const struct snode *n, struct json_object *v)
+{
+	const struct snode	*b;
+	int			 i, x = -1;
+
+	if (n->nany != 2 || json_object_is_type(v, json_type_null))
+		return -1;
+	for (i = 0; i < 2; i++) {
+		b = n->any[i];
+		if (b->boolean == -1 && b->types == ST_NULL &&
+		    json_object_object_length(b->obj) == 1)
+			continue;
+		if (x != -1)
+			return -1;
+		x = i;
+	}
+	return x;
+}
+
 static int
 check_applicators(struct vctx *c, struct snode *n, struct json_object *v,
     struct ann *a)
@@ -806,7 +831,10 @@ check_applicators(struct vctx *c, struct snode *n, struct json_object *v,
 		if (errs > 0 && c->ve == NULL)
 			return errs;
 	}
-	if (n->nany > 0) {
+	if (n->nany > 0 && c->ve != NULL && (i = optional_of(n, v)) >= 0) {
+		/* Optional[X] with a value: X's own errors, as Pydantic. */
+		errs += eval(c, n->any[i], v, a);
+	} else if (n->nany > 0) {
 		for (i = 0, ok = 0; i < n->nany; i++) {
 			if (branch_ok(c, n->any[i], v, a)) {
 				ok++;
@@ -1015,6 +1043,8 @@ schema_validate(struct schema *s, struct json_object *inst, struct jpath *p,
 	char		*msg;
 	int		 n0 = p->n, errs;
 
+	size_t		 before = verr_count(ve);
+
 	memset(&c, 0, sizeof(c));
 	c.s = s;
 	c.ve = ve;
@@ -1023,10 +1053,11 @@ schema_validate(struct schema *s, struct json_object *inst, struct jpath *p,
 	p->n = n0;
 	if (c.over) {
 		msg = xasprintf("Value error, validating the input against "
-		    "the schema needs more than %d steps", SCHEMA_STEPS_MAX);
+		    "the schema needs too much work (more than %d steps or "
+		    "%d nested subschemas)", SCHEMA_STEPS_MAX, EVAL_DEPTH_MAX);
 		verr_add(ve, "value_error", p, msg, inst, NULL);
 		free(msg);
-		errs++;
+		errs = (int)(verr_count(ve) - before);
 	}
 	return errs;
 }

@@ -20,6 +20,7 @@ void	test_jsonx_register(void);
 void	test_openapi_register(void);
 void	test_schema_register(void);
 void	test_schema_suite_register(void);
+void	test_schema_pyd_register(void);
 void	test_sup_cmd_register(void);
 void	test_sup_http_register(void);
 void	test_sup_net_register(void);
@@ -44,6 +45,7 @@ main(int argc, char *argv[])
 	test_openapi_register();
 	test_schema_register();
 	test_schema_suite_register();
+	test_schema_pyd_register();
 	test_sup_cmd_register();
 	test_sup_http_register();
 	test_sup_net_register();
