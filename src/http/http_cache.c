@@ -108,7 +108,7 @@ fetch(struct http_req *r, const char *tid, struct tcache_ent **out)
 	 * means a stored definition older than the validator.
 	 */
 	if (json_object_object_get_ex(def, "input_schema", &schema) &&
-	    compile_schema(tid, schema, &e->schema) != RC_OK) {
+	    schema != NULL && compile_schema(tid, schema, &e->schema) != RC_OK) {
 		json_object_put(def);
 		sres_free(&t);
 		sres_free(&sh);
