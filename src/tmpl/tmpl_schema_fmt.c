@@ -302,8 +302,8 @@ uclass(uint32_t cp, int k)
 		"^\\p{M}", "^\\p{Greek}", "^\\p{Hebrew}",
 		"^[\\p{Hiragana}\\p{Katakana}\\p{Han}]",
 		"^[\\p{Ll}\\p{Lo}\\p{Lm}\\p{Mn}\\p{Mc}\\p{Nd}]",
-		"^[\\p{Arabic}\\p{Syriac}\\p{Nko}\\p{Mongolian}"
-		    "\\p{Mandaic}\\p{Manichaean}\\p{Phags_Pa}]",
+		("^[\\p{Arabic}\\p{Syriac}\\p{Nko}\\p{Mongolian}"
+		    "\\p{Mandaic}\\p{Manichaean}\\p{Phags_Pa}]"),
 		"^\\p{Mn}",
 	};
 	static pcre2_code	*re[UC_N];
