@@ -140,6 +140,13 @@ run: deps all
 bench: deps all
 	bash tests/bench/run.sh $(BUILD)
 
+# Validation time of a 30-field Pydantic schema (tests/bench/bench_schema.c).
+$(BUILD)/bench-schema: tests/bench/bench_schema.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+bench-schema: $(BUILD)/bench-schema
+	$(BUILD)/bench-schema
+
 # make test: install what is missing, build with gcc and clang, then every
 # test: unit (plain and under valgrind), sanitizers, e2e, fuzz.
 test: deps
@@ -179,7 +186,8 @@ clean:
 	rm -rf build build-asan build-clang build-fuzz
 
 .PHONY: all check-unit check-valgrind check-asan check-clang check-e2e \
-	check-deploy fuzz-build check-fuzz fuzz deps up down run bench test \
+	check-deploy fuzz-build check-fuzz fuzz deps up down run bench \
+	bench-schema test \
 	install clean
 
 MAINOBJ	 = $(MAINS:src/%.c=$(BUILD)/obj/%.o)
