@@ -110,7 +110,7 @@ smap_put(struct smap *m, const void *k, struct snode *v)
 		ocap = m->cap;
 		m->cap = ocap == 0 ? 64 : ocap * 2;
 		m->keys = xcalloc(m->cap, sizeof(*m->keys));
-		m->vals = xcalloc(m->cap, sizeof(*m->vals));
+		m->vals = xcalloc(m->cap, sizeof(struct snode *));
 		m->n = 0;
 		for (i = 0; i < ocap; i++)
 			if (ok[i] != NULL)
@@ -545,7 +545,7 @@ sub_array(struct cctx *c, const char *kw, struct json_object *v,
 		free(m);
 		return 0;
 	}
-	*out = xcalloc(len, sizeof(**out));
+	*out = xcalloc(len, sizeof(struct snode *));
 	jpath_key(c->p, kw);
 	for (i = 0; i < len; i++) {
 		jpath_idx(c->p, (int)i);

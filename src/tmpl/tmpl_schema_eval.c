@@ -696,7 +696,6 @@ check_object(struct vctx *c, struct snode *n, struct json_object *v,
     struct ann *a)
 {
 	struct json_object	*pv, *ks;
-	struct snode		*ps;
 	size_t			 idx = 0;
 	int			 i, errs = 0, hit, m;
 	char			*msg;
@@ -723,7 +722,7 @@ check_object(struct vctx *c, struct snode *n, struct json_object *v,
 	json_object_object_foreach(v, key, val) {
 		hit = 0;
 		jpath_key(c->p, key);
-		if ((ps = prop_find(n, key)) != NULL) {
+		if (prop_find(n, key) != NULL) {
 			hit = 1;
 			ann_set(a, idx);
 		}
@@ -888,6 +887,9 @@ check_unevaluated(struct vctx *c, struct snode *n, struct json_object *v,
 	struct snode	*u;
 	size_t		 i = 0;
 	int		 errs = 0;
+
+	if (a == NULL)
+		return 0;
 
 	if (n->uitems != NULL && json_object_is_type(v, json_type_array)) {
 		u = n->uitems;
