@@ -137,6 +137,17 @@ int		 sfmt_check(enum sfmt f, const char *s, size_t n);
 /* The name of format f ("date-time"...). */
 const char	*sfmt_name(enum sfmt f);
 
+/* tmpl_schema_ref.c */
+/* The absolute URI of reference ref against base. Caller frees. */
+char		*suri_resolve(const char *base, const char *ref);
+/* Split u at '#': u keeps the part before, *frag the rest (may be ""). */
+void		 suri_split(char *u, const char **frag);
+/* Percent-decode s into a new string; NULL when malformed. */
+char		*spct_decode(const char *s);
+/* The value at JSON pointer ptr inside root; *found 0 when none. */
+struct json_object *spointer_get(struct json_object *root, const char *ptr,
+		    int *found);
+
 /* tmpl_schema.c */
 struct snode	*smap_get(const struct smap *, const void *);
 /* The node of anchor name in resource r, or NULL. */
