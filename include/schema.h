@@ -17,7 +17,7 @@
 #define SCHEMA_DEPTH_MAX	32	/* nesting of subschemas */
 #define SCHEMA_NODES_MAX	4096	/* subschemas of one document */
 #define SCHEMA_PATTERN_MAX	1024	/* bytes of one "pattern" */
-#define SCHEMA_STEPS_MAX	200000	/* subschema visits per validation */
+#define SCHEMA_STEPS_MAX	1000000	/* subschema visits per validation */
 
 struct schema;
 

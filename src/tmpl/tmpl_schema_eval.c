@@ -84,7 +84,8 @@ static int
 err(struct vctx *c, const char *type, const char *msg,
     struct json_object *input, struct json_object *ctx)
 {
-	if (c->ve == NULL) {
+	/* After a limit, failures are the limit's, not the input's. */
+	if (c->ve == NULL || c->over) {
 		json_object_put(ctx);
 		return 1;
 	}
@@ -97,7 +98,7 @@ value_error(struct vctx *c, const char *what, struct json_object *input)
 {
 	char	*msg;
 
-	if (c->ve == NULL)
+	if (c->ve == NULL || c->over)
 		return 1;
 	msg = xasprintf("Value error, %s", what);
 	verr_add(c->ve, "value_error", c->p, msg, input, NULL);
@@ -524,6 +525,68 @@ check_string(struct vctx *c, struct snode *n, struct json_object *v)
 
 /* Arrays. */
 
+struct canon_item {
+	char	*s;
+	size_t	 idx;
+};
+
+static int
+canon_cmp(const void *a, const void *b)
+{
+	const struct canon_item	*x = a, *y = b;
+	int			 c = strcmp(x->s, y->s);
+
+	if (c != 0)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Whether array v has two equal items; *i < *j are the first such pair
+ * by the later index. Short arrays compare pairwise; longer ones sort
+ * the RFC 8785 forms (equal exactly when the JSON values are), so the
+ * cost is O(n log n), not O(n^2).
+ */
+static int
+first_duplicate(struct vctx *c, struct json_object *v, size_t *i,
+    size_t *j)
+{
+	struct canon_item	*ci;
+	size_t			 len = json_object_array_length(v), k, m;
+	int			 found = 0;
+
+	*i = *j = 0;
+	c->steps += (long)len;
+	if (len <= 16) {
+		for (k = 1; k < len; k++)
+			for (m = 0; m < k; m++)
+				if (jeq(json_object_array_get_idx(v, k),
+				    json_object_array_get_idx(v, m))) {
+					*i = m;
+					*j = k;
+					return 1;
+				}
+		return 0;
+	}
+	ci = xcalloc(len, sizeof(*ci));
+	for (k = 0; k < len; k++) {
+		ci[k].s = jsonx_canon(json_object_array_get_idx(v, k));
+		ci[k].idx = k;
+	}
+	qsort(ci, len, sizeof(*ci), canon_cmp);
+	for (k = 1; k < len; k++)
+		if (strcmp(ci[k - 1].s, ci[k].s) == 0 &&
+		    (!found || ci[k].idx < *j)) {
+			*i = ci[k - 1].idx;
+			*j = ci[k].idx;
+			found = 1;
+		}
+	for (k = 0; k < len; k++)
+		free(ci[k].s);
+	free(ci);
+	return found;
+}
+
 static int
 check_array(struct vctx *c, struct snode *n, struct json_object *v,
     struct ann *a)
@@ -531,7 +594,7 @@ check_array(struct vctx *c, struct snode *n, struct json_object *v,
 	size_t		 i, j, len = json_object_array_length(v);
 	long long	 matched = 0, lo;
 	char		*msg;
-	int		 errs = 0, e, dup;
+	int		 errs = 0, e;
 	struct verr	*save;
 
 	if (n->minitems >= 0 && len < (unsigned long long)n->minitems)
@@ -542,25 +605,12 @@ check_array(struct vctx *c, struct snode *n, struct json_object *v,
 		    n->maxitems, (long long)len, v, 0);
 	if (errs > 0 && c->ve == NULL)
 		return errs;
-	if (n->unique) {
-		for (i = 1, dup = 0; i < len && !dup; i++)
-			for (j = 0; j < i; j++) {
-				if (++c->steps > SCHEMA_STEPS_MAX) {
-					c->over = 1;
-					return 1;
-				}
-				if (jeq(json_object_array_get_idx(v, i),
-				    json_object_array_get_idx(v, j))) {
-					msg = xasprintf("List should have "
-					    "unique items (items %zu and %zu "
-					    "are equal)", j, i);
-					errs += value_error(c, msg, v);
-					free(msg);
-					dup = 1;
-					break;
-				}
-			}
-		if (errs > 0 && c->ve == NULL)
+	if (n->unique && first_duplicate(c, v, &i, &j)) {
+		msg = xasprintf("List should have unique items (items %zu and "
+		    "%zu are equal)", i, j);
+		errs += value_error(c, msg, v);
+		free(msg);
+		if (c->ve == NULL)
 			return errs;
 	}
 	for (i = 0; i < len; i++) {

@@ -239,6 +239,15 @@ test_schema_pyd_bounds_and_counts(void)
 	    "[{`input`:{`a`:1},`loc`:[`body`,`input_data`,`b`],"
 	    "`msg`:`Field required`,`type`:`missing`}]");
 	check("{`const`: 1}", "1.0", 0, "[]");
+	/* Long arrays are compared sorted: the first pair by later index. */
+	check("{`uniqueItems`: true}", "[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,"
+	    "15,16,{`a`:[1]},17,3.0,{`a`:[1.0]}]", 1,
+	    "[{`input`:[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,{`a`:[1]},17,"
+	    "3,{`a`:[1]}],`loc`:[`body`,`input_data`],"
+	    "`msg`:`Value error, List should have unique items (items 3 and 19"
+	    " are equal)`,`type`:`value_error`}]");
+	check("{`uniqueItems`: true}", "[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,"
+	    "15,16,17,[1],{`a`:1},`1`,true,null,1.5]", 0, "[]");
 	check("{`enum`: [[1], {`a`: null}]}", "{`a`: null}", 0, "[]");
 }
 
@@ -359,8 +368,31 @@ test_schema_pyd_limits(void)
 	check("{`$ref`: `#`}", "1", 1,
 	    "[{`input`:1,`loc`:[`body`,`input_data`],"
 	    "`msg`:`Value error, validating the input against the schema "
-	    "needs too much work (more than 200000 steps or 256 nested "
+	    "needs too much work (more than 1000000 steps or 256 nested "
 	    "subschemas)`,`type`:`value_error`}]");
+	/* Past the step limit, only the limit is reported. */
+	big = xmalloc(600000 * 2 + 64);
+	strcpy(big, "{`items`: {`anyOf`: [{`type`: `string`}, {`type`: "
+	    "`integer`}]}}");
+	s = jq(big);
+	memcpy(big, "[", 1);
+	for (i = 0; i < 600000; i++)
+		memcpy(big + 1 + 2 * i, i + 1 < 600000 ? "1," : "1]", 2);
+	big[1 + 2 * 600000] = '\0';
+	v = jq(big);
+	ve = verr_new();
+	jpath_init(&p, "body");
+	CU_ASSERT_EQUAL_FATAL(schema_compile(s, &p, ve, &cs), 0);
+	CU_ASSERT_EQUAL(schema_validate(cs, v, &p, ve), 1);
+	CU_ASSERT_EQUAL(verr_count(ve), 1);
+	CU_ASSERT_EQUAL(schema_valid(cs, v), 0);
+	verr_free(ve);
+	schema_free(cs);
+	cs = NULL;
+	json_object_put(s);
+	json_object_put(v);
+	free(big);
+
 	/* More subschemas than SCHEMA_NODES_MAX: one error. */
 	s = json_object_new_object();
 	props = json_object_new_object();
