@@ -137,8 +137,9 @@ down:
 run: deps all
 	bash deploy/local/stack.sh run
 
-bench: deps all
+bench: deps all $(BUILD)/bench-schema
 	bash tests/bench/run.sh $(BUILD)
+	$(BUILD)/bench-schema
 
 # Validation time of a 30-field Pydantic schema (tests/bench/bench_schema.c).
 $(BUILD)/bench-schema: tests/bench/bench_schema.c $(LIB)
