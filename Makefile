@@ -1,7 +1,7 @@
 # wfm: one non-recursive Makefile. Objects in $(BUILD)/ mirror src/.
 # `make` builds the three programs; `make test` runs every test; see README.
 
-PKGS	 = fcgi json-c libmariadb libjwt uuid libcurl inih libcrypto
+PKGS	 = fcgi json-c libmariadb libjwt uuid libcurl inih libcrypto libpcre2-8
 BUILD	?= build
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -155,7 +155,16 @@ run: deps all
 bench:
 	bash deploy/local/deps.sh --bench
 	$(MAKE) all
+	$(MAKE) $(BUILD)/bench-schema
 	bash tests/bench/run.sh $(BUILD)
+	$(BUILD)/bench-schema
+
+# Validation time of a 30-field Pydantic schema (tests/bench/bench_schema.c).
+$(BUILD)/bench-schema: tests/bench/bench_schema.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+bench-schema: $(BUILD)/bench-schema
+	$(BUILD)/bench-schema
 
 # Man pages (mdoc): mandoc must find nothing at warning level or above,
 # and wfm.conf(5) must list the keys and defaults of config.c and of
@@ -247,8 +256,8 @@ clean:
 	rm -rf build build-asan build-clang build-fuzz build-deb
 
 .PHONY: all check-unit check-valgrind check-asan check-clang check-e2e \
-	check-deploy fuzz-build check-fuzz fuzz deps up down run bench test \
-	check-chaos check-php \
+	check-deploy fuzz-build check-fuzz fuzz deps up down run bench \
+	bench-schema test check-chaos check-php \
 	install clean check-man check-console deb check-deb
 
 MAINOBJ	 = $(MAINS:src/%.c=$(BUILD)/obj/%.o)

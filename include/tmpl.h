@@ -59,6 +59,8 @@ struct tmpl_step {
 	double			 delay_seconds;	/* delay */
 };
 
+struct schema;
+
 struct tmpl {
 	struct json_object	*def;		/* our reference of the definition */
 	const char		*name;		/* borrowed from def */
@@ -69,6 +71,7 @@ struct tmpl {
 	int			 max_concurrent;	/* 0 = unlimited */
 	struct json_object	*output;	/* borrowed, NULL when absent */
 	struct json_object	*input_schema;	/* borrowed, NULL when absent */
+	struct schema		*output_schema;	/* compiled, owned, or NULL */
 };
 
 /*

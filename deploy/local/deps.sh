@@ -24,6 +24,7 @@ readonly BUILD_PKGS=(
 	gcc clang make pkg-config
 	libfcgi-dev libjson-c-dev libmariadb-dev uuid-dev libjwt-dev
 	libcunit1-dev libcurl4-openssl-dev libinih-dev libssl-dev
+	libpcre2-dev
 )
 readonly RUN_PKGS=(
 	mariadb-server mariadb-client nginx-light curl openssl

@@ -527,7 +527,7 @@ replay(struct http_req *r, const char *name, const char *tid,
 
 /* input_data against the template's input_schema; 422 set on failure. */
 static int
-check_input(struct http_req *r, struct json_object *schema,
+check_input(struct http_req *r, struct schema *schema,
     struct json_object *in)
 {
 	struct verr	*ve;

@@ -45,6 +45,8 @@ void	 http_page_reply(struct http_req *, struct json_object *items,
 	    const struct sres *res, long long limit, size_t idcol);
 
 /* A cached template (http_cache.c); see there for why it is safe. */
+struct schema;
+
 struct tcache_ent {
 	char			 tid[HTTP_ID_MAX + 1];
 	long long		 pk;
@@ -54,7 +56,7 @@ struct tcache_ent {
 	int			 is_public;
 	char			**shares;
 	int			 nshares;
-	struct json_object	*schema;	/* input_schema or NULL */
+	struct schema		*schema;	/* compiled input_schema or NULL */
 	uint64_t		 used;
 };
 

@@ -12,6 +12,7 @@
 #include "expr.h"
 #include "jsonx.h"
 #include "log.h"
+#include "schema.h"
 #include "sup_int.h"
 
 #define ERRMSG_MAX	512
@@ -535,6 +536,30 @@ error_details(const char *err, const char *type, const char *step)
 	return o;
 }
 
+/*
+ * final_result against the template's output_schema: RC_OK, or
+ * RC_INVALID with err naming the errors (Pydantic shape, loc from
+ * "final_result").
+ */
+static int
+output_check(struct schema *sc, struct json_object *res, char *err,
+    size_t errlen)
+{
+	struct verr	*ve = verr_new();
+	struct jpath	 p;
+	int		 rc = RC_OK;
+
+	jpath_init(&p, "final_result");
+	if (schema_validate(sc, res, &p, ve) > 0) {
+		snprintf(err, errlen, "final_result does not match "
+		    "output_schema: %s", json_object_to_json_string_ext(
+		    verr_list(ve), JSON_C_TO_STRING_PLAIN));
+		rc = RC_INVALID;
+	}
+	verr_free(ve);
+	return rc;
+}
+
 static void
 decide_completed(struct run *r)
 {
@@ -579,6 +604,13 @@ decide_completed(struct run *r)
 		snprintf(err, sizeof(err), "final_result nests objects and "
 		    "arrays deeper than %d levels, more than the database "
 		    "stores", JSONX_STORE_DEPTH_MAX);
+		decide(r, "failed", NULL, error_details(err,
+		    SUP_ERR_OUTPUT_INVALID, NULL));
+		return;
+	}
+	if (r->t->output_schema != NULL &&
+	    output_check(r->t->output_schema, res, err, sizeof(err)) != RC_OK) {
+		json_object_put(res);
 		decide(r, "failed", NULL, error_details(err,
 		    SUP_ERR_OUTPUT_INVALID, NULL));
 		return;

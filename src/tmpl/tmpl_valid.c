@@ -38,8 +38,8 @@ struct vctx {
 };
 
 static const char *const top_keys[] = {
-	"name", "description", "input_schema", "global_config", "steps",
-	"output", "is_public", "shared_with", NULL
+	"name", "description", "input_schema", "output_schema",
+	"global_config", "steps", "output", "is_public", "shared_with", NULL
 };
 static const char *const global_keys[] = {
 	"timeout_seconds", "max_parallel", "max_concurrent_executions", NULL
@@ -961,6 +961,12 @@ v_top(struct vctx *c, struct json_object *body)
 	}
 	if (opt(body, "input_schema", &v)) {
 		jpath_key(&c->p, "input_schema");
+		if (v_obj(c, v) == 0)
+			(void)schema_check(v, &c->p, c->ve);
+		jpath_pop(&c->p);
+	}
+	if (opt(body, "output_schema", &v)) {
+		jpath_key(&c->p, "output_schema");
 		if (v_obj(c, v) == 0)
 			(void)schema_check(v, &c->p, c->ve);
 		jpath_pop(&c->p);

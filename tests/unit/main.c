@@ -21,6 +21,8 @@ void	test_openapi_register(void);
 void	test_schema_register(void);
 void	test_secret_register(void);
 void	test_sched_register(void);
+void	test_schema_suite_register(void);
+void	test_schema_pyd_register(void);
 void	test_sup_cmd_register(void);
 void	test_sup_http_register(void);
 void	test_sup_net_register(void);
@@ -46,6 +48,8 @@ main(int argc, char *argv[])
 	test_schema_register();
 	test_secret_register();
 	test_sched_register();
+	test_schema_suite_register();
+	test_schema_pyd_register();
 	test_sup_cmd_register();
 	test_sup_http_register();
 	test_sup_net_register();
