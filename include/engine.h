@@ -17,7 +17,9 @@ enum engine_state {
 	ENGINE_COMPLETED,
 	ENGINE_FAILED,		/* failed after its last attempt */
 	ENGINE_SKIPPED,		/* "when" was falsy */
-	ENGINE_CANCELLED
+	ENGINE_CANCELLED,
+	ENGINE_WAITING		/* waiting for a signal, a callback or a
+				   child: holds no slot, no handler */
 };
 
 enum engine_outcome {
@@ -29,7 +31,8 @@ enum engine_outcome {
 
 /*
  * Name of a state as stored: "pending", "running", "retry_wait",
- * "completed", "failed", "skipped", "cancelled" (static strings).
+ * "completed", "failed", "skipped", "cancelled", "waiting" (static
+ * strings).
  */
 const char	*engine_state_name(enum engine_state);
 /* As shown by the API: like engine_state_name but retry_wait is "running". */
@@ -66,9 +69,9 @@ enum engine_outcome	 engine_outcome(const struct tmpl *t,
 			    const enum engine_state *st, int *step);
 
 /*
- * Mark every pending and retry_wait step cancelled (fail-fast, cancel,
- * timeout). Running steps are the caller's to stop. Returns the number
- * of steps changed.
+ * Mark every pending, retry_wait and waiting step cancelled (fail-fast,
+ * cancel, timeout). Running steps are the caller's to stop. Returns the
+ * number of steps changed.
  */
 int	 engine_cancel_pending(const struct tmpl *t, enum engine_state *st);
 
@@ -87,5 +90,70 @@ int64_t	 engine_retry_delay_ms(const struct tmpl_step *s, int attempt,
  */
 int	 engine_should_retry(const struct tmpl_step *s, int attempt,
 	    int retryable);
+
+/*
+ * The status of an execution (engine.md "Execution and step states
+ * (extended)"). pending and running hold the user's active quota;
+ * running alone holds a supervisor slot and a lease; waiting and paused
+ * hold neither and cost nothing until they are woken or resumed.
+ */
+enum engine_exec {
+	ENGINE_EX_PENDING,
+	ENGINE_EX_RUNNING,
+	ENGINE_EX_WAITING,	/* every unfinished step waits */
+	ENGINE_EX_PAUSED,	/* no step starts until resumed */
+	ENGINE_EX_COMPLETED,
+	ENGINE_EX_FAILED,
+	ENGINE_EX_CANCELLED,
+	ENGINE_EX_TIMED_OUT
+};
+
+/* "pending", "running", "waiting", "paused", ... (static strings). */
+const char	*engine_exec_name(enum engine_exec);
+/* Parse a stored name: RC_OK and *out set, or RC_INVALID. */
+int		 engine_exec_parse(const char *s, enum engine_exec *out);
+/* 1 for completed, failed, cancelled and timed_out. */
+int		 engine_exec_terminal(enum engine_exec);
+/* 1 when the status counts toward the user's active quota. */
+int		 engine_exec_active(enum engine_exec);
+
+/*
+ * Pause (engine.md "Pause and resume"): pending, running and waiting
+ * become paused at once (RC_OK, *to = ENGINE_EX_PAUSED); anything else
+ * is RC_CONFLICT and *to is unchanged.
+ */
+int	 engine_exec_pause(enum engine_exec from, enum engine_exec *to);
+
+/*
+ * Resume: paused becomes pending (RC_OK), or running when held is set:
+ * the supervisor that ran it still holds its lease while its last steps
+ * finish, and simply goes on. Anything else is RC_CONFLICT.
+ */
+int	 engine_exec_resume(enum engine_exec from, int held,
+	    enum engine_exec *to);
+
+/*
+ * Cancel: pending, running, waiting and paused may be cancelled
+ * (RC_OK); anything else is RC_CONFLICT. *to is ENGINE_EX_CANCELLED at
+ * once when no supervisor holds the execution (held 0) or it is
+ * pending; a held running or paused execution stays as it is (*to =
+ * from) until its supervisor has stopped its steps.
+ */
+int	 engine_exec_cancel(enum engine_exec from, int held,
+	    enum engine_exec *to);
+
+/*
+ * What a claimed execution whose outcome is not decided may give its
+ * slot back as (a supervisor's run "parks"): inflight[i] is 1 while
+ * step i has a handler or a transfer in flight (their results must be
+ * recorded first). With paused set: ENGINE_EX_PAUSED once nothing is in
+ * flight; pending steps, due retries and running delays wait, their
+ * timers kept with the step. Otherwise ENGINE_EX_WAITING when nothing
+ * is in flight, no step is running or in retry_wait, none may start,
+ * and at least one waits. Else ENGINE_EX_RUNNING: keep the slot.
+ */
+enum engine_exec engine_park(const struct tmpl *t,
+		    const enum engine_state *st, const int *inflight,
+		    int paused);
 
 #endif

@@ -10,7 +10,7 @@
 
 static const char *const state_names[] = {
 	"pending", "running", "retry_wait", "completed", "failed", "skipped",
-	"cancelled"
+	"cancelled", "waiting"
 };
 
 const char *
@@ -92,6 +92,7 @@ engine_outcome(const struct tmpl *t, const enum engine_state *st, int *step)
 			break;
 		case ENGINE_RUNNING:
 		case ENGINE_RETRY_WAIT:
+		case ENGINE_WAITING:
 			active = 1;
 			break;
 		case ENGINE_COMPLETED:
@@ -119,9 +120,110 @@ engine_cancel_pending(const struct tmpl *t, enum engine_state *st)
 	int	 i, n = 0;
 
 	for (i = 0; i < t->nsteps; i++)
-		if (st[i] == ENGINE_PENDING || st[i] == ENGINE_RETRY_WAIT) {
+		if (st[i] == ENGINE_PENDING || st[i] == ENGINE_RETRY_WAIT ||
+		    st[i] == ENGINE_WAITING) {
 			st[i] = ENGINE_CANCELLED;
 			n++;
 		}
 	return n;
+}
+
+static const char *const exec_names[] = {
+	"pending", "running", "waiting", "paused", "completed", "failed",
+	"cancelled", "timed_out"
+};
+
+const char *
+engine_exec_name(enum engine_exec s)
+{
+	if ((size_t)s >= NITEMS(exec_names))
+		return "unknown";
+	return exec_names[s];
+}
+
+int
+engine_exec_parse(const char *s, enum engine_exec *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < NITEMS(exec_names); i++)
+		if (strcmp(s, exec_names[i]) == 0) {
+			*out = (enum engine_exec)i;
+			return RC_OK;
+		}
+	return RC_INVALID;
+}
+
+int
+engine_exec_terminal(enum engine_exec s)
+{
+	return s == ENGINE_EX_COMPLETED || s == ENGINE_EX_FAILED ||
+	    s == ENGINE_EX_CANCELLED || s == ENGINE_EX_TIMED_OUT;
+}
+
+int
+engine_exec_active(enum engine_exec s)
+{
+	return s == ENGINE_EX_PENDING || s == ENGINE_EX_RUNNING;
+}
+
+int
+engine_exec_pause(enum engine_exec from, enum engine_exec *to)
+{
+	if (from != ENGINE_EX_PENDING && from != ENGINE_EX_RUNNING &&
+	    from != ENGINE_EX_WAITING)
+		return RC_CONFLICT;
+	*to = ENGINE_EX_PAUSED;
+	return RC_OK;
+}
+
+int
+engine_exec_resume(enum engine_exec from, int held, enum engine_exec *to)
+{
+	if (from != ENGINE_EX_PAUSED)
+		return RC_CONFLICT;
+	*to = held ? ENGINE_EX_RUNNING : ENGINE_EX_PENDING;
+	return RC_OK;
+}
+
+int
+engine_exec_cancel(enum engine_exec from, int held, enum engine_exec *to)
+{
+	if (engine_exec_terminal(from))
+		return RC_CONFLICT;
+	if (from == ENGINE_EX_PENDING || !held)
+		*to = ENGINE_EX_CANCELLED;
+	else
+		*to = from;
+	return RC_OK;
+}
+
+enum engine_exec
+engine_park(const struct tmpl *t, const enum engine_state *st,
+    const int *inflight, int paused)
+{
+	int	 i, waiting = 0;
+
+	for (i = 0; i < t->nsteps; i++)
+		if (inflight[i])
+			return ENGINE_EX_RUNNING;
+	if (paused)
+		return ENGINE_EX_PAUSED;
+	for (i = 0; i < t->nsteps; i++) {
+		switch (st[i]) {
+		case ENGINE_RUNNING:
+		case ENGINE_RETRY_WAIT:
+			return ENGINE_EX_RUNNING;
+		case ENGINE_PENDING:
+			if (deps_done(t, st, i))
+				return ENGINE_EX_RUNNING;
+			break;
+		case ENGINE_WAITING:
+			waiting = 1;
+			break;
+		default:
+			break;
+		}
+	}
+	return waiting ? ENGINE_EX_WAITING : ENGINE_EX_RUNNING;
 }

@@ -23,6 +23,7 @@ void	test_engine_register(void);
 #define F	ENGINE_FAILED
 #define S	ENGINE_SKIPPED
 #define X	ENGINE_CANCELLED
+#define WT	ENGINE_WAITING
 
 /* Load a template written with ` for "; the caller frees it. */
 static struct tmpl *
@@ -382,7 +383,7 @@ test_engine_state_names_round_trip(void)
 {
 	enum engine_state	 s, got;
 
-	for (s = ENGINE_PENDING; s <= ENGINE_CANCELLED; s++) {
+	for (s = ENGINE_PENDING; s <= ENGINE_WAITING; s++) {
 		CU_ASSERT_EQUAL(engine_state_parse(engine_state_name(s), &got),
 		    RC_OK);
 		CU_ASSERT_EQUAL(got, s);
@@ -393,6 +394,190 @@ test_engine_state_names_round_trip(void)
 	CU_ASSERT_STRING_EQUAL(engine_state_api_name(ENGINE_CANCELLED),
 	    "cancelled");
 	CU_ASSERT_EQUAL(engine_state_parse("done", &got), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(engine_state_name(ENGINE_WAITING), "waiting");
+	CU_ASSERT_STRING_EQUAL(engine_state_api_name(ENGINE_WAITING),
+	    "waiting");
+}
+
+static void
+test_engine_waiting_step_is_unfinished(void)
+{
+	struct tmpl		*t = diamond();
+	enum engine_state	 st[4] = { C, WT, C, P };
+	int			 out[TMPL_STEPS_MAX], step;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	/* d waits for b; nothing may start, but nothing is stuck either. */
+	CU_ASSERT_EQUAL(engine_next(t, st, 0, out, TMPL_STEPS_MAX), 0);
+	CU_ASSERT_EQUAL(engine_outcome(t, st, &step), ENGINE_OUT_RUNNING);
+	CU_ASSERT_EQUAL(step, -1);
+	st[1] = C;
+	CU_ASSERT_EQUAL(engine_next(t, st, 0, out, TMPL_STEPS_MAX), 1);
+	CU_ASSERT_EQUAL(out[0], 3);
+	/* Cancel (or fail-fast) cancels a waiting step like a pending one. */
+	st[1] = WT;
+	CU_ASSERT_EQUAL(engine_cancel_pending(t, st), 2);
+	CU_ASSERT_EQUAL(st[1], X);
+	CU_ASSERT_EQUAL(st[3], X);
+	CU_ASSERT_EQUAL(st[0], C);
+	tmpl_free(t);
+}
+
+static void
+test_engine_exec_names_round_trip(void)
+{
+	enum engine_exec	 s, got;
+
+	for (s = ENGINE_EX_PENDING; s <= ENGINE_EX_TIMED_OUT; s++) {
+		CU_ASSERT_EQUAL(engine_exec_parse(engine_exec_name(s), &got),
+		    RC_OK);
+		CU_ASSERT_EQUAL(got, s);
+	}
+	CU_ASSERT_STRING_EQUAL(engine_exec_name(ENGINE_EX_PAUSED), "paused");
+	CU_ASSERT_STRING_EQUAL(engine_exec_name(ENGINE_EX_WAITING),
+	    "waiting");
+	CU_ASSERT_STRING_EQUAL(engine_exec_name(ENGINE_EX_TIMED_OUT),
+	    "timed_out");
+	CU_ASSERT_EQUAL(engine_exec_parse("retry_wait", &got), RC_INVALID);
+	CU_ASSERT_EQUAL(engine_exec_parse("", &got), RC_INVALID);
+}
+
+static void
+test_engine_exec_active_and_terminal(void)
+{
+	enum engine_exec	 s;
+	int			 nact = 0, nterm = 0;
+
+	for (s = ENGINE_EX_PENDING; s <= ENGINE_EX_TIMED_OUT; s++) {
+		nact += engine_exec_active(s);
+		nterm += engine_exec_terminal(s);
+		/* Nothing is both. */
+		CU_ASSERT(!(engine_exec_active(s) && engine_exec_terminal(s)));
+	}
+	CU_ASSERT_EQUAL(nact, 2);
+	CU_ASSERT_EQUAL(nterm, 4);
+	/* Waiting and paused leave the active quota, and are not over. */
+	CU_ASSERT_EQUAL(engine_exec_active(ENGINE_EX_PAUSED), 0);
+	CU_ASSERT_EQUAL(engine_exec_active(ENGINE_EX_WAITING), 0);
+	CU_ASSERT_EQUAL(engine_exec_terminal(ENGINE_EX_PAUSED), 0);
+	CU_ASSERT_EQUAL(engine_exec_terminal(ENGINE_EX_WAITING), 0);
+	CU_ASSERT_EQUAL(engine_exec_active(ENGINE_EX_PENDING), 1);
+	CU_ASSERT_EQUAL(engine_exec_active(ENGINE_EX_RUNNING), 1);
+}
+
+static void
+test_engine_exec_pause_rules(void)
+{
+	enum engine_exec	 s, to;
+
+	for (s = ENGINE_EX_PENDING; s <= ENGINE_EX_TIMED_OUT; s++) {
+		to = ENGINE_EX_COMPLETED;
+		if (s == ENGINE_EX_PENDING || s == ENGINE_EX_RUNNING ||
+		    s == ENGINE_EX_WAITING) {
+			CU_ASSERT_EQUAL(engine_exec_pause(s, &to), RC_OK);
+			CU_ASSERT_EQUAL(to, ENGINE_EX_PAUSED);
+		} else {
+			CU_ASSERT_EQUAL(engine_exec_pause(s, &to),
+			    RC_CONFLICT);
+			CU_ASSERT_EQUAL(to, ENGINE_EX_COMPLETED);
+		}
+	}
+}
+
+static void
+test_engine_exec_resume_rules(void)
+{
+	enum engine_exec	 s, to;
+
+	to = ENGINE_EX_FAILED;
+	CU_ASSERT_EQUAL(engine_exec_resume(ENGINE_EX_PAUSED, 0, &to), RC_OK);
+	CU_ASSERT_EQUAL(to, ENGINE_EX_PENDING);
+	/* Its supervisor still finishes steps: it goes on at once. */
+	CU_ASSERT_EQUAL(engine_exec_resume(ENGINE_EX_PAUSED, 1, &to), RC_OK);
+	CU_ASSERT_EQUAL(to, ENGINE_EX_RUNNING);
+	for (s = ENGINE_EX_PENDING; s <= ENGINE_EX_TIMED_OUT; s++) {
+		if (s == ENGINE_EX_PAUSED)
+			continue;
+		to = ENGINE_EX_FAILED;
+		CU_ASSERT_EQUAL(engine_exec_resume(s, 0, &to), RC_CONFLICT);
+		CU_ASSERT_EQUAL(engine_exec_resume(s, 1, &to), RC_CONFLICT);
+		CU_ASSERT_EQUAL(to, ENGINE_EX_FAILED);
+	}
+}
+
+static void
+test_engine_exec_cancel_rules(void)
+{
+	enum engine_exec	 to;
+
+	CU_ASSERT_EQUAL(engine_exec_cancel(ENGINE_EX_PENDING, 0, &to), RC_OK);
+	CU_ASSERT_EQUAL(to, ENGINE_EX_CANCELLED);
+	CU_ASSERT_EQUAL(engine_exec_cancel(ENGINE_EX_PAUSED, 0, &to), RC_OK);
+	CU_ASSERT_EQUAL(to, ENGINE_EX_CANCELLED);
+	CU_ASSERT_EQUAL(engine_exec_cancel(ENGINE_EX_WAITING, 0, &to), RC_OK);
+	CU_ASSERT_EQUAL(to, ENGINE_EX_CANCELLED);
+	/* Held: its supervisor stops the steps and records the outcome. */
+	CU_ASSERT_EQUAL(engine_exec_cancel(ENGINE_EX_PAUSED, 1, &to), RC_OK);
+	CU_ASSERT_EQUAL(to, ENGINE_EX_PAUSED);
+	CU_ASSERT_EQUAL(engine_exec_cancel(ENGINE_EX_RUNNING, 1, &to), RC_OK);
+	CU_ASSERT_EQUAL(to, ENGINE_EX_RUNNING);
+	CU_ASSERT_EQUAL(engine_exec_cancel(ENGINE_EX_COMPLETED, 0, &to),
+	    RC_CONFLICT);
+	CU_ASSERT_EQUAL(engine_exec_cancel(ENGINE_EX_CANCELLED, 0, &to),
+	    RC_CONFLICT);
+	CU_ASSERT_EQUAL(engine_exec_cancel(ENGINE_EX_TIMED_OUT, 1, &to),
+	    RC_CONFLICT);
+}
+
+static void
+test_engine_park_paused_waits_for_inflight(void)
+{
+	struct tmpl		*t = diamond();
+	enum engine_state	 st[4] = { C, R, W, P };
+	int			 inflight[4] = { 0, 1, 0, 0 };
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	/* b's handler is still running: the slot is kept. */
+	CU_ASSERT_EQUAL(engine_park(t, st, inflight, 1), ENGINE_EX_RUNNING);
+	/* b finished; c's retry (or a delay) waits with its timer. */
+	st[1] = C;
+	inflight[1] = 0;
+	CU_ASSERT_EQUAL(engine_park(t, st, inflight, 1), ENGINE_EX_PAUSED);
+	/* A running delay (no handler) does not hold a paused run either. */
+	st[2] = R;
+	CU_ASSERT_EQUAL(engine_park(t, st, inflight, 1), ENGINE_EX_PAUSED);
+	/* Not paused: a running delay and a retry keep the slot. */
+	CU_ASSERT_EQUAL(engine_park(t, st, inflight, 0), ENGINE_EX_RUNNING);
+	st[2] = W;
+	CU_ASSERT_EQUAL(engine_park(t, st, inflight, 0), ENGINE_EX_RUNNING);
+	tmpl_free(t);
+}
+
+static void
+test_engine_park_waiting_only_when_all_wait(void)
+{
+	struct tmpl		*t = diamond();
+	enum engine_state	 st[4] = { C, WT, WT, P };
+	int			 inflight[4] = { 0, 0, 0, 0 };
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(engine_park(t, st, inflight, 0), ENGINE_EX_WAITING);
+	/* Paused wins over waiting. */
+	CU_ASSERT_EQUAL(engine_park(t, st, inflight, 1), ENGINE_EX_PAUSED);
+	/* A sibling still running keeps the slot. */
+	st[2] = R;
+	CU_ASSERT_EQUAL(engine_park(t, st, inflight, 0), ENGINE_EX_RUNNING);
+	/* A startable pending step keeps it too. */
+	st[1] = C;
+	st[2] = C;
+	CU_ASSERT_EQUAL(engine_park(t, st, inflight, 0), ENGINE_EX_RUNNING);
+	/* Nothing waits: not a waiting execution. */
+	st[0] = P;
+	st[1] = P;
+	st[2] = P;
+	st[3] = P;
+	CU_ASSERT_EQUAL(engine_park(t, st, inflight, 0), ENGINE_EX_RUNNING);
+	tmpl_free(t);
 }
 
 void
@@ -419,5 +604,13 @@ test_engine_register(void)
 	ADD(test_engine_backoff_survives_huge_attempt);
 	ADD(test_engine_retries_until_max_attempts);
 	ADD(test_engine_state_names_round_trip);
+	ADD(test_engine_waiting_step_is_unfinished);
+	ADD(test_engine_exec_names_round_trip);
+	ADD(test_engine_exec_active_and_terminal);
+	ADD(test_engine_exec_pause_rules);
+	ADD(test_engine_exec_resume_rules);
+	ADD(test_engine_exec_cancel_rules);
+	ADD(test_engine_park_paused_waits_for_inflight);
+	ADD(test_engine_park_waiting_only_when_all_wait);
 #undef ADD
 }
