@@ -100,6 +100,8 @@ void	 http_h_exec_get(struct http_req *);
 void	 http_h_exec_list(struct http_req *);
 void	 http_h_exec_cancel(struct http_req *);
 void	 http_h_exec_retry(struct http_req *);
+void	 http_h_exec_pause(struct http_req *);
+void	 http_h_exec_resume(struct http_req *);
 void	 http_h_tmpl_create(struct http_req *);
 void	 http_h_tmpl_get(struct http_req *);
 void	 http_h_tmpl_list(struct http_req *);
@@ -112,6 +114,6 @@ int	 http_audit(struct http_req *, const char *action, const char *otype,
 	    const char *oid, struct json_object *detail);
 
 /* The expected schema version (highest migration in sql/). */
-#define WFM_SCHEMA_VERSION	7
+#define WFM_SCHEMA_VERSION	12
 
 #endif

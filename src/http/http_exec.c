@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "common.h"
+#include "engine.h"
 #include "http.h"
 #include "http_int.h"
 #include "jsonx.h"
@@ -325,7 +326,14 @@ exec_document(struct http_req *r, const struct sres *e,
 		} else {
 			const char *ss = sres_get(&rows, j, 2, NULL);
 
-			if (term && (strcmp(ss, "pending") == 0))
+			/*
+			 * An execution cancelled while parked (paused or
+			 * waiting) keeps the rows of its waiting steps and
+			 * timers as they were: they ended with it.
+			 */
+			if (term && (strcmp(ss, "pending") == 0 ||
+			    strcmp(ss, "running") == 0 ||
+			    strcmp(ss, "waiting") == 0))
 				ss = "cancelled";
 			json_object_object_add(s, "status",
 			    json_object_new_string(ss));
@@ -943,17 +951,109 @@ http_h_exec_retry(struct http_req *r)
 	}
 }
 
+/*
+ * Pause (resume when resume is set): owner or admin. The rules are
+ * engine_exec_pause and engine_exec_resume; the UPDATE applies them
+ * atomically, so a state that changed after the read is a 409 too. A
+ * resume re-checks template access as a redrive does (it starts work
+ * with the owner's secrets) and the active quota, which a paused
+ * execution left.
+ */
+static void
+pause_resume(struct http_req *r, int resume)
+{
+	enum engine_exec	 from, to;
+	struct sres		 e, cnt;
+	struct sparam		 p[1];
+	const char		*st;
+	char			 msg[128];
+	uint64_t		 n = 0;
+	int			 rc, over = 0;
+
+	if (http_req_body(r, 1) != RC_OK)
+		return;
+	if (load_exec(r, r->id, &e) != RC_OK)
+		return;
+	log_set_exec(r->id);
+	st = sres_get(&e, 0, EG_STATUS, NULL);
+	if (engine_exec_parse(st, &from) != RC_OK ||
+	    (resume ? engine_exec_resume(from, 0, &to) :
+	    engine_exec_pause(from, &to)) != RC_OK) {
+		snprintf(msg, sizeof(msg), resume ? "Execution is %s; only "
+		    "paused executions can be resumed" : "Execution is %s; "
+		    "only pending, running or waiting executions can be "
+		    "paused", st);
+		http_resp_detail(r, 409, msg);
+		sres_free(&e);
+		return;
+	}
+	if (resume && redrive_access(r, sres_get(&e, 0, EG_TID, NULL)) !=
+	    RC_OK) {
+		sres_free(&e);
+		return;
+	}
+	p[0] = SP_INT(sres_int(&e, 0, EG_PK));
+	if ((rc = store_begin(r->app->st)) == RC_OK) {
+		if (resume) {
+			/* Locked until commit: concurrent resumes queue. */
+			struct sparam	 u[1];
+
+			u[0] = SP_STR(sres_get(&e, 0, EG_USER, NULL));
+			if ((rc = store_exec(r->app->st,
+			    STMT_EXEC_ACTIVE_LOCK, u, 1, &cnt, NULL,
+			    NULL)) == RC_OK) {
+				over = cnt.nrows > 0 && sres_int(&cnt, 0, 0) >=
+				    r->app->cfg->http.
+				    max_active_executions_per_user;
+				sres_free(&cnt);
+			}
+		}
+		if (rc == RC_OK && !over)
+			rc = store_exec(r->app->st, resume ?
+			    STMT_EXEC_RESUME : STMT_EXEC_PAUSE, p, 1, NULL,
+			    &n, NULL);
+		if (rc == RC_OK && n == 1)
+			rc = http_audit(r, resume ? "execution.resume" :
+			    "execution.pause", "execution", r->id, NULL);
+		if (rc == RC_OK && !over)
+			rc = store_commit(r->app->st);
+		else
+			store_rollback(r->app->st);
+	}
+	sres_free(&e);
+	if (rc != RC_OK)
+		http_resp_rc(r, rc, "Execution not found");
+	else if (over)
+		too_many(r);
+	else if (n == 0)
+		http_resp_detail(r, 409, resume ? "Execution changed state; "
+		    "resume refused" : "Execution changed state; pause "
+		    "refused");
+	else {
+		/* Pause: its supervisor looks now; resume: a claim now. */
+		nudge(r);
+		answer_summary(r, 202);
+	}
+}
+
+void
+http_h_exec_pause(struct http_req *r)
+{
+	pause_resume(r, 0);
+}
+
+void
+http_h_exec_resume(struct http_req *r)
+{
+	pause_resume(r, 1);
+}
+
 static int
 status_valid(const char *s)
 {
-	static const char *const all[] = { "pending", "running", "completed",
-	    "failed", "cancelled", "timed_out" };
-	size_t	i;
+	enum engine_exec	 e;
 
-	for (i = 0; i < NITEMS(all); i++)
-		if (strcmp(s, all[i]) == 0)
-			return 1;
-	return 0;
+	return engine_exec_parse(s, &e) == RC_OK;
 }
 
 void

@@ -147,13 +147,24 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
 	    "WHERE e.status = ? AND e.id < ? AND "
 	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
-	/* Params: cancelled_by, reason, id. */
+	/*
+	 * Params: cancelled_by, reason, id. A pending row, and a waiting or
+	 * paused one that no supervisor holds (engine_exec_cancel), is
+	 * cancelled at once; a held one is stopped by its supervisor. The
+	 * assignments run left to right: those after status see the new one.
+	 */
 	[STMT_EXEC_CANCEL] =
 	    "UPDATE executions SET cancel_requested = 1, cancelled_by = ?, "
 	    "cancel_reason = ?, "
-	    "status = IF(status = 'pending', 'cancelled', status), "
+	    "status = IF(status = 'pending' OR (status IN ('waiting', "
+	    "'paused') AND (claimed_by IS NULL OR lease_until IS NULL OR "
+	    "lease_until <= UTC_TIMESTAMP(6))), 'cancelled', status), "
+	    "claimed_by = IF(status = 'cancelled', NULL, claimed_by), "
+	    "lease_until = IF(status = 'cancelled', NULL, lease_until), "
+	    "wake_at = IF(status = 'cancelled', NULL, wake_at), "
 	    "completed_at = IF(status = 'cancelled', UTC_TIMESTAMP(3), "
-	    "completed_at) WHERE id = ? AND status IN ('pending', 'running')",
+	    "completed_at) WHERE id = ? AND status IN ('pending', 'running', "
+	    "'waiting', 'paused')",
 	/* Params: admin_access (of the caller), id. */
 	[STMT_EXEC_REDRIVE] =
 	    "UPDATE executions SET status = 'pending', "
@@ -161,13 +172,52 @@ static const char *const sql[STMT_COUNT] = {
 	    " cancel_requested = 0, cancelled_by = NULL, cancel_reason = NULL,"
 	    " final_result = NULL, started_at = NULL, "
 	    "error_details = NULL, completed_at = NULL, claimed_by = NULL, "
-	    "lease_until = NULL, admin_access = ? WHERE id = ? AND "
+	    "lease_until = NULL, wake_at = NULL, paused_at = NULL, "
+	    "paused_us = 0, admin_access = ? WHERE id = ? AND "
 	    "status IN ('failed', 'cancelled', 'timed_out')",
 	[STMT_EXEC_REDRIVE_STEPS] =
 	    "UPDATE execution_steps SET status = 'pending', attempts = 0, "
 	    "started_at = NULL, completed_at = NULL, output = NULL, "
 	    "error = NULL, next_attempt_at = NULL WHERE exec_pk = ? AND "
 	    "status NOT IN ('completed', 'skipped')",
+	/*
+	 * Pause (engine_exec_pause), params: id. A row a supervisor holds
+	 * keeps its claim while the supervisor lets its running steps
+	 * finish and then parks it (STMT_SUP_PARK); a claim whose lease
+	 * has run out is dropped here, nobody finishes it. Assignments run
+	 * left to right: lease_until sees the new claimed_by.
+	 */
+	[STMT_EXEC_PAUSE] =
+	    "UPDATE executions SET status = 'paused', "
+	    "paused_at = UTC_TIMESTAMP(6), "
+	    "claimed_by = IF(lease_until > UTC_TIMESTAMP(6), claimed_by, "
+	    "NULL), lease_until = IF(claimed_by IS NULL, NULL, lease_until) "
+	    "WHERE id = ? AND status IN ('pending', 'running', 'waiting')",
+	/*
+	 * Resume (engine_exec_resume), params: id. Held (its supervisor is
+	 * still finishing steps under a live lease): running again, the
+	 * supervisor goes on. Otherwise pending and claimable at once. The
+	 * time paused after the first claim is added to paused_us, so the
+	 * execution's own timeout does not count it.
+	 */
+	[STMT_EXEC_RESUME] =
+	    "UPDATE executions SET paused_us = paused_us + "
+	    "IF(started_at IS NULL OR paused_at IS NULL, 0, "
+	    "TIMESTAMPDIFF(MICROSECOND, paused_at, UTC_TIMESTAMP(6))), "
+	    "paused_at = NULL, "
+	    "status = IF(claimed_by IS NOT NULL AND lease_until > "
+	    "UTC_TIMESTAMP(6), 'running', 'pending'), "
+	    "claimed_by = IF(status = 'running', claimed_by, NULL), "
+	    "lease_until = IF(status = 'running', lease_until, NULL), "
+	    "run_after = IF(status = 'pending', UTC_TIMESTAMP(6), run_after) "
+	    "WHERE id = ? AND status = 'paused'",
+	/*
+	 * The user's active count, locked until commit: a resume is
+	 * refused at the quota, like an execute (sql/003 counts pending
+	 * and running only). Params: user.
+	 */
+	[STMT_EXEC_ACTIVE_LOCK] =
+	    "SELECT active FROM user_active WHERE user_id = ? FOR UPDATE",
 
 	[STMT_AUDIT_INSERT] =
 	    "INSERT INTO audit_log (at, user_id, action, object_type, "
@@ -236,7 +286,7 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_SUP_CLAIM_UPDATE_MANY] =
 	    "UPDATE executions SET status = 'running', claimed_by = ?, "
 	    "lease_until = UTC_TIMESTAMP(6) + INTERVAL ? SECOND, "
-	    "claim_epoch = claim_epoch + 1, "
+	    "claim_epoch = claim_epoch + 1, wake_at = NULL, "
 	    "started_at = COALESCE(started_at, UTC_TIMESTAMP(3)) WHERE id IN "
 	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -249,8 +299,8 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_SUP_LOAD] =
 	    "SELECT e.execution_id, e.execution_name, e.user_id, e.input, "
 	    "v.definition, t.owner_id, e.claim_epoch, "
-	    "TIMESTAMPDIFF(MICROSECOND, e.started_at, UTC_TIMESTAMP(6)), "
-	    "e.cancel_requested, "
+	    "TIMESTAMPDIFF(MICROSECOND, e.started_at, UTC_TIMESTAMP(6)) - "
+	    "e.paused_us, e.cancel_requested, "
 	    "TIMESTAMPDIFF(MICROSECOND, e.created_at, UTC_TIMESTAMP(6)), "
 	    "e.redrive_count, e.id, "
 	    "(e.admin_access = 1 OR t.owner_id = e.user_id OR "
@@ -266,29 +316,48 @@ static const char *const sql[STMT_COUNT] = {
 	 * The fence: every write of a supervisor runs in a transaction that
 	 * starts here. It matches only while we hold the lease we claimed,
 	 * and it locks the row until commit, so no one takes over mid-way.
+	 * A paused row is still ours while its running steps finish.
 	 * Params: lease seconds, id, claimer, epoch.
 	 */
 	[STMT_SUP_FENCE] =
 	    "UPDATE executions SET lease_until = UTC_TIMESTAMP(6) + "
 	    "INTERVAL ? SECOND WHERE id = ? AND claimed_by = ? AND "
-	    "claim_epoch = ? AND status = 'running'",
+	    "claim_epoch = ? AND status IN ('running', 'paused')",
 	/* Params: status, final_result, error_details, id, claimer, epoch. */
 	[STMT_SUP_FINISH] =
 	    "UPDATE executions SET status = ?, final_result = ?, "
 	    "error_details = ?, completed_at = UTC_TIMESTAMP(3), "
 	    "claimed_by = NULL, lease_until = NULL WHERE id = ? AND "
 	    "claimed_by = ? AND claim_epoch = ?",
+	/*
+	 * A paused row stays paused (unless a cancel waits: then pending,
+	 * and whoever claims it cancels it).
+	 */
 	[STMT_SUP_RELEASE] =
-	    "UPDATE executions SET status = 'pending', claimed_by = NULL, "
+	    "UPDATE executions SET status = IF(status = 'paused' AND "
+	    "cancel_requested = 0, 'paused', 'pending'), claimed_by = NULL, "
 	    "lease_until = NULL, run_after = UTC_TIMESTAMP(6) WHERE id = ? "
-	    "AND claimed_by = ? AND claim_epoch = ? AND status = 'running'",
-	/* Params: lease seconds, claimer. */
+	    "AND claimed_by = ? AND claim_epoch = ? AND "
+	    "status IN ('running', 'paused')",
+	/*
+	 * Params: lease seconds, claimer. A held paused row has a lease, a
+	 * parked one has none: the range on (status, lease_until) of
+	 * ix_exec_lease never reads the parked ones.
+	 */
 	[STMT_SUP_RENEW_ALL] =
 	    "UPDATE executions SET lease_until = UTC_TIMESTAMP(6) + "
-	    "INTERVAL ? SECOND WHERE status = 'running' AND claimed_by = ?",
+	    "INTERVAL ? SECOND WHERE status IN ('running', 'paused') AND "
+	    "lease_until IS NOT NULL AND claimed_by = ?",
+	/*
+	 * Our rows with a cancel to act on or paused (their runs start no
+	 * step and park once idle); a pausing run missing here was resumed.
+	 * Columns: id, cancel requested, paused.
+	 */
 	[STMT_SUP_CANCEL_POLL] =
-	    "SELECT id FROM executions WHERE status = 'running' AND "
-	    "claimed_by = ? AND cancel_requested = 1",
+	    "SELECT id, cancel_requested, status = 'paused' FROM executions "
+	    "WHERE claimed_by = ? AND ((status = 'running' AND "
+	    "cancel_requested = 1) OR (status = 'paused' AND "
+	    "lease_until IS NOT NULL))",
 	/* Retention in small batches through ix_exec_retention. */
 	[STMT_SUP_PRUNE] =
 	    "DELETE FROM executions WHERE completed_at < UTC_TIMESTAMP(3) - "
@@ -308,13 +377,15 @@ static const char *const sql[STMT_COUNT] = {
 	    "AND claimed_by = ? LIMIT ? FOR UPDATE SKIP LOCKED",
 	/* Give back a claim we cannot run. Params: id, claimer. */
 	[STMT_SUP_RELEASE_MINE] =
-	    "UPDATE executions SET status = 'pending', claimed_by = NULL, "
+	    "UPDATE executions SET status = IF(status = 'paused' AND "
+	    "cancel_requested = 0, 'paused', 'pending'), claimed_by = NULL, "
 	    "lease_until = NULL, run_after = UTC_TIMESTAMP(6) WHERE id = ? "
-	    "AND claimed_by = ? AND status = 'running'",
+	    "AND claimed_by = ? AND status IN ('running', 'paused')",
 	/* What the database says we hold, and since which claim. */
 	[STMT_SUP_MINE_LIST] =
 	    "SELECT id, claim_epoch FROM executions WHERE "
-	    "status = 'running' AND claimed_by = ?",
+	    "status IN ('running', 'paused') AND lease_until IS NOT NULL AND "
+	    "claimed_by = ?",
 	/*
 	 * One step row, written or updated, with the time a delay ends or
 	 * the next retry is due, kept on the database clock so that a
@@ -365,6 +436,29 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT step_idx, status, attempts, output, "
 	    MS("started_at") ", TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), "
 	    "next_attempt_at) FROM execution_steps WHERE exec_pk = ?",
+	/*
+	 * A run gives its slot and lease back without ending (engine_park):
+	 * fenced by its claim, only from the status it parks from (paused:
+	 * a resume in between made it running again) and only with no
+	 * cancel to act on. wake_at: microseconds from now until its
+	 * earliest step timeout, or NULL. Params: new status, wake us
+	 * twice, id, claimer, epoch, status it parks from.
+	 */
+	[STMT_SUP_PARK] =
+	    "UPDATE executions SET status = ?, claimed_by = NULL, "
+	    "lease_until = NULL, wake_at = IF(? IS NULL, NULL, "
+	    "UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND) WHERE id = ? AND "
+	    "claimed_by = ? AND claim_epoch = ? AND status = ? AND "
+	    "cancel_requested = 0",
+	/*
+	 * Waiting executions whose earliest step timeout is due, through
+	 * ix_exec_wake: the range reads only due rows (a NULL wake_at is
+	 * outside it), whatever the number of waiting ones.
+	 */
+	[STMT_SUP_WAKE_SELECT] =
+	    "SELECT id, template_pk FROM executions WHERE wake_at <= "
+	    "UTC_TIMESTAMP(6) AND status = 'waiting' ORDER BY wake_at "
+	    "LIMIT ? FOR UPDATE SKIP LOCKED",
 };
 
 const char *

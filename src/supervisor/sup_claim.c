@@ -243,6 +243,11 @@ claim_tx(struct sup *s, int want, long long *pks, int *npks)
 		if ((rc = select_into(s, STMT_SUP_RECLAIM_SELECT, p, 1, c,
 		    &nc, want)) != RC_OK)
 			goto out;
+		/* Waiting executions with a step timeout due. */
+		p[0] = SP_INT(want - nc);
+		if (nc < want && (rc = select_into(s, STMT_SUP_WAKE_SELECT, p,
+		    1, c, &nc, want)) != RC_OK)
+			goto out;
 	}
 	nresumed = nc;
 	p[0] = SP_INT(max);
@@ -251,8 +256,8 @@ claim_tx(struct sup *s, int want, long long *pks, int *npks)
 		goto out;
 	for (i = 0; i < nc && *npks < want; i++) {
 		/*
-		 * Resumed executions (orphans, expired leases) were admitted
-		 * before and count themselves as running: no limit check.
+		 * Resumed executions (orphans, expired leases, woken
+		 * waiting ones) were admitted before: no limit check.
 		 */
 		if (i >= nresumed && !limit_allows(s, c, i, pks, *npks,
 		    &rc)) {
@@ -402,13 +407,22 @@ sup_renew(struct sup *s)
 		reconcile(s);
 }
 
+/*
+ * Cancels and pauses of the executions we run. A paused one starts no
+ * step and parks once idle; one that was pausing and is no longer
+ * listed was resumed while its steps finished: it goes on, its deadline
+ * moved by the time it was paused (the execution's own timeout does not
+ * run while paused).
+ */
 void
 sup_cancel_poll(struct sup *s)
 {
-	struct sparam	p[1];
-	struct sres	res;
-	size_t		i;
-	int		j;
+	struct sparam	 p[1];
+	struct sres	 res;
+	struct run	*r;
+	int64_t		 now = util_mono_ms();
+	size_t		 i;
+	int		 j, paused;
 
 	if (s->nruns == 0)
 		return;
@@ -416,11 +430,28 @@ sup_cancel_poll(struct sup *s)
 	if (store_exec(s->st, STMT_SUP_CANCEL_POLL, p, 1, &res, NULL, NULL) !=
 	    RC_OK)
 		return;
-	for (i = 0; i < res.nrows; i++)
-		for (j = 0; j < s->nslots; j++)
-			if (s->runs[j] != NULL &&
-			    s->runs[j]->pk == sres_int(&res, i, 0))
-				s->runs[j]->cancel = 1;
+	for (j = 0; j < s->nslots; j++) {
+		if ((r = s->runs[j]) == NULL || r->lost)
+			continue;
+		for (i = 0, paused = 0; i < res.nrows; i++) {
+			if (r->pk != sres_int(&res, i, 0))
+				continue;
+			if (sres_int(&res, i, 1) != 0)
+				r->cancel = 1;
+			paused = sres_int(&res, i, 2) != 0;
+		}
+		if (paused && !r->pausing) {
+			log_info("execution %s pausing", r->id);
+			r->pausing = 1;
+			r->pause_since = now;
+		} else if (!paused && r->pausing) {
+			log_info("execution %s resumed while pausing", r->id);
+			r->pausing = 0;
+			r->parking = 0;
+			if (!r->halting)
+				r->deadline += now - r->pause_since;
+		}
+	}
 	sres_free(&res);
 }
 

@@ -63,6 +63,11 @@ struct run {
 	int			 lost;		/* lease lost: drop silently */
 	int			 refused;	/* writes the database refused
 						   for good (sup_write.c) */
+	int			 pausing;	/* paused: start nothing, park
+						   once idle (sup_cancel_poll) */
+	int64_t			 pause_since;	/* monotonic ms pausing began */
+	int			 parking;	/* idle and paused: its slot
+						   goes back after the write */
 	int			 done;		/* outcome decided */
 	int			 ended;		/* outcome committed */
 	const char		*final_status;
@@ -154,6 +159,15 @@ int	 sup_run_dirty(const struct run *);
  * ours. RC_OK or a store code.
  */
 int	 sup_write_finish(struct sup *, struct run *r);
+/*
+ * Give r's slot and lease back without ending it (engine_park): status
+ * to (paused, or waiting with wake_in_us until its earliest step
+ * timeout, -1: none), fenced by its claim and only from status from.
+ * RC_OK with *parked 1 when the row matched, 0 when it changed meanwhile
+ * (resumed, a cancel to act on, or the lease lost); else a store code.
+ */
+int	 sup_write_park(struct sup *, struct run *r, enum engine_exec to,
+	    enum engine_exec from, long long wake_in_us, int *parked);
 /*
  * r's changed steps (and with final its outcome) in a fenced transaction
  * of its own; clears the steps' dirty marks and, with final, sets

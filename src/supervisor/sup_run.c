@@ -450,6 +450,30 @@ flush(struct sup *sp, struct run *r)
 	return sup_write_run(sp, r, 0);
 }
 
+/*
+ * A paused run, idle and written: give its slot and lease back (fenced).
+ * When the row changed meanwhile (a resume made it running again, a
+ * cancel waits, or the lease was lost) the run stays and asks for the
+ * poll that tells which, a moment later rather than in a loop.
+ */
+static int
+park(struct sup *sp, struct run *r)
+{
+	int	parked = 0;
+
+	r->parking = 0;
+	if (sup_run_dirty(r))
+		return 0;	/* the write failed: tried again */
+	if (sup_write_park(sp, r, ENGINE_EX_PAUSED, ENGINE_EX_PAUSED, -1,
+	    &parked) != RC_OK || !parked) {
+		r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
+		sp->want_cancel_poll = 1;
+		return 0;
+	}
+	log_info("execution %s paused", r->id);
+	return 1;
+}
+
 int
 sup_run_settled(struct sup *sp, struct run *r)
 {
@@ -457,6 +481,8 @@ sup_run_settled(struct sup *sp, struct run *r)
 		sup_run_abort(sp, r);
 		return running_handles(r) == 0;
 	}
+	if (r->parking && !r->done)
+		return park(sp, r);
 	if (!r->ended)
 		return 0;
 	log_info("execution %s %s", r->id, r->final_status);
@@ -501,7 +527,8 @@ stop_steps(struct sup *sp, struct run *r)
 			r->s[i].xfer = NULL;
 		}
 		if (r->s[i].cmd == NULL && (r->s[i].st == ENGINE_RUNNING ||
-		    r->s[i].st == ENGINE_RETRY_WAIT)) {
+		    r->s[i].st == ENGINE_RETRY_WAIT ||
+		    r->s[i].st == ENGINE_WAITING)) {
 			r->s[i].st = ENGINE_CANCELLED;
 			r->s[i].completed_ms = util_now_ms();
 			r->s[i].dirty = 1;
@@ -755,6 +782,20 @@ settle(struct sup *sp, struct run *r)
 	}
 }
 
+/* What the engine says r may park as now (engine_park). */
+static enum engine_exec
+park_as(const struct run *r)
+{
+	enum engine_state	 st[TMPL_STEPS_MAX];
+	int			 inflight[TMPL_STEPS_MAX], i;
+
+	for (i = 0; i < r->t->nsteps; i++) {
+		st[i] = r->s[i].st;
+		inflight[i] = r->s[i].cmd != NULL || r->s[i].xfer != NULL;
+	}
+	return engine_park(r->t, st, inflight, r->pausing);
+}
+
 /* A failed flush: drop the run once its handlers are gone if lost. */
 static int
 flush_failed(struct sup *sp, struct run *r)
@@ -780,7 +821,8 @@ sup_run_advance(struct sup *sp, struct run *r)
 	}
 	if (r->write_retry > now)
 		return SUP_ADV_WAIT;	/* a write failed a moment ago */
-	if (!r->done && (r->cancel || now >= r->deadline)) {
+	/* The execution's own timeout does not run while it is paused. */
+	if (!r->done && (r->cancel || (!r->pausing && now >= r->deadline))) {
 		stop_steps(sp, r);
 		if (running_handles(r) > 0)
 			return SUP_ADV_WAIT;	/* wait for commands to die */
@@ -791,8 +833,12 @@ sup_run_advance(struct sup *sp, struct run *r)
 			decide(r, "timed_out", NULL, error_details(
 			    "execution timed out", "timeout", NULL));
 	}
-	/* Due timers: delays complete, retries start again. */
-	for (i = 0; !r->done && !r->halting && i < r->t->nsteps; i++) {
+	/*
+	 * Due timers: delays complete, retries start again. Paused: they
+	 * wait, their due times kept with the steps.
+	 */
+	for (i = 0; !r->done && !r->halting && !r->pausing &&
+	    i < r->t->nsteps; i++) {
 		if (r->s[i].due == 0 || r->s[i].due > now)
 			continue;
 		if (r->s[i].st == ENGINE_RETRY_WAIT) {
@@ -822,13 +868,18 @@ sup_run_advance(struct sup *sp, struct run *r)
 			    (int64_t)(r->t->steps[i].delay_seconds * 1000));
 		}
 	}
-	while (!r->done && !r->halting && !sp->stopping &&
+	while (!r->done && !r->halting && !sp->stopping && !r->pausing &&
 	    (n = start_runnable(sp, r)) > 0)
 		;
 	if (n < 0)
 		return flush_failed(sp, r) ? SUP_ADV_FREE : SUP_ADV_WAIT;
 	if (!r->done)
 		settle(sp, r);
+	if (!r->done && !r->halting && r->pausing && park_as(r) ==
+	    ENGINE_EX_PAUSED) {
+		r->parking = 1;		/* written, then parked */
+		return SUP_ADV_WRITE;
+	}
 	return r->done || sup_run_dirty(r) ? SUP_ADV_WRITE : SUP_ADV_WAIT;
 }
 
@@ -888,6 +939,8 @@ sup_run_due(const struct run *r)
 		return r->write_retry;
 	if (r->done || r->lost)
 		return due;
+	if (r->pausing)
+		return due;	/* no timer runs; results and polls wake it */
 	if (!r->halting)
 		due = r->deadline;
 	for (i = 0; i < r->t->nsteps; i++)
@@ -986,6 +1039,8 @@ load_steps(struct run *r, const struct sres *rows)
 			if ((out = sres_get(rows, j, 3, NULL)) != NULL)
 				r->s[i].output = json_tokener_parse(out);
 			set_step_ctx(r, i);
+		} else if (st == ENGINE_WAITING) {
+			r->s[i].st = st;	/* still waits */
 		} else if (st == ENGINE_FAILED || st == ENGINE_CANCELLED) {
 			/* Only a redrive resumes these; it resets them. */
 			r->s[i].st = ENGINE_PENDING;

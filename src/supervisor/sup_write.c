@@ -46,6 +46,26 @@ sup_write_finish(struct sup *sp, struct run *r)
 }
 
 int
+sup_write_park(struct sup *sp, struct run *r, enum engine_exec to,
+    enum engine_exec from, long long wake_in_us, int *parked)
+{
+	struct sparam	 p[7];
+	uint64_t	 n = 0;
+	int		 rc;
+
+	p[0] = SP_STR(engine_exec_name(to));
+	p[1] = wake_in_us >= 0 ? SP_INT(wake_in_us) : SP_NULL();
+	p[2] = p[1];
+	p[3] = SP_INT(r->pk);
+	p[4] = SP_STR(sp->id);
+	p[5] = SP_INT(r->epoch);
+	p[6] = SP_STR(engine_exec_name(from));
+	rc = store_exec(sp->st, STMT_SUP_PARK, p, 7, NULL, &n, NULL);
+	*parked = rc == RC_OK && n == 1;
+	return rc;
+}
+
+int
 sup_run_dirty(const struct run *r)
 {
 	int	i, any = 0;

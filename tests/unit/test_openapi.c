@@ -35,6 +35,8 @@ static const struct {
 	{ "get", "/workflow-management/executions/{id}", 1, 0 },
 	{ "post", "/workflow-management/executions/{id}/cancel", 1, 1 },
 	{ "post", "/workflow-management/executions/{id}/retry", 1, 1 },
+	{ "post", "/workflow-management/executions/{id}/pause", 1, 1 },
+	{ "post", "/workflow-management/executions/{id}/resume", 1, 1 },
 	{ "post", "/workflow-management/templates", 1, 1 },
 	{ "get", "/workflow-management/templates", 1, 0 },
 	{ "get", "/workflow-management/templates/{id}", 1, 0 },

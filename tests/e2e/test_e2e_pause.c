@@ -1,0 +1,448 @@
+/*
+ * Pause and resume (engine.md "Pause and resume", api.md): a paused
+ * execution starts no step, lets running ones finish and record, holds
+ * no slot, survives kill -9 of the supervisor, continues where it
+ * stopped on resume, and leaves the active quota while paused.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "e2e.h"
+#include "e2e_sup.h"
+#include "test_e2e_exec_util.h"
+
+/* POST .../{id}/<what> as token; the status, the answer's status in st. */
+static long
+control(const char *token, const char *id, const char *what, char st[32])
+{
+	struct resp	 r;
+	char		 path[256];
+	long		 code;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", X_EXECS_PATH, id, what);
+	if (st != NULL)
+		st[0] = '\0';
+	if (e2e_req("POST", path, token, NULL, NULL, &r) != 0)
+		return -1;
+	code = r.status;
+	if (st != NULL && resp_str(&r, "status") != NULL)
+		snprintf(st, 32, "%s", resp_str(&r, "status"));
+	resp_free(&r);
+	return code;
+}
+
+/* Lines of path (0 when it does not exist yet). */
+static int
+lines(const char *path)
+{
+	int	n = sup_count_lines(path, "");
+
+	return n < 0 ? 0 : n;
+}
+
+/* GET as alice; the status of step id (static copy) or "(none)". */
+static const char *
+step_status(struct json_object *doc, const char *id)
+{
+	const char	*s = sup_str(sup_step(doc, id), "status");
+
+	return s != NULL ? s : "(none)";
+}
+
+/*
+ * A pending execution (held back by max_concurrent_executions: 1 while
+ * a sibling runs) is paused at once, is never claimed while paused,
+ * and completes after resume.
+ */
+static void
+test_e2e_pause_pending_never_claimed_until_resumed(void)
+{
+	struct json_object	*doc;
+	char			*tid, *first, *second, st[32];
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"global_config\":"
+	    "{\"max_concurrent_executions\":1},\"steps\":["
+	    "{\"id\":\"d\",\"type\":\"delay\",\"seconds\":1.5},"
+	    "{\"id\":\"t\",\"type\":\"transform\",\"depends_on\":[\"d\"],"
+	    "\"output\":{\"ok\":true}}]}", e2e_unique("pause-pending"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	first = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(first);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), first, "running", 5));
+	second = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(second);
+	/* Held back by the template's limit: still pending. */
+	doc = sup_get(second, NULL);
+	SUP_STR_EQ(sup_str(doc, "status"), "pending");
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), second, "pause", st), 202);
+	SUP_STR_EQ(st, "paused");
+	/* The sibling ends, freeing the template's one place... */
+	doc = e2e_wait(e2e_tok_alice(), first, 10);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	json_object_put(doc);
+	/* ...and the paused one is still not run, 2.5 s later. */
+	sup_sleep_ms(2500);
+	doc = sup_get(second, NULL);
+	SUP_STR_EQ(sup_str(doc, "status"), "paused");
+	SUP_STR_EQ(step_status(doc, "d"), "pending");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "d"), "attempts"), 0);
+	SUP_STR_EQ(sup_json(doc, "started_at"), "null");
+	json_object_put(doc);
+	/* Resume: pending again, then completed. */
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), second, "resume", st), 202);
+	CU_ASSERT(strcmp(st, "pending") == 0 || strcmp(st, "running") == 0 ||
+	    strcmp(st, "completed") == 0);
+	doc = e2e_wait(e2e_tok_alice(), second, 15);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	SUP_STR_EQ(sup_json(doc, "final_result"),
+	    "{\"d\":{\"seconds\":1.5},\"t\":{\"ok\":true}}");
+	json_object_put(doc);
+	free(tid);
+	free(first);
+	free(second);
+}
+
+/*
+ * Paused while a delay runs: the step after it does not start, the
+ * delay's time is kept with the step, GET shows paused; resume
+ * completes (the delay's time passed meanwhile, so at once).
+ */
+static void
+test_e2e_pause_during_delay_then_resume(void)
+{
+	struct json_object	*doc;
+	char			*tid, *eid, st[32];
+	int64_t			 t0;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":["
+	    "{\"id\":\"a\",\"type\":\"transform\",\"output\":1},"
+	    "{\"id\":\"d\",\"type\":\"delay\",\"seconds\":2,"
+	    "\"depends_on\":[\"a\"]},"
+	    "{\"id\":\"b\",\"type\":\"transform\",\"depends_on\":[\"d\"],"
+	    "\"output\":2}]}", e2e_unique("pause-delay"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	t0 = sup_now_ms();
+	for (;;) {
+		doc = sup_get(eid, NULL);
+		if (strcmp(step_status(doc, "d"), "running") == 0 ||
+		    sup_now_ms() - t0 > 5000)
+			break;
+		json_object_put(doc);
+		sup_sleep_ms(50);
+	}
+	SUP_STR_EQ(step_status(doc, "d"), "running");
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "pause", st), 202);
+	SUP_STR_EQ(st, "paused");
+	/* Well past the delay's end: b has not started. */
+	sup_sleep_ms(3500);
+	doc = sup_get(eid, NULL);
+	SUP_STR_EQ(sup_str(doc, "status"), "paused");
+	SUP_STR_EQ(step_status(doc, "a"), "completed");
+	SUP_STR_EQ(step_status(doc, "d"), "running");
+	SUP_STR_EQ(step_status(doc, "b"), "pending");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "b"), "attempts"), 0);
+	SUP_STR_EQ(sup_json(doc, "completed_at"), "null");
+	json_object_put(doc);
+	/* Listed under the new status. */
+	CU_ASSERT(x_count(e2e_tok_alice(), "status=paused", NULL) >= 1);
+	t0 = sup_now_ms();
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "resume", st), 202);
+	doc = e2e_wait(e2e_tok_alice(), eid, 15);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	/* The delay's time had passed: it ends as soon as it is claimed. */
+	CU_ASSERT(sup_now_ms() - t0 < 2000);
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "a"), "attempts"), 1);
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "d"), "attempts"), 1);
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "b"), "attempts"), 1);
+	SUP_STR_EQ(sup_json(doc, "final_result.a"), "1");
+	SUP_STR_EQ(sup_json(doc, "final_result.b"), "2");
+	json_object_put(doc);
+	free(tid);
+	free(eid);
+}
+
+/*
+ * Paused while a handler runs: the handler finishes and its result is
+ * recorded, the next step does not start; resume runs only the rest.
+ */
+static void
+test_e2e_pause_lets_running_step_finish(void)
+{
+	struct json_object	*doc;
+	const char		*file = sup_path("pause-run");
+	char			 input[700], *tid, *eid, st[32];
+	int64_t			 t0;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":["
+	    "{\"id\":\"c1\",\"type\":\"command\",\"handler\":"
+	    "\"e2e-append-lock\",\"input\":{\"file\":\"{{ input.file }}\","
+	    "\"seconds\":2}},"
+	    "{\"id\":\"c2\",\"type\":\"command\",\"handler\":"
+	    "\"e2e-append-lock\",\"depends_on\":[\"c1\"],\"input\":"
+	    "{\"file\":\"{{ input.file }}\",\"seconds\":0}}]}",
+	    e2e_unique("pause-run"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(input, sizeof(input), "{\"file\":\"%s\"}", file);
+	eid = sup_exec(tid, input);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	t0 = sup_now_ms();
+	for (;;) {
+		doc = sup_get(eid, NULL);
+		if (strcmp(step_status(doc, "c1"), "running") == 0 ||
+		    sup_now_ms() - t0 > 5000)
+			break;
+		json_object_put(doc);
+		sup_sleep_ms(50);
+	}
+	SUP_STR_EQ(step_status(doc, "c1"), "running");
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "pause", st), 202);
+	SUP_STR_EQ(st, "paused");
+	/* c1 (2 s) ends and is recorded; c2 never starts. */
+	sup_sleep_ms(3500);
+	doc = sup_get(eid, NULL);
+	SUP_STR_EQ(sup_str(doc, "status"), "paused");
+	SUP_STR_EQ(step_status(doc, "c1"), "completed");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "c1"), "attempts"), 1);
+	SUP_STR_EQ(step_status(doc, "c2"), "pending");
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(lines(file), 1);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "resume", st), 202);
+	doc = e2e_wait(e2e_tok_alice(), eid, 15);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "c1"), "attempts"), 1);
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "c2"), "attempts"), 1);
+	json_object_put(doc);
+	/* Each handler ran exactly once. */
+	CU_ASSERT_EQUAL(lines(file), 2);
+	free(tid);
+	free(eid);
+}
+
+/* States that do not allow it, other users, unknown ids; the audit. */
+static void
+test_e2e_pause_conflicts_and_access(void)
+{
+	struct json_object	*doc;
+	struct resp		 r;
+	char			*tid, *eid, st[32], q[256];
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"t\","
+	    "\"type\":\"transform\",\"output\":1}]}",
+	    e2e_unique("pause-409"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 10);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	json_object_put(doc);
+	/* Completed: neither pause nor resume. */
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "pause", NULL), 409);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "resume", NULL), 409);
+	/* Another user: 403 as for cancel; a reader lacks the role. */
+	CU_ASSERT_EQUAL(control(e2e_tok_bob(), eid, "pause", NULL), 403);
+	CU_ASSERT_EQUAL(control(e2e_tok_bob(), eid, "resume", NULL), 403);
+	CU_ASSERT_EQUAL(control(e2e_tok_reader(), eid, "pause", NULL), 403);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(),
+	    "00000000-0000-4000-8000-000000000000", "pause", NULL), 404);
+	CU_ASSERT_EQUAL(control(NULL, eid, "pause", NULL), 401);
+	free(eid);
+	/* A running one: resume is 409; pause twice is 409 the second time. */
+	free(tid);
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"d\","
+	    "\"type\":\"delay\",\"seconds\":30}]}", e2e_unique("pause-twice"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	CU_ASSERT(x_wait_status(e2e_tok_alice(), eid, "running", 5));
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "resume", NULL), 409);
+	/* An admin may pause anyone's. */
+	CU_ASSERT_EQUAL(control(e2e_tok_admin(), eid, "pause", st), 202);
+	SUP_STR_EQ(st, "paused");
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "pause", NULL), 409);
+	/* Both are audited. */
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "resume", st), 202);
+	snprintf(q, sizeof(q), "/workflow-management/audit?action="
+	    "execution.pause&limit=100");
+	CU_ASSERT_EQUAL(e2e_req("GET", q, e2e_tok_admin(), NULL, NULL, &r),
+	    0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	CU_ASSERT(r.body != NULL && strstr(r.body, eid) != NULL);
+	resp_free(&r);
+	snprintf(q, sizeof(q), "/workflow-management/audit?action="
+	    "execution.resume&limit=100");
+	CU_ASSERT_EQUAL(e2e_req("GET", q, e2e_tok_admin(), NULL, NULL, &r),
+	    0);
+	CU_ASSERT(r.body != NULL && strstr(r.body, eid) != NULL);
+	resp_free(&r);
+	/* Cancel of a paused execution ends it. */
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "pause", NULL), 202);
+	CU_ASSERT_EQUAL(x_cancel(e2e_tok_alice(), eid), 202);
+	CU_ASSERT(x_wait_status(e2e_tok_alice(), eid, "cancelled", 5));
+	doc = sup_get(eid, NULL);
+	SUP_STR_EQ(step_status(doc, "d"), "cancelled");
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "resume", NULL), 409);
+	free(tid);
+	free(eid);
+}
+
+/*
+ * kill -9 of the supervisor while an execution is paused: it stays
+ * paused under the new supervisor (durable), and resume completes it
+ * without running a finished step again.
+ */
+static void
+test_e2e_pause_survives_kill9(void)
+{
+	struct json_object	*doc;
+	const char		*file = sup_path("pause-kill");
+	char			 input[700], *tid, *eid, *p, st[32];
+	pid_t			 old, neu;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":["
+	    "{\"id\":\"a\",\"type\":\"command\",\"handler\":"
+	    "\"e2e-append-lock\",\"input\":{\"file\":\"{{ input.file }}\","
+	    "\"seconds\":0}},"
+	    "{\"id\":\"d\",\"type\":\"delay\",\"seconds\":3,"
+	    "\"depends_on\":[\"a\"]},"
+	    "{\"id\":\"b\",\"type\":\"command\",\"handler\":"
+	    "\"e2e-append-lock\",\"depends_on\":[\"d\"],\"input\":"
+	    "{\"file\":\"{{ input.file }}\",\"seconds\":0}}]}",
+	    e2e_unique("pause-kill"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(input, sizeof(input), "{\"file\":\"%s\"}", file);
+	eid = sup_exec(tid, input);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	p = sup_wait_file(file, 10000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	free(p);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "pause", st), 202);
+	SUP_STR_EQ(st, "paused");
+	sup_sleep_ms(1000);
+	old = sup_main_pid(-1, 5000);
+	CU_ASSERT_FATAL(old > 1);
+	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
+	neu = sup_main_pid(old, 15000);
+	CU_ASSERT_FATAL(neu > 1 && neu != old);
+	/* The new supervisor is up; the delay's 3 s are long past. */
+	sup_sleep_ms(3000);
+	doc = sup_get(eid, NULL);
+	SUP_STR_EQ(sup_str(doc, "status"), "paused");
+	SUP_STR_EQ(step_status(doc, "a"), "completed");
+	SUP_STR_EQ(step_status(doc, "b"), "pending");
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(lines(file), 1);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "resume", st), 202);
+	doc = e2e_wait(e2e_tok_alice(), eid, 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "a"), "attempts"), 1);
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "d"), "attempts"), 1);
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "b"), "attempts"), 1);
+	json_object_put(doc);
+	/* a once, b once: nothing finished ran again. */
+	CU_ASSERT_EQUAL(lines(file), 2);
+	free(tid);
+	free(eid);
+}
+
+/* The configured active quota (run.sh exports it); 0 when unusable. */
+static int
+quota(void)
+{
+	const char	*v = getenv("WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER");
+	int		 n = v != NULL ? atoi(v) : 0;
+
+	return n >= 1 && n <= 200 ? n : 0;
+}
+
+/*
+ * Paused executions leave the active quota: with it filled by paused
+ * ones a new execute is accepted; a resume that would pass it is 429.
+ */
+static void
+test_e2e_pause_leaves_active_quota(void)
+{
+	const char	*tok = x_tok("pause-quota");
+	char		 (*ids)[64], body[512], st[32], *tid;
+	struct resp	 r;
+	int		 lim = quota(), i, paused = 0, made = 0;
+
+	if (lim == 0) {
+		CU_FAIL("WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER (1..200) must "
+		    "be exported by tests/e2e/run.sh");
+		return;
+	}
+	CU_ASSERT_FATAL(tok != NULL);
+	tid = x_template(tok, "pause-quota", "\"steps\":[{\"id\":\"d\","
+	    "\"type\":\"delay\",\"seconds\":60}]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	ids = calloc((size_t)lim * 2 + 1, sizeof(*ids));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ids);
+	for (i = 0; i < lim * 2 + 1; i++) {
+		snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+		    "\"input_data\":{\"i\":%d}}", tid, i);
+		CU_ASSERT_EQUAL_FATAL(x_exec(tok, NULL, body, NULL, &r), 0);
+		if (i < lim * 2) {
+			CU_ASSERT_EQUAL(r.status, 202);
+		} else
+			CU_ASSERT_EQUAL(r.status, 429);
+		if (r.status == 202) {
+			snprintf(ids[i], 64, "%s",
+			    x_s(resp_str(&r, "execution_id")));
+			made++;
+		}
+		resp_free(&r);
+		/* The first lim are paused at once: they leave the count. */
+		if (i < lim && control(tok, ids[i], "pause", st) == 202 &&
+		    strcmp(st, "paused") == 0)
+			paused++;
+	}
+	CU_ASSERT_EQUAL(paused, lim);
+	CU_ASSERT_EQUAL(made, lim * 2);
+	/* lim paused plus lim active: a resume would pass the quota. */
+	CU_ASSERT_EQUAL(control(tok, ids[0], "resume", NULL), 429);
+	CU_ASSERT_TRUE(x_wait_status(tok, ids[0], "paused", 1));
+	/* One active one cancelled: the resume fits again. */
+	CU_ASSERT_EQUAL(x_cancel(tok, ids[lim]), 202);
+	CU_ASSERT_TRUE(x_wait_status(tok, ids[lim], "cancelled", 10));
+	CU_ASSERT_EQUAL(control(tok, ids[0], "resume", NULL), 202);
+	for (i = 0; i < lim * 2; i++)
+		if (i != lim)
+			CU_ASSERT_EQUAL(x_cancel(tok, ids[i]), 202);
+	free(ids);
+	free(tid);
+}
+
+E2E_SUITE(test_e2e_pause_register)
+
+void
+test_e2e_pause_register(void)
+{
+	CU_pSuite	s = CU_add_suite("pause", NULL, NULL);
+
+	CU_add_test(s, "pending_never_claimed_until_resumed",
+	    test_e2e_pause_pending_never_claimed_until_resumed);
+	CU_add_test(s, "during_delay_then_resume",
+	    test_e2e_pause_during_delay_then_resume);
+	CU_add_test(s, "lets_running_step_finish",
+	    test_e2e_pause_lets_running_step_finish);
+	CU_add_test(s, "conflicts_and_access",
+	    test_e2e_pause_conflicts_and_access);
+	CU_add_test(s, "survives_kill9", test_e2e_pause_survives_kill9);
+	CU_add_test(s, "leaves_active_quota",
+	    test_e2e_pause_leaves_active_quota);
+}
