@@ -7,8 +7,9 @@
 -- * wake_at is the time a waiting (or paused) execution must be looked
 --   at again (its earliest step timeout); NULL for every other row and
 --   for one with nothing due. The supervisor finds due rows through
---   ix_exec_wake, whose range on wake_at reads only the due ones (NULLs
---   sort first and are outside the range): no scan, no timer per row.
+--   ix_exec_wake: equality on status, then a range on wake_at that reads
+--   only the due ones in order (NULLs sort first and are outside it),
+--   whatever the number of waiting rows: no scan, no timer per row.
 -- * paused_at / paused_us: the execution's own timeout does not run
 --   while it is paused. paused_us is the time spent paused since the
 --   first claim, added at each resume; the supervisor subtracts it from
@@ -41,4 +42,4 @@ ALTER TABLE executions ADD COLUMN IF NOT EXISTS paused_at DATETIME(6) NULL
 ALTER TABLE executions ADD COLUMN IF NOT EXISTS paused_us BIGINT
     NOT NULL DEFAULT 0 AFTER paused_at;
 
-CREATE INDEX IF NOT EXISTS ix_exec_wake ON executions (wake_at);
+CREATE INDEX IF NOT EXISTS ix_exec_wake ON executions (status, wake_at);

@@ -452,13 +452,14 @@ static const char *const sql[STMT_COUNT] = {
 	    "cancel_requested = 0",
 	/*
 	 * Waiting executions whose earliest step timeout is due, through
-	 * ix_exec_wake: the range reads only due rows (a NULL wake_at is
-	 * outside it), whatever the number of waiting ones.
+	 * ix_exec_wake (status, wake_at): equality on status, then the
+	 * range reads only due rows in order (a NULL wake_at is outside
+	 * it), whatever the number of waiting ones.
 	 */
 	[STMT_SUP_WAKE_SELECT] =
-	    "SELECT id, template_pk FROM executions WHERE wake_at <= "
-	    "UTC_TIMESTAMP(6) AND status = 'waiting' ORDER BY wake_at "
-	    "LIMIT ? FOR UPDATE SKIP LOCKED",
+	    "SELECT id, template_pk FROM executions FORCE INDEX "
+	    "(ix_exec_wake) WHERE status = 'waiting' AND wake_at <= "
+	    "UTC_TIMESTAMP(6) ORDER BY wake_at LIMIT ? FOR UPDATE SKIP LOCKED",
 };
 
 const char *

@@ -501,7 +501,7 @@ static void
 test_e2e_executions_unknown_routes_are_404(void)
 {
 	static const char *const paths[] = { "/workflow-management/nope",
-	    X_EXECS_PATH "/" NOT_FOUND_ID "/pause",
+	    X_EXECS_PATH "/" NOT_FOUND_ID "/suspend",
 	    X_EXECS_PATH "/" NOT_FOUND_ID "/cancel/x",
 	    X_EXEC_PATH "/x", "/workflow-management/executions/a%20b" };
 	struct resp	r;
