@@ -359,6 +359,87 @@ test_e2e_pause_survives_kill9(void)
 	free(eid);
 }
 
+/*
+ * Resumed while its supervisor still waits for a running handler: the
+ * supervisor goes on with it (the answer says running), nothing runs
+ * twice.
+ */
+static void
+test_e2e_pause_resume_while_step_runs(void)
+{
+	struct json_object	*doc;
+	const char		*file = sup_path("pause-held");
+	char			 input[700], *tid, *eid, *p, st[32];
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":["
+	    "{\"id\":\"c1\",\"type\":\"command\",\"handler\":"
+	    "\"e2e-append-lock\",\"input\":{\"file\":\"{{ input.file }}\","
+	    "\"seconds\":3}},"
+	    "{\"id\":\"c2\",\"type\":\"command\",\"handler\":"
+	    "\"e2e-append-lock\",\"depends_on\":[\"c1\"],\"input\":"
+	    "{\"file\":\"{{ input.file }}\",\"seconds\":0}}]}",
+	    e2e_unique("pause-held"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(input, sizeof(input), "{\"file\":\"%s\"}", file);
+	eid = sup_exec(tid, input);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	CU_ASSERT(x_wait_status(e2e_tok_alice(), eid, "running", 5));
+	sup_sleep_ms(500);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "pause", st), 202);
+	SUP_STR_EQ(st, "paused");
+	sup_sleep_ms(700);
+	/* c1 still runs (3 s): its supervisor holds the execution. */
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "resume", st), 202);
+	SUP_STR_EQ(st, "running");
+	doc = e2e_wait(e2e_tok_alice(), eid, 15);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "c1"), "attempts"), 1);
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "c2"), "attempts"), 1);
+	json_object_put(doc);
+	p = sup_read(file);
+	CU_ASSERT_EQUAL(lines(file), 2);
+	free(p);
+	free(tid);
+	free(eid);
+}
+
+/*
+ * The execution's own timeout does not run while it is paused: paused
+ * longer than its timeout_seconds, it still completes after resume.
+ */
+static void
+test_e2e_pause_stops_execution_timeout(void)
+{
+	struct json_object	*doc;
+	char			*tid, *eid, st[32];
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"global_config\":"
+	    "{\"timeout_seconds\":4},\"steps\":["
+	    "{\"id\":\"d\",\"type\":\"delay\",\"seconds\":2},"
+	    "{\"id\":\"t\",\"type\":\"transform\",\"depends_on\":[\"d\"],"
+	    "\"output\":1}]}", e2e_unique("pause-timeout"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	CU_ASSERT(x_wait_status(e2e_tok_alice(), eid, "running", 5));
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "pause", st), 202);
+	SUP_STR_EQ(st, "paused");
+	/* Paused for longer than the whole timeout. */
+	sup_sleep_ms(5000);
+	doc = sup_get(eid, NULL);
+	SUP_STR_EQ(sup_str(doc, "status"), "paused");
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "resume", st), 202);
+	doc = e2e_wait(e2e_tok_alice(), eid, 15);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	SUP_STR_EQ(sup_json(doc, "final_result.t"), "1");
+	json_object_put(doc);
+	free(tid);
+	free(eid);
+}
+
 /* The configured active quota (run.sh exports it); 0 when unusable. */
 static int
 quota(void)
@@ -443,6 +524,10 @@ test_e2e_pause_register(void)
 	CU_add_test(s, "conflicts_and_access",
 	    test_e2e_pause_conflicts_and_access);
 	CU_add_test(s, "survives_kill9", test_e2e_pause_survives_kill9);
+	CU_add_test(s, "resume_while_step_runs",
+	    test_e2e_pause_resume_while_step_runs);
+	CU_add_test(s, "stops_execution_timeout",
+	    test_e2e_pause_stops_execution_timeout);
 	CU_add_test(s, "leaves_active_quota",
 	    test_e2e_pause_leaves_active_quota);
 }
