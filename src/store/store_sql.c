@@ -451,6 +451,13 @@ static const char *const sql[STMT_COUNT] = {
 	    "claimed_by = ? AND claim_epoch = ? AND status = ? AND "
 	    "cancel_requested = 0",
 	/*
+	 * Why a park matched nothing. Params: claimer, epoch, id. Columns:
+	 * status, cancel requested, still ours.
+	 */
+	[STMT_SUP_PARK_CHECK] =
+	    "SELECT status, cancel_requested, claimed_by <=> ? AND "
+	    "claim_epoch = ? FROM executions WHERE id = ?",
+	/*
 	 * Waiting executions whose earliest step timeout is due, through
 	 * ix_exec_wake (status, wake_at): equality on status, then the
 	 * range reads only due rows in order (a NULL wake_at is outside

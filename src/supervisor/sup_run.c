@@ -451,10 +451,42 @@ flush(struct sup *sp, struct run *r)
 }
 
 /*
+ * The park of r matched nothing: read why. Not ours any more: lost. A
+ * cancel waits: act on it. Running again: resumed meanwhile, go on (the
+ * execution's deadline moved by the time it was paused). On a read
+ * error nothing changes and the park is tried again later.
+ */
+static void
+park_missed(struct sup *sp, struct run *r)
+{
+	struct sparam	 p[3];
+	struct sres	 res;
+	const char	*st;
+
+	p[0] = SP_STR(sp->id);
+	p[1] = SP_INT(r->epoch);
+	p[2] = SP_INT(r->pk);
+	if (store_exec(sp->st, STMT_SUP_PARK_CHECK, p, 3, &res, NULL, NULL) !=
+	    RC_OK)
+		return;
+	if (res.nrows == 0 || sres_int(&res, 0, 2) != 1) {
+		log_warnx("execution %s: lease lost", r->id);
+		r->lost = 1;
+	} else if (sres_int(&res, 0, 1) != 0)
+		r->cancel = 1;
+	else if ((st = sres_get(&res, 0, 0, NULL)) != NULL &&
+	    strcmp(st, "running") == 0) {
+		log_info("execution %s resumed while pausing", r->id);
+		r->pausing = 0;
+		r->deadline += util_mono_ms() - r->pause_since;
+	}
+	sres_free(&res);
+}
+
+/*
  * A paused run, idle and written: give its slot and lease back (fenced).
  * When the row changed meanwhile (a resume made it running again, a
- * cancel waits, or the lease was lost) the run stays and asks for the
- * poll that tells which, a moment later rather than in a loop.
+ * cancel waits, or the lease was lost) the run stays and finds out which.
  */
 static int
 park(struct sup *sp, struct run *r)
@@ -465,9 +497,15 @@ park(struct sup *sp, struct run *r)
 	if (sup_run_dirty(r))
 		return 0;	/* the write failed: tried again */
 	if (sup_write_park(sp, r, ENGINE_EX_PAUSED, ENGINE_EX_PAUSED, -1,
-	    &parked) != RC_OK || !parked) {
+	    &parked) != RC_OK) {
 		r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
-		sp->want_cancel_poll = 1;
+		return 0;
+	}
+	if (!parked) {
+		park_missed(sp, r);
+		if (r->pausing && !r->cancel && !r->lost)
+			/* A read error, or another state: not in a loop. */
+			r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
 		return 0;
 	}
 	log_info("execution %s paused", r->id);
