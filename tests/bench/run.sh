@@ -37,6 +37,10 @@
 #				the stack during each wfm load and the drain,
 #				into $VAR/perf/*.txt (costs CPU: figures of a
 #				profiled run are lower; not for comparison)
+#	WFM_BENCH_ONLY		comma-separated parts to run alone, for
+#				iterating on them: schema (execute (new) 1
+#				user, then execute (schema)), console (the
+#				console figures); default: everything
 #
 # Everything it starts is stopped on exit, by pid, whatever happens.
 # Exit status: 0 when every figure was measured, 1 otherwise.
@@ -77,6 +81,7 @@ DRAIN_N=${WFM_BENCH_DRAIN:-10000}
 CLAIM_ROWS=${WFM_BENCH_CLAIM_ROWS:-1000000}
 BUDGET=${WFM_BENCH_BUDGET:-300}
 PROFILE=${WFM_BENCH_PROFILE:-0}
+ONLY=${WFM_BENCH_ONLY:-}
 CLAIM_SMALL=10000
 CLAIM_LIMIT=64		# 16 free slots x 4 candidates, as sup_claim.c asks
 LAT_SAMPLES=40
@@ -89,6 +94,13 @@ done
 ((CLAIM_ROWS > CLAIM_SMALL)) ||
     die "WFM_BENCH_CLAIM_ROWS must exceed $CLAIM_SMALL"
 [[ $PROFILE =~ ^[01]$ ]] || die "WFM_BENCH_PROFILE '$PROFILE' is not 0 or 1"
+[[ -z $ONLY || $ONLY =~ ^(schema|console)(,(schema|console))*$ ]] ||
+    die "WFM_BENCH_ONLY '$ONLY' is not a list of: schema, console"
+
+# full: the whole run; want PART: the whole run, or PART is in
+# WFM_BENCH_ONLY.
+full() { [[ -z $ONLY ]]; }
+want() { [[ -z $ONLY || ,$ONLY, == *",$1,"* ]]; }
 
 BIN=$ROOT/$BUILD/bin
 HB=$ROOT/$BUILD/bench
@@ -109,6 +121,10 @@ EXEC_PATH=/api/v1/workflow-management/execute
 NGINX=/usr/sbin/nginx
 CLK_TCK=$(getconf CLK_TCK)
 SCRIPTS=$ROOT/tests/bench
+PY=/usr/bin/python3	# Debian's: the one with python3-selenium
+SCHEMA_DOC=$SCRIPTS/schema_order.json
+CONSOLE_USER=bench-console
+CONSOLE_ROWS=10000
 
 export WFM_VAR=$VAR WFM_HTTP_PORT=$PORT WFM_BIN_DIR=$BIN
 export WFM_FCGI_WORKERS=$WORKERS
@@ -123,6 +139,7 @@ export WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER=100000000
 
 declare -A F=()		# every figure, by key; printed and written at the end
 SUP_PAUSED=""		# supervisor pid while it is stopped (SIGSTOP)
+PART_FAILED=0		# 1: schema or console could not be measured
 PERF_PID=""		# perf record while it runs (WFM_BENCH_PROFILE=1)
 
 # Floating point: calc EXPR [-v name=value...] prints EXPR, or null when
@@ -265,14 +282,17 @@ TOKEN=$(token bench workflow:execute,workflow:read,template:write)
 [[ -n $TOKEN ]] || die "wfmctl token failed (see $LOG)"
 # The two execute (new) mixes: one user (one token for every request, a
 # site calling wfm) and NUSERS users. The peers get the same tokens.
-log "minting $((NUSERS + 1)) tokens"
 ONE_TOKEN=$(token bench-one workflow:execute)
 USER_TOKENS=()
-for ((i = 1; i <= NUSERS; i++)); do
-	USER_TOKENS+=("$(token "bench-u$i" workflow:execute)")
-done
-[[ -n $ONE_TOKEN && -n ${USER_TOKENS[NUSERS - 1]} ]] ||
-    die "wfmctl token failed (see $LOG)"
+if full; then
+	log "minting $((NUSERS + 1)) tokens"
+	for ((i = 1; i <= NUSERS; i++)); do
+		USER_TOKENS+=("$(token "bench-u$i" workflow:execute)")
+	done
+	[[ -n ${USER_TOKENS[NUSERS - 1]} ]] ||
+	    die "wfmctl token failed (see $LOG)"
+fi
+[[ -n $ONE_TOKEN ]] || die "wfmctl token failed (see $LOG)"
 # Same header, signature replaced: well formed, fails verification.
 BAD_TOKEN=${TOKEN%.*}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 
@@ -299,13 +319,68 @@ for ((i = 0; i < 100; i++)); do
 done
 [[ $st == completed ]] || die "execution $EID is '$st', not completed"
 
+# The template of the execute (schema) load: the 30-field input_schema of
+# schema_order.json (the one bench-schema times); its valid instance,
+# compact, is the input of every request. One execute of it must answer
+# 202, and one with an empty input 422 (the schema is enforced).
+schema_setup() {
+	local code input
+
+	if [[ ! -x $PY ]]; then
+		F[execute_schema.status]="not measured: $PY is missing"
+		log "execute (schema): ${F[execute_schema.status]}"
+		return 0
+	fi
+	if ! "$PY" - "$SCHEMA_DOC" "$VAR/schema_template.json" \
+	    "$VAR/schema_input.json" <<'PYEOF' 2>>"$LOG"; then
+import json, sys
+doc = json.load(open(sys.argv[1]))
+json.dump({'name': 'bench-schema', 'is_public': True,
+           'input_schema': doc['input_schema'],
+           'steps': [{'id': 't', 'type': 'transform',
+                      'output': {'n': '{{ input.field_01 }}'}}]},
+          open(sys.argv[2], 'w'), separators=(',', ':'))
+json.dump(doc['valid_input'], open(sys.argv[3], 'w'), separators=(',', ':'))
+PYEOF
+		F[execute_schema.status]="not measured: $SCHEMA_DOC unreadable (see $LOG)"
+		PART_FAILED=1
+		return 0
+	fi
+	SCHEMA_TID=$(api POST /templates "@$VAR/schema_template.json" |
+	    json_str template_id)
+	if [[ -z $SCHEMA_TID ]]; then
+		F[execute_schema.status]="not measured: cannot create its template"
+		PART_FAILED=1
+		return 0
+	fi
+	for input in "$(<"$VAR/schema_input.json")" '{}'; do
+		code=$(curl -sS -o "$VAR/schema_probe.json" -w '%{http_code}' \
+		    --max-time 10 -X POST "$URL/execute" \
+		    -H "Authorization: Bearer $ONE_TOKEN" \
+		    -H 'Content-Type: application/json' \
+		    -d "{\"template_id\": \"$SCHEMA_TID\",
+		    \"input_data\": $input}" 2>>"$LOG") || true
+		[[ $input == '{}' && $code == 422 || $input != '{}' &&
+		    $code == 202 ]] && continue
+		F[execute_schema.status]="not measured: a probe answered '$code' (see $VAR/schema_probe.json)"
+		PART_FAILED=1
+		return 0
+	done
+	F[execute_schema.status]=measured
+}
+SCHEMA_TID=""
+want schema && schema_setup
+
 # ---- peers -----------------------------------------------------------------
 
 # They verify the same tokens: wfm's secret, as it is in the file.
 PEER_SECRET=$(<"$VAR/jwt_secret")
-log "starting the peers from $PEERS"
-peers_start
-PEERS_NGINX=$(peers_nginx)
+PEERS_NGINX=""
+if full; then
+	log "starting the peers from $PEERS"
+	peers_start
+	PEERS_NGINX=$(peers_nginx)
+fi
 
 # ---- ceilings ------------------------------------------------------------
 
@@ -630,10 +705,12 @@ wait_idle() {
 
 GET_URL=$URL/executions/$EID
 GET_PATH=/${GET_URL#http://*/}
-run_load nginx "$SCRIPTS/ceiling.lua" "http://127.0.0.1:$CEIL_PORT$GET_PATH" \
-    "$TOKEN"
-run_load bare "$SCRIPTS/ceiling.lua" "http://127.0.0.1:$BARE_PORT$GET_PATH" \
-    "$TOKEN"
+if full; then
+	run_load nginx "$SCRIPTS/ceiling.lua" \
+	    "http://127.0.0.1:$CEIL_PORT$GET_PATH" "$TOKEN"
+	run_load bare "$SCRIPTS/ceiling.lua" \
+	    "http://127.0.0.1:$BARE_PORT$GET_PATH" "$TOKEN"
+fi
 
 # ---- execute (new): peers, then wfm, whose executions become the drain ----
 
@@ -674,10 +751,131 @@ for p in "${PEER_NAMES[@]}"; do
 		    "$p-$mix-@PHASE@" "${toks[@]}"
 	done
 done
-run_load execute_new_many "$SCRIPTS/execute_new.lua" "$URL/execute" \
-    "$TID" "many-@PHASE@" "${USER_TOKENS[@]}"
-run_load execute_new_one "$SCRIPTS/execute_new.lua" "$URL/execute" \
-    "$TID" "one-@PHASE@" "$ONE_TOKEN"
+if full; then
+	run_load execute_new_many "$SCRIPTS/execute_new.lua" "$URL/execute" \
+	    "$TID" "many-@PHASE@" "${USER_TOKENS[@]}"
+fi
+if want schema; then
+	run_load execute_new_one "$SCRIPTS/execute_new.lua" "$URL/execute" \
+	    "$TID" "one-@PHASE@" "$ONE_TOKEN"
+fi
+# The same one-user mix with the 30-field schema validated on every
+# request (issue 17); its executions are the newest, deleted before the
+# drain.
+if want schema && [[ ${F[execute_schema.status]} == measured ]]; then
+	run_load execute_schema "$SCRIPTS/execute_schema.lua" "$URL/execute" \
+	    "$SCHEMA_TID" "schema-@PHASE@" "$VAR/schema_input.json" \
+	    "$ONE_TOKEN"
+fi
+
+# ---- the console (issue 18): run alone, or later in the whole run --------
+
+# CONSOLE_ROWS completed executions of the bench template for
+# CONSOLE_USER, in SQL by doubling one row (as queue_rows); the insert
+# trigger counts them as active: the count is put back to 0.
+seed_console() {
+	local have=1 step
+
+	sql -e "INSERT INTO executions ($COLS, started_at, completed_at,
+	    final_result) SELECT UUID(), '$CONSOLE_USER',
+	    CONCAT('$CONSOLE_USER-', UUID()), id, template_id, version,
+	    '{\"n\": 1}', SHA2('{\"n\":1}', 256), 'completed',
+	    UTC_TIMESTAMP(6), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3),
+	    UTC_TIMESTAMP(3), '{\"n\": 1}' FROM templates
+	    WHERE template_id = '$TID'"
+	while ((have < CONSOLE_ROWS)); do
+		step=$((CONSOLE_ROWS - have < have ? CONSOLE_ROWS - have : have))
+		sql -e "INSERT INTO executions ($COLS, started_at, completed_at,
+		    final_result) SELECT UUID(), user_id,
+		    CONCAT('$CONSOLE_USER-', UUID()), template_pk, template_id,
+		    template_version, input, input_hash, status, run_after,
+		    UTC_TIMESTAMP(3), started_at, UTC_TIMESTAMP(3), final_result
+		    FROM executions WHERE user_id = '$CONSOLE_USER' LIMIT $step"
+		have=$((have + step))
+	done
+	sql -e "UPDATE user_active SET active = 0
+	    WHERE user_id = '$CONSOLE_USER'"
+}
+
+# The console figures: seed, then tests/bench/console_bench.py in headless
+# chromium against this stack's nginx. Skipped ("not measured: REASON")
+# when chromium, chromedriver or python3-selenium are missing.
+console_step() {
+	local p reason="" out line kv t0 n
+
+	for p in /usr/bin/chromium /usr/bin/chromedriver "$PY"; do
+		[[ -x $p ]] || {
+			reason="$p is missing (make deps)"
+			break
+		}
+	done
+	[[ -n $reason ]] || "$PY" -c 'import selenium' 2>/dev/null ||
+	    reason="python3-selenium is missing (make deps)"
+	if [[ -n $reason ]]; then
+		F[console.status]="not measured: $reason"
+		log "console: ${F[console.status]}"
+		return 0
+	fi
+	log "console: seeding $CONSOLE_ROWS executions for $CONSOLE_USER"
+	t0=$EPOCHREALTIME
+	seed_console
+	F[console.seed_s]=$(calc "b - a" -v a="$t0" -v b="$EPOCHREALTIME")
+	n=$(sql -e "SELECT COUNT(*) FROM executions
+	    WHERE user_id = '$CONSOLE_USER'")
+	F[console.rows]=$n
+	log "console: headless chromium on the executions page and a" \
+	    "100-step graph"
+	if out=$("$PY" "$SCRIPTS/console_bench.py" --url "http://127.0.0.1:$PORT" \
+	    --conf "$CONF" --bin "$BIN" --user "$CONSOLE_USER" --rows "$n" \
+	    2>>"$LOG") && line=$(grep '^BENCH ' <<<"$out"); then
+		for kv in ${line#BENCH }; do
+			F[console.${kv%%=*}]=${kv#*=}
+		done
+		F[console.status]=measured
+	else
+		F[console.status]="not measured: console_bench.py failed (see $LOG)"
+		log "console: ${F[console.status]}"
+		PART_FAILED=1
+	fi
+}
+
+# The table and JSON, then the exit status: 1 when a figure that should
+# have been measured was not.
+finish() {
+	local keys=() k missing=$PART_FAILED
+
+	# shellcheck source=tests/bench/report.sh
+	source "$SCRIPTS/report.sh"
+	if full; then
+		keys=(nginx.rps bare.rps execute_new_many.rps execute_new_one.rps
+		    execute_replay.rps get.rps unauth.rps drain.per_second
+		    lat_nudge.p50_ms lat_poll.p50_ms rss.worker_kib
+		    rss.supervisor_kib claim_small.p50_ms claim_large.p50_ms)
+	elif want schema; then
+		keys=(execute_new_one.rps)
+	fi
+	[[ ${F[execute_schema.status]:-} == measured ]] &&
+	    keys+=(execute_schema.rps)
+	[[ ${F[console.status]:-} == measured ]] &&
+	    keys+=(console.list_first_ms console.graph_ms
+	    console.first_visit_bytes)
+	for k in "${keys[@]}"; do
+		[[ -n ${F[$k]:-} && ${F[$k]} != null ]] || {
+			log "figure $k was not measured"
+			missing=1
+		}
+	done
+	exit "$missing"
+}
+
+# Run alone (WFM_BENCH_ONLY): resume the supervisor, the console if
+# asked, the table; nothing else.
+if ! full; then
+	kill -CONT "$SUP"
+	SUP_PAUSED=""
+	want console && console_step
+	finish
+fi
 
 # Exactly DRAIN_N in the queue: drop the newest surplus, or top up with
 # rows inserted in SQL (the same template and input shape).
@@ -800,6 +998,12 @@ for p in "${PEER_NAMES[@]}"; do
 	[[ -n ${PEER_OK[$p]:-} ]] && F[$p.rss_kib]=$(peer_rss "$p")
 done
 
+# ---- the console --------------------------------------------------------
+
+# Before the claim probe, which stops wfm-fcgi: the console needs the API.
+# Its 10,000 completed rows stay (the claim probe counts pending ones).
+console_step
+
 # ---- claim cost against the number of pending rows ------------------------
 
 # The supervisor must not drain these rows: stop wfm-fcgi (and with it
@@ -897,17 +1101,4 @@ F[claim.ratio_p50]=$(calc "b / a" -v a="${F[claim_small.p50_ms]}" \
 
 # ---- table and JSON ------------------------------------------------------
 
-# shellcheck source=tests/bench/report.sh
-source "$SCRIPTS/report.sh"
-
-missing=0
-for k in nginx.rps bare.rps execute_new_many.rps execute_new_one.rps \
-    execute_replay.rps get.rps \
-    unauth.rps drain.per_second lat_nudge.p50_ms lat_poll.p50_ms \
-    rss.worker_kib rss.supervisor_kib claim_small.p50_ms claim_large.p50_ms; do
-	[[ -n ${F[$k]:-} && ${F[$k]} != null ]] || {
-		log "figure $k was not measured"
-		missing=1
-	}
-done
-exit "$missing"
+finish
