@@ -17,6 +17,9 @@ seeded in SQL. In the headless chromium of tests/console/test_console.py
   first_visit_bytes  transferSize of the first visit's navigation and
                   every resource it loaded until that mark (compressed
                   bytes on the wire, headers included)
+  first_dcl_ms, first_list_api_ms  where the cold time went: the first
+                  visit's DOMContentLoaded (modules loaded and run), and
+                  the duration of its GET of the executions list
 
 Prints one line 'BENCH key=value ...' on success (run.sh parses it) and
 exits 0; a line on stderr and exit 1 otherwise.
@@ -85,12 +88,15 @@ def main():
         c.d.get(base + '#token=' + c.token)
         first = wait_mark(c)
         first_page_ok(c, args.rows)
-        size, nres = c.js(
+        size, nres, dcl, api = c.js(
             "var n = performance.getEntriesByType('navigation')[0];"
             "var r = performance.getEntriesByType('resource');"
-            "var t = n ? n.transferSize : 0;"
-            "r.forEach(function (e) { t += e.transferSize; });"
-            "return [t, r.length + 1];")
+            "var t = n ? n.transferSize : 0, api = -1;"
+            "r.forEach(function (e) { t += e.transferSize;"
+            " if (api < 0 && /\\/executions\\?/.test(e.name))"
+            "  api = e.responseEnd - e.startTime; });"
+            "return [t, r.length + 1, n ? n.domContentLoadedEventEnd : -1,"
+            " api];")
         warm = []
         for _ in range(args.warm):
             c.d.get('about:blank')
@@ -111,9 +117,10 @@ def main():
         for d in (c.profile, args.shots):
             shutil.rmtree(d, ignore_errors=True)
     print('BENCH list_first_ms=%.1f list_warm_ms=%.1f graph_ms=%.1f '
-          'graph_max_ms=%.1f first_visit_bytes=%d first_visit_resources=%d'
+          'graph_max_ms=%.1f first_visit_bytes=%d first_visit_resources=%d '
+          'first_dcl_ms=%.1f first_list_api_ms=%.1f'
           % (first, statistics.median(warm), statistics.median(graph),
-             max(graph), size, nres))
+             max(graph), size, nres, dcl, api))
     return 0
 
 

@@ -235,8 +235,11 @@ fmt() {
 		printf 'from navigation start to its first page in the DOM; warm: '
 		printf 'median of 5 reloads; graph: median of 5 (max %s ms); ' \
 		    "$(fmt "${F[console.graph_max_ms]}")"
-		printf 'first visit: %s resources, transferSize\n' \
+		printf 'first visit: %s resources, transferSize; cold: ' \
 		    "${F[console.first_visit_resources]}"
+		printf 'DOMContentLoaded at %s ms, GET of the list %s ms\n' \
+		    "$(fmt "${F[console.first_dcl_ms]}")" \
+		    "$(fmt "${F[console.first_list_api_ms]}")"
 	fi
 	printf '\nMariaDB per request during each load (SHOW GLOBAL STATUS '
 	printf 'deltas, mariadbd CPU / requests):\n'
