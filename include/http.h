@@ -35,6 +35,7 @@ struct http_io {
 struct http_app {
 	const struct config	*cfg;
 	struct store		*st;
+	struct store		*rd;		/* replica; NULL: none */
 	struct auth		*auth;
 	int			 nudge_fd;	/* -1: no supervisor nudge */
 };
@@ -112,6 +113,6 @@ int	 http_audit(struct http_req *, const char *action, const char *otype,
 	    const char *oid, struct json_object *detail);
 
 /* The expected schema version (highest migration in sql/). */
-#define WFM_SCHEMA_VERSION	7
+#define WFM_SCHEMA_VERSION	11
 
 #endif

@@ -63,6 +63,8 @@ enum stmt_id {
 	STMT_SECRETS_OF_OWNER,
 	STMT_METRICS_EXEC,
 	STMT_METRICS_QUEUE,
+	STMT_REPLICA_BEAT,
+	STMT_REPLICA_LAG,
 	STMT_SUP_HEARTBEAT,
 	STMT_SUP_HEARTBEAT_DELETE,
 	STMT_SUP_CLAIM_SELECT,
@@ -137,6 +139,20 @@ struct store;
  */
 struct store	*store_open(const struct config *);
 void		 store_close(struct store *);
+/*
+ * A store on the replica of [database] read_host (or read_socket), for
+ * reads only; NULL when none is configured. Like store_open otherwise.
+ */
+struct store	*store_open_read(const struct config *);
+/*
+ * The replica's lag in ms: the age, on the replica, of the freshest row
+ * of the heartbeat table (written to the primary by the supervisors,
+ * store_replica_beat). RC_OK; RC_NOTFOUND when it holds no beat yet;
+ * otherwise a store code (the replica is down or refused).
+ */
+int		 store_replica_lag(struct store *, long long *lag_ms);
+/* Write this host's heartbeat (primary store); a store code. */
+int		 store_replica_beat(struct store *, const char *host_id);
 /* 1 if a connection is up right now. */
 int		 store_connected(const struct store *);
 

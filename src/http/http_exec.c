@@ -278,7 +278,7 @@ add_duration(struct json_object *o, const char *key, const struct sres *res,
 
 /* The full execution document (GET) from its row; RC_* of the store. */
 static int
-exec_document(struct http_req *r, const struct sres *e,
+exec_document(struct store *st, const struct sres *e,
     struct json_object **out)
 {
 	struct json_object	*o, *def = NULL, *steps, *dsteps, *ds, *s, *v;
@@ -289,7 +289,7 @@ exec_document(struct http_req *r, const struct sres *e,
 	int			 rc, term = is_terminal(status);
 
 	p[0] = SP_INT(sres_int(e, 0, EG_PK));
-	rc = store_exec(r->app->st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
+	rc = store_exec(st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
 	if (rc != RC_OK)
 		return rc;
 	o = exec_summary(e, 0);
@@ -438,7 +438,7 @@ answer_accepted(struct http_req *r, const char *id, int status_new)
 	http_resp_header(r, "Location: %s/workflow-management/executions/%s",
 	    r->app->cfg->http.base_path, id);
 	if (wait > 0 && wait_terminal(r, id, wait, &e)) {
-		if ((rc = exec_document(r, &e, &doc)) != RC_OK)
+		if ((rc = exec_document(r->app->st, &e, &doc)) != RC_OK)
 			http_resp_rc(r, rc, "Execution not found");
 		else
 			http_resp_json(r, 200, doc);
@@ -744,6 +744,40 @@ out:
 	free(name);
 }
 
+/*
+ * GET from the replica (http_read.c): only a row found there, terminal
+ * and the caller's (or an admin's), is answered from it; 1 if answered.
+ * Anything else, a row not there yet included, is read from the primary.
+ */
+static int
+exec_get_replica(struct http_req *r)
+{
+	struct json_object	*doc;
+	struct store		*rd = http_read_store(r->app);
+	struct sparam		 p[1];
+	struct sres		 e;
+	int			 ok;
+
+	if (rd == r->app->st)
+		return 0;
+	p[0] = SP_STR(r->id);
+	if (store_exec(rd, STMT_EXEC_GET, p, 1, &e, NULL, NULL) != RC_OK ||
+	    e.nrows == 0) {
+		sres_free(&e);
+		return 0;
+	}
+	ok = is_terminal(sres_get(&e, 0, EG_STATUS, NULL)) &&
+	    (strcmp(sres_get(&e, 0, EG_USER, NULL), r->who.sub) == 0 ||
+	    auth_has_role(&r->who, ROLE_ADMIN)) &&
+	    exec_document(rd, &e, &doc) == RC_OK;
+	sres_free(&e);
+	if (!ok)
+		return 0;
+	log_set_exec(r->id);
+	http_resp_json(r, 200, doc);
+	return 1;
+}
+
 void
 http_h_exec_get(struct http_req *r)
 {
@@ -751,12 +785,14 @@ http_h_exec_get(struct http_req *r)
 	struct sres		 e;
 	int			 rc, wait = http_req_wait(r);
 
+	if (wait == 0 && exec_get_replica(r))
+		return;
 	if (load_exec(r, r->id, &e) != RC_OK)
 		return;
 	log_set_exec(r->id);
 	if (wait > 0)
 		(void)wait_terminal(r, r->id, wait, &e);
-	if ((rc = exec_document(r, &e, &doc)) != RC_OK)
+	if ((rc = exec_document(r->app->st, &e, &doc)) != RC_OK)
 		http_resp_rc(r, rc, "Execution not found");
 	else
 		http_resp_json(r, 200, doc);
@@ -1000,8 +1036,8 @@ http_h_exec_list(struct http_req *r)
 	else
 		id = status != NULL ? STMT_EXEC_LIST_ALL_STATUS :
 		    STMT_EXEC_LIST_ALL;
-	if ((rc = store_exec(r->app->st, id, p, n, &res, NULL, NULL)) !=
-	    RC_OK) {
+	if ((rc = store_exec(http_read_store(r->app), id, p, n, &res, NULL,
+	    NULL)) != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		goto out;
 	}

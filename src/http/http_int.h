@@ -105,4 +105,17 @@ int	 http_wait_enter(const struct config *, const char *sub);
 /* End this worker's wait, if any. */
 void	 http_wait_leave(void);
 
+/*
+ * Replica reads (http_read.c). The store for a read that may be as stale
+ * as [database] max_replica_lag_ms: the replica when one is configured,
+ * up and caught up; otherwise the primary (app->st). Borrowed.
+ */
+struct store	*http_read_store(struct http_app *);
+/*
+ * The replica's state for /readyz and /metrics, looked up now: NULL
+ * without a replica, else "ok", "lagging" (*lag_ms set), "no heartbeat"
+ * or "unreachable".
+ */
+const char	*http_replica_state(struct http_app *, long long *lag_ms);
+
 #endif

@@ -235,6 +235,7 @@ app_init(struct http_app *app, const struct config *cfg)
 	if (auth_open(cfg, &app->auth, err, sizeof(err)) != RC_OK)
 		fatalx("%s: [auth] %s", cfg->path, err);
 	app->st = store_open(cfg);
+	app->rd = store_open_read(cfg);
 	app->nudge_fd = nudge_open(cfg);
 }
 
@@ -242,6 +243,7 @@ static void
 app_fini(struct http_app *app)
 {
 	store_close(app->st);
+	store_close(app->rd);
 	auth_close(app->auth);
 	if (app->nudge_fd != -1)
 		close(app->nudge_fd);

@@ -236,14 +236,15 @@ http_h_tmpl_list(struct http_req *r)
 	p[0] = SP_INT(before);
 	if (auth_has_role(&r->who, ROLE_ADMIN)) {
 		p[1] = SP_INT(limit + 1);
-		rc = store_exec(r->app->st, STMT_TEMPLATE_LIST_ADMIN, p, 2,
+		rc = store_exec(http_read_store(r->app),
+		    STMT_TEMPLATE_LIST_ADMIN, p, 2,
 		    &res, NULL, NULL);
 	} else {
 		p[1] = SP_STR(r->who.sub);
 		p[2] = SP_STR(r->who.sub);
 		p[3] = SP_INT(limit + 1);
-		rc = store_exec(r->app->st, STMT_TEMPLATE_LIST, p, 4, &res,
-		    NULL, NULL);
+		rc = store_exec(http_read_store(r->app), STMT_TEMPLATE_LIST,
+		    p, 4, &res, NULL, NULL);
 	}
 	if (rc != RC_OK) {
 		http_resp_rc(r, rc, NULL);

@@ -26,6 +26,9 @@
 
 struct store {
 	const struct config	*cfg;
+	const char		*host;		/* borrowed from cfg */
+	const char		*socket;	/* borrowed from cfg */
+	int			 port;
 	MYSQL			*db;
 	MYSQL_STMT		*stmt[STMT_COUNT];
 	int64_t			 last_fail;	/* monotonic ms */
@@ -89,12 +92,12 @@ connect_db(struct store *st)
 	    "SET SESSION max_statement_time = %.1f",
 	    rw > 2 ? (double)rw - 1.0 : (double)rw / 2.0);
 	mysql_options(st->db, MYSQL_INIT_COMMAND, stmt_time);
-	if (mysql_real_connect(st->db, c->db.host, c->db.user,
-	    c->db.password, c->db.name, (unsigned int)c->db.port,
-	    c->db.socket, CLIENT_FOUND_ROWS) == NULL) {
+	if (mysql_real_connect(st->db, st->host, c->db.user,
+	    c->db.password, c->db.name, (unsigned int)st->port,
+	    st->socket, CLIENT_FOUND_ROWS) == NULL) {
 		st->last_errno = mysql_errno(st->db);
-		log_warnx("database connect to %s: %s", c->db.socket != NULL ?
-		    c->db.socket : c->db.host, mysql_error(st->db));
+		log_warnx("database connect to %s: %s", st->host == NULL ?
+		    st->socket : st->host, mysql_error(st->db));
 		mysql_close(st->db);
 		st->db = NULL;
 		st->last_fail = now;
@@ -110,6 +113,25 @@ store_open(const struct config *cfg)
 	struct store	*st = xcalloc(1, sizeof(*st));
 
 	st->cfg = cfg;
+	st->host = cfg->db.host;
+	st->port = cfg->db.port;
+	st->socket = cfg->db.socket;
+	(void)connect_db(st);
+	return st;
+}
+
+struct store *
+store_open_read(const struct config *cfg)
+{
+	struct store	*st;
+
+	if (cfg->db.read_host == NULL && cfg->db.read_socket == NULL)
+		return NULL;
+	st = xcalloc(1, sizeof(*st));
+	st->cfg = cfg;
+	st->host = cfg->db.read_host;
+	st->port = cfg->db.read_port;
+	st->socket = cfg->db.read_socket;
 	(void)connect_db(st);
 	return st;
 }

@@ -198,6 +198,16 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT COUNT(*), COALESCE(SUM(run_after <= UTC_TIMESTAMP(6)), 0)"
 	    " FROM executions WHERE status = 'pending'",
 
+	/* Replicas (store_replica.c). Params: host id. */
+	[STMT_REPLICA_BEAT] =
+	    "INSERT INTO replica_heartbeat (host_id, beat_at) VALUES "
+	    "(?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE "
+	    "beat_at = VALUES(beat_at)",
+	/* On the replica: the age of the freshest beat, in ms. */
+	[STMT_REPLICA_LAG] =
+	    "SELECT CAST(TIMESTAMPDIFF(MICROSECOND, MAX(beat_at), "
+	    "UTC_TIMESTAMP(6)) / 1000 AS SIGNED) FROM replica_heartbeat",
+
 	/* Supervisor. Params: id, host, pid. */
 	[STMT_SUP_HEARTBEAT] =
 	    "INSERT INTO supervisor_heartbeats (supervisor_id, host, pid, "

@@ -23,6 +23,7 @@
 #define SUP_RECLAIM_MS		1000	/* expired leases looked for */
 #define SUP_WRITE_RETRY_MS	500	/* after a failed write */
 #define SUP_WAIT_MAX_MS		1000
+#define SUP_BEAT_MS		250	/* replica heartbeat (store_replica.c) */
 /*
  * A final_result longer than this fails the execution: its row must fit
  * in MariaDB's max_allowed_packet (16 MiB by default) with the rest.
@@ -96,6 +97,7 @@ struct sup {
 	int			 orphans_done;
 	int64_t			 next_claim, next_renew, next_cancel, next_prune;
 	int64_t			 next_metrics, next_reclaim;
+	int64_t			 next_beat;	/* 0: no replica configured */
 	struct {
 		long long	 tpk;
 		long long	 limit;		/* 0: none */

@@ -349,6 +349,8 @@ wait_ms(struct sup *s, int64_t now)
 		t = s->next_claim;
 	if (s->next_renew < t)
 		t = s->next_renew;
+	if (s->next_beat != 0 && s->next_beat < t)
+		t = s->next_beat;
 	if (s->nruns > 0 && s->next_cancel < t)
 		t = s->next_cancel;
 	for (j = 0; j < s->nslots; j++) {
@@ -429,6 +431,10 @@ loop(struct sup *s, const char *conf)
 		if (now >= s->next_metrics) {
 			sup_metrics_write(s);
 			s->next_metrics = now + SUP_METRICS_MS;
+		}
+		if (s->next_beat != 0 && now >= s->next_beat) {
+			(void)store_replica_beat(s->st, s->host);
+			s->next_beat = now + SUP_BEAT_MS;
 		}
 		if (now >= s->next_renew) {
 			sup_renew(s);
@@ -531,7 +537,15 @@ main(int argc, char *argv[])
 		fatalx("curl_global_init failed");
 	if ((s.http = sup_http_new(s.allow)) == NULL)
 		fatalx("cannot start the http runner");
-	if (gethostname(s.host, sizeof(s.host) - 1) == -1)
+	/*
+	 * The claimer id names the host: [supervisor] host_id, or the host
+	 * name. Hosts that share a name (containers, three "hosts" on one
+	 * machine) set host_id, or they would take back each other's
+	 * executions as their own dead predecessors' (sup_claim.c).
+	 */
+	if (s.cfg->sup.host_id != NULL)
+		snprintf(s.host, sizeof(s.host), "%s", s.cfg->sup.host_id);
+	else if (gethostname(s.host, sizeof(s.host) - 1) == -1)
 		fatal("gethostname");
 	if (util_random(rnd, sizeof(rnd)) != RC_OK)
 		fatalx("no randomness");
@@ -541,6 +555,9 @@ main(int argc, char *argv[])
 	s.runs = xcalloc((size_t)s.nslots, sizeof(struct run *));
 	s.round = xcalloc((size_t)s.nslots, sizeof(struct run *));
 	s.st = store_open(s.cfg);
+	/* Beats cost a write every SUP_BEAT_MS: only for a replica. */
+	if (s.cfg->db.read_host != NULL || s.cfg->db.read_socket != NULL)
+		s.next_beat = 1;
 	log_info("supervisor %s started (concurrency %d)", s.id, s.nslots);
 	if (s.cmd_switch)
 		log_info("handlers run as %s (uid %u)", s.cfg->sup.cmd_user,
