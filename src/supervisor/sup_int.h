@@ -92,6 +92,7 @@ struct sup {
 	int			 nruns;
 	int			 stopping;
 	int64_t			 stop_deadline;
+	pid_t			 parent;	/* -p: stop when it dies */
 	int			 want_claim;
 	int			 want_cancel_poll;
 	int			 orphans_done;

@@ -133,12 +133,15 @@ workdir_sweep(struct sup *s)
 	char		 prefix[PATH_MAX + 16], link[PATH_MAX + 300], cwd[300];
 	char		*end;
 	struct dirent	*de;
-	DIR		*d;
+	DIR		*d, *wd;
 	ssize_t		 n;
 	long		 pid;
 	int		 killed = 0;
 
 	snprintf(prefix, sizeof(prefix), "%s/wfm-step-", s->workdir);
+	/* Ours, mode 0711: listed with our own ids, before the switch. */
+	if ((wd = opendir(s->workdir)) == NULL)
+		log_warn("opendir %s", s->workdir);
 	/*
 	 * Handlers' processes and files are their user's: look at them
 	 * (/proc/PID/cwd) and remove them with its file-system ids.
@@ -165,27 +168,50 @@ workdir_sweep(struct sup *s)
 	if (killed > 0)
 		log_info("killed %d handler processes left by a dead "
 		    "supervisor", killed);
-	if ((d = opendir(s->workdir)) == NULL) {
-		log_warn("opendir %s", s->workdir);
+	if (wd == NULL) {
 		sweep_restore(s);
 		return;
 	}
-	while ((de = readdir(d)) != NULL) {
+	while ((de = readdir(wd)) != NULL) {
 		if (strncmp(de->d_name, "wfm-step-", 9) != 0)
 			continue;
 		snprintf(link, sizeof(link), "%s/%s", s->workdir, de->d_name);
 		(void)nftw(link, sweep_one, 16, FTW_DEPTH | FTW_PHYS);
 	}
 	sweep_restore(s);
-	rewinddir(d);
-	while ((de = readdir(d)) != NULL) {
+	rewinddir(wd);
+	while ((de = readdir(wd)) != NULL) {
 		if (strncmp(de->d_name, "wfm-step-", 9) != 0)
 			continue;
-		if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == -1 &&
+		if (unlinkat(dirfd(wd), de->d_name, AT_REMOVEDIR) == -1 &&
 		    errno != ENOENT)
 			log_warn("remove %s/%s", s->workdir, de->d_name);
 	}
-	closedir(d);
+	closedir(wd);
+}
+
+/* Claim no more; end when the runs have ended or the grace is over. */
+static void
+stop(struct sup *s, const char *why)
+{
+	if (s->stopping)
+		return;
+	log_info("%s: no new claims, grace %d s", why,
+	    s->cfg->sup.grace_seconds);
+	s->stopping = 1;
+	s->stop_deadline = util_mono_ms() + s->cfg->sup.grace_seconds * 1000LL;
+}
+
+/*
+ * Spawned by wfm-fcgi (-p): its master died, and a restarted one spawns
+ * a supervisor of its own, so this one stops as on SIGTERM. (Not through
+ * PR_SET_PDEATHSIG: taking the handlers' file-system ids clears it.)
+ */
+static void
+follow_parent(struct sup *s)
+{
+	if (s->parent > 0 && getppid() != s->parent)
+		stop(s, "wfm-fcgi is gone: stopping");
 }
 
 static void
@@ -199,13 +225,7 @@ drain_signals(struct sup *s, const char *conf)
 		switch (si.ssi_signo) {
 		case SIGTERM:
 		case SIGINT:
-			if (!s->stopping) {
-				log_info("stopping: no new claims, grace %d s",
-				    s->cfg->sup.grace_seconds);
-				s->stopping = 1;
-				s->stop_deadline = util_mono_ms() +
-				    s->cfg->sup.grace_seconds * 1000LL;
-			}
+			stop(s, "stopping");
 			break;
 		case SIGHUP:
 			/* Timing and limits apply from the next claim on. */
@@ -461,6 +481,7 @@ loop(struct sup *s, const char *conf)
 		(void)sup_http_wait(s->http, pfd, n,
 		    wait_ms(s, util_mono_ms()));
 		drain_signals(s, conf);
+		follow_parent(s);
 		drain_nudges(s);
 		collect(s);
 	}
@@ -469,7 +490,7 @@ loop(struct sup *s, const char *conf)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: wfm-supervisor [-n] [-c config]\n");
+	fprintf(stderr, "usage: wfm-supervisor [-n] [-c config] [-p pid]\n");
 	exit(2);
 }
 
@@ -481,13 +502,22 @@ main(int argc, char *argv[])
 	char		 err[512];
 	unsigned char	 rnd[4];
 	struct sparam	 p[1];
+	char		*end;
+	long		 v;
 	int		 ch, check = 0, j;
 
 	memset(&s, 0, sizeof(s));
-	while ((ch = getopt(argc, argv, "c:nh")) != -1) {
+	while ((ch = getopt(argc, argv, "c:np:h")) != -1) {
 		switch (ch) {
 		case 'c':
 			conf = optarg;
+			break;
+		case 'p':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || v < 2 || v > INT_MAX)
+				usage();
+			s.parent = (pid_t)v;
 			break;
 		case 'n':
 			check = 1;
