@@ -1,4 +1,4 @@
--- wfm schema, migration 011: the heartbeat by which a replica's lag is
+-- wfm schema, migration 008: the heartbeat by which a replica's lag is
 -- measured (docs/decisions.md, Cluster). While their configuration names
 -- a replica ([database] read_host or read_socket), the supervisors write
 -- their host's row on the primary every 250 ms; wfm-fcgi reads the age
