@@ -103,4 +103,17 @@ int	 http_wait_enter(const struct config *, const char *sub);
 /* End this worker's wait, if any. */
 void	 http_wait_leave(void);
 
+/*
+ * Webhooks (http_webhook.c). *has is 1 when user has a signing secret;
+ * RC_OK or a store code.
+ */
+int	 http_webhook_has_secret(struct http_req *, const char *user,
+	    int *has);
+/*
+ * RC_OK when the caller has a signing secret; else the answer is set
+ * (422 at loc, or the store's error) and its code returned.
+ */
+int	 http_webhook_need_secret(struct http_req *, const struct jpath *loc);
+/* Answer the deliveries of execution pk (access already checked). */
+void	 http_webhook_list(struct http_req *, long long pk);
 #endif
