@@ -110,6 +110,8 @@ struct sup {
 int	 sup_webhook_init(const struct config *, char *err, size_t errlen);
 void	 sup_webhook_tick(struct sup *);
 int	 sup_webhook_wait_ms(int ms);
+/* An execution ended here: look at the outbox at the next tick. */
+void	 sup_webhook_nudge(void);
 void	 sup_webhook_metrics(char **buf, size_t *len);
 void	 sup_webhook_fini(void);
 

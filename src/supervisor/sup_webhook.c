@@ -544,7 +544,8 @@ sup_webhook_tick(struct sup *sp)
 		collect(sp);
 	if (now < wh.next_poll)
 		return;
-	wh.next_poll = now + WH_POLL_MS;
+	/* Retries are due at their own times: poll as often as claims. */
+	wh.next_poll = now + MIN(WH_POLL_MS, sp->cfg->sup.poll_interval_ms);
 	if (store_exec(sp->st, STMT_WH_DEPTH, NULL, 0, &d, NULL, NULL) ==
 	    RC_OK && d.nrows == 1)
 		wh.depth = sres_int(&d, 0, 0);
@@ -553,6 +554,12 @@ sup_webhook_tick(struct sup *sp)
 		claim(sp);
 	if (wh.n > 0)
 		(void)curl_multi_perform(wh.multi, &(int){ 0 });
+}
+
+void
+sup_webhook_nudge(void)
+{
+	wh.next_poll = 0;
 }
 
 int

@@ -435,6 +435,11 @@ test_e2e_webhook_blocked_address(void)
 	json_object_put(n);
 	/* The receiver saw nothing of either. */
 	CU_ASSERT_EQUAL(e2e_target_find(NULL, NULL, 0), before);
+	/* wfmctl webhooks lists the failed delivery with its error. */
+	CU_ASSERT_EQUAL(e2e_sh("%s/wfmctl -c %s webhooks | grep -q "
+	    "'%s  completed  failed .*ssrf_blocked  http://169.254.169.254/"
+	    "latest$'", getenv("WFM_E2E_BIN") != NULL ?
+	    getenv("WFM_E2E_BIN") : "build/bin", e2e_conf(), eid), 0);
 	free(eid);
 	free(tid);
 	free(sec);
@@ -639,6 +644,125 @@ test_e2e_webhook_template_notify(void)
 	free(other);
 }
 
+/* A template of token's user from a definition's steps, with its id. */
+static char *
+tmpl_steps(const char *token, const char *steps)
+{
+	char	json[1024];
+
+	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"steps\":%s}",
+	    e2e_unique("whs"), steps);
+	return e2e_template(token, json);
+}
+
+static void
+test_e2e_webhook_big_result_truncated(void)
+{
+	struct e2e_tgt_req	 q[REQS_MAX];
+	struct json_object	*doc;
+	char			 path[128], *tok, *sec, *tid, *eid;
+
+	tok = e2e_token(e2e_run_name("wh-big"), ROLES);
+	sec = new_secret(tok);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sec);
+	/* mb-out: a step output of 1,000,002 bytes, the final_result. */
+	tid = tmpl_steps(tok, "[{\"id\":\"c\",\"type\":\"command\","
+	    "\"handler\":\"mb-out\"}]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(path, sizeof(path), "/ok?k=%s", e2e_unique("big"));
+	eid = exec_with(tok, tid, e2e_target_url(path));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(tok, eid, 30);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(w_str(doc, "status"), "completed");
+	json_object_put(doc);
+	CU_ASSERT_EQUAL_FATAL(wait_reqs(path, q, 1, 15000), 1);
+	CU_ASSERT(q[0].blen < 64 * 1024);
+	CU_ASSERT_EQUAL_FATAL(q[0].blen, strlen(q[0].body));
+	CU_ASSERT(verifies(sec, q[0].whid, q[0].whts, q[0].body, q[0].blen,
+	    q[0].whsig));
+	doc = json_tokener_parse(q[0].body);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(w_json(doc, "data.final_result_truncated"), "true");
+	CU_ASSERT_PTR_NULL(w_at(doc, "data.final_result"));
+	SUP_STR_EQ(w_str(doc, "data.status"), "completed");
+	json_object_put(doc);
+	free(eid);
+	free(tid);
+	free(sec);
+	free(tok);
+}
+
+static void
+test_e2e_webhook_events_filter_and_cancel(void)
+{
+	struct e2e_tgt_req	 q[REQS_MAX];
+	struct json_object	*doc, *n;
+	struct resp		 r;
+	char			 path[128], url[256], cpath[160];
+	char			 *tok, *sec, *tid, *eid;
+
+	tok = e2e_token(e2e_run_name("wh-ev"), ROLES);
+	sec = new_secret(tok);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sec);
+	tid = tmpl_steps(tok, "[{\"id\":\"w\",\"type\":\"delay\","
+	    "\"seconds\":30}]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(path, sizeof(path), "/ok?k=%s", e2e_unique("cx"));
+	snprintf(url, sizeof(url), "%s", e2e_target_url(path));
+	CU_ASSERT_EQUAL_FATAL(exec_notify(tok, tid, url, "[\"cancelled\"]",
+	    &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.status, 202);
+	eid = strdup(resp_str(&r, "execution_id"));
+	resp_free(&r);
+	snprintf(cpath, sizeof(cpath),
+	    "/workflow-management/executions/%s/cancel", eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", cpath, tok, NULL, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	doc = e2e_wait(tok, eid, 30);
+	SUP_STR_EQ(w_str(doc, "status"), "cancelled");
+	json_object_put(doc);
+	CU_ASSERT_EQUAL_FATAL(wait_reqs(path, q, 1, 15000), 1);
+	doc = json_tokener_parse(q[0].body);
+	SUP_STR_EQ(w_str(doc, "type"), "execution.cancelled");
+	SUP_STR_EQ(w_str(doc, "data.status"), "cancelled");
+	json_object_put(doc);
+	free(eid);
+	/* A failed execution with only "completed" asked: no delivery. */
+	free(tid);
+	tid = tmpl_steps(tok, "[{\"id\":\"f\",\"type\":\"command\","
+	    "\"handler\":\"fail-stderr\"}]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(path, sizeof(path), "/ok?k=%s", e2e_unique("nf"));
+	snprintf(url, sizeof(url), "%s", e2e_target_url(path));
+	CU_ASSERT_EQUAL_FATAL(exec_notify(tok, tid, url, "[\"completed\"]",
+	    &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.status, 202);
+	eid = strdup(resp_str(&r, "execution_id"));
+	resp_free(&r);
+	doc = e2e_wait(tok, eid, 30);
+	SUP_STR_EQ(w_str(doc, "status"), "failed");
+	json_object_put(doc);
+	sup_sleep_ms(1000);
+	n = notifications(tok, eid, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	SUP_STR_EQ(w_json(n, "items"), "[]");
+	CU_ASSERT_EQUAL(e2e_target_find(path, NULL, 0), 0);
+	json_object_put(n);
+	/* Another user may not read the deliveries: 403. */
+	snprintf(cpath, sizeof(cpath),
+	    "/workflow-management/executions/%s/notifications", eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("GET", cpath, e2e_tok_bob(), NULL, NULL,
+	    &r), 0);
+	CU_ASSERT_EQUAL(r.status, 403);
+	resp_free(&r);
+	free(eid);
+	free(tid);
+	free(sec);
+	free(tok);
+}
+
 E2E_SUITE(test_e2e_webhook_register)
 
 void
@@ -657,4 +781,8 @@ test_e2e_webhook_register(void)
 	CU_add_test(s, "notify_validation",
 	    test_e2e_webhook_notify_validation);
 	CU_add_test(s, "template_notify", test_e2e_webhook_template_notify);
+	CU_add_test(s, "big_result_truncated",
+	    test_e2e_webhook_big_result_truncated);
+	CU_add_test(s, "events_filter_and_cancel",
+	    test_e2e_webhook_events_filter_and_cancel);
 }
