@@ -344,6 +344,36 @@ test_e2e_webhook_signed_delivery(void)
 	free(tok);
 }
 
+/*
+ * The value of series name in /metrics once it is there and not 0 (or
+ * its last value after ms); -1 when absent.
+ */
+static double
+metric(const char *name, int ms)
+{
+	struct resp	 r;
+	const char	*p;
+	double		 v = -1;
+	int64_t		 end = sup_now_ms() + ms;
+
+	for (;;) {
+		if (e2e_req("GET", "/metrics", NULL, NULL, NULL, &r) != 0)
+			return -1;
+		v = -1;
+		for (p = r.body; p != NULL && (p = strstr(p, name)) != NULL;
+		    p++)
+			if ((p == r.body || p[-1] == '\n') &&
+			    p[strlen(name)] == ' ') {
+				v = atof(p + strlen(name) + 1);
+				break;
+			}
+		resp_free(&r);
+		if (v > 0 || sup_now_ms() >= end)
+			return v;
+		sup_sleep_ms(200);
+	}
+}
+
 static void
 test_e2e_webhook_five_failures_then_success(void)
 {
@@ -385,6 +415,12 @@ test_e2e_webhook_five_failures_then_success(void)
 	CU_ASSERT_EQUAL(w_int(n, "items.0.attempt_history.5.status_code"),
 	    200);
 	json_object_put(n);
+	/* The supervisor's series reach /metrics (written every 2 s). */
+	CU_ASSERT(metric("wfm_webhook_deliveries_total{outcome=\"retried\"}",
+	    5000) >= 5);
+	CU_ASSERT(metric("wfm_webhook_deliveries_total{outcome=\"delivered\"}",
+	    5000) >= 1);
+	CU_ASSERT(metric("wfm_webhook_outbox_depth", 5000) >= 0);
 	free(eid);
 	free(tid);
 	free(sec);
@@ -524,6 +560,18 @@ test_e2e_webhook_rotation_signs_with_both(void)
 	    second));
 	CU_ASSERT(!verifies(old, q[0].whid, q[0].whts, q[0].body, q[0].blen,
 	    first));
+	/* Both rotations are audited, the secret nowhere in the rows. */
+	snprintf(path, sizeof(path), "/workflow-management/audit?action="
+	    "webhook_secret.rotate&user_id=%s", e2e_run_name("wh-rot"));
+	CU_ASSERT_EQUAL_FATAL(e2e_req("GET", path, e2e_tok_admin(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	CU_ASSERT_EQUAL(json_object_array_length(w_at(r.json, "items")), 2);
+	SUP_STR_EQ(w_str(r.json, "items.0.object_type"), "webhook_secret");
+	SUP_STR_EQ(w_json(r.json, "items.0.detail"), "{\"rotated\":true}");
+	SUP_STR_EQ(w_json(r.json, "items.1.detail"), "{\"rotated\":false}");
+	CU_ASSERT_PTR_NULL(strstr(r.body, "whsec_"));
+	resp_free(&r);
 	free(eid);
 	free(tid);
 	free(old);

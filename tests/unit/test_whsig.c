@@ -3,11 +3,14 @@
  * specification (and used by its reference libraries), secrets that
  * round-trip, and malformed secrets refused.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <CUnit/CUnit.h>
 
 #include "common.h"
+#include "tmpl.h"
+#include "verr.h"
 #include "whsig.h"
 
 static void
@@ -66,6 +69,71 @@ test_whsig_secret_refused(void)
 	    "AAAAAAAAAAAAAAAAAAAAAAAA", key, &len), RC_INVALID);
 }
 
+/* The notify of json at body.notify: the errors as compact JSON. */
+static const char *
+notify_errs(const char *json)
+{
+	static char		 out[2048];
+	struct json_object	*v = json_tokener_parse(json);
+	struct verr		*ve = verr_new();
+	struct jpath		 p;
+	size_t			 i;
+
+	jpath_init(&p, "body");
+	jpath_key(&p, "notify");
+	(void)tmpl_notify_check(v, &p, ve);
+	out[0] = '\0';
+	for (i = 0; i < verr_count(ve); i++) {
+		struct json_object *e = json_object_array_get_idx(
+		    verr_list(ve), i), *t, *l;
+
+		json_object_object_get_ex(e, "type", &t);
+		json_object_object_get_ex(e, "loc", &l);
+		snprintf(out + strlen(out), sizeof(out) - strlen(out),
+		    "%s%s@%s", i > 0 ? ";" : "", json_object_get_string(t),
+		    json_object_to_json_string_ext(l,
+		    JSON_C_TO_STRING_PLAIN));
+	}
+	verr_free(ve);
+	json_object_put(v);
+	return out;
+}
+
+static void
+test_whsig_notify_check(void)
+{
+	CU_ASSERT_STRING_EQUAL(notify_errs("{\"url\":\"https://a.example/"
+	    "h?x=1\",\"events\":[\"completed\",\"failed\",\"cancelled\","
+	    "\"waiting\"]}"), "");
+	CU_ASSERT_STRING_EQUAL(notify_errs("{\"url\":\"HTTP://a:8080\","
+	    "\"events\":[\"failed\"]}"), "");
+	CU_ASSERT_STRING_EQUAL(notify_errs("[]"), "dict_type@[\"body\","
+	    "\"notify\"]");
+	CU_ASSERT_STRING_EQUAL(notify_errs("{}"), "missing@[\"body\","
+	    "\"notify\",\"url\"];missing@[\"body\",\"notify\","
+	    "\"events\"]");
+	CU_ASSERT_STRING_EQUAL(notify_errs("{\"url\":\"https://u@h/\","
+	    "\"events\":[\"completed\"],\"x\":1}"), "value_error@"
+	    "[\"body\",\"notify\",\"url\"];extra_forbidden@[\"body\","
+	    "\"notify\",\"x\"]");
+	/* An @ after the host is a path, not userinfo. */
+	CU_ASSERT_STRING_EQUAL(notify_errs("{\"url\":\"https://h/a@b\","
+	    "\"events\":[\"completed\"]}"), "");
+	CU_ASSERT_STRING_EQUAL(notify_errs("{\"url\":\"https:///p\","
+	    "\"events\":[\"completed\"]}"), "value_error@[\"body\","
+	    "\"notify\",\"url\"]");
+	CU_ASSERT_STRING_EQUAL(notify_errs("{\"url\":\"https://h/ x\","
+	    "\"events\":[\"completed\"]}"), "value_error@[\"body\","
+	    "\"notify\",\"url\"]");
+	CU_ASSERT_STRING_EQUAL(notify_errs("{\"url\":1,\"events\":"
+	    "\"completed\"}"), "string_type@[\"body\",\"notify\",\"url\"];"
+	    "list_type@[\"body\",\"notify\",\"events\"]");
+	CU_ASSERT_STRING_EQUAL(notify_errs("{\"url\":\"http://h\","
+	    "\"events\":[\"failed\",\"failed\",3]}"), "value_error@"
+	    "[\"body\",\"notify\",\"events\",1];enum@[\"body\","
+	    "\"notify\",\"events\",2]");
+}
+
 void	test_whsig_register(void);
 
 void
@@ -76,4 +144,5 @@ test_whsig_register(void)
 	CU_add_test(s, "spec_vector", test_whsig_spec_vector);
 	CU_add_test(s, "secret_round_trip", test_whsig_secret_round_trip);
 	CU_add_test(s, "secret_refused", test_whsig_secret_refused);
+	CU_add_test(s, "notify_check", test_whsig_notify_check);
 }
