@@ -55,6 +55,8 @@ static struct {
 	struct wh_xfer		 x[WH_INFLIGHT];
 	int			 n;
 	int64_t			 next_poll;
+	int			 full;		/* the last claim took all it
+						   asked for: more may be due */
 	long long		 depth;
 	uint64_t		 delivered, failed, retried;
 } wh;
@@ -482,6 +484,7 @@ claim(struct sup *sp)
 		rc = store_commit(sp->st);
 	else
 		store_rollback(sp->st);
+	wh.full = rc == RC_OK && ids.nrows == (size_t)(WH_INFLIGHT - wh.n);
 	for (i = 0; rc == RC_OK && i < ids.nrows; i++)
 		(void)start(sp, sres_int(&ids, i, 0));
 	sres_free(&ids);
@@ -529,6 +532,9 @@ collect(struct sup *sp)
 			    &wh.x[i]);
 		}
 		memset(&wh.x[wh.n], 0, sizeof(wh.x[wh.n]));
+		/* A place is free and more was due: claim at once. */
+		if (wh.full)
+			wh.next_poll = 0;
 	}
 }
 

@@ -181,6 +181,8 @@ serve(int fd)
 	body[blen] = '\0';
 	snprintf(q.body, sizeof(q.body), "%s", body);
 	q.blen = blen;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	q.at_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 
 	/* The route is the path without its query ("/ok?k=1" is /ok). */
 	snprintf(route, sizeof(route), "%.*s", (int)strcspn(q.path, "?"),

@@ -36,6 +36,7 @@ struct e2e_tgt_req {
 	char	whts[32];			/* webhook-timestamp or "" */
 	char	whsig[256];			/* webhook-signature or "" */
 	int	status;				/* what we answered */
+	long long at_ms;			/* arrival, CLOCK_MONOTONIC */
 };
 
 /* Start the target once per process; returns its port or -1. */

@@ -811,6 +811,72 @@ test_e2e_webhook_events_filter_and_cancel(void)
 	free(tok);
 }
 
+/*
+ * 200 executions of 8 users, each with a notify: each delivered exactly
+ * once (distinct webhook-ids, one request each). Prints the delivery
+ * rate seen by the receiver, a lower bound of the supervisor's (it also
+ * runs the executions meanwhile).
+ */
+#define TP_USERS	8
+#define TP_PER_USER	25
+static void
+test_e2e_webhook_throughput_each_once(void)
+{
+	struct e2e_tgt_req	*q;
+	struct resp		 r;
+	char			 path[128], url[256], name[32], json[1024];
+	char			*tok[TP_USERS], *tid;
+	int			 u, k, got = 0, i, j, dup = 0, bad = 0;
+	int			 total = TP_USERS * TP_PER_USER;
+	int64_t			 end;
+
+	q = calloc((size_t)total + 1, sizeof(*q));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+	for (u = 0; u < TP_USERS; u++) {
+		snprintf(name, sizeof(name), "wh-tp%d", u);
+		tok[u] = e2e_token(e2e_run_name(name), ROLES);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(tok[u]);
+		free(new_secret(tok[u]));
+	}
+	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"is_public\":true,"
+	    "\"steps\":[{\"id\":\"t\",\"type\":\"transform\",\"output\":"
+	    "{\"v\":1}}]}", e2e_unique("whtp"));
+	tid = e2e_template(tok[0], json);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(path, sizeof(path), "/ok?k=%s", e2e_unique("tp"));
+	snprintf(url, sizeof(url), "%s", e2e_target_url(path));
+	for (k = 0; k < TP_PER_USER; k++)
+		for (u = 0; u < TP_USERS; u++) {
+			CU_ASSERT_EQUAL_FATAL(exec_notify(tok[u], tid, url,
+			    "[\"completed\"]", &r), 0);
+			CU_ASSERT_EQUAL(r.status, 202);
+			resp_free(&r);
+		}
+	end = sup_now_ms() + 90000;
+	while ((got = e2e_target_find(path, q, total + 1)) < total &&
+	    sup_now_ms() < end)
+		sup_sleep_ms(100);
+	CU_ASSERT_EQUAL_FATAL(got, total);
+	/* Nothing more arrives: each delivery was sent once. */
+	sup_sleep_ms(1000);
+	CU_ASSERT_EQUAL(e2e_target_find(path, NULL, 0), total);
+	for (i = 0; i < got; i++) {
+		bad += q[i].status != 200 || strncmp(q[i].whid, "msg_", 4) != 0;
+		for (j = 0; j < i; j++)
+			dup += strcmp(q[i].whid, q[j].whid) == 0;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(dup, 0);
+	if (got == total && q[got - 1].at_ms > q[0].at_ms)
+		printf("[%d deliveries in %lld ms, %.0f/s] ", total,
+		    q[got - 1].at_ms - q[0].at_ms, (double)(total - 1) *
+		    1000.0 / (double)(q[got - 1].at_ms - q[0].at_ms));
+	for (u = 0; u < TP_USERS; u++)
+		free(tok[u]);
+	free(tid);
+	free(q);
+}
+
 E2E_SUITE(test_e2e_webhook_register)
 
 void
@@ -833,4 +899,6 @@ test_e2e_webhook_register(void)
 	    test_e2e_webhook_big_result_truncated);
 	CU_add_test(s, "events_filter_and_cancel",
 	    test_e2e_webhook_events_filter_and_cancel);
+	CU_add_test(s, "throughput_each_once",
+	    test_e2e_webhook_throughput_each_once);
 }
