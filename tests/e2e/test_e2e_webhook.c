@@ -9,9 +9,17 @@
  * the notifications document. run.sh sets webhook_allow to 127.0.0.1/32
  * and webhook_retry_base_ms to 100.
  */
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 #include <openssl/evp.h>
@@ -812,10 +820,46 @@ test_e2e_webhook_events_filter_and_cancel(void)
 }
 
 /*
- * 200 executions of 8 users, each with a notify: each delivered exactly
- * once (distinct webhook-ids, one request each). Prints the delivery
- * rate seen by the receiver, a lower bound of the supervisor's (it also
- * runs the executions meanwhile).
+ * A second supervisor on the same database, with its own lock, nudge
+ * socket and log (dir/sup2.log); its pid.
+ */
+static pid_t
+second_supervisor(const char *dir)
+{
+	char	 conf[700], lock[700], nudge[700], log[700];
+	pid_t	 pid;
+	int	 fd;
+
+	snprintf(conf, sizeof(conf), "%s/sup2.conf", dir);
+	snprintf(lock, sizeof(lock), "%s/supervisor.lock", dir);
+	snprintf(nudge, sizeof(nudge), "%s/supervisor.nudge", dir);
+	snprintf(log, sizeof(log), "%s/sup2.log", dir);
+	if (e2e_sh("cp '%s' '%s'", e2e_conf(), conf) != 0)
+		return -1;
+	fflush(NULL);
+	if ((pid = fork()) != 0)
+		return pid;
+	setenv("WFM_SUPERVISOR_LOCK_FILE", lock, 1);
+	setenv("WFM_SUPERVISOR_NUDGE_SOCKET", nudge, 1);
+	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) != -1) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
+	}
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	snprintf(log, sizeof(log), "%s/wfm-supervisor",
+	    getenv("WFM_E2E_BIN") != NULL ? getenv("WFM_E2E_BIN") :
+	    "build/bin");
+	execl(log, "wfm-supervisor", "-c", conf, (char *)NULL);
+	_exit(127);
+}
+
+/*
+ * 200 executions of 8 users, each with a notify, while two supervisors
+ * share the database: each delivered exactly once (distinct webhook-ids,
+ * one request each), by both supervisors. Prints the delivery rate seen
+ * by the receiver, a lower bound of the supervisors' (they also run the
+ * executions meanwhile).
  */
 #define TP_USERS	8
 #define TP_PER_USER	25
@@ -825,10 +869,11 @@ test_e2e_webhook_throughput_each_once(void)
 	struct e2e_tgt_req	*q;
 	struct resp		 r;
 	char			 path[128], url[256], name[32], json[1024];
-	char			*tok[TP_USERS], *tid;
+	char			*tok[TP_USERS], *tid, dir[512], log[600];
 	int			 u, k, got = 0, i, j, dup = 0, bad = 0;
-	int			 total = TP_USERS * TP_PER_USER;
+	int			 total = TP_USERS * TP_PER_USER, by2, status;
 	int64_t			 end;
+	pid_t			 sup2;
 
 	q = calloc((size_t)total + 1, sizeof(*q));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(q);
@@ -845,6 +890,11 @@ test_e2e_webhook_throughput_each_once(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
 	snprintf(path, sizeof(path), "/ok?k=%s", e2e_unique("tp"));
 	snprintf(url, sizeof(url), "%s", e2e_target_url(path));
+	snprintf(dir, sizeof(dir), "%s/whsup2-%ld", e2e_var(), (long)getpid());
+	CU_ASSERT_FATAL(mkdir(dir, 0755) == 0 || errno == EEXIST);
+	sup2 = second_supervisor(dir);
+	CU_ASSERT_FATAL(sup2 > 0);
+	sup_sleep_ms(500);
 	for (k = 0; k < TP_PER_USER; k++)
 		for (u = 0; u < TP_USERS; u++) {
 			CU_ASSERT_EQUAL_FATAL(exec_notify(tok[u], tid, url,
@@ -867,6 +917,20 @@ test_e2e_webhook_throughput_each_once(void)
 	}
 	CU_ASSERT_EQUAL(bad, 0);
 	CU_ASSERT_EQUAL(dup, 0);
+	/* Both supervisors delivered some. */
+	snprintf(log, sizeof(log), "%s/sup2.log", dir);
+	by2 = e2e_sh("test $(grep -c 'webhook delivery [0-9]*: status 200' "
+	    "'%s') -gt 0 && test $(grep -c 'webhook delivery [0-9]*: status "
+	    "200' '%s') -lt %d", log, log, total);
+	CU_ASSERT_EQUAL(by2, 0);
+	CU_ASSERT_EQUAL(kill(sup2, SIGTERM), 0);
+	end = sup_now_ms() + 20000;
+	while (waitpid(sup2, &status, WNOHANG) == 0 && sup_now_ms() < end)
+		sup_sleep_ms(50);
+	if (waitpid(sup2, &status, WNOHANG) == 0) {
+		kill(sup2, SIGKILL);
+		waitpid(sup2, &status, 0);
+	}
 	if (got == total && q[got - 1].at_ms > q[0].at_ms)
 		printf("[%d deliveries in %lld ms, %.0f/s] ", total,
 		    q[got - 1].at_ms - q[0].at_ms, (double)(total - 1) *
