@@ -70,6 +70,8 @@ struct config {
 		int	 lease_seconds;
 		char	*handlers_dir;
 		char	*http_allow;	/* comma-separated CIDRs */
+		char	*webhook_allow;	/* the same, for webhooks */
+		int	 webhook_retry_base_ms;
 		int	 retention_days;
 		char	*secrets_key_file;
 		char	*lock_file;

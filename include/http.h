@@ -107,12 +107,16 @@ void	 http_h_tmpl_list(struct http_req *);
 void	 http_h_tmpl_put(struct http_req *);
 void	 http_h_tmpl_delete(struct http_req *);
 void	 http_h_audit_list(struct http_req *);
+/* Webhooks (http_webhook.c, http_exec.c). */
+void	 http_h_whsec_post(struct http_req *);
+void	 http_h_whsec_get(struct http_req *);
+void	 http_h_exec_notifications(struct http_req *);
 
 /* Write an audit row; RC_* from the store. */
 int	 http_audit(struct http_req *, const char *action, const char *otype,
 	    const char *oid, struct json_object *detail);
 
 /* The expected schema version (highest migration in sql/). */
-#define WFM_SCHEMA_VERSION	8
+#define WFM_SCHEMA_VERSION	9
 
 #endif

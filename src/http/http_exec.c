@@ -17,6 +17,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "schema.h"
+#include "tmpl.h"
 
 #define EXEC_NAME_MAX		128
 #define TEMPLATE_ID_MAX		64
@@ -83,13 +84,14 @@ struct exec_args {
 	const char		*template_id;
 	const char		*name;		/* NULL: make one */
 	struct json_object	*input;		/* borrowed; NULL means {} */
+	struct json_object	*notify;	/* borrowed; NULL: none */
 };
 
 static int
 validate_execute(struct http_req *r, struct exec_args *a)
 {
 	static const char *const known[] = { "template_id", "execution_name",
-	    "workflow_name", "input_data" };
+	    "workflow_name", "input_data", "notify" };
 	struct verr		*ve = verr_new();
 	struct json_object	*v;
 	struct jpath		 p;
@@ -127,6 +129,12 @@ validate_execute(struct http_req *r, struct exec_args *a)
 			    "dictionary", v, NULL);
 		else
 			a->input = v;
+	}
+	if (json_object_object_get_ex(r->body, "notify", &v) && v != NULL) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "notify");
+		if (tmpl_notify_check(v, &p, ve) == RC_OK)
+			a->notify = v;
 	}
 out:
 	if (verr_count(ve) > 0) {
@@ -591,9 +599,9 @@ dry_run_answer(struct http_req *r, const struct tcache_ent *e)
 static int
 insert_checked(struct http_req *r, const struct tcache_ent *e,
     const char *id, const char *name, const char *input, const char *hash,
-    long long created, uint64_t *n)
+    long long created, const char *notify, uint64_t *n)
 {
-	struct sparam	p[13];
+	struct sparam	p[14];
 	int		rc;
 
 	p[0] = SP_STR(id);
@@ -609,7 +617,8 @@ insert_checked(struct http_req *r, const struct tcache_ent *e,
 	p[10] = SP_STR(r->remote_addr);
 	p[11] = SP_INT(created);
 	p[12] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
-	rc = store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 13, NULL, n,
+	p[13] = SP_STR(notify);
+	rc = store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 14, NULL, n,
 	    NULL);
 	if (rc == RC_NOTFOUND) {	/* 'wfm: template changed' */
 		*n = 0;
@@ -662,6 +671,14 @@ again:
 	}
 	if (check_input(r, e->schema, a.input) != RC_OK)
 		goto out;
+	if (a.notify != NULL) {
+		struct jpath	np;
+
+		jpath_init(&np, "body");
+		jpath_key(&np, "notify");
+		if (http_webhook_need_secret(r, &np) != RC_OK)
+			goto out;
+	}
 	if (dry_run) {
 		dry_run_answer(r, e);
 		goto out;
@@ -678,7 +695,9 @@ again:
 	    replay(r, name, e->tid, hash) != RC_NOTFOUND)
 		goto out;
 	for (tries = 0; tries < 3; tries++) {
-		rc = insert_checked(r, e, id, name, canon, hash, created, &n);
+		rc = insert_checked(r, e, id, name, canon, hash, created,
+		    a.notify == NULL ? NULL : json_object_to_json_string_ext(
+		    a.notify, JSON_C_TO_STRING_PLAIN), &n);
 		/*
 		 * Deadlocks and lock timeouts are retried; a lost connection
 		 * is not (the INSERT may have committed): the client gets
@@ -796,6 +815,19 @@ http_h_exec_get(struct http_req *r)
 		http_resp_rc(r, rc, "Execution not found");
 	else
 		http_resp_json(r, 200, doc);
+	sres_free(&e);
+}
+
+/* GET .../executions/{id}/notifications: access as for GET. */
+void
+http_h_exec_notifications(struct http_req *r)
+{
+	struct sres	e;
+
+	if (load_exec(r, r->id, &e) != RC_OK)
+		return;
+	log_set_exec(r->id);
+	http_webhook_list(r, sres_int(&e, 0, EG_PK));
 	sres_free(&e);
 }
 

@@ -118,4 +118,17 @@ struct store	*http_read_store(struct http_app *);
  */
 const char	*http_replica_state(struct http_app *, long long *lag_ms);
 
+/*
+ * Webhooks (http_webhook.c). *has is 1 when user has a signing secret;
+ * RC_OK or a store code.
+ */
+int	 http_webhook_has_secret(struct http_req *, const char *user,
+	    int *has);
+/*
+ * RC_OK when the caller has a signing secret; else the answer is set
+ * (422 at loc, or the store's error) and its code returned.
+ */
+int	 http_webhook_need_secret(struct http_req *, const struct jpath *loc);
+/* Answer the deliveries of execution pk (access already checked). */
+void	 http_webhook_list(struct http_req *, long long pk);
 #endif

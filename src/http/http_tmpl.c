@@ -24,8 +24,10 @@ add_time(struct json_object *o, const char *key, long long ms)
 static int
 validate(struct http_req *r)
 {
-	struct verr	*ve;
-	int		 rc = RC_OK;
+	struct json_object	*gc, *n;
+	struct verr		*ve;
+	struct jpath		 p;
+	int			 rc = RC_OK;
 
 	if (http_req_body(r, 0) != RC_OK)
 		return RC_INVALID;
@@ -49,6 +51,14 @@ validate(struct http_req *r)
 		rc = RC_INVALID;
 	}
 	verr_free(ve);
+	/* A global_config.notify is signed with its owner's secret. */
+	if (rc == RC_OK && json_object_object_get_ex(r->body, "global_config",
+	    &gc) && json_object_object_get_ex(gc, "notify", &n) && n != NULL) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "global_config");
+		jpath_key(&p, "notify");
+		rc = http_webhook_need_secret(r, &p);
+	}
 	return rc;
 }
 

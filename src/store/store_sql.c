@@ -108,11 +108,11 @@ static const char *const sql[STMT_COUNT] = {
 	    "INSERT INTO executions (execution_id, user_id, execution_name, "
 	    "template_pk, template_id, template_version, input, input_hash, "
 	    "status, run_after, request_id, client_addr, created_at, "
-	    "admin_access) "
+	    "admin_access, notify) "
 	    "VALUES (?, ?, ?, (SELECT t.id FROM templates t WHERE "
 	    "t.template_id = ? AND t.version = ? AND t.deleted_at IS NULL), "
 	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, ?, "
-	    "FROM_UNIXTIME(? / 1000), ?)",
+	    "FROM_UNIXTIME(? / 1000), ?, ?)",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
 	    "e.template_version, " MS("e.created_at") " FROM executions e "
@@ -375,6 +375,78 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT step_idx, status, attempts, output, "
 	    MS("started_at") ", TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), "
 	    "next_attempt_at) FROM execution_steps WHERE exec_pk = ?",
+
+	/*
+	 * Webhooks (sql/010_webhooks.sql). The last column of a secret says
+	 * whether the previous one still signs (24 h after the rotation).
+	 */
+	[STMT_WH_SECRET_GET] =
+	    "SELECT nonce, ciphertext, tag, " MS("created_at") ", "
+	    "prev_nonce, prev_ciphertext, prev_tag, " MS("rotated_at") ", "
+	    "rotated_at IS NOT NULL AND rotated_at > UTC_TIMESTAMP(3) - "
+	    "INTERVAL 24 HOUR FROM webhook_secrets WHERE user_id = ?",
+	/* MariaDB assigns left to right: prev_* get the old values. */
+	[STMT_WH_SECRET_PUT] =
+	    "INSERT INTO webhook_secrets (user_id, nonce, ciphertext, tag, "
+	    "created_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3)) "
+	    "ON DUPLICATE KEY UPDATE prev_nonce = nonce, "
+	    "prev_ciphertext = ciphertext, prev_tag = tag, "
+	    "rotated_at = UTC_TIMESTAMP(3), nonce = VALUES(nonce), "
+	    "ciphertext = VALUES(ciphertext), tag = VALUES(tag), "
+	    "created_at = UTC_TIMESTAMP(3)",
+	[STMT_WH_OUTBOX_OF_EXEC] =
+	    "SELECT id, event, url, webhook_id, status, attempts, "
+	    MS("next_try_at") ", " MS("created_at") ", kind "
+	    "FROM webhook_outbox WHERE exec_pk = ? ORDER BY id LIMIT 100",
+	[STMT_WH_ATTEMPTS_OF_EXEC] =
+	    "SELECT a.outbox_id, " MS("a.at") ", a.status_code, a.error "
+	    "FROM webhook_attempts a JOIN webhook_outbox o "
+	    "ON o.id = a.outbox_id WHERE o.exec_pk = ? ORDER BY a.id "
+	    "LIMIT 10000",
+	/* Walks ix_outbox_due; inside the claimer's transaction. */
+	[STMT_WH_CLAIM_SELECT] =
+	    "SELECT id FROM webhook_outbox WHERE status = 'pending' AND "
+	    "next_try_at <= UTC_TIMESTAMP(6) ORDER BY next_try_at LIMIT ? "
+	    "FOR UPDATE SKIP LOCKED",
+	/* The claim: nobody else takes it until the attempt is over. */
+	[STMT_WH_CLAIM_MARK] =
+	    "UPDATE webhook_outbox SET next_try_at = UTC_TIMESTAMP(6) + "
+	    "INTERVAL ? SECOND WHERE id = ?",
+	[STMT_WH_LOAD] =
+	    "SELECT o.kind, o.signer, o.event, o.url, o.webhook_id, "
+	    "o.payload, o.attempts, " MS("o.created_at") ", "
+	    "e.id, e.execution_id, e.execution_name, e.template_id, "
+	    "e.template_version, e.user_id, e.status, e.input, "
+	    "e.final_result, e.error_details, " MS("e.created_at") ", "
+	    MS("e.started_at") ", " MS("e.completed_at") ", e.cancelled_by, "
+	    "e.cancel_reason, e.redrive_count, v.definition "
+	    "FROM webhook_outbox o JOIN executions e ON e.id = o.exec_pk "
+	    "JOIN template_versions v ON v.template_pk = e.template_pk AND "
+	    "v.version = e.template_version WHERE o.id = ?",
+	[STMT_WH_STEPS] =
+	    "SELECT step_idx, status, attempts, " MS("started_at") ", "
+	    MS("completed_at") ", error FROM execution_steps "
+	    "WHERE exec_pk = ? ORDER BY step_idx",
+	[STMT_WH_SET_PAYLOAD] =
+	    "UPDATE webhook_outbox SET payload = ? WHERE id = ? AND "
+	    "payload IS NULL",
+	[STMT_WH_ATTEMPT_INSERT] =
+	    "INSERT INTO webhook_attempts (outbox_id, at, status_code, error) "
+	    "VALUES (?, UTC_TIMESTAMP(3), ?, ?)",
+	/* status, the delay in ms (NULL: no next try), id. */
+	[STMT_WH_DONE] =
+	    "UPDATE webhook_outbox SET attempts = attempts + 1, status = ?, "
+	    "next_try_at = UTC_TIMESTAMP(6) + INTERVAL ? * 1000 MICROSECOND "
+	    "WHERE id = ?",
+	[STMT_WH_DEPTH] =
+	    "SELECT COUNT(*) FROM webhook_outbox WHERE status = 'pending'",
+	[STMT_WH_CTL_LIST] =
+	    "SELECT o.id, e.execution_id, o.event, o.url, o.status, "
+	    "o.attempts, " MS("o.next_try_at") ", (SELECT COALESCE(a.error, "
+	    "a.status_code) FROM webhook_attempts a WHERE a.outbox_id = o.id "
+	    "ORDER BY a.id DESC LIMIT 1) FROM webhook_outbox o "
+	    "JOIN executions e ON e.id = o.exec_pk "
+	    "WHERE o.status <> 'delivered' ORDER BY o.id DESC LIMIT ?",
 };
 
 const char *

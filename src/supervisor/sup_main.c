@@ -471,6 +471,7 @@ loop(struct sup *s, const char *conf)
 			s->next_prune = now + SUP_PRUNE_MS;
 		}
 		advance_all(s);
+		sup_webhook_tick(s);
 		if (s->stopping) {
 			drain(s, util_mono_ms() >= s->stop_deadline);
 			if (s->nruns == 0)
@@ -479,7 +480,7 @@ loop(struct sup *s, const char *conf)
 		(void)sup_http_perform(s->http, &(int){ 0 });
 		n = pollfds(s, pfd);
 		(void)sup_http_wait(s->http, pfd, n,
-		    wait_ms(s, util_mono_ms()));
+		    sup_webhook_wait_ms(wait_ms(s, util_mono_ms())));
 		drain_signals(s, conf);
 		follow_parent(s);
 		drain_nudges(s);
@@ -534,6 +535,11 @@ main(int argc, char *argv[])
 	    sizeof(err)) != RC_OK) {
 		fprintf(stderr, "wfm-supervisor: %s: [supervisor] http_allow: "
 		    "%s\n", s.cfg->path, err);
+		return EX_CONFIG_CODE;
+	}
+	if (sup_webhook_init(s.cfg, err, sizeof(err)) != RC_OK) {
+		fprintf(stderr, "wfm-supervisor: %s: [supervisor] "
+		    "webhook_allow: %s\n", s.cfg->path, err);
 		return EX_CONFIG_CODE;
 	}
 	if (s.cfg->sup.secrets_key_file != NULL) {
@@ -604,6 +610,7 @@ main(int argc, char *argv[])
 	free(s.runs);
 	free(s.round);
 	sup_http_free(s.http);
+	sup_webhook_fini();
 	sup_net_allow_free(s.allow);
 	curl_global_cleanup();
 	store_close(s.st);
