@@ -39,8 +39,6 @@ validate(struct http_req *r)
 	 * refuses it.
 	 */
 	if (jsonx_deeper(r->body, JSONX_STORE_DEPTH_MAX)) {
-		struct jpath	p;
-
 		jpath_init(&p, "body");
 		verr_add(ve, "value_error", &p, "Value error, the template "
 		    "nests objects and arrays deeper than 31 levels", NULL,

@@ -377,7 +377,7 @@ static const char *const sql[STMT_COUNT] = {
 	    "next_attempt_at) FROM execution_steps WHERE exec_pk = ?",
 
 	/*
-	 * Webhooks (sql/010_webhooks.sql). The last column of a secret says
+	 * Webhooks (sql/009_webhooks.sql). The last column of a secret says
 	 * whether the previous one still signs (24 h after the rotation).
 	 */
 	[STMT_WH_SECRET_GET] =
