@@ -21,6 +21,16 @@
 #define WHEN2	"WHEN ? THEN ? WHEN ? THEN ? "
 #define WHEN8	WHEN2 WHEN2 WHEN2 WHEN2
 
+/*
+ * The page key of an audit record (STMT_AUDIT_LIST): milliseconds since
+ * 2020-01-01 shifted by 22 bits (positive until 2089), then (id * 2 + src)
+ * modulo 2^22. Two records of one source in one millisecond would have to
+ * be 2^21 ids apart to tie.
+ */
+#define AUDIT_KEY(at, id, src)						\
+	"((CAST(UNIX_TIMESTAMP(" at ") * 1000 AS SIGNED) - 1577836800000) "\
+	"* 4194304 + ((" id " * 2 + " src ") % 4194304))"
+
 static const char *const sql[STMT_COUNT] = {
 	[STMT_MIGRATION_VERSION] =
 	    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
@@ -94,8 +104,8 @@ static const char *const sql[STMT_COUNT] = {
 	 * a share change or a delete in between leaves template_pk NULL,
 	 * and trigger tr_exec_active_ins (sql/005) refuses the row with
 	 * SIGNAL 'wfm: template changed'. The quota is enforced by the same
-	 * trigger ('wfm: quota') and the audit row written by tr_exec_audit
-	 * (sql/002), all inside this one statement. INSERT ... VALUES, not
+	 * trigger ('wfm: quota'), inside this one statement; the row is its
+	 * own audit record (audit_in_row, sql/007). INSERT ... VALUES, not
 	 * INSERT ... SELECT: InnoDB takes the table-level AUTO-INC lock for
 	 * the whole of an INSERT ... SELECT (and of its triggers' inserts)
 	 * under the default innodb_autoinc_lock_mode, which serialised all
@@ -172,15 +182,38 @@ static const char *const sql[STMT_COUNT] = {
 	    "object_id, client_addr, request_id, detail) VALUES "
 	    "(UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?)",
 	/*
-	 * Admin view, newest first by the primary key; optional filters.
-	 * Params: user, user, action, action, since, since, cursor, limit.
+	 * Admin view, newest first: the audit_log rows and, since sql/007,
+	 * the 'execution.create' records that are execution rows themselves
+	 * (audit_in_row = 1). Both are read newest first through an index
+	 * ending in (time, id): ix_audit_at, ix_exec_created. The page key
+	 * (column 0, the cursor) is AUDIT_KEY: milliseconds since 2020 in
+	 * the high bits, then (id * 2 + source) modulo 2^22, so that the two
+	 * sources interleave by time and ties order the same way every time.
+	 * Params, each half: user, user, action, action, since, since,
+	 * cursor ms, cursor ms, cursor; then the limit (also of each half).
 	 */
 	[STMT_AUDIT_LIST] =
-	    "SELECT id, " MS("at") ", user_id, action, object_type, "
-	    "object_id, client_addr, request_id, detail FROM audit_log "
+	    "SELECT k, at_ms, user_id, action, object_type, object_id, "
+	    "client_addr, request_id, detail FROM ("
+	    "(SELECT " AUDIT_KEY("at", "id", "0") " AS k, " MS("at") " AS at_ms,"
+	    " user_id, action, object_type, object_id, client_addr, request_id,"
+	    " detail FROM audit_log "
 	    "WHERE (? IS NULL OR user_id = ?) AND (? IS NULL OR action = ?) "
-	    "AND (? IS NULL OR at >= FROM_UNIXTIME(? / 1000)) AND id < ? "
-	    "ORDER BY id DESC LIMIT ?",
+	    "AND (? IS NULL OR at >= FROM_UNIXTIME(? / 1000)) "
+	    "AND (? IS NULL OR at <= FROM_UNIXTIME(? / 1000)) "
+	    "AND " AUDIT_KEY("at", "id", "0") " < ? "
+	    "ORDER BY at DESC, id DESC LIMIT ?) UNION ALL "
+	    "(SELECT " AUDIT_KEY("created_at", "id", "1") ", " MS("created_at")
+	    ", user_id, 'execution.create', 'execution', execution_id, "
+	    "client_addr, request_id, JSON_OBJECT('execution_name', "
+	    "execution_name, 'template_id', template_id) FROM executions "
+	    "WHERE audit_in_row = 1 AND (? IS NULL OR user_id = ?) AND "
+	    "(? IS NULL OR ? = 'execution.create') "
+	    "AND (? IS NULL OR created_at >= FROM_UNIXTIME(? / 1000)) "
+	    "AND (? IS NULL OR created_at <= FROM_UNIXTIME(? / 1000)) "
+	    "AND " AUDIT_KEY("created_at", "id", "1") " < ? "
+	    "ORDER BY created_at DESC, id DESC LIMIT ?)) u "
+	    "ORDER BY k DESC LIMIT ?",
 
 	[STMT_SECRET_PUT] =
 	    "REPLACE INTO secrets (owner_id, name, nonce, ciphertext, tag, "
@@ -278,11 +311,31 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_SUP_CANCEL_POLL] =
 	    "SELECT id FROM executions WHERE status = 'running' AND "
 	    "claimed_by = ? AND cancel_requested = 1",
-	/* Retention in small batches through ix_exec_retention. */
+	/*
+	 * Retention in small batches through ix_exec_retention, in one
+	 * transaction: the completion time of the 500th oldest finished row
+	 * past retention (NULL: none), then the audit records of the rows up
+	 * to it copied to audit_log (sql/007; the copy locks them, so a redrive
+	 * cannot take one out of the batch in between), then the delete.
+	 */
+	[STMT_SUP_PRUNE_CUTOFF] =
+	    "SELECT " MS("MAX(completed_at)") " FROM (SELECT completed_at FROM "
+	    "executions WHERE completed_at < UTC_TIMESTAMP(3) - INTERVAL ? DAY "
+	    "AND status IN ('completed', 'failed', 'cancelled', 'timed_out') "
+	    "ORDER BY completed_at LIMIT 500) x",
+	[STMT_SUP_PRUNE_AUDIT] =
+	    "INSERT INTO audit_log (at, user_id, action, object_type, "
+	    "object_id, client_addr, request_id, detail) SELECT created_at, "
+	    "user_id, 'execution.create', 'execution', execution_id, "
+	    "client_addr, request_id, JSON_OBJECT('execution_name', "
+	    "execution_name, 'template_id', template_id) FROM executions "
+	    "WHERE completed_at <= FROM_UNIXTIME(? / 1000) AND status IN "
+	    "('completed', 'failed', 'cancelled', 'timed_out') AND "
+	    "audit_in_row = 1 ORDER BY completed_at, id FOR UPDATE",
 	[STMT_SUP_PRUNE] =
-	    "DELETE FROM executions WHERE completed_at < UTC_TIMESTAMP(3) - "
-	    "INTERVAL ? DAY AND status IN ('completed', 'failed', "
-	    "'cancelled', 'timed_out') ORDER BY completed_at LIMIT 500",
+	    "DELETE FROM executions WHERE completed_at <= FROM_UNIXTIME(? / "
+	    "1000) AND status IN ('completed', 'failed', 'cancelled', "
+	    "'timed_out')",
 	/*
 	 * Claimers on this host other than us that hold running rows
 	 * (params: "host:%" pattern, own id). A plain read: the caller
