@@ -94,34 +94,45 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT version, deleted_at IS NOT NULL FROM templates "
 	    "WHERE id = ? FOR UPDATE",
 
-	/* Kept by the triggers of sql/003. */
+	/* The user's active executions: the slots held (sql/008). */
 	[STMT_EXEC_ACTIVE_COUNT] =
-	    "SELECT COALESCE((SELECT active FROM user_active WHERE "
-	    "user_id = ?), 0)",
+	    "SELECT COUNT(*) FROM executions WHERE user_id = ? AND "
+	    "quota_slot IS NOT NULL",
+	/*
+	 * The lowest quota slot of a user that no execution holds (sql/008),
+	 * through uq_exec_quota_slot. Params: user, user.
+	 */
+	[STMT_EXEC_FREE_SLOT] =
+	    "SELECT IF(EXISTS (SELECT 1 FROM executions WHERE user_id = ? AND "
+	    "quota_slot = 0), (SELECT MIN(a.quota_slot) + 1 FROM executions a "
+	    "WHERE a.user_id = ? AND a.quota_slot IS NOT NULL AND NOT EXISTS "
+	    "(SELECT 1 FROM executions b WHERE b.user_id = a.user_id AND "
+	    "b.quota_slot = a.quota_slot + 1)), 0)",
 	/*
 	 * The one round trip of a new execution: inserted only while the
 	 * template is at the version the worker validated against. A PUT,
 	 * a share change or a delete in between leaves template_pk NULL,
-	 * and trigger tr_exec_active_ins (sql/005) refuses the row with
-	 * SIGNAL 'wfm: template changed'. The quota is enforced by the same
-	 * trigger ('wfm: quota'), inside this one statement; the row is its
-	 * own audit record (audit_in_row, sql/007). INSERT ... VALUES, not
-	 * INSERT ... SELECT: InnoDB takes the table-level AUTO-INC lock for
-	 * the whole of an INSERT ... SELECT (and of its triggers' inserts)
+	 * and trigger tr_exec_template_check (sql/008) refuses the row with
+	 * SIGNAL 'wfm: template changed'. The quota is the slot (sql/008):
+	 * a slot another active execution of the user holds is a duplicate
+	 * key. The row is its own audit record (audit_in_row, sql/007).
+	 * INSERT ... VALUES, not INSERT ... SELECT: InnoDB takes the
+	 * table-level AUTO-INC lock for the whole of an INSERT ... SELECT
 	 * under the default innodb_autoinc_lock_mode, which serialised all
 	 * concurrent executes; a plain INSERT takes a short mutex.
 	 * Params: execution_id, user, name, template_id, version (for the
 	 * check), template_id, version, input, input_hash, request_id,
-	 * client_addr, created ms.
+	 * client_addr, created ms, quota slot.
 	 */
 	[STMT_EXEC_INSERT_CHECKED] =
 	    "INSERT INTO executions (execution_id, user_id, execution_name, "
 	    "template_pk, template_id, template_version, input, input_hash, "
-	    "status, run_after, request_id, client_addr, created_at) "
+	    "status, run_after, request_id, client_addr, created_at, "
+	    "quota_slot) "
 	    "VALUES (?, ?, ?, (SELECT t.id FROM templates t WHERE "
 	    "t.template_id = ? AND t.version = ? AND t.deleted_at IS NULL), "
 	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, ?, "
-	    "FROM_UNIXTIME(? / 1000))",
+	    "FROM_UNIXTIME(? / 1000), ?)",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
 	    "e.template_version, " MS("e.created_at") " FROM executions e "
@@ -163,8 +174,9 @@ static const char *const sql[STMT_COUNT] = {
 	    "status = IF(status = 'pending', 'cancelled', status), "
 	    "completed_at = IF(status = 'cancelled', UTC_TIMESTAMP(3), "
 	    "completed_at) WHERE id = ? AND status IN ('pending', 'running')",
+	/* Params: quota slot, id. */
 	[STMT_EXEC_REDRIVE] =
-	    "UPDATE executions SET status = 'pending', "
+	    "UPDATE executions SET status = 'pending', quota_slot = ?, "
 	    "run_after = UTC_TIMESTAMP(6), redrive_count = redrive_count + 1,"
 	    " cancel_requested = 0, cancelled_by = NULL, cancel_reason = NULL,"
 	    " final_result = NULL, started_at = NULL, "
