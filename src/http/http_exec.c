@@ -591,17 +591,63 @@ dry_run_answer(struct http_req *r, const struct tcache_ent *e)
 	http_resp_json(r, 200, o);
 }
 
+/* Slots tried for one request before it gives up with 503 (sql/011). */
+#define SLOT_TRIES	8
+
+/*
+ * A quota slot in [0, max_active_executions_per_user) (sql/011) from 32
+ * random bits: those of the new execution id when given (UUID v4, its
+ * first 8 hex digits), else fresh ones.
+ */
+static long long
+slot_random(const struct http_req *r, const char *uuid)
+{
+	uint32_t	v = 0;
+	int		i;
+
+	if (uuid != NULL)
+		for (i = 0; i < 8; i++)
+			v = v << 4 | (uint32_t)(uuid[i] <= '9' ? uuid[i] - '0' :
+			    (uuid[i] | 0x20) - 'a' + 10);
+	else if (util_random(&v, sizeof(v)) != RC_OK)
+		v = 0;		/* a taken slot only costs a retry */
+	return (long long)(v %
+	    (uint32_t)r->app->cfg->http.max_active_executions_per_user);
+}
+
+/*
+ * The caller's lowest free quota slot into *slot: RC_OK; RC_DENIED when
+ * every slot is held (the quota); else the store's code.
+ */
+static int
+slot_free(struct http_req *r, long long *slot)
+{
+	struct sparam	p[2];
+	struct sres	res;
+	int		rc;
+
+	p[0] = SP_STR(r->who.sub);
+	p[1] = SP_STR(r->who.sub);
+	if ((rc = store_exec(r->app->st, STMT_EXEC_FREE_SLOT, p, 2, &res,
+	    NULL, NULL)) != RC_OK)
+		return rc;
+	*slot = res.nrows == 1 ? sres_int(&res, 0, 0) : 0;
+	sres_free(&res);
+	return *slot < r->app->cfg->http.max_active_executions_per_user ?
+	    RC_OK : RC_DENIED;
+}
+
 /*
  * The one-round-trip insert (STMT_EXEC_INSERT_CHECKED). *n is 1 when the
  * row was written, 0 when the template moved on. RC_OK, RC_CONFLICT (the
- * name is taken), RC_DENIED (the quota), RC_AGAIN, RC_ERR.
+ * name or the quota slot is taken), RC_AGAIN, RC_ERR.
  */
 static int
 insert_checked(struct http_req *r, const struct tcache_ent *e,
     const char *id, const char *name, const char *input, const char *hash,
-    long long created, const char *notify, uint64_t *n)
+    long long created, const char *notify, long long slot, uint64_t *n)
 {
-	struct sparam	p[14];
+	struct sparam	p[15];
 	int		rc;
 
 	p[0] = SP_STR(id);
@@ -618,7 +664,8 @@ insert_checked(struct http_req *r, const struct tcache_ent *e,
 	p[11] = SP_INT(created);
 	p[12] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
 	p[13] = SP_STR(notify);
-	rc = store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 14, NULL, n,
+	p[14] = SP_INT(slot);
+	rc = store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 15, NULL, n,
 	    NULL);
 	if (rc == RC_NOTFOUND) {	/* 'wfm: template changed' */
 		*n = 0;
@@ -641,9 +688,10 @@ http_h_execute(struct http_req *r)
 	struct json_object	*empty = NULL;
 	char			 id[UTIL_UUID_LEN], hash[65], *name = NULL;
 	char			*canon = NULL, *dry;
-	long long		 created = 0;
+	long long		 created = 0, slot = -1;
 	uint64_t		 n = 0;
 	int			 rc, bad = 0, dry_run = 0, refresh = 0, tries;
+	int			 lost;
 
 	dry = http_query_get(r, "dry_run", &bad);
 	if (bad || (dry != NULL && strcmp(dry, "true") != 0 &&
@@ -694,32 +742,42 @@ again:
 	if (a.name != NULL && http_seen_has(r->who.sub, name) &&
 	    replay(r, name, e->tid, hash) != RC_NOTFOUND)
 		goto out;
-	for (tries = 0; tries < 3; tries++) {
+	if (slot < 0)
+		slot = slot_random(r, id);
+	for (tries = 0, lost = 0;;) {
 		rc = insert_checked(r, e, id, name, canon, hash, created,
 		    a.notify == NULL ? NULL : json_object_to_json_string_ext(
-		    a.notify, JSON_C_TO_STRING_PLAIN), &n);
+		    a.notify, JSON_C_TO_STRING_PLAIN), slot, &n);
+		if (rc == RC_CONFLICT) {
+			/*
+			 * The name is taken (a replay, answered 200 or 409
+			 * even at the quota: it creates nothing), or the
+			 * quota slot: then another random one, then the
+			 * lowest free one, or 429 when every one is held.
+			 */
+			if (replay(r, name, e->tid, hash) != RC_NOTFOUND)
+				goto out;
+			if (++lost > SLOT_TRIES) {
+				http_resp_rc(r, RC_AGAIN, NULL);
+				goto out;
+			}
+			if (lost == 1)
+				slot = slot_random(r, NULL);
+			else if ((rc = slot_free(r, &slot)) == RC_DENIED) {
+				too_many(r);
+				goto out;
+			} else if (rc != RC_OK)
+				break;
+			continue;
+		}
 		/*
 		 * Deadlocks and lock timeouts are retried; a lost connection
 		 * is not (the INSERT may have committed): the client gets
 		 * 503 and retries with the same execution_name.
 		 */
-		if (rc != RC_AGAIN || !store_connected(r->app->st))
+		if (rc != RC_AGAIN || !store_connected(r->app->st) ||
+		    ++tries == 3)
 			break;
-	}
-	if (rc == RC_CONFLICT) {
-		if (replay(r, name, e->tid, hash) == RC_NOTFOUND)
-			http_resp_rc(r, RC_AGAIN, NULL);
-		goto out;
-	}
-	if (rc == RC_DENIED) {
-		/*
-		 * At the quota. An identical replay creates nothing, so it is
-		 * answered as usual (200 or 409) even then.
-		 */
-		if (a.name == NULL || replay(r, name, e->tid, hash) ==
-		    RC_NOTFOUND)
-			too_many(r);
-		goto out;
 	}
 	if (rc == RC_INVALID) {
 		/*
@@ -959,11 +1017,12 @@ void
 http_h_exec_retry(struct http_req *r)
 {
 	struct sres	 e;
-	struct sparam	 p[2];
+	struct sparam	 p[2], q[3];
 	char		 msg[128];
 	const char	*st;
+	long long	 slot = 0;
 	uint64_t	 n = 0;
-	int		 rc;
+	int		 rc, lost;
 
 	if (http_req_body(r, 1) != RC_OK)
 		return;
@@ -986,8 +1045,20 @@ http_h_exec_retry(struct http_req *r)
 	p[0] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
 	p[1] = SP_INT(sres_int(&e, 0, EG_PK));
 	if ((rc = store_begin(r->app->st)) == RC_OK) {
-		rc = store_exec(r->app->st, STMT_EXEC_REDRIVE, p, 2, NULL, &n,
-		    NULL);
+		/* Active again: it needs a quota slot (sql/011). */
+		q[0] = SP_INT(slot_random(r, NULL));
+		q[1] = p[0];
+		q[2] = p[1];
+		for (lost = 0; (rc = store_exec(r->app->st, STMT_EXEC_REDRIVE,
+		    q, 3, NULL, &n, NULL)) == RC_CONFLICT;) {
+			if (++lost > SLOT_TRIES) {
+				rc = RC_AGAIN;
+				break;
+			}
+			if ((rc = slot_free(r, &slot)) != RC_OK)
+				break;
+			q[0] = SP_INT(slot);
+		}
 		if (rc == RC_OK && n == 1)
 			rc = store_exec(r->app->st, STMT_EXEC_REDRIVE_STEPS,
 			    p + 1, 1, NULL, NULL, NULL);
@@ -1000,7 +1071,9 @@ http_h_exec_retry(struct http_req *r)
 			store_rollback(r->app->st);
 	}
 	sres_free(&e);
-	if (rc != RC_OK)
+	if (rc == RC_DENIED)
+		too_many(r);
+	else if (rc != RC_OK)
 		http_resp_rc(r, rc, "Execution not found");
 	else if (n == 0)
 		http_resp_detail(r, 409, "Execution changed state; retry "

@@ -21,6 +21,16 @@
 #define WHEN2	"WHEN ? THEN ? WHEN ? THEN ? "
 #define WHEN8	WHEN2 WHEN2 WHEN2 WHEN2
 
+/*
+ * The page key of an audit record (STMT_AUDIT_LIST): milliseconds since
+ * 2020-01-01 shifted by 22 bits (positive until 2089), then (id * 2 + src)
+ * modulo 2^22. Two records of one source in one millisecond would have to
+ * be 2^21 ids apart to tie.
+ */
+#define AUDIT_KEY(at, id, src)						\
+	"((CAST(UNIX_TIMESTAMP(" at ") * 1000 AS SIGNED) - 1577836800000) "\
+	"* 4194304 + ((" id " * 2 + " src ") % 4194304))"
+
 static const char *const sql[STMT_COUNT] = {
 	[STMT_MIGRATION_VERSION] =
 	    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
@@ -84,35 +94,46 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT version, deleted_at IS NOT NULL FROM templates "
 	    "WHERE id = ? FOR UPDATE",
 
-	/* Kept by the triggers of sql/003. */
+	/* The user's active executions: the slots held (sql/011). */
 	[STMT_EXEC_ACTIVE_COUNT] =
-	    "SELECT COALESCE((SELECT active FROM user_active WHERE "
-	    "user_id = ?), 0)",
+	    "SELECT COUNT(*) FROM executions WHERE user_id = ? AND "
+	    "quota_slot IS NOT NULL",
+	/*
+	 * The lowest quota slot of a user that no execution holds (sql/011),
+	 * through uq_exec_quota_slot. Params: user, user.
+	 */
+	[STMT_EXEC_FREE_SLOT] =
+	    "SELECT IF(EXISTS (SELECT 1 FROM executions WHERE user_id = ? AND "
+	    "quota_slot = 0), (SELECT MIN(a.quota_slot) + 1 FROM executions a "
+	    "WHERE a.user_id = ? AND a.quota_slot IS NOT NULL AND NOT EXISTS "
+	    "(SELECT 1 FROM executions b WHERE b.user_id = a.user_id AND "
+	    "b.quota_slot = a.quota_slot + 1)), 0)",
 	/*
 	 * The one round trip of a new execution: inserted only while the
 	 * template is at the version the worker validated against. A PUT,
 	 * a share change or a delete in between leaves template_pk NULL,
-	 * and trigger tr_exec_active_ins (sql/005) refuses the row with
-	 * SIGNAL 'wfm: template changed'. The quota is enforced by the same
-	 * trigger ('wfm: quota') and the audit row written by tr_exec_audit
-	 * (sql/002), all inside this one statement. INSERT ... VALUES, not
-	 * INSERT ... SELECT: InnoDB takes the table-level AUTO-INC lock for
-	 * the whole of an INSERT ... SELECT (and of its triggers' inserts)
+	 * and trigger tr_exec_template_check (sql/011) refuses the row with
+	 * SIGNAL 'wfm: template changed'. The quota is the slot (sql/011):
+	 * a slot another active execution of the user holds is a duplicate
+	 * key. The row is its own audit record (audit_in_row, sql/010).
+	 * INSERT ... VALUES, not INSERT ... SELECT: InnoDB takes the
+	 * table-level AUTO-INC lock for the whole of an INSERT ... SELECT
 	 * under the default innodb_autoinc_lock_mode, which serialised all
 	 * concurrent executes; a plain INSERT takes a short mutex.
 	 * Params: execution_id, user, name, template_id, version (for the
 	 * check), template_id, version, input, input_hash, request_id,
-	 * client_addr, created ms, admin_access (1: accepted by an admin).
+	 * client_addr, created ms, admin_access (1: accepted by an admin),
+	 * notify, quota slot.
 	 */
 	[STMT_EXEC_INSERT_CHECKED] =
 	    "INSERT INTO executions (execution_id, user_id, execution_name, "
 	    "template_pk, template_id, template_version, input, input_hash, "
 	    "status, run_after, request_id, client_addr, created_at, "
-	    "admin_access, notify) "
+	    "admin_access, notify, quota_slot) "
 	    "VALUES (?, ?, ?, (SELECT t.id FROM templates t WHERE "
 	    "t.template_id = ? AND t.version = ? AND t.deleted_at IS NULL), "
 	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, ?, "
-	    "FROM_UNIXTIME(? / 1000), ?, ?)",
+	    "FROM_UNIXTIME(? / 1000), ?, ?, ?)",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
 	    "e.template_version, " MS("e.created_at") " FROM executions e "
@@ -154,9 +175,9 @@ static const char *const sql[STMT_COUNT] = {
 	    "status = IF(status = 'pending', 'cancelled', status), "
 	    "completed_at = IF(status = 'cancelled', UTC_TIMESTAMP(3), "
 	    "completed_at) WHERE id = ? AND status IN ('pending', 'running')",
-	/* Params: admin_access (of the caller), id. */
+	/* Params: quota slot, admin_access (of the caller), id. */
 	[STMT_EXEC_REDRIVE] =
-	    "UPDATE executions SET status = 'pending', "
+	    "UPDATE executions SET status = 'pending', quota_slot = ?, "
 	    "run_after = UTC_TIMESTAMP(6), redrive_count = redrive_count + 1,"
 	    " cancel_requested = 0, cancelled_by = NULL, cancel_reason = NULL,"
 	    " final_result = NULL, started_at = NULL, "
@@ -174,15 +195,38 @@ static const char *const sql[STMT_COUNT] = {
 	    "object_id, client_addr, request_id, detail) VALUES "
 	    "(UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?)",
 	/*
-	 * Admin view, newest first by the primary key; optional filters.
-	 * Params: user, user, action, action, since, since, cursor, limit.
+	 * Admin view, newest first: the audit_log rows and, since sql/010,
+	 * the 'execution.create' records that are execution rows themselves
+	 * (audit_in_row = 1). Both are read newest first through an index
+	 * ending in (time, id): ix_audit_at, ix_exec_created. The page key
+	 * (column 0, the cursor) is AUDIT_KEY: milliseconds since 2020 in
+	 * the high bits, then (id * 2 + source) modulo 2^22, so that the two
+	 * sources interleave by time and ties order the same way every time.
+	 * Params, each half: user, user, action, action, since, since,
+	 * cursor ms, cursor ms, cursor; then the limit (also of each half).
 	 */
 	[STMT_AUDIT_LIST] =
-	    "SELECT id, " MS("at") ", user_id, action, object_type, "
-	    "object_id, client_addr, request_id, detail FROM audit_log "
+	    "SELECT k, at_ms, user_id, action, object_type, object_id, "
+	    "client_addr, request_id, detail FROM ("
+	    "(SELECT " AUDIT_KEY("at", "id", "0") " AS k, " MS("at") " AS at_ms,"
+	    " user_id, action, object_type, object_id, client_addr, request_id,"
+	    " detail FROM audit_log "
 	    "WHERE (? IS NULL OR user_id = ?) AND (? IS NULL OR action = ?) "
-	    "AND (? IS NULL OR at >= FROM_UNIXTIME(? / 1000)) AND id < ? "
-	    "ORDER BY id DESC LIMIT ?",
+	    "AND (? IS NULL OR at >= FROM_UNIXTIME(? / 1000)) "
+	    "AND (? IS NULL OR at <= FROM_UNIXTIME(? / 1000)) "
+	    "AND " AUDIT_KEY("at", "id", "0") " < ? "
+	    "ORDER BY at DESC, id DESC LIMIT ?) UNION ALL "
+	    "(SELECT " AUDIT_KEY("created_at", "id", "1") ", " MS("created_at")
+	    ", user_id, 'execution.create', 'execution', execution_id, "
+	    "client_addr, request_id, JSON_OBJECT('execution_name', "
+	    "execution_name, 'template_id', template_id) FROM executions "
+	    "WHERE audit_in_row = 1 AND (? IS NULL OR user_id = ?) AND "
+	    "(? IS NULL OR ? = 'execution.create') "
+	    "AND (? IS NULL OR created_at >= FROM_UNIXTIME(? / 1000)) "
+	    "AND (? IS NULL OR created_at <= FROM_UNIXTIME(? / 1000)) "
+	    "AND " AUDIT_KEY("created_at", "id", "1") " < ? "
+	    "ORDER BY created_at DESC, id DESC LIMIT ?)) u "
+	    "ORDER BY k DESC LIMIT ?",
 
 	[STMT_SECRET_PUT] =
 	    "REPLACE INTO secrets (owner_id, name, nonce, ciphertext, tag, "
@@ -299,11 +343,31 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_SUP_CANCEL_POLL] =
 	    "SELECT id FROM executions WHERE status = 'running' AND "
 	    "claimed_by = ? AND cancel_requested = 1",
-	/* Retention in small batches through ix_exec_retention. */
+	/*
+	 * Retention in small batches through ix_exec_retention, in one
+	 * transaction: the completion time of the 500th oldest finished row
+	 * past retention (NULL: none), then the audit records of the rows up
+	 * to it copied to audit_log (sql/010; the copy locks them, so a redrive
+	 * cannot take one out of the batch in between), then the delete.
+	 */
+	[STMT_SUP_PRUNE_CUTOFF] =
+	    "SELECT " MS("MAX(completed_at)") " FROM (SELECT completed_at FROM "
+	    "executions WHERE completed_at < UTC_TIMESTAMP(3) - INTERVAL ? DAY "
+	    "AND status IN ('completed', 'failed', 'cancelled', 'timed_out') "
+	    "ORDER BY completed_at LIMIT 500) x",
+	[STMT_SUP_PRUNE_AUDIT] =
+	    "INSERT INTO audit_log (at, user_id, action, object_type, "
+	    "object_id, client_addr, request_id, detail) SELECT created_at, "
+	    "user_id, 'execution.create', 'execution', execution_id, "
+	    "client_addr, request_id, JSON_OBJECT('execution_name', "
+	    "execution_name, 'template_id', template_id) FROM executions "
+	    "WHERE completed_at <= FROM_UNIXTIME(? / 1000) AND status IN "
+	    "('completed', 'failed', 'cancelled', 'timed_out') AND "
+	    "audit_in_row = 1 ORDER BY completed_at, id FOR UPDATE",
 	[STMT_SUP_PRUNE] =
-	    "DELETE FROM executions WHERE completed_at < UTC_TIMESTAMP(3) - "
-	    "INTERVAL ? DAY AND status IN ('completed', 'failed', "
-	    "'cancelled', 'timed_out') ORDER BY completed_at LIMIT 500",
+	    "DELETE FROM executions WHERE completed_at <= FROM_UNIXTIME(? / "
+	    "1000) AND status IN ('completed', 'failed', 'cancelled', "
+	    "'timed_out')",
 	/*
 	 * Claimers on this host other than us that hold running rows
 	 * (params: "host:%" pattern, own id). A plain read: the caller
