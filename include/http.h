@@ -107,6 +107,7 @@ void	 http_h_tmpl_list(struct http_req *);
 void	 http_h_tmpl_put(struct http_req *);
 void	 http_h_tmpl_delete(struct http_req *);
 void	 http_h_audit_list(struct http_req *);
+void	 http_h_system(struct http_req *);
 /* Webhooks (http_webhook.c, http_exec.c). */
 void	 http_h_whsec_post(struct http_req *);
 void	 http_h_whsec_get(struct http_req *);

@@ -53,6 +53,8 @@ static const struct route routes[] = {
 	    http_h_tmpl_delete },
 	{ "GET", "/workflow-management/audit", ROLE_ADMIN,
 	    http_h_audit_list },
+	{ "GET", "/workflow-management/system", ROLE_ADMIN,
+	    http_h_system },
 };
 
 static int

@@ -242,6 +242,44 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT COUNT(*), COALESCE(SUM(run_after <= UTC_TIMESTAMP(6)), 0)"
 	    " FROM executions WHERE status = 'pending'",
 
+	/*
+	 * GET /workflow-management/system (admin). Every statement reads a
+	 * bounded range of an index: status = 'pending' of ix_exec_claim,
+	 * the last hour of ix_exec_retention, status = 'running' of
+	 * ix_exec_lease, and the two heartbeat tables (one row per live
+	 * supervisor or host). The last column of the queue is the
+	 * database's clock in ms: the throughput window is cut on it.
+	 */
+	[STMT_SYS_QUEUE] =
+	    "SELECT COUNT(*), COALESCE(SUM(run_after <= UTC_TIMESTAMP(6)), 0),"
+	    " CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED) "
+	    "FROM executions WHERE status = 'pending'",
+	/*
+	 * Finished executions per 5-minute bucket (epoch seconds / 300)
+	 * and status since the window start (param: epoch ms), a range
+	 * scan of ix_exec_retention; at most 12 buckets of 4 statuses.
+	 */
+	[STMT_SYS_THROUGHPUT] =
+	    "SELECT CAST(FLOOR(UNIX_TIMESTAMP(completed_at) / 300) AS SIGNED)"
+	    " AS b, status, COUNT(*) FROM executions "
+	    "WHERE completed_at >= FROM_UNIXTIME(? / 1000) "
+	    "GROUP BY b, status ORDER BY b LIMIT 200",
+	/* Claimers of running rows, through ix_exec_lease. */
+	[STMT_SYS_CLAIMERS] =
+	    "SELECT claimed_by, COUNT(*), " MS("MAX(lease_until)") ", "
+	    "COALESCE(SUM(lease_until < UTC_TIMESTAMP(6)), 0) "
+	    "FROM executions WHERE status = 'running' "
+	    "GROUP BY claimed_by ORDER BY claimed_by LIMIT 100",
+	[STMT_SYS_SUPERVISORS] =
+	    "SELECT supervisor_id, host, pid, " MS("started_at") ", "
+	    MS("beat_at") ", TIMESTAMPDIFF(MICROSECOND, beat_at, "
+	    "UTC_TIMESTAMP(6)) FROM supervisor_heartbeats "
+	    "ORDER BY supervisor_id LIMIT 100",
+	[STMT_SYS_REPLICA_BEATS] =
+	    "SELECT host_id, " MS("beat_at") ", TIMESTAMPDIFF(MICROSECOND, "
+	    "beat_at, UTC_TIMESTAMP(6)) FROM replica_heartbeat "
+	    "ORDER BY host_id LIMIT 100",
+
 	/* Replicas (store_replica.c). Params: host id. */
 	[STMT_REPLICA_BEAT] =
 	    "INSERT INTO replica_heartbeat (host_id, beat_at) VALUES "
