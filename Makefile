@@ -160,8 +160,12 @@ bench:
 	$(BUILD)/bench-schema
 
 # Validation time of a 30-field Pydantic schema (tests/bench/bench_schema.c).
-$(BUILD)/bench-schema: tests/bench/bench_schema.c $(LIB)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+# The schema and its valid instance are in tests/bench/schema_order.json,
+# which tests/bench/run.sh also reads (its execute (schema) load).
+$(BUILD)/bench-schema: tests/bench/bench_schema.c tests/bench/schema_order.json $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) \
+	    -DBENCH_SCHEMA_FILE='"$(CURDIR)/tests/bench/schema_order.json"' \
+	    -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
 bench-schema: $(BUILD)/bench-schema
 	$(BUILD)/bench-schema
@@ -182,6 +186,16 @@ check-man:
 check-chaos: all
 	nice -n 10 bash tests/chaos/run.sh $(BUILD)
 
+# Several hosts and a read replica for real on loopback (var/cluster-*,
+# ports 19280-19287): three wfm-fcgi masters and supervisors behind one
+# nginx under kills (tests/cluster/hosts.sh, CLUSTER_N executions, 300 by
+# default), then a primary with an async replica (tests/cluster/replica.sh).
+# About 40 s together.
+check-cluster-short: all
+	@rc=0; for t in hosts replica; do \
+	    echo "== tests/cluster/$$t.sh"; \
+	    bash tests/cluster/$$t.sh $(BUILD) || rc=1; done; exit $$rc
+
 # make test: install what is missing, build with gcc and clang, then every
 # test: unit (plain and under valgrind), sanitizers, e2e, fuzz.
 test: deps
@@ -196,6 +210,7 @@ test: deps
 	$(MAKE) check-console
 	$(MAKE) check-php
 	$(MAKE) check-deploy
+	$(MAKE) check-cluster-short
 	$(MAKE) check-fuzz
 	$(MAKE) check-man
 	$(MAKE) check-deb

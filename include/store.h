@@ -46,6 +46,7 @@ enum stmt_id {
 	STMT_TEMPLATE_BY_OWNER_NAME,
 	STMT_TEMPLATE_LOCK,
 	STMT_EXEC_ACTIVE_COUNT,
+	STMT_EXEC_FREE_SLOT,
 	STMT_EXEC_INSERT_CHECKED,
 	STMT_EXEC_BY_NAME,
 	STMT_EXEC_GET,
@@ -59,13 +60,20 @@ enum stmt_id {
 	STMT_EXEC_REDRIVE_STEPS,
 	STMT_EXEC_PAUSE,
 	STMT_EXEC_RESUME,
-	STMT_EXEC_ACTIVE_LOCK,
 	STMT_AUDIT_INSERT,
 	STMT_AUDIT_LIST,
 	STMT_SECRET_PUT,
 	STMT_SECRETS_OF_OWNER,
 	STMT_METRICS_EXEC,
 	STMT_METRICS_QUEUE,
+	/* GET /workflow-management/system (http_system.c). */
+	STMT_SYS_QUEUE,
+	STMT_SYS_THROUGHPUT,
+	STMT_SYS_CLAIMERS,
+	STMT_SYS_SUPERVISORS,
+	STMT_SYS_REPLICA_BEATS,
+	STMT_REPLICA_BEAT,
+	STMT_REPLICA_LAG,
 	STMT_SUP_HEARTBEAT,
 	STMT_SUP_HEARTBEAT_DELETE,
 	STMT_SUP_CLAIM_SELECT,
@@ -80,6 +88,8 @@ enum stmt_id {
 	STMT_SUP_RELEASE,
 	STMT_SUP_RENEW_ALL,
 	STMT_SUP_CANCEL_POLL,
+	STMT_SUP_PRUNE_CUTOFF,
+	STMT_SUP_PRUNE_AUDIT,
 	STMT_SUP_PRUNE,
 	STMT_SUP_ORPHAN_OWNERS,
 	STMT_SUP_ORPHANS_OF,
@@ -92,6 +102,20 @@ enum stmt_id {
 	STMT_SUP_PARK,
 	STMT_SUP_WAKE_SELECT,
 	STMT_SUP_PARK_CHECK,
+	/* Webhooks (sql/010): secrets, deliveries, attempts. */
+	STMT_WH_SECRET_GET,
+	STMT_WH_SECRET_PUT,
+	STMT_WH_OUTBOX_OF_EXEC,
+	STMT_WH_ATTEMPTS_OF_EXEC,
+	STMT_WH_CLAIM_SELECT,
+	STMT_WH_CLAIM_MARK,
+	STMT_WH_LOAD,
+	STMT_WH_STEPS,
+	STMT_WH_SET_PAYLOAD,
+	STMT_WH_ATTEMPT_INSERT,
+	STMT_WH_DONE,
+	STMT_WH_DEPTH,
+	STMT_WH_CTL_LIST,
 	STMT_COUNT
 };
 
@@ -143,6 +167,20 @@ struct store;
  */
 struct store	*store_open(const struct config *);
 void		 store_close(struct store *);
+/*
+ * A store on the replica of [database] read_host (or read_socket), for
+ * reads only; NULL when none is configured. Like store_open otherwise.
+ */
+struct store	*store_open_read(const struct config *);
+/*
+ * The replica's lag in ms: the age, on the replica, of the freshest row
+ * of the heartbeat table (written to the primary by the supervisors,
+ * store_replica_beat). RC_OK; RC_NOTFOUND when it holds no beat yet;
+ * otherwise a store code (the replica is down or refused).
+ */
+int		 store_replica_lag(struct store *, long long *lag_ms);
+/* Write this host's heartbeat (primary store); a store code. */
+int		 store_replica_beat(struct store *, const char *host_id);
 /* 1 if a connection is up right now. */
 int		 store_connected(const struct store *);
 

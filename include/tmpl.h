@@ -85,6 +85,16 @@ struct tmpl {
  */
 int	 tmpl_validate(struct json_object *body, struct verr *ve);
 
+#define TMPL_NOTIFY_URL_MAX	2048	/* characters of a webhook url */
+struct jpath;
+/*
+ * Validate a notify object ({"url", "events"}) located at p (restored on
+ * return): errors go to ve in the Pydantic shape. RC_OK or RC_INVALID.
+ * tmpl_notify.c.
+ */
+int	 tmpl_notify_check(struct json_object *v, struct jpath *p,
+	    struct verr *ve);
+
 /*
  * Turn a definition that passed tmpl_validate into a struct tmpl with
  * defaults applied. Takes its own reference of def; every borrowed

@@ -782,6 +782,9 @@ cmd_db_start() {
 	unlock
 }
 
+# Sourced (tests/cluster/): the settings and functions only.
+[[ ${BASH_SOURCE[0]} == "$0" ]] || return 0
+
 [[ $# -eq 1 ]] || usage
 cd "$ROOT"
 case $1 in

@@ -45,6 +45,11 @@ static const struct key keys[] = {
 	{ "database", "connect_timeout", K_INT, O(db.connect_timeout), "5",
 	    1, 300 },
 	{ "database", "rw_timeout", K_INT, O(db.rw_timeout), "10", 1, 3600 },
+	{ "database", "read_host", K_STR, O(db.read_host), NULL, 0, 0 },
+	{ "database", "read_port", K_INT, O(db.read_port), "3306", 1, 65535 },
+	{ "database", "read_socket", K_STR, O(db.read_socket), NULL, 0, 0 },
+	{ "database", "max_replica_lag_ms", K_INT, O(db.max_replica_lag_ms),
+	    "1000", 1, 3600000 },
 	{ "http", "base_path", K_STR, O(http.base_path), "/api/v1", 0, 0 },
 	{ "http", "max_body_bytes", K_INT, O(http.max_body_bytes), "1048576",
 	    1024, 64 * 1024 * 1024 },
@@ -67,6 +72,7 @@ static const struct key keys[] = {
 	    0, 1000000000 },
 	{ "fcgi", "backlog", K_INT, O(fcgi.backlog), "1024", 1, 65535 },
 	{ "fcgi", "socket_mode", K_OCTAL, O(fcgi.socket_mode), "0660", 0, 0777 },
+	{ "supervisor", "host_id", K_STR, O(sup.host_id), NULL, 0, 0 },
 	{ "supervisor", "spawn", K_BOOL, O(sup.spawn), "true", 0, 1 },
 	{ "supervisor", "program", K_STR, O(sup.program), NULL, 0, 0 },
 	{ "supervisor", "concurrency", K_INT, O(sup.concurrency), "16", 1, 4096 },
@@ -76,6 +82,10 @@ static const struct key keys[] = {
 	    3, 3600 },
 	{ "supervisor", "handlers_dir", K_STR, O(sup.handlers_dir), NULL, 0, 0 },
 	{ "supervisor", "http_allow", K_STR, O(sup.http_allow), NULL, 0, 0 },
+	{ "supervisor", "webhook_allow", K_STR, O(sup.webhook_allow), NULL,
+	    0, 0 },
+	{ "supervisor", "webhook_retry_base_ms", K_INT,
+	    O(sup.webhook_retry_base_ms), "10000", 10, 3600000 },
 	{ "supervisor", "retention_days", K_INT, O(sup.retention_days), "90",
 	    1, 36500 },
 	{ "supervisor", "secrets_key_file", K_STR, O(sup.secrets_key_file),
@@ -332,6 +342,23 @@ raw(struct loader *l, const char *section, const char *name)
 	return (v != NULL && *v != '\0') ? v : NULL;
 }
 
+/*
+ * A claimer id is host_id:pid:random and supervisors find their own
+ * host's claims with LIKE 'host_id:%': no ':' nor LIKE wildcard but '_'
+ * (checked again after the LIKE), nothing a log line must escape.
+ */
+static int
+host_id_valid(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '.' ||
+		    s[i] == '_' || s[i] == '-'))
+			return 0;
+	return i > 0 && i <= CONFIG_HOST_ID_MAX;
+}
+
 /* Cross-key checks and the values read from files. */
 static int
 finish(struct loader *l, struct config *c)
@@ -353,6 +380,9 @@ finish(struct loader *l, struct config *c)
 	if (c->db.host == NULL && c->db.socket == NULL)
 		return fail(l, K("database", "socket"),
 		    "either host or socket must be set");
+	if (c->sup.host_id != NULL && !host_id_valid(c->sup.host_id))
+		return fail(l, K("supervisor", "host_id"), "'%s' must be 1 to "
+		    "%d of [A-Za-z0-9._-]", c->sup.host_id, CONFIG_HOST_ID_MAX);
 	if (c->auth.jwt_secret != NULL)
 		c->auth.jwt_secret_len = strlen(c->auth.jwt_secret);
 	else if ((f = raw(l, "auth", "jwt_secret_file")) != NULL) {

@@ -38,6 +38,7 @@ usage(void)
 	    "  secret set OWNER NAME        (value on stdin)\n"
 	    "  executions [--status S] [--limit N]\n"
 	    "  tail EXECUTION_ID\n"
+	    "  webhooks [--limit N]          (pending and failed deliveries)\n"
 	    "  check-config\n");
 	exit(2);
 }
@@ -440,6 +441,8 @@ main(int argc, char *argv[])
 		rc = cmd_executions(st, argc, argv);
 	else if (strcmp(cmd, "tail") == 0 && argc == 1)
 		rc = ctl_tail(st, argv[0]);
+	else if (strcmp(cmd, "webhooks") == 0)
+		rc = ctl_webhooks(st, argc, argv);
 	else
 		usage();
 	store_close(st);

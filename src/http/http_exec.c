@@ -18,6 +18,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "schema.h"
+#include "tmpl.h"
 
 #define EXEC_NAME_MAX		128
 #define TEMPLATE_ID_MAX		64
@@ -84,13 +85,14 @@ struct exec_args {
 	const char		*template_id;
 	const char		*name;		/* NULL: make one */
 	struct json_object	*input;		/* borrowed; NULL means {} */
+	struct json_object	*notify;	/* borrowed; NULL: none */
 };
 
 static int
 validate_execute(struct http_req *r, struct exec_args *a)
 {
 	static const char *const known[] = { "template_id", "execution_name",
-	    "workflow_name", "input_data" };
+	    "workflow_name", "input_data", "notify" };
 	struct verr		*ve = verr_new();
 	struct json_object	*v;
 	struct jpath		 p;
@@ -128,6 +130,12 @@ validate_execute(struct http_req *r, struct exec_args *a)
 			    "dictionary", v, NULL);
 		else
 			a->input = v;
+	}
+	if (json_object_object_get_ex(r->body, "notify", &v) && v != NULL) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "notify");
+		if (tmpl_notify_check(v, &p, ve) == RC_OK)
+			a->notify = v;
 	}
 out:
 	if (verr_count(ve) > 0) {
@@ -279,7 +287,7 @@ add_duration(struct json_object *o, const char *key, const struct sres *res,
 
 /* The full execution document (GET) from its row; RC_* of the store. */
 static int
-exec_document(struct http_req *r, const struct sres *e,
+exec_document(struct store *st, const struct sres *e,
     struct json_object **out)
 {
 	struct json_object	*o, *def = NULL, *steps, *dsteps, *ds, *s, *v;
@@ -290,7 +298,7 @@ exec_document(struct http_req *r, const struct sres *e,
 	int			 rc, term = is_terminal(status);
 
 	p[0] = SP_INT(sres_int(e, 0, EG_PK));
-	rc = store_exec(r->app->st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
+	rc = store_exec(st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
 	if (rc != RC_OK)
 		return rc;
 	o = exec_summary(e, 0);
@@ -446,7 +454,7 @@ answer_accepted(struct http_req *r, const char *id, int status_new)
 	http_resp_header(r, "Location: %s/workflow-management/executions/%s",
 	    r->app->cfg->http.base_path, id);
 	if (wait > 0 && wait_terminal(r, id, wait, &e)) {
-		if ((rc = exec_document(r, &e, &doc)) != RC_OK)
+		if ((rc = exec_document(r->app->st, &e, &doc)) != RC_OK)
 			http_resp_rc(r, rc, "Execution not found");
 		else
 			http_resp_json(r, 200, doc);
@@ -591,17 +599,90 @@ dry_run_answer(struct http_req *r, const struct tcache_ent *e)
 	http_resp_json(r, 200, o);
 }
 
+/* Slots tried for one request before it gives up with 503 (sql/011). */
+#define SLOT_TRIES	8
+
+/*
+ * A quota slot in [0, max_active_executions_per_user) (sql/011) from 32
+ * random bits: those of the new execution id when given (UUID v4, its
+ * first 8 hex digits), else fresh ones.
+ */
+static long long
+slot_random(const struct http_req *r, const char *uuid)
+{
+	uint32_t	v = 0;
+	int		i;
+
+	if (uuid != NULL)
+		for (i = 0; i < 8; i++)
+			v = v << 4 | (uint32_t)(uuid[i] <= '9' ? uuid[i] - '0' :
+			    (uuid[i] | 0x20) - 'a' + 10);
+	else if (util_random(&v, sizeof(v)) != RC_OK)
+		v = 0;		/* a taken slot only costs a retry */
+	return (long long)(v %
+	    (uint32_t)r->app->cfg->http.max_active_executions_per_user);
+}
+
+/*
+ * The lowest free quota slot of user into *slot: RC_OK; RC_DENIED when
+ * every slot is held (the quota); else the store's code.
+ */
+static int
+slot_free(struct http_req *r, const char *user, long long *slot)
+{
+	struct sparam	p[2];
+	struct sres	res;
+	int		rc;
+
+	p[0] = SP_STR(user);
+	p[1] = SP_STR(user);
+	if ((rc = store_exec(r->app->st, STMT_EXEC_FREE_SLOT, p, 2, &res,
+	    NULL, NULL)) != RC_OK)
+		return rc;
+	*slot = res.nrows == 1 ? sres_int(&res, 0, 0) : 0;
+	sres_free(&res);
+	return *slot < r->app->cfg->http.max_active_executions_per_user ?
+	    RC_OK : RC_DENIED;
+}
+
+/*
+ * Runs stmt, an UPDATE that makes one execution of user active again (a
+ * redrive, a resume; sql/011), with one of user's quota slots as its
+ * first parameter, set here: a random one, then after each lost race
+ * the lowest free one. Inside the caller's transaction. RC_OK (*n the
+ * rows changed), RC_DENIED when every slot is held (the quota), RC_AGAIN
+ * after SLOT_TRIES lost races, else the store's code.
+ */
+static int
+slot_update(struct http_req *r, const char *user, enum stmt_id stmt,
+    struct sparam *q, size_t nq, uint64_t *n)
+{
+	long long	slot;
+	int		rc, lost;
+
+	q[0] = SP_INT(slot_random(r, NULL));
+	for (lost = 0; (rc = store_exec(r->app->st, stmt, q, nq, NULL, n,
+	    NULL)) == RC_CONFLICT;) {
+		if (++lost > SLOT_TRIES)
+			return RC_AGAIN;
+		if ((rc = slot_free(r, user, &slot)) != RC_OK)
+			return rc;
+		q[0] = SP_INT(slot);
+	}
+	return rc;
+}
+
 /*
  * The one-round-trip insert (STMT_EXEC_INSERT_CHECKED). *n is 1 when the
  * row was written, 0 when the template moved on. RC_OK, RC_CONFLICT (the
- * name is taken), RC_DENIED (the quota), RC_AGAIN, RC_ERR.
+ * name or the quota slot is taken), RC_AGAIN, RC_ERR.
  */
 static int
 insert_checked(struct http_req *r, const struct tcache_ent *e,
     const char *id, const char *name, const char *input, const char *hash,
-    long long created, uint64_t *n)
+    long long created, const char *notify, long long slot, uint64_t *n)
 {
-	struct sparam	p[13];
+	struct sparam	p[15];
 	int		rc;
 
 	p[0] = SP_STR(id);
@@ -617,7 +698,9 @@ insert_checked(struct http_req *r, const struct tcache_ent *e,
 	p[10] = SP_STR(r->remote_addr);
 	p[11] = SP_INT(created);
 	p[12] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
-	rc = store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 13, NULL, n,
+	p[13] = SP_STR(notify);
+	p[14] = SP_INT(slot);
+	rc = store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 15, NULL, n,
 	    NULL);
 	if (rc == RC_NOTFOUND) {	/* 'wfm: template changed' */
 		*n = 0;
@@ -640,9 +723,10 @@ http_h_execute(struct http_req *r)
 	struct json_object	*empty = NULL;
 	char			 id[UTIL_UUID_LEN], hash[65], *name = NULL;
 	char			*canon = NULL, *dry;
-	long long		 created = 0;
+	long long		 created = 0, slot = -1;
 	uint64_t		 n = 0;
 	int			 rc, bad = 0, dry_run = 0, refresh = 0, tries;
+	int			 lost;
 
 	dry = http_query_get(r, "dry_run", &bad);
 	if (bad || (dry != NULL && strcmp(dry, "true") != 0 &&
@@ -670,6 +754,14 @@ again:
 	}
 	if (check_input(r, e->schema, a.input) != RC_OK)
 		goto out;
+	if (a.notify != NULL) {
+		struct jpath	np;
+
+		jpath_init(&np, "body");
+		jpath_key(&np, "notify");
+		if (http_webhook_need_secret(r, &np) != RC_OK)
+			goto out;
+	}
 	if (dry_run) {
 		dry_run_answer(r, e);
 		goto out;
@@ -685,30 +777,43 @@ again:
 	if (a.name != NULL && http_seen_has(r->who.sub, name) &&
 	    replay(r, name, e->tid, hash) != RC_NOTFOUND)
 		goto out;
-	for (tries = 0; tries < 3; tries++) {
-		rc = insert_checked(r, e, id, name, canon, hash, created, &n);
+	if (slot < 0)
+		slot = slot_random(r, id);
+	for (tries = 0, lost = 0;;) {
+		rc = insert_checked(r, e, id, name, canon, hash, created,
+		    a.notify == NULL ? NULL : json_object_to_json_string_ext(
+		    a.notify, JSON_C_TO_STRING_PLAIN), slot, &n);
+		if (rc == RC_CONFLICT) {
+			/*
+			 * The name is taken (a replay, answered 200 or 409
+			 * even at the quota: it creates nothing), or the
+			 * quota slot: then another random one, then the
+			 * lowest free one, or 429 when every one is held.
+			 */
+			if (replay(r, name, e->tid, hash) != RC_NOTFOUND)
+				goto out;
+			if (++lost > SLOT_TRIES) {
+				http_resp_rc(r, RC_AGAIN, NULL);
+				goto out;
+			}
+			if (lost == 1)
+				slot = slot_random(r, NULL);
+			else if ((rc = slot_free(r, r->who.sub, &slot)) ==
+			    RC_DENIED) {
+				too_many(r);
+				goto out;
+			} else if (rc != RC_OK)
+				break;
+			continue;
+		}
 		/*
 		 * Deadlocks and lock timeouts are retried; a lost connection
 		 * is not (the INSERT may have committed): the client gets
 		 * 503 and retries with the same execution_name.
 		 */
-		if (rc != RC_AGAIN || !store_connected(r->app->st))
+		if (rc != RC_AGAIN || !store_connected(r->app->st) ||
+		    ++tries == 3)
 			break;
-	}
-	if (rc == RC_CONFLICT) {
-		if (replay(r, name, e->tid, hash) == RC_NOTFOUND)
-			http_resp_rc(r, RC_AGAIN, NULL);
-		goto out;
-	}
-	if (rc == RC_DENIED) {
-		/*
-		 * At the quota. An identical replay creates nothing, so it is
-		 * answered as usual (200 or 409) even then.
-		 */
-		if (a.name == NULL || replay(r, name, e->tid, hash) ==
-		    RC_NOTFOUND)
-			too_many(r);
-		goto out;
 	}
 	if (rc == RC_INVALID) {
 		/*
@@ -752,6 +857,40 @@ out:
 	free(name);
 }
 
+/*
+ * GET from the replica (http_read.c): only a row found there, terminal
+ * and the caller's (or an admin's), is answered from it; 1 if answered.
+ * Anything else, a row not there yet included, is read from the primary.
+ */
+static int
+exec_get_replica(struct http_req *r)
+{
+	struct json_object	*doc;
+	struct store		*rd = http_read_store(r->app);
+	struct sparam		 p[1];
+	struct sres		 e;
+	int			 ok;
+
+	if (rd == r->app->st)
+		return 0;
+	p[0] = SP_STR(r->id);
+	if (store_exec(rd, STMT_EXEC_GET, p, 1, &e, NULL, NULL) != RC_OK ||
+	    e.nrows == 0) {
+		sres_free(&e);
+		return 0;
+	}
+	ok = is_terminal(sres_get(&e, 0, EG_STATUS, NULL)) &&
+	    (strcmp(sres_get(&e, 0, EG_USER, NULL), r->who.sub) == 0 ||
+	    auth_has_role(&r->who, ROLE_ADMIN)) &&
+	    exec_document(rd, &e, &doc) == RC_OK;
+	sres_free(&e);
+	if (!ok)
+		return 0;
+	log_set_exec(r->id);
+	http_resp_json(r, 200, doc);
+	return 1;
+}
+
 void
 http_h_exec_get(struct http_req *r)
 {
@@ -759,15 +898,30 @@ http_h_exec_get(struct http_req *r)
 	struct sres		 e;
 	int			 rc, wait = http_req_wait(r);
 
+	if (wait == 0 && exec_get_replica(r))
+		return;
 	if (load_exec(r, r->id, &e) != RC_OK)
 		return;
 	log_set_exec(r->id);
 	if (wait > 0)
 		(void)wait_terminal(r, r->id, wait, &e);
-	if ((rc = exec_document(r, &e, &doc)) != RC_OK)
+	if ((rc = exec_document(r->app->st, &e, &doc)) != RC_OK)
 		http_resp_rc(r, rc, "Execution not found");
 	else
 		http_resp_json(r, 200, doc);
+	sres_free(&e);
+}
+
+/* GET .../executions/{id}/notifications: access as for GET. */
+void
+http_h_exec_notifications(struct http_req *r)
+{
+	struct sres	e;
+
+	if (load_exec(r, r->id, &e) != RC_OK)
+		return;
+	log_set_exec(r->id);
+	http_webhook_list(r, sres_int(&e, 0, EG_PK));
 	sres_free(&e);
 }
 
@@ -899,7 +1053,7 @@ void
 http_h_exec_retry(struct http_req *r)
 {
 	struct sres	 e;
-	struct sparam	 p[2];
+	struct sparam	 p[2], q[3];
 	char		 msg[128];
 	const char	*st;
 	uint64_t	 n = 0;
@@ -926,8 +1080,10 @@ http_h_exec_retry(struct http_req *r)
 	p[0] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
 	p[1] = SP_INT(sres_int(&e, 0, EG_PK));
 	if ((rc = store_begin(r->app->st)) == RC_OK) {
-		rc = store_exec(r->app->st, STMT_EXEC_REDRIVE, p, 2, NULL, &n,
-		    NULL);
+		q[1] = p[0];
+		q[2] = p[1];
+		rc = slot_update(r, sres_get(&e, 0, EG_USER, NULL),
+		    STMT_EXEC_REDRIVE, q, 3, &n);
 		if (rc == RC_OK && n == 1)
 			rc = store_exec(r->app->st, STMT_EXEC_REDRIVE_STEPS,
 			    p + 1, 1, NULL, NULL, NULL);
@@ -940,7 +1096,9 @@ http_h_exec_retry(struct http_req *r)
 			store_rollback(r->app->st);
 	}
 	sres_free(&e);
-	if (rc != RC_OK)
+	if (rc == RC_DENIED)
+		too_many(r);
+	else if (rc != RC_OK)
 		http_resp_rc(r, rc, "Execution not found");
 	else if (n == 0)
 		http_resp_detail(r, 409, "Execution changed state; retry "
@@ -955,20 +1113,21 @@ http_h_exec_retry(struct http_req *r)
  * Pause (resume when resume is set): owner or admin. The rules are
  * engine_exec_pause and engine_exec_resume; the UPDATE applies them
  * atomically, so a state that changed after the read is a 409 too. A
- * resume re-checks template access as a redrive does (it starts work
- * with the owner's secrets) and the active quota, which a paused
- * execution left.
+ * paused execution holds no quota slot (sql/011's trigger frees it); a
+ * resume takes one like a redrive (slot_update: 429 at the quota, 503
+ * after lost races) and re-checks template access as a redrive does (it
+ * starts work with the owner's secrets).
  */
 static void
 pause_resume(struct http_req *r, int resume)
 {
 	enum engine_exec	 from, to;
-	struct sres		 e, cnt;
-	struct sparam		 p[1];
+	struct sres		 e;
+	struct sparam		 p[2];
 	const char		*st;
 	char			 msg[128];
 	uint64_t		 n = 0;
-	int			 rc, over = 0;
+	int			 rc;
 
 	if (http_req_body(r, 1) != RC_OK)
 		return;
@@ -992,39 +1151,27 @@ pause_resume(struct http_req *r, int resume)
 		sres_free(&e);
 		return;
 	}
-	p[0] = SP_INT(sres_int(&e, 0, EG_PK));
+	p[1] = SP_INT(sres_int(&e, 0, EG_PK));
 	if ((rc = store_begin(r->app->st)) == RC_OK) {
-		if (resume) {
-			/* Locked until commit: concurrent resumes queue. */
-			struct sparam	 u[1];
-
-			u[0] = SP_STR(sres_get(&e, 0, EG_USER, NULL));
-			if ((rc = store_exec(r->app->st,
-			    STMT_EXEC_ACTIVE_LOCK, u, 1, &cnt, NULL,
-			    NULL)) == RC_OK) {
-				over = cnt.nrows > 0 && sres_int(&cnt, 0, 0) >=
-				    r->app->cfg->http.
-				    max_active_executions_per_user;
-				sres_free(&cnt);
-			}
-		}
-		if (rc == RC_OK && !over)
-			rc = store_exec(r->app->st, resume ?
-			    STMT_EXEC_RESUME : STMT_EXEC_PAUSE, p, 1, NULL,
-			    &n, NULL);
+		if (resume)
+			rc = slot_update(r, sres_get(&e, 0, EG_USER, NULL),
+			    STMT_EXEC_RESUME, p, 2, &n);
+		else
+			rc = store_exec(r->app->st, STMT_EXEC_PAUSE, p + 1, 1,
+			    NULL, &n, NULL);
 		if (rc == RC_OK && n == 1)
 			rc = http_audit(r, resume ? "execution.resume" :
 			    "execution.pause", "execution", r->id, NULL);
-		if (rc == RC_OK && !over)
+		if (rc == RC_OK)
 			rc = store_commit(r->app->st);
 		else
 			store_rollback(r->app->st);
 	}
 	sres_free(&e);
-	if (rc != RC_OK)
-		http_resp_rc(r, rc, "Execution not found");
-	else if (over)
+	if (rc == RC_DENIED)
 		too_many(r);
+	else if (rc != RC_OK)
+		http_resp_rc(r, rc, "Execution not found");
 	else if (n == 0)
 		http_resp_detail(r, 409, resume ? "Execution changed state; "
 		    "resume refused" : "Execution changed state; pause "
@@ -1100,8 +1247,8 @@ http_h_exec_list(struct http_req *r)
 	else
 		id = status != NULL ? STMT_EXEC_LIST_ALL_STATUS :
 		    STMT_EXEC_LIST_ALL;
-	if ((rc = store_exec(r->app->st, id, p, n, &res, NULL, NULL)) !=
-	    RC_OK) {
+	if ((rc = store_exec(http_read_store(r->app), id, p, n, &res, NULL,
+	    NULL)) != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		goto out;
 	}

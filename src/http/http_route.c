@@ -39,6 +39,12 @@ static const struct route routes[] = {
 	    http_h_exec_pause },
 	{ "POST", "/workflow-management/executions/{id}/resume", ROLE_EXECUTE,
 	    http_h_exec_resume },
+	{ "GET", "/workflow-management/executions/{id}/notifications",
+	    ROLE_READ, http_h_exec_notifications },
+	{ "POST", "/workflow-management/webhook-secret", ROLE_EXECUTE,
+	    http_h_whsec_post },
+	{ "GET", "/workflow-management/webhook-secret", ROLE_READ,
+	    http_h_whsec_get },
 	{ "POST", "/workflow-management/templates", ROLE_TWRITE,
 	    http_h_tmpl_create },
 	{ "GET", "/workflow-management/templates", ROLE_READ,
@@ -51,6 +57,8 @@ static const struct route routes[] = {
 	    http_h_tmpl_delete },
 	{ "GET", "/workflow-management/audit", ROLE_ADMIN,
 	    http_h_audit_list },
+	{ "GET", "/workflow-management/system", ROLE_ADMIN,
+	    http_h_system },
 };
 
 static int

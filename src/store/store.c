@@ -26,6 +26,9 @@
 
 struct store {
 	const struct config	*cfg;
+	const char		*host;		/* borrowed from cfg */
+	const char		*socket;	/* borrowed from cfg */
+	int			 port;
 	MYSQL			*db;
 	MYSQL_STMT		*stmt[STMT_COUNT];
 	int64_t			 last_fail;	/* monotonic ms */
@@ -55,7 +58,7 @@ connect_db(struct store *st)
 	const struct config	*c = st->cfg;
 	unsigned int		 ct, rw;
 	my_bool			 off = 0;
-	char			 quota[64], stmt_time[64];
+	char			 stmt_time[64];
 	int64_t			 now = util_mono_ms();
 
 	if (st->db != NULL)
@@ -74,10 +77,6 @@ connect_db(struct store *st)
 	mysql_options(st->db, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
 	mysql_options(st->db, MYSQL_INIT_COMMAND,
 	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-	/* Read by trigger tr_exec_active_ins (sql/003). */
-	snprintf(quota, sizeof(quota), "SET @wfm_quota = %d",
-	    c->http.max_active_executions_per_user);
-	mysql_options(st->db, MYSQL_INIT_COMMAND, quota);
 	/*
 	 * The server gives up on a statement before our read timeout does.
 	 * Otherwise a statement we stopped waiting for (a lock wait:
@@ -89,12 +88,12 @@ connect_db(struct store *st)
 	    "SET SESSION max_statement_time = %.1f",
 	    rw > 2 ? (double)rw - 1.0 : (double)rw / 2.0);
 	mysql_options(st->db, MYSQL_INIT_COMMAND, stmt_time);
-	if (mysql_real_connect(st->db, c->db.host, c->db.user,
-	    c->db.password, c->db.name, (unsigned int)c->db.port,
-	    c->db.socket, CLIENT_FOUND_ROWS) == NULL) {
+	if (mysql_real_connect(st->db, st->host, c->db.user,
+	    c->db.password, c->db.name, (unsigned int)st->port,
+	    st->socket, CLIENT_FOUND_ROWS) == NULL) {
 		st->last_errno = mysql_errno(st->db);
-		log_warnx("database connect to %s: %s", c->db.socket != NULL ?
-		    c->db.socket : c->db.host, mysql_error(st->db));
+		log_warnx("database connect to %s: %s", st->host == NULL ?
+		    st->socket : st->host, mysql_error(st->db));
 		mysql_close(st->db);
 		st->db = NULL;
 		st->last_fail = now;
@@ -110,6 +109,25 @@ store_open(const struct config *cfg)
 	struct store	*st = xcalloc(1, sizeof(*st));
 
 	st->cfg = cfg;
+	st->host = cfg->db.host;
+	st->port = cfg->db.port;
+	st->socket = cfg->db.socket;
+	(void)connect_db(st);
+	return st;
+}
+
+struct store *
+store_open_read(const struct config *cfg)
+{
+	struct store	*st;
+
+	if (cfg->db.read_host == NULL && cfg->db.read_socket == NULL)
+		return NULL;
+	st = xcalloc(1, sizeof(*st));
+	st->cfg = cfg;
+	st->host = cfg->db.read_host;
+	st->port = cfg->db.read_port;
+	st->socket = cfg->db.read_socket;
 	(void)connect_db(st);
 	return st;
 }

@@ -23,6 +23,7 @@
 #define SUP_RECLAIM_MS		1000	/* expired leases looked for */
 #define SUP_WRITE_RETRY_MS	500	/* after a failed write */
 #define SUP_WAIT_MAX_MS		1000
+#define SUP_BEAT_MS		250	/* replica heartbeat (store_replica.c) */
 /*
  * A final_result longer than this fails the execution: its row must fit
  * in MariaDB's max_allowed_packet (16 MiB by default) with the rest.
@@ -96,11 +97,13 @@ struct sup {
 	int			 nruns;
 	int			 stopping;
 	int64_t			 stop_deadline;
+	pid_t			 parent;	/* -p: stop when it dies */
 	int			 want_claim;
 	int			 want_cancel_poll;
 	int			 orphans_done;
 	int64_t			 next_claim, next_renew, next_cancel, next_prune;
 	int64_t			 next_metrics, next_reclaim;
+	int64_t			 next_beat;	/* 0: no replica configured */
 	struct {
 		long long	 tpk;
 		long long	 limit;		/* 0: none */
@@ -109,6 +112,20 @@ struct sup {
 	unsigned char		 key[SECRET_KEY_LEN];
 	int			 have_key;
 };
+
+/*
+ * sup_webhook.c: webhook deliveries from the outbox. init parses
+ * [supervisor] webhook_allow (RC_INVALID with err); tick does what is
+ * due without blocking (claims, starts, collects); wait_ms caps the
+ * loop's wait while an attempt is in flight; metrics appends its series.
+ */
+int	 sup_webhook_init(const struct config *, char *err, size_t errlen);
+void	 sup_webhook_tick(struct sup *);
+int	 sup_webhook_wait_ms(int ms);
+/* An execution ended here: look at the outbox at the next tick. */
+void	 sup_webhook_nudge(void);
+void	 sup_webhook_metrics(char **buf, size_t *len);
+void	 sup_webhook_fini(void);
 
 /* sup_metrics.c: series written to supervisor.prom for /metrics. */
 void	 sup_metrics_claim(double seconds, int first);

@@ -525,6 +525,7 @@ sup_run_settled(struct sup *sp, struct run *r)
 		return 0;
 	log_info("execution %s %s", r->id, r->final_status);
 	sup_metrics_finish(r->final_status);
+	sup_webhook_nudge();	/* its outbox rows, if any, are due */
 	return 1;
 }
 

@@ -13,6 +13,7 @@
 #include <CUnit/CUnit.h>
 
 #include "e2e.h"
+#include "e2e_target.h"
 #include "e2e_sup.h"
 #include "test_e2e_exec_util.h"
 
@@ -508,6 +509,140 @@ test_e2e_pause_leaves_active_quota(void)
 	free(tid);
 }
 
+/*
+ * An admin resuming another user's paused execution takes a quota slot
+ * of the owner (the unique key is per owner), not of the admin: at the
+ * owner's quota it is 429 (not 503 after lost races on the admin's
+ * free slots), and it fits once one of the owner's is cancelled.
+ */
+static void
+test_e2e_pause_admin_resume_owner_slot(void)
+{
+	const char	*tok = x_tok("pause-adm"), *adm = e2e_tok_admin();
+	char		 (*ids)[64], body[512], st[32], *tid;
+	struct resp	 r;
+	int		 lim = quota(), i, made = 0;
+
+	CU_ASSERT_FATAL(lim > 0);
+	CU_ASSERT_FATAL(tok != NULL && adm != NULL);
+	tid = x_template(tok, "pause-adm", "\"steps\":[{\"id\":\"d\","
+	    "\"type\":\"delay\",\"seconds\":60}]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	ids = calloc((size_t)lim + 1, sizeof(*ids));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ids);
+	/* ids[0] paused (no slot), then lim active: the owner is full. */
+	for (i = 0; i < lim + 1; i++) {
+		snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+		    "\"input_data\":{\"i\":%d}}", tid, i);
+		CU_ASSERT_EQUAL_FATAL(x_exec(tok, NULL, body, NULL, &r), 0);
+		CU_ASSERT_EQUAL(r.status, 202);
+		if (r.status == 202) {
+			snprintf(ids[i], 64, "%s",
+			    x_s(resp_str(&r, "execution_id")));
+			made++;
+		}
+		resp_free(&r);
+		if (i == 0) {
+			CU_ASSERT_EQUAL(control(tok, ids[0], "pause", st),
+			    202);
+			X_STREQ(st, "paused");
+		}
+	}
+	CU_ASSERT_EQUAL_FATAL(made, lim + 1);
+	CU_ASSERT_EQUAL(control(adm, ids[0], "resume", NULL), 429);
+	CU_ASSERT_TRUE(x_wait_status(tok, ids[0], "paused", 1));
+	CU_ASSERT_EQUAL(x_cancel(tok, ids[lim]), 202);
+	CU_ASSERT_TRUE(x_wait_status(tok, ids[lim], "cancelled", 10));
+	CU_ASSERT_EQUAL(control(adm, ids[0], "resume", st), 202);
+	CU_ASSERT_TRUE(strcmp(st, "pending") == 0 ||
+	    strcmp(st, "running") == 0);
+	for (i = 0; i < lim; i++)
+		CU_ASSERT_EQUAL(x_cancel(tok, ids[i]), 202);
+	free(ids);
+	free(tid);
+}
+
+/* The notification events enqueued for eid, comma-separated (static). */
+static const char *
+events_of(const char *token, const char *eid)
+{
+	static char		 buf[256];
+	struct json_object	*items, *ev, *it;
+	struct resp		 r;
+	char			 path[256];
+	size_t			 i;
+
+	snprintf(path, sizeof(path), "%s/%s/notifications", X_EXECS_PATH,
+	    eid);
+	snprintf(buf, sizeof(buf), "(error)");
+	if (e2e_req("GET", path, token, NULL, NULL, &r) != 0)
+		return buf;
+	CU_ASSERT_EQUAL(r.status, 200);
+	if (r.json != NULL && json_object_object_get_ex(r.json, "items",
+	    &items)) {
+		buf[0] = '\0';
+		for (i = 0; i < json_object_array_length(items); i++) {
+			it = json_object_array_get_idx(items, i);
+			if (!json_object_object_get_ex(it, "event", &ev))
+				continue;
+			if (i > 0)
+				strncat(buf, ",", sizeof(buf) - strlen(buf) -
+				    1);
+			strncat(buf, json_object_get_string(ev),
+			    sizeof(buf) - strlen(buf) - 1);
+		}
+	}
+	resp_free(&r);
+	return buf;
+}
+
+/*
+ * Pause and resume enqueue no notification (the webhook trigger of
+ * sql/009 fires on completed, failed, cancelled, waiting only); the
+ * cancel of a paused execution enqueues exactly the cancelled event.
+ */
+static void
+test_e2e_pause_no_notification(void)
+{
+	const char	*tok = x_tok("pause-notify");
+	char		 body[1024], st[32], *tid, *eid;
+	struct resp	 r;
+
+	CU_ASSERT_FATAL(tok != NULL);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST",
+	    "/workflow-management/webhook-secret", tok, NULL, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 201);
+	resp_free(&r);
+	tid = x_template(tok, "pause-notify", "\"steps\":[{\"id\":\"d\","
+	    "\"type\":\"delay\",\"seconds\":60}]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\",\"input_data\":"
+	    "{},\"notify\":{\"url\":\"%s\",\"events\":[\"completed\","
+	    "\"failed\",\"cancelled\",\"waiting\"]}}", tid,
+	    e2e_target_url("/ok?k=pause-notify"));
+	CU_ASSERT_EQUAL_FATAL(x_exec(tok, NULL, body, NULL, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.status, 202);
+	eid = strdup(x_s(resp_str(&r, "execution_id")));
+	resp_free(&r);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	/* Running (its delay claimed), paused, resumed, paused again. */
+	CU_ASSERT_TRUE(x_wait_status(tok, eid, "running", 10));
+	CU_ASSERT_EQUAL(control(tok, eid, "pause", st), 202);
+	X_STREQ(st, "paused");
+	CU_ASSERT_TRUE(x_wait_status(tok, eid, "paused", 10));
+	x_sleep_ms(300);
+	CU_ASSERT_EQUAL(control(tok, eid, "resume", NULL), 202);
+	CU_ASSERT_TRUE(x_wait_status(tok, eid, "running", 10));
+	CU_ASSERT_EQUAL(control(tok, eid, "pause", NULL), 202);
+	x_sleep_ms(300);
+	X_STREQ(events_of(tok, eid), "");
+	CU_ASSERT_EQUAL(x_cancel(tok, eid), 202);
+	CU_ASSERT_TRUE(x_wait_status(tok, eid, "cancelled", 10));
+	X_STREQ(events_of(tok, eid), "cancelled");
+	free(eid);
+	free(tid);
+}
+
 E2E_SUITE(test_e2e_pause_register)
 
 void
@@ -530,4 +665,7 @@ test_e2e_pause_register(void)
 	    test_e2e_pause_stops_execution_timeout);
 	CU_add_test(s, "leaves_active_quota",
 	    test_e2e_pause_leaves_active_quota);
+	CU_add_test(s, "admin_resume_owner_slot",
+	    test_e2e_pause_admin_resume_owner_slot);
+	CU_add_test(s, "no_notification", test_e2e_pause_no_notification);
 }

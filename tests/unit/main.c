@@ -28,6 +28,7 @@ void	test_sup_http_register(void);
 void	test_sup_net_register(void);
 void	test_tmpl_register(void);
 void	test_util_register(void);
+void	test_whsig_register(void);
 
 int
 main(int argc, char *argv[])
@@ -55,6 +56,7 @@ main(int argc, char *argv[])
 	test_sup_net_register();
 	test_tmpl_register();
 	test_util_register();
+	test_whsig_register();
 	if (argc > 1) {
 		/* Run one suite by name. */
 		CU_pSuite s = CU_get_suite(argv[1]);

@@ -256,6 +256,46 @@ test_config_rejects_line_longer_than_reader(void)
 	CU_ASSERT_PTR_NULL(c);
 }
 
+/* host_id and the replica keys: defaults, and a host_id that breaks ids. */
+static void
+test_config_cluster_keys(void)
+{
+	struct config	*c = NULL;
+	char		 err[256], want[256];
+
+	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_OK);
+	CU_ASSERT_PTR_NULL(c->sup.host_id);
+	CU_ASSERT_PTR_NULL(c->db.read_host);
+	CU_ASSERT_PTR_NULL(c->db.read_socket);
+	CU_ASSERT_EQUAL(c->db.read_port, 3306);
+	CU_ASSERT_EQUAL(c->db.max_replica_lag_ms, 1000);
+	config_free(c);
+	c = NULL;
+	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\nread_host = "
+	    "10.0.0.2\nread_port = 3307\nmax_replica_lag_ms = 250\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n[supervisor]\nhost_id = web-1.a_b\n",
+	    &c, err, sizeof(err)), RC_OK);
+	CU_ASSERT_STRING_EQUAL(c->sup.host_id, "web-1.a_b");
+	CU_ASSERT_STRING_EQUAL(c->db.read_host, "10.0.0.2");
+	CU_ASSERT_EQUAL(c->db.read_port, 3307);
+	CU_ASSERT_EQUAL(c->db.max_replica_lag_ms, 250);
+	config_free(c);
+	c = NULL;
+	/* A ':' would make "h:1" look like host "h" with pid 1. */
+	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n[supervisor]\nhost_id = h:1\n", &c,
+	    err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NULL(c);
+	snprintf(want, sizeof(want), "%s: [supervisor] host_id: 'h:1' must "
+	    "be 1 to 64 of [A-Za-z0-9._-]", path);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n[supervisor]\nhost_id = a%b\n", &c,
+	    err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NULL(c);
+}
+
 void	test_config_register(void);
 
 void
@@ -284,4 +324,5 @@ test_config_register(void)
 	    test_config_rejects_line_longer_than_reader);
 	CU_add_test(s, "rejects_bad_base_path",
 	    test_config_rejects_bad_base_path);
+	CU_add_test(s, "cluster_keys", test_config_cluster_keys);
 }

@@ -43,6 +43,10 @@ static const struct {
 	{ "put", "/workflow-management/templates/{id}", 1, 1 },
 	{ "delete", "/workflow-management/templates/{id}", 1, 0 },
 	{ "get", "/workflow-management/audit", 1, 0 },
+	{ "get", "/workflow-management/system", 1, 0 },
+	{ "get", "/workflow-management/executions/{id}/notifications", 1, 0 },
+	{ "post", "/workflow-management/webhook-secret", 1, 0 },
+	{ "get", "/workflow-management/webhook-secret", 1, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 

@@ -359,9 +359,7 @@ test_schema_pyd_limits(void)
 	struct schema		*cs = NULL;
 	struct verr		*ve;
 	struct jpath		 p;
-	struct timespec		 t0, t1;
 	char			*big, name[16];
-	long			 ns;
 	int			 i;
 
 	/* A reference loop that consumes nothing: one value_error. */
@@ -408,7 +406,10 @@ test_schema_pyd_limits(void)
 	verr_free(ve);
 	json_object_put(s);
 
-	/* The pathological pattern on a long string costs microseconds. */
+	/*
+	 * The pathological pattern on a long string stops at PCRE2's match
+	 * limit with one error (its time: make bench-schema).
+	 */
 	s = jq("{`pattern`: `^(a+)+$`}");
 	big = xmalloc(30002);
 	memset(big, 'a', 30000);
@@ -418,13 +419,7 @@ test_schema_pyd_limits(void)
 	ve = verr_new();
 	jpath_init(&p, "body");
 	CU_ASSERT_EQUAL_FATAL(schema_compile(s, &p, ve, &cs), 0);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CU_ASSERT_EQUAL(schema_validate(cs, v, &p, ve), 1);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ns = (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec);
-	printf("\n  ^(a+)+$ on 30,000 'a' + '!': %ld us (match limit)\n",
-	    ns / 1000);
-	CU_ASSERT(ns < 100000000L);
 	CU_ASSERT_EQUAL_FATAL(verr_count(ve), 1);
 	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(
 	    json_object_array_get_idx(verr_list(ve), 0), "msg")),

@@ -1,4 +1,4 @@
--- wfm schema, migration 012: executions that hold no slot (engine.md,
+-- wfm schema, migration 013: executions that hold no slot (engine.md,
 -- second milestone). An execution may be 'waiting' (every unfinished
 -- step waits for a signal, a callback or a child) or 'paused' (POST
 -- .../pause); a step may be 'waiting'. Neither holds a supervisor slot
@@ -15,12 +15,15 @@
 --   first claim, added at each resume; the supervisor subtracts it from
 --   the time since started_at.
 --
--- The per-user active count (sql/003, sql/004, sql/005) counts only
--- status IN ('pending', 'running'): its triggers compare exactly those
--- two values, so 'waiting' and 'paused' leave the count (they do not
--- count toward max_active_executions_per_user) with no trigger change
--- here. A pause of a running execution decrements the count, a resume
--- increments it again.
+-- The per-user quota (sql/011) counts only status IN ('pending',
+-- 'running'): trigger tr_exec_slot_free clears quota_slot on any other
+-- status, so 'waiting' and 'paused' hold no slot (they do not count
+-- toward max_active_executions_per_user) with no trigger change here. A
+-- pause gives the slot back at once (even while the supervisor still
+-- finishes running steps); a resume takes one like a redrive (the
+-- service sets quota_slot, 429 at the quota). The webhook trigger of
+-- sql/009 fires on a change to 'waiting' (the waiting event) and on
+-- none of pause or resume.
 --
 -- Re-runnable: MODIFY to the same definition changes nothing; appending
 -- ENUM values at the end is an instant change in MariaDB.
