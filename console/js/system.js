@@ -7,7 +7,7 @@ import { api, ApiError, isMissing } from './api.js';
 import { h, fmtTime, banner, announce, statusBadge, set } from './util.js';
 import { errorBanner, poller } from './common.js';
 
-const STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled', 'timed_out'];
+const STATUSES = ['pending', 'running', 'waiting', 'paused', 'completed', 'failed', 'cancelled', 'timed_out'];
 const DONE = ['completed', 'failed', 'cancelled', 'timed_out'];
 const STATE = {
 	alive: ['st-completed', '✓'],

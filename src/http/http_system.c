@@ -18,7 +18,7 @@
 #define SYS_BUCKETS	12	/* the current one and the 11 before: an hour */
 
 static const char *const sys_statuses[] = { "pending", "running",
-    "completed", "failed", "cancelled", "timed_out" };
+    "waiting", "paused", "completed", "failed", "cancelled", "timed_out" };
 static const char *const sys_done[] = { "completed", "failed", "cancelled",
     "timed_out" };
 

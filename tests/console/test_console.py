@@ -677,8 +677,8 @@ def t_system(c):
     c.css('[data-nav="system"]').click()
     c.wait(lambda: c.text_of('#ex-count-total') not in ('', '—'),
            'the figures')
-    keys = ('pending', 'running', 'completed', 'failed', 'cancelled',
-            'timed_out', 'total')
+    keys = ('pending', 'running', 'waiting', 'paused', 'completed',
+            'failed', 'cancelled', 'timed_out', 'total')
     seen = {}
 
     def same():

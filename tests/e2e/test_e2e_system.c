@@ -119,7 +119,7 @@ test_e2e_system_exact_figures(void)
 	char			 q[512], line[512], since[32], path[128];
 	struct json_object	*a = NULL, *b = NULL, *doc, *bk, *sups, *s;
 	struct resp		 r;
-	long long		 db[7], thr[2], sum[2];
+	long long		 db[9], thr[2], sum[2];
 	int			 i, k, mine[12][2], found;
 	pid_t			 sup;
 
@@ -170,10 +170,12 @@ test_e2e_system_exact_figures(void)
 	    "= 'completed'), 0), COALESCE(SUM(status = 'failed'), 0), "
 	    "COALESCE(SUM(status = 'cancelled'), 0), COALESCE(SUM(status = "
 	    "'timed_out'), 0), COALESCE(SUM(status = 'pending' AND run_after "
-	    "<= UTC_TIMESTAMP(6)), 0) FROM wfm.executions;", line, sizeof(line)),
-	    0);
-	CU_ASSERT_EQUAL(sscanf(line, "%lld %lld %lld %lld %lld %lld %lld",
-	    &db[0], &db[1], &db[2], &db[3], &db[4], &db[5], &db[6]), 7);
+	    "<= UTC_TIMESTAMP(6)), 0), COALESCE(SUM(status = 'waiting'), 0), "
+	    "COALESCE(SUM(status = 'paused'), 0) FROM wfm.executions;", line,
+	    sizeof(line)), 0);
+	CU_ASSERT_EQUAL(sscanf(line, "%lld %lld %lld %lld %lld %lld %lld "
+	    "%lld %lld", &db[0], &db[1], &db[2], &db[3], &db[4], &db[5],
+	    &db[6], &db[7], &db[8]), 9);
 	since[0] = '\0';
 	if (b != NULL) {
 		/* "2026-01-02T03:05:00.000Z" as a DATETIME literal. */
@@ -228,8 +230,10 @@ test_e2e_system_exact_figures(void)
 	CU_ASSERT_EQUAL(num(b, "executions", "failed"), db[3]);
 	CU_ASSERT_EQUAL(num(b, "executions", "cancelled"), db[4]);
 	CU_ASSERT_EQUAL(num(b, "executions", "timed_out"), db[5]);
+	CU_ASSERT_EQUAL(num(b, "executions", "waiting"), db[7]);
+	CU_ASSERT_EQUAL(num(b, "executions", "paused"), db[8]);
 	CU_ASSERT_EQUAL(num(b, "executions", "total"),
-	    db[0] + db[1] + db[2] + db[3] + db[4] + db[5]);
+	    db[0] + db[1] + db[2] + db[3] + db[4] + db[5] + db[7] + db[8]);
 	CU_ASSERT_EQUAL(num(b, "queue", "pending"), db[0]);
 	CU_ASSERT_EQUAL(num(b, "queue", "runnable"), db[6]);
 	CU_ASSERT_EQUAL(num(b, "queue", "delayed"), db[0] - db[6]);
