@@ -435,4 +435,5 @@ sup_prune(struct sup *s)
 	    n > 0)
 		log_info("retention: pruned %llu executions",
 		    (unsigned long long)n);
+	sup_sched_prune(s);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "cron.h"
 #include "engine.h"
 #include "secret.h"
 #include "store.h"
@@ -92,6 +93,8 @@ struct sup {
 	int			 orphans_done;
 	int64_t			 next_claim, next_renew, next_cancel, next_prune;
 	int64_t			 next_metrics, next_reclaim;
+	int64_t			 next_sched;	/* sup_sched.c */
+	struct sched_tzset	*zones;		/* owned; NULL until used */
 	struct {
 		long long	 tpk;
 		long long	 limit;		/* 0: none */
@@ -118,6 +121,14 @@ void	 sup_claim_giveback(struct sup *, long long pk);
 void	 sup_renew(struct sup *);
 void	 sup_cancel_poll(struct sup *);
 void	 sup_prune(struct sup *);
+
+/*
+ * sup_sched.c: fire the due schedules (several batches, each one
+ * transaction) and set next_sched from the nearest next_fire_at.
+ */
+void	 sup_sched_fire(struct sup *);
+/* Drop schedule fires older than retention_days (a batch). */
+void	 sup_sched_prune(struct sup *);
 
 /* sup_run.c: one execution's life. */
 /*
