@@ -41,6 +41,15 @@ static const struct {
 	{ "put", "/workflow-management/templates/{id}", 1, 1 },
 	{ "delete", "/workflow-management/templates/{id}", 1, 0 },
 	{ "get", "/workflow-management/audit", 1, 0 },
+	{ "post", "/workflow-management/schedules", 1, 1 },
+	{ "get", "/workflow-management/schedules", 1, 0 },
+	{ "get", "/workflow-management/schedules/{id}", 1, 0 },
+	{ "put", "/workflow-management/schedules/{id}", 1, 1 },
+	{ "delete", "/workflow-management/schedules/{id}", 1, 0 },
+	{ "post", "/workflow-management/schedules/{id}/pause", 1, 0 },
+	{ "post", "/workflow-management/schedules/{id}/resume", 1, 0 },
+	{ "post", "/workflow-management/schedules/{id}/trigger", 1, 0 },
+	{ "get", "/workflow-management/schedules/{id}/fires", 1, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
