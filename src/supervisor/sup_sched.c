@@ -33,8 +33,6 @@
 #define SCHED_ROUNDS		16	/* batches per wake-up at most */
 #define SCHED_RECHECK_MS	1000	/* the longest sleep */
 #define SCHED_MIN_SLEEP_MS	20	/* due rows held by another supervisor */
-#define SCHED_MISSED_S		60	/* a fire is missed this late */
-#define SCHED_CATCHUP_MAX	100	/* catchup "all" */
 #define SCHED_ONTIME_MAX	128	/* late but not missed (>= 60 s / 10 s) */
 
 /* Columns of STMT_SCHED_DUE. */
@@ -236,20 +234,12 @@ static int
 due_times(struct fire_ctx *f, int64_t now, int64_t *out, int max)
 {
 	const char	*cu = col(f, D_CATCHUP);
-	int64_t		 nf = sres_int(f->d, f->row, D_NEXT);
-	int64_t		 cut = now - SCHED_MISSED_S + 1, from;
-	int		 n = 0, k, nmax;
+	int		 n;
 
-	nmax = strcmp(cu, "all") == 0 ? SCHED_CATCHUP_MAX :
-	    strcmp(cu, "last") == 0 ? 1 : 0;
-	if (nmax > 0 && nf < cut && (k = sched_window(&f->spec, nf, cut, out,
-	    nmax)) > 0)
-		n = k;
-	from = nf > cut ? nf : cut;
-	if (from < now + 1 && (k = sched_window(&f->spec, from, now + 1,
-	    out + n, max - n)) > 0)
-		n += k;
-	return n;
+	n = sched_due(&f->spec, sres_int(f->d, f->row, D_NEXT), now,
+	    strcmp(cu, "all") == 0 ? SCHED_CATCHUP_ALL :
+	    strcmp(cu, "last") == 0 ? 1 : 0, out, max);
+	return n > 0 ? n : 0;
 }
 
 /* The spec of a due row (zone from the supervisor's set). */
@@ -284,7 +274,7 @@ process(struct sup *s, const struct sres *d, size_t row)
 {
 	struct fire_ctx	 f;
 	struct sparam	 p[6];
-	int64_t		 now = sres_int(d, row, D_NOW), times[SCHED_CATCHUP_MAX
+	int64_t		 now = sres_int(d, row, D_NOW), times[SCHED_CATCHUP_ALL
 			    + SCHED_ONTIME_MAX], buf = -1, next = -1;
 	const char	*ov, *raw, *msg;
 	size_t		 pos;

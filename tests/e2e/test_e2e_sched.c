@@ -853,6 +853,40 @@ test_e2e_sched_limit(void)
 	free(tid);
 }
 
+/* wfmctl schedules: list, pause and resume by id. */
+static void
+test_e2e_sched_ctl(void)
+{
+	const char	*tok = tok_user("sched-ctl");
+	struct resp	 r;
+	char		*tid, *sid;
+
+	tid = tmpl(tok, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	sid = sched_new(tok, "{\"name\":\"ctl\",\"template_id\":\"%s\","
+	    "\"cron\":\"@daily\"}", tid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sid);
+	CU_ASSERT_EQUAL(e2e_sh("%s/wfmctl -c '%s' schedules list | grep -q "
+	    "'^%s  active '", bin(), e2e_conf(), sid), 0);
+	CU_ASSERT_EQUAL(e2e_sh("%s/wfmctl -c '%s' schedules pause %s "
+	    ">/dev/null", bin(), e2e_conf(), sid), 0);
+	CU_ASSERT_EQUAL(req("GET", tok, NULL, &r, SP "/%s", sid), 200);
+	SUP_STR_EQ(sup_json(r.json, "paused"), "true");
+	resp_free(&r);
+	CU_ASSERT_EQUAL(e2e_sh("%s/wfmctl -c '%s' schedules resume %s "
+	    ">/dev/null", bin(), e2e_conf(), sid), 0);
+	CU_ASSERT_EQUAL(req("GET", tok, NULL, &r, SP "/%s", sid), 200);
+	SUP_STR_EQ(sup_json(r.json, "paused"), "false");
+	CU_ASSERT_EQUAL(json_object_array_length(sup_at(r.json,
+	    "next_fire_times")), 5);
+	resp_free(&r);
+	CU_ASSERT_NOT_EQUAL(e2e_sh("%s/wfmctl -c '%s' schedules pause "
+	    "no-such-id 2>/dev/null", bin(), e2e_conf()), 0);
+	del(tok, sid);
+	free(sid);
+	free(tid);
+}
+
 static void
 test_e2e_sched_register(void)
 {
@@ -863,6 +897,7 @@ test_e2e_sched_register(void)
 	CU_add_test(s, "fires", test_e2e_sched_fires);
 	CU_add_test(s, "catchup", test_e2e_sched_catchup);
 	CU_add_test(s, "limit", test_e2e_sched_limit);
+	CU_add_test(s, "ctl", test_e2e_sched_ctl);
 	CU_add_test(s, "two_supervisors", test_e2e_sched_two_supervisors);
 }
 E2E_SUITE(test_e2e_sched_register)
