@@ -107,6 +107,7 @@ struct sup {
 /* sup_metrics.c: series written to supervisor.prom for /metrics. */
 void	 sup_metrics_claim(double seconds, int first);
 void	 sup_metrics_step(int type, double seconds);
+void	 sup_metrics_fire(double seconds);
 void	 sup_metrics_finish(const char *status);
 void	 sup_metrics_write(struct sup *);
 

@@ -213,6 +213,7 @@ fire_one(struct sup *s, struct fire_ctx *f, int64_t t)
 	switch (rc) {
 	case RC_OK:
 		f->fired++;
+		sup_metrics_fire((double)(x.created_ms - t * 1000) / 1000.0);
 		snprintf(f->last_eid, sizeof(f->last_eid), "%s", eid);
 		return record(s, f, t, eid, NULL);
 	case RC_CONFLICT:

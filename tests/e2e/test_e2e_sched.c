@@ -29,6 +29,7 @@
 #define SP	"/workflow-management/schedules"
 #define ROLES	"workflow:execute,workflow:read,template:write"
 #define NMANY	100
+#define QUOTA_MAX	90	/* schedules of one user: at most 100 */
 #define NITEMS_E2E(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *
@@ -449,8 +450,11 @@ test_e2e_sched_fires(void)
 	struct resp		 r;
 	char			 body[2048], want[256], *tid, *slow, *mid, *btid;
 	char			*plain, *skip, *buf, *forb, *pname;
-	size_t			 i, n, execs, skipped;
+	char			*qs[QUOTA_MAX + 5], *qtid;
+	const char		*qtok = tok_user("sched-quota"), *qe;
+	size_t			 i, n, execs, skipped, nq, qrun, qref;
 	int64_t			 d;
+	long			 quota;
 
 	tid = tmpl(tok, 0, NULL);
 	slow = tmpl(tok, 25, NULL);
@@ -483,6 +487,18 @@ test_e2e_sched_fires(void)
 	CU_ASSERT_EQUAL(req("PUT", bob, body, &r,
 	    "/workflow-management/templates/%s", btid), 200);
 	resp_free(&r);
+
+	/*
+	 * quota + 5 schedules of one user on a 25 s template, all firing at
+	 * the same time: quota executions, five quota_exceeded.
+	 */
+	qe = getenv("WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER");
+	quota = qe != NULL ? atol(qe) : 0;
+	nq = quota >= 1 && quota <= QUOTA_MAX ? (size_t)quota + 5 : 0;
+	qtid = tmpl(qtok, 25, NULL);
+	for (i = 0; i < nq; i++)
+		qs[i] = sched_new(qtok, "{\"name\":\"q%zu\",\"template_id\":"
+		    "\"%s\",\"interval_seconds\":10}", i, qtid);
 
 	/* Trigger now: sched.<name>.manual.<time>, recorded as manual. */
 	CU_ASSERT_EQUAL(req("POST", tok, NULL, &r, SP "/%s/trigger", plain),
@@ -583,6 +599,39 @@ test_e2e_sched_fires(void)
 	f = fires(tok, plain);
 	CU_ASSERT_EQUAL(f != NULL ? json_object_array_length(f) : 0, n);
 	json_object_put(f);
+
+	/* The quota: the first fire of each, same time, quota of them run. */
+	for (i = qrun = qref = 0; i < nq; i++) {
+		f = qs[i] != NULL ? fires(qtok, qs[i]) : NULL;
+		if (f != NULL && json_object_array_length(f) > 0) {
+			if (fstr(f, 0, "execution_id") != NULL)
+				qrun++;
+			else if (fstr(f, 0, "reason") != NULL &&
+			    strcmp(fstr(f, 0, "reason"), "quota_exceeded") == 0)
+				qref++;
+		}
+		json_object_put(f);
+		del(qtok, qs[i]);
+		free(qs[i]);
+	}
+	if (nq > 0) {
+		CU_ASSERT_EQUAL(qrun, (size_t)quota);
+		CU_ASSERT_EQUAL(qref, 5);
+	} else
+		fprintf(stderr, "quota fires not tested: "
+		    "WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER unset\n");
+	free(qtid);
+
+	/* The supervisor's fire delay histogram reaches /metrics. */
+	CU_ASSERT_EQUAL(req("GET", NULL, NULL, &r, "/metrics"), 200);
+	{
+		const char	*m = r.body != NULL ? strstr(r.body,
+		    "\nwfm_schedule_fire_delay_seconds_count ") : NULL;
+
+		CU_ASSERT_PTR_NOT_NULL(m);
+		CU_ASSERT(m != NULL && atol(strchr(m + 1, ' ') + 1) >= 3);
+	}
+	resp_free(&r);
 
 	del(tok, plain);
 	del(tok, skip);
