@@ -496,6 +496,15 @@ static const char *const sql[STMT_COUNT] = {
 	    "COALESCE(cron, CONCAT('every ', interval_seconds, 's')), "
 	    "timezone, next_fire_at FROM schedules WHERE id > ? ORDER BY id "
 	    "LIMIT ?",
+	/*
+	 * Keep a schedule's newest 1,000 fires (engine.md, Retention); the
+	 * derived table lets MariaDB read the table it deletes from.
+	 * Params: schedule pk twice.
+	 */
+	[STMT_SCHED_FIRES_TRIM] =
+	    "DELETE FROM schedule_fires WHERE schedule_pk = ? AND id < "
+	    "(SELECT id FROM (SELECT id FROM schedule_fires WHERE "
+	    "schedule_pk = ? ORDER BY id DESC LIMIT 1 OFFSET 999) k)",
 	/* Params: schedule_id. */
 	[STMT_SCHED_CTL_GET] =
 	    "SELECT id, cron, interval_seconds, timezone, paused FROM "

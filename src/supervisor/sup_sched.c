@@ -33,6 +33,7 @@
 #define SCHED_ROUNDS		16	/* batches per wake-up at most */
 #define SCHED_RECHECK_MS	1000	/* the longest sleep */
 #define SCHED_MIN_SLEEP_MS	20	/* due rows held by another supervisor */
+#define SCHED_TRIM_EVERY	16	/* fires between trims, about */
 #define SCHED_ONTIME_MAX	128	/* late but not missed (>= 60 s / 10 s) */
 
 /* Columns of STMT_SCHED_DUE. */
@@ -136,6 +137,7 @@ record(struct sup *s, struct fire_ctx *f, int64_t t, const char *eid,
     const char *reason)
 {
 	struct sparam	p[5];
+	uint64_t	fid = 1;
 	int		rc;
 
 	p[0] = SP_INT(sres_int(f->d, f->row, D_PK));
@@ -143,9 +145,19 @@ record(struct sup *s, struct fire_ctx *f, int64_t t, const char *eid,
 	p[2] = SP_INT(0);
 	p[3] = SP_STR(eid);
 	p[4] = SP_STR(reason);
-	rc = store_exec(s->st, STMT_SCHED_FIRE_INSERT, p, 5, NULL, NULL, NULL);
+	rc = store_exec(s->st, STMT_SCHED_FIRE_INSERT, p, 5, NULL, NULL, &fid);
 	if (rc == RC_CONFLICT)	/* recorded already: unique (schedule, time) */
 		rc = RC_OK;
+	/*
+	 * At most 1,000 fires per schedule: trimmed at about
+	 * one fire in SCHED_TRIM_EVERY (the ids are shared by all), so the
+	 * newest-first walk of ix_fire_sched is not paid at every fire.
+	 */
+	else if (rc == RC_OK && fid % SCHED_TRIM_EVERY == 0) {
+		p[1] = p[0];
+		rc = store_exec(s->st, STMT_SCHED_FIRES_TRIM, p, 2, NULL, NULL,
+		    NULL);
+	}
 	if (rc == RC_OK)
 		f->last_ms = (long long)t * 1000;
 	if (reason != NULL)
