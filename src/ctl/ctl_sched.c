@@ -19,15 +19,14 @@ list(struct store *st)
 	struct sres	 res;
 	long long	 after = 0;
 	size_t		 i;
-	int		 rc;
 
 	printf("%-36s  %-6s  %-20s  %-24s  %-20s  %s\n", "SCHEDULE_ID",
 	    "STATE", "NEXT_FIRE (UTC)", "WHEN", "OWNER", "NAME");
 	do {
 		p[0] = SP_INT(after);
 		p[1] = SP_INT(CTL_SCHED_PAGE);
-		if ((rc = store_exec(st, STMT_SCHED_CTL_LIST, p, 2, &res, NULL,
-		    NULL)) != RC_OK) {
+		if (store_exec(st, STMT_SCHED_CTL_LIST, p, 2, &res, NULL,
+		    NULL) != RC_OK) {
 			fprintf(stderr, "wfmctl: database error\n");
 			return 1;
 		}
