@@ -1,7 +1,7 @@
 # wfm: one non-recursive Makefile. Objects in $(BUILD)/ mirror src/.
 # `make` builds the three programs; `make test` runs every test; see README.
 
-PKGS	 = fcgi json-c libmariadb libjwt uuid libcurl inih libcrypto
+PKGS	 = fcgi json-c libmariadb libjwt uuid libcurl inih libcrypto libpcre2-8
 BUILD	?= build
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -15,6 +15,8 @@ LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
 PREFIX	?= /usr/local
 DESTDIR	?=
+# [http] base_path of the installed wfm.conf, for the console's config.json.
+BASE_PATH ?= /api/v1
 
 # Every source file except the three mains goes into one static library.
 MAINS	 = src/http/http_main.c src/supervisor/sup_main.c src/ctl/ctl_main.c
@@ -96,9 +98,20 @@ check-e2e: all $(BUILD)/e2e-tests
 	bash tests/e2e/run.sh $(BUILD)
 	bash tests/e2e/fault_disk.sh $(BUILD)
 
+# The web console in a real browser (chromium headless through nginx, a
+# private stack under var/test-console, port 18090; screenshots in
+# var/test/console/).
+check-console: all
+	bash tests/console/run.sh $(BUILD)
+
 # Deployment recipes run for real (var/deploy, ports 18180-18182): systemd
 # units, nginx and Apache (proxy_fcgi, fcgid, CGI) answering alike, and
 # graceful reload and stop. Every script runs; any failure fails the target.
+# The PHP client (clients/php): PHPUnit, its unit tests, then its
+# integration tests against a private stack (var/test-php, port 18085).
+check-php: all
+	bash tests/php/run.sh $(BUILD)
+
 check-deploy: all
 	@rc=0; for t in systemd apache graceful tcp; do \
 	    echo "== tests/deploy/$$t.sh"; \
@@ -142,7 +155,20 @@ run: deps all
 bench:
 	bash deploy/local/deps.sh --bench
 	$(MAKE) all
+	$(MAKE) $(BUILD)/bench-schema
 	bash tests/bench/run.sh $(BUILD)
+	$(BUILD)/bench-schema
+
+# Validation time of a 30-field Pydantic schema (tests/bench/bench_schema.c).
+# The schema and its valid instance are in tests/bench/schema_order.json,
+# which tests/bench/run.sh also reads (its execute (schema) load).
+$(BUILD)/bench-schema: tests/bench/bench_schema.c tests/bench/schema_order.json $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) \
+	    -DBENCH_SCHEMA_FILE='"$(CURDIR)/tests/bench/schema_order.json"' \
+	    -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+bench-schema: $(BUILD)/bench-schema
+	$(BUILD)/bench-schema
 
 # Man pages (mdoc): mandoc must find nothing at warning level or above,
 # and wfm.conf(5) must list the keys and defaults of config.c and of
@@ -160,6 +186,16 @@ check-man:
 check-chaos: all
 	nice -n 10 bash tests/chaos/run.sh $(BUILD)
 
+# Several hosts and a read replica for real on loopback (var/cluster-*,
+# ports 19280-19287): three wfm-fcgi masters and supervisors behind one
+# nginx under kills (tests/cluster/hosts.sh, CLUSTER_N executions, 300 by
+# default), then a primary with an async replica (tests/cluster/replica.sh).
+# About 40 s together.
+check-cluster-short: all
+	@rc=0; for t in hosts replica; do \
+	    echo "== tests/cluster/$$t.sh"; \
+	    bash tests/cluster/$$t.sh $(BUILD) || rc=1; done; exit $$rc
+
 # make test: install what is missing, build with gcc and clang, then every
 # test: unit (plain and under valgrind), sanitizers, e2e, fuzz.
 test: deps
@@ -171,9 +207,13 @@ test: deps
 	$(MAKE) check-valgrind
 	$(MAKE) check-asan
 	$(MAKE) check-e2e
+	$(MAKE) check-console
+	$(MAKE) check-php
 	$(MAKE) check-deploy
+	$(MAKE) check-cluster-short
 	$(MAKE) check-fuzz
 	$(MAKE) check-man
+	$(MAKE) check-deb
 
 # Programs, schema, and the deployment files under $(PREFIX)/share/wfm
 # (copied into /etc by the administrator: see README, "Production"), with
@@ -191,10 +231,18 @@ install: all
 	install -m 0644 deploy/wfm.conf.example $(SHARE)/
 	install -m 0644 deploy/nginx/errors/*.json $(SHARE)/nginx-errors/
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/wfm/
-	for f in deploy/nginx/wfm.conf deploy/apache/* deploy/systemd/*; do \
+	for f in deploy/nginx/*.conf deploy/apache/* deploy/systemd/*; do \
 	    d=$(SHARE)/$${f#deploy/}; $(INSTSED) $$f >$$d || exit 1; \
 	    chmod 0644 $$d; done
 	chmod 0755 $(SHARE)/apache/wfm.fcgi
+	install -d $(SHARE)/console/css $(SHARE)/console/js \
+	    $(SHARE)/console/vendor
+	install -m 0644 console/index.html console/favicon.svg $(SHARE)/console/
+	install -m 0644 console/css/*.css $(SHARE)/console/css/
+	install -m 0644 console/js/*.js $(SHARE)/console/js/
+	install -m 0644 console/vendor/README.md $(SHARE)/console/vendor/
+	printf '{"base_path": "%s"}\n' '$(BASE_PATH)' >$(SHARE)/console/config.json
+	chmod 0644 $(SHARE)/console/config.json
 	install -d $(DESTDIR)$(PREFIX)/share/man/man5 \
 	    $(DESTDIR)$(PREFIX)/share/man/man8
 	for f in $(MAN5) $(MAN8); do \
@@ -202,13 +250,30 @@ install: all
 	    $(INSTSED) -e 's|/usr/local/share/wfm/|$(PREFIX)/share/wfm/|g' \
 	    $$f >$$d || exit 1; chmod 0644 $$d; done
 
+# make deb: the Debian package (debian/; README, "Install from the
+# package"), built and checked by lintian in a copy of the tree under
+# build-deb/, where the .deb lands: nothing is written to the tree or its
+# parent. check-deb installs it here and takes it through its life
+# (tests/deploy/deb.sh; as root, nginx on 127.0.0.1:18190).
+DEB_DIR	 = build-deb
+deb:
+	bash deploy/local/deps.sh --deb
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/wfm
+	git ls-files -z --cached --others --exclude-standard | \
+	    tar --null -T - --ignore-failed-read -cf - | tar -xf - -C $(DEB_DIR)/wfm
+	cd $(DEB_DIR)/wfm && dpkg-buildpackage -us -uc -J2
+	lintian --fail-on error,warning --info $(DEB_DIR)/wfm_*.changes
+
+check-deb:
+	bash tests/deploy/deb.sh
+
 clean:
-	rm -rf build build-asan build-clang build-fuzz
+	rm -rf build build-asan build-clang build-fuzz build-deb
 
 .PHONY: all check-unit check-valgrind check-asan check-clang check-e2e \
-	check-deploy fuzz-build check-fuzz fuzz deps up down run bench test \
-	check-chaos \
-	install clean check-man
+	check-deploy fuzz-build check-fuzz fuzz deps up down run bench \
+	bench-schema test check-chaos check-php \
+	install clean check-man check-console deb check-deb
 
 MAINOBJ	 = $(MAINS:src/%.c=$(BUILD)/obj/%.o)
 -include $(LIBOBJ:.o=.d) $(MAINOBJ:.o=.d) $(UNITOBJ:.o=.d) $(E2EOBJ:.o=.d)

@@ -10,6 +10,7 @@
 
 #define CONFIG_DEFAULT_PATH	"/etc/wfm/wfm.conf"
 #define EX_CONFIG_CODE		78
+#define CONFIG_HOST_ID_MAX	64	/* [supervisor] host_id */
 
 enum auth_alg { AUTH_HS256, AUTH_RS256, AUTH_ES256 };
 
@@ -25,6 +26,11 @@ struct config {
 		char	*name;
 		int	 connect_timeout;	/* seconds */
 		int	 rw_timeout;		/* seconds, read and write */
+		char	*read_host;	/* replica for reads; NULL: none */
+		int	 read_port;
+		char	*read_socket;	/* replica's socket (read_host NULL) */
+		int	 max_replica_lag_ms;	/* above: reads go to the
+						   primary */
 	} db;
 
 	struct {
@@ -57,6 +63,7 @@ struct config {
 	} fcgi;
 
 	struct {
+		char	*host_id;	/* claimer prefix; NULL: host name */
 		int	 spawn;
 		char	*program;	/* path of wfm-supervisor */
 		int	 concurrency;
@@ -64,6 +71,8 @@ struct config {
 		int	 lease_seconds;
 		char	*handlers_dir;
 		char	*http_allow;	/* comma-separated CIDRs */
+		char	*webhook_allow;	/* the same, for webhooks */
+		int	 webhook_retry_base_ms;
 		int	 retention_days;
 		char	*secrets_key_file;
 		char	*lock_file;

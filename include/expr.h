@@ -17,6 +17,7 @@
 #define EXPR_LEN_MAX		4096	/* bytes between {{ and }} */
 #define EXPR_DEPTH_MAX		32	/* AST nesting */
 #define EXPR_STRING_MAX		(1 << 20)	/* result of + or interpolation */
+#define EXPR_RENDER_MAX		(8 << 20)	/* budget of expr_render */
 
 struct expr;
 
@@ -60,9 +61,22 @@ int	 expr_value_refs(struct json_object *v, const char *root);
  * otherwise each expression is interpolated as text (integers without
  * ".0", floats in shortest round-trip form, null as "", objects and arrays
  * as compact JSON). RC_OK: *out is a new reference owned by the caller.
- * RC_INVALID: err names the failing expression's problem.
+ * RC_INVALID: err names the failing expression's problem. What it builds
+ * is bounded by EXPR_RENDER_MAX as expr_render_max bounds it.
  */
 int	 expr_render(struct json_object *v, struct json_object *ctx,
 	    struct json_object **out, char *err, size_t errlen);
+
+/*
+ * expr_render with a running byte budget: the JSON text of what has been
+ * built so far (counted as it is built, and a value from the context
+ * before it is copied) may not pass max bytes, so a template that repeats
+ * "{{ input }}" cannot multiply memory before a size check. RC_OK as
+ * expr_render, *over 0. RC_INVALID: err says why, and *over is 1 when the
+ * budget ran out (0 for an expression that failed). over may be NULL.
+ */
+int	 expr_render_max(struct json_object *v, struct json_object *ctx,
+	    size_t max, int *over, struct json_object **out, char *err,
+	    size_t errlen);
 
 #endif

@@ -35,6 +35,7 @@ struct http_io {
 struct http_app {
 	const struct config	*cfg;
 	struct store		*st;
+	struct store		*rd;		/* replica; NULL: none */
 	struct auth		*auth;
 	int			 nudge_fd;	/* -1: no supervisor nudge */
 };
@@ -116,12 +117,17 @@ void	 http_h_sched_pause(struct http_req *);
 void	 http_h_sched_resume(struct http_req *);
 void	 http_h_sched_trigger(struct http_req *);
 void	 http_h_sched_fires(struct http_req *);
+void	 http_h_system(struct http_req *);
+/* Webhooks (http_webhook.c, http_exec.c). */
+void	 http_h_whsec_post(struct http_req *);
+void	 http_h_whsec_get(struct http_req *);
+void	 http_h_exec_notifications(struct http_req *);
 
 /* Write an audit row; RC_* from the store. */
 int	 http_audit(struct http_req *, const char *action, const char *otype,
 	    const char *oid, struct json_object *detail);
 
 /* The expected schema version (highest migration in sql/). */
-#define WFM_SCHEMA_VERSION	9
+#define WFM_SCHEMA_VERSION	12
 
 #endif

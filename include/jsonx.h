@@ -10,6 +10,15 @@
 #define JSONX_DEPTH_MAX	32
 
 /*
+ * The deepest nesting of objects and arrays that MariaDB's JSON_VALID
+ * (and so every JSON column's CHECK) accepts: 31 in 10.11, where
+ * JSON_DEPTH counts the scalar inside as a 32nd level. A request body may
+ * nest one level more (JSONX_DEPTH_MAX, api.md); a value stored as a whole
+ * must stay within this.
+ */
+#define JSONX_STORE_DEPTH_MAX	31
+
+/*
  * Parse exactly one JSON value from buf[0..len): UTF-8 validated, no
  * trailing bytes except white space, no NaN or Infinity, no NUL inside
  * strings, nesting at most JSONX_DEPTH_MAX. Duplicate keys: the last wins.
@@ -29,6 +38,12 @@ char	*jsonx_canon(struct json_object *v);
 
 /* SHA-256 of jsonx_canon(v) as 64 lower-case hex digits plus NUL. */
 void	 jsonx_canon_hash(struct json_object *v, char hex[65]);
+
+/*
+ * 1 if v nests objects and arrays deeper than max levels (a scalar or
+ * null is 0 deep, [] is 1), else 0. Walks at most max + 1 levels.
+ */
+int	 jsonx_deeper(struct json_object *v, int max);
 
 /* 1 if a and b are equal after canonicalisation. */
 int	 jsonx_equal(struct json_object *a, struct json_object *b);

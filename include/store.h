@@ -11,6 +11,10 @@
  *		rolled the transaction back: the caller may retry or answer 503
  *   RC_CONFLICT a unique key was violated (ER_DUP_ENTRY)
  *   RC_DENIED	a trigger refused the row (the active-execution quota)
+ *   RC_INVALID	the server refused the values for good (a CHECK such as
+ *		JSON_VALID, data too long or out of range, a NULL in a NOT
+ *		NULL column, a missing parent row): never retry the same
+ *		write; store_errno says which
  *   RC_ERR	any other failure, already logged
  */
 #ifndef WFM_STORE_H
@@ -42,6 +46,7 @@ enum stmt_id {
 	STMT_TEMPLATE_BY_OWNER_NAME,
 	STMT_TEMPLATE_LOCK,
 	STMT_EXEC_ACTIVE_COUNT,
+	STMT_EXEC_FREE_SLOT,
 	STMT_EXEC_INSERT_CHECKED,
 	STMT_EXEC_BY_NAME,
 	STMT_EXEC_GET,
@@ -59,6 +64,14 @@ enum stmt_id {
 	STMT_SECRETS_OF_OWNER,
 	STMT_METRICS_EXEC,
 	STMT_METRICS_QUEUE,
+	/* GET /workflow-management/system (http_system.c). */
+	STMT_SYS_QUEUE,
+	STMT_SYS_THROUGHPUT,
+	STMT_SYS_CLAIMERS,
+	STMT_SYS_SUPERVISORS,
+	STMT_SYS_REPLICA_BEATS,
+	STMT_REPLICA_BEAT,
+	STMT_REPLICA_LAG,
 	STMT_SUP_HEARTBEAT,
 	STMT_SUP_HEARTBEAT_DELETE,
 	STMT_SUP_CLAIM_SELECT,
@@ -73,6 +86,8 @@ enum stmt_id {
 	STMT_SUP_RELEASE,
 	STMT_SUP_RENEW_ALL,
 	STMT_SUP_CANCEL_POLL,
+	STMT_SUP_PRUNE_CUTOFF,
+	STMT_SUP_PRUNE_AUDIT,
 	STMT_SUP_PRUNE,
 	STMT_SUP_ORPHAN_OWNERS,
 	STMT_SUP_ORPHANS_OF,
@@ -82,7 +97,7 @@ enum stmt_id {
 	STMT_SUP_STEPS_LOAD_DUE,
 	STMT_SUP_STEP_PUT_MANY,
 	STMT_SUP_FINISH_MANY,
-	/* Schedules (store_sched.c, sql/009). */
+	/* Schedules (sql/012). */
 	STMT_SCHED_INSERT,
 	STMT_SCHED_COUNT_OWNER,
 	STMT_SCHED_GET,
@@ -106,6 +121,20 @@ enum stmt_id {
 	STMT_SCHED_CTL_LIST,
 	STMT_SCHED_CTL_GET,
 	STMT_SCHED_FIRES_TRIM,
+	/* Webhooks (sql/010): secrets, deliveries, attempts. */
+	STMT_WH_SECRET_GET,
+	STMT_WH_SECRET_PUT,
+	STMT_WH_OUTBOX_OF_EXEC,
+	STMT_WH_ATTEMPTS_OF_EXEC,
+	STMT_WH_CLAIM_SELECT,
+	STMT_WH_CLAIM_MARK,
+	STMT_WH_LOAD,
+	STMT_WH_STEPS,
+	STMT_WH_SET_PAYLOAD,
+	STMT_WH_ATTEMPT_INSERT,
+	STMT_WH_DONE,
+	STMT_WH_DEPTH,
+	STMT_WH_CTL_LIST,
 	STMT_COUNT
 };
 
@@ -157,6 +186,20 @@ struct store;
  */
 struct store	*store_open(const struct config *);
 void		 store_close(struct store *);
+/*
+ * A store on the replica of [database] read_host (or read_socket), for
+ * reads only; NULL when none is configured. Like store_open otherwise.
+ */
+struct store	*store_open_read(const struct config *);
+/*
+ * The replica's lag in ms: the age, on the replica, of the freshest row
+ * of the heartbeat table (written to the primary by the supervisors,
+ * store_replica_beat). RC_OK; RC_NOTFOUND when it holds no beat yet;
+ * otherwise a store code (the replica is down or refused).
+ */
+int		 store_replica_lag(struct store *, long long *lag_ms);
+/* Write this host's heartbeat (primary store); a store code. */
+int		 store_replica_beat(struct store *, const char *host_id);
 /* 1 if a connection is up right now. */
 int		 store_connected(const struct store *);
 
@@ -234,7 +277,7 @@ enum fire_col { FC_PK, FC_AT, FC_FIRED, FC_MANUAL, FC_EXEC, FC_REASON };
 
 /* A new execution for store_exec_insert; every string borrowed. */
 struct store_exec_new {
-	const char	*id;		/* UUID */
+	const char	*id;		/* UUID v4: its first bits pick a slot */
 	const char	*user;
 	const char	*name;		/* execution_name */
 	const char	*template_id;
@@ -245,17 +288,44 @@ struct store_exec_new {
 	const char	*client;	/* may be NULL */
 	long long	 created_ms;
 	int		 admin_access;
+	const char	*notify;	/* the execute body's notify, or NULL */
+	int		 slots;		/* max_active_executions_per_user */
+	int		 retry;		/* retry a deadlock (not in a tx) */
 };
 
+/* Quota slots lost to other inserts before RC_AGAIN (sql/011). */
+#define STORE_SLOT_TRIES	8
+
 /*
- * Insert one pending execution through STMT_EXEC_INSERT_CHECKED, the
- * statement of POST /execute (the template version check, the quota and
- * the audit row are its triggers'). RC_OK; RC_CONFLICT the name is
- * taken; RC_DENIED the active-execution quota; RC_NOTFOUND the template
- * is no longer at that version (changed or deleted); RC_AGAIN; RC_ERR.
+ * A quota slot in [0, slots) (sql/011) from 32 random bits: those of
+ * uuid (UUID v4, its first 8 hex digits) when given, else fresh ones.
+ */
+long long	 store_slot_random(int slots, const char *uuid);
+
+/*
+ * The user's lowest free quota slot into *slot: RC_OK; RC_DENIED when
+ * every one of the slots is held (the quota); else the store's code.
+ */
+int		 store_slot_free(struct store *, const char *user, int slots,
+		    long long *slot);
+
+/*
+ * Insert one pending execution through STMT_EXEC_INSERT_CHECKED (the
+ * template version check is its trigger's), holding a quota slot: one
+ * from x->id, on a duplicate key another random one, then the lowest
+ * free one, at most STORE_SLOT_TRIES times. A duplicate key may be the
+ * name: taken(arg) is asked then (NULL: the store looks the name up),
+ * and returns RC_NOTFOUND when the name is free; anything else ends the
+ * insert (RC_OK as RC_CONFLICT). With x->retry a deadlock or lock
+ * timeout is retried twice while connected.
+ * RC_OK; RC_CONFLICT the name is taken; RC_DENIED every slot is held
+ * (the quota); RC_NOTFOUND the template is no longer at that version
+ * (changed or deleted); RC_AGAIN (also STORE_SLOT_TRIES slots lost);
+ * RC_INVALID the row was refused for good; RC_ERR.
  */
 int		 store_exec_insert(struct store *,
-		    const struct store_exec_new *);
+		    const struct store_exec_new *x, int (*taken)(void *),
+		    void *arg);
 
 /* The server error number of the last failure (0 if none). */
 unsigned	 store_errno(const struct store *);

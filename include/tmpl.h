@@ -59,6 +59,8 @@ struct tmpl_step {
 	double			 delay_seconds;	/* delay */
 };
 
+struct schema;
+
 struct tmpl {
 	struct json_object	*def;		/* our reference of the definition */
 	const char		*name;		/* borrowed from def */
@@ -69,6 +71,7 @@ struct tmpl {
 	int			 max_concurrent;	/* 0 = unlimited */
 	struct json_object	*output;	/* borrowed, NULL when absent */
 	struct json_object	*input_schema;	/* borrowed, NULL when absent */
+	struct schema		*output_schema;	/* compiled, owned, or NULL */
 };
 
 /*
@@ -81,6 +84,16 @@ struct tmpl {
  * Returns RC_OK when no error was added, else RC_INVALID.
  */
 int	 tmpl_validate(struct json_object *body, struct verr *ve);
+
+#define TMPL_NOTIFY_URL_MAX	2048	/* characters of a webhook url */
+struct jpath;
+/*
+ * Validate a notify object ({"url", "events"}) located at p (restored on
+ * return): errors go to ve in the Pydantic shape. RC_OK or RC_INVALID.
+ * tmpl_notify.c.
+ */
+int	 tmpl_notify_check(struct json_object *v, struct jpath *p,
+	    struct verr *ve);
 
 /*
  * Turn a definition that passed tmpl_validate into a struct tmpl with

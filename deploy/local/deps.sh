@@ -10,6 +10,7 @@
 #	bash deploy/local/deps.sh --check	list what is missing, exit 1 if any
 #	bash deploy/local/deps.sh --bench	also the peers of `make bench`
 #	bash deploy/local/deps.sh --check --bench
+#	bash deploy/local/deps.sh --deb		only what `make deb` needs
 #
 # BENCH_PKGS are only for `make bench` (the PHP-FPM and FastAPI peers it
 # measures wfm against, tests/bench/README.md): `make test` and CI do not
@@ -23,17 +24,24 @@ readonly BUILD_PKGS=(
 	gcc clang make pkg-config
 	libfcgi-dev libjson-c-dev libmariadb-dev uuid-dev libjwt-dev
 	libcunit1-dev libcurl4-openssl-dev libinih-dev libssl-dev
+	libpcre2-dev
 )
 readonly RUN_PKGS=(
 	mariadb-server mariadb-client nginx-light curl openssl
 	apache2 libapache2-mod-fcgid spawn-fcgi
 	wrk valgrind systemd libclang-rt-14-dev cppcheck clang-tidy
-	mandoc
+	mandoc chromium chromium-driver python3-selenium
+	php8.2-cli php8.2-curl phpunit
 	tzdata		# schedules read /usr/share/zoneinfo (src/engine/sched_tzload.c)
 )
 readonly BENCH_PKGS=(
 	php8.2-fpm php8.2-mysql
 	python3-fastapi uvicorn python3-mysqldb python3-jwt
+)
+# Building the Debian package (`make deb`, tests/deploy/deb.sh):
+# debhelper brings dpkg-dev (dpkg-buildpackage).
+readonly DEB_PKGS=(
+	debhelper dpkg-dev lintian
 )
 readonly POLICY=/usr/sbin/policy-rc.d
 
@@ -63,18 +71,19 @@ cleanup() {
 main() {
 	local check=0 bench=0 all list list_a a
 
+	all=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${DEB_PKGS[@]}")
 	for a in "$@"; do
 		case $a in
 		--check)	check=1 ;;
 		--bench)	bench=1 ;;
-		*)		printf 'usage: %s [--check] [--bench]\n' "$0" >&2
+		--deb)		all=("${BUILD_PKGS[@]}" "${DEB_PKGS[@]}") ;;
+		*)		printf 'usage: %s [--check] [--bench|--deb]\n' "$0" >&2
 				exit 2 ;;
 		esac
 	done
 	command -v dpkg-query >/dev/null ||
 	    die "dpkg-query not found: this script is for Debian 12"
 
-	all=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
 	((bench)) && all+=("${BENCH_PKGS[@]}")
 	list=$(missing "${all[@]}")
 	if [[ -z $list ]]; then

@@ -101,6 +101,8 @@ NGX_ACC=$LOGDIR/nginx-access.log
 NGINX=/usr/sbin/nginx
 RECIPE=$ROOT/deploy/nginx/wfm.conf
 ERRORS_DIR=$ROOT/deploy/nginx/errors
+CONSOLE_SRC=$ROOT/console
+CONSOLE_DIR=$VAR/www/console
 
 EXAMPLES_DIR=$ROOT/deploy/examples
 DEMO_USER=demo
@@ -346,10 +348,12 @@ write_nginx_conf() {
 	server=$(sed -e "s|127\.0\.0\.1:8080|127.0.0.1:$PORT|g" \
 	    -e "s|/run/wfm/wfm-fcgi\.sock|$FCGI_SOCK|g" \
 	    -e "s|/usr/share/wfm/nginx-errors|$ERRORS_DIR|g" \
+	    -e "s|/usr/share/wfm/console|$CONSOLE_DIR|g" \
 	    -e "s|client_max_body_size 1m;|client_max_body_size $MAXBODY;|" \
 	    -e "s|/api/v1|$BASE|g" "$RECIPE")
 	for w in "listen 127.0.0.1:$PORT;" "unix:$FCGI_SOCK;" \
 	    "alias $ERRORS_DIR/;" "client_max_body_size $MAXBODY;" \
+	    "alias $CONSOLE_DIR/;" \
 	    "location ^~ $BASE/ {"; do
 		grep -qF -- "$w" <<<"$server" ||
 		    die "$RECIPE: no longer has the placeholder for '$w'"
@@ -384,6 +388,19 @@ http {
 	# The recipe's "include fastcgi_params" is relative to the config.
 	install_file "$NGX_DIR/fastcgi_params" 644 </etc/nginx/fastcgi_params \
 	    >/dev/null
+}
+
+# The web console: the files of console/ copied under $VAR (as make install
+# copies them), with a config.json naming this stack's base path.
+install_console() {
+	local tmp=$VAR/www/.console.new
+
+	mkdir -p -- "$VAR/www" || die "cannot create $VAR/www"
+	rm -rf -- "$tmp"
+	cp -R -- "$CONSOLE_SRC" "$tmp" || die "cannot copy $CONSOLE_SRC"
+	printf '{"base_path": "%s"}\n' "$BASE" >"$tmp/config.json"
+	rm -rf -- "$CONSOLE_DIR"
+	mv -- "$tmp" "$CONSOLE_DIR" || die "cannot install $CONSOLE_DIR"
 }
 
 nginx_cmd() {
@@ -568,6 +585,7 @@ cmd_up() {
 		spawn "$FCGI_PID" "$WFM_LOG" "$BIN/wfm-fcgi" -c "$CONF"
 	fi
 
+	install_console
 	write_nginx_conf
 	if ! nginx_cmd -t -q 2>"$NGX_DIR/test.log" 9>&-; then
 		cat "$NGX_DIR/test.log" >&2
@@ -715,6 +733,10 @@ cmd_run() {
 
 wfm is running at $URL/
 
+The web console, signed in as $DEMO_USER (the token is in the fragment,
+which the browser never sends; the page moves it out of the address bar):
+http://127.0.0.1:$PORT/console/#token=$token
+
 Development token (user $DEMO_USER, roles $DEMO_ROLES, valid 24 h):
 $token
 
@@ -759,6 +781,9 @@ cmd_db_start() {
 	db_start
 	unlock
 }
+
+# Sourced (tests/cluster/): the settings and functions only.
+[[ ${BASH_SOURCE[0]} == "$0" ]] || return 0
 
 [[ $# -eq 1 ]] || usage
 cd "$ROOT"

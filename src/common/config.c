@@ -45,6 +45,11 @@ static const struct key keys[] = {
 	{ "database", "connect_timeout", K_INT, O(db.connect_timeout), "5",
 	    1, 300 },
 	{ "database", "rw_timeout", K_INT, O(db.rw_timeout), "10", 1, 3600 },
+	{ "database", "read_host", K_STR, O(db.read_host), NULL, 0, 0 },
+	{ "database", "read_port", K_INT, O(db.read_port), "3306", 1, 65535 },
+	{ "database", "read_socket", K_STR, O(db.read_socket), NULL, 0, 0 },
+	{ "database", "max_replica_lag_ms", K_INT, O(db.max_replica_lag_ms),
+	    "1000", 1, 3600000 },
 	{ "http", "base_path", K_STR, O(http.base_path), "/api/v1", 0, 0 },
 	{ "http", "max_body_bytes", K_INT, O(http.max_body_bytes), "1048576",
 	    1024, 64 * 1024 * 1024 },
@@ -69,6 +74,7 @@ static const struct key keys[] = {
 	    0, 1000000000 },
 	{ "fcgi", "backlog", K_INT, O(fcgi.backlog), "1024", 1, 65535 },
 	{ "fcgi", "socket_mode", K_OCTAL, O(fcgi.socket_mode), "0660", 0, 0777 },
+	{ "supervisor", "host_id", K_STR, O(sup.host_id), NULL, 0, 0 },
 	{ "supervisor", "spawn", K_BOOL, O(sup.spawn), "true", 0, 1 },
 	{ "supervisor", "program", K_STR, O(sup.program), NULL, 0, 0 },
 	{ "supervisor", "concurrency", K_INT, O(sup.concurrency), "16", 1, 4096 },
@@ -78,6 +84,10 @@ static const struct key keys[] = {
 	    3, 3600 },
 	{ "supervisor", "handlers_dir", K_STR, O(sup.handlers_dir), NULL, 0, 0 },
 	{ "supervisor", "http_allow", K_STR, O(sup.http_allow), NULL, 0, 0 },
+	{ "supervisor", "webhook_allow", K_STR, O(sup.webhook_allow), NULL,
+	    0, 0 },
+	{ "supervisor", "webhook_retry_base_ms", K_INT,
+	    O(sup.webhook_retry_base_ms), "10000", 10, 3600000 },
 	{ "supervisor", "retention_days", K_INT, O(sup.retention_days), "90",
 	    1, 36500 },
 	{ "supervisor", "secrets_key_file", K_STR, O(sup.secrets_key_file),
@@ -110,6 +120,35 @@ struct loader {
 	size_t		 errlen;
 	int		 failed;
 };
+
+/*
+ * The file as libinih reads it, a line at a time into its buffer of
+ * INI_MAX_LINE bytes. libinih cuts a longer line and parses the rest as
+ * a line of its own (a long comment became an "unknown key"): such a
+ * line stops the parse here instead, and config_load names it.
+ */
+struct line_reader {
+	FILE	*fp;
+	int	 line;		/* lines read so far */
+	int	 too_long;	/* line "line" did not fit */
+};
+
+static char *
+line_read(char *str, int num, void *stream)
+{
+	struct line_reader	*lr = stream;
+	size_t			 n;
+
+	if (fgets(str, num, lr->fp) == NULL)
+		return NULL;
+	lr->line++;
+	n = strlen(str);
+	if (n > 0 && str[n - 1] != '\n' && !feof(lr->fp)) {
+		lr->too_long = 1;
+		return NULL;
+	}
+	return str;
+}
 
 static int
 key_find(const char *section, const char *name)
@@ -305,6 +344,23 @@ raw(struct loader *l, const char *section, const char *name)
 	return (v != NULL && *v != '\0') ? v : NULL;
 }
 
+/*
+ * A claimer id is host_id:pid:random and supervisors find their own
+ * host's claims with LIKE 'host_id:%': no ':' nor LIKE wildcard but '_'
+ * (checked again after the LIKE), nothing a log line must escape.
+ */
+static int
+host_id_valid(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '.' ||
+		    s[i] == '_' || s[i] == '-'))
+			return 0;
+	return i > 0 && i <= CONFIG_HOST_ID_MAX;
+}
+
 /* Cross-key checks and the values read from files. */
 static int
 finish(struct loader *l, struct config *c)
@@ -326,6 +382,9 @@ finish(struct loader *l, struct config *c)
 	if (c->db.host == NULL && c->db.socket == NULL)
 		return fail(l, K("database", "socket"),
 		    "either host or socket must be set");
+	if (c->sup.host_id != NULL && !host_id_valid(c->sup.host_id))
+		return fail(l, K("supervisor", "host_id"), "'%s' must be 1 to "
+		    "%d of [A-Za-z0-9._-]", c->sup.host_id, CONFIG_HOST_ID_MAX);
 	if (c->auth.jwt_secret != NULL)
 		c->auth.jwt_secret_len = strlen(c->auth.jwt_secret);
 	else if ((f = raw(l, "auth", "jwt_secret_file")) != NULL) {
@@ -377,10 +436,11 @@ finish(struct loader *l, struct config *c)
 int
 config_load(const char *path, struct config **out, char *err, size_t errlen)
 {
-	struct loader	 l;
-	struct config	*c = NULL;
-	size_t		 i;
-	int		 r, rc = RC_INVALID;
+	struct loader		 l;
+	struct line_reader	 lr = { NULL, 0, 0 };
+	struct config		*c = NULL;
+	size_t			 i;
+	int			 r, rc = RC_INVALID;
 
 	if (path == NULL && (path = getenv("WFM_CONFIG")) == NULL)
 		path = CONFIG_DEFAULT_PATH;
@@ -388,13 +448,24 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
 	l.file = path;
 	l.err = err;
 	l.errlen = errlen;
-	if ((r = ini_parse(path, on_ini, &l)) != 0) {
-		if (l.failed)
-			goto out;
-		if (r == -1)
-			snprintf(err, errlen, "%s: cannot open: %s", path,
-			    strerror(errno));
-		else
+	if ((lr.fp = fopen(path, "re")) == NULL) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	r = ini_parse_stream(line_read, &lr, on_ini, &l);
+	if (ferror(lr.fp)) {
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	if (lr.too_long) {
+		snprintf(err, errlen, "%s: line %d: longer than %d bytes",
+		    path, lr.line, INI_MAX_LINE - 2);
+		goto out;
+	}
+	if (r != 0) {
+		if (!l.failed)
 			snprintf(err, errlen, "%s: line %d: syntax error",
 			    path, r);
 		goto out;
@@ -420,6 +491,8 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
 	c = NULL;
 	rc = RC_OK;
 out:
+	if (lr.fp != NULL)
+		(void)fclose(lr.fp);	/* read only: nothing to lose */
 	for (i = 0; i < NITEMS(keys); i++)
 		free(l.raw[i]);
 	config_free(c);

@@ -921,3 +921,35 @@ jsonx_equal(struct json_object *a, struct json_object *b)
 	free(cb);
 	return eq;
 }
+
+int
+jsonx_deeper(struct json_object *v, int max)
+{
+	struct json_object_iterator	 it, end;
+	size_t				 i, n;
+
+	switch (json_object_get_type(v)) {
+	case json_type_array:
+		if (max <= 0)
+			return 1;
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			if (jsonx_deeper(json_object_array_get_idx(v, i),
+			    max - 1))
+				return 1;
+		return 0;
+	case json_type_object:
+		if (max <= 0)
+			return 1;
+		it = json_object_iter_begin(v);
+		end = json_object_iter_end(v);
+		for (; !json_object_iter_equal(&it, &end);
+		    json_object_iter_next(&it))
+			if (jsonx_deeper(json_object_iter_peek_value(&it),
+			    max - 1))
+				return 1;
+		return 0;
+	default:
+		return 0;
+	}
+}

@@ -20,4 +20,6 @@ int	 ctl_schedules(struct store *, int argc, char *argv[]);
 /* wfmctl tail ID: follow the steps until the end; exit status. */
 int	 ctl_tail(struct store *, const char *id);
 
+/* wfmctl webhooks [--limit N]: undelivered deliveries; exit status. */
+int	 ctl_webhooks(struct store *, int argc, char *argv[]);
 #endif

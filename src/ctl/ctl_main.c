@@ -39,6 +39,7 @@ usage(void)
 	    "  executions [--status S] [--limit N]\n"
 	    "  tail EXECUTION_ID\n"
 	    "  schedules [list | pause ID | resume ID]\n"
+	    "  webhooks [--limit N]          (pending and failed deliveries)\n"
 	    "  check-config\n");
 	exit(2);
 }
@@ -443,6 +444,8 @@ main(int argc, char *argv[])
 		rc = ctl_schedules(st, argc, argv);
 	else if (strcmp(cmd, "tail") == 0 && argc == 1)
 		rc = ctl_tail(st, argv[0]);
+	else if (strcmp(cmd, "webhooks") == 0)
+		rc = ctl_webhooks(st, argc, argv);
 	else
 		usage();
 	store_close(st);

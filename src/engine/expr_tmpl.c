@@ -17,6 +17,14 @@
 #include "expr_int.h"
 
 #define SHOW_MAX	48	/* bytes of an expression quoted in errors */
+#define SIZE_DEPTH_MAX	256	/* nesting json_size walks */
+
+/* The running byte budget of one render (expr_render_max). */
+struct budget {
+	size_t	 left;		/* bytes of JSON text still allowed */
+	size_t	 max;
+	int	 over;		/* ran out */
+};
 
 enum scan {
 	SCAN_NONE,		/* no "{{" after off */
@@ -103,13 +111,116 @@ render_err(const char *s, size_t open, size_t close, const char *msg,
 	    n > SHOW_MAX ? "..." : "", msg);
 }
 
+/* Bytes of s[0..n) as a JSON string, quotes included. */
+static size_t
+string_size(const char *s, size_t n)
+{
+	size_t		 i, sz = n + 2;
+	unsigned char	 c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '"' || c == '\\' || c == '/')
+			sz += 1;
+		else if (c < 0x20)
+			sz += 5;	/* at most \u00XX */
+	}
+	return sz;
+}
+
+/*
+ * Bytes of v as compact JSON text, counted only until they pass limit:
+ * any result over limit means "too large" (so is anything nested deeper
+ * than SIZE_DEPTH_MAX), and the walk stops there.
+ */
+static size_t
+json_size(struct json_object *v, size_t limit, int depth)
+{
+	struct json_object_iterator	 it, end;
+	const char			*name;
+	char				 num[32];
+	size_t				 i, n, sz = 0;
+	int				 k;
+
+	if (depth > SIZE_DEPTH_MAX)
+		return limit + 1;
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return 4;
+	case json_type_boolean:
+		return json_object_get_boolean(v) ? 4 : 5;
+	case json_type_int:
+		k = snprintf(num, sizeof(num), "%lld",
+		    (long long)json_object_get_int64(v));
+		return k > 0 ? (size_t)k : 1;
+	case json_type_double:
+		if (json_object_to_json_string_length(v,
+		    JSON_C_TO_STRING_PLAIN, &n) == NULL)
+			fatalx("json-c: out of memory");
+		return n;
+	case json_type_string:
+		return string_size(json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v));
+	case json_type_array:
+		sz = 2;
+		n = json_object_array_length(v);
+		for (i = 0; i < n && sz <= limit; i++)
+			sz += 1 + json_size(json_object_array_get_idx(v, i),
+			    limit - MIN(sz, limit), depth + 1);
+		return sz;
+	case json_type_object:
+		sz = 2;
+		it = json_object_iter_begin(v);
+		end = json_object_iter_end(v);
+		for (; !json_object_iter_equal(&it, &end) && sz <= limit;
+		    json_object_iter_next(&it)) {
+			name = json_object_iter_peek_name(&it);
+			sz += 2 + string_size(name, strlen(name));
+			if (sz > limit)
+				break;
+			sz += json_size(json_object_iter_peek_value(&it),
+			    limit - sz, depth + 1);
+		}
+		return sz;
+	}
+	return 0;
+}
+
+/* Take n bytes from the budget; RC_INVALID (over set) if it has not them. */
+static int
+charge(struct budget *bud, size_t n, char *err, size_t errlen)
+{
+	if (n > bud->left) {
+		bud->over = 1;
+		bud->left = 0;
+		snprintf(err, errlen, "rendered value over %zu bytes",
+		    bud->max);
+		return RC_INVALID;
+	}
+	bud->left -= n;
+	return RC_OK;
+}
+
+/* RC_INVALID (over set) when a string of n bytes would not fit. */
+static int
+fits(struct budget *bud, size_t n, char *err, size_t errlen)
+{
+	if (n + 2 > bud->left) {
+		bud->over = 1;
+		snprintf(err, errlen, "rendered value over %zu bytes",
+		    bud->max);
+		return RC_INVALID;
+	}
+	return RC_OK;
+}
+
 /*
  * Render one string. RC_OK: *out is a new reference (NULL for a whole
  * expression whose value is null). RC_INVALID: err says why.
  */
 static int
 render_string(struct json_object *str, struct json_object *ctx,
-    struct json_object **out, char *err, size_t errlen)
+    struct budget *bud, struct json_object **out, char *err, size_t errlen)
 {
 	const char		*s = json_object_get_string(str);
 	size_t			 len = (size_t)json_object_get_string_len(str);
@@ -131,10 +242,19 @@ render_string(struct json_object *str, struct json_object *ctx,
 			render_err(s, open, close, msg, err, errlen);
 			goto out;
 		}
+		/* Charged before a value of the context is copied. */
 		if (v.t != EXPR_V_JSON)
 			r = expr_val_json(&v);
+		else if (charge(bud, json_size(v.j, bud->left, 0), err,
+		    errlen) != RC_OK)
+			goto out;
 		else if (json_object_deep_copy(v.j, &r, NULL) != 0)
 			fatalx("json_object_deep_copy");
+		if (v.t != EXPR_V_JSON && charge(bud, json_size(r, bud->left,
+		    0), err, errlen) != RC_OK) {
+			json_object_put(r);
+			goto out;
+		}
 		*out = r;
 		rc = RC_OK;
 		goto out;
@@ -149,18 +269,29 @@ render_string(struct json_object *str, struct json_object *ctx,
 		if (expr_buf_add(&b, s + off, open - off, msg,
 		    sizeof(msg)) != RC_OK ||
 		    parse_one(s, open, close, &e, msg, sizeof(msg)) != RC_OK ||
-		    expr_eval_val(e, ctx, &v, msg, sizeof(msg)) != RC_OK ||
-		    expr_val_fmt(&v, &b, msg, sizeof(msg)) != RC_OK) {
+		    expr_eval_val(e, ctx, &v, msg, sizeof(msg)) != RC_OK) {
 			render_err(s, open, close, msg, err, errlen);
 			goto out;
 		}
+		/* An object or array is sized before it is printed. */
+		if ((v.t == EXPR_V_JSON && fits(bud, b.len + json_size(v.j,
+		    bud->left, 0), err, errlen) != RC_OK) ||
+		    fits(bud, b.len, err, errlen) != RC_OK)
+			goto out;
+		if (expr_val_fmt(&v, &b, msg, sizeof(msg)) != RC_OK) {
+			render_err(s, open, close, msg, err, errlen);
+			goto out;
+		}
+		if (fits(bud, b.len, err, errlen) != RC_OK)
+			goto out;
 		expr_val_free(&v);
 		expr_free(e);
 		e = NULL;
 		off = close;
 		sc = scan_next(s, len, off, &open, &close, &quote);
 	}
-	if (expr_buf_add(&b, s + off, len - off, err, errlen) != RC_OK)
+	if (expr_buf_add(&b, s + off, len - off, err, errlen) != RC_OK ||
+	    charge(bud, string_size(b.p, b.len), err, errlen) != RC_OK)
 		goto out;
 	*out = expr_jcheck(json_object_new_string_len(b.p, (int)b.len));
 	rc = RC_OK;
@@ -173,7 +304,7 @@ out:
 
 static int
 render(struct json_object *v, struct json_object *ctx, int depth,
-    struct json_object **out, char *err, size_t errlen)
+    struct budget *bud, struct json_object **out, char *err, size_t errlen)
 {
 	struct json_object_iterator	 it, end;
 	struct json_object		*r = NULL, *c;
@@ -188,17 +319,23 @@ render(struct json_object *v, struct json_object *ctx, int depth,
 	switch (json_object_get_type(v)) {
 	case json_type_null:
 		*out = NULL;
-		return RC_OK;
+		return charge(bud, 4, err, errlen);
 	case json_type_string:
-		return render_string(v, ctx, out, err, errlen);
+		return render_string(v, ctx, bud, out, err, errlen);
 	case json_type_object:
+		if ((rc = charge(bud, 2, err, errlen)) != RC_OK)
+			return rc;
 		r = expr_jcheck(json_object_new_object());
 		it = json_object_iter_begin(v);
 		end = json_object_iter_end(v);
 		for (; !json_object_iter_equal(&it, &end);
 		    json_object_iter_next(&it)) {
-			if ((rc = render(json_object_iter_peek_value(&it), ctx,
-			    depth + 1, &c, err, errlen)) != RC_OK)
+			if ((rc = charge(bud, 2 + string_size(
+			    json_object_iter_peek_name(&it), strlen(
+			    json_object_iter_peek_name(&it))), err,
+			    errlen)) != RC_OK ||
+			    (rc = render(json_object_iter_peek_value(&it), ctx,
+			    depth + 1, bud, &c, err, errlen)) != RC_OK)
 				goto out;
 			if (json_object_object_add(r,
 			    json_object_iter_peek_name(&it), c) != 0) {
@@ -209,10 +346,13 @@ render(struct json_object *v, struct json_object *ctx, int depth,
 		break;
 	case json_type_array:
 		n = json_object_array_length(v);
+		if ((rc = charge(bud, 2, err, errlen)) != RC_OK)
+			return rc;
 		r = expr_jcheck(json_object_new_array_ext((int)MIN(n, 1024)));
 		for (i = 0; i < n; i++) {
-			if ((rc = render(json_object_array_get_idx(v, i), ctx,
-			    depth + 1, &c, err, errlen)) != RC_OK)
+			if ((rc = charge(bud, 1, err, errlen)) != RC_OK ||
+			    (rc = render(json_object_array_get_idx(v, i), ctx,
+			    depth + 1, bud, &c, err, errlen)) != RC_OK)
 				goto out;
 			if (json_object_array_add(r, c) != 0) {
 				json_object_put(c);
@@ -221,6 +361,9 @@ render(struct json_object *v, struct json_object *ctx, int depth,
 		}
 		break;
 	default:
+		if ((rc = charge(bud, json_size(v, bud->left, 0), err,
+		    errlen)) != RC_OK)
+			return rc;
 		if (json_object_deep_copy(v, &r, NULL) != 0)
 			fatalx("json_object_deep_copy");
 		break;
@@ -233,10 +376,26 @@ out:
 }
 
 int
+expr_render_max(struct json_object *v, struct json_object *ctx, size_t max,
+    int *over, struct json_object **out, char *err, size_t errlen)
+{
+	struct budget	 bud;
+	int		 rc;
+
+	bud.left = bud.max = max;
+	bud.over = 0;
+	rc = render(v, ctx, 0, &bud, out, err, errlen);
+	if (over != NULL)
+		*over = rc != RC_OK && bud.over;
+	return rc;
+}
+
+int
 expr_render(struct json_object *v, struct json_object *ctx,
     struct json_object **out, char *err, size_t errlen)
 {
-	return render(v, ctx, 0, out, err, errlen);
+	return expr_render_max(v, ctx, EXPR_RENDER_MAX, NULL, out, err,
+	    errlen);
 }
 
 /* Parse every expression of one string; add an error for each failure. */

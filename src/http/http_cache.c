@@ -14,6 +14,7 @@
 #include "http.h"
 #include "http_int.h"
 #include "log.h"
+#include "schema.h"
 
 #define TCACHE_MAX	256
 
@@ -32,7 +33,7 @@ ent_free(struct tcache_ent *e)
 	free(e->shares);
 	free(e->name);
 	free(e->owner);
-	json_object_put(e->schema);
+	schema_free(e->schema);
 	free(e);
 }
 
@@ -45,6 +46,23 @@ slot_of(const char *tid)
 		if (ents[i] != NULL && strcmp(ents[i]->tid, tid) == 0)
 			return i;
 	return -1;
+}
+
+static int
+compile_schema(const char *tid, struct json_object *doc, struct schema **out)
+{
+	struct verr	*ve = verr_new();
+	struct jpath	 p;
+	int		 rc = RC_OK;
+
+	jpath_init(&p, "input_schema");
+	if (schema_compile(doc, &p, ve, out) != 0) {
+		log_warnx("template %s: stored input_schema does not compile: "
+		    "%s", tid, json_object_to_json_string(verr_list(ve)));
+		rc = RC_ERR;
+	}
+	verr_free(ve);
+	return rc;
 }
 
 /* Fetch template tid from the database into a new entry. */
@@ -84,8 +102,19 @@ fetch(struct http_req *r, const char *tid, struct tcache_ent **out)
 	e->shares = xcalloc(sh.nrows + 1, sizeof(*e->shares));
 	for (i = 0; i < sh.nrows; i++)
 		e->shares[i] = xstrdup(sres_get(&sh, i, 0, NULL));
-	if (json_object_object_get_ex(def, "input_schema", &schema))
-		e->schema = json_object_get(schema);
+	/*
+	 * Compiled once per cached entry (patterns included), never per
+	 * request. A stored schema compiled when it was stored; failing now
+	 * means a stored definition older than the validator.
+	 */
+	if (json_object_object_get_ex(def, "input_schema", &schema) &&
+	    schema != NULL && compile_schema(tid, schema, &e->schema) != RC_OK) {
+		json_object_put(def);
+		sres_free(&t);
+		sres_free(&sh);
+		ent_free(e);
+		return RC_ERR;
+	}
 	json_object_put(def);
 	sres_free(&t);
 	sres_free(&sh);

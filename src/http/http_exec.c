@@ -17,6 +17,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "schema.h"
+#include "tmpl.h"
 
 #define EXEC_NAME_MAX		128
 #define TEMPLATE_ID_MAX		64
@@ -83,13 +84,14 @@ struct exec_args {
 	const char		*template_id;
 	const char		*name;		/* NULL: make one */
 	struct json_object	*input;		/* borrowed; NULL means {} */
+	struct json_object	*notify;	/* borrowed; NULL: none */
 };
 
 static int
 validate_execute(struct http_req *r, struct exec_args *a)
 {
 	static const char *const known[] = { "template_id", "execution_name",
-	    "workflow_name", "input_data" };
+	    "workflow_name", "input_data", "notify" };
 	struct verr		*ve = verr_new();
 	struct json_object	*v;
 	struct jpath		 p;
@@ -127,6 +129,12 @@ validate_execute(struct http_req *r, struct exec_args *a)
 			    "dictionary", v, NULL);
 		else
 			a->input = v;
+	}
+	if (json_object_object_get_ex(r->body, "notify", &v) && v != NULL) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "notify");
+		if (tmpl_notify_check(v, &p, ve) == RC_OK)
+			a->notify = v;
 	}
 out:
 	if (verr_count(ve) > 0) {
@@ -278,7 +286,7 @@ add_duration(struct json_object *o, const char *key, const struct sres *res,
 
 /* The full execution document (GET) from its row; RC_* of the store. */
 static int
-exec_document(struct http_req *r, const struct sres *e,
+exec_document(struct store *st, const struct sres *e,
     struct json_object **out)
 {
 	struct json_object	*o, *def = NULL, *steps, *dsteps, *ds, *s, *v;
@@ -289,7 +297,7 @@ exec_document(struct http_req *r, const struct sres *e,
 	int			 rc, term = is_terminal(status);
 
 	p[0] = SP_INT(sres_int(e, 0, EG_PK));
-	rc = store_exec(r->app->st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
+	rc = store_exec(st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
 	if (rc != RC_OK)
 		return rc;
 	o = exec_summary(e, 0);
@@ -438,7 +446,7 @@ answer_accepted(struct http_req *r, const char *id, int status_new)
 	http_resp_header(r, "Location: %s/workflow-management/executions/%s",
 	    r->app->cfg->http.base_path, id);
 	if (wait > 0 && wait_terminal(r, id, wait, &e)) {
-		if ((rc = exec_document(r, &e, &doc)) != RC_OK)
+		if ((rc = exec_document(r->app->st, &e, &doc)) != RC_OK)
 			http_resp_rc(r, rc, "Execution not found");
 		else
 			http_resp_json(r, 200, doc);
@@ -527,7 +535,7 @@ replay(struct http_req *r, const char *name, const char *tid,
 
 /* input_data against the template's input_schema; 422 set on failure. */
 static int
-check_input(struct http_req *r, struct json_object *schema,
+check_input(struct http_req *r, struct schema *schema,
     struct json_object *in)
 {
 	struct verr	*ve;
@@ -583,17 +591,63 @@ dry_run_answer(struct http_req *r, const struct tcache_ent *e)
 	http_resp_json(r, 200, o);
 }
 
+/* Slots tried for one request before it gives up with 503 (sql/011). */
+#define SLOT_TRIES	8
+
+/*
+ * A quota slot in [0, max_active_executions_per_user) (sql/011) from 32
+ * random bits: those of the new execution id when given (UUID v4, its
+ * first 8 hex digits), else fresh ones.
+ */
+static long long
+slot_random(const struct http_req *r, const char *uuid)
+{
+	uint32_t	v = 0;
+	int		i;
+
+	if (uuid != NULL)
+		for (i = 0; i < 8; i++)
+			v = v << 4 | (uint32_t)(uuid[i] <= '9' ? uuid[i] - '0' :
+			    (uuid[i] | 0x20) - 'a' + 10);
+	else if (util_random(&v, sizeof(v)) != RC_OK)
+		v = 0;		/* a taken slot only costs a retry */
+	return (long long)(v %
+	    (uint32_t)r->app->cfg->http.max_active_executions_per_user);
+}
+
+/*
+ * The caller's lowest free quota slot into *slot: RC_OK; RC_DENIED when
+ * every slot is held (the quota); else the store's code.
+ */
+static int
+slot_free(struct http_req *r, long long *slot)
+{
+	struct sparam	p[2];
+	struct sres	res;
+	int		rc;
+
+	p[0] = SP_STR(r->who.sub);
+	p[1] = SP_STR(r->who.sub);
+	if ((rc = store_exec(r->app->st, STMT_EXEC_FREE_SLOT, p, 2, &res,
+	    NULL, NULL)) != RC_OK)
+		return rc;
+	*slot = res.nrows == 1 ? sres_int(&res, 0, 0) : 0;
+	sres_free(&res);
+	return *slot < r->app->cfg->http.max_active_executions_per_user ?
+	    RC_OK : RC_DENIED;
+}
+
 /*
  * The one-round-trip insert (STMT_EXEC_INSERT_CHECKED). *n is 1 when the
  * row was written, 0 when the template moved on. RC_OK, RC_CONFLICT (the
- * name is taken), RC_DENIED (the quota), RC_AGAIN, RC_ERR.
+ * name or the quota slot is taken), RC_AGAIN, RC_ERR.
  */
 static int
 insert_checked(struct http_req *r, const struct tcache_ent *e,
     const char *id, const char *name, const char *input, const char *hash,
-    long long created, uint64_t *n)
+    long long created, const char *notify, long long slot, uint64_t *n)
 {
-	struct sparam	p[13];
+	struct sparam	p[15];
 	int		rc;
 
 	p[0] = SP_STR(id);
@@ -609,7 +663,9 @@ insert_checked(struct http_req *r, const struct tcache_ent *e,
 	p[10] = SP_STR(r->remote_addr);
 	p[11] = SP_INT(created);
 	p[12] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
-	rc = store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 13, NULL, n,
+	p[13] = SP_STR(notify);
+	p[14] = SP_INT(slot);
+	rc = store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 15, NULL, n,
 	    NULL);
 	if (rc == RC_NOTFOUND) {	/* 'wfm: template changed' */
 		*n = 0;
@@ -632,9 +688,10 @@ http_h_execute(struct http_req *r)
 	struct json_object	*empty = NULL;
 	char			 id[UTIL_UUID_LEN], hash[65], *name = NULL;
 	char			*canon = NULL, *dry;
-	long long		 created = 0;
+	long long		 created = 0, slot = -1;
 	uint64_t		 n = 0;
 	int			 rc, bad = 0, dry_run = 0, refresh = 0, tries;
+	int			 lost;
 
 	dry = http_query_get(r, "dry_run", &bad);
 	if (bad || (dry != NULL && strcmp(dry, "true") != 0 &&
@@ -662,6 +719,14 @@ again:
 	}
 	if (check_input(r, e->schema, a.input) != RC_OK)
 		goto out;
+	if (a.notify != NULL) {
+		struct jpath	np;
+
+		jpath_init(&np, "body");
+		jpath_key(&np, "notify");
+		if (http_webhook_need_secret(r, &np) != RC_OK)
+			goto out;
+	}
 	if (dry_run) {
 		dry_run_answer(r, e);
 		goto out;
@@ -677,29 +742,57 @@ again:
 	if (a.name != NULL && http_seen_has(r->who.sub, name) &&
 	    replay(r, name, e->tid, hash) != RC_NOTFOUND)
 		goto out;
-	for (tries = 0; tries < 3; tries++) {
-		rc = insert_checked(r, e, id, name, canon, hash, created, &n);
+	if (slot < 0)
+		slot = slot_random(r, id);
+	for (tries = 0, lost = 0;;) {
+		rc = insert_checked(r, e, id, name, canon, hash, created,
+		    a.notify == NULL ? NULL : json_object_to_json_string_ext(
+		    a.notify, JSON_C_TO_STRING_PLAIN), slot, &n);
+		if (rc == RC_CONFLICT) {
+			/*
+			 * The name is taken (a replay, answered 200 or 409
+			 * even at the quota: it creates nothing), or the
+			 * quota slot: then another random one, then the
+			 * lowest free one, or 429 when every one is held.
+			 */
+			if (replay(r, name, e->tid, hash) != RC_NOTFOUND)
+				goto out;
+			if (++lost > SLOT_TRIES) {
+				http_resp_rc(r, RC_AGAIN, NULL);
+				goto out;
+			}
+			if (lost == 1)
+				slot = slot_random(r, NULL);
+			else if ((rc = slot_free(r, &slot)) == RC_DENIED) {
+				too_many(r);
+				goto out;
+			} else if (rc != RC_OK)
+				break;
+			continue;
+		}
 		/*
 		 * Deadlocks and lock timeouts are retried; a lost connection
 		 * is not (the INSERT may have committed): the client gets
 		 * 503 and retries with the same execution_name.
 		 */
-		if (rc != RC_AGAIN || !store_connected(r->app->st))
+		if (rc != RC_AGAIN || !store_connected(r->app->st) ||
+		    ++tries == 3)
 			break;
 	}
-	if (rc == RC_CONFLICT) {
-		if (replay(r, name, e->tid, hash) == RC_NOTFOUND)
-			http_resp_rc(r, RC_AGAIN, NULL);
-		goto out;
-	}
-	if (rc == RC_DENIED) {
+	if (rc == RC_INVALID) {
 		/*
-		 * At the quota. An identical replay creates nothing, so it is
-		 * answered as usual (200 or 409) even then.
+		 * The database refused the row for good (store.h): the only
+		 * value from the client in it is the input.
 		 */
-		if (a.name == NULL || replay(r, name, e->tid, hash) ==
-		    RC_NOTFOUND)
-			too_many(r);
+		struct verr	*ve = verr_new();
+		struct jpath	 p;
+
+		jpath_init(&p, "body");
+		jpath_key(&p, "input_data");
+		verr_add(ve, "value_error", &p, "Value error, input_data "
+		    "cannot be stored", NULL, NULL);
+		http_resp_verr(r, ve);
+		verr_free(ve);
 		goto out;
 	}
 	if (rc != RC_OK) {
@@ -728,6 +821,40 @@ out:
 	free(name);
 }
 
+/*
+ * GET from the replica (http_read.c): only a row found there, terminal
+ * and the caller's (or an admin's), is answered from it; 1 if answered.
+ * Anything else, a row not there yet included, is read from the primary.
+ */
+static int
+exec_get_replica(struct http_req *r)
+{
+	struct json_object	*doc;
+	struct store		*rd = http_read_store(r->app);
+	struct sparam		 p[1];
+	struct sres		 e;
+	int			 ok;
+
+	if (rd == r->app->st)
+		return 0;
+	p[0] = SP_STR(r->id);
+	if (store_exec(rd, STMT_EXEC_GET, p, 1, &e, NULL, NULL) != RC_OK ||
+	    e.nrows == 0) {
+		sres_free(&e);
+		return 0;
+	}
+	ok = is_terminal(sres_get(&e, 0, EG_STATUS, NULL)) &&
+	    (strcmp(sres_get(&e, 0, EG_USER, NULL), r->who.sub) == 0 ||
+	    auth_has_role(&r->who, ROLE_ADMIN)) &&
+	    exec_document(rd, &e, &doc) == RC_OK;
+	sres_free(&e);
+	if (!ok)
+		return 0;
+	log_set_exec(r->id);
+	http_resp_json(r, 200, doc);
+	return 1;
+}
+
 void
 http_h_exec_get(struct http_req *r)
 {
@@ -735,15 +862,30 @@ http_h_exec_get(struct http_req *r)
 	struct sres		 e;
 	int			 rc, wait = http_req_wait(r);
 
+	if (wait == 0 && exec_get_replica(r))
+		return;
 	if (load_exec(r, r->id, &e) != RC_OK)
 		return;
 	log_set_exec(r->id);
 	if (wait > 0)
 		(void)wait_terminal(r, r->id, wait, &e);
-	if ((rc = exec_document(r, &e, &doc)) != RC_OK)
+	if ((rc = exec_document(r->app->st, &e, &doc)) != RC_OK)
 		http_resp_rc(r, rc, "Execution not found");
 	else
 		http_resp_json(r, 200, doc);
+	sres_free(&e);
+}
+
+/* GET .../executions/{id}/notifications: access as for GET. */
+void
+http_h_exec_notifications(struct http_req *r)
+{
+	struct sres	e;
+
+	if (load_exec(r, r->id, &e) != RC_OK)
+		return;
+	log_set_exec(r->id);
+	http_webhook_list(r, sres_int(&e, 0, EG_PK));
 	sres_free(&e);
 }
 
@@ -875,11 +1017,12 @@ void
 http_h_exec_retry(struct http_req *r)
 {
 	struct sres	 e;
-	struct sparam	 p[2];
+	struct sparam	 p[2], q[3];
 	char		 msg[128];
 	const char	*st;
+	long long	 slot = 0;
 	uint64_t	 n = 0;
-	int		 rc;
+	int		 rc, lost;
 
 	if (http_req_body(r, 1) != RC_OK)
 		return;
@@ -902,8 +1045,20 @@ http_h_exec_retry(struct http_req *r)
 	p[0] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
 	p[1] = SP_INT(sres_int(&e, 0, EG_PK));
 	if ((rc = store_begin(r->app->st)) == RC_OK) {
-		rc = store_exec(r->app->st, STMT_EXEC_REDRIVE, p, 2, NULL, &n,
-		    NULL);
+		/* Active again: it needs a quota slot (sql/011). */
+		q[0] = SP_INT(slot_random(r, NULL));
+		q[1] = p[0];
+		q[2] = p[1];
+		for (lost = 0; (rc = store_exec(r->app->st, STMT_EXEC_REDRIVE,
+		    q, 3, NULL, &n, NULL)) == RC_CONFLICT;) {
+			if (++lost > SLOT_TRIES) {
+				rc = RC_AGAIN;
+				break;
+			}
+			if ((rc = slot_free(r, &slot)) != RC_OK)
+				break;
+			q[0] = SP_INT(slot);
+		}
 		if (rc == RC_OK && n == 1)
 			rc = store_exec(r->app->st, STMT_EXEC_REDRIVE_STEPS,
 			    p + 1, 1, NULL, NULL, NULL);
@@ -916,7 +1071,9 @@ http_h_exec_retry(struct http_req *r)
 			store_rollback(r->app->st);
 	}
 	sres_free(&e);
-	if (rc != RC_OK)
+	if (rc == RC_DENIED)
+		too_many(r);
+	else if (rc != RC_OK)
 		http_resp_rc(r, rc, "Execution not found");
 	else if (n == 0)
 		http_resp_detail(r, 409, "Execution changed state; retry "
@@ -984,8 +1141,8 @@ http_h_exec_list(struct http_req *r)
 	else
 		id = status != NULL ? STMT_EXEC_LIST_ALL_STATUS :
 		    STMT_EXEC_LIST_ALL;
-	if ((rc = store_exec(r->app->st, id, p, n, &res, NULL, NULL)) !=
-	    RC_OK) {
+	if ((rc = store_exec(http_read_store(r->app), id, p, n, &res, NULL,
+	    NULL)) != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		goto out;
 	}

@@ -45,6 +45,8 @@ void	 http_page_reply(struct http_req *, struct json_object *items,
 	    const struct sres *res, long long limit, size_t idcol);
 
 /* A cached template (http_cache.c); see there for why it is safe. */
+struct schema;
+
 struct tcache_ent {
 	char			 tid[HTTP_ID_MAX + 1];
 	long long		 pk;
@@ -54,7 +56,7 @@ struct tcache_ent {
 	int			 is_public;
 	char			**shares;
 	int			 nshares;
-	struct json_object	*schema;	/* input_schema or NULL */
+	struct schema		*schema;	/* compiled input_schema or NULL */
 	uint64_t		 used;
 };
 
@@ -103,4 +105,30 @@ int	 http_wait_enter(const struct config *, const char *sub);
 /* End this worker's wait, if any. */
 void	 http_wait_leave(void);
 
+/*
+ * Replica reads (http_read.c). The store for a read that may be as stale
+ * as [database] max_replica_lag_ms: the replica when one is configured,
+ * up and caught up; otherwise the primary (app->st). Borrowed.
+ */
+struct store	*http_read_store(struct http_app *);
+/*
+ * The replica's state for /readyz and /metrics, looked up now: NULL
+ * without a replica, else "ok", "lagging" (*lag_ms set), "no heartbeat"
+ * or "unreachable".
+ */
+const char	*http_replica_state(struct http_app *, long long *lag_ms);
+
+/*
+ * Webhooks (http_webhook.c). *has is 1 when user has a signing secret;
+ * RC_OK or a store code.
+ */
+int	 http_webhook_has_secret(struct http_req *, const char *user,
+	    int *has);
+/*
+ * RC_OK when the caller has a signing secret; else the answer is set
+ * (422 at loc, or the store's error) and its code returned.
+ */
+int	 http_webhook_need_secret(struct http_req *, const struct jpath *loc);
+/* Answer the deliveries of execution pk (access already checked). */
+void	 http_webhook_list(struct http_req *, long long pk);
 #endif

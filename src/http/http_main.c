@@ -7,6 +7,7 @@
  * from [fcgi] listen, else it is fd 0 (spawn-fcgi, mod_fcgid); started
  * without any FastCGI socket it answers one request as plain CGI.
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -235,6 +236,7 @@ app_init(struct http_app *app, const struct config *cfg)
 	if (auth_open(cfg, &app->auth, err, sizeof(err)) != RC_OK)
 		fatalx("%s: [auth] %s", cfg->path, err);
 	app->st = store_open(cfg);
+	app->rd = store_open_read(cfg);
 	app->nudge_fd = nudge_open(cfg);
 }
 
@@ -242,6 +244,7 @@ static void
 app_fini(struct http_app *app)
 {
 	store_close(app->st);
+	store_close(app->rd);
 	auth_close(app->auth);
 	if (app->nudge_fd != -1)
 		close(app->nudge_fd);
@@ -416,17 +419,36 @@ struct master {
 	char		*self;		/* path of this executable */
 };
 
+/*
+ * In a worker: SIGTERM when the master dies, so that a master killed
+ * with SIGKILL leaves no worker serving the old socket (under systemd
+ * the cgroup is killed anyway; spawn-fcgi and cron have no such net).
+ * A master that died before the call is seen through getppid(). The
+ * supervisor follows the master its own way (-p). Exits on failure.
+ */
+static void
+child_follow_master(pid_t master)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) == -1) {
+		log_warn("prctl(PR_SET_PDEATHSIG)");
+		_exit(1);
+	}
+	if (getppid() != master)
+		_exit(0);
+}
+
 /* Fork a responder for worker position slot (also its metrics slot). */
 static pid_t
 spawn_worker(struct master *m, int slot)
 {
-	pid_t	pid;
+	pid_t	pid, master = getpid();
 
 	if ((pid = fork()) == -1) {
 		log_warn("fork");
 		return -1;
 	}
 	if (pid == 0) {
+		child_follow_master(master);
 		metrics_slot(slot);
 		http_wait_slot(slot);
 		worker_main(m->cfg, m->lfd);
@@ -480,9 +502,9 @@ sup_program(struct master *m)
 static void
 spawn_supervisor(struct master *m)
 {
-	char		*prog;
+	char		*prog, mpid[24];
 	sigset_t	 none;
-	pid_t		 pid;
+	pid_t		 pid, master = getpid();
 
 	if (!m->cfg->sup.spawn || m->sup_pid > 0 ||
 	    util_mono_ms() < m->sup_next)
@@ -494,10 +516,13 @@ spawn_supervisor(struct master *m)
 		return;
 	}
 	if (pid == 0) {
+		/* -p: it stops when we die (wfm-supervisor(8)). */
+		snprintf(mpid, sizeof(mpid), "%ld", (long)master);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		close(m->lfd);
-		execl(prog, "wfm-supervisor", "-c", m->cfg->path, (char *)NULL);
+		execl(prog, "wfm-supervisor", "-c", m->cfg->path, "-p", mpid,
+		    (char *)NULL);
 		log_warn("exec %s", prog);
 		_exit(127);
 	}

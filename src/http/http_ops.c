@@ -8,6 +8,7 @@
 
 #include "common.h"
 #include "http.h"
+#include "http_int.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -25,8 +26,8 @@ http_h_readyz(struct http_req *r)
 {
 	struct json_object	*o, *checks;
 	struct sres		 res;
-	const char		*db = "ok", *schema = "ok", *sup = "ok";
-	long long		 version, age_us;
+	const char		*db = "ok", *schema = "ok", *sup = "ok", *rep;
+	long long		 version, age_us, lag_ms = 0;
 	int			 rc, ok;
 
 	rc = store_exec(r->app->st, STMT_READY, NULL, 0, &res, NULL, NULL);
@@ -56,6 +57,14 @@ http_h_readyz(struct http_req *r)
 	json_object_object_add(checks, "schema", json_object_new_string(schema));
 	json_object_object_add(checks, "supervisor",
 	    json_object_new_string(sup));
+	/* Shown, never a reason for 503: reads fall back to the primary. */
+	if ((rep = http_replica_state(r->app, &lag_ms)) != NULL) {
+		json_object_object_add(checks, "replica",
+		    json_object_new_string(rep));
+		if (strcmp(rep, "ok") == 0 || strcmp(rep, "lagging") == 0)
+			json_object_object_add(checks, "replica_lag_seconds",
+			    json_object_new_double((double)lag_ms / 1e3));
+	}
 	json_object_object_add(o, "status",
 	    json_object_new_string(ok ? "ok" : "unavailable"));
 	json_object_object_add(o, "checks", checks);
@@ -102,8 +111,10 @@ void
 http_h_metrics(struct http_req *r)
 {
 	struct sres	 res;
+	const char	*rep;
 	char		*buf = NULL;
 	size_t		 len = 0, i;
+	long long	 lag_ms = 0;
 
 	metrics_render(&buf, &len);
 	if (store_exec(r->app->st, STMT_METRICS_EXEC, NULL, 0, &res, NULL,
@@ -136,6 +147,23 @@ http_h_metrics(struct http_req *r)
 			    "wfm_supervisor_heartbeat_age_seconds %.3f\n",
 			    (double)sres_int(&res, 0, 1) / 1e6);
 		sres_free(&res);
+	}
+	if ((rep = http_replica_state(r->app, &lag_ms)) != NULL) {
+		metrics_printf(&buf, &len, "# HELP wfm_replica_up Whether the "
+		    "replica of [database] read_host answers with a heartbeat."
+		    "\n# TYPE wfm_replica_up gauge\nwfm_replica_up %d\n"
+		    "# HELP wfm_replica_in_use Whether reads go to the replica "
+		    "(up and lag at most max_replica_lag_ms).\n"
+		    "# TYPE wfm_replica_in_use gauge\nwfm_replica_in_use %d\n",
+		    strcmp(rep, "ok") == 0 || strcmp(rep, "lagging") == 0,
+		    strcmp(rep, "ok") == 0);
+		if (strcmp(rep, "ok") == 0 || strcmp(rep, "lagging") == 0)
+			metrics_printf(&buf, &len, "# HELP "
+			    "wfm_replica_lag_seconds Age on the replica of the "
+			    "freshest supervisor heartbeat.\n# TYPE "
+			    "wfm_replica_lag_seconds gauge\n"
+			    "wfm_replica_lag_seconds %.3f\n",
+			    (double)lag_ms / 1e3);
 	}
 	append_supervisor(r, &buf, &len);
 	http_resp_text(r, 200, buf, len);

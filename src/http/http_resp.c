@@ -83,6 +83,10 @@ http_resp_rc(struct http_req *r, int rc, const char *notfound)
 	case RC_DENIED:
 		http_resp_detail(r, 403, "Access denied");
 		break;
+	case RC_INVALID:
+		/* The database refused a value for good (store.h). */
+		http_resp_detail(r, 422, "A value cannot be stored");
+		break;
 	default:
 		http_resp_detail(r, 500, "Internal Server Error");
 		break;

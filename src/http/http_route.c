@@ -35,6 +35,12 @@ static const struct route routes[] = {
 	    http_h_exec_cancel },
 	{ "POST", "/workflow-management/executions/{id}/retry", ROLE_EXECUTE,
 	    http_h_exec_retry },
+	{ "GET", "/workflow-management/executions/{id}/notifications",
+	    ROLE_READ, http_h_exec_notifications },
+	{ "POST", "/workflow-management/webhook-secret", ROLE_EXECUTE,
+	    http_h_whsec_post },
+	{ "GET", "/workflow-management/webhook-secret", ROLE_READ,
+	    http_h_whsec_get },
 	{ "POST", "/workflow-management/templates", ROLE_TWRITE,
 	    http_h_tmpl_create },
 	{ "GET", "/workflow-management/templates", ROLE_READ,
@@ -65,6 +71,8 @@ static const struct route routes[] = {
 	    http_h_sched_trigger },
 	{ "GET", "/workflow-management/schedules/{id}/fires", ROLE_READ,
 	    http_h_sched_fires },
+	{ "GET", "/workflow-management/system", ROLE_ADMIN,
+	    http_h_system },
 };
 
 static int

@@ -803,7 +803,7 @@ trigger_write(struct http_req *r, const struct sres *s,
 
 	if ((rc = store_begin(r->app->st)) != RC_OK)
 		return rc;
-	rc = store_exec_insert(r->app->st, x);
+	rc = store_exec_insert(r->app->st, x, NULL, NULL);
 	if (rc == RC_OK) {
 		p[0] = SP_INT(sres_int(s, 0, SC_PK));
 		p[1] = SP_INT(fire_ms);
@@ -905,6 +905,7 @@ http_h_sched_trigger(struct http_req *r)
 	x.client = r->remote_addr;
 	x.created_ms = now_ms;
 	x.admin_access = (int)sres_int(&s, 0, SC_ADMIN);
+	x.slots = r->app->cfg->http.max_active_executions_per_user;
 	rc = trigger_write(r, &s, &x, now_ms / 1000 * 1000);
 	if (rc == RC_CONFLICT) {
 		http_resp_detail(r, 409, "Triggered already in this second");

@@ -8,6 +8,7 @@
 #include "common.h"
 #include "http.h"
 #include "http_int.h"
+#include "jsonx.h"
 #include "log.h"
 #include "tmpl.h"
 
@@ -23,17 +24,39 @@ add_time(struct json_object *o, const char *key, long long ms)
 static int
 validate(struct http_req *r)
 {
-	struct verr	*ve;
-	int		 rc = RC_OK;
+	struct json_object	*gc, *n;
+	struct verr		*ve;
+	struct jpath		 p;
+	int			 rc = RC_OK;
 
 	if (http_req_body(r, 0) != RC_OK)
 		return RC_INVALID;
 	ve = verr_new();
-	if (tmpl_validate(r->body, ve) != RC_OK) {
+	(void)tmpl_validate(r->body, ve);
+	/*
+	 * The definition is stored as a whole: it may nest one level less
+	 * than a request body (JSONX_STORE_DEPTH_MAX), or the database
+	 * refuses it.
+	 */
+	if (jsonx_deeper(r->body, JSONX_STORE_DEPTH_MAX)) {
+		jpath_init(&p, "body");
+		verr_add(ve, "value_error", &p, "Value error, the template "
+		    "nests objects and arrays deeper than 31 levels", NULL,
+		    NULL);
+	}
+	if (verr_count(ve) > 0) {
 		http_resp_verr(r, ve);
 		rc = RC_INVALID;
 	}
 	verr_free(ve);
+	/* A global_config.notify is signed with its owner's secret. */
+	if (rc == RC_OK && json_object_object_get_ex(r->body, "global_config",
+	    &gc) && json_object_object_get_ex(gc, "notify", &n) && n != NULL) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "global_config");
+		jpath_key(&p, "notify");
+		rc = http_webhook_need_secret(r, &p);
+	}
 	return rc;
 }
 
@@ -225,14 +248,15 @@ http_h_tmpl_list(struct http_req *r)
 	p[0] = SP_INT(before);
 	if (auth_has_role(&r->who, ROLE_ADMIN)) {
 		p[1] = SP_INT(limit + 1);
-		rc = store_exec(r->app->st, STMT_TEMPLATE_LIST_ADMIN, p, 2,
+		rc = store_exec(http_read_store(r->app),
+		    STMT_TEMPLATE_LIST_ADMIN, p, 2,
 		    &res, NULL, NULL);
 	} else {
 		p[1] = SP_STR(r->who.sub);
 		p[2] = SP_STR(r->who.sub);
 		p[3] = SP_INT(limit + 1);
-		rc = store_exec(r->app->st, STMT_TEMPLATE_LIST, p, 4, &res,
-		    NULL, NULL);
+		rc = store_exec(http_read_store(r->app), STMT_TEMPLATE_LIST,
+		    p, 4, &res, NULL, NULL);
 	}
 	if (rc != RC_OK) {
 		http_resp_rc(r, rc, NULL);

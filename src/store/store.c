@@ -20,9 +20,15 @@
 #define STORE_CELL_INIT	256	/* bound buffer per result column */
 #define STORE_PARAMS_MAX	96
 #define STORE_COLS_MAX	32
+/* MySQL's numbers, should the server be one: a CHECK, invalid JSON. */
+#define STORE_ER_CHECK_VIOLATED	3819
+#define STORE_ER_INVALID_JSON	3140
 
 struct store {
 	const struct config	*cfg;
+	const char		*host;		/* borrowed from cfg */
+	const char		*socket;	/* borrowed from cfg */
+	int			 port;
 	MYSQL			*db;
 	MYSQL_STMT		*stmt[STMT_COUNT];
 	int64_t			 last_fail;	/* monotonic ms */
@@ -52,7 +58,7 @@ connect_db(struct store *st)
 	const struct config	*c = st->cfg;
 	unsigned int		 ct, rw;
 	my_bool			 off = 0;
-	char			 quota[64], stmt_time[64];
+	char			 stmt_time[64];
 	int64_t			 now = util_mono_ms();
 
 	if (st->db != NULL)
@@ -71,10 +77,6 @@ connect_db(struct store *st)
 	mysql_options(st->db, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
 	mysql_options(st->db, MYSQL_INIT_COMMAND,
 	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-	/* Read by trigger tr_exec_active_ins (sql/003). */
-	snprintf(quota, sizeof(quota), "SET @wfm_quota = %d",
-	    c->http.max_active_executions_per_user);
-	mysql_options(st->db, MYSQL_INIT_COMMAND, quota);
 	/*
 	 * The server gives up on a statement before our read timeout does.
 	 * Otherwise a statement we stopped waiting for (a lock wait:
@@ -86,12 +88,12 @@ connect_db(struct store *st)
 	    "SET SESSION max_statement_time = %.1f",
 	    rw > 2 ? (double)rw - 1.0 : (double)rw / 2.0);
 	mysql_options(st->db, MYSQL_INIT_COMMAND, stmt_time);
-	if (mysql_real_connect(st->db, c->db.host, c->db.user,
-	    c->db.password, c->db.name, (unsigned int)c->db.port,
-	    c->db.socket, CLIENT_FOUND_ROWS) == NULL) {
+	if (mysql_real_connect(st->db, st->host, c->db.user,
+	    c->db.password, c->db.name, (unsigned int)st->port,
+	    st->socket, CLIENT_FOUND_ROWS) == NULL) {
 		st->last_errno = mysql_errno(st->db);
-		log_warnx("database connect to %s: %s", c->db.socket != NULL ?
-		    c->db.socket : c->db.host, mysql_error(st->db));
+		log_warnx("database connect to %s: %s", st->host == NULL ?
+		    st->socket : st->host, mysql_error(st->db));
 		mysql_close(st->db);
 		st->db = NULL;
 		st->last_fail = now;
@@ -107,6 +109,25 @@ store_open(const struct config *cfg)
 	struct store	*st = xcalloc(1, sizeof(*st));
 
 	st->cfg = cfg;
+	st->host = cfg->db.host;
+	st->port = cfg->db.port;
+	st->socket = cfg->db.socket;
+	(void)connect_db(st);
+	return st;
+}
+
+struct store *
+store_open_read(const struct config *cfg)
+{
+	struct store	*st;
+
+	if (cfg->db.read_host == NULL && cfg->db.read_socket == NULL)
+		return NULL;
+	st = xcalloc(1, sizeof(*st));
+	st->cfg = cfg;
+	st->host = cfg->db.read_host;
+	st->port = cfg->db.read_port;
+	st->socket = cfg->db.read_socket;
 	(void)connect_db(st);
 	return st;
 }
@@ -151,6 +172,31 @@ classify(struct store *st, unsigned err, const char *what, const char *msg)
 	case ER_LOCK_WAIT_TIMEOUT:
 		log_warnx("%s: %s (transaction retried)", what, msg);
 		return RC_AGAIN;
+	/*
+	 * The server refused the values themselves: a CHECK (JSON_VALID of
+	 * a JSON column), a value too long or out of range, a NULL where
+	 * none may be, a missing parent row. Sending them again cannot
+	 * succeed, so no caller may retry these.
+	 */
+	case ER_CONSTRAINT_FAILED:
+	case STORE_ER_CHECK_VIOLATED:
+	case STORE_ER_INVALID_JSON:
+	case ER_JSON_SYNTAX:
+	case ER_JSON_DEPTH:
+	case ER_DATA_TOO_LONG:
+	case ER_DATA_OUT_OF_RANGE:
+	case ER_WARN_DATA_OUT_OF_RANGE:
+	case ER_BAD_NULL_ERROR:
+	case ER_WARN_NULL_TO_NOTNULL:
+	case ER_NO_REFERENCED_ROW:
+	case ER_NO_REFERENCED_ROW_2:
+	case ER_ROW_IS_REFERENCED_2:
+	case ER_TRUNCATED_WRONG_VALUE:
+	case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
+	case ER_INVALID_CHARACTER_STRING:
+	case ER_WRONG_VALUE_FOR_TYPE:
+		log_warnx("%s: error %u: %s (refused)", what, err, msg);
+		return RC_INVALID;
 	case CR_SERVER_GONE_ERROR:
 	case CR_SERVER_LOST:
 	case CR_CONNECTION_ERROR:

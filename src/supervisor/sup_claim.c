@@ -424,16 +424,56 @@ sup_cancel_poll(struct sup *s)
 	sres_free(&res);
 }
 
+/*
+ * Retention: up to about 500 of the oldest finished executions past
+ * retention_days, their audit records (sql/010) moved to audit_log in the
+ * same transaction, so the trail never misses one. A failure rolls back;
+ * the next round tries again.
+ */
+static void
+prune_execs(struct sup *s)
+{
+	struct sparam	p[1];
+	struct sres	res;
+	uint64_t	n = 0, na = 0;
+	long long	cutoff;
+	int		null = 1;
+
+	p[0] = SP_INT(s->cfg->sup.retention_days);
+	if (store_begin(s->st) != RC_OK)
+		return;
+	if (store_exec(s->st, STMT_SUP_PRUNE_CUTOFF, p, 1, &res, NULL,
+	    NULL) != RC_OK)
+		goto fail;
+	if (res.nrows == 1 && sres_get(&res, 0, 0, NULL) != NULL) {
+		cutoff = sres_int(&res, 0, 0);
+		null = 0;
+	}
+	sres_free(&res);
+	if (null) {
+		store_rollback(s->st);
+		return;
+	}
+	p[0] = SP_INT(cutoff);
+	if (store_exec(s->st, STMT_SUP_PRUNE_AUDIT, p, 1, NULL, &na,
+	    NULL) != RC_OK ||
+	    store_exec(s->st, STMT_SUP_PRUNE, p, 1, NULL, &n, NULL) != RC_OK)
+		goto fail;
+	if (store_commit(s->st) != RC_OK)
+		return;
+	if (n > 0)
+		log_info("retention: pruned %llu executions, %llu audit "
+		    "records moved to audit_log", (unsigned long long)n,
+		    (unsigned long long)na);
+	return;
+fail:
+	store_rollback(s->st);
+}
+
+/* Retention: executions (above), then schedule fires (sup_sched.c). */
 void
 sup_prune(struct sup *s)
 {
-	struct sparam	p[1];
-	uint64_t	n = 0;
-
-	p[0] = SP_INT(s->cfg->sup.retention_days);
-	if (store_exec(s->st, STMT_SUP_PRUNE, p, 1, NULL, &n, NULL) == RC_OK &&
-	    n > 0)
-		log_info("retention: pruned %llu executions",
-		    (unsigned long long)n);
+	prune_execs(s);
 	sup_sched_prune(s);
 }

@@ -24,11 +24,14 @@
 #define SUP_RECLAIM_MS		1000	/* expired leases looked for */
 #define SUP_WRITE_RETRY_MS	500	/* after a failed write */
 #define SUP_WAIT_MAX_MS		1000
+#define SUP_BEAT_MS		250	/* replica heartbeat (store_replica.c) */
 /*
  * A final_result longer than this fails the execution: its row must fit
  * in MariaDB's max_allowed_packet (16 MiB by default) with the rest.
  */
 #define SUP_RESULT_MAX		(8 * 1024 * 1024)
+/* error type of a step or an execution whose write the database refused */
+#define SUP_ERR_STORE_REFUSED	"store_refused"
 
 struct run_step {
 	enum engine_state	 st;
@@ -60,6 +63,8 @@ struct run {
 	int			 halting;	/* stopping its steps (cancel,
 						   timeout, failure) */
 	int			 lost;		/* lease lost: drop silently */
+	int			 refused;	/* writes the database refused
+						   for good (sup_write.c) */
 	int			 done;		/* outcome decided */
 	int			 ended;		/* outcome committed */
 	const char		*final_status;
@@ -88,6 +93,7 @@ struct sup {
 	int			 nruns;
 	int			 stopping;
 	int64_t			 stop_deadline;
+	pid_t			 parent;	/* -p: stop when it dies */
 	int			 want_claim;
 	int			 want_cancel_poll;
 	int			 orphans_done;
@@ -95,6 +101,7 @@ struct sup {
 	int64_t			 next_metrics, next_reclaim;
 	int64_t			 next_sched;	/* sup_sched.c */
 	struct sched_tzset	*zones;		/* owned; NULL until used */
+	int64_t			 next_beat;	/* 0: no replica configured */
 	struct {
 		long long	 tpk;
 		long long	 limit;		/* 0: none */
@@ -103,6 +110,20 @@ struct sup {
 	unsigned char		 key[SECRET_KEY_LEN];
 	int			 have_key;
 };
+
+/*
+ * sup_webhook.c: webhook deliveries from the outbox. init parses
+ * [supervisor] webhook_allow (RC_INVALID with err); tick does what is
+ * due without blocking (claims, starts, collects); wait_ms caps the
+ * loop's wait while an attempt is in flight; metrics appends its series.
+ */
+int	 sup_webhook_init(const struct config *, char *err, size_t errlen);
+void	 sup_webhook_tick(struct sup *);
+int	 sup_webhook_wait_ms(int ms);
+/* An execution ended here: look at the outbox at the next tick. */
+void	 sup_webhook_nudge(void);
+void	 sup_webhook_metrics(char **buf, size_t *len);
+void	 sup_webhook_fini(void);
 
 /* sup_metrics.c: series written to supervisor.prom for /metrics. */
 void	 sup_metrics_claim(double seconds, int first);
@@ -166,7 +187,11 @@ int	 sup_write_finish(struct sup *, struct run *r);
  * r's changed steps (and with final its outcome) in a fenced transaction
  * of its own; clears the steps' dirty marks and, with final, sets
  * r->ended. RC_CONFLICT when the claim was lost (r->lost), else RC_OK
- * or a store code.
+ * or a store code. A write the database refuses for good (RC_INVALID of
+ * the store) is never retried: each refused step row is stored as a
+ * failed step with error type "store_refused" (r->refused counts them),
+ * which fails the execution, and a refused outcome as "failed" with
+ * store_refused error details.
  */
 int	 sup_write_run(struct sup *, struct run *r, int final);
 /*

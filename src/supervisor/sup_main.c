@@ -133,12 +133,15 @@ workdir_sweep(struct sup *s)
 	char		 prefix[PATH_MAX + 16], link[PATH_MAX + 300], cwd[300];
 	char		*end;
 	struct dirent	*de;
-	DIR		*d;
+	DIR		*d, *wd;
 	ssize_t		 n;
 	long		 pid;
 	int		 killed = 0;
 
 	snprintf(prefix, sizeof(prefix), "%s/wfm-step-", s->workdir);
+	/* Ours, mode 0711: listed with our own ids, before the switch. */
+	if ((wd = opendir(s->workdir)) == NULL)
+		log_warn("opendir %s", s->workdir);
 	/*
 	 * Handlers' processes and files are their user's: look at them
 	 * (/proc/PID/cwd) and remove them with its file-system ids.
@@ -165,27 +168,50 @@ workdir_sweep(struct sup *s)
 	if (killed > 0)
 		log_info("killed %d handler processes left by a dead "
 		    "supervisor", killed);
-	if ((d = opendir(s->workdir)) == NULL) {
-		log_warn("opendir %s", s->workdir);
+	if (wd == NULL) {
 		sweep_restore(s);
 		return;
 	}
-	while ((de = readdir(d)) != NULL) {
+	while ((de = readdir(wd)) != NULL) {
 		if (strncmp(de->d_name, "wfm-step-", 9) != 0)
 			continue;
 		snprintf(link, sizeof(link), "%s/%s", s->workdir, de->d_name);
 		(void)nftw(link, sweep_one, 16, FTW_DEPTH | FTW_PHYS);
 	}
 	sweep_restore(s);
-	rewinddir(d);
-	while ((de = readdir(d)) != NULL) {
+	rewinddir(wd);
+	while ((de = readdir(wd)) != NULL) {
 		if (strncmp(de->d_name, "wfm-step-", 9) != 0)
 			continue;
-		if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == -1 &&
+		if (unlinkat(dirfd(wd), de->d_name, AT_REMOVEDIR) == -1 &&
 		    errno != ENOENT)
 			log_warn("remove %s/%s", s->workdir, de->d_name);
 	}
-	closedir(d);
+	closedir(wd);
+}
+
+/* Claim no more; end when the runs have ended or the grace is over. */
+static void
+stop(struct sup *s, const char *why)
+{
+	if (s->stopping)
+		return;
+	log_info("%s: no new claims, grace %d s", why,
+	    s->cfg->sup.grace_seconds);
+	s->stopping = 1;
+	s->stop_deadline = util_mono_ms() + s->cfg->sup.grace_seconds * 1000LL;
+}
+
+/*
+ * Spawned by wfm-fcgi (-p): its master died, and a restarted one spawns
+ * a supervisor of its own, so this one stops as on SIGTERM. (Not through
+ * PR_SET_PDEATHSIG: taking the handlers' file-system ids clears it.)
+ */
+static void
+follow_parent(struct sup *s)
+{
+	if (s->parent > 0 && getppid() != s->parent)
+		stop(s, "wfm-fcgi is gone: stopping");
 }
 
 static void
@@ -199,13 +225,7 @@ drain_signals(struct sup *s, const char *conf)
 		switch (si.ssi_signo) {
 		case SIGTERM:
 		case SIGINT:
-			if (!s->stopping) {
-				log_info("stopping: no new claims, grace %d s",
-				    s->cfg->sup.grace_seconds);
-				s->stopping = 1;
-				s->stop_deadline = util_mono_ms() +
-				    s->cfg->sup.grace_seconds * 1000LL;
-			}
+			stop(s, "stopping");
 			break;
 		case SIGHUP:
 			/* Timing and limits apply from the next claim on. */
@@ -351,6 +371,8 @@ wait_ms(struct sup *s, int64_t now)
 		t = s->next_renew;
 	if (!s->stopping && s->next_sched < t)
 		t = s->next_sched;
+	if (s->next_beat != 0 && s->next_beat < t)
+		t = s->next_beat;
 	if (s->nruns > 0 && s->next_cancel < t)
 		t = s->next_cancel;
 	for (j = 0; j < s->nslots; j++) {
@@ -434,6 +456,10 @@ loop(struct sup *s, const char *conf)
 			sup_metrics_write(s);
 			s->next_metrics = now + SUP_METRICS_MS;
 		}
+		if (s->next_beat != 0 && now >= s->next_beat) {
+			(void)store_replica_beat(s->st, s->host);
+			s->next_beat = now + SUP_BEAT_MS;
+		}
 		if (now >= s->next_renew) {
 			sup_renew(s);
 			s->next_renew = now +
@@ -449,6 +475,7 @@ loop(struct sup *s, const char *conf)
 			s->next_prune = now + SUP_PRUNE_MS;
 		}
 		advance_all(s);
+		sup_webhook_tick(s);
 		if (s->stopping) {
 			drain(s, util_mono_ms() >= s->stop_deadline);
 			if (s->nruns == 0)
@@ -457,8 +484,9 @@ loop(struct sup *s, const char *conf)
 		(void)sup_http_perform(s->http, &(int){ 0 });
 		n = pollfds(s, pfd);
 		(void)sup_http_wait(s->http, pfd, n,
-		    wait_ms(s, util_mono_ms()));
+		    sup_webhook_wait_ms(wait_ms(s, util_mono_ms())));
 		drain_signals(s, conf);
+		follow_parent(s);
 		drain_nudges(s);
 		collect(s);
 	}
@@ -467,7 +495,7 @@ loop(struct sup *s, const char *conf)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: wfm-supervisor [-n] [-c config]\n");
+	fprintf(stderr, "usage: wfm-supervisor [-n] [-c config] [-p pid]\n");
 	exit(2);
 }
 
@@ -479,13 +507,22 @@ main(int argc, char *argv[])
 	char		 err[512];
 	unsigned char	 rnd[4];
 	struct sparam	 p[1];
+	char		*end;
+	long		 v;
 	int		 ch, check = 0, j;
 
 	memset(&s, 0, sizeof(s));
-	while ((ch = getopt(argc, argv, "c:nh")) != -1) {
+	while ((ch = getopt(argc, argv, "c:np:h")) != -1) {
 		switch (ch) {
 		case 'c':
 			conf = optarg;
+			break;
+		case 'p':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || v < 2 || v > INT_MAX)
+				usage();
+			s.parent = (pid_t)v;
 			break;
 		case 'n':
 			check = 1;
@@ -502,6 +539,11 @@ main(int argc, char *argv[])
 	    sizeof(err)) != RC_OK) {
 		fprintf(stderr, "wfm-supervisor: %s: [supervisor] http_allow: "
 		    "%s\n", s.cfg->path, err);
+		return EX_CONFIG_CODE;
+	}
+	if (sup_webhook_init(s.cfg, err, sizeof(err)) != RC_OK) {
+		fprintf(stderr, "wfm-supervisor: %s: [supervisor] "
+		    "webhook_allow: %s\n", s.cfg->path, err);
 		return EX_CONFIG_CODE;
 	}
 	if (s.cfg->sup.secrets_key_file != NULL) {
@@ -535,7 +577,15 @@ main(int argc, char *argv[])
 		fatalx("curl_global_init failed");
 	if ((s.http = sup_http_new(s.allow)) == NULL)
 		fatalx("cannot start the http runner");
-	if (gethostname(s.host, sizeof(s.host) - 1) == -1)
+	/*
+	 * The claimer id names the host: [supervisor] host_id, or the host
+	 * name. Hosts that share a name (containers, three "hosts" on one
+	 * machine) set host_id, or they would take back each other's
+	 * executions as their own dead predecessors' (sup_claim.c).
+	 */
+	if (s.cfg->sup.host_id != NULL)
+		snprintf(s.host, sizeof(s.host), "%s", s.cfg->sup.host_id);
+	else if (gethostname(s.host, sizeof(s.host) - 1) == -1)
 		fatal("gethostname");
 	if (util_random(rnd, sizeof(rnd)) != RC_OK)
 		fatalx("no randomness");
@@ -545,6 +595,9 @@ main(int argc, char *argv[])
 	s.runs = xcalloc((size_t)s.nslots, sizeof(struct run *));
 	s.round = xcalloc((size_t)s.nslots, sizeof(struct run *));
 	s.st = store_open(s.cfg);
+	/* Beats cost a write every SUP_BEAT_MS: only for a replica. */
+	if (s.cfg->db.read_host != NULL || s.cfg->db.read_socket != NULL)
+		s.next_beat = 1;
 	log_info("supervisor %s started (concurrency %d)", s.id, s.nslots);
 	if (s.cmd_switch)
 		log_info("handlers run as %s (uid %u)", s.cfg->sup.cmd_user,
@@ -562,6 +615,7 @@ main(int argc, char *argv[])
 	free(s.round);
 	sched_tzset_free(s.zones);
 	sup_http_free(s.http);
+	sup_webhook_fini();
 	sup_net_allow_free(s.allow);
 	curl_global_cleanup();
 	store_close(s.st);

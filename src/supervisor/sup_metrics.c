@@ -146,6 +146,7 @@ sup_metrics_write(struct sup *s)
 	    "# HELP wfm_supervisor_running Executions running now.\n"
 	    "# TYPE wfm_supervisor_running gauge\nwfm_supervisor_running %d\n",
 	    (unsigned long long)m.claimed, s->nruns);
+	sup_webhook_metrics(&buf, &len);
 
 	dir = xstrdup(s->cfg->sup.lock_file);
 	if ((slash = strrchr(dir, '/')) != NULL)

@@ -10,7 +10,9 @@
 
 #include "common.h"
 #include "expr.h"
+#include "jsonx.h"
 #include "log.h"
+#include "schema.h"
 #include "sup_int.h"
 
 #define ERRMSG_MAX	512
@@ -141,11 +143,33 @@ set_step_ctx(struct run *r, int i)
 	json_object_object_add(steps, r->t->steps[i].id, o);
 }
 
+static void	step_fail(struct run *, int, const char *, const char *, int,
+		    struct json_object *);
+
+/*
+ * 1 when v nests deeper than a JSON column accepts (JSONX_STORE_DEPTH_MAX):
+ * such a value is never kept, or its write would be refused for ever.
+ */
+static int
+too_deep(struct json_object *v)
+{
+	return v != NULL && jsonx_deeper(v, JSONX_STORE_DEPTH_MAX);
+}
+
 static void
 step_complete(struct run *r, int i, struct json_object *output)
 {
 	struct run_step	*s = &r->s[i];
+	char		 err[ERRMSG_MAX];
 
+	if (too_deep(output)) {
+		json_object_put(output);
+		snprintf(err, sizeof(err), "output nests objects and arrays "
+		    "deeper than %d levels, more than the database stores",
+		    JSONX_STORE_DEPTH_MAX);
+		step_fail(r, i, SUP_ERR_OUTPUT_INVALID, err, 0, NULL);
+		return;
+	}
 	json_object_put(s->output);
 	s->output = scrub_value(r, output);
 	json_object_put(s->error);
@@ -170,6 +194,11 @@ step_fail_cut(struct run *r, int i, const char *type, const char *msg,
 	struct run_step		*s = &r->s[i];
 	unsigned		 rnd;
 
+	if (too_deep(output)) {
+		/* What a failed attempt produced is only a clue: drop it. */
+		json_object_put(output);
+		output = NULL;
+	}
 	step_error(r, i, type, msg, cut, flags);
 	json_object_put(s->output);
 	s->output = scrub_value(r, output);
@@ -212,6 +241,30 @@ ctx_for(struct run *r, int i)
 	return r->ctx;
 }
 
+/*
+ * Render v for step i, bounded while it runs by the step output limit.
+ * RC_OK: *out is the caller's. RC_INVALID: the step failed (expression,
+ * or output_too_large when the budget ran out).
+ */
+static int
+render_step(struct run *r, int i, struct json_object *v,
+    struct json_object **out)
+{
+	char	 err[ERRMSG_MAX];
+	int	 over = 0;
+
+	if (expr_render_max(v, ctx_for(r, i), SUP_STEP_OUTPUT_MAX, &over, out,
+	    err, sizeof(err)) == RC_OK)
+		return RC_OK;
+	if (over) {
+		snprintf(err, sizeof(err), "rendering passed the limit of %d "
+		    "bytes", SUP_STEP_OUTPUT_MAX);
+		step_fail(r, i, "output_too_large", err, 0, NULL);
+	} else
+		step_fail(r, i, "expression", err, 0, NULL);
+	return RC_INVALID;
+}
+
 static void
 start_http(struct sup *sp, struct run *r, int i)
 {
@@ -221,11 +274,8 @@ start_http(struct sup *sp, struct run *r, int i)
 	char			 err[ERRMSG_MAX], key[128];
 	int			 rc;
 
-	if (expr_render(ts->request, ctx_for(r, i), &req, err, sizeof(err)) !=
-	    RC_OK) {
-		step_fail(r, i, "expression", err, 0, NULL);
+	if (render_step(r, i, ts->request, &req) != RC_OK)
 		return;
-	}
 	memset(&hr, 0, sizeof(hr));
 	hr.method = json_object_object_get_ex(req, "method", &v) ?
 	    json_object_get_string(v) : "GET";
@@ -256,11 +306,8 @@ start_command(struct sup *sp, struct run *r, int i)
 	const char		*text;
 	int			 rc;
 
-	if (ts->input != NULL && expr_render(ts->input, ctx_for(r, i), &in,
-	    err, sizeof(err)) != RC_OK) {
-		step_fail(r, i, "expression", err, 0, NULL);
+	if (ts->input != NULL && render_step(r, i, ts->input, &in) != RC_OK)
 		return;
-	}
 	doc = json_object_new_object();
 	json_object_object_add(doc, "input", in);
 	json_object_object_get_ex(r->ctx, "execution", &ex);
@@ -302,6 +349,24 @@ start_command(struct sup *sp, struct run *r, int i)
 	}
 }
 
+/*
+ * The latest completion time of step i's dependencies: a delay records
+ * at least its full length (sup_run_advance), which can be a moment
+ * after the wall clock when the monotonic one ran ahead of it, and a
+ * step never starts before what it depends on completed.
+ */
+static int64_t
+deps_done_ms(const struct run *r, int i)
+{
+	const struct tmpl_step	*ts = &r->t->steps[i];
+	int64_t			 ms = 0;
+	int			 k;
+
+	for (k = 0; k < ts->ndeps; k++)
+		ms = MAX(ms, r->s[ts->deps[k]].completed_ms);
+	return ms;
+}
+
 /* Begin an attempt of step i (pending or due for retry). */
 static void
 start_step(struct sup *sp, struct run *r, int i)
@@ -316,14 +381,13 @@ start_step(struct sup *sp, struct run *r, int i)
 	s->st = ENGINE_RUNNING;
 	s->due = 0;
 	if (s->started_ms == 0)
-		s->started_ms = util_now_ms();
+		s->started_ms = MAX(util_now_ms(), deps_done_ms(r, i));
 	s->dirty = 1;
 	switch (ts->type) {
 	case TMPL_STEP_TRANSFORM:
-		if (expr_render(ts->output, ctx_for(r, i), &out, err,
-		    sizeof(err)) != RC_OK)
-			step_fail(r, i, "expression", err, 0, NULL);
-		else if (json_object_to_json_string_length(out,
+		if (render_step(r, i, ts->output, &out) != RC_OK)
+			break;
+		if (json_object_to_json_string_length(out,
 		    JSON_C_TO_STRING_PLAIN, &len) != NULL &&
 		    len > SUP_STEP_OUTPUT_MAX) {
 			json_object_put(out);
@@ -397,6 +461,7 @@ sup_run_settled(struct sup *sp, struct run *r)
 		return 0;
 	log_info("execution %s %s", r->id, r->final_status);
 	sup_metrics_finish(r->final_status);
+	sup_webhook_nudge();	/* its outbox rows, if any, are due */
 	return 1;
 }
 
@@ -472,20 +537,48 @@ error_details(const char *err, const char *type, const char *step)
 	return o;
 }
 
+/*
+ * final_result against the template's output_schema: RC_OK, or
+ * RC_INVALID with err naming the errors (Pydantic shape, loc from
+ * "final_result").
+ */
+static int
+output_check(struct schema *sc, struct json_object *res, char *err,
+    size_t errlen)
+{
+	struct verr	*ve = verr_new();
+	struct jpath	 p;
+	int		 rc = RC_OK;
+
+	jpath_init(&p, "final_result");
+	if (schema_validate(sc, res, &p, ve) > 0) {
+		snprintf(err, errlen, "final_result does not match "
+		    "output_schema: %s", json_object_to_json_string_ext(
+		    verr_list(ve), JSON_C_TO_STRING_PLAIN));
+		rc = RC_INVALID;
+	}
+	verr_free(ve);
+	return rc;
+}
+
 static void
 decide_completed(struct run *r)
 {
 	struct json_object	*res = NULL;
 	char			 err[ERRMSG_MAX];
 	size_t			 len = 0;
-	int			 i;
+	int			 i, over = 0;
 
 	json_object_object_del(r->ctx, "secrets");
 	if (r->t->output != NULL) {
-		if (expr_render(r->t->output, r->ctx, &res, err, sizeof(err)) !=
-		    RC_OK) {
-			decide(r, "failed", NULL, error_details(err,
-			    "expression", NULL));
+		if (expr_render_max(r->t->output, r->ctx, SUP_RESULT_MAX,
+		    &over, &res, err, sizeof(err)) != RC_OK) {
+			if (over)
+				snprintf(err, sizeof(err), "rendering "
+				    "final_result passed the limit of %d "
+				    "bytes", SUP_RESULT_MAX);
+			decide(r, "failed", NULL, error_details(err, over ?
+			    "result_too_large" : "expression", NULL));
 			return;
 		}
 	} else {
@@ -506,22 +599,47 @@ decide_completed(struct run *r)
 		    "result_too_large", NULL));
 		return;
 	}
+	/* Each output fits a column; one more level around them may not. */
+	if (too_deep(res)) {
+		json_object_put(res);
+		snprintf(err, sizeof(err), "final_result nests objects and "
+		    "arrays deeper than %d levels, more than the database "
+		    "stores", JSONX_STORE_DEPTH_MAX);
+		decide(r, "failed", NULL, error_details(err,
+		    SUP_ERR_OUTPUT_INVALID, NULL));
+		return;
+	}
+	if (r->t->output_schema != NULL &&
+	    output_check(r->t->output_schema, res, err, sizeof(err)) != RC_OK) {
+		json_object_put(res);
+		decide(r, "failed", NULL, error_details(err,
+		    SUP_ERR_OUTPUT_INVALID, NULL));
+		return;
+	}
 	decide(r, "completed", res, NULL);
 }
 
-/* Evaluate step i's "when" string as a whole-string expression. */
+/*
+ * Evaluate step i's "when" string as a whole-string expression: RC_OK,
+ * RC_INVALID (an expression error) or RC_CONFLICT (over the render
+ * budget); err says why.
+ */
 static int
 when_eval(struct run *r, int i, struct json_object **out, char *err,
     size_t errlen)
 {
 	struct json_object	*w = json_object_new_string(
 				    r->t->steps[i].when);
-	int			 rc;
+	int			 rc, over = 0;
 
 	json_object_object_del(r->ctx, "secrets");
-	rc = expr_render(w, r->ctx, out, err, errlen);
+	rc = expr_render_max(w, r->ctx, SUP_STEP_OUTPUT_MAX, &over, out, err,
+	    errlen);
 	json_object_put(w);
-	return rc;
+	if (over)
+		snprintf(err, errlen, "rendering \"when\" passed the limit "
+		    "of %d bytes", SUP_STEP_OUTPUT_MAX);
+	return rc != RC_OK && over ? RC_CONFLICT : rc;
 }
 
 /* 1 when starting step i can act outside wfm (a handler, a request). */
@@ -546,15 +664,19 @@ start_runnable(struct sup *sp, struct run *r)
 	enum engine_state	 st[TMPL_STEPS_MAX];
 	struct json_object	*w;
 	char			 err[ERRMSG_MAX];
-	int			 next[TMPL_STEPS_MAX], n, k, i;
+	int			 next[TMPL_STEPS_MAX], n, k, i, rc;
 
 	for (i = 0; i < r->t->nsteps; i++)
 		st[i] = r->s[i].st;
 	n = engine_next(r->t, st, active_steps(r), next, TMPL_STEPS_MAX);
 	for (k = 0; k < n; k++)
 		if (has_effects(r, next[k]) && sup_run_dirty(r)) {
+			rc = r->refused;
 			if (flush(sp, r) != RC_OK)
 				return -1;
+			/* A refused step failed meanwhile: look again. */
+			if (r->refused != rc)
+				return 1;
 			break;
 		}
 	for (k = 0; k < n; k++) {
@@ -562,11 +684,14 @@ start_runnable(struct sup *sp, struct run *r)
 		if (r->t->steps[i].when != NULL) {
 			/* "{{ expr }}": checked at store time */
 			w = NULL;
-			if (when_eval(r, i, &w, err, sizeof(err)) != RC_OK) {
+			if ((rc = when_eval(r, i, &w, err, sizeof(err))) !=
+			    RC_OK) {
 				r->s[i].attempts = 1;
 				r->s[i].started_ms = util_now_ms();
 				r->s[i].st = ENGINE_RUNNING;
-				step_fail(r, i, "expression", err, 0, NULL);
+				step_fail(r, i, rc == RC_CONFLICT ?
+				    "output_too_large" : "expression", err, 0,
+				    NULL);
 				continue;
 			}
 			if (!expr_truthy(w)) {

@@ -47,7 +47,8 @@ struct fire_tmpl {
 	int			 may;		/* the owner may use it */
 	char			 tid[40];
 	long long		 version;
-	struct json_object	*schema;	/* owned, or NULL */
+	struct schema		*schema;	/* owned, or NULL */
+	int			 bad_schema;	/* does not compile */
 };
 
 /* One due schedule being fired. */
@@ -74,13 +75,15 @@ static int
 load_tmpl(struct sup *s, struct fire_ctx *f)
 {
 	struct json_object	*def = NULL, *sch;
+	struct verr		*ve;
+	struct jpath		 jp;
 	struct sparam		 p[3];
 	struct sres		 res;
 	const char		*txt, *msg;
 	size_t			 pos;
 	int			 rc;
 
-	json_object_put(f->t.schema);
+	schema_free(f->t.schema);
 	memset(&f->t, 0, sizeof(f->t));
 	p[0] = SP_STR(col(f, D_OWNER));
 	p[1] = SP_STR(col(f, D_OWNER));
@@ -100,8 +103,19 @@ load_tmpl(struct sup *s, struct fire_ctx *f)
 	    sres_int(f->d, f->row, D_ADMIN) != 0;
 	txt = sres_get(&res, 0, 3, NULL);
 	if (txt != NULL && jsonx_parse(txt, strlen(txt), &def, &pos, &msg) ==
-	    RC_OK && json_object_object_get_ex(def, "input_schema", &sch))
-		f->t.schema = json_object_get(sch);
+	    RC_OK && json_object_object_get_ex(def, "input_schema", &sch) &&
+	    sch != NULL) {
+		/* Compiled when stored; failing now: older than the validator. */
+		ve = verr_new();
+		jpath_init(&jp, "input_schema");
+		if (schema_compile(sch, &jp, ve, &f->t.schema) != 0) {
+			log_warnx("schedule %s: template %s: stored "
+			    "input_schema does not compile", col(f, D_ID),
+			    f->t.tid);
+			f->t.bad_schema = 1;
+		}
+		verr_free(ve);
+	}
 	json_object_put(def);
 	sres_free(&res);
 	return RC_OK;
@@ -188,6 +202,8 @@ fire_one(struct sup *s, struct fire_ctx *f, int64_t t)
 	}
 	if (!f->t.may)
 		return record(s, f, t, NULL, "forbidden");
+	if (f->t.bad_schema)
+		return record(s, f, t, NULL, "input_invalid");
 	if (f->t.schema != NULL) {
 		ve = verr_new();
 		jpath_init(&jp, "input_data");
@@ -210,7 +226,8 @@ fire_one(struct sup *s, struct fire_ctx *f, int64_t t)
 		x.hash = f->hash;
 		x.created_ms = util_now_ms();
 		x.admin_access = (int)sres_int(f->d, f->row, D_ADMIN);
-		rc = store_exec_insert(s->st, &x);
+		x.slots = s->cfg->http.max_active_executions_per_user;
+		rc = store_exec_insert(s->st, &x, NULL, NULL);
 		/* The template moved on since it was read: read it again. */
 		if (rc != RC_NOTFOUND || tries > 0)
 			break;
@@ -356,7 +373,7 @@ advance:
 		s->want_claim = 1;
 out:
 	json_object_put(f.input);
-	json_object_put(f.t.schema);
+	schema_free(f.t.schema);
 	return rc;
 }
 

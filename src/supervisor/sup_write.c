@@ -5,10 +5,12 @@
  * runs share one transaction, their outcomes and step rows going
  * SUP_ROWS_MANY per statement.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
+#include "log.h"
 #include "sup_int.h"
 
 /* The plain JSON text of o (owned by the caller), or NULL for NULL. */
@@ -156,6 +158,152 @@ write_body(struct sup *sp, struct run *r, int final)
 	return put_steps(sp, rs, idx, n);
 }
 
+/*
+ * Step i of r alone, in a fenced transaction of its own: RC_OK,
+ * RC_CONFLICT (the lease was lost), RC_INVALID (the database refused the
+ * row) or another store code.
+ */
+static int
+write_step(struct sup *sp, struct run *r, int i)
+{
+	struct run	*rs[1];
+	int		 rc;
+
+	rs[0] = r;
+	if ((rc = store_begin(sp->st)) != RC_OK)
+		return rc;
+	if ((rc = fence(sp, r, 0)) == RC_OK && !r->lost)
+		rc = put_steps(sp, rs, &i, 1);
+	if (rc == RC_OK && !r->lost)
+		rc = store_commit(sp->st);
+	else
+		store_rollback(sp->st);
+	return rc == RC_OK && r->lost ? RC_CONFLICT : rc;
+}
+
+/* {"type": "store_refused", "message": ...} for what the database refused. */
+static struct json_object *
+refused_error(struct sup *sp, const char *what)
+{
+	struct json_object	*e = json_object_new_object();
+	char			 msg[160];
+
+	snprintf(msg, sizeof(msg), "the database refused to store %s "
+	    "(error %u)", what, store_errno(sp->st));
+	json_object_object_add(e, "type", json_object_new_string(
+	    SUP_ERR_STORE_REFUSED));
+	json_object_object_add(e, "message", json_object_new_string(msg));
+	return e;
+}
+
+/*
+ * Step i's row was refused: the first time, store it as a failed step
+ * without its output and with a store_refused error; the second time,
+ * without any error either.
+ */
+static void
+refuse_step(struct sup *sp, struct run *r, int i, int tries)
+{
+	struct run_step		*s = &r->s[i];
+	struct json_object	*steps, *o;
+
+	json_object_put(s->output);
+	s->output = NULL;
+	json_object_put(s->error);
+	s->error = tries == 0 ? refused_error(sp, "this step's result") : NULL;
+	if (s->cmd == NULL && s->xfer == NULL) {
+		s->st = ENGINE_FAILED;
+		s->due = 0;
+		if (s->completed_ms == 0)
+			s->completed_ms = util_now_ms();
+	}
+	if (json_object_object_get_ex(r->ctx, "steps", &steps)) {
+		o = json_object_new_object();
+		json_object_object_add(o, "output", NULL);
+		json_object_object_add(o, "status", json_object_new_string(
+		    engine_state_api_name(s->st)));
+		json_object_object_add(steps, r->t->steps[i].id, o);
+	}
+	if (tries == 0)
+		r->refused++;
+	log_warnx("execution %s: step %s refused by the database, failed",
+	    r->id, r->t->steps[i].id);
+}
+
+/*
+ * The outcome was refused (or a step of a completed run was): "failed"
+ * with store_refused error details; the second time without details.
+ */
+static void
+refuse_outcome(struct sup *sp, struct run *r, const char *step, int tries)
+{
+	struct json_object	*e = NULL, *d;
+	char			 what[128];
+
+	if (tries == 0) {
+		if (step != NULL)
+			snprintf(what, sizeof(what), "the result of step %s",
+			    step);
+		else
+			snprintf(what, sizeof(what), "the execution's result");
+		d = refused_error(sp, what);
+		e = json_object_new_object();
+		json_object_object_add(e, "error", json_object_get(
+		    json_object_object_get(d, "message")));
+		json_object_object_add(e, "type", json_object_new_string(
+		    SUP_ERR_STORE_REFUSED));
+		json_object_object_add(e, "step_id", step == NULL ? NULL :
+		    json_object_new_string(step));
+		json_object_put(d);
+	}
+	r->final_status = "failed";
+	json_object_put(r->final_result);
+	r->final_result = NULL;
+	json_object_put(r->error_details);
+	r->error_details = e;
+	log_warnx("execution %s: outcome refused by the database, failed",
+	    r->id);
+}
+
+/*
+ * A write of r the database refused for good: sending it again cannot
+ * succeed, so each changed step goes alone and a refused one is replaced
+ * (refuse_step), then the outcome (refuse_outcome). RC_OK once all is
+ * stored; a transient failure or a lost lease as usual.
+ */
+static int
+write_refused(struct sup *sp, struct run *r, int final)
+{
+	const char	*step = NULL;
+	int		 i, rc, tries;
+
+	for (i = 0; i < r->t->nsteps; i++) {
+		if (!r->s[i].dirty)
+			continue;
+		for (tries = 0; (rc = write_step(sp, r, i)) == RC_INVALID &&
+		    tries < 2; tries++) {
+			refuse_step(sp, r, i, tries);
+			step = r->t->steps[i].id;
+		}
+		if (rc == RC_INVALID) {
+			log_warnx("execution %s: step %s row not stored",
+			    r->id, r->t->steps[i].id);
+			rc = RC_OK;
+		}
+		if (rc != RC_OK)
+			return rc;
+		r->s[i].dirty = 0;
+	}
+	if (!final)
+		return RC_OK;
+	if (step != NULL && strcmp(r->final_status, "completed") == 0)
+		refuse_outcome(sp, r, step, 0);
+	for (tries = 0; (rc = sup_write_finish(sp, r)) == RC_INVALID &&
+	    tries < 2; tries++)
+		refuse_outcome(sp, r, NULL, tries);
+	return rc;
+}
+
 /* After a commit that held r's write (its lease held): steps stored. */
 static void
 written(struct run *r)
@@ -182,6 +330,8 @@ sup_write_run(struct sup *sp, struct run *r, int final)
 		else
 			store_rollback(sp->st);
 	}
+	if (rc == RC_INVALID)
+		rc = write_refused(sp, r, final);
 	if (rc == RC_OK && r->lost)
 		rc = RC_CONFLICT;
 	if (rc == RC_OK)

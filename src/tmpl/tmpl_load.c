@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "log.h"
+#include "schema.h"
 #include "tmpl.h"
 
 static const char *const step_type_names[] = {
@@ -231,6 +232,27 @@ load_acyclic(const struct tmpl *t)
 	return tail == t->nsteps ? RC_OK : RC_INVALID;
 }
 
+/* Compile a stored output_schema once per loaded template. */
+static int
+load_schema(struct json_object *doc, struct schema **out)
+{
+	struct verr	*ve;
+	struct jpath	 p;
+	int		 rc = RC_OK;
+
+	if (!json_object_is_type(doc, json_type_object))
+		return RC_INVALID;
+	ve = verr_new();
+	jpath_init(&p, "output_schema");
+	if (schema_compile(doc, &p, ve, out) != 0) {
+		log_warnx("template: output_schema does not compile: %s",
+		    json_object_to_json_string(verr_list(ve)));
+		rc = RC_INVALID;
+	}
+	verr_free(ve);
+	return rc;
+}
+
 int
 tmpl_load(struct json_object *def, struct tmpl **out)
 {
@@ -270,6 +292,9 @@ tmpl_load(struct json_object *def, struct tmpl **out)
 	t->input_schema = field(def, "input_schema");
 	if (t->input_schema != NULL &&
 	    !json_object_is_type(t->input_schema, json_type_object))
+		goto invalid;
+	if ((v = field(def, "output_schema")) != NULL &&
+	    load_schema(v, &t->output_schema) != RC_OK)
 		goto invalid;
 	steps = field(def, "steps");
 	if (!json_object_is_type(steps, json_type_array) ||
@@ -311,6 +336,7 @@ tmpl_free(struct tmpl *t)
 		for (i = 0; i < t->nsteps; i++)
 			free(t->steps[i].deps);
 	free(t->steps);
+	schema_free(t->output_schema);
 	json_object_put(t->def);
 	free(t);
 }

@@ -38,11 +38,12 @@ struct vctx {
 };
 
 static const char *const top_keys[] = {
-	"name", "description", "input_schema", "global_config", "steps",
-	"output", "is_public", "shared_with", NULL
+	"name", "description", "input_schema", "output_schema",
+	"global_config", "steps", "output", "is_public", "shared_with", NULL
 };
 static const char *const global_keys[] = {
-	"timeout_seconds", "max_parallel", "max_concurrent_executions", NULL
+	"timeout_seconds", "max_parallel", "max_concurrent_executions",
+	"notify", NULL
 };
 static const char *const retry_keys[] = {
 	"max_attempts", "initial_interval_ms", "backoff_coefficient",
@@ -554,13 +555,19 @@ v_opt_int(struct vctx *c, struct json_object *obj, const char *key,
 static void
 v_global(struct vctx *c, struct json_object *g)
 {
-	int64_t	 n;
+	struct json_object	*v;
+	int64_t			 n;
 
 	if (v_obj(c, g) != 0)
 		return;
 	v_opt_int(c, g, "timeout_seconds", 1, 604800, &n);
 	v_opt_int(c, g, "max_parallel", 1, 64, &n);
 	v_opt_int(c, g, "max_concurrent_executions", 1, 100000, &n);
+	if (opt(g, "notify", &v)) {
+		jpath_key(&c->p, "notify");
+		(void)tmpl_notify_check(v, &c->p, c->ve);
+		jpath_pop(&c->p);
+	}
 	v_extra(c, g, global_keys, NULL);
 }
 
@@ -961,6 +968,12 @@ v_top(struct vctx *c, struct json_object *body)
 	}
 	if (opt(body, "input_schema", &v)) {
 		jpath_key(&c->p, "input_schema");
+		if (v_obj(c, v) == 0)
+			(void)schema_check(v, &c->p, c->ve);
+		jpath_pop(&c->p);
+	}
+	if (opt(body, "output_schema", &v)) {
+		jpath_key(&c->p, "output_schema");
 		if (v_obj(c, v) == 0)
 			(void)schema_check(v, &c->p, c->ve);
 		jpath_pop(&c->p);

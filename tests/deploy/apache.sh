@@ -91,6 +91,7 @@ site_proxy() {
 	sed -e "s|127\.0\.0\.1:8080|127.0.0.1:$2|g" \
 	    -e "s|/run/wfm/wfm-fcgi\.sock|$3|g" \
 	    -e "s|/usr/share/wfm/apache|$T/inc|g" \
+	    -e "s|/usr/share/wfm/console|$ROOT/console|g" \
 	    deploy/apache/wfm-proxy-fcgi.conf >"$1/site.conf"
 	grep -qF "unix:$3|fcgi://" "$1/site.conf" ||
 	    { log "wfm-proxy-fcgi.conf lost its socket placeholder"; exit 1; }
@@ -108,6 +109,7 @@ setup_fcgid() {
 	mkdir -p "$doc/_wfm_errors" "$d/ipc"
 	cp deploy/apache/htaccess "$doc/.htaccess"
 	cp deploy/nginx/errors/*.json "$doc/_wfm_errors/"
+	cp -R console "$doc/console"
 	sed -e "s|/home/USER/wfm/wfm\.conf|$T/home/wfm.conf|" \
 	    -e "s|/home/USER/wfm/bin|$BIN|" deploy/apache/wfm.fcgi \
 	    >"$doc/wfm.fcgi"
@@ -434,6 +436,51 @@ status_of() {
 	    2>/dev/null || true
 }
 
+# console_checks SERVER URL: the web console's files with the recipe's
+# types and headers, the same through every server.
+console_checks() {
+	local srv=$1 url=$2 code h=$T/console.h want
+
+	want="default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+	code=$(curl -sS --max-time 20 -o "$T/b" -D "$h" -w '%{http_code}' \
+	    "$url/console/" 2>/dev/null) || true
+	check "$srv: console: GET /console/" 200 "$code"
+	check "$srv: console: index.html is the page" 1 \
+	    "$(grep -c '<script type="module" src="js/main.js">' "$T/b")"
+	check "$srv: console: CSP" "$want" "$(hdr_of "$h" content-security-policy)"
+	check "$srv: console: nosniff" nosniff \
+	    "$(hdr_of "$h" x-content-type-options)"
+	check "$srv: console: Referrer-Policy" no-referrer \
+	    "$(hdr_of "$h" referrer-policy)"
+	check "$srv: console: index.html not cached" no-cache \
+	    "$(hdr_of "$h" cache-control)"
+	code=$(curl -sS --max-time 20 -o "$T/b" -D "$h" -w '%{http_code}' \
+	    "$url/console/js/main.js" 2>/dev/null) || true
+	check "$srv: console: GET js/main.js" 200 "$code"
+	check "$srv: console: a module's type" "text/javascript; charset=utf-8" \
+	    "$(hdr_of "$h" content-type)"
+	check "$srv: console: assets cached briefly" "public, max-age=300" \
+	    "$(hdr_of "$h" cache-control)"
+	check "$srv: console: assets have an ETag" 1 \
+	    "$([[ -n $(hdr_of "$h" etag) ]] && echo 1)"
+	check "$srv: console: CSP on assets" "$want" \
+	    "$(hdr_of "$h" content-security-policy)"
+	code=$(curl -sS --max-time 20 -o "$T/b" -D "$h" -w '%{http_code}' \
+	    "$url/console/config.json" 2>/dev/null) || true
+	check "$srv: console: config.json" '200 /api/v1' \
+	    "$code $(sed -n 's/.*"base_path": *"\([^"]*\)".*/\1/p' "$T/b")"
+	code=$(curl -sS --max-time 20 -o /dev/null -D "$h" -w '%{http_code}' \
+	    "$url/console" 2>/dev/null) || true
+	check "$srv: console: /console redirects" "301 /console/" \
+	    "$code $(hdr_of "$h" location | sed 's|^http://[^/]*||')"
+}
+
+# hdr_of FILE NAME: the value of header NAME in a curl -D dump.
+hdr_of() {
+	tr -d '\r' <"$1" | awk -v n="$2" 'BEGIN { IGNORECASE = 1 }
+	    tolower($1) == n ":" { sub(/^[^:]*: */, ""); print; exit }'
+}
+
 # ---- the runs --------------------------------------------------------------
 
 make_bodies
@@ -442,12 +489,14 @@ make_inc
 
 # nginx first: the reference.
 run_list nginx "$NGX_URL"
+console_checks nginx "$NGX_URL"
 
 # Apache + mod_proxy_fcgi, to the very socket nginx uses.
 setup_proxy
 if apache_start "$T/proxy" && wait_http "http://127.0.0.1:$AP1_PORT/"; then
 	run_list proxy "http://127.0.0.1:$AP1_PORT"
 	compare proxy
+	console_checks proxy "http://127.0.0.1:$AP1_PORT"
 	# A chunked body over the limit: the JSON 413, not the body.
 	code=$(status_of "http://127.0.0.1:$AP1_PORT/api/v1/workflow-management/execute" \
 	    -H "Authorization: Bearer $(token dpl-proxy workflow:execute)" \
@@ -497,6 +546,10 @@ if apache_start "$T/proxy" && wait_http "http://127.0.0.1:$AP1_PORT/"; then
 	check "proxy: application slower than the timeout: 504" 504 "$code"
 	shape "proxy: application slower than the timeout" "$T/b"
 	apache_stop "$T/proxy"
+	# The worker behind that 504 waits out its 5 s and holds the user's
+	# one waiter slot ([http] max_waiters_per_user with 4 workers) until
+	# then: the next long poll of the same user would be answered at once.
+	sleep 4
 	# The same through the nginx recipe with a 2 s read timeout.
 	if nginx_private "$AP1_PORT" 2s; then
 		code=$(status_of "http://127.0.0.1:$AP1_PORT$slow_eid" \
@@ -518,6 +571,7 @@ setup_fcgid
 if apache_start "$T/fcgid" && wait_http "http://127.0.0.1:$AP2_PORT/"; then
 	run_list fcgid "http://127.0.0.1:$AP2_PORT"
 	compare fcgid
+	console_checks fcgid "http://127.0.0.1:$AP2_PORT"
 	code=$(status_of "http://127.0.0.1:$AP2_PORT/api/v1/workflow-management/execute" \
 	    -H "Authorization: Bearer $(token dpl-fcgid workflow:execute)" \
 	    -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' \

@@ -8,7 +8,9 @@
 #     the one request that was on that worker;
 #   - SIGTERM: requests in flight (long polls with Prefer: wait=3) still
 #     complete with 200/202, then every process of wfm-fcgi is gone and
-#     nginx answers 502 with the JSON page.
+#     nginx answers 502 with the JSON page;
+#   - kill -9 of the master: its workers and the supervisor it spawned
+#     exit by themselves (no systemd cgroup to kill them here).
 #
 # Usage: tests/deploy/graceful.sh [BUILD_DIR]   (see lib.sh for ports)
 # Prints one line per check and "N passed, M failed"; exits 1 on failure.
@@ -252,5 +254,45 @@ code=$(curl -s -o "$T/502.body" -w '%{http_code}' "$API/healthz")
 check "application stopped: nginx answers 502" 502 "$code"
 check "application stopped: with the JSON 502 page" \
     "$(cat deploy/nginx/errors/502.json)" "$(cat "$T/502.body")"
+
+# ---- kill -9 of the master ---------------------------------------------------
+
+# Its children follow it (PR_SET_PDEATHSIG): a worker would otherwise go on
+# serving the old socket, and the supervisor run beside the one a
+# restarted master spawns.
+if ! stack up >"$T/restart.log" 2>&1; then
+	tail -n 20 "$T/restart.log" >&2
+	give_up "wfm-fcgi restarts (log: $T/restart.log)"
+fi
+M=$(master_pid)
+children=$(wait_workers "$M" "$WORKERS" >/dev/null; workers_of "$M")
+sup=""
+for ((i = 0; i < 100; i++)); do
+	[[ -z $sup ]] || break
+	for d in /proc/[0-9]*; do
+		{ stat=$(<"$d/stat"); } 2>/dev/null || continue
+		rest=${stat##*) }
+		read -r _ ppid _ <<<"$rest"
+		[[ $ppid == "$M" ]] && runs "${d#/proc/}" "$BIN/wfm-supervisor" &&
+		    sup=${d#/proc/}
+	done
+	[[ -n $sup ]] || sleep 0.1
+done
+check "kill -9 of the master: it had $WORKERS workers" "$WORKERS" \
+    "$(printf '%s\n' "$children" | grep -c .)"
+check "kill -9 of the master: it had spawned a supervisor" yes \
+    "$([[ -n $sup ]] && echo yes || echo no)"
+kill -KILL "$M"
+for ((i = 0; i < 150; i++)); do
+	left=""
+	for p in $children $sup; do
+		runs "$p" "$BIN/wfm-fcgi" || runs "$p" "$BIN/wfm-supervisor" &&
+		    left+=" $p"
+	done
+	[[ -z $left ]] && break
+	sleep 0.1
+done
+check "kill -9 of the master: no worker nor supervisor left after 15 s" \
+    "" "$left"
 
 finish

@@ -89,11 +89,13 @@ answer(int fd, int status, const char *json)
 	case 200: reason = "OK"; break;
 	case 400: reason = "Bad Request"; break;
 	case 404: reason = "Not Found"; break;
+	case 302: reason = "Found"; break;
 	default: reason = "Service Unavailable"; break;
 	}
 	snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\nContent-Type: "
 	    "application/json\r\nContent-Length: %zu\r\nConnection: close\r\n"
-	    "\r\n", status, reason, strlen(json));
+	    "%s\r\n", status, reason, strlen(json), status == 302 ?
+	    "Location: /ok?k=redirected\r\n" : "");
 	write_all(fd, head, strlen(head));
 	write_all(fd, json, strlen(json));
 }
@@ -160,6 +162,9 @@ serve(int fd)
 	header_get(buf, "Content-Type", q.ctype, sizeof(q.ctype));
 	header_get(buf, "Content-Length", clen, sizeof(clen));
 	header_get(buf, "Expect", expect, sizeof(expect));
+	header_get(buf, "webhook-id", q.whid, sizeof(q.whid));
+	header_get(buf, "webhook-timestamp", q.whts, sizeof(q.whts));
+	header_get(buf, "webhook-signature", q.whsig, sizeof(q.whsig));
 	want = (size_t)strtoul(clen, NULL, 10);
 	if (want > TGT_BODY_READ)
 		want = TGT_BODY_READ;
@@ -175,6 +180,9 @@ serve(int fd)
 	}
 	body[blen] = '\0';
 	snprintf(q.body, sizeof(q.body), "%s", body);
+	q.blen = blen;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	q.at_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 
 	/* The route is the path without its query ("/ok?k=1" is /ok). */
 	snprintf(route, sizeof(route), "%.*s", (int)strcspn(q.path, "?"),
@@ -199,9 +207,23 @@ serve(int fd)
 			json_object_object_add(o, "hits",
 			    json_object_new_int(hits + 1));
 		}
+	} else if (strcmp(route, "/redirect") == 0) {
+		status = 302;
+		json_object_object_add(o, "moved", json_object_new_boolean(1));
 	} else if (strcmp(route, "/slow") == 0) {
 		ms = query_num(q.path, "ms");	/* slept after recording */
 		json_object_object_add(o, "ok", json_object_new_boolean(1));
+	} else if (strcmp(route, "/deep") == 0) {
+		/* {"deep": [[...[1]...]]}: d levels in all (at most 200). */
+		struct json_object	*v = json_object_new_int(1), *w;
+		int			 d = query_num(q.path, "d");
+
+		for (d = (d > 200 ? 200 : d) - 1; d > 0; d--) {
+			w = json_object_new_array();
+			json_object_array_add(w, v);
+			v = w;
+		}
+		json_object_object_add(o, "deep", v);
 	} else if (strcmp(route, "/echo") == 0) {
 		json_object_object_add(o, "method",
 		    json_object_new_string(q.method));

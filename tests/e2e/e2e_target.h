@@ -11,6 +11,9 @@
  *	/flaky?n=N&k=K	503 for the first N requests of this exact path,
  *			then 200 {"ok": true, "hits": <1-based request no.>}
  *	/slow?ms=M	sleeps M ms (at most 30000), then 200 {"ok": true}
+ *	/deep?d=D	200 {"deep": [[...[1]...]]}: D nested objects and
+ *			arrays in all (at most 200)
+ *	/redirect	302 with Location: /ok?k=redirected
  *	/echo		200 {"method", "authorization", "idempotency_key",
  *			"body"}: what the request carried (body as text)
  *	anything else	404 {"error": "no such path"}
@@ -21,7 +24,7 @@
 #define E2E_TGT_METHOD_MAX	16
 #define E2E_TGT_PATH_MAX	256
 #define E2E_TGT_HDR_MAX		512
-#define E2E_TGT_BODY_MAX	2048
+#define E2E_TGT_BODY_MAX	8192
 
 struct e2e_tgt_req {
 	char	method[E2E_TGT_METHOD_MAX];
@@ -30,7 +33,12 @@ struct e2e_tgt_req {
 	char	auth[E2E_TGT_HDR_MAX];		/* Authorization or "" */
 	char	ctype[E2E_TGT_HDR_MAX];		/* Content-Type or "" */
 	char	body[E2E_TGT_BODY_MAX];		/* truncated, NUL-ended */
+	size_t	blen;				/* the body's whole length */
+	char	whid[128];			/* webhook-id or "" */
+	char	whts[32];			/* webhook-timestamp or "" */
+	char	whsig[256];			/* webhook-signature or "" */
 	int	status;				/* what we answered */
+	long long at_ms;			/* arrival, CLOCK_MONOTONIC */
 };
 
 /* Start the target once per process; returns its port or -1. */

@@ -14,6 +14,10 @@ export WFM_VAR=${WFM_E2E_VAR:-$ROOT/var/test}
 export WFM_HTTP_PORT=${WFM_E2E_PORT:-18080}
 export WFM_BIN_DIR=$ROOT/$BUILD/bin
 export WFM_SUPERVISOR_HTTP_ALLOW=127.0.0.1/32
+# Webhooks reach the tests' receiver on 127.0.0.1 only (127.0.0.2 stays
+# blocked, for the SSRF test), and retry after 100 ms, 200 ms, ...
+export WFM_SUPERVISOR_WEBHOOK_ALLOW=127.0.0.1/32
+export WFM_SUPERVISOR_WEBHOOK_RETRY_BASE_MS=100
 export WFM_SUPERVISOR_HANDLERS_DIR=${WFM_SUPERVISOR_HANDLERS_DIR:-$ROOT/tests/handlers}
 export WFM_SUPERVISOR_POLL_INTERVAL_MS=200
 # The fault suites hold locks: a short timeout keeps them quick.

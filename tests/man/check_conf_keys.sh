@@ -38,6 +38,16 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# The loader refuses a line that does not fit libinih's buffer (198 bytes
+# and the newline, config.c): the example must load as it is.
+awk -v f="$example" 'length($0) > 198 {
+	printf "%s: line %d is %d bytes, more than the 198 the loader takes\n",
+	    f, NR, length($0) }' "$example" >"$tmp/long"
+if [[ -s $tmp/long ]]; then
+	sed 's/^/check_conf_keys: /' "$tmp/long" >&2
+	fail=1
+fi
+
 # config.c: the entries between "keys[] = {" and "};", each possibly
 # spread over several lines, end with "},".
 awk '

@@ -21,11 +21,14 @@ void	test_openapi_register(void);
 void	test_schema_register(void);
 void	test_secret_register(void);
 void	test_sched_register(void);
+void	test_schema_suite_register(void);
+void	test_schema_pyd_register(void);
 void	test_sup_cmd_register(void);
 void	test_sup_http_register(void);
 void	test_sup_net_register(void);
 void	test_tmpl_register(void);
 void	test_util_register(void);
+void	test_whsig_register(void);
 
 int
 main(int argc, char *argv[])
@@ -46,11 +49,14 @@ main(int argc, char *argv[])
 	test_schema_register();
 	test_secret_register();
 	test_sched_register();
+	test_schema_suite_register();
+	test_schema_pyd_register();
 	test_sup_cmd_register();
 	test_sup_http_register();
 	test_sup_net_register();
 	test_tmpl_register();
 	test_util_register();
+	test_whsig_register();
 	if (argc > 1) {
 		/* Run one suite by name. */
 		CU_pSuite s = CU_get_suite(argv[1]);

@@ -226,6 +226,76 @@ test_config_rejects_bad_base_path(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[http] base_path:"));
 }
 
+/*
+ * libinih reads a line into a buffer of INI_MAX_LINE (200) bytes and
+ * parsed what did not fit as a line of its own: a long comment became
+ * "[fcgi] rusts its peer: unknown key". Such a line is named instead;
+ * one that fits (198 bytes and its newline) is read whole.
+ */
+static void
+test_config_rejects_line_longer_than_reader(void)
+{
+	struct config	*c = NULL;
+	char		 text[512], err[256];
+	char		 comment[200];
+
+	memset(comment, 'x', sizeof(comment));
+	comment[0] = '#';
+	comment[198] = '\0';		/* 198 bytes: fits */
+	snprintf(text, sizeof(text), "[database]\nsocket = /tmp/s\n%s\n"
+	    "[auth]\njwt_secret = " SECRET32 "\n", comment);
+	CU_ASSERT_EQUAL(load(text, &c, err, sizeof(err)), RC_OK);
+	config_free(c);
+	c = NULL;
+	comment[198] = 'y';		/* 199 bytes: does not */
+	comment[199] = '\0';
+	snprintf(text, sizeof(text), "[database]\nsocket = /tmp/s\n%s\n"
+	    "[auth]\njwt_secret = " SECRET32 "\n", comment);
+	CU_ASSERT_EQUAL(load(text, &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 3: longer than 198 bytes"));
+	CU_ASSERT_PTR_NULL(c);
+}
+
+/* host_id and the replica keys: defaults, and a host_id that breaks ids. */
+static void
+test_config_cluster_keys(void)
+{
+	struct config	*c = NULL;
+	char		 err[256], want[256];
+
+	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_OK);
+	CU_ASSERT_PTR_NULL(c->sup.host_id);
+	CU_ASSERT_PTR_NULL(c->db.read_host);
+	CU_ASSERT_PTR_NULL(c->db.read_socket);
+	CU_ASSERT_EQUAL(c->db.read_port, 3306);
+	CU_ASSERT_EQUAL(c->db.max_replica_lag_ms, 1000);
+	config_free(c);
+	c = NULL;
+	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\nread_host = "
+	    "10.0.0.2\nread_port = 3307\nmax_replica_lag_ms = 250\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n[supervisor]\nhost_id = web-1.a_b\n",
+	    &c, err, sizeof(err)), RC_OK);
+	CU_ASSERT_STRING_EQUAL(c->sup.host_id, "web-1.a_b");
+	CU_ASSERT_STRING_EQUAL(c->db.read_host, "10.0.0.2");
+	CU_ASSERT_EQUAL(c->db.read_port, 3307);
+	CU_ASSERT_EQUAL(c->db.max_replica_lag_ms, 250);
+	config_free(c);
+	c = NULL;
+	/* A ':' would make "h:1" look like host "h" with pid 1. */
+	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n[supervisor]\nhost_id = h:1\n", &c,
+	    err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NULL(c);
+	snprintf(want, sizeof(want), "%s: [supervisor] host_id: 'h:1' must "
+	    "be 1 to 64 of [A-Za-z0-9._-]", path);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n[supervisor]\nhost_id = a%b\n", &c,
+	    err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_PTR_NULL(c);
+}
+
 void	test_config_register(void);
 
 void
@@ -250,6 +320,9 @@ test_config_register(void)
 	    test_config_reads_secret_file_without_newline);
 	CU_add_test(s, "rejects_missing_file_and_syntax_error",
 	    test_config_rejects_missing_file_and_syntax_error);
+	CU_add_test(s, "rejects_line_longer_than_reader",
+	    test_config_rejects_line_longer_than_reader);
 	CU_add_test(s, "rejects_bad_base_path",
 	    test_config_rejects_bad_base_path);
+	CU_add_test(s, "cluster_keys", test_config_cluster_keys);
 }

@@ -807,6 +807,92 @@ test_expr_render_rejects_oversized_string(void)
 	json_object_put(c);
 }
 
+/*
+ * The render budget is kept while rendering: 50,000 copies of a 64 KiB
+ * input (3 GiB) stop at the budget, and the exact size of what is built
+ * is the bound (["{{ input.s }}"] with s = "0123456789" is 15 bytes).
+ */
+static void
+test_expr_render_budget_stops_while_rendering(void)
+{
+	struct json_object	*c, *in, *big, *v, *o = NULL;
+	char			*s, err[256];
+	int			 over = -1, i;
+
+	c = json_object_new_object();
+	in = json_object_new_object();
+	json_object_object_add(in, "s", json_object_new_string("0123456789"));
+	big = json_object_new_array();
+	s = repeat("y", 1024, "", "");
+	for (i = 0; i < 64; i++)
+		json_object_array_add(big, json_object_new_string(s));
+	free(s);
+	json_object_object_add(in, "big", big);
+	json_object_object_add(in, "n", json_object_new_int(7));
+	json_object_object_add(c, "input", in);
+
+	v = json_tokener_parse("[\"{{ input.s }}\"]");
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 15, &over, &o, err,
+	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(over, 0);
+	json_object_put(o);
+	o = NULL;
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 14, &over, &o, err,
+	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(over, 1);
+	CU_ASSERT_STRING_EQUAL(err, "rendered value over 14 bytes");
+	CU_ASSERT_PTR_NULL(o);
+	json_object_put(v);
+
+	/* A whole-string expression is charged before it is copied. */
+	v = json_object_new_string("{{ input.big }}");
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 64 * 1024, &over, &o, err,
+	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(over, 1);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 70 * 1024, &over, &o, err,
+	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(over, 0);
+	CU_ASSERT_EQUAL(json_object_array_length(o), 64);
+	json_object_put(o);
+	o = NULL;
+	json_object_put(v);
+
+	/* Interpolated objects are sized before they are printed. */
+	v = json_object_new_string("x{{ input.big }}");
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 64 * 1024, &over, &o, err,
+	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(over, 1);
+	json_object_put(v);
+
+	/* The multiplication: 50,000 copies stop at 1 MiB. */
+	s = repeat("\"{{ input.big }}\",", 50000, "1", "");
+	{
+		char	*doc = xasprintf("[%s]", s);
+
+		v = json_tokener_parse(doc);
+		free(doc);
+	}
+	free(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 1 << 20, &over, &o, err,
+	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(over, 1);
+	CU_ASSERT_STRING_EQUAL(err, "rendered value over 1048576 bytes");
+	CU_ASSERT_PTR_NULL(o);
+	/* expr_render has a budget too (EXPR_RENDER_MAX). */
+	CU_ASSERT_EQUAL(expr_render(v, c, &o, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err, "rendered value over 8388608 bytes");
+	json_object_put(v);
+
+	/* An expression error is not the budget. */
+	v = json_object_new_string("{{ 1 / 0 }}");
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 1 << 20, &over, &o, err,
+	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(over, 0);
+	json_object_put(v);
+	json_object_put(c);
+}
+
 static void
 test_expr_check_value_locates_errors(void)
 {
@@ -947,6 +1033,7 @@ test_expr_register(void)
 		T(test_expr_render_rejects_unterminated_braces),
 		T(test_expr_render_names_failing_expression),
 		T(test_expr_render_rejects_oversized_string),
+		T(test_expr_render_budget_stops_while_rendering),
 		T(test_expr_check_value_locates_errors),
 		T(test_expr_check_value_reports_each_bad_expression),
 		T(test_expr_value_refs_finds_roots),

@@ -446,6 +446,50 @@ test_jsonx_parse_rejects_nesting_deeper_than_32(void)
 	assert_reject(obj, n + 1, 5 * JSONX_DEPTH_MAX, "nesting too deep");
 }
 
+/*
+ * What MariaDB's JSON_VALID accepts (checked on 10.11): 31 nested arrays
+ * or objects, not 32.
+ */
+static void
+test_jsonx_deeper_bounds_stored_nesting(void)
+{
+	struct json_object	*v = NULL, *o;
+	const char		*msg = NULL;
+	char			*s;
+	size_t			 len, pos;
+	int			 i;
+
+	CU_ASSERT_EQUAL(JSONX_STORE_DEPTH_MAX, 31);
+	CU_ASSERT_EQUAL(jsonx_deeper(NULL, 0), 0);
+	v = json_object_new_int(1);
+	CU_ASSERT_EQUAL(jsonx_deeper(v, 0), 0);
+	json_object_put(v);
+	s = nested_arrays(JSONX_STORE_DEPTH_MAX, &len);
+	CU_ASSERT_EQUAL_FATAL(jsonx_parse(s, len, &v, &pos, &msg), RC_OK);
+	CU_ASSERT_EQUAL(jsonx_deeper(v, JSONX_STORE_DEPTH_MAX), 0);
+	CU_ASSERT_EQUAL(jsonx_deeper(v, JSONX_STORE_DEPTH_MAX - 1), 1);
+	json_object_put(v);
+	free(s);
+	s = nested_arrays(JSONX_STORE_DEPTH_MAX + 1, &len);
+	CU_ASSERT_EQUAL_FATAL(jsonx_parse(s, len, &v, &pos, &msg), RC_OK);
+	CU_ASSERT_EQUAL(jsonx_deeper(v, JSONX_STORE_DEPTH_MAX), 1);
+	json_object_put(v);
+	free(s);
+	/* Objects count alike, and a deep branch after a shallow one. */
+	v = json_object_new_object();
+	json_object_object_add(v, "flat", json_object_new_int(1));
+	o = v;
+	for (i = 1; i < JSONX_STORE_DEPTH_MAX + 1; i++) {
+		struct json_object *c = json_object_new_object();
+
+		json_object_object_add(o, "a", c);
+		o = c;
+	}
+	CU_ASSERT_EQUAL(jsonx_deeper(v, JSONX_STORE_DEPTH_MAX), 1);
+	CU_ASSERT_EQUAL(jsonx_deeper(v, JSONX_STORE_DEPTH_MAX + 1), 0);
+	json_object_put(v);
+}
+
 static void
 test_jsonx_parse_rejects_10000_deep_nesting(void)
 {
@@ -563,6 +607,8 @@ test_jsonx_register(void)
 	    test_jsonx_parse_rejects_nan_and_infinity);
 	CU_add_test(s, "test_jsonx_parse_rejects_nesting_deeper_than_32",
 	    test_jsonx_parse_rejects_nesting_deeper_than_32);
+	CU_add_test(s, "test_jsonx_deeper_bounds_stored_nesting",
+	    test_jsonx_deeper_bounds_stored_nesting);
 	CU_add_test(s, "test_jsonx_parse_rejects_10000_deep_nesting",
 	    test_jsonx_parse_rejects_10000_deep_nesting);
 	CU_add_test(s, "test_jsonx_parse_rejects_empty_input",

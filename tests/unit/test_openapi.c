@@ -50,6 +50,10 @@ static const struct {
 	{ "post", "/workflow-management/schedules/{id}/resume", 1, 0 },
 	{ "post", "/workflow-management/schedules/{id}/trigger", 1, 0 },
 	{ "get", "/workflow-management/schedules/{id}/fires", 1, 0 },
+	{ "get", "/workflow-management/system", 1, 0 },
+	{ "get", "/workflow-management/executions/{id}/notifications", 1, 0 },
+	{ "post", "/workflow-management/webhook-secret", 1, 0 },
+	{ "get", "/workflow-management/webhook-secret", 1, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 

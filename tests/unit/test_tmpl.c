@@ -11,6 +11,7 @@
 #include <CUnit/CUnit.h>
 
 #include "common.h"
+#include "schema.h"
 #include "tmpl.h"
 #include "verr.h"
 
@@ -907,6 +908,39 @@ test_tmpl_rejects_bad_input_schema(void)
 	    "[`body`,`input_schema`,`type`]", NULL);
 }
 
+/* output_schema: checked like input_schema, compiled by tmpl_load. */
+static void
+test_tmpl_output_schema_checked_and_compiled(void)
+{
+	struct json_object	*def;
+	struct tmpl		*t = NULL;
+	struct verr		*ve;
+	struct jpath		 p;
+
+	expect_one("{`name`: `t`, `steps`: [{`id`: `a`, " T "}], "
+	    "`output_schema`: {`items`: {`$ref`: `#/$defs/x`}}}",
+	    "value_error", "[`body`,`output_schema`,`items`,`$ref`]",
+	    "Value error, reference '#/$defs/x' points to nothing in the "
+	    "schema");
+	expect_one("{`name`: `t`, `steps`: [{`id`: `a`, " T "}], "
+	    "`output_schema`: 5}", "dict_type", "[`body`,`output_schema`]",
+	    NULL);
+	expect_valid("{`name`: `t`, `steps`: [{`id`: `a`, " T "}], "
+	    "`output_schema`: {`type`: `object`, `required`: [`a`]}}");
+	def = J("{`name`: `t`, `steps`: [{`id`: `a`, " T "}], "
+	    "`output_schema`: {`type`: `object`, `required`: [`a`]}}");
+	CU_ASSERT_EQUAL_FATAL(tmpl_load(def, &t), RC_OK);
+	json_object_put(def);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t->output_schema);
+	def = J("{`b`: 1}");
+	ve = verr_new();
+	jpath_init(&p, "final_result");
+	CU_ASSERT_EQUAL(schema_validate(t->output_schema, def, &p, ve), 1);
+	verr_free(ve);
+	json_object_put(def);
+	tmpl_free(t);
+}
+
 static void
 test_tmpl_reports_every_error_together(void)
 {
@@ -1104,6 +1138,7 @@ test_tmpl_register(void)
 	ADD(test_tmpl_rejects_bad_sharing);
 	ADD(test_tmpl_rejects_101_shared_users);
 	ADD(test_tmpl_rejects_bad_input_schema);
+	ADD(test_tmpl_output_schema_checked_and_compiled);
 	ADD(test_tmpl_reports_every_error_together);
 	ADD(test_tmpl_treats_null_optional_fields_as_absent);
 	ADD(test_tmpl_load_reads_engine_md_example);

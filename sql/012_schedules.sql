@@ -1,4 +1,4 @@
--- wfm schema, migration 009: schedules (engine.md "Schedules"). A
+-- wfm schema, migration 012: schedules (engine.md "Schedules"). A
 -- schedule starts executions of a template on a clock, as its owner; the
 -- supervisors find the due ones through ix_sched_due (next_fire_at is
 -- NULL while a schedule is paused), lock them with FOR UPDATE SKIP

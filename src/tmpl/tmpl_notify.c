@@ -1,0 +1,136 @@
+/*
+ * The notify object of a webhook (engine.md "Notifications", "Webhooks,
+ * exactly"): {"url": "http(s)://...", "events": [...]}, in the execute
+ * body and in a template's global_config. Pure: the secret of the signer
+ * is checked by the caller, against the database.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "common.h"
+#include "tmpl.h"
+#include "verr.h"
+
+static const char *const notify_events[] = {
+	"completed", "failed", "cancelled", "waiting"
+};
+
+static void
+err(struct verr *ve, const struct jpath *p, const char *type,
+    const char *msg, struct json_object *v)
+{
+	verr_add(ve, type, p, msg, v, NULL);
+}
+
+/* Number of code points of UTF-8 s. */
+static size_t
+u8count(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * An absolute http(s) URL with a host and without userinfo, spaces or
+ * control characters. The host is judged again at every delivery
+ * (SSRF rules), not here.
+ */
+static const char *
+url_problem(const char *s)
+{
+	const char	*a, *end;
+	size_t		 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
+			return "url must not contain spaces or control "
+			    "characters";
+	if (strncasecmp(s, "http://", 7) == 0)
+		a = s + 7;
+	else if (strncasecmp(s, "https://", 8) == 0)
+		a = s + 8;
+	else
+		return "url must start with http:// or https://";
+	end = a + strcspn(a, "/?#");
+	if (end == a)
+		return "url must name a host";
+	if (memchr(a, '@', (size_t)(end - a)) != NULL)
+		return "url must not contain userinfo";
+	if (*a == ':')
+		return "url must name a host";
+	return NULL;
+}
+
+int
+tmpl_notify_check(struct json_object *v, struct jpath *p, struct verr *ve)
+{
+	struct json_object	*u, *ev, *e;
+	const char		*why;
+	size_t			 before = verr_count(ve), i, j, n;
+	int			 seen[4] = { 0 };
+
+	if (!json_object_is_type(v, json_type_object)) {
+		err(ve, p, "dict_type", "Input should be a valid dictionary", v);
+		return RC_INVALID;
+	}
+	jpath_key(p, "url");
+	if (!json_object_object_get_ex(v, "url", &u))
+		err(ve, p, "missing", "Field required", v);
+	else if (!json_object_is_type(u, json_type_string))
+		err(ve, p, "string_type", "Input should be a valid string", u);
+	else if (u8count(json_object_get_string(u)) > TMPL_NOTIFY_URL_MAX)
+		verr_add(ve, "string_too_long", p, "String should have at "
+		    "most 2048 characters", u, NULL);
+	else if ((why = url_problem(json_object_get_string(u))) != NULL) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "Value error, %s", why);
+		err(ve, p, "value_error", msg, u);
+	}
+	jpath_pop(p);
+	jpath_key(p, "events");
+	if (!json_object_object_get_ex(v, "events", &ev))
+		err(ve, p, "missing", "Field required", v);
+	else if (!json_object_is_type(ev, json_type_array))
+		err(ve, p, "list_type", "Input should be a valid list", ev);
+	else if ((n = json_object_array_length(ev)) == 0)
+		verr_add(ve, "too_short", p, "List should have at least 1 "
+		    "item after validation, not 0", ev, NULL);
+	else if (n > NITEMS(notify_events))
+		verr_add(ve, "too_long", p, "List should have at most 4 "
+		    "items after validation", ev, NULL);
+	else
+		for (i = 0; i < n; i++) {
+			e = json_object_array_get_idx(ev, i);
+			jpath_idx(p, (int)i);
+			for (j = 0; j < NITEMS(notify_events); j++)
+				if (json_object_is_type(e, json_type_string) &&
+				    strcmp(json_object_get_string(e),
+				    notify_events[j]) == 0)
+					break;
+			if (j == NITEMS(notify_events))
+				verr_add(ve, "enum", p, "Input should be "
+				    "'completed', 'failed', 'cancelled' or "
+				    "'waiting'", e, NULL);
+			else if (seen[j]++)
+				err(ve, p, "value_error", "Value error, "
+				    "events must be unique", e);
+			jpath_pop(p);
+		}
+	jpath_pop(p);
+	json_object_object_foreach(v, key, val) {
+		if (strcmp(key, "url") == 0 || strcmp(key, "events") == 0)
+			continue;
+		jpath_key(p, key);
+		err(ve, p, "extra_forbidden", "Extra inputs are not permitted",
+		    val);
+		jpath_pop(p);
+	}
+	return verr_count(ve) > before ? RC_INVALID : RC_OK;
+}

@@ -1,0 +1,850 @@
+#!/usr/bin/python3
+"""Browser tests of the web console (make check-console).
+
+Debian's chromium, driven headless by chromium-driver through Debian's
+python3-selenium, against the real stack through nginx (started by
+tests/console/run.sh). Every page is screenshotted into --shots and
+checked with axe-core (vendored in tests/console/vendor/): no serious or
+critical violation. The browser log, a CSP violation listener and an
+error listener installed before any page script must stay empty of
+errors. Prints one line per test and ends with 'N passed, N failed';
+exits 1 on any failure.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import (NoAlertPresentException,
+                                        StaleElementReferenceException)
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+PROBE = '<img src=x onerror=alert(1)>'
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Installed before any script of every document: records CSP violations,
+# uncaught errors and alert() calls where the test can read them.
+PAGE_PROBE = """
+window.__probe = {csp: [], errors: [], alerts: []};
+document.addEventListener('securitypolicyviolation', function (e) {
+    window.__probe.csp.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+window.addEventListener('error', function (e) {
+    window.__probe.errors.push(String(e.message || e.type));
+}, true);
+window.addEventListener('unhandledrejection', function (e) {
+    window.__probe.errors.push('unhandled rejection: ' + String(e.reason));
+});
+window.alert = function (m) { window.__probe.alerts.push(String(m)); };
+"""
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+class Ctx:
+    def __init__(self, args):
+        self.url = args.url.rstrip('/')
+        self.api = self.url + args.base
+        self.conf = args.conf
+        self.bin = args.bin
+        self.shots = args.shots
+        self.problems = []      # browser-side problems seen so far
+        self.axe_src = open(os.path.join(HERE, 'vendor', 'axe.min.js'),
+                            encoding='utf-8').read()
+        self.profile = tempfile.mkdtemp(prefix='wfm-console-chromium-')
+        opts = Options()
+        opts.binary_location = '/usr/bin/chromium'
+        for a in ('--headless=new', '--no-sandbox', '--disable-gpu',
+                  '--no-first-run', '--disable-background-networking',
+                  '--disable-component-update', '--disable-sync',
+                  '--disable-dev-shm-usage', '--window-size=1280,900',
+                  '--user-data-dir=' + self.profile):
+            opts.add_argument(a)
+        opts.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
+        self.d = webdriver.Chrome(
+            service=Service('/usr/bin/chromedriver'), options=opts)
+        self.d.set_window_size(1280, 900)
+        self.d.execute_cdp_cmd('Page.addScriptToEvaluateOnNewDocument',
+                               {'source': PAGE_PROBE})
+        self.token = self.mint('alice', 'workflow:execute,workflow:read,'
+                               'template:write')
+
+    # ---- API, through the same nginx ------------------------------------
+
+    def mint(self, sub, roles, ttl=3600):
+        out = subprocess.run(
+            [os.path.join(self.bin, 'wfmctl'), '-c', self.conf, 'token',
+             '--sub', sub, '--roles', roles, '--ttl', str(ttl)],
+            check=True, capture_output=True, text=True)
+        return out.stdout.strip()
+
+    def call(self, method, path, body=None, token=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.api + path, data=data,
+                                     method=method)
+        req.add_header('Authorization', 'Bearer ' + (token or self.token))
+        if data is not None:
+            req.add_header('Content-Type', 'application/json')
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                raw = r.read()
+                return r.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            return e.code, json.loads(raw) if raw else None
+
+    def template(self, body):
+        st, t = self.call('POST', '/workflow-management/templates', body)
+        check(st == 201, 'create template: %s %s' % (st, t))
+        return t['template_id']
+
+    def execute(self, tid, input_data=None, name=None):
+        body = {'template_id': tid, 'input_data': input_data or {}}
+        if name:
+            body['execution_name'] = name
+        st, e = self.call('POST', '/workflow-management/execute', body)
+        check(st == 202, 'execute: %s %s' % (st, e))
+        return e['execution_id']
+
+    def exec_doc(self, eid):
+        st, doc = self.call('GET', '/workflow-management/executions/' + eid)
+        check(st == 200, 'GET execution: %s' % st)
+        return doc
+
+    # ---- browser ---------------------------------------------------------
+
+    def js(self, script, *args):
+        return self.d.execute_script(script, *args)
+
+    def wait(self, cond, what, timeout=10):
+        try:
+            # A live page re-renders: an element found a moment ago may
+            # be gone; the condition is then asked again.
+            return WebDriverWait(
+                self.d, timeout, poll_frequency=0.1,
+                ignored_exceptions=[StaleElementReferenceException]).until(
+                lambda _d: cond())
+        except Exception as e:
+            raise Failure('timed out (%ss) waiting for %s' %
+                          (timeout, what)) from e
+
+    def css(self, sel):
+        return self.d.find_element(By.CSS_SELECTOR, sel)
+
+    def csss(self, sel):
+        return self.d.find_elements(By.CSS_SELECTOR, sel)
+
+    def text_of(self, sel):
+        els = self.csss(sel)
+        return els[0].text if els else ''
+
+    def harvest(self):
+        """Move what the page and the browser log saw into problems."""
+        try:
+            p = self.js('return window.__probe || null')
+        except Exception:
+            p = None
+        if p:
+            for k in ('csp', 'errors', 'alerts'):
+                for m in p[k]:
+                    self.problems.append('%s: %s' % (k, m))
+            self.js("if (window.__probe) { window.__probe.csp = [];"
+                    " window.__probe.errors = []; window.__probe.alerts = [] }")
+        for e in self.d.get_log('browser'):
+            msg = e.get('message', '')
+            src = e.get('source', '')
+            csp = 'Content Security Policy' in msg or 'Refused to' in msg
+            if src == 'network':
+                # An API answering 4xx is expected (401, 404 of a route
+                # the server does not have yet, 409, 422); any other
+                # failed load (a script, an image) is not.
+                if '/api/' in msg and not csp:
+                    continue
+            elif e.get('level') != 'SEVERE' and not csp:
+                continue
+            self.problems.append('browser log: %s' % msg)
+        try:
+            self.d.switch_to.alert.dismiss()
+            self.problems.append('an alert() dialog was open')
+        except NoAlertPresentException:
+            pass
+
+    def go(self, frag):
+        self.harvest()
+        self.d.get(self.url + '/console/' + frag)
+
+    def shot(self, name):
+        os.makedirs(self.shots, exist_ok=True)
+        self.d.save_screenshot(os.path.join(self.shots, name + '.png'))
+
+    def axe(self, page):
+        self.js(self.axe_src)
+        res = self.d.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']})"
+            ".then(function (r) { done(r.violations.map(function (v) {"
+            " return {id: v.id, impact: v.impact, help: v.help,"
+            " nodes: v.nodes.slice(0, 3).map(function (n) {"
+            " return n.target.join(' '); })}; })); })"
+            ".catch(function (e) { done([{id: 'axe-error', impact:"
+            " 'critical', help: String(e), nodes: []}]); });")
+        bad = [v for v in res if v['impact'] in ('serious', 'critical')]
+        check(not bad, 'axe on %s: %s' % (page, json.dumps(bad)))
+        return len(res)
+
+    def page(self, name):
+        """Screenshot, accessibility check and log check of this page."""
+        self.shot(name)
+        self.axe(name)
+        self.harvest()
+
+    def signed_in(self, token=None):
+        self.go('#token=' + (token or self.token))
+        self.wait(lambda: self.csss('#exec-rows tr'), 'the executions table')
+
+
+# ---- templates used by the tests ---------------------------------------
+
+SLOW = {
+    'name': 'console-slow',
+    'description': 'Three steps, the middle one a 3 s delay.',
+    'input_schema': {
+        'type': 'object', 'required': ['count'],
+        'properties': {
+            'count': {'type': 'integer', 'minimum': 1, 'maximum': 10},
+            'color': {'type': 'string', 'enum': ['red', 'green']},
+            'tags': {'type': 'array', 'items': {'type': 'string'}},
+            'note': {'type': 'string'},
+            'extra': {'type': 'object'},
+        },
+    },
+    'steps': [
+        {'id': 'start', 'type': 'transform', 'output': {'n': 1}},
+        {'id': 'pause', 'type': 'delay', 'seconds': 3,
+         'depends_on': ['start']},
+        {'id': 'left', 'type': 'transform', 'output': {'l': 1},
+         'depends_on': ['pause']},
+        {'id': 'right', 'type': 'transform', 'output': {'r': 1},
+         'depends_on': ['pause']},
+        {'id': 'join', 'type': 'transform', 'output': {'j': 1},
+         'depends_on': ['left', 'right']},
+    ],
+}
+
+LONG = {
+    'name': 'console-long',
+    'steps': [
+        {'id': 'first', 'type': 'transform', 'output': {'a': 1}},
+        {'id': 'wait', 'type': 'delay', 'seconds': 120,
+         'depends_on': ['first']},
+        {'id': 'after', 'type': 'transform', 'output': {'b': 1},
+         'depends_on': ['wait']},
+    ],
+}
+
+XSS = {
+    'name': PROBE,
+    'is_public': True,
+    'description': 'Description: ' + PROBE,
+    'input_schema': {'type': 'object',
+                     'properties': {'note': {'type': 'string',
+                                             'description': PROBE}}},
+    'steps': [
+        {'id': 'echo', 'type': 'transform',
+         'output': {'said': '{{ input.note }}'}},
+    ],
+}
+
+
+def setup(c):
+    c.slow = c.template(SLOW)
+    c.long = c.template(LONG)
+    c.xss = c.template(XSS)
+    # A finished one so that the list is never empty.
+    c.first = c.execute(c.slow, {'count': 1}, 'console-first')
+
+
+# ---- the tests -----------------------------------------------------------
+
+def t_signin_form(c):
+    """No token: the sign-in form; a non-JWT is refused; a token works."""
+    c.go('')
+    c.wait(lambda: c.csss('#signin-form'), 'the sign-in form')
+    check(c.js('return document.activeElement.id') == 'token',
+          'the token field has the focus')
+    c.page('signin')
+    c.css('#token').send_keys('not a token')
+    c.css('#signin-submit').click()
+    c.wait(lambda: 'not a JWT' in c.text_of('#signin-status'),
+           'the message about a malformed token')
+    c.css('#token').clear()
+    c.css('#token').send_keys(c.token)
+    c.css('#signin-submit').click()
+    c.wait(lambda: c.csss('#exec-rows tr a'), 'the executions list')
+    check(c.js("return sessionStorage.getItem('wfm.token')") == c.token,
+          'the token is in sessionStorage')
+
+
+def t_fragment_token(c):
+    """#token= goes to sessionStorage and leaves the URL and history."""
+    c.js('sessionStorage.clear()')
+    before = c.js('return history.length')
+    c.go('#token=' + c.token)
+    c.wait(lambda: c.csss('#exec-rows tr a'), 'the executions list')
+    url = c.d.current_url
+    check('token' not in url, 'no token in the address bar: ' + url)
+    check(url.endswith('/console/#/executions'), 'moved to the list: ' + url)
+    check(c.js("return sessionStorage.getItem('wfm.token')") == c.token,
+          'the token is in sessionStorage')
+    check(c.js('return localStorage.length') == 0, 'localStorage is empty')
+    check(c.js('return document.cookie') == '', 'no cookie')
+    check(c.js('return history.length') == before + 1,
+          'one history entry, the replaced one')
+    # nginx saw no request carrying the token in a URL.
+    names = c.js("return performance.getEntriesByType('resource')"
+                 ".map(function (e) { return e.name; })")
+    check(not any(c.token in n for n in names), 'token in a request URL')
+
+
+def t_first_visit_size(c):
+    """A first visit (empty cache) transfers < 300 KiB compressed."""
+    total = c.js(
+        "var n = performance.getEntriesByType('navigation')[0];"
+        "var t = n ? n.transferSize : 0;"
+        "performance.getEntriesByType('resource').forEach(function (e)"
+        " { t += e.transferSize; }); return t;")
+    print('    first visit: %d bytes transferred' % total)
+    check(0 < total < 300 * 1024, 'first visit %d bytes' % total)
+
+
+def t_list_live_and_pause(c):
+    """The list updates itself every 2 s; pausing stops that."""
+    c.signed_in()
+    c.page('executions')
+    eid = c.execute(c.slow, {'count': 2}, 'console-live-1')
+    c.wait(lambda: c.csss('tr[data-id="%s"]' % eid),
+           'the new execution in the list without a reload', 6)
+    row = c.css('tr[data-id="%s"]' % eid)
+    check('console-slow' in row.text, 'the template name in the row')
+    c.css('#live-toggle').click()
+    check(c.css('#live-toggle').get_attribute('aria-pressed') == 'true',
+          'the toggle says paused')
+    eid2 = c.execute(c.slow, {'count': 2}, 'console-live-2')
+    time.sleep(4.5)
+    check(not c.csss('tr[data-id="%s"]' % eid2), 'no update while paused')
+    c.css('#live-toggle').click()
+    c.wait(lambda: c.csss('tr[data-id="%s"]' % eid2),
+           'the update after resuming', 6)
+
+
+def t_filters_and_paging(c):
+    """Status and template filters; cursor paging forward and back."""
+    for i in range(21):
+        c.execute(c.xss, {'note': 'n%d' % i}, 'console-page-%02d' % i)
+    c.signed_in()
+    Select(c.css('#f-template')).select_by_value(c.xss)
+    c.css('#f-apply').click()
+    c.wait(lambda: 'template_id=' in c.d.current_url, 'the filter in the URL')
+    c.wait(lambda: len(c.csss('#exec-rows tr[data-id]')) == 20
+           and all(PROBE in r.text for r in c.csss('#exec-rows tr[data-id]')),
+           'a full page of the probe template')
+    first = c.css('#exec-rows tr[data-id]').get_attribute('data-id')
+    c.css('#page-next').click()
+    c.wait(lambda: c.css('#exec-rows tr[data-id]').get_attribute('data-id')
+           != first, 'the second page')
+    n2 = len(c.csss('#exec-rows tr[data-id]'))
+    check(n2 >= 1, 'the second page has rows')
+    check(c.css('#page-next').get_attribute('disabled') is not None,
+          'no third page')
+    c.css('#page-prev').click()
+    c.wait(lambda: c.css('#exec-rows tr[data-id]').get_attribute('data-id')
+           == first, 'back on the first page')
+    Select(c.css('#f-status')).select_by_value('completed')
+    c.css('#f-apply').click()
+    c.wait(lambda: 'status=completed' in c.d.current_url, 'status filter')
+    c.wait(lambda: c.csss('#exec-rows tr[data-id]') and
+           all('completed' in r.text and PROBE in r.text
+               for r in c.csss('#exec-rows tr[data-id]')),
+           'only completed executions of that template', 15)
+    check(c.css('#f-name_prefix').get_attribute('disabled') is not None,
+          'a filter the server lacks is not offered')
+    c.page('executions-filtered')
+
+
+def t_execution_live(c):
+    """An execution page shows its steps change state live."""
+    eid = c.execute(c.slow, {'count': 3}, 'console-watch')
+    c.signed_in()
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.csss('#graph .node'), 'the graph')
+    check(len(c.csss('#graph .node')) == 5, 'five nodes')
+    check(len(c.csss('#graph path.edge')) == 5, 'five edges')
+    node = '#graph .node[data-step="pause"]'
+    c.wait(lambda: c.css(node).get_attribute('data-status') == 'running',
+           'the delay step running', 8)
+    check('running' in c.css(node).get_attribute('aria-label'),
+          'the state is in the label, not only the colour')
+    c.page('execution-running')
+    c.wait(lambda: c.css(node).get_attribute('data-status') == 'completed',
+           'the delay step completed', 10)
+    c.wait(lambda: c.text_of('#exec-status').endswith('completed'),
+           'the execution completed', 6)
+    check(len(c.csss('#gantt rect.bar')) == 5, 'five bars in the timeline')
+    # A step panel, its output, the input and result blocks with copy.
+    c.css('#node-join').click()
+    c.wait(lambda: c.css('#step-join').get_attribute('open') is not None,
+           'the panel of the step opened')
+    c.css('#out-join summary').click()
+    check('"j": 1' in c.css('#out-join pre').text, 'the step output')
+    c.css('#result summary').click()
+    c.css('#input summary').click()
+    check('"count": 3' in c.css('#input pre').text, 'the input')
+    c.css('#input button').click()
+    c.wait(lambda: c.text_of('#input [role=status]') != '', 'copy feedback')
+    c.page('execution-completed')
+    check(not c.csss('#act-cancel'), 'no cancel on a completed execution')
+    check(not c.csss('#act-retry'), 'no retry on a completed execution')
+
+
+def t_cancel_retry(c):
+    """Cancel with a reason, then retry, from the execution page."""
+    eid = c.execute(c.long, {}, 'console-cancel')
+    c.signed_in()
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.csss('#act-cancel'), 'the cancel button')
+    c.css('#act-cancel').click()
+    c.wait(lambda: c.csss('#cancel-reason'), 'the cancel form')
+    c.css('#cancel-reason').send_keys('no longer needed')
+    c.page('execution-cancel-form')
+    c.css('#cancel-confirm').click()
+    c.wait(lambda: 'Cancelled console-cancel' in c.text_of('#action-msg'),
+           'the confirmation of the cancel')
+    c.wait(lambda: c.text_of('#exec-status').endswith('cancelled'),
+           'the status cancelled')
+    doc = c.exec_doc(eid)
+    check(doc['status'] == 'cancelled', 'cancelled in the API')
+    check(doc['cancel_reason'] == 'no longer needed', 'reason kept')
+    check(doc['cancelled_by'] == 'alice', 'who cancelled')
+    c.page('execution-cancelled')
+    c.wait(lambda: c.csss('#act-retry'), 'the retry button')
+    c.css('#act-retry').click()
+    c.wait(lambda: 'Retry started' in c.text_of('#action-msg'),
+           'the confirmation of the retry')
+    doc = c.exec_doc(eid)
+    check(doc['status'] in ('pending', 'running'), 'redriven: ' +
+          doc['status'])
+    check(doc['redrive_count'] == 1, 'redrive counted')
+    c.wait(lambda: c.csss('#act-cancel'), 'cancel offered again')
+    c.call('POST', '/workflow-management/executions/%s/cancel' % eid, {})
+
+
+def t_template_form(c):
+    """Templates list, one template's graph, the generated form, a 422
+    shown next to its field, a dry run, then a start."""
+    c.signed_in()
+    c.go('#/templates')
+    c.wait(lambda: c.csss('#tmpl-rows a'), 'the templates list')
+    c.page('templates')
+    c.d.find_element(By.LINK_TEXT, 'console-slow').click()
+    c.wait(lambda: c.csss('#run-form'), 'the form')
+    check(len(c.csss('#graph .node')) == 5, 'the template graph')
+    check(c.css('#in-color').tag_name == 'select', 'an enum is a select')
+    check(c.css('#in-count').get_attribute('type') == 'number',
+          'an integer is a number field')
+    check(c.css('#in-extra').tag_name == 'textarea', 'an object is JSON')
+    c.wait(lambda: c.csss('#versions-missing'),
+           'versions degrade when the server has none')
+    c.css('#in-count').send_keys('0')
+    c.css('#in-tags').send_keys('a\nb')
+    c.css('#run-submit').click()
+    c.wait(lambda: c.text_of('#in-count-err') != '', 'the field error')
+    check(c.css('#in-count').get_attribute('aria-invalid') == 'true',
+          'the field is marked invalid')
+    check('greater than or equal' in c.text_of('#in-count-err')
+          or '1' in c.text_of('#in-count-err'),
+          'the server message: ' + c.text_of('#in-count-err'))
+    check('1 problem' in c.text_of('#run-result'), 'the summary')
+    c.page('template-422')
+    c.css('#in-extra').send_keys('{not json')
+    c.css('#run-submit').click()
+    c.wait(lambda: 'JSON' in c.text_of('#in-extra-err'),
+           'a local JSON error next to its field')
+    c.css('#in-extra').clear()
+    c.css('#in-count').clear()
+    c.css('#in-count').send_keys('2')
+    Select(c.css('#in-color')).select_by_visible_text('green')
+    c.css('#run-dry').click()
+    c.wait(lambda: 'Valid' in c.text_of('#run-result'), 'the dry run')
+    check(c.text_of('#in-count-err') == '', 'the error is gone')
+    c.css('#run-name').send_keys('console-from-form')
+    c.css('#run-submit').click()
+    c.wait(lambda: c.csss('#started-link'), 'the started message')
+    c.page('template-started')
+    c.css('#started-link').click()
+    c.wait(lambda: c.text_of('#exec-title') == 'console-from-form',
+           'the new execution page')
+    c.css('#input summary').click()
+    inp = json.loads(c.css('#input pre').text)
+    check(inp == {'count': 2, 'color': 'green', 'tags': ['a', 'b']},
+          'the input sent: %s' % inp)
+
+
+def t_xss_probe(c):
+    """A template and an execution carrying <img src=x onerror=...> in
+    every free-text field show the characters and run nothing. (An
+    execution name cannot hold it: the API's name pattern refuses '<'.)"""
+    eid = c.execute(c.xss, {'note': PROBE}, 'console-xss')
+    cid = c.execute(c.long, {'note': PROBE}, 'console-xss-cancel')
+    st, _ = c.call('POST', '/workflow-management/executions/%s/cancel'
+                   % cid, {'reason': PROBE})
+    check(st == 202, 'cancel with the probe as reason')
+    c.signed_in()
+    c.go('#/templates')
+    c.wait(lambda: c.csss('#tmpl-rows a'), 'the templates list')
+    check(PROBE in c.css('#tmpl-rows').text, 'the probe as text in the list')
+    c.go('#/templates/' + c.xss)
+    c.wait(lambda: c.text_of('h1') == PROBE, 'the template name as text')
+    check(('Description: ' + PROBE) in c.css('main').text, 'description')
+    check(PROBE in c.text_of('#in-note-hint'), 'schema description')
+    c.page('template-xss')
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.text_of('#exec-status').endswith('completed'),
+           'the probe execution completed', 10)
+    c.css('#input summary').click()
+    check(PROBE in c.css('#input pre').text, 'the input as text')
+    c.css('#node-echo').click()
+    c.css('#out-echo summary').click()
+    check(PROBE in c.css('#out-echo pre').text, 'the output as text')
+    c.page('execution-xss')
+    c.go('#/executions/' + cid)
+    c.wait(lambda: PROBE in c.css('#exec-body').text, 'the cancel reason')
+    c.go('#/executions?template_id=' + c.xss)
+    c.wait(lambda: PROBE in c.text_of('#exec-rows'), 'the name in the list')
+    check(c.js("return document.querySelectorAll('img').length") == 0,
+          'no img element made from a value')
+    c.harvest()
+    check(not any('alerts' in p for p in c.problems), 'no alert() ran')
+
+
+def t_forbidden(c):
+    """403 shows the role that is missing."""
+    tok = c.mint('bob', 'template:write')
+    c.go('#token=' + tok)
+    c.wait(lambda: 'Missing role workflow:read' in c.text_of('#list-msg'),
+           'the missing role')
+    c.page('forbidden')
+    tok = c.mint('carol', 'workflow:read')
+    c.go('#token=' + tok)
+    c.wait(lambda: c.csss('#exec-rows tr'), 'the list')
+    c.go('#/templates/' + c.xss)
+    c.wait(lambda: 'needs the role workflow:execute' in c.css('main').text,
+           'no form without workflow:execute')
+
+
+def t_unauthorized_midsession(c):
+    """A token the server refuses in the middle of a session brings back
+    the sign-in form with a message; so does an expired one."""
+    c.signed_in()
+    c.js("sessionStorage.setItem('wfm.token', 'eyJhbGciOiJIUzI1NiJ9."
+         "eyJzdWIiOiJ4In0.c2lnbmF0dXJl')")
+    c.wait(lambda: c.csss('#signin-form'), 'the sign-in form after a 401', 6)
+    check('refused the token' in c.css('main').text, 'the message')
+    check(c.js("return sessionStorage.getItem('wfm.token')") is None,
+          'the bad token is forgotten')
+    check(c.css('#nav').get_attribute('hidden') is not None, 'nav hidden')
+    c.page('signin-after-401')
+    short = c.mint('alice', 'workflow:read,workflow:execute', ttl=2)
+    c.go('#token=' + short)
+    c.wait(lambda: c.csss('#signin-form'), 'the sign-in form at expiry', 12)
+    check('expired' in c.css('main').text
+          or 'refused the token' in c.css('main').text, 'the message')
+
+
+def t_keyboard(c):
+    """The main flows with the keyboard alone, with a visible focus."""
+    c.js('sessionStorage.clear()')
+    c.go('')
+    c.wait(lambda: c.csss('#signin-form'), 'the sign-in form')
+    ac = webdriver.ActionChains(c.d)
+
+    def active():
+        return c.d.switch_to.active_element
+
+    def tab_to(pred, what, back=False, limit=80):
+        for _ in range(limit):
+            if back:
+                ac.key_down(Keys.SHIFT).send_keys(Keys.TAB) \
+                  .key_up(Keys.SHIFT).perform()
+            else:
+                ac.send_keys(Keys.TAB).perform()
+            if pred(active()):
+                style = c.js("var s = getComputedStyle(document."
+                             "activeElement); return s.outlineStyle + ' '"
+                             " + s.outlineWidth")
+                check(not style.startswith('none') and
+                      not style.endswith(' 0px'),
+                      'a visible focus on %s: %s' % (what, style))
+                return active()
+        raise Failure('Tab never reached ' + what)
+
+    check(active().get_attribute('id') == 'token', 'focus in the field')
+    ac.send_keys(c.token).perform()
+    tab_to(lambda e: e.get_attribute('id') == 'signin-submit', 'Sign in')
+    ac.send_keys(Keys.ENTER).perform()
+    c.wait(lambda: c.csss('#exec-rows tr a'), 'the list')
+    tab_to(lambda e: (e.get_attribute('id') or '').startswith('ex-')
+           and e.text == 'console-watch', 'an execution link')
+    ac.send_keys(Keys.ENTER).perform()
+    c.wait(lambda: c.csss('#graph .node'), 'the execution page')
+    tab_to(lambda e: e.get_attribute('data-step') == 'pause', 'a graph node')
+    ac.send_keys(Keys.ENTER).perform()
+    c.wait(lambda: active().get_attribute('id') == 'sum-pause',
+           'the focus on the step panel')
+    check(c.css('#step-pause').get_attribute('open') is not None,
+          'the panel is open')
+    ac.send_keys(Keys.ENTER).perform()
+    c.wait(lambda: c.css('#step-pause').get_attribute('open') is None,
+           'Enter closes the panel')
+    c.page('execution-keyboard')
+    c.js('document.activeElement.blur(); window.scrollTo(0, 0)')
+    c.js("document.body.focus()")
+    tab_to(lambda e: e.get_attribute('data-nav') == 'templates',
+           'the Templates link')
+    ac.send_keys(Keys.ENTER).perform()
+    c.wait(lambda: c.csss('#tmpl-rows a'), 'the templates list')
+    tab_to(lambda e: e.text == 'console-slow', 'the template link')
+    ac.send_keys(Keys.ENTER).perform()
+    c.wait(lambda: c.csss('#run-form'), 'the form')
+    tab_to(lambda e: e.get_attribute('id') == 'in-count', 'the count field')
+    ac.send_keys('4').perform()
+    tab_to(lambda e: e.get_attribute('id') == 'run-submit', 'Start')
+    ac.send_keys(Keys.ENTER).perform()
+    c.wait(lambda: active().get_attribute('id') == 'started-link',
+           'the focus on the new execution link')
+    ac.send_keys(Keys.ENTER).perform()
+    c.wait(lambda: c.csss('#act-cancel'), 'the new execution page', 8)
+    tab_to(lambda e: e.get_attribute('id') == 'act-cancel', 'Cancel',
+           back=False)
+    ac.send_keys(Keys.ENTER).perform()
+    c.wait(lambda: active().get_attribute('id') == 'cancel-reason',
+           'the focus in the reason field')
+    ac.send_keys('by keyboard').perform()
+    ac.send_keys(Keys.TAB).perform()
+    check(active().get_attribute('id') == 'cancel-confirm', 'Tab to confirm')
+    ac.send_keys(Keys.ENTER).perform()
+    c.wait(lambda: 'Cancelled' in c.text_of('#action-msg'),
+           'cancelled by keyboard')
+
+
+def t_second_milestone_pages(c):
+    """Schedules says the server lacks it (404), no data."""
+    admin = c.mint('root-user', 'admin')
+    c.go('#token=' + admin)
+    c.wait(lambda: c.csss('#exec-rows tr'), 'the list as admin')
+    c.go('#/schedules')
+    c.wait(lambda: 'does not provide schedules' in c.css('main').text,
+           'schedules degrade')
+    c.page('schedules')
+
+
+def t_system(c):
+    """System: an admin sees the server's figures as text, refreshed
+    live; without admin no menu entry and the server's 403 sentence."""
+    admin = c.mint('root-user', 'admin')
+    c.go('#token=' + admin)
+    c.wait(lambda: c.csss('#exec-rows tr'), 'the list as admin')
+    check(c.css('[data-admin]').get_attribute('hidden') is None,
+          'System in the menu for an admin')
+    c.css('[data-nav="system"]').click()
+    c.wait(lambda: c.text_of('#ex-count-total') not in ('', '—'),
+           'the figures')
+    keys = ('pending', 'running', 'completed', 'failed', 'cancelled',
+            'timed_out', 'total')
+    seen = {}
+
+    def same():
+        # Executions of earlier tests may still be moving: the page must
+        # show what the API says at one moment, whichever.
+        st, d = c.call('GET', '/workflow-management/system', token=admin)
+        check(st == 200, 'GET system as admin: %s' % st)
+        seen['doc'] = d
+        return all(c.text_of('#ex-count-' + k) ==
+                   '{:,}'.format(d['executions'][k]) for k in keys) and \
+            c.text_of('#q-pending') == '{:,}'.format(d['queue']['pending']) \
+            and c.text_of('#tp-total-completed') == \
+            '{:,}'.format(d['throughput']['totals']['completed'])
+    c.wait(same, 'the page showing the API\'s figures', 15)
+    doc = seen['doc']
+    check(doc['throughput']['totals']['completed'] >= 1,
+          'a completion in the last hour')
+    check(len(c.csss('#sys-throughput tbody tr')) == 12, '12 buckets')
+    check('alive' in c.text_of('#sys-supervisors'),
+          'the supervisor, alive, as a word')
+    check('completed' in c.text_of('#sys-status'), 'status words as text')
+    # Live: a new execution shows up without a reload.
+    before = doc['executions']['total']
+    c.execute(c.xss, {'note': 'system-live'})
+    c.wait(lambda: int(c.text_of('#ex-count-total').replace(',', '')) >
+           before, 'the total updated live', 8)
+    check(c.js("return location.hash") == '#/system', 'no navigation')
+    c.page('system')
+    c.signed_in()
+    check(c.css('[data-admin]').get_attribute('hidden') is not None,
+          'no System in the menu without admin')
+    c.go('#/system')
+    c.wait(lambda: 'Not allowed: Missing role admin.' in
+           c.text_of('#sys-msg'), 'the 403 sentence')
+    check(not c.csss('#sys-status'), 'no figures without admin')
+    c.page('system-403')
+
+
+def t_narrow(c):
+    """Usable at 360 px: nothing wider than the window but the tables'
+    own scroll areas."""
+    c.d.set_window_size(360, 800)
+    try:
+        c.signed_in()
+        w = c.js('return [document.documentElement.scrollWidth,'
+                 ' window.innerWidth]')
+        check(w[0] <= w[1], 'page width %s at 360 px' % w)
+        c.page('executions-360')
+        c.go('#/executions/' + c.first)
+        c.wait(lambda: c.csss('#graph .node'), 'the execution page')
+        w = c.js('return [document.documentElement.scrollWidth,'
+                 ' window.innerWidth]')
+        check(w[0] <= w[1], 'execution page width %s at 360 px' % w)
+        c.page('execution-360')
+    finally:
+        c.d.set_window_size(1280, 900)
+    c.d.set_window_size(1920, 1080)
+    try:
+        c.signed_in()
+        c.page('executions-1920')
+    finally:
+        c.d.set_window_size(1280, 900)
+
+
+# The graph of a 100-step template: each step after the previous one and
+# the seventh before it. Also timed by make bench (tests/bench/
+# console_bench.py imports this module).
+GRAPH_100_STEPS = [
+    {'id': 's%03d' % i, 'type': 'transform', 'output': {'i': i},
+     'depends_on': sorted({'s%03d' % j for j in (i - 1, i - 7) if j >= 0})}
+    for i in range(100)]
+
+# Milliseconds for dag.js to lay out and draw those 100 nodes (half of
+# them completed) into the page, layout included; -1 on a script error.
+GRAPH_100_JS = """
+    var done = arguments[arguments.length - 1];
+    import('/console/js/dag.js').then(function (m) {
+        var nodes = [];
+        for (var i = 0; i < 100; i++) {
+            var d = [];
+            if (i > 0) d.push('s' + (i - 1));
+            if (i > 6) d.push('s' + (i - 7));
+            nodes.push({id: 's' + i, type: 'transform', deps: d,
+                        status: i < 50 ? 'completed' : 'pending'});
+        }
+        var box = document.createElement('div');
+        document.body.append(box);
+        var t0 = performance.now();
+        box.append(m.drawDag(nodes, {onSelect: function () {}}));
+        box.getBoundingClientRect();
+        var t = performance.now() - t0;
+        box.remove();
+        done(t);
+    }).catch(function (e) { done(-1); });"""
+
+
+def open_graph_100(c):
+    """Create the 100-step template and open its page (every node drawn);
+    returns its id."""
+    tid = c.template({'name': 'console-100', 'steps': GRAPH_100_STEPS})
+    c.signed_in()
+    c.go('#/templates/' + tid)
+    c.wait(lambda: len(c.csss('#graph .node')) == 100, 'a hundred nodes')
+    return tid
+
+
+def t_graph_100(c):
+    """The graph of a 100-step template is drawn in < 200 ms, and its
+    page shows every node."""
+    open_graph_100(c)
+    ms = c.d.execute_async_script(GRAPH_100_JS)
+    print('    graph of 100 steps: %.1f ms' % ms)
+    check(0 <= ms < 200, 'graph of 100 steps in %.1f ms' % ms)
+    c.page('template-100-steps')
+
+
+def t_browser_log_clean(c):
+    """No CSP violation, script error or alert in any page so far."""
+    c.harvest()
+    check(not c.problems, 'browser problems: %s' % c.problems)
+
+
+TESTS = [t_signin_form, t_fragment_token, t_first_visit_size,
+         t_list_live_and_pause, t_filters_and_paging, t_execution_live,
+         t_cancel_retry, t_template_form, t_xss_probe, t_forbidden,
+         t_unauthorized_midsession, t_keyboard, t_second_milestone_pages,
+         t_system, t_narrow, t_graph_100, t_browser_log_clean]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--url', required=True)
+    ap.add_argument('--base', default='/api/v1')
+    ap.add_argument('--conf', required=True)
+    ap.add_argument('--bin', required=True)
+    ap.add_argument('--shots', required=True)
+    ap.add_argument('only', nargs='*')
+    args = ap.parse_args()
+    c = Ctx(args)
+    passed = failed = 0
+    try:
+        setup(c)
+        for t in TESTS:
+            if args.only and t.__name__ not in args.only:
+                continue
+            t0 = time.time()
+            try:
+                t(c)
+                passed += 1
+                print('ok   %s (%.1f s)' % (t.__name__, time.time() - t0),
+                      flush=True)
+            except Exception as e:
+                failed += 1
+                print('FAIL %s: %s' % (t.__name__, e), flush=True)
+                if not isinstance(e, Failure):
+                    traceback.print_exc()
+                try:
+                    c.shot('FAIL-' + t.__name__)
+                except Exception:
+                    pass
+    finally:
+        c.d.quit()
+        subprocess.run(['rm', '-rf', c.profile], check=False)
+    print('%d passed, %d failed' % (passed, failed))
+    return 1 if failed or not passed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
