@@ -436,6 +436,68 @@ fire_name(const char *name, const char *iso, char *out, size_t len)
 }
 
 /*
+ * A trigger at the quota is 429, as POST /execute is: both choose their
+ * quota slot in store_exec_insert. The cancelled quota runs of the fires
+ * are waited out first, so that no slot frees itself meanwhile; then
+ * quota runs of the 25 s template tid are started by POST /execute.
+ */
+static void
+trigger_at_quota(const char *qtok, const char *tid, size_t quota)
+{
+	struct json_object	*items;
+	struct resp		 r;
+	char			*ids[QUOTA_MAX], *sid, body[256];
+	size_t			 i, n = 0;
+	int			 k;
+
+	for (k = 0; k < 300; k++) {
+		if (req("GET", qtok, NULL, &r, "/workflow-management/"
+		    "executions?status=running&limit=1") == 200 &&
+		    json_object_object_get_ex(r.json, "items", &items) &&
+		    json_object_array_length(items) == 0) {
+			resp_free(&r);
+			break;
+		}
+		resp_free(&r);
+		sup_sleep_ms(100);
+	}
+	CU_ASSERT(k < 300);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"input_data\":{}}", tid);
+	for (i = 0; i < quota; i++) {
+		ids[i] = NULL;
+		if (req("POST", qtok, body, &r, "/workflow-management/execute") ==
+		    202 && resp_str(&r, "execution_id") != NULL) {
+			ids[i] = strdup(resp_str(&r, "execution_id"));
+			n++;
+		}
+		resp_free(&r);
+	}
+	CU_ASSERT_EQUAL(n, quota);
+	CU_ASSERT_EQUAL(req("POST", qtok, body, &r,
+	    "/workflow-management/execute"), 429);
+	resp_free(&r);
+	sid = sched_new(qtok, "{\"name\":\"qt\",\"template_id\":\"%s\","
+	    "\"interval_seconds\":3600}", tid);
+	CU_ASSERT_PTR_NOT_NULL(sid);
+	CU_ASSERT_EQUAL(req("POST", qtok, NULL, &r, SP "/%s/trigger", sid),
+	    429);
+	SUP_STR_EQ(r.body, "{\"detail\":\"Too many active executions\"}");
+	CU_ASSERT(resp_header(&r, "Retry-After") != NULL);
+	resp_free(&r);
+	for (i = 0; i < quota; i++) {
+		if (ids[i] != NULL) {
+			(void)req("POST", qtok, NULL, &r, "/workflow-management/"
+			    "executions/%s/cancel", ids[i]);
+			resp_free(&r);
+		}
+		free(ids[i]);
+	}
+	del(qtok, sid);
+	free(sid);
+}
+
+/*
  * Several schedules at once, watched for about 35 s: a plain one fires
  * within a second and its execution completes; trigger; overlap skip
  * and buffer_one with long runs; access revoked (forbidden) and the
@@ -632,6 +694,8 @@ test_e2e_sched_fires(void)
 	} else
 		fprintf(stderr, "quota fires not tested: "
 		    "WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER unset\n");
+	if (nq > 0)
+		trigger_at_quota(qtok, qtid, (size_t)quota);
 	free(qtid);
 
 	/* The supervisor's fire delay histogram reaches /metrics. */

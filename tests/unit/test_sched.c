@@ -27,6 +27,7 @@
 
 #include "common.h"
 #include "cron.h"
+#include "store.h"
 
 #define SCHED_TZ_FILE_MAX_TEST	(256 * 1024)
 
@@ -701,6 +702,31 @@ test_sched_due_catchup_policies(void)
 	CU_ASSERT_EQUAL(sched_due(&sp, 36000, 46830, 1, t, 0), RC_INVALID);
 }
 
+/*
+ * The first quota slot of a fire, of a trigger and of POST /execute comes
+ * from the new execution id's first 32 bits (store_insert.c), modulo the
+ * slots; a fresh random one stays in range too.
+ */
+static void
+test_sched_slot_random_from_the_id(void)
+{
+	int	i;
+
+	CU_ASSERT_EQUAL(store_slot_random(10,
+	    "ffffffff-0000-4000-8000-000000000000"), 4294967295LL % 10);
+	CU_ASSERT_EQUAL(store_slot_random(7,
+	    "0000000a-ffff-4fff-bfff-ffffffffffff"), 3);
+	CU_ASSERT_EQUAL(store_slot_random(1000,
+	    "0001E240-0000-4000-8000-000000000000"), 123456 % 1000);
+	CU_ASSERT_EQUAL(store_slot_random(1,
+	    "ffffffff-0000-4000-8000-000000000000"), 0);
+	for (i = 0; i < 1000; i++) {
+		long long	v = store_slot_random(3, NULL);
+
+		CU_ASSERT(v >= 0 && v < 3);
+	}
+}
+
 void
 test_sched_register(void)
 {
@@ -733,6 +759,7 @@ test_sched_register(void)
 		T(test_sched_tz_posix_rule_alone_matches_table),
 		T(test_sched_tzset_shares_one_copy),
 		T(test_sched_due_catchup_policies),
+		T(test_sched_slot_random_from_the_id),
 #undef T
 	};
 	CU_pSuite	 s;
