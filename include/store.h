@@ -102,6 +102,30 @@ enum stmt_id {
 	STMT_SUP_PARK,
 	STMT_SUP_WAKE_SELECT,
 	STMT_SUP_PARK_CHECK,
+	/* Schedules (sql/012). */
+	STMT_SCHED_INSERT,
+	STMT_SCHED_COUNT_OWNER,
+	STMT_SCHED_GET,
+	STMT_SCHED_LAST_FIRE,
+	STMT_SCHED_UPDATE,
+	STMT_SCHED_DELETE,
+	STMT_SCHED_PAUSE,
+	STMT_SCHED_RESUME,
+	STMT_SCHED_LIST_OWNER,
+	STMT_SCHED_LIST_ALL,
+	STMT_SCHED_FIRES,
+	STMT_SCHED_FIRE_INSERT,
+	STMT_SCHED_SET_LAST,
+	STMT_SCHED_PAUSE_TEMPLATE,
+	STMT_SCHED_DUE,
+	STMT_SCHED_TMPL,
+	STMT_SCHED_EXEC_STATUS,
+	STMT_SCHED_ADVANCE,
+	STMT_SCHED_NEXT_DUE,
+	STMT_SCHED_PRUNE,
+	STMT_SCHED_CTL_LIST,
+	STMT_SCHED_CTL_GET,
+	STMT_SCHED_FIRES_TRIM,
 	/* Webhooks (sql/010): secrets, deliveries, attempts. */
 	STMT_WH_SECRET_GET,
 	STMT_WH_SECRET_PUT,
@@ -247,6 +271,79 @@ int		 store_tmpl_create(struct store *, const struct store_actor *,
  */
 int		 store_tmpl_update(struct store *, const struct store_actor *,
 		    long long pk, const char *tid, struct json_object *body);
+
+/* Columns of a schedule row (STMT_SCHED_GET and the lists). */
+enum sched_col { SC_PK, SC_ID, SC_OWNER, SC_NAME, SC_TID, SC_CRON,
+    SC_INTERVAL, SC_TZ, SC_INPUT, SC_OVERLAP, SC_CATCHUP, SC_PAUSED,
+    SC_CREATED, SC_UPDATED, SC_LAST_FIRE, SC_LAST_EXEC, SC_LAST_STATUS,
+    SC_TPK, SC_ADMIN, SC_NEXT };
+/* Columns of a fire row (STMT_SCHED_FIRES, STMT_SCHED_LAST_FIRE). */
+enum fire_col { FC_PK, FC_AT, FC_FIRED, FC_MANUAL, FC_EXEC, FC_REASON };
+
+/* A new execution for store_exec_insert; every string borrowed. */
+struct store_exec_new {
+	const char	*id;		/* UUID v4: its first bits pick a slot */
+	const char	*user;
+	const char	*name;		/* execution_name */
+	const char	*template_id;
+	long long	 version;	/* the version the input was checked at */
+	const char	*input;		/* canonical JSON text */
+	const char	*hash;		/* jsonx_canon_hash of the input */
+	const char	*reqid;		/* may be NULL */
+	const char	*client;	/* may be NULL */
+	long long	 created_ms;
+	int		 admin_access;
+	const char	*notify;	/* the execute body's notify, or NULL */
+	int		 slots;		/* max_active_executions_per_user */
+	int		 retry;		/* retry a deadlock (not in a tx) */
+};
+
+/* Quota slots lost to other inserts before RC_AGAIN (sql/011). */
+#define STORE_SLOT_TRIES	8
+
+/*
+ * A quota slot in [0, slots) (sql/011) from 32 random bits: those of
+ * uuid (UUID v4, its first 8 hex digits) when given, else fresh ones.
+ */
+long long	 store_slot_random(int slots, const char *uuid);
+
+/*
+ * The user's lowest free quota slot into *slot: RC_OK; RC_DENIED when
+ * every one of the slots is held (the quota); else the store's code.
+ */
+int		 store_slot_free(struct store *, const char *user, int slots,
+		    long long *slot);
+
+/*
+ * Runs stmt, an UPDATE that makes one execution of user active again (a
+ * redrive, a resume; sql/011), with one of user's quota slots as its
+ * first parameter, set here (q[0]): a random one, then after each lost
+ * race the lowest free one (store_slot_free). Inside the caller's
+ * transaction. RC_OK (*n the rows changed), RC_DENIED when every slot is
+ * held (the quota), RC_AGAIN after STORE_SLOT_TRIES lost races, else the
+ * store's code.
+ */
+int		 store_slot_update(struct store *, const char *user,
+		    int slots, enum stmt_id stmt, struct sparam *q, size_t nq,
+		    uint64_t *n);
+
+/*
+ * Insert one pending execution through STMT_EXEC_INSERT_CHECKED (the
+ * template version check is its trigger's), holding a quota slot: one
+ * from x->id, on a duplicate key another random one, then the lowest
+ * free one, at most STORE_SLOT_TRIES times. A duplicate key may be the
+ * name: taken(arg) is asked then (NULL: the store looks the name up),
+ * and returns RC_NOTFOUND when the name is free; anything else ends the
+ * insert (RC_OK as RC_CONFLICT). With x->retry a deadlock or lock
+ * timeout is retried twice while connected.
+ * RC_OK; RC_CONFLICT the name is taken; RC_DENIED every slot is held
+ * (the quota); RC_NOTFOUND the template is no longer at that version
+ * (changed or deleted); RC_AGAIN (also STORE_SLOT_TRIES slots lost);
+ * RC_INVALID the row was refused for good; RC_ERR.
+ */
+int		 store_exec_insert(struct store *,
+		    const struct store_exec_new *x, int (*taken)(void *),
+		    void *arg);
 
 /* The server error number of the last failure (0 if none). */
 unsigned	 store_errno(const struct store *);

@@ -599,113 +599,21 @@ dry_run_answer(struct http_req *r, const struct tcache_ent *e)
 	http_resp_json(r, 200, o);
 }
 
-/* Slots tried for one request before it gives up with 503 (sql/011). */
-#define SLOT_TRIES	8
+/* The name check of store_exec_insert: a replay answers 200 or 409. */
+struct taken_ctx {
+	struct http_req	*r;
+	const char	*name, *tid, *hash;
+	int		 answered;
+};
 
-/*
- * A quota slot in [0, max_active_executions_per_user) (sql/011) from 32
- * random bits: those of the new execution id when given (UUID v4, its
- * first 8 hex digits), else fresh ones.
- */
-static long long
-slot_random(const struct http_req *r, const char *uuid)
-{
-	uint32_t	v = 0;
-	int		i;
-
-	if (uuid != NULL)
-		for (i = 0; i < 8; i++)
-			v = v << 4 | (uint32_t)(uuid[i] <= '9' ? uuid[i] - '0' :
-			    (uuid[i] | 0x20) - 'a' + 10);
-	else if (util_random(&v, sizeof(v)) != RC_OK)
-		v = 0;		/* a taken slot only costs a retry */
-	return (long long)(v %
-	    (uint32_t)r->app->cfg->http.max_active_executions_per_user);
-}
-
-/*
- * The lowest free quota slot of user into *slot: RC_OK; RC_DENIED when
- * every slot is held (the quota); else the store's code.
- */
 static int
-slot_free(struct http_req *r, const char *user, long long *slot)
+taken(void *arg)
 {
-	struct sparam	p[2];
-	struct sres	res;
-	int		rc;
+	struct taken_ctx	*c = arg;
+	int			 rc;
 
-	p[0] = SP_STR(user);
-	p[1] = SP_STR(user);
-	if ((rc = store_exec(r->app->st, STMT_EXEC_FREE_SLOT, p, 2, &res,
-	    NULL, NULL)) != RC_OK)
-		return rc;
-	*slot = res.nrows == 1 ? sres_int(&res, 0, 0) : 0;
-	sres_free(&res);
-	return *slot < r->app->cfg->http.max_active_executions_per_user ?
-	    RC_OK : RC_DENIED;
-}
-
-/*
- * Runs stmt, an UPDATE that makes one execution of user active again (a
- * redrive, a resume; sql/011), with one of user's quota slots as its
- * first parameter, set here: a random one, then after each lost race
- * the lowest free one. Inside the caller's transaction. RC_OK (*n the
- * rows changed), RC_DENIED when every slot is held (the quota), RC_AGAIN
- * after SLOT_TRIES lost races, else the store's code.
- */
-static int
-slot_update(struct http_req *r, const char *user, enum stmt_id stmt,
-    struct sparam *q, size_t nq, uint64_t *n)
-{
-	long long	slot;
-	int		rc, lost;
-
-	q[0] = SP_INT(slot_random(r, NULL));
-	for (lost = 0; (rc = store_exec(r->app->st, stmt, q, nq, NULL, n,
-	    NULL)) == RC_CONFLICT;) {
-		if (++lost > SLOT_TRIES)
-			return RC_AGAIN;
-		if ((rc = slot_free(r, user, &slot)) != RC_OK)
-			return rc;
-		q[0] = SP_INT(slot);
-	}
-	return rc;
-}
-
-/*
- * The one-round-trip insert (STMT_EXEC_INSERT_CHECKED). *n is 1 when the
- * row was written, 0 when the template moved on. RC_OK, RC_CONFLICT (the
- * name or the quota slot is taken), RC_AGAIN, RC_ERR.
- */
-static int
-insert_checked(struct http_req *r, const struct tcache_ent *e,
-    const char *id, const char *name, const char *input, const char *hash,
-    long long created, const char *notify, long long slot, uint64_t *n)
-{
-	struct sparam	p[15];
-	int		rc;
-
-	p[0] = SP_STR(id);
-	p[1] = SP_STR(r->who.sub);
-	p[2] = SP_STR(name);
-	p[3] = SP_STR(e->tid);
-	p[4] = SP_INT(e->version);
-	p[5] = SP_STR(e->tid);
-	p[6] = SP_INT(e->version);
-	p[7] = SP_STR(input);
-	p[8] = SP_STR(hash);
-	p[9] = SP_STR(r->reqid);
-	p[10] = SP_STR(r->remote_addr);
-	p[11] = SP_INT(created);
-	p[12] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
-	p[13] = SP_STR(notify);
-	p[14] = SP_INT(slot);
-	rc = store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 15, NULL, n,
-	    NULL);
-	if (rc == RC_NOTFOUND) {	/* 'wfm: template changed' */
-		*n = 0;
-		rc = RC_OK;
-	}
+	if ((rc = replay(c->r, c->name, c->tid, c->hash)) != RC_NOTFOUND)
+		c->answered = 1;
 	return rc;
 }
 
@@ -720,13 +628,13 @@ http_h_execute(struct http_req *r)
 {
 	const struct tcache_ent	*e;
 	struct exec_args	 a;
+	struct store_exec_new	 x;
+	struct taken_ctx	 tc;
 	struct json_object	*empty = NULL;
 	char			 id[UTIL_UUID_LEN], hash[65], *name = NULL;
 	char			*canon = NULL, *dry;
-	long long		 created = 0, slot = -1;
-	uint64_t		 n = 0;
-	int			 rc, bad = 0, dry_run = 0, refresh = 0, tries;
-	int			 lost;
+	long long		 created = 0;
+	int			 rc, bad = 0, dry_run = 0, refresh = 0;
 
 	dry = http_query_get(r, "dry_run", &bad);
 	if (bad || (dry != NULL && strcmp(dry, "true") != 0 &&
@@ -777,43 +685,39 @@ again:
 	if (a.name != NULL && http_seen_has(r->who.sub, name) &&
 	    replay(r, name, e->tid, hash) != RC_NOTFOUND)
 		goto out;
-	if (slot < 0)
-		slot = slot_random(r, id);
-	for (tries = 0, lost = 0;;) {
-		rc = insert_checked(r, e, id, name, canon, hash, created,
-		    a.notify == NULL ? NULL : json_object_to_json_string_ext(
-		    a.notify, JSON_C_TO_STRING_PLAIN), slot, &n);
-		if (rc == RC_CONFLICT) {
-			/*
-			 * The name is taken (a replay, answered 200 or 409
-			 * even at the quota: it creates nothing), or the
-			 * quota slot: then another random one, then the
-			 * lowest free one, or 429 when every one is held.
-			 */
-			if (replay(r, name, e->tid, hash) != RC_NOTFOUND)
-				goto out;
-			if (++lost > SLOT_TRIES) {
-				http_resp_rc(r, RC_AGAIN, NULL);
-				goto out;
-			}
-			if (lost == 1)
-				slot = slot_random(r, NULL);
-			else if ((rc = slot_free(r, r->who.sub, &slot)) ==
-			    RC_DENIED) {
-				too_many(r);
-				goto out;
-			} else if (rc != RC_OK)
-				break;
-			continue;
-		}
-		/*
-		 * Deadlocks and lock timeouts are retried; a lost connection
-		 * is not (the INSERT may have committed): the client gets
-		 * 503 and retries with the same execution_name.
-		 */
-		if (rc != RC_AGAIN || !store_connected(r->app->st) ||
-		    ++tries == 3)
-			break;
+	memset(&x, 0, sizeof(x));
+	x.id = id;
+	x.user = r->who.sub;
+	x.name = name;
+	x.template_id = e->tid;
+	x.version = e->version;
+	x.input = canon;
+	x.hash = hash;
+	x.reqid = r->reqid;
+	x.client = r->remote_addr;
+	x.created_ms = created;
+	x.admin_access = auth_has_role(&r->who, ROLE_ADMIN);
+	x.notify = a.notify == NULL ? NULL : json_object_to_json_string_ext(
+	    a.notify, JSON_C_TO_STRING_PLAIN);
+	x.slots = r->app->cfg->http.max_active_executions_per_user;
+	x.retry = 1;
+	memset(&tc, 0, sizeof(tc));
+	tc.r = r;
+	tc.name = name;
+	tc.tid = e->tid;
+	tc.hash = hash;
+	/*
+	 * A name taken (a replay, answered 200 or 409 even at the quota: it
+	 * creates nothing) is answered by taken(); a deadlock is retried,
+	 * a lost connection is not (the INSERT may have committed): the
+	 * client gets 503 and retries with the same execution_name.
+	 */
+	rc = store_exec_insert(r->app->st, &x, taken, &tc);
+	if (tc.answered)
+		goto out;
+	if (rc == RC_DENIED) {
+		too_many(r);
+		goto out;
 	}
 	if (rc == RC_INVALID) {
 		/*
@@ -831,18 +735,18 @@ again:
 		verr_free(ve);
 		goto out;
 	}
-	if (rc != RC_OK) {
-		http_resp_rc(r, rc, NULL);
-		goto out;
-	}
-	if (n == 0 && !refresh) {
+	if (rc == RC_NOTFOUND && !refresh) {
 		/* The template changed since it was cached: check again. */
 		refresh = 1;
 		goto again;
 	}
-	if (n == 0) {
+	if (rc == RC_NOTFOUND) {
 		/* Changed again in between: let the client retry. */
 		http_resp_rc(r, RC_AGAIN, NULL);
+		goto out;
+	}
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc, NULL);
 		goto out;
 	}
 	if (a.name != NULL)
@@ -1057,8 +961,9 @@ http_h_exec_retry(struct http_req *r)
 	char		 msg[128];
 	const char	*st;
 	uint64_t	 n = 0;
-	int		 rc;
+	int		 rc, slots;
 
+	slots = r->app->cfg->http.max_active_executions_per_user;
 	if (http_req_body(r, 1) != RC_OK)
 		return;
 	if (load_exec(r, r->id, &e) != RC_OK)
@@ -1080,10 +985,11 @@ http_h_exec_retry(struct http_req *r)
 	p[0] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
 	p[1] = SP_INT(sres_int(&e, 0, EG_PK));
 	if ((rc = store_begin(r->app->st)) == RC_OK) {
+		/* Active again: the owner's quota slot (sql/011). */
 		q[1] = p[0];
 		q[2] = p[1];
-		rc = slot_update(r, sres_get(&e, 0, EG_USER, NULL),
-		    STMT_EXEC_REDRIVE, q, 3, &n);
+		rc = store_slot_update(r->app->st, sres_get(&e, 0, EG_USER,
+		    NULL), slots, STMT_EXEC_REDRIVE, q, 3, &n);
 		if (rc == RC_OK && n == 1)
 			rc = store_exec(r->app->st, STMT_EXEC_REDRIVE_STEPS,
 			    p + 1, 1, NULL, NULL, NULL);
@@ -1114,9 +1020,9 @@ http_h_exec_retry(struct http_req *r)
  * engine_exec_pause and engine_exec_resume; the UPDATE applies them
  * atomically, so a state that changed after the read is a 409 too. A
  * paused execution holds no quota slot (sql/011's trigger frees it); a
- * resume takes one like a redrive (slot_update: 429 at the quota, 503
- * after lost races) and re-checks template access as a redrive does (it
- * starts work with the owner's secrets).
+ * resume takes one of the owner's like a redrive (store_slot_update: 429
+ * at the quota, 503 after lost races) and re-checks template access as a
+ * redrive does (it starts work with the owner's secrets).
  */
 static void
 pause_resume(struct http_req *r, int resume)
@@ -1127,8 +1033,9 @@ pause_resume(struct http_req *r, int resume)
 	const char		*st;
 	char			 msg[128];
 	uint64_t		 n = 0;
-	int			 rc;
+	int			 rc, slots;
 
+	slots = r->app->cfg->http.max_active_executions_per_user;
 	if (http_req_body(r, 1) != RC_OK)
 		return;
 	if (load_exec(r, r->id, &e) != RC_OK)
@@ -1154,8 +1061,8 @@ pause_resume(struct http_req *r, int resume)
 	p[1] = SP_INT(sres_int(&e, 0, EG_PK));
 	if ((rc = store_begin(r->app->st)) == RC_OK) {
 		if (resume)
-			rc = slot_update(r, sres_get(&e, 0, EG_USER, NULL),
-			    STMT_EXEC_RESUME, p, 2, &n);
+			rc = store_slot_update(r->app->st, sres_get(&e, 0,
+			    EG_USER, NULL), slots, STMT_EXEC_RESUME, p, 2, &n);
 		else
 			rc = store_exec(r->app->st, STMT_EXEC_PAUSE, p + 1, 1,
 			    NULL, &n, NULL);

@@ -215,6 +215,10 @@ http_h_tmpl_delete(struct http_req *r)
 		    &n, NULL);
 		if (rc == RC_OK && n == 0)
 			rc = RC_NOTFOUND;
+		/* Deleting a template pauses its schedules (engine.md). */
+		if (rc == RC_OK)
+			rc = store_exec(r->app->st, STMT_SCHED_PAUSE_TEMPLATE,
+			    p, 1, NULL, NULL, NULL);
 		if (rc == RC_OK)
 			rc = http_audit(r, "template.delete", "template", r->id,
 			    NULL);

@@ -22,6 +22,22 @@
 #define WHEN8	WHEN2 WHEN2 WHEN2 WHEN2
 
 /*
+ * A schedule's columns (enum sched_col in include/store.h), alias s, with
+ * the status of its last execution (NULL once pruned).
+ */
+#define SCHED_COLS							\
+	"s.id, s.schedule_id, s.owner_id, s.name, s.template_id, s.cron, "\
+	"s.interval_seconds, s.timezone, s.input, s.overlap, s.catchup, "\
+	"s.paused, " MS("s.created_at") ", " MS("s.updated_at") ", "	\
+	MS("s.last_fire_at") ", s.last_execution_id, e.status, "	\
+	"s.template_pk, s.admin_access, "				\
+	"FLOOR(UNIX_TIMESTAMP(s.next_fire_at)) FROM schedules s "	\
+	"LEFT JOIN executions e ON e.execution_id = s.last_execution_id "
+#define FIRE_COLS							\
+	"id, " MS("fire_at") ", " MS("fired_at") ", manual, execution_id, "\
+	"reason FROM schedule_fires "
+
+/*
  * The page key of an audit record (STMT_AUDIT_LIST): milliseconds since
  * 2020-01-01 shifted by 22 bits (positive until 2089), then (id * 2 + src)
  * modulo 2^22. Two records of one source in one millisecond would have to
@@ -575,6 +591,133 @@ static const char *const sql[STMT_COUNT] = {
 	    "(ix_exec_wake) WHERE status = 'waiting' AND wake_at <= "
 	    "UTC_TIMESTAMP(6) ORDER BY wake_at LIMIT ? FOR UPDATE SKIP LOCKED",
 
+	/*
+	 * Schedules. Params: schedule_id, owner, name, template_pk,
+	 * template_id, cron, interval, timezone, input, overlap, catchup,
+	 * paused, admin_access, next fire (epoch seconds or NULL).
+	 */
+	[STMT_SCHED_INSERT] =
+	    "INSERT INTO schedules (schedule_id, owner_id, name, template_pk,"
+	    " template_id, cron, interval_seconds, timezone, input, overlap, "
+	    "catchup, paused, admin_access, next_fire_at, created_at, "
+	    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "FROM_UNIXTIME(?), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+	[STMT_SCHED_COUNT_OWNER] =
+	    "SELECT COUNT(*) FROM schedules WHERE owner_id = ?",
+	[STMT_SCHED_GET] =
+	    "SELECT " SCHED_COLS "WHERE s.schedule_id = ?",
+	[STMT_SCHED_LAST_FIRE] =
+	    "SELECT " FIRE_COLS "WHERE schedule_pk = ? ORDER BY id DESC "
+	    "LIMIT 1",
+	/*
+	 * A full replacement (PUT). Params: name, template_pk, template_id,
+	 * cron, interval, timezone, input, overlap, catchup, paused,
+	 * admin_access, next fire (epoch seconds or NULL), id.
+	 */
+	[STMT_SCHED_UPDATE] =
+	    "UPDATE schedules SET name = ?, template_pk = ?, template_id = ?, "
+	    "cron = ?, interval_seconds = ?, timezone = ?, input = ?, "
+	    "overlap = ?, catchup = ?, paused = ?, admin_access = ?, "
+	    "next_fire_at = FROM_UNIXTIME(?), buffered_at = NULL, "
+	    "updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+	[STMT_SCHED_DELETE] =
+	    "DELETE FROM schedules WHERE id = ?",
+	[STMT_SCHED_PAUSE] =
+	    "UPDATE schedules SET paused = 1, next_fire_at = NULL, "
+	    "buffered_at = NULL, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+	/* Params: next fire (epoch seconds or NULL), id. */
+	[STMT_SCHED_RESUME] =
+	    "UPDATE schedules SET paused = 0, next_fire_at = FROM_UNIXTIME(?),"
+	    " updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+	/* Params: owner, cursor, limit. */
+	[STMT_SCHED_LIST_OWNER] =
+	    "SELECT " SCHED_COLS "WHERE s.owner_id = ? AND s.id < ? "
+	    "ORDER BY s.id DESC LIMIT ?",
+	[STMT_SCHED_LIST_ALL] =
+	    "SELECT " SCHED_COLS "WHERE s.id < ? ORDER BY s.id DESC LIMIT ?",
+	/* Params: schedule pk, cursor, limit. */
+	[STMT_SCHED_FIRES] =
+	    "SELECT " FIRE_COLS "WHERE schedule_pk = ? AND id < ? "
+	    "ORDER BY id DESC LIMIT ?",
+	/* Params: schedule pk, fire ms, manual, execution_id, reason. */
+	[STMT_SCHED_FIRE_INSERT] =
+	    "INSERT INTO schedule_fires (schedule_pk, fire_at, manual, "
+	    "fired_at, execution_id, reason) VALUES (?, FROM_UNIXTIME(? / "
+	    "1000), ?, UTC_TIMESTAMP(3), ?, ?)",
+	/* Params: fire ms, execution_id, id. */
+	[STMT_SCHED_SET_LAST] =
+	    "UPDATE schedules SET last_fire_at = FROM_UNIXTIME(? / 1000), "
+	    "last_execution_id = ? WHERE id = ?",
+	/* Deleting a template pauses its schedules (ix_sched_template). */
+	[STMT_SCHED_PAUSE_TEMPLATE] =
+	    "UPDATE schedules SET paused = 1, next_fire_at = NULL, "
+	    "buffered_at = NULL, updated_at = UTC_TIMESTAMP(3) WHERE "
+	    "template_pk = ? AND paused = 0",
+	/*
+	 * The due fires: a range on ix_sched_due in index order, so LIMIT
+	 * stops after n entries whatever the table holds, and SKIP LOCKED
+	 * passes over the schedules another supervisor is firing. The last
+	 * column is the database's clock, the one every supervisor shares.
+	 */
+	[STMT_SCHED_DUE] =
+	    "SELECT id, schedule_id, owner_id, name, template_pk, cron, "
+	    "interval_seconds, timezone, input, overlap, catchup, "
+	    "admin_access, FLOOR(UNIX_TIMESTAMP(next_fire_at)), "
+	    "FLOOR(UNIX_TIMESTAMP(buffered_at)), last_execution_id, "
+	    "FLOOR(UNIX_TIMESTAMP(UTC_TIMESTAMP(6))) FROM schedules "
+	    "WHERE next_fire_at <= UTC_TIMESTAMP(6) ORDER BY next_fire_at "
+	    "LIMIT ? FOR UPDATE SKIP LOCKED",
+	/*
+	 * The template of a fire, and whether the owner may still use it
+	 * (owner, public or shared; admin_access is the schedule's).
+	 * Params: owner, owner, template pk.
+	 */
+	[STMT_SCHED_TMPL] =
+	    "SELECT t.template_id, t.version, t.deleted_at IS NOT NULL, "
+	    "v.definition, (t.owner_id = ? OR t.is_public = 1 OR EXISTS "
+	    "(SELECT 1 FROM template_shares s WHERE s.template_pk = t.id AND "
+	    "s.user_id = ?)) FROM templates t JOIN template_versions v ON "
+	    "v.template_pk = t.id AND v.version = t.version WHERE t.id = ?",
+	[STMT_SCHED_EXEC_STATUS] =
+	    "SELECT status FROM executions WHERE execution_id = ?",
+	/*
+	 * After a schedule's fires. Params: next fire (s or NULL), buffered
+	 * fire (s or NULL), last fire ms (or NULL), last execution id (or
+	 * NULL: unchanged), pause (1: the template is gone), id.
+	 */
+	[STMT_SCHED_ADVANCE] =
+	    "UPDATE schedules SET next_fire_at = FROM_UNIXTIME(?), "
+	    "buffered_at = FROM_UNIXTIME(?), last_fire_at = "
+	    "COALESCE(FROM_UNIXTIME(? / 1000), last_fire_at), "
+	    "last_execution_id = COALESCE(?, last_execution_id), "
+	    "paused = GREATEST(paused, ?) WHERE id = ?",
+	/* The supervisor's sleep: MIN over ix_sched_due is one probe. */
+	[STMT_SCHED_NEXT_DUE] =
+	    "SELECT TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), "
+	    "MIN(next_fire_at)) FROM schedules",
+	/* Fires older than retention_days, in small batches. */
+	[STMT_SCHED_PRUNE] =
+	    "DELETE FROM schedule_fires WHERE fire_at < UTC_TIMESTAMP(3) - "
+	    "INTERVAL ? DAY ORDER BY fire_at LIMIT 500",
+	/* wfmctl schedules. Params: cursor, limit. */
+	[STMT_SCHED_CTL_LIST] =
+	    "SELECT id, schedule_id, owner_id, name, paused, "
+	    "COALESCE(cron, CONCAT('every ', interval_seconds, 's')), "
+	    "timezone, next_fire_at FROM schedules WHERE id > ? ORDER BY id "
+	    "LIMIT ?",
+	/*
+	 * Keep a schedule's newest 1,000 fires (engine.md, Retention); the
+	 * derived table lets MariaDB read the table it deletes from.
+	 * Params: schedule pk twice.
+	 */
+	[STMT_SCHED_FIRES_TRIM] =
+	    "DELETE FROM schedule_fires WHERE schedule_pk = ? AND id < "
+	    "(SELECT id FROM (SELECT id FROM schedule_fires WHERE "
+	    "schedule_pk = ? ORDER BY id DESC LIMIT 1 OFFSET 999) k)",
+	/* Params: schedule_id. */
+	[STMT_SCHED_CTL_GET] =
+	    "SELECT id, cron, interval_seconds, timezone, paused FROM "
+	    "schedules WHERE schedule_id = ?",
 	/*
 	 * Webhooks (sql/009_webhooks.sql). The last column of a secret says
 	 * whether the previous one still signs (24 h after the rotation).

@@ -461,8 +461,8 @@ sup_cancel_poll(struct sup *s)
  * same transaction, so the trail never misses one. A failure rolls back;
  * the next round tries again.
  */
-void
-sup_prune(struct sup *s)
+static void
+prune_execs(struct sup *s)
 {
 	struct sparam	p[1];
 	struct sres	res;
@@ -499,4 +499,12 @@ sup_prune(struct sup *s)
 	return;
 fail:
 	store_rollback(s->st);
+}
+
+/* Retention: executions (above), then schedule fires (sup_sched.c). */
+void
+sup_prune(struct sup *s)
+{
+	prune_execs(s);
+	sup_sched_prune(s);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "cron.h"
 #include "engine.h"
 #include "secret.h"
 #include "store.h"
@@ -103,6 +104,8 @@ struct sup {
 	int			 orphans_done;
 	int64_t			 next_claim, next_renew, next_cancel, next_prune;
 	int64_t			 next_metrics, next_reclaim;
+	int64_t			 next_sched;	/* sup_sched.c */
+	struct sched_tzset	*zones;		/* owned; NULL until used */
 	int64_t			 next_beat;	/* 0: no replica configured */
 	struct {
 		long long	 tpk;
@@ -130,6 +133,7 @@ void	 sup_webhook_fini(void);
 /* sup_metrics.c: series written to supervisor.prom for /metrics. */
 void	 sup_metrics_claim(double seconds, int first);
 void	 sup_metrics_step(int type, double seconds);
+void	 sup_metrics_fire(double seconds);
 void	 sup_metrics_finish(const char *status);
 void	 sup_metrics_write(struct sup *);
 
@@ -144,6 +148,14 @@ void	 sup_claim_giveback(struct sup *, long long pk);
 void	 sup_renew(struct sup *);
 void	 sup_cancel_poll(struct sup *);
 void	 sup_prune(struct sup *);
+
+/*
+ * sup_sched.c: fire the due schedules (several batches, each one
+ * transaction) and set next_sched from the nearest next_fire_at.
+ */
+void	 sup_sched_fire(struct sup *);
+/* Drop schedule fires older than retention_days (a batch). */
+void	 sup_sched_prune(struct sup *);
 
 /* sup_run.c: one execution's life. */
 /*
