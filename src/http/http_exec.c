@@ -627,6 +627,25 @@ insert_checked(struct http_req *r, const struct tcache_ent *e,
 	return rc;
 }
 
+struct insert_args {
+	struct http_req			*r;
+	const struct tcache_ent		*e;
+	const char			*id, *name, *input, *hash, *notify;
+	long long			 created;
+	uint64_t			 n;
+};
+
+static int
+insert_body(struct store *st, void *arg)
+{
+	struct insert_args	*a = arg;
+
+	(void)st;
+	a->n = 0;
+	return insert_checked(a->r, a->e, a->id, a->name, a->input, a->hash,
+	    a->created, a->notify, &a->n);
+}
+
 /*
  * POST /execute. Checks in the order of api.md: body (413/415/422),
  * template (404), access (403), input_schema (422), quota (429). The
@@ -643,7 +662,8 @@ http_h_execute(struct http_req *r)
 	char			*canon = NULL, *dry;
 	long long		 created = 0;
 	uint64_t		 n = 0;
-	int			 rc, bad = 0, dry_run = 0, refresh = 0, tries;
+	struct insert_args	 ia;
+	int			 rc, bad = 0, dry_run = 0, refresh = 0;
 
 	dry = http_query_get(r, "dry_run", &bad);
 	if (bad || (dry != NULL && strcmp(dry, "true") != 0 &&
@@ -694,18 +714,23 @@ again:
 	if (a.name != NULL && http_seen_has(r->who.sub, name) &&
 	    replay(r, name, e->tid, hash) != RC_NOTFOUND)
 		goto out;
-	for (tries = 0; tries < 3; tries++) {
-		rc = insert_checked(r, e, id, name, canon, hash, created,
-		    a.notify == NULL ? NULL : json_object_to_json_string_ext(
-		    a.notify, JSON_C_TO_STRING_PLAIN), &n);
-		/*
-		 * Deadlocks and lock timeouts are retried; a lost connection
-		 * is not (the INSERT may have committed): the client gets
-		 * 503 and retries with the same execution_name.
-		 */
-		if (rc != RC_AGAIN || !store_connected(r->app->st))
-			break;
-	}
+	/*
+	 * Deadlocks, lock timeouts and certification failures are retried
+	 * (store_tx); a lost connection is not (the INSERT may have
+	 * committed): the client gets 503 and retries with the same
+	 * execution_name.
+	 */
+	ia.r = r;
+	ia.e = e;
+	ia.id = id;
+	ia.name = name;
+	ia.input = canon;
+	ia.hash = hash;
+	ia.created = created;
+	ia.notify = a.notify == NULL ? NULL : json_object_to_json_string_ext(
+	    a.notify, JSON_C_TO_STRING_PLAIN);
+	rc = store_tx(r->app->st, STORE_TX_AUTOCOMMIT, insert_body, &ia);
+	n = ia.n;
 	if (rc == RC_CONFLICT) {
 		if (replay(r, name, e->tid, hash) == RC_NOTFOUND)
 			http_resp_rc(r, RC_AGAIN, NULL);
@@ -878,10 +903,55 @@ answer_summary(struct http_req *r, int status)
 	sres_free(&e);
 }
 
+/* Inputs and result of a cancel or redrive transaction (store_tx). */
+struct change_args {
+	struct http_req		*r;
+	struct sparam		*p;
+	const char		*reason;
+	uint64_t		 n;
+};
+
+static int
+cancel_body(struct store *st, void *arg)
+{
+	struct change_args	*a = arg;
+	struct json_object	*detail;
+	int			 rc;
+
+	a->n = 0;
+	rc = store_exec(st, STMT_EXEC_CANCEL, a->p, 3, NULL, &a->n, NULL);
+	if (rc == RC_OK && a->n == 1) {
+		detail = json_object_new_object();
+		json_object_object_add(detail, "reason", a->reason == NULL ?
+		    NULL : json_object_new_string(a->reason));
+		rc = http_audit(a->r, "execution.cancel", "execution",
+		    a->r->id, detail);
+		json_object_put(detail);
+	}
+	return rc;
+}
+
+static int
+redrive_body(struct store *st, void *arg)
+{
+	struct change_args	*a = arg;
+	int			 rc;
+
+	a->n = 0;
+	rc = store_exec(st, STMT_EXEC_REDRIVE, a->p, 2, NULL, &a->n, NULL);
+	if (rc == RC_OK && a->n == 1)
+		rc = store_exec(st, STMT_EXEC_REDRIVE_STEPS, a->p + 1, 1, NULL,
+		    NULL, NULL);
+	if (rc == RC_OK && a->n == 1)
+		rc = http_audit(a->r, "execution.retry", "execution",
+		    a->r->id, NULL);
+	return rc;
+}
+
 void
 http_h_exec_cancel(struct http_req *r)
 {
-	struct json_object	*detail;
+	struct change_args	 a;
 	struct sres		 e;
 	struct sparam		 p[3];
 	const char		*reason;
@@ -897,22 +967,11 @@ http_h_exec_cancel(struct http_req *r)
 	p[0] = SP_STR(r->who.sub);
 	p[1] = SP_STR(reason);
 	p[2] = SP_INT(sres_int(&e, 0, EG_PK));
-	if ((rc = store_begin(r->app->st)) == RC_OK) {
-		rc = store_exec(r->app->st, STMT_EXEC_CANCEL, p, 3, NULL, &n,
-		    NULL);
-		if (rc == RC_OK && n == 1) {
-			detail = json_object_new_object();
-			json_object_object_add(detail, "reason", reason ==
-			    NULL ? NULL : json_object_new_string(reason));
-			rc = http_audit(r, "execution.cancel", "execution",
-			    r->id, detail);
-			json_object_put(detail);
-		}
-		if (rc == RC_OK)
-			rc = store_commit(r->app->st);
-		else
-			store_rollback(r->app->st);
-	}
+	a.r = r;
+	a.p = p;
+	a.reason = reason;
+	rc = store_tx(r->app->st, 0, cancel_body, &a);
+	n = a.n;
 	if (rc != RC_OK)
 		http_resp_rc(r, rc, "Execution not found");
 	else if (n == 0) {
@@ -958,6 +1017,7 @@ redrive_access(struct http_req *r, const char *tid)
 void
 http_h_exec_retry(struct http_req *r)
 {
+	struct change_args	 a;
 	struct sres	 e;
 	struct sparam	 p[2];
 	char		 msg[128];
@@ -985,20 +1045,11 @@ http_h_exec_retry(struct http_req *r)
 	}
 	p[0] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
 	p[1] = SP_INT(sres_int(&e, 0, EG_PK));
-	if ((rc = store_begin(r->app->st)) == RC_OK) {
-		rc = store_exec(r->app->st, STMT_EXEC_REDRIVE, p, 2, NULL, &n,
-		    NULL);
-		if (rc == RC_OK && n == 1)
-			rc = store_exec(r->app->st, STMT_EXEC_REDRIVE_STEPS,
-			    p + 1, 1, NULL, NULL, NULL);
-		if (rc == RC_OK && n == 1)
-			rc = http_audit(r, "execution.retry", "execution",
-			    r->id, NULL);
-		if (rc == RC_OK)
-			rc = store_commit(r->app->st);
-		else
-			store_rollback(r->app->st);
-	}
+	a.r = r;
+	a.p = p;
+	a.reason = NULL;
+	rc = store_tx(r->app->st, 0, redrive_body, &a);
+	n = a.n;
 	sres_free(&e);
 	if (rc != RC_OK)
 		http_resp_rc(r, rc, "Execution not found");
