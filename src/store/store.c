@@ -107,8 +107,12 @@ connect_one(struct store *st, const char *host, int port)
 	    c->db.name, (unsigned int)port, st->socket,
 	    CLIENT_FOUND_ROWS) == NULL) {
 		st->last_errno = mysql_errno(st->db);
-		log_warnx("database connect to %s: %s", host == NULL ?
-		    st->socket : host, mysql_error(st->db));
+		if (host == NULL)
+			log_warnx("database connect to %s: %s", st->socket,
+			    mysql_error(st->db));
+		else
+			log_warnx("database connect to %s:%d: %s", host, port,
+			    mysql_error(st->db));
 		mysql_close(st->db);
 		st->db = NULL;
 		return -1;

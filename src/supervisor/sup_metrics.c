@@ -143,22 +143,24 @@ sup_metrics_write(struct sup *s)
 	    "# TYPE wfm_supervisor_running gauge\nwfm_supervisor_running %d\n",
 	    (unsigned long long)m.claimed, s->nruns);
 	store_stats(s->st, &ss);
+	/* One call per series: metrics_printf takes up to 511 bytes. */
 	metrics_printf(&buf, &len, "# HELP wfm_supervisor_claim_lost_total "
 	    "Claimed rows found to carry another claim on re-read (Galera).\n"
 	    "# TYPE wfm_supervisor_claim_lost_total counter\n"
-	    "wfm_supervisor_claim_lost_total %llu\n"
-	    "# HELP wfm_supervisor_db_node Index in [database] host of the "
-	    "node in use.\n# TYPE wfm_supervisor_db_node gauge\n"
-	    "wfm_supervisor_db_node %d\n"
-	    "# HELP wfm_supervisor_db_failovers_total Moves to another "
-	    "database node.\n# TYPE wfm_supervisor_db_failovers_total "
-	    "counter\nwfm_supervisor_db_failovers_total %lu\n"
-	    "# HELP wfm_supervisor_tx_retries_total Transactions run again "
-	    "after a deadlock or certification failure.\n"
-	    "# TYPE wfm_supervisor_tx_retries_total counter\n"
-	    "wfm_supervisor_tx_retries_total %lu\n",
-	    (unsigned long long)m.claim_lost, ss.node, ss.failovers,
-	    ss.tx_retries);
+	    "wfm_supervisor_claim_lost_total %llu\n",
+	    (unsigned long long)m.claim_lost);
+	metrics_printf(&buf, &len, "# HELP wfm_supervisor_db_node Index in "
+	    "[database] host of the node in use.\n"
+	    "# TYPE wfm_supervisor_db_node gauge\n"
+	    "wfm_supervisor_db_node %d\n", ss.node);
+	metrics_printf(&buf, &len, "# HELP wfm_supervisor_db_failovers_total "
+	    "Moves to another database node.\n"
+	    "# TYPE wfm_supervisor_db_failovers_total counter\n"
+	    "wfm_supervisor_db_failovers_total %lu\n", ss.failovers);
+	metrics_printf(&buf, &len, "# HELP wfm_supervisor_tx_retries_total "
+	    "Transactions run again after a deadlock or certification "
+	    "failure.\n# TYPE wfm_supervisor_tx_retries_total counter\n"
+	    "wfm_supervisor_tx_retries_total %lu\n", ss.tx_retries);
 	sup_webhook_metrics(&buf, &len);
 
 	dir = xstrdup(s->cfg->sup.lock_file);
