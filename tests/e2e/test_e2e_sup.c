@@ -319,7 +319,7 @@ sup_main_pid(pid_t not, int ms)
 	pid_t	 pid = -1, v;
 	int64_t	 end = sup_now_ms() + ms;
 
-	snprintf(cmd, sizeof(cmd), "pgrep -f '^wfm-supervisor -c %s$'",
+	snprintf(cmd, sizeof(cmd), "pgrep -f '^wfm-supervisor -c %s( -p [0-9]+)?$'",
 	    e2e_conf());
 	do {
 		if ((p = popen(cmd, "r")) == NULL)
