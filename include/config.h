@@ -55,6 +55,7 @@ struct config {
 		int	 max_active_executions_per_user;
 		int	 max_waiters;		/* Prefer: wait; 0: workers/2 */
 		int	 max_waiters_per_user;	/* 0: max_waiters/2 */
+		int	 max_schedules_per_user;
 	} http;
 
 	struct {

@@ -113,6 +113,22 @@ int	 sched_next_n(const struct sched_spec *, int64_t after, int64_t *out,
 int	 sched_window(const struct sched_spec *, int64_t from, int64_t to,
 	    int64_t *out, int nmax);
 
+/* A fire counts as missed this many seconds after its time. */
+#define SCHED_MISSED_SECONDS	60
+/* catchup "all" runs at most this many missed fires (the latest). */
+#define SCHED_CATCHUP_ALL	100
+
+/*
+ * The fires due at "now" of a schedule whose next fire was "next" (both
+ * UNIX seconds), ascending, into out (room for max): the missed ones
+ * (SCHED_MISSED_SECONDS or more late), at most the latest catchup_max of
+ * them (none 0, last 1, all SCHED_CATCHUP_ALL), then every fire in
+ * [max(next, now - 59), now], late but not missed. Returns how many were
+ * written, or RC_INVALID on bad arguments.
+ */
+int	 sched_due(const struct sched_spec *, int64_t next, int64_t now,
+	    int catchup_max, int64_t *out, int max);
+
 /* Format t as "yyyymmddTHHMMSSZ" (UTC), the fire part of execution names. */
 void	 sched_fire_name(int64_t t, char buf[SCHED_FIRE_NAME_LEN]);
 

@@ -107,6 +107,17 @@ void	 http_h_tmpl_list(struct http_req *);
 void	 http_h_tmpl_put(struct http_req *);
 void	 http_h_tmpl_delete(struct http_req *);
 void	 http_h_audit_list(struct http_req *);
+/* Schedules (http_sched.c). */
+void	 http_h_sched_create(struct http_req *);
+void	 http_h_sched_list(struct http_req *);
+void	 http_h_sched_get(struct http_req *);
+void	 http_h_sched_put(struct http_req *);
+void	 http_h_sched_delete(struct http_req *);
+void	 http_h_sched_pause(struct http_req *);
+void	 http_h_sched_resume(struct http_req *);
+void	 http_h_sched_trigger(struct http_req *);
+void	 http_h_sched_fires(struct http_req *);
+void	 http_h_system(struct http_req *);
 /* Webhooks (http_webhook.c, http_exec.c). */
 void	 http_h_whsec_post(struct http_req *);
 void	 http_h_whsec_get(struct http_req *);
@@ -117,6 +128,6 @@ int	 http_audit(struct http_req *, const char *action, const char *otype,
 	    const char *oid, struct json_object *detail);
 
 /* The expected schema version (highest migration in sql/). */
-#define WFM_SCHEMA_VERSION	9
+#define WFM_SCHEMA_VERSION	12
 
 #endif

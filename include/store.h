@@ -46,6 +46,7 @@ enum stmt_id {
 	STMT_TEMPLATE_BY_OWNER_NAME,
 	STMT_TEMPLATE_LOCK,
 	STMT_EXEC_ACTIVE_COUNT,
+	STMT_EXEC_FREE_SLOT,
 	STMT_EXEC_INSERT_CHECKED,
 	STMT_EXEC_BY_NAME,
 	STMT_EXEC_GET,
@@ -63,6 +64,12 @@ enum stmt_id {
 	STMT_SECRETS_OF_OWNER,
 	STMT_METRICS_EXEC,
 	STMT_METRICS_QUEUE,
+	/* GET /workflow-management/system (http_system.c). */
+	STMT_SYS_QUEUE,
+	STMT_SYS_THROUGHPUT,
+	STMT_SYS_CLAIMERS,
+	STMT_SYS_SUPERVISORS,
+	STMT_SYS_REPLICA_BEATS,
 	STMT_REPLICA_BEAT,
 	STMT_REPLICA_LAG,
 	STMT_SUP_HEARTBEAT,
@@ -79,6 +86,8 @@ enum stmt_id {
 	STMT_SUP_RELEASE,
 	STMT_SUP_RENEW_ALL,
 	STMT_SUP_CANCEL_POLL,
+	STMT_SUP_PRUNE_CUTOFF,
+	STMT_SUP_PRUNE_AUDIT,
 	STMT_SUP_PRUNE,
 	STMT_SUP_ORPHAN_OWNERS,
 	STMT_SUP_ORPHANS_OF,
@@ -88,6 +97,30 @@ enum stmt_id {
 	STMT_SUP_STEPS_LOAD_DUE,
 	STMT_SUP_STEP_PUT_MANY,
 	STMT_SUP_FINISH_MANY,
+	/* Schedules (sql/012). */
+	STMT_SCHED_INSERT,
+	STMT_SCHED_COUNT_OWNER,
+	STMT_SCHED_GET,
+	STMT_SCHED_LAST_FIRE,
+	STMT_SCHED_UPDATE,
+	STMT_SCHED_DELETE,
+	STMT_SCHED_PAUSE,
+	STMT_SCHED_RESUME,
+	STMT_SCHED_LIST_OWNER,
+	STMT_SCHED_LIST_ALL,
+	STMT_SCHED_FIRES,
+	STMT_SCHED_FIRE_INSERT,
+	STMT_SCHED_SET_LAST,
+	STMT_SCHED_PAUSE_TEMPLATE,
+	STMT_SCHED_DUE,
+	STMT_SCHED_TMPL,
+	STMT_SCHED_EXEC_STATUS,
+	STMT_SCHED_ADVANCE,
+	STMT_SCHED_NEXT_DUE,
+	STMT_SCHED_PRUNE,
+	STMT_SCHED_CTL_LIST,
+	STMT_SCHED_CTL_GET,
+	STMT_SCHED_FIRES_TRIM,
 	/* Webhooks (sql/010): secrets, deliveries, attempts. */
 	STMT_WH_SECRET_GET,
 	STMT_WH_SECRET_PUT,
@@ -275,6 +308,67 @@ int		 store_tmpl_create(struct store *, const struct store_actor *,
  */
 int		 store_tmpl_update(struct store *, const struct store_actor *,
 		    long long pk, const char *tid, struct json_object *body);
+
+/* Columns of a schedule row (STMT_SCHED_GET and the lists). */
+enum sched_col { SC_PK, SC_ID, SC_OWNER, SC_NAME, SC_TID, SC_CRON,
+    SC_INTERVAL, SC_TZ, SC_INPUT, SC_OVERLAP, SC_CATCHUP, SC_PAUSED,
+    SC_CREATED, SC_UPDATED, SC_LAST_FIRE, SC_LAST_EXEC, SC_LAST_STATUS,
+    SC_TPK, SC_ADMIN, SC_NEXT };
+/* Columns of a fire row (STMT_SCHED_FIRES, STMT_SCHED_LAST_FIRE). */
+enum fire_col { FC_PK, FC_AT, FC_FIRED, FC_MANUAL, FC_EXEC, FC_REASON };
+
+/* A new execution for store_exec_insert; every string borrowed. */
+struct store_exec_new {
+	const char	*id;		/* UUID v4: its first bits pick a slot */
+	const char	*user;
+	const char	*name;		/* execution_name */
+	const char	*template_id;
+	long long	 version;	/* the version the input was checked at */
+	const char	*input;		/* canonical JSON text */
+	const char	*hash;		/* jsonx_canon_hash of the input */
+	const char	*reqid;		/* may be NULL */
+	const char	*client;	/* may be NULL */
+	long long	 created_ms;
+	int		 admin_access;
+	const char	*notify;	/* the execute body's notify, or NULL */
+	int		 slots;		/* max_active_executions_per_user */
+};
+
+/* Quota slots lost to other inserts before RC_AGAIN (sql/011). */
+#define STORE_SLOT_TRIES	8
+
+/*
+ * A quota slot in [0, slots) (sql/011) from 32 random bits: those of
+ * uuid (UUID v4, its first 8 hex digits) when given, else fresh ones.
+ */
+long long	 store_slot_random(int slots, const char *uuid);
+
+/*
+ * The user's lowest free quota slot into *slot: RC_OK; RC_DENIED when
+ * every one of the slots is held (the quota); else the store's code.
+ */
+int		 store_slot_free(struct store *, const char *user, int slots,
+		    long long *slot);
+
+/*
+ * Insert one pending execution through STMT_EXEC_INSERT_CHECKED (the
+ * template version check is its trigger's), holding a quota slot: one
+ * from x->id, on a duplicate key another random one, then the lowest
+ * free one, at most STORE_SLOT_TRIES times. A duplicate key may be the
+ * name: taken(arg) is asked then (NULL: the store looks the name up),
+ * and returns RC_NOTFOUND when the name is free; anything else ends the
+ * insert (RC_OK as RC_CONFLICT). Outside a transaction it runs as one
+ * store_tx(STORE_TX_AUTOCOMMIT), so a deadlock, lock timeout or Galera
+ * certification failure is retried there (taken may then be asked again);
+ * inside one, the caller's store_tx retries.
+ * RC_OK; RC_CONFLICT the name is taken; RC_DENIED every slot is held
+ * (the quota); RC_NOTFOUND the template is no longer at that version
+ * (changed or deleted); RC_AGAIN (also STORE_SLOT_TRIES slots lost);
+ * RC_INVALID the row was refused for good; RC_ERR.
+ */
+int		 store_exec_insert(struct store *,
+		    const struct store_exec_new *x, int (*taken)(void *),
+		    void *arg);
 
 /* The server error number of the last failure (0 if none). */
 unsigned	 store_errno(const struct store *);

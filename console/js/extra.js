@@ -1,5 +1,5 @@
-// Schedules and System: pages of the API's second milestone. Until the
-// server has their endpoints (404/405), they say so and show nothing else.
+// Schedules: a page of the API's second milestone. Until the server has
+// its endpoint (404/405), it says so and shows nothing else.
 
 import { api, ApiError, hasRole, isMissing } from './api.js';
 import { h, fmtTime, banner, announce, statusBadge, safeId, set } from './util.js';
@@ -62,31 +62,5 @@ export function renderSchedules(main) {
 			h('td', {}, can ? [sc.paused ? act(sc, 'resume', 'Resume') : act(sc, 'pause', 'Pause'), ' ', act(sc, 'trigger', 'Trigger now')] : '—')))))));
 	}
 	load();
-	return () => { alive = false; };
-}
-
-export function renderSystem(main) {
-	let alive = true;
-	const body = page(main, 'System');
-	if (!hasRole('admin')) {
-		set(body, banner('error', 'Not allowed: this page needs the role admin.'));
-		return null;
-	}
-	(async () => {
-		let data;
-		try {
-			({ data } = await api('GET', '/workflow-management/system'));
-		} catch (e) {
-			if (alive)
-				failed(body, e, 'the system view');
-			return;
-		}
-		if (!alive)
-			return;
-		const dl = h('dl', { class: 'meta' });
-		for (const [k, v] of Object.entries(data || {}))
-			dl.append(h('dt', {}, k), h('dd', {}, typeof v === 'object' ? h('pre', { class: 'json' }, JSON.stringify(v, null, 2)) : String(v)));
-		set(body, dl);
-	})();
 	return () => { alive = false; };
 }

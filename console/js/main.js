@@ -9,6 +9,7 @@ import * as executions from './executions.js';
 import * as execution from './execution.js';
 import * as templates from './templates.js';
 import * as extra from './extra.js';
+import * as system from './system.js';
 
 const main = document.getElementById('main');
 let cleanup = null;
@@ -92,7 +93,7 @@ const routes = [
 	[/^#\/templates\/([^/]+)$/, (m) => templates.renderOne(main, decodeURIComponent(m[1])), 'templates'],
 	[/^#\/templates$/, () => templates.renderList(main), 'templates'],
 	[/^#\/schedules$/, () => extra.renderSchedules(main), 'schedules'],
-	[/^#\/system$/, () => extra.renderSystem(main), 'system'],
+	[/^#\/system$/, () => system.renderSystem(main), 'system'],
 ];
 
 function route() {

@@ -58,6 +58,8 @@ static const struct key keys[] = {
 	{ "http", "max_waiters", K_INT, O(http.max_waiters), "0", 0, 1024 },
 	{ "http", "max_waiters_per_user", K_INT,
 	    O(http.max_waiters_per_user), "0", 0, 1024 },
+	{ "http", "max_schedules_per_user", K_INT,
+	    O(http.max_schedules_per_user), "100", 1, 100000 },
 	{ "auth", "algorithm", K_ALG, O(auth.algorithm), "HS256", 0, 0 },
 	{ "auth", "jwt_secret", K_STR, O(auth.jwt_secret), NULL, 0, 0 },
 	{ "auth", "jwt_secret_file", K_STR, 0, NULL, 0, 0 },

@@ -14,6 +14,9 @@ char	*ctl_read_file(const char *path, size_t max, size_t *len);
 int	 ctl_secret_set(const struct config *, struct store *,
 	    const char *owner, const char *name);
 
+/* wfmctl schedules [list | pause ID | resume ID]; exit status. */
+int	 ctl_schedules(struct store *, int argc, char *argv[]);
+
 /* wfmctl tail ID: follow the steps until the end; exit status. */
 int	 ctl_tail(struct store *, const char *id);
 

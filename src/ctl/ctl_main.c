@@ -38,6 +38,7 @@ usage(void)
 	    "  secret set OWNER NAME        (value on stdin)\n"
 	    "  executions [--status S] [--limit N]\n"
 	    "  tail EXECUTION_ID\n"
+	    "  schedules [list | pause ID | resume ID]\n"
 	    "  webhooks [--limit N]          (pending and failed deliveries)\n"
 	    "  check-config\n");
 	exit(2);
@@ -439,6 +440,8 @@ main(int argc, char *argv[])
 		rc = ctl_secret_set(cfg, st, argv[1], argv[2]);
 	else if (strcmp(cmd, "executions") == 0)
 		rc = cmd_executions(st, argc, argv);
+	else if (strcmp(cmd, "schedules") == 0)
+		rc = ctl_schedules(st, argc, argv);
 	else if (strcmp(cmd, "tail") == 0 && argc == 1)
 		rc = ctl_tail(st, argv[0]);
 	else if (strcmp(cmd, "webhooks") == 0)

@@ -1,7 +1,10 @@
 /*
  * GET /workflow-management/audit: the audit log for admins, newest first,
- * filtered by user_id, action and since (RFC 3339), cursor-paginated.
+ * filtered by user_id, action and since (RFC 3339), cursor-paginated. The
+ * 'execution.create' records of executions created since sql/010 are the
+ * execution rows themselves; retention moves them to audit_log.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +13,12 @@
 #include "common.h"
 #include "http.h"
 #include "http_int.h"
+
+/*
+ * The millisecond of a page key of STMT_AUDIT_LIST (store_sql.c,
+ * AUDIT_KEY): milliseconds since 2020-01-01 in the bits above the 22 low.
+ */
+#define AUDIT_KEY_MS(k)	(((k) >> 22) + 1577836800000LL)
 
 /* Parse "2026-11-25T10:00:00[.123]Z" into epoch ms; RC_OK or RC_INVALID. */
 static int
@@ -41,13 +50,13 @@ void
 http_h_audit_list(struct http_req *r)
 {
 	struct json_object	*items, *it;
-	struct sparam		 p[8];
+	struct sparam		 p[21], *q;
 	struct sres		 res;
 	char			*uid, *action, *since, ts[UTIL_TIME_LEN];
 	const char		*d;
 	long long		 limit, before, since_ms = 0;
 	size_t			 i;
-	int			 bad = 0, rc;
+	int			 bad = 0, rc, h;
 
 	if (http_page_args(r, &limit, &before) != RC_OK)
 		return;
@@ -60,15 +69,28 @@ http_h_audit_list(struct http_req *r)
 		http_resp_detail(r, 400, "Invalid query parameter");
 		goto out;
 	}
-	p[0] = SP_STR(uid);
-	p[1] = SP_STR(uid);
-	p[2] = SP_STR(action);
-	p[3] = SP_STR(action);
-	p[4] = since != NULL ? SP_INT(since_ms) : SP_NULL();
-	p[5] = since != NULL ? SP_INT(since_ms) : SP_NULL();
-	p[6] = SP_INT(before);
-	p[7] = SP_INT(limit + 1);
-	if ((rc = store_exec(r->app->st, STMT_AUDIT_LIST, p, 8, &res, NULL,
+	/*
+	 * Two halves (audit_log, executions: sql/010), each read newest first
+	 * from the cursor's millisecond on; the key itself (column 0) orders
+	 * the rows within that millisecond.
+	 */
+	for (h = 0; h < 2; h++) {
+		q = p + 10 * h;
+		q[0] = SP_STR(uid);
+		q[1] = SP_STR(uid);
+		q[2] = SP_STR(action);
+		q[3] = SP_STR(action);
+		q[4] = since != NULL ? SP_INT(since_ms) : SP_NULL();
+		q[5] = since != NULL ? SP_INT(since_ms) : SP_NULL();
+		q[6] = before != LLONG_MAX ? SP_INT(AUDIT_KEY_MS(before)) :
+		    SP_NULL();
+		q[7] = before != LLONG_MAX ? SP_INT(AUDIT_KEY_MS(before)) :
+		    SP_NULL();
+		q[8] = SP_INT(before);
+		q[9] = SP_INT(limit + 1);
+	}
+	p[20] = SP_INT(limit + 1);
+	if ((rc = store_exec(r->app->st, STMT_AUDIT_LIST, p, 21, &res, NULL,
 	    NULL)) != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		goto out;

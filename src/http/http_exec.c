@@ -591,59 +591,22 @@ dry_run_answer(struct http_req *r, const struct tcache_ent *e)
 	http_resp_json(r, 200, o);
 }
 
-/*
- * The one-round-trip insert (STMT_EXEC_INSERT_CHECKED). *n is 1 when the
- * row was written, 0 when the template moved on. RC_OK, RC_CONFLICT (the
- * name is taken), RC_DENIED (the quota), RC_AGAIN, RC_ERR.
- */
-static int
-insert_checked(struct http_req *r, const struct tcache_ent *e,
-    const char *id, const char *name, const char *input, const char *hash,
-    long long created, const char *notify, uint64_t *n)
-{
-	struct sparam	p[14];
-	int		rc;
-
-	p[0] = SP_STR(id);
-	p[1] = SP_STR(r->who.sub);
-	p[2] = SP_STR(name);
-	p[3] = SP_STR(e->tid);
-	p[4] = SP_INT(e->version);
-	p[5] = SP_STR(e->tid);
-	p[6] = SP_INT(e->version);
-	p[7] = SP_STR(input);
-	p[8] = SP_STR(hash);
-	p[9] = SP_STR(r->reqid);
-	p[10] = SP_STR(r->remote_addr);
-	p[11] = SP_INT(created);
-	p[12] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
-	p[13] = SP_STR(notify);
-	rc = store_exec(r->app->st, STMT_EXEC_INSERT_CHECKED, p, 14, NULL, n,
-	    NULL);
-	if (rc == RC_NOTFOUND) {	/* 'wfm: template changed' */
-		*n = 0;
-		rc = RC_OK;
-	}
-	return rc;
-}
-
-struct insert_args {
-	struct http_req			*r;
-	const struct tcache_ent		*e;
-	const char			*id, *name, *input, *hash, *notify;
-	long long			 created;
-	uint64_t			 n;
+/* The name check of store_exec_insert: a replay answers 200 or 409. */
+struct taken_ctx {
+	struct http_req	*r;
+	const char	*name, *tid, *hash;
+	int		 answered;
 };
 
 static int
-insert_body(struct store *st, void *arg)
+taken(void *arg)
 {
-	struct insert_args	*a = arg;
+	struct taken_ctx	*c = arg;
+	int			 rc;
 
-	(void)st;
-	a->n = 0;
-	return insert_checked(a->r, a->e, a->id, a->name, a->input, a->hash,
-	    a->created, a->notify, &a->n);
+	if ((rc = replay(c->r, c->name, c->tid, c->hash)) != RC_NOTFOUND)
+		c->answered = 1;
+	return rc;
 }
 
 /*
@@ -657,12 +620,12 @@ http_h_execute(struct http_req *r)
 {
 	const struct tcache_ent	*e;
 	struct exec_args	 a;
+	struct store_exec_new	 x;
+	struct taken_ctx	 tc;
 	struct json_object	*empty = NULL;
 	char			 id[UTIL_UUID_LEN], hash[65], *name = NULL;
 	char			*canon = NULL, *dry;
 	long long		 created = 0;
-	uint64_t		 n = 0;
-	struct insert_args	 ia;
 	int			 rc, bad = 0, dry_run = 0, refresh = 0;
 
 	dry = http_query_get(r, "dry_run", &bad);
@@ -714,36 +677,38 @@ again:
 	if (a.name != NULL && http_seen_has(r->who.sub, name) &&
 	    replay(r, name, e->tid, hash) != RC_NOTFOUND)
 		goto out;
-	/*
-	 * Deadlocks, lock timeouts and certification failures are retried
-	 * (store_tx); a lost connection is not (the INSERT may have
-	 * committed): the client gets 503 and retries with the same
-	 * execution_name.
-	 */
-	ia.r = r;
-	ia.e = e;
-	ia.id = id;
-	ia.name = name;
-	ia.input = canon;
-	ia.hash = hash;
-	ia.created = created;
-	ia.notify = a.notify == NULL ? NULL : json_object_to_json_string_ext(
+	memset(&x, 0, sizeof(x));
+	x.id = id;
+	x.user = r->who.sub;
+	x.name = name;
+	x.template_id = e->tid;
+	x.version = e->version;
+	x.input = canon;
+	x.hash = hash;
+	x.reqid = r->reqid;
+	x.client = r->remote_addr;
+	x.created_ms = created;
+	x.admin_access = auth_has_role(&r->who, ROLE_ADMIN);
+	x.notify = a.notify == NULL ? NULL : json_object_to_json_string_ext(
 	    a.notify, JSON_C_TO_STRING_PLAIN);
-	rc = store_tx(r->app->st, STORE_TX_AUTOCOMMIT, insert_body, &ia);
-	n = ia.n;
-	if (rc == RC_CONFLICT) {
-		if (replay(r, name, e->tid, hash) == RC_NOTFOUND)
-			http_resp_rc(r, RC_AGAIN, NULL);
+	x.slots = r->app->cfg->http.max_active_executions_per_user;
+	memset(&tc, 0, sizeof(tc));
+	tc.r = r;
+	tc.name = name;
+	tc.tid = e->tid;
+	tc.hash = hash;
+	/*
+	 * A name taken (a replay, answered 200 or 409 even at the quota: it
+	 * creates nothing) is answered by taken(); a deadlock, lock timeout
+	 * or certification failure is retried (store_tx), a lost connection
+	 * is not (the INSERT may have committed): the client gets 503 and
+	 * retries with the same execution_name.
+	 */
+	rc = store_exec_insert(r->app->st, &x, taken, &tc);
+	if (tc.answered)
 		goto out;
-	}
 	if (rc == RC_DENIED) {
-		/*
-		 * At the quota. An identical replay creates nothing, so it is
-		 * answered as usual (200 or 409) even then.
-		 */
-		if (a.name == NULL || replay(r, name, e->tid, hash) ==
-		    RC_NOTFOUND)
-			too_many(r);
+		too_many(r);
 		goto out;
 	}
 	if (rc == RC_INVALID) {
@@ -762,18 +727,18 @@ again:
 		verr_free(ve);
 		goto out;
 	}
-	if (rc != RC_OK) {
-		http_resp_rc(r, rc, NULL);
-		goto out;
-	}
-	if (n == 0 && !refresh) {
+	if (rc == RC_NOTFOUND && !refresh) {
 		/* The template changed since it was cached: check again. */
 		refresh = 1;
 		goto again;
 	}
-	if (n == 0) {
+	if (rc == RC_NOTFOUND) {
 		/* Changed again in between: let the client retry. */
 		http_resp_rc(r, RC_AGAIN, NULL);
+		goto out;
+	}
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc, NULL);
 		goto out;
 	}
 	if (a.name != NULL)
@@ -908,6 +873,8 @@ struct change_args {
 	struct http_req		*r;
 	struct sparam		*p;
 	const char		*reason;
+	const char		*user;		/* redrive: the owner */
+	int			 slots;		/* redrive: the quota */
 	uint64_t		 n;
 };
 
@@ -935,10 +902,26 @@ static int
 redrive_body(struct store *st, void *arg)
 {
 	struct change_args	*a = arg;
-	int			 rc;
+	struct sparam		 q[3];
+	long long		 slot = 0;
+	int			 rc, lost;
 
 	a->n = 0;
-	rc = store_exec(st, STMT_EXEC_REDRIVE, a->p, 2, NULL, &a->n, NULL);
+	/* Active again: it needs a quota slot (sql/011). */
+	q[0] = SP_INT(store_slot_random(a->slots, NULL));
+	q[1] = a->p[0];
+	q[2] = a->p[1];
+	for (lost = 0; (rc = store_exec(st, STMT_EXEC_REDRIVE, q, 3, NULL,
+	    &a->n, NULL)) == RC_CONFLICT;) {
+		if (++lost > STORE_SLOT_TRIES) {
+			rc = RC_AGAIN;
+			break;
+		}
+		if ((rc = store_slot_free(st, a->user, a->slots, &slot)) !=
+		    RC_OK)
+			break;
+		q[0] = SP_INT(slot);
+	}
 	if (rc == RC_OK && a->n == 1)
 		rc = store_exec(st, STMT_EXEC_REDRIVE_STEPS, a->p + 1, 1, NULL,
 		    NULL, NULL);
@@ -967,6 +950,7 @@ http_h_exec_cancel(struct http_req *r)
 	p[0] = SP_STR(r->who.sub);
 	p[1] = SP_STR(reason);
 	p[2] = SP_INT(sres_int(&e, 0, EG_PK));
+	memset(&a, 0, sizeof(a));
 	a.r = r;
 	a.p = p;
 	a.reason = reason;
@@ -1018,12 +1002,12 @@ void
 http_h_exec_retry(struct http_req *r)
 {
 	struct change_args	 a;
-	struct sres	 e;
-	struct sparam	 p[2];
-	char		 msg[128];
-	const char	*st;
-	uint64_t	 n = 0;
-	int		 rc;
+	struct sres		 e;
+	struct sparam		 p[2];
+	char			 msg[128];
+	const char		*st;
+	uint64_t		 n = 0;
+	int			 rc;
 
 	if (http_req_body(r, 1) != RC_OK)
 		return;
@@ -1045,13 +1029,19 @@ http_h_exec_retry(struct http_req *r)
 	}
 	p[0] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
 	p[1] = SP_INT(sres_int(&e, 0, EG_PK));
+	memset(&a, 0, sizeof(a));
 	a.r = r;
 	a.p = p;
 	a.reason = NULL;
+	/* The owner's slots: an admin may retry any run. */
+	a.user = sres_get(&e, 0, EG_USER, NULL);
+	a.slots = r->app->cfg->http.max_active_executions_per_user;
 	rc = store_tx(r->app->st, 0, redrive_body, &a);
 	n = a.n;
 	sres_free(&e);
-	if (rc != RC_OK)
+	if (rc == RC_DENIED)
+		too_many(r);
+	else if (rc != RC_OK)
 		http_resp_rc(r, rc, "Execution not found");
 	else if (n == 0)
 		http_resp_detail(r, 409, "Execution changed state; retry "

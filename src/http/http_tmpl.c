@@ -216,6 +216,10 @@ delete_body(struct store *st, void *arg)
 	rc = store_exec(st, STMT_TEMPLATE_DELETE, p, 1, NULL, &n, NULL);
 	if (rc == RC_OK && n == 0)
 		rc = RC_NOTFOUND;
+	/* Deleting a template pauses its schedules (engine.md). */
+	if (rc == RC_OK)
+		rc = store_exec(st, STMT_SCHED_PAUSE_TEMPLATE, p, 1, NULL,
+		    NULL, NULL);
 	if (rc == RC_OK)
 		rc = http_audit(a->r, "template.delete", "template", a->r->id,
 		    NULL);

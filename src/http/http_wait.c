@@ -103,8 +103,14 @@ http_wait_enter(const struct config *cfg, const char *sub)
 	uint64_t	h, v;
 	int		i, total, user, max_total, max_user;
 
-	/* Plain CGI: one process per request, nothing shared to exhaust. */
-	if (wslots == NULL)
+	/*
+	 * Plain CGI: one process per request, nothing shared to exhaust.
+	 * One worker: the web server runs as many such processes as it has
+	 * requests (mod_fcgid, wfm.fcgi) and bounds them itself
+	 * (FcgidMaxProcessesPerClass); "never every worker" would forbid
+	 * every wait there.
+	 */
+	if (wslots == NULL || cfg->fcgi.workers == 1)
 		return 1;
 	if (mywslot < 0)
 		return 0;

@@ -74,7 +74,7 @@ connect_one(struct store *st, const char *host, int port)
 	const struct config	*c = st->cfg;
 	unsigned int		 ct, rw;
 	my_bool			 off = 0;
-	char			 quota[64], stmt_time[64];
+	char			 stmt_time[64];
 
 	if ((st->db = mysql_init(NULL)) == NULL)
 		fatalx("mysql_init: out of memory");
@@ -88,10 +88,6 @@ connect_one(struct store *st, const char *host, int port)
 	mysql_options(st->db, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
 	mysql_options(st->db, MYSQL_INIT_COMMAND,
 	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-	/* Read by trigger tr_exec_active_ins (sql/003). */
-	snprintf(quota, sizeof(quota), "SET @wfm_quota = %d",
-	    c->http.max_active_executions_per_user);
-	mysql_options(st->db, MYSQL_INIT_COMMAND, quota);
 	/*
 	 * The server gives up on a statement before our read timeout does.
 	 * Otherwise a statement we stopped waiting for (a lock wait:

@@ -21,6 +21,32 @@
 #define WHEN2	"WHEN ? THEN ? WHEN ? THEN ? "
 #define WHEN8	WHEN2 WHEN2 WHEN2 WHEN2
 
+/*
+ * A schedule's columns (enum sched_col in include/store.h), alias s, with
+ * the status of its last execution (NULL once pruned).
+ */
+#define SCHED_COLS							\
+	"s.id, s.schedule_id, s.owner_id, s.name, s.template_id, s.cron, "\
+	"s.interval_seconds, s.timezone, s.input, s.overlap, s.catchup, "\
+	"s.paused, " MS("s.created_at") ", " MS("s.updated_at") ", "	\
+	MS("s.last_fire_at") ", s.last_execution_id, e.status, "	\
+	"s.template_pk, s.admin_access, "				\
+	"FLOOR(UNIX_TIMESTAMP(s.next_fire_at)) FROM schedules s "	\
+	"LEFT JOIN executions e ON e.execution_id = s.last_execution_id "
+#define FIRE_COLS							\
+	"id, " MS("fire_at") ", " MS("fired_at") ", manual, execution_id, "\
+	"reason FROM schedule_fires "
+
+/*
+ * The page key of an audit record (STMT_AUDIT_LIST): milliseconds since
+ * 2020-01-01 shifted by 22 bits (positive until 2089), then (id * 2 + src)
+ * modulo 2^22. Two records of one source in one millisecond would have to
+ * be 2^21 ids apart to tie.
+ */
+#define AUDIT_KEY(at, id, src)						\
+	"((CAST(UNIX_TIMESTAMP(" at ") * 1000 AS SIGNED) - 1577836800000) "\
+	"* 4194304 + ((" id " * 2 + " src ") % 4194304))"
+
 static const char *const sql[STMT_COUNT] = {
 	[STMT_MIGRATION_VERSION] =
 	    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
@@ -84,35 +110,46 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT version, deleted_at IS NOT NULL FROM templates "
 	    "WHERE id = ? FOR UPDATE",
 
-	/* Kept by the triggers of sql/003. */
+	/* The user's active executions: the slots held (sql/011). */
 	[STMT_EXEC_ACTIVE_COUNT] =
-	    "SELECT COALESCE((SELECT active FROM user_active WHERE "
-	    "user_id = ?), 0)",
+	    "SELECT COUNT(*) FROM executions WHERE user_id = ? AND "
+	    "quota_slot IS NOT NULL",
+	/*
+	 * The lowest quota slot of a user that no execution holds (sql/011),
+	 * through uq_exec_quota_slot. Params: user, user.
+	 */
+	[STMT_EXEC_FREE_SLOT] =
+	    "SELECT IF(EXISTS (SELECT 1 FROM executions WHERE user_id = ? AND "
+	    "quota_slot = 0), (SELECT MIN(a.quota_slot) + 1 FROM executions a "
+	    "WHERE a.user_id = ? AND a.quota_slot IS NOT NULL AND NOT EXISTS "
+	    "(SELECT 1 FROM executions b WHERE b.user_id = a.user_id AND "
+	    "b.quota_slot = a.quota_slot + 1)), 0)",
 	/*
 	 * The one round trip of a new execution: inserted only while the
 	 * template is at the version the worker validated against. A PUT,
 	 * a share change or a delete in between leaves template_pk NULL,
-	 * and trigger tr_exec_active_ins (sql/005) refuses the row with
-	 * SIGNAL 'wfm: template changed'. The quota is enforced by the same
-	 * trigger ('wfm: quota') and the audit row written by tr_exec_audit
-	 * (sql/002), all inside this one statement. INSERT ... VALUES, not
-	 * INSERT ... SELECT: InnoDB takes the table-level AUTO-INC lock for
-	 * the whole of an INSERT ... SELECT (and of its triggers' inserts)
+	 * and trigger tr_exec_template_check (sql/011) refuses the row with
+	 * SIGNAL 'wfm: template changed'. The quota is the slot (sql/011):
+	 * a slot another active execution of the user holds is a duplicate
+	 * key. The row is its own audit record (audit_in_row, sql/010).
+	 * INSERT ... VALUES, not INSERT ... SELECT: InnoDB takes the
+	 * table-level AUTO-INC lock for the whole of an INSERT ... SELECT
 	 * under the default innodb_autoinc_lock_mode, which serialised all
 	 * concurrent executes; a plain INSERT takes a short mutex.
 	 * Params: execution_id, user, name, template_id, version (for the
 	 * check), template_id, version, input, input_hash, request_id,
-	 * client_addr, created ms, admin_access (1: accepted by an admin).
+	 * client_addr, created ms, admin_access (1: accepted by an admin),
+	 * notify, quota slot.
 	 */
 	[STMT_EXEC_INSERT_CHECKED] =
 	    "INSERT INTO executions (execution_id, user_id, execution_name, "
 	    "template_pk, template_id, template_version, input, input_hash, "
 	    "status, run_after, request_id, client_addr, created_at, "
-	    "admin_access, notify) "
+	    "admin_access, notify, quota_slot) "
 	    "VALUES (?, ?, ?, (SELECT t.id FROM templates t WHERE "
 	    "t.template_id = ? AND t.version = ? AND t.deleted_at IS NULL), "
 	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, ?, "
-	    "FROM_UNIXTIME(? / 1000), ?, ?)",
+	    "FROM_UNIXTIME(? / 1000), ?, ?, ?)",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
 	    "e.template_version, " MS("e.created_at") " FROM executions e "
@@ -154,9 +191,9 @@ static const char *const sql[STMT_COUNT] = {
 	    "status = IF(status = 'pending', 'cancelled', status), "
 	    "completed_at = IF(status = 'cancelled', UTC_TIMESTAMP(3), "
 	    "completed_at) WHERE id = ? AND status IN ('pending', 'running')",
-	/* Params: admin_access (of the caller), id. */
+	/* Params: quota slot, admin_access (of the caller), id. */
 	[STMT_EXEC_REDRIVE] =
-	    "UPDATE executions SET status = 'pending', "
+	    "UPDATE executions SET status = 'pending', quota_slot = ?, "
 	    "run_after = UTC_TIMESTAMP(6), redrive_count = redrive_count + 1,"
 	    " cancel_requested = 0, cancelled_by = NULL, cancel_reason = NULL,"
 	    " final_result = NULL, started_at = NULL, "
@@ -174,15 +211,38 @@ static const char *const sql[STMT_COUNT] = {
 	    "object_id, client_addr, request_id, detail) VALUES "
 	    "(UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?)",
 	/*
-	 * Admin view, newest first by the primary key; optional filters.
-	 * Params: user, user, action, action, since, since, cursor, limit.
+	 * Admin view, newest first: the audit_log rows and, since sql/010,
+	 * the 'execution.create' records that are execution rows themselves
+	 * (audit_in_row = 1). Both are read newest first through an index
+	 * ending in (time, id): ix_audit_at, ix_exec_created. The page key
+	 * (column 0, the cursor) is AUDIT_KEY: milliseconds since 2020 in
+	 * the high bits, then (id * 2 + source) modulo 2^22, so that the two
+	 * sources interleave by time and ties order the same way every time.
+	 * Params, each half: user, user, action, action, since, since,
+	 * cursor ms, cursor ms, cursor; then the limit (also of each half).
 	 */
 	[STMT_AUDIT_LIST] =
-	    "SELECT id, " MS("at") ", user_id, action, object_type, "
-	    "object_id, client_addr, request_id, detail FROM audit_log "
+	    "SELECT k, at_ms, user_id, action, object_type, object_id, "
+	    "client_addr, request_id, detail FROM ("
+	    "(SELECT " AUDIT_KEY("at", "id", "0") " AS k, " MS("at") " AS at_ms,"
+	    " user_id, action, object_type, object_id, client_addr, request_id,"
+	    " detail FROM audit_log "
 	    "WHERE (? IS NULL OR user_id = ?) AND (? IS NULL OR action = ?) "
-	    "AND (? IS NULL OR at >= FROM_UNIXTIME(? / 1000)) AND id < ? "
-	    "ORDER BY id DESC LIMIT ?",
+	    "AND (? IS NULL OR at >= FROM_UNIXTIME(? / 1000)) "
+	    "AND (? IS NULL OR at <= FROM_UNIXTIME(? / 1000)) "
+	    "AND " AUDIT_KEY("at", "id", "0") " < ? "
+	    "ORDER BY at DESC, id DESC LIMIT ?) UNION ALL "
+	    "(SELECT " AUDIT_KEY("created_at", "id", "1") ", " MS("created_at")
+	    ", user_id, 'execution.create', 'execution', execution_id, "
+	    "client_addr, request_id, JSON_OBJECT('execution_name', "
+	    "execution_name, 'template_id', template_id) FROM executions "
+	    "WHERE audit_in_row = 1 AND (? IS NULL OR user_id = ?) AND "
+	    "(? IS NULL OR ? = 'execution.create') "
+	    "AND (? IS NULL OR created_at >= FROM_UNIXTIME(? / 1000)) "
+	    "AND (? IS NULL OR created_at <= FROM_UNIXTIME(? / 1000)) "
+	    "AND " AUDIT_KEY("created_at", "id", "1") " < ? "
+	    "ORDER BY created_at DESC, id DESC LIMIT ?)) u "
+	    "ORDER BY k DESC LIMIT ?",
 
 	[STMT_SECRET_PUT] =
 	    "REPLACE INTO secrets (owner_id, name, nonce, ciphertext, tag, "
@@ -197,6 +257,44 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_METRICS_QUEUE] =
 	    "SELECT COUNT(*), COALESCE(SUM(run_after <= UTC_TIMESTAMP(6)), 0)"
 	    " FROM executions WHERE status = 'pending'",
+
+	/*
+	 * GET /workflow-management/system (admin). Every statement reads a
+	 * bounded range of an index: status = 'pending' of ix_exec_claim,
+	 * the last hour of ix_exec_retention, status = 'running' of
+	 * ix_exec_lease, and the two heartbeat tables (one row per live
+	 * supervisor or host). The last column of the queue is the
+	 * database's clock in ms: the throughput window is cut on it.
+	 */
+	[STMT_SYS_QUEUE] =
+	    "SELECT COUNT(*), COALESCE(SUM(run_after <= UTC_TIMESTAMP(6)), 0),"
+	    " CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED) "
+	    "FROM executions WHERE status = 'pending'",
+	/*
+	 * Finished executions per 5-minute bucket (epoch seconds / 300)
+	 * and status since the window start (param: epoch ms), a range
+	 * scan of ix_exec_retention; at most 12 buckets of 4 statuses.
+	 */
+	[STMT_SYS_THROUGHPUT] =
+	    "SELECT CAST(FLOOR(UNIX_TIMESTAMP(completed_at) / 300) AS SIGNED)"
+	    " AS b, status, COUNT(*) FROM executions "
+	    "WHERE completed_at >= FROM_UNIXTIME(? / 1000) "
+	    "GROUP BY b, status ORDER BY b LIMIT 200",
+	/* Claimers of running rows, through ix_exec_lease. */
+	[STMT_SYS_CLAIMERS] =
+	    "SELECT claimed_by, COUNT(*), " MS("MAX(lease_until)") ", "
+	    "COALESCE(SUM(lease_until < UTC_TIMESTAMP(6)), 0) "
+	    "FROM executions WHERE status = 'running' "
+	    "GROUP BY claimed_by ORDER BY claimed_by LIMIT 100",
+	[STMT_SYS_SUPERVISORS] =
+	    "SELECT supervisor_id, host, pid, " MS("started_at") ", "
+	    MS("beat_at") ", TIMESTAMPDIFF(MICROSECOND, beat_at, "
+	    "UTC_TIMESTAMP(6)) FROM supervisor_heartbeats "
+	    "ORDER BY supervisor_id LIMIT 100",
+	[STMT_SYS_REPLICA_BEATS] =
+	    "SELECT host_id, " MS("beat_at") ", TIMESTAMPDIFF(MICROSECOND, "
+	    "beat_at, UTC_TIMESTAMP(6)) FROM replica_heartbeat "
+	    "ORDER BY host_id LIMIT 100",
 
 	/* Replicas (store_replica.c). Params: host id. */
 	[STMT_REPLICA_BEAT] =
@@ -302,11 +400,31 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_SUP_CANCEL_POLL] =
 	    "SELECT id FROM executions WHERE status = 'running' AND "
 	    "claimed_by = ? AND cancel_requested = 1",
-	/* Retention in small batches through ix_exec_retention. */
+	/*
+	 * Retention in small batches through ix_exec_retention, in one
+	 * transaction: the completion time of the 500th oldest finished row
+	 * past retention (NULL: none), then the audit records of the rows up
+	 * to it copied to audit_log (sql/010; the copy locks them, so a redrive
+	 * cannot take one out of the batch in between), then the delete.
+	 */
+	[STMT_SUP_PRUNE_CUTOFF] =
+	    "SELECT " MS("MAX(completed_at)") " FROM (SELECT completed_at FROM "
+	    "executions WHERE completed_at < UTC_TIMESTAMP(3) - INTERVAL ? DAY "
+	    "AND status IN ('completed', 'failed', 'cancelled', 'timed_out') "
+	    "ORDER BY completed_at LIMIT 500) x",
+	[STMT_SUP_PRUNE_AUDIT] =
+	    "INSERT INTO audit_log (at, user_id, action, object_type, "
+	    "object_id, client_addr, request_id, detail) SELECT created_at, "
+	    "user_id, 'execution.create', 'execution', execution_id, "
+	    "client_addr, request_id, JSON_OBJECT('execution_name', "
+	    "execution_name, 'template_id', template_id) FROM executions "
+	    "WHERE completed_at <= FROM_UNIXTIME(? / 1000) AND status IN "
+	    "('completed', 'failed', 'cancelled', 'timed_out') AND "
+	    "audit_in_row = 1 ORDER BY completed_at, id FOR UPDATE",
 	[STMT_SUP_PRUNE] =
-	    "DELETE FROM executions WHERE completed_at < UTC_TIMESTAMP(3) - "
-	    "INTERVAL ? DAY AND status IN ('completed', 'failed', "
-	    "'cancelled', 'timed_out') ORDER BY completed_at LIMIT 500",
+	    "DELETE FROM executions WHERE completed_at <= FROM_UNIXTIME(? / "
+	    "1000) AND status IN ('completed', 'failed', 'cancelled', "
+	    "'timed_out')",
 	/*
 	 * Claimers on this host other than us that hold running rows
 	 * (params: "host:%" pattern, own id). A plain read: the caller
@@ -379,6 +497,133 @@ static const char *const sql[STMT_COUNT] = {
 	    MS("started_at") ", TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), "
 	    "next_attempt_at) FROM execution_steps WHERE exec_pk = ?",
 
+	/*
+	 * Schedules. Params: schedule_id, owner, name, template_pk,
+	 * template_id, cron, interval, timezone, input, overlap, catchup,
+	 * paused, admin_access, next fire (epoch seconds or NULL).
+	 */
+	[STMT_SCHED_INSERT] =
+	    "INSERT INTO schedules (schedule_id, owner_id, name, template_pk,"
+	    " template_id, cron, interval_seconds, timezone, input, overlap, "
+	    "catchup, paused, admin_access, next_fire_at, created_at, "
+	    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "FROM_UNIXTIME(?), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+	[STMT_SCHED_COUNT_OWNER] =
+	    "SELECT COUNT(*) FROM schedules WHERE owner_id = ?",
+	[STMT_SCHED_GET] =
+	    "SELECT " SCHED_COLS "WHERE s.schedule_id = ?",
+	[STMT_SCHED_LAST_FIRE] =
+	    "SELECT " FIRE_COLS "WHERE schedule_pk = ? ORDER BY id DESC "
+	    "LIMIT 1",
+	/*
+	 * A full replacement (PUT). Params: name, template_pk, template_id,
+	 * cron, interval, timezone, input, overlap, catchup, paused,
+	 * admin_access, next fire (epoch seconds or NULL), id.
+	 */
+	[STMT_SCHED_UPDATE] =
+	    "UPDATE schedules SET name = ?, template_pk = ?, template_id = ?, "
+	    "cron = ?, interval_seconds = ?, timezone = ?, input = ?, "
+	    "overlap = ?, catchup = ?, paused = ?, admin_access = ?, "
+	    "next_fire_at = FROM_UNIXTIME(?), buffered_at = NULL, "
+	    "updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+	[STMT_SCHED_DELETE] =
+	    "DELETE FROM schedules WHERE id = ?",
+	[STMT_SCHED_PAUSE] =
+	    "UPDATE schedules SET paused = 1, next_fire_at = NULL, "
+	    "buffered_at = NULL, updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+	/* Params: next fire (epoch seconds or NULL), id. */
+	[STMT_SCHED_RESUME] =
+	    "UPDATE schedules SET paused = 0, next_fire_at = FROM_UNIXTIME(?),"
+	    " updated_at = UTC_TIMESTAMP(3) WHERE id = ?",
+	/* Params: owner, cursor, limit. */
+	[STMT_SCHED_LIST_OWNER] =
+	    "SELECT " SCHED_COLS "WHERE s.owner_id = ? AND s.id < ? "
+	    "ORDER BY s.id DESC LIMIT ?",
+	[STMT_SCHED_LIST_ALL] =
+	    "SELECT " SCHED_COLS "WHERE s.id < ? ORDER BY s.id DESC LIMIT ?",
+	/* Params: schedule pk, cursor, limit. */
+	[STMT_SCHED_FIRES] =
+	    "SELECT " FIRE_COLS "WHERE schedule_pk = ? AND id < ? "
+	    "ORDER BY id DESC LIMIT ?",
+	/* Params: schedule pk, fire ms, manual, execution_id, reason. */
+	[STMT_SCHED_FIRE_INSERT] =
+	    "INSERT INTO schedule_fires (schedule_pk, fire_at, manual, "
+	    "fired_at, execution_id, reason) VALUES (?, FROM_UNIXTIME(? / "
+	    "1000), ?, UTC_TIMESTAMP(3), ?, ?)",
+	/* Params: fire ms, execution_id, id. */
+	[STMT_SCHED_SET_LAST] =
+	    "UPDATE schedules SET last_fire_at = FROM_UNIXTIME(? / 1000), "
+	    "last_execution_id = ? WHERE id = ?",
+	/* Deleting a template pauses its schedules (ix_sched_template). */
+	[STMT_SCHED_PAUSE_TEMPLATE] =
+	    "UPDATE schedules SET paused = 1, next_fire_at = NULL, "
+	    "buffered_at = NULL, updated_at = UTC_TIMESTAMP(3) WHERE "
+	    "template_pk = ? AND paused = 0",
+	/*
+	 * The due fires: a range on ix_sched_due in index order, so LIMIT
+	 * stops after n entries whatever the table holds, and SKIP LOCKED
+	 * passes over the schedules another supervisor is firing. The last
+	 * column is the database's clock, the one every supervisor shares.
+	 */
+	[STMT_SCHED_DUE] =
+	    "SELECT id, schedule_id, owner_id, name, template_pk, cron, "
+	    "interval_seconds, timezone, input, overlap, catchup, "
+	    "admin_access, FLOOR(UNIX_TIMESTAMP(next_fire_at)), "
+	    "FLOOR(UNIX_TIMESTAMP(buffered_at)), last_execution_id, "
+	    "FLOOR(UNIX_TIMESTAMP(UTC_TIMESTAMP(6))) FROM schedules "
+	    "WHERE next_fire_at <= UTC_TIMESTAMP(6) ORDER BY next_fire_at "
+	    "LIMIT ? FOR UPDATE SKIP LOCKED",
+	/*
+	 * The template of a fire, and whether the owner may still use it
+	 * (owner, public or shared; admin_access is the schedule's).
+	 * Params: owner, owner, template pk.
+	 */
+	[STMT_SCHED_TMPL] =
+	    "SELECT t.template_id, t.version, t.deleted_at IS NOT NULL, "
+	    "v.definition, (t.owner_id = ? OR t.is_public = 1 OR EXISTS "
+	    "(SELECT 1 FROM template_shares s WHERE s.template_pk = t.id AND "
+	    "s.user_id = ?)) FROM templates t JOIN template_versions v ON "
+	    "v.template_pk = t.id AND v.version = t.version WHERE t.id = ?",
+	[STMT_SCHED_EXEC_STATUS] =
+	    "SELECT status FROM executions WHERE execution_id = ?",
+	/*
+	 * After a schedule's fires. Params: next fire (s or NULL), buffered
+	 * fire (s or NULL), last fire ms (or NULL), last execution id (or
+	 * NULL: unchanged), pause (1: the template is gone), id.
+	 */
+	[STMT_SCHED_ADVANCE] =
+	    "UPDATE schedules SET next_fire_at = FROM_UNIXTIME(?), "
+	    "buffered_at = FROM_UNIXTIME(?), last_fire_at = "
+	    "COALESCE(FROM_UNIXTIME(? / 1000), last_fire_at), "
+	    "last_execution_id = COALESCE(?, last_execution_id), "
+	    "paused = GREATEST(paused, ?) WHERE id = ?",
+	/* The supervisor's sleep: MIN over ix_sched_due is one probe. */
+	[STMT_SCHED_NEXT_DUE] =
+	    "SELECT TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), "
+	    "MIN(next_fire_at)) FROM schedules",
+	/* Fires older than retention_days, in small batches. */
+	[STMT_SCHED_PRUNE] =
+	    "DELETE FROM schedule_fires WHERE fire_at < UTC_TIMESTAMP(3) - "
+	    "INTERVAL ? DAY ORDER BY fire_at LIMIT 500",
+	/* wfmctl schedules. Params: cursor, limit. */
+	[STMT_SCHED_CTL_LIST] =
+	    "SELECT id, schedule_id, owner_id, name, paused, "
+	    "COALESCE(cron, CONCAT('every ', interval_seconds, 's')), "
+	    "timezone, next_fire_at FROM schedules WHERE id > ? ORDER BY id "
+	    "LIMIT ?",
+	/*
+	 * Keep a schedule's newest 1,000 fires (engine.md, Retention); the
+	 * derived table lets MariaDB read the table it deletes from.
+	 * Params: schedule pk twice.
+	 */
+	[STMT_SCHED_FIRES_TRIM] =
+	    "DELETE FROM schedule_fires WHERE schedule_pk = ? AND id < "
+	    "(SELECT id FROM (SELECT id FROM schedule_fires WHERE "
+	    "schedule_pk = ? ORDER BY id DESC LIMIT 1 OFFSET 999) k)",
+	/* Params: schedule_id. */
+	[STMT_SCHED_CTL_GET] =
+	    "SELECT id, cron, interval_seconds, timezone, paused FROM "
+	    "schedules WHERE schedule_id = ?",
 	/*
 	 * Webhooks (sql/009_webhooks.sql). The last column of a secret says
 	 * whether the previous one still signs (24 h after the rotation).

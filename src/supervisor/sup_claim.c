@@ -428,15 +428,63 @@ sup_cancel_poll(struct sup *s)
 	sres_free(&res);
 }
 
+/*
+ * Retention: up to about 500 of the oldest finished executions past
+ * retention_days, their audit records (sql/010) moved to audit_log in the
+ * same transaction, so the trail never misses one. A failure rolls back;
+ * the next round tries again.
+ */
+struct prune_args {
+	struct sup	*s;
+	uint64_t	 n, na;		/* executions pruned, audit moved */
+};
+
+static int
+prune_body(struct store *st, void *arg)
+{
+	struct prune_args	*a = arg;
+	struct sparam		 p[1];
+	struct sres		 res;
+	long long		 cutoff = 0;
+	int			 rc, null = 1;
+
+	a->n = a->na = 0;
+	p[0] = SP_INT(a->s->cfg->sup.retention_days);
+	if ((rc = store_exec(st, STMT_SUP_PRUNE_CUTOFF, p, 1, &res, NULL,
+	    NULL)) != RC_OK)
+		return rc;
+	if (res.nrows == 1 && sres_get(&res, 0, 0, NULL) != NULL) {
+		cutoff = sres_int(&res, 0, 0);
+		null = 0;
+	}
+	sres_free(&res);
+	if (null)
+		return RC_OK;	/* nothing to prune: an empty commit */
+	p[0] = SP_INT(cutoff);
+	if ((rc = store_exec(st, STMT_SUP_PRUNE_AUDIT, p, 1, NULL, &a->na,
+	    NULL)) != RC_OK)
+		return rc;
+	return store_exec(st, STMT_SUP_PRUNE, p, 1, NULL, &a->n, NULL);
+}
+
+static void
+prune_execs(struct sup *s)
+{
+	struct prune_args	a;
+
+	a.s = s;
+	if (store_tx(s->st, 0, prune_body, &a) != RC_OK)
+		return;
+	if (a.n > 0)
+		log_info("retention: pruned %llu executions, %llu audit "
+		    "records moved to audit_log", (unsigned long long)a.n,
+		    (unsigned long long)a.na);
+}
+
+/* Retention: executions (above), then schedule fires (sup_sched.c). */
 void
 sup_prune(struct sup *s)
 {
-	struct sparam	p[1];
-	uint64_t	n = 0;
-
-	p[0] = SP_INT(s->cfg->sup.retention_days);
-	if (store_exec(s->st, STMT_SUP_PRUNE, p, 1, NULL, &n, NULL) == RC_OK &&
-	    n > 0)
-		log_info("retention: pruned %llu executions",
-		    (unsigned long long)n);
+	prune_execs(s);
+	sup_sched_prune(s);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "cron.h"
 #include "engine.h"
 #include "secret.h"
 #include "store.h"
@@ -98,6 +99,8 @@ struct sup {
 	int			 orphans_done;
 	int64_t			 next_claim, next_renew, next_cancel, next_prune;
 	int64_t			 next_metrics, next_reclaim;
+	int64_t			 next_sched;	/* sup_sched.c */
+	struct sched_tzset	*zones;		/* owned; NULL until used */
 	int64_t			 next_beat;	/* 0: no replica configured */
 	struct {
 		long long	 tpk;
@@ -127,6 +130,13 @@ void	 sup_metrics_claim(double seconds, int first);
 /* A claimed row that carried another claimer's claim on re-read. */
 void	 sup_metrics_claim_lost(void);
 void	 sup_metrics_step(int type, double seconds);
+void	 sup_metrics_fire(double seconds);
+/*
+ * Fires observed since the mark are dropped by the undo: those of a batch
+ * transaction that was rolled back (and maybe run again by store_tx).
+ */
+void	 sup_metrics_fire_mark(void);
+void	 sup_metrics_fire_undo(void);
 void	 sup_metrics_finish(const char *status);
 void	 sup_metrics_write(struct sup *);
 
@@ -141,6 +151,14 @@ void	 sup_claim_giveback(struct sup *, long long pk);
 void	 sup_renew(struct sup *);
 void	 sup_cancel_poll(struct sup *);
 void	 sup_prune(struct sup *);
+
+/*
+ * sup_sched.c: fire the due schedules (several batches, each one
+ * transaction) and set next_sched from the nearest next_fire_at.
+ */
+void	 sup_sched_fire(struct sup *);
+/* Drop schedule fires older than retention_days (a batch). */
+void	 sup_sched_prune(struct sup *);
 
 /* sup_run.c: one execution's life. */
 /*

@@ -369,6 +369,8 @@ wait_ms(struct sup *s, int64_t now)
 		t = s->next_claim;
 	if (s->next_renew < t)
 		t = s->next_renew;
+	if (!s->stopping && s->next_sched < t)
+		t = s->next_sched;
 	if (s->next_beat != 0 && s->next_beat < t)
 		t = s->next_beat;
 	if (s->nruns > 0 && s->next_cancel < t)
@@ -448,6 +450,8 @@ loop(struct sup *s, const char *conf)
 			sup_claim(s);
 			s->next_claim = now + s->cfg->sup.poll_interval_ms;
 		}
+		if (!s->stopping && now >= s->next_sched)
+			sup_sched_fire(s);
 		if (now >= s->next_metrics) {
 			sup_metrics_write(s);
 			s->next_metrics = now + SUP_METRICS_MS;
@@ -609,6 +613,7 @@ main(int argc, char *argv[])
 		sup_run_free(s.runs[j]);
 	free(s.runs);
 	free(s.round);
+	sched_tzset_free(s.zones);
 	sup_http_free(s.http);
 	sup_webhook_fini();
 	sup_net_allow_free(s.allow);

@@ -35,6 +35,7 @@ static const char *const statuses[] = { "completed", "failed", "cancelled",
 
 static struct {
 	struct hist	claim;
+	struct hist	fire;		/* wfm_schedule_fire_delay_seconds */
 	struct hist	step[NITEMS(types)];
 	uint64_t	finished[NITEMS(statuses)];
 	uint64_t	claimed;
@@ -66,6 +67,26 @@ void
 sup_metrics_claim_lost(void)
 {
 	m.claim_lost++;
+}
+
+void
+sup_metrics_fire(double seconds)
+{
+	observe(&m.fire, seconds < 0 ? 0 : seconds);
+}
+
+static struct hist	fire_mark;
+
+void
+sup_metrics_fire_mark(void)
+{
+	fire_mark = m.fire;
+}
+
+void
+sup_metrics_fire_undo(void)
+{
+	m.fire = fire_mark;
 }
 
 void
@@ -120,6 +141,11 @@ sup_metrics_write(struct sup *s)
 	    "an execution's creation to its first claim.\n"
 	    "# TYPE wfm_claim_latency_seconds histogram\n");
 	hist_print(&buf, &len, "wfm_claim_latency_seconds", "", &m.claim);
+	metrics_printf(&buf, &len, "# HELP wfm_schedule_fire_delay_seconds "
+	    "From a schedule's fire time to its execution's creation.\n"
+	    "# TYPE wfm_schedule_fire_delay_seconds histogram\n");
+	hist_print(&buf, &len, "wfm_schedule_fire_delay_seconds", "",
+	    &m.fire);
 	metrics_printf(&buf, &len, "# HELP wfm_step_duration_seconds Step "
 	    "durations (all attempts) by type.\n"
 	    "# TYPE wfm_step_duration_seconds histogram\n");

@@ -192,6 +192,12 @@ if [[ ${F[console.status]:-} == measured ]]; then
 	    console.first_visit_kib
 fi
 
+# Issue 16: webhook deliveries to a local receiver (webhook_step).
+if [[ ${F[webhook.status]:-} == measured ]]; then
+	row "webhook deliveries ${F[webhook.queued]}" "${F[webhook.per_second]}" \
+	    deliv/s - - "" "" "" webhook.per_second
+fi
+
 # A figure for the table: integers as they are, other numbers to 3 or 4
 # significant digits, anything else (null, text) unchanged.
 fmt() {
@@ -229,6 +235,18 @@ fmt() {
 	    printf 'execute (schema): %s\n' "${F[execute_schema.status]}"
 	[[ ${F[console.status]:-measured} == measured ]] ||
 	    printf 'console: %s\n' "${F[console.status]}"
+	[[ ${F[webhook.status]:-measured} == measured ]] ||
+	    printf 'webhook: %s\n' "${F[webhook.status]}"
+	if [[ ${F[webhook.status]:-} == measured ]]; then
+		printf 'webhook: %s attempts (%s 2xx, %s failed) from the ' \
+		    "${F[webhook.attempts]}" "${F[webhook.attempts_2xx]}" \
+		    "${F[webhook.failed]}"
+		printf 'first to the last in %s s; the executions ran in %s s; ' \
+		    "$(fmt "${F[webhook.seconds]}")" \
+		    "$(fmt "${F[webhook.executions_seconds]}")"
+		printf 'receiver (python3) %s core\n' \
+		    "$(fmt "${F[webhook.cpu.receiver]}")"
+	fi
 	if [[ ${F[console.status]:-} == measured ]]; then
 		printf 'console: %s executions of %s in the database; list ' \
 		    "${F[console.rows]}" "$CONSOLE_USER"
@@ -260,7 +278,7 @@ fmt() {
 	    workers superv mariadb nginx bare peer wrk other
 	for k in nginx bare php_many php_one fastapi_many fastapi_one \
 	    naive_c_many naive_c_one execute_new_many execute_new_one \
-	    execute_schema execute_replay get unauth drain; do
+	    execute_schema execute_replay get unauth drain webhook; do
 		[[ -n ${F[$k.cpu.machine]:-} ]] || continue
 		printf '  %-18s' "$k"
 		for c in machine wfm_workers supervisor mariadb nginx bare_fcgi \
@@ -331,6 +349,7 @@ F[settings.peer_processes]=$PEER_PROCS
 F[settings.peers_dir]=$PEERS
 F[settings.execute_users]=$NUSERS
 F[settings.drain_executions]=$DRAIN_N
+F[settings.webhook_executions]=$WH_N
 F[settings.claim_rows]=$CLAIM_ROWS
 F[settings.claim_limit]=$CLAIM_LIMIT
 F[settings.latency_samples]=$LAT_SAMPLES

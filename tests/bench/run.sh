@@ -17,6 +17,7 @@
 #	WFM_BENCH_PHP_PORT	nginx + PHP-FPM peer port (18090)
 #	WFM_BENCH_FASTAPI_PORT	nginx + FastAPI peer port (18091)
 #	WFM_BENCH_NAIVE_PORT	nginx + naive C peer port (18092)
+#	WFM_BENCH_HOOK_PORT	webhook receiver port (18093)
 #	WFM_BENCH_PEERS		the peers' directory (default
 #				tests/bench/peers, copied from ../shared/bench-peers)
 #	WFM_BENCH_PEER_PROCS	PHP-FPM children, naive C processes (16)
@@ -29,6 +30,8 @@
 #	WFM_BENCH_USERS		users of the many-users execute (new) mix
 #				(default 1000; the other mix is one user)
 #	WFM_BENCH_DRAIN		executions queued for the drain (default 10000)
+#	WFM_BENCH_WEBHOOKS	executions with a notify queued for the
+#				webhook deliveries figure (default 2000)
 #	WFM_BENCH_CLAIM_ROWS	pending rows of the large claim probe (1000000;
 #				300000 when the run is late, see below)
 #	WFM_BENCH_BUDGET	seconds this script aims at (default 300; with
@@ -40,7 +43,8 @@
 #	WFM_BENCH_ONLY		comma-separated parts to run alone, for
 #				iterating on them: schema (execute (new) 1
 #				user, then execute (schema)), console (the
-#				console figures); default: everything
+#				console figures), webhook (deliveries per
+#				second); default: everything
 #
 # Everything it starts is stopped on exit, by pid, whatever happens.
 # Exit status: 0 when every figure was measured, 1 otherwise.
@@ -68,6 +72,7 @@ BARE_PORT=${WFM_BENCH_BARE_PORT:-18089}
 PHP_PORT=${WFM_BENCH_PHP_PORT:-18090}
 FASTAPI_PORT=${WFM_BENCH_FASTAPI_PORT:-18091}
 NAIVE_PORT=${WFM_BENCH_NAIVE_PORT:-18092}
+HOOK_PORT=${WFM_BENCH_HOOK_PORT:-18093}
 PEERS=$(realpath -m -- "${WFM_BENCH_PEERS:-$ROOT/tests/bench/peers}")
 PEER_PROCS=${WFM_BENCH_PEER_PROCS:-16}
 DUR=${WFM_BENCH_SECONDS:-8}
@@ -78,6 +83,7 @@ WORKERS=${WFM_BENCH_WORKERS:-16}
 BARE_PROCS=${WFM_BENCH_BARE_PROCS:-4}
 NUSERS=${WFM_BENCH_USERS:-1000}
 DRAIN_N=${WFM_BENCH_DRAIN:-10000}
+WH_N=${WFM_BENCH_WEBHOOKS:-2000}
 CLAIM_ROWS=${WFM_BENCH_CLAIM_ROWS:-1000000}
 BUDGET=${WFM_BENCH_BUDGET:-300}
 PROFILE=${WFM_BENCH_PROFILE:-0}
@@ -86,16 +92,16 @@ CLAIM_SMALL=10000
 CLAIM_LIMIT=64		# 16 free slots x 4 candidates, as sup_claim.c asks
 LAT_SAMPLES=40
 
-for v in PORT CEIL_PORT BARE_PORT PHP_PORT FASTAPI_PORT NAIVE_PORT DUR WARM \
-    CONNS THREADS WORKERS BARE_PROCS PEER_PROCS NUSERS DRAIN_N CLAIM_ROWS \
-    BUDGET; do
+for v in PORT CEIL_PORT BARE_PORT PHP_PORT FASTAPI_PORT NAIVE_PORT HOOK_PORT \
+    DUR WARM CONNS THREADS WORKERS BARE_PROCS PEER_PROCS NUSERS DRAIN_N WH_N \
+    CLAIM_ROWS BUDGET; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v '${!v}' is not a positive integer"
 done
 ((CLAIM_ROWS > CLAIM_SMALL)) ||
     die "WFM_BENCH_CLAIM_ROWS must exceed $CLAIM_SMALL"
 [[ $PROFILE =~ ^[01]$ ]] || die "WFM_BENCH_PROFILE '$PROFILE' is not 0 or 1"
-[[ -z $ONLY || $ONLY =~ ^(schema|console)(,(schema|console))*$ ]] ||
-    die "WFM_BENCH_ONLY '$ONLY' is not a list of: schema, console"
+[[ -z $ONLY || $ONLY =~ ^(schema|console|webhook)(,(schema|console|webhook))*$ ]] ||
+    die "WFM_BENCH_ONLY '$ONLY' is not a list of: schema, console, webhook"
 
 # full: the whole run; want PART: the whole run, or PART is in
 # WFM_BENCH_ONLY.
@@ -125,6 +131,7 @@ PY=/usr/bin/python3	# Debian's: the one with python3-selenium
 SCHEMA_DOC=$SCRIPTS/schema_order.json
 CONSOLE_USER=bench-console
 CONSOLE_ROWS=10000
+WH_USER=bench-webhook
 
 export WFM_VAR=$VAR WFM_HTTP_PORT=$PORT WFM_BIN_DIR=$BIN
 export WFM_FCGI_WORKERS=$WORKERS
@@ -136,11 +143,15 @@ export WFM_FCGI_MAX_REQUESTS=1000000000
 # default) is raised so that the mix measures the server, not 429s. The
 # check itself runs as always.
 export WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER=100000000
+# The webhook step's receiver is on loopback, which webhook_allow refuses
+# by default: allowed for this stack only.
+export WFM_SUPERVISOR_WEBHOOK_ALLOW=127.0.0.1/32
 
 declare -A F=()		# every figure, by key; printed and written at the end
 SUP_PAUSED=""		# supervisor pid while it is stopped (SIGSTOP)
 PART_FAILED=0		# 1: schema or console could not be measured
 PERF_PID=""		# perf record while it runs (WFM_BENCH_PROFILE=1)
+RECV_PID=""		# the webhook receiver while it runs
 
 # Floating point: calc EXPR [-v name=value...] prints EXPR, or null when
 # it cannot be computed (a figure that was not measured).
@@ -186,6 +197,8 @@ cleanup() {
 	[[ -n $SUP_PAUSED ]] && kill -CONT "$SUP_PAUSED" 2>/dev/null
 	[[ -n $PERF_PID ]] && kill -INT "$PERF_PID" 2>/dev/null &&
 	    wait "$PERF_PID"
+	[[ -n $RECV_PID ]] && kill -TERM "$RECV_PID" 2>/dev/null &&
+	    wait "$RECV_PID" 2>/dev/null
 	if pid=$(pid_of "$CEIL_PID" "$NGINX"); then
 		stop_pid "$pid" 10
 	fi
@@ -230,7 +243,7 @@ if [[ -d $VAR ]]; then
 	bash deploy/local/stack.sh down >/dev/null 2>&1 || true
 fi
 for p in "$PORT" "$CEIL_PORT" "$BARE_PORT" "$PHP_PORT" "$FASTAPI_PORT" \
-    "$NAIVE_PORT"; do
+    "$NAIVE_PORT" "$HOOK_PORT"; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 		die "127.0.0.1:$p is in use (set WFM_BENCH_*PORT)"
 	fi
@@ -839,6 +852,118 @@ console_step() {
 	fi
 }
 
+# ---- webhook deliveries (issue 16) -----------------------------------------
+
+# CPU ticks (user + system) of one process.
+proc_ticks() {
+	local line rest
+	local -a f
+
+	read -r line 2>/dev/null <"/proc/$1/stat" || {
+		echo 0
+		return
+	}
+	rest=${line##*) }
+	read -r -a f <<<"$rest"
+	echo $((f[11] + f[12]))
+}
+
+# WH_N executions of the bench template for WH_USER, each with a notify
+# on "completed" to tests/bench/webhook_receiver.py on 127.0.0.1:HOOK_PORT
+# (204, nothing else), queued in SQL while the supervisor is stopped, then
+# run and delivered: deliveries per second from the first to the last
+# recorded attempt (webhook_attempts), with the CPU split over the whole
+# step and the receiver's own CPU (it must not be the limit).
+webhook_step() {
+	local tok code i n t0 t1 s0 s1 r0 r1 secs url notify
+
+	tok=$(token "$WH_USER" workflow:execute)
+	code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
+	    -X POST "$URL/webhook-secret" -H "Authorization: Bearer $tok" \
+	    2>>"$LOG") || true
+	if [[ $code != 201 ]]; then
+		F[webhook.status]="not measured: POST webhook-secret answered '$code'"
+		log "webhook: ${F[webhook.status]}"
+		PART_FAILED=1
+		return 0
+	fi
+	url=http://127.0.0.1:$HOOK_PORT/hook
+	"$PY" "$SCRIPTS/webhook_receiver.py" "$HOOK_PORT" </dev/null \
+	    >>"$LOG" 2>&1 &
+	RECV_PID=$!
+	for ((i = 0; i < 50; i++)); do
+		code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 2 \
+		    -X POST -d '{}' "$url" 2>/dev/null) || true
+		[[ $code == 204 ]] && break
+		sleep 0.1
+	done
+	if [[ $code != 204 ]]; then
+		F[webhook.status]="not measured: the receiver answers '$code'"
+		log "webhook: ${F[webhook.status]}"
+		PART_FAILED=1
+		return 0
+	fi
+	log "webhook: $WH_N executions with a notify to $url"
+	kill -STOP "$SUP"
+	SUP_PAUSED=$SUP
+	queue_rows "$WH_USER" "$WH_N" "UTC_TIMESTAMP(6)"
+	notify="{\"url\": \"$url\", \"events\": [\"completed\"]}"
+	sql -e "UPDATE executions SET notify = '$notify'
+	    WHERE user_id = '$WH_USER'"
+	refresh_masters
+	s0="$(cpu_snap) 0"
+	r0=$(proc_ticks "$RECV_PID")
+	t0=$EPOCHREALTIME
+	kill -CONT "$SUP"
+	SUP_PAUSED=""
+	for ((i = 0; ; i++)); do
+		n=$(sql -e "SELECT COUNT(*) FROM webhook_outbox
+		    WHERE signer = '$WH_USER' AND status <> 'pending'")
+		((n >= WH_N)) && break
+		if ((i >= 1200)); then
+			log "webhook: only $n of $WH_N delivered after 120 s"
+			break
+		fi
+		sleep 0.1
+	done
+	t1=$EPOCHREALTIME
+	s1="$(cpu_snap) 0"
+	r1=$(proc_ticks "$RECV_PID")
+	secs=$(calc "b - a" -v a="$t0" -v b="$t1")
+	read -r "F[webhook.attempts]" "F[webhook.attempts_2xx]" \
+	    "F[webhook.seconds]" < <(sql -e "SELECT COUNT(*),
+	    SUM(a.status_code BETWEEN 200 AND 299),
+	    TIMESTAMPDIFF(MICROSECOND, MIN(a.at), MAX(a.at)) / 1000000
+	    FROM webhook_attempts a JOIN webhook_outbox o
+	    ON o.id = a.outbox_id WHERE o.signer = '$WH_USER'")
+	read -r "F[webhook.delivered]" "F[webhook.failed]" \
+	    "F[webhook.outbox_rows]" < <(sql -e "SELECT
+	    SUM(status = 'delivered'), SUM(status = 'failed'), COUNT(*)
+	    FROM webhook_outbox WHERE signer = '$WH_USER'")
+	read -r "F[webhook.executions_seconds]" < <(sql -e "SELECT
+	    TIMESTAMPDIFF(MICROSECOND, MIN(started_at), MAX(completed_at))
+	    / 1000000 FROM executions WHERE user_id = '$WH_USER'")
+	F[webhook.queued]=$WH_N
+	F[webhook.step_seconds]=$secs
+	# Intervals between the first and the last attempt: attempts - 1.
+	F[webhook.per_second]=$(calc "(n - 1) / s" -v n="${F[webhook.attempts]}" \
+	    -v s="${F[webhook.seconds]}")
+	cpu_record webhook "$secs" "$s0" "$s1"
+	F[webhook.cpu.receiver]=$(calc "(b - a) / hz / s" -v a="$r0" -v b="$r1" \
+	    -v hz="$CLK_TCK" -v s="$secs")
+	kill -TERM "$RECV_PID" 2>/dev/null || true
+	wait "$RECV_PID" 2>/dev/null || true
+	RECV_PID=""
+	if [[ ${F[webhook.delivered]:-0} == "$WH_N" ]]; then
+		F[webhook.status]=measured
+	else
+		F[webhook.status]="not measured: ${F[webhook.delivered]:-0} of $WH_N delivered"
+		PART_FAILED=1
+	fi
+	log "webhook: ${F[webhook.attempts]} attempts in ${F[webhook.seconds]} s" \
+	    "(${F[webhook.per_second]}/s), receiver ${F[webhook.cpu.receiver]} core"
+}
+
 # The table and JSON, then the exit status: 1 when a figure that should
 # have been measured was not.
 finish() {
@@ -859,6 +984,8 @@ finish() {
 	[[ ${F[console.status]:-} == measured ]] &&
 	    keys+=(console.list_first_ms console.graph_ms
 	    console.first_visit_bytes)
+	[[ ${F[webhook.status]:-} == measured ]] &&
+	    keys+=(webhook.per_second)
 	for k in "${keys[@]}"; do
 		[[ -n ${F[$k]:-} && ${F[$k]} != null ]] || {
 			log "figure $k was not measured"
@@ -874,6 +1001,7 @@ if ! full; then
 	kill -CONT "$SUP"
 	SUP_PAUSED=""
 	want console && console_step
+	want webhook && webhook_step
 	finish
 fi
 
@@ -1003,6 +1131,8 @@ done
 # Before the claim probe, which stops wfm-fcgi: the console needs the API.
 # Its 10,000 completed rows stay (the claim probe counts pending ones).
 console_step
+# The same for the webhook deliveries: its executions end completed.
+webhook_step
 
 # ---- claim cost against the number of pending rows ------------------------
 

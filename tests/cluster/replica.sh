@@ -229,6 +229,12 @@ replica_done() {
 }
 check 'wait_for 20 replica_done' "the replica has the 20 completed executions"
 wait_for 10 '[[ $(metric wfm_replica_in_use) == 1 ]]' || :
+# /metrics is one worker's view: a worker that found the replica
+# unreachable at start looks again only READ_RETRY_MS (2 s, http_read.c)
+# later, at its next request. Let that pass, and let every worker make
+# that request, before counting.
+sleep 2.5
+get_all >/dev/null
 
 # Caught up: the replica serves the GETs of terminal executions.
 before=$(replica_stmts)

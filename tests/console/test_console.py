@@ -656,23 +656,65 @@ def t_keyboard(c):
 
 
 def t_second_milestone_pages(c):
-    """Schedules and System say the server lacks them (404), no data."""
+    """Schedules says the server lacks it (404), no data."""
+    admin = c.mint('root-user', 'admin')
+    c.go('#token=' + admin)
+    c.wait(lambda: c.csss('#exec-rows tr'), 'the list as admin')
+    c.go('#/schedules')
+    c.wait(lambda: 'does not provide schedules' in c.css('main').text,
+           'schedules degrade')
+    c.page('schedules')
+
+
+def t_system(c):
+    """System: an admin sees the server's figures as text, refreshed
+    live; without admin no menu entry and the server's 403 sentence."""
     admin = c.mint('root-user', 'admin')
     c.go('#token=' + admin)
     c.wait(lambda: c.csss('#exec-rows tr'), 'the list as admin')
     check(c.css('[data-admin]').get_attribute('hidden') is None,
           'System in the menu for an admin')
-    c.go('#/schedules')
-    c.wait(lambda: 'does not provide schedules' in c.css('main').text,
-           'schedules degrade')
-    c.page('schedules')
-    c.go('#/system')
-    c.wait(lambda: 'does not provide the system view' in
-           c.css('main').text, 'system degrades')
+    c.css('[data-nav="system"]').click()
+    c.wait(lambda: c.text_of('#ex-count-total') not in ('', '—'),
+           'the figures')
+    keys = ('pending', 'running', 'completed', 'failed', 'cancelled',
+            'timed_out', 'total')
+    seen = {}
+
+    def same():
+        # Executions of earlier tests may still be moving: the page must
+        # show what the API says at one moment, whichever.
+        st, d = c.call('GET', '/workflow-management/system', token=admin)
+        check(st == 200, 'GET system as admin: %s' % st)
+        seen['doc'] = d
+        return all(c.text_of('#ex-count-' + k) ==
+                   '{:,}'.format(d['executions'][k]) for k in keys) and \
+            c.text_of('#q-pending') == '{:,}'.format(d['queue']['pending']) \
+            and c.text_of('#tp-total-completed') == \
+            '{:,}'.format(d['throughput']['totals']['completed'])
+    c.wait(same, 'the page showing the API\'s figures', 15)
+    doc = seen['doc']
+    check(doc['throughput']['totals']['completed'] >= 1,
+          'a completion in the last hour')
+    check(len(c.csss('#sys-throughput tbody tr')) == 12, '12 buckets')
+    check('alive' in c.text_of('#sys-supervisors'),
+          'the supervisor, alive, as a word')
+    check('completed' in c.text_of('#sys-status'), 'status words as text')
+    # Live: a new execution shows up without a reload.
+    before = doc['executions']['total']
+    c.execute(c.xss, {'note': 'system-live'})
+    c.wait(lambda: int(c.text_of('#ex-count-total').replace(',', '')) >
+           before, 'the total updated live', 8)
+    check(c.js("return location.hash") == '#/system', 'no navigation')
     c.page('system')
     c.signed_in()
     check(c.css('[data-admin]').get_attribute('hidden') is not None,
           'no System in the menu without admin')
+    c.go('#/system')
+    c.wait(lambda: 'Not allowed: Missing role admin.' in
+           c.text_of('#sys-msg'), 'the 403 sentence')
+    check(not c.csss('#sys-status'), 'no figures without admin')
+    c.page('system-403')
 
 
 def t_narrow(c):
@@ -763,7 +805,7 @@ TESTS = [t_signin_form, t_fragment_token, t_first_visit_size,
          t_list_live_and_pause, t_filters_and_paging, t_execution_live,
          t_cancel_retry, t_template_form, t_xss_probe, t_forbidden,
          t_unauthorized_midsession, t_keyboard, t_second_milestone_pages,
-         t_narrow, t_graph_100, t_browser_log_clean]
+         t_system, t_narrow, t_graph_100, t_browser_log_clean]
 
 
 def main():

@@ -546,6 +546,10 @@ if apache_start "$T/proxy" && wait_http "http://127.0.0.1:$AP1_PORT/"; then
 	check "proxy: application slower than the timeout: 504" 504 "$code"
 	shape "proxy: application slower than the timeout" "$T/b"
 	apache_stop "$T/proxy"
+	# The worker behind that 504 waits out its 5 s and holds the user's
+	# one waiter slot ([http] max_waiters_per_user with 4 workers) until
+	# then: the next long poll of the same user would be answered at once.
+	sleep 4
 	# The same through the nginx recipe with a 2 s read timeout.
 	if nginx_private "$AP1_PORT" 2s; then
 		code=$(status_of "http://127.0.0.1:$AP1_PORT$slow_eid" \

@@ -17,10 +17,19 @@
 #     RuntimeDirectory=, ExecStartPre=, ExecStart=; there is no systemd
 #     as PID 1 to run them, so its sandbox is not applied);
 #   - a private nginx (127.0.0.1:18190, workers as www-data) serving the
-#     installed snippet: template create, execute -> 202, GET -> completed,
-#     and nginx's own 502 in JSON once wfm-fcgi stops; a private Apache
-#     (127.0.0.1:18191) with the installed conf-available/wfm.conf serves
-#     the same execution;
+#     installed snippet: `nginx -t` passes without the long-poll limit's
+#     http-level lines, and the server runs with the lines the snippet's
+#     comments document (the same as the whole-server recipe's); template
+#     create, execute -> 202, GET -> completed, the installed console
+#     (page with its CSP and security headers, config.json naming the
+#     base path, a JavaScript module), and nginx's own 502 in JSON once
+#     wfm-fcgi stops; a private Apache (127.0.0.1:18191) with the
+#     installed conf-available/wfm.conf serves the same execution and the
+#     same console;
+#   - the snippet and the conf carry the whole-server recipes' settings:
+#     the API location's FastCGI settings, the ProxyPass, the console's
+#     locations (nginx) and its Alias and <Directory> (Apache), compared
+#     line by line;
 #   - `dpkg -r` (config kept, the Apache conf the admin enabled is
 #     disabled), `dpkg -P`: nothing the package made is left (its files,
 #     /etc/wfm, /var/lib/wfm, the users, unit symlinks), checked by name
@@ -204,6 +213,74 @@ wfm_paths() {
 	    grep -v '^/var/lib/dpkg/' | sort
 }
 
+# hdr FILE NAME: the value of header NAME in a curl -D dump.
+hdr() {
+	tr -d '\r' <"$1" | awk -v n="$(tr '[:upper:]' '[:lower:]' <<<"$2"):" \
+	    'tolower($1) == n { sub(/^[^:]*: */, ""); print }'
+}
+
+# json_base_path FILE: "base_path" of the console's config.json.
+json_base_path() {
+	sed -n 's/^{"base_path": *"\([^"]*\)"}$/\1/p' "$1"
+}
+
+# The console's Content-Security-Policy (console.md, "Quality bar").
+CSP="default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+# console_checks URL WHO: the installed console served at URL (the
+# server's root) by WHO (nginx + snippet, Apache + conf).
+console_checks() {
+	local url=$1 who=$2 out d=$T/console-${2%% *}
+
+	mkdir -p "$d"
+	out=$(curl -s -o /dev/null -D "$d/h0" -w '%{http_code}' "$url/console")
+	check "$who: /console -> 301 to /console/" "301 /console/" \
+	    "$out $(hdr "$d/h0" Location | sed 's|^http://[^/]*||')"
+	out=$(curl -s -o "$d/index.html" -D "$d/h1" \
+	    -w '%{http_code} %{content_type}' "$url/console/")
+	check "$who: GET /console/ -> 200 text/html, the installed index.html" \
+	    "200 text/html same" \
+	    "${out%%;*} $(cmp -s "$d/index.html" /usr/share/wfm/console/index.html && echo same)"
+	check "$who: /console/ Content-Security-Policy" "$CSP" \
+	    "$(hdr "$d/h1" Content-Security-Policy)"
+	check "$who: /console/ X-Content-Type-Options, Referrer-Policy" \
+	    "nosniff no-referrer" \
+	    "$(hdr "$d/h1" X-Content-Type-Options) $(hdr "$d/h1" Referrer-Policy)"
+	check "$who: /console/ Cache-Control no-cache (revalidated)" no-cache \
+	    "$(hdr "$d/h1" Cache-Control)"
+	out=$(curl -s -o "$d/config.json" -D "$d/h2" \
+	    -w '%{http_code} %{content_type}' "$url/console/config.json")
+	check "$who: GET /console/config.json -> 200 JSON naming [http] base_path" \
+	    "200 application/json $base_path" \
+	    "${out%%;*} $(json_base_path "$d/config.json")"
+	out=$(curl -s -o "$d/main.js" -D "$d/h3" \
+	    -w '%{http_code} %{content_type}' "$url/console/js/main.js")
+	check "$who: GET /console/js/main.js -> 200 text/javascript, the module" \
+	    "200 text/javascript same" \
+	    "${out%%;*} $(cmp -s "$d/main.js" /usr/share/wfm/console/js/main.js && echo same)"
+	check "$who: module's CSP, nosniff, cached 5 minutes" \
+	    "$CSP|nosniff|public, max-age=300" \
+	    "$(hdr "$d/h3" Content-Security-Policy)|$(hdr "$d/h3" X-Content-Type-Options)|$(hdr "$d/h3" Cache-Control)"
+}
+
+# nginx_console FILE: the console's locations in an nginx file, from
+# "location = /console {" to the end of "location ^~ /console/ {...}",
+# without indentation.
+nginx_console() {
+	awk '/^[[:space:]]*location = \/console \{/ { on = 1 }
+	    on { print; n += gsub(/\{/, "{"); n -= gsub(/\}/, "}")
+		if (last && n == 0) exit }
+	    /^[[:space:]]*location \^~ \/console\/ \{/ { last = 1 }' "$1" |
+	    sed 's/^[[:space:]]*//'
+}
+
+# apache_console FILE: the console's part of an Apache file, from its
+# RedirectMatch to the end of its <Directory>, without indentation.
+apache_console() {
+	sed -n '/^[[:space:]]*RedirectMatch 301 \^\/console\$/,/^[[:space:]]*<\/Directory>/p' \
+	    "$1" | sed 's/^[[:space:]]*//'
+}
+
 # ---- before -----------------------------------------------------------------
 
 # dpkg -i and the users need root: a sudoer's `make test` gets here
@@ -281,9 +358,22 @@ for f in /usr/bin/wfm-fcgi /usr/bin/wfm-supervisor /usr/bin/wfmctl \
     /usr/share/wfm/nginx-errors/502.json /usr/share/wfm/apache/wfm-proxy-fcgi.conf \
     /usr/share/wfm/systemd/wfm-fcgi.socket /usr/share/doc/wfm/README.Debian \
     "$UNITS/wfm-fcgi.service" "$UNITS/wfm-supervisor.service" \
-    /etc/nginx/snippets/wfm.conf /etc/apache2/conf-available/wfm.conf; do
+    /etc/nginx/snippets/wfm.conf /etc/apache2/conf-available/wfm.conf \
+    /usr/share/wfm/console/index.html /usr/share/wfm/console/config.json \
+    /usr/share/wfm/console/js/main.js /usr/share/wfm/console/css/app.css; do
 	check "installed: $f" yes "$([[ -s $f ]] && echo yes)"
 done
+# The console of the tree, as make install copies it, owned by the package.
+diffs=$(cd "$ROOT/console" && for f in index.html favicon.svg css/*.css js/*.js; do
+	cmp -s "$f" "/usr/share/wfm/console/$f" || printf '%s\n' "$f"; done)
+check "console: every page, style and module of console/ installed as is" \
+    "" "$diffs"
+check "console: config.json belongs to the package" \
+    "wfm: /usr/share/wfm/console/config.json" \
+    "$(dpkg -S /usr/share/wfm/console/config.json 2>&1)"
+base_path=$(sed -n 's/^base_path *= *//p' $ETC/wfm.conf)
+check "console: config.json names the installed [http] base_path" \
+    "/api/v1 /api/v1" "$base_path $(json_base_path /usr/share/wfm/console/config.json)"
 check "units run the installed programs" \
     "/usr/bin/wfm-fcgi -c /etc/wfm/wfm.conf /usr/bin/wfm-supervisor -c /etc/wfm/wfm.conf" \
     "$(unit_get wfm-fcgi.service ExecStart) $(unit_get wfm-supervisor.service ExecStart)"
@@ -398,7 +488,28 @@ check "wfm-fcgi: no capabilities, no new privileges" "0000000000000000 1" \
 N=$T/nginx
 mkdir -p "$N/tmp"
 cp /etc/nginx/fastcgi_params "$N/"
-cat >"$N/nginx.conf" <<EOF
+# The long-poll limit: the lines the snippet's comments tell the admin to
+# add at http level and in the server block (the two tab-indented comment
+# lines after each sentence).
+doc_lines() {
+	awk -v start="$1" 'index($0, start) { on = 1; next }
+	    on && /^#\t/ { sub(/^#\t/, ""); print; n++; if (n == 2) exit }' \
+	    /etc/nginx/snippets/wfm.conf
+}
+WAIT_HTTP=$(doc_lines "add these two lines at")
+WAIT_SERVER=$(doc_lines "and these two in the server block")
+# shellcheck disable=SC2016 # $http_prefer is nginx's
+check "snippet documents the http-level map and zone of nginx/wfm.conf" \
+    "$(sed -n '/^map \$http_prefer/,/^limit_conn_zone/p' \
+    /usr/share/wfm/nginx/wfm.conf | tr -s '[:space:]' ' ')" \
+    "$(tr -s '[:space:]' ' ' <<<"$WAIT_HTTP")"
+check "snippet documents the server-level limit of nginx/wfm.conf" \
+    "$(grep -E '^[[:space:]]*limit_conn(_status)? ' \
+    /usr/share/wfm/nginx/wfm.conf | sed 's/^[[:space:]]*//' | paste -sd ' ')" \
+    "$(paste -sd ' ' <<<"$WAIT_SERVER")"
+# nginx_conf HTTP-LINES SERVER-LINES: the private nginx.conf.
+nginx_conf() {
+	cat <<EOF
 user www-data;
 worker_processes 1;
 pid $N/nginx.pid;
@@ -414,9 +525,11 @@ http {
 	proxy_temp_path $N/tmp/proxy;
 	uwsgi_temp_path $N/tmp/uwsgi;
 	scgi_temp_path $N/tmp/scgi;
+	$1
 	server {
 		listen 127.0.0.1:$NGX_PORT;
 		server_name _;
+		$2
 		location / {
 			return 404;
 		}
@@ -424,6 +537,16 @@ http {
 	}
 }
 EOF
+}
+# Without the admin's lines the snippet must still pass nginx -t.
+nginx_conf "" "" >"$N/plain.conf"
+check "nginx -t: the snippet without the long-poll limit's lines" 0 \
+    "$(nginx -t -p "$N/" -c "$N/plain.conf" -e "$N/error.log" \
+    >"$N/plain-t.log" 2>&1; echo $?)"
+nginx_conf "$WAIT_HTTP" "$WAIT_SERVER" >"$N/nginx.conf"
+check "nginx -t: the snippet with the documented lines" 0 \
+    "$(nginx -t -p "$N/" -c "$N/nginx.conf" -e "$N/error.log" \
+    >"$N/t.log" 2>&1; echo $?)"
 if nginx -p "$N/" -c "$N/nginx.conf" -e "$N/error.log" -g 'daemon off;' \
     </dev/null >"$N/out.log" 2>&1 &
 then
@@ -494,9 +617,24 @@ missing=$(sed -n '/location \^~ \/api\/v1\/ {/,/^\t}/p' \
     done)
 check "snippet: every FastCGI setting of nginx/wfm.conf's API location" "" \
     "$missing"
+check "snippet: the console locations of nginx/wfm.conf, line by line" \
+    "$(nginx_console /usr/share/wfm/nginx/wfm.conf)" \
+    "$(nginx_console /etc/nginx/snippets/wfm.conf)"
+check "snippet: a console part to compare (its 5 locations)" yes \
+    "$(nginx_console /usr/share/wfm/nginx/wfm.conf | grep -c '^location ' |
+    grep -qx 5 && echo yes)"
+check "Apache conf: the console part of apache/wfm-proxy-fcgi.conf, line by line" \
+    "$(apache_console /usr/share/wfm/apache/wfm-proxy-fcgi.conf)" \
+    "$(apache_console /etc/apache2/conf-available/wfm.conf)"
+check "Apache conf: a console part to compare (Alias ... </Directory>)" yes \
+    "$(apache_console /usr/share/wfm/apache/wfm-proxy-fcgi.conf |
+    grep -c -e '^Alias /console/' -e '^<Directory /usr/share/wfm/console>' \
+    -e '^</Directory>' | grep -qx 3 && echo yes)"
 check "Apache conf: the ProxyPass of apache/wfm-proxy-fcgi.conf" \
     "$(grep -E '^[[:space:]]*ProxyPass ' /usr/share/wfm/apache/wfm-proxy-fcgi.conf | sed 's/^[[:space:]]*//')" \
     "$(grep -E '^[[:space:]]*ProxyPass ' /etc/apache2/conf-available/wfm.conf | sed 's/^[[:space:]]*//')"
+
+console_checks "$NGX_URL" "nginx + snippet"
 
 # ---- Apache with the installed conf-available/wfm.conf -----------------------
 
@@ -509,6 +647,7 @@ if apache_start "$A"; then
 	check "Apache + conf: the same execution, completed" "completed 200" \
 	    "$(grep -o '"status": *"[a-z]*"' <<<"$out" | head -n 1 |
 	    sed 's/.*"\([a-z]*\)"$/\1/') ${out##* }"
+	console_checks "http://127.0.0.1:$AP1_PORT" "Apache + conf"
 	apache_stop "$A"
 else
 	fail "Apache starts with the installed conf" "$(tail -n 5 "$A/logs/error.log" 2>/dev/null)"

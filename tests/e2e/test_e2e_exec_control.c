@@ -438,6 +438,91 @@ test_e2e_exec_control_retry_cancelled_and_conflicts(void)
 
 E2E_SUITE(test_e2e_exec_control_register)
 
+/*
+ * The audit list merges the execution.create records that are execution
+ * rows (sql/010) with the audit_log rows, newest first, and a cursor walks
+ * them one by one in that order without a gap or a repeat.
+ */
+static void
+test_e2e_exec_control_audit_merges_execution_rows_by_time(void)
+{
+	static const char *const rid1[] = { "X-Request-Id: audit-order-1",
+	    NULL };
+	static const char *const rid2[] = { "X-Request-Id: audit-order-2",
+	    NULL };
+	static const char *const want[] = { "execution.cancel",
+	    "execution.create", "execution.create", "template.create" };
+	struct json_object	*it, *items[8];
+	struct resp		 r;
+	const char		*tok = x_tok("audit-order"), *cur;
+	char			 path[1024], body[256], *tid, *e1, *e2;
+	char			 next[256] = "";
+	int			 n = 0, i;
+
+	tid = x_template(tok, x_run("audit-order-t"), "\"steps\":[{\"id\":"
+	    "\"d\",\"type\":\"delay\",\"seconds\":30}]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"first\"}", tid);
+	CU_ASSERT_EQUAL_FATAL(x_exec(tok, "", body, rid1, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	e1 = strdup(resp_str(&r, "execution_id"));
+	resp_free(&r);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"second\"}", tid);
+	CU_ASSERT_EQUAL_FATAL(x_exec(tok, "", body, rid2, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	e2 = strdup(resp_str(&r, "execution_id"));
+	resp_free(&r);
+	CU_ASSERT_EQUAL(x_cancel(tok, e2), 202);
+
+	/* One record a page, following the cursor. */
+	do {
+		snprintf(path, sizeof(path), "/workflow-management/audit?"
+		    "user_id=%s&limit=1%s%s", x_run("audit-order"),
+		    next[0] != '\0' ? "&cursor=" : "", next);
+		CU_ASSERT_EQUAL_FATAL(e2e_req("GET", path, e2e_tok_admin(),
+		    NULL, NULL, &r), 0);
+		CU_ASSERT_EQUAL_FATAL(r.status, 200);
+		CU_ASSERT_EQUAL(x_alen(r.json, "items"), 1);
+		if (x_alen(r.json, "items") == 1 && n < 8)
+			items[n++] = json_object_get(json_object_array_get_idx(
+			    x_at(r.json, "items"), 0));
+		cur = x_str(r.json, "next_cursor");
+		snprintf(next, sizeof(next), "%s", cur != NULL ? cur : "");
+		resp_free(&r);
+	} while (next[0] != '\0' && n < 8);
+	CU_ASSERT_EQUAL_FATAL(n, 4);
+	for (i = 0; i < 4; i++)
+		CU_ASSERT_STRING_EQUAL(x_str(items[i], "action"), want[i]);
+	CU_ASSERT_STRING_EQUAL(x_str(items[0], "object_id"), e2);
+	CU_ASSERT_STRING_EQUAL(x_str(items[1], "object_id"), e2);
+	CU_ASSERT_STRING_EQUAL(x_str(items[2], "object_id"), e1);
+	CU_ASSERT_STRING_EQUAL(x_str(items[3], "object_id"), tid);
+	/* The record read from the execution row says all the old one did. */
+	it = items[2];
+	CU_ASSERT_STRING_EQUAL(x_str(it, "user_id"), x_run("audit-order"));
+	CU_ASSERT_STRING_EQUAL(x_str(it, "object_type"), "execution");
+	CU_ASSERT_STRING_EQUAL(x_str(it, "request_id"), "audit-order-1");
+	CU_ASSERT_STRING_EQUAL(x_str(it, "client_addr"), "127.0.0.1");
+	CU_ASSERT_STRING_EQUAL(x_str(it, "detail.execution_name"), "first");
+	CU_ASSERT_STRING_EQUAL(x_str(it, "detail.template_id"), tid);
+	CU_ASSERT_PTR_NOT_NULL(x_str(it, "at"));
+	/* The action filter sees both sources. */
+	CU_ASSERT_EQUAL(audit_rows(x_run("audit-order"), "execution.create",
+	    e1, NULL), 1);
+	CU_ASSERT_EQUAL(audit_rows(x_run("audit-order"), "execution.create",
+	    e2, NULL), 1);
+	CU_ASSERT_EQUAL(audit_rows(x_run("audit-order"), "template.create",
+	    e1, NULL), 0);
+	CU_ASSERT_EQUAL(x_cancel(tok, e1), 202);
+	for (i = 0; i < n; i++)
+		json_object_put(items[i]);
+	free(e1);
+	free(e2);
+	free(tid);
+}
+
 void
 test_e2e_exec_control_register(void)
 {
@@ -452,5 +537,6 @@ test_e2e_exec_control_register(void)
 	T(retry_keeps_completed_steps);
 	T(retry_goes_back_to_pending);
 	T(retry_cancelled_and_conflicts);
+	T(audit_merges_execution_rows_by_time);
 #undef T
 }

@@ -287,6 +287,23 @@ execute_named(const char *token, const char *tid, const char *name,
 	return st;
 }
 
+/* POST .../retry of id; the status code, or -1. */
+static long
+retry_status(const char *tok, const char *id)
+{
+	struct resp	r;
+	char		path[256];
+	long		st;
+
+	snprintf(path, sizeof(path), "/workflow-management/executions/%s/"
+	    "retry", id);
+	if (e2e_req("POST", path, tok, NULL, NULL, &r) != 0)
+		return -1;
+	st = r.status;
+	resp_free(&r);
+	return st;
+}
+
 static void
 test_e2e_exec_idem_quota_of_active_executions_is_429(void)
 {
@@ -335,7 +352,16 @@ test_e2e_exec_idem_quota_of_active_executions_is_429(void)
 	CU_ASSERT_EQUAL(execute_named(tok, tid, x_run("q-again-2"), 0, NULL,
 	    NULL),
 	    429);
-	for (i = 1; i <= lim; i++)
+	/* A retry makes an execution active again: it needs a free slot. */
+	CU_ASSERT_EQUAL(retry_status(tok, ids[0]), 429);
+	CU_ASSERT_EQUAL(x_cancel(tok, ids[1]), 202);
+	CU_ASSERT_TRUE(x_wait_status(tok, ids[1], "cancelled", 5));
+	CU_ASSERT_EQUAL(retry_status(tok, ids[0]), 202);
+	CU_ASSERT_EQUAL(retry_status(tok, ids[1]), 429);
+	CU_ASSERT_EQUAL(execute_named(tok, tid, x_run("q-again-3"), 0, NULL,
+	    NULL), 429);
+	CU_ASSERT_EQUAL(x_cancel(tok, ids[0]), 202);
+	for (i = 2; i <= lim; i++)
 		CU_ASSERT_EQUAL(x_cancel(tok, ids[i]), 202);
 	free(ids);
 	free(tid);

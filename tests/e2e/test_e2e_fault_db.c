@@ -450,12 +450,18 @@ static void
 test_e2e_fault_db_row_lock_answers_503_commits_nothing(void)
 {
 	/*
-	 * An InnoDB row lock wait (innodb_lock_wait_timeout 50 s): the
-	 * insert's trigger updates the user's row of user_active.
+	 * An InnoDB row lock wait (innodb_lock_wait_timeout 50 s): an
+	 * uncommitted transaction holds every quota slot of the user (50,
+	 * the quota of tests/e2e/run.sh; sql/011), so each insert waits on
+	 * the unique key (user_id, quota_slot) for its outcome.
 	 */
 	slow_db("row lock", "fault-row",
-	    "USE wfm; BEGIN; SELECT active FROM user_active "
-	    "WHERE user_id = 'fault-row' FOR UPDATE;");
+	    "USE wfm; BEGIN; INSERT INTO executions (execution_id, user_id, "
+	    "execution_name, template_pk, template_id, template_version, "
+	    "input, input_hash, run_after, created_at, quota_slot) "
+	    "SELECT UUID(), 'fault-row', CONCAT('slot-holder-', seq), "
+	    "(SELECT MIN(id) FROM templates), 'slot-holder', 1, '{}', 'x', "
+	    "UTC_TIMESTAMP(6), UTC_TIMESTAMP(3), seq FROM seq_0_to_49;");
 }
 
 /* Whatever failed, MariaDB runs again for the suites that follow. */

@@ -368,6 +368,114 @@ test_e2e_sup_max_concurrent_executions_bounds_overlap(void)
 	free(tid);
 }
 
+/*
+ * The execution.create record of alice's execution eid, as the admin's
+ * audit list shows it (newest 100 of hers): its "at" into at (owned), the
+ * number of records found.
+ */
+static int
+create_records(const char *eid, char **at)
+{
+	struct json_object	*items, *it;
+	struct resp		 r;
+	size_t			 i;
+	int			 n = 0;
+
+	*at = NULL;
+	if (e2e_req("GET", "/workflow-management/audit?user_id=alice&"
+	    "action=execution.create&limit=100", e2e_tok_admin(), NULL, NULL,
+	    &r) != 0)
+		return -1;
+	if (r.status == 200 && json_object_object_get_ex(r.json, "items",
+	    &items))
+		for (i = 0; i < json_object_array_length(items); i++) {
+			it = json_object_array_get_idx(items, i);
+			if (sup_str(it, "object_id") == NULL ||
+			    strcmp(sup_str(it, "object_id"), eid) != 0 ||
+			    sup_str(it, "at") == NULL)
+				continue;
+			if (n++ == 0)
+				*at = strdup(sup_str(it, "at"));
+		}
+	else
+		n = -1;
+	resp_free(&r);
+	return n;
+}
+
+/*
+ * Retention deletes a finished execution and moves its execution.create
+ * record (the row itself since sql/010) to audit_log: the audit list
+ * shows it once before and once after, at the same time.
+ */
+static void
+test_e2e_sup_retention_keeps_the_audit_record(void)
+{
+	struct json_object	*doc = NULL;
+	struct resp		 r;
+	char			 stmt[256], path[256], *tid, *eid, *at0, *at1;
+	pid_t			 old;
+	int64_t			 t0;
+	long			 code = 0;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"a\",\"type\":"
+	    "\"transform\",\"output\":{}}]}", e2e_unique("retention"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = sup_exec(tid, "{}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	for (t0 = sup_now_ms(); sup_now_ms() - t0 < 15000; sup_sleep_ms(50)) {
+		json_object_put(doc);
+		doc = sup_get(eid, NULL);
+		if (doc != NULL && sup_str(doc, "status") != NULL &&
+		    strcmp(sup_str(doc, "status"), "completed") == 0)
+			break;
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(create_records(eid, &at0), 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at0);
+	CU_ASSERT_EQUAL(e2e_sh("test \"$(mariadb --no-defaults --socket="
+	    "'%s/mysql/mysqld.sock' --user=root --batch --skip-column-names "
+	    "wfm -e \"SELECT COUNT(*) FROM audit_log WHERE object_id = '%s'"
+	    "\")\" = 0", e2e_var(), eid), 0);
+
+	/* Finished 100 days ago; a new supervisor prunes at its start. */
+	snprintf(stmt, sizeof(stmt), "UPDATE executions SET completed_at = "
+	    "completed_at - INTERVAL 100 DAY WHERE execution_id = '%s'", eid);
+	CU_ASSERT_EQUAL_FATAL(sql(stmt), 0);
+	old = sup_main_pid(-1, 5000);
+	CU_ASSERT_FATAL(old > 1);
+	CU_ASSERT_EQUAL_FATAL(kill(old, SIGTERM), 0);
+	/*
+	 * The master starts the next one, after a backoff when it has
+	 * restarted others in the suites before.
+	 */
+	snprintf(path, sizeof(path), "/workflow-management/executions/%s",
+	    eid);
+	for (t0 = sup_now_ms(); sup_now_ms() - t0 < 40000; sup_sleep_ms(100)) {
+		CU_ASSERT_EQUAL_FATAL(e2e_req("GET", path, e2e_tok_alice(),
+		    NULL, NULL, &r), 0);
+		code = r.status;
+		resp_free(&r);
+		if (code == 404)
+			break;
+	}
+	CU_ASSERT_EQUAL_FATAL(code, 404);
+	CU_ASSERT_EQUAL(create_records(eid, &at1), 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at1);
+	CU_ASSERT_STRING_EQUAL(at1, at0);
+	CU_ASSERT_EQUAL(e2e_sh("test \"$(mariadb --no-defaults --socket="
+	    "'%s/mysql/mysqld.sock' --user=root --batch --skip-column-names "
+	    "wfm -e \"SELECT COUNT(*) FROM audit_log WHERE object_id = '%s' "
+	    "AND request_id IS NOT NULL AND client_addr = '127.0.0.1'\")\" = 1",
+	    e2e_var(), eid), 0);
+	free(at0);
+	free(at1);
+	free(eid);
+	free(tid);
+}
+
 E2E_SUITE(test_e2e_sup_lease_register)
 
 void
@@ -387,4 +495,6 @@ test_e2e_sup_lease_register(void)
 	    test_e2e_sup_timed_out_stubborn_handler_killed_after_grace);
 	CU_add_test(s, "max_concurrent_executions_bounds_overlap",
 	    test_e2e_sup_max_concurrent_executions_bounds_overlap);
+	CU_add_test(s, "retention_keeps_the_audit_record",
+	    test_e2e_sup_retention_keeps_the_audit_record);
 }

@@ -27,6 +27,7 @@
 
 #include "common.h"
 #include "cron.h"
+#include "store.h"
 
 #define SCHED_TZ_FILE_MAX_TEST	(256 * 1024)
 
@@ -649,6 +650,83 @@ test_sched_tzset_shares_one_copy(void)
 	    sizeof(err)), RC_NOTFOUND);
 }
 
+/* Due fires and catch-up: expected times worked out by hand. */
+static void
+test_sched_due_catchup_policies(void)
+{
+	struct sched_spec	 sp;
+	int64_t			 t[128];
+	char			 err[256];
+	int			 n;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.interval = 10;
+	/* On time: one fire, whatever the policy. */
+	CU_ASSERT_EQUAL(sched_due(&sp, 1000, 1005, 0, t, 128), 1);
+	CU_ASSERT_EQUAL(t[0], 1000);
+	/* Down 300 s: 1000..1240 missed (25), 1250..1300 late (6). */
+	CU_ASSERT_EQUAL(sched_due(&sp, 1000, 1300, 0, t, 128), 6);
+	CU_ASSERT_EQUAL(t[0], 1250);
+	CU_ASSERT_EQUAL(t[5], 1300);
+	CU_ASSERT_EQUAL(sched_due(&sp, 1000, 1300, 1, t, 128), 7);
+	CU_ASSERT_EQUAL(t[0], 1240);
+	CU_ASSERT_EQUAL(t[1], 1250);
+	CU_ASSERT_EQUAL(sched_due(&sp, 1000, 1300, SCHED_CATCHUP_ALL, t,
+	    128), 31);
+	CU_ASSERT_EQUAL(t[0], 1000);
+	CU_ASSERT_EQUAL(t[24], 1240);
+	CU_ASSERT_EQUAL(t[30], 1300);
+	/* all keeps the latest 100 of 195 missed: 1950..2940, then 2950.. */
+	n = sched_due(&sp, 1000, 3000, SCHED_CATCHUP_ALL, t, 128);
+	CU_ASSERT_EQUAL(n, 106);
+	CU_ASSERT_EQUAL(t[0], 1950);
+	CU_ASSERT_EQUAL(t[99], 2940);
+	CU_ASSERT_EQUAL(t[105], 3000);
+	/* Exactly 60 s late is missed; 59 s is not. */
+	CU_ASSERT_EQUAL(sched_due(&sp, 1000, 1060, 0, t, 128), 6);
+	CU_ASSERT_EQUAL(t[0], 1010);
+	CU_ASSERT_EQUAL(sched_due(&sp, 1000, 1059, 0, t, 128), 6);
+	CU_ASSERT_EQUAL(t[0], 1000);
+	/* Hourly cron, three hours down and 30 s. */
+	memset(&sp, 0, sizeof(sp));
+	CU_ASSERT_EQUAL_FATAL(sched_cron_parse("0 * * * *", &sp.cron, err,
+	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(sched_due(&sp, 36000, 46830, 0, t, 128), 1);
+	CU_ASSERT_EQUAL(t[0], 46800);
+	CU_ASSERT_EQUAL(sched_due(&sp, 36000, 46830, 1, t, 128), 2);
+	CU_ASSERT_EQUAL(t[0], 43200);
+	CU_ASSERT_EQUAL(sched_due(&sp, 36000, 46830, 100, t, 128), 4);
+	CU_ASSERT_EQUAL(t[0], 36000);
+	/* Not yet due. */
+	CU_ASSERT_EQUAL(sched_due(&sp, 50400, 46830, 1, t, 128), 0);
+	CU_ASSERT_EQUAL(sched_due(&sp, 36000, 46830, 1, t, 0), RC_INVALID);
+}
+
+/*
+ * The first quota slot of a fire, of a trigger and of POST /execute comes
+ * from the new execution id's first 32 bits (store_insert.c), modulo the
+ * slots; a fresh random one stays in range too.
+ */
+static void
+test_sched_slot_random_from_the_id(void)
+{
+	int	i;
+
+	CU_ASSERT_EQUAL(store_slot_random(10,
+	    "ffffffff-0000-4000-8000-000000000000"), 4294967295LL % 10);
+	CU_ASSERT_EQUAL(store_slot_random(7,
+	    "0000000a-ffff-4fff-bfff-ffffffffffff"), 3);
+	CU_ASSERT_EQUAL(store_slot_random(1000,
+	    "0001E240-0000-4000-8000-000000000000"), 123456 % 1000);
+	CU_ASSERT_EQUAL(store_slot_random(1,
+	    "ffffffff-0000-4000-8000-000000000000"), 0);
+	for (i = 0; i < 1000; i++) {
+		long long	v = store_slot_random(3, NULL);
+
+		CU_ASSERT(v >= 0 && v < 3);
+	}
+}
+
 void
 test_sched_register(void)
 {
@@ -680,6 +758,8 @@ test_sched_register(void)
 		T(test_sched_tz_parse_rejects_damaged_files),
 		T(test_sched_tz_posix_rule_alone_matches_table),
 		T(test_sched_tzset_shares_one_copy),
+		T(test_sched_due_catchup_policies),
+		T(test_sched_slot_random_from_the_id),
 #undef T
 	};
 	CU_pSuite	 s;

@@ -95,6 +95,8 @@ final class Client
      * @param array<string, mixed>|object $input input_data; [] is sent as {}
      * @param string|null $executionName the idempotency key
      * @param int|null $wait Prefer: wait=N, 1..30 seconds
+     * @param array{url: string, events: list<string>}|null $notify the
+     *     webhook of this execution (needs a secret: createWebhookSecret())
      * @return array<string, mixed>
      */
     public function execute(
@@ -103,10 +105,14 @@ final class Client
         ?string $executionName = null,
         ?int $wait = null,
         bool $dryRun = false,
+        ?array $notify = null,
     ): array {
         $body = ['template_id' => $templateId, 'input_data' => $input === [] ? new \stdClass() : $input];
         if ($executionName !== null) {
             $body['execution_name'] = $executionName;
+        }
+        if ($notify !== null) {
+            $body['notify'] = $notify;
         }
         return $this->call('POST', '/workflow-management/execute', $body,
             $dryRun ? ['dry_run' => 'true'] : [], $wait);
@@ -266,6 +272,38 @@ final class Client
     public function getTemplate(string $templateId): array
     {
         return $this->call('GET', '/workflow-management/templates/' . self::seg($templateId));
+    }
+
+    /**
+     * POST /workflow-management/webhook-secret: creates or rotates the
+     * caller's webhook signing secret and returns it ("whsec_..."). It is
+     * shown this once; after a rotation the previous secret keeps signing
+     * alongside the new one for 24 h. Keep it where Webhook can read it.
+     *
+     * @throws WfmException when the answer carries no whsec_ secret
+     */
+    public function createWebhookSecret(): string
+    {
+        $doc = $this->call('POST', '/workflow-management/webhook-secret');
+        $secret = $doc['secret'] ?? null;
+        if (!is_string($secret) || !str_starts_with($secret, Webhook::SECRET_PREFIX)) {
+            throw new WfmException('POST /workflow-management/webhook-secret: answer has no whsec_ secret',
+                $this->lastResponse?->header('x-request-id'));
+        }
+        return $secret;
+    }
+
+    /**
+     * GET .../executions/{id}/notifications: {"items": [...]}, the webhook
+     * deliveries of an execution, oldest first, each with its event, url,
+     * status, webhook_id, next_try_at and attempt_history (time, status
+     * code or error of every attempt).
+     *
+     * @return array<string, mixed>
+     */
+    public function notifications(string $executionId): array
+    {
+        return $this->call('GET', '/workflow-management/executions/' . self::seg($executionId) . '/notifications');
     }
 
     /** The last response received (status, Location, X-Request-Id), or null. */

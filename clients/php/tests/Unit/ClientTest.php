@@ -274,6 +274,84 @@ final class ClientTest extends TestCase
         $this->assertSame(self::BASE . '/workflow-management/templates/T', $t->requests[4]->url);
     }
 
+    public function testExecuteSendsNotify(): void
+    {
+        $t = new FakeTransport(FakeTransport::json(202, ['status' => 'pending']));
+        self::client($t)->execute('tpl-1', ['a' => 1], 'n-1',
+            notify: ['url' => 'https://hooks.example/h?x=1', 'events' => ['completed', 'failed']]);
+        $this->assertSame('{"template_id":"tpl-1","input_data":{"a":1},"execution_name":"n-1",'
+            . '"notify":{"url":"https://hooks.example/h?x=1","events":["completed","failed"]}}',
+            $t->requests[0]->body);
+    }
+
+    public function testCreateWebhookSecretPostsAndReturnsTheSecret(): void
+    {
+        $sec = 'whsec_' . base64_encode(str_repeat("\x01", 32));
+        $t = new FakeTransport(FakeTransport::json(201, ['secret' => $sec], ['Cache-Control' => 'no-store']));
+        $c = self::client($t);
+        $this->assertSame($sec, $c->createWebhookSecret());
+        $r = $t->requests[0];
+        $this->assertSame('POST', $r->method);
+        $this->assertSame(self::BASE . '/workflow-management/webhook-secret', $r->url);
+        $this->assertNull($r->body);
+        $this->assertArrayNotHasKey('Content-Type', $r->headers);
+        $this->assertSame('Bearer tok.en.sig', $r->headers['Authorization']);
+        $this->assertSame(201, $c->lastResponse()->status);
+        // The secret works as a Webhook key.
+        $this->assertInstanceOf(\Wfm\Webhook::class, new \Wfm\Webhook($sec));
+    }
+
+    public function testCreateWebhookSecretErrors(): void
+    {
+        $t = new FakeTransport(FakeTransport::json(201, ['secret' => 'not-a-secret'], ['X-Request-Id' => 'rid-9']),
+            FakeTransport::json(201, []),
+            FakeTransport::json(503, ['detail' => 'secrets_key_file is not configured']),
+            FakeTransport::json(403, ['detail' => 'Missing role workflow:execute']));
+        $c = self::client($t);
+        try {
+            $c->createWebhookSecret();
+            $this->fail('accepted a secret without whsec_');
+        } catch (WfmException $e) {
+            $this->assertNotInstanceOf(ApiException::class, $e);
+            $this->assertSame('rid-9', $e->getRequestId());
+        }
+        try {
+            $c->createWebhookSecret();
+            $this->fail('accepted an answer without a secret');
+        } catch (WfmException $e) {
+            $this->assertNotInstanceOf(ApiException::class, $e);
+        }
+        try {
+            $c->createWebhookSecret();
+            $this->fail('no 503');
+        } catch (ServerException $e) {
+            $this->assertSame(503, $e->getStatus());
+        }
+        $this->expectException(ForbiddenException::class);
+        $c->createWebhookSecret();
+    }
+
+    public function testNotificationsGetsTheDeliveries(): void
+    {
+        $doc = ['items' => [['webhook_id' => 'msg_1', 'event' => 'completed', 'status' => 'delivered',
+            'attempts' => 1, 'next_try_at' => null,
+            'attempt_history' => [['at' => '2026-01-01T00:00:00Z', 'status_code' => 200, 'error' => null]]]]];
+        $t = new FakeTransport(FakeTransport::json(200, $doc), FakeTransport::json(404, ['detail' => 'Not found']));
+        $c = self::client($t);
+        $this->assertSame($doc, $c->notifications('a/b'));
+        $this->assertSame('GET', $t->requests[0]->method);
+        $this->assertSame(self::EXE . 'a%2Fb/notifications', $t->requests[0]->url);
+        $this->assertNull($t->requests[0]->body);
+        try {
+            $c->notifications(self::ID);
+            $this->fail('no 404');
+        } catch (NotFoundException $e) {
+            $this->assertSame(404, $e->getStatus());
+        }
+        $this->expectException(\InvalidArgumentException::class);
+        $c->notifications('');
+    }
+
     public function testSignalPostsPayloadToTheSignalPath(): void
     {
         $ans = ['execution_id' => self::ID, 'signal' => 'approved.v2', 'consumed_by' => 'approve'];

@@ -1,0 +1,1020 @@
+/*
+ * Schedules: /workflow-management/schedules (api.md "Schedules", engine.md
+ * "Schedules" and "Schedules, exactly."). CRUD, pause, resume, trigger
+ * now and the past fires. The supervisor fires them (sup_sched.c); here
+ * a schedule is validated, stored with its first next_fire_at and shown
+ * with its next five fire times.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common.h"
+#include "cron.h"
+#include "http.h"
+#include "http_int.h"
+#include "jsonx.h"
+#include "log.h"
+#include "schema.h"
+
+#define SCHED_NAME_PATTERN	"^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$"
+#define SCHED_TZ_PATTERN	"^[A-Za-z]+(/[A-Za-z0-9_+-]+)*$"
+#define SCHED_NEXT_SHOWN	5
+#define TEMPLATE_ID_MAX		64
+
+/* The zones this worker has loaded, shared by its requests. */
+static struct sched_tzset	*zones;
+
+/* A validated POST/PUT body; strings borrowed from r->body. */
+struct sched_args {
+	const char		*name;
+	const char		*template_id;
+	const char		*cron;		/* NULL: interval */
+	long long		 interval;	/* 0: cron */
+	const char		*timezone;
+	struct json_object	*input;		/* NULL: {} */
+	const char		*overlap;
+	const char		*catchup;
+	int			 paused;
+	struct sched_spec	 spec;
+};
+
+static int
+name_valid(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9'))
+			continue;
+		if (i == 0 || (s[i] != '.' && s[i] != '-'))
+			return 0;
+	}
+	return i >= 1 && i <= 64;
+}
+
+static void
+pattern_error(struct verr *ve, const struct jpath *p, struct json_object *v,
+    const char *pattern)
+{
+	struct json_object	*ctx = json_object_new_object();
+	char			 msg[128];
+
+	json_object_object_add(ctx, "pattern",
+	    json_object_new_string(pattern));
+	snprintf(msg, sizeof(msg), "String should match pattern '%s'",
+	    pattern);
+	verr_add(ve, "string_pattern_mismatch", p, msg, v, ctx);
+}
+
+/* A string member (optional unless required); NULL when absent or bad. */
+static const char *
+get_str(struct json_object *body, const char *key, int required,
+    struct verr *ve, struct json_object **vp)
+{
+	struct json_object	*v;
+	struct jpath		 p;
+
+	jpath_init(&p, "body");
+	jpath_key(&p, key);
+	*vp = NULL;
+	if (!json_object_object_get_ex(body, key, &v)) {
+		if (required)
+			verr_add(ve, "missing", &p, "Field required", body,
+			    NULL);
+		return NULL;
+	}
+	*vp = v;
+	if (!json_object_is_type(v, json_type_string)) {
+		verr_add(ve, "string_type", &p, "Input should be a valid string",
+		    v, NULL);
+		return NULL;
+	}
+	return json_object_get_string(v);
+}
+
+/* One of the listed values, or an "enum" error; def when absent. */
+static const char *
+get_enum(struct json_object *body, const char *key, const char *const *vals,
+    const char *expected, struct verr *ve)
+{
+	struct json_object	*v, *ctx;
+	struct jpath		 p;
+	const char		*s;
+	char			 msg[128];
+	int			 i;
+
+	if ((s = get_str(body, key, 0, ve, &v)) == NULL)
+		return v == NULL ? vals[0] : NULL;
+	for (i = 0; vals[i] != NULL; i++)
+		if (strcmp(s, vals[i]) == 0)
+			return vals[i];
+	jpath_init(&p, "body");
+	jpath_key(&p, key);
+	ctx = json_object_new_object();
+	json_object_object_add(ctx, "expected",
+	    json_object_new_string(expected));
+	snprintf(msg, sizeof(msg), "Input should be %s", expected);
+	verr_add(ve, "enum", &p, msg, v, ctx);
+	return NULL;
+}
+
+/* The cron or interval_seconds of the body into a->spec. */
+static void
+check_when(struct http_req *r, struct sched_args *a, struct verr *ve)
+{
+	struct json_object	*cv = NULL, *iv = NULL, *ctx;
+	struct jpath		 p;
+	char			 err[160], msg[200];
+
+	if (json_object_object_get_ex(r->body, "cron", &cv) &&
+	    json_object_is_type(cv, json_type_null))
+		cv = NULL;
+	if (json_object_object_get_ex(r->body, "interval_seconds", &iv) &&
+	    json_object_is_type(iv, json_type_null))
+		iv = NULL;
+	if (cv == NULL && iv == NULL) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "cron");
+		verr_add(ve, "missing", &p, "Field required", r->body, NULL);
+		return;
+	}
+	if (cv != NULL && iv != NULL) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "interval_seconds");
+		verr_add(ve, "value_error", &p, "Value error, give either cron "
+		    "or interval_seconds, not both", iv, NULL);
+		return;
+	}
+	if (cv != NULL) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "cron");
+		if (!json_object_is_type(cv, json_type_string)) {
+			verr_add(ve, "string_type", &p, "Input should be a "
+			    "valid string", cv, NULL);
+			return;
+		}
+		if (http_check_str(ve, &p, cv, 1, SCHED_CRON_LEN_MAX) != 0)
+			return;
+		a->cron = json_object_get_string(cv);
+		if (sched_cron_parse(a->cron, &a->spec.cron, err,
+		    sizeof(err)) != RC_OK) {
+			snprintf(msg, sizeof(msg), "Value error, %s", err);
+			verr_add(ve, "value_error", &p, msg, cv, NULL);
+			a->cron = NULL;
+		} else if (sched_cron_never(&a->spec.cron)) {
+			verr_add(ve, "value_error", &p, "Value error, the "
+			    "expression never fires", cv, NULL);
+			a->cron = NULL;
+		}
+		return;
+	}
+	jpath_init(&p, "body");
+	jpath_key(&p, "interval_seconds");
+	if (!json_object_is_type(iv, json_type_int)) {
+		verr_add(ve, "int_type", &p, "Input should be a valid integer",
+		    iv, NULL);
+		return;
+	}
+	a->interval = json_object_get_int64(iv);
+	if (a->interval < SCHED_INTERVAL_MIN) {
+		ctx = json_object_new_object();
+		json_object_object_add(ctx, "ge",
+		    json_object_new_int(SCHED_INTERVAL_MIN));
+		verr_add(ve, "greater_than_equal", &p, "Input should be "
+		    "greater than or equal to 10", iv, ctx);
+		a->interval = 0;
+	} else if (a->interval > SCHED_INTERVAL_MAX) {
+		ctx = json_object_new_object();
+		json_object_object_add(ctx, "le",
+		    json_object_new_int(SCHED_INTERVAL_MAX));
+		verr_add(ve, "less_than_equal", &p, "Input should be "
+		    "less than or equal to 31536000", iv, ctx);
+		a->interval = 0;
+	}
+	a->spec.interval = a->interval;
+}
+
+/* The zone of a->timezone into a->spec.tz. */
+static void
+check_tz(struct http_req *r, struct sched_args *a, struct verr *ve)
+{
+	struct json_object	*v;
+	struct jpath		 p;
+	char			 err[160], msg[200];
+	int			 rc;
+
+	a->timezone = get_str(r->body, "timezone", 0, ve, &v);
+	if (a->timezone == NULL) {
+		if (v == NULL)
+			a->timezone = "UTC";
+		return;
+	}
+	jpath_init(&p, "body");
+	jpath_key(&p, "timezone");
+	if (!sched_tz_name_valid(a->timezone)) {
+		pattern_error(ve, &p, v, SCHED_TZ_PATTERN);
+		a->timezone = NULL;
+		return;
+	}
+	if (zones == NULL)
+		zones = sched_tzset_new(NULL);
+	rc = sched_tzset_get(zones, a->timezone, &a->spec.tz, err,
+	    sizeof(err));
+	if (rc == RC_ERR) {
+		snprintf(err, sizeof(err), "the zone cannot be read");
+		rc = RC_INVALID;
+	}
+	if (rc != RC_OK) {
+		snprintf(msg, sizeof(msg), "Value error, unknown time zone: "
+		    "%s", err);
+		verr_add(ve, "value_error", &p, msg, v, NULL);
+		a->timezone = NULL;
+	}
+}
+
+/* The body of POST and PUT; RC_INVALID with the 422 set. */
+static int
+validate(struct http_req *r, struct sched_args *a)
+{
+	static const char *const known[] = { "name", "template_id", "cron",
+	    "interval_seconds", "timezone", "input_data", "overlap",
+	    "catchup", "paused" };
+	static const char *const overlaps[] = { "skip", "allow",
+	    "buffer_one", NULL };
+	static const char *const catchups[] = { "none", "last", "all", NULL };
+	struct verr		*ve = verr_new();
+	struct json_object	*v;
+	struct jpath		 p;
+	int			 rc = RC_OK;
+
+	memset(a, 0, sizeof(*a));
+	if (!http_check_object(r, ve))
+		goto out;
+	http_check_extra(r->body, known, NITEMS(known), ve);
+	if ((a->name = get_str(r->body, "name", 1, ve, &v)) != NULL &&
+	    !name_valid(a->name)) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "name");
+		pattern_error(ve, &p, v, SCHED_NAME_PATTERN);
+	}
+	if ((a->template_id = get_str(r->body, "template_id", 1, ve, &v)) !=
+	    NULL) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "template_id");
+		(void)http_check_str(ve, &p, v, 1, TEMPLATE_ID_MAX);
+	}
+	check_when(r, a, ve);
+	check_tz(r, a, ve);
+	if (json_object_object_get_ex(r->body, "input_data", &v)) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "input_data");
+		if (!json_object_is_type(v, json_type_object))
+			verr_add(ve, "dict_type", &p, "Input should be a valid "
+			    "dictionary", v, NULL);
+		else
+			a->input = v;
+	}
+	a->overlap = get_enum(r->body, "overlap", overlaps,
+	    "'skip', 'allow' or 'buffer_one'", ve);
+	a->catchup = get_enum(r->body, "catchup", catchups,
+	    "'none', 'last' or 'all'", ve);
+	if (json_object_object_get_ex(r->body, "paused", &v)) {
+		jpath_init(&p, "body");
+		jpath_key(&p, "paused");
+		if (!json_object_is_type(v, json_type_boolean))
+			verr_add(ve, "bool_type", &p, "Input should be a valid "
+			    "boolean", v, NULL);
+		else
+			a->paused = json_object_get_boolean(v);
+	}
+out:
+	if (verr_count(ve) > 0) {
+		http_resp_verr(r, ve);
+		rc = RC_INVALID;
+	}
+	verr_free(ve);
+	return rc;
+}
+
+/* The spec of a stored row; RC_OK, or RC_ERR when the row is unusable. */
+static int
+row_spec(const struct sres *s, size_t row, struct sched_spec *spec)
+{
+	const char	*cron = sres_get(s, row, SC_CRON, NULL);
+	char		 err[160];
+
+	memset(spec, 0, sizeof(*spec));
+	if (zones == NULL)
+		zones = sched_tzset_new(NULL);
+	if (sched_tzset_get(zones, sres_get(s, row, SC_TZ, NULL), &spec->tz,
+	    err, sizeof(err)) != RC_OK)
+		return RC_ERR;
+	if (cron == NULL) {
+		spec->interval = sres_int(s, row, SC_INTERVAL);
+		return spec->interval > 0 ? RC_OK : RC_ERR;
+	}
+	return sched_cron_parse(cron, &spec->cron, err, sizeof(err));
+}
+
+/* The next fire after now, or -1 (SQL NULL) when it never fires again. */
+static long long
+next_fire(const struct sched_spec *spec)
+{
+	int64_t	t;
+
+	if (sched_next(spec, (int64_t)time(NULL), &t) != RC_OK)
+		return -1;
+	return (long long)t;
+}
+
+static void
+add_time(struct json_object *o, const char *key, const struct sres *s,
+    size_t row, size_t col)
+{
+	char	ts[UTIL_TIME_LEN];
+
+	if (sres_get(s, row, col, NULL) == NULL) {
+		json_object_object_add(o, key, NULL);
+		return;
+	}
+	util_time_fmt(sres_int(s, row, col), ts);
+	json_object_object_add(o, key, json_object_new_string(ts));
+}
+
+static void
+add_str(struct json_object *o, const char *key, const char *v)
+{
+	json_object_object_add(o, key, v != NULL ?
+	    json_object_new_string(v) : NULL);
+}
+
+/* The stored input_data of row into *in (owned). */
+static int
+parse_input(const struct sres *s, size_t row, struct json_object **in)
+{
+	const char	*raw = sres_get(s, row, SC_INPUT, NULL), *msg;
+	size_t		 pos;
+
+	*in = NULL;
+	if (raw == NULL)
+		return RC_ERR;
+	return jsonx_parse(raw, strlen(raw), in, &pos, &msg);
+}
+
+/* A fire row as the API shows it. */
+static struct json_object *
+fire_json(const struct sres *f, size_t row)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "fire_id",
+	    json_object_new_int64(sres_int(f, row, FC_PK)));
+	add_time(o, "scheduled_time", f, row, FC_AT);
+	add_time(o, "actual_time", f, row, FC_FIRED);
+	json_object_object_add(o, "manual",
+	    json_object_new_boolean(sres_int(f, row, FC_MANUAL) != 0));
+	add_str(o, "execution_id", sres_get(f, row, FC_EXEC, NULL));
+	add_str(o, "reason", sres_get(f, row, FC_REASON, NULL));
+	return o;
+}
+
+/*
+ * The document of schedule row "row": its definition, the next five fire
+ * times (none while paused) and, with last, its last fire.
+ */
+static struct json_object *
+sched_json(struct http_req *r, const struct sres *s, size_t row, int last)
+{
+	struct json_object	*o = json_object_new_object(), *a, *in;
+	struct sched_spec	 spec;
+	struct sparam		 p[1];
+	struct sres		 f;
+	int64_t			 t[SCHED_NEXT_SHOWN];
+	char			 ts[UTIL_TIME_LEN];
+	int			 n, i;
+
+	add_str(o, "schedule_id", sres_get(s, row, SC_ID, NULL));
+	add_str(o, "name", sres_get(s, row, SC_NAME, NULL));
+	add_str(o, "owner_id", sres_get(s, row, SC_OWNER, NULL));
+	add_str(o, "template_id", sres_get(s, row, SC_TID, NULL));
+	add_str(o, "cron", sres_get(s, row, SC_CRON, NULL));
+	json_object_object_add(o, "interval_seconds",
+	    sres_get(s, row, SC_INTERVAL, NULL) == NULL ? NULL :
+	    json_object_new_int64(sres_int(s, row, SC_INTERVAL)));
+	add_str(o, "timezone", sres_get(s, row, SC_TZ, NULL));
+	if (parse_input(s, row, &in) != RC_OK)
+		in = json_object_new_object();
+	json_object_object_add(o, "input_data", in);
+	add_str(o, "overlap", sres_get(s, row, SC_OVERLAP, NULL));
+	add_str(o, "catchup", sres_get(s, row, SC_CATCHUP, NULL));
+	json_object_object_add(o, "paused",
+	    json_object_new_boolean(sres_int(s, row, SC_PAUSED) != 0));
+	add_time(o, "created_at", s, row, SC_CREATED);
+	add_time(o, "updated_at", s, row, SC_UPDATED);
+	a = json_object_new_array();
+	if (sres_int(s, row, SC_PAUSED) == 0 &&
+	    row_spec(s, row, &spec) == RC_OK) {
+		n = sched_next_n(&spec, (int64_t)time(NULL), t,
+		    SCHED_NEXT_SHOWN);
+		for (i = 0; i < n; i++) {
+			util_time_fmt((int64_t)t[i] * 1000, ts);
+			json_object_array_add(a, json_object_new_string(ts));
+		}
+	}
+	json_object_object_add(o, "next_fire_times", a);
+	add_str(o, "last_execution_id", sres_get(s, row, SC_LAST_EXEC, NULL));
+	add_str(o, "last_execution_status",
+	    sres_get(s, row, SC_LAST_STATUS, NULL));
+	if (!last)
+		return o;
+	p[0] = SP_INT(sres_int(s, row, SC_PK));
+	if (store_exec(r->app->st, STMT_SCHED_LAST_FIRE, p, 1, &f, NULL,
+	    NULL) == RC_OK && f.nrows == 1)
+		json_object_object_add(o, "last_fire", fire_json(&f, 0));
+	else
+		json_object_object_add(o, "last_fire", NULL);
+	sres_free(&f);
+	return o;
+}
+
+/*
+ * The schedule r->id (or id) into *s, for its owner or an admin. On
+ * failure the answer (404, 403, 503) is set and *s is empty.
+ */
+static int
+load(struct http_req *r, const char *id, struct sres *s)
+{
+	struct sparam	p[1];
+	int		rc;
+
+	p[0] = SP_STR(id);
+	rc = store_exec(r->app->st, STMT_SCHED_GET, p, 1, s, NULL, NULL);
+	if (rc == RC_OK && s->nrows == 0)
+		rc = RC_NOTFOUND;
+	if (rc == RC_OK && strcmp(sres_get(s, 0, SC_OWNER, NULL),
+	    r->who.sub) != 0 && !auth_has_role(&r->who, ROLE_ADMIN))
+		rc = RC_DENIED;
+	if (rc != RC_OK) {
+		sres_free(s);
+		http_resp_rc(r, rc, "Schedule not found");
+	}
+	return rc;
+}
+
+/* Answer status with the document of schedule id (read again). */
+static void
+answer_doc(struct http_req *r, const char *id, int status)
+{
+	struct sres	s;
+
+	if (load(r, id, &s) != RC_OK)
+		return;
+	if (status == 201)
+		http_resp_header(r, "Location: %s/workflow-management/"
+		    "schedules/%s", r->app->cfg->http.base_path, id);
+	http_resp_json(r, status, sched_json(r, &s, 0, 1));
+	sres_free(&s);
+}
+
+/*
+ * The template of a POST/PUT: found (404), usable by the caller (403),
+ * input_data valid against its input_schema now (422).
+ */
+static int
+check_template(struct http_req *r, const struct sched_args *a,
+    const struct tcache_ent **e)
+{
+	struct json_object	*empty = NULL;
+	struct verr		*ve;
+	struct jpath		 p;
+	int			 rc;
+
+	if ((rc = http_tcache_get(r, a->template_id, 1, e)) != RC_OK) {
+		http_resp_rc(r, rc, "Template not found");
+		return rc;
+	}
+	if (!http_tcache_may_use(*e, &r->who)) {
+		http_resp_detail(r, 403, "Access denied");
+		return RC_DENIED;
+	}
+	if ((*e)->schema == NULL)
+		return RC_OK;
+	ve = verr_new();
+	jpath_init(&p, "body");
+	jpath_key(&p, "input_data");
+	if (schema_validate((*e)->schema, a->input != NULL ? a->input :
+	    (empty = json_object_new_object()), &p, ve) > 0) {
+		http_resp_verr(r, ve);
+		rc = RC_INVALID;
+	}
+	verr_free(ve);
+	json_object_put(empty);
+	return rc;
+}
+
+/* The 14 (POST) or 13 (PUT, without id and owner) row parameters. */
+static size_t
+row_params(struct http_req *r, const struct sched_args *a,
+    const struct tcache_ent *e, const char *input, struct sparam *p)
+{
+	long long	next = a->paused ? -1 : next_fire(&a->spec);
+	size_t		n = 0;
+
+	p[n++] = SP_STR(a->name);
+	p[n++] = SP_INT(e->pk);
+	p[n++] = SP_STR(e->tid);
+	p[n++] = SP_STR(a->cron);
+	p[n++] = a->cron == NULL ? SP_INT(a->interval) : SP_NULL();
+	p[n++] = SP_STR(a->timezone);
+	p[n++] = SP_STR(input);
+	p[n++] = SP_STR(a->overlap);
+	p[n++] = SP_STR(a->catchup);
+	p[n++] = SP_INT(a->paused);
+	p[n++] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
+	p[n++] = next >= 0 ? SP_INT(next) : SP_NULL();
+	return n;
+}
+
+/* The audit detail of a change: name and template. */
+static struct json_object *
+detail_of(const char *name, const char *tid)
+{
+	struct json_object	*d = json_object_new_object();
+
+	json_object_object_add(d, "name", json_object_new_string(name));
+	if (tid != NULL)
+		json_object_object_add(d, "template_id",
+		    json_object_new_string(tid));
+	return d;
+}
+
+/* write_audited's inputs and result (a store_tx body). */
+struct audited_args {
+	struct http_req		*r;
+	enum stmt_id		 stmt;
+	struct sparam		*p;
+	size_t			 np;
+	const char		*action, *sid;
+	struct json_object	*detail;
+	uint64_t		 n;
+};
+
+static int
+audited_body(struct store *st, void *arg)
+{
+	struct audited_args	*a = arg;
+	int			 rc;
+
+	a->n = 0;
+	rc = store_exec(st, a->stmt, a->p, a->np, NULL, &a->n, NULL);
+	if (rc == RC_OK)
+		rc = http_audit(a->r, a->action, "schedule", a->sid,
+		    a->detail);
+	return rc;
+}
+
+/*
+ * Run stmt then the audit row in one transaction (store_tx); *n rows
+ * matched. detail is consumed.
+ */
+static int
+write_audited(struct http_req *r, enum stmt_id stmt, struct sparam *p,
+    size_t np, const char *action, const char *sid,
+    struct json_object *detail, uint64_t *n)
+{
+	struct audited_args	a;
+	int			rc;
+
+	a.r = r;
+	a.stmt = stmt;
+	a.p = p;
+	a.np = np;
+	a.action = action;
+	a.sid = sid;
+	a.detail = detail;
+	a.n = 0;
+	rc = store_tx(r->app->st, 0, audited_body, &a);
+	json_object_put(detail);
+	*n = a.n;
+	return rc;
+}
+
+void
+http_h_sched_create(struct http_req *r)
+{
+	const struct tcache_ent	*e;
+	struct sched_args	 a;
+	struct sparam		 p[16], q[1];
+	struct sres		 cnt;
+	char			 sid[UTIL_UUID_LEN], *input = NULL;
+	uint64_t		 n;
+	int			 rc, over;
+
+	if (http_req_body(r, 0) != RC_OK || validate(r, &a) != RC_OK ||
+	    check_template(r, &a, &e) != RC_OK)
+		return;
+	q[0] = SP_STR(r->who.sub);
+	if ((rc = store_exec(r->app->st, STMT_SCHED_COUNT_OWNER, q, 1, &cnt,
+	    NULL, NULL)) != RC_OK) {
+		http_resp_rc(r, rc, NULL);
+		return;
+	}
+	over = sres_int(&cnt, 0, 0) >=
+	    r->app->cfg->http.max_schedules_per_user;
+	sres_free(&cnt);
+	if (over) {
+		http_resp_detail(r, 429, "Too many schedules");
+		http_resp_header(r, "Retry-After: 60");
+		return;
+	}
+	util_uuid(sid);
+	if (a.input != NULL)
+		input = jsonx_canon(a.input);
+	p[0] = SP_STR(sid);
+	p[1] = SP_STR(r->who.sub);
+	(void)row_params(r, &a, e, input != NULL ? input : "{}", p + 2);
+	rc = write_audited(r, STMT_SCHED_INSERT, p, 14, "schedule.create",
+	    sid, detail_of(a.name, e->tid), &n);
+	free(input);
+	if (rc == RC_CONFLICT) {
+		http_resp_detail(r, 409, "A schedule with this name exists");
+		return;
+	}
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc, NULL);
+		return;
+	}
+	answer_doc(r, sid, 201);
+}
+
+void
+http_h_sched_get(struct http_req *r)
+{
+	answer_doc(r, r->id, 200);
+}
+
+void
+http_h_sched_list(struct http_req *r)
+{
+	struct json_object	*items;
+	struct sparam		 p[3];
+	struct sres		 res;
+	long long		 limit, before;
+	size_t			 i;
+	int			 rc;
+
+	if (http_page_args(r, &limit, &before) != RC_OK)
+		return;
+	if (auth_has_role(&r->who, ROLE_ADMIN)) {
+		p[0] = SP_INT(before);
+		p[1] = SP_INT(limit + 1);
+		rc = store_exec(r->app->st, STMT_SCHED_LIST_ALL, p, 2, &res,
+		    NULL, NULL);
+	} else {
+		p[0] = SP_STR(r->who.sub);
+		p[1] = SP_INT(before);
+		p[2] = SP_INT(limit + 1);
+		rc = store_exec(r->app->st, STMT_SCHED_LIST_OWNER, p, 3, &res,
+		    NULL, NULL);
+	}
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc, NULL);
+		return;
+	}
+	items = json_object_new_array();
+	for (i = 0; i < res.nrows && i < (size_t)limit; i++)
+		json_object_array_add(items, sched_json(r, &res, i, 0));
+	http_page_reply(r, items, &res, limit, SC_PK);
+	sres_free(&res);
+}
+
+void
+http_h_sched_put(struct http_req *r)
+{
+	const struct tcache_ent	*e;
+	struct sched_args	 a;
+	struct sparam		 p[16];
+	struct sres		 s;
+	char			*input = NULL;
+	uint64_t		 n;
+	size_t			 np;
+	int			 rc;
+
+	/* The body first, as PUT of a template does. */
+	if (http_req_body(r, 0) != RC_OK || validate(r, &a) != RC_OK)
+		return;
+	if (load(r, r->id, &s) != RC_OK)
+		return;
+	if (check_template(r, &a, &e) != RC_OK)
+		goto out;
+	if (a.input != NULL)
+		input = jsonx_canon(a.input);
+	np = row_params(r, &a, e, input != NULL ? input : "{}", p);
+	p[np++] = SP_INT(sres_int(&s, 0, SC_PK));
+	rc = write_audited(r, STMT_SCHED_UPDATE, p, np, "schedule.update",
+	    r->id, detail_of(a.name, e->tid), &n);
+	if (rc == RC_CONFLICT)
+		http_resp_detail(r, 409, "A schedule with this name exists");
+	else if (rc != RC_OK)
+		http_resp_rc(r, rc, NULL);
+	else
+		answer_doc(r, r->id, 200);
+out:
+	free(input);
+	sres_free(&s);
+}
+
+void
+http_h_sched_delete(struct http_req *r)
+{
+	struct sparam	p[1];
+	struct sres	s;
+	uint64_t	n;
+	int		rc;
+
+	if (load(r, r->id, &s) != RC_OK)
+		return;
+	p[0] = SP_INT(sres_int(&s, 0, SC_PK));
+	rc = write_audited(r, STMT_SCHED_DELETE, p, 1, "schedule.delete",
+	    r->id, detail_of(sres_get(&s, 0, SC_NAME, NULL), NULL), &n);
+	if (rc == RC_OK && n == 0)
+		rc = RC_NOTFOUND;
+	if (rc != RC_OK)
+		http_resp_rc(r, rc, "Schedule not found");
+	else
+		r->status = 204;
+	sres_free(&s);
+}
+
+/* Pause (resume 0) or resume (1); 200 with the document. */
+static void
+pause_resume(struct http_req *r, int resume)
+{
+	struct sched_spec	 spec;
+	struct sparam		 p[2];
+	struct sres		 s;
+	long long		 next;
+	uint64_t		 n;
+	int			 rc;
+
+	if (load(r, r->id, &s) != RC_OK)
+		return;
+	if (!resume) {
+		p[0] = SP_INT(sres_int(&s, 0, SC_PK));
+		rc = write_audited(r, STMT_SCHED_PAUSE, p, 1, "schedule.pause",
+		    r->id, detail_of(sres_get(&s, 0, SC_NAME, NULL), NULL),
+		    &n);
+	} else if (row_spec(&s, 0, &spec) != RC_OK) {
+		log_warnx("schedule %s: stored definition unusable", r->id);
+		rc = RC_ERR;
+	} else {
+		/* Resumed: the next fire after now, no catch-up. */
+		next = next_fire(&spec);
+		p[0] = next >= 0 ? SP_INT(next) : SP_NULL();
+		p[1] = SP_INT(sres_int(&s, 0, SC_PK));
+		rc = write_audited(r, STMT_SCHED_RESUME, p, 2,
+		    "schedule.resume", r->id,
+		    detail_of(sres_get(&s, 0, SC_NAME, NULL), NULL), &n);
+	}
+	sres_free(&s);
+	if (rc != RC_OK)
+		http_resp_rc(r, rc, "Schedule not found");
+	else
+		answer_doc(r, r->id, 200);
+}
+
+void
+http_h_sched_pause(struct http_req *r)
+{
+	pause_resume(r, 0);
+}
+
+void
+http_h_sched_resume(struct http_req *r)
+{
+	pause_resume(r, 1);
+}
+
+/* Tell the local supervisor to claim now; losing the datagram is fine. */
+static void
+nudge(struct http_req *r)
+{
+	struct sockaddr_un	sun;
+	const char		*path = r->app->cfg->sup.nudge_socket;
+
+	if (r->app->nudge_fd == -1 || path == NULL ||
+	    strlen(path) >= sizeof(sun.sun_path))
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, path);
+	(void)sendto(r->app->nudge_fd, "n", 1, MSG_DONTWAIT,
+	    (struct sockaddr *)&sun, sizeof(sun));
+}
+
+/* trigger_write's inputs (a store_tx body). */
+struct trigger_args {
+	struct http_req			*r;
+	const struct sres		*s;
+	const struct store_exec_new	*x;
+	long long			 fire_ms;
+};
+
+static int
+trigger_body(struct store *st, void *arg)
+{
+	const struct trigger_args	*a = arg;
+	const struct store_exec_new	*x = a->x;
+	struct json_object		*d;
+	struct sparam			 p[5];
+	int				 rc;
+
+	rc = store_exec_insert(st, x, NULL, NULL);
+	if (rc == RC_OK) {
+		p[0] = SP_INT(sres_int(a->s, 0, SC_PK));
+		p[1] = SP_INT(a->fire_ms);
+		p[2] = SP_INT(1);
+		p[3] = SP_STR(x->id);
+		p[4] = SP_NULL();
+		rc = store_exec(st, STMT_SCHED_FIRE_INSERT, p, 5, NULL, NULL,
+		    NULL);
+	}
+	if (rc == RC_OK) {
+		p[0] = SP_INT(a->fire_ms);
+		p[1] = SP_STR(x->id);
+		p[2] = SP_INT(sres_int(a->s, 0, SC_PK));
+		rc = store_exec(st, STMT_SCHED_SET_LAST, p, 3, NULL, NULL,
+		    NULL);
+	}
+	if (rc == RC_OK) {
+		d = detail_of(sres_get(a->s, 0, SC_NAME, NULL),
+		    x->template_id);
+		json_object_object_add(d, "execution_id",
+		    json_object_new_string(x->id));
+		rc = http_audit(a->r, "schedule.trigger", "schedule",
+		    a->r->id, d);
+		json_object_put(d);
+	}
+	return rc;
+}
+
+/*
+ * The execution of a trigger, its fire row and the audit: one
+ * transaction (store_tx).
+ */
+static int
+trigger_write(struct http_req *r, const struct sres *s,
+    const struct store_exec_new *x, long long fire_ms)
+{
+	struct trigger_args	a;
+
+	a.r = r;
+	a.s = s;
+	a.x = x;
+	a.fire_ms = fire_ms;
+	return store_tx(r->app->st, 0, trigger_body, &a);
+}
+
+/*
+ * POST .../{id}/trigger: one run now, named sched.<name>.manual.<time>,
+ * as the schedule's owner, whatever its overlap policy and also while
+ * paused. The template is checked as at a fire: 404 once deleted, 403
+ * when the owner may no longer use it, 409 when the stored input no
+ * longer passes its input_schema, 429 at the quota.
+ */
+void
+http_h_sched_trigger(struct http_req *r)
+{
+	const struct tcache_ent	*e;
+	struct store_exec_new	 x;
+	struct json_object	*in = NULL, *o;
+	struct principal	 owner;
+	struct verr		*ve;
+	struct jpath		 jp;
+	struct sres		 s;
+	char			 id[UTIL_UUID_LEN], hash[65], fn[SCHED_FIRE_NAME_LEN];
+	char			*name = NULL, *canon = NULL, ts[UTIL_TIME_LEN];
+	int64_t			 now_ms = util_now_ms();
+	int			 rc;
+
+	if (load(r, r->id, &s) != RC_OK)
+		return;
+	if ((rc = http_tcache_get(r, sres_get(&s, 0, SC_TID, NULL), 1, &e)) !=
+	    RC_OK) {
+		http_resp_rc(r, rc, "Template not found");
+		goto out;
+	}
+	/* Access as the owner (an admin's schedule keeps its admin_access). */
+	memset(&owner, 0, sizeof(owner));
+	snprintf(owner.sub, sizeof(owner.sub), "%s",
+	    sres_get(&s, 0, SC_OWNER, NULL));
+	owner.roles = sres_int(&s, 0, SC_ADMIN) ? ROLE_ADMIN : 0;
+	if (!http_tcache_may_use(e, &owner)) {
+		http_resp_detail(r, 403, "Access denied");
+		goto out;
+	}
+	if (parse_input(&s, 0, &in) != RC_OK) {
+		http_resp_rc(r, RC_ERR, NULL);
+		goto out;
+	}
+	if (e->schema != NULL) {
+		ve = verr_new();
+		jpath_init(&jp, "input_data");
+		rc = schema_validate(e->schema, in, &jp, ve);
+		verr_free(ve);
+		if (rc > 0) {
+			http_resp_detail(r, 409, "The schedule's input_data "
+			    "no longer matches the template's input_schema");
+			goto out;
+		}
+	}
+	sched_fire_name(now_ms / 1000, fn);
+	name = xasprintf("sched.%s.manual.%s", sres_get(&s, 0, SC_NAME, NULL),
+	    fn);
+	canon = jsonx_canon(in);
+	jsonx_canon_hash(in, hash);
+	util_uuid(id);
+	memset(&x, 0, sizeof(x));
+	x.id = id;
+	x.user = owner.sub;
+	x.name = name;
+	x.template_id = e->tid;
+	x.version = e->version;
+	x.input = canon;
+	x.hash = hash;
+	x.reqid = r->reqid;
+	x.client = r->remote_addr;
+	x.created_ms = now_ms;
+	x.admin_access = (int)sres_int(&s, 0, SC_ADMIN);
+	x.slots = r->app->cfg->http.max_active_executions_per_user;
+	rc = trigger_write(r, &s, &x, now_ms / 1000 * 1000);
+	if (rc == RC_CONFLICT) {
+		http_resp_detail(r, 409, "Triggered already in this second");
+		goto out;
+	}
+	if (rc == RC_DENIED) {
+		http_resp_detail(r, 429, "Too many active executions");
+		http_resp_header(r, "Retry-After: 10");
+		goto out;
+	}
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc == RC_NOTFOUND ? RC_AGAIN : rc, NULL);
+		goto out;
+	}
+	log_set_exec(id);
+	nudge(r);
+	o = json_object_new_object();
+	add_str(o, "schedule_id", r->id);
+	add_str(o, "execution_id", id);
+	add_str(o, "execution_name", name);
+	add_str(o, "template_id", e->tid);
+	json_object_object_add(o, "template_version",
+	    json_object_new_int64(e->version));
+	add_str(o, "status", "pending");
+	util_time_fmt(now_ms, ts);
+	add_str(o, "created_at", ts);
+	http_resp_header(r, "Location: %s/workflow-management/executions/%s",
+	    r->app->cfg->http.base_path, id);
+	http_resp_json(r, 202, o);
+out:
+	json_object_put(in);
+	free(name);
+	free(canon);
+	sres_free(&s);
+}
+
+void
+http_h_sched_fires(struct http_req *r)
+{
+	struct json_object	*items;
+	struct sparam		 p[3];
+	struct sres		 s, res;
+	long long		 limit, before;
+	size_t			 i;
+	int			 rc;
+
+	if (http_page_args(r, &limit, &before) != RC_OK ||
+	    load(r, r->id, &s) != RC_OK)
+		return;
+	p[0] = SP_INT(sres_int(&s, 0, SC_PK));
+	p[1] = SP_INT(before);
+	p[2] = SP_INT(limit + 1);
+	sres_free(&s);
+	if ((rc = store_exec(r->app->st, STMT_SCHED_FIRES, p, 3, &res, NULL,
+	    NULL)) != RC_OK) {
+		http_resp_rc(r, rc, NULL);
+		return;
+	}
+	items = json_object_new_array();
+	for (i = 0; i < res.nrows && i < (size_t)limit; i++)
+		json_object_array_add(items, fire_json(&res, i));
+	http_page_reply(r, items, &res, limit, FC_PK);
+	sres_free(&res);
+}

@@ -1,0 +1,152 @@
+/*
+ * The insert of a new execution, with its quota slot (sql/011), shared by
+ * POST /execute, the supervisor's schedule fires and POST
+ * .../schedules/{id}/trigger; the slot choice of a redrive.
+ */
+#include <stdint.h>
+
+#include "common.h"
+#include "store_int.h"
+
+long long
+store_slot_random(int slots, const char *uuid)
+{
+	uint32_t	v = 0;
+	int		i;
+
+	if (slots < 1)
+		return 0;
+	if (uuid != NULL)
+		for (i = 0; i < 8; i++)
+			v = v << 4 | (uint32_t)(uuid[i] <= '9' ? uuid[i] - '0' :
+			    (uuid[i] | 0x20) - 'a' + 10);
+	else if (util_random(&v, sizeof(v)) != RC_OK)
+		v = 0;		/* a taken slot only costs a retry */
+	return (long long)(v % (uint32_t)slots);
+}
+
+int
+store_slot_free(struct store *st, const char *user, int slots,
+    long long *slot)
+{
+	struct sparam	p[2];
+	struct sres	res;
+	int		rc;
+
+	p[0] = SP_STR(user);
+	p[1] = SP_STR(user);
+	if ((rc = store_exec(st, STMT_EXEC_FREE_SLOT, p, 2, &res, NULL,
+	    NULL)) != RC_OK)
+		return rc;
+	*slot = res.nrows == 1 ? sres_int(&res, 0, 0) : 0;
+	sres_free(&res);
+	return *slot < slots ? RC_OK : RC_DENIED;
+}
+
+/* RC_NOTFOUND when x's name is free, RC_OK when taken, else an error. */
+static int
+name_taken(struct store *st, const struct store_exec_new *x)
+{
+	struct sparam	p[2];
+	struct sres	res;
+	int		rc;
+
+	p[0] = SP_STR(x->user);
+	p[1] = SP_STR(x->name);
+	if ((rc = store_exec(st, STMT_EXEC_BY_NAME, p, 2, &res, NULL,
+	    NULL)) != RC_OK)
+		return rc;
+	rc = res.nrows == 0 ? RC_NOTFOUND : RC_OK;
+	sres_free(&res);
+	return rc;
+}
+
+/* One STMT_EXEC_INSERT_CHECKED with slot; RC_NOTFOUND: template moved. */
+static int
+insert_once(struct store *st, const struct store_exec_new *x, long long slot)
+{
+	struct sparam	p[15];
+	uint64_t	n = 0;
+	int		rc;
+
+	p[0] = SP_STR(x->id);
+	p[1] = SP_STR(x->user);
+	p[2] = SP_STR(x->name);
+	p[3] = SP_STR(x->template_id);
+	p[4] = SP_INT(x->version);
+	p[5] = SP_STR(x->template_id);
+	p[6] = SP_INT(x->version);
+	p[7] = SP_STR(x->input);
+	p[8] = SP_STR(x->hash);
+	p[9] = SP_STR(x->reqid);
+	p[10] = SP_STR(x->client);
+	p[11] = SP_INT(x->created_ms);
+	p[12] = SP_INT(x->admin_access);
+	p[13] = SP_STR(x->notify);
+	p[14] = SP_INT(slot);
+	rc = store_exec(st, STMT_EXEC_INSERT_CHECKED, p, 15, NULL, &n, NULL);
+	if (rc == RC_OK && n == 0)
+		rc = RC_NOTFOUND;
+	return rc;
+}
+
+/* store_exec_insert's arguments, for its store_tx body. */
+struct insert_args {
+	const struct store_exec_new	*x;
+	int				(*taken)(void *);
+	void				*arg;
+};
+
+/*
+ * The slot loop; it starts again from x->id's slot each time store_tx
+ * runs it.
+ */
+static int
+insert_body(struct store *st, void *arg)
+{
+	const struct insert_args	*a = arg;
+	const struct store_exec_new	*x = a->x;
+	long long			 slot = store_slot_random(x->slots,
+					     x->id);
+	int				 rc, lost = 0;
+
+	for (;;) {
+		rc = insert_once(st, x, slot);
+		if (rc != RC_CONFLICT)
+			return rc;
+		/*
+		 * The name is taken, or the quota slot: then another random
+		 * one, then the lowest free one, or RC_DENIED when every one
+		 * is held.
+		 */
+		rc = a->taken != NULL ? a->taken(a->arg) : name_taken(st, x);
+		if (rc != RC_NOTFOUND)
+			return rc == RC_OK ? RC_CONFLICT : rc;
+		if (++lost > STORE_SLOT_TRIES)
+			return RC_AGAIN;
+		if (lost == 1)
+			slot = store_slot_random(x->slots, NULL);
+		else if ((rc = store_slot_free(st, x->user, x->slots,
+		    &slot)) != RC_OK)
+			return rc;
+	}
+}
+
+int
+store_exec_insert(struct store *st, const struct store_exec_new *x,
+    int (*taken)(void *), void *arg)
+{
+	struct insert_args	a;
+
+	a.x = x;
+	a.taken = taken;
+	a.arg = arg;
+	/*
+	 * Outside a transaction an autocommit insert, retried by store_tx
+	 * on a deadlock, lock timeout or certification failure (not on a
+	 * lost connection: the INSERT may have committed). Inside the
+	 * caller's, store_tx runs it once and the caller's store_tx retries
+	 * the whole transaction.
+	 */
+	return store_tx(st, STORE_TX_AUTOCOMMIT, insert_body, &a);
+}
