@@ -655,15 +655,96 @@ def t_keyboard(c):
            'cancelled by keyboard')
 
 
-def t_second_milestone_pages(c):
-    """Schedules says the server lacks it (404), no data."""
-    admin = c.mint('root-user', 'admin')
-    c.go('#token=' + admin)
-    c.wait(lambda: c.csss('#exec-rows tr'), 'the list as admin')
+def t_schedules(c):
+    """Schedules: a real schedule's row with its next fire times and the
+    template name (the probe) as text; pause, resume (by keyboard) and
+    trigger now agree with the API; the server's error sentence is shown;
+    without workflow:execute no actions."""
+    st, sc = c.call('POST', '/workflow-management/schedules',
+                     {'name': 'console-sched', 'template_id': c.xss,
+                      'interval_seconds': 3600, 'input_data': {}})
+    check(st == 201, 'create schedule: %s %s' % (st, sc))
+    sid = sc['schedule_id']
+    path = '/workflow-management/schedules/' + sid
+    c.signed_in()
     c.go('#/schedules')
-    c.wait(lambda: 'does not provide schedules' in c.css('main').text,
-           'schedules degrade')
+    c.wait(lambda: c.csss('tr[data-id="%s"]' % sid), 'the schedule row')
+    row = c.css('tr[data-id="%s"]' % sid)
+    check('console-sched' in row.text, 'the name in the row')
+    check(PROBE in c.text_of('#stl-' + sid), 'the template name as text')
+    check('every 1 h' in row.text and 'UTC' in row.text, 'interval, zone')
+    check(c.text_of('#state-' + sid) == 'active', 'active')
+    st, doc = c.call('GET', path)
+    check(st == 200 and len(doc['next_fire_times']) == 5, 'GET schedule')
+    shown = [e.get_attribute('datetime')
+             for e in c.csss('#next-%s time' % sid)]
+    check(shown == doc['next_fire_times'][:3],
+          'next fire times %s vs %s' % (shown, doc['next_fire_times']))
+    check(c.text_of('#last-' + sid) == '—', 'no last result yet')
+    check(c.js("return document.querySelectorAll('img').length") == 0,
+          'no img element made from a value')
+    # Pause with the mouse.
+    c.css('#sc-pause-' + sid).click()
+    c.wait(lambda: c.text_of('#state-' + sid).endswith('paused'),
+           'the row says paused')
+    check('Paused console-sched.' in c.text_of('#sched-msg'), 'the message')
+    check('none while paused' in c.text_of('#next-' + sid), 'no next fire')
+    st, doc = c.call('GET', path)
+    check(st == 200 and doc['paused'] is True
+          and doc['next_fire_times'] == [], 'the API says paused: %s' % doc)
+    # Resume with the keyboard; the focus moves to the new Pause button.
+    c.wait(lambda: c.js('return document.activeElement.id') ==
+           'sc-resume-' + sid, 'the focus on Resume')
+    c.d.switch_to.active_element.send_keys(Keys.ENTER)
+    c.wait(lambda: c.text_of('#state-' + sid) == 'active',
+           'the row says active again')
+    c.wait(lambda: c.js('return document.activeElement.id') ==
+           'sc-pause-' + sid, 'the focus on Pause')
+    check('Resumed console-sched.' in c.text_of('#sched-msg'), 'message')
+    st, doc = c.call('GET', path)
+    check(st == 200 and doc['paused'] is False
+          and len(doc['next_fire_times']) == 5, 'the API says active')
+    c.wait(lambda: len(c.csss('#next-%s time' % sid)) == 3,
+           'the next fire times again')
+    # Trigger now: an execution, the API's manual fire, the last result.
+    c.css('#sc-trigger-' + sid).click()
+    c.wait(lambda: c.csss('#sched-started'), 'the started execution')
+    eid = c.css('#sched-started').get_attribute('href').rsplit('/', 1)[1]
+    check(c.text_of('#sched-started').startswith(
+        'sched.console-sched.manual.'), 'the execution name')
+    st, fires = c.call('GET', path + '/fires')
+    check(st == 200 and len(fires['items']) == 1, 'one fire: %s' % fires)
+    f = fires['items'][0]
+    check(f['manual'] is True and f['execution_id'] == eid,
+          'the manual fire: %s' % f)
+    c.wait(lambda: c.csss('#sl-' + sid)
+           and c.css('#sl-' + sid).get_attribute('href').endswith(eid)
+           and c.text_of('#sl-' + sid).endswith('completed'),
+           'the last result, completed, live', 10)
+    check('(manual)' in c.text_of('#fire-' + sid), 'the last fire, manual')
+    check(c.exec_doc(eid)['status'] == 'completed', 'the API agrees')
     c.page('schedules')
+    c.css('#sl-' + sid).click()
+    c.wait(lambda: c.text_of('#exec-title').startswith('sched.'),
+           'the execution page from the last result')
+    c.go('#/schedules')
+    c.wait(lambda: c.csss('#sc-pause-' + sid), 'the row again')
+    # The server's sentence when an action fails: gone under the page.
+    c.css('#live-toggle').click()
+    st, _ = c.call('DELETE', path)
+    check(st == 204, 'delete schedule: %s' % st)
+    c.css('#sc-pause-' + sid).click()
+    c.wait(lambda: 'Schedule not found (HTTP 404)' in
+           c.text_of('#sched-msg'), 'the 404 sentence')
+    c.css('#live-toggle').click()
+    c.wait(lambda: not c.csss('tr[data-id="%s"]' % sid), 'the row gone')
+    # Read only: no actions, a note saying why.
+    tok = c.mint('carol', 'workflow:read')
+    c.go('#token=' + tok)
+    c.wait(lambda: c.csss('#exec-rows tr'), 'the list')
+    c.go('#/schedules')
+    c.wait(lambda: c.csss('#sched-role-note'), 'the role note')
+    check(not c.csss('button[id^="sc-"]'), 'no actions')
 
 
 def t_system(c):
@@ -804,7 +885,7 @@ def t_browser_log_clean(c):
 TESTS = [t_signin_form, t_fragment_token, t_first_visit_size,
          t_list_live_and_pause, t_filters_and_paging, t_execution_live,
          t_cancel_retry, t_template_form, t_xss_probe, t_forbidden,
-         t_unauthorized_midsession, t_keyboard, t_second_milestone_pages,
+         t_unauthorized_midsession, t_keyboard, t_schedules,
          t_system, t_narrow, t_graph_100, t_browser_log_clean]
 
 
