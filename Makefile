@@ -186,13 +186,15 @@ check-man:
 check-chaos: all
 	nice -n 10 bash tests/chaos/run.sh $(BUILD)
 
-# Several hosts and a read replica for real on loopback (var/cluster-*,
-# ports 19280-19287): three wfm-fcgi masters and supervisors behind one
-# nginx under kills (tests/cluster/hosts.sh, CLUSTER_N executions, 300 by
-# default), then a primary with an async replica (tests/cluster/replica.sh).
-# About 40 s together.
+# Several hosts, a read replica and Galera for real on loopback
+# (var/cluster-*, ports 19280-19287 and 19290-19323): three wfm-fcgi
+# masters and supervisors behind one nginx under kills
+# (tests/cluster/hosts.sh, CLUSTER_N executions, 300 by default), a
+# primary with an async replica (tests/cluster/replica.sh), a 3-node
+# Galera cluster with two hosts racing on two nodes and a kill -9 of the
+# writer node (tests/cluster/galera.sh, about 50 s). About 90 s together.
 check-cluster-short: all
-	@rc=0; for t in hosts replica; do \
+	@rc=0; for t in hosts replica galera; do \
 	    echo "== tests/cluster/$$t.sh"; \
 	    bash tests/cluster/$$t.sh $(BUILD) || rc=1; done; exit $$rc
 

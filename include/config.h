@@ -11,6 +11,14 @@
 #define CONFIG_DEFAULT_PATH	"/etc/wfm/wfm.conf"
 #define EX_CONFIG_CODE		78
 #define CONFIG_HOST_ID_MAX	64	/* [supervisor] host_id */
+#define CONFIG_DB_NODES_MAX	8	/* entries of [database] host */
+#define CONFIG_DB_NAME_MAX	255	/* one host name or address */
+
+/* One entry of [database] host: a server wfm may use, in order. */
+struct config_db_node {
+	char	host[CONFIG_DB_NAME_MAX + 1];
+	int	port;
+};
 
 enum auth_alg { AUTH_HS256, AUTH_RS256, AUTH_ES256 };
 
@@ -18,8 +26,16 @@ struct config {
 	char		*path;		/* file actually read */
 
 	struct {
-		char	*host;		/* NULL when socket is used */
+		char	*host;		/* NULL when socket is used; as
+					   written (may be a list) */
 		int	 port;
+		/*
+		 * host split at commas: host[:port] (or [v6]:port) each, port
+		 * defaulting to port; tried in this order (Galera failover).
+		 * nnodes is 0 when host is NULL.
+		 */
+		struct config_db_node	nodes[CONFIG_DB_NODES_MAX];
+		int	 nnodes;
 		char	*socket;
 		char	*user;
 		char	*password;	/* from password or password_file */

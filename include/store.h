@@ -140,6 +140,9 @@ enum stmt_id {
 	STMT_WH_DONE,
 	STMT_WH_DEPTH,
 	STMT_WH_CTL_LIST,
+	/* Galera: causal reads for the claim's re-read (store_sync_wait). */
+	STMT_WSREP_SYNC_ON,
+	STMT_WSREP_SYNC_OFF,
 	STMT_COUNT
 };
 
@@ -220,10 +223,49 @@ int		 store_exec(struct store *, enum stmt_id id,
 /* Run one trusted SQL text (migrations only), without parameters. */
 int		 store_exec_sql(struct store *, const char *sql);
 
-/* Transactions: autocommit is on outside them. */
+/*
+ * Transactions: autocommit is on outside them. After a statement of the
+ * transaction failed with a deadlock or lock wait timeout (a Galera
+ * certification failure is a deadlock), store_commit rolls back and
+ * returns RC_AGAIN even if the server would answer OK.
+ */
 int		 store_begin(struct store *);
 int		 store_commit(struct store *);
 void		 store_rollback(struct store *);
+
+/*
+ * The one way to commit: store_tx runs body(st, arg) between
+ * store_begin and store_commit (rolled back when body does not return
+ * RC_OK) and, when the transaction failed on a deadlock or lock wait
+ * timeout (1213, 1205: also a Galera certification failure, at any
+ * statement or at COMMIT) while the connection stayed up, runs it again,
+ * STORE_TX_TRIES times in all, after 1-5, 1-10, 1-20, 1-40 ms. body may
+ * thus run several times: it must start from its inputs each time.
+ * STORE_TX_AUTOCOMMIT: no transaction around body (a single statement),
+ * retried the same way. Returns body's code, or the store's.
+ */
+#define STORE_TX_TRIES		5
+#define STORE_TX_AUTOCOMMIT	0x1
+typedef int	 store_tx_fn(struct store *, void *arg);
+int		 store_tx(struct store *, int flags, store_tx_fn *body,
+		    void *arg);
+
+/* 1 if the current connection is to a Galera node (wsrep_on). */
+int		 store_galera(const struct store *);
+/*
+ * SET SESSION wsrep_sync_wait = 1 (on) or 0: the following reads wait
+ * until the node applied every write committed anywhere before them.
+ * Does nothing (RC_OK) unless connected to a Galera node.
+ */
+int		 store_sync_wait(struct store *, int on);
+
+/* Counters of one store, for metrics and tests. */
+struct store_stats {
+	int		node;		/* index into [database] host */
+	unsigned long	failovers;	/* moves to another node */
+	unsigned long	tx_retries;	/* store_tx bodies run again */
+};
+void		 store_stats(const struct store *, struct store_stats *);
 
 void		 sres_free(struct sres *);
 /* The cell at (row, col) or NULL; len may be NULL. */
@@ -295,7 +337,6 @@ struct store_exec_new {
 	int		 admin_access;
 	const char	*notify;	/* the execute body's notify, or NULL */
 	int		 slots;		/* max_active_executions_per_user */
-	int		 retry;		/* retry a deadlock (not in a tx) */
 };
 
 /* Quota slots lost to other inserts before RC_AGAIN (sql/011). */
@@ -334,8 +375,10 @@ int		 store_slot_update(struct store *, const char *user,
  * free one, at most STORE_SLOT_TRIES times. A duplicate key may be the
  * name: taken(arg) is asked then (NULL: the store looks the name up),
  * and returns RC_NOTFOUND when the name is free; anything else ends the
- * insert (RC_OK as RC_CONFLICT). With x->retry a deadlock or lock
- * timeout is retried twice while connected.
+ * insert (RC_OK as RC_CONFLICT). Outside a transaction it runs as one
+ * store_tx(STORE_TX_AUTOCOMMIT), so a deadlock, lock timeout or Galera
+ * certification failure is retried there (taken may then be asked again);
+ * inside one, the caller's store_tx retries.
  * RC_OK; RC_CONFLICT the name is taken; RC_DENIED every slot is held
  * (the quota); RC_NOTFOUND the template is no longer at that version
  * (changed or deleted); RC_AGAIN (also STORE_SLOT_TRIES slots lost);

@@ -28,6 +28,7 @@ readonly BUILD_PKGS=(
 )
 readonly RUN_PKGS=(
 	mariadb-server mariadb-client nginx-light curl openssl
+	galera-4 mariadb-backup	# tests/cluster/galera.sh
 	apache2 libapache2-mod-fcgid spawn-fcgi
 	wrk valgrind systemd libclang-rt-14-dev cppcheck clang-tidy
 	mandoc chromium chromium-driver python3-selenium

@@ -361,6 +361,84 @@ host_id_valid(const char *s)
 	return i > 0 && i <= CONFIG_HOST_ID_MAX;
 }
 
+/*
+ * Split [database] host into c->db.nodes: comma-separated entries
+ * "name", "name:port", "[v6]" or "[v6]:port" (a bare name with several
+ * ':' is an IPv6 address without port); blanks around entries ignored.
+ */
+static int
+parse_db_nodes(struct loader *l, struct config *c)
+{
+	const char		*p = c->db.host, *e, *end, *colon;
+	struct config_db_node	*n;
+	size_t			 len;
+	char			*num;
+	long			 port;
+
+	c->db.nnodes = 0;
+	if (p == NULL)
+		return RC_OK;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		e = strchr(p, ',');
+		end = e != NULL ? e : p + strlen(p);
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (end == p)
+			return fail(l, K("database", "host"), "empty entry in "
+			    "'%s'", c->db.host);
+		if (c->db.nnodes == CONFIG_DB_NODES_MAX)
+			return fail(l, K("database", "host"), "more than %d "
+			    "entries", CONFIG_DB_NODES_MAX);
+		n = &c->db.nodes[c->db.nnodes];
+		n->port = c->db.port;
+		colon = NULL;
+		if (*p == '[') {
+			const char	*rb = memchr(p, ']', (size_t)(end - p));
+
+			if (rb == NULL || (rb + 1 != end && rb[1] != ':'))
+				return fail(l, K("database", "host"), "bad "
+				    "entry '%.*s'", (int)(end - p), p);
+			colon = rb + 1 != end ? rb + 1 : NULL;
+			len = (size_t)(rb - p - 1);
+			p++;
+		} else {
+			colon = memchr(p, ':', (size_t)(end - p));
+			if (colon != NULL && memchr(colon + 1, ':',
+			    (size_t)(end - colon - 1)) != NULL)
+				colon = NULL;	/* IPv6, no port */
+			len = (size_t)((colon != NULL ? colon : end) - p);
+		}
+		if (len == 0 || len > CONFIG_DB_NAME_MAX)
+			return fail(l, K("database", "host"), "bad entry "
+			    "'%.*s'", (int)(end - p), p);
+		memcpy(n->host, p, len);
+		n->host[len] = '\0';
+		if (colon != NULL) {
+			char	buf[8];
+
+			if ((size_t)(end - colon - 1) >= sizeof(buf) ||
+			    end == colon + 1)
+				return fail(l, K("database", "host"), "bad "
+				    "port in '%s'", c->db.host);
+			memcpy(buf, colon + 1, (size_t)(end - colon - 1));
+			buf[end - colon - 1] = '\0';
+			errno = 0;
+			port = strtol(buf, &num, 10);
+			if (errno != 0 || *num != '\0' || port < 1 ||
+			    port > 65535)
+				return fail(l, K("database", "host"), "bad "
+				    "port in '%s'", c->db.host);
+			n->port = (int)port;
+		}
+		c->db.nnodes++;
+		if (e == NULL)
+			return RC_OK;
+		p = e + 1;
+	}
+}
+
 /* Cross-key checks and the values read from files. */
 static int
 finish(struct loader *l, struct config *c)
@@ -382,6 +460,8 @@ finish(struct loader *l, struct config *c)
 	if (c->db.host == NULL && c->db.socket == NULL)
 		return fail(l, K("database", "socket"),
 		    "either host or socket must be set");
+	if (parse_db_nodes(l, c) != RC_OK)
+		return RC_INVALID;
 	if (c->sup.host_id != NULL && !host_id_valid(c->sup.host_id))
 		return fail(l, K("supervisor", "host_id"), "'%s' must be 1 to "
 		    "%d of [A-Za-z0-9._-]", c->sup.host_id, CONFIG_HOST_ID_MAX);

@@ -72,10 +72,33 @@ out:
 	return (long long)t;
 }
 
+/* pause_resume's transaction (a store_tx body). */
+struct pause_args {
+	const struct store_actor	*who;
+	struct sparam			*p;
+	int				 resume;
+	const char			*sid;
+};
+
+static int
+pause_body(struct store *st, void *arg)
+{
+	const struct pause_args	*a = arg;
+	int			 rc;
+
+	rc = store_exec(st, a->resume ? STMT_SCHED_RESUME : STMT_SCHED_PAUSE,
+	    a->p, a->resume ? 2 : 1, NULL, NULL, NULL);
+	if (rc == RC_OK)
+		rc = store_audit(st, a->who, a->resume ? "schedule.resume" :
+		    "schedule.pause", "schedule", a->sid, NULL);
+	return rc;
+}
+
 static int
 pause_resume(struct store *st, const char *sid, int resume)
 {
 	struct store_actor	 who = { "wfmctl", "wfmctl", NULL };
+	struct pause_args	 a;
 	struct sparam		 p[2];
 	struct sres		 s;
 	long long		 next;
@@ -96,17 +119,11 @@ pause_resume(struct store *st, const char *sid, int resume)
 		p[1] = SP_INT(sres_int(&s, 0, 0));
 	}
 	sres_free(&s);
-	if ((rc = store_begin(st)) == RC_OK) {
-		rc = store_exec(st, resume ? STMT_SCHED_RESUME :
-		    STMT_SCHED_PAUSE, p, resume ? 2 : 1, NULL, NULL, NULL);
-		if (rc == RC_OK)
-			rc = store_audit(st, &who, resume ? "schedule.resume" :
-			    "schedule.pause", "schedule", sid, NULL);
-		if (rc == RC_OK)
-			rc = store_commit(st);
-		else
-			store_rollback(st);
-	}
+	a.who = &who;
+	a.p = p;
+	a.resume = resume;
+	a.sid = sid;
+	rc = store_tx(st, 0, pause_body, &a);
 	if (rc != RC_OK) {
 		fprintf(stderr, "wfmctl: database error\n");
 		return 1;

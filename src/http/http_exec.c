@@ -700,7 +700,6 @@ again:
 	x.notify = a.notify == NULL ? NULL : json_object_to_json_string_ext(
 	    a.notify, JSON_C_TO_STRING_PLAIN);
 	x.slots = r->app->cfg->http.max_active_executions_per_user;
-	x.retry = 1;
 	memset(&tc, 0, sizeof(tc));
 	tc.r = r;
 	tc.name = name;
@@ -708,9 +707,10 @@ again:
 	tc.hash = hash;
 	/*
 	 * A name taken (a replay, answered 200 or 409 even at the quota: it
-	 * creates nothing) is answered by taken(); a deadlock is retried,
-	 * a lost connection is not (the INSERT may have committed): the
-	 * client gets 503 and retries with the same execution_name.
+	 * creates nothing) is answered by taken(); a deadlock, lock timeout
+	 * or certification failure is retried (store_tx), a lost connection
+	 * is not (the INSERT may have committed): the client gets 503 and
+	 * retries with the same execution_name.
 	 */
 	rc = store_exec_insert(r->app->st, &x, taken, &tc);
 	if (tc.answered)
@@ -876,10 +876,66 @@ answer_summary(struct http_req *r, int status)
 	sres_free(&e);
 }
 
+/*
+ * Inputs and result of a cancel, redrive, pause or resume transaction
+ * (store_tx).
+ */
+struct change_args {
+	struct http_req		*r;
+	struct sparam		*p;
+	const char		*reason;
+	const char		*user;		/* redrive, resume: the owner */
+	int			 slots;		/* redrive, resume: the quota */
+	int			 resume;	/* pause_body: resume instead */
+	uint64_t		 n;
+};
+
+static int
+cancel_body(struct store *st, void *arg)
+{
+	struct change_args	*a = arg;
+	struct json_object	*detail;
+	int			 rc;
+
+	a->n = 0;
+	rc = store_exec(st, STMT_EXEC_CANCEL, a->p, 3, NULL, &a->n, NULL);
+	if (rc == RC_OK && a->n == 1) {
+		detail = json_object_new_object();
+		json_object_object_add(detail, "reason", a->reason == NULL ?
+		    NULL : json_object_new_string(a->reason));
+		rc = http_audit(a->r, "execution.cancel", "execution",
+		    a->r->id, detail);
+		json_object_put(detail);
+	}
+	return rc;
+}
+
+static int
+redrive_body(struct store *st, void *arg)
+{
+	struct change_args	*a = arg;
+	struct sparam		 q[3];
+	int			 rc;
+
+	a->n = 0;
+	/* Active again: the owner's quota slot (sql/011). */
+	q[1] = a->p[0];
+	q[2] = a->p[1];
+	rc = store_slot_update(st, a->user, a->slots, STMT_EXEC_REDRIVE, q, 3,
+	    &a->n);
+	if (rc == RC_OK && a->n == 1)
+		rc = store_exec(st, STMT_EXEC_REDRIVE_STEPS, a->p + 1, 1, NULL,
+		    NULL, NULL);
+	if (rc == RC_OK && a->n == 1)
+		rc = http_audit(a->r, "execution.retry", "execution",
+		    a->r->id, NULL);
+	return rc;
+}
+
 void
 http_h_exec_cancel(struct http_req *r)
 {
-	struct json_object	*detail;
+	struct change_args	 a;
 	struct sres		 e;
 	struct sparam		 p[3];
 	const char		*reason;
@@ -895,22 +951,12 @@ http_h_exec_cancel(struct http_req *r)
 	p[0] = SP_STR(r->who.sub);
 	p[1] = SP_STR(reason);
 	p[2] = SP_INT(sres_int(&e, 0, EG_PK));
-	if ((rc = store_begin(r->app->st)) == RC_OK) {
-		rc = store_exec(r->app->st, STMT_EXEC_CANCEL, p, 3, NULL, &n,
-		    NULL);
-		if (rc == RC_OK && n == 1) {
-			detail = json_object_new_object();
-			json_object_object_add(detail, "reason", reason ==
-			    NULL ? NULL : json_object_new_string(reason));
-			rc = http_audit(r, "execution.cancel", "execution",
-			    r->id, detail);
-			json_object_put(detail);
-		}
-		if (rc == RC_OK)
-			rc = store_commit(r->app->st);
-		else
-			store_rollback(r->app->st);
-	}
+	memset(&a, 0, sizeof(a));
+	a.r = r;
+	a.p = p;
+	a.reason = reason;
+	rc = store_tx(r->app->st, 0, cancel_body, &a);
+	n = a.n;
 	if (rc != RC_OK)
 		http_resp_rc(r, rc, "Execution not found");
 	else if (n == 0) {
@@ -956,14 +1002,14 @@ redrive_access(struct http_req *r, const char *tid)
 void
 http_h_exec_retry(struct http_req *r)
 {
-	struct sres	 e;
-	struct sparam	 p[2], q[3];
-	char		 msg[128];
-	const char	*st;
-	uint64_t	 n = 0;
-	int		 rc, slots;
+	struct change_args	 a;
+	struct sres		 e;
+	struct sparam		 p[2];
+	char			 msg[128];
+	const char		*st;
+	uint64_t		 n = 0;
+	int			 rc;
 
-	slots = r->app->cfg->http.max_active_executions_per_user;
 	if (http_req_body(r, 1) != RC_OK)
 		return;
 	if (load_exec(r, r->id, &e) != RC_OK)
@@ -984,23 +1030,15 @@ http_h_exec_retry(struct http_req *r)
 	}
 	p[0] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
 	p[1] = SP_INT(sres_int(&e, 0, EG_PK));
-	if ((rc = store_begin(r->app->st)) == RC_OK) {
-		/* Active again: the owner's quota slot (sql/011). */
-		q[1] = p[0];
-		q[2] = p[1];
-		rc = store_slot_update(r->app->st, sres_get(&e, 0, EG_USER,
-		    NULL), slots, STMT_EXEC_REDRIVE, q, 3, &n);
-		if (rc == RC_OK && n == 1)
-			rc = store_exec(r->app->st, STMT_EXEC_REDRIVE_STEPS,
-			    p + 1, 1, NULL, NULL, NULL);
-		if (rc == RC_OK && n == 1)
-			rc = http_audit(r, "execution.retry", "execution",
-			    r->id, NULL);
-		if (rc == RC_OK)
-			rc = store_commit(r->app->st);
-		else
-			store_rollback(r->app->st);
-	}
+	memset(&a, 0, sizeof(a));
+	a.r = r;
+	a.p = p;
+	a.reason = NULL;
+	/* The owner's slots: an admin may retry any run. */
+	a.user = sres_get(&e, 0, EG_USER, NULL);
+	a.slots = r->app->cfg->http.max_active_executions_per_user;
+	rc = store_tx(r->app->st, 0, redrive_body, &a);
+	n = a.n;
 	sres_free(&e);
 	if (rc == RC_DENIED)
 		too_many(r);
@@ -1015,6 +1053,26 @@ http_h_exec_retry(struct http_req *r)
 	}
 }
 
+/* Pause, or resume (a->resume) on one of the owner's quota slots. */
+static int
+pause_body(struct store *st, void *arg)
+{
+	struct change_args	*a = arg;
+	int			 rc;
+
+	a->n = 0;
+	if (a->resume)
+		rc = store_slot_update(st, a->user, a->slots,
+		    STMT_EXEC_RESUME, a->p, 2, &a->n);
+	else
+		rc = store_exec(st, STMT_EXEC_PAUSE, a->p + 1, 1, NULL,
+		    &a->n, NULL);
+	if (rc == RC_OK && a->n == 1)
+		rc = http_audit(a->r, a->resume ? "execution.resume" :
+		    "execution.pause", "execution", a->r->id, NULL);
+	return rc;
+}
+
 /*
  * Pause (resume when resume is set): owner or admin. The rules are
  * engine_exec_pause and engine_exec_resume; the UPDATE applies them
@@ -1027,15 +1085,15 @@ http_h_exec_retry(struct http_req *r)
 static void
 pause_resume(struct http_req *r, int resume)
 {
+	struct change_args	 a;
 	enum engine_exec	 from, to;
 	struct sres		 e;
 	struct sparam		 p[2];
 	const char		*st;
 	char			 msg[128];
 	uint64_t		 n = 0;
-	int			 rc, slots;
+	int			 rc;
 
-	slots = r->app->cfg->http.max_active_executions_per_user;
 	if (http_req_body(r, 1) != RC_OK)
 		return;
 	if (load_exec(r, r->id, &e) != RC_OK)
@@ -1059,21 +1117,14 @@ pause_resume(struct http_req *r, int resume)
 		return;
 	}
 	p[1] = SP_INT(sres_int(&e, 0, EG_PK));
-	if ((rc = store_begin(r->app->st)) == RC_OK) {
-		if (resume)
-			rc = store_slot_update(r->app->st, sres_get(&e, 0,
-			    EG_USER, NULL), slots, STMT_EXEC_RESUME, p, 2, &n);
-		else
-			rc = store_exec(r->app->st, STMT_EXEC_PAUSE, p + 1, 1,
-			    NULL, &n, NULL);
-		if (rc == RC_OK && n == 1)
-			rc = http_audit(r, resume ? "execution.resume" :
-			    "execution.pause", "execution", r->id, NULL);
-		if (rc == RC_OK)
-			rc = store_commit(r->app->st);
-		else
-			store_rollback(r->app->st);
-	}
+	memset(&a, 0, sizeof(a));
+	a.r = r;
+	a.p = p;
+	a.user = sres_get(&e, 0, EG_USER, NULL);
+	a.slots = r->app->cfg->http.max_active_executions_per_user;
+	a.resume = resume;
+	rc = store_tx(r->app->st, 0, pause_body, &a);
+	n = a.n;
 	sres_free(&e);
 	if (rc == RC_DENIED)
 		too_many(r);

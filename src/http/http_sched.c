@@ -555,27 +555,54 @@ detail_of(const char *name, const char *tid)
 	return d;
 }
 
-/* Run stmt then the audit row in one transaction; *n rows matched. */
+/* write_audited's inputs and result (a store_tx body). */
+struct audited_args {
+	struct http_req		*r;
+	enum stmt_id		 stmt;
+	struct sparam		*p;
+	size_t			 np;
+	const char		*action, *sid;
+	struct json_object	*detail;
+	uint64_t		 n;
+};
+
+static int
+audited_body(struct store *st, void *arg)
+{
+	struct audited_args	*a = arg;
+	int			 rc;
+
+	a->n = 0;
+	rc = store_exec(st, a->stmt, a->p, a->np, NULL, &a->n, NULL);
+	if (rc == RC_OK)
+		rc = http_audit(a->r, a->action, "schedule", a->sid,
+		    a->detail);
+	return rc;
+}
+
+/*
+ * Run stmt then the audit row in one transaction (store_tx); *n rows
+ * matched. detail is consumed.
+ */
 static int
 write_audited(struct http_req *r, enum stmt_id stmt, struct sparam *p,
     size_t np, const char *action, const char *sid,
     struct json_object *detail, uint64_t *n)
 {
-	int	rc;
+	struct audited_args	a;
+	int			rc;
 
-	*n = 0;
-	if ((rc = store_begin(r->app->st)) != RC_OK) {
-		json_object_put(detail);
-		return rc;
-	}
-	rc = store_exec(r->app->st, stmt, p, np, NULL, n, NULL);
-	if (rc == RC_OK)
-		rc = http_audit(r, action, "schedule", sid, detail);
+	a.r = r;
+	a.stmt = stmt;
+	a.p = p;
+	a.np = np;
+	a.action = action;
+	a.sid = sid;
+	a.detail = detail;
+	a.n = 0;
+	rc = store_tx(r->app->st, 0, audited_body, &a);
 	json_object_put(detail);
-	if (rc == RC_OK)
-		rc = store_commit(r->app->st);
-	else
-		store_rollback(r->app->st);
+	*n = a.n;
 	return rc;
 }
 
@@ -792,46 +819,67 @@ nudge(struct http_req *r)
 	    (struct sockaddr *)&sun, sizeof(sun));
 }
 
-/* The execution of a trigger, its fire row and the audit: one transaction. */
+/* trigger_write's inputs (a store_tx body). */
+struct trigger_args {
+	struct http_req			*r;
+	const struct sres		*s;
+	const struct store_exec_new	*x;
+	long long			 fire_ms;
+};
+
+static int
+trigger_body(struct store *st, void *arg)
+{
+	const struct trigger_args	*a = arg;
+	const struct store_exec_new	*x = a->x;
+	struct json_object		*d;
+	struct sparam			 p[5];
+	int				 rc;
+
+	rc = store_exec_insert(st, x, NULL, NULL);
+	if (rc == RC_OK) {
+		p[0] = SP_INT(sres_int(a->s, 0, SC_PK));
+		p[1] = SP_INT(a->fire_ms);
+		p[2] = SP_INT(1);
+		p[3] = SP_STR(x->id);
+		p[4] = SP_NULL();
+		rc = store_exec(st, STMT_SCHED_FIRE_INSERT, p, 5, NULL, NULL,
+		    NULL);
+	}
+	if (rc == RC_OK) {
+		p[0] = SP_INT(a->fire_ms);
+		p[1] = SP_STR(x->id);
+		p[2] = SP_INT(sres_int(a->s, 0, SC_PK));
+		rc = store_exec(st, STMT_SCHED_SET_LAST, p, 3, NULL, NULL,
+		    NULL);
+	}
+	if (rc == RC_OK) {
+		d = detail_of(sres_get(a->s, 0, SC_NAME, NULL),
+		    x->template_id);
+		json_object_object_add(d, "execution_id",
+		    json_object_new_string(x->id));
+		rc = http_audit(a->r, "schedule.trigger", "schedule",
+		    a->r->id, d);
+		json_object_put(d);
+	}
+	return rc;
+}
+
+/*
+ * The execution of a trigger, its fire row and the audit: one
+ * transaction (store_tx).
+ */
 static int
 trigger_write(struct http_req *r, const struct sres *s,
     const struct store_exec_new *x, long long fire_ms)
 {
-	struct json_object	*d;
-	struct sparam		 p[5];
-	int			 rc;
+	struct trigger_args	a;
 
-	if ((rc = store_begin(r->app->st)) != RC_OK)
-		return rc;
-	rc = store_exec_insert(r->app->st, x, NULL, NULL);
-	if (rc == RC_OK) {
-		p[0] = SP_INT(sres_int(s, 0, SC_PK));
-		p[1] = SP_INT(fire_ms);
-		p[2] = SP_INT(1);
-		p[3] = SP_STR(x->id);
-		p[4] = SP_NULL();
-		rc = store_exec(r->app->st, STMT_SCHED_FIRE_INSERT, p, 5,
-		    NULL, NULL, NULL);
-	}
-	if (rc == RC_OK) {
-		p[0] = SP_INT(fire_ms);
-		p[1] = SP_STR(x->id);
-		p[2] = SP_INT(sres_int(s, 0, SC_PK));
-		rc = store_exec(r->app->st, STMT_SCHED_SET_LAST, p, 3, NULL,
-		    NULL, NULL);
-	}
-	if (rc == RC_OK) {
-		d = detail_of(sres_get(s, 0, SC_NAME, NULL), x->template_id);
-		json_object_object_add(d, "execution_id",
-		    json_object_new_string(x->id));
-		rc = http_audit(r, "schedule.trigger", "schedule", r->id, d);
-		json_object_put(d);
-	}
-	if (rc == RC_OK)
-		rc = store_commit(r->app->st);
-	else
-		store_rollback(r->app->st);
-	return rc;
+	a.r = r;
+	a.s = s;
+	a.x = x;
+	a.fire_ms = fire_ms;
+	return store_tx(r->app->st, 0, trigger_body, &a);
 }
 
 /*

@@ -199,34 +199,45 @@ http_h_tmpl_put(struct http_req *r)
 		(void)template_document(r, r->id, 0, 200);
 }
 
+struct delete_args {
+	struct http_req	*r;
+	long long	 pk;
+};
+
+static int
+delete_body(struct store *st, void *arg)
+{
+	struct delete_args	*a = arg;
+	struct sparam		 p[1];
+	uint64_t		 n = 0;
+	int			 rc;
+
+	p[0] = SP_INT(a->pk);
+	rc = store_exec(st, STMT_TEMPLATE_DELETE, p, 1, NULL, &n, NULL);
+	if (rc == RC_OK && n == 0)
+		rc = RC_NOTFOUND;
+	/* Deleting a template pauses its schedules (engine.md). */
+	if (rc == RC_OK)
+		rc = store_exec(st, STMT_SCHED_PAUSE_TEMPLATE, p, 1, NULL,
+		    NULL, NULL);
+	if (rc == RC_OK)
+		rc = http_audit(a->r, "template.delete", "template", a->r->id,
+		    NULL);
+	return rc;
+}
+
 void
 http_h_tmpl_delete(struct http_req *r)
 {
-	struct sparam	p[1];
-	long long	pk;
-	uint64_t	n = 0;
-	int		rc;
+	struct delete_args	a;
+	long long		pk;
+	int			rc;
 
 	if (load_for_write(r, &pk) != RC_OK)
 		return;
-	if ((rc = store_begin(r->app->st)) == RC_OK) {
-		p[0] = SP_INT(pk);
-		rc = store_exec(r->app->st, STMT_TEMPLATE_DELETE, p, 1, NULL,
-		    &n, NULL);
-		if (rc == RC_OK && n == 0)
-			rc = RC_NOTFOUND;
-		/* Deleting a template pauses its schedules (engine.md). */
-		if (rc == RC_OK)
-			rc = store_exec(r->app->st, STMT_SCHED_PAUSE_TEMPLATE,
-			    p, 1, NULL, NULL, NULL);
-		if (rc == RC_OK)
-			rc = http_audit(r, "template.delete", "template", r->id,
-			    NULL);
-		if (rc == RC_OK)
-			rc = store_commit(r->app->st);
-		else
-			store_rollback(r->app->st);
-	}
+	a.r = r;
+	a.pk = pk;
+	rc = store_tx(r->app->st, 0, delete_body, &a);
 	if (rc != RC_OK)
 		http_resp_rc(r, rc, "Template not found");
 	else

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -17,6 +19,9 @@
 #include "store_int.h"
 
 #define STORE_RETRY_MS	1000	/* least time between connect attempts */
+#define STORE_NODE_DOWN_MS 5000	/* a node that failed is tried last */
+/* Galera: "WSREP has not yet prepared node for application use". */
+#define STORE_ER_WSREP_NOT_READY 1047
 #define STORE_CELL_INIT	256	/* bound buffer per result column */
 #define STORE_PARAMS_MAX	96
 #define STORE_COLS_MAX	32
@@ -29,11 +34,19 @@ struct store {
 	const char		*host;		/* borrowed from cfg */
 	const char		*socket;	/* borrowed from cfg */
 	int			 port;
+	/* [database] host as a list (primary only; 0: host/socket). */
+	const struct config_db_node *nodes;	/* borrowed from cfg */
+	int			 nnodes;
+	int			 node;		/* connected to; -1 none yet */
+	int64_t			 node_down[CONFIG_DB_NODES_MAX];
 	MYSQL			*db;
 	MYSQL_STMT		*stmt[STMT_COUNT];
 	int64_t			 last_fail;	/* monotonic ms */
 	unsigned		 last_errno;
 	int			 in_tx;
+	int			 tx_failed;	/* a 1213/1205 inside it */
+	int			 galera;	/* wsrep_on of this server */
+	struct store_stats	 stats;
 };
 
 static void
@@ -50,21 +63,19 @@ disconnect(struct store *st)
 		mysql_close(st->db);
 	st->db = NULL;
 	st->in_tx = 0;
+	st->tx_failed = 0;
+	st->galera = 0;
 }
 
+/* Open st->db on host:port (or the socket); 0 on success. */
 static int
-connect_db(struct store *st)
+connect_one(struct store *st, const char *host, int port)
 {
 	const struct config	*c = st->cfg;
 	unsigned int		 ct, rw;
 	my_bool			 off = 0;
 	char			 stmt_time[64];
-	int64_t			 now = util_mono_ms();
 
-	if (st->db != NULL)
-		return RC_OK;
-	if (st->last_fail != 0 && now - st->last_fail < STORE_RETRY_MS)
-		return RC_AGAIN;
 	if ((st->db = mysql_init(NULL)) == NULL)
 		fatalx("mysql_init: out of memory");
 	ct = (unsigned int)c->db.connect_timeout;
@@ -88,19 +99,146 @@ connect_db(struct store *st)
 	    "SET SESSION max_statement_time = %.1f",
 	    rw > 2 ? (double)rw - 1.0 : (double)rw / 2.0);
 	mysql_options(st->db, MYSQL_INIT_COMMAND, stmt_time);
-	if (mysql_real_connect(st->db, st->host, c->db.user,
-	    c->db.password, c->db.name, (unsigned int)st->port,
-	    st->socket, CLIENT_FOUND_ROWS) == NULL) {
+	if (mysql_real_connect(st->db, host, c->db.user, c->db.password,
+	    c->db.name, (unsigned int)port, st->socket,
+	    CLIENT_FOUND_ROWS) == NULL) {
 		st->last_errno = mysql_errno(st->db);
-		log_warnx("database connect to %s: %s", st->host == NULL ?
-		    st->socket : st->host, mysql_error(st->db));
+		if (host == NULL)
+			log_warnx("database connect to %s: %s", st->socket,
+			    mysql_error(st->db));
+		else
+			log_warnx("database connect to %s:%d: %s", host, port,
+			    mysql_error(st->db));
 		mysql_close(st->db);
 		st->db = NULL;
-		st->last_fail = now;
-		return RC_AGAIN;
+		return -1;
 	}
-	st->last_fail = 0;
-	return RC_OK;
+	return 0;
+}
+
+/*
+ * Is the server a Galera node (wsrep_on), and is it ready for clients
+ * (wsrep_ready: in the primary component, synced)? One prepared
+ * statement on the new connection. -1 when it failed.
+ */
+static int
+wsrep_state(struct store *st, int *galera, int *ready)
+{
+	static const char	q[] = "SELECT @@global.wsrep_on, (SELECT "
+	    "VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE "
+	    "VARIABLE_NAME = 'WSREP_READY')";
+	MYSQL_STMT		*s;
+	MYSQL_BIND		 b[2];
+	char			 on[16], rd[16];
+	unsigned long		 len[2];
+	my_bool			 isnull[2];
+	int			 rc = -1;
+
+	*galera = *ready = 0;
+	if ((s = mysql_stmt_init(st->db)) == NULL)
+		fatalx("mysql_stmt_init: out of memory");
+	memset(b, 0, sizeof(b));
+	b[0].buffer_type = b[1].buffer_type = MYSQL_TYPE_STRING;
+	b[0].buffer = on;
+	b[1].buffer = rd;
+	b[0].buffer_length = b[1].buffer_length = sizeof(on) - 1;
+	b[0].length = &len[0];
+	b[1].length = &len[1];
+	b[0].is_null = &isnull[0];
+	b[1].is_null = &isnull[1];
+	if (mysql_stmt_prepare(s, q, sizeof(q) - 1) != 0 ||
+	    mysql_stmt_execute(s) != 0 || mysql_stmt_bind_result(s, b) != 0 ||
+	    mysql_stmt_fetch(s) != 0) {
+		st->last_errno = mysql_stmt_errno(s);
+		log_warnx("database wsrep state: %s", mysql_stmt_error(s));
+		goto out;
+	}
+	on[len[0] < sizeof(on) ? len[0] : sizeof(on) - 1] = '\0';
+	rd[len[1] < sizeof(rd) ? len[1] : sizeof(rd) - 1] = '\0';
+	*galera = !isnull[0] && strcmp(on, "1") == 0;
+	*ready = !isnull[1] && strcasecmp(rd, "ON") == 0;
+	rc = 0;
+out:
+	mysql_stmt_close(s);
+	return rc;
+}
+
+/*
+ * Connect to node i (or to host/socket when there is no list) and take
+ * it if it is not a Galera node or is one that is ready; 0 when taken.
+ */
+static int
+try_node(struct store *st, int i)
+{
+	const char	*host = i < 0 ? st->host : st->nodes[i].host;
+	int		 port = i < 0 ? st->port : st->nodes[i].port;
+	int		 galera, ready;
+
+	if (connect_one(st, host, port) != 0)
+		return -1;
+	if (wsrep_state(st, &galera, &ready) != 0 || (galera && !ready)) {
+		if (galera)
+			log_warnx("database node %s:%d: wsrep_ready is not "
+			    "ON, skipped", host, port);
+		mysql_close(st->db);
+		st->db = NULL;
+		return -1;
+	}
+	st->galera = galera;
+	return 0;
+}
+
+/*
+ * Connect if not connected. With a list of nodes, the first in order
+ * that takes us wins (a node that failed in the last STORE_NODE_DOWN_MS
+ * is tried after the others): one writer node at a time, and back to
+ * the first once it is up again, at the next reconnect.
+ */
+static int
+connect_db(struct store *st)
+{
+	int64_t	now = util_mono_ms();
+	int	pass, i, prev;
+
+	if (st->db != NULL)
+		return RC_OK;
+	if (st->last_fail != 0 && now - st->last_fail < STORE_RETRY_MS)
+		return RC_AGAIN;
+	if (st->nnodes == 0) {
+		if (try_node(st, -1) != 0) {
+			st->last_fail = now;
+			return RC_AGAIN;
+		}
+		st->last_fail = 0;
+		return RC_OK;
+	}
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < st->nnodes; i++) {
+			int	down = st->node_down[i] != 0 &&
+			    now - st->node_down[i] < STORE_NODE_DOWN_MS;
+
+			if (down != pass)
+				continue;
+			if (try_node(st, i) != 0) {
+				st->node_down[i] = util_mono_ms();
+				continue;
+			}
+			st->node_down[i] = 0;
+			prev = st->node;
+			st->node = i;
+			st->last_fail = 0;
+			if (prev >= 0 && prev != i) {
+				st->stats.failovers++;
+				log_warnx("database: moved from node %s:%d to "
+				    "node %s:%d", st->nodes[prev].host,
+				    st->nodes[prev].port, st->nodes[i].host,
+				    st->nodes[i].port);
+			}
+			st->stats.node = i;
+			return RC_OK;
+		}
+	st->last_fail = now;
+	return RC_AGAIN;
 }
 
 struct store *
@@ -112,6 +250,9 @@ store_open(const struct config *cfg)
 	st->host = cfg->db.host;
 	st->port = cfg->db.port;
 	st->socket = cfg->db.socket;
+	st->nodes = cfg->db.nodes;
+	st->nnodes = cfg->db.nnodes;
+	st->node = -1;
 	(void)connect_db(st);
 	return st;
 }
@@ -128,6 +269,7 @@ store_open_read(const struct config *cfg)
 	st->host = cfg->db.read_host;
 	st->port = cfg->db.read_port;
 	st->socket = cfg->db.read_socket;
+	st->node = -1;
 	(void)connect_db(st);
 	return st;
 }
@@ -170,7 +312,14 @@ classify(struct store *st, unsigned err, const char *what, const char *msg)
 		    RC_NOTFOUND : RC_DENIED;
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
-		log_warnx("%s: %s (transaction retried)", what, msg);
+		/*
+		 * Also a Galera certification failure, at COMMIT or at the
+		 * next statement after the transaction was aborted: from
+		 * then on, nothing of it may be committed (store_commit).
+		 */
+		if (st->in_tx)
+			st->tx_failed = 1;
+		log_warnx("%s: %s (transaction rolled back)", what, msg);
 		return RC_AGAIN;
 	/*
 	 * The server refused the values themselves: a CHECK (JSON_VALID of
@@ -213,6 +362,8 @@ classify(struct store *st, unsigned err, const char *what, const char *msg)
 	 */
 	case ER_STATEMENT_TIMEOUT:
 	case ER_QUERY_INTERRUPTED:
+	/* A Galera node that left the primary component: the next one. */
+	case STORE_ER_WSREP_NOT_READY:
 		log_warnx("%s: %s (connection dropped)", what, msg);
 		disconnect(st);
 		st->last_fail = 0;	/* reconnect at once next time */
@@ -487,6 +638,7 @@ again:
 		return rc;
 	}
 	st->in_tx = 1;
+	st->tx_failed = 0;
 	return RC_OK;
 }
 
@@ -497,6 +649,15 @@ store_commit(struct store *st)
 
 	if (st->db == NULL)
 		return RC_AGAIN;
+	/*
+	 * After a certification failure a COMMIT may answer OK having
+	 * committed nothing (Galera): never report that as a success.
+	 */
+	if (st->tx_failed) {
+		store_rollback(st);
+		st->last_errno = ER_LOCK_DEADLOCK;
+		return RC_AGAIN;
+	}
 	if (mysql_commit(st->db) != 0)
 		rc = classify(st, mysql_errno(st->db), "commit",
 		    mysql_error(st->db));
@@ -513,6 +674,68 @@ store_rollback(struct store *st)
 		(void)classify(st, mysql_errno(st->db), "rollback",
 		    mysql_error(st->db));
 	st->in_tx = 0;
+	st->tx_failed = 0;
+}
+
+/* 1 if rc (of a transaction just ended) may be retried at once. */
+static int
+tx_retryable(const struct store *st, int rc)
+{
+	return rc == RC_AGAIN && st->db != NULL &&
+	    (st->last_errno == ER_LOCK_DEADLOCK ||
+	    st->last_errno == ER_LOCK_WAIT_TIMEOUT);
+}
+
+int
+store_tx(struct store *st, int flags, store_tx_fn *body, void *arg)
+{
+	struct timespec	ts;
+	unsigned char	rnd = 0;
+	int		rc, tries;
+
+	for (tries = 1;; tries++) {
+		if (!(flags & STORE_TX_AUTOCOMMIT) &&
+		    (rc = store_begin(st)) != RC_OK)
+			return rc;
+		rc = body(st, arg);
+		if (!(flags & STORE_TX_AUTOCOMMIT)) {
+			if (rc == RC_OK)
+				rc = store_commit(st);
+			else
+				store_rollback(st);
+		}
+		/* Inside a caller's transaction: that one is gone. */
+		if (!tx_retryable(st, rc) || tries >= STORE_TX_TRIES ||
+		    st->in_tx)
+			return rc;
+		st->stats.tx_retries++;
+		/* 1 to 5 ms, then up to 10, 20, 40: the other one commits. */
+		(void)util_random(&rnd, 1);
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)(1 + rnd % (5u << (tries - 1))) * 1000000L;
+		nanosleep(&ts, NULL);
+	}
+}
+
+int
+store_sync_wait(struct store *st, int on)
+{
+	if (!st->galera)
+		return RC_OK;
+	return store_exec(st, on ? STMT_WSREP_SYNC_ON : STMT_WSREP_SYNC_OFF,
+	    NULL, 0, NULL, NULL, NULL);
+}
+
+int
+store_galera(const struct store *st)
+{
+	return st->galera;
+}
+
+void
+store_stats(const struct store *st, struct store_stats *out)
+{
+	*out = st->stats;
 }
 
 void

@@ -109,40 +109,63 @@ insert_once(struct store *st, const struct store_exec_new *x, long long slot)
 	return rc;
 }
 
+/* store_exec_insert's arguments, for its store_tx body. */
+struct insert_args {
+	const struct store_exec_new	*x;
+	int				(*taken)(void *);
+	void				*arg;
+};
+
+/*
+ * The slot loop; it starts again from x->id's slot each time store_tx
+ * runs it.
+ */
+static int
+insert_body(struct store *st, void *arg)
+{
+	const struct insert_args	*a = arg;
+	const struct store_exec_new	*x = a->x;
+	long long			 slot = store_slot_random(x->slots,
+					     x->id);
+	int				 rc, lost = 0;
+
+	for (;;) {
+		rc = insert_once(st, x, slot);
+		if (rc != RC_CONFLICT)
+			return rc;
+		/*
+		 * The name is taken, or the quota slot: then another random
+		 * one, then the lowest free one, or RC_DENIED when every one
+		 * is held.
+		 */
+		rc = a->taken != NULL ? a->taken(a->arg) : name_taken(st, x);
+		if (rc != RC_NOTFOUND)
+			return rc == RC_OK ? RC_CONFLICT : rc;
+		if (++lost > STORE_SLOT_TRIES)
+			return RC_AGAIN;
+		if (lost == 1)
+			slot = store_slot_random(x->slots, NULL);
+		else if ((rc = store_slot_free(st, x->user, x->slots,
+		    &slot)) != RC_OK)
+			return rc;
+	}
+}
+
 int
 store_exec_insert(struct store *st, const struct store_exec_new *x,
     int (*taken)(void *), void *arg)
 {
-	long long	slot = store_slot_random(x->slots, x->id);
-	int		rc, tries = 0, lost = 0;
+	struct insert_args	a;
 
-	for (;;) {
-		rc = insert_once(st, x, slot);
-		if (rc == RC_CONFLICT) {
-			/*
-			 * The name is taken, or the quota slot: then another
-			 * random one, then the lowest free one, or RC_DENIED
-			 * when every one is held.
-			 */
-			rc = taken != NULL ? taken(arg) : name_taken(st, x);
-			if (rc != RC_NOTFOUND)
-				return rc == RC_OK ? RC_CONFLICT : rc;
-			if (++lost > STORE_SLOT_TRIES)
-				return RC_AGAIN;
-			if (lost == 1)
-				slot = store_slot_random(x->slots, NULL);
-			else if ((rc = store_slot_free(st, x->user, x->slots,
-			    &slot)) != RC_OK)
-				return rc;
-			continue;
-		}
-		/*
-		 * Deadlocks and lock timeouts are retried when asked (outside
-		 * a transaction); a lost connection is not (the INSERT may
-		 * have committed).
-		 */
-		if (rc != RC_AGAIN || !x->retry || !store_connected(st) ||
-		    ++tries == 3)
-			return rc;
-	}
+	a.x = x;
+	a.taken = taken;
+	a.arg = arg;
+	/*
+	 * Outside a transaction an autocommit insert, retried by store_tx
+	 * on a deadlock, lock timeout or certification failure (not on a
+	 * lost connection: the INSERT may have committed). Inside the
+	 * caller's, store_tx runs it once and the caller's store_tx retries
+	 * the whole transaction.
+	 */
+	return store_tx(st, STORE_TX_AUTOCOMMIT, insert_body, &a);
 }

@@ -369,14 +369,15 @@ static const char *const sql[STMT_COUNT] = {
 	 * runnable row instead of reading the index in order.
 	 */
 	[STMT_SUP_CLAIM_SELECT] =
-	    "SELECT id, template_pk FROM executions WHERE status = 'pending' "
+	    "SELECT id, template_pk, claim_epoch FROM executions "
+	    "WHERE status = 'pending' "
 	    "AND run_after <= UTC_TIMESTAMP(6) ORDER BY run_after, id "
 	    "LIMIT ? FOR UPDATE SKIP LOCKED",
 	/* Expired leases, through ix_exec_lease. */
 	[STMT_SUP_RECLAIM_SELECT] =
-	    "SELECT id, template_pk FROM executions WHERE status = 'running' "
-	    "AND lease_until < UTC_TIMESTAMP(6) ORDER BY lease_until "
-	    "LIMIT ? FOR UPDATE SKIP LOCKED",
+	    "SELECT id, template_pk, claim_epoch FROM executions "
+	    "WHERE status = 'running' AND lease_until < UTC_TIMESTAMP(6) "
+	    "ORDER BY lease_until LIMIT ? FOR UPDATE SKIP LOCKED",
 	[STMT_SUP_TEMPLATE_LIMIT] =
 	    "SELECT max_concurrent FROM templates WHERE id = ?",
 	/* Serialises claims of one limited template across supervisors. */
@@ -397,7 +398,9 @@ static const char *const sql[STMT_COUNT] = {
 	 * Up to 32 claimed executions at once (unused places hold 0). The
 	 * last column says whether the execution's user may still use its
 	 * template (admin at acceptance, owner, public or shared): access
-	 * is checked again at every claim, before any step starts.
+	 * is checked again at every claim, before any step starts. The
+	 * claimer and status after it: a claim is run only where they are
+	 * ours (Galera: two nodes may both have selected the row).
 	 */
 	[STMT_SUP_LOAD] =
 	    "SELECT e.execution_id, e.execution_name, e.user_id, e.input, "
@@ -408,8 +411,8 @@ static const char *const sql[STMT_COUNT] = {
 	    "e.redrive_count, e.id, "
 	    "(e.admin_access = 1 OR t.owner_id = e.user_id OR "
 	    "t.is_public = 1 OR EXISTS (SELECT 1 FROM template_shares s "
-	    "WHERE s.template_pk = t.id AND s.user_id = e.user_id)) "
-	    "FROM executions e "
+	    "WHERE s.template_pk = t.id AND s.user_id = e.user_id)), "
+	    "e.claimed_by, e.status FROM executions e "
 	    "JOIN template_versions v ON v.template_pk = e.template_pk AND "
 	    "v.version = e.template_version "
 	    "JOIN templates t ON t.id = e.template_pk WHERE e.id IN "
@@ -496,8 +499,8 @@ static const char *const sql[STMT_COUNT] = {
 	    "status = 'running' AND claimed_by LIKE ? AND claimed_by <> ?",
 	/* Params: a dead claimer's id, limit. */
 	[STMT_SUP_ORPHANS_OF] =
-	    "SELECT id, template_pk FROM executions WHERE status = 'running' "
-	    "AND claimed_by = ? LIMIT ? FOR UPDATE SKIP LOCKED",
+	    "SELECT id, template_pk, claim_epoch FROM executions "
+	    "WHERE status = 'running' AND claimed_by = ? LIMIT ? FOR UPDATE SKIP LOCKED",
 	/* Give back a claim we cannot run. Params: id, claimer. */
 	[STMT_SUP_RELEASE_MINE] =
 	    "UPDATE executions SET status = IF(status = 'paused' AND "
@@ -789,6 +792,8 @@ static const char *const sql[STMT_COUNT] = {
 	    "ORDER BY a.id DESC LIMIT 1) FROM webhook_outbox o "
 	    "JOIN executions e ON e.id = o.exec_pk "
 	    "WHERE o.status <> 'delivered' ORDER BY o.id DESC LIMIT ?",
+	[STMT_WSREP_SYNC_ON] = "SET SESSION wsrep_sync_wait = 1",
+	[STMT_WSREP_SYNC_OFF] = "SET SESSION wsrep_sync_wait = 0",
 };
 
 const char *

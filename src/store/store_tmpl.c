@@ -137,12 +137,31 @@ audit_version(struct store *st, const struct store_actor *who,
 	return rc;
 }
 
+struct tmpl_args {
+	const struct store_actor	*who;
+	struct json_object		*body;
+	const char			*tid;
+	long long			 pk;	/* update */
+};
+
 static int
-finish(struct store *st, int rc)
+create_body(struct store *st, void *arg)
 {
+	struct tmpl_args	*a = arg;
+	struct sparam		 p[6];
+	uint64_t		 pk = 0;
+	int			 rc;
+
+	p[0] = SP_STR(a->tid);
+	p[1] = SP_STR(a->who->user);
+	tmpl_params(a->body, p + 2);
+	rc = store_exec(st, STMT_TEMPLATE_INSERT, p, 6, NULL, NULL, &pk);
 	if (rc == RC_OK)
-		return store_commit(st);
-	store_rollback(st);
+		rc = put_version(st, (long long)pk, 1, a->body);
+	if (rc == RC_OK)
+		rc = put_shares(st, (long long)pk, a->body, 0);
+	if (rc == RC_OK)
+		rc = audit_version(st, a->who, "template.create", a->tid, 1);
 	return rc;
 }
 
@@ -150,38 +169,22 @@ int
 store_tmpl_create(struct store *st, const struct store_actor *who,
     struct json_object *body, char tid[37])
 {
-	struct sparam	p[6];
-	uint64_t	pk = 0;
-	int		rc;
+	struct tmpl_args	a = { who, body, tid, 0 };
 
 	util_uuid(tid);
-	if ((rc = store_begin(st)) != RC_OK)
-		return rc;
-	p[0] = SP_STR(tid);
-	p[1] = SP_STR(who->user);
-	tmpl_params(body, p + 2);
-	rc = store_exec(st, STMT_TEMPLATE_INSERT, p, 6, NULL, NULL, &pk);
-	if (rc == RC_OK)
-		rc = put_version(st, (long long)pk, 1, body);
-	if (rc == RC_OK)
-		rc = put_shares(st, (long long)pk, body, 0);
-	if (rc == RC_OK)
-		rc = audit_version(st, who, "template.create", tid, 1);
-	return finish(st, rc);
+	return store_tx(st, 0, create_body, &a);
 }
 
-int
-store_tmpl_update(struct store *st, const struct store_actor *who,
-    long long pk, const char *tid, struct json_object *body)
+static int
+update_body(struct store *st, void *arg)
 {
-	struct sparam	p[5];
-	struct sres	lk;
-	long long	version = 0;
-	int		rc;
+	struct tmpl_args	*a = arg;
+	struct sparam		 p[5];
+	struct sres		 lk;
+	long long		 version = 0;
+	int			 rc;
 
-	if ((rc = store_begin(st)) != RC_OK)
-		return rc;
-	p[0] = SP_INT(pk);
+	p[0] = SP_INT(a->pk);
 	rc = store_exec(st, STMT_TEMPLATE_LOCK, p, 1, &lk, NULL, NULL);
 	if (rc == RC_OK && (lk.nrows == 0 || sres_int(&lk, 0, 1)))
 		rc = RC_NOTFOUND;
@@ -189,16 +192,26 @@ store_tmpl_update(struct store *st, const struct store_actor *who,
 		version = sres_int(&lk, 0, 0) + 1;
 	sres_free(&lk);
 	if (rc == RC_OK) {
-		tmpl_params(body, p);
-		p[4] = SP_INT(pk);
+		tmpl_params(a->body, p);
+		p[4] = SP_INT(a->pk);
 		rc = store_exec(st, STMT_TEMPLATE_UPDATE, p, 5, NULL, NULL,
 		    NULL);
 	}
 	if (rc == RC_OK)
-		rc = put_version(st, pk, version, body);
+		rc = put_version(st, a->pk, version, a->body);
 	if (rc == RC_OK)
-		rc = put_shares(st, pk, body, 1);
+		rc = put_shares(st, a->pk, a->body, 1);
 	if (rc == RC_OK)
-		rc = audit_version(st, who, "template.update", tid, version);
-	return finish(st, rc);
+		rc = audit_version(st, a->who, "template.update", a->tid,
+		    version);
+	return rc;
+}
+
+int
+store_tmpl_update(struct store *st, const struct store_actor *who,
+    long long pk, const char *tid, struct json_object *body)
+{
+	struct tmpl_args	a = { who, body, tid, pk };
+
+	return store_tx(st, 0, update_body, &a);
 }

@@ -17,15 +17,15 @@
 #include "log.h"
 #include "sup_int.h"
 
-#define CLAIM_TRIES		5
 #define CLAIM_OVERSELECT	4	/* candidates per free slot */
 
 struct cand {
 	long long	pk;
 	long long	tpk;
+	long long	epoch;		/* claim_epoch when selected */
 };
 
-/* Append the rows of a (id, template_pk) select to c. */
+/* Append the rows of a (id, template_pk, claim_epoch) select to c. */
 static int
 select_into(struct sup *s, enum stmt_id id, struct sparam *p, size_t n,
     struct cand *c, int *nc, int max)
@@ -39,6 +39,7 @@ select_into(struct sup *s, enum stmt_id id, struct sparam *p, size_t n,
 	for (i = 0; i < res.nrows && *nc < max; i++) {
 		c[*nc].pk = sres_int(&res, i, 0);
 		c[*nc].tpk = sres_int(&res, i, 1);
+		c[*nc].epoch = sres_int(&res, i, 2);
 		(*nc)++;
 	}
 	sres_free(&res);
@@ -196,7 +197,6 @@ select_orphans(struct sup *s, int want, struct cand *c, int *nc)
 	return rc;
 }
 
-/* One claim transaction; fills pks with what was claimed. */
 /* Mark n locked rows ours, SUP_CLAIM_BATCH ids per statement. */
 static int
 claim_update(struct sup *s, const long long *pks, int n)
@@ -215,22 +215,33 @@ claim_update(struct sup *s, const long long *pks, int n)
 	return rc;
 }
 
-static int
-claim_tx(struct sup *s, int want, long long *pks, int *npks)
-{
-	struct cand	*c;
-	struct sparam	 p[3];
-	int		 nc = 0, i, rc, max = want * CLAIM_OVERSELECT;
-	int		 norphans = 0, nresumed;
+/* One claim transaction's inputs and results (a store_tx body). */
+struct claim_args {
+	struct sup	*s;
+	int		 want;
+	long long	*pks;		/* claimed */
+	long long	*epochs;	/* their claim_epoch once claimed */
+	int		 npks;
+	int		 norphans;
+};
 
-	*npks = 0;
+static int
+claim_body(struct store *st, void *arg)
+{
+	struct claim_args	*a = arg;
+	struct sup		*s = a->s;
+	struct cand		*c;
+	struct sparam		 p[3];
+	int			 nc = 0, i, rc, want = a->want;
+	int			 max = want * CLAIM_OVERSELECT, nresumed;
+
+	(void)st;
+	a->npks = a->norphans = 0;
 	c = xcalloc((size_t)max + (size_t)want * 2, sizeof(*c));
-	if ((rc = store_begin(s->st)) != RC_OK)
-		goto out;
 	if (!s->orphans_done) {
 		if ((rc = select_orphans(s, want, c, &nc)) != RC_OK)
 			goto out;
-		norphans = nc;
+		a->norphans = nc;
 	}
 	/*
 	 * Expired leases (a supervisor gone for lease_seconds) are looked
@@ -254,31 +265,22 @@ claim_tx(struct sup *s, int want, long long *pks, int *npks)
 	if ((rc = select_into(s, STMT_SUP_CLAIM_SELECT, p, 1, c, &nc,
 	    nc + max)) != RC_OK)
 		goto out;
-	for (i = 0; i < nc && *npks < want; i++) {
+	for (i = 0; i < nc && a->npks < want; i++) {
 		/*
 		 * Resumed executions (orphans, expired leases, woken
 		 * waiting ones) were admitted before: no limit check.
 		 */
-		if (i >= nresumed && !limit_allows(s, c, i, pks, *npks,
+		if (i >= nresumed && !limit_allows(s, c, i, a->pks, a->npks,
 		    &rc)) {
 			if (rc != RC_OK)
 				goto out;
 			continue;
 		}
-		pks[(*npks)++] = c[i].pk;
+		a->epochs[a->npks] = c[i].epoch + 1;
+		a->pks[a->npks++] = c[i].pk;
 	}
-	if ((rc = claim_update(s, pks, *npks)) == RC_OK)
-		rc = store_commit(s->st);
-	if (rc == RC_OK && !s->orphans_done) {
-		s->orphans_done = norphans < want;
-		if (norphans > 0)
-			log_info("took back %d orphaned executions", norphans);
-	}
+	rc = claim_update(s, a->pks, a->npks);
 out:
-	if (rc != RC_OK) {
-		store_rollback(s->st);
-		*npks = 0;
-	}
 	free(c);
 	return rc;
 }
@@ -286,24 +288,25 @@ out:
 void
 sup_claim(struct sup *s)
 {
-	struct timespec	 ts;
-	unsigned char	 rnd;
-	long long	*pks;
-	struct run	*r, **loaded;
-	int		 want = s->nslots - s->nruns, n = 0, i, j, rc, tries;
+	struct claim_args	 a;
+	struct run		*r, **loaded;
+	int			 want = s->nslots - s->nruns, n, i, j, rc;
 
 	if (want <= 0)
 		return;
-	pks = xcalloc((size_t)want, sizeof(*pks));
-	for (tries = 0; tries < CLAIM_TRIES; tries++) {
-		rc = claim_tx(s, want, pks, &n);
-		if (rc != RC_AGAIN || !store_connected(s->st))
-			break;
-		/* Deadlock or lock wait timeout: again, with jitter. */
-		(void)util_random(&rnd, 1);
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(1 + rnd % 20) * 1000000L;
-		nanosleep(&ts, NULL);
+	memset(&a, 0, sizeof(a));
+	a.s = s;
+	a.want = want;
+	a.pks = xcalloc((size_t)want, sizeof(*a.pks));
+	a.epochs = xcalloc((size_t)want, sizeof(*a.epochs));
+	/* Deadlocks, and certification failures on Galera, run it again. */
+	rc = store_tx(s->st, 0, claim_body, &a);
+	n = rc == RC_OK ? a.npks : 0;
+	if (rc == RC_OK && !s->orphans_done) {
+		s->orphans_done = a.norphans < want;
+		if (a.norphans > 0)
+			log_info("took back %d orphaned executions",
+			    a.norphans);
 	}
 	for (i = 0; i < n; i++)
 		/*
@@ -311,17 +314,17 @@ sup_claim(struct sup *s)
 		 * paused): the old run is no longer ours to write.
 		 */
 		for (j = 0; j < s->nslots; j++)
-			if (s->runs[j] != NULL && s->runs[j]->pk == pks[i] &&
+			if (s->runs[j] != NULL && s->runs[j]->pk == a.pks[i] &&
 			    !s->runs[j]->lost) {
 				log_warnx("execution %s: lease lost",
 				    s->runs[j]->id);
 				s->runs[j]->lost = 1;
 			}
 	loaded = xcalloc((size_t)want, sizeof(struct run *));
-	sup_run_load(s, pks, n, loaded);
+	sup_run_load(s, a.pks, a.epochs, n, loaded);
 	for (i = 0; i < n; i++) {
 		if ((r = loaded[i]) == NULL) {
-			sup_claim_giveback(s, pks[i]);
+			sup_claim_giveback(s, a.pks[i]);
 			continue;
 		}
 		for (j = 0; j < s->nslots && s->runs[j] != NULL; j++)
@@ -331,7 +334,8 @@ sup_claim(struct sup *s)
 		s->nruns++;
 	}
 	free(loaded);
-	free(pks);
+	free(a.pks);
+	free(a.epochs);
 }
 
 void
@@ -461,44 +465,51 @@ sup_cancel_poll(struct sup *s)
  * same transaction, so the trail never misses one. A failure rolls back;
  * the next round tries again.
  */
-static void
-prune_execs(struct sup *s)
-{
-	struct sparam	p[1];
-	struct sres	res;
-	uint64_t	n = 0, na = 0;
-	long long	cutoff;
-	int		null = 1;
+struct prune_args {
+	struct sup	*s;
+	uint64_t	 n, na;		/* executions pruned, audit moved */
+};
 
-	p[0] = SP_INT(s->cfg->sup.retention_days);
-	if (store_begin(s->st) != RC_OK)
-		return;
-	if (store_exec(s->st, STMT_SUP_PRUNE_CUTOFF, p, 1, &res, NULL,
-	    NULL) != RC_OK)
-		goto fail;
+static int
+prune_body(struct store *st, void *arg)
+{
+	struct prune_args	*a = arg;
+	struct sparam		 p[1];
+	struct sres		 res;
+	long long		 cutoff = 0;
+	int			 rc, null = 1;
+
+	a->n = a->na = 0;
+	p[0] = SP_INT(a->s->cfg->sup.retention_days);
+	if ((rc = store_exec(st, STMT_SUP_PRUNE_CUTOFF, p, 1, &res, NULL,
+	    NULL)) != RC_OK)
+		return rc;
 	if (res.nrows == 1 && sres_get(&res, 0, 0, NULL) != NULL) {
 		cutoff = sres_int(&res, 0, 0);
 		null = 0;
 	}
 	sres_free(&res);
-	if (null) {
-		store_rollback(s->st);
-		return;
-	}
+	if (null)
+		return RC_OK;	/* nothing to prune: an empty commit */
 	p[0] = SP_INT(cutoff);
-	if (store_exec(s->st, STMT_SUP_PRUNE_AUDIT, p, 1, NULL, &na,
-	    NULL) != RC_OK ||
-	    store_exec(s->st, STMT_SUP_PRUNE, p, 1, NULL, &n, NULL) != RC_OK)
-		goto fail;
-	if (store_commit(s->st) != RC_OK)
+	if ((rc = store_exec(st, STMT_SUP_PRUNE_AUDIT, p, 1, NULL, &a->na,
+	    NULL)) != RC_OK)
+		return rc;
+	return store_exec(st, STMT_SUP_PRUNE, p, 1, NULL, &a->n, NULL);
+}
+
+static void
+prune_execs(struct sup *s)
+{
+	struct prune_args	a;
+
+	a.s = s;
+	if (store_tx(s->st, 0, prune_body, &a) != RC_OK)
 		return;
-	if (n > 0)
+	if (a.n > 0)
 		log_info("retention: pruned %llu executions, %llu audit "
-		    "records moved to audit_log", (unsigned long long)n,
-		    (unsigned long long)na);
-	return;
-fail:
-	store_rollback(s->st);
+		    "records moved to audit_log", (unsigned long long)a.n,
+		    (unsigned long long)a.na);
 }
 
 /* Retention: executions (above), then schedule fires (sup_sched.c). */

@@ -132,8 +132,16 @@ void	 sup_webhook_fini(void);
 
 /* sup_metrics.c: series written to supervisor.prom for /metrics. */
 void	 sup_metrics_claim(double seconds, int first);
+/* A claimed row that carried another claimer's claim on re-read. */
+void	 sup_metrics_claim_lost(void);
 void	 sup_metrics_step(int type, double seconds);
 void	 sup_metrics_fire(double seconds);
+/*
+ * Fires observed since the mark are dropped by the undo: those of a batch
+ * transaction that was rolled back (and maybe run again by store_tx).
+ */
+void	 sup_metrics_fire_mark(void);
+void	 sup_metrics_fire_undo(void);
 void	 sup_metrics_finish(const char *status);
 void	 sup_metrics_write(struct sup *);
 
@@ -160,10 +168,12 @@ void	 sup_sched_prune(struct sup *);
 /* sup_run.c: one execution's life. */
 /*
  * Load the n claimed executions pks into new runs: out[i] is NULL when
- * pks[i] could not be loaded or is unusable (an unusable definition is
- * finished as failed here).
+ * pks[i] could not be loaded, is unusable (an unusable definition is
+ * finished as failed here) or does not carry our claim: our claimer id
+ * and epochs[i] (read with wsrep_sync_wait on Galera).
  */
-void	 sup_run_load(struct sup *, const long long *pks, int n,
+void	 sup_run_load(struct sup *, const long long *pks,
+	    const long long *epochs, int n,
 	    struct run **out);
 /* What a run needs after sup_run_advance. */
 enum sup_adv {

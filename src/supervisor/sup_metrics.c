@@ -39,6 +39,7 @@ static struct {
 	struct hist	step[NITEMS(types)];
 	uint64_t	finished[NITEMS(statuses)];
 	uint64_t	claimed;
+	uint64_t	claim_lost;
 } m;
 
 static void
@@ -63,9 +64,29 @@ sup_metrics_claim(double seconds, int first)
 }
 
 void
+sup_metrics_claim_lost(void)
+{
+	m.claim_lost++;
+}
+
+void
 sup_metrics_fire(double seconds)
 {
 	observe(&m.fire, seconds < 0 ? 0 : seconds);
+}
+
+static struct hist	fire_mark;
+
+void
+sup_metrics_fire_mark(void)
+{
+	fire_mark = m.fire;
+}
+
+void
+sup_metrics_fire_undo(void)
+{
+	m.fire = fire_mark;
 }
 
 void
@@ -110,6 +131,7 @@ hist_print(char **buf, size_t *len, const char *name, const char *label,
 void
 sup_metrics_write(struct sup *s)
 {
+	struct store_stats	 ss;
 	char	*buf = NULL, *dir, *slash, *path = NULL, *tmp = NULL;
 	char	 label[64];
 	size_t	 len = 0, i;
@@ -146,6 +168,25 @@ sup_metrics_write(struct sup *s)
 	    "# HELP wfm_supervisor_running Executions running now.\n"
 	    "# TYPE wfm_supervisor_running gauge\nwfm_supervisor_running %d\n",
 	    (unsigned long long)m.claimed, s->nruns);
+	store_stats(s->st, &ss);
+	/* One call per series: metrics_printf takes up to 511 bytes. */
+	metrics_printf(&buf, &len, "# HELP wfm_supervisor_claim_lost_total "
+	    "Claimed rows found to carry another claim on re-read (Galera).\n"
+	    "# TYPE wfm_supervisor_claim_lost_total counter\n"
+	    "wfm_supervisor_claim_lost_total %llu\n",
+	    (unsigned long long)m.claim_lost);
+	metrics_printf(&buf, &len, "# HELP wfm_supervisor_db_node Index in "
+	    "[database] host of the node in use.\n"
+	    "# TYPE wfm_supervisor_db_node gauge\n"
+	    "wfm_supervisor_db_node %d\n", ss.node);
+	metrics_printf(&buf, &len, "# HELP wfm_supervisor_db_failovers_total "
+	    "Moves to another database node.\n"
+	    "# TYPE wfm_supervisor_db_failovers_total counter\n"
+	    "wfm_supervisor_db_failovers_total %lu\n", ss.failovers);
+	metrics_printf(&buf, &len, "# HELP wfm_supervisor_tx_retries_total "
+	    "Transactions run again after a deadlock or certification "
+	    "failure.\n# TYPE wfm_supervisor_tx_retries_total counter\n"
+	    "wfm_supervisor_tx_retries_total %lu\n", ss.tx_retries);
 	sup_webhook_metrics(&buf, &len);
 
 	dir = xstrdup(s->cfg->sup.lock_file);

@@ -1186,15 +1186,26 @@ fail:
 }
 
 void
-sup_run_load(struct sup *sp, const long long *pks, int n, struct run **out)
+sup_run_load(struct sup *sp, const long long *pks, const long long *epochs,
+    int n, struct run **out)
 {
 	struct sparam	 p[SUP_CLAIM_BATCH];
 	struct sres	 e;
+	const char	*by, *status;
 	size_t		 j;
 	int		 i, k;
 
 	for (i = 0; i < n; i++)
 		out[i] = NULL;
+	if (n == 0)
+		return;
+	/*
+	 * Galera: read what the cluster committed, not what this node has
+	 * applied so far; a row another node's claimer also selected is run
+	 * only by the one whose claim (claimer and epoch) it carries.
+	 */
+	if (store_sync_wait(sp->st, 1) != RC_OK)
+		return;			/* given back by the caller */
 	for (i = 0; i < n; i += SUP_CLAIM_BATCH) {
 		for (k = 0; k < SUP_CLAIM_BATCH; k++)
 			p[k] = SP_INT(i + k < n ? pks[i + k] : 0);
@@ -1202,10 +1213,27 @@ sup_run_load(struct sup *sp, const long long *pks, int n, struct run **out)
 		    NULL, NULL) != RC_OK)
 			continue;	/* the leases expire; retried then */
 		for (j = 0; j < e.nrows; j++)
-			for (k = i; k < n && k < i + SUP_CLAIM_BATCH; k++)
-				if (pks[k] == sres_int(&e, j, 11) &&
-				    out[k] == NULL)
-					out[k] = run_from_row(sp, &e, j);
+			for (k = i; k < n && k < i + SUP_CLAIM_BATCH; k++) {
+				if (pks[k] != sres_int(&e, j, 11) ||
+				    out[k] != NULL)
+					continue;
+				by = sres_get(&e, j, 13, NULL);
+				status = sres_get(&e, j, 14, NULL);
+				if (by == NULL || strcmp(by, sp->id) != 0 ||
+				    status == NULL ||
+				    strcmp(status, "running") != 0 ||
+				    sres_int(&e, j, 6) != epochs[k]) {
+					log_warnx("execution %s: claimed by "
+					    "%s epoch %lld, not by us: not run",
+					    sres_get(&e, j, 0, NULL), by ==
+					    NULL ? "nobody" : by,
+					    sres_int(&e, j, 6));
+					sup_metrics_claim_lost();
+					continue;
+				}
+				out[k] = run_from_row(sp, &e, j);
+			}
 		sres_free(&e);
 	}
+	(void)store_sync_wait(sp->st, 0);
 }

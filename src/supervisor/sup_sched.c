@@ -377,32 +377,51 @@ out:
 	return rc;
 }
 
-/* One batch in one transaction; *more when the batch was full. */
+/* One batch's inputs and result (a store_tx body). */
+struct batch_args {
+	struct sup	*s;
+	int		 more;		/* the batch was full */
+};
+
+static int
+batch_body(struct store *st, void *arg)
+{
+	struct batch_args	*a = arg;
+	struct sparam		 p[1];
+	struct sres		 d;
+	size_t			 i;
+	int			 rc;
+
+	a->more = 0;
+	sup_metrics_fire_undo();	/* a run before this one rolled back */
+	p[0] = SP_INT(SCHED_BATCH);
+	if ((rc = store_exec(st, STMT_SCHED_DUE, p, 1, &d, NULL, NULL)) !=
+	    RC_OK)
+		return rc;
+	for (i = 0; i < d.nrows && rc == RC_OK; i++)
+		rc = process(a->s, &d, i);
+	a->more = rc == RC_OK && d.nrows == SCHED_BATCH;
+	sres_free(&d);
+	return rc;
+}
+
+/*
+ * One batch in one transaction, run again by store_tx on a deadlock or
+ * a certification failure (Galera); *more when the batch was full.
+ */
 static int
 batch(struct sup *s, int *more)
 {
-	struct sparam	p[1];
-	struct sres	d;
-	size_t		i;
-	int		rc;
+	struct batch_args	a;
+	int			rc;
 
-	*more = 0;
-	if ((rc = store_begin(s->st)) != RC_OK)
-		return rc;
-	p[0] = SP_INT(SCHED_BATCH);
-	if ((rc = store_exec(s->st, STMT_SCHED_DUE, p, 1, &d, NULL, NULL)) !=
-	    RC_OK) {
-		store_rollback(s->st);
-		return rc;
-	}
-	for (i = 0; i < d.nrows && rc == RC_OK; i++)
-		rc = process(s, &d, i);
-	if (rc == RC_OK)
-		rc = store_commit(s->st);
-	else
-		store_rollback(s->st);
-	*more = rc == RC_OK && d.nrows == SCHED_BATCH;
-	sres_free(&d);
+	a.s = s;
+	a.more = 0;
+	sup_metrics_fire_mark();
+	rc = store_tx(s->st, 0, batch_body, &a);
+	if (rc != RC_OK)
+		sup_metrics_fire_undo();
+	*more = rc == RC_OK && a.more;
 	return rc;
 }
 

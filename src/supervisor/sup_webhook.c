@@ -460,30 +460,37 @@ out:
 	return ok;
 }
 
+/* The claim transaction: *ids gets the claimed outbox ids. */
+static int
+claim_body(struct store *st, void *arg)
+{
+	struct sres	*ids = arg;
+	struct sparam	 p[2];
+	size_t		 i;
+	int		 rc;
+
+	sres_free(ids);
+	p[0] = SP_INT(WH_INFLIGHT - wh.n);
+	rc = store_exec(st, STMT_WH_CLAIM_SELECT, p, 1, ids, NULL, NULL);
+	for (i = 0; rc == RC_OK && i < ids->nrows; i++) {
+		p[0] = SP_INT(WH_LEASE_S);
+		p[1] = SP_INT(sres_int(ids, i, 0));
+		rc = store_exec(st, STMT_WH_CLAIM_MARK, p, 2, NULL, NULL,
+		    NULL);
+	}
+	return rc;
+}
+
 /* Claim what is due, up to the free places, and start it. */
 static void
 claim(struct sup *sp)
 {
-	struct sparam	 p[2];
 	struct sres	 ids;
 	size_t		 i;
 	int		 rc;
 
 	memset(&ids, 0, sizeof(ids));
-	if (store_begin(sp->st) != RC_OK)
-		return;
-	p[0] = SP_INT(WH_INFLIGHT - wh.n);
-	rc = store_exec(sp->st, STMT_WH_CLAIM_SELECT, p, 1, &ids, NULL, NULL);
-	for (i = 0; rc == RC_OK && i < ids.nrows; i++) {
-		p[0] = SP_INT(WH_LEASE_S);
-		p[1] = SP_INT(sres_int(&ids, i, 0));
-		rc = store_exec(sp->st, STMT_WH_CLAIM_MARK, p, 2, NULL, NULL,
-		    NULL);
-	}
-	if (rc == RC_OK)
-		rc = store_commit(sp->st);
-	else
-		store_rollback(sp->st);
+	rc = store_tx(sp->st, 0, claim_body, &ids);
 	wh.full = rc == RC_OK && ids.nrows == (size_t)(WH_INFLIGHT - wh.n);
 	for (i = 0; rc == RC_OK && i < ids.nrows; i++)
 		(void)start(sp, sres_int(&ids, i, 0));

@@ -183,22 +183,37 @@ write_body(struct sup *sp, struct run *r, int final)
  * RC_CONFLICT (the lease was lost), RC_INVALID (the database refused the
  * row) or another store code.
  */
+/* What a write transaction needs (the bodies of store_tx below). */
+struct write_args {
+	struct sup	 *sp;
+	struct run	 *r;
+	struct run	**rs;		/* write_round: n runs */
+	int		  n;
+	int		  i;		/* write_step: the step */
+	int		  final;
+};
+
+static int
+step_body(struct store *st, void *arg)
+{
+	struct write_args	*a = arg;
+	struct run		*rs[1];
+	int			 rc;
+
+	(void)st;
+	rs[0] = a->r;
+	if ((rc = fence(a->sp, a->r, 0)) == RC_OK && !a->r->lost)
+		rc = put_steps(a->sp, rs, &a->i, 1);
+	/* Lost: nothing to commit. */
+	return rc == RC_OK && a->r->lost ? RC_CONFLICT : rc;
+}
+
 static int
 write_step(struct sup *sp, struct run *r, int i)
 {
-	struct run	*rs[1];
-	int		 rc;
+	struct write_args	a = { sp, r, NULL, 0, i, 0 };
 
-	rs[0] = r;
-	if ((rc = store_begin(sp->st)) != RC_OK)
-		return rc;
-	if ((rc = fence(sp, r, 0)) == RC_OK && !r->lost)
-		rc = put_steps(sp, rs, &i, 1);
-	if (rc == RC_OK && !r->lost)
-		rc = store_commit(sp->st);
-	else
-		store_rollback(sp->st);
-	return rc == RC_OK && r->lost ? RC_CONFLICT : rc;
+	return store_tx(sp->st, 0, step_body, &a);
 }
 
 /* {"type": "store_refused", "message": ...} for what the database refused. */
@@ -335,21 +350,39 @@ written(struct run *r)
 	r->ended = r->done;
 }
 
+static int
+finish_body(struct store *st, void *arg)
+{
+	struct write_args	*a = arg;
+
+	(void)st;
+	return sup_write_finish(a->sp, a->r);
+}
+
+static int
+run_body(struct store *st, void *arg)
+{
+	struct write_args	*a = arg;
+
+	(void)st;
+	return write_body(a->sp, a->r, a->final);
+}
+
 int
 sup_write_run(struct sup *sp, struct run *r, int final)
 {
-	int	rc, dirty = sup_run_dirty(r);
+	struct write_args	a;
+	int			rc, dirty = sup_run_dirty(r);
 
 	if (!dirty && !final)
 		return RC_OK;
-	if (!dirty)
-		rc = sup_write_finish(sp, r);	/* one statement */
-	else if ((rc = store_begin(sp->st)) == RC_OK) {
-		if ((rc = write_body(sp, r, final)) == RC_OK)
-			rc = store_commit(sp->st);
-		else
-			store_rollback(sp->st);
-	}
+	a.sp = sp;
+	a.r = r;
+	a.final = final;
+	if (!dirty)			/* one statement */
+		rc = store_tx(sp->st, STORE_TX_AUTOCOMMIT, finish_body, &a);
+	else
+		rc = store_tx(sp->st, 0, run_body, &a);
 	if (rc == RC_INVALID)
 		rc = write_refused(sp, r, final);
 	if (rc == RC_OK && r->lost)
@@ -471,17 +504,23 @@ write_many(struct sup *sp, struct run **rs, int n)
  * one run the database refuses (or whose lease was lost) does not hold
  * back the others.
  */
+static int
+round_body(struct store *st, void *arg)
+{
+	struct write_args	*a = arg;
+
+	(void)st;
+	return write_many(a->sp, a->rs, a->n);
+}
+
 void
 sup_run_write_round(struct sup *sp, struct run **rs, int n)
 {
-	int	i, rc;
+	struct write_args	a = { sp, NULL, rs, n, 0, 0 };
+	int			i;
 
-	if (n > 1 && store_begin(sp->st) == RC_OK) {
-		if ((rc = write_many(sp, rs, n)) == RC_OK)
-			rc = store_commit(sp->st);
-		else
-			store_rollback(sp->st);
-		if (rc == RC_OK) {
+	if (n > 1) {
+		if (store_tx(sp->st, 0, round_body, &a) == RC_OK) {
 			for (i = 0; i < n; i++)
 				written(rs[i]);
 			return;

@@ -296,6 +296,61 @@ test_config_cluster_keys(void)
 	CU_ASSERT_PTR_NULL(c);
 }
 
+/* [database] host as a list of nodes, in order, with their ports. */
+static void
+test_config_db_nodes(void)
+{
+	struct config	*c = NULL;
+	char		 err[256], want[300];
+
+	CU_ASSERT_EQUAL_FATAL(load("[database]\nhost = db1\nport = 3307\n"
+	    "[auth]\njwt_secret = " SECRET32 "\n", &c, err, sizeof(err)),
+	    RC_OK);
+	CU_ASSERT_EQUAL(c->db.nnodes, 1);
+	CU_ASSERT_STRING_EQUAL(c->db.nodes[0].host, "db1");
+	CU_ASSERT_EQUAL(c->db.nodes[0].port, 3307);
+	config_free(c);
+	c = NULL;
+	CU_ASSERT_EQUAL_FATAL(load("[database]\nhost = 127.0.0.1:19601, "
+	    "db2 ,[::1]:19603,fe80::1\n[auth]\njwt_secret = " SECRET32 "\n",
+	    &c, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL_FATAL(c->db.nnodes, 4);
+	CU_ASSERT_STRING_EQUAL(c->db.nodes[0].host, "127.0.0.1");
+	CU_ASSERT_EQUAL(c->db.nodes[0].port, 19601);
+	CU_ASSERT_STRING_EQUAL(c->db.nodes[1].host, "db2");
+	CU_ASSERT_EQUAL(c->db.nodes[1].port, 3306);
+	CU_ASSERT_STRING_EQUAL(c->db.nodes[2].host, "::1");
+	CU_ASSERT_EQUAL(c->db.nodes[2].port, 19603);
+	CU_ASSERT_STRING_EQUAL(c->db.nodes[3].host, "fe80::1");
+	CU_ASSERT_EQUAL(c->db.nodes[3].port, 3306);
+	config_free(c);
+	c = NULL;
+	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(c->db.nnodes, 0);
+	config_free(c);
+	c = NULL;
+	CU_ASSERT_EQUAL(load("[database]\nhost = a,,b\n[auth]\njwt_secret = "
+	    SECRET32 "\n", &c, err, sizeof(err)), RC_INVALID);
+	snprintf(want, sizeof(want), "%s: [database] host: empty entry in "
+	    "'a,,b'", path);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_EQUAL(load("[database]\nhost = a:0\n[auth]\njwt_secret = "
+	    SECRET32 "\n", &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(load("[database]\nhost = a:70000\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(load("[database]\nhost = a:x1\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(load("[database]\nhost = [::1\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(load("[database]\nhost = a,b,c,d,e,f,g,h,i\n[auth]\n"
+	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_INVALID);
+	snprintf(want, sizeof(want), "%s: [database] host: more than 8 "
+	    "entries", path);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_PTR_NULL(c);
+}
+
 void	test_config_register(void);
 
 void
@@ -325,4 +380,5 @@ test_config_register(void)
 	CU_add_test(s, "rejects_bad_base_path",
 	    test_config_rejects_bad_base_path);
 	CU_add_test(s, "cluster_keys", test_config_cluster_keys);
+	CU_add_test(s, "db_nodes", test_config_db_nodes);
 }
