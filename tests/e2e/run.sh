@@ -23,6 +23,12 @@ export WFM_SUPERVISOR_POLL_INTERVAL_MS=200
 # The fault suites hold locks: a short timeout keeps them quick.
 export WFM_DATABASE_RW_TIMEOUT=${WFM_DATABASE_RW_TIMEOUT:-3}
 export WFM_FCGI_WORKERS=${WFM_FCGI_WORKERS:-6}
+# cmd_nproc is RLIMIT_NPROC of wfm-handler, which counts every process of
+# that uid on the machine: two supervisors' 32 handlers and their
+# children, plus any other stack's handlers running at the same time,
+# reach the default 64 and their forks fail. The tests that need a bound
+# set their own.
+export WFM_SUPERVISOR_CMD_NPROC=${WFM_SUPERVISOR_CMD_NPROC:-1024}
 # A quota small enough for the execute_idem suite to reach it.
 export WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER=${WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER:-50}
 export WFM_E2E_URL=http://127.0.0.1:$WFM_HTTP_PORT/api/v1
