@@ -160,6 +160,7 @@ wait "$LOAD" || rc=$?
 tl=$((SECONDS - tl))
 cat "$VAR/load.out"
 check '((rc == 0))' "the workload's checks passed"
+lfail=0
 load_counts "$VAR/load.out"
 check '[[ $(nsql 2 <<<"SELECT COUNT(*) FROM $DBNAME.executions
     WHERE status IN (\"pending\", \"running\")") == 0 ]]' \
