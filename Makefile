@@ -198,6 +198,11 @@ check-cluster-short: all
 	    echo "== tests/cluster/$$t.sh"; \
 	    bash tests/cluster/$$t.sh $(BUILD) || rc=1; done; exit $$rc
 
+# The full workload of the spec (10,000 executions, three hosts on a
+# 3-node Galera cluster, three kills): not in make test (see docs/scaling.md).
+check-cluster: all
+	bash tests/cluster/full.sh $(BUILD)
+
 # make test: install what is missing, build with gcc and clang, then every
 # test: unit (plain and under valgrind), sanitizers, e2e, fuzz.
 test: deps
@@ -274,7 +279,7 @@ clean:
 
 .PHONY: all check-unit check-valgrind check-asan check-clang check-e2e \
 	check-deploy fuzz-build check-fuzz fuzz deps up down run bench \
-	bench-schema test check-chaos check-php \
+	bench-schema test check-chaos check-php check-cluster \
 	install clean check-man check-console deb check-deb
 
 MAINOBJ	 = $(MAINS:src/%.c=$(BUILD)/obj/%.o)

@@ -44,10 +44,11 @@ export WFM_SUPERVISOR_CONCURRENCY=16
 export WFM_SUPERVISOR_CMD_NPROC=1024
 export WFM_FCGI_WORKERS=3
 export WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER=100000
-GALERA=/usr/lib/galera/libgalera_smm.so
 
 # shellcheck source=../../deploy/local/stack.sh
 source deploy/local/stack.sh
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
 PROG=galera
 FAULTS=$VAR/faults.log
 RUNS=$VAR/runs
@@ -55,138 +56,12 @@ UPSTREAM=$VAR/run/upstream.conf
 passed=0
 failed=0
 
-[[ -r $GALERA ]] || die "$GALERA missing: install galera-4 (deploy/local/deps.sh)"
-command -v mariabackup >/dev/null || die "mariabackup missing: install mariadb-backup"
-
-check() {
-	if eval "$1"; then
-		printf 'ok - %s\n' "$2"
-		passed=$((passed + 1))
-	else
-		printf 'not ok - %s\n' "$2"
-		failed=$((failed + 1))
-	fi
-}
-
-wait_for() {	# seconds, condition
-	local end=$((SECONDS + $1))
-
-	until eval "$2"; do
-		((SECONDS < end)) || return 1
-		sleep 0.2
-	done
-}
-
-sqlport() { echo $((WFM_HTTP_PORT + $1)); }
-gport() { echo $((WFM_HTTP_PORT + 10 + $1)); }
-ndir() { if (($1 == 1)); then echo "$MY_DIR"; else echo "$VAR/g$1"; fi; }
-ncnf() { echo "$(ndir "$1")/my.cnf"; }
-nsock() { echo "$(ndir "$1")/mysqld.sock"; }
-npid() { echo "$(ndir "$1")/mariadbd.pid"; }
-nlog() { echo "$(ndir "$1")/error.log"; }
-nsql() {
-	mariadb --no-defaults --socket="$(nsock "$1")" --user="$DB_ADMIN" \
-	    --batch --skip-column-names
-}
-status_of() { nsql "$1" <<<"SHOW STATUS LIKE '$2'" 2>/dev/null | cut -f2; }
-
-# The Galera part of node i's my.cnf (appended after its [mysqld] lines).
-galera_cnf() {
-	local i=$1 d addr
-
-	d=$(ndir "$i")
-	addr="gcomm://127.0.0.1:$(gport 1),127.0.0.1:$(gport 2),127.0.0.1:$(gport 3)"
-	cat <<EOF
-port = $(sqlport "$i")
-bind-address = 127.0.0.1
-binlog_format = ROW
-innodb_autoinc_lock_mode = 2
-default_storage_engine = InnoDB
-wsrep_on = ON
-wsrep_provider = $GALERA
-wsrep_cluster_name = wfm-galera-test
-wsrep_cluster_address = $addr
-wsrep_node_name = g$i
-wsrep_node_address = 127.0.0.1:$(gport "$i")
-wsrep_sst_receive_address = 127.0.0.1:$((WFM_HTTP_PORT + 30 + i))
-wsrep_provider_options = "gmcast.listen_addr=tcp://127.0.0.1:$(gport "$i");ist.recv_addr=127.0.0.1:$((WFM_HTTP_PORT + 20 + i));gcache.size=64M"
-wsrep_sst_method = mariabackup
-wsrep_sst_auth = $DB_ADMIN:
-
-[sst]
-sst-log-archive-dir = $d/sst-logs
-EOF
-}
-
-# Node 1 is the stack's MariaDB: its my.cnf with TCP and Galera, and
-# --wsrep-new-cluster (as an option of the file) until the cluster is up.
-eval "stack_$(declare -f write_my_cnf)"
-write_my_cnf() {
-	stack_write_my_cnf
-	sed -i -e '/^skip-networking$/d' -e '/^thread_handling/d' \
-	    -e 's/^innodb_buffer_pool_size = .*/innodb_buffer_pool_size = 64M/' "$MY_CNF"
-	{ galera_cnf 1; } >>"$MY_CNF"
-	# [sst] came last: the bootstrap flag goes to [mysqld], before it.
-	sed -i "s|^wsrep_on = ON$|wsrep_on = ON\nwsrep-new-cluster|" "$MY_CNF"
-	mkdir -p "$MY_DIR/sst-logs"
-}
-
-node_setup() {	# i: a joiner's directory and my.cnf (empty datadir: SST)
-	local i=$1 d user_line=""
-
-	d=$(ndir "$i")
-	((EUID == 0)) && user_line="user = root"
-	mkdir -p "$d/data" "$d/tmp" "$d/sst-logs"
-	chmod 700 "$d"
-	{
-		cat <<EOF
-[mysqld]
-datadir = $d/data
-socket = $(nsock "$i")
-pid-file = $(npid "$i")
-log-error = $(nlog "$i")
-tmpdir = $d/tmp
-$user_line
-character-set-server = utf8mb4
-collation-server = utf8mb4_general_ci
-innodb_buffer_pool_size = 64M
-max_connections = 300
-EOF
-		galera_cnf "$i"
-	} >"$(ncnf "$i")"
-}
-
-node_start() {	# i [extra mariadbd options]: wait until Synced
-	local i=$1
-
-	shift
-	rm -f "$(nsock "$i")"
-	spawn "$(npid "$i")" "$(nlog "$i")" "$MARIADBD" \
-	    --defaults-file="$(ncnf "$i")" "$@"
-	disown
-	wait_for 180 "[[ \$(status_of $i wsrep_local_state_comment) == Synced ]]" ||
-	    { tail -n 30 "$(nlog "$i")" >&2; die "node $i did not sync"; }
-}
-
-# wfm-fcgi of host i (1 or 2), with its own config, sockets and nodes.
-hrun() { echo "$VAR/h$1/run"; }
-hpid() { echo "$(hrun "$1")/wfm-fcgi.pid"; }
-hsock() { echo "$(hrun "$1")/wfm-fcgi.sock"; }
-hlog() { echo "$VAR/h$1/wfm.log"; }
-start_host() {
-	local i=$1 nodes=$2 d=$VAR/h$1
-
-	mkdir -p "$d/run"
-	sed -e "s|^listen = .*|listen = $d/run/wfm-fcgi.sock|" \
-	    -e "s|^lock_file = .*|lock_file = $d/run/supervisor.lock|" \
-	    -e "s|^nudge_socket = .*|nudge_socket = $d/run/supervisor.nudge|" \
-	    -e "s|^socket = .*|host = $nodes|" \
-	    "$CONF" >"$d/wfm.conf"
-	rm -f "$d/run/wfm-fcgi.sock" "$d/run/supervisor.nudge"
-	WFM_SUPERVISOR_HOST_ID=h$i spawn "$(hpid "$i")" "$(hlog "$i")" \
-	    "$BIN/wfm-fcgi" -c "$d/wfm.conf"
-	disown
-}
+# Host i (1 or 2): lib.sh's ghost_*.
+hrun() { ghrun "$1"; }
+hpid() { ghpid "$1"; }
+hsock() { ghsock "$1"; }
+hlog() { ghlog "$1"; }
+start_host() { ghost_start "$@"; }
 
 stop_all() {
 	local i
@@ -203,49 +78,13 @@ stop_all() {
 trap 'stop_all' EXIT
 stop_all
 rm -rf "$VAR"
-t0=$SECONDS
-WFM_SUPERVISOR_HOST_ID=h0 cmd_up
-disown -a	# node 1 is killed on purpose: no job notice
-# The stack's own wfm-fcgi (socket, node 1) is not part of the test.
-stop_one wfm-fcgi "$FCGI_PID" "$BIN/wfm-fcgi"
-sed -i '/^wsrep-new-cluster$/d' "$MY_CNF"	# a restart joins
-check '[[ $(status_of 1 wsrep_cluster_status) == Primary ]]' \
-    "node 1 bootstrapped a primary component"
-
-# wfm over TCP: the same account for 127.0.0.1 (DDL replicates by TOI).
-pw=$(<"$DB_PASSWORD")
-nsql 1 <<EOF || die "cannot create the TCP account"
-CREATE USER IF NOT EXISTS 'wfm'@'127.0.0.1' IDENTIFIED BY '$pw';
-GRANT SELECT, INSERT, UPDATE, DELETE ON \`$DBNAME\`.* TO 'wfm'@'127.0.0.1';
-EOF
-for i in 2 3; do
-	node_setup "$i"
-	ts=$SECONDS
-	node_start "$i"
-	log "node $i joined in $((SECONDS - ts)) s"
-done
-check '[[ $(status_of 1 wsrep_cluster_size) == 3 ]]' "the cluster has 3 nodes"
-check '[[ $(nsql 3 <<<"SELECT COUNT(*) FROM $DBNAME.schema_migrations") -gt 0 ]]' \
-    "node 3 holds the schema (state transfer)"
-check '[[ -n $(ls "$(ndir 1)/sst-logs" "$(ndir 2)/sst-logs") ]]' \
-    "SST logs kept in the nodes' directories"
-log "cluster up in $((SECONDS - t0)) s (with the stack)"
+galera_up
 
 N1="127.0.0.1:$(sqlport 1), 127.0.0.1:$(sqlport 2), 127.0.0.1:$(sqlport 3)"
 N2="127.0.0.1:$(sqlport 2), 127.0.0.1:$(sqlport 3), 127.0.0.1:$(sqlport 1)"
 start_host 1 "$N1"
 start_host 2 "$N2"
-{
-	printf 'upstream wfm_hosts {\n'
-	for i in 1 2; do printf '\tserver unix:%s;\n' "$(hsock "$i")"; done
-	printf '}\n'
-	sed "s|fastcgi_pass unix:$FCGI_SOCK;|fastcgi_pass wfm_hosts;|" \
-	    "$NGX_SERVER"
-} >"$UPSTREAM"
-grep -q 'fastcgi_pass wfm_hosts;' "$UPSTREAM" || die "no fastcgi_pass to replace"
-sed -i "s|include $NGX_SERVER;|include $UPSTREAM;|" "$NGX_CONF"
-nginx_cmd -t -q || die "nginx -t failed"
-kill -HUP "$(running_pid "$NGX_PID" "$NGINX")"
+upstream_install "$UPSTREAM" "$(hsock 1)" "$(hsock 2)"
 
 beating() {
 	nsql 2 <<<"SELECT COUNT(DISTINCT host) FROM $DBNAME.supervisor_heartbeats
@@ -262,18 +101,6 @@ chmod 0777 "$RUNS" "$RUNS/locks"
 TOKEN=$("$BIN/wfmctl" -c "$CONF" token --sub cluster \
     --roles workflow:execute,workflow:read,template:write --ttl 3600)
 
-# The supervisor a master spawned (its child running wfm-supervisor).
-sup_of() {
-	local master=$1 d
-
-	for d in /proc/[0-9]*; do
-		[[ $(readlink "$d/exe" 2>/dev/null) == "$BIN/wfm-supervisor" ]] ||
-		    continue
-		read -r _ _ _ ppid _ <"$d/stat" 2>/dev/null || continue
-		[[ $ppid == "$master" ]] && { echo "${d#/proc/}"; return 0; }
-	done
-	return 1
-}
 retries() {	# transactions retried by both supervisors, from their metrics
 	cat "$(hrun 1)/supervisor.prom" "$(hrun 2)/supervisor.prom" 2>/dev/null |
 	    awk '$1 == "wfm_supervisor_tx_retries_total" { n += $2 } END { print n + 0 }'
@@ -333,10 +160,8 @@ wait "$LOAD" || rc=$?
 tl=$((SECONDS - tl))
 cat "$VAR/load.out"
 check '((rc == 0))' "the workload's checks passed"
-lp=$(sed -n 's/^load: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$VAR/load.out")
-read -r lpass lfail <<<"${lp:-0 1}"
-passed=$((passed + lpass))
-failed=$((failed + lfail))
+lfail=0
+load_counts "$VAR/load.out"
 check '[[ $(nsql 2 <<<"SELECT COUNT(*) FROM $DBNAME.executions
     WHERE status IN (\"pending\", \"running\")") == 0 ]]' \
     "no execution is left pending or running"

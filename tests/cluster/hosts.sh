@@ -36,6 +36,8 @@ export WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER=100000
 
 # shellcheck source=../../deploy/local/stack.sh
 source deploy/local/stack.sh
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
 PROG=hosts
 HOSTS="1 2 3"
 FAULTS=$VAR/faults.log
@@ -44,34 +46,11 @@ UPSTREAM=$VAR/run/upstream.conf
 passed=0
 failed=0
 
-check() {
-	if eval "$1"; then
-		printf 'ok - %s\n' "$2"
-		passed=$((passed + 1))
-	else
-		printf 'not ok - %s\n' "$2"
-		failed=$((failed + 1))
-	fi
-}
-
 # Per-host paths: host 1 is the stack's own.
 hconf() { if (($1 == 1)); then echo "$CONF"; else echo "$VAR/h$1/wfm.conf"; fi; }
 hrun() { if (($1 == 1)); then echo "$RUNDIR"; else echo "$VAR/h$1/run"; fi; }
 hpid() { echo "$(hrun "$1")/wfm-fcgi.pid"; }
 hsock() { echo "$(hrun "$1")/wfm-fcgi.sock"; }
-
-# The supervisor a master spawned (its child running wfm-supervisor).
-sup_of() {
-	local master=$1 d
-
-	for d in /proc/[0-9]*; do
-		[[ $(readlink "$d/exe" 2>/dev/null) == "$BIN/wfm-supervisor" ]] ||
-		    continue
-		read -r _ _ _ ppid _ <"$d/stat" 2>/dev/null || continue
-		[[ $ppid == "$master" ]] && { echo "${d#/proc/}"; return 0; }
-	done
-	return 1
-}
 
 start_host() {
 	local i=$1 d=$VAR/h$1
@@ -96,15 +75,6 @@ stop_all() {
 	bash deploy/local/stack.sh down >/dev/null 2>&1 || true
 }
 
-wait_for() {	# seconds, condition
-	local end=$((SECONDS + $1))
-
-	until eval "$2"; do
-		((SECONDS < end)) || return 1
-		sleep 0.2
-	done
-}
-
 hosts_beating() {
 	sql <<<"SELECT COUNT(DISTINCT host) FROM $DBNAME.supervisor_heartbeats
 	    WHERE beat_at > UTC_TIMESTAMP(6) - INTERVAL 3 SECOND
@@ -121,19 +91,7 @@ chmod 0777 "$RUNS" "$RUNS/locks"	# handlers run as an unprivileged user
 start_host 2
 start_host 3
 
-# nginx: the stack's server block with fastcgi_pass to an upstream of the
-# three sockets (http context: the server file is included there).
-{
-	printf 'upstream wfm_hosts {\n'
-	for i in $HOSTS; do printf '\tserver unix:%s;\n' "$(hsock "$i")"; done
-	printf '}\n'
-	sed "s|fastcgi_pass unix:$FCGI_SOCK;|fastcgi_pass wfm_hosts;|" \
-	    "$NGX_SERVER"
-} >"$UPSTREAM"
-grep -q 'fastcgi_pass wfm_hosts;' "$UPSTREAM" || die "no fastcgi_pass to replace"
-sed -i "s|include $NGX_SERVER;|include $UPSTREAM;|" "$NGX_CONF"
-nginx_cmd -t -q || die "nginx -t failed"
-kill -HUP "$(running_pid "$NGX_PID" "$NGINX")"
+upstream_install "$UPSTREAM" "$(hsock 1)" "$(hsock 2)" "$(hsock 3)"
 
 check 'wait_for 30 "[[ \$(hosts_beating) == 3 ]]"' \
     "three supervisors beat with claimer ids of hosts h1, h2, h3"
@@ -191,10 +149,7 @@ rc=0
 wait "$LOAD" || rc=$?
 cat "$VAR/load.out"
 check '((rc == 0))' "the workload's checks passed"
-lp=$(sed -n 's/^load: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$VAR/load.out")
-read -r lpass lfail <<<"${lp:-0 1}"
-passed=$((passed + lpass))
-failed=$((failed + lfail))
+load_counts "$VAR/load.out"
 check '[[ $(sql <<<"SELECT COUNT(*) FROM $DBNAME.executions
     WHERE status IN (\"pending\", \"running\")") == 0 ]]' \
     "no execution is left pending or running"

@@ -177,6 +177,7 @@ def main():
     ap.add_argument("--runs-dir", required=True)
     ap.add_argument("--faults", required=True)
     ap.add_argument("--drain", type=float, default=120.0)
+    ap.add_argument("--record-window", type=float, default=2.0)
     ap.add_argument("--run", default=str(int(time.time())))
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
@@ -247,10 +248,16 @@ def main():
         rs = sorted(byp.values(), key=lambda r: r["start"] or 0)
         reruns += len(rs) - 1
         for r, nxt in zip(rs, rs[1:]):
-            if r["end"] is not None or r["sup"] not in kills:
+            # Mid-step: the supervisor died before it recorded the run's
+            # result: the handler had not ended, or ended less than
+            # --record-window seconds before the kill (its end written,
+            # its result not yet committed).
+            k = kills.get(r["sup"])
+            if k is None or (r["end"] is not None and
+                             r["end"] < k - args.record_window):
                 bad.append(key)
             elif nxt["start"] is not None:
-                recover.append(nxt["start"] - kills[r["sup"]])
+                recover.append(nxt["start"] - k)
     cut = sum(1 for byp in runs.values() for r in byp.values()
               if r["end"] is None)
     chk.check(not bad, "re-runs only where a supervisor died mid-step (%d "
