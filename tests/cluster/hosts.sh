@@ -31,6 +31,9 @@ export WFM_SUPERVISOR_HANDLERS_DIR=$PWD/tests/handlers
 export WFM_SUPERVISOR_POLL_INTERVAL_MS=200
 export WFM_SUPERVISOR_LEASE_SECONDS=3
 export WFM_SUPERVISOR_CONCURRENCY=16
+# RLIMIT_NPROC of wfm-handler counts that uid over the whole machine:
+# three supervisors of 16 handlers each, and their children, pass 64.
+export WFM_SUPERVISOR_CMD_NPROC=1024
 export WFM_FCGI_WORKERS=3
 export WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER=100000
 
