@@ -163,12 +163,14 @@ claimer_alive(long pid)
 }
 
 /*
- * Lock the running rows of this host's dead claimers (first round only):
- * a supervisor on the same host under another lock file is alive and
- * keeps its executions. Appends to c; RC_OK or a store code.
+ * Lock the running rows of this host's dead claimers (until none is
+ * left): a supervisor on the same host under another lock file is alive
+ * and keeps its executions. Appends to c; *dead is the number of dead
+ * claimers that still hold rows (some may have been skipped, locked).
+ * RC_OK or a store code.
  */
 static int
-select_orphans(struct sup *s, int want, struct cand *c, int *nc)
+select_orphans(struct sup *s, int want, struct cand *c, int *nc, int *dead)
 {
 	struct sparam	 p[2];
 	struct sres	 res;
@@ -189,6 +191,7 @@ select_orphans(struct sup *s, int want, struct cand *c, int *nc)
 		    who[hl] != ':' || claimer_alive(strtol(who + hl + 1, NULL,
 		    10)))
 			continue;
+		(*dead)++;
 		p[0] = SP_STR(who);
 		p[1] = SP_INT(want - *nc);
 		rc = select_into(s, STMT_SUP_ORPHANS_OF, p, 2, c, nc, want);
@@ -223,6 +226,7 @@ struct claim_args {
 	long long	*epochs;	/* their claim_epoch once claimed */
 	int		 npks;
 	int		 norphans;
+	int		 dead;		/* dead claimers still holding rows */
 };
 
 static int
@@ -236,10 +240,10 @@ claim_body(struct store *st, void *arg)
 	int			 max = want * CLAIM_OVERSELECT, nresumed;
 
 	(void)st;
-	a->npks = a->norphans = 0;
+	a->npks = a->norphans = a->dead = 0;
 	c = xcalloc((size_t)max + (size_t)want * 2, sizeof(*c));
 	if (!s->orphans_done) {
-		if ((rc = select_orphans(s, want, c, &nc)) != RC_OK)
+		if ((rc = select_orphans(s, want, c, &nc, &a->dead)) != RC_OK)
 			goto out;
 		a->norphans = nc;
 	}
@@ -303,7 +307,13 @@ sup_claim(struct sup *s)
 	rc = store_tx(s->st, 0, claim_body, &a);
 	n = rc == RC_OK ? a.npks : 0;
 	if (rc == RC_OK && !s->orphans_done) {
-		s->orphans_done = a.norphans < want;
+		/*
+		 * Done once no dead claimer of this host holds a row: one
+		 * whose rows were skipped (locked at that moment) or more
+		 * than a round could take is looked at again next round,
+		 * not left to its lease.
+		 */
+		s->orphans_done = a.dead == 0;
 		if (a.norphans > 0)
 			log_info("took back %d orphaned executions",
 			    a.norphans);
