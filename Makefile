@@ -192,11 +192,15 @@ check-chaos: all
 # (tests/cluster/hosts.sh, CLUSTER_N executions, 300 by default), a
 # primary with an async replica (tests/cluster/replica.sh), a 3-node
 # Galera cluster with two hosts racing on two nodes and a kill -9 of the
-# writer node (tests/cluster/galera.sh, about 50 s). About 90 s together.
+# writer node (tests/cluster/galera.sh, about 50 s), and the full workload
+# of the spec with 1,000 executions (tests/cluster/full.sh: three hosts on
+# Galera, a supervisor, a master and the writer node killed).
 check-cluster-short: all
 	@rc=0; for t in hosts replica galera; do \
 	    echo "== tests/cluster/$$t.sh"; \
-	    bash tests/cluster/$$t.sh $(BUILD) || rc=1; done; exit $$rc
+	    bash tests/cluster/$$t.sh $(BUILD) || rc=1; done; \
+	echo "== tests/cluster/full.sh (1,000 executions)"; \
+	CLUSTER_N=1000 bash tests/cluster/full.sh $(BUILD) || rc=1; exit $$rc
 
 # The full workload of the spec (10,000 executions, three hosts on a
 # 3-node Galera cluster, three kills): not in make test (see docs/scaling.md).
