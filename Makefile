@@ -127,7 +127,7 @@ fuzz-build:
 	    SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" build-fuzz/libwfm.a
 	@for t in $(FUZZ_TARGETS); do \
 	    echo "clang $$t"; \
-	    clang -std=c17 -g -O1 $(CPPFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) \
+	    clang -std=c17 -g -O1 -Werror $(CPPFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) \
 	    -o build-fuzz/$$t tests/fuzz/$$t.c build-fuzz/libwfm.a \
 	    $(LDLIBS) || exit 1; done
 

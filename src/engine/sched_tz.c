@@ -159,10 +159,22 @@ rule_offset(const struct sched_rule *ru, int64_t u)
 }
 
 /*
+ * A period of daylight or standard time shorter than this is refused:
+ * local times are resolved from the transitions within two days of them
+ * (sched_tz_local), which holds only when transitions are far apart
+ * (fuzz_cron found a rule of one 33-hour standard period a year whose
+ * fire times disagreed between next, prev and the window). Every zone
+ * of tzdata keeps its periods months long; a period of length 0 is the
+ * idiom of daylight time all year ("0/0,J365/25").
+ */
+#define SCHED_RULE_PERIOD_MIN	(7 * 86400)
+
+/*
  * 1 if the rule's transitions alternate between the two offsets, year
- * after year (checked over a 28-year weekday cycle and 2100); rules whose
- * daylight periods overlap (possible with times up to 167 h) would make
- * the offset depend on which years are looked at.
+ * after year (checked over a 28-year weekday cycle and 2100), at least
+ * SCHED_RULE_PERIOD_MIN apart; rules whose daylight periods overlap
+ * (possible with times up to 167 h) would make the offset depend on which
+ * years are looked at.
  */
 static int
 rule_alternates(const struct sched_rule *ru)
@@ -174,7 +186,9 @@ rule_alternates(const struct sched_rule *ru)
 	for (y = 2000; y <= 2101; y = y == 2028 ? 2099 : y + 1) {
 		n = rule_trans(ru, y - 1, y + 1, tr);
 		for (i = 1; i < n; i++)
-			if (tr[i].off == tr[i - 1].off)
+			if (tr[i].off == tr[i - 1].off ||
+			    (tr[i].t - tr[i - 1].t > 0 &&
+			    tr[i].t - tr[i - 1].t < SCHED_RULE_PERIOD_MIN))
 				return 0;
 	}
 	return 1;

@@ -10,7 +10,7 @@
  *
  *   clang -std=c17 -g -O1 -D_GNU_SOURCE -Iinclude \
  *	-fsanitize=fuzzer,address,undefined $(pkg-config --cflags json-c) \
- *	tests/fuzz/fuzz_json_body.c src/common/jsonx.c src/common/schema.c \
+ *	tests/fuzz/fuzz_json_body.c src/common/jsonx.c src/tmpl/tmpl_schema*.c \
  *	src/common/verr.c src/common/xalloc.c src/common/log.c \
  *	src/common/util.c $(pkg-config --libs json-c libcrypto uuid) \
  *	-o fuzz_json_body
@@ -46,29 +46,31 @@ static const char fuzz_schema_text[] =
     "   \"tags\": {\"type\": \"array\", \"items\": {\"enum\": [1, \"a\","
     "    null, {\"k\": [true]}]}}}}}}";
 
-static struct json_object *fuzz_schema;
+static struct schema *fuzz_schema;
 
 static void
 fuzz_init(void)
 {
-	struct verr	*ve;
-	struct jpath	 p;
-	const char	*msg;
-	size_t		 pos;
+	struct json_object	*doc = NULL;
+	struct verr		*ve;
+	struct jpath		 p;
+	const char		*msg;
+	size_t			 pos;
 
-	if (jsonx_parse(fuzz_schema_text, strlen(fuzz_schema_text),
-	    &fuzz_schema, &pos, &msg) != RC_OK)
+	if (jsonx_parse(fuzz_schema_text, sizeof(fuzz_schema_text) - 1,
+	    &doc, &pos, &msg) != RC_OK)
 		abort();
 	ve = verr_new();
 	jpath_init(&p, "schema");
-	if (schema_check(fuzz_schema, &p, ve) != 0)
+	if (schema_compile(doc, &p, ve, &fuzz_schema) != 0)
 		abort();
 	verr_free(ve);
+	json_object_put(doc);
 }
 
 /* Validate inst against schema; abort if the bookkeeping is off. */
 static void
-fuzz_validate(struct json_object *schema, struct json_object *inst)
+fuzz_validate(struct schema *schema, struct json_object *inst)
 {
 	struct verr	*ve;
 	struct jpath	 p;
@@ -88,6 +90,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct json_object	*v = NULL, *w = NULL;
+	struct schema		*self = NULL;
 	struct verr		*ve;
 	struct jpath		 p;
 	const char		*msg = NULL;
@@ -120,15 +123,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_validate(fuzz_schema, v);
 
-	/* The body as an input_schema: checked, then applied to itself. */
+	/* The body as an input_schema: compiled, then applied to itself. */
 	ve = verr_new();
 	jpath_init(&p, "body");
 	jpath_key(&p, "input_schema");
-	n = schema_check(v, &p, ve);
-	if (n < 0 || (size_t)n != verr_count(ve) || p.n != 2)
+	n = schema_compile(v, &p, ve, &self);
+	if (n < 0 || (size_t)n != verr_count(ve) || p.n != 2 ||
+	    (n == 0) != (self != NULL))
 		abort();
-	if (n == 0)
-		fuzz_validate(v, v);
+	if (self != NULL)
+		fuzz_validate(self, v);
+	schema_free(self);
 	verr_free(ve);
 
 	json_object_put(v);
