@@ -7,6 +7,7 @@
  * from [fcgi] listen, else it is fd 0 (spawn-fcgi, mod_fcgid); started
  * without any FastCGI socket it answers one request as plain CGI.
  */
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,20 +284,52 @@ serve_cgi(const struct config *cfg)
 	app_fini(&app);
 }
 
+/*
+ * Wait until a connection (or, on a kept connection, the next request)
+ * can be read, with SIGTERM and SIGINT deliverable only here: a stop
+ * signal interrupts the wait and never a request's own reads, which
+ * libfcgi does not retry on EINTR (a SIGHUP reload under load used to
+ * lose the request being read: nginx answered 502). The listening
+ * socket is in an epoll set with EPOLLEXCLUSIVE, so one connection
+ * wakes one idle worker, not all of them.
+ * Returns RC_OK when something is ready, RC_AGAIN when interrupted,
+ * RC_ERR on a failed syscall (logged).
+ */
+static int
+accept_wait(int ep, int kept_fd, const sigset_t *open_mask)
+{
+	struct epoll_event	ev;
+	struct pollfd		pfd = { kept_fd, POLLIN, 0 };
+	int			n;
+
+	if (kept_fd >= 0)
+		n = ppoll(&pfd, 1, NULL, open_mask);
+	else
+		n = epoll_pwait(ep, &ev, 1, -1, open_mask);
+	if (n > 0)
+		return RC_OK;
+	if (n == -1 && errno == EINTR)
+		return RC_AGAIN;
+	log_warn(kept_fd >= 0 ? "ppoll" : "epoll_pwait");
+	return RC_ERR;
+}
+
 /* A responder process: accept, serve, repeat; exits when told or retired. */
 static void __attribute__((noreturn))
 worker_main(const struct config *cfg, int lfd)
 {
 	struct sigaction	sa;
+	struct epoll_event	ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
 	struct http_app		app;
 	FCGX_Request		req;
 	struct io_ctx		c = { &req, 0, 0 };
 	struct http_io		io = { fcgi_param, fcgi_read, fcgi_write, &c };
-	sigset_t		none;
+	sigset_t		stop, open_mask;
 	long			served = 0;
+	int			ep, fl, rc;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_worker_term;	/* no SA_RESTART: accept fails */
+	sa.sa_handler = on_worker_term;	/* no SA_RESTART: the wait fails */
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
 	    sigaction(SIGINT, &sa, NULL) == -1)
@@ -307,20 +341,36 @@ worker_main(const struct config *cfg, int lfd)
 	sa.sa_handler = SIG_DFL;
 	if (sigaction(SIGCHLD, &sa, NULL) == -1)
 		fatal("sigaction");
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) == -1)
+	/* Stop signals are held everywhere but in accept_wait(). */
+	sigemptyset(&open_mask);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	if (sigprocmask(SIG_SETMASK, &stop, NULL) == -1)
 		fatal("sigprocmask");
+
+	/* Accept never blocks: a connection another worker took is EAGAIN. */
+	if ((fl = fcntl(lfd, F_GETFL)) == -1 ||
+	    fcntl(lfd, F_SETFL, fl | O_NONBLOCK) == -1)
+		fatal("fcntl O_NONBLOCK");
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		fatal("epoll_create1");
+	ev.data.fd = lfd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev) == -1)
+		fatal("epoll_ctl");
 
 	app_init(&app, cfg);
 	if (FCGX_Init() != 0)
 		fatalx("FCGX_Init failed");
-	if (FCGX_InitRequest(&req, lfd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+	if (FCGX_InitRequest(&req, lfd, 0) != 0)
 		fatalx("FCGX_InitRequest failed");
 	while (!worker_stop) {
+		if ((rc = accept_wait(ep, req.ipcFd, &open_mask)) == RC_AGAIN)
+			continue;
+		if (rc != RC_OK)
+			break;
 		if (FCGX_Accept_r(&req) < 0) {
-			if (worker_stop)
-				break;
-			if (errno == EINTR)
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				continue;
 			log_warn("FCGX_Accept_r");
 			break;
@@ -334,6 +384,7 @@ worker_main(const struct config *cfg, int lfd)
 			break;
 	}
 	FCGX_Free(&req, 0);
+	(void)close(ep);
 	app_fini(&app);
 	_exit(0);
 }
