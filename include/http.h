@@ -19,6 +19,13 @@
 #define HTTP_REQID_MAX		64
 #define HTTP_HEADERS_MAX	8
 #define HTTP_ID_MAX		64
+/* A Content-Length above this is malformed (400), not merely too large. */
+#define HTTP_CONTENT_LENGTH_MAX	((long long)1 << 40)
+/* Retry-After seconds: database unavailable, not ready, quotas. */
+#define HTTP_RETRY_DB		1
+#define HTTP_RETRY_NOT_READY	5
+#define HTTP_RETRY_ACTIVE_QUOTA	10
+#define HTTP_RETRY_SCHED_QUOTA	60
 
 /* How a request is read and its answer written (FastCGI or CGI). */
 struct http_io {

@@ -26,6 +26,7 @@
 
 #include <json-c/json.h>
 
+#include "common.h"
 #include "config.h"
 
 /* The statements; their SQL is the table in src/store/store_sql.c. */
@@ -325,7 +326,7 @@ int		 store_tmpl_version(struct store *, long long pk,
  * tid holds the new template id.
  */
 int		 store_tmpl_create(struct store *, const struct store_actor *,
-		    struct json_object *body, char tid[37]);
+		    struct json_object *body, char tid[UTIL_UUID_LEN]);
 /*
  * Replace template pk's definition with body (validated), bumping the
  * version, replacing shares, with an audit row; one transaction.

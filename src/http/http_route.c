@@ -220,7 +220,7 @@ body_too_large(struct http_req *r)
 	long long	 n;
 
 	if (cl == NULL || *cl == '\0' ||
-	    util_number(cl, 0, (long long)1 << 40, &n, &why) != RC_OK ||
+	    util_number(cl, 0, HTTP_CONTENT_LENGTH_MAX, &n, &why) != RC_OK ||
 	    n <= r->app->cfg->http.max_body_bytes)
 		return 0;	/* a malformed value is the body reader's 400 */
 	http_resp_detail(r, 413, "Request body too large");

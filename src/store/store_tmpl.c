@@ -196,7 +196,7 @@ create_body(struct store *st, void *arg)
 
 int
 store_tmpl_create(struct store *st, const struct store_actor *who,
-    struct json_object *body, char tid[37])
+    struct json_object *body, char tid[UTIL_UUID_LEN])
 {
 	struct tmpl_args	a = { who, body, tid, 0 };
 
