@@ -14,6 +14,7 @@ exits 1 on any failure.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -929,6 +930,32 @@ def t_template_versions(c):
           'nothing marked changed')
 
 
+def t_modules_preloaded(c):
+    """index.html preloads every module of the console, so that a cold
+    first render fetches them at once, not one level of imports after
+    another: every module's request starts before main.js has arrived."""
+    root = os.path.join(HERE, '..', '..', 'console')
+    with open(os.path.join(root, 'index.html'), encoding='utf-8') as f:
+        html = f.read()
+    pre = set(re.findall(r'<link rel="modulepreload" href="js/([a-z_]+\.js)">',
+                         html))
+    mods = {n for n in os.listdir(os.path.join(root, 'js'))
+            if n.endswith('.js')} - {'main.js'}
+    check(pre == mods, 'preloaded %s, modules %s' % (sorted(pre),
+                                                     sorted(mods)))
+    c.d.get('about:blank')
+    c.go('#/executions')
+    c.wait(lambda: c.csss('#exec-rows tr'), 'the executions table')
+    t = c.js("var o = {}; performance.getEntriesByType('resource')"
+             ".forEach(function (e) { var m = /\\/js\\/([a-z_]+\\.js)$/"
+             ".exec(e.name); if (m && !(m[1] in o))"
+             " o[m[1]] = [e.startTime, e.responseEnd]; }); return o;")
+    check(set(t) == mods | {'main.js'}, 'modules loaded: %s' % sorted(t))
+    late = [n for n in mods if t[n][0] > t['main.js'][1]]
+    check(not late, 'asked for only after main.js arrived: %s (%s)' %
+          (late, t))
+
+
 def t_browser_log_clean(c):
     """No CSP violation, script error or alert in any page so far."""
     c.harvest()
@@ -940,7 +967,7 @@ TESTS = [t_signin_form, t_fragment_token, t_first_visit_size,
          t_cancel_retry, t_template_form, t_xss_probe, t_forbidden,
          t_unauthorized_midsession, t_keyboard, t_schedules,
          t_system, t_narrow, t_graph_100, t_template_versions,
-         t_browser_log_clean]
+         t_modules_preloaded, t_browser_log_clean]
 
 
 def main():
