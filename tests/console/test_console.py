@@ -956,6 +956,30 @@ def t_modules_preloaded(c):
           (late, t))
 
 
+def t_template_versions_paged(c):
+    """Over 100 versions: the first 100 are listed, 'Older versions'
+    brings the rest, and both choosers offer every version."""
+    path = '/workflow-management/templates/'
+    body = {'name': 'console-versions-101',
+            'steps': [{'id': 'a', 'type': 'transform', 'output': 0}]}
+    tid = c.template(body)
+    for n in range(1, 101):
+        body['steps'][0]['output'] = n
+        st, t = c.call('PUT', path + tid, body)
+        check(st == 200, 'PUT %d: %s %s' % (n, st, t))
+    c.signed_in()
+    c.go('#/templates/' + tid)
+    c.wait(lambda: len(c.csss('#version-list li')) == 100, 'a first page')
+    check(c.css('#versions-more').is_displayed(), 'older versions offered')
+    c.css('#versions-more').click()
+    c.wait(lambda: len(c.csss('#version-list li')) == 101, 'the last one')
+    check(c.csss('#version-list li')[-1].get_attribute('textContent')
+          .startswith('version 1 '), 'version 1 last')
+    check(not c.css('#versions-more').is_displayed(), 'nothing older')
+    check(len(c.csss('#diff-a option')) == 101 and
+          len(c.csss('#diff-b option')) == 101, 'every version to pick')
+
+
 def t_browser_log_clean(c):
     """No CSP violation, script error or alert in any page so far."""
     c.harvest()
@@ -967,7 +991,8 @@ TESTS = [t_signin_form, t_fragment_token, t_first_visit_size,
          t_cancel_retry, t_template_form, t_xss_probe, t_forbidden,
          t_unauthorized_midsession, t_keyboard, t_schedules,
          t_system, t_narrow, t_graph_100, t_template_versions,
-         t_modules_preloaded, t_browser_log_clean]
+         t_modules_preloaded, t_template_versions_paged,
+         t_browser_log_clean]
 
 
 def main():
