@@ -6,7 +6,7 @@ BUILD	?= build
 CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	   -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
+	   -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla -Wcast-qual
 CPPFLAGS += -Iinclude -Isrc/http -D_GNU_SOURCE -MMD -MP \
 	   $(shell pkg-config --cflags $(PKGS) cunit 2>/dev/null)
 override CFLAGS += -std=c17 $(WARN) $(SAN)

@@ -53,6 +53,9 @@ void	 util_uuid_fast(char buf[UTIL_UUID_LEN]);
 /* Fill buf with n cryptographically random bytes; RC_OK or RC_ERR. */
 int	 util_random(void *buf, size_t n);
 
+/* Number of code points of UTF-8 text s[0..n) (continuation bytes skipped). */
+size_t	 util_utf8_len(const char *s, size_t n);
+
 /*
  * strtonum(3) in spirit: parse a whole decimal integer in [min, max].
  * On error returns RC_INVALID and sets *errstr to a static phrase

@@ -119,5 +119,11 @@ struct config {
 int	config_load(const char *path, struct config **out, char *err,
 	    size_t errlen);
 void	config_free(struct config *);
+/*
+ * The supervisor's metrics file, supervisor.prom beside its lock file
+ * (in "." when lock_file has no directory): written by the supervisor,
+ * read by /metrics. Owned by the caller.
+ */
+char	*config_sup_prom_path(const struct config *);
 
 #endif

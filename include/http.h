@@ -19,6 +19,13 @@
 #define HTTP_REQID_MAX		64
 #define HTTP_HEADERS_MAX	8
 #define HTTP_ID_MAX		64
+/* A Content-Length above this is malformed (400), not merely too large. */
+#define HTTP_CONTENT_LENGTH_MAX	((long long)1 << 40)
+/* Retry-After seconds: database unavailable, not ready, quotas. */
+#define HTTP_RETRY_DB		1
+#define HTTP_RETRY_NOT_READY	5
+#define HTTP_RETRY_ACTIVE_QUOTA	10
+#define HTTP_RETRY_SCHED_QUOTA	60
 
 /* How a request is read and its answer written (FastCGI or CGI). */
 struct http_io {
@@ -50,6 +57,7 @@ struct http_req {
 	char			 path[HTTP_PATH_MAX + 1];
 	char			 reqid[HTTP_REQID_MAX + 1];
 	char			 id[HTTP_ID_MAX + 1];	/* {id} of the route */
+	char			 sub[HTTP_ID_MAX + 1];	/* {sub} of the route */
 	struct principal	 who;
 	int			 authed;
 
@@ -124,6 +132,9 @@ void	 http_h_system(struct http_req *);
 void	 http_h_whsec_post(struct http_req *);
 void	 http_h_whsec_get(struct http_req *);
 void	 http_h_exec_notifications(struct http_req *);
+/* Template versions (http_tmpl.c). */
+void	 http_h_tmpl_versions(struct http_req *);
+void	 http_h_tmpl_version(struct http_req *);
 
 /* Write an audit row; RC_* from the store. */
 int	 http_audit(struct http_req *, const char *action, const char *otype,

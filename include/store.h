@@ -26,6 +26,7 @@
 
 #include <json-c/json.h>
 
+#include "common.h"
 #include "config.h"
 
 /* The statements; their SQL is the table in src/store/store_sql.c. */
@@ -143,6 +144,9 @@ enum stmt_id {
 	/* Galera: causal reads for the claim's re-read (store_sync_wait). */
 	STMT_WSREP_SYNC_ON,
 	STMT_WSREP_SYNC_OFF,
+	/* A template's versions (GET .../templates/{id}/versions). */
+	STMT_TEMPLATE_VERSIONS,
+	STMT_TEMPLATE_VERSION_GET,
 	STMT_COUNT
 };
 
@@ -298,6 +302,23 @@ enum tmpl_col { TG_PK, TG_ID, TG_OWNER, TG_NAME, TG_VERSION, TG_PUBLIC,
 int		 store_tmpl_get(struct store *, const char *user,
 		    const char *tid, struct sres *t);
 
+/* Columns of a version row (store_tmpl_versions, store_tmpl_version). */
+enum tver_col { TV_VERSION, TV_CREATED, TV_NAME, TV_DESC, TV_DEF };
+
+/*
+ * Up to limit versions of template pk below version before, newest
+ * first, into *res (columns TV_VERSION..TV_DESC; TV_DESC is NULL when the
+ * definition has no description). *res is empty on an error.
+ */
+int		 store_tmpl_versions(struct store *, long long pk,
+		    long long before, long long limit, struct sres *res);
+/*
+ * Version version of template pk into *res (columns enum tver_col).
+ * RC_NOTFOUND when there is no such version; *res is empty then.
+ */
+int		 store_tmpl_version(struct store *, long long pk,
+		    long long version, struct sres *res);
+
 /*
  * Create a template from a body that passed tmpl_validate (definition
  * plus is_public and shared_with; borrowed) owned by who->user, with
@@ -305,7 +326,7 @@ int		 store_tmpl_get(struct store *, const char *user,
  * tid holds the new template id.
  */
 int		 store_tmpl_create(struct store *, const struct store_actor *,
-		    struct json_object *body, char tid[37]);
+		    struct json_object *body, char tid[UTIL_UUID_LEN]);
 /*
  * Replace template pk's definition with body (validated), bumping the
  * version, replacing shares, with an audit row; one transaction.

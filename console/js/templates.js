@@ -240,48 +240,76 @@ function diffLines(a, b) {
 	return out;
 }
 
-function canon(v) {
+// The definition of a version document for a diff: keys sorted at every
+// level, without the keys the server adds around it (top level only: a
+// step or a schema may well have a "version" of its own).
+function canon(v, top) {
 	if (Array.isArray(v))
-		return v.map(canon);
+		return v.map((x) => canon(x, false));
 	if (v && typeof v === 'object') {
 		const o = {};
 		for (const k of Object.keys(v).sort())
-			if (!['version', 'created_at', 'updated_at'].includes(k))
-				o[k] = canon(v[k]);
+			if (!top || !['template_id', 'version', 'created_at', 'updated_at'].includes(k))
+				o[k] = canon(v[k], false);
 		return o;
 	}
 	return v;
 }
 
+function versionItem(v) {
+	return h('li', {}, `version ${v.version}`,
+	    v.created_at ? ` · ${fmtTime(v.created_at)}` : '',
+	    v.name ? ` · ${v.name}` : '');
+}
+
 async function versionsSection(t, box) {
 	const base = `/workflow-management/templates/${encodeURIComponent(t.template_id)}/versions`;
-	let items;
-	try {
-		const { data } = await api('GET', `${base}?limit=100`);
-		items = data.items || [];
-	} catch (e) {
-		if (e instanceof ApiError && e.status === 401)
-			return;
-		set(box, isMissing(e)
-		    ? h('p', { class: 'muted', id: 'versions-missing' }, `This server keeps no readable version history yet: this is version ${t.version}.`)
-		    : errorBanner(e, 'Could not list the versions'));
-		return;
-	}
-	const vs = items.map((v) => v.version);
-	const selA = h('select', { id: 'diff-a' }, vs.map((v, i) => h('option', { value: v, selected: i === 1 || undefined }, `version ${v}`)));
-	const selB = h('select', { id: 'diff-b' }, vs.map((v, i) => h('option', { value: v, selected: i === 0 || undefined }, `version ${v}`)));
+	const list = h('ul', { id: 'version-list' });
+	const selA = h('select', { id: 'diff-a' });
+	const selB = h('select', { id: 'diff-b' });
 	const out = h('div', { id: 'diff-out' });
 	const btn = h('button', { type: 'button', id: 'diff-go' }, 'Show the diff');
+	const more = h('button', { type: 'button', id: 'versions-more', hidden: true }, 'Older versions');
+	const pick = h('div', { class: 'filters', hidden: true },
+	    h('div', { class: 'field' }, h('label', { for: 'diff-a' }, 'From'), selA),
+	    h('div', { class: 'field' }, h('label', { for: 'diff-b' }, 'To'), selB), btn);
+	let cursor = null, count = 0;
+	// One page of versions (newest first), appended to the list and to
+	// both choosers; false when it could not be read.
+	async function page() {
+		let data;
+		try {
+			({ data } = await api('GET', `${base}${qs({ limit: 100, cursor })}`));
+		} catch (e) {
+			if (e instanceof ApiError && e.status === 401)
+				return false;
+			set(box, isMissing(e)
+			    ? h('p', { class: 'muted', id: 'versions-missing' }, `This server keeps no readable version history yet: this is version ${t.version}.`)
+			    : errorBanner(e, 'Could not list the versions'));
+			return false;
+		}
+		for (const v of data.items || []) {
+			list.append(versionItem(v));
+			selA.append(h('option', { value: v.version, selected: count === 1 || undefined }, `version ${v.version}`));
+			selB.append(h('option', { value: v.version, selected: count === 0 || undefined }, `version ${v.version}`));
+			count++;
+		}
+		cursor = data.next_cursor || null;
+		more.hidden = !cursor;
+		pick.hidden = count < 2;
+		return true;
+	}
+	more.addEventListener('click', () => { page(); });
 	btn.addEventListener('click', async () => {
 		try {
 			const [a, b] = await Promise.all([selA.value, selB.value].map((v) => api('GET', `${base}/${encodeURIComponent(v)}`)));
-			const d = diffLines(JSON.stringify(canon(a.data), null, 2), JSON.stringify(canon(b.data), null, 2));
+			const d = diffLines(JSON.stringify(canon(a.data, true), null, 2), JSON.stringify(canon(b.data, true), null, 2));
 			if (!d) {
 				set(out, banner('info', 'These versions are too large to compare here.'));
 				return;
 			}
 			const changed = d.filter((l) => l[0] !== ' ').length;
-			set(out, h('p', { role: 'status' }, changed ? `${changed} changed lines from version ${selA.value} to version ${selB.value}.` : 'The two versions are the same.'),
+			set(out, h('p', { role: 'status', id: 'diff-summary' }, changed ? `${changed} changed lines from version ${selA.value} to version ${selB.value}.` : 'The two versions are the same.'),
 			    h('pre', { class: 'diff', tabindex: '0', 'aria-label': 'Diff' },
 				d.map(([k, line]) => h('span', { class: k === '+' ? 'add' : k === '-' ? 'del' : 'same' }, `${k} ${line}`))));
 		} catch (e) {
@@ -289,12 +317,8 @@ async function versionsSection(t, box) {
 				set(out, errorBanner(e, 'Could not read the versions'));
 		}
 	});
-	set(box, 
-	    h('ul', {}, items.map((v) => h('li', {}, `version ${v.version}`, v.updated_at || v.created_at ? ` · ${fmtTime(v.updated_at || v.created_at)}` : ''))),
-	    vs.length > 1 ? h('div', { class: 'filters' },
-		h('div', { class: 'field' }, h('label', { for: 'diff-a' }, 'From'), selA),
-		h('div', { class: 'field' }, h('label', { for: 'diff-b' }, 'To'), selB), btn) : null,
-	    out);
+	if (await page())
+		set(box, list, more, pick, out);
 }
 
 export function renderOne(main, id) {

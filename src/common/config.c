@@ -597,3 +597,14 @@ config_free(struct config *c)
 	free(c->path);
 	free(c);
 }
+
+char *
+config_sup_prom_path(const struct config *c)
+{
+	const char	*slash = strrchr(c->sup.lock_file, '/');
+
+	if (slash == NULL)
+		return xstrdup("./supervisor.prom");
+	return xasprintf("%.*s/supervisor.prom",
+	    (int)(slash - c->sup.lock_file), c->sup.lock_file);
+}

@@ -175,3 +175,14 @@ util_number(const char *s, long long min, long long max, long long *out,
 	*errstr = NULL;
 	return RC_OK;
 }
+
+size_t
+util_utf8_len(const char *s, size_t n)
+{
+	size_t	i, cps = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			cps++;
+	return cps;
+}

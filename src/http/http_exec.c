@@ -567,7 +567,7 @@ static void
 too_many(struct http_req *r)
 {
 	http_resp_detail(r, 429, "Too many active executions");
-	http_resp_header(r, "Retry-After: 10");
+	http_resp_header(r, "Retry-After: %d", HTTP_RETRY_ACTIVE_QUOTA);
 }
 
 /* dry_run: the quota is the last check; 200 {"valid": true, ...}. */

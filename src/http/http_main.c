@@ -275,7 +275,7 @@ serve_cgi(const struct config *cfg)
 	http_cursor_key_init(cfg);
 	http_serve(&app, &io);
 	if ((cl = getenv("CONTENT_LENGTH")) == NULL ||
-	    util_number(cl, 0, (long long)1 << 40, &want, &why) != RC_OK)
+	    util_number(cl, 0, HTTP_CONTENT_LENGTH_MAX, &want, &why) != RC_OK)
 		want = 0;
 	left = MIN((long long)cfg->http.max_body_bytes, want - c.body_read);
 	while (left > 0 && (r = cgi_read(&c, buf,

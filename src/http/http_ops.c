@@ -70,7 +70,7 @@ http_h_readyz(struct http_req *r)
 	json_object_object_add(o, "checks", checks);
 	http_resp_json(r, ok ? 200 : 503, o);
 	if (!ok)
-		http_resp_header(r, "Retry-After: 5");
+		http_resp_header(r, "Retry-After: %d", HTTP_RETRY_NOT_READY);
 }
 
 /*
@@ -81,16 +81,12 @@ http_h_readyz(struct http_req *r)
 static void
 append_supervisor(struct http_req *r, char **buf, size_t *len)
 {
-	char	*dir, *path, *slash;
+	char	*path;
 	char	 chunk[4096];
 	size_t	 n, total = 0;
 	FILE	*f;
 
-	dir = xstrdup(r->app->cfg->sup.lock_file);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
-	path = xasprintf("%s/supervisor.prom", slash != NULL ? dir : ".");
-	free(dir);
+	path = config_sup_prom_path(r->app->cfg);
 	if ((f = fopen(path, "re")) == NULL) {
 		free(path);
 		return;

@@ -42,7 +42,7 @@ http_req_body(struct http_req *r, int allow_empty)
 	ssize_t		 n;
 
 	if (cl != NULL && *cl != '\0') {
-		if (util_number(cl, 0, (long long)1 << 40, &want, &why) !=
+		if (util_number(cl, 0, HTTP_CONTENT_LENGTH_MAX, &want, &why) !=
 		    RC_OK) {
 			http_resp_detail(r, 400, "Invalid Content-Length");
 			return RC_INVALID;

@@ -75,7 +75,7 @@ http_resp_rc(struct http_req *r, int rc, const char *notfound)
 		break;
 	case RC_AGAIN:
 		http_resp_detail(r, 503, "Database unavailable, retry later");
-		http_resp_header(r, "Retry-After: 1");
+		http_resp_header(r, "Retry-After: %d", HTTP_RETRY_DB);
 		break;
 	case RC_CONFLICT:
 		http_resp_detail(r, 409, "Conflict");

@@ -77,6 +77,10 @@ static const struct route routes[] = {
 	    http_h_sched_fires },
 	{ "GET", "/workflow-management/system", ROLE_ADMIN,
 	    http_h_system },
+	{ "GET", "/workflow-management/templates/{id}/versions", ROLE_READ,
+	    http_h_tmpl_versions },
+	{ "GET", "/workflow-management/templates/{id}/versions/{sub}",
+	    ROLE_READ, http_h_tmpl_version },
 };
 
 static int
@@ -88,16 +92,27 @@ id_char(int c)
 
 /*
  * Match path (already without base_path) against pattern; on a match the
- * {id} segment is copied to id. Returns 1 on a match.
+ * {id} segment is copied to id and the {sub} segment to sub. Returns 1 on
+ * a match.
  */
 static int
-match(const char *pattern, const char *path, char id[HTTP_ID_MAX + 1])
+match(const char *pattern, const char *path, char id[HTTP_ID_MAX + 1],
+    char sub[HTTP_ID_MAX + 1])
 {
 	const char	*p = pattern, *s = path;
-	size_t		 n;
+	char		*out;
+	size_t		 n, plen;
 
 	while (*p != '\0') {
 		if (strncmp(p, "{id}", 4) == 0) {
+			out = id;
+			plen = 4;
+		} else if (strncmp(p, "{sub}", 5) == 0) {
+			out = sub;
+			plen = 5;
+		} else
+			out = NULL;
+		if (out != NULL) {
 			for (n = 0; s[n] != '\0' && s[n] != '/'; n++)
 				if (!id_char((unsigned char)s[n]))
 					return 0;
@@ -106,10 +121,10 @@ match(const char *pattern, const char *path, char id[HTTP_ID_MAX + 1])
 			/* "." and ".." are never ids. */
 			if (s[0] == '.' && (n == 1 || (n == 2 && s[1] == '.')))
 				return 0;
-			memcpy(id, s, n);
-			id[n] = '\0';
+			memcpy(out, s, n);
+			out[n] = '\0';
 			s += n;
-			p += 4;
+			p += plen;
 			continue;
 		}
 		if (*p != *s)
@@ -205,7 +220,7 @@ body_too_large(struct http_req *r)
 	long long	 n;
 
 	if (cl == NULL || *cl == '\0' ||
-	    util_number(cl, 0, (long long)1 << 40, &n, &why) != RC_OK ||
+	    util_number(cl, 0, HTTP_CONTENT_LENGTH_MAX, &n, &why) != RC_OK ||
 	    n <= r->app->cfg->http.max_body_bytes)
 		return 0;	/* a malformed value is the body reader's 400 */
 	http_resp_detail(r, 413, "Request body too large");
@@ -233,7 +248,7 @@ dispatch(struct http_req *r)
 	}
 	for (i = 0; i < NITEMS(routes); i++) {
 		rt = &routes[i];
-		if (!match(rt->pattern, r->path, r->id))
+		if (!match(rt->pattern, r->path, r->id, r->sub))
 			continue;
 		if (strcmp(rt->method, r->method) == 0) {
 			hit = rt;

@@ -631,7 +631,8 @@ http_h_sched_create(struct http_req *r)
 	sres_free(&cnt);
 	if (over) {
 		http_resp_detail(r, 429, "Too many schedules");
-		http_resp_header(r, "Retry-After: 60");
+		http_resp_header(r, "Retry-After: %d",
+		    HTTP_RETRY_SCHED_QUOTA);
 		return;
 	}
 	util_uuid(sid);
@@ -961,7 +962,8 @@ http_h_sched_trigger(struct http_req *r)
 	}
 	if (rc == RC_DENIED) {
 		http_resp_detail(r, 429, "Too many active executions");
-		http_resp_header(r, "Retry-After: 10");
+		http_resp_header(r, "Retry-After: %d",
+		    HTTP_RETRY_ACTIVE_QUOTA);
 		goto out;
 	}
 	if (rc != RC_OK) {

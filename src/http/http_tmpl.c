@@ -1,6 +1,8 @@
 /*
- * Templates: create, read, list, replace (new version), soft delete.
+ * Templates: create, read, list, replace (new version), soft delete,
+ * and the versions kept.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,4 +294,102 @@ http_h_tmpl_list(struct http_req *r)
 	}
 	http_page_reply(r, items, &res, limit, 7);
 	sres_free(&res);
+}
+
+/*
+ * Load template r->id for reading it: 404 when unknown or deleted, 403
+ * when the caller is neither owner, admin, shared with nor it is public
+ * (the rules of GET .../templates/{id}). *pk set on RC_OK.
+ */
+static int
+load_for_read(struct http_req *r, long long *pk)
+{
+	struct sres	t;
+	int		rc;
+
+	rc = store_tmpl_get(r->app->st, r->who.sub, r->id, &t);
+	if (rc == RC_OK && strcmp(sres_get(&t, 0, TG_OWNER, NULL),
+	    r->who.sub) != 0 && !auth_has_role(&r->who, ROLE_ADMIN) &&
+	    !sres_int(&t, 0, TG_PUBLIC) && !sres_int(&t, 0, TG_SHARED))
+		rc = RC_DENIED;
+	if (rc == RC_OK)
+		*pk = sres_int(&t, 0, TG_PK);
+	sres_free(&t);
+	if (rc != RC_OK)
+		http_resp_rc(r, rc, "Template not found");
+	return rc;
+}
+
+void
+http_h_tmpl_versions(struct http_req *r)
+{
+	struct json_object	*items, *it;
+	struct sres		 res;
+	long long		 pk, limit, before;
+	const char		*name, *desc;
+	size_t			 i;
+	int			 rc;
+
+	if (http_page_args(r, &limit, &before) != RC_OK ||
+	    load_for_read(r, &pk) != RC_OK)
+		return;
+	rc = store_tmpl_versions(r->app->st, pk, before, limit + 1, &res);
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc, NULL);
+		return;
+	}
+	items = json_object_new_array();
+	for (i = 0; i < res.nrows && i < (size_t)limit; i++) {
+		it = json_object_new_object();
+		json_object_object_add(it, "version",
+		    json_object_new_int64(sres_int(&res, i, TV_VERSION)));
+		add_time(it, "created_at", sres_int(&res, i, TV_CREATED));
+		name = sres_get(&res, i, TV_NAME, NULL);
+		json_object_object_add(it, "name",
+		    json_object_new_string(name != NULL ? name : ""));
+		desc = sres_get(&res, i, TV_DESC, NULL);
+		json_object_object_add(it, "description", desc == NULL ? NULL :
+		    json_object_new_string(desc));
+		json_object_array_add(items, it);
+	}
+	http_page_reply(r, items, &res, limit, TV_VERSION);
+	sres_free(&res);
+}
+
+void
+http_h_tmpl_version(struct http_req *r)
+{
+	struct json_object	*o, *def;
+	struct sres		 res;
+	long long		 pk, version;
+	const char		*why;
+	int			 rc;
+
+	if (load_for_read(r, &pk) != RC_OK)
+		return;
+	/* Versions count from 1 and are stored as INT UNSIGNED. */
+	if (util_number(r->sub, 1, UINT32_MAX, &version, &why) != RC_OK) {
+		http_resp_detail(r, 404, "Version not found");
+		return;
+	}
+	rc = store_tmpl_version(r->app->st, pk, version, &res);
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc, "Version not found");
+		return;
+	}
+	def = sres_get(&res, 0, TV_DEF, NULL) == NULL ? NULL :
+	    json_tokener_parse(sres_get(&res, 0, TV_DEF, NULL));
+	o = json_object_new_object();
+	json_object_object_add(o, "template_id",
+	    json_object_new_string(r->id));
+	json_object_object_add(o, "version",
+	    json_object_new_int64(sres_int(&res, 0, TV_VERSION)));
+	add_time(o, "created_at", sres_int(&res, 0, TV_CREATED));
+	if (def != NULL) {
+		json_object_object_foreach(def, key, val)
+			json_object_object_add(o, key, json_object_get(val));
+	}
+	json_object_put(def);
+	sres_free(&res);
+	http_resp_json(r, 200, o);
 }

@@ -16,17 +16,6 @@
 #include "http_int.h"
 #include "log.h"
 
-static size_t
-utf8_len(const char *s, size_t n)
-{
-	size_t	i, cps = 0;
-
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			cps++;
-	return cps;
-}
-
 int
 http_check_str(struct verr *ve, const struct jpath *p, struct json_object *v,
     size_t min, size_t max)
@@ -35,7 +24,7 @@ http_check_str(struct verr *ve, const struct jpath *p, struct json_object *v,
 	size_t			 n;
 	char			 msg[96];
 
-	n = utf8_len(json_object_get_string(v),
+	n = util_utf8_len(json_object_get_string(v),
 	    (size_t)json_object_get_string_len(v));
 	if (n < min) {
 		ctx = json_object_new_object();

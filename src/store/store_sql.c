@@ -794,6 +794,19 @@ static const char *const sql[STMT_COUNT] = {
 	    "WHERE o.status <> 'delivered' ORDER BY o.id DESC LIMIT ?",
 	[STMT_WSREP_SYNC_ON] = "SET SESSION wsrep_sync_wait = 1",
 	[STMT_WSREP_SYNC_OFF] = "SET SESSION wsrep_sync_wait = 0",
+	/* Params: template pk, versions below, limit. */
+	[STMT_TEMPLATE_VERSIONS] =
+	    "SELECT version, " MS("created_at") ", "
+	    "JSON_VALUE(definition, '$.name'), "
+	    "IF(JSON_TYPE(JSON_EXTRACT(definition, '$.description')) = "
+	    "'STRING', JSON_VALUE(definition, '$.description'), NULL) "
+	    "FROM template_versions WHERE template_pk = ? AND version < ? "
+	    "ORDER BY version DESC LIMIT ?",
+	/* Params: template pk, version. */
+	[STMT_TEMPLATE_VERSION_GET] =
+	    "SELECT version, " MS("created_at") ", "
+	    "JSON_VALUE(definition, '$.name'), NULL, definition "
+	    "FROM template_versions WHERE template_pk = ? AND version = ?",
 };
 
 const char *

@@ -44,6 +44,35 @@ store_tmpl_get(struct store *st, const char *user, const char *tid,
 	return rc;
 }
 
+int
+store_tmpl_versions(struct store *st, long long pk, long long before,
+    long long limit, struct sres *res)
+{
+	struct sparam	p[3];
+
+	p[0] = SP_INT(pk);
+	p[1] = SP_INT(before);
+	p[2] = SP_INT(limit);
+	return store_exec(st, STMT_TEMPLATE_VERSIONS, p, 3, res, NULL, NULL);
+}
+
+int
+store_tmpl_version(struct store *st, long long pk, long long version,
+    struct sres *res)
+{
+	struct sparam	p[2];
+	int		rc;
+
+	p[0] = SP_INT(pk);
+	p[1] = SP_INT(version);
+	rc = store_exec(st, STMT_TEMPLATE_VERSION_GET, p, 2, res, NULL, NULL);
+	if (rc == RC_OK && res->nrows == 0) {
+		sres_free(res);
+		rc = RC_NOTFOUND;
+	}
+	return rc;
+}
+
 /* The definition part of a body: a copy without is_public/shared_with. */
 static struct json_object *
 definition_of(struct json_object *body)
@@ -167,7 +196,7 @@ create_body(struct store *st, void *arg)
 
 int
 store_tmpl_create(struct store *st, const struct store_actor *who,
-    struct json_object *body, char tid[37])
+    struct json_object *body, char tid[UTIL_UUID_LEN])
 {
 	struct tmpl_args	a = { who, body, tid, 0 };
 

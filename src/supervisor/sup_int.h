@@ -50,7 +50,7 @@ struct run {
 	long long		 pk;
 	long long		 epoch;
 	int			 slot;		/* its place in sup.runs */
-	char			 id[37];
+	char			 id[UTIL_UUID_LEN];
 	char			*name;
 	char			*user;
 	char			*owner;

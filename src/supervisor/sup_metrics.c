@@ -132,7 +132,7 @@ void
 sup_metrics_write(struct sup *s)
 {
 	struct store_stats	 ss;
-	char	*buf = NULL, *dir, *slash, *path = NULL, *tmp = NULL;
+	char	*buf = NULL, *path = NULL, *tmp = NULL;
 	char	 label[64];
 	size_t	 len = 0, i;
 	FILE	*f;
@@ -189,10 +189,7 @@ sup_metrics_write(struct sup *s)
 	    "wfm_supervisor_tx_retries_total %lu\n", ss.tx_retries);
 	sup_webhook_metrics(&buf, &len);
 
-	dir = xstrdup(s->cfg->sup.lock_file);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
-	path = xasprintf("%s/supervisor.prom", slash != NULL ? dir : ".");
+	path = config_sup_prom_path(s->cfg);
 	tmp = xasprintf("%s.tmp", path);
 	if ((f = fopen(tmp, "we")) == NULL)
 		log_warn("metrics: %s", tmp);
@@ -202,7 +199,6 @@ sup_metrics_write(struct sup *s)
 		if (fclose(f) != 0 || rename(tmp, path) == -1)
 			log_warn("metrics: %s", path);
 	}
-	free(dir);
 	free(path);
 	free(tmp);
 	free(buf);

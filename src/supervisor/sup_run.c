@@ -41,9 +41,9 @@ scrub(const struct run *r, const char *text, size_t len, int json,
     size_t cut, int flags)
 {
 	struct json_object	*tmp;
-	const char		**vals, *q;
+	const char		*q;
 	size_t			 *vlens, n = 0, k, ql;
-	char			 *out;
+	char			 *out, **vals;
 
 	k = (size_t)json_object_object_length(r->secrets);
 	vals = xcalloc(k + 1, sizeof(*vals));
@@ -65,13 +65,14 @@ scrub(const struct run *r, const char *text, size_t len, int json,
 			json_object_put(tmp);
 		} else {
 			vals[n] = xmalloc(ql + 1);
-			memcpy((char *)vals[n], q, ql + 1);
+			memcpy(vals[n], q, ql + 1);
 			vlens[n++] = ql;
 		}
 	}
-	out = secret_redact(text, len, vals, vlens, n, cut, flags, NULL);
+	out = secret_redact(text, len, (const char *const *)vals, vlens, n,
+	    cut, flags, NULL);
 	while (n > 0)
-		free((char *)vals[--n]);
+		free(vals[--n]);
 	free(vals);
 	free(vlens);
 	return out;

@@ -25,17 +25,6 @@ err(struct verr *ve, const struct jpath *p, const char *type,
 	verr_add(ve, type, p, msg, v, NULL);
 }
 
-/* Number of code points of UTF-8 s. */
-static size_t
-u8count(const char *s)
-{
-	size_t	n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 /*
  * An absolute http(s) URL with a host and without userinfo, spaces or
  * control characters. The host is judged again at every delivery
@@ -84,7 +73,8 @@ tmpl_notify_check(struct json_object *v, struct jpath *p, struct verr *ve)
 		err(ve, p, "missing", "Field required", v);
 	else if (!json_object_is_type(u, json_type_string))
 		err(ve, p, "string_type", "Input should be a valid string", u);
-	else if (u8count(json_object_get_string(u)) > TMPL_NOTIFY_URL_MAX)
+	else if (util_utf8_len(json_object_get_string(u),
+	    strlen(json_object_get_string(u))) > TMPL_NOTIFY_URL_MAX)
 		verr_add(ve, "string_too_long", p, "String should have at "
 		    "most 2048 characters", u, NULL);
 	else if ((why = url_problem(json_object_get_string(u))) != NULL) {

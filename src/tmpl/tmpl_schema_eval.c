@@ -434,17 +434,6 @@ check_number(struct vctx *c, struct snode *n, struct json_object *v)
 
 /* Strings. */
 
-static size_t
-cps(const char *s, size_t n)
-{
-	size_t	 i, k = 0;
-
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			k++;
-	return k;
-}
-
 static int
 length_error(struct vctx *c, const char *type, const char *what,
     const char *unit, long long lim, long long actual,
@@ -486,7 +475,7 @@ check_string(struct vctx *c, struct snode *n, struct json_object *v)
 	int		 errs = 0, m;
 
 	if (n->minlen >= 0 || n->maxlen >= 0)
-		k = cps(str, len);
+		k = util_utf8_len(str, len);
 	if (n->minlen >= 0 && k < (unsigned long long)n->minlen)
 		errs += length_error(c, "string_too_short", "String",
 		    "character", n->minlen, (long long)k, v, 1);

@@ -515,7 +515,7 @@ uuid_ok(const char *s, size_t n)
 {
 	size_t	 i;
 
-	if (n != 36)
+	if (n != UTIL_UUID_LEN - 1)
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (i == 8 || i == 13 || i == 18 || i == 23) {

@@ -142,18 +142,6 @@ req(struct vctx *c, struct json_object *obj, const char *key,
 	return 0;
 }
 
-/* Number of characters (code points) of UTF-8 text s[0..n). */
-static size_t
-u8len(const char *s, size_t n)
-{
-	size_t	 i, k = 0;
-
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			k++;
-	return k;
-}
-
 /* A string of min..max characters (max 0: unbounded). 0 when valid. */
 static int
 v_str(struct vctx *c, struct json_object *v, size_t min, size_t max)
@@ -166,7 +154,7 @@ v_str(struct vctx *c, struct json_object *v, size_t min, size_t max)
 		    NULL);
 		return -1;
 	}
-	n = u8len(json_object_get_string(v),
+	n = util_utf8_len(json_object_get_string(v),
 	    (size_t)json_object_get_string_len(v));
 	if (n < min) {
 		(void)snprintf(msg, sizeof(msg),

@@ -14,6 +14,7 @@ exits 1 on any failure.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -471,8 +472,9 @@ def t_template_form(c):
     check(c.css('#in-count').get_attribute('type') == 'number',
           'an integer is a number field')
     check(c.css('#in-extra').tag_name == 'textarea', 'an object is JSON')
-    c.wait(lambda: c.csss('#versions-missing'),
-           'versions degrade when the server has none')
+    c.wait(lambda: len(c.csss('#version-list li')) == 1,
+           'the one version listed')
+    check(not c.css('#diff-go').is_displayed(), 'no diff of one version')
     c.css('#in-count').send_keys('0')
     c.css('#in-tags').send_keys('a\nb')
     c.css('#run-submit').click()
@@ -876,6 +878,108 @@ def t_graph_100(c):
     c.page('template-100-steps')
 
 
+def t_template_versions(c):
+    """A template's versions, newest first, and a line diff between any
+    two of them, values shown as text."""
+    path = '/workflow-management/templates/'
+    v1 = {'name': 'console-versions', 'description': 'first',
+          'steps': [{'id': 'a', 'type': 'transform', 'output': 1}]}
+    tid = c.template(v1)
+    v2 = dict(v1, description=PROBE,
+              steps=[{'id': 'a', 'type': 'transform', 'output': 2}])
+    v3 = dict(v2, steps=v2['steps'] + [{'id': 'b', 'type': 'transform',
+                                        'output': 3, 'depends_on': ['a']}])
+    for v in (v2, v3):
+        st, t = c.call('PUT', path + tid, v)
+        check(st == 200, 'PUT: %s %s' % (st, t))
+    c.signed_in()
+    c.go('#/templates/' + tid)
+    c.wait(lambda: len(c.csss('#version-list li')) == 3, 'three versions')
+    rows = [e.get_attribute('textContent')
+            for e in c.csss('#version-list li')]
+    check([r.split(' ')[1] for r in rows] == ['3', '2', '1'],
+          'newest first: %s' % rows)
+    check(all(r.endswith(' · console-versions') for r in rows),
+          'each with its name: %s' % rows)
+    check(Select(c.css('#diff-a')).first_selected_option.text
+          == 'version 2', 'from the previous version')
+    check(Select(c.css('#diff-b')).first_selected_option.text
+          == 'version 3', 'to the newest')
+    check(not c.csss('#versions-more') or
+          not c.css('#versions-more').is_displayed(), 'one page')
+    Select(c.css('#diff-a')).select_by_value('1')
+    c.css('#diff-go').click()
+    c.wait(lambda: c.csss('#diff-out pre'), 'the diff')
+    dels = [e.get_attribute('textContent') for e in c.csss('#diff-out .del')]
+    adds = [e.get_attribute('textContent') for e in c.csss('#diff-out .add')]
+    check(dels == ['-   "description": "first",', '-       "output": 1,'],
+          'removed lines: %s' % dels)
+    check(adds[:2] == ['+   "description": "%s",' % PROBE,
+                       '+       "output": 2,'], 'added lines: %s' % adds)
+    check('+       "id": "b",' in adds, 'the new step: %s' % adds)
+    check(c.text_of('#diff-summary') == '%d changed lines from version 1 '
+          'to version 3.' % (len(dels) + len(adds)),
+          'the summary: ' + c.text_of('#diff-summary'))
+    check(not c.csss('#diff-out img'), 'the probe is text, not markup')
+    c.page('template-versions')
+    Select(c.css('#diff-b')).select_by_value('1')
+    c.css('#diff-go').click()
+    c.wait(lambda: c.text_of('#diff-summary') ==
+           'The two versions are the same.', 'an empty diff')
+    check(not c.csss('#diff-out .del') and not c.csss('#diff-out .add'),
+          'nothing marked changed')
+
+
+def t_modules_preloaded(c):
+    """index.html preloads every module of the console, so that a cold
+    first render fetches them at once, not one level of imports after
+    another: every module's request starts before main.js has arrived."""
+    root = os.path.join(HERE, '..', '..', 'console')
+    with open(os.path.join(root, 'index.html'), encoding='utf-8') as f:
+        html = f.read()
+    pre = set(re.findall(r'<link rel="modulepreload" href="js/([a-z_]+\.js)">',
+                         html))
+    mods = {n for n in os.listdir(os.path.join(root, 'js'))
+            if n.endswith('.js')} - {'main.js'}
+    check(pre == mods, 'preloaded %s, modules %s' % (sorted(pre),
+                                                     sorted(mods)))
+    c.d.get('about:blank')
+    c.go('#/executions')
+    c.wait(lambda: c.csss('#exec-rows tr'), 'the executions table')
+    t = c.js("var o = {}; performance.getEntriesByType('resource')"
+             ".forEach(function (e) { var m = /\\/js\\/([a-z_]+\\.js)$/"
+             ".exec(e.name); if (m && !(m[1] in o))"
+             " o[m[1]] = [e.startTime, e.responseEnd]; }); return o;")
+    check(set(t) == mods | {'main.js'}, 'modules loaded: %s' % sorted(t))
+    late = [n for n in mods if t[n][0] > t['main.js'][1]]
+    check(not late, 'asked for only after main.js arrived: %s (%s)' %
+          (late, t))
+
+
+def t_template_versions_paged(c):
+    """Over 100 versions: the first 100 are listed, 'Older versions'
+    brings the rest, and both choosers offer every version."""
+    path = '/workflow-management/templates/'
+    body = {'name': 'console-versions-101',
+            'steps': [{'id': 'a', 'type': 'transform', 'output': 0}]}
+    tid = c.template(body)
+    for n in range(1, 101):
+        body['steps'][0]['output'] = n
+        st, t = c.call('PUT', path + tid, body)
+        check(st == 200, 'PUT %d: %s %s' % (n, st, t))
+    c.signed_in()
+    c.go('#/templates/' + tid)
+    c.wait(lambda: len(c.csss('#version-list li')) == 100, 'a first page')
+    check(c.css('#versions-more').is_displayed(), 'older versions offered')
+    c.css('#versions-more').click()
+    c.wait(lambda: len(c.csss('#version-list li')) == 101, 'the last one')
+    check(c.csss('#version-list li')[-1].get_attribute('textContent')
+          .startswith('version 1 '), 'version 1 last')
+    check(not c.css('#versions-more').is_displayed(), 'nothing older')
+    check(len(c.csss('#diff-a option')) == 101 and
+          len(c.csss('#diff-b option')) == 101, 'every version to pick')
+
+
 def t_browser_log_clean(c):
     """No CSP violation, script error or alert in any page so far."""
     c.harvest()
@@ -886,7 +990,9 @@ TESTS = [t_signin_form, t_fragment_token, t_first_visit_size,
          t_list_live_and_pause, t_filters_and_paging, t_execution_live,
          t_cancel_retry, t_template_form, t_xss_probe, t_forbidden,
          t_unauthorized_midsession, t_keyboard, t_schedules,
-         t_system, t_narrow, t_graph_100, t_browser_log_clean]
+         t_system, t_narrow, t_graph_100, t_template_versions,
+         t_modules_preloaded, t_template_versions_paged,
+         t_browser_log_clean]
 
 
 def main():

@@ -226,8 +226,7 @@ static void
 test_e2e_sup_full_slots_do_not_spin(void)
 {
 	struct json_object	*doc;
-	char			*tid, *eids[BUSY + 1], *p;
-	const char		*files[BUSY + 1];
+	char			*tid, *eids[BUSY + 1], *p, *files[BUSY + 1];
 	pid_t			 sup;
 	long			 c0, c1;
 	int			 i, done = 0;
@@ -261,7 +260,7 @@ test_e2e_sup_full_slots_do_not_spin(void)
 			done++;
 		json_object_put(doc);
 		free(eids[i]);
-		free((void *)files[i]);
+		free(files[i]);
 	}
 	CU_ASSERT_EQUAL(done, BUSY + 1);
 	free(tid);

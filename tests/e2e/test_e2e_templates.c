@@ -587,6 +587,233 @@ test_e2e_tmpl_rejected_template_is_not_stored(void)
 
 E2E_SUITE(test_e2e_templates_register)
 
+/* ---- versions ------------------------------------------------------ */
+
+/* method path as token: "<status> <body>" in a static buffer. */
+static const char *
+vanswer(const char *path, const char *token)
+{
+	static char	 buf[4096];
+	struct resp	 r;
+
+	if (e2e_req("GET", path, token, NULL, NULL, &r) != 0)
+		return "transport error";
+	snprintf(buf, sizeof(buf), "%ld %s", r.status, r.body);
+	resp_free(&r);
+	return buf;
+}
+
+/* The version numbers of a page, "[3,2]", and its next_cursor (owned). */
+static const char *
+vpage(const char *path, char **cursor)
+{
+	static char		 buf[256];
+	struct json_object	*items, *it;
+	struct resp		 r;
+	size_t			 i, n = 0;
+	int			 keys_ok = 1;
+
+	*cursor = NULL;
+	if (e2e_req("GET", path, e2e_tok_alice(), NULL, NULL, &r) != 0)
+		return "transport error";
+	CU_ASSERT_EQUAL(r.status, 200);
+	items = member(r.json, "items");
+	n = snprintf(buf, sizeof(buf), "[");
+	for (i = 0; i < json_object_array_length(items); i++) {
+		it = json_object_array_get_idx(items, i);
+		/* version, created_at, name, description: nothing else. */
+		if (json_object_object_length(it) != 4 ||
+		    !matches(json_object_get_string(member(it, "created_at")),
+		    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{12}Z$"))
+			keys_ok = 0;
+		n += snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? "," : "",
+		    mjs(it, "version"));
+	}
+	snprintf(buf + n, sizeof(buf) - n, "]");
+	CU_ASSERT(keys_ok);
+	CU_ASSERT_EQUAL(json_object_object_length(r.json), 2);
+	if (resp_str(&r, "next_cursor") != NULL)
+		*cursor = strdup(resp_str(&r, "next_cursor"));
+	else
+		CU_ASSERT_STRING_EQUAL(mjs(r.json, "next_cursor"), "null");
+	resp_free(&r);
+	return buf;
+}
+
+static void
+test_e2e_tmpl_versions_list_newest_first_and_paged(void)
+{
+	struct resp	 r;
+	char		 base[256], path[512], *id, *cur, *cur2;
+	const char	*v2 = J("{'name': 'tv-2', 'steps': [{'id': 'b',"
+	    " 'type': 'transform', 'output': 2}]}");
+
+	id = expect_201(e2e_tok_alice(), J("{'name': 'tv-1', 'description':"
+	    " 'first', 'steps': [{'id': 'a', 'type': 'transform',"
+	    " 'output': 1}]}"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+	snprintf(base, sizeof(base), TMPL_PATH "/%s", id);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("PUT", base, e2e_tok_alice(), v2, NULL,
+	    &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	resp_free(&r);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("PUT", base, e2e_tok_alice(),
+	    J("{'name': 'tv-3', 'description': 'third', 'steps': [{'id': 'c',"
+	    " 'type': 'transform', 'output': 3}]}"), NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	resp_free(&r);
+
+	/* Everything in one page, newest first, with exact fields. */
+	snprintf(path, sizeof(path), "%s/versions", base);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("GET", path, e2e_tok_alice(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	CU_ASSERT_STRING_EQUAL(mjs(r.json, "next_cursor"), "null");
+	CU_ASSERT_EQUAL(json_object_array_length(member(r.json, "items")), 3);
+	CU_ASSERT(strncmp(e2e_js(json_object_array_get_idx(member(r.json,
+	    "items"), 0)), "{\"version\":3,\"created_at\":\"", 27) == 0);
+	CU_ASSERT_STRING_EQUAL(e2e_js(json_object_array_get_idx(member(r.json,
+	    "items"), 0)) + strlen("{\"version\":3,\"created_at\":\"2026-01-01T"
+	    "00:00:00.000Z\""), ",\"name\":\"tv-3\",\"description\":\"third\"}");
+	CU_ASSERT_STRING_EQUAL(mjs(json_object_array_get_idx(member(r.json,
+	    "items"), 1), "description"), "null");
+	CU_ASSERT_STRING_EQUAL(mjs(json_object_array_get_idx(member(r.json,
+	    "items"), 1), "name"), "\"tv-2\"");
+	CU_ASSERT_STRING_EQUAL(mjs(json_object_array_get_idx(member(r.json,
+	    "items"), 2), "description"), "\"first\"");
+	resp_free(&r);
+	CU_ASSERT_STRING_EQUAL(vpage(path, &cur), "[3,2,1]");
+	CU_ASSERT_PTR_NULL(cur);
+
+	/* Pages of two: [3,2] then [1], the cursor carried along. */
+	snprintf(path, sizeof(path), "%s/versions?limit=2", base);
+	CU_ASSERT_STRING_EQUAL(vpage(path, &cur), "[3,2]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cur);
+	snprintf(path, sizeof(path), "%s/versions?limit=2&cursor=%s", base,
+	    cur);
+	CU_ASSERT_STRING_EQUAL(vpage(path, &cur2), "[1]");
+	CU_ASSERT_PTR_NULL(cur2);
+	/* A cursor is signed: one changed character is refused. */
+	cur[0] = cur[0] == 'A' ? 'B' : 'A';
+	snprintf(path, sizeof(path), "%s/versions?limit=2&cursor=%s", base,
+	    cur);
+	CU_ASSERT_STRING_EQUAL(vanswer(path, e2e_tok_alice()),
+	    "400 {\"detail\":\"Invalid cursor\"}");
+	snprintf(path, sizeof(path), "%s/versions?limit=0", base);
+	CU_ASSERT_STRING_EQUAL(vanswer(path, e2e_tok_alice()),
+	    "400 {\"detail\":\"limit must be an integer from 1 to 100\"}");
+	free(cur);
+	free(id);
+}
+
+static void
+test_e2e_tmpl_version_is_the_definition_as_it_was(void)
+{
+	static const char *const bad[] = { "4", "0", "-1", "01x", "abc",
+	    "4294967296", "99999999999999999999" };
+	struct json_object	*sent;
+	struct resp		 r;
+	char			 base[256], path[512], *id;
+	const char		*v1;
+	size_t			 i;
+
+	v1 = J("{'name': 'tvd-1', 'description': 'as it was',"
+	    " 'input_schema': {'type': 'object'},"
+	    " 'steps': [{'id': 'a', 'type': 'transform', 'output': 1}],"
+	    " 'output': {'r': '{{ steps.a.output }}'}}");
+	sent = json_tokener_parse(v1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sent);
+	id = expect_201(e2e_tok_alice(), v1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+	snprintf(base, sizeof(base), TMPL_PATH "/%s", id);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("PUT", base, e2e_tok_alice(),
+	    J("{'name': 'tvd-2', 'steps': [{'id': 'z', 'type': 'transform',"
+	    " 'output': 9}]}"), NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	resp_free(&r);
+
+	/* Version 1 after the PUT: exactly what was sent, plus three keys. */
+	snprintf(path, sizeof(path), "%s/versions/1", base);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("GET", path, e2e_tok_alice(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	CU_ASSERT_STRING_EQUAL(resp_str(&r, "template_id"), id);
+	CU_ASSERT_STRING_EQUAL(mjs(r.json, "version"), "1");
+	CU_ASSERT(matches(resp_str(&r, "created_at"), "^[0-9]{4}-[0-9]{2}-"
+	    "[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$"));
+	json_object_object_foreach(sent, key, val)
+		CU_ASSERT(json_object_equal(val, member(r.json, key)));
+	CU_ASSERT_EQUAL(json_object_object_length(r.json),
+	    json_object_object_length(sent) + 3);
+	resp_free(&r);
+	snprintf(path, sizeof(path), "%s/versions/2", base);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("GET", path, e2e_tok_alice(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	CU_ASSERT_STRING_EQUAL(mjs(r.json, "name"), "\"tvd-2\"");
+	CU_ASSERT_STRING_EQUAL(mjs(r.json, "description"), "<absent>");
+	CU_ASSERT_STRING_EQUAL(mjs(r.json, "steps"), "[{\"id\":\"z\","
+	    "\"type\":\"transform\",\"output\":9}]");
+	CU_ASSERT_EQUAL(json_object_object_length(r.json), 5);
+	resp_free(&r);
+
+	/* No such version, or not a version number at all: 404. */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(path, sizeof(path), "%s/versions/%s", base, bad[i]);
+		CU_ASSERT_STRING_EQUAL(vanswer(path, e2e_tok_alice()),
+		    "404 {\"detail\":\"Version not found\"}");
+	}
+	json_object_put(sent);
+	free(id);
+}
+
+static void
+test_e2e_tmpl_versions_follow_read_access(void)
+{
+	static const char *const sfx[] = { "/versions", "/versions/1" };
+	struct resp	 r;
+	char		 base[256], path[512], *id;
+	size_t		 i;
+
+	id = expect_201(e2e_tok_alice(), J("{'name': 'tva', 'steps':"
+	    " [{'id': 'a', 'type': 'transform', 'output': 1}]}"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+	snprintf(base, sizeof(base), TMPL_PATH "/%s", id);
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s%s", base, sfx[i]);
+		/* bob has no access; a reader, the admin and alice have. */
+		CU_ASSERT_STRING_EQUAL(vanswer(path, e2e_tok_bob()),
+		    "403 {\"detail\":\"Access denied\"}");
+		CU_ASSERT_EQUAL(atoi(vanswer(path, e2e_tok_reader())), 200);
+		CU_ASSERT_EQUAL(atoi(vanswer(path, e2e_tok_admin())), 200);
+		CU_ASSERT_EQUAL(atoi(vanswer(path, NULL)), 401);
+		/* An unknown template: 404 whoever asks. */
+		snprintf(path, sizeof(path), TMPL_PATH "/00000000-0000-4000-"
+		    "8000-000000000000%s", sfx[i]);
+		CU_ASSERT_STRING_EQUAL(vanswer(path, e2e_tok_bob()),
+		    "404 {\"detail\":\"Template not found\"}");
+	}
+	/* Shared with bob in version 2: bob reads version 1 too. */
+	CU_ASSERT_EQUAL_FATAL(e2e_req("PUT", base, e2e_tok_alice(),
+	    J("{'name': 'tva', 'shared_with': ['bob'], 'steps':"
+	    " [{'id': 'a', 'type': 'transform', 'output': 2}]}"), NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	resp_free(&r);
+	snprintf(path, sizeof(path), "%s/versions/1", base);
+	CU_ASSERT_EQUAL(atoi(vanswer(path, e2e_tok_bob())), 200);
+	/* Deleted: every version is gone with it. */
+	CU_ASSERT_EQUAL_FATAL(e2e_req("DELETE", base, e2e_tok_alice(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 204);
+	resp_free(&r);
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s%s", base, sfx[i]);
+		CU_ASSERT_STRING_EQUAL(vanswer(path, e2e_tok_alice()),
+		    "404 {\"detail\":\"Template not found\"}");
+	}
+	free(id);
+}
+
 void
 test_e2e_templates_register(void)
 {
@@ -624,4 +851,10 @@ test_e2e_templates_register(void)
 	    test_e2e_tmpl_null_optional_fields_mean_absent);
 	CU_add_test(s, "rejected_template_is_not_stored",
 	    test_e2e_tmpl_rejected_template_is_not_stored);
+	CU_add_test(s, "versions_list_newest_first_and_paged",
+	    test_e2e_tmpl_versions_list_newest_first_and_paged);
+	CU_add_test(s, "version_is_the_definition_as_it_was",
+	    test_e2e_tmpl_version_is_the_definition_as_it_was);
+	CU_add_test(s, "versions_follow_read_access",
+	    test_e2e_tmpl_versions_follow_read_access);
 }

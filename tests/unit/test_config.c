@@ -351,6 +351,30 @@ test_config_db_nodes(void)
 	CU_ASSERT_PTR_NULL(c);
 }
 
+/* supervisor.prom lives beside the lock file, or in "." without a dir. */
+static void
+test_config_sup_prom_path_beside_lock_file(void)
+{
+	struct config	 c;
+	char		*p, lf[64];
+	static const char *const cases[][2] = {
+		{ "/run/wfm/supervisor.lock", "/run/wfm/supervisor.prom" },
+		{ "var/x.lock", "var/supervisor.prom" },
+		{ "x.lock", "./supervisor.prom" },
+		{ "/x.lock", "/supervisor.prom" },
+	};
+	size_t		 i;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(lf, sizeof(lf), "%s", cases[i][0]);
+		c.sup.lock_file = lf;
+		p = config_sup_prom_path(&c);
+		CU_ASSERT_STRING_EQUAL(p, cases[i][1]);
+		free(p);
+	}
+}
+
 void	test_config_register(void);
 
 void
@@ -381,4 +405,6 @@ test_config_register(void)
 	    test_config_rejects_bad_base_path);
 	CU_add_test(s, "cluster_keys", test_config_cluster_keys);
 	CU_add_test(s, "db_nodes", test_config_db_nodes);
+	CU_add_test(s, "sup_prom_path_beside_lock_file",
+	    test_config_sup_prom_path_beside_lock_file);
 }

@@ -56,6 +56,8 @@ static const struct {
 	{ "get", "/workflow-management/executions/{id}/notifications", 1, 0 },
 	{ "post", "/workflow-management/webhook-secret", 1, 0 },
 	{ "get", "/workflow-management/webhook-secret", 1, 0 },
+	{ "get", "/workflow-management/templates/{id}/versions", 1, 0 },
+	{ "get", "/workflow-management/templates/{id}/versions/{id}", 1, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 

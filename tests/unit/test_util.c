@@ -226,6 +226,21 @@ test_secret_round_trips_and_rejects_other_owner(void)
 	    tag, out), RC_INVALID);
 }
 
+/* Code points, not bytes: é is 2 bytes, € 3, 😀 4; the length bounds. */
+static void
+test_util_utf8_len_counts_code_points(void)
+{
+	const char	*s = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z";
+
+	CU_ASSERT_EQUAL(util_utf8_len("", 0), 0);
+	CU_ASSERT_EQUAL(util_utf8_len(s, strlen(s)), 5);
+	/* Only s[0..n) is read: "a" and the first byte of é. */
+	CU_ASSERT_EQUAL(util_utf8_len(s, 2), 2);
+	CU_ASSERT_EQUAL(util_utf8_len(s, 3), 2);
+	/* An embedded NUL is a character like any other. */
+	CU_ASSERT_EQUAL(util_utf8_len("a\0b", 3), 3);
+}
+
 void	test_util_register(void);
 
 void
@@ -248,4 +263,6 @@ test_util_register(void)
 	    test_secret_key_file_mode_is_checked);
 	CU_add_test(s, "secret_round_trips_and_rejects_other_owner",
 	    test_secret_round_trips_and_rejects_other_owner);
+	CU_add_test(s, "utf8_len_counts_code_points",
+	    test_util_utf8_len_counts_code_points);
 }
