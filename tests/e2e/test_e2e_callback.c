@@ -411,11 +411,15 @@ test_e2e_callback_template_checks(void)
 	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"global_config\":"
 	    "{\"timeout_seconds\":60},\"steps\":[{\"id\":\"c\",\"type\":"
 	    "\"http\",\"callback\":true,\"callback_timeout_seconds\":61,"
-	    "\"request\":{\"url\":\"http://example.org/\"}}]}",
+	    "\"request\":{\"method\":\"GET\",\"url\":"
+	    "\"http://example.org/\"}}]}",
 	    e2e_unique("cb-bad"));
 	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", "/workflow-management/templates",
 	    e2e_tok_alice(), body, NULL, &r), 0);
 	CU_ASSERT_EQUAL(r.status, 422);
+	/* Exactly one error, at the step's key. */
+	CU_ASSERT_EQUAL(json_object_array_length(e2e_member(r.json,
+	    "detail")), 1);
 	CU_ASSERT_PTR_NOT_NULL(r.body != NULL ? strstr(r.body,
 	    "[\"body\",\"steps\",0,\"callback_timeout_seconds\"]") : NULL);
 	resp_free(&r);

@@ -56,6 +56,7 @@ static const struct {
 	{ "get", "/workflow-management/executions/{id}/notifications", 1, 0 },
 	{ "post", "/workflow-management/webhook-secret", 1, 0 },
 	{ "get", "/workflow-management/webhook-secret", 1, 0 },
+	{ "post", "/callbacks/{id}", 0, 1 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
