@@ -803,13 +803,13 @@ static const char *const sql[STMT_COUNT] = {
 	    "INSERT INTO callback_tokens (token_hash, exec_pk, step_idx, "
 	    "attempt, created_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))",
 	/*
-	 * The tokens of a step's earlier attempts answer 410 from now on.
-	 * Params: pk, step idx, the new attempt.
+	 * Every earlier token of a step (earlier attempts, and those of
+	 * before a redrive, which counts attempts from 1 again) answers 410
+	 * from now on. Params: pk, step idx.
 	 */
 	[STMT_CB_SUPERSEDE] =
 	    "UPDATE callback_tokens SET state = 'superseded' WHERE "
-	    "exec_pk = ? AND step_idx = ? AND attempt < ? AND "
-	    "state <> 'superseded'",
+	    "exec_pk = ? AND step_idx = ? AND state <> 'superseded'",
 	/*
 	 * The step waits: its token expires in ? seconds. Params: seconds,
 	 * pk, step idx, attempt.

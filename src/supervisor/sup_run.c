@@ -280,8 +280,7 @@ cb_issue(struct sup *sp, struct run *r, int i)
 	r->s[i].cb_token[0] = '\0';
 	p[0] = SP_INT(r->pk);
 	p[1] = SP_INT(i);
-	p[2] = SP_INT(r->s[i].attempts);
-	rc = store_exec(sp->st, STMT_CB_SUPERSEDE, p, 3, NULL, NULL, NULL);
+	rc = store_exec(sp->st, STMT_CB_SUPERSEDE, p, 2, NULL, NULL, NULL);
 	if (rc == RC_OK && (rc = cbtok_new(r->s[i].cb_token)) == RC_OK) {
 		cbtok_hash(r->s[i].cb_token, CBTOK_LEN, h);
 		p[0] = SP_BLOB(h, sizeof(h));
