@@ -401,6 +401,55 @@ test_e2e_callback_survives_kill9(void)
 	free(eid);
 }
 
+/*
+ * A redrive counts attempts from 1 again: the failed run's attempt-1
+ * token (with its recorded error) is 410, and is not applied to the new
+ * attempt 1, which waits for its own token.
+ */
+static void
+test_e2e_callback_redrive_new_token(void)
+{
+	struct json_object	*doc;
+	struct resp		 r;
+	char			*tid, *eid, old[128], path[256];
+	const char		*tok;
+
+	tid = cb_tmpl("/echo?k=cb-redrive", "");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	snprintf(old, sizeof(old), "%s", token_of("/echo?k=cb-redrive", 0,
+	    NULL));
+	CU_ASSERT_EQUAL_FATAL(strlen(old), 43);
+	CU_ASSERT_FATAL(wait_step_waiting(eid, "call"));
+	CU_ASSERT_EQUAL(callback(old, "{\"error\":{\"type\":\"rejected\","
+	    "\"message\":\"no\"}}"), 200);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "failed", 10));
+	snprintf(path, sizeof(path), "%s/%s/retry", X_EXECS_PATH, eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", path, e2e_tok_alice(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	tok = token_of("/echo?k=cb-redrive", 1, NULL);
+	CU_ASSERT_EQUAL_FATAL(strlen(tok), 43);
+	CU_ASSERT_STRING_NOT_EQUAL(tok, old);
+	CU_ASSERT_FATAL(wait_step_waiting(eid, "call"));
+	doc = sup_get(eid, NULL);
+	SUP_STR_EQ(sup_str(doc, "status"), "waiting");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "call"), "attempts"), 1);
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(callback(old, "{\"error\":{\"type\":\"rejected\","
+	    "\"message\":\"no\"}}"), 410);
+	CU_ASSERT_EQUAL(callback(tok, "{\"output\":\"yes\"}"), 200);
+	doc = e2e_wait(e2e_tok_alice(), eid, 15);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	SUP_STR_EQ(sup_json(sup_step(doc, "call"), "output"), "\"yes\"");
+	json_object_put(doc);
+	free(tid);
+	free(eid);
+}
+
 /* Store-time checks: callback_timeout_seconds above the execution's. */
 static void
 test_e2e_callback_template_checks(void)
@@ -442,4 +491,6 @@ test_e2e_callback_register(void)
 	CU_add_test(s, "before_answer", test_e2e_callback_before_answer);
 	CU_add_test(s, "survives_kill9", test_e2e_callback_survives_kill9);
 	CU_add_test(s, "template_checks", test_e2e_callback_template_checks);
+	CU_add_test(s, "redrive_new_token",
+	    test_e2e_callback_redrive_new_token);
 }
