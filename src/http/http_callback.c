@@ -27,6 +27,7 @@
 
 #define CB_TYPE_MAX	64		/* bytes of error.type */
 #define CB_MSG_MAX	4096		/* bytes of error.message */
+#define CB_BODY_MAX	(1024 * 1024)	/* canonical body, as step output */
 
 enum cb_answer {
 	CB_ACCEPTED,	/* 200, recorded now */
@@ -228,6 +229,13 @@ http_h_callback(struct http_req *r)
 	/* Whatever its shape: hash it and look it up (same cost). */
 	cbtok_hash(r->id, strlen(r->id), a.hash);
 	canon = jsonx_canon(r->body);
+	/* A step's output has the limit of a response body or stdout. */
+	if (strlen(canon) > CB_BODY_MAX) {
+		free(canon);
+		metrics_callback("invalid");
+		http_resp_detail(r, 413, "Callback body over 1 MiB");
+		return;
+	}
 	a.canon = canon;
 	rc = store_tx(r->app->st, 0, cb_body, &a);
 	free(canon);

@@ -223,6 +223,8 @@ step_fail_cut(struct run *r, int i, const char *type, const char *msg,
 	json_object_put(s->output);
 	s->output = scrub_value(r, output);
 	s->dirty = 1;
+	/* retry.on: more types retried (engine.md, precise rules). */
+	retryable = retryable || tmpl_retry_on(&r->t->steps[i], type);
 	if (engine_should_retry(&r->t->steps[i], s->attempts, retryable)) {
 		(void)util_random(&rnd, sizeof(rnd));
 		s->st = ENGINE_RETRY_WAIT;

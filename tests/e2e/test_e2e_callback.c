@@ -450,6 +450,38 @@ test_e2e_callback_redrive_new_token(void)
 	free(eid);
 }
 
+/*
+ * retry.on also widens the built-in rule: a 400 (http_status, not
+ * retried by default) is retried when listed, up to max_attempts.
+ */
+static void
+test_e2e_callback_retry_on_builtin_type(void)
+{
+	struct json_object	*doc;
+	struct e2e_tgt_req	*rq;
+	char			*tid, *eid;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"h\",\"type\":"
+	    "\"http\",\"retry\":{\"max_attempts\":3,\"initial_interval_ms\":"
+	    "50,\"on\":[\"http_status\"]},\"request\":{\"method\":\"GET\","
+	    "\"url\":\"%s\"}}]}", e2e_unique("cb-builtin"),
+	    e2e_target_url("/bad?k=cb-builtin"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 15);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "failed");
+	SUP_STR_EQ(sup_str(sup_step(doc, "h"), "error.type"), "http_status");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "h"), "attempts"), 3);
+	json_object_put(doc);
+	rq = calloc(8, sizeof(*rq));
+	CU_ASSERT_EQUAL(e2e_target_find("/bad?k=cb-builtin", rq, 8), 3);
+	free(rq);
+	free(tid);
+	free(eid);
+}
+
 /* Store-time checks: callback_timeout_seconds above the execution's. */
 static void
 test_e2e_callback_template_checks(void)
@@ -493,4 +525,6 @@ test_e2e_callback_register(void)
 	CU_add_test(s, "template_checks", test_e2e_callback_template_checks);
 	CU_add_test(s, "redrive_new_token",
 	    test_e2e_callback_redrive_new_token);
+	CU_add_test(s, "retry_on_builtin_type",
+	    test_e2e_callback_retry_on_builtin_type);
 }
