@@ -56,6 +56,8 @@ struct config {
 		int	 max_waiters;		/* Prefer: wait; 0: workers/2 */
 		int	 max_waiters_per_user;	/* 0: max_waiters/2 */
 		int	 max_schedules_per_user;
+		char	*public_url;	/* "https://example.org" or NULL:
+					   callback.url's scheme and host */
 	} http;
 
 	struct {

@@ -135,12 +135,14 @@ void	 http_h_exec_notifications(struct http_req *);
 /* Template versions (http_tmpl.c). */
 void	 http_h_tmpl_versions(struct http_req *);
 void	 http_h_tmpl_version(struct http_req *);
+/* POST /callbacks/{token}, without JWT (http_callback.c). */
+void	 http_h_callback(struct http_req *);
 
 /* Write an audit row; RC_* from the store. */
 int	 http_audit(struct http_req *, const char *action, const char *otype,
 	    const char *oid, struct json_object *detail);
 
 /* The expected schema version (highest migration in sql/). */
-#define WFM_SCHEMA_VERSION	13
+#define WFM_SCHEMA_VERSION	15
 
 #endif

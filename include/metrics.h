@@ -19,6 +19,11 @@ void	 metrics_slot(int slot);
 /* Count one request: route pattern, status code, duration in seconds. */
 void	 metrics_observe(const char *route, int status, double seconds);
 /*
+ * Count one POST /callbacks/{token}: result is "accepted", "repeated",
+ * "conflict", "gone", "not_found" or "invalid" (others are ignored).
+ */
+void	 metrics_callback(const char *result);
+/*
  * Append the request series in Prometheus text format 0.0.4 to *buf
  * (a string owned by the caller, grown with xrealloc; may start NULL).
  */

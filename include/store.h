@@ -147,6 +147,14 @@ enum stmt_id {
 	/* A template's versions (GET .../templates/{id}/versions). */
 	STMT_TEMPLATE_VERSIONS,
 	STMT_TEMPLATE_VERSION_GET,
+	/* Callbacks (sql/015). */
+	STMT_CB_INSERT,
+	STMT_CB_SUPERSEDE,
+	STMT_CB_ARM,
+	STMT_CB_RECEIVED,
+	STMT_CB_LOOKUP,
+	STMT_CB_RECORD,
+	STMT_EXEC_WAKE,
 	STMT_COUNT
 };
 
@@ -408,6 +416,15 @@ int		 store_slot_update(struct store *, const char *user,
 int		 store_exec_insert(struct store *,
 		    const struct store_exec_new *x, int (*taken)(void *),
 		    void *arg);
+
+/*
+ * Make a waiting execution due now (store_wake.c): the claim round takes
+ * it at once (a nudge makes that round run now). Only a 'waiting' row
+ * changes: a running one's supervisor sees the news itself, a paused one
+ * on resume. RC_OK with *woken 1 when the row changed (woken may be
+ * NULL), else the store's code.
+ */
+int		 store_exec_wake(struct store *, long long pk, int *woken);
 
 /* The server error number of the last failure (0 if none). */
 unsigned	 store_errno(const struct store *);

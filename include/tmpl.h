@@ -31,6 +31,13 @@
 #define TMPL_DEF_INITIAL_MS	1000
 #define TMPL_DEF_COEFF		2.0
 #define TMPL_DEF_MAX_MS		60000
+/* Callbacks (engine.md "Callbacks from other systems"). */
+#define TMPL_DEF_CB_TIMEOUT	86400		/* seconds, from the wait */
+#define TMPL_CB_TIMEOUT_MAX	31536000	/* also the global timeout's
+						   bound when a step waits */
+#define TMPL_TIMEOUT_MAX	604800		/* global, without waits */
+#define TMPL_RETRY_ON_MAX	20		/* entries of retry.on */
+#define TMPL_ERR_TYPE_MAX	64		/* bytes of an error type */
 
 enum tmpl_step_type {
 	TMPL_STEP_TRANSFORM,
@@ -57,6 +64,14 @@ struct tmpl_step {
 	const char		*handler;	/* command */
 	struct json_object	*input;		/* command; NULL when absent */
 	double			 delay_seconds;	/* delay */
+	/*
+	 * http and command: 1 when the step waits for POST
+	 * /callbacks/{token} after its request or handler succeeded.
+	 */
+	int			 callback;
+	int			 callback_timeout;	/* seconds */
+	/* retry.on: error types also retried, borrowed array, or NULL. */
+	struct json_object	*retry_on;
 };
 
 struct schema;
@@ -105,6 +120,9 @@ int	 tmpl_notify_check(struct json_object *v, struct jpath *p,
 int	 tmpl_load(struct json_object *def, struct tmpl **out);
 /* Free t and drop its reference of the definition; NULL-safe. */
 void	 tmpl_free(struct tmpl *t);
+
+/* 1 when error type "type" is listed in s's retry.on. */
+int	 tmpl_retry_on(const struct tmpl_step *s, const char *type);
 
 /* The index of step "id" in t->steps, or -1 if there is none. */
 int	 tmpl_step_index(const struct tmpl *t, const char *id);

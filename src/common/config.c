@@ -60,6 +60,7 @@ static const struct key keys[] = {
 	    O(http.max_waiters_per_user), "0", 0, 1024 },
 	{ "http", "max_schedules_per_user", K_INT,
 	    O(http.max_schedules_per_user), "100", 1, 100000 },
+	{ "http", "public_url", K_STR, O(http.public_url), NULL, 0, 0 },
 	{ "auth", "algorithm", K_ALG, O(auth.algorithm), "HS256", 0, 0 },
 	{ "auth", "jwt_secret", K_STR, O(auth.jwt_secret), NULL, 0, 0 },
 	{ "auth", "jwt_secret_file", K_STR, 0, NULL, 0, 0 },
@@ -492,6 +493,14 @@ finish(struct loader *l, struct config *c)
 		if (c->auth.jwt_secret != NULL)
 			c->auth.jwt_secret_len = strlen(c->auth.jwt_secret);
 	}
+	if (c->http.public_url != NULL && c->http.public_url[0] != '\0' &&
+	    ((strncmp(c->http.public_url, "https://", 8) != 0 &&
+	    strncmp(c->http.public_url, "http://", 7) != 0) ||
+	    strlen(c->http.public_url) > 1024 ||
+	    c->http.public_url[strlen(c->http.public_url) - 1] == '/'))
+		return fail(l, K("http", "public_url"), "'%s' must start with "
+		    "http:// or https://, be at most 1024 characters and not "
+		    "end with '/'", c->http.public_url);
 	if (c->http.base_path[0] != '/' ||
 	    c->http.base_path[strlen(c->http.base_path) - 1] == '/')
 		return fail(l, K("http", "base_path"), "'%s' must start with "

@@ -23,6 +23,7 @@ static const char *const route_names[] = {
 	"/workflow-management/templates",
 	"/workflow-management/templates/{id}",
 	"/workflow-management/audit",
+	"/callbacks/{id}",
 };
 #define NROUTES	NITEMS(route_names)
 
@@ -38,7 +39,14 @@ static const double bounds[] = {
 };
 #define NBOUNDS	NITEMS(bounds)
 
+/* Outcomes of POST /callbacks/{token} (wfm_callbacks_total). */
+static const char *const cb_results[] = {
+	"accepted", "repeated", "conflict", "gone", "not_found", "invalid"
+};
+#define NCBRESULTS	NITEMS(cb_results)
+
 struct slot {
+	uint64_t	callbacks[NCBRESULTS];
 	uint64_t	count[NROUTES][NCODES];
 	uint64_t	bucket[NROUTES][NBOUNDS];	/* non-cumulative */
 	uint64_t	sum_us[NROUTES];
@@ -104,6 +112,19 @@ metrics_observe(const char *route, int status, double seconds)
 }
 
 void
+metrics_callback(const char *result)
+{
+	size_t	i;
+
+	if (mine == NULL)
+		return;
+	for (i = 0; i < NCBRESULTS; i++)
+		if (strcmp(result, cb_results[i]) == 0)
+			__atomic_add_fetch(&mine->callbacks[i], 1,
+			    __ATOMIC_RELAXED);
+}
+
+void
 metrics_printf(char **buf, size_t *len, const char *fmt, ...)
 {
 	va_list	ap;
@@ -153,6 +174,15 @@ metrics_render(char **buf, size_t *len)
 			    "{route=\"%s\",status=\"%s\"} %llu\n",
 			    route_names[r], code, (unsigned long long)total);
 		}
+	metrics_printf(buf, len, "# HELP wfm_callbacks_total Callbacks "
+	    "received (POST /callbacks/{token}) by result.\n"
+	    "# TYPE wfm_callbacks_total counter\n");
+	for (c = 0; c < NCBRESULTS; c++) {
+		for (total = 0, s = 0; s < nslots; s++)
+			total += ld(&slots[s].callbacks[c]);
+		metrics_printf(buf, len, "wfm_callbacks_total{result=\"%s\"} "
+		    "%llu\n", cb_results[c], (unsigned long long)total);
+	}
 	metrics_printf(buf, len, "# HELP wfm_http_request_duration_seconds "
 	    "Request latency by route.\n"
 	    "# TYPE wfm_http_request_duration_seconds histogram\n");

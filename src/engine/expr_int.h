@@ -95,7 +95,8 @@ enum expr_root {
 	EXPR_ROOT_INPUT,
 	EXPR_ROOT_STEPS,
 	EXPR_ROOT_EXECUTION,
-	EXPR_ROOT_SECRETS
+	EXPR_ROOT_SECRETS,
+	EXPR_ROOT_CALLBACK	/* url and token of a callback step */
 };
 
 /* One path segment: ".key" when key != NULL, else "[idx]". */

@@ -11,7 +11,7 @@
  *	primary	= INT | DOUBLE | STRING | "true" | "false" | "null"
  *		| "(" or ")" | path
  *	path	= ROOT { "." NAME | "[" INT "]" }
- *	ROOT	= "input" | "steps" | "execution" | "secrets"
+ *	ROOT	= "input" | "steps" | "execution" | "secrets" | "callback"
  *
  * Recursion is bounded: parentheses and unary operators count against
  * EXPR_DEPTH_MAX before recursing, and every node's depth is checked
@@ -36,7 +36,8 @@ static const char *const root_names[] = {
 	[EXPR_ROOT_INPUT] = "input",
 	[EXPR_ROOT_STEPS] = "steps",
 	[EXPR_ROOT_EXECUTION] = "execution",
-	[EXPR_ROOT_SECRETS] = "secrets"
+	[EXPR_ROOT_SECRETS] = "secrets",
+	[EXPR_ROOT_CALLBACK] = "callback"
 };
 
 static struct expr_node	*parse_or(struct parser *);

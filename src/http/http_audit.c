@@ -100,8 +100,10 @@ http_h_audit_list(struct http_req *r)
 		it = json_object_new_object();
 		util_time_fmt(sres_int(&res, i, 1), ts);
 		json_object_object_add(it, "at", json_object_new_string(ts));
-		json_object_object_add(it, "user_id",
-		    json_object_new_string(sres_get(&res, i, 2, NULL)));
+		/* NULL: a callback (the token, not a user, acted). */
+		d = sres_get(&res, i, 2, NULL);
+		json_object_object_add(it, "user_id", d == NULL ? NULL :
+		    json_object_new_string(d));
 		json_object_object_add(it, "action",
 		    json_object_new_string(sres_get(&res, i, 3, NULL)));
 		json_object_object_add(it, "object_type",

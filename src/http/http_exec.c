@@ -354,6 +354,16 @@ exec_document(struct store *st, const struct sres *e,
 			    parse_stored(&rows, j, 6));
 			json_object_object_add(s, "error",
 			    parse_stored(&rows, j, 7));
+			/* A callback step waits until its deadline. */
+			if (strcmp(ss, "waiting") == 0 &&
+			    json_object_object_get_ex(ds, "callback", &v) &&
+			    json_object_get_boolean(v)) {
+				v = json_object_new_object();
+				json_object_object_add(v, "callback",
+				    json_object_new_boolean(1));
+				json_object_object_add(s, "waiting_for", v);
+				add_time(s, "wait_deadline", &rows, j, 8);
+			}
 		}
 		json_object_array_add(steps, s);
 	}

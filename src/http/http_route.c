@@ -81,6 +81,8 @@ static const struct route routes[] = {
 	    http_h_tmpl_versions },
 	{ "GET", "/workflow-management/templates/{id}/versions/{sub}",
 	    ROLE_READ, http_h_tmpl_version },
+	/* No JWT: the token is the capability (http_callback.c). */
+	{ "POST", "/callbacks/{id}", R_NOAUTH, http_h_callback },
 };
 
 static int

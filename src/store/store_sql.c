@@ -165,8 +165,8 @@ static const char *const sql[STMT_COUNT] = {
 	    "WHERE e.execution_id = ?",
 	[STMT_EXEC_STEPS] =
 	    "SELECT step_idx, step_id, status, attempts, " MS("started_at")
-	    ", " MS("completed_at") ", output, error FROM execution_steps "
-	    "WHERE exec_pk = ? ORDER BY step_idx",
+	    ", " MS("completed_at") ", output, error, " MS("next_attempt_at")
+	    " FROM execution_steps WHERE exec_pk = ? ORDER BY step_idx",
 	/* List params: [user,] [status,] cursor, template, template, limit */
 	[STMT_EXEC_LIST_USER] =
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
@@ -807,6 +807,61 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT version, " MS("created_at") ", "
 	    "JSON_VALUE(definition, '$.name'), NULL, definition "
 	    "FROM template_versions WHERE template_pk = ? AND version = ?",
+
+	/*
+	 * Callbacks (sql/015). A token's hash, committed before its
+	 * attempt's request is sent. Params: hash, pk, step idx, attempt.
+	 */
+	[STMT_CB_INSERT] =
+	    "INSERT INTO callback_tokens (token_hash, exec_pk, step_idx, "
+	    "attempt, created_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))",
+	/*
+	 * Every earlier token of a step (earlier attempts, and those of
+	 * before a redrive, which counts attempts from 1 again) answers 410
+	 * from now on. Params: pk, step idx.
+	 */
+	[STMT_CB_SUPERSEDE] =
+	    "UPDATE callback_tokens SET state = 'superseded' WHERE "
+	    "exec_pk = ? AND step_idx = ? AND state <> 'superseded'",
+	/*
+	 * The step waits: its token expires in ? seconds. Params: seconds,
+	 * pk, step idx, attempt.
+	 */
+	[STMT_CB_ARM] =
+	    "UPDATE callback_tokens SET expires_at = UTC_TIMESTAMP(6) + "
+	    "INTERVAL ? SECOND WHERE exec_pk = ? AND step_idx = ? AND "
+	    "attempt = ?",
+	/*
+	 * Callbacks recorded for an execution (applied by the supervisor to
+	 * the steps that wait at that attempt). Columns: step idx, attempt,
+	 * body.
+	 */
+	[STMT_CB_RECEIVED] =
+	    "SELECT step_idx, attempt, body FROM callback_tokens WHERE "
+	    "exec_pk = ? AND state = 'received'",
+	/*
+	 * POST /callbacks/{token}: one primary-key lookup, locked. Columns:
+	 * hash, state, body, expired, execution status, execution id,
+	 * step idx, attempt, exec pk.
+	 */
+	[STMT_CB_LOOKUP] =
+	    "SELECT c.token_hash, c.state, c.body, c.expires_at IS NOT NULL "
+	    "AND c.expires_at <= UTC_TIMESTAMP(6), e.status, e.execution_id, "
+	    "c.step_idx, c.attempt, c.exec_pk FROM callback_tokens c "
+	    "JOIN executions e ON e.id = c.exec_pk WHERE c.token_hash = ? "
+	    "FOR UPDATE",
+	/* Params: canonical body, hash. */
+	[STMT_CB_RECORD] =
+	    "UPDATE callback_tokens SET state = 'received', body = ?, "
+	    "received_at = UTC_TIMESTAMP(6) WHERE token_hash = ? AND "
+	    "state = 'issued'",
+	/*
+	 * store_exec_wake: a waiting execution is due now (the claim round
+	 * takes it through ix_exec_wake). Params: pk.
+	 */
+	[STMT_EXEC_WAKE] =
+	    "UPDATE executions SET wake_at = UTC_TIMESTAMP(6) WHERE id = ? "
+	    "AND status = 'waiting'",
 };
 
 const char *

@@ -467,6 +467,14 @@ sup_cancel_poll(struct sup *s)
 		}
 	}
 	sres_free(&res);
+	/*
+	 * A held run with a step waiting for a callback (other steps still
+	 * run): a callback recorded meanwhile is applied here; the API
+	 * nudges, so this runs at once.
+	 */
+	for (j = 0; j < s->nslots; j++)
+		if ((r = s->runs[j]) != NULL && !r->lost && !r->done)
+			(void)sup_run_callbacks(s, r);
 }
 
 /*

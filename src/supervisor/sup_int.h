@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdint.h>
 
+#include "cbtok.h"
 #include "config.h"
 #include "cron.h"
 #include "engine.h"
@@ -44,6 +45,12 @@ struct run_step {
 	struct json_object	*output;	/* owned */
 	struct json_object	*error;		/* owned {"type","message"} */
 	int			 dirty;		/* not yet written */
+	/*
+	 * A callback step's token for the attempt this process started
+	 * (callback.token while it renders; masked in what it keeps), or
+	 * "". Never logged.
+	 */
+	char			 cb_token[CBTOK_LEN + 1];
 };
 
 struct run {
@@ -70,6 +77,8 @@ struct run {
 	int64_t			 pause_since;	/* monotonic ms pausing began */
 	int			 parking;	/* idle and paused: its slot
 						   goes back after the write */
+	int			 park_wait;	/* parking as waiting, not
+						   paused */
 	int			 done;		/* outcome decided */
 	int			 ended;		/* outcome committed */
 	const char		*final_status;
@@ -231,6 +240,16 @@ void	 sup_run_write_round(struct sup *, struct run **, int n);
  * counts the outcome.
  */
 int	 sup_run_settled(struct sup *, struct run *);
+/*
+ * Apply the callbacks recorded for r's waiting callback steps (sql/015):
+ * {"output"} completes a step, {"error"} fails it (retried when its type
+ * is in retry.on). Only a step waiting at the token's attempt takes one.
+ * Returns the number applied; a read error applies none (tried again at
+ * the next poll).
+ */
+int	 sup_run_callbacks(struct sup *, struct run *);
+/* 1 when a step of r waits for a callback. */
+int	 sup_run_cb_waiting(const struct run *);
 /* Results of step runners. */
 void	 sup_run_result(struct sup *, struct run *, int idx,
 	    struct sup_step_result *);

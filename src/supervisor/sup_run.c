@@ -27,6 +27,18 @@ make_error(const char *type, const char *msg)
 	return e;
 }
 
+/* 1 when a step of r holds a callback token to mask. */
+static int
+has_tokens(const struct run *r)
+{
+	int	i;
+
+	for (i = 0; r->t != NULL && i < r->t->nsteps; i++)
+		if (r->s[i].cb_token[0] != '\0')
+			return 1;
+	return 0;
+}
+
 /*
  * The one place where a run's text is redacted: every step output and
  * error, the final result and the error details pass here (through
@@ -44,10 +56,18 @@ scrub(const struct run *r, const char *text, size_t len, int json,
 	const char		*q;
 	size_t			 *vlens, n = 0, k, ql;
 	char			 *out, **vals;
+	int			  m;
 
 	k = (size_t)json_object_object_length(r->secrets);
-	vals = xcalloc(k + 1, sizeof(*vals));
-	vlens = xcalloc(k + 1, sizeof(*vlens));
+	vals = xcalloc(k + TMPL_STEPS_MAX + 1, sizeof(*vals));
+	vlens = xcalloc(k + TMPL_STEPS_MAX + 1, sizeof(*vlens));
+	/* Callback tokens: base64url, the same escaped or not. */
+	for (m = 0; r->t != NULL && m < r->t->nsteps; m++)
+		if (r->s[m].cb_token[0] != '\0') {
+			vals[n] = xstrdup(r->s[m].cb_token);
+			vlens[n++] = CBTOK_LEN;
+		}
+	k += n;
 	json_object_object_foreach(r->secrets, name, val) {
 		(void)name;
 		if (n == k)
@@ -87,7 +107,7 @@ scrub_value(const struct run *r, struct json_object *v)
 	char			*red;
 	size_t			 len = 0;
 
-	if (r->secrets == NULL || v == NULL)
+	if ((r->secrets == NULL && !has_tokens(r)) || v == NULL)
 		return v;
 	text = json_object_to_json_string_length(v, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
@@ -113,7 +133,7 @@ scrub_value(const struct run *r, struct json_object *v)
 static char *
 scrub_msg(const struct run *r, const char *msg, size_t cut, int flags)
 {
-	if (r->secrets == NULL)
+	if (r->secrets == NULL && !has_tokens(r))
 		return xstrdup(msg);
 	return scrub(r, msg, strlen(msg), 0, cut, flags);
 }
@@ -204,6 +224,8 @@ step_fail_cut(struct run *r, int i, const char *type, const char *msg,
 	json_object_put(s->output);
 	s->output = scrub_value(r, output);
 	s->dirty = 1;
+	/* retry.on: more types retried (engine.md, precise rules). */
+	retryable = retryable || tmpl_retry_on(&r->t->steps[i], type);
 	if (engine_should_retry(&r->t->steps[i], s->attempts, retryable)) {
 		(void)util_random(&rnd, sizeof(rnd));
 		s->st = ENGINE_RETRY_WAIT;
@@ -227,6 +249,58 @@ step_fail(struct run *r, int i, const char *type, const char *msg,
 	step_fail_cut(r, i, type, msg, 0, 0, retryable, output);
 }
 
+/* [http] public_url + base path + "/callbacks/" + token. */
+static const struct config	*cb_cfg;
+
+static struct json_object *
+cb_ctx(const char *token)
+{
+	struct json_object	*o = json_object_new_object();
+	char			 url[2048];
+
+	snprintf(url, sizeof(url), "%s%s/callbacks/%s",
+	    cb_cfg != NULL && cb_cfg->http.public_url != NULL ?
+	    cb_cfg->http.public_url : "", cb_cfg != NULL ?
+	    cb_cfg->http.base_path : "", token);
+	json_object_object_add(o, "url", json_object_new_string(url));
+	json_object_object_add(o, "token", json_object_new_string(token));
+	return o;
+}
+
+/*
+ * A fresh token for the attempt of callback step i that starts now: its
+ * hash committed before anything is sent, earlier attempts' tokens
+ * superseded (410). RC_OK, or the step failed (retryable: the database).
+ */
+static int
+cb_issue(struct sup *sp, struct run *r, int i)
+{
+	unsigned char	 h[CBTOK_HASH_LEN];
+	struct sparam	 p[4];
+	int		 rc;
+
+	cb_cfg = sp->cfg;
+	r->s[i].cb_token[0] = '\0';
+	p[0] = SP_INT(r->pk);
+	p[1] = SP_INT(i);
+	rc = store_exec(sp->st, STMT_CB_SUPERSEDE, p, 2, NULL, NULL, NULL);
+	if (rc == RC_OK && (rc = cbtok_new(r->s[i].cb_token)) == RC_OK) {
+		cbtok_hash(r->s[i].cb_token, CBTOK_LEN, h);
+		p[0] = SP_BLOB(h, sizeof(h));
+		p[1] = SP_INT(r->pk);
+		p[2] = SP_INT(i);
+		p[3] = SP_INT(r->s[i].attempts);
+		rc = store_exec(sp->st, STMT_CB_INSERT, p, 4, NULL, NULL,
+		    NULL);
+	}
+	if (rc == RC_OK)
+		return RC_OK;
+	explicit_bzero(r->s[i].cb_token, sizeof(r->s[i].cb_token));
+	step_fail(r, i, "internal", "the callback token could not be stored",
+	    1, NULL);
+	return RC_ERR;
+}
+
 /* The context an expression of step i sees (secrets only where allowed). */
 static struct json_object *
 ctx_for(struct run *r, int i)
@@ -239,6 +313,10 @@ ctx_for(struct run *r, int i)
 		    json_object_get(r->secrets));
 	else
 		json_object_object_del(r->ctx, "secrets");
+	json_object_object_del(r->ctx, "callback");
+	if (r->t->steps[i].callback && r->s[i].cb_token[0] != '\0')
+		json_object_object_add(r->ctx, "callback",
+		    cb_ctx(r->s[i].cb_token));
 	return r->ctx;
 }
 
@@ -402,13 +480,116 @@ start_step(struct sup *sp, struct run *r, int i)
 		s->due = util_mono_ms() + (int64_t)(ts->delay_seconds * 1000);
 		break;
 	case TMPL_STEP_HTTP:
-		start_http(sp, r, i);
+		if (!ts->callback || cb_issue(sp, r, i) == RC_OK)
+			start_http(sp, r, i);
 		break;
 	case TMPL_STEP_COMMAND:
-		start_command(sp, r, i);
+		if (!ts->callback || cb_issue(sp, r, i) == RC_OK)
+			start_command(sp, r, i);
 		break;
 	}
 	(void)o;
+}
+
+int
+sup_run_cb_waiting(const struct run *r)
+{
+	int	i;
+
+	for (i = 0; i < r->t->nsteps; i++)
+		if (r->s[i].st == ENGINE_WAITING && r->t->steps[i].callback)
+			return 1;
+	return 0;
+}
+
+/* Apply one recorded callback body to waiting step i. */
+static void
+cb_apply(struct run *r, int i, const char *text)
+{
+	struct json_object	*body, *v, *t, *m;
+	const char		*type = "callback_error", *msg = "";
+
+	if ((body = json_tokener_parse(text)) == NULL) {
+		step_fail(r, i, "internal", "recorded callback unreadable", 0,
+		    NULL);
+		return;
+	}
+	if (json_object_object_get_ex(body, "output", &v))
+		step_complete(r, i, json_object_get(v));
+	else {
+		if (json_object_object_get_ex(body, "error", &v)) {
+			if (json_object_object_get_ex(v, "type", &t) &&
+			    json_object_is_type(t, json_type_string))
+				type = json_object_get_string(t);
+			if (json_object_object_get_ex(v, "message", &m) &&
+			    json_object_is_type(m, json_type_string))
+				msg = json_object_get_string(m);
+		}
+		/* Retried only when the step's retry.on lists the type. */
+		step_fail(r, i, type, msg, tmpl_retry_on(&r->t->steps[i],
+		    type), NULL);
+	}
+	json_object_put(body);
+}
+
+int
+sup_run_callbacks(struct sup *sp, struct run *r)
+{
+	struct sparam	 p[1];
+	struct sres	 res;
+	const char	*text;
+	size_t		 j;
+	int		 i, n = 0;
+
+	if (r->done || r->lost || !sup_run_cb_waiting(r))
+		return 0;
+	p[0] = SP_INT(r->pk);
+	if (store_exec(sp->st, STMT_CB_RECEIVED, p, 1, &res, NULL, NULL) !=
+	    RC_OK)
+		return 0;
+	for (j = 0; j < res.nrows; j++) {
+		i = (int)sres_int(&res, j, 0);
+		if (i < 0 || i >= r->t->nsteps ||
+		    r->s[i].st != ENGINE_WAITING ||
+		    !r->t->steps[i].callback ||
+		    r->s[i].attempts != (int)sres_int(&res, j, 1) ||
+		    (text = sres_get(&res, j, 2, NULL)) == NULL)
+			continue;
+		log_info("execution %s: step %s takes its callback", r->id,
+		    r->t->steps[i].id);
+		cb_apply(r, i, text);
+		n++;
+	}
+	sres_free(&res);
+	return n;
+}
+
+/*
+ * Callback step i's request or handler succeeded: it waits (its token
+ * expires callback_timeout_seconds from now), unless a callback came
+ * first, which is applied at once.
+ */
+static void
+cb_wait(struct sup *sp, struct run *r, int i)
+{
+	struct run_step	*s = &r->s[i];
+	struct sparam	 p[4];
+	int		 secs = r->t->steps[i].callback_timeout;
+
+	explicit_bzero(s->cb_token, sizeof(s->cb_token));
+	s->st = ENGINE_WAITING;
+	s->due = util_mono_ms() + (int64_t)secs * 1000;
+	s->dirty = 1;
+	set_step_ctx(r, i);
+	p[0] = SP_INT(secs);
+	p[1] = SP_INT(r->pk);
+	p[2] = SP_INT(i);
+	p[3] = SP_INT(s->attempts);
+	if (store_exec(sp->st, STMT_CB_ARM, p, 4, NULL, NULL, NULL) != RC_OK)
+		log_warnx("execution %s: step %s: callback deadline not "
+		    "stored; the supervisor still keeps it", r->id,
+		    r->t->steps[i].id);
+	(void)sup_run_callbacks(sp, r);
 }
 
 void
@@ -417,11 +598,14 @@ sup_run_result(struct sup *sp, struct run *r, int i,
 {
 	int	flags;
 
-	(void)sp;
 	r->s[i].cmd = NULL;
 	r->s[i].xfer = NULL;
 	if (r->s[i].st != ENGINE_RUNNING)
 		return;
+	if (res->err_type == NULL && r->t->steps[i].callback) {
+		cb_wait(sp, r, i);
+		return;
+	}
 	if (res->err_type == NULL) {
 		step_complete(r, i, res->output);
 		res->output = NULL;
@@ -475,7 +659,7 @@ park_missed(struct sup *sp, struct run *r)
 		r->lost = 1;
 	} else if (sres_int(&res, 0, 1) != 0)
 		r->cancel = 1;
-	else if ((st = sres_get(&res, 0, 0, NULL)) != NULL &&
+	else if (r->pausing && (st = sres_get(&res, 0, 0, NULL)) != NULL &&
 	    strcmp(st, "running") == 0) {
 		log_info("execution %s resumed while pausing", r->id);
 		r->pausing = 0;
@@ -489,6 +673,63 @@ park_missed(struct sup *sp, struct run *r)
  * When the row changed meanwhile (a resume made it running again, a
  * cancel waits, or the lease was lost) the run stays and finds out which.
  */
+/* Earliest deadline of r's waiting steps, in us from now; -1: none. */
+static long long
+wake_in_us(const struct run *r)
+{
+	int64_t	now = util_mono_ms(), due = INT64_MAX;
+	int	i;
+
+	for (i = 0; i < r->t->nsteps; i++)
+		if (r->s[i].st == ENGINE_WAITING && r->s[i].due != 0)
+			due = MIN(due, r->s[i].due);
+	return due == INT64_MAX ? -1 : (long long)MAX(due - now, 0) * 1000;
+}
+
+/*
+ * Park r as waiting (fenced, only from running). A callback recorded
+ * while the row was still running woke nothing (store_exec_wake changes
+ * only waiting rows): look once more after the park and wake it then.
+ * Returns 1 when parked (the run is freed).
+ */
+static int
+park_waiting(struct sup *sp, struct run *r)
+{
+	struct sparam	 p[1];
+	struct sres	 res;
+	size_t		 j;
+	int		 parked = 0, i, wake = 0;
+
+	if (sup_write_park(sp, r, ENGINE_EX_WAITING, ENGINE_EX_RUNNING,
+	    wake_in_us(r), &parked) != RC_OK) {
+		r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
+		return 0;
+	}
+	if (!parked) {
+		/* Lost, a cancel, or paused meanwhile: the polls tell. */
+		park_missed(sp, r);
+		r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
+		return 0;
+	}
+	p[0] = SP_INT(r->pk);
+	if (store_exec(sp->st, STMT_CB_RECEIVED, p, 1, &res, NULL, NULL) ==
+	    RC_OK) {
+		for (j = 0; j < res.nrows; j++) {
+			i = (int)sres_int(&res, j, 0);
+			if (i >= 0 && i < r->t->nsteps &&
+			    r->s[i].st == ENGINE_WAITING &&
+			    r->s[i].attempts == (int)sres_int(&res, j, 1))
+				wake = 1;
+		}
+		sres_free(&res);
+	} else
+		wake = 1;	/* cannot tell: a claim costs little */
+	if (wake)
+		(void)store_exec_wake(sp->st, r->pk, NULL);
+	log_info("execution %s waiting", r->id);
+	return 1;
+}
+
 static int
 park(struct sup *sp, struct run *r)
 {
@@ -497,6 +738,8 @@ park(struct sup *sp, struct run *r)
 	r->parking = 0;
 	if (sup_run_dirty(r))
 		return 0;	/* the write failed: tried again */
+	if (r->park_wait)
+		return park_waiting(sp, r);
 	if (sup_write_park(sp, r, ENGINE_EX_PAUSED, ENGINE_EX_PAUSED, -1,
 	    &parked) != RC_OK) {
 		r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
@@ -891,6 +1134,17 @@ sup_run_advance(struct sup *sp, struct run *r)
 				r->s[i].due = 0;
 			else
 				start_step(sp, r, i);
+		} else if (r->s[i].st == ENGINE_WAITING &&
+		    r->t->steps[i].callback) {
+			/* One that came at the last moment still counts. */
+			if (sup_run_callbacks(sp, r) > 0 &&
+			    r->s[i].st != ENGINE_WAITING)
+				continue;
+			r->s[i].due = 0;
+			step_fail(r, i, "callback_timeout", "no callback "
+			    "within callback_timeout_seconds",
+			    tmpl_retry_on(&r->t->steps[i],
+			    "callback_timeout"), NULL);
 		} else if (r->s[i].st == ENGINE_RUNNING &&
 		    r->t->steps[i].type == TMPL_STEP_DELAY) {
 			struct json_object *o = json_object_new_object();
@@ -918,6 +1172,14 @@ sup_run_advance(struct sup *sp, struct run *r)
 	if (!r->done && !r->halting && r->pausing && park_as(r) ==
 	    ENGINE_EX_PAUSED) {
 		r->parking = 1;		/* written, then parked */
+		r->park_wait = 0;
+		return SUP_ADV_WRITE;
+	}
+	/* Every unfinished step waits: no slot, no lease (engine_park). */
+	if (!r->done && !r->halting && !r->pausing && !r->cancel &&
+	    !sp->stopping && park_as(r) == ENGINE_EX_WAITING) {
+		r->parking = 1;
+		r->park_wait = 1;
 		return SUP_ADV_WRITE;
 	}
 	return r->done || sup_run_dirty(r) ? SUP_ADV_WRITE : SUP_ADV_WAIT;
@@ -986,7 +1248,8 @@ sup_run_due(const struct run *r)
 	for (i = 0; i < r->t->nsteps; i++)
 		if (r->s[i].due != 0 && r->s[i].due < due &&
 		    (r->s[i].st == ENGINE_RETRY_WAIT ||
-		    r->s[i].st == ENGINE_RUNNING))
+		    r->s[i].st == ENGINE_RUNNING ||
+		    r->s[i].st == ENGINE_WAITING))
 			due = r->s[i].due;
 	return due;
 }
@@ -1081,6 +1344,10 @@ load_steps(struct run *r, const struct sres *rows)
 			set_step_ctx(r, i);
 		} else if (st == ENGINE_WAITING) {
 			r->s[i].st = st;	/* still waits */
+			/* Until its deadline (a callback's timeout). */
+			if (sres_get(rows, j, 5, NULL) != NULL)
+				r->s[i].due = util_mono_ms() +
+				    MAX(sres_int(rows, j, 5) / 1000, 0);
 		} else if (st == ENGINE_FAILED || st == ENGINE_CANCELLED) {
 			/* Only a redrive resumes these; it resets them. */
 			r->s[i].st = ENGINE_PENDING;
@@ -1170,6 +1437,8 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 	r->deadline = util_mono_ms() + (int64_t)r->t->timeout_seconds * 1000 -
 	    elapsed_ms;
 	load_steps(r, &rows);
+	/* Callbacks recorded while it waited (or was paused). */
+	(void)sup_run_callbacks(sp, r);
 	json_object_put(def);
 	sres_free(&rows);
 	/* A first run is logged when it ends; a resumed one from here. */
@@ -1196,6 +1465,7 @@ sup_run_load(struct sup *sp, const long long *pks, const long long *epochs,
 	size_t		 j;
 	int		 i, k;
 
+	cb_cfg = sp->cfg;
 	for (i = 0; i < n; i++)
 		out[i] = NULL;
 	if (n == 0)

@@ -49,6 +49,24 @@ tmpl_step_index(const struct tmpl *t, const char *id)
 	return -1;
 }
 
+int
+tmpl_retry_on(const struct tmpl_step *s, const char *type)
+{
+	struct json_object	*v;
+	size_t			 i, n;
+
+	if (s->retry_on == NULL || type == NULL)
+		return 0;
+	n = json_object_array_length(s->retry_on);
+	for (i = 0; i < n; i++) {
+		v = json_object_array_get_idx(s->retry_on, i);
+		if (json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), type) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Field key of obj, or NULL when absent or JSON null. */
 static struct json_object *
 field(struct json_object *obj, const char *key)
@@ -152,6 +170,20 @@ load_step(struct json_object *obj, struct tmpl_step *s)
 	    &n) != RC_OK)
 		return RC_INVALID;
 	s->timeout_seconds = (int)n;
+	s->retry_on = field(retry, "on");
+	if (s->retry_on != NULL &&
+	    !json_object_is_type(s->retry_on, json_type_array))
+		return RC_INVALID;
+	if ((s->type == TMPL_STEP_HTTP || s->type == TMPL_STEP_COMMAND) &&
+	    (v = field(obj, "callback")) != NULL) {
+		if (!json_object_is_type(v, json_type_boolean))
+			return RC_INVALID;
+		s->callback = json_object_get_boolean(v);
+	}
+	if (load_int(obj, "callback_timeout_seconds", TMPL_DEF_CB_TIMEOUT, 1,
+	    TMPL_CB_TIMEOUT_MAX, &n) != RC_OK)
+		return RC_INVALID;
+	s->callback_timeout = (int)n;
 	switch (s->type) {
 	case TMPL_STEP_TRANSFORM:
 		if (!json_object_object_get_ex(obj, "output", &s->output))
@@ -277,7 +309,8 @@ tmpl_load(struct json_object *def, struct tmpl **out)
 	gc = field(def, "global_config");
 	if (gc != NULL && !json_object_is_type(gc, json_type_object))
 		goto invalid;
-	if (load_int(gc, "timeout_seconds", TMPL_DEF_TIMEOUT, 1, 604800, &n) !=
+	if (load_int(gc, "timeout_seconds", TMPL_DEF_TIMEOUT, 1,
+	    TMPL_CB_TIMEOUT_MAX, &n) !=
 	    RC_OK)
 		goto invalid;
 	t->timeout_seconds = (int)n;

@@ -35,6 +35,9 @@ struct vctx {
 	char			 dup[TMPL_STEPS_MAX];	/* id taken earlier */
 	int			 ndeps[TMPL_STEPS_MAX];
 	int			 deps[TMPL_STEPS_MAX][TMPL_STEPS_MAX];
+	int			 waits;		/* a step may wait (callback) */
+	int64_t			 timeout;	/* global_config.timeout_seconds
+						   as given, or the default */
 };
 
 static const char *const top_keys[] = {
@@ -47,7 +50,7 @@ static const char *const global_keys[] = {
 };
 static const char *const retry_keys[] = {
 	"max_attempts", "initial_interval_ms", "backoff_coefficient",
-	"max_interval_ms", NULL
+	"max_interval_ms", "on", NULL
 };
 static const char *const request_keys[] = {
 	"method", "url", "headers", "body", NULL
@@ -56,11 +59,11 @@ static const char *const step_keys[] = {
 	"id", "type", "depends_on", "when", "retry", "timeout_seconds", NULL
 };
 /* Keys of each step type, indexed by enum tmpl_step_type. */
-static const char *const type_keys[][3] = {
-	{ "output", NULL, NULL },
-	{ "request", NULL, NULL },
-	{ "handler", "input", NULL },
-	{ "seconds", NULL, NULL }
+static const char *const type_keys[][5] = {
+	{ "output", NULL },
+	{ "request", "callback", "callback_timeout_seconds", NULL },
+	{ "handler", "input", "callback", "callback_timeout_seconds", NULL },
+	{ "seconds", NULL }
 };
 static const char *const type_names[] = {
 	"transform", "http", "command", "delay", NULL
@@ -548,7 +551,9 @@ v_global(struct vctx *c, struct json_object *g)
 
 	if (v_obj(c, g) != 0)
 		return;
-	v_opt_int(c, g, "timeout_seconds", 1, 604800, &n);
+	/* Up to a year when a step may wait (engine.md "wait"). */
+	v_opt_int(c, g, "timeout_seconds", 1, c->waits ? TMPL_CB_TIMEOUT_MAX :
+	    TMPL_TIMEOUT_MAX, &c->timeout);
 	v_opt_int(c, g, "max_parallel", 1, 64, &n);
 	v_opt_int(c, g, "max_concurrent_executions", 1, 100000, &n);
 	if (opt(g, "notify", &v)) {
@@ -557,6 +562,42 @@ v_global(struct vctx *c, struct json_object *g)
 		jpath_pop(&c->p);
 	}
 	v_extra(c, g, global_keys, NULL);
+}
+
+/* 1 when s[0..n) is an error type: ^[a-z][a-z0-9_]*$. */
+static int
+err_type_ok(const char *s, size_t n)
+{
+	size_t	i;
+
+	if (n == 0 || n > TMPL_ERR_TYPE_MAX || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* retry.on: up to TMPL_RETRY_ON_MAX error types. */
+static void
+v_retry_on(struct vctx *c, struct json_object *a)
+{
+	struct json_object	*v;
+	int			 i, n;
+
+	if (v_list(c, a, 0, TMPL_RETRY_ON_MAX) != 0)
+		return;
+	n = (int)json_object_array_length(a);
+	for (i = 0; i < n; i++) {
+		v = json_object_array_get_idx(a, (size_t)i);
+		jpath_idx(&c->p, i);
+		if (v_str(c, v, 1, TMPL_ERR_TYPE_MAX) == 0 &&
+		    !err_type_ok(json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v)))
+			v_pattern(c, v, "^[a-z][a-z0-9_]*$");
+		jpath_pop(&c->p);
+	}
 }
 
 static void
@@ -576,6 +617,11 @@ v_retry(struct vctx *c, struct json_object *r)
 		jpath_pop(&c->p);
 	}
 	v_opt_int(c, r, "max_interval_ms", 1, 86400000, &max);
+	if (opt(r, "on", &v)) {
+		jpath_key(&c->p, "on");
+		v_retry_on(c, v);
+		jpath_pop(&c->p);
+	}
 	if (initial > 0 && max > 0 && max < initial) {
 		jpath_key(&c->p, "max_interval_ms");
 		(void)opt(r, "max_interval_ms", &v);
@@ -706,6 +752,32 @@ v_when(struct vctx *c, struct json_object *w)
 		v_value(c, w, "when must contain an expression {{ ... }}");
 }
 
+/*
+ * "callback" (bool) and "callback_timeout_seconds" of an http or command
+ * step: at most a year, and not above the execution's own timeout (the
+ * execution would time out first), with the loc of the step's key.
+ */
+static void
+v_callback(struct vctx *c, struct json_object *s)
+{
+	struct json_object	*v;
+	int64_t			 n = -1;
+
+	if (opt(s, "callback", &v)) {
+		jpath_key(&c->p, "callback");
+		(void)v_bool(c, v);
+		jpath_pop(&c->p);
+	}
+	if (!opt(s, "callback_timeout_seconds", &v))
+		return;
+	jpath_key(&c->p, "callback_timeout_seconds");
+	if (v_int(c, v, 1, TMPL_CB_TIMEOUT_MAX, &n) == 0 && n > c->timeout)
+		v_value(c, v, "callback_timeout_seconds must not exceed "
+		    "global_config.timeout_seconds (%lld)",
+		    (long long)c->timeout);
+	jpath_pop(&c->p);
+}
+
 static void
 v_step_type(struct vctx *c, struct json_object *s, int type)
 {
@@ -726,8 +798,10 @@ v_step_type(struct vctx *c, struct json_object *s, int type)
 			v_request(c, v);
 			jpath_pop(&c->p);
 		}
+		v_callback(c, s);
 		break;
 	case TMPL_STEP_COMMAND:
+		v_callback(c, s);
 		if (req(c, s, "handler", &v)) {
 			jpath_key(&c->p, "handler");
 			if (v_str(c, v, 0, TMPL_HANDLER_LEN_MAX) == 0 &&
@@ -939,6 +1013,28 @@ v_shared(struct vctx *c, struct json_object *sw)
 	}
 }
 
+/* 1 when a step of body has "callback": true (it may wait). */
+static int
+may_wait(struct json_object *body)
+{
+	struct json_object	*steps, *s, *v;
+	size_t			 i, n;
+
+	if (!opt(body, "steps", &steps) ||
+	    !json_object_is_type(steps, json_type_array))
+		return 0;
+	n = json_object_array_length(steps);
+	for (i = 0; i < n; i++) {
+		s = json_object_array_get_idx(steps, i);
+		if (json_object_is_type(s, json_type_object) &&
+		    opt(s, "callback", &v) &&
+		    json_object_is_type(v, json_type_boolean) &&
+		    json_object_get_boolean(v))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 v_top(struct vctx *c, struct json_object *body)
 {
@@ -966,6 +1062,7 @@ v_top(struct vctx *c, struct json_object *body)
 			(void)schema_check(v, &c->p, c->ve);
 		jpath_pop(&c->p);
 	}
+	c->waits = may_wait(body);
 	if (opt(body, "global_config", &v)) {
 		jpath_key(&c->p, "global_config");
 		v_global(c, v);
@@ -1007,6 +1104,7 @@ tmpl_validate(struct json_object *body, struct verr *ve)
 
 	c = xcalloc(1, sizeof(*c));
 	c->ve = ve;
+	c->timeout = TMPL_DEF_TIMEOUT;
 	jpath_init(&c->p, "body");
 	if (!json_object_is_type(body, json_type_object))
 		v_err(c, "model_type", "Input should be a valid dictionary or "

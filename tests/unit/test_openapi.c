@@ -58,6 +58,7 @@ static const struct {
 	{ "get", "/workflow-management/webhook-secret", 1, 0 },
 	{ "get", "/workflow-management/templates/{id}/versions", 1, 0 },
 	{ "get", "/workflow-management/templates/{id}/versions/{id}", 1, 0 },
+	{ "post", "/callbacks/{id}", 0, 1 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 

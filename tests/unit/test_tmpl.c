@@ -1094,6 +1094,77 @@ test_tmpl_step_type_names_round_trip(void)
 	CU_ASSERT_EQUAL(tmpl_step_type_parse("HTTP", &ty), RC_INVALID);
 }
 
+#define H	"`type`: `http`, `request`: {`method`: `GET`, "	\
+		    "`url`: `http://example.org/`}"
+#define C	"`type`: `command`, `handler`: `h`"
+
+/* "callback" and "callback_timeout_seconds" (engine.md "Callbacks"). */
+static void
+test_tmpl_callback_fields(void)
+{
+	valid_step(H ", `callback`: true");
+	valid_step(C ", `callback`: false");
+	/* The default (86400) is not held against the execution's 3600. */
+	valid_step(C ", `callback`: true, `callback_timeout_seconds`: 3600");
+	expect_step(H ", `callback`: `yes`", "bool_type",
+	    "[`body`,`steps`,0,`callback`]", NULL);
+	expect_step(C ", `callback`: true, `callback_timeout_seconds`: 0",
+	    "greater_than_equal",
+	    "[`body`,`steps`,0,`callback_timeout_seconds`]", NULL);
+	/* Above the execution's own timeout (default 3600): refused. */
+	expect_step(C ", `callback`: true, `callback_timeout_seconds`: 3601",
+	    "value_error", "[`body`,`steps`,0,`callback_timeout_seconds`]",
+	    "Value error, callback_timeout_seconds must not exceed "
+	    "global_config.timeout_seconds (3600)");
+	expect_one("{`name`: `t`, `global_config`: {`timeout_seconds`: 60}, "
+	    "`steps`: [{`id`: `a`, " H ", `callback`: true, "
+	    "`callback_timeout_seconds`: 61}]}", "value_error",
+	    "[`body`,`steps`,0,`callback_timeout_seconds`]", NULL);
+	/* Only http and command know the keys. */
+	expect_step(T ", `callback`: true", "extra_forbidden",
+	    "[`body`,`steps`,0,`callback`]", NULL);
+	expect_step("`type`: `delay`, `seconds`: 1, "
+	    "`callback_timeout_seconds`: 5", "extra_forbidden",
+	    "[`body`,`steps`,0,`callback_timeout_seconds`]", NULL);
+	/* A year of execution timeout only when a step may wait. */
+	expect_valid("{`name`: `t`, `global_config`: {`timeout_seconds`: "
+	    "31536000}, `steps`: [{`id`: `a`, " C ", `callback`: true, "
+	    "`callback_timeout_seconds`: 31536000}]}");
+	expect_one("{`name`: `t`, `global_config`: {`timeout_seconds`: "
+	    "604801}, `steps`: [{`id`: `a`, " C "}]}", "less_than_equal",
+	    "[`body`,`global_config`,`timeout_seconds`]", NULL);
+}
+
+/* retry.on: up to 20 error types. */
+static void
+test_tmpl_retry_on(void)
+{
+	struct json_object	*def;
+	struct tmpl		*t = NULL;
+
+	valid_step(H ", `retry`: {`on`: [`busy`, `callback_timeout`]}");
+	expect_step(H ", `retry`: {`on`: `busy`}", "list_type",
+	    "[`body`,`steps`,0,`retry`,`on`]", NULL);
+	expect_step(H ", `retry`: {`on`: [`Busy`]}",
+	    "string_pattern_mismatch", "[`body`,`steps`,0,`retry`,`on`,0]",
+	    NULL);
+	expect_step(H ", `retry`: {`on`: [`a`,`b`,`c`,`d`,`e`,`f`,`g`,`h`,"
+	    "`i`,`j`,`k`,`l`,`m`,`n`,`o`,`p`,`q`,`r`,`s`,`t`,`u`]}",
+	    "too_long", "[`body`,`steps`,0,`retry`,`on`]", NULL);
+	def = J("{`name`: `t`, `steps`: [{`id`: `a`, " C ", `callback`: "
+	    "true, `retry`: {`on`: [`busy`]}}, {`id`: `b`, " T "}]}");
+	CU_ASSERT_EQUAL_FATAL(tmpl_load(def, &t), RC_OK);
+	CU_ASSERT_EQUAL(t->steps[0].callback, 1);
+	CU_ASSERT_EQUAL(t->steps[0].callback_timeout, 86400);
+	CU_ASSERT_EQUAL(tmpl_retry_on(&t->steps[0], "busy"), 1);
+	CU_ASSERT_EQUAL(tmpl_retry_on(&t->steps[0], "bus"), 0);
+	CU_ASSERT_EQUAL(tmpl_retry_on(&t->steps[0], "callback_timeout"), 0);
+	CU_ASSERT_EQUAL(t->steps[1].callback, 0);
+	CU_ASSERT_EQUAL(tmpl_retry_on(&t->steps[1], "busy"), 0);
+	tmpl_free(t);
+	json_object_put(def);
+}
+
 void
 test_tmpl_register(void)
 {
@@ -1145,5 +1216,7 @@ test_tmpl_register(void)
 	ADD(test_tmpl_load_applies_defaults);
 	ADD(test_tmpl_load_rejects_invalid_definitions);
 	ADD(test_tmpl_step_type_names_round_trip);
+	ADD(test_tmpl_callback_fields);
+	ADD(test_tmpl_retry_on);
 #undef ADD
 }

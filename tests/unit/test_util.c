@@ -9,6 +9,7 @@
 
 #include <CUnit/CUnit.h>
 
+#include "cbtok.h"
 #include "common.h"
 #include "log.h"
 #include "secret.h"
@@ -241,6 +242,35 @@ test_util_utf8_len_counts_code_points(void)
 	CU_ASSERT_EQUAL(util_utf8_len("a\0b", 3), 3);
 }
 
+/* Callback tokens: 43 base64url characters, fresh each time, hashed. */
+static void
+test_cbtok_shape_fresh_and_hash(void)
+{
+	unsigned char	h[CBTOK_HASH_LEN];
+	char		a[CBTOK_LEN + 1], b[CBTOK_LEN + 1];
+	/* SHA-256("abc") */
+	static const unsigned char abc[CBTOK_HASH_LEN] = {
+		0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41,
+		0x40, 0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3,
+		0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00,
+		0x15, 0xad
+	};
+
+	CU_ASSERT_EQUAL_FATAL(cbtok_new(a), RC_OK);
+	CU_ASSERT_EQUAL_FATAL(cbtok_new(b), RC_OK);
+	CU_ASSERT_EQUAL(strlen(a), CBTOK_LEN);
+	CU_ASSERT_TRUE(cbtok_shape_ok(a, strlen(a)));
+	CU_ASSERT_TRUE(cbtok_shape_ok(b, strlen(b)));
+	CU_ASSERT_STRING_NOT_EQUAL(a, b);
+	CU_ASSERT_FALSE(cbtok_shape_ok(a, CBTOK_LEN - 1));
+	a[5] = '+';
+	CU_ASSERT_FALSE(cbtok_shape_ok(a, CBTOK_LEN));
+	a[5] = '=';
+	CU_ASSERT_FALSE(cbtok_shape_ok(a, CBTOK_LEN));
+	cbtok_hash("abc", 3, h);
+	CU_ASSERT_EQUAL(memcmp(h, abc, sizeof(h)), 0);
+}
+
 void	test_util_register(void);
 
 void
@@ -265,4 +295,6 @@ test_util_register(void)
 	    test_secret_round_trips_and_rejects_other_owner);
 	CU_add_test(s, "utf8_len_counts_code_points",
 	    test_util_utf8_len_counts_code_points);
+	CU_add_test(s, "cbtok_shape_fresh_and_hash",
+	    test_cbtok_shape_fresh_and_hash);
 }
