@@ -143,6 +143,10 @@ enum stmt_id {
 	/* Galera: causal reads for the claim's re-read (store_sync_wait). */
 	STMT_WSREP_SYNC_ON,
 	STMT_WSREP_SYNC_OFF,
+	/* The list filters of the second milestone (sql/019). */
+	STMT_EXEC_LIST_USER_PREFIX,
+	STMT_EXEC_LIST_ALL_PREFIX,
+	STMT_EXEC_LIST_SCHEDULE,
 	STMT_COUNT
 };
 
@@ -337,6 +341,7 @@ struct store_exec_new {
 	int		 admin_access;
 	const char	*notify;	/* the execute body's notify, or NULL */
 	int		 slots;		/* max_active_executions_per_user */
+	long long	 schedule_pk;	/* the schedule that fired it; 0: none */
 };
 
 /* Quota slots lost to other inserts before RC_AGAIN (sql/011). */
