@@ -341,7 +341,7 @@ struct store_exec_new {
 	int		 admin_access;
 	const char	*notify;	/* the execute body's notify, or NULL */
 	int		 slots;		/* max_active_executions_per_user */
-	long long	 schedule_pk;	/* the schedule that fired it; 0: none */
+	long long	 schedule_pk;	/* its schedule (sql/019); 0: none */
 };
 
 /* Quota slots lost to other inserts before RC_AGAIN (sql/011). */

@@ -1175,8 +1175,9 @@ status_valid(const char *s)
 
 /*
  * A query value of a list filter checked like a body field (the 422 of
- * the second milestone's filters): 1..max characters, first[] the
- * characters allowed first, rest[] after; returns 0 if good.
+ * the second milestone's filters, loc ["query", key]): 1..max
+ * characters, each accepted by ok(c, is_first), else pattern is named.
+ * Returns 0 if good.
  */
 static int
 check_query(struct verr *ve, const char *key, const char *v, size_t max,
@@ -1184,6 +1185,7 @@ check_query(struct verr *ve, const char *key, const char *v, size_t max,
 {
 	struct json_object	*in, *ctx;
 	struct jpath		 p;
+	char			 msg[160];
 	size_t			 i, n = strlen(v);
 	int			 bad = 0;
 
@@ -1192,18 +1194,22 @@ check_query(struct verr *ve, const char *key, const char *v, size_t max,
 	in = json_object_new_string(v);
 	if (n == 0 || n > max) {
 		ctx = json_object_new_object();
-		json_object_object_add(ctx, n == 0 ? "min_length" :
-		    "max_length", json_object_new_int(n == 0 ? 1 : (int)max));
-		verr_add(ve, n == 0 ? "string_too_short" : "string_too_long",
-		    &p, n == 0 ? "String should have at least 1 character" :
-		    "String should have at most the allowed characters", in,
-		    ctx);
+		if (n == 0) {
+			json_object_object_add(ctx, "min_length",
+			    json_object_new_int(1));
+			verr_add(ve, "string_too_short", &p, "String should "
+			    "have at least 1 character", in, ctx);
+		} else {
+			json_object_object_add(ctx, "max_length",
+			    json_object_new_int((int)max));
+			snprintf(msg, sizeof(msg), "String should have at most "
+			    "%zu characters", max);
+			verr_add(ve, "string_too_long", &p, msg, in, ctx);
+		}
 		bad = 1;
 	}
 	for (i = 0; !bad && i < n; i++)
 		if (!ok((unsigned char)v[i], i == 0)) {
-			char	msg[160];
-
 			ctx = json_object_new_object();
 			json_object_object_add(ctx, "pattern",
 			    json_object_new_string(pattern));
