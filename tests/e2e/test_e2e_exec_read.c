@@ -336,6 +336,52 @@ test_e2e_exec_read_schedule_filter(void)
 	free(tid);
 }
 
+/*
+ * A fire of the supervisor (not only a trigger) is found by schedule=:
+ * an interval of 10 s fires within 10 s.
+ */
+static void
+test_e2e_exec_read_schedule_filter_finds_fires(void)
+{
+	const char	*tok = x_tok("read-fire");
+	struct resp	 r;
+	char		*tid, body[512], q[512], sid[64], want[128];
+	const char	*n;
+	int64_t		 end = sup_now_ms() + 15000;
+	int		 found = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tok);
+	tid = x_template(tok, e2e_unique("read-fire"), "\"steps\":[{\"id\":"
+	    "\"t\",\"type\":\"transform\",\"output\":{\"v\":1}}]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(body, sizeof(body), "{\"name\":\"every10\",\"template_id\":"
+	    "\"%s\",\"interval_seconds\":10}", tid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", SP, tok, body, NULL, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.status, 201);
+	snprintf(sid, sizeof(sid), "%s", x_s(resp_str(&r, "schedule_id")));
+	resp_free(&r);
+	while (!found && sup_now_ms() < end) {
+		CU_ASSERT_EQUAL(list(tok, "schedule=every10", &r), 200);
+		found = x_alen(r.json, "items") > 0;
+		if (found) {
+			n = names(&r);
+			/* sched.every10.yyyymmddTHHMMSSZ */
+			snprintf(want, sizeof(want), "sched.every10.");
+			CU_ASSERT(strncmp(n, want, strlen(want)) == 0);
+			CU_ASSERT_EQUAL(strlen(n), strlen(want) + 16);
+			CU_ASSERT_PTR_NULL(strstr(n, ".manual."));
+		}
+		resp_free(&r);
+		if (!found)
+			sup_sleep_ms(250);
+	}
+	CU_ASSERT(found);
+	snprintf(q, sizeof(q), SP "/%s", sid);
+	(void)e2e_req("DELETE", q, tok, NULL, NULL, &r);
+	resp_free(&r);
+	free(tid);
+}
+
 /* Set secret name of alice to value through wfmctl; 0 on success. */
 static int
 set_secret(const char *name, const char *value)
@@ -507,6 +553,7 @@ test_e2e_exec_read_register(void)
 	T(name_prefix_and_items);
 	T(filter_422);
 	T(schedule_filter);
+	T(schedule_filter_finds_fires);
 	T(document_steps);
 	T(history_after_redrive);
 #undef T
