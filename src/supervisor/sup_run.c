@@ -179,6 +179,22 @@ attempt_end(struct run *r, int i)
 	s->attempt_ms = 0;
 }
 
+/* The last recorded attempt of step i ended at ms (a delay's full end). */
+static void
+attempt_end_at(struct run *r, int i, int64_t ms)
+{
+	struct json_object	*h;
+	char			 buf[UTIL_TIME_LEN];
+	size_t			 n;
+
+	if (r->s[i].history == NULL ||
+	    (n = json_object_array_length(r->s[i].history)) == 0)
+		return;
+	h = json_object_array_get_idx(r->s[i].history, n - 1);
+	util_time_fmt(ms, buf);
+	json_object_object_add(h, "completed_at", json_object_new_string(buf));
+}
+
 /* What step i's attempt was started with, secrets masked (for GET). */
 static void
 set_input(struct run *r, int i, struct json_object *in)
@@ -959,6 +975,7 @@ sup_run_advance(struct sup *sp, struct run *r)
 			r->s[i].completed_ms = MAX(r->s[i].completed_ms,
 			    r->s[i].started_ms +
 			    (int64_t)(r->t->steps[i].delay_seconds * 1000));
+			attempt_end_at(r, i, r->s[i].completed_ms);
 		}
 	}
 	while (!r->done && !r->halting && !sp->stopping && !r->pausing &&

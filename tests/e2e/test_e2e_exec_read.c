@@ -542,6 +542,34 @@ test_e2e_exec_read_history_after_redrive(void)
 	free(tid);
 }
 
+/* A delay's one attempt spans the step: the same start and end. */
+static void
+test_e2e_exec_read_delay_attempt_is_the_step(void)
+{
+	struct json_object	*doc, *s, *a;
+	char			*tid, *eid;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"d\","
+	    "\"type\":\"delay\",\"seconds\":1}]}", e2e_unique("read-d"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = sup_exec(tid, "{}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	s = sup_step(doc, "d");
+	CU_ASSERT_EQUAL_FATAL(json_object_array_length(sup_at(s,
+	    "attempt_history")), 1);
+	a = json_object_array_get_idx(sup_at(s, "attempt_history"), 0);
+	SUP_STR_EQ(sup_str(a, "started_at"), sup_str(s, "started_at"));
+	SUP_STR_EQ(sup_str(a, "completed_at"), sup_str(s, "completed_at"));
+	SUP_STR_EQ(sup_json(a, "error"), "null");
+	SUP_STR_EQ(sup_json(s, "input"), "null");
+	json_object_put(doc);
+	free(eid);
+	free(tid);
+}
+
 E2E_SUITE(test_e2e_exec_read_register)
 
 void
@@ -556,5 +584,6 @@ test_e2e_exec_read_register(void)
 	T(schedule_filter_finds_fires);
 	T(document_steps);
 	T(history_after_redrive);
+	T(delay_attempt_is_the_step);
 #undef T
 }
