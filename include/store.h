@@ -155,6 +155,10 @@ enum stmt_id {
 	STMT_CB_LOOKUP,
 	STMT_CB_RECORD,
 	STMT_EXEC_WAKE,
+	/* The list filters of the second milestone (sql/019). */
+	STMT_EXEC_LIST_USER_PREFIX,
+	STMT_EXEC_LIST_ALL_PREFIX,
+	STMT_EXEC_LIST_SCHEDULE,
 	STMT_COUNT
 };
 
@@ -366,6 +370,7 @@ struct store_exec_new {
 	int		 admin_access;
 	const char	*notify;	/* the execute body's notify, or NULL */
 	int		 slots;		/* max_active_executions_per_user */
+	long long	 schedule_pk;	/* its schedule (sql/019); 0: none */
 };
 
 /* Quota slots lost to other inserts before RC_AGAIN (sql/011). */

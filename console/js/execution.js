@@ -2,7 +2,7 @@
 // state, the timeline of attempts, a panel per step, and the actions the
 // user's roles allow. Refreshed every 2 s while visible (pausable).
 
-import { api, ApiError, hasRole, isMissing } from './api.js';
+import { api, ApiError, hasRole, isMissing, claims } from './api.js';
 import {
 	h, statusBadge, fmtTime, fmtDur, jsonBlock, banner, announce,
 	snapshotUI, restoreUI, safeId, TERMINAL, set } from './util.js';
@@ -157,9 +157,12 @@ export function render(main, id) {
 				type: 'button', id: 'act-retry', class: 'primary',
 				onclick: () => act('retry', undefined, (d) => `Retry started: ${d.execution_name} is ${d.status} again; completed steps keep their results.`),
 			}, 'Retry'));
-		if (canExec && st === 'running' && !unsupported.has('pause'))
+		// Pause and resume: the owner or an admin with workflow:execute
+		// (api.md); pending, running and waiting pause, paused resumes.
+		const mine = hasRole('admin') || claims().sub === doc.user_id;
+		if (canExec && mine && ['pending', 'running', 'waiting'].includes(st) && !unsupported.has('pause'))
 			actions.append(h('button', { type: 'button', id: 'act-pause', onclick: () => act('pause', undefined, (d) => `Paused: ${d.execution_name} is ${d.status}.`) }, 'Pause'));
-		if (canExec && st === 'paused' && !unsupported.has('resume'))
+		if (canExec && mine && st === 'paused' && !unsupported.has('resume'))
 			actions.append(h('button', { type: 'button', id: 'act-resume', onclick: () => act('resume', undefined, (d) => `Resumed: ${d.execution_name} is ${d.status}.`) }, 'Resume'));
 		for (const step of doc.steps.filter((x) => x.status === 'waiting'))
 			if (canExec)

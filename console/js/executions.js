@@ -4,11 +4,12 @@ import { api, qs, ApiError } from './api.js';
 import { h, statusBadge, fmtTime, fmtDur, durBetween, announce, snapshotUI, restoreUI, safeId, set } from './util.js';
 import { errorBanner, templateNames, poller } from './common.js';
 
-const STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled', 'timed_out'];
+const STATUSES = ['pending', 'running', 'waiting', 'paused', 'completed', 'failed', 'cancelled', 'timed_out'];
 // Filters of the API's second milestone; offered once the list shows it
-// has them (its items carry template_name), so that a filter the server
-// would ignore is never shown as applied.
-const LATER = [['name_prefix', 'Name prefix'], ['parent_execution_id', 'Parent execution'], ['schedule', 'Schedule']];
+// has them, so that a filter the server would ignore is never shown as
+// applied: name prefix and schedule when items carry template_name, the
+// parent when they carry parent_execution_id.
+const LATER = [['name_prefix', 'Name prefix', 'template_name'], ['parent_execution_id', 'Parent execution', 'parent_execution_id'], ['schedule', 'Schedule', 'template_name']];
 
 export function render(main, query) {
 	const params = new URLSearchParams(query);
@@ -25,9 +26,9 @@ export function render(main, query) {
 	    h('option', { value: '' }, 'any'),
 	    STATUSES.map((st) => h('option', { value: st, selected: filt.status === st }, st)));
 	const tmplSel = h('select', { id: 'f-template', name: 'template_id' }, h('option', { value: '' }, 'any'));
-	const later = LATER.map(([k, label]) => {
+	const later = LATER.map(([k, label, mark]) => {
 		const inp = h('input', { id: `f-${k}`, name: k, value: filt[k] || '', disabled: true, size: '16' });
-		return { k, label, inp };
+		return { k, label, inp, mark };
 	});
 	const laterNote = h('p', { class: 'hint muted', id: 'later-note' },
 	    'Filtering by name prefix, parent and schedule needs a newer API than this server has.');
@@ -108,10 +109,13 @@ export function render(main, query) {
 			return;
 		set(msg);
 		updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
-		const m2 = data.items.some((it) => 'template_name' in it);
-		if (m2) {
-			later.forEach((l) => { l.inp.disabled = false; });
-			laterNote.hidden = true;
+		for (const l of later)
+			if (data.items.some((it) => l.mark in it))
+				l.inp.disabled = false;
+		const lacking = later.filter((l) => l.inp.disabled).map((l) => l.label.toLowerCase());
+		if (data.items.length) {
+			laterNote.hidden = !lacking.length;
+			laterNote.textContent = `Filtering by ${lacking.join(', ')} needs a newer API than this server has.`;
 		}
 		const json = JSON.stringify(data);
 		nextCursor = data.next_cursor;

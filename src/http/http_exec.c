@@ -317,6 +317,10 @@ exec_document(struct store *st, const struct sres *e,
 		json_object_object_add(s, "step_id", json_object_get(v));
 		json_object_object_get_ex(ds, "type", &v);
 		json_object_object_add(s, "type", json_object_get(v));
+		json_object_object_add(s, "depends_on",
+		    json_object_object_get_ex(ds, "depends_on", &v) &&
+		    json_object_is_type(v, json_type_array) ?
+		    json_object_get(v) : json_object_new_array());
 		for (j = 0; j < rows.nrows; j++)
 			if ((size_t)sres_int(&rows, j, 0) == i)
 				break;
@@ -331,6 +335,9 @@ exec_document(struct store *st, const struct sres *e,
 			json_object_object_add(s, "duration", NULL);
 			json_object_object_add(s, "output", NULL);
 			json_object_object_add(s, "error", NULL);
+			json_object_object_add(s, "input", NULL);
+			json_object_object_add(s, "attempt_history",
+			    json_object_new_array());
 		} else {
 			const char *ss = sres_get(&rows, j, 2, NULL);
 
@@ -364,6 +371,11 @@ exec_document(struct store *st, const struct sres *e,
 				json_object_object_add(s, "waiting_for", v);
 				add_time(s, "wait_deadline", &rows, j, 8);
 			}
+			json_object_object_add(s, "input",
+			    parse_stored(&rows, j, 9));
+			v = parse_stored(&rows, j, 10);
+			json_object_object_add(s, "attempt_history", v != NULL ?
+			    v : json_object_new_array());
 		}
 		json_object_array_add(steps, s);
 	}
@@ -1171,14 +1183,89 @@ status_valid(const char *s)
 	return engine_exec_parse(s, &e) == RC_OK;
 }
 
+/*
+ * A query value of a list filter checked like a body field (the 422 of
+ * the second milestone's filters, loc ["query", key]): 1..max
+ * characters, each accepted by ok(c, is_first), else pattern is named.
+ * Returns 0 if good.
+ */
+static int
+check_query(struct verr *ve, const char *key, const char *v, size_t max,
+    const char *pattern, int (*ok)(int, int))
+{
+	struct json_object	*in, *ctx;
+	struct jpath		 p;
+	char			 msg[160];
+	size_t			 i, n = strlen(v);
+	int			 bad = 0;
+
+	jpath_init(&p, "query");
+	jpath_key(&p, key);
+	in = json_object_new_string(v);
+	if (n == 0 || n > max) {
+		ctx = json_object_new_object();
+		if (n == 0) {
+			json_object_object_add(ctx, "min_length",
+			    json_object_new_int(1));
+			verr_add(ve, "string_too_short", &p, "String should "
+			    "have at least 1 character", in, ctx);
+		} else {
+			json_object_object_add(ctx, "max_length",
+			    json_object_new_int((int)max));
+			snprintf(msg, sizeof(msg), "String should have at most "
+			    "%zu characters", max);
+			verr_add(ve, "string_too_long", &p, msg, in, ctx);
+		}
+		bad = 1;
+	}
+	for (i = 0; !bad && i < n; i++)
+		if (!ok((unsigned char)v[i], i == 0)) {
+			ctx = json_object_new_object();
+			json_object_object_add(ctx, "pattern",
+			    json_object_new_string(pattern));
+			snprintf(msg, sizeof(msg), "String should match "
+			    "pattern '%s'", pattern);
+			verr_add(ve, "string_pattern_mismatch", &p, msg, in,
+			    ctx);
+			bad = 1;
+		}
+	json_object_put(in);
+	return bad;
+}
+
+/* A schedule's name (engine.md) or id: ^[A-Za-z0-9][A-Za-z0-9.-]*$. */
+static int
+sched_char(int c, int first)
+{
+	if (isascii(c) && isalnum(c))
+		return 1;
+	return !first && (c == '.' || c == '-');
+}
+
+/*
+ * [lo, hi): the names that start with prefix (ASCII, from name_char:
+ * the last character plus one is still below 0x7f). Owned by the caller.
+ */
+static char *
+prefix_end(const char *prefix)
+{
+	char	*hi = xstrdup(prefix);
+	size_t	 n = strlen(hi);
+
+	hi[n - 1]++;
+	return hi;
+}
+
 void
 http_h_exec_list(struct http_req *r)
 {
 	struct json_object	*items, *it;
-	struct sparam		 p[6];
+	struct sparam		 p[16];
 	struct sres		 res;
+	struct verr		*ve = NULL;
 	enum stmt_id		 id;
 	char			*status = NULL, *tid = NULL, *uid = NULL;
+	char			*prefix = NULL, *sched = NULL, *hi = NULL;
 	const char		*user;
 	long long		 limit, before;
 	size_t			 n = 0, i;
@@ -1190,10 +1277,24 @@ http_h_exec_list(struct http_req *r)
 	status = http_query_get(r, "status", &bad);
 	tid = http_query_get(r, "template_id", &bad);
 	uid = http_query_get(r, "user_id", &bad);
+	prefix = http_query_get(r, "name_prefix", &bad);
+	sched = http_query_get(r, "schedule", &bad);
 	if (bad || (status != NULL && !status_valid(status)) ||
 	    (tid != NULL && (strlen(tid) == 0 || strlen(tid) > 64)) ||
 	    (uid != NULL && (strlen(uid) == 0 || strlen(uid) > 255))) {
 		http_resp_detail(r, 400, "Invalid query parameter");
+		goto out;
+	}
+	/* The second milestone's filters answer 422 with their loc. */
+	ve = verr_new();
+	if (prefix != NULL)
+		(void)check_query(ve, "name_prefix", prefix, EXEC_NAME_MAX,
+		    "^[A-Za-z0-9][A-Za-z0-9._:-]*$", name_char);
+	if (sched != NULL)
+		(void)check_query(ve, "schedule", sched, 64,
+		    "^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$", sched_char);
+	if (verr_count(ve) > 0) {
+		http_resp_verr(r, ve);
 		goto out;
 	}
 	if (uid != NULL && !admin && strcmp(uid, r->who.sub) != 0) {
@@ -1201,20 +1302,47 @@ http_h_exec_list(struct http_req *r)
 		goto out;
 	}
 	user = uid != NULL ? uid : (admin ? NULL : r->who.sub);
-	if (user != NULL)
+	if (prefix != NULL)
+		hi = prefix_end(prefix);
+	if (sched != NULL) {
+		/* Params: see STMT_EXEC_LIST_SCHEDULE. */
+		id = STMT_EXEC_LIST_SCHEDULE;
+		p[n++] = SP_STR(sched);
+		p[n++] = SP_STR(sched);
 		p[n++] = SP_STR(user);
-	if (status != NULL)
+		p[n++] = SP_STR(user);
+		p[n++] = SP_STR(user);
+		p[n++] = SP_STR(user);
+		p[n++] = SP_STR(prefix);
+		p[n++] = SP_STR(prefix);
+		p[n++] = SP_STR(hi);
 		p[n++] = SP_STR(status);
+		p[n++] = SP_STR(status);
+	} else if (prefix != NULL) {
+		id = user != NULL ? STMT_EXEC_LIST_USER_PREFIX :
+		    STMT_EXEC_LIST_ALL_PREFIX;
+		if (user != NULL)
+			p[n++] = SP_STR(user);
+		p[n++] = SP_STR(prefix);
+		p[n++] = SP_STR(hi);
+		p[n++] = SP_STR(status);
+		p[n++] = SP_STR(status);
+	} else {
+		if (user != NULL)
+			p[n++] = SP_STR(user);
+		if (status != NULL)
+			p[n++] = SP_STR(status);
+		if (user != NULL)
+			id = status != NULL ? STMT_EXEC_LIST_USER_STATUS :
+			    STMT_EXEC_LIST_USER;
+		else
+			id = status != NULL ? STMT_EXEC_LIST_ALL_STATUS :
+			    STMT_EXEC_LIST_ALL;
+	}
 	p[n++] = SP_INT(before);
 	p[n++] = SP_STR(tid);
 	p[n++] = SP_STR(tid);
 	p[n++] = SP_INT(limit + 1);	/* one more: is there a next page? */
-	if (user != NULL)
-		id = status != NULL ? STMT_EXEC_LIST_USER_STATUS :
-		    STMT_EXEC_LIST_USER;
-	else
-		id = status != NULL ? STMT_EXEC_LIST_ALL_STATUS :
-		    STMT_EXEC_LIST_ALL;
 	if ((rc = store_exec(http_read_store(r->app), id, p, n, &res, NULL,
 	    NULL)) != RC_OK) {
 		http_resp_rc(r, rc, NULL);
@@ -1222,6 +1350,8 @@ http_h_exec_list(struct http_req *r)
 	}
 	items = json_object_new_array();
 	for (i = 0; i < res.nrows && i < (size_t)limit; i++) {
+		const char	*tn = sres_get(&res, i, 10, NULL);
+
 		it = json_object_new_object();
 		json_object_object_add(it, "execution_id",
 		    json_object_new_string(sres_get(&res, i, 0, NULL)));
@@ -1229,12 +1359,16 @@ http_h_exec_list(struct http_req *r)
 		    json_object_new_string(sres_get(&res, i, 1, NULL)));
 		json_object_object_add(it, "template_id",
 		    json_object_new_string(sres_get(&res, i, 2, NULL)));
+		json_object_object_add(it, "template_name", tn == NULL ? NULL :
+		    json_object_new_string(tn));
 		json_object_object_add(it, "template_version",
 		    json_object_new_int64(sres_int(&res, i, 3)));
 		json_object_object_add(it, "status",
 		    json_object_new_string(sres_get(&res, i, 4, NULL)));
 		add_time(it, "created_at", &res, i, 5);
+		add_time(it, "started_at", &res, i, 9);
 		add_time(it, "completed_at", &res, i, 6);
+		add_duration(it, "total_duration", &res, i, 9, 6);
 		if (admin)
 			json_object_object_add(it, "user_id",
 			    json_object_new_string(sres_get(&res, i, 8, NULL)));
@@ -1243,7 +1377,11 @@ http_h_exec_list(struct http_req *r)
 	http_page_reply(r, items, &res, limit, 7);
 	sres_free(&res);
 out:
+	verr_free(ve);
 	free(status);
 	free(tid);
 	free(uid);
+	free(prefix);
+	free(sched);
+	free(hi);
 }

@@ -955,6 +955,7 @@ http_h_sched_trigger(struct http_req *r)
 	x.created_ms = now_ms;
 	x.admin_access = (int)sres_int(&s, 0, SC_ADMIN);
 	x.slots = r->app->cfg->http.max_active_executions_per_user;
+	x.schedule_pk = sres_int(&s, 0, SC_PK);
 	rc = trigger_write(r, &s, &x, now_ms / 1000 * 1000);
 	if (rc == RC_CONFLICT) {
 		http_resp_detail(r, 409, "Triggered already in this second");

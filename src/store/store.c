@@ -23,7 +23,6 @@
 /* Galera: "WSREP has not yet prepared node for application use". */
 #define STORE_ER_WSREP_NOT_READY 1047
 #define STORE_CELL_INIT	256	/* bound buffer per result column */
-#define STORE_PARAMS_MAX	96
 #define STORE_COLS_MAX	32
 /* MySQL's numbers, should the server be one: a CHECK, invalid JSON. */
 #define STORE_ER_CHECK_VIOLATED	3819

@@ -84,7 +84,7 @@ name_taken(struct store *st, const struct store_exec_new *x)
 static int
 insert_once(struct store *st, const struct store_exec_new *x, long long slot)
 {
-	struct sparam	p[15];
+	struct sparam	p[16];
 	uint64_t	n = 0;
 	int		rc;
 
@@ -103,7 +103,8 @@ insert_once(struct store *st, const struct store_exec_new *x, long long slot)
 	p[12] = SP_INT(x->admin_access);
 	p[13] = SP_STR(x->notify);
 	p[14] = SP_INT(slot);
-	rc = store_exec(st, STMT_EXEC_INSERT_CHECKED, p, 15, NULL, &n, NULL);
+	p[15] = SP_INT(x->schedule_pk);
+	rc = store_exec(st, STMT_EXEC_INSERT_CHECKED, p, 16, NULL, &n, NULL);
 	if (rc == RC_OK && n == 0)
 		rc = RC_NOTFOUND;
 	return rc;

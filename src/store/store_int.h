@@ -4,6 +4,12 @@
 
 #include "store.h"
 
+/*
+ * The most parameters of one statement (store_exec); the widest is
+ * STMT_SUP_STEP_PUT_MANY, 13 per row times SUP_ROWS_MANY.
+ */
+#define STORE_PARAMS_MAX	128
+
 /* The SQL text of statement id. */
 const char	*store_sql_text(enum stmt_id id);
 

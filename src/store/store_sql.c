@@ -11,13 +11,14 @@
 #define EXEC_SUMMARY_COLS						\
 	"e.execution_id, e.execution_name, e.template_id, "		\
 	"e.template_version, e.status, " MS("e.created_at") ", "	\
-	MS("e.completed_at") ", e.id, e.user_id"
+	MS("e.completed_at") ", e.id, e.user_id, " MS("e.started_at")	\
+	", (SELECT t.name FROM templates t WHERE t.id = e.template_pk)"
 
-/* One row of STMT_SUP_STEP_PUT_DUE (11 params). */
+/* One row of STMT_SUP_STEP_PUT_DUE (13 params). */
 #define STEP_ROW							\
 	"(?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000), FROM_UNIXTIME(? / 1000), "\
 	"?, ?, IF(? IS NULL, NULL, UTC_TIMESTAMP(6) + INTERVAL ? "	\
-	"MICROSECOND))"
+	"MICROSECOND), ?, ?)"
 #define WHEN2	"WHEN ? THEN ? WHEN ? THEN ? "
 #define WHEN8	WHEN2 WHEN2 WHEN2 WHEN2
 
@@ -145,11 +146,11 @@ static const char *const sql[STMT_COUNT] = {
 	    "INSERT INTO executions (execution_id, user_id, execution_name, "
 	    "template_pk, template_id, template_version, input, input_hash, "
 	    "status, run_after, request_id, client_addr, created_at, "
-	    "admin_access, notify, quota_slot) "
+	    "admin_access, notify, quota_slot, schedule_pk) "
 	    "VALUES (?, ?, ?, (SELECT t.id FROM templates t WHERE "
 	    "t.template_id = ? AND t.version = ? AND t.deleted_at IS NULL), "
 	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, ?, "
-	    "FROM_UNIXTIME(? / 1000), ?, ?, ?)",
+	    "FROM_UNIXTIME(? / 1000), ?, ?, ?, NULLIF(?, 0))",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
 	    "e.template_version, " MS("e.created_at") " FROM executions e "
@@ -166,7 +167,8 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_EXEC_STEPS] =
 	    "SELECT step_idx, step_id, status, attempts, " MS("started_at")
 	    ", " MS("completed_at") ", output, error, " MS("next_attempt_at")
-	    " FROM execution_steps WHERE exec_pk = ? ORDER BY step_idx",
+	    ", input, attempt_history FROM execution_steps "
+	    "WHERE exec_pk = ? ORDER BY step_idx",
 	/* List params: [user,] [status,] cursor, template, template, limit */
 	[STMT_EXEC_LIST_USER] =
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
@@ -215,7 +217,8 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_EXEC_REDRIVE_STEPS] =
 	    "UPDATE execution_steps SET status = 'pending', attempts = 0, "
 	    "started_at = NULL, completed_at = NULL, output = NULL, "
-	    "error = NULL, next_attempt_at = NULL WHERE exec_pk = ? AND "
+	    "error = NULL, next_attempt_at = NULL, input = NULL, "
+	    "attempt_history = NULL WHERE exec_pk = ? AND "
 	    "status NOT IN ('completed', 'skipped')",
 	/*
 	 * Pause (engine_exec_pause), params: id. A row a supervisor holds
@@ -522,13 +525,14 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_SUP_STEP_PUT_DUE] =
 	    "INSERT INTO execution_steps (exec_pk, step_idx, step_id, status, "
 	    "attempts, started_at, completed_at, output, error, "
-	    "next_attempt_at) VALUES (?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000), "
-	    "FROM_UNIXTIME(? / 1000), ?, ?, IF(? IS NULL, NULL, "
-	    "UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND)) ON DUPLICATE KEY "
+	    "next_attempt_at, input, attempt_history) VALUES " STEP_ROW
+	    " ON DUPLICATE KEY "
 	    "UPDATE status = VALUES(status), attempts = VALUES(attempts), "
 	    "started_at = VALUES(started_at), completed_at = "
 	    "VALUES(completed_at), output = VALUES(output), error = "
-	    "VALUES(error), next_attempt_at = VALUES(next_attempt_at)",
+	    "VALUES(error), next_attempt_at = VALUES(next_attempt_at), "
+	    "input = VALUES(input), attempt_history = "
+	    "VALUES(attempt_history)",
 	/*
 	 * STMT_SUP_STEP_PUT_DUE for SUP_ROWS_MANY rows at once (the round's
 	 * writes); every place is used.
@@ -536,13 +540,16 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_SUP_STEP_PUT_MANY] =
 	    "INSERT INTO execution_steps (exec_pk, step_idx, step_id, status, "
 	    "attempts, started_at, completed_at, output, error, "
-	    "next_attempt_at) VALUES " STEP_ROW "," STEP_ROW "," STEP_ROW ","
+	    "next_attempt_at, input, attempt_history) VALUES " STEP_ROW
+	    "," STEP_ROW "," STEP_ROW ","
 	    STEP_ROW "," STEP_ROW "," STEP_ROW "," STEP_ROW "," STEP_ROW
 	    " ON DUPLICATE KEY "
 	    "UPDATE status = VALUES(status), attempts = VALUES(attempts), "
 	    "started_at = VALUES(started_at), completed_at = "
 	    "VALUES(completed_at), output = VALUES(output), error = "
-	    "VALUES(error), next_attempt_at = VALUES(next_attempt_at)",
+	    "VALUES(error), next_attempt_at = VALUES(next_attempt_at), "
+	    "input = VALUES(input), attempt_history = "
+	    "VALUES(attempt_history)",
 	/*
 	 * STMT_SUP_FINISH for up to SUP_ROWS_MANY executions, each fenced by
 	 * its own epoch; the caller compares the rows matched with the ids
@@ -561,7 +568,8 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_SUP_STEPS_LOAD_DUE] =
 	    "SELECT step_idx, status, attempts, output, "
 	    MS("started_at") ", TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), "
-	    "next_attempt_at) FROM execution_steps WHERE exec_pk = ?",
+	    "next_attempt_at), attempt_history, input FROM execution_steps "
+	    "WHERE exec_pk = ?",
 	/*
 	 * A run gives its slot and lease back without ending (engine_park):
 	 * fenced by its claim, only from the status it parks from (paused:
@@ -862,6 +870,38 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_EXEC_WAKE] =
 	    "UPDATE executions SET wake_at = UTC_TIMESTAMP(6) WHERE id = ? "
 	    "AND status = 'waiting'",
+	/*
+	 * The list by name prefix (sql/019): a range on uq_exec_user_name
+	 * (per user) or ix_exec_name (all), [lo, hi) the names that start
+	 * with the prefix. Params: [user,] lo, hi, status twice, cursor,
+	 * template twice, limit.
+	 */
+	[STMT_EXEC_LIST_USER_PREFIX] =
+	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
+	    "WHERE e.user_id = ? AND e.execution_name >= ? AND "
+	    "e.execution_name < ? AND (? IS NULL OR e.status = ?) AND "
+	    "e.id < ? AND (? IS NULL OR e.template_id = ?) "
+	    "ORDER BY e.id DESC LIMIT ?",
+	[STMT_EXEC_LIST_ALL_PREFIX] =
+	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
+	    "WHERE e.execution_name >= ? AND e.execution_name < ? AND "
+	    "(? IS NULL OR e.status = ?) AND e.id < ? AND "
+	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
+	/*
+	 * The list of one schedule's executions, through ix_exec_schedule
+	 * (sql/019). The schedule is named by id, or by name among the
+	 * schedules of the listed user (any owner's when NULL). Params:
+	 * schedule id, name, user twice (the owner), user twice (the
+	 * rows), lo twice, hi, status twice, cursor, template twice, limit.
+	 */
+	[STMT_EXEC_LIST_SCHEDULE] =
+	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
+	    "WHERE e.schedule_pk IN (SELECT s.id FROM schedules s WHERE "
+	    "s.schedule_id = ? OR (s.name = ? AND (? IS NULL OR "
+	    "s.owner_id = ?))) AND (? IS NULL OR e.user_id = ?) AND "
+	    "(? IS NULL OR (e.execution_name >= ? AND e.execution_name < ?)) "
+	    "AND (? IS NULL OR e.status = ?) AND e.id < ? AND "
+	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
 };
 
 const char *

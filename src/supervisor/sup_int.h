@@ -34,6 +34,9 @@
 /* error type of a step or an execution whose write the database refused */
 #define SUP_ERR_STORE_REFUSED	"store_refused"
 
+/* Attempts kept in a step's attempt_history (sql/019). */
+#define SUP_HISTORY_MAX		20
+
 struct run_step {
 	enum engine_state	 st;
 	int			 attempts;
@@ -51,6 +54,10 @@ struct run_step {
 	 * "". Never logged.
 	 */
 	char			 cb_token[CBTOK_LEN + 1];
+	int64_t			 attempt_ms;	/* wall clock: this attempt */
+	struct json_object	*input;		/* owned: as rendered, masked */
+	struct json_object	*history;	/* owned: array, the last
+						   SUP_HISTORY_MAX attempts */
 };
 
 struct run {

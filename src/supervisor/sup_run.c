@@ -166,6 +166,69 @@ set_step_ctx(struct run *r, int i)
 
 static void	step_fail(struct run *, int, const char *, const char *, int,
 		    struct json_object *);
+static int	too_deep(struct json_object *);
+
+/*
+ * The attempt of step i just ended: {attempt, started_at, completed_at,
+ * error} appended to its history (written with the step row), which
+ * keeps the last SUP_HISTORY_MAX.
+ */
+static void
+attempt_end(struct run *r, int i)
+{
+	struct run_step		*s = &r->s[i];
+	struct json_object	*h;
+	char			 buf[UTIL_TIME_LEN];
+	int64_t			 start = s->attempt_ms != 0 ? s->attempt_ms :
+				     s->started_ms;
+
+	if (s->attempts <= 0)
+		return;
+	h = json_object_new_object();
+	json_object_object_add(h, "attempt", json_object_new_int(
+	    s->attempts));
+	util_time_fmt(start, buf);
+	json_object_object_add(h, "started_at", json_object_new_string(buf));
+	util_time_fmt(MAX(util_now_ms(), start), buf);
+	json_object_object_add(h, "completed_at", json_object_new_string(buf));
+	json_object_object_add(h, "error", json_object_get(s->error));
+	if (s->history == NULL)
+		s->history = json_object_new_array();
+	json_object_array_add(s->history, h);
+	while (json_object_array_length(s->history) > SUP_HISTORY_MAX)
+		json_object_array_del_idx(s->history, 0, 1);
+	s->attempt_ms = 0;
+}
+
+/* The last recorded attempt of step i ended at ms (a delay's full end). */
+static void
+attempt_end_at(struct run *r, int i, int64_t ms)
+{
+	struct json_object	*h;
+	char			 buf[UTIL_TIME_LEN];
+	size_t			 n;
+
+	if (r->s[i].history == NULL ||
+	    (n = json_object_array_length(r->s[i].history)) == 0)
+		return;
+	h = json_object_array_get_idx(r->s[i].history, n - 1);
+	util_time_fmt(ms, buf);
+	json_object_object_add(h, "completed_at", json_object_new_string(buf));
+}
+
+/* What step i's attempt was started with, secrets masked (for GET). */
+static void
+set_input(struct run *r, int i, struct json_object *in)
+{
+	struct run_step	*s = &r->s[i];
+
+	json_object_put(s->input);
+	s->input = scrub_value(r, json_object_get(in));
+	if (too_deep(s->input)) {
+		json_object_put(s->input);
+		s->input = NULL;
+	}
+}
 
 /*
  * 1 when v nests deeper than a JSON column accepts (JSONX_STORE_DEPTH_MAX):
@@ -199,6 +262,7 @@ step_complete(struct run *r, int i, struct json_object *output)
 	s->completed_ms = util_now_ms();
 	s->due = 0;
 	s->dirty = 1;
+	attempt_end(r, i);
 	set_step_ctx(r, i);
 	sup_metrics_step((int)r->t->steps[i].type,
 	    (double)(s->completed_ms - s->started_ms) / 1000.0);
@@ -226,6 +290,7 @@ step_fail_cut(struct run *r, int i, const char *type, const char *msg,
 	s->dirty = 1;
 	/* retry.on: more types retried (engine.md, precise rules). */
 	retryable = retryable || tmpl_retry_on(&r->t->steps[i], type);
+	attempt_end(r, i);
 	if (engine_should_retry(&r->t->steps[i], s->attempts, retryable)) {
 		(void)util_random(&rnd, sizeof(rnd));
 		s->st = ENGINE_RETRY_WAIT;
@@ -355,6 +420,7 @@ start_http(struct sup *sp, struct run *r, int i)
 
 	if (render_step(r, i, ts->request, &req) != RC_OK)
 		return;
+	set_input(r, i, req);
 	memset(&hr, 0, sizeof(hr));
 	hr.method = json_object_object_get_ex(req, "method", &v) ?
 	    json_object_get_string(v) : "GET";
@@ -387,6 +453,7 @@ start_command(struct sup *sp, struct run *r, int i)
 
 	if (ts->input != NULL && render_step(r, i, ts->input, &in) != RC_OK)
 		return;
+	set_input(r, i, in);
 	doc = json_object_new_object();
 	json_object_object_add(doc, "input", in);
 	json_object_object_get_ex(r->ctx, "execution", &ex);
@@ -461,6 +528,7 @@ start_step(struct sup *sp, struct run *r, int i)
 	s->due = 0;
 	if (s->started_ms == 0)
 		s->started_ms = MAX(util_now_ms(), deps_done_ms(r, i));
+	s->attempt_ms = MAX(util_now_ms(), s->started_ms);
 	s->dirty = 1;
 	switch (ts->type) {
 	case TMPL_STEP_TRANSFORM:
@@ -617,6 +685,7 @@ sup_run_result(struct sup *sp, struct run *r, int i,
 		r->s[i].completed_ms = util_now_ms();
 		step_error(r, i, "cancelled", res->err_msg != NULL ?
 		    res->err_msg : "cancelled", res->err_cut, flags);
+		attempt_end(r, i);
 		r->s[i].dirty = 1;
 		return;
 	}
@@ -997,6 +1066,7 @@ start_runnable(struct sup *sp, struct run *r)
 			    RC_OK) {
 				r->s[i].attempts = 1;
 				r->s[i].started_ms = util_now_ms();
+				r->s[i].attempt_ms = r->s[i].started_ms;
 				r->s[i].st = ENGINE_RUNNING;
 				step_fail(r, i, rc == RC_CONFLICT ?
 				    "output_too_large" : "expression", err, 0,
@@ -1160,6 +1230,7 @@ sup_run_advance(struct sup *sp, struct run *r)
 			r->s[i].completed_ms = MAX(r->s[i].completed_ms,
 			    r->s[i].started_ms +
 			    (int64_t)(r->t->steps[i].delay_seconds * 1000));
+			attempt_end_at(r, i, r->s[i].completed_ms);
 		}
 	}
 	while (!r->done && !r->halting && !sp->stopping && !r->pausing &&
@@ -1265,6 +1336,8 @@ sup_run_free(struct run *r)
 		sup_cmd_free(r->s[i].cmd);	/* SIGKILL to its group */
 		json_object_put(r->s[i].output);
 		json_object_put(r->s[i].error);
+		json_object_put(r->s[i].input);
+		json_object_put(r->s[i].history);
 	}
 	json_object_put(r->ctx);
 	json_object_put(r->secrets);
@@ -1319,6 +1392,29 @@ load_secrets(struct sup *sp, const char *owner)
 	return o;
 }
 
+/*
+ * The stored attempt_history and input of row j (STMT_SUP_STEPS_LOAD_DUE)
+ * into step i: each write of the row writes them whole again.
+ */
+static void
+load_history(struct run *r, int i, const struct sres *rows, size_t j)
+{
+	struct json_object	*h = NULL;
+	const char		*v;
+
+	json_object_put(r->s[i].history);
+	json_object_put(r->s[i].input);
+	r->s[i].history = r->s[i].input = NULL;
+	if ((v = sres_get(rows, j, 6, NULL)) != NULL &&
+	    (h = json_tokener_parse(v)) != NULL &&
+	    json_object_is_type(h, json_type_array))
+		r->s[i].history = h;
+	else
+		json_object_put(h);
+	if ((v = sres_get(rows, j, 7, NULL)) != NULL)
+		r->s[i].input = json_tokener_parse(v);
+}
+
 /* Resume state from the stored step rows. */
 static void
 load_steps(struct run *r, const struct sres *rows)
@@ -1337,6 +1433,7 @@ load_steps(struct run *r, const struct sres *rows)
 			continue;
 		r->s[i].attempts = (int)sres_int(rows, j, 2);
 		r->s[i].started_ms = sres_int(rows, j, 4);
+		load_history(r, i, rows, j);
 		if (st == ENGINE_COMPLETED || st == ENGINE_SKIPPED) {
 			r->s[i].st = st;
 			if ((out = sres_get(rows, j, 3, NULL)) != NULL)
@@ -1352,6 +1449,10 @@ load_steps(struct run *r, const struct sres *rows)
 			/* Only a redrive resumes these; it resets them. */
 			r->s[i].st = ENGINE_PENDING;
 			r->s[i].attempts = 0;
+			json_object_put(r->s[i].history);
+			r->s[i].history = NULL;
+			json_object_put(r->s[i].input);
+			r->s[i].input = NULL;
 		} else if (st == ENGINE_RUNNING &&
 		    sres_get(rows, j, 5, NULL) != NULL) {
 			/*

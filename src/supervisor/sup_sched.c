@@ -227,6 +227,7 @@ fire_one(struct sup *s, struct fire_ctx *f, int64_t t)
 		x.created_ms = util_now_ms();
 		x.admin_access = (int)sres_int(f->d, f->row, D_ADMIN);
 		x.slots = s->cfg->http.max_active_executions_per_user;
+		x.schedule_pk = sres_int(f->d, f->row, D_PK);
 		rc = store_exec_insert(s->st, &x, NULL, NULL);
 		/* The template moved on since it was read: read it again. */
 		if (rc != RC_NOTFOUND || tries > 0)

@@ -99,16 +99,18 @@ fence(struct sup *sp, struct run *r, int final)
  * The STEP_PARAMS parameters of STMT_SUP_STEP_PUT_DUE for step i of r
  * into p; *out and *err are the caller's to free after the statement.
  */
-#define STEP_PARAMS	11
+#define STEP_PARAMS	13
 static void
 step_params(const struct run *r, int i, int64_t now, struct sparam *p,
-    char **out, char **err)
+    char **out, char **err, char **in, char **hist)
 {
 	const struct run_step	*s = &r->s[i];
 	int64_t			 left;
 
 	*out = json_dup(s->output);
 	*err = json_dup(s->error);
+	*in = json_dup(s->input);
+	*hist = json_dup(s->history);
 	p[0] = SP_INT(r->pk);
 	p[1] = SP_INT(i);
 	p[2] = SP_STR(r->t->steps[i].id);
@@ -124,6 +126,8 @@ step_params(const struct run *r, int i, int64_t now, struct sparam *p,
 	left = s->due != 0 ? MAX(s->due - now, 0) * 1000 : 0;
 	p[9] = s->due != 0 ? SP_INT(left) : SP_NULL();
 	p[10] = p[9];
+	p[11] = SP_STR(*in);
+	p[12] = SP_STR(*hist);
 }
 
 /*
@@ -136,6 +140,7 @@ put_steps(struct sup *sp, struct run *const *rs, const int *idx, int n)
 {
 	struct sparam	 p[STEP_PARAMS * SUP_ROWS_MANY];
 	char		*out[SUP_ROWS_MANY], *err[SUP_ROWS_MANY];
+	char		*in[SUP_ROWS_MANY], *hist[SUP_ROWS_MANY];
 	int64_t		 now = util_mono_ms();
 	int		 i, k, m, rc = RC_OK;
 
@@ -143,13 +148,16 @@ put_steps(struct sup *sp, struct run *const *rs, const int *idx, int n)
 		m = n - i >= SUP_ROWS_MANY ? SUP_ROWS_MANY : 1;
 		for (k = 0; k < m; k++)
 			step_params(rs[i + k], idx[i + k], now,
-			    p + STEP_PARAMS * k, &out[k], &err[k]);
+			    p + STEP_PARAMS * k, &out[k], &err[k], &in[k],
+			    &hist[k]);
 		rc = store_exec(sp->st, m == 1 ? STMT_SUP_STEP_PUT_DUE :
 		    STMT_SUP_STEP_PUT_MANY, p, (size_t)(STEP_PARAMS * m), NULL,
 		    NULL, NULL);
 		for (k = 0; k < m; k++) {
 			free(out[k]);
 			free(err[k]);
+			free(in[k]);
+			free(hist[k]);
 		}
 	}
 	return rc;
@@ -246,6 +254,12 @@ refuse_step(struct sup *sp, struct run *r, int i, int tries)
 	s->output = NULL;
 	json_object_put(s->error);
 	s->error = tries == 0 ? refused_error(sp, "this step's result") : NULL;
+	json_object_put(s->input);
+	s->input = NULL;
+	if (tries > 0) {
+		json_object_put(s->history);
+		s->history = NULL;
+	}
 	if (s->cmd == NULL && s->xfer == NULL) {
 		s->st = ENGINE_FAILED;
 		s->due = 0;

@@ -386,9 +386,26 @@ def t_filters_and_paging(c):
            all('completed' in r.text and PROBE in r.text
                for r in c.csss('#exec-rows tr[data-id]')),
            'only completed executions of that template', 15)
-    check(c.css('#f-name_prefix').get_attribute('disabled') is not None,
-          'a filter the server lacks is not offered')
+    # The server has name_prefix and schedule (list items carry
+    # template_name); a filter it lacks (parent: items carry no
+    # parent_execution_id) is not offered.
+    check(c.css('#f-name_prefix').get_attribute('disabled') is None,
+          'the name prefix filter is offered')
+    check(c.css('#f-schedule').get_attribute('disabled') is None,
+          'the schedule filter is offered')
+    check(c.css('#f-parent_execution_id').get_attribute('disabled')
+          is not None, 'a filter the server lacks is not offered')
     c.page('executions-filtered')
+    # Name prefix: exactly the pages 00..09 of the probe template.
+    Select(c.css('#f-status')).select_by_value('')
+    c.css('#f-name_prefix').send_keys('console-page-0')
+    c.css('#f-apply').click()
+    c.wait(lambda: 'name_prefix=console-page-0' in c.d.current_url,
+           'the name prefix in the URL')
+    c.wait(lambda: sorted(r.find_element(By.CSS_SELECTOR, 'td.name').text
+                          for r in c.csss('#exec-rows tr[data-id]')) ==
+           ['console-page-%02d' % i for i in range(10)],
+           'the ten executions named console-page-0*')
 
 
 def t_execution_live(c):
@@ -986,13 +1003,131 @@ def t_browser_log_clean(c):
     check(not c.problems, 'browser problems: %s' % c.problems)
 
 
+def t_pause_resume(c):
+    """Pause and resume buttons by state and rights; the list filters
+    waiting and paused."""
+    eid = c.execute(c.long, {}, 'console-pause')
+    c.signed_in()
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.text_of('#exec-status').endswith('running'),
+           'the execution running', 8)
+    c.wait(lambda: c.csss('#act-pause'), 'the pause button')
+    check(not c.csss('#act-resume'), 'no resume while running')
+    c.css('#act-pause').click()
+    c.wait(lambda: 'Paused: console-pause is paused' in
+           c.text_of('#action-msg'), 'the confirmation of the pause')
+    c.wait(lambda: c.text_of('#exec-status').endswith('paused'),
+           'the status paused')
+    check(c.exec_doc(eid)['status'] == 'paused', 'paused in the API')
+    c.wait(lambda: c.csss('#act-resume'), 'the resume button')
+    check(not c.csss('#act-pause'), 'no pause while paused')
+    check(c.csss('#act-cancel'), 'a paused execution can be cancelled')
+    c.page('execution-paused')
+    # The list: status paused shows it, and only paused rows.
+    c.go('#/executions?status=paused')
+    c.wait(lambda: c.csss('#exec-rows tr[data-id="%s"]' % eid),
+           'the paused execution under status=paused')
+    check(all('paused' in r.text
+              for r in c.csss('#exec-rows tr[data-id]')),
+          'only paused rows')
+    check(Select(c.css('#f-status')).first_selected_option
+          .get_attribute('value') == 'paused', 'the filter shows paused')
+    c.page('executions-paused')
+    opts = [o.get_attribute('value')
+            for o in Select(c.css('#f-status')).options]
+    check('waiting' in opts and 'paused' in opts, 'waiting and paused '
+          'offered: %s' % opts)
+    Select(c.css('#f-status')).select_by_value('waiting')
+    c.css('#f-apply').click()
+    c.wait(lambda: 'status=waiting' in c.d.current_url, 'status=waiting')
+    c.wait(lambda: not c.csss('#exec-rows tr[data-id="%s"]' % eid) and
+           (c.csss('#exec-rows tr[data-id]') == [] or
+            all('waiting' in r.text
+                for r in c.csss('#exec-rows tr[data-id]'))),
+           'no paused row under waiting')
+    # A reader (same user, workflow:read only) gets no pause or resume.
+    reader = c.mint('alice', 'workflow:read')
+    c.signed_in(reader)
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.text_of('#exec-status').endswith('paused'),
+           'the page as a reader')
+    check(not c.csss('#act-resume') and not c.csss('#act-pause'),
+          'no pause or resume without workflow:execute')
+    # Back as alice: resume.
+    c.signed_in()
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.csss('#act-resume'), 'the resume button again')
+    c.css('#act-resume').click()
+    c.wait(lambda: 'Resumed: console-pause is' in c.text_of('#action-msg'),
+           'the confirmation of the resume')
+    c.wait(lambda: c.text_of('#exec-status').endswith('running') or
+           c.text_of('#exec-status').endswith('pending'),
+           'running again')
+    c.wait(lambda: c.csss('#act-pause'), 'pause offered again')
+    c.call('POST', '/workflow-management/executions/%s/cancel' % eid, {})
+
+
+TEMPFAIL = {
+    'name': 'console-tempfail',
+    'steps': [
+        {'id': 'flaky', 'type': 'command', 'handler': 'tempfail-twice',
+         'retry': {'max_attempts': 3, 'initial_interval_ms': 300,
+                   'max_interval_ms': 300}},
+        {'id': 'done', 'type': 'transform', 'output': {'ok': True},
+         'depends_on': ['flaky']},
+    ],
+}
+
+
+def t_attempts_timeline(c):
+    """The timeline shows every attempt of a step that failed twice."""
+    tid = c.template(TEMPFAIL)
+    eid = c.execute(tid, {}, 'console-attempts')
+    for _ in range(100):
+        doc = c.exec_doc(eid)
+        if doc['status'] not in ('pending', 'running'):
+            break
+        time.sleep(0.2)
+    check(doc['status'] == 'completed', 'completed: %s' % doc['status'])
+    hist = [st for st in doc['steps']
+            if st['step_id'] == 'flaky'][0]['attempt_history']
+    check([a['attempt'] for a in hist] == [1, 2, 3], 'three attempts')
+    c.signed_in()
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.csss('#gantt rect.bar'), 'the timeline')
+    bars = c.csss('#gantt rect.bar[data-step="flaky"]')
+    check([b.get_attribute('data-attempt') for b in bars] == ['1', '2', '3'],
+          'one bar per attempt: %s' %
+          [b.get_attribute('data-attempt') for b in bars])
+    cls = [b.get_attribute('class') for b in bars]
+    check('st-failed' in cls[0] and 'st-failed' in cls[1] and
+          'st-completed' in cls[2], 'failed, failed, completed: %s' % cls)
+    check(len(c.csss('#gantt rect.bar[data-step="done"]')) == 1,
+          'one bar for the step that ran once')
+    xs = [float(b.get_attribute('x')) for b in bars]
+    check(xs == sorted(xs), 'attempts in time order')
+    tips = c.js("return [...document.querySelectorAll("
+                "'#gantt rect.bar[data-step=\"flaky\"] title')]"
+                ".map(t => t.textContent)")
+    check('attempt 1, failed (exit_status' in tips[0], 'the first '
+          'attempt\'s error in its tooltip: %s' % tips[0])
+    check('attempt 3, succeeded' in tips[2], 'the third succeeded')
+    check('3 attempts' in c.text_of('#gantt'), 'the attempt count')
+    # The step panel lists the attempts.
+    c.css('#sum-flaky').click()
+    c.css('#att-flaky summary').click()
+    check('"attempt": 2' in c.css('#att-flaky pre').text,
+          'the attempts in the panel')
+    c.page('execution-attempts')
+
+
 TESTS = [t_signin_form, t_fragment_token, t_first_visit_size,
          t_list_live_and_pause, t_filters_and_paging, t_execution_live,
          t_cancel_retry, t_template_form, t_xss_probe, t_forbidden,
          t_unauthorized_midsession, t_keyboard, t_schedules,
          t_system, t_narrow, t_graph_100, t_template_versions,
-         t_modules_preloaded, t_template_versions_paged,
-         t_browser_log_clean]
+         t_modules_preloaded, t_template_versions_paged, t_pause_resume,
+         t_attempts_timeline, t_browser_log_clean]
 
 
 def main():

@@ -17,6 +17,7 @@
 #include "http.h"
 #include "http_int.h"
 #include "store.h"
+#include "../../src/store/store_int.h"
 
 #define SECRET	"unit-test-secret-unit-test-secret-0123"
 
@@ -544,6 +545,31 @@ test_http_seen_names_are_per_user_and_forgettable(void)
 	CU_ASSERT_FALSE(http_seen_has("ab", "c"));
 }
 
+/*
+ * Every statement binds at most STORE_PARAMS_MAX parameters: store_exec
+ * stops the process on more (the batched step write once outgrew it).
+ */
+static void
+test_http_statements_fit_the_parameter_bound(void)
+{
+	const char	*q;
+	int		 id, n, widest = 0;
+
+	for (id = 0; id < STMT_COUNT; id++) {
+		CU_ASSERT_PTR_NOT_NULL_FATAL(store_sql_text((enum stmt_id)id));
+		for (n = 0, q = store_sql_text((enum stmt_id)id); *q != '\0';
+		    q++)
+			n += *q == '?';
+		if (n > STORE_PARAMS_MAX)
+			fprintf(stderr, "\nstatement %d: %d parameters\n", id,
+			    n);
+		CU_ASSERT(n <= STORE_PARAMS_MAX);
+		widest = n > widest ? n : widest;
+	}
+	/* STMT_SUP_STEP_PUT_MANY: 8 rows of 13. */
+	CU_ASSERT_EQUAL(widest, 104);
+}
+
 void
 test_http_register(void)
 {
@@ -591,4 +617,6 @@ test_http_register(void)
 	CU_add_test(s, "bad_limit_is_400", test_http_bad_limit_is_400);
 	CU_add_test(s, "seen_names_are_per_user_and_forgettable",
 	    test_http_seen_names_are_per_user_and_forgettable);
+	CU_add_test(s, "statements_fit_the_parameter_bound",
+	    test_http_statements_fit_the_parameter_bound);
 }
