@@ -58,7 +58,9 @@ scrub(const struct run *r, const char *text, size_t len, int json,
 	char			 *out, **vals;
 	int			  m;
 
-	k = (size_t)json_object_object_length(r->secrets);
+	/* Callback tokens alone: a run may have tokens and no secrets. */
+	k = r->secrets != NULL ?
+	    (size_t)json_object_object_length(r->secrets) : 0;
 	vals = xcalloc(k + TMPL_STEPS_MAX + 1, sizeof(*vals));
 	vlens = xcalloc(k + TMPL_STEPS_MAX + 1, sizeof(*vlens));
 	/* Callback tokens: base64url, the same escaped or not. */
@@ -68,6 +70,8 @@ scrub(const struct run *r, const char *text, size_t len, int json,
 			vlens[n++] = CBTOK_LEN;
 		}
 	k += n;
+	if (r->secrets == NULL)
+		goto redact;
 	json_object_object_foreach(r->secrets, name, val) {
 		(void)name;
 		if (n == k)
@@ -89,6 +93,7 @@ scrub(const struct run *r, const char *text, size_t len, int json,
 			vlens[n++] = ql;
 		}
 	}
+redact:
 	out = secret_redact(text, len, (const char *const *)vals, vlens, n,
 	    cut, flags, NULL);
 	while (n > 0)
