@@ -406,6 +406,14 @@ start_step(struct sup *sp, struct run *r, int i)
 	case TMPL_STEP_COMMAND:
 		start_command(sp, r, i);
 		break;
+	case TMPL_STEP_MAP:
+		/*
+		 * Iterations are not run by this supervisor yet (issue 15,
+		 * item 2): fail the step plainly rather than guess.
+		 */
+		step_fail(r, i, "unsupported", "map steps are not run by "
+		    "this supervisor yet", 0, NULL);
+		break;
 	}
 	(void)o;
 }
