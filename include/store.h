@@ -143,6 +143,13 @@ enum stmt_id {
 	/* Galera: causal reads for the claim's re-read (store_sync_wait). */
 	STMT_WSREP_SYNC_ON,
 	STMT_WSREP_SYNC_OFF,
+	/* Map iterations (sql/016). */
+	STMT_SUP_ITER_PUT,
+	STMT_SUP_ITER_PUT_MANY,
+	STMT_SUP_ITER_LOAD,
+	STMT_EXEC_REDRIVE_ITERS,
+	STMT_EXEC_ITER_COUNTS,
+	STMT_EXEC_ITER_PAGE,
 	STMT_COUNT
 };
 

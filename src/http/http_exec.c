@@ -927,6 +927,9 @@ redrive_body(struct store *st, void *arg)
 		rc = store_exec(st, STMT_EXEC_REDRIVE_STEPS, a->p + 1, 1, NULL,
 		    NULL, NULL);
 	if (rc == RC_OK && a->n == 1)
+		rc = store_exec(st, STMT_EXEC_REDRIVE_ITERS, a->p + 1, 1, NULL,
+		    NULL, NULL);
+	if (rc == RC_OK && a->n == 1)
 		rc = http_audit(a->r, "execution.retry", "execution",
 		    a->r->id, NULL);
 	return rc;
