@@ -50,6 +50,7 @@ struct http_req {
 	char			 path[HTTP_PATH_MAX + 1];
 	char			 reqid[HTTP_REQID_MAX + 1];
 	char			 id[HTTP_ID_MAX + 1];	/* {id} of the route */
+	char			 sub[HTTP_ID_MAX + 1];	/* its {sub} */
 	struct principal	 who;
 	int			 authed;
 
@@ -124,6 +125,8 @@ void	 http_h_system(struct http_req *);
 void	 http_h_whsec_post(struct http_req *);
 void	 http_h_whsec_get(struct http_req *);
 void	 http_h_exec_notifications(struct http_req *);
+/* Map iterations (http_exec.c). */
+void	 http_h_exec_iterations(struct http_req *);
 
 /* Write an audit row; RC_* from the store. */
 int	 http_audit(struct http_req *, const char *action, const char *otype,

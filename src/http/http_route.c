@@ -77,6 +77,8 @@ static const struct route routes[] = {
 	    http_h_sched_fires },
 	{ "GET", "/workflow-management/system", ROLE_ADMIN,
 	    http_h_system },
+	{ "GET", "/workflow-management/executions/{id}/steps/{sub}/iterations",
+	    ROLE_READ, http_h_exec_iterations },
 };
 
 static int
@@ -88,16 +90,20 @@ id_char(int c)
 
 /*
  * Match path (already without base_path) against pattern; on a match the
- * {id} segment is copied to id. Returns 1 on a match.
+ * {id} segment is copied to id and a {sub} segment to sub. Returns 1 on
+ * a match.
  */
 static int
-match(const char *pattern, const char *path, char id[HTTP_ID_MAX + 1])
+match(const char *pattern, const char *path, char id[HTTP_ID_MAX + 1],
+    char sub[HTTP_ID_MAX + 1])
 {
 	const char	*p = pattern, *s = path;
+	char		*to;
 	size_t		 n;
 
 	while (*p != '\0') {
-		if (strncmp(p, "{id}", 4) == 0) {
+		if (strncmp(p, "{id}", 4) == 0 || strncmp(p, "{sub}", 5) == 0) {
+			to = p[1] == 'i' ? id : sub;
 			for (n = 0; s[n] != '\0' && s[n] != '/'; n++)
 				if (!id_char((unsigned char)s[n]))
 					return 0;
@@ -106,10 +112,10 @@ match(const char *pattern, const char *path, char id[HTTP_ID_MAX + 1])
 			/* "." and ".." are never ids. */
 			if (s[0] == '.' && (n == 1 || (n == 2 && s[1] == '.')))
 				return 0;
-			memcpy(id, s, n);
-			id[n] = '\0';
+			memcpy(to, s, n);
+			to[n] = '\0';
 			s += n;
-			p += 4;
+			p += to == id ? 4 : 5;
 			continue;
 		}
 		if (*p != *s)
@@ -233,7 +239,7 @@ dispatch(struct http_req *r)
 	}
 	for (i = 0; i < NITEMS(routes); i++) {
 		rt = &routes[i];
-		if (!match(rt->pattern, r->path, r->id))
+		if (!match(rt->pattern, r->path, r->id, r->sub))
 			continue;
 		if (strcmp(rt->method, r->method) == 0) {
 			hit = rt;

@@ -23,7 +23,8 @@
 /* Galera: "WSREP has not yet prepared node for application use". */
 #define STORE_ER_WSREP_NOT_READY 1047
 #define STORE_CELL_INIT	256	/* bound buffer per result column */
-#define STORE_PARAMS_MAX	96
+#define STORE_PARAMS_MAX	96	/* on the stack */
+#define STORE_PARAMS_HEAP	1100	/* more: allocated (map rows) */
 #define STORE_COLS_MAX	32
 /* MySQL's numbers, should the server be one: a CHECK, invalid JSON. */
 #define STORE_ER_CHECK_VIOLATED	3819
@@ -547,17 +548,21 @@ store_exec(struct store *st, enum stmt_id id, const struct sparam *params,
     size_t n, struct sres *res, uint64_t *affected, uint64_t *insert_id)
 {
 	MYSQL_STMT	*s = NULL;
-	MYSQL_BIND	 b[STORE_PARAMS_MAX];
+	MYSQL_BIND	 stack[STORE_PARAMS_MAX], *b = stack;
 	int		 rc, in_tx = st->in_tx, tries = 0;
 
 	if (res != NULL)
 		memset(res, 0, sizeof(*res));
-	if (n > STORE_PARAMS_MAX)
+	if (n > STORE_PARAMS_HEAP)
 		fatalx("store: statement %d with %zu params", (int)id, n);
+	if (n > STORE_PARAMS_MAX)
+		b = xcalloc(n, sizeof(*b));
 again:
 	if ((rc = prepare(st, id, &s)) != RC_OK) {
 		if (resend(st, rc, in_tx, &tries))
 			goto again;
+		if (b != stack)
+			free(b);
 		return rc;
 	}
 	if (mysql_stmt_param_count(s) != n)
@@ -595,6 +600,8 @@ out:
 		sres_free(res);
 		memset(res, 0, sizeof(*res));
 	}
+	if (b != stack)
+		free(b);
 	return rc;
 }
 

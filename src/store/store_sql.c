@@ -839,14 +839,18 @@ static const char *const sql[STMT_COUNT] = {
 	    "WHERE exec_pk = ? GROUP BY step_idx, status",
 	/*
 	 * A page of iterations in index order, params: exec pk, step index,
-	 * after index (-1: from the start), status twice (NULL: any),
-	 * limit.
+	 * first index, status twice (NULL: any), limit. The last column is
+	 * the next page's first index (cursors are positive).
 	 */
 	[STMT_EXEC_ITER_PAGE] =
 	    "SELECT idx, status, attempts, " MS("started_at") ", "
-	    MS("completed_at") ", output, error FROM iterations "
-	    "WHERE exec_pk = ? AND step_idx = ? AND idx > ? AND "
+	    MS("completed_at") ", output, error, idx + 1 FROM iterations "
+	    "WHERE exec_pk = ? AND step_idx = ? AND idx >= ? AND "
 	    "(? IS NULL OR status = ?) ORDER BY idx LIMIT ?",
+	[STMT_SUP_ITER_PUT_TEN] =
+	    "INSERT INTO iterations (exec_pk, step_idx, idx, status, "
+	    "attempts, started_at, completed_at, output, error, "
+	    "next_attempt_at) VALUES " ITER_ROW10 ITER_UPSERT,
 };
 
 const char *

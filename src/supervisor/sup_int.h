@@ -34,6 +34,8 @@
 /* error type of a step or an execution whose write the database refused */
 #define SUP_ERR_STORE_REFUSED	"store_refused"
 
+struct sup_map;
+
 struct run_step {
 	enum engine_state	 st;
 	int			 attempts;
@@ -45,6 +47,7 @@ struct run_step {
 	struct json_object	*output;	/* owned */
 	struct json_object	*error;		/* owned {"type","message"} */
 	int			 dirty;		/* not yet written */
+	struct sup_map		*map;		/* a map's iterations, owned */
 };
 
 struct run {
@@ -252,5 +255,47 @@ void	 sup_run_release(struct sup *, struct run *);
 void	 sup_run_free(struct run *);
 /* Earliest monotonic time at which the run needs attention (0: none). */
 int64_t	 sup_run_due(const struct run *);
+
+/*
+ * sup_map.c: map steps (engine.md "map"). A map step that starts
+ * evaluates its items and owns one struct sup_iter per item; iteration
+ * rows are written with the step's row (sup_map_put, inside the run's
+ * fenced write) and marked written only after the commit
+ * (sup_map_written). An iteration that changes marks its step dirty.
+ */
+struct sup_iter {
+	enum engine_state	 st;
+	int			 attempts;
+	int64_t			 started_ms;	/* wall clock */
+	int64_t			 completed_ms;
+	int64_t			 due;		/* monotonic ms; 0: none */
+	struct json_object	*output;	/* owned */
+	struct json_object	*error;		/* owned {"type","message"} */
+	int			 dirty;
+};
+
+struct sup_map {
+	int			 n;		/* items */
+	struct json_object	*items;		/* owned array */
+	struct sup_iter		*it;		/* n entries, owned */
+};
+
+/* Start map step i of r (its attempt is counted): items, iterations. */
+void	 sup_map_start(struct sup *, struct run *, int i);
+/* The run halts: unfinished iterations of step i become cancelled. */
+void	 sup_map_stop(struct sup *, struct run *, int i);
+/* Progress of a running map step i; 1 when something changed. */
+int	 sup_map_advance(struct sup *, struct run *, int i);
+/* Write the dirty iterations of step i of r in the caller's tx. */
+int	 sup_map_put(struct sup *, const struct run *, int i);
+void	 sup_map_written(struct sup_map *);
+void	 sup_map_free(struct sup_map *);
+
+/* sup_run.c helpers for sup_map.c: as their static counterparts. */
+void	 sup_run_complete(struct run *, int i, struct json_object *out);
+void	 sup_run_fail(struct run *, int i, const char *type,
+	    const char *msg);
+struct json_object *sup_run_scrub(const struct run *, struct json_object *);
+struct json_object *sup_run_ctx(struct run *, const struct tmpl_step *);
 
 #endif

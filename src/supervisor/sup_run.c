@@ -226,6 +226,39 @@ step_fail(struct run *r, int i, const char *type, const char *msg,
 	step_fail_cut(r, i, type, msg, 0, 0, retryable, output);
 }
 
+void
+sup_run_complete(struct run *r, int i, struct json_object *out)
+{
+	step_complete(r, i, out);
+}
+
+void
+sup_run_fail(struct run *r, int i, const char *type, const char *msg)
+{
+	step_fail(r, i, type, msg, 0, NULL);
+}
+
+struct json_object *
+sup_run_scrub(const struct run *r, struct json_object *v)
+{
+	return scrub_value(r, v);
+}
+
+/* The context an expression of step ts sees (secrets where allowed). */
+struct json_object *
+sup_run_ctx(struct run *r, const struct tmpl_step *ts)
+{
+	enum tmpl_step_type	t = ts->type;
+
+	if (r->secrets != NULL && (t == TMPL_STEP_HTTP ||
+	    t == TMPL_STEP_COMMAND))
+		json_object_object_add(r->ctx, "secrets",
+		    json_object_get(r->secrets));
+	else
+		json_object_object_del(r->ctx, "secrets");
+	return r->ctx;
+}
+
 /* The context an expression of step i sees (secrets only where allowed). */
 static struct json_object *
 ctx_for(struct run *r, int i)
@@ -407,12 +440,7 @@ start_step(struct sup *sp, struct run *r, int i)
 		start_command(sp, r, i);
 		break;
 	case TMPL_STEP_MAP:
-		/*
-		 * Iterations are not run by this supervisor yet (issue 15,
-		 * item 2): fail the step plainly rather than guess.
-		 */
-		step_fail(r, i, "unsupported", "map steps are not run by "
-		    "this supervisor yet", 0, NULL);
+		sup_map_start(sp, r, i);
 		break;
 	}
 	(void)o;
@@ -566,6 +594,7 @@ stop_steps(struct sup *sp, struct run *r)
 
 	r->halting = 1;
 	for (i = 0; i < r->t->nsteps; i++) {
+		sup_map_stop(sp, r, i);
 		r->s[i].due = 0;	/* no delay or retry fires any more */
 		if (r->s[i].cmd != NULL)
 			sup_cmd_cancel(r->s[i].cmd);
@@ -915,6 +944,9 @@ sup_run_advance(struct sup *sp, struct run *r)
 			    (int64_t)(r->t->steps[i].delay_seconds * 1000));
 		}
 	}
+	for (i = 0; !r->done && !r->halting && i < r->t->nsteps; i++)
+		if (r->t->steps[i].type == TMPL_STEP_MAP)
+			(void)sup_map_advance(sp, r, i);
 	while (!r->done && !r->halting && !sp->stopping && !r->pausing &&
 	    (n = start_runnable(sp, r)) > 0)
 		;
@@ -1007,6 +1039,7 @@ sup_run_free(struct run *r)
 		return;
 	for (i = 0; r->t != NULL && i < r->t->nsteps; i++) {
 		sup_cmd_free(r->s[i].cmd);	/* SIGKILL to its group */
+		sup_map_free(r->s[i].map);
 		json_object_put(r->s[i].output);
 		json_object_put(r->s[i].error);
 	}

@@ -1,0 +1,425 @@
+/*
+ * Map steps (engine.md "map: one inner step per item", api.md
+ * ".../steps/{step_id}/iterations"): the output in item order, the
+ * items bounds, tolerated failures, map_failed with the lowest index,
+ * the counts of GET, the paged iterations and a redrive that runs again
+ * only what failed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "e2e.h"
+#include "e2e_sup.h"
+#include "test_e2e_exec_util.h"
+
+/* A JSON array text of n integers 0..n-1 (owned). */
+static char *
+int_list(int n)
+{
+	char	*s = malloc((size_t)n * 7 + 3);
+	size_t	 k = 0;
+	int	 i;
+
+	if (s == NULL)
+		return NULL;
+	s[k++] = '[';
+	for (i = 0; i < n; i++)
+		k += (size_t)sprintf(s + k, "%s%d", i > 0 ? "," : "", i);
+	s[k++] = ']';
+	s[k] = '\0';
+	return s;
+}
+
+/* {"l": <list>} as input (owned). */
+static char *
+input_of(const char *list)
+{
+	size_t	 n = strlen(list) + 16;
+	char	*s = malloc(n);
+
+	if (s != NULL)
+		snprintf(s, n, "{\"l\":%s}", list);
+	return s;
+}
+
+/*
+ * A template of one map step "m" over input.l with the given map fields
+ * (after items) and inner step; its id (owned).
+ */
+static char *
+map_tmpl(const char *name, const char *fields, const char *inner)
+{
+	return sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"m\","
+	    "\"type\":\"map\",\"items\":\"{{ input.l }}\"%s%s,"
+	    "\"step\":%s}]}", e2e_unique(name), *fields != '\0' ? "," : "",
+	    fields, inner);
+}
+
+/* Run tid on input until it ends with want; its document (owned). */
+static struct json_object *
+run_until(const char *tid, const char *input, const char *want,
+    double seconds)
+{
+	char			*eid;
+	struct json_object	*doc;
+
+	eid = sup_exec(tid, input);
+	if (eid == NULL)
+		return NULL;
+	if (!x_wait_status(e2e_tok_alice(), eid, want, seconds)) {
+		doc = sup_get(eid, NULL);
+		fprintf(stderr, "\n  %s: not %s: %s %s\n", eid, want,
+		    sup_json(doc, "status"), sup_json(doc, "error_details"));
+		json_object_put(doc);
+		free(eid);
+		return NULL;
+	}
+	doc = sup_get(eid, NULL);
+	free(eid);
+	return doc;
+}
+
+/* GET a page of iterations; the answer's JSON (owned) or NULL. */
+static struct json_object *
+iterations(const char *eid, const char *step, const char *query,
+    long *status)
+{
+	struct json_object	*o = NULL;
+	struct resp		 r;
+	char			 path[512];
+
+	snprintf(path, sizeof(path), "%s/%s/steps/%s/iterations%s",
+	    X_EXECS_PATH, eid, step, query);
+	*status = -1;
+	if (e2e_req("GET", path, e2e_tok_alice(), NULL, NULL, &r) != 0)
+		return NULL;
+	*status = r.status;
+	if (r.json != NULL)
+		o = json_object_get(r.json);
+	resp_free(&r);
+	return o;
+}
+
+static void
+test_e2e_map_transform_output_in_order(void)
+{
+	struct json_object	*doc, *m;
+	char			*tid;
+
+	tid = map_tmpl("map-order", "", "{\"type\":\"transform\","
+	    "\"when\":\"{{ index != 1 }}\","
+	    "\"output\":{\"v\":\"{{ item * 10 }}\",\"i\":\"{{ index }}\"}}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	doc = run_until(tid, "{\"l\":[3,1,2,7]}", "completed", 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	m = sup_step(doc, "m");
+	SUP_STR_EQ(sup_str(m, "status"), "completed");
+	SUP_STR_EQ(sup_json(m, "output"), "[{\"v\":30,\"i\":0},null,"
+	    "{\"v\":20,\"i\":2},{\"v\":70,\"i\":3}]");
+	CU_ASSERT_EQUAL(sup_int(m, "items_total"), 4);
+	SUP_STR_EQ(sup_json(m, "iteration_counts"), "{\"pending\":0,"
+	    "\"running\":0,\"completed\":3,\"failed\":0,\"skipped\":1,"
+	    "\"cancelled\":0}");
+	SUP_STR_EQ(sup_json(doc, "final_result"), "{\"m\":[{\"v\":30,"
+	    "\"i\":0},null,{\"v\":20,\"i\":2},{\"v\":70,\"i\":3}]}");
+	json_object_put(doc);
+	/* No items: [] at once, no iteration. */
+	doc = run_until(tid, "{\"l\":[]}", "completed", 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	m = sup_step(doc, "m");
+	SUP_STR_EQ(sup_json(m, "output"), "[]");
+	SUP_STR_EQ(sup_json(m, "items_total"), "null");
+	json_object_put(doc);
+	free(tid);
+}
+
+static void
+test_e2e_map_items_bounds(void)
+{
+	struct json_object	*doc, *m;
+	char			*tid, *list, *in;
+	double			 t0;
+
+	tid = map_tmpl("map-bounds", "", "{\"type\":\"transform\","
+	    "\"output\":\"{{ item + index }}\"}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	list = int_list(10000);
+	in = input_of(list);
+	t0 = x_now();
+	doc = run_until(tid, in, "completed", 60);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	fprintf(stderr, "\n  10,000 transform iterations: %.2f s end to "
+	    "end\n", x_now() - t0);
+	m = sup_step(doc, "m");
+	CU_ASSERT_EQUAL(sup_int(m, "items_total"), 10000);
+	CU_ASSERT_EQUAL(sup_int(m, "iteration_counts.completed"), 10000);
+	CU_ASSERT_EQUAL(json_object_array_length(sup_at(m, "output")),
+	    10000);
+	CU_ASSERT_EQUAL(json_object_get_int(json_object_array_get_idx(
+	    sup_at(m, "output"), 9999)), 19998);
+	json_object_put(doc);
+	free(in);
+	free(list);
+	/* One more: map_items_invalid, no iteration. */
+	list = int_list(10001);
+	in = input_of(list);
+	doc = run_until(tid, in, "failed", 30);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "error_details.type"), "map_items_invalid");
+	SUP_STR_EQ(sup_str(doc, "error_details.step_id"), "m");
+	SUP_STR_EQ(sup_str(doc, "error_details.error"), "items must be an "
+	    "array of at most 10000 elements, got an array of 10001 "
+	    "elements");
+	m = sup_step(doc, "m");
+	SUP_STR_EQ(sup_str(m, "error.type"), "map_items_invalid");
+	SUP_STR_EQ(sup_json(m, "items_total"), "null");
+	json_object_put(doc);
+	free(in);
+	free(list);
+	/* Not an array. */
+	doc = run_until(tid, "{\"l\":{\"a\":1}}", "failed", 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "error_details.type"), "map_items_invalid");
+	SUP_STR_EQ(sup_str(doc, "error_details.error"), "items must be an "
+	    "array of at most 10000 elements, got an object");
+	json_object_put(doc);
+	doc = run_until(tid, "{}", "failed", 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "error_details.error"), "items must be an "
+	    "array of at most 10000 elements, got null");
+	json_object_put(doc);
+	free(tid);
+}
+
+/* item * 2 fails for the strings: type errors of the expression. */
+#define FAILING_INNER	"{\"type\":\"transform\",\"output\":\"{{ item * 2 }}\"}"
+#define FAILING_INPUT	"{\"l\":[1,\"x\",3,\"y\",5]}"
+
+static void
+test_e2e_map_tolerated_failures(void)
+{
+	struct json_object	*doc, *m;
+	char			*tid;
+
+	tid = map_tmpl("map-tolerated", "\"tolerated_failures\":2",
+	    FAILING_INNER);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	doc = run_until(tid, FAILING_INPUT, "completed", 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	m = sup_step(doc, "m");
+	SUP_STR_EQ(sup_json(m, "output"), "[2,null,6,null,10]");
+	CU_ASSERT_EQUAL(sup_int(m, "iteration_counts.failed"), 2);
+	CU_ASSERT_EQUAL(sup_int(m, "iteration_counts.completed"), 3);
+	json_object_put(doc);
+	free(tid);
+	/* 40 % of 5 items is 2: within; 20 % is not. */
+	tid = map_tmpl("map-percent", "\"tolerated_failures\":10,"
+	    "\"tolerated_failure_percent\":40", FAILING_INNER);
+	doc = run_until(tid, FAILING_INPUT, "completed", 20);
+	CU_ASSERT_PTR_NOT_NULL(doc);
+	json_object_put(doc);
+	free(tid);
+	tid = map_tmpl("map-percent2", "\"tolerated_failures\":10,"
+	    "\"tolerated_failure_percent\":20", FAILING_INNER);
+	doc = run_until(tid, FAILING_INPUT, "failed", 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "error_details.type"), "map_failed");
+	json_object_put(doc);
+	free(tid);
+}
+
+static void
+test_e2e_map_failed_names_lowest_index(void)
+{
+	struct json_object	*doc, *m, *page, *it;
+	char			*tid;
+	const char		*msg;
+	long			 st;
+
+	tid = map_tmpl("map-failed", "\"tolerated_failures\":1",
+	    FAILING_INNER);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	doc = run_until(tid, FAILING_INPUT, "failed", 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "error_details.type"), "map_failed");
+	SUP_STR_EQ(sup_str(doc, "error_details.step_id"), "m");
+	msg = sup_str(doc, "error_details.error");
+	CU_ASSERT(msg != NULL && strncmp(msg, "iteration 1 failed: ", 20) ==
+	    0);
+	m = sup_step(doc, "m");
+	SUP_STR_EQ(sup_str(m, "status"), "failed");
+	SUP_STR_EQ(sup_str(m, "error.type"), "map_failed");
+	/*
+	 * Failures end the map as soon as they pass the bound: the second
+	 * failure (index 3) ends it, index 4 never runs.
+	 */
+	SUP_STR_EQ(sup_json(m, "iteration_counts"), "{\"pending\":0,"
+	    "\"running\":0,\"completed\":2,\"failed\":2,\"skipped\":0,"
+	    "\"cancelled\":1}");
+	page = iterations(sup_str(doc, "execution_id"), "m", "", &st);
+	CU_ASSERT_EQUAL(st, 200);
+	CU_ASSERT_EQUAL(json_object_array_length(sup_at(page, "items")), 5);
+	it = json_object_array_get_idx(sup_at(page, "items"), 4);
+	SUP_STR_EQ(sup_str(it, "status"), "cancelled");
+	CU_ASSERT_EQUAL(sup_int(it, "attempts"), 0);
+	it = json_object_array_get_idx(sup_at(page, "items"), 1);
+	SUP_STR_EQ(sup_str(it, "status"), "failed");
+	SUP_STR_EQ(sup_str(it, "error.type"), "expression");
+	CU_ASSERT_EQUAL(sup_int(it, "attempts"), 1);
+	json_object_put(page);
+	json_object_put(doc);
+	free(tid);
+}
+
+static void
+test_e2e_map_iterations_paging(void)
+{
+	struct json_object	*doc, *page, *items;
+	char			*tid, *list, *in, q[512], cur[256];
+	const char		*eid, *c;
+	long			 st;
+	int			 seen = 0, pages = 0, k;
+	size_t			 n;
+
+	tid = map_tmpl("map-paging", "", "{\"type\":\"transform\","
+	    "\"when\":\"{{ index % 5 != 4 }}\",\"output\":\"{{ item }}\"}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	list = int_list(25);
+	in = input_of(list);
+	doc = run_until(tid, in, "completed", 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	eid = sup_str(doc, "execution_id");
+	cur[0] = '\0';
+	do {
+		snprintf(q, sizeof(q), "?limit=10%s%s", cur[0] != '\0' ?
+		    "&cursor=" : "", cur);
+		page = iterations(eid, "m", q, &st);
+		CU_ASSERT_EQUAL_FATAL(st, 200);
+		items = sup_at(page, "items");
+		n = json_object_array_length(items);
+		for (k = 0; k < (int)n; k++, seen++) {
+			CU_ASSERT_EQUAL(sup_int(json_object_array_get_idx(
+			    items, (size_t)k), "index"), seen);
+			SUP_STR_EQ(sup_str(json_object_array_get_idx(items,
+			    (size_t)k), "status"), seen % 5 == 4 ?
+			    "skipped" : "completed");
+		}
+		c = sup_str(page, "next_cursor");
+		snprintf(cur, sizeof(cur), "%s", c != NULL ? c : "");
+		json_object_put(page);
+		pages++;
+	} while (cur[0] != '\0' && pages < 10);
+	CU_ASSERT_EQUAL(seen, 25);
+	CU_ASSERT_EQUAL(pages, 3);
+	/* The status filter. */
+	page = iterations(eid, "m", "?status=skipped&limit=100", &st);
+	CU_ASSERT_EQUAL(st, 200);
+	items = sup_at(page, "items");
+	CU_ASSERT_EQUAL(json_object_array_length(items), 5);
+	CU_ASSERT_EQUAL(sup_int(json_object_array_get_idx(items, 0),
+	    "index"), 4);
+	SUP_STR_EQ(sup_json(json_object_array_get_idx(items, 0), "output"),
+	    "null");
+	SUP_STR_EQ(sup_json(page, "next_cursor"), "null");
+	json_object_put(page);
+	/* Bad filter, bad cursor, unknown or non-map step, other user. */
+	page = iterations(eid, "m", "?status=done", &st);
+	CU_ASSERT_EQUAL(st, 400);
+	json_object_put(page);
+	page = iterations(eid, "m", "?cursor=abc", &st);
+	CU_ASSERT_EQUAL(st, 400);
+	json_object_put(page);
+	page = iterations(eid, "nope", "", &st);
+	CU_ASSERT_EQUAL(st, 404);
+	json_object_put(page);
+	{
+		struct resp	r;
+		char		path[512];
+
+		snprintf(path, sizeof(path), "%s/%s/steps/m/iterations",
+		    X_EXECS_PATH, eid);
+		CU_ASSERT_EQUAL_FATAL(e2e_req("GET", path, e2e_tok_bob(),
+		    NULL, NULL, &r), 0);
+		CU_ASSERT(r.status == 404 || r.status == 403);
+		resp_free(&r);
+	}
+	json_object_put(doc);
+	free(in);
+	free(list);
+	free(tid);
+}
+
+/*
+ * A redrive runs again only what failed: a completed iteration keeps
+ * its times, a failed one starts anew.
+ */
+static void
+test_e2e_map_redrive_reruns_only_failed(void)
+{
+	struct json_object	*doc, *page, *items;
+	char			*tid, *eid, before0[64], before1[64], path[256];
+	struct resp		 r;
+	long			 st;
+
+	tid = map_tmpl("map-redrive", "", FAILING_INNER);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = sup_exec(tid, "{\"l\":[1,\"x\"]}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "failed", 20));
+	page = iterations(eid, "m", "", &st);
+	items = sup_at(page, "items");
+	CU_ASSERT_EQUAL_FATAL(json_object_array_length(items), 2);
+	snprintf(before0, sizeof(before0), "%s", x_s(sup_str(
+	    json_object_array_get_idx(items, 0), "started_at")));
+	snprintf(before1, sizeof(before1), "%s", x_s(sup_str(
+	    json_object_array_get_idx(items, 1), "started_at")));
+	json_object_put(page);
+	x_sleep_ms(20);
+	snprintf(path, sizeof(path), "%s/%s/retry", X_EXECS_PATH, eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", path, e2e_tok_alice(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	x_sleep_ms(200);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "failed", 20));
+	doc = sup_get(eid, NULL);
+	CU_ASSERT_EQUAL(sup_int(doc, "redrive_count"), 1);
+	json_object_put(doc);
+	page = iterations(eid, "m", "", &st);
+	items = sup_at(page, "items");
+	SUP_STR_EQ(sup_str(json_object_array_get_idx(items, 0), "status"),
+	    "completed");
+	SUP_STR_EQ(sup_str(json_object_array_get_idx(items, 0),
+	    "started_at"), before0);
+	CU_ASSERT_EQUAL(sup_int(json_object_array_get_idx(items, 0),
+	    "attempts"), 1);
+	SUP_STR_EQ(sup_str(json_object_array_get_idx(items, 1), "status"),
+	    "failed");
+	CU_ASSERT(strcmp(x_s(sup_str(json_object_array_get_idx(items, 1),
+	    "started_at")), before1) > 0);
+	json_object_put(page);
+	free(eid);
+	free(tid);
+}
+
+E2E_SUITE(test_e2e_map_register)
+
+void
+test_e2e_map_register(void)
+{
+	CU_pSuite	s = CU_add_suite("map", NULL, NULL);
+
+	CU_add_test(s, "transform_output_in_order",
+	    test_e2e_map_transform_output_in_order);
+	CU_add_test(s, "items_bounds", test_e2e_map_items_bounds);
+	CU_add_test(s, "tolerated_failures",
+	    test_e2e_map_tolerated_failures);
+	CU_add_test(s, "failed_names_lowest_index",
+	    test_e2e_map_failed_names_lowest_index);
+	CU_add_test(s, "iterations_paging", test_e2e_map_iterations_paging);
+	CU_add_test(s, "redrive_reruns_only_failed",
+	    test_e2e_map_redrive_reruns_only_failed);
+}
