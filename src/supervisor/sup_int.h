@@ -272,6 +272,8 @@ struct sup_iter {
 	struct json_object	*output;	/* owned */
 	struct json_object	*error;		/* owned {"type","message"} */
 	int			 dirty;
+	struct sup_cmd		*cmd;		/* a command attempt, owned */
+	struct sup_http_xfer	*xfer;		/* an http attempt */
 };
 
 struct sup_map {
@@ -289,7 +291,24 @@ int	 sup_map_advance(struct sup *, struct run *, int i);
 /* Write the dirty iterations of step i of r in the caller's tx. */
 int	 sup_map_put(struct sup *, const struct run *, int i);
 void	 sup_map_written(struct sup_map *);
+/* Kill and free what the iterations run; free m. NULL-safe. */
 void	 sup_map_free(struct sup_map *);
+/* Handlers and transfers in flight for step i of r. */
+int	 sup_map_handles(const struct run *, int i);
+/* Command handlers in flight in the whole supervisor. */
+int	 sup_map_processes(const struct sup *);
+/* Stop every handler and transfer of r's maps (lease lost, release). */
+void	 sup_map_abort(struct sup *, struct run *);
+/* An http result whose user is an iteration of r: 1 when routed. */
+int	 sup_map_http_done(struct sup *, struct run *, void *user,
+	    struct sup_step_result *);
+/* Drive r's iteration handlers: I/O, timers, results. */
+void	 sup_map_collect(struct sup *, struct run *);
+/* Their descriptors into pfd (room entries); how many. */
+size_t	 sup_map_pollfds(const struct run *, struct pollfd *pfd,
+	    size_t room);
+/* Earliest monotonic ms a timer of r's iterations or handlers is due. */
+int64_t	 sup_map_due(const struct run *, int64_t now);
 
 /* sup_run.c helpers for sup_map.c: as their static counterparts. */
 void	 sup_run_complete(struct run *, int i, struct json_object *out);

@@ -7,8 +7,13 @@
  * not completed or skipped there. The engine (engine_map_*) says which
  * iterations start and when the map has ended.
  *
- * Transform iterations run in-process at once. Other inner types fail
- * the step with type "unsupported" for now (see docs/decisions.md).
+ * Transform iterations run in-process at once; delays keep a timer;
+ * http and command iterations run on the supervisor's event loop like
+ * steps (sup_step.h), at most max_concurrency per map and, for
+ * commands, at most [supervisor] max_processes handlers in all. Before
+ * an iteration that acts outside wfm starts, the results known so far
+ * are committed, so that a resumed map does not run a completed
+ * iteration again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,17 +157,170 @@ iter_transform(struct run *r, int i, int k)
 	iter_set(r, i, it, ENGINE_COMPLETED, sup_run_scrub(r, out), NULL);
 }
 
+/* The failed attempt of iteration k: retry later or fail it. */
+static void
+iter_fail(struct run *r, int i, int k, const char *type, const char *msg,
+    int retryable, struct json_object *output)
+{
+	const struct tmpl_step	*in = r->t->steps[i].inner;
+	struct sup_iter		*it = &r->s[i].map->it[k];
+	unsigned		 rnd;
+
+	if (output != NULL && jsonx_deeper(output, JSONX_STORE_DEPTH_MAX - 1)) {
+		json_object_put(output);
+		output = NULL;
+	}
+	if (engine_should_retry(in, it->attempts, retryable)) {
+		json_object_put(it->error);
+		it->error = iter_error(r, type, msg);
+		json_object_put(it->output);
+		it->output = sup_run_scrub(r, output);
+		(void)util_random(&rnd, sizeof(rnd));
+		it->st = ENGINE_RETRY_WAIT;
+		it->due = util_mono_ms() + engine_retry_delay_ms(in,
+		    it->attempts, (double)rnd / 4294967296.0);
+		it->dirty = 1;
+		r->s[i].dirty = 1;
+		return;
+	}
+	iter_set(r, i, it, ENGINE_FAILED, sup_run_scrub(r, output),
+	    iter_error(r, type, msg));
+}
+
+static void
+iter_http(struct sup *sp, struct run *r, int i, int k)
+{
+	const struct tmpl_step	*in = r->t->steps[i].inner;
+	struct sup_iter		*it = &r->s[i].map->it[k];
+	struct json_object	*req = NULL, *v;
+	struct sup_http_req	 hr;
+	char			 err[ERRMSG_MAX], key[160];
+	int			 rc;
+
+	if (iter_render(r, i, k, in->request, &req) != RC_OK)
+		return;
+	memset(&hr, 0, sizeof(hr));
+	hr.method = json_object_object_get_ex(req, "method", &v) ?
+	    json_object_get_string(v) : "GET";
+	hr.url = json_object_object_get_ex(req, "url", &v) ?
+	    json_object_get_string(v) : "";
+	hr.headers = json_object_object_get_ex(req, "headers", &v) ? v : NULL;
+	hr.body = json_object_object_get_ex(req, "body", &v) ? v : NULL;
+	hr.timeout_seconds = in->timeout_seconds;
+	snprintf(key, sizeof(key), "%s:%s:%d", r->id, in->id, k);
+	hr.idempotency_key = key;
+	hr.user = it;
+	rc = sup_http_start(sp->http, &hr, &it->xfer, err, sizeof(err));
+	json_object_put(req);
+	if (rc != RC_OK) {
+		it->xfer = NULL;
+		iter_fail(r, i, k, "connection", err, rc != RC_INVALID, NULL);
+	}
+}
+
+static void
+iter_command(struct sup *sp, struct run *r, int i, int k)
+{
+	const struct tmpl_step	*in = r->t->steps[i].inner;
+	struct sup_iter		*it = &r->s[i].map->it[k];
+	struct json_object	*input = NULL, *doc, *ex, *st;
+	struct sup_cmd_spec	 cs;
+	char			 err[ERRMSG_MAX];
+	const char		*text;
+	int			 rc;
+
+	if (in->input != NULL && iter_render(r, i, k, in->input, &input) !=
+	    RC_OK)
+		return;
+	doc = json_object_new_object();
+	json_object_object_add(doc, "input", input);
+	json_object_object_get_ex(r->ctx, "execution", &ex);
+	json_object_object_add(doc, "execution", json_object_get(ex));
+	st = json_object_new_object();
+	json_object_object_add(st, "id", json_object_new_string(in->id));
+	json_object_object_add(st, "attempt",
+	    json_object_new_int(it->attempts));
+	json_object_object_add(st, "index", json_object_new_int(k));
+	json_object_object_add(doc, "step", st);
+	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	memset(&cs, 0, sizeof(cs));
+	cs.handlers_dir = sp->cfg->sup.handlers_dir;
+	cs.handler = in->handler;
+	cs.work_base = sp->workdir;
+	cs.execution_id = r->id;
+	cs.step_id = in->id;
+	cs.attempt = it->attempts;
+	cs.stdin_text = text;
+	cs.stdin_len = strlen(text);
+	cs.timeout_seconds = in->timeout_seconds;
+	cs.limits.cpu_seconds = sp->cfg->sup.cmd_cpu_seconds;
+	cs.limits.memory_mb = sp->cfg->sup.cmd_memory_mb;
+	cs.limits.nofile = sp->cfg->sup.cmd_nofile;
+	cs.limits.nproc = sp->cfg->sup.cmd_nproc;
+	cs.limits.user = sp->cmd_switch ? sp->cfg->sup.cmd_user : NULL;
+	if (cs.handlers_dir == NULL) {
+		json_object_put(doc);
+		iter_fail(r, i, k, "exit_status", "no handlers_dir configured",
+		    0, NULL);
+		return;
+	}
+	rc = sup_cmd_start(&cs, &it->cmd, err, sizeof(err));
+	json_object_put(doc);
+	if (rc != RC_OK) {
+		it->cmd = NULL;
+		iter_fail(r, i, k, "exit_status", err, rc == RC_ERR, NULL);
+	}
+}
+
+/* A finished attempt of iteration k (res is the caller's). */
+static void
+iter_result(struct run *r, int i, int k, struct sup_step_result *res)
+{
+	struct sup_iter		*it = &r->s[i].map->it[k];
+	struct json_object	*out;
+
+	it->cmd = NULL;
+	it->xfer = NULL;
+	if (it->st != ENGINE_RUNNING)
+		return;
+	if (res->err_type == NULL) {
+		out = res->output;
+		res->output = NULL;
+		if (out != NULL && jsonx_deeper(out,
+		    JSONX_STORE_DEPTH_MAX - 1)) {
+			json_object_put(out);
+			iter_fail(r, i, k, SUP_ERR_OUTPUT_INVALID, "output "
+			    "nests objects and arrays deeper than the "
+			    "database stores", 0, NULL);
+			return;
+		}
+		iter_set(r, i, it, ENGINE_COMPLETED, sup_run_scrub(r, out),
+		    NULL);
+		return;
+	}
+	if (strcmp(res->err_type, SUP_ERR_CANCELLED) == 0) {
+		iter_set(r, i, it, ENGINE_CANCELLED, NULL, iter_error(r,
+		    "cancelled", res->err_msg != NULL ? res->err_msg :
+		    "cancelled"));
+		return;
+	}
+	out = res->output;
+	res->output = NULL;
+	iter_fail(r, i, k, res->err_type, res->err_msg != NULL ?
+	    res->err_msg : res->err_type, res->retryable, out);
+}
+
 /* Begin an attempt of iteration k. */
 static void
 iter_start(struct sup *sp, struct run *r, int i, int k)
 {
 	const struct tmpl_step	*in = r->t->steps[i].inner;
 	struct sup_iter		*it = &r->s[i].map->it[k];
-	char			 msg[128];
 
-	(void)sp;
 	it->attempts++;
 	it->st = ENGINE_RUNNING;
+	it->due = 0;
 	if (it->started_ms == 0)
 		it->started_ms = util_now_ms();
 	it->dirty = 1;
@@ -173,11 +331,18 @@ iter_start(struct sup *sp, struct run *r, int i, int k)
 	case TMPL_STEP_TRANSFORM:
 		iter_transform(r, i, k);
 		break;
-	default:
-		snprintf(msg, sizeof(msg), "%s iterations are not run by this "
-		    "supervisor yet", tmpl_step_type_name(in->type));
+	case TMPL_STEP_DELAY:
+		it->due = util_mono_ms() + (int64_t)(in->delay_seconds * 1000);
+		break;
+	case TMPL_STEP_HTTP:
+		iter_http(sp, r, i, k);
+		break;
+	case TMPL_STEP_COMMAND:
+		iter_command(sp, r, i, k);
+		break;
+	case TMPL_STEP_MAP:
 		iter_set(r, i, it, ENGINE_FAILED, NULL, iter_error(r,
-		    "unsupported", msg));
+		    "unsupported", "a map inside a map"));
 		break;
 	}
 }
@@ -218,6 +383,14 @@ map_load(struct sup *sp, struct run *r, int i)
 			it->attempts = 0;
 			it->started_ms = 0;
 			it->dirty = 1;
+		} else if (st == ENGINE_RUNNING &&
+		    sres_get(&res, j, 6, NULL) != NULL) {
+			/* A delay goes on, a retry wait starts when due. */
+			it->st = r->t->steps[i].inner->type ==
+			    TMPL_STEP_DELAY ? ENGINE_RUNNING :
+			    ENGINE_RETRY_WAIT;
+			it->due = util_mono_ms() + MAX(sres_int(&res, j, 6) /
+			    1000, 0);
 		}
 		/* pending, running: run (again), at least once */
 	}
@@ -233,6 +406,7 @@ sup_map_free(struct sup_map *m)
 	if (m == NULL)
 		return;
 	for (k = 0; k < m->n; k++) {
+		sup_cmd_free(m->it[k].cmd);	/* SIGKILL to its group */
 		json_object_put(m->it[k].output);
 		json_object_put(m->it[k].error);
 	}
@@ -294,6 +468,97 @@ map_failed(struct run *r, int i, int lowest)
 	sup_run_fail(r, i, "map_failed", err);
 }
 
+int
+sup_map_handles(const struct run *r, int i)
+{
+	const struct sup_map	*m = r->s[i].map;
+	int			 k, n = 0;
+
+	if (m == NULL)
+		return 0;
+	for (k = 0; k < m->n; k++)
+		n += m->it[k].cmd != NULL || m->it[k].xfer != NULL;
+	return n;
+}
+
+int
+sup_map_processes(const struct sup *sp)
+{
+	const struct run	*r;
+	const struct sup_map	*m;
+	int			 j, i, k, n = 0;
+
+	for (j = 0; j < sp->nslots; j++) {
+		if ((r = sp->runs[j]) == NULL)
+			continue;
+		for (i = 0; i < r->t->nsteps; i++) {
+			n += r->s[i].cmd != NULL;
+			if ((m = r->s[i].map) == NULL)
+				continue;
+			for (k = 0; k < m->n; k++)
+				n += m->it[k].cmd != NULL;
+		}
+	}
+	return n;
+}
+
+/* Stop iteration k: its handler is told to stop, the rest ends now. */
+static void
+iter_stop(struct sup *sp, struct run *r, int i, int k)
+{
+	struct sup_iter	*it = &r->s[i].map->it[k];
+
+	it->due = 0;
+	if (it->cmd != NULL) {
+		sup_cmd_cancel(it->cmd);	/* its result: cancelled */
+		return;
+	}
+	if (it->xfer != NULL) {
+		sup_http_cancel(sp->http, it->xfer);
+		it->xfer = NULL;
+	}
+	if (it->st == ENGINE_PENDING)
+		iter_set(r, i, it, ENGINE_CANCELLED, NULL, NULL);
+	else if (it->st == ENGINE_RUNNING || it->st == ENGINE_RETRY_WAIT ||
+	    it->st == ENGINE_WAITING)
+		iter_set(r, i, it, ENGINE_CANCELLED, NULL, iter_error(r,
+		    "cancelled", "cancelled"));
+}
+
+/* Due timers: delays complete, retries start again. */
+static int
+map_timers(struct sup *sp, struct run *r, int i)
+{
+	const struct tmpl_step	*in = r->t->steps[i].inner;
+	struct sup_map		*m = r->s[i].map;
+	struct json_object	*o;
+	int64_t			 now = util_mono_ms();
+	int			 k, changed = 0;
+
+	for (k = 0; k < m->n; k++) {
+		if (m->it[k].due == 0 || m->it[k].due > now)
+			continue;
+		if (m->it[k].st == ENGINE_RETRY_WAIT) {
+			if (sp->stopping)
+				m->it[k].due = 0;	/* left to a resume */
+			else if (in->type != TMPL_STEP_COMMAND ||
+			    sup_map_processes(sp) < sp->cfg->sup.max_processes)
+				iter_start(sp, r, i, k);
+			else
+				continue;
+			changed = 1;
+		} else if (m->it[k].st == ENGINE_RUNNING &&
+		    in->type == TMPL_STEP_DELAY) {
+			o = json_object_new_object();
+			json_object_object_add(o, "seconds",
+			    json_object_new_double(in->delay_seconds));
+			iter_set(r, i, &m->it[k], ENGINE_COMPLETED, o, NULL);
+			changed = 1;
+		}
+	}
+	return changed;
+}
+
 /*
  * Start what may start and decide the map's end. Returns 1 when
  * something changed.
@@ -305,19 +570,33 @@ map_pump(struct sup *sp, struct run *r, int i)
 	struct sup_map		*m = r->s[i].map;
 	enum engine_state	*st;
 	enum engine_outcome	 out;
-	int			*next, n, k, lowest, nfailed = 0;
-	int			 changed = 0;
+	int			*next, n, k, lowest, nfailed = 0, budget;
+	int			 changed = 0, effects;
 
+	effects = ms->inner->type == TMPL_STEP_HTTP ||
+	    ms->inner->type == TMPL_STEP_COMMAND;
 	st = xcalloc((size_t)m->n + 1, sizeof(*st));
 	next = xcalloc((size_t)m->n + 1, sizeof(*next));
+	if (!r->halting && !r->pausing)
+		changed |= map_timers(sp, r, i);
 	for (;;) {
 		for (k = 0; k < m->n; k++)
 			st[k] = m->it[k].st;
 		if (r->halting || sp->stopping || r->pausing)
 			break;
-		n = engine_map_next(ms, st, m->n, -1, next, m->n);
+		budget = ms->inner->type != TMPL_STEP_COMMAND ? -1 :
+		    MAX(sp->cfg->sup.max_processes - sup_map_processes(sp), 0);
+		n = engine_map_next(ms, st, m->n, budget, next, m->n);
 		if (n == 0)
 			break;
+		/*
+		 * What is known is committed before anything acts outside
+		 * wfm again: a resumed map never runs a completed iteration
+		 * for want of its recorded result.
+		 */
+		if (effects && sup_run_dirty(r) && sup_write_run(sp, r, 0) !=
+		    RC_OK)
+			break;		/* tried again at the next round */
 		for (k = 0; k < m->n; k++)
 			nfailed += m->it[k].st == ENGINE_FAILED;
 		/*
@@ -331,16 +610,23 @@ map_pump(struct sup *sp, struct run *r, int i)
 		}
 		nfailed = 0;
 		changed = 1;
+		if (effects)
+			break;		/* their results come later */
 	}
+	for (k = 0; k < m->n; k++)
+		st[k] = m->it[k].st;
 	out = engine_map_outcome(ms, st, m->n, &lowest);
 	switch (out) {
 	case ENGINE_OUT_FAILED:
-		if (engine_map_cancel(st, m->n) > 0)
-			for (k = 0; k < m->n; k++)
-				if (st[k] != m->it[k].st)
-					iter_set(r, i, &m->it[k], st[k], NULL,
-					    iter_error(r, "cancelled",
-					    "the map failed"));
+		/* The unfinished ones are cancelled, handlers stopped. */
+		for (k = 0; k < m->n; k++)
+			if (m->it[k].st != ENGINE_COMPLETED &&
+			    m->it[k].st != ENGINE_SKIPPED &&
+			    m->it[k].st != ENGINE_FAILED &&
+			    m->it[k].st != ENGINE_CANCELLED)
+				iter_stop(sp, r, i, k);
+		if (sup_map_handles(r, i) > 0)
+			break;		/* their results first */
 		map_failed(r, i, lowest);
 		changed = 1;
 		break;
@@ -407,17 +693,132 @@ sup_map_stop(struct sup *sp, struct run *r, int i)
 	struct sup_map	*m = r->s[i].map;
 	int		 k;
 
-	(void)sp;
 	if (m == NULL)
 		return;
 	for (k = 0; k < m->n; k++)
-		if (m->it[k].st == ENGINE_PENDING ||
-		    m->it[k].st == ENGINE_RUNNING ||
-		    m->it[k].st == ENGINE_RETRY_WAIT ||
-		    m->it[k].st == ENGINE_WAITING)
-			iter_set(r, i, &m->it[k], ENGINE_CANCELLED, NULL,
-			    m->it[k].st == ENGINE_PENDING ? NULL :
-			    iter_error(r, "cancelled", "cancelled"));
+		iter_stop(sp, r, i, k);
+}
+
+void
+sup_map_abort(struct sup *sp, struct run *r)
+{
+	struct sup_map	*m;
+	int		 i, k;
+
+	for (i = 0; i < r->t->nsteps; i++) {
+		if ((m = r->s[i].map) == NULL)
+			continue;
+		for (k = 0; k < m->n; k++) {
+			if (m->it[k].cmd != NULL)
+				sup_cmd_cancel(m->it[k].cmd);
+			if (m->it[k].xfer != NULL) {
+				sup_http_cancel(sp->http, m->it[k].xfer);
+				m->it[k].xfer = NULL;
+			}
+		}
+	}
+}
+
+/* The map and iteration of r that user (an http result's) is. */
+static int
+locate(struct run *r, void *user, int *ip, int *kp)
+{
+	const struct sup_map	*m;
+	int			 i;
+
+	for (i = 0; i < r->t->nsteps; i++) {
+		if ((m = r->s[i].map) == NULL || m->n == 0)
+			continue;
+		if ((char *)user >= (char *)m->it &&
+		    (char *)user < (char *)(m->it + m->n)) {
+			*ip = i;
+			*kp = (int)((struct sup_iter *)user - m->it);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+sup_map_http_done(struct sup *sp, struct run *r, void *user,
+    struct sup_step_result *res)
+{
+	int	 i, k;
+
+	(void)sp;
+	if (!locate(r, user, &i, &k))
+		return 0;
+	iter_result(r, i, k, res);
+	return 1;
+}
+
+void
+sup_map_collect(struct sup *sp, struct run *r)
+{
+	struct sup_step_result	 res;
+	struct sup_map		*m;
+	struct sup_cmd		*c;
+	int			 i, k;
+
+	(void)sp;
+	for (i = 0; i < r->t->nsteps; i++) {
+		if ((m = r->s[i].map) == NULL)
+			continue;
+		for (k = 0; k < m->n; k++) {
+			if ((c = m->it[k].cmd) == NULL)
+				continue;
+			sup_cmd_io(c);
+			sup_cmd_tick(c, util_mono_ms());
+			memset(&res, 0, sizeof(res));
+			if (sup_cmd_reap(c, &res)) {
+				sup_cmd_free(c);
+				m->it[k].cmd = NULL;
+				iter_result(r, i, k, &res);
+				sup_step_result_fini(&res);
+			}
+		}
+	}
+}
+
+size_t
+sup_map_pollfds(const struct run *r, struct pollfd *pfd, size_t room)
+{
+	const struct sup_map	*m;
+	size_t			 n = 0;
+	int			 i, k;
+
+	for (i = 0; i < r->t->nsteps; i++) {
+		if ((m = r->s[i].map) == NULL)
+			continue;
+		for (k = 0; k < m->n; k++)
+			if (m->it[k].cmd != NULL &&
+			    n + SUP_CMD_NPOLLFD <= room)
+				n += sup_cmd_pollfds(m->it[k].cmd, pfd + n,
+				    SUP_CMD_NPOLLFD);
+	}
+	return n;
+}
+
+int64_t
+sup_map_due(const struct run *r, int64_t now)
+{
+	const struct sup_map	*m;
+	int64_t			 due = INT64_MAX;
+	int			 i, k, ms;
+
+	for (i = 0; i < r->t->nsteps; i++) {
+		if ((m = r->s[i].map) == NULL)
+			continue;
+		for (k = 0; k < m->n; k++) {
+			if (m->it[k].due != 0 && m->it[k].due < due &&
+			    !r->pausing && !r->halting)
+				due = m->it[k].due;
+			if (m->it[k].cmd != NULL && (ms = sup_cmd_timeout_ms(
+			    m->it[k].cmd, now)) >= 0 && now + ms < due)
+				due = now + ms;
+		}
+	}
+	return due;
 }
 
 int

@@ -582,7 +582,8 @@ running_handles(const struct run *r)
 	int	i, n = 0;
 
 	for (i = 0; i < r->t->nsteps; i++)
-		n += r->s[i].cmd != NULL || r->s[i].xfer != NULL;
+		n += (r->s[i].cmd != NULL || r->s[i].xfer != NULL) +
+		    sup_map_handles(r, i);
 	return n;
 }
 
@@ -867,7 +868,8 @@ park_as(const struct run *r)
 
 	for (i = 0; i < r->t->nsteps; i++) {
 		st[i] = r->s[i].st;
-		inflight[i] = r->s[i].cmd != NULL || r->s[i].xfer != NULL;
+		inflight[i] = r->s[i].cmd != NULL || r->s[i].xfer != NULL ||
+		    sup_map_handles(r, i) > 0;
 	}
 	return engine_park(r->t, st, inflight, r->pausing);
 }
@@ -967,6 +969,7 @@ sup_run_abort(struct sup *sp, struct run *r)
 {
 	int	i;
 
+	sup_map_abort(sp, r);
 	for (i = 0; i < r->t->nsteps; i++) {
 		if (r->s[i].cmd != NULL)
 			sup_cmd_cancel(r->s[i].cmd);

@@ -3,8 +3,10 @@
  * ".../steps/{step_id}/iterations"): the output in item order, the
  * items bounds, tolerated failures, map_failed with the lowest index,
  * the counts of GET, the paged iterations and a redrive that runs again
- * only what failed.
+ * only what failed, max_concurrency of http iterations, and a
+ * supervisor killed mid-map that runs no completed iteration again.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 
 #include "e2e.h"
 #include "e2e_sup.h"
+#include "e2e_target.h"
 #include "test_e2e_exec_util.h"
 
 /* A JSON array text of n integers 0..n-1 (owned). */
@@ -405,6 +408,242 @@ test_e2e_map_redrive_reruns_only_failed(void)
 	free(tid);
 }
 
+/*
+ * http iterations against the target's /slow: never more than
+ * max_concurrency at once (arrival windows that overlap), and that many
+ * are used.
+ */
+static void
+test_e2e_map_http_max_concurrency(void)
+{
+	struct e2e_tgt_req	*reqs;
+	struct json_object	*doc, *m;
+	char			*tid, path[128], inner[512];
+	int			 n, a, b, peak = 0, cur;
+	long long		 ms = 400;
+
+	CU_ASSERT_FATAL(e2e_target_start() > 0);
+	snprintf(path, sizeof(path), "/slow?ms=%lld&k=%s", ms,
+	    e2e_unique("mapconc"));
+	snprintf(inner, sizeof(inner), "{\"type\":\"http\",\"request\":"
+	    "{\"method\":\"GET\",\"url\":\"%s\"}}", e2e_target_url(path));
+	tid = map_tmpl("map-conc", "\"max_concurrency\":3", inner);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	doc = run_until(tid, "{\"l\":[0,1,2,3,4,5,6,7,8]}", "completed", 30);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	m = sup_step(doc, "m");
+	CU_ASSERT_EQUAL(sup_int(m, "iteration_counts.completed"), 9);
+	SUP_STR_EQ(sup_json(json_object_array_get_idx(sup_at(m, "output"),
+	    8), "body"), "{\"ok\":true}");
+	json_object_put(doc);
+	reqs = calloc(64, sizeof(*reqs));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(reqs);
+	n = e2e_target_find(path, reqs, 64);
+	CU_ASSERT_EQUAL(n, 9);
+	/* In flight when b arrived: those that arrived less than ms ago. */
+	for (b = 0; b < n; b++) {
+		for (a = 0, cur = 0; a < n; a++)
+			cur += reqs[a].at_ms <= reqs[b].at_ms &&
+			    reqs[a].at_ms > reqs[b].at_ms - ms + 50;
+		if (cur > peak)
+			peak = cur;
+	}
+	CU_ASSERT_EQUAL(peak, 3);
+	/* Three waves at least: the last came ms after the first twice. */
+	CU_ASSERT(reqs[n - 1].at_ms - reqs[0].at_ms >= 2 * ms - 50);
+	free(reqs);
+	free(tid);
+}
+
+/* Lines of path equal to the decimal n. */
+static int
+count_index(const char *text, int n)
+{
+	const char	*p = text;
+	char		 want[16];
+	size_t		 len;
+	int		 k = 0;
+
+	len = (size_t)snprintf(want, sizeof(want), "%d", n);
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, want, len) == 0 && (p[len] == '\n' ||
+		    p[len] == '\0'))
+			k++;
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return k;
+}
+
+#define HANDLER_INNER(seconds)						\
+	"{\"type\":\"command\",\"handler\":\"e2e-map-item\","		\
+	"\"input\":{\"file\":\"{{ input.file }}\",\"index\":\"{{ index }}\","\
+	"\"seconds\":" seconds "}}"
+
+/* {"file": F, "l": [0..n-1]} (owned). */
+static char *
+file_input(const char *file, int n)
+{
+	char	*list = int_list(n), *s;
+	size_t	 len = strlen(list) + strlen(file) + 32;
+
+	s = malloc(len);
+	if (s != NULL)
+		snprintf(s, len, "{\"file\":\"%s\",\"l\":%s}", file, list);
+	free(list);
+	return s;
+}
+
+/*
+ * kill -9 of the supervisor in the middle of a 1,000-item command map:
+ * the iterations the database shows completed before the kill ran
+ * once; the map completes with every output in order.
+ */
+static void
+test_e2e_map_kill9_runs_no_completed_iteration_again(void)
+{
+	const char		*file = sup_path("map-kill");
+	struct json_object	*doc, *page, *items, *m;
+	char			*tid, *eid, *in, *text, q[256], cur[256];
+	const char		*c;
+	unsigned char		*done;
+	pid_t			 old, neu;
+	long			 st;
+	int			 k, n, ndone = 0, again = 0, pages = 0;
+	size_t			 j;
+
+	tid = map_tmpl("map-kill", "\"max_concurrency\":8",
+	    HANDLER_INNER("0.02"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	in = file_input(file, 1000);
+	eid = sup_exec(tid, in);
+	free(in);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	for (k = 0; k < 600 && sup_count_lines(file, "") < 200; k++)
+		sup_sleep_ms(50);
+	CU_ASSERT_FATAL(sup_count_lines(file, "") >= 200);
+	/* What the database says is completed, read while it runs. */
+	done = calloc(1000, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(done);
+	cur[0] = '\0';
+	do {
+		snprintf(q, sizeof(q), "?status=completed&limit=100%s%s",
+		    cur[0] != '\0' ? "&cursor=" : "", cur);
+		page = iterations(eid, "m", q, &st);
+		CU_ASSERT_EQUAL_FATAL(st, 200);
+		items = sup_at(page, "items");
+		for (j = 0; j < json_object_array_length(items); j++) {
+			k = (int)sup_int(json_object_array_get_idx(items, j),
+			    "index");
+			if (k >= 0 && k < 1000 && !done[k]) {
+				done[k] = 1;
+				ndone++;
+			}
+		}
+		c = sup_str(page, "next_cursor");
+		snprintf(cur, sizeof(cur), "%s", c != NULL ? c : "");
+		json_object_put(page);
+	} while (cur[0] != '\0' && ++pages < 20);
+	old = sup_main_pid(-1, 5000);
+	CU_ASSERT_FATAL(old > 1);
+	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
+	CU_ASSERT(ndone >= 100);
+	neu = sup_main_pid(old, 30000);
+	CU_ASSERT_FATAL(neu > 1 && neu != old);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "completed",
+	    120));
+	doc = sup_get(eid, NULL);
+	m = sup_step(doc, "m");
+	CU_ASSERT_EQUAL(sup_int(m, "iteration_counts.completed"), 1000);
+	CU_ASSERT_EQUAL(json_object_array_length(sup_at(m, "output")), 1000);
+	CU_ASSERT_EQUAL(sup_int(json_object_array_get_idx(sup_at(m,
+	    "output"), 999), "index"), 999);
+	json_object_put(doc);
+	text = sup_read(file);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (k = 0; k < 1000; k++) {
+		n = count_index(text, k);
+		CU_ASSERT(n >= 1);
+		if (done[k] && n != 1) {
+			fprintf(stderr, "\n  iteration %d completed before "
+			    "the kill ran %d times\n", k, n);
+			CU_FAIL("a completed iteration ran again");
+		}
+		again += n > 1;
+	}
+	/* At most what was in flight, or known but not yet written. */
+	fprintf(stderr, "\n  %d completed before the kill, %d ran again\n",
+	    ndone, again);
+	CU_ASSERT(again <= 16);
+	free(text);
+	free(done);
+	free(eid);
+	free(tid);
+}
+
+/*
+ * A redrive of a map that failed runs only the failed and unfinished
+ * iterations: counted by the handler's runs.
+ */
+static void
+test_e2e_map_redrive_command_counts(void)
+{
+	const char		*file = sup_path("map-redrive");
+	struct json_object	*doc, *page, *items;
+	struct resp		 r;
+	char			*tid, *eid, *in, *text, failpath[512], path[256];
+	FILE			*f;
+	long			 st;
+	int			 k;
+
+	snprintf(failpath, sizeof(failpath), "%s.fail", file);
+	f = fopen(failpath, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fclose(f);
+	tid = map_tmpl("map-redrive-cmd", "\"max_concurrency\":1",
+	    HANDLER_INNER("0"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	in = file_input(file, 6);
+	eid = sup_exec(tid, in);
+	free(in);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "failed", 30));
+	doc = sup_get(eid, NULL);
+	SUP_STR_EQ(sup_str(doc, "error_details.type"), "map_failed");
+	SUP_STR_EQ(sup_json(sup_step(doc, "m"), "iteration_counts"),
+	    "{\"pending\":0,\"running\":0,\"completed\":1,\"failed\":1,"
+	    "\"skipped\":0,\"cancelled\":4}");
+	json_object_put(doc);
+	text = sup_read(file);
+	X_STREQ(text, "0\n1\n");
+	free(text);
+	CU_ASSERT_EQUAL(unlink(failpath), 0);
+	snprintf(path, sizeof(path), "%s/%s/retry", X_EXECS_PATH, eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", path, e2e_tok_alice(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	x_sleep_ms(200);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "completed",
+	    30));
+	text = sup_read(file);
+	/* 0 once; 1 again; 2..5 for the first time. */
+	X_STREQ(text, "0\n1\n1\n2\n3\n4\n5\n");
+	free(text);
+	page = iterations(eid, "m", "", &st);
+	items = sup_at(page, "items");
+	for (k = 0; k < 6; k++) {
+		SUP_STR_EQ(sup_str(json_object_array_get_idx(items,
+		    (size_t)k), "status"), "completed");
+		CU_ASSERT_EQUAL(sup_int(json_object_array_get_idx(items,
+		    (size_t)k), "attempts"), 1);
+	}
+	json_object_put(page);
+	free(eid);
+	free(tid);
+}
+
 E2E_SUITE(test_e2e_map_register)
 
 void
@@ -422,4 +661,10 @@ test_e2e_map_register(void)
 	CU_add_test(s, "iterations_paging", test_e2e_map_iterations_paging);
 	CU_add_test(s, "redrive_reruns_only_failed",
 	    test_e2e_map_redrive_reruns_only_failed);
+	CU_add_test(s, "http_max_concurrency",
+	    test_e2e_map_http_max_concurrency);
+	CU_add_test(s, "kill9_runs_no_completed_iteration_again",
+	    test_e2e_map_kill9_runs_no_completed_iteration_again);
+	CU_add_test(s, "redrive_command_counts",
+	    test_e2e_map_redrive_command_counts);
 }
