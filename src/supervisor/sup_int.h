@@ -147,6 +147,8 @@ void	 sup_metrics_fire(double seconds);
 void	 sup_metrics_fire_mark(void);
 void	 sup_metrics_fire_undo(void);
 void	 sup_metrics_finish(const char *status);
+/* A map iteration ended: completed, failed, skipped or cancelled. */
+void	 sup_metrics_iteration(const char *status);
 void	 sup_metrics_write(struct sup *);
 
 /* Cached template limits (sup_claim.c); 1 when known. */

@@ -52,6 +52,7 @@ iter_set(struct run *r, int i, struct sup_iter *it, enum engine_state st,
 	it->completed_ms = util_now_ms();
 	it->dirty = 1;
 	r->s[i].dirty = 1;
+	sup_metrics_iteration(engine_state_name(st));
 }
 
 /*

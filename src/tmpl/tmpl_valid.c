@@ -75,6 +75,10 @@ static const char *const inner_type_names[] = {
 static const char *const inner_keys[] = {
 	"type", "when", "retry", "timeout_seconds", NULL
 };
+/* A map step's own keys: retry and timeout are its inner step's. */
+static const char *const map_step_keys[] = {
+	"id", "type", "depends_on", "when", NULL
+};
 static const char *const method_names[] = {
 	"GET", "POST", "PUT", "PATCH", "DELETE", NULL
 };
@@ -815,6 +819,17 @@ v_step(struct vctx *c, int i, struct json_object *s)
 		jpath_key(&c->p, "depends_on");
 		v_depends(c, i, v);
 		jpath_pop(&c->p);
+	}
+	if (type == TMPL_STEP_MAP) {
+		/* retry and timeout_seconds: extra here, the inner step's. */
+		if (opt(s, "when", &v)) {
+			jpath_key(&c->p, "when");
+			v_when(c, v);
+			jpath_pop(&c->p);
+		}
+		v_step_type(c, s, type);
+		v_extra(c, s, map_step_keys, type_keys[type]);
+		return;
 	}
 	v_common(c, s);
 	v_step_type(c, s, type);

@@ -139,13 +139,37 @@ test_e2e_map_transform_output_in_order(void)
 	free(tid);
 }
 
+/* wfm_map_iterations_total{status="<status>"} of /metrics, or -1. */
+static long long
+iter_metric(const char *status)
+{
+	struct resp	 r;
+	char		 want[96];
+	const char	*p;
+	long long	 v = -1;
+
+	snprintf(want, sizeof(want), "\nwfm_map_iterations_total"
+	    "{status=\"%s\"} ", status);
+	if (e2e_req("GET", "/metrics", NULL, NULL, NULL, &r) != 0)
+		return -1;
+	if (r.status == 200 && r.body != NULL &&
+	    (p = strstr(r.body, want)) != NULL)
+		v = strtoll(p + strlen(want), NULL, 10);
+	resp_free(&r);
+	return v;
+}
+
 static void
 test_e2e_map_items_bounds(void)
 {
 	struct json_object	*doc, *m;
 	char			*tid, *list, *in;
 	double			 t0;
+	long long		 before;
+	int			 k;
 
+	if ((before = iter_metric("completed")) < 0)
+		before = 0;	/* no series written yet */
 	tid = map_tmpl("map-bounds", "", "{\"type\":\"transform\","
 	    "\"output\":\"{{ item + index }}\"}");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
@@ -166,6 +190,11 @@ test_e2e_map_items_bounds(void)
 	json_object_put(doc);
 	free(in);
 	free(list);
+	/* Counted (the supervisor writes its series every few seconds). */
+	for (k = 0; k < 100 && iter_metric("completed") < before + 10000;
+	    k++)
+		x_sleep_ms(100);
+	CU_ASSERT(iter_metric("completed") >= before + 10000);
 	/* One more: map_items_invalid, no iteration. */
 	list = int_list(10001);
 	in = input_of(list);

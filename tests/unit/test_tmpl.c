@@ -1193,6 +1193,13 @@ test_tmpl_rejects_bad_map_bounds(void)
 	    NULL);
 	map_expect(MAP_ITEMS ", `concurrency`: 3, " MAP_STEP,
 	    "extra_forbidden", MAP_LOC(",`concurrency`"), NULL);
+	/* Retry and timeout belong to the inner step. */
+	map_expect(MAP_ITEMS ", `retry`: {`max_attempts`: 2}, " MAP_STEP,
+	    "extra_forbidden", MAP_LOC(",`retry`"), NULL);
+	map_expect(MAP_ITEMS ", `timeout_seconds`: 5, " MAP_STEP,
+	    "extra_forbidden", MAP_LOC(",`timeout_seconds`"), NULL);
+	map_expect(MAP_ITEMS ", `when`: `yes`, " MAP_STEP, "value_error",
+	    MAP_LOC(",`when`"), NULL);
 }
 
 static void
