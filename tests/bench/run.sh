@@ -44,7 +44,8 @@
 #				iterating on them: schema (execute (new) 1
 #				user, then execute (schema)), console (the
 #				console figures), webhook (deliveries per
-#				second); default: everything
+#				second), map (10,000 transform iterations);
+#				default: everything
 #
 # Everything it starts is stopped on exit, by pid, whatever happens.
 # Exit status: 0 when every figure was measured, 1 otherwise.
@@ -100,8 +101,8 @@ done
 ((CLAIM_ROWS > CLAIM_SMALL)) ||
     die "WFM_BENCH_CLAIM_ROWS must exceed $CLAIM_SMALL"
 [[ $PROFILE =~ ^[01]$ ]] || die "WFM_BENCH_PROFILE '$PROFILE' is not 0 or 1"
-[[ -z $ONLY || $ONLY =~ ^(schema|console|webhook)(,(schema|console|webhook))*$ ]] ||
-    die "WFM_BENCH_ONLY '$ONLY' is not a list of: schema, console, webhook"
+[[ -z $ONLY || $ONLY =~ ^(schema|console|webhook|map)(,(schema|console|webhook|map))*$ ]] ||
+    die "WFM_BENCH_ONLY '$ONLY' is not a list of: schema, console, webhook, map"
 
 # full: the whole run; want PART: the whole run, or PART is in
 # WFM_BENCH_ONLY.
@@ -986,6 +987,8 @@ finish() {
 	    console.first_visit_bytes)
 	[[ ${F[webhook.status]:-} == measured ]] &&
 	    keys+=(webhook.per_second)
+	[[ ${F[map.status]:-} == measured ]] &&
+	    keys+=(map.transform_10k_s)
 	for k in "${keys[@]}"; do
 		[[ -n ${F[$k]:-} && ${F[$k]} != null ]] || {
 			log "figure $k was not measured"
@@ -995,6 +998,62 @@ finish() {
 	exit "$missing"
 }
 
+# ---- map: 10,000 transform iterations (issue 15) --------------------------
+
+# One execution of a template whose map step runs a transform over 10,000
+# items; the figure is the execution's time from its claim (started_at)
+# to its committed end (completed_at: items evaluated, iterations run,
+# their 10,000 rows and the outcome written); the map step's own time
+# (without the writes) and the time from the POST are logged beside it.
+map_step() {
+	local tid eid body st t0 t1 i
+
+	tid=$(api POST /templates '{"name": "bench-map", "steps": [{"id":
+	    "m", "type": "map", "items": "{{ input.l }}", "step": {"type":
+	    "transform", "output": {"i": "{{ index }}", "v":
+	    "{{ item * 2 }}"}}}]}' 2>>"$LOG" | json_str template_id)
+	if [[ -z $tid ]]; then
+		F[map.status]="not measured: the template was refused"
+		log "map: ${F[map.status]}"
+		PART_FAILED=1
+		return 0
+	fi
+	body=$(awk -v t="$tid" 'BEGIN { printf "{\"template_id\": \"%s\", " \
+	    "\"input_data\": {\"l\": [", t; for (i = 0; i < 10000; i++)
+	    printf "%s%d", i ? "," : "", i; printf "]}}" }')
+	t0=$EPOCHREALTIME
+	eid=$(api POST /execute "$body" 2>>"$LOG" | json_str execution_id)
+	st=""
+	for ((i = 0; i < 600; i++)); do
+		[[ -n $eid ]] || break
+		st=$(sql -e "SELECT status FROM executions
+		    WHERE execution_id = '$eid'")
+		[[ $st == completed || $st == failed ]] && break
+		sleep 0.05
+	done
+	t1=$EPOCHREALTIME
+	if [[ $st != completed ]]; then
+		F[map.status]="not measured: the execution ended '$st'"
+		log "map: ${F[map.status]}"
+		PART_FAILED=1
+		return 0
+	fi
+	read -r "F[map.transform_10k_s]" "F[map.step_s]" "F[map.iterations]" \
+	    < <(sql -e "
+	    SELECT TIMESTAMPDIFF(MICROSECOND, e.started_at, e.completed_at)
+	    / 1000000, TIMESTAMPDIFF(MICROSECOND, s.started_at,
+	    s.completed_at) / 1000000, (SELECT COUNT(*) FROM iterations i WHERE
+	    i.exec_pk = e.id AND i.status = 'completed')
+	    FROM executions e JOIN execution_steps s ON s.exec_pk = e.id
+	    WHERE e.execution_id = '$eid'")
+	F[map.end_to_end_s]=$(calc "b - a" -v a="$t0" -v b="$t1")
+	F[map.status]=measured
+	log "map: 10,000 transform iterations: execution" \
+	    "${F[map.transform_10k_s]} s (claimed to committed," \
+	    "${F[map.iterations]} rows), step ${F[map.step_s]} s," \
+	    "${F[map.end_to_end_s]} s from the POST"
+}
+
 # Run alone (WFM_BENCH_ONLY): resume the supervisor, the console if
 # asked, the table; nothing else.
 if ! full; then
@@ -1002,6 +1061,7 @@ if ! full; then
 	SUP_PAUSED=""
 	want console && console_step
 	want webhook && webhook_step
+	want map && map_step
 	finish
 fi
 
@@ -1133,6 +1193,7 @@ done
 console_step
 # The same for the webhook deliveries: its executions end completed.
 webhook_step
+map_step
 
 # ---- claim cost against the number of pending rows ------------------------
 
