@@ -673,6 +673,82 @@ test_e2e_map_redrive_command_counts(void)
 	free(tid);
 }
 
+/* An output over 8 MiB fails the map with output_too_large. */
+static void
+test_e2e_map_output_too_large(void)
+{
+	struct json_object	*doc;
+	char			*tid, *list, *in, pad[1001];
+	size_t			 n;
+
+	memset(pad, 'x', 1000);
+	pad[1000] = '\0';
+	tid = map_tmpl("map-large", "", "{\"type\":\"transform\","
+	    "\"output\":\"{{ input.pad }}\"}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	list = int_list(9000);
+	n = strlen(list) + 1100;
+	in = malloc(n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+	snprintf(in, n, "{\"pad\":\"%s\",\"l\":%s}", pad, list);
+	doc = run_until(tid, in, "failed", 60);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "error_details.type"), "output_too_large");
+	SUP_STR_EQ(sup_str(doc, "error_details.step_id"), "m");
+	/* The iterations themselves completed. */
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "m"),
+	    "iteration_counts.completed"), 9000);
+	json_object_put(doc);
+	free(in);
+	free(list);
+	free(tid);
+}
+
+/*
+ * A cancel stops the running handlers of a map and cancels every
+ * unfinished iteration.
+ */
+static void
+test_e2e_map_cancel_stops_iterations(void)
+{
+	const char		*file = sup_path("map-cancel");
+	struct json_object	*doc;
+	char			*tid, *eid, *in, *text;
+	int			 k, running = 0;
+
+	tid = map_tmpl("map-cancel", "\"max_concurrency\":3",
+	    HANDLER_INNER("30"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	in = file_input(file, 10);
+	eid = sup_exec(tid, in);
+	free(in);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	for (k = 0; k < 100 && running != 3; k++) {
+		doc = sup_get(eid, NULL);
+		running = (int)sup_int(sup_step(doc, "m"),
+		    "iteration_counts.running");
+		json_object_put(doc);
+		if (running != 3)
+			sup_sleep_ms(100);
+	}
+	CU_ASSERT_EQUAL_FATAL(running, 3);
+	CU_ASSERT_EQUAL(x_cancel(e2e_tok_alice(), eid), 202);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "cancelled", 10));
+	doc = sup_get(eid, NULL);
+	SUP_STR_EQ(sup_str(sup_step(doc, "m"), "status"), "cancelled");
+	SUP_STR_EQ(sup_json(sup_step(doc, "m"), "iteration_counts"),
+	    "{\"pending\":0,\"running\":0,\"completed\":0,\"failed\":0,"
+	    "\"skipped\":0,\"cancelled\":10}");
+	json_object_put(doc);
+	/* The handlers were killed in their sleep: nothing appended. */
+	sup_sleep_ms(500);
+	text = sup_read(file);
+	CU_ASSERT(text == NULL || *text == '\0');
+	free(text);
+	free(eid);
+	free(tid);
+}
+
 E2E_SUITE(test_e2e_map_register)
 
 void
@@ -696,4 +772,7 @@ test_e2e_map_register(void)
 	    test_e2e_map_kill9_runs_no_completed_iteration_again);
 	CU_add_test(s, "redrive_command_counts",
 	    test_e2e_map_redrive_command_counts);
+	CU_add_test(s, "output_too_large", test_e2e_map_output_too_large);
+	CU_add_test(s, "cancel_stops_iterations",
+	    test_e2e_map_cancel_stops_iterations);
 }
