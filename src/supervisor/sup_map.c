@@ -545,8 +545,11 @@ map_timers(struct sup *sp, struct run *r, int i)
 			else if (in->type != TMPL_STEP_COMMAND ||
 			    sup_map_processes(sp) < sp->cfg->sup.max_processes)
 				iter_start(sp, r, i, k);
-			else
+			else {
+				/* No handler free: look again in a while. */
+				m->it[k].due = now + SUP_PROC_WAIT_MS;
 				continue;
+			}
 			changed = 1;
 		} else if (m->it[k].st == ENGINE_RUNNING &&
 		    in->type == TMPL_STEP_DELAY) {

@@ -754,6 +754,17 @@ has_effects(const struct run *r, int i)
 }
 
 /*
+ * 1 when step i is a command and the supervisor already runs
+ * [supervisor] max_processes handlers (map iterations included).
+ */
+static int
+over_processes(const struct sup *sp, const struct run *r, int i)
+{
+	return r->t->steps[i].type == TMPL_STEP_COMMAND &&
+	    sup_map_processes(sp) >= sp->cfg->sup.max_processes;
+}
+
+/*
  * Start one batch of the steps the engine allows (skipping those whose
  * "when" is falsy). Before a step that acts outside wfm starts, every
  * result so far is committed, so that a resumed execution does not run
@@ -767,7 +778,7 @@ start_runnable(struct sup *sp, struct run *r)
 	enum engine_state	 st[TMPL_STEPS_MAX];
 	struct json_object	*w;
 	char			 err[ERRMSG_MAX];
-	int			 next[TMPL_STEPS_MAX], n, k, i, rc;
+	int			 next[TMPL_STEPS_MAX], n, k, i, rc, held = 0;
 
 	for (i = 0; i < r->t->nsteps; i++)
 		st[i] = r->s[i].st;
@@ -784,6 +795,11 @@ start_runnable(struct sup *sp, struct run *r)
 		}
 	for (k = 0; k < n; k++) {
 		i = next[k];
+		/* [supervisor] max_processes: it waits for a handler to end. */
+		if (over_processes(sp, r, i)) {
+			held++;
+			continue;
+		}
 		if (r->t->steps[i].when != NULL) {
 			/* "{{ expr }}": checked at store time */
 			w = NULL;
@@ -809,7 +825,7 @@ start_runnable(struct sup *sp, struct run *r)
 		}
 		start_step(sp, r, i);
 	}
-	return n;
+	return n - held;
 }
 
 /* Decide the outcome once the engine says the execution has ended. */
@@ -927,6 +943,9 @@ sup_run_advance(struct sup *sp, struct run *r)
 			 */
 			if (sp->stopping)
 				r->s[i].due = 0;
+			else if (over_processes(sp, r, i))
+				/* No handler free: look again in a while. */
+				r->s[i].due = now + SUP_PROC_WAIT_MS;
 			else
 				start_step(sp, r, i);
 		} else if (r->s[i].st == ENGINE_RUNNING &&
