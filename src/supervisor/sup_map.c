@@ -372,6 +372,7 @@ map_load(struct sup *sp, struct run *r, int i)
 		    1, NULL), &st) != RC_OK)
 			continue;
 		it = &m->it[k];
+		it->dirty = 0;		/* it has a row */
 		it->attempts = (int)sres_int(&res, j, 2);
 		it->started_ms = sres_int(&res, j, 4);
 		if (st == ENGINE_COMPLETED || st == ENGINE_SKIPPED) {
@@ -657,7 +658,7 @@ sup_map_start(struct sup *sp, struct run *r, int i)
 	struct json_object	*w, *items = NULL;
 	struct sup_map		*m;
 	char			 err[ERRMSG_MAX];
-	int			 over = 0;
+	int			 over = 0, k;
 
 	sup_map_free(r->s[i].map);
 	r->s[i].map = NULL;
@@ -682,6 +683,10 @@ sup_map_start(struct sup *sp, struct run *r, int i)
 	m->items = items;
 	m->n = (int)json_object_array_length(items);
 	m->it = xcalloc((size_t)m->n + 1, sizeof(*m->it));
+	/* Every iteration gets its row (pending), unless it has one. */
+	for (k = 0; k < m->n; k++)
+		m->it[k].dirty = 1;
+	r->s[i].dirty = 1;
 	r->s[i].map = m;
 	if (map_load(sp, r, i) != RC_OK) {
 		/* Cannot tell what ran: leave it to the next claim. */

@@ -574,6 +574,10 @@ test_e2e_map_kill9_runs_no_completed_iteration_again(void)
 		snprintf(cur, sizeof(cur), "%s", c != NULL ? c : "");
 		json_object_put(page);
 	} while (cur[0] != '\0' && ++pages < 20);
+	/* Every item has its row from the start. */
+	doc = sup_get(eid, NULL);
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "m"), "items_total"), 1000);
+	json_object_put(doc);
 	old = sup_main_pid(-1, 5000);
 	CU_ASSERT_FATAL(old > 1);
 	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
@@ -749,6 +753,83 @@ test_e2e_map_cancel_stops_iterations(void)
 	free(tid);
 }
 
+/* POST .../{id}/<what>; the status code. */
+static long
+control(const char *eid, const char *what)
+{
+	struct resp	 r;
+	char		 path[256];
+	long		 code;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", X_EXECS_PATH, eid, what);
+	if (e2e_req("POST", path, e2e_tok_alice(), NULL, NULL, &r) != 0)
+		return -1;
+	code = r.status;
+	resp_free(&r);
+	return code;
+}
+
+/*
+ * Pause lets the running iterations finish and starts no other; resume
+ * goes on with the rest, running none twice.
+ */
+static void
+test_e2e_map_pause_and_resume(void)
+{
+	const char		*file = sup_path("map-pause");
+	struct json_object	*doc;
+	char			*tid, *eid, *in, *text;
+	int			 k, running = 0;
+
+	tid = map_tmpl("map-pause", "\"max_concurrency\":2",
+	    HANDLER_INNER("1"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	in = file_input(file, 6);
+	eid = sup_exec(tid, in);
+	free(in);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	for (k = 0; k < 100 && running != 2; k++) {
+		doc = sup_get(eid, NULL);
+		running = (int)sup_int(sup_step(doc, "m"),
+		    "iteration_counts.running");
+		json_object_put(doc);
+		if (running != 2)
+			sup_sleep_ms(50);
+	}
+	CU_ASSERT_EQUAL_FATAL(running, 2);
+	CU_ASSERT_EQUAL(control(eid, "pause"), 202);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "paused", 10));
+	/* Parked once the two running ones are recorded. */
+	for (k = 0; k < 100; k++) {
+		doc = sup_get(eid, NULL);
+		running = (int)sup_int(sup_step(doc, "m"),
+		    "iteration_counts.running");
+		json_object_put(doc);
+		if (running == 0)
+			break;
+		sup_sleep_ms(100);
+	}
+	sup_sleep_ms(1500);
+	doc = sup_get(eid, NULL);
+	SUP_STR_EQ(sup_str(doc, "status"), "paused");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "m"),
+	    "iteration_counts.completed"), 2);
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "m"),
+	    "iteration_counts.pending"), 4);
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(sup_count_lines(file, ""), 2);
+	CU_ASSERT_EQUAL(control(eid, "resume"), 202);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "completed",
+	    30));
+	text = sup_read(file);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (k = 0; k < 6; k++)
+		CU_ASSERT_EQUAL(count_index(text, k), 1);
+	free(text);
+	free(eid);
+	free(tid);
+}
+
 E2E_SUITE(test_e2e_map_register)
 
 void
@@ -775,4 +856,5 @@ test_e2e_map_register(void)
 	CU_add_test(s, "output_too_large", test_e2e_map_output_too_large);
 	CU_add_test(s, "cancel_stops_iterations",
 	    test_e2e_map_cancel_stops_iterations);
+	CU_add_test(s, "pause_and_resume", test_e2e_map_pause_and_resume);
 }
