@@ -103,6 +103,7 @@ struct config {
 		char	*cmd_user;	/* handlers run as this user */
 		int	 cmd_run_as_self;	/* as the supervisor's user
 						   when it cannot switch */
+		int	 max_processes;	/* handlers at once, maps too */
 	} sup;
 
 	struct {

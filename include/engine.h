@@ -156,4 +156,55 @@ enum engine_exec engine_park(const struct tmpl *t,
 		    const enum engine_state *st, const int *inflight,
 		    int paused);
 
+/*
+ * Map steps (engine.md "map"), engine_map.c. Iteration states are
+ * enum engine_state (pending, running, retry_wait, completed, failed,
+ * skipped, cancelled); st has n entries, one per item, in item order.
+ */
+
+/*
+ * Check what a map's items expression gave: RC_OK when it is an array
+ * of at most TMPL_MAP_ITEMS_MAX elements; else RC_INVALID and msg says
+ * what it got ("items must be an array of at most 10000 elements, got
+ * an object" / "..., got an array of 10001 elements").
+ */
+int	 engine_map_items_check(struct json_object *items, char *msg,
+	    size_t msglen);
+
+/*
+ * The pending iterations that may start now, in index order, written to
+ * out (room for nout): at most m->max_concurrency minus the iterations
+ * running or waiting to retry, and at most budget (the supervisor's
+ * handlers left; negative: no limit). None once the failures passed the
+ * bounds. Returns the number written.
+ */
+int	 engine_map_next(const struct tmpl_step *m,
+	    const enum engine_state *st, int n, int budget, int *out,
+	    int nout);
+
+/*
+ * 1 when nfailed failures among n items exceed either bound of m:
+ * more than tolerated_failures, or more than tolerated_failure_percent
+ * of n.
+ */
+int	 engine_map_over(const struct tmpl_step *m, int nfailed, int n);
+
+/*
+ * Whether the map has ended and how: ENGINE_OUT_FAILED as soon as the
+ * failures exceed the bounds, with *lowest the lowest failed index (the
+ * caller then cancels the unfinished iterations); ENGINE_OUT_CANCELLED
+ * when every iteration finished and one was cancelled;
+ * ENGINE_OUT_COMPLETED when every iteration finished within the bounds
+ * (also for n == 0); else ENGINE_OUT_RUNNING. *lowest is -1 unless
+ * failed.
+ */
+enum engine_outcome	 engine_map_outcome(const struct tmpl_step *m,
+			    const enum engine_state *st, int n, int *lowest);
+
+/*
+ * Cancel every pending, running, retry_wait and waiting iteration (the
+ * caller stops running handlers first). Returns the number changed.
+ */
+int	 engine_map_cancel(enum engine_state *st, int n);
+
 #endif

@@ -5,7 +5,8 @@
  * Context object for evaluation (every key optional):
  * {"input": {...}, "steps": {"<id>": {"output": ..., "status": "..."}},
  *  "execution": {"id": ..., "name": ..., "user_id": ...},
- *  "secrets": {"NAME": "value"}}
+ *  "secrets": {"NAME": "value"},
+ *  "item": <a map iteration's item>, "index": <its 0-based index>}
  */
 #ifndef WFM_EXPR_H
 #define WFM_EXPR_H

@@ -137,6 +137,8 @@ void	 http_h_tmpl_versions(struct http_req *);
 void	 http_h_tmpl_version(struct http_req *);
 /* POST /callbacks/{token}, without JWT (http_callback.c). */
 void	 http_h_callback(struct http_req *);
+/* Map iterations (http_exec.c). */
+void	 http_h_exec_iterations(struct http_req *);
 
 /* Write an audit row; RC_* from the store. */
 int	 http_audit(struct http_req *, const char *action, const char *otype,

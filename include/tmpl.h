@@ -43,8 +43,14 @@ enum tmpl_step_type {
 	TMPL_STEP_TRANSFORM,
 	TMPL_STEP_HTTP,
 	TMPL_STEP_COMMAND,
-	TMPL_STEP_DELAY
+	TMPL_STEP_DELAY,
+	TMPL_STEP_MAP		/* one inner step per item */
 };
+
+/* Map steps (engine.md "map"). */
+#define TMPL_MAP_ITEMS_MAX	10000	/* items of one map */
+#define TMPL_MAP_CONC_MAX	1000	/* max_concurrency */
+#define TMPL_DEF_MAP_CONC	10
 
 struct tmpl_step {
 	const char		*id;		/* borrowed from the definition */
@@ -72,6 +78,15 @@ struct tmpl_step {
 	int			 callback_timeout;	/* seconds */
 	/* retry.on: error types also retried, borrowed array, or NULL. */
 	struct json_object	*retry_on;
+	/*
+	 * map: the items expression (borrowed), the bounds, and the inner
+	 * step (owned; its id is the map's, its ndeps 0, never a map).
+	 */
+	const char		*items;
+	int			 max_concurrency;	/* 1..1000 */
+	int			 tolerated_failures;	/* 0..10000 */
+	double			 tolerated_failure_percent; /* 0..100 */
+	struct tmpl_step	*inner;
 };
 
 struct schema;
@@ -127,7 +142,7 @@ int	 tmpl_retry_on(const struct tmpl_step *s, const char *type);
 /* The index of step "id" in t->steps, or -1 if there is none. */
 int	 tmpl_step_index(const struct tmpl *t, const char *id);
 
-/* "transform", "http", "command", "delay" (static strings). */
+/* "transform", "http", "command", "delay", "map" (static strings). */
 const char	*tmpl_step_type_name(enum tmpl_step_type);
 /* Parse a step type name: RC_OK and *out set, or RC_INVALID. */
 int	 tmpl_step_type_parse(const char *s, enum tmpl_step_type *out);

@@ -96,7 +96,10 @@ enum expr_root {
 	EXPR_ROOT_STEPS,
 	EXPR_ROOT_EXECUTION,
 	EXPR_ROOT_SECRETS,
-	EXPR_ROOT_CALLBACK	/* url and token of a callback step */
+	EXPR_ROOT_CALLBACK,	/* url and token of a callback step */
+	EXPR_ROOT_ITEM,		/* a map iteration's item */
+	EXPR_ROOT_INDEX,	/* and its 0-based index */
+	EXPR_NROOTS
 };
 
 /* One path segment: ".key" when key != NULL, else "[idx]". */

@@ -12,6 +12,7 @@
  *		| "(" or ")" | path
  *	path	= ROOT { "." NAME | "[" INT "]" }
  *	ROOT	= "input" | "steps" | "execution" | "secrets" | "callback"
+ *		| "item" | "index"
  *
  * Recursion is bounded: parentheses and unary operators count against
  * EXPR_DEPTH_MAX before recursing, and every node's depth is checked
@@ -37,7 +38,9 @@ static const char *const root_names[] = {
 	[EXPR_ROOT_STEPS] = "steps",
 	[EXPR_ROOT_EXECUTION] = "execution",
 	[EXPR_ROOT_SECRETS] = "secrets",
-	[EXPR_ROOT_CALLBACK] = "callback"
+	[EXPR_ROOT_CALLBACK] = "callback",
+	[EXPR_ROOT_ITEM] = "item",
+	[EXPR_ROOT_INDEX] = "index"
 };
 
 static struct expr_node	*parse_or(struct parser *);
@@ -180,7 +183,7 @@ parse_path(struct parser *p)
 	if (i == NITEMS(root_names)) {
 		len = (int)MIN(p->tok.len, EXPR_NAME_SHOW);
 		snprintf(p->err, p->errlen, "unknown root '%.*s' at column %zu "
-		    "(expected input, steps, execution or secrets)", len,
+		    "(expected input, steps, execution, secrets, item or index)", len,
 		    p->tok.text, p->tok.pos);
 		return NULL;
 	}

@@ -549,7 +549,7 @@ expr_value_refs(struct json_object *v, const char *root)
 {
 	int	 r;
 
-	for (r = EXPR_ROOT_INPUT; r <= EXPR_ROOT_CALLBACK; r++)
+	for (r = EXPR_ROOT_INPUT; r < EXPR_NROOTS; r++)
 		if (strcmp(root, expr_root_name((enum expr_root)r)) == 0)
 			return refs(v, (enum expr_root)r, 0);
 	return 0;

@@ -5,6 +5,7 @@
 #include <sys/un.h>
 
 #include <ctype.h>
+#include <limits.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,18 +286,68 @@ add_duration(struct json_object *o, const char *key, const struct sres *res,
 	}
 }
 
+static const char *const iter_states[] = {
+	"pending", "running", "completed", "failed", "skipped", "cancelled"
+};
+
+/*
+ * A map step's items_total and iteration_counts (per status) from the
+ * rows of STMT_EXEC_ITER_COUNTS; items_total is null until the items
+ * were evaluated (no iteration row yet).
+ */
+static void
+map_counts(struct json_object *s, const struct sres *c, size_t step)
+{
+	struct json_object	*o = json_object_new_object();
+	const char		*st;
+	long long		 total = 0, n;
+	size_t			 j, k;
+
+	for (k = 0; k < NITEMS(iter_states); k++)
+		json_object_object_add(o, iter_states[k],
+		    json_object_new_int(0));
+	for (j = 0; j < c->nrows; j++) {
+		if ((size_t)sres_int(c, j, 0) != step ||
+		    (st = sres_get(c, j, 1, NULL)) == NULL)
+			continue;
+		n = sres_int(c, j, 2);
+		total += n;
+		json_object_object_add(o, st, json_object_new_int64(n));
+	}
+	json_object_object_add(s, "items_total", total > 0 ?
+	    json_object_new_int64(total) : NULL);
+	json_object_object_add(s, "iteration_counts", o);
+}
+
+/* 1 when the definition has a map step. */
+static int
+has_map(struct json_object *dsteps, size_t n)
+{
+	struct json_object	*v;
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		if (json_object_object_get_ex(json_object_array_get_idx(
+		    dsteps, i), "type", &v) && json_object_is_type(v,
+		    json_type_string) && strcmp(json_object_get_string(v),
+		    "map") == 0)
+			return 1;
+	return 0;
+}
+
 /* The full execution document (GET) from its row; RC_* of the store. */
 static int
 exec_document(struct store *st, const struct sres *e,
     struct json_object **out)
 {
 	struct json_object	*o, *def = NULL, *steps, *dsteps, *ds, *s, *v;
-	struct sres		 rows;
+	struct sres		 rows, counts;
 	struct sparam		 p[1];
 	const char		*status = sres_get(e, 0, EG_STATUS, NULL);
 	size_t			 i, j, n;
 	int			 rc, term = is_terminal(status);
 
+	memset(&counts, 0, sizeof(counts));
 	p[0] = SP_INT(sres_int(e, 0, EG_PK));
 	rc = store_exec(st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
 	if (rc != RC_OK)
@@ -310,6 +361,14 @@ exec_document(struct store *st, const struct sres *e,
 	n = 0;
 	if (def != NULL && json_object_object_get_ex(def, "steps", &dsteps))
 		n = json_object_array_length(dsteps);
+	if (n > 0 && has_map(dsteps, n) && (rc = store_exec(st,
+	    STMT_EXEC_ITER_COUNTS, p, 1, &counts, NULL, NULL)) != RC_OK) {
+		json_object_put(o);
+		json_object_put(def);
+		json_object_put(steps);
+		sres_free(&rows);
+		return rc;
+	}
 	for (i = 0; i < n; i++) {
 		ds = json_object_array_get_idx(dsteps, i);
 		s = json_object_new_object();
@@ -377,8 +436,13 @@ exec_document(struct store *st, const struct sres *e,
 			json_object_object_add(s, "attempt_history", v != NULL ?
 			    v : json_object_new_array());
 		}
+		if (json_object_object_get_ex(ds, "type", &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), "map") == 0)
+			map_counts(s, &counts, i);
 		json_object_array_add(steps, s);
 	}
+	sres_free(&counts);
 	json_object_object_add(o, "steps", steps);
 	json_object_object_add(o, "final_result",
 	    parse_stored(e, 0, EG_RESULT));
@@ -851,6 +915,91 @@ http_h_exec_notifications(struct http_req *r)
 	sres_free(&e);
 }
 
+/*
+ * GET .../executions/{id}/steps/{step_id}/iterations: a map step's
+ * iterations in index order, paged (the cursor is the next page's
+ * first index, signed like every cursor); access as for GET.
+ */
+void
+http_h_exec_iterations(struct http_req *r)
+{
+	struct json_object	*def, *dsteps, *ds, *v, *items, *it;
+	struct sparam		 p[6];
+	struct sres		 e, res;
+	char			*status = NULL;
+	long long		 limit, after;
+	size_t			 i, n = 0, k;
+	int			 bad = 0, rc, step = -1;
+
+	if (http_page_args(r, &limit, &after) != RC_OK)
+		return;
+	if (after == LLONG_MAX)
+		after = 0;	/* else the first index of this page */
+	status = http_query_get(r, "status", &bad);
+	for (k = 0; status != NULL && k < NITEMS(iter_states); k++)
+		if (strcmp(status, iter_states[k]) == 0)
+			break;
+	if (bad || (status != NULL && k == NITEMS(iter_states))) {
+		http_resp_detail(r, 400, "Invalid query parameter");
+		free(status);
+		return;
+	}
+	if (load_exec(r, r->id, &e) != RC_OK) {
+		free(status);
+		return;
+	}
+	log_set_exec(r->id);
+	def = parse_stored(&e, 0, EG_DEF);
+	if (def != NULL && json_object_object_get_ex(def, "steps", &dsteps))
+		n = json_object_array_length(dsteps);
+	for (i = 0; i < n && step < 0; i++) {
+		ds = json_object_array_get_idx(dsteps, i);
+		if (json_object_object_get_ex(ds, "id", &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), r->sub) == 0 &&
+		    json_object_object_get_ex(ds, "type", &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), "map") == 0)
+			step = (int)i;
+	}
+	json_object_put(def);
+	if (step < 0) {
+		http_resp_detail(r, 404, "Map step not found");
+		goto out;
+	}
+	p[0] = SP_INT(sres_int(&e, 0, EG_PK));
+	p[1] = SP_INT(step);
+	p[2] = SP_INT(after);
+	p[3] = SP_STR(status);
+	p[4] = SP_STR(status);
+	p[5] = SP_INT(limit + 1);	/* one more: is there a next page? */
+	if ((rc = store_exec(r->app->st, STMT_EXEC_ITER_PAGE, p, 6, &res,
+	    NULL, NULL)) != RC_OK) {
+		http_resp_rc(r, rc, NULL);
+		goto out;
+	}
+	items = json_object_new_array();
+	for (i = 0; i < res.nrows && i < (size_t)limit; i++) {
+		it = json_object_new_object();
+		json_object_object_add(it, "index",
+		    json_object_new_int64(sres_int(&res, i, 0)));
+		json_object_object_add(it, "status",
+		    json_object_new_string(sres_get(&res, i, 1, NULL)));
+		json_object_object_add(it, "attempts",
+		    json_object_new_int64(sres_int(&res, i, 2)));
+		add_time(it, "started_at", &res, i, 3);
+		add_time(it, "completed_at", &res, i, 4);
+		json_object_object_add(it, "output", parse_stored(&res, i, 5));
+		json_object_object_add(it, "error", parse_stored(&res, i, 6));
+		json_object_array_add(items, it);
+	}
+	http_page_reply(r, items, &res, limit, 7);
+	sres_free(&res);
+out:
+	sres_free(&e);
+	free(status);
+}
+
 /* Optional {"reason": "..."} of a cancel; the answer is set on errors. */
 static int
 cancel_reason(struct http_req *r, const char **reason)
@@ -947,6 +1096,9 @@ redrive_body(struct store *st, void *arg)
 	    &a->n);
 	if (rc == RC_OK && a->n == 1)
 		rc = store_exec(st, STMT_EXEC_REDRIVE_STEPS, a->p + 1, 1, NULL,
+		    NULL, NULL);
+	if (rc == RC_OK && a->n == 1)
+		rc = store_exec(st, STMT_EXEC_REDRIVE_ITERS, a->p + 1, 1, NULL,
 		    NULL, NULL);
 	if (rc == RC_OK && a->n == 1)
 		rc = http_audit(a->r, "execution.retry", "execution",

@@ -83,6 +83,8 @@ static const struct route routes[] = {
 	    ROLE_READ, http_h_tmpl_version },
 	/* No JWT: the token is the capability (http_callback.c). */
 	{ "POST", "/callbacks/{id}", R_NOAUTH, http_h_callback },
+	{ "GET", "/workflow-management/executions/{id}/steps/{sub}/iterations",
+	    ROLE_READ, http_h_exec_iterations },
 };
 
 static int

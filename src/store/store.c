@@ -546,17 +546,21 @@ store_exec(struct store *st, enum stmt_id id, const struct sparam *params,
     size_t n, struct sres *res, uint64_t *affected, uint64_t *insert_id)
 {
 	MYSQL_STMT	*s = NULL;
-	MYSQL_BIND	 b[STORE_PARAMS_MAX];
+	MYSQL_BIND	 stack[STORE_PARAMS_MAX], *b = stack;
 	int		 rc, in_tx = st->in_tx, tries = 0;
 
 	if (res != NULL)
 		memset(res, 0, sizeof(*res));
-	if (n > STORE_PARAMS_MAX)
+	if (n > STORE_PARAMS_HEAP)
 		fatalx("store: statement %d with %zu params", (int)id, n);
+	if (n > STORE_PARAMS_MAX)
+		b = xcalloc(n, sizeof(*b));
 again:
 	if ((rc = prepare(st, id, &s)) != RC_OK) {
 		if (resend(st, rc, in_tx, &tries))
 			goto again;
+		if (b != stack)
+			free(b);
 		return rc;
 	}
 	if (mysql_stmt_param_count(s) != n)
@@ -594,6 +598,8 @@ out:
 		sres_free(res);
 		memset(res, 0, sizeof(*res));
 	}
+	if (b != stack)
+		free(b);
 	return rc;
 }
 

@@ -9,6 +9,8 @@
  * STMT_SUP_STEP_PUT_MANY, 13 per row times SUP_ROWS_MANY.
  */
 #define STORE_PARAMS_MAX	128
+/* More than STORE_PARAMS_MAX: allocated (map iteration rows, sql/016). */
+#define STORE_PARAMS_HEAP	1100
 
 /* The SQL text of statement id. */
 const char	*store_sql_text(enum stmt_id id);

@@ -19,6 +19,24 @@
 	"(?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000), FROM_UNIXTIME(? / 1000), "\
 	"?, ?, IF(? IS NULL, NULL, UTC_TIMESTAMP(6) + INTERVAL ? "	\
 	"MICROSECOND), ?, ?)"
+/* An iteration row (sql/016): a step row without input and history. */
+#define ITER_ROW							\
+	"(?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000), FROM_UNIXTIME(? / 1000), "\
+	"?, ?, IF(? IS NULL, NULL, UTC_TIMESTAMP(6) + INTERVAL ? "	\
+	"MICROSECOND))"
+/* SUP_ITER_ROWS_MANY (100) of them, for STMT_SUP_ITER_PUT_MANY. */
+#define ITER_ROW10							\
+	ITER_ROW "," ITER_ROW "," ITER_ROW "," ITER_ROW "," ITER_ROW ","	\
+	ITER_ROW "," ITER_ROW "," ITER_ROW "," ITER_ROW "," ITER_ROW
+#define ITER_ROW100							\
+	ITER_ROW10 "," ITER_ROW10 "," ITER_ROW10 "," ITER_ROW10 ","	\
+	ITER_ROW10 "," ITER_ROW10 "," ITER_ROW10 "," ITER_ROW10 ","	\
+	ITER_ROW10 "," ITER_ROW10
+#define ITER_UPSERT							\
+	" ON DUPLICATE KEY UPDATE status = VALUES(status), "		\
+	"attempts = VALUES(attempts), started_at = VALUES(started_at), "\
+	"completed_at = VALUES(completed_at), output = VALUES(output), "\
+	"error = VALUES(error), next_attempt_at = VALUES(next_attempt_at)"
 #define WHEN2	"WHEN ? THEN ? WHEN ? THEN ? "
 #define WHEN8	WHEN2 WHEN2 WHEN2 WHEN2
 
@@ -902,6 +920,50 @@ static const char *const sql[STMT_COUNT] = {
 	    "(? IS NULL OR (e.execution_name >= ? AND e.execution_name < ?)) "
 	    "AND (? IS NULL OR e.status = ?) AND e.id < ? AND "
 	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
+	/*
+	 * Map iterations (sql/016), written like step rows (ITER_ROW: exec
+	 * pk, step index, iteration index, status, attempts, started and
+	 * completed ms, output, error, retry wait us twice), one or
+	 * SUP_ITER_ROWS_MANY per statement, inside the run's fenced write.
+	 */
+	[STMT_SUP_ITER_PUT] =
+	    "INSERT INTO iterations (exec_pk, step_idx, idx, status, "
+	    "attempts, started_at, completed_at, output, error, "
+	    "next_attempt_at) VALUES " ITER_ROW ITER_UPSERT,
+	[STMT_SUP_ITER_PUT_MANY] =
+	    "INSERT INTO iterations (exec_pk, step_idx, idx, status, "
+	    "attempts, started_at, completed_at, output, error, "
+	    "next_attempt_at) VALUES " ITER_ROW100 ITER_UPSERT,
+	/* A map's iterations on resume, params: exec pk, step index. */
+	[STMT_SUP_ITER_LOAD] =
+	    "SELECT idx, status, attempts, output, " MS("started_at") ", "
+	    MS("completed_at") ", TIMESTAMPDIFF(MICROSECOND, "
+	    "UTC_TIMESTAMP(6), next_attempt_at), error FROM iterations "
+	    "WHERE exec_pk = ? AND step_idx = ? ORDER BY idx",
+	/* A redrive re-runs only the failed and unfinished iterations. */
+	[STMT_EXEC_REDRIVE_ITERS] =
+	    "UPDATE iterations SET status = 'pending', attempts = 0, "
+	    "started_at = NULL, completed_at = NULL, output = NULL, "
+	    "error = NULL, next_attempt_at = NULL WHERE exec_pk = ? AND "
+	    "status NOT IN ('completed', 'skipped')",
+	/* The execution document's counts, params: exec pk. */
+	[STMT_EXEC_ITER_COUNTS] =
+	    "SELECT step_idx, status, COUNT(*) FROM iterations "
+	    "WHERE exec_pk = ? GROUP BY step_idx, status",
+	/*
+	 * A page of iterations in index order, params: exec pk, step index,
+	 * first index, status twice (NULL: any), limit. The last column is
+	 * the next page's first index (cursors are positive).
+	 */
+	[STMT_EXEC_ITER_PAGE] =
+	    "SELECT idx, status, attempts, " MS("started_at") ", "
+	    MS("completed_at") ", output, error, idx + 1 FROM iterations "
+	    "WHERE exec_pk = ? AND step_idx = ? AND idx >= ? AND "
+	    "(? IS NULL OR status = ?) ORDER BY idx LIMIT ?",
+	[STMT_SUP_ITER_PUT_TEN] =
+	    "INSERT INTO iterations (exec_pk, step_idx, idx, status, "
+	    "attempts, started_at, completed_at, output, error, "
+	    "next_attempt_at) VALUES " ITER_ROW10 ITER_UPSERT,
 };
 
 const char *

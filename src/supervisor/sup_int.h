@@ -22,6 +22,8 @@
 #define SUP_LIMIT_TTL_MS	5000
 #define SUP_CLAIM_BATCH		32	/* ids per claim UPDATE */
 #define SUP_ROWS_MANY		8	/* rows per batched write (store_sql.c) */
+#define SUP_ITER_ROWS_MANY	100	/* iteration rows per write */
+#define SUP_PROC_WAIT_MS	50	/* retry due, max_processes reached */
 #define SUP_RECLAIM_MS		1000	/* expired leases looked for */
 #define SUP_WRITE_RETRY_MS	500	/* after a failed write */
 #define SUP_WAIT_MAX_MS		1000
@@ -36,6 +38,8 @@
 
 /* Attempts kept in a step's attempt_history (sql/019). */
 #define SUP_HISTORY_MAX		20
+
+struct sup_map;
 
 struct run_step {
 	enum engine_state	 st;
@@ -58,6 +62,7 @@ struct run_step {
 	struct json_object	*input;		/* owned: as rendered, masked */
 	struct json_object	*history;	/* owned: array, the last
 						   SUP_HISTORY_MAX attempts */
+	struct sup_map		*map;		/* a map's iterations, owned */
 };
 
 struct run {
@@ -159,6 +164,8 @@ void	 sup_metrics_fire(double seconds);
 void	 sup_metrics_fire_mark(void);
 void	 sup_metrics_fire_undo(void);
 void	 sup_metrics_finish(const char *status);
+/* A map iteration ended: completed, failed, skipped or cancelled. */
+void	 sup_metrics_iteration(const char *status);
 void	 sup_metrics_write(struct sup *);
 
 /* Cached template limits (sup_claim.c); 1 when known. */
@@ -277,5 +284,66 @@ void	 sup_run_release(struct sup *, struct run *);
 void	 sup_run_free(struct run *);
 /* Earliest monotonic time at which the run needs attention (0: none). */
 int64_t	 sup_run_due(const struct run *);
+
+/*
+ * sup_map.c: map steps (engine.md "map"). A map step that starts
+ * evaluates its items and owns one struct sup_iter per item; iteration
+ * rows are written with the step's row (sup_map_put, inside the run's
+ * fenced write) and marked written only after the commit
+ * (sup_map_written). An iteration that changes marks its step dirty.
+ */
+struct sup_iter {
+	enum engine_state	 st;
+	int			 attempts;
+	int64_t			 started_ms;	/* wall clock */
+	int64_t			 completed_ms;
+	int64_t			 due;		/* monotonic ms; 0: none */
+	struct json_object	*output;	/* owned */
+	struct json_object	*error;		/* owned {"type","message"} */
+	int			 dirty;
+	struct sup_cmd		*cmd;		/* a command attempt, owned */
+	struct sup_http_xfer	*xfer;		/* an http attempt */
+};
+
+struct sup_map {
+	int			 n;		/* items */
+	struct json_object	*items;		/* owned array */
+	struct sup_iter		*it;		/* n entries, owned */
+};
+
+/* Start map step i of r (its attempt is counted): items, iterations. */
+void	 sup_map_start(struct sup *, struct run *, int i);
+/* The run halts: unfinished iterations of step i become cancelled. */
+void	 sup_map_stop(struct sup *, struct run *, int i);
+/* Progress of a running map step i; 1 when something changed. */
+int	 sup_map_advance(struct sup *, struct run *, int i);
+/* Write the dirty iterations of step i of r in the caller's tx. */
+int	 sup_map_put(struct sup *, const struct run *, int i);
+void	 sup_map_written(struct sup_map *);
+/* Kill and free what the iterations run; free m. NULL-safe. */
+void	 sup_map_free(struct sup_map *);
+/* Handlers and transfers in flight for step i of r. */
+int	 sup_map_handles(const struct run *, int i);
+/* Command handlers in flight in the whole supervisor. */
+int	 sup_map_processes(const struct sup *);
+/* Stop every handler and transfer of r's maps (lease lost, release). */
+void	 sup_map_abort(struct sup *, struct run *);
+/* An http result whose user is an iteration of r: 1 when routed. */
+int	 sup_map_http_done(struct sup *, struct run *, void *user,
+	    struct sup_step_result *);
+/* Drive r's iteration handlers: I/O, timers, results. */
+void	 sup_map_collect(struct sup *, struct run *);
+/* Their descriptors into pfd (room entries); how many. */
+size_t	 sup_map_pollfds(const struct run *, struct pollfd *pfd,
+	    size_t room);
+/* Earliest monotonic ms a timer of r's iterations or handlers is due. */
+int64_t	 sup_map_due(const struct run *, int64_t now);
+
+/* sup_run.c helpers for sup_map.c: as their static counterparts. */
+void	 sup_run_complete(struct run *, int i, struct json_object *out);
+void	 sup_run_fail(struct run *, int i, const char *type,
+	    const char *msg);
+struct json_object *sup_run_scrub(const struct run *, struct json_object *);
+struct json_object *sup_run_ctx(struct run *, const struct tmpl_step *);
 
 #endif

@@ -25,7 +25,7 @@
 #include "log.h"
 #include "sup_int.h"
 
-#define POLLFD_MAX	(2 + 16 * TMPL_STEPS_MAX * SUP_CMD_NPOLLFD)
+#define POLLFD_MAX	(2 + (16 * TMPL_STEPS_MAX + 4096) * SUP_CMD_NPOLLFD)
 
 static void
 lock_or_exit(struct sup *s)
@@ -296,11 +296,17 @@ collect(struct sup *s)
 	while (sup_http_done(s->http, &user, &res)) {
 		if ((i = locate(s, user, &r)) >= 0)
 			sup_run_result(s, r, i, &res);
+		else
+			for (j = 0; j < s->nslots; j++)
+				if (s->runs[j] != NULL && sup_map_http_done(s,
+				    s->runs[j], user, &res))
+					break;
 		sup_step_result_fini(&res);
 	}
 	for (j = 0; j < s->nslots; j++) {
 		if ((r = s->runs[j]) == NULL)
 			continue;
+		sup_map_collect(s, r);
 		for (i = 0; i < r->t->nsteps; i++) {
 			struct sup_cmd *c = r->s[i].cmd;
 
@@ -380,6 +386,8 @@ wait_ms(struct sup *s, int64_t now)
 			continue;
 		if ((d = sup_run_due(s->runs[j])) < t)
 			t = d;
+		if ((d = sup_map_due(s->runs[j], now)) < t)
+			t = d;
 		for (i = 0; i < s->runs[j]->t->nsteps; i++)
 			if (s->runs[j]->s[i].cmd != NULL &&
 			    (ms = sup_cmd_timeout_ms(s->runs[j]->s[i].cmd,
@@ -404,6 +412,7 @@ pollfds(struct sup *s, struct pollfd *pfd)
 	for (j = 0; j < s->nslots; j++) {
 		if (s->runs[j] == NULL)
 			continue;
+		n += sup_map_pollfds(s->runs[j], pfd + n, POLLFD_MAX - n);
 		for (i = 0; i < s->runs[j]->t->nsteps; i++)
 			if (s->runs[j]->s[i].cmd != NULL &&
 			    n + SUP_CMD_NPOLLFD <= POLLFD_MAX)

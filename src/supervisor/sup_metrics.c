@@ -33,7 +33,12 @@ static const char *const types[] = { "transform", "http", "command",
 static const char *const statuses[] = { "completed", "failed", "cancelled",
     "timed_out" };
 
+/* Ends of map iterations (wfm_map_iterations_total). */
+static const char *const iter_ends[] = { "completed", "failed", "skipped",
+    "cancelled" };
+
 static struct {
+	uint64_t	iters[NITEMS(iter_ends)];
 	struct hist	claim;
 	struct hist	fire;		/* wfm_schedule_fire_delay_seconds */
 	struct hist	step[NITEMS(types)];
@@ -104,6 +109,16 @@ sup_metrics_finish(const char *status)
 	for (i = 0; i < NITEMS(statuses); i++)
 		if (strcmp(status, statuses[i]) == 0)
 			m.finished[i]++;
+}
+
+void
+sup_metrics_iteration(const char *status)
+{
+	size_t	i;
+
+	for (i = 0; i < NITEMS(iter_ends); i++)
+		if (strcmp(status, iter_ends[i]) == 0)
+			m.iters[i]++;
 }
 
 static void
@@ -188,6 +203,13 @@ sup_metrics_write(struct sup *s)
 	    "failure.\n# TYPE wfm_supervisor_tx_retries_total counter\n"
 	    "wfm_supervisor_tx_retries_total %lu\n", ss.tx_retries);
 	sup_webhook_metrics(&buf, &len);
+	metrics_printf(&buf, &len, "# HELP wfm_map_iterations_total "
+	    "Map iterations this supervisor ended, by status.\n"
+	    "# TYPE wfm_map_iterations_total counter\n");
+	for (i = 0; i < NITEMS(iter_ends); i++)
+		metrics_printf(&buf, &len, "wfm_map_iterations_total"
+		    "{status=\"%s\"} %llu\n", iter_ends[i],
+		    (unsigned long long)m.iters[i]);
 
 	path = config_sup_prom_path(s->cfg);
 	tmp = xasprintf("%s.tmp", path);

@@ -371,6 +371,39 @@ cb_issue(struct sup *sp, struct run *r, int i)
 	return RC_ERR;
 }
 
+void
+sup_run_complete(struct run *r, int i, struct json_object *out)
+{
+	step_complete(r, i, out);
+}
+
+void
+sup_run_fail(struct run *r, int i, const char *type, const char *msg)
+{
+	step_fail(r, i, type, msg, 0, NULL);
+}
+
+struct json_object *
+sup_run_scrub(const struct run *r, struct json_object *v)
+{
+	return scrub_value(r, v);
+}
+
+/* The context an expression of step ts sees (secrets where allowed). */
+struct json_object *
+sup_run_ctx(struct run *r, const struct tmpl_step *ts)
+{
+	enum tmpl_step_type	t = ts->type;
+
+	if (r->secrets != NULL && (t == TMPL_STEP_HTTP ||
+	    t == TMPL_STEP_COMMAND))
+		json_object_object_add(r->ctx, "secrets",
+		    json_object_get(r->secrets));
+	else
+		json_object_object_del(r->ctx, "secrets");
+	return r->ctx;
+}
+
 /* The context an expression of step i sees (secrets only where allowed). */
 static struct json_object *
 ctx_for(struct run *r, int i)
@@ -559,6 +592,9 @@ start_step(struct sup *sp, struct run *r, int i)
 	case TMPL_STEP_COMMAND:
 		if (!ts->callback || cb_issue(sp, r, i) == RC_OK)
 			start_command(sp, r, i);
+		break;
+	case TMPL_STEP_MAP:
+		sup_map_start(sp, r, i);
 		break;
 	}
 	(void)o;
@@ -864,7 +900,8 @@ running_handles(const struct run *r)
 	int	i, n = 0;
 
 	for (i = 0; i < r->t->nsteps; i++)
-		n += r->s[i].cmd != NULL || r->s[i].xfer != NULL;
+		n += (r->s[i].cmd != NULL || r->s[i].xfer != NULL) +
+		    sup_map_handles(r, i);
 	return n;
 }
 
@@ -876,6 +913,7 @@ stop_steps(struct sup *sp, struct run *r)
 
 	r->halting = 1;
 	for (i = 0; i < r->t->nsteps; i++) {
+		sup_map_stop(sp, r, i);
 		r->s[i].due = 0;	/* no delay or retry fires any more */
 		if (r->s[i].cmd != NULL)
 			sup_cmd_cancel(r->s[i].cmd);
@@ -1034,6 +1072,17 @@ has_effects(const struct run *r, int i)
 }
 
 /*
+ * 1 when step i is a command and the supervisor already runs
+ * [supervisor] max_processes handlers (map iterations included).
+ */
+static int
+over_processes(const struct sup *sp, const struct run *r, int i)
+{
+	return r->t->steps[i].type == TMPL_STEP_COMMAND &&
+	    sup_map_processes(sp) >= sp->cfg->sup.max_processes;
+}
+
+/*
  * Start one batch of the steps the engine allows (skipping those whose
  * "when" is falsy). Before a step that acts outside wfm starts, every
  * result so far is committed, so that a resumed execution does not run
@@ -1047,7 +1096,7 @@ start_runnable(struct sup *sp, struct run *r)
 	enum engine_state	 st[TMPL_STEPS_MAX];
 	struct json_object	*w;
 	char			 err[ERRMSG_MAX];
-	int			 next[TMPL_STEPS_MAX], n, k, i, rc;
+	int			 next[TMPL_STEPS_MAX], n, k, i, rc, held = 0;
 
 	for (i = 0; i < r->t->nsteps; i++)
 		st[i] = r->s[i].st;
@@ -1064,6 +1113,11 @@ start_runnable(struct sup *sp, struct run *r)
 		}
 	for (k = 0; k < n; k++) {
 		i = next[k];
+		/* [supervisor] max_processes: it waits for a handler to end. */
+		if (over_processes(sp, r, i)) {
+			held++;
+			continue;
+		}
 		if (r->t->steps[i].when != NULL) {
 			/* "{{ expr }}": checked at store time */
 			w = NULL;
@@ -1090,7 +1144,7 @@ start_runnable(struct sup *sp, struct run *r)
 		}
 		start_step(sp, r, i);
 	}
-	return n;
+	return n - held;
 }
 
 /* Decide the outcome once the engine says the execution has ended. */
@@ -1149,7 +1203,8 @@ park_as(const struct run *r)
 
 	for (i = 0; i < r->t->nsteps; i++) {
 		st[i] = r->s[i].st;
-		inflight[i] = r->s[i].cmd != NULL || r->s[i].xfer != NULL;
+		inflight[i] = r->s[i].cmd != NULL || r->s[i].xfer != NULL ||
+		    sup_map_handles(r, i) > 0;
 	}
 	return engine_park(r->t, st, inflight, r->pausing);
 }
@@ -1207,6 +1262,9 @@ sup_run_advance(struct sup *sp, struct run *r)
 			 */
 			if (sp->stopping)
 				r->s[i].due = 0;
+			else if (over_processes(sp, r, i))
+				/* No handler free: look again in a while. */
+				r->s[i].due = now + SUP_PROC_WAIT_MS;
 			else
 				start_step(sp, r, i);
 		} else if (r->s[i].st == ENGINE_WAITING &&
@@ -1238,6 +1296,9 @@ sup_run_advance(struct sup *sp, struct run *r)
 			attempt_end_at(r, i, r->s[i].completed_ms);
 		}
 	}
+	for (i = 0; !r->done && !r->halting && i < r->t->nsteps; i++)
+		if (r->t->steps[i].type == TMPL_STEP_MAP)
+			(void)sup_map_advance(sp, r, i);
 	while (!r->done && !r->halting && !sp->stopping && !r->pausing &&
 	    (n = start_runnable(sp, r)) > 0)
 		;
@@ -1266,6 +1327,7 @@ sup_run_abort(struct sup *sp, struct run *r)
 {
 	int	i;
 
+	sup_map_abort(sp, r);
 	for (i = 0; i < r->t->nsteps; i++) {
 		if (r->s[i].cmd != NULL)
 			sup_cmd_cancel(r->s[i].cmd);
@@ -1339,6 +1401,7 @@ sup_run_free(struct run *r)
 		return;
 	for (i = 0; r->t != NULL && i < r->t->nsteps; i++) {
 		sup_cmd_free(r->s[i].cmd);	/* SIGKILL to its group */
+		sup_map_free(r->s[i].map);
 		json_object_put(r->s[i].output);
 		json_object_put(r->s[i].error);
 		json_object_put(r->s[i].input);

@@ -160,6 +160,9 @@ put_steps(struct sup *sp, struct run *const *rs, const int *idx, int n)
 			free(hist[k]);
 		}
 	}
+	/* A map's iterations go with its row (sql/016). */
+	for (i = 0; i < n && rc == RC_OK; i++)
+		rc = sup_map_put(sp, rs[i], idx[i]);
 	return rc;
 }
 
@@ -359,8 +362,10 @@ written(struct run *r)
 {
 	int	i;
 
-	for (i = 0; i < r->t->nsteps; i++)
+	for (i = 0; i < r->t->nsteps; i++) {
 		r->s[i].dirty = 0;
+		sup_map_written(r->s[i].map);
+	}
 	r->ended = r->done;
 }
 

@@ -14,7 +14,7 @@
 #include "tmpl.h"
 
 static const char *const step_type_names[] = {
-	"transform", "http", "command", "delay"
+	"transform", "http", "command", "delay", "map"
 };
 
 const char *
@@ -127,14 +127,46 @@ load_num(struct json_object *obj, const char *key, double def, double lo,
 	return RC_OK;
 }
 
+static int	load_body(struct json_object *, struct tmpl_step *, int);
+
+/* A map's items, bounds and inner step. RC_OK or RC_INVALID. */
+static int
+load_map(struct json_object *obj, struct tmpl_step *s)
+{
+	struct json_object	*v;
+	int64_t			 n;
+
+	if ((v = field(obj, "items")) == NULL ||
+	    !json_object_is_type(v, json_type_string))
+		return RC_INVALID;
+	s->items = json_object_get_string(v);
+	if (load_int(obj, "max_concurrency", TMPL_DEF_MAP_CONC, 1,
+	    TMPL_MAP_CONC_MAX, &n) != RC_OK)
+		return RC_INVALID;
+	s->max_concurrency = (int)n;
+	if (load_int(obj, "tolerated_failures", 0, 0, TMPL_MAP_ITEMS_MAX,
+	    &n) != RC_OK)
+		return RC_INVALID;
+	s->tolerated_failures = (int)n;
+	if (load_num(obj, "tolerated_failure_percent", 100, 0, 100,
+	    &s->tolerated_failure_percent) != RC_OK)
+		return RC_INVALID;
+	if ((v = field(obj, "step")) == NULL)
+		return RC_INVALID;
+	s->inner = xcalloc(1, sizeof(*s->inner));
+	s->inner->id = s->id;
+	if (load_body(v, s->inner, 1) != RC_OK ||
+	    s->inner->type == TMPL_STEP_MAP)
+		return RC_INVALID;
+	return RC_OK;
+}
+
 /* Id, type and the fields of the step's type. RC_OK or RC_INVALID. */
 static int
 load_step(struct json_object *obj, struct tmpl_step *s)
 {
-	struct json_object	*v, *retry;
-	int64_t			 n;
+	struct json_object	*v;
 
-	s->obj = obj;
 	if (!json_object_is_type(obj, json_type_object))
 		return RC_INVALID;
 	if ((v = field(obj, "id")) == NULL ||
@@ -143,6 +175,24 @@ load_step(struct json_object *obj, struct tmpl_step *s)
 	    json_object_get_string_len(v) > TMPL_ID_LEN_MAX)
 		return RC_INVALID;
 	s->id = json_object_get_string(v);
+	return load_body(obj, s, 0);
+}
+
+/*
+ * Everything but the id (a map's inner step has none: inner set).
+ * RC_OK or RC_INVALID.
+ */
+static int
+load_body(struct json_object *obj, struct tmpl_step *s, int inner)
+{
+	struct json_object	*v, *retry;
+	int64_t			 n;
+
+	s->obj = obj;
+	if (!json_object_is_type(obj, json_type_object))
+		return RC_INVALID;
+	if (inner && field(obj, "depends_on") != NULL)
+		return RC_INVALID;
 	if ((v = field(obj, "type")) == NULL ||
 	    !json_object_is_type(v, json_type_string) ||
 	    tmpl_step_type_parse(json_object_get_string(v), &s->type) != RC_OK)
@@ -205,6 +255,10 @@ load_step(struct json_object *obj, struct tmpl_step *s)
 		if (field(obj, "seconds") == NULL ||
 		    load_num(obj, "seconds", 0, 0, 86400, &s->delay_seconds) !=
 		    RC_OK)
+			return RC_INVALID;
+		break;
+	case TMPL_STEP_MAP:
+		if (inner || load_map(obj, s) != RC_OK)
 			return RC_INVALID;
 		break;
 	}
@@ -366,8 +420,10 @@ tmpl_free(struct tmpl *t)
 	if (t == NULL)
 		return;
 	if (t->steps != NULL)
-		for (i = 0; i < t->nsteps; i++)
+		for (i = 0; i < t->nsteps; i++) {
 			free(t->steps[i].deps);
+			free(t->steps[i].inner);
+		}
 	free(t->steps);
 	schema_free(t->output_schema);
 	json_object_put(t->def);

@@ -33,6 +33,7 @@ struct vctx {
 	int			 nsteps;	/* 0 unless steps is usable */
 	const char		*ids[TMPL_STEPS_MAX];	/* first holder only */
 	char			 dup[TMPL_STEPS_MAX];	/* id taken earlier */
+	int			 in_map;	/* inside a map's step */
 	int			 ndeps[TMPL_STEPS_MAX];
 	int			 deps[TMPL_STEPS_MAX][TMPL_STEPS_MAX];
 	int			 waits;		/* a step may wait (callback) */
@@ -59,14 +60,27 @@ static const char *const step_keys[] = {
 	"id", "type", "depends_on", "when", "retry", "timeout_seconds", NULL
 };
 /* Keys of each step type, indexed by enum tmpl_step_type. */
-static const char *const type_keys[][5] = {
+static const char *const type_keys[][6] = {
 	{ "output", NULL },
 	{ "request", "callback", "callback_timeout_seconds", NULL },
 	{ "handler", "input", "callback", "callback_timeout_seconds", NULL },
-	{ "seconds", NULL }
+	{ "seconds", NULL },
+	{ "items", "max_concurrency", "tolerated_failures",
+	  "tolerated_failure_percent", "step", NULL }
 };
 static const char *const type_names[] = {
+	"transform", "http", "command", "delay", "map", NULL
+};
+/* The types a map's inner step may have (no nested map). */
+static const char *const inner_type_names[] = {
 	"transform", "http", "command", "delay", NULL
+};
+static const char *const inner_keys[] = {
+	"type", "when", "retry", "timeout_seconds", NULL
+};
+/* A map step's own keys: retry and timeout are its inner step's. */
+static const char *const map_step_keys[] = {
+	"id", "type", "depends_on", "when", NULL
 };
 static const char *const method_names[] = {
 	"GET", "POST", "PUT", "PATCH", "DELETE", NULL
@@ -526,6 +540,10 @@ v_exprs(struct vctx *c, struct json_object *v, int secrets_ok)
 	(void)expr_check_value(v, &c->p, c->ve);
 	if (!secrets_ok)
 		v_nosecrets(c, v, 0);
+	if (!c->in_map && (expr_value_refs(v, "item") ||
+	    expr_value_refs(v, "index")))
+		v_value(c, v, "item and index are only bound inside the step "
+		    "of a map step");
 	return verr_count(c->ve) - before;
 }
 
@@ -765,7 +783,11 @@ v_callback(struct vctx *c, struct json_object *s)
 
 	if (opt(s, "callback", &v)) {
 		jpath_key(&c->p, "callback");
-		(void)v_bool(c, v);
+		/* An iteration has no step row to wait on (sql/016). */
+		if (v_bool(c, v) == 0 && c->in_map &&
+		    json_object_get_boolean(v))
+			v_value(c, v, "callback is not supported on the step "
+			    "of a map step");
 		jpath_pop(&c->p);
 	}
 	if (!opt(s, "callback_timeout_seconds", &v))
@@ -777,6 +799,9 @@ v_callback(struct vctx *c, struct json_object *s)
 		    (long long)c->timeout);
 	jpath_pop(&c->p);
 }
+
+static void	v_map(struct vctx *, struct json_object *);
+static void	v_common(struct vctx *, struct json_object *);
 
 static void
 v_step_type(struct vctx *c, struct json_object *s, int type)
@@ -823,6 +848,9 @@ v_step_type(struct vctx *c, struct json_object *s, int type)
 			jpath_pop(&c->p);
 		}
 		break;
+	case TMPL_STEP_MAP:
+		v_map(c, s);
+		break;
 	default:
 		break;
 	}
@@ -832,7 +860,6 @@ static void
 v_step(struct vctx *c, int i, struct json_object *s)
 {
 	struct json_object	*v;
-	int64_t			 n;
 	int			 type = -1, k;
 
 	if (v_obj(c, s) != 0)
@@ -859,17 +886,18 @@ v_step(struct vctx *c, int i, struct json_object *s)
 		v_depends(c, i, v);
 		jpath_pop(&c->p);
 	}
-	if (opt(s, "when", &v)) {
-		jpath_key(&c->p, "when");
-		v_when(c, v);
-		jpath_pop(&c->p);
+	if (type == TMPL_STEP_MAP) {
+		/* retry and timeout_seconds: extra here, the inner step's. */
+		if (opt(s, "when", &v)) {
+			jpath_key(&c->p, "when");
+			v_when(c, v);
+			jpath_pop(&c->p);
+		}
+		v_step_type(c, s, type);
+		v_extra(c, s, map_step_keys, type_keys[type]);
+		return;
 	}
-	if (opt(s, "retry", &v)) {
-		jpath_key(&c->p, "retry");
-		v_retry(c, v);
-		jpath_pop(&c->p);
-	}
-	v_opt_int(c, s, "timeout_seconds", 1, 86400, &n);
+	v_common(c, s);
 	v_step_type(c, s, type);
 	if (type >= 0)
 		v_extra(c, s, step_keys, type_keys[type]);
@@ -888,6 +916,82 @@ v_step(struct vctx *c, int i, struct json_object *s)
 			    "Extra inputs are not permitted", val, NULL);
 			jpath_pop(&c->p);
 		}
+	}
+}
+
+/*
+ * The common fields of a step (when, retry, timeout_seconds), then those
+ * of its type.
+ */
+static void
+v_common(struct vctx *c, struct json_object *s)
+{
+	struct json_object	*v;
+	int64_t			 n;
+
+	if (opt(s, "when", &v)) {
+		jpath_key(&c->p, "when");
+		v_when(c, v);
+		jpath_pop(&c->p);
+	}
+	if (opt(s, "retry", &v)) {
+		jpath_key(&c->p, "retry");
+		v_retry(c, v);
+		jpath_pop(&c->p);
+	}
+	v_opt_int(c, s, "timeout_seconds", 1, 86400, &n);
+}
+
+/* A map's inner step: no id, no depends_on, no nested map. */
+static void
+v_inner(struct vctx *c, struct json_object *s)
+{
+	struct json_object	*v;
+	int			 type = -1;
+
+	if (v_obj(c, s) != 0)
+		return;
+	c->in_map = 1;
+	if (req(c, s, "type", &v)) {
+		jpath_key(&c->p, "type");
+		type = v_literal(c, v, inner_type_names);
+		jpath_pop(&c->p);
+	}
+	v_common(c, s);
+	if (type >= 0) {
+		v_step_type(c, s, type);
+		v_extra(c, s, inner_keys, type_keys[type]);
+	}
+	c->in_map = 0;
+}
+
+static void
+v_map(struct vctx *c, struct json_object *s)
+{
+	struct json_object	*v;
+	int64_t			 n;
+	double			 d;
+
+	if (req(c, s, "items", &v)) {
+		jpath_key(&c->p, "items");
+		if (v_str(c, v, 0, 0) == 0 && v_exprs(c, v, 0) == 0 &&
+		    !whole_expr(json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v)))
+			v_value(c, v, "items must be one expression "
+			    "{{ ... }} giving an array");
+		jpath_pop(&c->p);
+	}
+	v_opt_int(c, s, "max_concurrency", 1, TMPL_MAP_CONC_MAX, &n);
+	v_opt_int(c, s, "tolerated_failures", 0, TMPL_MAP_ITEMS_MAX, &n);
+	if (opt(s, "tolerated_failure_percent", &v)) {
+		jpath_key(&c->p, "tolerated_failure_percent");
+		(void)v_num(c, v, 0, 100, &d);
+		jpath_pop(&c->p);
+	}
+	if (req(c, s, "step", &v)) {
+		jpath_key(&c->p, "step");
+		v_inner(c, v);
+		jpath_pop(&c->p);
 	}
 }
 

@@ -198,6 +198,17 @@ if [[ ${F[webhook.status]:-} == measured ]]; then
 	    deliv/s - - "" "" "" webhook.per_second
 fi
 
+# Issue 15: a 10,000-iteration transform map (map_step).
+if [[ ${F[map.status]:-} == measured ]]; then
+	row "10,000-iteration transform map time" "${F[map.transform_10k_s]}" \
+	    s - - "" "< 2 s" "$(verdict "${F[map.transform_10k_s]}" "<" 2)" \
+	    map.transform_10k_s
+	row "http map, max_concurrency 100" "${F[map.http_per_second]}" \
+	    iter/s - - "" ">= 2000 /s" \
+	    "$(verdict "${F[map.http_per_second]}" ">=" 2000)" \
+	    map.http_per_second
+fi
+
 # A figure for the table: integers as they are, other numbers to 3 or 4
 # significant digits, anything else (null, text) unchanged.
 fmt() {
@@ -237,6 +248,8 @@ fmt() {
 	    printf 'console: %s\n' "${F[console.status]}"
 	[[ ${F[webhook.status]:-measured} == measured ]] ||
 	    printf 'webhook: %s\n' "${F[webhook.status]}"
+	[[ ${F[map.status]:-measured} == measured ]] ||
+	    printf 'map: %s\n' "${F[map.status]}"
 	if [[ ${F[webhook.status]:-} == measured ]]; then
 		printf 'webhook: %s attempts (%s 2xx, %s failed) from the ' \
 		    "${F[webhook.attempts]}" "${F[webhook.attempts_2xx]}" \

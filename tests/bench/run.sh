@@ -44,7 +44,8 @@
 #				iterating on them: schema (execute (new) 1
 #				user, then execute (schema)), console (the
 #				console figures), webhook (deliveries per
-#				second); default: everything
+#				second), map (10,000 transform iterations);
+#				default: everything
 #
 # Everything it starts is stopped on exit, by pid, whatever happens.
 # Exit status: 0 when every figure was measured, 1 otherwise.
@@ -100,8 +101,8 @@ done
 ((CLAIM_ROWS > CLAIM_SMALL)) ||
     die "WFM_BENCH_CLAIM_ROWS must exceed $CLAIM_SMALL"
 [[ $PROFILE =~ ^[01]$ ]] || die "WFM_BENCH_PROFILE '$PROFILE' is not 0 or 1"
-[[ -z $ONLY || $ONLY =~ ^(schema|console|webhook)(,(schema|console|webhook))*$ ]] ||
-    die "WFM_BENCH_ONLY '$ONLY' is not a list of: schema, console, webhook"
+[[ -z $ONLY || $ONLY =~ ^(schema|console|webhook|map)(,(schema|console|webhook|map))*$ ]] ||
+    die "WFM_BENCH_ONLY '$ONLY' is not a list of: schema, console, webhook, map"
 
 # full: the whole run; want PART: the whole run, or PART is in
 # WFM_BENCH_ONLY.
@@ -146,6 +147,8 @@ export WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER=100000000
 # The webhook step's receiver is on loopback, which webhook_allow refuses
 # by default: allowed for this stack only.
 export WFM_SUPERVISOR_WEBHOOK_ALLOW=127.0.0.1/32
+# The http map of map_step calls the ceiling nginx on loopback.
+export WFM_SUPERVISOR_HTTP_ALLOW=127.0.0.1/32
 
 declare -A F=()		# every figure, by key; printed and written at the end
 SUP_PAUSED=""		# supervisor pid while it is stopped (SIGSTOP)
@@ -984,6 +987,8 @@ finish() {
 	    console.first_visit_bytes)
 	[[ ${F[webhook.status]:-} == measured ]] &&
 	    keys+=(webhook.per_second)
+	[[ ${F[map.status]:-} == measured ]] &&
+	    keys+=(map.transform_10k_s map.http_per_second)
 	for k in "${keys[@]}"; do
 		[[ -n ${F[$k]:-} && ${F[$k]} != null ]] || {
 			log "figure $k was not measured"
@@ -993,6 +998,88 @@ finish() {
 	exit "$missing"
 }
 
+# ---- map: 10,000 iterations (issue 15) ------------------------------------
+
+# map_once NAME INNER [FIELDS]: store a template of one map step over
+# input.l with inner step INNER (and map FIELDS), execute it with 10,000
+# integers and wait for its end (at most 60 s). Sets MAP_EID and
+# MAP_STATUS ("" when it never started), MAP_POST_S (POST to end).
+map_once() {
+	local tid body t0 i
+
+	MAP_EID="" MAP_STATUS="" MAP_POST_S=""
+	tid=$(api POST /templates "{\"name\": \"$1\", \"steps\": [{\"id\":
+	    \"m\", \"type\": \"map\", \"items\": \"{{ input.l }}\"${3:+, $3},
+	    \"step\": $2}]}" 2>>"$LOG" | json_str template_id)
+	[[ -n $tid ]] || return 0
+	body=$(awk -v t="$tid" 'BEGIN { printf "{\"template_id\": \"%s\", " \
+	    "\"input_data\": {\"l\": [", t; for (i = 0; i < 10000; i++)
+	    printf "%s%d", i ? "," : "", i; printf "]}}" }')
+	t0=$EPOCHREALTIME
+	MAP_EID=$(api POST /execute "$body" 2>>"$LOG" | json_str execution_id)
+	for ((i = 0; i < 1200; i++)); do
+		[[ -n $MAP_EID ]] || break
+		MAP_STATUS=$(sql -e "SELECT status FROM executions
+		    WHERE execution_id = '$MAP_EID'")
+		[[ $MAP_STATUS == completed || $MAP_STATUS == failed ]] && break
+		sleep 0.05
+	done
+	MAP_POST_S=$(calc "b - a" -v a="$t0" -v b="$EPOCHREALTIME")
+}
+
+# "execution seconds, step seconds, completed iterations" of MAP_EID.
+map_times() {
+	sql -e "SELECT TIMESTAMPDIFF(MICROSECOND, e.started_at,
+	    e.completed_at) / 1000000, TIMESTAMPDIFF(MICROSECOND,
+	    s.started_at, s.completed_at) / 1000000, (SELECT COUNT(*)
+	    FROM iterations i WHERE i.exec_pk = e.id AND
+	    i.status = 'completed') FROM executions e JOIN execution_steps s
+	    ON s.exec_pk = e.id WHERE e.execution_id = '$MAP_EID'"
+}
+
+# Two executions: a map whose inner step is a transform over 10,000
+# items (the figure is the execution's time from its claim, started_at,
+# to its committed end, completed_at: items evaluated, iterations run,
+# their 10,000 rows and the outcome written; the map step's own time,
+# without the writes, and the time from the POST are logged beside it),
+# then 10,000 http iterations at max_concurrency 100 against the
+# ceiling nginx (return 202), in iterations per second of the same span.
+map_step() {
+	local n
+
+	map_once bench-map '{"type": "transform", "output": {"i":
+	    "{{ index }}", "v": "{{ item * 2 }}"}}'
+	if [[ $MAP_STATUS != completed ]]; then
+		F[map.status]="not measured: the transform map ended '$MAP_STATUS'"
+		log "map: ${F[map.status]}"
+		PART_FAILED=1
+		return 0
+	fi
+	read -r "F[map.transform_10k_s]" "F[map.step_s]" "F[map.iterations]" \
+	    < <(map_times)
+	F[map.end_to_end_s]=$MAP_POST_S
+	log "map: 10,000 transform iterations: execution" \
+	    "${F[map.transform_10k_s]} s (claimed to committed," \
+	    "${F[map.iterations]} rows), step ${F[map.step_s]} s," \
+	    "${F[map.end_to_end_s]} s from the POST"
+	map_once bench-map-http "{\"type\": \"http\", \"request\":
+	    {\"method\": \"GET\", \"url\":
+	    \"http://127.0.0.1:$CEIL_PORT/map?i={{ index }}\"}}" \
+	    '"max_concurrency": 100'
+	if [[ $MAP_STATUS != completed ]]; then
+		F[map.status]="not measured: the http map ended '$MAP_STATUS'"
+		log "map: ${F[map.status]}"
+		PART_FAILED=1
+		return 0
+	fi
+	read -r "F[map.http_10k_s]" "F[map.http_step_s]" n < <(map_times)
+	F[map.http_per_second]=$(calc "n / s" -v n="$n" -v s="${F[map.http_10k_s]}")
+	F[map.status]=measured
+	log "map: 10,000 http iterations at max_concurrency 100:" \
+	    "${F[map.http_10k_s]} s ($n completed, ${F[map.http_per_second]}/s)," \
+	    "$MAP_POST_S s from the POST"
+}
+
 # Run alone (WFM_BENCH_ONLY): resume the supervisor, the console if
 # asked, the table; nothing else.
 if ! full; then
@@ -1000,6 +1087,7 @@ if ! full; then
 	SUP_PAUSED=""
 	want console && console_step
 	want webhook && webhook_step
+	want map && map_step
 	finish
 fi
 
@@ -1131,6 +1219,7 @@ done
 console_step
 # The same for the webhook deliveries: its executions end completed.
 webhook_step
+map_step
 
 # ---- claim cost against the number of pending rows ------------------------
 

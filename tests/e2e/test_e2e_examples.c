@@ -424,7 +424,7 @@ static void
 test_e2e_examples_are_imported_for_demo(void)
 {
 	static const char *const names[] = { "order-pipeline",
-	    "shipping-quotes", "nightly-report" };
+	    "shipping-quotes", "nightly-report", "price-each" };
 	static const char *const fields[] = { "name", "description",
 	    "input_schema", "global_config", "steps", "output" };
 	struct json_object	*file;
@@ -484,7 +484,7 @@ static void
 test_e2e_examples_wfmctl_import_is_idempotent_and_validates(void)
 {
 	static const char *const names[] = { "order-pipeline",
-	    "shipping-quotes", "nightly-report" };
+	    "shipping-quotes", "nightly-report", "price-each" };
 	struct resp	 r;
 	FILE		*f;
 	char		 file[1024], out[4096], path[256], *id;
@@ -822,6 +822,39 @@ test_e2e_examples_shipping_quotes_fans_out_and_joins(void)
 	free(id);
 }
 
+/* ---- price-each ---------------------------------------------------------- */
+
+/*
+ * A map: each line priced on its own, in line order; the line without a
+ * quantity skipped (null), the one without a price a tolerated failure
+ * (null).
+ */
+static void
+test_e2e_examples_price_each_maps_the_lines(void)
+{
+	struct json_object	*in, *doc, *want;
+	char			*id, *eid = NULL;
+
+	id = example_id("price-each");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(id);
+	in = example_json("inputs/price-each.json");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+	doc = run(id, in, &eid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	CU_ASSERT_STRING_EQUAL(mjs(doc, "status"), "\"completed\"");
+	want = json_tokener_parse("{\"order_id\": \"O-1001\", \"prices\": ["
+	    "{\"line\": 0, \"sku\": \"A-1\", \"cents\": 900}, null, null, "
+	    "{\"line\": 3, \"sku\": \"D-9\", \"cents\": 3750}]}");
+	CU_ASSERT(json_object_equal(want, member(doc, "final_result")));
+	if (!json_object_equal(want, member(doc, "final_result")))
+		fprintf(stderr, "\nfinal_result %s\n", mjs(doc, "final_result"));
+	json_object_put(want);
+	json_object_put(doc);
+	json_object_put(in);
+	free(eid);
+	free(id);
+}
+
 /* ---- nightly-report ------------------------------------------------------ */
 
 /* Run nightly-report on log; the final_result without generated_at. */
@@ -930,4 +963,6 @@ test_e2e_examples_register(void)
 	    test_e2e_examples_shipping_quotes_fans_out_and_joins);
 	CU_add_test(s, "nightly_report_counts_the_log",
 	    test_e2e_examples_nightly_report_counts_the_log);
+	CU_add_test(s, "price_each_maps_the_lines",
+	    test_e2e_examples_price_each_maps_the_lines);
 }

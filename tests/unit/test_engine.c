@@ -580,6 +580,166 @@ test_engine_park_waiting_only_when_all_wait(void)
 	tmpl_free(t);
 }
 
+/* A map step with these bounds (fields after "type"). */
+static struct tmpl *
+map_tmpl(const char *fields)
+{
+	char		*src;
+	struct tmpl	*t;
+
+	src = xasprintf("{`name`: `m`, `steps`: [{`id`: `m`, `type`: `map`,"
+	    " `items`: `{{ input.l }}`, `step`: {`type`: `transform`,"
+	    " `output`: 1}%s%s}]}", *fields != '\0' ? ", " : "", fields);
+	t = load(src);
+	free(src);
+	return t;
+}
+
+static void
+test_engine_map_items_check(void)
+{
+	struct json_object	*v;
+	char			 msg[256];
+	int			 i;
+
+	v = json_object_new_array();
+	CU_ASSERT_EQUAL(engine_map_items_check(v, msg, sizeof(msg)), RC_OK);
+	for (i = 0; i < TMPL_MAP_ITEMS_MAX; i++)
+		json_object_array_add(v, json_object_new_int(i));
+	CU_ASSERT_EQUAL(engine_map_items_check(v, msg, sizeof(msg)), RC_OK);
+	json_object_array_add(v, NULL);
+	CU_ASSERT_EQUAL(engine_map_items_check(v, msg, sizeof(msg)),
+	    RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(msg, "items must be an array of at most 10000 "
+	    "elements, got an array of 10001 elements");
+	json_object_put(v);
+	CU_ASSERT_EQUAL(engine_map_items_check(NULL, msg, sizeof(msg)),
+	    RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(msg, "items must be an array of at most 10000 "
+	    "elements, got null");
+	v = json_object_new_object();
+	CU_ASSERT_EQUAL(engine_map_items_check(v, msg, sizeof(msg)),
+	    RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(msg, "items must be an array of at most 10000 "
+	    "elements, got an object");
+	json_object_put(v);
+	v = json_object_new_string("abc");
+	CU_ASSERT_EQUAL(engine_map_items_check(v, msg, sizeof(msg)),
+	    RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(msg, "items must be an array of at most 10000 "
+	    "elements, got a string");
+	json_object_put(v);
+}
+
+static void
+test_engine_map_next_respects_max_concurrency(void)
+{
+	struct tmpl		*t = map_tmpl("`max_concurrency`: 2");
+	enum engine_state	 st[6] = { C, R, P, P, P, P };
+	int			 out[6], n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	n = engine_map_next(&t->steps[0], st, 6, -1, out, 6);
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_EQUAL(out[0], 2);
+	/* A retry wait holds its place too. */
+	st[2] = W;
+	CU_ASSERT_EQUAL(engine_map_next(&t->steps[0], st, 6, -1, out, 6), 0);
+	st[1] = C;
+	st[2] = F;
+	/* tolerated_failures 0: no more iterations once one failed. */
+	CU_ASSERT_EQUAL(engine_map_next(&t->steps[0], st, 6, -1, out, 6), 0);
+	tmpl_free(t);
+	t = map_tmpl("");
+	/* Default 10, bounded by the supervisor's budget and by nout. */
+	{
+		enum engine_state	 many[20];
+		int			 o[20], i;
+
+		for (i = 0; i < 20; i++)
+			many[i] = P;
+		many[0] = C;
+		many[1] = R;
+		CU_ASSERT_EQUAL(engine_map_next(&t->steps[0], many, 20, -1, o,
+		    20), 9);
+		CU_ASSERT_EQUAL(o[0], 2);
+		CU_ASSERT_EQUAL(o[8], 10);
+		CU_ASSERT_EQUAL(engine_map_next(&t->steps[0], many, 20, 3, o,
+		    20), 3);
+		CU_ASSERT_EQUAL(engine_map_next(&t->steps[0], many, 20, 0, o,
+		    20), 0);
+		CU_ASSERT_EQUAL(engine_map_next(&t->steps[0], many, 20, -1, o,
+		    4), 4);
+	}
+	tmpl_free(t);
+}
+
+static void
+test_engine_map_outcome_bounds(void)
+{
+	struct tmpl		*t;
+	enum engine_state	 st[10];
+	int			 low, i;
+
+	t = map_tmpl("");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	/* No items: completed at once. */
+	CU_ASSERT_EQUAL(engine_map_outcome(&t->steps[0], st, 0, &low),
+	    ENGINE_OUT_COMPLETED);
+	CU_ASSERT_EQUAL(low, -1);
+	for (i = 0; i < 10; i++)
+		st[i] = C;
+	st[3] = S;
+	CU_ASSERT_EQUAL(engine_map_outcome(&t->steps[0], st, 10, &low),
+	    ENGINE_OUT_COMPLETED);
+	st[7] = R;
+	CU_ASSERT_EQUAL(engine_map_outcome(&t->steps[0], st, 10, &low),
+	    ENGINE_OUT_RUNNING);
+	/* Default bounds: one failure fails it at once, lowest index. */
+	st[8] = F;
+	st[5] = F;
+	CU_ASSERT_EQUAL(engine_map_outcome(&t->steps[0], st, 10, &low),
+	    ENGINE_OUT_FAILED);
+	CU_ASSERT_EQUAL(low, 5);
+	CU_ASSERT_EQUAL(engine_map_cancel(st, 10), 1);
+	CU_ASSERT_EQUAL(st[7], X);
+	CU_ASSERT_EQUAL(st[5], F);
+	tmpl_free(t);
+	/* Two tolerated: the third failure fails it. */
+	t = map_tmpl("`tolerated_failures`: 2");
+	for (i = 0; i < 10; i++)
+		st[i] = C;
+	st[1] = F;
+	st[4] = F;
+	CU_ASSERT_EQUAL(engine_map_outcome(&t->steps[0], st, 10, &low),
+	    ENGINE_OUT_COMPLETED);
+	st[9] = P;
+	CU_ASSERT_EQUAL(engine_map_outcome(&t->steps[0], st, 10, &low),
+	    ENGINE_OUT_RUNNING);
+	st[9] = F;
+	CU_ASSERT_EQUAL(engine_map_outcome(&t->steps[0], st, 10, &low),
+	    ENGINE_OUT_FAILED);
+	CU_ASSERT_EQUAL(low, 1);
+	tmpl_free(t);
+	/* 20 % of 10 items with 100 tolerated: 2 pass, 3 do not. */
+	t = map_tmpl("`tolerated_failures`: 100, "
+	    "`tolerated_failure_percent`: 20");
+	CU_ASSERT_EQUAL(engine_map_over(&t->steps[0], 2, 10), 0);
+	CU_ASSERT_EQUAL(engine_map_over(&t->steps[0], 3, 10), 1);
+	CU_ASSERT_EQUAL(engine_map_over(&t->steps[0], 0, 0), 0);
+	tmpl_free(t);
+	/* 0 %: any failure. Cancelled without failures: cancelled. */
+	t = map_tmpl("`tolerated_failures`: 100, "
+	    "`tolerated_failure_percent`: 0");
+	CU_ASSERT_EQUAL(engine_map_over(&t->steps[0], 1, 10000), 1);
+	for (i = 0; i < 10; i++)
+		st[i] = C;
+	st[2] = X;
+	CU_ASSERT_EQUAL(engine_map_outcome(&t->steps[0], st, 10, &low),
+	    ENGINE_OUT_CANCELLED);
+	tmpl_free(t);
+}
+
 void
 test_engine_register(void)
 {
@@ -612,5 +772,8 @@ test_engine_register(void)
 	ADD(test_engine_exec_cancel_rules);
 	ADD(test_engine_park_paused_waits_for_inflight);
 	ADD(test_engine_park_waiting_only_when_all_wait);
+	ADD(test_engine_map_items_check);
+	ADD(test_engine_map_next_respects_max_concurrency);
+	ADD(test_engine_map_outcome_bounds);
 #undef ADD
 }

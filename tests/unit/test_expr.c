@@ -506,11 +506,11 @@ static void
 test_expr_rejects_unknown_root(void)
 {
 	ERR("foo.bar", "unknown root 'foo' at column 0 "
-	    "(expected input, steps, execution or secrets)");
+	    "(expected input, steps, execution, secrets, item or index)");
 	ERR("1 + env.HOME", "unknown root 'env' at column 4 "
-	    "(expected input, steps, execution or secrets)");
+	    "(expected input, steps, execution, secrets, item or index)");
 	ERR("True", "unknown root 'True' at column 0 "
-	    "(expected input, steps, execution or secrets)");
+	    "(expected input, steps, execution, secrets, item or index)");
 }
 
 static void
@@ -917,7 +917,7 @@ test_expr_check_value_locates_errors(void)
 	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(e,
 	    "msg")), "Value error, "
 	    "unknown root 'foo' at column 3 "
-	    "(expected input, steps, execution or secrets)");
+	    "(expected input, steps, execution, secrets, item or index)");
 	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(e,
 	    "input")), "{{ foo.bar }}");
 	json_object_put(want);

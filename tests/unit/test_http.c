@@ -546,8 +546,10 @@ test_http_seen_names_are_per_user_and_forgettable(void)
 }
 
 /*
- * Every statement binds at most STORE_PARAMS_MAX parameters: store_exec
- * stops the process on more (the batched step write once outgrew it).
+ * Every statement binds at most STORE_PARAMS_HEAP parameters, and all but
+ * the map's batched iteration writes at most STORE_PARAMS_MAX (on the
+ * stack): store_exec stops the process on more (the batched step write
+ * once outgrew it).
  */
 static void
 test_http_statements_fit_the_parameter_bound(void)
@@ -560,6 +562,9 @@ test_http_statements_fit_the_parameter_bound(void)
 		for (n = 0, q = store_sql_text((enum stmt_id)id); *q != '\0';
 		    q++)
 			n += *q == '?';
+		CU_ASSERT(n <= STORE_PARAMS_HEAP);
+		if (id == STMT_SUP_ITER_PUT_MANY || id == STMT_SUP_ITER_PUT_TEN)
+			continue;
 		if (n > STORE_PARAMS_MAX)
 			fprintf(stderr, "\nstatement %d: %d parameters\n", id,
 			    n);

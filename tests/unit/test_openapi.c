@@ -54,6 +54,8 @@ static const struct {
 	{ "get", "/workflow-management/schedules/{id}/fires", 1, 0 },
 	{ "get", "/workflow-management/system", 1, 0 },
 	{ "get", "/workflow-management/executions/{id}/notifications", 1, 0 },
+	{ "get", "/workflow-management/executions/{id}/steps/{id}/iterations",
+	    1, 0 },
 	{ "post", "/workflow-management/webhook-secret", 1, 0 },
 	{ "get", "/workflow-management/webhook-secret", 1, 0 },
 	{ "get", "/workflow-management/templates/{id}/versions", 1, 0 },

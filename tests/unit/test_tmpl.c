@@ -274,7 +274,7 @@ test_tmpl_accepts_man_page_examples(void)
 	}
 	fclose(f);
 	free(text);
-	CU_ASSERT_EQUAL(found, 2);
+	CU_ASSERT_EQUAL(found, 3);	/* payment, ping, charge-each */
 }
 
 static void
@@ -510,9 +510,9 @@ test_tmpl_rejects_unknown_step_type(void)
 	    "`output`: 1}]}", &rc);
 	e = one_err(ve, "literal_error", "[`body`,`steps`,0,`type`]");
 	CU_ASSERT_STRING_EQUAL(err_str(e, "msg"),
-	    "Input should be 'transform', 'http', 'command' or 'delay'");
+	    "Input should be 'transform', 'http', 'command', 'delay' or 'map'");
 	CU_ASSERT_STRING_EQUAL(err_str(e, "ctx"), "{ \"expected\": "
-	    "\"'transform', 'http', 'command' or 'delay'\" }");
+	    "\"'transform', 'http', 'command', 'delay' or 'map'\" }");
 	verr_free(ve);
 	/* A key of no type at all is still extra. */
 	ve = run("{`name`: `t`, `steps`: [{`id`: `a`, `type`: 1, "
@@ -1165,6 +1165,227 @@ test_tmpl_retry_on(void)
 	json_object_put(def);
 }
 
+/* engine.md's map example, as a second step. */
+#define MAP_EX	"{`name`: `t`, `steps`: [" \
+	"{`id`: `load`, `type`: `transform`, `output`: {`orders`: [1, 2]}}," \
+	"{`id`: `each`, `type`: `map`, `depends_on`: [`load`], %s}]}"
+#define SECRETS_MSG_T	"secrets may only be used in an http step's request" \
+	" or a command step's input"
+#define T_STEP	"{`id`: `a`, `type`: `transform`, `output`: 1}"
+#define MAP_LOC(rest)	"[`body`,`steps`,1" rest "]"
+#define MAP_ITEMS	"`items`: `{{ steps.load.output.orders }}`"
+#define MAP_STEP	"`step`: {`type`: `transform`, `output`: `{{ item }}`}"
+
+static void
+map_expect(const char *fields, const char *type, const char *loc,
+    const char *msg)
+{
+	char	*s = xasprintf(MAP_EX, fields);
+
+	expect_one(s, type, loc, msg);
+	free(s);
+}
+
+static void
+map_valid(const char *fields)
+{
+	char	*s = xasprintf(MAP_EX, fields);
+
+	expect_valid(s);
+	free(s);
+}
+
+static void
+test_tmpl_accepts_map_steps(void)
+{
+	map_valid(MAP_ITEMS ", " MAP_STEP);
+	map_valid(MAP_ITEMS ", `max_concurrency`: 20, `tolerated_failures`: 0,"
+	    " `tolerated_failure_percent`: 12.5, `step`: {`type`: `http`,"
+	    " `request`: {`method`: `POST`, `url`: `https://pay.example/c`,"
+	    " `headers`: {`Authorization`: `Bearer {{ secrets.T }}`},"
+	    " `body`: {`order`: `{{ item.id }}`, `position`: `{{ index }}`}},"
+	    " `retry`: {`max_attempts`: 3}, `timeout_seconds`: 30,"
+	    " `when`: `{{ index > 0 }}`}");
+	map_valid(MAP_ITEMS ", `max_concurrency`: 1000, `tolerated_failure_"
+	    "percent`: 0, `step`: {`type`: `command`, `handler`: `h`,"
+	    " `input`: `{{ item }}`}");
+	map_valid(MAP_ITEMS ", `max_concurrency`: 1, `tolerated_failures`: "
+	    "10000, `step`: {`type`: `delay`, `seconds`: 1}");
+	map_valid("`items`: `{{ input.list }}`, " MAP_STEP);
+}
+
+static void
+test_tmpl_rejects_bad_map_items(void)
+{
+	map_expect(MAP_STEP, "missing", MAP_LOC(",`items`"), "Field required");
+	map_expect("`items`: [1, 2], " MAP_STEP, "string_type",
+	    MAP_LOC(",`items`"), "Input should be a valid string");
+	map_expect("`items`: `orders`, " MAP_STEP, "value_error",
+	    MAP_LOC(",`items`"), "Value error, items must be one expression "
+	    "{{ ... }} giving an array");
+	map_expect("`items`: `x{{ input.a }}`, " MAP_STEP, "value_error",
+	    MAP_LOC(",`items`"), "Value error, items must be one expression "
+	    "{{ ... }} giving an array");
+	map_expect("`items`: `{{ input. }}`, " MAP_STEP, "value_error",
+	    MAP_LOC(",`items`"), NULL);
+	map_expect("`items`: `{{ secrets.A }}`, " MAP_STEP, "value_error",
+	    MAP_LOC(",`items`"), "Value error, " SECRETS_MSG_T);
+	/* item and index are bound only inside the inner step. */
+	map_expect("`items`: `{{ item }}`, " MAP_STEP, "value_error",
+	    MAP_LOC(",`items`"), "Value error, item and index are only "
+	    "bound inside the step of a map step");
+	/* An iteration has no step row to wait on: no callback there. */
+	map_expect(MAP_ITEMS ", `step`: {`type`: `command`, `handler`: `h`, "
+	    "`callback`: true}", "value_error", MAP_LOC(",`step`,`callback`"),
+	    "Value error, callback is not supported on the step of a map "
+	    "step");
+	map_valid(MAP_ITEMS ", `step`: {`type`: `command`, `handler`: `h`, "
+	    "`callback`: false}");
+}
+
+static void
+test_tmpl_rejects_bad_map_bounds(void)
+{
+	map_expect(MAP_ITEMS ", `max_concurrency`: 0, " MAP_STEP,
+	    "greater_than_equal", MAP_LOC(",`max_concurrency`"),
+	    "Input should be greater than or equal to 1");
+	map_expect(MAP_ITEMS ", `max_concurrency`: 1001, " MAP_STEP,
+	    "less_than_equal", MAP_LOC(",`max_concurrency`"),
+	    "Input should be less than or equal to 1000");
+	map_expect(MAP_ITEMS ", `max_concurrency`: `5`, " MAP_STEP,
+	    "int_type", MAP_LOC(",`max_concurrency`"), NULL);
+	map_expect(MAP_ITEMS ", `tolerated_failures`: -1, " MAP_STEP,
+	    "greater_than_equal", MAP_LOC(",`tolerated_failures`"),
+	    "Input should be greater than or equal to 0");
+	map_expect(MAP_ITEMS ", `tolerated_failures`: 1.5, " MAP_STEP,
+	    "int_from_float", MAP_LOC(",`tolerated_failures`"), NULL);
+	map_expect(MAP_ITEMS ", `tolerated_failure_percent`: 100.5, "
+	    MAP_STEP, "less_than_equal",
+	    MAP_LOC(",`tolerated_failure_percent`"),
+	    "Input should be less than or equal to 100");
+	map_expect(MAP_ITEMS ", `tolerated_failure_percent`: -0.1, "
+	    MAP_STEP, "greater_than_equal",
+	    MAP_LOC(",`tolerated_failure_percent`"), NULL);
+	map_expect(MAP_ITEMS ", `tolerated_failure_percent`: true, "
+	    MAP_STEP, "float_type", MAP_LOC(",`tolerated_failure_percent`"),
+	    NULL);
+	map_expect(MAP_ITEMS ", `concurrency`: 3, " MAP_STEP,
+	    "extra_forbidden", MAP_LOC(",`concurrency`"), NULL);
+	/* Retry and timeout belong to the inner step. */
+	map_expect(MAP_ITEMS ", `retry`: {`max_attempts`: 2}, " MAP_STEP,
+	    "extra_forbidden", MAP_LOC(",`retry`"), NULL);
+	map_expect(MAP_ITEMS ", `timeout_seconds`: 5, " MAP_STEP,
+	    "extra_forbidden", MAP_LOC(",`timeout_seconds`"), NULL);
+	map_expect(MAP_ITEMS ", `when`: `yes`, " MAP_STEP, "value_error",
+	    MAP_LOC(",`when`"), NULL);
+}
+
+static void
+test_tmpl_rejects_bad_map_inner_step(void)
+{
+	map_expect(MAP_ITEMS, "missing", MAP_LOC(",`step`"), NULL);
+	map_expect(MAP_ITEMS ", `step`: [1]", "dict_type", MAP_LOC(",`step`"),
+	    NULL);
+	/* No nested map. */
+	map_expect(MAP_ITEMS ", `step`: {`type`: `map`, " MAP_ITEMS ", "
+	    MAP_STEP "}", "literal_error", MAP_LOC(",`step`,`type`"),
+	    "Input should be 'transform', 'http', 'command' or 'delay'");
+	map_expect(MAP_ITEMS ", `step`: {`output`: 1}", "missing",
+	    MAP_LOC(",`step`,`type`"), NULL);
+	/* The inner step has no id and no depends_on. */
+	map_expect(MAP_ITEMS ", `step`: {`id`: `x`, `type`: `transform`, "
+	    "`output`: 1}", "extra_forbidden", MAP_LOC(",`step`,`id`"), NULL);
+	map_expect(MAP_ITEMS ", `step`: {`depends_on`: [`load`], `type`: "
+	    "`transform`, `output`: 1}", "extra_forbidden",
+	    MAP_LOC(",`step`,`depends_on`"), NULL);
+	/* Its own fields are checked as a step's, at their place. */
+	map_expect(MAP_ITEMS ", `step`: {`type`: `http`, `request`: "
+	    "{`method`: `GET`, `url`: `ftp://x`}}", "value_error",
+	    MAP_LOC(",`step`,`request`,`url`"), NULL);
+	map_expect(MAP_ITEMS ", `step`: {`type`: `transform`, `output`: 1, "
+	    "`retry`: {`max_attempts`: 21}}", "less_than_equal",
+	    MAP_LOC(",`step`,`retry`,`max_attempts`"), NULL);
+	map_expect(MAP_ITEMS ", `step`: {`type`: `transform`, `output`: 1, "
+	    "`timeout_seconds`: 0}", "greater_than_equal",
+	    MAP_LOC(",`step`,`timeout_seconds`"), NULL);
+	map_expect(MAP_ITEMS ", `step`: {`type`: `transform`, `output`: 1, "
+	    "`when`: `yes`}", "value_error", MAP_LOC(",`step`,`when`"), NULL);
+	map_expect(MAP_ITEMS ", `step`: {`type`: `delay`, `seconds`: 1, "
+	    "`handler`: `h`}", "extra_forbidden",
+	    MAP_LOC(",`step`,`handler`"), NULL);
+	map_expect(MAP_ITEMS ", `step`: {`type`: `transform`, "
+	    "`output`: `{{ secrets.A }}`}", "value_error",
+	    MAP_LOC(",`step`,`output`"), "Value error, " SECRETS_MSG_T);
+}
+
+static void
+test_tmpl_rejects_item_outside_map(void)
+{
+	expect_step("`type`: `transform`, `output`: {`x`: `{{ item.id }}`}",
+	    "value_error", "[`body`,`steps`,0,`output`]", "Value error, item "
+	    "and index are only bound inside the step of a map step");
+	expect_step("`type`: `transform`, `output`: 1, "
+	    "`when`: `{{ index == 0 }}`", "value_error",
+	    "[`body`,`steps`,0,`when`]", NULL);
+	expect_one("{`name`: `t`, `steps`: [" T_STEP "], "
+	    "`output`: `{{ item }}`}", "value_error", "[`body`,`output`]",
+	    NULL);
+}
+
+static void
+test_tmpl_load_reads_map_step(void)
+{
+	struct json_object	*def;
+	struct tmpl		*t = NULL;
+	struct tmpl_step	*m;
+
+	def = J("{`name`: `t`, `steps`: [{`id`: `each`, `type`: `map`,"
+	    " `items`: `{{ input.l }}`, `tolerated_failures`: 2,"
+	    " `tolerated_failure_percent`: 50,"
+	    " `step`: {`type`: `http`, `request`: {`method`: `GET`,"
+	    " `url`: `https://x.example/{{ index }}`},"
+	    " `retry`: {`max_attempts`: 3}, `timeout_seconds`: 5,"
+	    " `when`: `{{ item.ok }}`}},"
+	    " {`id`: `m2`, `type`: `map`, `items`: `{{ input.l }}`,"
+	    " `step`: {`type`: `transform`, `output`: null}}]}");
+	CU_ASSERT_EQUAL_FATAL(tmpl_load(def, &t), RC_OK);
+	m = &t->steps[0];
+	CU_ASSERT_EQUAL(m->type, TMPL_STEP_MAP);
+	CU_ASSERT_STRING_EQUAL(m->items, "{{ input.l }}");
+	CU_ASSERT_EQUAL(m->max_concurrency, TMPL_DEF_MAP_CONC);
+	CU_ASSERT_EQUAL(m->tolerated_failures, 2);
+	CU_ASSERT_DOUBLE_EQUAL(m->tolerated_failure_percent, 50, 1e-9);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m->inner);
+	CU_ASSERT_STRING_EQUAL(m->inner->id, "each");
+	CU_ASSERT_EQUAL(m->inner->type, TMPL_STEP_HTTP);
+	CU_ASSERT_EQUAL(m->inner->max_attempts, 3);
+	CU_ASSERT_EQUAL(m->inner->timeout_seconds, 5);
+	CU_ASSERT_STRING_EQUAL(m->inner->when, "{{ item.ok }}");
+	CU_ASSERT_PTR_NOT_NULL(m->inner->request);
+	CU_ASSERT_EQUAL(m->inner->ndeps, 0);
+	CU_ASSERT_PTR_NULL(m->inner->inner);
+	m = &t->steps[1];
+	CU_ASSERT_EQUAL(m->tolerated_failures, 0);
+	CU_ASSERT_DOUBLE_EQUAL(m->tolerated_failure_percent, 100, 1e-9);
+	CU_ASSERT_EQUAL(m->inner->type, TMPL_STEP_TRANSFORM);
+	CU_ASSERT_PTR_NULL(m->inner->output);	/* JSON null */
+	tmpl_free(t);
+	json_object_put(def);
+	/* A nested map or a missing inner step does not load. */
+	def = J("{`name`: `t`, `steps`: [{`id`: `each`, `type`: `map`,"
+	    " `items`: `{{ input.l }}`, `step`: {`type`: `map`,"
+	    " `items`: `{{ input.l }}`, `step`: {`type`: `delay`,"
+	    " `seconds`: 1}}}]}");
+	t = NULL;
+	CU_ASSERT_EQUAL(tmpl_load(def, &t), RC_INVALID);
+	CU_ASSERT_PTR_NULL(t);
+	json_object_put(def);
+	def = J("{`name`: `t`, `steps`: [{`id`: `each`, `type`: `map`,"
+	    " `items`: `{{ input.l }}`}]}");
+	CU_ASSERT_EQUAL(tmpl_load(def, &t), RC_INVALID);
+	json_object_put(def);
+}
+
 void
 test_tmpl_register(void)
 {
@@ -1218,5 +1439,11 @@ test_tmpl_register(void)
 	ADD(test_tmpl_step_type_names_round_trip);
 	ADD(test_tmpl_callback_fields);
 	ADD(test_tmpl_retry_on);
+	ADD(test_tmpl_accepts_map_steps);
+	ADD(test_tmpl_rejects_bad_map_items);
+	ADD(test_tmpl_rejects_bad_map_bounds);
+	ADD(test_tmpl_rejects_bad_map_inner_step);
+	ADD(test_tmpl_rejects_item_outside_map);
+	ADD(test_tmpl_load_reads_map_step);
 #undef ADD
 }

@@ -1,0 +1,933 @@
+/*
+ * Map steps (engine.md "map: one inner step per item"): the items are
+ * evaluated once when the step starts, each item is an iteration with
+ * its own status, attempts, output and error, stored in the iterations
+ * table (sql/016) with the step's row in the run's fenced writes, so
+ * that a resumed map (another claim, a redrive) runs again only what is
+ * not completed or skipped there. The engine (engine_map_*) says which
+ * iterations start and when the map has ended.
+ *
+ * Transform iterations run in-process at once; delays keep a timer;
+ * http and command iterations run on the supervisor's event loop like
+ * steps (sup_step.h), at most max_concurrency per map and, for
+ * commands, at most [supervisor] max_processes handlers in all. Before
+ * an iteration that acts outside wfm starts, the results known so far
+ * are committed, so that a resumed map does not run a completed
+ * iteration again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "expr.h"
+#include "jsonx.h"
+#include "log.h"
+#include "sup_int.h"
+
+#define ERRMSG_MAX	512
+#define ITER_PARAMS	11		/* one row of STMT_SUP_ITER_PUT */
+#define ITER_BATCH_BYTES (4 * 1024 * 1024)	/* text per batch */
+
+static struct json_object *
+iter_error(const struct run *r, const char *type, const char *msg)
+{
+	struct json_object	*e = json_object_new_object();
+
+	json_object_object_add(e, "type", json_object_new_string(type));
+	json_object_object_add(e, "message", json_object_new_string(msg));
+	return sup_run_scrub(r, e);
+}
+
+static void
+iter_set(struct run *r, int i, struct sup_iter *it, enum engine_state st,
+    struct json_object *out, struct json_object *err)
+{
+	json_object_put(it->output);
+	it->output = out;
+	json_object_put(it->error);
+	it->error = err;
+	it->st = st;
+	it->due = 0;
+	it->completed_ms = util_now_ms();
+	it->dirty = 1;
+	r->s[i].dirty = 1;
+	sup_metrics_iteration(engine_state_name(st));
+}
+
+/*
+ * The context an iteration's expressions see: the run's, with item and
+ * index bound. The caller drops them again (iter_unbind).
+ */
+static struct json_object *
+iter_bind(struct run *r, const struct tmpl_step *in, const struct sup_map *m,
+    int k)
+{
+	struct json_object	*ctx = sup_run_ctx(r, in);
+
+	json_object_object_add(ctx, "item", json_object_get(
+	    json_object_array_get_idx(m->items, (size_t)k)));
+	json_object_object_add(ctx, "index", json_object_new_int(k));
+	return ctx;
+}
+
+static void
+iter_unbind(struct run *r)
+{
+	json_object_object_del(r->ctx, "item");
+	json_object_object_del(r->ctx, "index");
+}
+
+/*
+ * Render v for iteration k, bounded by the step output limit. RC_OK:
+ * *out is the caller's. RC_INVALID: the iteration failed.
+ */
+static int
+iter_render(struct run *r, int i, int k, struct json_object *v,
+    struct json_object **out)
+{
+	const struct tmpl_step	*in = r->t->steps[i].inner;
+	struct sup_map		*m = r->s[i].map;
+	char			 err[ERRMSG_MAX];
+	int			 over = 0, rc;
+
+	rc = expr_render_max(v, iter_bind(r, in, m, k), SUP_STEP_OUTPUT_MAX,
+	    &over, out, err, sizeof(err));
+	iter_unbind(r);
+	if (rc == RC_OK)
+		return RC_OK;
+	if (over)
+		snprintf(err, sizeof(err), "rendering passed the limit of %d "
+		    "bytes", SUP_STEP_OUTPUT_MAX);
+	iter_set(r, i, &m->it[k], ENGINE_FAILED, NULL, iter_error(r,
+	    over ? "output_too_large" : "expression", err));
+	return RC_INVALID;
+}
+
+/* "when" of the inner step: 1 to run, 0 skipped or failed (recorded). */
+static int
+iter_when(struct run *r, int i, int k)
+{
+	const struct tmpl_step	*in = r->t->steps[i].inner;
+	struct json_object	*w, *v = NULL;
+	int			 rc, truthy;
+
+	if (in->when == NULL)
+		return 1;
+	w = json_object_new_string(in->when);
+	rc = iter_render(r, i, k, w, &v);
+	json_object_put(w);
+	if (rc != RC_OK)
+		return 0;
+	truthy = expr_truthy(v);
+	json_object_put(v);
+	if (!truthy)
+		iter_set(r, i, &r->s[i].map->it[k], ENGINE_SKIPPED, NULL,
+		    NULL);
+	return truthy;
+}
+
+static void
+iter_transform(struct run *r, int i, int k)
+{
+	const struct tmpl_step	*in = r->t->steps[i].inner;
+	struct sup_iter		*it = &r->s[i].map->it[k];
+	struct json_object	*out = NULL;
+	char			 err[ERRMSG_MAX];
+	size_t			 len = 0;
+
+	if (iter_render(r, i, k, in->output, &out) != RC_OK)
+		return;
+	(void)json_object_to_json_string_length(out, JSON_C_TO_STRING_PLAIN,
+	    &len);
+	if (len > SUP_STEP_OUTPUT_MAX) {
+		json_object_put(out);
+		snprintf(err, sizeof(err), "output is %zu bytes, over the "
+		    "limit of %d", len, SUP_STEP_OUTPUT_MAX);
+		iter_set(r, i, it, ENGINE_FAILED, NULL, iter_error(r,
+		    "output_too_large", err));
+		return;
+	}
+	if (out != NULL && jsonx_deeper(out, JSONX_STORE_DEPTH_MAX - 1)) {
+		json_object_put(out);
+		iter_set(r, i, it, ENGINE_FAILED, NULL, iter_error(r,
+		    SUP_ERR_OUTPUT_INVALID, "output nests objects and arrays "
+		    "deeper than the database stores"));
+		return;
+	}
+	iter_set(r, i, it, ENGINE_COMPLETED, sup_run_scrub(r, out), NULL);
+}
+
+/* The failed attempt of iteration k: retry later or fail it. */
+static void
+iter_fail(struct run *r, int i, int k, const char *type, const char *msg,
+    int retryable, struct json_object *output)
+{
+	const struct tmpl_step	*in = r->t->steps[i].inner;
+	struct sup_iter		*it = &r->s[i].map->it[k];
+	unsigned		 rnd;
+
+	if (output != NULL && jsonx_deeper(output, JSONX_STORE_DEPTH_MAX - 1)) {
+		json_object_put(output);
+		output = NULL;
+	}
+	if (engine_should_retry(in, it->attempts, retryable)) {
+		json_object_put(it->error);
+		it->error = iter_error(r, type, msg);
+		json_object_put(it->output);
+		it->output = sup_run_scrub(r, output);
+		(void)util_random(&rnd, sizeof(rnd));
+		it->st = ENGINE_RETRY_WAIT;
+		it->due = util_mono_ms() + engine_retry_delay_ms(in,
+		    it->attempts, (double)rnd / 4294967296.0);
+		it->dirty = 1;
+		r->s[i].dirty = 1;
+		return;
+	}
+	iter_set(r, i, it, ENGINE_FAILED, sup_run_scrub(r, output),
+	    iter_error(r, type, msg));
+}
+
+static void
+iter_http(struct sup *sp, struct run *r, int i, int k)
+{
+	const struct tmpl_step	*in = r->t->steps[i].inner;
+	struct sup_iter		*it = &r->s[i].map->it[k];
+	struct json_object	*req = NULL, *v;
+	struct sup_http_req	 hr;
+	char			 err[ERRMSG_MAX], key[160];
+	int			 rc;
+
+	if (iter_render(r, i, k, in->request, &req) != RC_OK)
+		return;
+	memset(&hr, 0, sizeof(hr));
+	hr.method = json_object_object_get_ex(req, "method", &v) ?
+	    json_object_get_string(v) : "GET";
+	hr.url = json_object_object_get_ex(req, "url", &v) ?
+	    json_object_get_string(v) : "";
+	hr.headers = json_object_object_get_ex(req, "headers", &v) ? v : NULL;
+	hr.body = json_object_object_get_ex(req, "body", &v) ? v : NULL;
+	hr.timeout_seconds = in->timeout_seconds;
+	snprintf(key, sizeof(key), "%s:%s:%d", r->id, in->id, k);
+	hr.idempotency_key = key;
+	hr.user = it;
+	rc = sup_http_start(sp->http, &hr, &it->xfer, err, sizeof(err));
+	json_object_put(req);
+	if (rc != RC_OK) {
+		it->xfer = NULL;
+		iter_fail(r, i, k, "connection", err, rc != RC_INVALID, NULL);
+	}
+}
+
+static void
+iter_command(struct sup *sp, struct run *r, int i, int k)
+{
+	const struct tmpl_step	*in = r->t->steps[i].inner;
+	struct sup_iter		*it = &r->s[i].map->it[k];
+	struct json_object	*input = NULL, *doc, *ex, *st;
+	struct sup_cmd_spec	 cs;
+	char			 err[ERRMSG_MAX];
+	const char		*text;
+	int			 rc;
+
+	if (in->input != NULL && iter_render(r, i, k, in->input, &input) !=
+	    RC_OK)
+		return;
+	doc = json_object_new_object();
+	json_object_object_add(doc, "input", input);
+	json_object_object_get_ex(r->ctx, "execution", &ex);
+	json_object_object_add(doc, "execution", json_object_get(ex));
+	st = json_object_new_object();
+	json_object_object_add(st, "id", json_object_new_string(in->id));
+	json_object_object_add(st, "attempt",
+	    json_object_new_int(it->attempts));
+	json_object_object_add(st, "index", json_object_new_int(k));
+	json_object_object_add(doc, "step", st);
+	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	memset(&cs, 0, sizeof(cs));
+	cs.handlers_dir = sp->cfg->sup.handlers_dir;
+	cs.handler = in->handler;
+	cs.work_base = sp->workdir;
+	cs.execution_id = r->id;
+	cs.step_id = in->id;
+	cs.attempt = it->attempts;
+	cs.stdin_text = text;
+	cs.stdin_len = strlen(text);
+	cs.timeout_seconds = in->timeout_seconds;
+	cs.limits.cpu_seconds = sp->cfg->sup.cmd_cpu_seconds;
+	cs.limits.memory_mb = sp->cfg->sup.cmd_memory_mb;
+	cs.limits.nofile = sp->cfg->sup.cmd_nofile;
+	cs.limits.nproc = sp->cfg->sup.cmd_nproc;
+	cs.limits.user = sp->cmd_switch ? sp->cfg->sup.cmd_user : NULL;
+	if (cs.handlers_dir == NULL) {
+		json_object_put(doc);
+		iter_fail(r, i, k, "exit_status", "no handlers_dir configured",
+		    0, NULL);
+		return;
+	}
+	rc = sup_cmd_start(&cs, &it->cmd, err, sizeof(err));
+	json_object_put(doc);
+	if (rc != RC_OK) {
+		it->cmd = NULL;
+		iter_fail(r, i, k, "exit_status", err, rc == RC_ERR, NULL);
+	}
+}
+
+/* A finished attempt of iteration k (res is the caller's). */
+static void
+iter_result(struct run *r, int i, int k, struct sup_step_result *res)
+{
+	struct sup_iter		*it = &r->s[i].map->it[k];
+	struct json_object	*out;
+
+	it->cmd = NULL;
+	it->xfer = NULL;
+	if (it->st != ENGINE_RUNNING)
+		return;
+	if (res->err_type == NULL) {
+		out = res->output;
+		res->output = NULL;
+		if (out != NULL && jsonx_deeper(out,
+		    JSONX_STORE_DEPTH_MAX - 1)) {
+			json_object_put(out);
+			iter_fail(r, i, k, SUP_ERR_OUTPUT_INVALID, "output "
+			    "nests objects and arrays deeper than the "
+			    "database stores", 0, NULL);
+			return;
+		}
+		iter_set(r, i, it, ENGINE_COMPLETED, sup_run_scrub(r, out),
+		    NULL);
+		return;
+	}
+	if (strcmp(res->err_type, SUP_ERR_CANCELLED) == 0) {
+		iter_set(r, i, it, ENGINE_CANCELLED, NULL, iter_error(r,
+		    "cancelled", res->err_msg != NULL ? res->err_msg :
+		    "cancelled"));
+		return;
+	}
+	out = res->output;
+	res->output = NULL;
+	iter_fail(r, i, k, res->err_type, res->err_msg != NULL ?
+	    res->err_msg : res->err_type, res->retryable, out);
+}
+
+/* Begin an attempt of iteration k. */
+static void
+iter_start(struct sup *sp, struct run *r, int i, int k)
+{
+	const struct tmpl_step	*in = r->t->steps[i].inner;
+	struct sup_iter		*it = &r->s[i].map->it[k];
+
+	it->attempts++;
+	it->st = ENGINE_RUNNING;
+	it->due = 0;
+	if (it->started_ms == 0)
+		it->started_ms = util_now_ms();
+	it->dirty = 1;
+	r->s[i].dirty = 1;
+	if (it->attempts == 1 && !iter_when(r, i, k))
+		return;
+	switch (in->type) {
+	case TMPL_STEP_TRANSFORM:
+		iter_transform(r, i, k);
+		break;
+	case TMPL_STEP_DELAY:
+		it->due = util_mono_ms() + (int64_t)(in->delay_seconds * 1000);
+		break;
+	case TMPL_STEP_HTTP:
+		iter_http(sp, r, i, k);
+		break;
+	case TMPL_STEP_COMMAND:
+		iter_command(sp, r, i, k);
+		break;
+	case TMPL_STEP_MAP:
+		iter_set(r, i, it, ENGINE_FAILED, NULL, iter_error(r,
+		    "unsupported", "a map inside a map"));
+		break;
+	}
+}
+
+/* The stored iterations of a resumed or redriven map. */
+static int
+map_load(struct sup *sp, struct run *r, int i)
+{
+	struct sup_map		*m = r->s[i].map;
+	struct sup_iter		*it;
+	enum engine_state	 st;
+	struct sparam		 p[2];
+	struct sres		 res;
+	const char		*out;
+	size_t			 j;
+	int			 k;
+
+	p[0] = SP_INT(r->pk);
+	p[1] = SP_INT(i);
+	if (store_exec(sp->st, STMT_SUP_ITER_LOAD, p, 2, &res, NULL, NULL) !=
+	    RC_OK)
+		return RC_ERR;
+	for (j = 0; j < res.nrows; j++) {
+		k = (int)sres_int(&res, j, 0);
+		if (k < 0 || k >= m->n || engine_state_parse(sres_get(&res, j,
+		    1, NULL), &st) != RC_OK)
+			continue;
+		it = &m->it[k];
+		it->dirty = 0;		/* it has a row */
+		it->attempts = (int)sres_int(&res, j, 2);
+		it->started_ms = sres_int(&res, j, 4);
+		if (st == ENGINE_COMPLETED || st == ENGINE_SKIPPED) {
+			it->st = st;
+			it->completed_ms = sres_int(&res, j, 5);
+			if ((out = sres_get(&res, j, 3, NULL)) != NULL)
+				it->output = json_tokener_parse(out);
+		} else if (st == ENGINE_FAILED || st == ENGINE_CANCELLED) {
+			/* Only a redrive resumes these (it resets them). */
+			it->attempts = 0;
+			it->started_ms = 0;
+			it->dirty = 1;
+		} else if (st == ENGINE_RUNNING &&
+		    sres_get(&res, j, 6, NULL) != NULL) {
+			/* A delay goes on, a retry wait starts when due. */
+			it->st = r->t->steps[i].inner->type ==
+			    TMPL_STEP_DELAY ? ENGINE_RUNNING :
+			    ENGINE_RETRY_WAIT;
+			it->due = util_mono_ms() + MAX(sres_int(&res, j, 6) /
+			    1000, 0);
+		}
+		/* pending, running: run (again), at least once */
+	}
+	sres_free(&res);
+	return RC_OK;
+}
+
+void
+sup_map_free(struct sup_map *m)
+{
+	int	 k;
+
+	if (m == NULL)
+		return;
+	for (k = 0; k < m->n; k++) {
+		sup_cmd_free(m->it[k].cmd);	/* SIGKILL to its group */
+		json_object_put(m->it[k].output);
+		json_object_put(m->it[k].error);
+	}
+	free(m->it);
+	json_object_put(m->items);
+	free(m);
+}
+
+void
+sup_map_written(struct sup_map *m)
+{
+	int	 k;
+
+	if (m == NULL)
+		return;
+	for (k = 0; k < m->n; k++)
+		m->it[k].dirty = 0;
+}
+
+/* The map's output: iteration outputs in item order, null for others. */
+static void
+map_complete(struct run *r, int i)
+{
+	struct sup_map		*m = r->s[i].map;
+	struct json_object	*a;
+	char			 err[ERRMSG_MAX];
+	size_t			 len = 0;
+	int			 k;
+
+	a = json_object_new_array_ext(m->n > 0 ? m->n : 1);
+	for (k = 0; k < m->n; k++)
+		json_object_array_add(a, m->it[k].st == ENGINE_COMPLETED ?
+		    json_object_get(m->it[k].output) : NULL);
+	(void)json_object_to_json_string_length(a, JSON_C_TO_STRING_PLAIN,
+	    &len);
+	if (len > SUP_RESULT_MAX) {
+		json_object_put(a);
+		snprintf(err, sizeof(err), "output is %zu bytes, over the "
+		    "limit of %d", len, SUP_RESULT_MAX);
+		sup_run_fail(r, i, "output_too_large", err);
+		return;
+	}
+	sup_run_complete(r, i, a);
+}
+
+static void
+map_failed(struct run *r, int i, int lowest)
+{
+	struct sup_map		*m = r->s[i].map;
+	struct json_object	*v;
+	char			 err[ERRMSG_MAX];
+	const char		*why = "failed";
+
+	if (lowest >= 0 && m->it[lowest].error != NULL &&
+	    json_object_object_get_ex(m->it[lowest].error, "message", &v) &&
+	    v != NULL)
+		why = json_object_get_string(v);
+	snprintf(err, sizeof(err), "iteration %d failed: %s", lowest, why);
+	sup_run_fail(r, i, "map_failed", err);
+}
+
+int
+sup_map_handles(const struct run *r, int i)
+{
+	const struct sup_map	*m = r->s[i].map;
+	int			 k, n = 0;
+
+	if (m == NULL)
+		return 0;
+	for (k = 0; k < m->n; k++)
+		n += m->it[k].cmd != NULL || m->it[k].xfer != NULL;
+	return n;
+}
+
+int
+sup_map_processes(const struct sup *sp)
+{
+	const struct run	*r;
+	const struct sup_map	*m;
+	int			 j, i, k, n = 0;
+
+	for (j = 0; j < sp->nslots; j++) {
+		if ((r = sp->runs[j]) == NULL)
+			continue;
+		for (i = 0; i < r->t->nsteps; i++) {
+			n += r->s[i].cmd != NULL;
+			if ((m = r->s[i].map) == NULL)
+				continue;
+			for (k = 0; k < m->n; k++)
+				n += m->it[k].cmd != NULL;
+		}
+	}
+	return n;
+}
+
+/* Stop iteration k: its handler is told to stop, the rest ends now. */
+static void
+iter_stop(struct sup *sp, struct run *r, int i, int k)
+{
+	struct sup_iter	*it = &r->s[i].map->it[k];
+
+	it->due = 0;
+	if (it->cmd != NULL) {
+		sup_cmd_cancel(it->cmd);	/* its result: cancelled */
+		return;
+	}
+	if (it->xfer != NULL) {
+		sup_http_cancel(sp->http, it->xfer);
+		it->xfer = NULL;
+	}
+	if (it->st == ENGINE_PENDING)
+		iter_set(r, i, it, ENGINE_CANCELLED, NULL, NULL);
+	else if (it->st == ENGINE_RUNNING || it->st == ENGINE_RETRY_WAIT ||
+	    it->st == ENGINE_WAITING)
+		iter_set(r, i, it, ENGINE_CANCELLED, NULL, iter_error(r,
+		    "cancelled", "cancelled"));
+}
+
+/* Due timers: delays complete, retries start again. */
+static int
+map_timers(struct sup *sp, struct run *r, int i)
+{
+	const struct tmpl_step	*in = r->t->steps[i].inner;
+	struct sup_map		*m = r->s[i].map;
+	struct json_object	*o;
+	int64_t			 now = util_mono_ms();
+	int			 k, changed = 0;
+
+	for (k = 0; k < m->n; k++) {
+		if (m->it[k].due == 0 || m->it[k].due > now)
+			continue;
+		if (m->it[k].st == ENGINE_RETRY_WAIT) {
+			if (sp->stopping)
+				m->it[k].due = 0;	/* left to a resume */
+			else if (in->type != TMPL_STEP_COMMAND ||
+			    sup_map_processes(sp) < sp->cfg->sup.max_processes)
+				iter_start(sp, r, i, k);
+			else {
+				/* No handler free: look again in a while. */
+				m->it[k].due = now + SUP_PROC_WAIT_MS;
+				continue;
+			}
+			changed = 1;
+		} else if (m->it[k].st == ENGINE_RUNNING &&
+		    in->type == TMPL_STEP_DELAY) {
+			o = json_object_new_object();
+			json_object_object_add(o, "seconds",
+			    json_object_new_double(in->delay_seconds));
+			iter_set(r, i, &m->it[k], ENGINE_COMPLETED, o, NULL);
+			changed = 1;
+		}
+	}
+	return changed;
+}
+
+/*
+ * Start what may start and decide the map's end. Returns 1 when
+ * something changed.
+ */
+static int
+map_pump(struct sup *sp, struct run *r, int i)
+{
+	const struct tmpl_step	*ms = &r->t->steps[i];
+	struct sup_map		*m = r->s[i].map;
+	enum engine_state	*st;
+	enum engine_outcome	 out;
+	int			*next, n, k, lowest, nfailed = 0, budget;
+	int			 changed = 0, effects;
+
+	effects = ms->inner->type == TMPL_STEP_HTTP ||
+	    ms->inner->type == TMPL_STEP_COMMAND;
+	st = xcalloc((size_t)m->n + 1, sizeof(*st));
+	next = xcalloc((size_t)m->n + 1, sizeof(*next));
+	if (!r->halting && !r->pausing)
+		changed |= map_timers(sp, r, i);
+	for (;;) {
+		for (k = 0; k < m->n; k++)
+			st[k] = m->it[k].st;
+		if (r->halting || sp->stopping || r->pausing)
+			break;
+		budget = ms->inner->type != TMPL_STEP_COMMAND ? -1 :
+		    MAX(sp->cfg->sup.max_processes - sup_map_processes(sp), 0);
+		n = engine_map_next(ms, st, m->n, budget, next, m->n);
+		if (n == 0)
+			break;
+		/*
+		 * What is known is committed before anything acts outside
+		 * wfm again: a resumed map never runs a completed iteration
+		 * for want of its recorded result.
+		 */
+		if (effects && sup_run_dirty(r) && sup_write_run(sp, r, 0) !=
+		    RC_OK)
+			break;		/* tried again at the next round */
+		for (k = 0; k < m->n; k++)
+			nfailed += m->it[k].st == ENGINE_FAILED;
+		/*
+		 * One by one: an in-process iteration that fails may end the
+		 * map before the next one starts.
+		 */
+		for (k = 0; k < n && !engine_map_over(ms, nfailed, m->n);
+		    k++) {
+			iter_start(sp, r, i, next[k]);
+			nfailed += m->it[next[k]].st == ENGINE_FAILED;
+		}
+		nfailed = 0;
+		changed = 1;
+		if (effects)
+			break;		/* their results come later */
+	}
+	for (k = 0; k < m->n; k++)
+		st[k] = m->it[k].st;
+	out = engine_map_outcome(ms, st, m->n, &lowest);
+	switch (out) {
+	case ENGINE_OUT_FAILED:
+		/* The unfinished ones are cancelled, handlers stopped. */
+		for (k = 0; k < m->n; k++)
+			if (m->it[k].st != ENGINE_COMPLETED &&
+			    m->it[k].st != ENGINE_SKIPPED &&
+			    m->it[k].st != ENGINE_FAILED &&
+			    m->it[k].st != ENGINE_CANCELLED)
+				iter_stop(sp, r, i, k);
+		if (sup_map_handles(r, i) > 0)
+			break;		/* their results first */
+		map_failed(r, i, lowest);
+		changed = 1;
+		break;
+	case ENGINE_OUT_COMPLETED:
+		map_complete(r, i);
+		changed = 1;
+		break;
+	case ENGINE_OUT_CANCELLED:
+		sup_run_fail(r, i, "cancelled", "an iteration was cancelled");
+		changed = 1;
+		break;
+	case ENGINE_OUT_RUNNING:
+		break;
+	}
+	free(st);
+	free(next);
+	return changed;
+}
+
+void
+sup_map_start(struct sup *sp, struct run *r, int i)
+{
+	const struct tmpl_step	*ms = &r->t->steps[i];
+	struct json_object	*w, *items = NULL;
+	struct sup_map		*m;
+	char			 err[ERRMSG_MAX];
+	int			 over = 0, k;
+
+	sup_map_free(r->s[i].map);
+	r->s[i].map = NULL;
+	w = json_object_new_string(ms->items);
+	if (expr_render_max(w, sup_run_ctx(r, ms), SUP_RESULT_MAX, &over,
+	    &items, err, sizeof(err)) != RC_OK) {
+		json_object_put(w);
+		if (over)
+			snprintf(err, sizeof(err), "rendering items passed the "
+			    "limit of %d bytes", SUP_RESULT_MAX);
+		sup_run_fail(r, i, over ? "output_too_large" : "expression",
+		    err);
+		return;
+	}
+	json_object_put(w);
+	if (engine_map_items_check(items, err, sizeof(err)) != RC_OK) {
+		json_object_put(items);
+		sup_run_fail(r, i, "map_items_invalid", err);
+		return;
+	}
+	m = xcalloc(1, sizeof(*m));
+	m->items = items;
+	m->n = (int)json_object_array_length(items);
+	m->it = xcalloc((size_t)m->n + 1, sizeof(*m->it));
+	/* Every iteration gets its row (pending), unless it has one. */
+	for (k = 0; k < m->n; k++)
+		m->it[k].dirty = 1;
+	r->s[i].dirty = 1;
+	r->s[i].map = m;
+	if (map_load(sp, r, i) != RC_OK) {
+		/* Cannot tell what ran: leave it to the next claim. */
+		sup_run_fail(r, i, "internal", "iterations could not be read");
+		return;
+	}
+	(void)map_pump(sp, r, i);
+}
+
+void
+sup_map_stop(struct sup *sp, struct run *r, int i)
+{
+	struct sup_map	*m = r->s[i].map;
+	int		 k;
+
+	if (m == NULL)
+		return;
+	for (k = 0; k < m->n; k++)
+		iter_stop(sp, r, i, k);
+}
+
+void
+sup_map_abort(struct sup *sp, struct run *r)
+{
+	struct sup_map	*m;
+	int		 i, k;
+
+	for (i = 0; i < r->t->nsteps; i++) {
+		if ((m = r->s[i].map) == NULL)
+			continue;
+		for (k = 0; k < m->n; k++) {
+			if (m->it[k].cmd != NULL)
+				sup_cmd_cancel(m->it[k].cmd);
+			if (m->it[k].xfer != NULL) {
+				sup_http_cancel(sp->http, m->it[k].xfer);
+				m->it[k].xfer = NULL;
+			}
+		}
+	}
+}
+
+/* The map and iteration of r that user (an http result's) is. */
+static int
+locate(struct run *r, void *user, int *ip, int *kp)
+{
+	const struct sup_map	*m;
+	int			 i;
+
+	for (i = 0; i < r->t->nsteps; i++) {
+		if ((m = r->s[i].map) == NULL || m->n == 0)
+			continue;
+		if ((char *)user >= (char *)m->it &&
+		    (char *)user < (char *)(m->it + m->n)) {
+			*ip = i;
+			*kp = (int)((struct sup_iter *)user - m->it);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+sup_map_http_done(struct sup *sp, struct run *r, void *user,
+    struct sup_step_result *res)
+{
+	int	 i, k;
+
+	(void)sp;
+	if (!locate(r, user, &i, &k))
+		return 0;
+	iter_result(r, i, k, res);
+	return 1;
+}
+
+void
+sup_map_collect(struct sup *sp, struct run *r)
+{
+	struct sup_step_result	 res;
+	struct sup_map		*m;
+	struct sup_cmd		*c;
+	int			 i, k;
+
+	(void)sp;
+	for (i = 0; i < r->t->nsteps; i++) {
+		if ((m = r->s[i].map) == NULL)
+			continue;
+		for (k = 0; k < m->n; k++) {
+			if ((c = m->it[k].cmd) == NULL)
+				continue;
+			sup_cmd_io(c);
+			sup_cmd_tick(c, util_mono_ms());
+			memset(&res, 0, sizeof(res));
+			if (sup_cmd_reap(c, &res)) {
+				sup_cmd_free(c);
+				m->it[k].cmd = NULL;
+				iter_result(r, i, k, &res);
+				sup_step_result_fini(&res);
+			}
+		}
+	}
+}
+
+size_t
+sup_map_pollfds(const struct run *r, struct pollfd *pfd, size_t room)
+{
+	const struct sup_map	*m;
+	size_t			 n = 0;
+	int			 i, k;
+
+	for (i = 0; i < r->t->nsteps; i++) {
+		if ((m = r->s[i].map) == NULL)
+			continue;
+		for (k = 0; k < m->n; k++)
+			if (m->it[k].cmd != NULL &&
+			    n + SUP_CMD_NPOLLFD <= room)
+				n += sup_cmd_pollfds(m->it[k].cmd, pfd + n,
+				    SUP_CMD_NPOLLFD);
+	}
+	return n;
+}
+
+int64_t
+sup_map_due(const struct run *r, int64_t now)
+{
+	const struct sup_map	*m;
+	int64_t			 due = INT64_MAX;
+	int			 i, k, ms;
+
+	for (i = 0; i < r->t->nsteps; i++) {
+		if ((m = r->s[i].map) == NULL)
+			continue;
+		for (k = 0; k < m->n; k++) {
+			if (m->it[k].due != 0 && m->it[k].due < due &&
+			    !r->pausing && !r->halting)
+				due = m->it[k].due;
+			if (m->it[k].cmd != NULL && (ms = sup_cmd_timeout_ms(
+			    m->it[k].cmd, now)) >= 0 && now + ms < due)
+				due = now + ms;
+		}
+	}
+	return due;
+}
+
+int
+sup_map_advance(struct sup *sp, struct run *r, int i)
+{
+	if (r->s[i].map == NULL || r->s[i].st != ENGINE_RUNNING)
+		return 0;
+	return map_pump(sp, r, i);
+}
+
+/* The parameters of one iteration row; *out, *err the caller's. */
+static size_t
+iter_params(const struct run *r, int i, int k, struct sparam *p,
+    char **out, char **err)
+{
+	const struct sup_iter	*it = &r->s[i].map->it[k];
+	int64_t			 left;
+	size_t			 n = 0;
+
+	*out = it->output == NULL ? NULL : xstrdup(
+	    json_object_to_json_string_ext(it->output,
+	    JSON_C_TO_STRING_PLAIN));
+	*err = it->error == NULL ? NULL : xstrdup(
+	    json_object_to_json_string_ext(it->error, JSON_C_TO_STRING_PLAIN));
+	n += *out != NULL ? strlen(*out) : 0;
+	n += *err != NULL ? strlen(*err) : 0;
+	p[0] = SP_INT(r->pk);
+	p[1] = SP_INT(i);
+	p[2] = SP_INT(k);
+	p[3] = SP_STR(engine_state_api_name(it->st));
+	p[4] = SP_INT(it->attempts);
+	p[5] = it->started_ms != 0 ? SP_INT(it->started_ms) : SP_NULL();
+	p[6] = (it->st == ENGINE_COMPLETED || it->st == ENGINE_FAILED ||
+	    it->st == ENGINE_SKIPPED || it->st == ENGINE_CANCELLED) &&
+	    it->completed_ms != 0 ? SP_INT(it->completed_ms) : SP_NULL();
+	p[7] = SP_STR(*out);
+	p[8] = SP_STR(*err);
+	left = it->due != 0 ? MAX(it->due - util_mono_ms(), 0) * 1000 : 0;
+	p[9] = it->due != 0 ? SP_INT(left) : SP_NULL();
+	p[10] = p[9];
+	return n;
+}
+
+/*
+ * Write rows idx[0..n): SUP_ITER_ROWS_MANY (or 10) per statement while
+ * their text stays under ITER_BATCH_BYTES, else one by one.
+ */
+static int
+put_rows(struct sup *sp, const struct run *r, int i, const int *idx, int n)
+{
+	struct sparam	*p;
+	char		**out, **err;
+	size_t		 bytes;
+	int		 k, j, m, rc = RC_OK;
+
+	p = xcalloc(ITER_PARAMS * SUP_ITER_ROWS_MANY, sizeof(*p));
+	out = xcalloc(SUP_ITER_ROWS_MANY, sizeof(*out));
+	err = xcalloc(SUP_ITER_ROWS_MANY, sizeof(*err));
+	for (k = 0; k < n && rc == RC_OK; k += m) {
+		m = n - k >= SUP_ITER_ROWS_MANY ? SUP_ITER_ROWS_MANY :
+		    n - k >= 10 ? 10 : 1;
+		bytes = 0;
+		for (j = 0; j < m; j++)
+			bytes += iter_params(r, i, idx[k + j],
+			    p + ITER_PARAMS * j, &out[j], &err[j]);
+		if (m > 1 && bytes > ITER_BATCH_BYTES) {
+			for (j = 0; j < m; j++) {
+				free(out[j]);
+				free(err[j]);
+			}
+			m = 1;
+			(void)iter_params(r, i, idx[k], p, &out[0], &err[0]);
+		}
+		rc = store_exec(sp->st, m == 1 ? STMT_SUP_ITER_PUT : m == 10 ?
+		    STMT_SUP_ITER_PUT_TEN : STMT_SUP_ITER_PUT_MANY, p, (size_t)(ITER_PARAMS * m), NULL,
+		    NULL, NULL);
+		for (j = 0; j < m; j++) {
+			free(out[j]);
+			free(err[j]);
+		}
+	}
+	free(p);
+	free(out);
+	free(err);
+	return rc;
+}
+
+int
+sup_map_put(struct sup *sp, const struct run *r, int i)
+{
+	const struct sup_map	*m = r->s[i].map;
+	int			*idx, n = 0, k, rc;
+
+	if (m == NULL)
+		return RC_OK;
+	idx = xcalloc((size_t)m->n + 1, sizeof(*idx));
+	for (k = 0; k < m->n; k++)
+		if (m->it[k].dirty)
+			idx[n++] = k;
+	rc = put_rows(sp, r, i, idx, n);
+	free(idx);
+	return rc;
+}
