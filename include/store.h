@@ -143,6 +143,9 @@ enum stmt_id {
 	/* Galera: causal reads for the claim's re-read (store_sync_wait). */
 	STMT_WSREP_SYNC_ON,
 	STMT_WSREP_SYNC_OFF,
+	/* The schedule limit's owner slots (sql/020). */
+	STMT_SCHED_FREE_SLOT,
+	STMT_SCHED_NAME_TAKEN,
 	STMT_COUNT
 };
 
