@@ -198,6 +198,20 @@ if [[ ${F[webhook.status]:-} == measured ]]; then
 	    deliv/s - - "" "" "" webhook.per_second
 fi
 
+# Issue 16: schedules' fire delay and idle CPU (schedule_step).
+if [[ ${F[schedule.status]:-} == measured ]]; then
+	row "schedule fire delay p50, ${F[schedule.fires_per_second]}/s" \
+	    "${F[schedule.delay_p50_ms]}" ms - - "" "" "" schedule.delay_p50_ms
+	row "schedule fire delay p99, ${F[schedule.fires_per_second]}/s" \
+	    "${F[schedule.delay_p99_ms]}" ms - - "" "< 1000 ms" \
+	    "$(verdict "${F[schedule.delay_p99_ms]}" "<" 1000)" \
+	    schedule.delay_p99_ms
+	row "supervisor idle, ${F[schedule.count]} schedules" \
+	    "${F[schedule.idle_cpu_pct]}" "% core" - - "" "< 2 %" \
+	    "$(verdict "${F[schedule.idle_cpu_pct]}" "<" 2)" \
+	    schedule.idle_cpu_pct
+fi
+
 # A figure for the table: integers as they are, other numbers to 3 or 4
 # significant digits, anything else (null, text) unchanged.
 fmt() {
@@ -237,6 +251,20 @@ fmt() {
 	    printf 'console: %s\n' "${F[console.status]}"
 	[[ ${F[webhook.status]:-measured} == measured ]] ||
 	    printf 'webhook: %s\n' "${F[webhook.status]}"
+	[[ ${F[schedule.status]:-measured} == measured ]] ||
+	    printf 'schedule: %s\n' "${F[schedule.status]}"
+	if [[ ${F[schedule.status]:-} == measured ]]; then
+		printf 'schedule: %s fires (%s without an execution, %s of ' \
+		    "${F[schedule.fires]}" "${F[schedule.fires_failed]}" \
+		    "${F[schedule.executions_completed]}"
+		printf 'their executions completed) in %s s, ' \
+		    "$(fmt "${F[schedule.fire_seconds]}")"
+		printf 'delay max %s ms; supervisor %s core, MariaDB %s core ' \
+		    "$(fmt "${F[schedule.delay_max_ms]}")" \
+		    "$(fmt "${F[schedule.cpu.supervisor]}")" \
+		    "$(fmt "${F[schedule.cpu.mariadb]}")"
+		printf 'while firing (and running what they started)\n'
+	fi
 	if [[ ${F[webhook.status]:-} == measured ]]; then
 		printf 'webhook: %s attempts (%s 2xx, %s failed) from the ' \
 		    "${F[webhook.attempts]}" "${F[webhook.attempts_2xx]}" \
