@@ -41,6 +41,8 @@
 #define WH_MAX_AGE_MS	(24LL * 3600 * 1000)
 #define WH_BACKOFF_MAX	(3600LL * 1000)
 #define WH_BODY_MAX	(64 * 1024)	/* then final_result is dropped */
+#define WH_FLUSH_MS	5		/* outcomes wait at most this long */
+#define WH_FLUSH_BATCH	32		/* then are written at once */
 
 struct wh_xfer {
 	struct sup		*sp;
@@ -68,6 +70,7 @@ static struct {
 	struct sup_net_allow	*allow;
 	struct wh_outcome	*out;		/* not yet written */
 	size_t			 nout, cout;
+	int64_t			 flush_due;	/* the first one + WH_FLUSH_MS */
 	struct wh_xfer		**x;		/* in flight: x[0..n-1] */
 	int			 n, max;
 	int64_t			 next_poll;
@@ -442,6 +445,8 @@ finish(struct sup *sp, const struct wh_xfer *x, long code, const char *err)
 		wh.cout = wh.cout == 0 ? (size_t)wh.max : wh.cout * 2;
 		wh.out = xrealloc(wh.out, wh.cout * sizeof(*wh.out));
 	}
+	if (wh.nout == 0)
+		wh.flush_due = util_mono_ms() + WH_FLUSH_MS;
 	o = &wh.out[wh.nout++];
 	memset(o, 0, sizeof(*o));
 	o->id = x->id;
@@ -666,8 +671,11 @@ wh_done(void *arg, int result)
 	curl_easy_cleanup(x->easy);
 	curl_slist_free_all(x->hdrs);
 	free(x);
-	/* A place is free and more was due: claim at once. */
-	if (wh.full)
+	/*
+	 * More was due: claim once half the places are free, so that a
+	 * claim (a transaction) takes many rows, not one per attempt.
+	 */
+	if (wh.full && wh.n <= wh.max / 2)
 		wh.next_poll = 0;
 }
 
@@ -677,7 +685,13 @@ sup_webhook_tick(struct sup *sp)
 	struct sres	d;
 	int64_t		now = util_mono_ms();
 
-	flush(sp);
+	/*
+	 * Outcomes are written together: when WH_FLUSH_BATCH wait, nothing
+	 * is in flight, or the first has waited WH_FLUSH_MS.
+	 */
+	if (wh.nout >= WH_FLUSH_BATCH || wh.n == 0 || now >= wh.flush_due ||
+	    sp->stopping)
+		flush(sp);
 	if (now < wh.next_poll)
 		return;
 	/* Retries are due at their own times: poll as often as claims. */
@@ -699,9 +713,11 @@ sup_webhook_nudge(void)
 int
 sup_webhook_wait_ms(int ms)
 {
-	int64_t	d = wh.next_poll - util_mono_ms();
+	int64_t	now = util_mono_ms(), d = wh.next_poll - now;
 
 	/* Transfers wake the loop through the poll set; claims do not. */
+	if (wh.nout > 0 && wh.flush_due - now < d)
+		d = wh.flush_due - now;
 	if (d < ms)
 		return d < 0 ? 0 : (int)d;
 	return ms;

@@ -196,6 +196,10 @@ fi
 if [[ ${F[webhook.status]:-} == measured ]]; then
 	row "webhook deliveries ${F[webhook.queued]}" "${F[webhook.per_second]}" \
 	    deliv/s - - "" "" "" webhook.per_second
+	[[ -n ${F[webhook_outbox.per_second]:-} ]] &&
+	    row "webhook deliveries, outbox only" \
+	    "${F[webhook_outbox.per_second]}" deliv/s - - "" "" "" \
+	    webhook_outbox.per_second
 fi
 
 # Issue 16: schedules' fire delay and idle CPU (schedule_step).
@@ -306,7 +310,8 @@ fmt() {
 	    workers superv mariadb nginx bare peer wrk other
 	for k in nginx bare php_many php_one fastapi_many fastapi_one \
 	    naive_c_many naive_c_one execute_new_many execute_new_one \
-	    execute_schema execute_replay get unauth drain webhook; do
+	    execute_schema execute_replay get unauth drain webhook webhook_outbox \
+	    schedule; do
 		[[ -n ${F[$k.cpu.machine]:-} ]] || continue
 		printf '  %-18s' "$k"
 		for c in machine wfm_workers supervisor mariadb nginx bare_fcgi \

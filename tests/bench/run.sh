@@ -965,6 +965,8 @@ webhook_step() {
 	cpu_record webhook "$secs" "$s0" "$s1"
 	F[webhook.cpu.receiver]=$(calc "(b - a) / hz / s" -v a="$r0" -v b="$r1" \
 	    -v hz="$CLK_TCK" -v s="$secs")
+	[[ ${F[webhook.delivered]:-0} == "$WH_N" ]] &&
+	    webhook_outbox_step "$url"
 	kill -TERM "$RECV_PID" 2>/dev/null || true
 	wait "$RECV_PID" 2>/dev/null || true
 	RECV_PID=""
@@ -976,6 +978,57 @@ webhook_step() {
 	fi
 	log "webhook: ${F[webhook.attempts]} attempts in ${F[webhook.seconds]} s" \
 	    "(${F[webhook.per_second]}/s), receiver ${F[webhook.cpu.receiver]} core"
+}
+
+# Deliveries alone: WH_N executions of WH_USER-2 ended in SQL while the
+# supervisor is stopped (the trigger writes their outbox rows as the
+# supervisor's finish would), so that only delivering is measured, not
+# running the executions too: (attempts - 1) / seconds from the first to
+# the last attempt.
+webhook_outbox_step() {
+	local url=$1 user=$WH_USER-2 tok code i n t0 t1 s0 s1 secs notify
+
+	tok=$(token "$user" workflow:execute)
+	code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
+	    -X POST "$URL/webhook-secret" -H "Authorization: Bearer $tok" \
+	    2>>"$LOG") || true
+	[[ $code == 201 ]] || {
+		log "webhook outbox: POST webhook-secret answered '$code'"
+		return 0
+	}
+	kill -STOP "$SUP"
+	SUP_PAUSED=$SUP
+	queue_rows "$user" "$WH_N" "UTC_TIMESTAMP(6) + INTERVAL 1 DAY"
+	notify="{\"url\": \"$url\", \"events\": [\"completed\"]}"
+	sql -e "UPDATE executions SET notify = '$notify' WHERE user_id = '$user'"
+	sql -e "UPDATE executions SET status = 'completed',
+	    started_at = UTC_TIMESTAMP(3), completed_at = UTC_TIMESTAMP(3),
+	    final_result = '{\"n\": 1}' WHERE user_id = '$user'"
+	s0="$(cpu_snap) 0"
+	t0=$EPOCHREALTIME
+	kill -CONT "$SUP"
+	SUP_PAUSED=""
+	for ((i = 0; i < 600; i++)); do
+		n=$(sql -e "SELECT COUNT(*) FROM webhook_outbox
+		    WHERE signer = '$user' AND status <> 'pending'")
+		((n >= WH_N)) && break
+		sleep 0.1
+	done
+	((n >= WH_N)) || log "webhook outbox: only $n of $WH_N after 60 s"
+	t1=$EPOCHREALTIME
+	s1="$(cpu_snap) 0"
+	secs=$(calc "b - a" -v a="$t0" -v b="$t1")
+	cpu_record webhook_outbox "$secs" "$s0" "$s1"
+	read -r "F[webhook_outbox.attempts]" "F[webhook_outbox.attempts_2xx]" \
+	    "F[webhook_outbox.seconds]" < <(sql -e "SELECT COUNT(*),
+	    SUM(a.status_code BETWEEN 200 AND 299),
+	    TIMESTAMPDIFF(MICROSECOND, MIN(a.at), MAX(a.at)) / 1000000
+	    FROM webhook_attempts a JOIN webhook_outbox o
+	    ON o.id = a.outbox_id WHERE o.signer = '$user'")
+	F[webhook_outbox.per_second]=$(calc "(n - 1) / s" \
+	    -v n="${F[webhook_outbox.attempts]}" -v s="${F[webhook_outbox.seconds]}")
+	log "webhook outbox: ${F[webhook_outbox.attempts]} attempts in" \
+	    "${F[webhook_outbox.seconds]} s (${F[webhook_outbox.per_second]}/s)"
 }
 
 # ---- schedules: idle CPU and fire delay (issue 16) -------------------------
