@@ -506,7 +506,7 @@ sup_http_attach(struct sup_http *h, void *easy, void (*done)(void *, int),
     void *arg, struct sup_http_xfer **out)
 {
 	struct sup_http_xfer	*x;
-	CURLMcode		 mc;
+	CURLMcode		 mc = CURLM_OK;
 
 	x = xcalloc(1, sizeof(*x));
 	x->h = h;
@@ -514,7 +514,8 @@ sup_http_attach(struct sup_http *h, void *easy, void (*done)(void *, int),
 	x->done_arg = arg;
 	if (curl_easy_setopt(easy, CURLOPT_PRIVATE, x) != CURLE_OK ||
 	    (mc = curl_multi_add_handle(h->multi, easy)) != CURLM_OK) {
-		log_errorx("sup_http_attach: libcurl refused the transfer");
+		log_errorx("sup_http_attach: libcurl refused the transfer: %s",
+		    curl_multi_strerror(mc));
 		free(x);
 		return RC_ERR;
 	}

@@ -95,7 +95,7 @@ sup_webhook_init(const struct config *cfg, char *err, size_t errlen)
 	    errlen) != RC_OK)
 		return RC_INVALID;
 	wh.max = cfg->sup.webhook_inflight;
-	wh.x = xcalloc((size_t)wh.max, sizeof(*wh.x));
+	wh.x = xcalloc((size_t)wh.max, sizeof(struct wh_xfer *));
 	return RC_OK;
 }
 
