@@ -91,6 +91,7 @@ struct config {
 		char	*http_allow;	/* comma-separated CIDRs */
 		char	*webhook_allow;	/* the same, for webhooks */
 		int	 webhook_retry_base_ms;
+		int	 webhook_inflight;	/* delivery attempts at once */
 		int	 retention_days;
 		char	*secrets_key_file;
 		char	*lock_file;

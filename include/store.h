@@ -167,6 +167,9 @@ enum stmt_id {
 	STMT_EXEC_ITER_COUNTS,
 	STMT_EXEC_ITER_PAGE,
 	STMT_SUP_ITER_PUT_TEN,
+	/* The schedule limit's owner slots (sql/020). */
+	STMT_SCHED_FREE_SLOT,
+	STMT_SCHED_NAME_TAKEN,
 	STMT_COUNT
 };
 

@@ -182,6 +182,20 @@ void		 sup_http_free(struct sup_http *);
 int	sup_http_start(struct sup_http *h, const struct sup_http_req *req,
 	    struct sup_http_xfer **out, char *err, size_t errlen);
 
+/*
+ * Run another module's libcurl transfer on h's multi handle, so that its
+ * sockets are in sup_http_wait's poll set with the steps' (webhook
+ * deliveries, sup_webhook.c). easy is a CURL * the caller configured and
+ * keeps owning; h sets its CURLOPT_PRIVATE. When it ends, sup_http_done
+ * removes it from the multi handle, then calls done(arg, result) with
+ * its CURLcode, and returns no result for it. sup_http_cancel(h, *out)
+ * removes it without a call (easy stays the caller's). RC_OK, or RC_ERR
+ * (libcurl refused it, logged).
+ */
+int	sup_http_attach(struct sup_http *h, void *easy,
+	    void (*done)(void *arg, int result), void *arg,
+	    struct sup_http_xfer **out);
+
 /* Abort a running transfer; no result will be given for it. */
 void	sup_http_cancel(struct sup_http *h, struct sup_http_xfer *x);
 

@@ -89,6 +89,8 @@ static const struct key keys[] = {
 	    0, 0 },
 	{ "supervisor", "webhook_retry_base_ms", K_INT,
 	    O(sup.webhook_retry_base_ms), "10000", 10, 3600000 },
+	{ "supervisor", "webhook_inflight", K_INT, O(sup.webhook_inflight),
+	    "64", 1, 1024 },
 	{ "supervisor", "retention_days", K_INT, O(sup.retention_days), "90",
 	    1, 36500 },
 	{ "supervisor", "secrets_key_file", K_STR, O(sup.secrets_key_file),

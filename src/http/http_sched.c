@@ -25,6 +25,7 @@
 #define SCHED_TZ_PATTERN	"^[A-Za-z]+(/[A-Za-z0-9_+-]+)*$"
 #define SCHED_NEXT_SHOWN	5
 #define TEMPLATE_ID_MAX		64
+#define HTTP_SCHED_SLOT_TRIES	8	/* creates racing for owner slots */
 
 /* The zones this worker has loaded, shared by its requests. */
 static struct sched_tzset	*zones;
@@ -606,49 +607,99 @@ write_audited(struct http_req *r, enum stmt_id stmt, struct sparam *p,
 	return rc;
 }
 
+/*
+ * A count of the owner's schedules; -1 after a store error (rc set).
+ * stmt is STMT_SCHED_COUNT_OWNER (one param), STMT_SCHED_FREE_SLOT (the
+ * owner twice) or STMT_SCHED_NAME_TAKEN (owner, name).
+ */
+static long long
+owner_count(struct http_req *r, enum stmt_id stmt, const char *name,
+    int *rc)
+{
+	struct sparam	 q[2];
+	struct sres	 res;
+	long long	 v;
+
+	q[0] = SP_STR(r->who.sub);
+	q[1] = name != NULL ? SP_STR(name) : SP_STR(r->who.sub);
+	if ((*rc = store_exec(r->app->st, stmt, q,
+	    stmt == STMT_SCHED_COUNT_OWNER ? 1 : 2, &res, NULL, NULL)) !=
+	    RC_OK || res.nrows != 1) {
+		sres_free(&res);
+		if (*rc == RC_OK)
+			*rc = RC_ERR;
+		return -1;
+	}
+	v = sres_int(&res, 0, 0);
+	sres_free(&res);
+	return v;
+}
+
+/*
+ * The limit is exact under concurrent creates (sql/020): each schedule
+ * holds an owner slot below max_schedules_per_user, the lowest free one,
+ * and a slot taken by a concurrent create is a duplicate key; then the
+ * count and the free slot are read again (each read its own statement,
+ * so it sees the other create's commit) and the insert is tried again.
+ */
 void
 http_h_sched_create(struct http_req *r)
 {
 	const struct tcache_ent	*e;
 	struct sched_args	 a;
-	struct sparam		 p[16], q[1];
-	struct sres		 cnt;
+	struct sparam		 p[16];
 	char			 sid[UTIL_UUID_LEN], *input = NULL;
+	long long		 cnt, slot;
+	long long		 lim = r->app->cfg->http.max_schedules_per_user;
 	uint64_t		 n;
-	int			 rc, over;
+	int			 rc = RC_OK, tries;
 
 	if (http_req_body(r, 0) != RC_OK || validate(r, &a) != RC_OK ||
 	    check_template(r, &a, &e) != RC_OK)
 		return;
-	q[0] = SP_STR(r->who.sub);
-	if ((rc = store_exec(r->app->st, STMT_SCHED_COUNT_OWNER, q, 1, &cnt,
-	    NULL, NULL)) != RC_OK) {
-		http_resp_rc(r, rc, NULL);
-		return;
-	}
-	over = sres_int(&cnt, 0, 0) >=
-	    r->app->cfg->http.max_schedules_per_user;
-	sres_free(&cnt);
-	if (over) {
-		http_resp_detail(r, 429, "Too many schedules");
-		http_resp_header(r, "Retry-After: %d",
-		    HTTP_RETRY_SCHED_QUOTA);
-		return;
-	}
 	util_uuid(sid);
 	if (a.input != NULL)
 		input = jsonx_canon(a.input);
-	p[0] = SP_STR(sid);
-	p[1] = SP_STR(r->who.sub);
-	(void)row_params(r, &a, e, input != NULL ? input : "{}", p + 2);
-	rc = write_audited(r, STMT_SCHED_INSERT, p, 14, "schedule.create",
-	    sid, detail_of(a.name, e->tid), &n);
+	for (tries = 0; tries < HTTP_SCHED_SLOT_TRIES; tries++) {
+		if ((cnt = owner_count(r, STMT_SCHED_COUNT_OWNER, NULL,
+		    &rc)) < 0 ||
+		    (slot = owner_count(r, STMT_SCHED_FREE_SLOT, NULL, &rc)) <
+		    0)
+			break;
+		if (cnt >= lim || slot >= lim) {
+			free(input);
+			http_resp_detail(r, 429, "Too many schedules");
+			http_resp_header(r, "Retry-After: %d",
+			    HTTP_RETRY_SCHED_QUOTA);
+			return;
+		}
+		p[0] = SP_STR(sid);
+		p[1] = SP_STR(r->who.sub);
+		(void)row_params(r, &a, e, input != NULL ? input : "{}",
+		    p + 2);
+		p[14] = SP_INT(slot);
+		rc = write_audited(r, STMT_SCHED_INSERT, p, 15,
+		    "schedule.create", sid, detail_of(a.name, e->tid), &n);
+		if (rc != RC_CONFLICT)
+			break;
+		/* The name, or the slot a concurrent create took. */
+		if ((cnt = owner_count(r, STMT_SCHED_NAME_TAKEN, a.name,
+		    &rc)) != 0) {
+			if (cnt > 0)
+				rc = RC_CONFLICT;
+			break;
+		}
+		rc = RC_AGAIN;
+	}
 	free(input);
 	if (rc == RC_CONFLICT) {
 		http_resp_detail(r, 409, "A schedule with this name exists");
 		return;
 	}
 	if (rc != RC_OK) {
+		if (rc == RC_AGAIN)
+			log_warnx("schedule create of %s: no owner slot after "
+			    "%d tries", r->who.sub, HTTP_SCHED_SLOT_TRIES);
 		http_resp_rc(r, rc, NULL);
 		return;
 	}

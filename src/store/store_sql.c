@@ -623,14 +623,16 @@ static const char *const sql[STMT_COUNT] = {
 	/*
 	 * Schedules. Params: schedule_id, owner, name, template_pk,
 	 * template_id, cron, interval, timezone, input, overlap, catchup,
-	 * paused, admin_access, next fire (epoch seconds or NULL).
+	 * paused, admin_access, next fire (epoch seconds or NULL), owner
+	 * slot (sql/020: a taken one is a duplicate key).
 	 */
 	[STMT_SCHED_INSERT] =
 	    "INSERT INTO schedules (schedule_id, owner_id, name, template_pk,"
 	    " template_id, cron, interval_seconds, timezone, input, overlap, "
 	    "catchup, paused, admin_access, next_fire_at, created_at, "
-	    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "FROM_UNIXTIME(?), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+	    "updated_at, owner_slot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, FROM_UNIXTIME(?), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), "
+	    "?)",
 	[STMT_SCHED_COUNT_OWNER] =
 	    "SELECT COUNT(*) FROM schedules WHERE owner_id = ?",
 	[STMT_SCHED_GET] =
@@ -964,6 +966,19 @@ static const char *const sql[STMT_COUNT] = {
 	    "INSERT INTO iterations (exec_pk, step_idx, idx, status, "
 	    "attempts, started_at, completed_at, output, error, "
 	    "next_attempt_at) VALUES " ITER_ROW10 ITER_UPSERT,
+	/*
+	 * The lowest owner slot no schedule of the owner holds (sql/020),
+	 * through uq_sched_owner_slot. Params: owner, owner.
+	 */
+	[STMT_SCHED_FREE_SLOT] =
+	    "SELECT IF(EXISTS (SELECT 1 FROM schedules WHERE owner_id = ? AND "
+	    "owner_slot = 0), (SELECT MIN(a.owner_slot) + 1 FROM schedules a "
+	    "WHERE a.owner_id = ? AND a.owner_slot IS NOT NULL AND NOT EXISTS "
+	    "(SELECT 1 FROM schedules b WHERE b.owner_id = a.owner_id AND "
+	    "b.owner_slot = a.owner_slot + 1)), 0)",
+	/* Params: owner, name. */
+	[STMT_SCHED_NAME_TAKEN] =
+	    "SELECT COUNT(*) FROM schedules WHERE owner_id = ? AND name = ?",
 };
 
 const char *

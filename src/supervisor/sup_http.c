@@ -49,6 +49,9 @@ struct sup_http_xfer {
 	int			 ssrf;		/* a connect was refused */
 	char			 ssrf_addr[INET6_ADDRSTRLEN];
 	char			 errbuf[CURL_ERROR_SIZE];
+	/* Another module's transfer (sup_http_attach): easy is not ours. */
+	void			(*done)(void *, int);
+	void			*done_arg;
 	struct sup_http_xfer	*prev, *next;
 };
 
@@ -85,7 +88,8 @@ http_xfer_free(struct sup_http_xfer *x)
 		    CURLM_OK)
 			log_errorx("curl_multi_remove_handle: %s",
 			    curl_multi_strerror(mc));
-		curl_easy_cleanup(x->easy);
+		if (x->done == NULL)
+			curl_easy_cleanup(x->easy);
 	}
 	if (x->prev != NULL)
 		x->prev->next = x->next;
@@ -497,6 +501,34 @@ out:
 	return rc;
 }
 
+int
+sup_http_attach(struct sup_http *h, void *easy, void (*done)(void *, int),
+    void *arg, struct sup_http_xfer **out)
+{
+	struct sup_http_xfer	*x;
+	CURLMcode		 mc = CURLM_OK;
+
+	x = xcalloc(1, sizeof(*x));
+	x->h = h;
+	x->done = done;
+	x->done_arg = arg;
+	if (curl_easy_setopt(easy, CURLOPT_PRIVATE, x) != CURLE_OK ||
+	    (mc = curl_multi_add_handle(h->multi, easy)) != CURLM_OK) {
+		log_errorx("sup_http_attach: libcurl refused the transfer: %s",
+		    curl_multi_strerror(mc));
+		free(x);
+		return RC_ERR;
+	}
+	x->easy = easy;
+	x->next = h->xfers;
+	if (h->xfers != NULL)
+		h->xfers->prev = x;
+	h->xfers = x;
+	if (out != NULL)
+		*out = x;
+	return RC_OK;
+}
+
 void
 sup_http_cancel(struct sup_http *h, struct sup_http_xfer *x)
 {
@@ -667,6 +699,15 @@ sup_http_done(struct sup_http *h, void **user, struct sup_step_result *res)
 		    &priv) != CURLE_OK || priv == NULL)
 			fatalx("curl transfer without owner");
 		x = (struct sup_http_xfer *)(void *)priv;
+		if (x->done != NULL) {
+			void	(*done)(void *, int) = x->done;
+			void	*arg = x->done_arg;
+			int	 cc = (int)m->data.result;
+
+			http_xfer_free(x);	/* m dies here too */
+			done(arg, cc);
+			continue;
+		}
 		http_result(x, m->data.result, res);
 		*user = x->user;
 		http_xfer_free(x);	/* m dies here too */

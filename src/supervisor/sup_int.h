@@ -140,8 +140,9 @@ struct sup {
 /*
  * sup_webhook.c: webhook deliveries from the outbox. init parses
  * [supervisor] webhook_allow (RC_INVALID with err); tick does what is
- * due without blocking (claims, starts, collects); wait_ms caps the
- * loop's wait while an attempt is in flight; metrics appends its series.
+ * due without blocking (claims and starts attempts on sup->http, whose
+ * sup_http_done ends them); wait_ms caps the loop's wait at the next
+ * look at the outbox; metrics appends its series.
  */
 int	 sup_webhook_init(const struct config *, char *err, size_t errlen);
 void	 sup_webhook_tick(struct sup *);
@@ -149,7 +150,8 @@ int	 sup_webhook_wait_ms(int ms);
 /* An execution ended here: look at the outbox at the next tick. */
 void	 sup_webhook_nudge(void);
 void	 sup_webhook_metrics(char **buf, size_t *len);
-void	 sup_webhook_fini(void);
+/* Before sup_http_free: drops the attempts in flight. */
+void	 sup_webhook_fini(struct sup *);
 
 /* sup_metrics.c: series written to supervisor.prom for /metrics. */
 void	 sup_metrics_claim(double seconds, int first);

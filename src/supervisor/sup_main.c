@@ -623,8 +623,8 @@ main(int argc, char *argv[])
 	free(s.runs);
 	free(s.round);
 	sched_tzset_free(s.zones);
+	sup_webhook_fini(&s);
 	sup_http_free(s.http);
-	sup_webhook_fini();
 	sup_net_allow_free(s.allow);
 	curl_global_cleanup();
 	store_close(s.st);

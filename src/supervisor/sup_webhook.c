@@ -8,7 +8,10 @@
  * no other supervisor takes them meanwhile), each is POSTed on a libcurl
  * multi handle of our own, signed per the Standard Webhooks scheme with
  * the signer's current secret (and the previous one for 24 h after a
- * rotation), and every attempt is recorded. A 2xx delivers; any other
+ * rotation), and every attempt is recorded. The transfers run on the
+ * http steps' multi handle (sup_http_attach), so their sockets are in the
+ * loop's poll set and a finished attempt is seen at once; at most
+ * [supervisor] webhook_inflight are in flight. A 2xx delivers; any other
  * status, a timeout or a connection error is retried with exponential
  * backoff ([supervisor] webhook_retry_base_ms, doubling, at most an
  * hour) until 24 h after the event; an address outside the SSRF policy
@@ -32,16 +35,19 @@
 #include "sup_int.h"
 #include "whsig.h"
 
-#define WH_INFLIGHT	8		/* attempts at once */
 #define WH_TIMEOUT_S	10		/* per attempt */
 #define WH_LEASE_S	60		/* claim: longer than an attempt */
 #define WH_POLL_MS	1000		/* outbox looked at */
 #define WH_MAX_AGE_MS	(24LL * 3600 * 1000)
 #define WH_BACKOFF_MAX	(3600LL * 1000)
 #define WH_BODY_MAX	(64 * 1024)	/* then final_result is dropped */
+#define WH_FLUSH_MS	5		/* outcomes wait at most this long */
+#define WH_FLUSH_BATCH	32		/* then are written at once */
 
 struct wh_xfer {
+	struct sup		*sp;
 	CURL			*easy;
+	struct sup_http_xfer	*hx;		/* its place on sp->http */
 	struct curl_slist	*hdrs;
 	long long		 id;
 	long long		 attempts;	/* before this one */
@@ -49,17 +55,32 @@ struct wh_xfer {
 	int			 ssrf;
 };
 
+/* An attempt's end, written by the next flush. */
+struct wh_outcome {
+	long long	 id;
+	long		 code;		/* HTTP status; 0: none */
+	const char	*err;		/* a constant, or NULL */
+	long long	 attempts;	/* before this one */
+	int64_t		 age_ms;	/* since the event */
+	long long	 retry_base_ms;
+	const char	*status;	/* set by outcome_write */
+};
+
 static struct {
-	CURLM			*multi;
 	struct sup_net_allow	*allow;
-	struct wh_xfer		 x[WH_INFLIGHT];
-	int			 n;
+	struct wh_outcome	*out;		/* not yet written */
+	size_t			 nout, cout;
+	int64_t			 flush_due;	/* the first one + WH_FLUSH_MS */
+	struct wh_xfer		**x;		/* in flight: x[0..n-1] */
+	int			 n, max;
 	int64_t			 next_poll;
 	int			 full;		/* the last claim took all it
 						   asked for: more may be due */
 	long long		 depth;
 	uint64_t		 delivered, failed, retried;
 } wh;
+
+static void	wh_done(void *, int);
 
 /* Columns of STMT_WH_LOAD. */
 enum { WL_KIND, WL_SIGNER, WL_EVENT, WL_URL, WL_WHID, WL_PAYLOAD,
@@ -73,6 +94,8 @@ sup_webhook_init(const struct config *cfg, char *err, size_t errlen)
 	if (sup_net_allow_parse(cfg->sup.webhook_allow, &wh.allow, err,
 	    errlen) != RC_OK)
 		return RC_INVALID;
+	wh.max = cfg->sup.webhook_inflight;
+	wh.x = xcalloc((size_t)wh.max, sizeof(struct wh_xfer *));
 	return RC_OK;
 }
 
@@ -324,84 +347,186 @@ wh_discard(char *p, size_t size, size_t n, void *arg)
 }
 
 /*
- * Record the end of an attempt of delivery x->id: code is the HTTP status
- * (0: none) or err the error. Delivered, retried later, or failed.
+ * Record the end of attempt o: its row in webhook_attempts, then the
+ * delivery delivered, retried later, or failed. In the caller's
+ * transaction (flush) or alone; RC_OK or a store code.
+ */
+static int
+outcome_write(struct store *st, struct wh_outcome *o)
+{
+	struct sparam	 p[3];
+	long long	 delay, k;
+	int		 rc;
+
+	p[0] = SP_INT(o->id);
+	p[1] = o->code > 0 ? SP_INT(o->code) : SP_NULL();
+	p[2] = SP_STR(o->err);
+	if ((rc = store_exec(st, STMT_WH_ATTEMPT_INSERT, p, 3, NULL, NULL,
+	    NULL)) != RC_OK)
+		return rc;
+	delay = o->retry_base_ms;
+	for (k = 0; k < o->attempts && delay < WH_BACKOFF_MAX; k++)
+		delay *= 2;
+	if (delay > WH_BACKOFF_MAX)
+		delay = WH_BACKOFF_MAX;
+	if (o->code >= 200 && o->code < 300)
+		o->status = "delivered";
+	else if ((o->err != NULL && strcmp(o->err, "ssrf_blocked") == 0) ||
+	    o->age_ms + delay > WH_MAX_AGE_MS)
+		o->status = "failed";
+	else
+		o->status = "pending";
+	p[0] = SP_STR(o->status);
+	p[1] = strcmp(o->status, "pending") == 0 ? SP_INT(delay) : SP_NULL();
+	p[2] = SP_INT(o->id);
+	return store_exec(st, STMT_WH_DONE, p, 3, NULL, NULL, NULL);
+}
+
+static int
+flush_body(struct store *st, void *arg)
+{
+	size_t	i;
+	int	rc = RC_OK;
+
+	(void)arg;
+	for (i = 0; rc == RC_OK && i < wh.nout; i++)
+		rc = outcome_write(st, &wh.out[i]);
+	return rc;
+}
+
+/*
+ * Write the outcomes collected since the last flush in one transaction
+ * (one log flush for all); if that fails, each on its own. An outcome
+ * that cannot be written is tried again after its claim expires.
+ */
+static void
+flush(struct sup *sp)
+{
+	struct wh_outcome	*o;
+	size_t			 i;
+	int			 all;
+
+	if (wh.nout == 0)
+		return;
+	all = store_tx(sp->st, 0, flush_body, NULL) == RC_OK;
+	for (i = 0; i < wh.nout; i++) {
+		o = &wh.out[i];
+		if (!all && outcome_write(sp->st, o) != RC_OK) {
+			log_warnx("webhook delivery %lld: outcome not written; "
+			    "retried after its claim expires", o->id);
+			continue;
+		}
+		if (strcmp(o->status, "delivered") == 0)
+			wh.delivered++;
+		else if (strcmp(o->status, "failed") == 0)
+			wh.failed++;
+		else
+			wh.retried++;
+		if (o->err != NULL)
+			log_info("webhook delivery %lld: %s, %s", o->id,
+			    o->err, o->status);
+		else
+			log_info("webhook delivery %lld: status %ld, %s",
+			    o->id, o->code, o->status);
+	}
+	wh.nout = 0;
+}
+
+/*
+ * The end of an attempt of delivery x->id: code is the HTTP status (0:
+ * none) or err the error (a constant). Written by the next flush.
  */
 static void
 finish(struct sup *sp, const struct wh_xfer *x, long code, const char *err)
 {
-	struct sparam	 p[3];
-	const char	*status;
-	long long	 delay, k;
-	int64_t		 age = util_now_ms() - x->created_ms;
+	struct wh_outcome	*o;
 
-	p[0] = SP_INT(x->id);
-	p[1] = code > 0 ? SP_INT(code) : SP_NULL();
-	p[2] = SP_STR(err);
-	(void)store_exec(sp->st, STMT_WH_ATTEMPT_INSERT, p, 3, NULL, NULL,
-	    NULL);
-	delay = sp->cfg->sup.webhook_retry_base_ms;
-	for (k = 0; k < x->attempts && delay < WH_BACKOFF_MAX; k++)
-		delay *= 2;
-	if (delay > WH_BACKOFF_MAX)
-		delay = WH_BACKOFF_MAX;
-	if (code >= 200 && code < 300) {
-		status = "delivered";
-		wh.delivered++;
-	} else if ((err != NULL && strcmp(err, "ssrf_blocked") == 0) ||
-	    age + delay > WH_MAX_AGE_MS) {
-		status = "failed";
-		wh.failed++;
-	} else {
-		status = "pending";
-		wh.retried++;
+	if (wh.nout == wh.cout) {
+		wh.cout = wh.cout == 0 ? (size_t)wh.max : wh.cout * 2;
+		wh.out = xrealloc(wh.out, wh.cout * sizeof(*wh.out));
 	}
-	p[0] = SP_STR(status);
-	p[1] = strcmp(status, "pending") == 0 ? SP_INT(delay) : SP_NULL();
-	p[2] = SP_INT(x->id);
-	if (store_exec(sp->st, STMT_WH_DONE, p, 3, NULL, NULL, NULL) != RC_OK)
-		log_warnx("webhook delivery %lld: outcome not written; "
-		    "retried after its claim expires", x->id);
-	if (err != NULL)
-		log_info("webhook delivery %lld: %s, %s", x->id, err, status);
-	else
-		log_info("webhook delivery %lld: status %ld, %s", x->id, code,
-		    status);
+	if (wh.nout == 0)
+		wh.flush_due = util_mono_ms() + WH_FLUSH_MS;
+	o = &wh.out[wh.nout++];
+	memset(o, 0, sizeof(*o));
+	o->id = x->id;
+	o->code = code;
+	o->err = err;
+	o->attempts = x->attempts;
+	o->age_ms = util_now_ms() - x->created_ms;
+	o->retry_base_ms = sp->cfg->sup.webhook_retry_base_ms;
 }
 
-/* Start the attempt of claimed delivery id; 1 when a transfer runs. */
+/* A claimed delivery, read (and its payload made) in the claim. */
+struct wh_prep {
+	long long	 id;
+	long long	 attempts;
+	int64_t		 created_ms;
+	char		*signer, *whid, *url, *body;
+};
+
+static void
+prep_fini(struct wh_prep *w)
+{
+	free(w->signer);
+	free(w->whid);
+	free(w->url);
+	free(w->body);
+	memset(w, 0, sizeof(*w));
+}
+
+/*
+ * Read claimed delivery id into w, making and storing its payload at
+ * its first attempt (in the claim's transaction). RC_OK (w->id 0: the
+ * row is gone) or a store code.
+ */
 static int
-start(struct sup *sp, long long id)
+prep_load(struct sup *sp, long long id, struct wh_prep *w)
 {
 	struct sparam	 p[2];
 	struct sres	 l;
-	struct wh_xfer	*x = &wh.x[wh.n];
-	char		*body = NULL, hdr[600], sig[2 * WHSIG_SIG_LEN + 8];
-	const char	*url;
+	int		 rc;
+
+	p[0] = SP_INT(id);
+	if ((rc = store_exec(sp->st, STMT_WH_LOAD, p, 1, &l, NULL, NULL)) !=
+	    RC_OK || l.nrows == 0) {
+		sres_free(&l);
+		return rc;
+	}
+	w->id = id;
+	w->attempts = sres_int(&l, 0, WL_ATTEMPTS);
+	w->created_ms = sres_int(&l, 0, WL_CREATED);
+	w->signer = xstrdup(sres_get(&l, 0, WL_SIGNER, NULL));
+	w->whid = xstrdup(sres_get(&l, 0, WL_WHID, NULL));
+	w->url = xstrdup(sres_get(&l, 0, WL_URL, NULL));
+	if (sres_get(&l, 0, WL_PAYLOAD, NULL) != NULL)
+		w->body = xstrdup(sres_get(&l, 0, WL_PAYLOAD, NULL));
+	else if ((w->body = payload_make(sp, &l)) == NULL)
+		rc = RC_ERR;
+	else {
+		p[0] = SP_STR(w->body);
+		p[1] = SP_INT(id);
+		rc = store_exec(sp->st, STMT_WH_SET_PAYLOAD, p, 2, NULL, NULL,
+		    NULL);
+	}
+	sres_free(&l);
+	return rc;
+}
+
+/* Start the attempt of claimed delivery w; 1 when a transfer runs. */
+static int
+start(struct sup *sp, const struct wh_prep *w)
+{
+	struct wh_xfer	*x = xcalloc(1, sizeof(*x));
+	char		 hdr[600], sig[2 * WHSIG_SIG_LEN + 8];
 	int64_t		 ts = util_now_ms() / 1000;
 	int		 rc, ce = CURLE_OK, ok = 0;
 
-	memset(x, 0, sizeof(*x));
-	x->id = id;
-	p[0] = SP_INT(id);
-	if (store_exec(sp->st, STMT_WH_LOAD, p, 1, &l, NULL, NULL) != RC_OK ||
-	    l.nrows == 0)
-		goto out;
-	x->attempts = sres_int(&l, 0, WL_ATTEMPTS);
-	x->created_ms = sres_int(&l, 0, WL_CREATED);
-	if (sres_get(&l, 0, WL_PAYLOAD, NULL) != NULL)
-		body = xstrdup(sres_get(&l, 0, WL_PAYLOAD, NULL));
-	else {
-		if ((body = payload_make(sp, &l)) == NULL)
-			goto out;
-		p[0] = SP_STR(body);
-		p[1] = SP_INT(id);
-		if (store_exec(sp->st, STMT_WH_SET_PAYLOAD, p, 2, NULL, NULL,
-		    NULL) != RC_OK)
-			goto out;
-	}
-	rc = signature(sp, sres_get(&l, 0, WL_SIGNER, NULL),
-	    sres_get(&l, 0, WL_WHID, NULL), ts, body, sig, sizeof(sig));
+	x->sp = sp;
+	x->id = w->id;
+	x->attempts = w->attempts;
+	x->created_ms = w->created_ms;
+	rc = signature(sp, w->signer, w->whid, ts, w->body, sig, sizeof(sig));
 	if (rc == RC_NOTFOUND) {
 		/* Nothing can sign it: it fails, recorded as such. */
 		x->attempts = WH_MAX_AGE_MS;
@@ -410,11 +535,9 @@ start(struct sup *sp, long long id)
 	}
 	if (rc != RC_OK)
 		goto out;
-	url = sres_get(&l, 0, WL_URL, NULL);
 	if ((x->easy = curl_easy_init()) == NULL)
 		goto out;
-	snprintf(hdr, sizeof(hdr), "webhook-id: %s",
-	    sres_get(&l, 0, WL_WHID, NULL));
+	snprintf(hdr, sizeof(hdr), "webhook-id: %s", w->whid);
 	x->hdrs = curl_slist_append(x->hdrs, hdr);
 	snprintf(hdr, sizeof(hdr), "webhook-timestamp: %lld", (long long)ts);
 	x->hdrs = curl_slist_append(x->hdrs, hdr);
@@ -422,7 +545,7 @@ start(struct sup *sp, long long id)
 	x->hdrs = curl_slist_append(x->hdrs, hdr);
 	x->hdrs = curl_slist_append(x->hdrs, "Content-Type: application/json");
 	x->hdrs = curl_slist_append(x->hdrs, "Expect:");
-	ce |= curl_easy_setopt(x->easy, CURLOPT_URL, url);
+	ce |= curl_easy_setopt(x->easy, CURLOPT_URL, w->url);
 	ce |= curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	ce |= curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	ce |= curl_easy_setopt(x->easy, CURLOPT_PROXY, "");
@@ -438,111 +561,122 @@ start(struct sup *sp, long long id)
 	ce |= curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->hdrs);
 	ce |= curl_easy_setopt(x->easy, CURLOPT_POST, 1L);
 	ce |= curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)strlen(body));
-	ce |= curl_easy_setopt(x->easy, CURLOPT_COPYPOSTFIELDS, body);
-	ce |= curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
-	if (ce != CURLE_OK ||
-	    curl_multi_add_handle(wh.multi, x->easy) != CURLM_OK) {
-		log_errorx("webhook delivery %lld: libcurl refused it", id);
+	    (curl_off_t)strlen(w->body));
+	ce |= curl_easy_setopt(x->easy, CURLOPT_COPYPOSTFIELDS, w->body);
+	if (ce != CURLE_OK || sup_http_attach(sp->http, x->easy, wh_done, x,
+	    &x->hx) != RC_OK) {
+		log_errorx("webhook delivery %lld: libcurl refused it", w->id);
 		goto out;
 	}
-	wh.n++;
+	wh.x[wh.n++] = x;
 	ok = 1;
 out:
 	if (!ok) {
 		if (x->easy != NULL)
 			curl_easy_cleanup(x->easy);
 		curl_slist_free_all(x->hdrs);
-		memset(x, 0, sizeof(*x));
+		free(x);
 	}
-	free(body);
-	sres_free(&l);
 	return ok;
 }
 
-/* The claim transaction: *ids gets the claimed outbox ids. */
+/* The claim transaction: claims, reads and prepares up to max rows. */
+struct wh_claim {
+	struct sup	*sp;
+	struct wh_prep	*w;
+	size_t		 n, max;
+};
+
 static int
 claim_body(struct store *st, void *arg)
 {
-	struct sres	*ids = arg;
+	struct wh_claim	*c = arg;
+	struct sres	 ids;
 	struct sparam	 p[2];
 	size_t		 i;
 	int		 rc;
 
-	sres_free(ids);
-	p[0] = SP_INT(WH_INFLIGHT - wh.n);
-	rc = store_exec(st, STMT_WH_CLAIM_SELECT, p, 1, ids, NULL, NULL);
-	for (i = 0; rc == RC_OK && i < ids->nrows; i++) {
+	/* From the start again when store_tx runs it again. */
+	for (i = 0; i < c->n; i++)
+		prep_fini(&c->w[i]);
+	c->n = 0;
+	p[0] = SP_INT((long long)c->max);
+	rc = store_exec(st, STMT_WH_CLAIM_SELECT, p, 1, &ids, NULL, NULL);
+	for (i = 0; rc == RC_OK && i < ids.nrows && i < c->max; i++) {
 		p[0] = SP_INT(WH_LEASE_S);
-		p[1] = SP_INT(sres_int(ids, i, 0));
-		rc = store_exec(st, STMT_WH_CLAIM_MARK, p, 2, NULL, NULL,
-		    NULL);
+		p[1] = SP_INT(sres_int(&ids, i, 0));
+		if ((rc = store_exec(st, STMT_WH_CLAIM_MARK, p, 2, NULL, NULL,
+		    NULL)) == RC_OK &&
+		    (rc = prep_load(c->sp, sres_int(&ids, i, 0),
+		    &c->w[c->n])) == RC_OK && c->w[c->n].id != 0)
+			c->n++;
 	}
+	if (c->n < c->max)
+		prep_fini(&c->w[c->n]);	/* one read halfway */
+	wh.full = rc == RC_OK && ids.nrows == c->max;
+	sres_free(&ids);
 	return rc;
 }
 
-/* Claim what is due, up to the free places, and start it. */
+/*
+ * Claim what is due, up to the free places, and start it: the claim,
+ * the reads and the payloads of first attempts are one transaction.
+ */
 static void
 claim(struct sup *sp)
 {
-	struct sres	 ids;
+	struct wh_claim	 c;
 	size_t		 i;
 	int		 rc;
 
-	memset(&ids, 0, sizeof(ids));
-	rc = store_tx(sp->st, 0, claim_body, &ids);
-	wh.full = rc == RC_OK && ids.nrows == (size_t)(WH_INFLIGHT - wh.n);
-	for (i = 0; rc == RC_OK && i < ids.nrows; i++)
-		(void)start(sp, sres_int(&ids, i, 0));
-	sres_free(&ids);
+	memset(&c, 0, sizeof(c));
+	c.sp = sp;
+	c.max = (size_t)(wh.max - wh.n);
+	c.w = xcalloc(c.max, sizeof(*c.w));
+	rc = store_tx(sp->st, 0, claim_body, &c);
+	if (rc != RC_OK)
+		wh.full = 0;
+	for (i = 0; i < c.n; i++) {
+		if (rc == RC_OK)
+			(void)start(sp, &c.w[i]);
+		prep_fini(&c.w[i]);
+	}
+	free(c.w);
 }
 
+/* The end of attempt x (sup_http_done's callback): record it, free x. */
 static void
-collect(struct sup *sp)
+wh_done(void *arg, int result)
 {
-	struct wh_xfer	*x;
-	CURLMsg		*msg;
-	long		 code;
-	int		 left, i, running;
-	CURLcode	 cc;
+	struct wh_xfer	*x = arg;
+	long		 code = 0;
+	CURLcode	 cc = (CURLcode)result;
+	int		 i;
 
-	(void)curl_multi_perform(wh.multi, &running);
-	while ((msg = curl_multi_info_read(wh.multi, &left)) != NULL) {
-		if (msg->msg != CURLMSG_DONE)
-			continue;
-		x = NULL;
-		(void)curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
-		    (char **)&x);
-		cc = msg->data.result;
-		code = 0;
-		if (cc == CURLE_OK)
-			(void)curl_easy_getinfo(x->easy,
-			    CURLINFO_RESPONSE_CODE, &code);
-		if (cc == CURLE_OK && code > 0)
-			finish(sp, x, code, NULL);
-		else if (x->ssrf && cc == CURLE_COULDNT_CONNECT)
-			finish(sp, x, 0, "ssrf_blocked");
-		else if (cc == CURLE_OPERATION_TIMEDOUT)
-			finish(sp, x, 0, "timeout");
-		else
-			finish(sp, x, 0, "connection");
-		curl_multi_remove_handle(wh.multi, x->easy);
-		curl_easy_cleanup(x->easy);
-		curl_slist_free_all(x->hdrs);
-		/* Keep the live transfers at the front of wh.x. */
-		i = (int)(x - wh.x);
+	if (cc == CURLE_OK)
+		(void)curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE,
+		    &code);
+	if (cc == CURLE_OK && code > 0)
+		finish(x->sp, x, code, NULL);
+	else if (x->ssrf && cc == CURLE_COULDNT_CONNECT)
+		finish(x->sp, x, 0, "ssrf_blocked");
+	else if (cc == CURLE_OPERATION_TIMEDOUT)
+		finish(x->sp, x, 0, "timeout");
+	else
+		finish(x->sp, x, 0, "connection");
+	for (i = 0; i < wh.n && wh.x[i] != x; i++)
+		;
+	if (i < wh.n)
 		wh.x[i] = wh.x[--wh.n];
-		if (i < wh.n) {
-			(void)curl_easy_setopt(wh.x[i].easy,
-			    CURLOPT_OPENSOCKETDATA, &wh.x[i]);
-			(void)curl_easy_setopt(wh.x[i].easy, CURLOPT_PRIVATE,
-			    &wh.x[i]);
-		}
-		memset(&wh.x[wh.n], 0, sizeof(wh.x[wh.n]));
-		/* A place is free and more was due: claim at once. */
-		if (wh.full)
-			wh.next_poll = 0;
-	}
+	curl_easy_cleanup(x->easy);
+	curl_slist_free_all(x->hdrs);
+	free(x);
+	/*
+	 * More was due: claim once half the places are free, so that a
+	 * claim (a transaction) takes many rows, not one per attempt.
+	 */
+	if (wh.full && wh.n <= wh.max / 2)
+		wh.next_poll = 0;
 }
 
 void
@@ -551,10 +685,13 @@ sup_webhook_tick(struct sup *sp)
 	struct sres	d;
 	int64_t		now = util_mono_ms();
 
-	if (wh.multi == NULL && (wh.multi = curl_multi_init()) == NULL)
-		fatalx("curl_multi_init failed");
-	if (wh.n > 0)
-		collect(sp);
+	/*
+	 * Outcomes are written together: when WH_FLUSH_BATCH wait, nothing
+	 * is in flight, or the first has waited WH_FLUSH_MS.
+	 */
+	if (wh.nout >= WH_FLUSH_BATCH || wh.n == 0 || now >= wh.flush_due ||
+	    sp->stopping)
+		flush(sp);
 	if (now < wh.next_poll)
 		return;
 	/* Retries are due at their own times: poll as often as claims. */
@@ -563,10 +700,8 @@ sup_webhook_tick(struct sup *sp)
 	    RC_OK && d.nrows == 1)
 		wh.depth = sres_int(&d, 0, 0);
 	sres_free(&d);
-	if (!sp->stopping && wh.n < WH_INFLIGHT && wh.depth > 0)
+	if (!sp->stopping && wh.n < wh.max && wh.depth > 0)
 		claim(sp);
-	if (wh.n > 0)
-		(void)curl_multi_perform(wh.multi, &(int){ 0 });
 }
 
 void
@@ -578,8 +713,13 @@ sup_webhook_nudge(void)
 int
 sup_webhook_wait_ms(int ms)
 {
-	if (wh.n > 0 && ms > 20)
-		return 20;
+	int64_t	now = util_mono_ms(), d = wh.next_poll - now;
+
+	/* Transfers wake the loop through the poll set; claims do not. */
+	if (wh.nout > 0 && wh.flush_due - now < d)
+		d = wh.flush_due - now;
+	if (d < ms)
+		return d < 0 ? 0 : (int)d;
 	return ms;
 }
 
@@ -601,19 +741,23 @@ sup_webhook_metrics(char **buf, size_t *len)
 }
 
 void
-sup_webhook_fini(void)
+sup_webhook_fini(struct sup *sp)
 {
 	int	i;
 
+	flush(sp);
+	free(wh.out);
+	wh.out = NULL;
+	wh.nout = wh.cout = 0;
 	for (i = 0; i < wh.n; i++) {
-		curl_multi_remove_handle(wh.multi, wh.x[i].easy);
-		curl_easy_cleanup(wh.x[i].easy);
-		curl_slist_free_all(wh.x[i].hdrs);
+		sup_http_cancel(sp->http, wh.x[i]->hx);
+		curl_easy_cleanup(wh.x[i]->easy);
+		curl_slist_free_all(wh.x[i]->hdrs);
+		free(wh.x[i]);
 	}
 	wh.n = 0;
-	if (wh.multi != NULL)
-		curl_multi_cleanup(wh.multi);
-	wh.multi = NULL;
+	free(wh.x);
+	wh.x = NULL;
 	sup_net_allow_free(wh.allow);
 	wh.allow = NULL;
 }

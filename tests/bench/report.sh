@@ -196,6 +196,24 @@ fi
 if [[ ${F[webhook.status]:-} == measured ]]; then
 	row "webhook deliveries ${F[webhook.queued]}" "${F[webhook.per_second]}" \
 	    deliv/s - - "" "" "" webhook.per_second
+	[[ -n ${F[webhook_outbox.per_second]:-} ]] &&
+	    row "webhook deliveries, outbox only" \
+	    "${F[webhook_outbox.per_second]}" deliv/s - - "" "" "" \
+	    webhook_outbox.per_second
+fi
+
+# Issue 16: schedules' fire delay and idle CPU (schedule_step).
+if [[ ${F[schedule.status]:-} == measured ]]; then
+	row "schedule fire delay p50, ${F[schedule.fires_per_second]}/s" \
+	    "${F[schedule.delay_p50_ms]}" ms - - "" "" "" schedule.delay_p50_ms
+	row "schedule fire delay p99, ${F[schedule.fires_per_second]}/s" \
+	    "${F[schedule.delay_p99_ms]}" ms - - "" "< 1000 ms" \
+	    "$(verdict "${F[schedule.delay_p99_ms]}" "<" 1000)" \
+	    schedule.delay_p99_ms
+	row "supervisor idle, ${F[schedule.count]} schedules" \
+	    "${F[schedule.idle_cpu_pct]}" "% core" - - "" "< 2 %" \
+	    "$(verdict "${F[schedule.idle_cpu_pct]}" "<" 2)" \
+	    schedule.idle_cpu_pct
 fi
 
 # Issue 15: a 10,000-iteration transform map (map_step).
@@ -250,6 +268,20 @@ fmt() {
 	    printf 'webhook: %s\n' "${F[webhook.status]}"
 	[[ ${F[map.status]:-measured} == measured ]] ||
 	    printf 'map: %s\n' "${F[map.status]}"
+	[[ ${F[schedule.status]:-measured} == measured ]] ||
+	    printf 'schedule: %s\n' "${F[schedule.status]}"
+	if [[ ${F[schedule.status]:-} == measured ]]; then
+		printf 'schedule: %s fires (%s without an execution, %s of ' \
+		    "${F[schedule.fires]}" "${F[schedule.fires_failed]}" \
+		    "${F[schedule.executions_completed]}"
+		printf 'their executions completed) in %s s, ' \
+		    "$(fmt "${F[schedule.fire_seconds]}")"
+		printf 'delay max %s ms; supervisor %s core, MariaDB %s core ' \
+		    "$(fmt "${F[schedule.delay_max_ms]}")" \
+		    "$(fmt "${F[schedule.cpu.supervisor]}")" \
+		    "$(fmt "${F[schedule.cpu.mariadb]}")"
+		printf 'while firing (and running what they started)\n'
+	fi
 	if [[ ${F[webhook.status]:-} == measured ]]; then
 		printf 'webhook: %s attempts (%s 2xx, %s failed) from the ' \
 		    "${F[webhook.attempts]}" "${F[webhook.attempts_2xx]}" \
@@ -291,7 +323,8 @@ fmt() {
 	    workers superv mariadb nginx bare peer wrk other
 	for k in nginx bare php_many php_one fastapi_many fastapi_one \
 	    naive_c_many naive_c_one execute_new_many execute_new_one \
-	    execute_schema execute_replay get unauth drain webhook; do
+	    execute_schema execute_replay get unauth drain webhook webhook_outbox \
+	    schedule; do
 		[[ -n ${F[$k.cpu.machine]:-} ]] || continue
 		printf '  %-18s' "$k"
 		for c in machine wfm_workers supervisor mariadb nginx bare_fcgi \

@@ -44,7 +44,9 @@
 #				iterating on them: schema (execute (new) 1
 #				user, then execute (schema)), console (the
 #				console figures), webhook (deliveries per
-#				second), map (10,000 transform iterations);
+#				second), map (10,000 transform iterations),
+#				schedule (fire delay and idle CPU with
+#				WFM_BENCH_SCHEDULES schedules);
 #				default: everything
 #
 # Everything it starts is stopped on exit, by pid, whatever happens.
@@ -85,6 +87,9 @@ BARE_PROCS=${WFM_BENCH_BARE_PROCS:-4}
 NUSERS=${WFM_BENCH_USERS:-1000}
 DRAIN_N=${WFM_BENCH_DRAIN:-10000}
 WH_N=${WFM_BENCH_WEBHOOKS:-2000}
+SCHED_N=${WFM_BENCH_SCHEDULES:-10000}
+FIRE_RATE=${WFM_BENCH_FIRES:-200}
+FIRE_SECS=${WFM_BENCH_FIRE_SECONDS:-20}
 CLAIM_ROWS=${WFM_BENCH_CLAIM_ROWS:-1000000}
 BUDGET=${WFM_BENCH_BUDGET:-300}
 PROFILE=${WFM_BENCH_PROFILE:-0}
@@ -95,14 +100,18 @@ LAT_SAMPLES=40
 
 for v in PORT CEIL_PORT BARE_PORT PHP_PORT FASTAPI_PORT NAIVE_PORT HOOK_PORT \
     DUR WARM CONNS THREADS WORKERS BARE_PROCS PEER_PROCS NUSERS DRAIN_N WH_N \
+    SCHED_N FIRE_RATE FIRE_SECS \
     CLAIM_ROWS BUDGET; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v '${!v}' is not a positive integer"
 done
 ((CLAIM_ROWS > CLAIM_SMALL)) ||
     die "WFM_BENCH_CLAIM_ROWS must exceed $CLAIM_SMALL"
 [[ $PROFILE =~ ^[01]$ ]] || die "WFM_BENCH_PROFILE '$PROFILE' is not 0 or 1"
-[[ -z $ONLY || $ONLY =~ ^(schema|console|webhook|map)(,(schema|console|webhook|map))*$ ]] ||
-    die "WFM_BENCH_ONLY '$ONLY' is not a list of: schema, console, webhook, map"
+((SCHED_N >= FIRE_RATE * FIRE_SECS)) ||
+    die "WFM_BENCH_SCHEDULES must be at least WFM_BENCH_FIRES x WFM_BENCH_FIRE_SECONDS"
+PARTS='(schema|console|webhook|map|schedule)'
+[[ -z $ONLY || $ONLY =~ ^$PARTS(,$PARTS)*$ ]] ||
+    die "WFM_BENCH_ONLY '$ONLY' is not a list of: schema, console, webhook, map, schedule"
 
 # full: the whole run; want PART: the whole run, or PART is in
 # WFM_BENCH_ONLY.
@@ -133,6 +142,7 @@ SCHEMA_DOC=$SCRIPTS/schema_order.json
 CONSOLE_USER=bench-console
 CONSOLE_ROWS=10000
 WH_USER=bench-webhook
+SCHED_USER=bench-sched
 
 export WFM_VAR=$VAR WFM_HTTP_PORT=$PORT WFM_BIN_DIR=$BIN
 export WFM_FCGI_WORKERS=$WORKERS
@@ -952,6 +962,8 @@ webhook_step() {
 	cpu_record webhook "$secs" "$s0" "$s1"
 	F[webhook.cpu.receiver]=$(calc "(b - a) / hz / s" -v a="$r0" -v b="$r1" \
 	    -v hz="$CLK_TCK" -v s="$secs")
+	[[ ${F[webhook.delivered]:-0} == "$WH_N" ]] &&
+	    webhook_outbox_step "$url"
 	kill -TERM "$RECV_PID" 2>/dev/null || true
 	wait "$RECV_PID" 2>/dev/null || true
 	RECV_PID=""
@@ -963,6 +975,168 @@ webhook_step() {
 	fi
 	log "webhook: ${F[webhook.attempts]} attempts in ${F[webhook.seconds]} s" \
 	    "(${F[webhook.per_second]}/s), receiver ${F[webhook.cpu.receiver]} core"
+}
+
+# Deliveries alone: WH_N executions of WH_USER-2 ended in SQL while the
+# supervisor is stopped (the trigger writes their outbox rows as the
+# supervisor's finish would), so that only delivering is measured, not
+# running the executions too: (attempts - 1) / seconds from the first to
+# the last attempt.
+webhook_outbox_step() {
+	local url=$1 user=$WH_USER-2 tok code i n t0 t1 s0 s1 secs notify
+
+	tok=$(token "$user" workflow:execute)
+	code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
+	    -X POST "$URL/webhook-secret" -H "Authorization: Bearer $tok" \
+	    2>>"$LOG") || true
+	[[ $code == 201 ]] || {
+		log "webhook outbox: POST webhook-secret answered '$code'"
+		return 0
+	}
+	kill -STOP "$SUP"
+	SUP_PAUSED=$SUP
+	queue_rows "$user" "$WH_N" "UTC_TIMESTAMP(6) + INTERVAL 1 DAY"
+	notify="{\"url\": \"$url\", \"events\": [\"completed\"]}"
+	sql -e "UPDATE executions SET notify = '$notify' WHERE user_id = '$user'"
+	sql -e "UPDATE executions SET status = 'completed',
+	    started_at = UTC_TIMESTAMP(3), completed_at = UTC_TIMESTAMP(3),
+	    final_result = '{\"n\": 1}' WHERE user_id = '$user'"
+	s0="$(cpu_snap) 0"
+	t0=$EPOCHREALTIME
+	kill -CONT "$SUP"
+	SUP_PAUSED=""
+	for ((i = 0; i < 600; i++)); do
+		n=$(sql -e "SELECT COUNT(*) FROM webhook_outbox
+		    WHERE signer = '$user' AND status <> 'pending'")
+		((n >= WH_N)) && break
+		sleep 0.1
+	done
+	((n >= WH_N)) || log "webhook outbox: only $n of $WH_N after 60 s"
+	t1=$EPOCHREALTIME
+	s1="$(cpu_snap) 0"
+	secs=$(calc "b - a" -v a="$t0" -v b="$t1")
+	cpu_record webhook_outbox "$secs" "$s0" "$s1"
+	read -r "F[webhook_outbox.attempts]" "F[webhook_outbox.attempts_2xx]" \
+	    "F[webhook_outbox.seconds]" < <(sql -e "SELECT COUNT(*),
+	    SUM(a.status_code BETWEEN 200 AND 299),
+	    TIMESTAMPDIFF(MICROSECOND, MIN(a.at), MAX(a.at)) / 1000000
+	    FROM webhook_attempts a JOIN webhook_outbox o
+	    ON o.id = a.outbox_id WHERE o.signer = '$user'")
+	F[webhook_outbox.per_second]=$(calc "(n - 1) / s" \
+	    -v n="${F[webhook_outbox.attempts]}" -v s="${F[webhook_outbox.seconds]}")
+	log "webhook outbox: ${F[webhook_outbox.attempts]} attempts in" \
+	    "${F[webhook_outbox.seconds]} s (${F[webhook_outbox.per_second]}/s)"
+}
+
+# ---- schedules: idle CPU and fire delay (issue 16) -------------------------
+
+# A SELECT of n rows (b, t, i), b = 0..n-1: t the b-th second from t0 on
+# that has a divisor i in [3600, 31536000] (the largest such i).
+sched_intervals() {
+	awk -v t0="$1" -v n="$2" 'BEGIN {
+	    for (t = t0; b < n; t++) {
+		i = 0
+		for (q = int(t / 31536000) + 1; t / q >= 3600; q++)
+			if (t % q == 0) { i = t / q; break }
+		if (i == 0)
+			continue
+		printf "%sSELECT %d AS b, %d AS t, %d AS i", \
+		    (b > 0 ? " UNION ALL " : ""), b, t, i
+		b++
+	    } }'
+}
+
+# SCHED_N active schedules of SCHED_USER on the bench template, written
+# in SQL (the API allows 100 a user). First none is due for a day: the
+# supervisor's CPU over 10 s while idle. Then FIRE_RATE of them are due
+# in each of FIRE_SECS seconds, the rest stays a day ahead. An interval
+# fires at Unix times that are multiples of it, so the FIRE_RATE of a
+# second t get an interval I that divides t, 3,600 <= I <= 31,536,000
+# (sched_intervals): their one multiple in the window is t. A second
+# without such a divisor (2p for a prime p, say) is skipped. After them
+# every schedule is paused and the delay of each fire (fired_at, the
+# commit's clock, minus fire_at) gives p50, p99 and max, with the CPU
+# split over the firing and the executions the fires created (they run
+# too: the supervisor fires and runs them in the same loop).
+schedule_step() {
+	local t0 t1 s0 s1 u0 u1 secs n sel first last
+
+	log "schedule: $SCHED_N schedules, idle for 10 s"
+	sql -e "INSERT INTO schedules (schedule_id, owner_id, name,
+	    template_pk, template_id, interval_seconds, timezone, input,
+	    overlap, next_fire_at, created_at, updated_at)
+	    SELECT UUID(), '$SCHED_USER', CONCAT('s', seq), t.id,
+	    t.template_id, 86400, 'UTC', '{\"n\": 1}', 'allow',
+	    UTC_TIMESTAMP() + INTERVAL 1 DAY, UTC_TIMESTAMP(3),
+	    UTC_TIMESTAMP(3) FROM seq_1_to_$SCHED_N JOIN templates t
+	    ON t.template_id = '$TID'"
+	sleep 2		# the supervisor's next look at MIN(next_fire_at)
+	u0=$(proc_ticks "$SUP")
+	t0=$EPOCHREALTIME
+	sleep 10
+	u1=$(proc_ticks "$SUP")
+	t1=$EPOCHREALTIME
+	F[schedule.count]=$(sql -e "SELECT COUNT(*) FROM schedules
+	    WHERE owner_id = '$SCHED_USER' AND next_fire_at IS NOT NULL")
+	F[schedule.idle_cpu_pct]=$(calc "100 * (b - a) / hz / (y - x)" \
+	    -v a="$u0" -v b="$u1" -v hz="$CLK_TCK" -v x="$t0" -v y="$t1")
+	log "schedule: idle ${F[schedule.idle_cpu_pct]} % of a core"
+
+	log "schedule: $FIRE_RATE fires a second for $FIRE_SECS s"
+	refresh_masters
+	sel=$(sched_intervals "$(($(sql -e "SELECT UNIX_TIMESTAMP()") + 5))" \
+	    "$FIRE_SECS")
+	first=$(sed -n 's/^SELECT 0 AS b, \([0-9]*\) AS t.*/\1/p' <<<"$sel")
+	last=$(sed -n 's/.*SELECT [0-9]* AS b, \([0-9]*\) AS t, [0-9]* AS i$/\1/p' \
+	    <<<"$sel" | tail -n 1)
+	sql -e "SET time_zone = '+00:00'; UPDATE schedules s JOIN (SELECT id,
+	    (ROW_NUMBER() OVER (ORDER BY id) - 1) DIV $FIRE_RATE AS b
+	    FROM schedules WHERE owner_id = '$SCHED_USER') o ON o.id = s.id
+	    JOIN ($sel) v ON v.b = o.b
+	    SET s.next_fire_at = FROM_UNIXTIME(v.t), s.interval_seconds = v.i"
+	# From the first due second to one after the last.
+	while (($(sql -e "SELECT UNIX_TIMESTAMP()") < first)); do
+		sleep 0.2
+	done
+	s0="$(cpu_snap) 0"
+	t0=$EPOCHREALTIME
+	while (($(sql -e "SELECT UNIX_TIMESTAMP()") <= last + 1)); do
+		sleep 0.2
+	done
+	t1=$EPOCHREALTIME
+	s1="$(cpu_snap) 0"
+	sql -e "UPDATE schedules SET next_fire_at = NULL, paused = 1
+	    WHERE owner_id = '$SCHED_USER'"
+	secs=$(calc "b - a" -v a="$t0" -v b="$t1")
+	cpu_record schedule "$secs" "$s0" "$s1"
+	read -r "F[schedule.fires]" "F[schedule.fires_failed]" < <(sql -e \
+	    "SELECT COUNT(*), SUM(f.execution_id IS NULL) FROM schedule_fires f
+	    JOIN schedules s ON s.id = f.schedule_pk
+	    WHERE s.owner_id = '$SCHED_USER'")
+	read -r "F[schedule.delay_p50_ms]" "F[schedule.delay_p99_ms]" \
+	    "F[schedule.delay_max_ms]" < <(sql -e "SELECT
+	    TIMESTAMPDIFF(MICROSECOND, f.fire_at, f.fired_at) / 1000
+	    FROM schedule_fires f JOIN schedules s ON s.id = f.schedule_pk
+	    WHERE s.owner_id = '$SCHED_USER'" | sort -g | awk '
+	    { v[++n] = $1 }
+	    END { if (n == 0) { print "null null null"; exit }
+		  i50 = int(0.5 * n + 0.999999); i99 = int(0.99 * n + 0.999999)
+		  printf "%.1f %.1f %.1f\n", v[i50], v[i99], v[n] }')
+	F[schedule.executions_completed]=$(sql -e "SELECT COUNT(*)
+	    FROM executions WHERE user_id = '$SCHED_USER'
+	    AND status = 'completed'")
+	F[schedule.fire_seconds]=$secs
+	F[schedule.fires_per_second]=$FIRE_RATE
+	n=${F[schedule.fires]:-0}
+	if ((n > 0)) && [[ ${F[schedule.delay_p99_ms]} != null ]]; then
+		F[schedule.status]=measured
+	else
+		F[schedule.status]="not measured: no fire recorded"
+		PART_FAILED=1
+	fi
+	sql -e "DELETE FROM schedules WHERE owner_id = '$SCHED_USER'"
+	log "schedule: $n fires, delay p50 ${F[schedule.delay_p50_ms]} ms" \
+	    "p99 ${F[schedule.delay_p99_ms]} ms max ${F[schedule.delay_max_ms]} ms"
 }
 
 # The table and JSON, then the exit status: 1 when a figure that should
@@ -989,6 +1163,8 @@ finish() {
 	    keys+=(webhook.per_second)
 	[[ ${F[map.status]:-} == measured ]] &&
 	    keys+=(map.transform_10k_s map.http_per_second)
+	[[ ${F[schedule.status]:-} == measured ]] &&
+	    keys+=(schedule.delay_p99_ms schedule.idle_cpu_pct)
 	for k in "${keys[@]}"; do
 		[[ -n ${F[$k]:-} && ${F[$k]} != null ]] || {
 			log "figure $k was not measured"
@@ -1088,6 +1264,7 @@ if ! full; then
 	want console && console_step
 	want webhook && webhook_step
 	want map && map_step
+	want schedule && schedule_step
 	finish
 fi
 
@@ -1220,6 +1397,8 @@ console_step
 # The same for the webhook deliveries: its executions end completed.
 webhook_step
 map_step
+# And for the schedules: their executions end completed too.
+schedule_step
 
 # ---- claim cost against the number of pending rows ------------------------
 

@@ -797,6 +797,90 @@ test_sup_http_wait_reports_extra_descriptors(void)
 	sup_http_free(h);
 }
 
+/* sup_http_attach's callback: counts calls, keeps the result. */
+static int	attach_calls, attach_result;
+
+static void
+attach_done(void *arg, int result)
+{
+	attach_calls++;
+	attach_result = result;
+	CU_ASSERT_PTR_EQUAL(arg, &attach_calls);
+}
+
+/*
+ * Another module's transfer (webhook deliveries) runs on the steps'
+ * runner next to a step: the step's result comes out of sup_http_done
+ * once, the attached one only through its callback (once, CURLE_OK, its
+ * easy handle still the caller's to read and free); a cancelled attached
+ * transfer calls nothing.
+ */
+static void
+test_sup_http_attach_runs_foreign_transfer_with_steps(void)
+{
+	struct sup_http		*h = sup_http_new(srv_allow);
+	struct sup_http_req	 req;
+	struct sup_http_xfer	*x = NULL, *fx = NULL;
+	struct sup_step_result	 res;
+	char			 err[256] = "", *url = http_url("/json");
+	void			*user = NULL;
+	CURL			*easy, *easy2;
+	long			 code = 0;
+	int			 token, steps = 0, running;
+	int64_t			 start = util_mono_ms();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	attach_calls = 0;
+	attach_result = -1;
+	easy = curl_easy_init();
+	easy2 = curl_easy_init();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(easy);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(easy2);
+	(void)curl_easy_setopt(easy, CURLOPT_URL, url);
+	(void)curl_easy_setopt(easy, CURLOPT_NOPROXY, "*");
+	(void)curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, fwrite);
+	(void)curl_easy_setopt(easy, CURLOPT_WRITEDATA, stderr);
+	(void)curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+	(void)curl_easy_setopt(easy2, CURLOPT_URL, url);
+	CU_ASSERT_EQUAL(sup_http_attach(h, easy, attach_done, &attach_calls,
+	    &fx), RC_OK);
+	CU_ASSERT_PTR_NOT_NULL(fx);
+	/* Attached then cancelled: never called back. */
+	CU_ASSERT_EQUAL(sup_http_attach(h, easy2, attach_done, NULL, &x),
+	    RC_OK);
+	sup_http_cancel(h, x);
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.url = url;
+	req.timeout_seconds = 5;
+	req.idempotency_key = "e1:s1";
+	req.user = &token;
+	CU_ASSERT_EQUAL(sup_http_start(h, &req, NULL, err, sizeof(err)),
+	    RC_OK);
+	while ((steps == 0 || attach_calls == 0) &&
+	    util_mono_ms() - start < 10000) {
+		CU_ASSERT_EQUAL_FATAL(sup_http_perform(h, &running), RC_OK);
+		memset(&res, 0, sizeof(res));
+		while (sup_http_done(h, &user, &res)) {
+			CU_ASSERT_PTR_EQUAL(user, &token);
+			CU_ASSERT_PTR_NULL(res.err_type);
+			steps++;
+			sup_step_result_fini(&res);
+		}
+		(void)sup_http_wait(h, NULL, 0, 100);
+	}
+	CU_ASSERT_EQUAL(steps, 1);
+	CU_ASSERT_EQUAL(attach_calls, 1);
+	CU_ASSERT_EQUAL(attach_result, CURLE_OK);
+	CU_ASSERT_EQUAL(curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE,
+	    &code), CURLE_OK);
+	CU_ASSERT_EQUAL(code, 200);
+	sup_http_free(h);
+	curl_easy_cleanup(easy);	/* still ours: no double free */
+	curl_easy_cleanup(easy2);
+	free(url);
+}
+
 void
 test_sup_http_register(void)
 {
@@ -840,4 +924,6 @@ test_sup_http_register(void)
 	    test_sup_http_runs_transfers_concurrently);
 	CU_add_test(s, "test_sup_http_wait_reports_extra_descriptors",
 	    test_sup_http_wait_reports_extra_descriptors);
+	CU_add_test(s, "test_sup_http_attach_runs_foreign_transfer_with_steps",
+	    test_sup_http_attach_runs_foreign_transfer_with_steps);
 }
