@@ -101,6 +101,8 @@ struct config {
 		char	*cmd_user;	/* handlers run as this user */
 		int	 cmd_run_as_self;	/* as the supervisor's user
 						   when it cannot switch */
+		int	 max_descendants;	/* executions a root's
+						   sub-workflows create */
 	} sup;
 
 	struct {

@@ -143,6 +143,13 @@ enum stmt_id {
 	/* Galera: causal reads for the claim's re-read (store_sync_wait). */
 	STMT_WSREP_SYNC_ON,
 	STMT_WSREP_SYNC_OFF,
+	/* Sub-workflows (sql/017). */
+	STMT_WF_TMPL,
+	STMT_WF_CHILD_GET,
+	STMT_WF_ROOT_BUMP,
+	STMT_EXEC_WAKE,
+	STMT_WF_CHILDREN_OPEN,
+	STMT_WF_STEP_CHILD,
 	STMT_COUNT
 };
 
@@ -337,6 +344,12 @@ struct store_exec_new {
 	int		 admin_access;
 	const char	*notify;	/* the execute body's notify, or NULL */
 	int		 slots;		/* max_active_executions_per_user */
+	/* A child of a workflow step (sql/017); NULL and 0 otherwise. */
+	int		 pinned;	/* version is the step's, not the latest */
+	const char	*parent_id;
+	const char	*parent_step;
+	const char	*root_id;
+	int		 depth;
 };
 
 /* Quota slots lost to other inserts before RC_AGAIN (sql/011). */
@@ -387,6 +400,15 @@ int		 store_slot_update(struct store *, const char *user,
 int		 store_exec_insert(struct store *,
 		    const struct store_exec_new *x, int (*taken)(void *),
 		    void *arg);
+
+/*
+ * Wake execution eid (src/store/store_wake.c): a waiting one is claimed
+ * again at the next claim round (wake_at now, through ix_exec_wake); a
+ * running one keeps the wake when it parks (STMT_SUP_PARK), so a child
+ * that ends before its parent parked is not missed. RC_OK or the store's
+ * code; nothing to wake is RC_OK.
+ */
+int		 store_exec_wake(struct store *, const char *eid);
 
 /* The server error number of the last failure (0 if none). */
 unsigned	 store_errno(const struct store *);

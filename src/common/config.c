@@ -108,6 +108,8 @@ static const struct key keys[] = {
 	    0, 0 },
 	{ "supervisor", "cmd_run_as_self", K_BOOL, O(sup.cmd_run_as_self),
 	    "false", 0, 1 },
+	{ "supervisor", "max_descendants", K_INT, O(sup.max_descendants),
+	    "10000", 1, 1000000 },
 	{ "log", "level", K_LEVEL, O(log.level), "info", 0, 0 },
 	{ "log", "target", K_STR, O(log.target), "stderr", 0, 0 },
 };

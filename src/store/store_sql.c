@@ -145,11 +145,13 @@ static const char *const sql[STMT_COUNT] = {
 	    "INSERT INTO executions (execution_id, user_id, execution_name, "
 	    "template_pk, template_id, template_version, input, input_hash, "
 	    "status, run_after, request_id, client_addr, created_at, "
-	    "admin_access, notify, quota_slot) "
+	    "admin_access, notify, quota_slot, parent_execution_id, "
+	    "parent_step_id, root_execution_id, depth) "
 	    "VALUES (?, ?, ?, (SELECT t.id FROM templates t WHERE "
-	    "t.template_id = ? AND t.version = ? AND t.deleted_at IS NULL), "
+	    "t.template_id = ? AND (t.version = ? OR (? = 1 AND "
+	    "t.version > ?)) AND t.deleted_at IS NULL), "
 	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, ?, "
-	    "FROM_UNIXTIME(? / 1000), ?, ?, ?)",
+	    "FROM_UNIXTIME(? / 1000), ?, ?, ?, ?, ?, ?, ?)",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
 	    "e.template_version, " MS("e.created_at") " FROM executions e "
@@ -159,7 +161,8 @@ static const char *const sql[STMT_COUNT] = {
 	    "e.template_version, e.user_id, e.status, e.input, "
 	    "e.final_result, e.error_details, " MS("e.created_at") ", "
 	    MS("e.started_at") ", " MS("e.completed_at") ", e.cancelled_by, "
-	    "e.cancel_reason, e.redrive_count, v.definition "
+	    "e.cancel_reason, e.redrive_count, v.definition, "
+	    "e.parent_execution_id, e.parent_step_id "
 	    "FROM executions e JOIN template_versions v ON v.template_pk = "
 	    "e.template_pk AND v.version = e.template_version "
 	    "WHERE e.execution_id = ?",
@@ -167,23 +170,34 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT step_idx, step_id, status, attempts, " MS("started_at")
 	    ", " MS("completed_at") ", output, error FROM execution_steps "
 	    "WHERE exec_pk = ? ORDER BY step_idx",
-	/* List params: [user,] [status,] cursor, template, template, limit */
+	/*
+	 * List params: [user,] [status,] cursor, template, template, parent,
+	 * parent, limit
+	 */
 	[STMT_EXEC_LIST_USER] =
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
 	    "WHERE e.user_id = ? AND e.id < ? AND "
-	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
+	    "(? IS NULL OR e.template_id = ?) AND "
+	    "(? IS NULL OR e.parent_execution_id = ?) "
+	    "ORDER BY e.id DESC LIMIT ?",
 	[STMT_EXEC_LIST_USER_STATUS] =
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
 	    "WHERE e.user_id = ? AND e.status = ? AND e.id < ? AND "
-	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
+	    "(? IS NULL OR e.template_id = ?) AND "
+	    "(? IS NULL OR e.parent_execution_id = ?) "
+	    "ORDER BY e.id DESC LIMIT ?",
 	[STMT_EXEC_LIST_ALL] =
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
 	    "WHERE e.id < ? AND "
-	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
+	    "(? IS NULL OR e.template_id = ?) AND "
+	    "(? IS NULL OR e.parent_execution_id = ?) "
+	    "ORDER BY e.id DESC LIMIT ?",
 	[STMT_EXEC_LIST_ALL_STATUS] =
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
 	    "WHERE e.status = ? AND e.id < ? AND "
-	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
+	    "(? IS NULL OR e.template_id = ?) AND "
+	    "(? IS NULL OR e.parent_execution_id = ?) "
+	    "ORDER BY e.id DESC LIMIT ?",
 	/*
 	 * Params: cancelled_by, reason, id. A pending row, and a waiting or
 	 * paused one that no supervisor holds (engine_exec_cancel), is
@@ -412,7 +426,8 @@ static const char *const sql[STMT_COUNT] = {
 	    "(e.admin_access = 1 OR t.owner_id = e.user_id OR "
 	    "t.is_public = 1 OR EXISTS (SELECT 1 FROM template_shares s "
 	    "WHERE s.template_pk = t.id AND s.user_id = e.user_id)), "
-	    "e.claimed_by, e.status FROM executions e "
+	    "e.claimed_by, e.status, e.parent_execution_id, e.depth, "
+	    "e.root_execution_id FROM executions e "
 	    "JOIN template_versions v ON v.template_pk = e.template_pk AND "
 	    "v.version = e.template_version "
 	    "JOIN templates t ON t.id = e.template_pk WHERE e.id IN "
@@ -567,13 +582,15 @@ static const char *const sql[STMT_COUNT] = {
 	 * fenced by its claim, only from the status it parks from (paused:
 	 * a resume in between made it running again) and only with no
 	 * cancel to act on. wake_at: microseconds from now until its
-	 * earliest step timeout, or NULL. Params: new status, wake us
+	 * earliest step timeout, or NULL; a wake that came while the run
+	 * held the row (store_exec_wake: a child ended) is kept. Params: new status, wake us
 	 * twice, id, claimer, epoch, status it parks from.
 	 */
 	[STMT_SUP_PARK] =
 	    "UPDATE executions SET status = ?, claimed_by = NULL, "
-	    "lease_until = NULL, wake_at = IF(? IS NULL, NULL, "
-	    "UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND) WHERE id = ? AND "
+	    "lease_until = NULL, wake_at = IF(wake_at IS NOT NULL AND "
+	    "wake_at <= UTC_TIMESTAMP(6), wake_at, IF(? IS NULL, NULL, "
+	    "UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND)) WHERE id = ? AND "
 	    "claimed_by = ? AND claim_epoch = ? AND status = ? AND "
 	    "cancel_requested = 0",
 	/*
@@ -794,6 +811,43 @@ static const char *const sql[STMT_COUNT] = {
 	    "WHERE o.status <> 'delivered' ORDER BY o.id DESC LIMIT ?",
 	[STMT_WSREP_SYNC_ON] = "SET SESSION wsrep_sync_wait = 1",
 	[STMT_WSREP_SYNC_OFF] = "SET SESSION wsrep_sync_wait = 0",
+	/*
+	 * The template a workflow step starts, at the pinned version or
+	 * the latest. Params: user (the parent's), user, pinned version
+	 * (0: latest) twice, template_id. Columns: template_id, version,
+	 * definition, the user may execute it.
+	 */
+	[STMT_WF_TMPL] =
+	    "SELECT t.template_id, v.version, v.definition, "
+	    "(t.owner_id = ? OR t.is_public = 1 OR EXISTS (SELECT 1 FROM "
+	    "template_shares s WHERE s.template_pk = t.id AND s.user_id = ?))"
+	    " FROM templates t JOIN template_versions v ON v.template_pk = "
+	    "t.id AND v.version = IF(? > 0, ?, t.version) WHERE "
+	    "t.template_id = ? AND t.deleted_at IS NULL",
+	/* Params: user, execution_name (uq_exec_user_name). */
+	[STMT_WF_CHILD_GET] =
+	    "SELECT execution_id, status, final_result, error_details FROM "
+	    "executions WHERE user_id = ? AND execution_name = ?",
+	/*
+	 * In the child's insert transaction: the root's tree grows by one,
+	 * at most to max_descendants. Params: root id, max.
+	 */
+	[STMT_WF_ROOT_BUMP] =
+	    "UPDATE executions SET descendants = descendants + 1 WHERE "
+	    "execution_id = ? AND descendants < ?",
+	/* store_exec_wake. Params: execution_id. */
+	[STMT_EXEC_WAKE] =
+	    "UPDATE executions SET wake_at = UTC_TIMESTAMP(6) WHERE "
+	    "execution_id = ? AND status IN ('waiting', 'running')",
+	/* Children that have not ended (cancel propagation), ix_exec_parent. */
+	[STMT_WF_CHILDREN_OPEN] =
+	    "SELECT id, execution_id FROM executions WHERE "
+	    "parent_execution_id = ? AND status IN ('pending', 'running', "
+	    "'waiting', 'paused')",
+	/* The newest child of a parent's step. Params: parent id, step id. */
+	[STMT_WF_STEP_CHILD] =
+	    "SELECT execution_id FROM executions WHERE parent_execution_id = ?"
+	    " AND parent_step_id = ? ORDER BY id DESC LIMIT 1",
 };
 
 const char *

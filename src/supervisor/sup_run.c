@@ -367,6 +367,104 @@ deps_done_ms(const struct run *r, int i)
 	return ms;
 }
 
+/* Apply what a workflow step's child says (sup_subwf.c). */
+static void
+wf_apply(struct run *r, int i, struct sup_wf_res *res)
+{
+	struct run_step	*s = &r->s[i];
+	int64_t		 ms;
+
+	switch (res->kind) {
+	case SUP_WF_WAIT:
+		if (s->st != ENGINE_WAITING) {
+			s->st = ENGINE_WAITING;
+			s->dirty = 1;
+		}
+		s->wf_later = 0;
+		break;
+	case SUP_WF_DONE:
+		s->wf_later = 0;
+		s->st = ENGINE_RUNNING;
+		step_complete(r, i, res->output);
+		res->output = NULL;
+		break;
+	case SUP_WF_FAIL:
+		s->wf_later = 0;
+		s->st = ENGINE_RUNNING;
+		step_fail(r, i, res->err_type, res->msg, res->retryable, NULL);
+		break;
+	case SUP_WF_QUOTA:
+	case SUP_WF_LATER:
+		/*
+		 * Not an attempt: the same attempt (and child name) is tried
+		 * again later, with backoff, whatever max_attempts says.
+		 */
+		if (s->st == ENGINE_WAITING) {
+			s->wf_check = 1;
+			s->due = 0;
+			break;
+		}
+		ms = (int64_t)SUP_WF_LATER_MS << MIN(s->wf_later, 5);
+		s->wf_later++;
+		s->attempts--;
+		s->st = ENGINE_RETRY_WAIT;
+		s->due = util_mono_ms() + MIN(ms, SUP_WF_LATER_MAX_MS);
+		s->dirty = 1;
+		if (res->kind == SUP_WF_QUOTA)
+			log_info("execution %s: step %s: the user's quota "
+			    "holds its child back", r->id, r->t->steps[i].id);
+		break;
+	}
+	json_object_put(res->output);
+	res->output = NULL;
+}
+
+static void
+start_workflow(struct sup *sp, struct run *r, int i)
+{
+	struct tmpl_step	*ts = &r->t->steps[i];
+	struct json_object	*in = NULL;
+	struct sup_wf_res	 res;
+
+	if (ts->wf_input != NULL) {
+		if (render_step(r, i, ts->wf_input, &in) != RC_OK)
+			return;
+	} else
+		in = json_object_new_object();
+	if (!json_object_is_type(in, json_type_object)) {
+		json_object_put(in);
+		step_fail(r, i, SUP_ERR_INPUT_INVALID, "input must render to "
+		    "an object", 0, NULL);
+		return;
+	}
+	sup_wf_start(sp, r, i, in, &res);
+	json_object_put(in);
+	wf_apply(r, i, &res);
+}
+
+/* Waiting workflow steps of a resumed run: their children may be done. */
+static void
+wf_poll(struct sup *sp, struct run *r)
+{
+	struct sup_wf_res	res;
+	int			i;
+
+	for (i = 0; i < r->t->nsteps; i++) {
+		if (!r->s[i].wf_check || r->s[i].st != ENGINE_WAITING ||
+		    r->t->steps[i].type != TMPL_STEP_WORKFLOW)
+			continue;
+		r->s[i].wf_check = 0;
+		sup_wf_check(sp, r, i, &res);
+		if (res.kind == SUP_WF_LATER || res.kind == SUP_WF_QUOTA) {
+			/* The database: look again after a while. */
+			r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
+			r->s[i].wf_check = 1;
+			return;
+		}
+		wf_apply(r, i, &res);
+	}
+}
+
 /* Begin an attempt of step i (pending or due for retry). */
 static void
 start_step(struct sup *sp, struct run *r, int i)
@@ -405,6 +503,9 @@ start_step(struct sup *sp, struct run *r, int i)
 		break;
 	case TMPL_STEP_COMMAND:
 		start_command(sp, r, i);
+		break;
+	case TMPL_STEP_WORKFLOW:
+		start_workflow(sp, r, i);
 		break;
 	}
 	(void)o;
@@ -474,7 +575,7 @@ park_missed(struct sup *sp, struct run *r)
 		r->lost = 1;
 	} else if (sres_int(&res, 0, 1) != 0)
 		r->cancel = 1;
-	else if ((st = sres_get(&res, 0, 0, NULL)) != NULL &&
+	else if (r->pausing && (st = sres_get(&res, 0, 0, NULL)) != NULL &&
 	    strcmp(st, "running") == 0) {
 		log_info("execution %s resumed while pausing", r->id);
 		r->pausing = 0;
@@ -493,9 +594,31 @@ park(struct sup *sp, struct run *r)
 {
 	int	parked = 0;
 
+	long long	wake = -1;
+	int64_t		left;
+
 	r->parking = 0;
 	if (sup_run_dirty(r))
 		return 0;	/* the write failed: tried again */
+	if (r->park_to == ENGINE_EX_WAITING) {
+		/*
+		 * Woken by its child's end (store_exec_wake); looked at
+		 * again after SUP_WF_RECHECK_MS anyway (a supervisor killed
+		 * between a child's end and the wake), or at its deadline.
+		 */
+		left = MAX(r->deadline - util_mono_ms(), 0);
+		wake = (long long)MIN(left, SUP_WF_RECHECK_MS) * 1000;
+		if (sup_write_park(sp, r, ENGINE_EX_WAITING, ENGINE_EX_RUNNING,
+		    wake, &parked) != RC_OK || !parked) {
+			/* Paused, cancelled or lost meanwhile: find out. */
+			if (!parked)
+				park_missed(sp, r);
+			r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
+			return 0;
+		}
+		log_info("execution %s waiting", r->id);
+		return 1;
+	}
 	if (sup_write_park(sp, r, ENGINE_EX_PAUSED, ENGINE_EX_PAUSED, -1,
 	    &parked) != RC_OK) {
 		r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
@@ -524,6 +647,12 @@ sup_run_settled(struct sup *sp, struct run *r)
 	if (!r->ended)
 		return 0;
 	log_info("execution %s %s", r->id, r->final_status);
+	/* A parent waiting for this child looks at it again. */
+	if (r->parent_id != NULL && store_exec_wake(sp->st, r->parent_id) !=
+	    RC_OK)
+		log_warnx("execution %s: parent %s not woken (it looks again "
+		    "within %d s)", r->id, r->parent_id,
+		    SUP_WF_RECHECK_MS / 1000);
 	sup_metrics_finish(r->final_status);
 	sup_webhook_nudge();	/* its outbox rows, if any, are due */
 	return 1;
@@ -712,7 +841,8 @@ static int
 has_effects(const struct run *r, int i)
 {
 	return r->t->steps[i].type == TMPL_STEP_HTTP ||
-	    r->t->steps[i].type == TMPL_STEP_COMMAND;
+	    r->t->steps[i].type == TMPL_STEP_COMMAND ||
+	    r->t->steps[i].type == TMPL_STEP_WORKFLOW;
 }
 
 /*
@@ -907,6 +1037,8 @@ sup_run_advance(struct sup *sp, struct run *r)
 			    (int64_t)(r->t->steps[i].delay_seconds * 1000));
 		}
 	}
+	if (!r->done && !r->halting)
+		wf_poll(sp, r);
 	while (!r->done && !r->halting && !sp->stopping && !r->pausing &&
 	    (n = start_runnable(sp, r)) > 0)
 		;
@@ -917,6 +1049,14 @@ sup_run_advance(struct sup *sp, struct run *r)
 	if (!r->done && !r->halting && r->pausing && park_as(r) ==
 	    ENGINE_EX_PAUSED) {
 		r->parking = 1;		/* written, then parked */
+		r->park_to = ENGINE_EX_PAUSED;
+		return SUP_ADV_WRITE;
+	}
+	/* Every unfinished step waits (for a child): no slot, no lease. */
+	if (!r->done && !r->halting && !r->pausing && !r->cancel &&
+	    park_as(r) == ENGINE_EX_WAITING) {
+		r->parking = 1;
+		r->park_to = ENGINE_EX_WAITING;
 		return SUP_ADV_WRITE;
 	}
 	return r->done || sup_run_dirty(r) ? SUP_ADV_WRITE : SUP_ADV_WAIT;
@@ -1010,6 +1150,8 @@ sup_run_free(struct run *r)
 	free(r->name);
 	free(r->user);
 	free(r->owner);
+	free(r->parent_id);
+	free(r->root_id);
 	free(r);
 }
 
@@ -1080,6 +1222,8 @@ load_steps(struct run *r, const struct sres *rows)
 			set_step_ctx(r, i);
 		} else if (st == ENGINE_WAITING) {
 			r->s[i].st = st;	/* still waits */
+			r->s[i].wf_check = r->t->steps[i].type ==
+			    TMPL_STEP_WORKFLOW;
 		} else if (st == ENGINE_FAILED || st == ENGINE_CANCELLED) {
 			/* Only a redrive resumes these; it resets them. */
 			r->s[i].st = ENGINE_PENDING;
@@ -1128,6 +1272,12 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 	r->owner = xstrdup(sres_get(e, j, 5, NULL));
 	r->epoch = sres_int(e, j, 6);
 	r->cancel = sres_int(e, j, 8) != 0;
+	r->redrive = sres_int(e, j, 10);
+	if (sres_get(e, j, 15, NULL) != NULL)
+		r->parent_id = xstrdup(sres_get(e, j, 15, NULL));
+	r->depth = (int)sres_int(e, j, 16);
+	if (sres_get(e, j, 17, NULL) != NULL)
+		r->root_id = xstrdup(sres_get(e, j, 17, NULL));
 	/*
 	 * Access is checked at every claim, before any step starts: a user
 	 * whose share was revoked (or a template made private) since the

@@ -56,14 +56,15 @@ static const char *const step_keys[] = {
 	"id", "type", "depends_on", "when", "retry", "timeout_seconds", NULL
 };
 /* Keys of each step type, indexed by enum tmpl_step_type. */
-static const char *const type_keys[][3] = {
-	{ "output", NULL, NULL },
-	{ "request", NULL, NULL },
+static const char *const type_keys[][5] = {
+	{ "output", NULL },
+	{ "request", NULL },
 	{ "handler", "input", NULL },
-	{ "seconds", NULL, NULL }
+	{ "seconds", NULL },
+	{ "template_id", "version", "input", "wait", NULL }
 };
 static const char *const type_names[] = {
-	"transform", "http", "command", "delay", NULL
+	"transform", "http", "command", "delay", "workflow", NULL
 };
 static const char *const method_names[] = {
 	"GET", "POST", "PUT", "PATCH", "DELETE", NULL
@@ -723,6 +724,7 @@ v_step_type(struct vctx *c, struct json_object *s, int type)
 {
 	struct json_object	*v;
 	double			 d;
+	int64_t			 n;
 
 	switch (type) {
 	case TMPL_STEP_TRANSFORM:
@@ -758,6 +760,26 @@ v_step_type(struct vctx *c, struct json_object *s, int type)
 		if (req(c, s, "seconds", &v)) {
 			jpath_key(&c->p, "seconds");
 			(void)v_num(c, v, 0, 86400, &d);
+			jpath_pop(&c->p);
+		}
+		break;
+	case TMPL_STEP_WORKFLOW:
+		/* Whether it exists and may be used: tmpl_workflow_refs. */
+		if (req(c, s, "template_id", &v)) {
+			jpath_key(&c->p, "template_id");
+			(void)v_str(c, v, 1, TMPL_WF_ID_LEN_MAX);
+			jpath_pop(&c->p);
+		}
+		v_opt_int(c, s, "version", 1, INT32_MAX, &n);
+		if (opt(s, "input", &v)) {
+			jpath_key(&c->p, "input");
+			if (v_obj(c, v) == 0)
+				(void)v_exprs(c, v, 0);
+			jpath_pop(&c->p);
+		}
+		if (opt(s, "wait", &v)) {
+			jpath_key(&c->p, "wait");
+			(void)v_bool(c, v);
 			jpath_pop(&c->p);
 		}
 		break;
