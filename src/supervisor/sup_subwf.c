@@ -27,13 +27,26 @@ wf_fail(struct sup_wf_res *res, const char *type, int retryable,
     const char *fmt, ...)
 {
 	va_list	ap;
+	size_t	n;
+	int	len;
 
 	res->kind = SUP_WF_FAIL;
 	res->err_type = type;
 	res->retryable = retryable;
 	va_start(ap, fmt);
-	vsnprintf(res->msg, sizeof(res->msg), fmt, ap);
+	len = vsnprintf(res->msg, sizeof(res->msg), fmt, ap);
 	va_end(ap);
+	/* Cut (a child's message in a parent's): at a character boundary. */
+	if (len >= (int)sizeof(res->msg)) {
+		n = sizeof(res->msg) - 1;
+		while (n > 0 && ((unsigned char)res->msg[n - 1] & 0xC0) ==
+		    0x80)
+			n--;
+		/* The lead byte of a character that may be cut: drop it. */
+		if (n > 0 && (unsigned char)res->msg[n - 1] >= 0xC0)
+			n--;
+		res->msg[n] = '\0';
+	}
 }
 
 /* The name of step i's child for its current attempt into buf. */
@@ -53,8 +66,9 @@ from_child(const struct run *r, int i, const struct sres *c,
     struct sup_wf_res *res)
 {
 	struct json_object	*o = NULL, *m;
-	const char		*st, *txt, *msg = "";
+	const char		*st, *txt, *msg = "", *type;
 	size_t			 pos;
+	int			 retry;
 
 	snprintf(res->child_id, sizeof(res->child_id), "%s",
 	    sres_get(c, 0, 0, NULL));
@@ -81,13 +95,30 @@ from_child(const struct run *r, int i, const struct sres *c,
 		return;
 	}
 	txt = sres_get(c, 0, 3, NULL);
-	if (txt != NULL && jsonx_parse(txt, strlen(txt), &o, &pos, &msg) ==
-	    RC_OK && json_object_object_get_ex(o, "message", &m) && m != NULL)
+	if (txt == NULL || jsonx_parse(txt, strlen(txt), &o, &pos, &msg) !=
+	    RC_OK)
+		o = NULL;
+	msg = "";
+	if (json_object_object_get_ex(o, "message", &m) && m != NULL)
 		msg = json_object_get_string(m);
-	else
-		msg = "";
+	type = SUP_ERR_CHILD_FAILED;
+	retry = 1;
+	/*
+	 * A limit of the tree is the parent's too (retrying would meet it
+	 * again): a template that calls itself fails with depth_exceeded
+	 * all the way up.
+	 */
+	if (json_object_object_get_ex(o, "type", &m) && m != NULL) {
+		if (strcmp(json_object_get_string(m),
+		    SUP_ERR_DEPTH_EXCEEDED) == 0)
+			type = SUP_ERR_DEPTH_EXCEEDED;
+		else if (strcmp(json_object_get_string(m),
+		    SUP_ERR_DESCENDANTS_EXCEEDED) == 0)
+			type = SUP_ERR_DESCENDANTS_EXCEEDED;
+		retry = strcmp(type, SUP_ERR_CHILD_FAILED) == 0;
+	}
 	/* A failed child fails the step; a retry starts a new child. */
-	wf_fail(res, SUP_ERR_CHILD_FAILED, 1, "child execution %s %s%s%s",
+	wf_fail(res, type, retry, "child execution %s %s%s%s",
 	    res->child_id, st, *msg != '\0' ? ": " : "", msg);
 	json_object_put(o);
 }

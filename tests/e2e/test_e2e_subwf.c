@@ -1,0 +1,558 @@
+/*
+ * `workflow` steps (engine.md "workflow", "Limits against fan-out"):
+ * children named from parent, step, redrive and attempt; wait or
+ * fire-and-forget; failures, retries, access at store and run time, the
+ * depth limit, cancel propagation, the parent_execution_id filter, and
+ * kill -9 of the supervisor while a child runs (one child, not two).
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "e2e.h"
+#include "e2e_sup.h"
+#include "test_e2e_exec_util.h"
+
+static char *
+dupstr(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+/* A child template of alice's: output {"got": input.n}. */
+static char *
+child_ok(void)
+{
+	return sup_tmpl("{\"name\":\"%s\",\"input_schema\":{\"type\":"
+	    "\"object\",\"required\":[\"n\"],\"properties\":{\"n\":"
+	    "{\"type\":\"integer\"}}},\"steps\":[{\"id\":\"t\",\"type\":"
+	    "\"transform\",\"output\":{\"got\":\"{{ input.n }}\"}}],"
+	    "\"output\":{\"doubled\":\"{{ steps.t.output.got }}\"}}",
+	    e2e_unique("wf-child"));
+}
+
+/* A parent of alice's calling tid with input {"n": 21}; members extra. */
+static char *
+parent_of(const char *tid, const char *extra)
+{
+	return sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"call_it\","
+	    "\"type\":\"workflow\",\"template_id\":\"%s\",\"input\":"
+	    "{\"n\":21}%s}]}", e2e_unique("wf-parent"), tid, extra);
+}
+
+/* The first line of a SQL query's output (static), or "" on error. */
+static const char *sql1(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static const char *
+sql1(const char *fmt, ...)
+{
+	static char	 line[256];
+	char		 q[512];
+	const char	*out = sup_path("wf-sql");
+	va_list		 ap;
+	FILE		*f;
+
+	va_start(ap, fmt);
+	vsnprintf(q, sizeof(q), fmt, ap);
+	va_end(ap);
+	line[0] = '\0';
+	if (e2e_sh("mariadb --no-defaults --socket='%s/mysql/mysqld.sock' "
+	    "--user=root --batch --skip-column-names wfm -e \"%s\" > '%s'",
+	    e2e_var(), q, out) != 0)
+		return line;
+	if ((f = fopen(out, "r")) != NULL) {
+		if (fgets(line, sizeof(line), f) == NULL)
+			line[0] = '\0';
+		line[strcspn(line, "\n")] = '\0';
+		fclose(f);
+	}
+	return line;
+}
+
+/* Items of GET /executions?parent_execution_id=eid as alice. */
+static struct json_object *
+children(const char *eid)
+{
+	struct resp		 r;
+	struct json_object	*items = NULL;
+	char			 path[256];
+
+	snprintf(path, sizeof(path), "%s?parent_execution_id=%s",
+	    X_EXECS_PATH, eid);
+	if (e2e_req("GET", path, e2e_tok_alice(), NULL, NULL, &r) != 0)
+		return NULL;
+	if (r.status == 200 && r.json != NULL &&
+	    json_object_object_get_ex(r.json, "items", &items))
+		items = json_object_get(items);
+	else
+		items = NULL;
+	resp_free(&r);
+	return items;
+}
+
+/* The string member key of item i of arr (or NULL). */
+static const char *
+item_str(struct json_object *arr, size_t i, const char *key)
+{
+	return sup_str(json_object_array_get_idx(arr, i), key);
+}
+
+static int
+ends_with(const char *s, const char *tail)
+{
+	size_t	n = strlen(s), m = strlen(tail);
+
+	return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+/*
+ * wait: true: the step's output is the child's final_result; GET shows
+ * the links both ways; the child is named <parent>.call-it.0.1.
+ */
+static void
+test_e2e_subwf_wait_output(void)
+{
+	struct json_object	*doc, *kids, *cdoc;
+	char			*ctid, *ptid, *eid, name[128];
+	const char		*cid;
+
+	ctid = child_ok();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctid);
+	ptid = parent_of(ctid, "");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
+	eid = sup_exec(ptid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	SUP_STR_EQ(sup_json(sup_step(doc, "call_it"), "output"),
+	    "{\"doubled\":21}");
+	SUP_STR_EQ(sup_json(doc, "parent_execution_id"), "null");
+	cid = sup_str(sup_step(doc, "call_it"), "child_execution_id");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cid);
+	cdoc = sup_get(cid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cdoc);
+	SUP_STR_EQ(sup_str(cdoc, "parent_execution_id"), eid);
+	SUP_STR_EQ(sup_str(cdoc, "parent_step_id"), "call_it");
+	snprintf(name, sizeof(name), "%s.call-it.0.1", eid);
+	SUP_STR_EQ(sup_str(cdoc, "execution_name"), name);
+	SUP_STR_EQ(sup_str(cdoc, "status"), "completed");
+	json_object_put(cdoc);
+	/* The list filter: exactly this one child. */
+	kids = children(eid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kids);
+	CU_ASSERT_EQUAL(json_object_array_length(kids), 1);
+	SUP_STR_EQ(item_str(kids, 0, "execution_id"), cid);
+	json_object_put(kids);
+	/* A childless parent lists none. */
+	kids = children(ctid);
+	CU_ASSERT_PTR_NOT_NULL(kids);
+	CU_ASSERT_EQUAL(json_object_array_length(kids), 0);
+	json_object_put(kids);
+	json_object_put(doc);
+	free(ctid);
+	free(ptid);
+	free(eid);
+}
+
+/* wait: false: {"execution_id": ...} at once; the child runs anyway. */
+static void
+test_e2e_subwf_no_wait(void)
+{
+	struct json_object	*doc, *cdoc;
+	char			*ctid, *ptid, *eid;
+	const char		*cid;
+
+	ctid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"d\",\"type\":"
+	    "\"delay\",\"seconds\":2}]}", e2e_unique("wf-slow"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctid);
+	ptid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"go\","
+	    "\"type\":\"workflow\",\"template_id\":\"%s\",\"wait\":false}]}",
+	    e2e_unique("wf-nowait"), ctid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
+	eid = sup_exec(ptid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	cid = sup_str(sup_step(doc, "go"), "child_execution_id");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cid);
+	SUP_STR_EQ(sup_str(sup_step(doc, "go"), "output.execution_id"), cid);
+	/* The parent did not wait for the 2 s delay. */
+	cdoc = sup_get(cid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cdoc);
+	CU_ASSERT(strcmp(sup_str(cdoc, "status"), "completed") != 0);
+	json_object_put(cdoc);
+	cdoc = e2e_wait(e2e_tok_alice(), cid, 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cdoc);
+	SUP_STR_EQ(sup_str(cdoc, "status"), "completed");
+	json_object_put(cdoc);
+	json_object_put(doc);
+	free(ctid);
+	free(ptid);
+	free(eid);
+}
+
+/*
+ * A failed child fails the step; with retry each attempt starts a new
+ * child (.0.1, then .0.2), and a child input the schema refuses fails
+ * the step with input_invalid without making a child.
+ */
+static void
+test_e2e_subwf_failed_child_and_retry(void)
+{
+	struct json_object	*doc, *kids;
+	char			*ctid, *ptid, *eid, *ctid2, *ptid2, *eid2;
+	const char		*a, *b;
+
+	ctid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"boom\","
+	    "\"type\":\"command\",\"handler\":\"fail-stderr\"}]}",
+	    e2e_unique("wf-fail"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctid);
+	ptid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"call\","
+	    "\"type\":\"workflow\",\"template_id\":\"%s\",\"retry\":"
+	    "{\"max_attempts\":2,\"initial_interval_ms\":100}}]}",
+	    e2e_unique("wf-retry"), ctid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
+	eid = sup_exec(ptid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 30);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "failed");
+	SUP_STR_EQ(sup_str(sup_step(doc, "call"), "status"), "failed");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "call"), "attempts"), 2);
+	SUP_STR_EQ(sup_str(sup_step(doc, "call"), "error.type"),
+	    "child_failed");
+	json_object_put(doc);
+	kids = children(eid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kids);
+	CU_ASSERT_EQUAL_FATAL(json_object_array_length(kids), 2);
+	/* Newest first. */
+	a = item_str(kids, 0, "execution_name");
+	b = item_str(kids, 1, "execution_name");
+	CU_ASSERT(a != NULL && ends_with(a, ".call.0.2"));
+	CU_ASSERT(b != NULL && ends_with(b, ".call.0.1"));
+	SUP_STR_EQ(item_str(kids, 0, "status"), "failed");
+	SUP_STR_EQ(item_str(kids, 1, "status"), "failed");
+	json_object_put(kids);
+	/* Child input refused by its input_schema: no child at all. */
+	ctid2 = child_ok();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctid2);
+	ptid2 = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"call\","
+	    "\"type\":\"workflow\",\"template_id\":\"%s\",\"input\":"
+	    "{\"n\":\"not a number\"}}]}", e2e_unique("wf-badin"), ctid2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid2);
+	eid2 = sup_exec(ptid2, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid2);
+	doc = e2e_wait(e2e_tok_alice(), eid2, 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "failed");
+	SUP_STR_EQ(sup_str(sup_step(doc, "call"), "error.type"),
+	    "input_invalid");
+	SUP_STR_EQ(sup_json(sup_step(doc, "call"), "child_execution_id"),
+	    "null");
+	json_object_put(doc);
+	CU_ASSERT_STRING_EQUAL(sql1("SELECT COUNT(*) FROM executions WHERE "
+	    "parent_execution_id = '%s'", eid2), "0");
+	free(ctid);
+	free(ptid);
+	free(eid);
+	free(ctid2);
+	free(ptid2);
+	free(eid2);
+}
+
+/* PUT bob's template tid with shared_with list (JSON text). */
+static long
+bob_share(const char *tid, const char *name, const char *list)
+{
+	struct resp	 r;
+	char		 path[128], *body;
+	long		 code;
+
+	snprintf(path, sizeof(path), "/workflow-management/templates/%s",
+	    tid);
+	if (asprintf(&body, "{\"name\":\"%s\",\"shared_with\":%s,\"steps\":"
+	    "[{\"id\":\"t\",\"type\":\"transform\",\"output\":1}]}", name,
+	    list) < 0)
+		return -1;
+	if (e2e_req("PUT", path, e2e_tok_bob(), body, NULL, &r) != 0) {
+		free(body);
+		return -1;
+	}
+	free(body);
+	code = r.status;
+	resp_free(&r);
+	return code;
+}
+
+/*
+ * Access: a parent naming a template its owner may not execute is 422
+ * at store time, with the step's loc; one whose share is revoked after
+ * the parent was stored fails at run time with forbidden. An unknown
+ * template is 422 too.
+ */
+static void
+test_e2e_subwf_forbidden(void)
+{
+	struct json_object	*doc;
+	struct resp		 r;
+	char			*btid, *ptid, *eid, *body, name[64];
+
+	snprintf(name, sizeof(name), "%s", e2e_unique("wf-bob"));
+	btid = e2e_template(e2e_tok_bob(), "{\"name\":\"wf-bob-private\","
+	    "\"steps\":[{\"id\":\"t\",\"type\":\"transform\",\"output\":1}]}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(btid);
+	CU_ASSERT_FATAL(asprintf(&body, "{\"name\":\"%s\",\"steps\":["
+	    "{\"id\":\"x\",\"type\":\"transform\",\"output\":1},"
+	    "{\"id\":\"call\",\"type\":\"workflow\",\"template_id\":\"%s\"}]}",
+	    e2e_unique("wf-denied"), btid) > 0);
+	CU_ASSERT_EQUAL(e2e_req("POST", "/workflow-management/templates",
+	    e2e_tok_alice(), body, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 422);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.body,
+	    "\"loc\":[\"body\",\"steps\",1,\"template_id\"]"));
+	resp_free(&r);
+	free(body);
+	/* Unknown template: 422 at the same loc. */
+	CU_ASSERT_FATAL(asprintf(&body, "{\"name\":\"%s\",\"steps\":["
+	    "{\"id\":\"call\",\"type\":\"workflow\",\"template_id\":"
+	    "\"00000000-0000-4000-8000-000000000000\"}]}",
+	    e2e_unique("wf-unknown")) > 0);
+	CU_ASSERT_EQUAL(e2e_req("POST", "/workflow-management/templates",
+	    e2e_tok_alice(), body, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 422);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.body,
+	    "\"loc\":[\"body\",\"steps\",0,\"template_id\"]"));
+	resp_free(&r);
+	free(body);
+	/* Shared with alice: stored; then the share is revoked. */
+	CU_ASSERT_EQUAL_FATAL(bob_share(btid, name, "[\"alice\"]"), 200);
+	ptid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"call\","
+	    "\"type\":\"workflow\",\"template_id\":\"%s\"}]}",
+	    e2e_unique("wf-shared"), btid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
+	CU_ASSERT_EQUAL_FATAL(bob_share(btid, name, "[]"), 200);
+	eid = sup_exec(ptid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "failed");
+	SUP_STR_EQ(sup_str(sup_step(doc, "call"), "error.type"), "forbidden");
+	SUP_STR_EQ(sup_json(sup_step(doc, "call"), "child_execution_id"),
+	    "null");
+	json_object_put(doc);
+	free(btid);
+	free(ptid);
+	free(eid);
+}
+
+/*
+ * A template that calls itself: 8 levels below the root are created,
+ * the ninth is refused with depth_exceeded, and the whole tree fails.
+ */
+static void
+test_e2e_subwf_depth_limit(void)
+{
+	struct json_object	*doc;
+	struct resp		 r;
+	char			*tid, *eid, *body, path[128], name[64];
+
+	snprintf(name, sizeof(name), "%s", e2e_unique("wf-self"));
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"t\",\"type\":"
+	    "\"transform\",\"output\":1}]}", name);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	CU_ASSERT_FATAL(asprintf(&body, "{\"name\":\"%s\",\"steps\":["
+	    "{\"id\":\"again\",\"type\":\"workflow\",\"template_id\":\"%s\"}"
+	    "]}", name, tid) > 0);
+	snprintf(path, sizeof(path), "/workflow-management/templates/%s",
+	    tid);
+	CU_ASSERT_EQUAL(e2e_req("PUT", path, e2e_tok_alice(), body, NULL,
+	    &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.status, 200);
+	resp_free(&r);
+	free(body);
+	eid = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 60);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "failed");
+	SUP_STR_EQ(sup_str(doc, "error_details.type"), "depth_exceeded");
+	json_object_put(doc);
+	CU_ASSERT_STRING_EQUAL(sql1("SELECT COUNT(*) FROM executions WHERE "
+	    "root_execution_id = '%s'", eid), "8");
+	CU_ASSERT_STRING_EQUAL(sql1("SELECT MAX(depth) FROM executions WHERE "
+	    "root_execution_id = '%s'", eid), "8");
+	CU_ASSERT_STRING_EQUAL(sql1("SELECT descendants FROM executions WHERE "
+	    "execution_id = '%s'", eid), "8");
+	/* The deepest one failed itself: its step was refused. */
+	CU_ASSERT_STRING_EQUAL(sql1("SELECT JSON_VALUE(error, '$.type') FROM "
+	    "execution_steps s JOIN executions e ON e.id = s.exec_pk WHERE "
+	    "e.root_execution_id = '%s' AND e.depth = 8", eid),
+	    "depth_exceeded");
+	free(tid);
+	free(eid);
+}
+
+/* Cancelling a parent cancels its running child (and the child's). */
+static void
+test_e2e_subwf_cancel_propagates(void)
+{
+	struct json_object	*doc, *kids;
+	char			*ctid, *mtid, *ptid, *eid, *mid, *cid;
+
+	ctid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"d\",\"type\":"
+	    "\"delay\",\"seconds\":60}]}", e2e_unique("wf-long"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctid);
+	mtid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"inner\","
+	    "\"type\":\"workflow\",\"template_id\":\"%s\"}]}",
+	    e2e_unique("wf-mid"), ctid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mtid);
+	ptid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"outer\","
+	    "\"type\":\"workflow\",\"template_id\":\"%s\"}]}",
+	    e2e_unique("wf-top"), mtid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
+	eid = sup_exec(ptid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	/* The parent parks as waiting once its child runs. */
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "waiting", 15));
+	doc = sup_get(eid, NULL);
+	SUP_STR_EQ(sup_str(sup_step(doc, "outer"), "status"), "waiting");
+	mid = dupstr(sup_str(sup_step(doc, "outer"),
+	    "child_execution_id"));
+	SUP_STR_EQ(sup_str(sup_step(doc, "outer"),
+	    "waiting_for.child_execution_id"), mid);
+	json_object_put(doc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mid);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), mid, "waiting", 15));
+	kids = children(mid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kids);
+	CU_ASSERT_EQUAL_FATAL(json_object_array_length(kids), 1);
+	cid = dupstr(item_str(kids, 0, "execution_id"));
+	json_object_put(kids);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), cid, "running", 15));
+	CU_ASSERT_EQUAL(x_cancel(e2e_tok_alice(), eid), 202);
+	doc = e2e_wait(e2e_tok_alice(), eid, 15);
+	SUP_STR_EQ(sup_str(doc, "status"), "cancelled");
+	json_object_put(doc);
+	doc = e2e_wait(e2e_tok_alice(), mid, 15);
+	SUP_STR_EQ(sup_str(doc, "status"), "cancelled");
+	json_object_put(doc);
+	doc = e2e_wait(e2e_tok_alice(), cid, 15);
+	SUP_STR_EQ(sup_str(doc, "status"), "cancelled");
+	json_object_put(doc);
+	free(ctid);
+	free(mtid);
+	free(ptid);
+	free(eid);
+	free(mid);
+	free(cid);
+}
+
+/*
+ * kill -9 of the supervisor while the child's handler runs: the child
+ * is resumed, the parent is woken when it ends, and there is exactly
+ * one child with the step's name prefix.
+ */
+static void
+test_e2e_subwf_kill9_one_child(void)
+{
+	struct json_object	*doc;
+	const char		*file = sup_path("wf-kill");
+	char			*ctid, *ptid, *eid, *p, input[700];
+	pid_t			 old, neu;
+
+	ctid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"slow\","
+	    "\"type\":\"command\",\"handler\":\"e2e-append-lock\",\"input\":"
+	    "{\"file\":\"{{ input.file }}\",\"seconds\":3}}]}",
+	    e2e_unique("wf-kchild"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctid);
+	ptid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"call_it\","
+	    "\"type\":\"workflow\",\"template_id\":\"%s\",\"input\":"
+	    "{\"file\":\"{{ input.file }}\"}}]}", e2e_unique("wf-kparent"),
+	    ctid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
+	snprintf(input, sizeof(input), "{\"file\":\"%s\"}", file);
+	eid = sup_exec(ptid, input);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	/* The child is running its 3 s handler. */
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "waiting", 15));
+	sup_sleep_ms(500);
+	old = sup_main_pid(-1, 5000);
+	CU_ASSERT_FATAL(old > 1);
+	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
+	neu = sup_main_pid(old, 15000);
+	CU_ASSERT_FATAL(neu > 1 && neu != old);
+	doc = e2e_wait(e2e_tok_alice(), eid, 60);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "call_it"), "attempts"), 1);
+	json_object_put(doc);
+	CU_ASSERT_STRING_EQUAL(sql1("SELECT COUNT(*) FROM executions WHERE "
+	    "execution_name LIKE '%s.call-it.%%'", eid), "1");
+	p = sup_read(file);
+	CU_ASSERT_PTR_NOT_NULL(p);
+	free(p);
+	free(ctid);
+	free(ptid);
+	free(eid);
+}
+
+/* A client may not take a child's or a schedule's name. */
+static void
+test_e2e_subwf_reserved_names(void)
+{
+	struct resp	 r;
+	char		*tid, body[512];
+
+	tid = child_ok();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a11.a.0.1\","
+	    "\"input_data\":{\"n\":1}}", tid);
+	CU_ASSERT_EQUAL(e2e_req("POST", "/workflow-management/execute",
+	    e2e_tok_alice(), body, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 422);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.body,
+	    "\"loc\":[\"body\",\"execution_name\"]"));
+	resp_free(&r);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"sched.x.1\",\"input_data\":{\"n\":1}}", tid);
+	CU_ASSERT_EQUAL(e2e_req("POST", "/workflow-management/execute",
+	    e2e_tok_alice(), body, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 422);
+	resp_free(&r);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"%s\",\"input_data\":{\"n\":1}}", tid,
+	    e2e_unique("plain.name"));
+	CU_ASSERT_EQUAL(e2e_req("POST", "/workflow-management/execute",
+	    e2e_tok_alice(), body, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	free(tid);
+}
+
+E2E_SUITE(test_e2e_subwf_register)
+
+void
+test_e2e_subwf_register(void)
+{
+	CU_pSuite	s = CU_add_suite("workflow", NULL, NULL);
+
+	CU_add_test(s, "wait_output", test_e2e_subwf_wait_output);
+	CU_add_test(s, "no_wait", test_e2e_subwf_no_wait);
+	CU_add_test(s, "failed_child_and_retry",
+	    test_e2e_subwf_failed_child_and_retry);
+	CU_add_test(s, "forbidden", test_e2e_subwf_forbidden);
+	CU_add_test(s, "depth_limit", test_e2e_subwf_depth_limit);
+	CU_add_test(s, "cancel_propagates",
+	    test_e2e_subwf_cancel_propagates);
+	CU_add_test(s, "kill9_one_child", test_e2e_subwf_kill9_one_child);
+	CU_add_test(s, "reserved_names", test_e2e_subwf_reserved_names);
+}
