@@ -538,6 +538,75 @@ test_e2e_subwf_reserved_names(void)
 	free(tid);
 }
 
+/* deploy/examples/subworkflows/<name> as text (owned), or NULL. */
+static char *
+example(const char *name)
+{
+	const char	*root = getenv("WFM_E2E_ROOT");
+	char		 path[1024], *buf = NULL;
+	FILE		*f;
+	long		 n;
+
+	snprintf(path, sizeof(path), "%s/deploy/examples/subworkflows/%s",
+	    root != NULL ? root : ".", name);
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = calloc(1, (size_t)n + 1)) !=
+	    NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* The example pair of deploy/examples/subworkflows runs as documented. */
+static void
+test_e2e_subwf_example(void)
+{
+	struct json_object	*doc, *kids;
+	char			*child, *parent, *ctid, *ptid, *eid, *p, *q;
+	const char		*ph = "SHIP_ORDER_TEMPLATE_ID";
+
+	child = example("ship-order.json");
+	parent = example("order-with-shipping.json");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(child);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(parent);
+	ctid = e2e_template(e2e_tok_alice(), child);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctid);
+	/* Every placeholder replaced by the child's id (same length or not). */
+	while ((p = strstr(parent, ph)) != NULL) {
+		*p = '\0';
+		CU_ASSERT_FATAL(asprintf(&q, "%s%s%s", parent, ctid,
+		    p + strlen(ph)) > 0);
+		free(parent);
+		parent = q;
+	}
+	ptid = e2e_template(e2e_tok_alice(), parent);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
+	eid = sup_exec(ptid, "{\"order_id\":\"A-1\",\"weight_kg\":3}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 30);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	SUP_STR_EQ(sup_json(sup_step(doc, "ship"), "output"),
+	    "{\"tracking\":\"TRK-A-1\",\"price_cents\":375}");
+	SUP_STR_EQ(sup_str(doc, "final_result.tracking"), "TRK-A-1");
+	SUP_STR_EQ(sup_str(doc, "final_result.warehouse_run"),
+	    sup_str(sup_step(doc, "notify_warehouse"), "child_execution_id"));
+	json_object_put(doc);
+	kids = children(eid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kids);
+	CU_ASSERT_EQUAL(json_object_array_length(kids), 2);
+	json_object_put(kids);
+	free(child);
+	free(parent);
+	free(ctid);
+	free(ptid);
+	free(eid);
+}
+
 E2E_SUITE(test_e2e_subwf_register)
 
 void
@@ -555,4 +624,5 @@ test_e2e_subwf_register(void)
 	    test_e2e_subwf_cancel_propagates);
 	CU_add_test(s, "kill9_one_child", test_e2e_subwf_kill9_one_child);
 	CU_add_test(s, "reserved_names", test_e2e_subwf_reserved_names);
+	CU_add_test(s, "example", test_e2e_subwf_example);
 }
