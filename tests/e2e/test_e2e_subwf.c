@@ -96,6 +96,22 @@ children(const char *eid)
 	return items;
 }
 
+/* POST .../{id}/<what> as alice without a body; the status code. */
+static long
+post(const char *id, const char *what)
+{
+	struct resp	 r;
+	char		 path[256];
+	long		 code;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", X_EXECS_PATH, id, what);
+	if (e2e_req("POST", path, e2e_tok_alice(), NULL, NULL, &r) != 0)
+		return -1;
+	code = r.status;
+	resp_free(&r);
+	return code;
+}
+
 /* The string member key of item i of arr (or NULL). */
 static const char *
 item_str(struct json_object *arr, size_t i, const char *key)
@@ -240,6 +256,17 @@ test_e2e_subwf_failed_child_and_retry(void)
 	CU_ASSERT(b != NULL && ends_with(b, ".call.0.1"));
 	SUP_STR_EQ(item_str(kids, 0, "status"), "failed");
 	SUP_STR_EQ(item_str(kids, 1, "status"), "failed");
+	json_object_put(kids);
+	/* A redrive starts new children: redrive count 1 in their names. */
+	CU_ASSERT_EQUAL_FATAL(post(eid, "retry"), 202);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "failed", 30));
+	kids = children(eid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kids);
+	CU_ASSERT_EQUAL_FATAL(json_object_array_length(kids), 4);
+	a = item_str(kids, 0, "execution_name");
+	b = item_str(kids, 1, "execution_name");
+	CU_ASSERT(a != NULL && ends_with(a, ".call.1.2"));
+	CU_ASSERT(b != NULL && ends_with(b, ".call.1.1"));
 	json_object_put(kids);
 	/* Child input refused by its input_schema: no child at all. */
 	ctid2 = child_ok();
@@ -538,6 +565,48 @@ test_e2e_subwf_reserved_names(void)
 	free(tid);
 }
 
+/*
+ * [supervisor] max_descendants (default 10,000) counts every execution
+ * the root's tree creates: with the root's count set just below it, one
+ * more child is made and the next step fails with descendants_exceeded.
+ */
+static void
+test_e2e_subwf_descendants_limit(void)
+{
+	struct json_object	*doc;
+	char			*ctid, *ptid, *eid;
+
+	ctid = child_ok();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctid);
+	ptid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"hold\","
+	    "\"type\":\"delay\",\"seconds\":2},{\"id\":\"one\",\"type\":"
+	    "\"workflow\",\"template_id\":\"%s\",\"input\":{\"n\":1},"
+	    "\"wait\":false,\"depends_on\":[\"hold\"]},{\"id\":\"two\","
+	    "\"type\":\"workflow\",\"template_id\":\"%s\",\"input\":"
+	    "{\"n\":2},\"wait\":false,\"depends_on\":[\"one\"]}]}",
+	    e2e_unique("wf-fan"), ctid, ctid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
+	eid = sup_exec(ptid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	CU_ASSERT_STRING_EQUAL(sql1("UPDATE executions SET descendants = 9999 "
+	    "WHERE execution_id = '%s'; SELECT ROW_COUNT()", eid), "1");
+	doc = e2e_wait(e2e_tok_alice(), eid, 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "failed");
+	SUP_STR_EQ(sup_str(sup_step(doc, "one"), "status"), "completed");
+	SUP_STR_EQ(sup_str(sup_step(doc, "two"), "error.type"),
+	    "descendants_exceeded");
+	SUP_STR_EQ(sup_str(doc, "error_details.type"),
+	    "descendants_exceeded");
+	json_object_put(doc);
+	CU_ASSERT_STRING_EQUAL(sql1("SELECT COUNT(*), MAX(descendants) FROM "
+	    "executions WHERE root_execution_id = '%s' OR execution_id = '%s'",
+	    eid, eid), "2\t10000");
+	free(ctid);
+	free(ptid);
+	free(eid);
+}
+
 /* deploy/examples/subworkflows/<name> as text (owned), or NULL. */
 static char *
 example(const char *name)
@@ -625,4 +694,5 @@ test_e2e_subwf_register(void)
 	CU_add_test(s, "kill9_one_child", test_e2e_subwf_kill9_one_child);
 	CU_add_test(s, "reserved_names", test_e2e_subwf_reserved_names);
 	CU_add_test(s, "example", test_e2e_subwf_example);
+	CU_add_test(s, "descendants_limit", test_e2e_subwf_descendants_limit);
 }
