@@ -607,7 +607,7 @@ static const char *const sql[STMT_COUNT] = {
 	 * it), whatever the number of waiting ones.
 	 */
 	[STMT_SUP_WAKE_SELECT] =
-	    "SELECT id, template_pk FROM executions FORCE INDEX "
+	    "SELECT id, template_pk, claim_epoch FROM executions FORCE INDEX "
 	    "(ix_exec_wake) WHERE status = 'waiting' AND wake_at <= "
 	    "UTC_TIMESTAMP(6) ORDER BY wake_at LIMIT ? FOR UPDATE SKIP LOCKED",
 

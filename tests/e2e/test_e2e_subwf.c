@@ -172,6 +172,12 @@ test_e2e_subwf_wait_output(void)
 	CU_ASSERT_EQUAL(json_object_array_length(kids), 0);
 	json_object_put(kids);
 	json_object_put(doc);
+	/*
+	 * The woken parent was claimed with its epoch (STMT_SUP_WAKE_SELECT
+	 * reads claim_epoch): never refused as "not by us" and given back.
+	 */
+	CU_ASSERT_NOT_EQUAL(e2e_sh("grep -q '%s: claimed by .* not by us' "
+	    "'%s/log/wfm.log'", eid, e2e_var()), 0);
 	free(ctid);
 	free(ptid);
 	free(eid);
