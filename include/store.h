@@ -345,7 +345,7 @@ struct store_exec_new {
 	const char	*notify;	/* the execute body's notify, or NULL */
 	int		 slots;		/* max_active_executions_per_user */
 	/* A child of a workflow step (sql/017); NULL and 0 otherwise. */
-	int		 pinned;	/* version is the step's, not the latest */
+	int		 pinned;	/* version: the step's, not the latest */
 	const char	*parent_id;
 	const char	*parent_step;
 	const char	*root_id;

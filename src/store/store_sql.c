@@ -583,8 +583,9 @@ static const char *const sql[STMT_COUNT] = {
 	 * a resume in between made it running again) and only with no
 	 * cancel to act on. wake_at: microseconds from now until its
 	 * earliest step timeout, or NULL; a wake that came while the run
-	 * held the row (store_exec_wake: a child ended) is kept. Params: new status, wake us
-	 * twice, id, claimer, epoch, status it parks from.
+	 * held the row (store_exec_wake: a child ended) is kept. Params:
+	 * new status, wake us twice, id, claimer, epoch, status it parks
+	 * from.
 	 */
 	[STMT_SUP_PARK] =
 	    "UPDATE executions SET status = ?, claimed_by = NULL, "

@@ -647,12 +647,19 @@ sup_run_settled(struct sup *sp, struct run *r)
 	if (!r->ended)
 		return 0;
 	log_info("execution %s %s", r->id, r->final_status);
-	/* A parent waiting for this child looks at it again. */
-	if (r->parent_id != NULL && store_exec_wake(sp->st, r->parent_id) !=
-	    RC_OK)
-		log_warnx("execution %s: parent %s not woken (it looks again "
-		    "within %d s)", r->id, r->parent_id,
-		    SUP_WF_RECHECK_MS / 1000);
+	/*
+	 * A parent waiting for this child looks at it again: here at the
+	 * next claim (due rows are looked for at once), elsewhere within
+	 * SUP_RECLAIM_MS.
+	 */
+	if (r->parent_id != NULL) {
+		if (store_exec_wake(sp->st, r->parent_id) != RC_OK)
+			log_warnx("execution %s: parent %s not woken (it looks "
+			    "again within %d s)", r->id, r->parent_id,
+			    SUP_WF_RECHECK_MS / 1000);
+		sp->next_reclaim = 0;
+		sp->want_claim = 1;
+	}
 	sup_metrics_finish(r->final_status);
 	sup_webhook_nudge();	/* its outbox rows, if any, are due */
 	return 1;

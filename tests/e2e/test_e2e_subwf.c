@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
@@ -119,6 +120,20 @@ item_str(struct json_object *arr, size_t i, const char *key)
 	return sup_str(json_object_array_get_idx(arr, i), key);
 }
 
+/* Milliseconds since the epoch of "2026-11-25T10:00:00.123Z", or -1. */
+static long long
+ms_of(const char *t)
+{
+	struct tm	tm;
+	const char	*p;
+
+	memset(&tm, 0, sizeof(tm));
+	if (t == NULL || (p = strptime(t, "%Y-%m-%dT%H:%M:%S", &tm)) ==
+	    NULL || *p != '.')
+		return -1;
+	return (long long)timegm(&tm) * 1000 + atoi(p + 1);
+}
+
 static int
 ends_with(const char *s, const char *tail)
 {
@@ -137,6 +152,7 @@ test_e2e_subwf_wait_output(void)
 	struct json_object	*doc, *kids, *cdoc;
 	char			*ctid, *ptid, *eid, name[128];
 	const char		*cid;
+	long long		 lag;
 
 	ctid = child_ok();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ctid);
@@ -159,6 +175,11 @@ test_e2e_subwf_wait_output(void)
 	snprintf(name, sizeof(name), "%s.call-it.0.1", eid);
 	SUP_STR_EQ(sup_str(cdoc, "execution_name"), name);
 	SUP_STR_EQ(sup_str(cdoc, "status"), "completed");
+	/* From the child's end to the parent's: a wake, a claim, a write. */
+	lag = ms_of(sup_str(doc, "completed_at")) -
+	    ms_of(sup_str(cdoc, "completed_at"));
+	fprintf(stderr, "\n    child end -> parent end: %lld ms ", lag);
+	CU_ASSERT(lag >= 0 && lag < 3000);
 	json_object_put(cdoc);
 	/* The list filter: exactly this one child. */
 	kids = children(eid);

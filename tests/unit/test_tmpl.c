@@ -1095,7 +1095,8 @@ test_tmpl_step_type_names_round_trip(void)
 	CU_ASSERT_EQUAL(tmpl_step_type_parse("HTTP", &ty), RC_INVALID);
 }
 
-#define WF	"`type`: `workflow`, `template_id`: `0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a11`"
+#define WF	"`type`: `workflow`, "					\
+	"`template_id`: `0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a11`"
 
 /* workflow steps (engine.md "workflow"): fields and exact locs. */
 static void
