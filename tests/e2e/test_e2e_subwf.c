@@ -634,6 +634,64 @@ test_e2e_subwf_descendants_limit(void)
 	free(eid);
 }
 
+/*
+ * A child refused by the user's quota (max_active_executions_per_user,
+ * 50 in the e2e stack) is tried again later, not failed: the step waits
+ * until a slot frees and then starts its child with attempt 1.
+ */
+static void
+test_e2e_subwf_quota_retried(void)
+{
+	struct json_object	*doc;
+	const char		*tok = x_tok("wf-quota");
+	char			*held[49], *dtid, *ctid, *ptid, *eid, *body;
+	size_t			 i, n = 0;
+
+	dtid = e2e_template(tok, "{\"name\":\"wf-quota-hold\","
+	    "\"global_config\":{\"max_concurrent_executions\":1},"
+	    "\"steps\":[{\"id\":\"d\",\"type\":\"delay\",\"seconds\":120}]}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dtid);
+	ctid = e2e_template(tok, "{\"name\":\"wf-quota-child\",\"steps\":"
+	    "[{\"id\":\"t\",\"type\":\"transform\",\"output\":7}]}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctid);
+	CU_ASSERT_FATAL(asprintf(&body, "{\"name\":\"wf-quota-parent\","
+	    "\"steps\":[{\"id\":\"call\",\"type\":\"workflow\","
+	    "\"template_id\":\"%s\"}]}", ctid) > 0);
+	ptid = e2e_template(tok, body);
+	free(body);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
+	/* 49 of the 50 slots held; the parent takes the last one. */
+	for (i = 0; i < 49; i++)
+		if ((held[n] = e2e_execute(tok, dtid, NULL)) != NULL)
+			n++;
+	CU_ASSERT_EQUAL_FATAL(n, 49);
+	eid = e2e_execute(tok, ptid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	sup_sleep_ms(3000);
+	doc = x_get(tok, eid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "running");
+	SUP_STR_EQ(sup_json(sup_step(doc, "call"), "child_execution_id"),
+	    "null");
+	json_object_put(doc);
+	/* One slot frees: the child starts at a later try. */
+	CU_ASSERT_EQUAL(x_cancel(tok, held[n - 1]), 202);
+	doc = e2e_wait(tok, eid, 60);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	SUP_STR_EQ(sup_json(sup_step(doc, "call"), "output"), "{\"t\":7}");
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "call"), "attempts"), 1);
+	json_object_put(doc);
+	for (i = 0; i < n; i++) {
+		(void)x_cancel(tok, held[i]);
+		free(held[i]);
+	}
+	free(dtid);
+	free(ctid);
+	free(ptid);
+	free(eid);
+}
+
 /* deploy/examples/subworkflows/<name> as text (owned), or NULL. */
 static char *
 example(const char *name)
@@ -722,4 +780,5 @@ test_e2e_subwf_register(void)
 	CU_add_test(s, "reserved_names", test_e2e_subwf_reserved_names);
 	CU_add_test(s, "example", test_e2e_subwf_example);
 	CU_add_test(s, "descendants_limit", test_e2e_subwf_descendants_limit);
+	CU_add_test(s, "quota_retried", test_e2e_subwf_quota_retried);
 }
