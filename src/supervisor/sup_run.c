@@ -592,10 +592,9 @@ park_missed(struct sup *sp, struct run *r)
 static int
 park(struct sup *sp, struct run *r)
 {
-	int	parked = 0;
-
 	long long	wake = -1;
 	int64_t		left;
+	int		parked = 0;
 
 	r->parking = 0;
 	if (sup_run_dirty(r))
@@ -1251,6 +1250,18 @@ load_steps(struct run *r, const struct sres *rows)
 	}
 }
 
+/*
+ * End r as decided before it ran (fenced); a parent waiting for it is
+ * woken like after any end.
+ */
+static void
+finish_unrun(struct sup *sp, struct run *r)
+{
+	if (sup_write_finish(sp, r) == RC_OK && !r->lost &&
+	    r->parent_id != NULL)
+		(void)store_exec_wake(sp->st, r->parent_id);
+}
+
 /* A run from row j of STMT_SUP_LOAD; NULL if unusable. */
 static struct run *
 run_from_row(struct sup *sp, const struct sres *e, size_t j)
@@ -1296,7 +1307,7 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 		    "template", r->id, r->user);
 		decide(r, "failed", NULL, error_details("Access to the "
 		    "template was revoked", "forbidden", NULL));
-		(void)sup_write_finish(sp, r);
+		finish_unrun(sp, r);
 		goto fail;
 	}
 	/* First claims of never-redriven rows measure the queue wait. */
@@ -1308,7 +1319,7 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 		/* Retrying cannot help: end it as failed, fenced. */
 		decide(r, "failed", NULL, error_details("stored definition "
 		    "unusable", "internal", NULL));
-		(void)sup_write_finish(sp, r);
+		finish_unrun(sp, r);
 		goto fail;
 	}
 	r->ctx = json_object_new_object();
