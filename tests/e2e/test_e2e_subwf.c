@@ -54,7 +54,7 @@ static const char *
 sql1(const char *fmt, ...)
 {
 	static char	 line[256];
-	char		 q[512];
+	char		 q[2048];
 	const char	*out = sup_path("wf-sql");
 	va_list		 ap;
 	FILE		*f;
@@ -692,6 +692,59 @@ test_e2e_subwf_quota_retried(void)
 	free(eid);
 }
 
+/*
+ * The idempotent start: a child already recorded under the name of the
+ * step's attempt (as after a supervisor killed between the child's
+ * insert and the step's write) is the one the step uses; no second one
+ * is made. The row is put there by hand while a delay holds the step.
+ */
+static void
+test_e2e_subwf_finds_existing_child(void)
+{
+	struct json_object	*doc;
+	char			*ctid, *ptid, *eid, *seed;
+
+	ctid = child_ok();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctid);
+	/* A finished execution of the child template to copy from. */
+	seed = sup_exec(ctid, "{\"n\":5}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(seed);
+	doc = e2e_wait(e2e_tok_alice(), seed, 20);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	json_object_put(doc);
+	ptid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"hold\","
+	    "\"type\":\"delay\",\"seconds\":2},{\"id\":\"call_it\","
+	    "\"type\":\"workflow\",\"template_id\":\"%s\",\"input\":"
+	    "{\"n\":21},\"depends_on\":[\"hold\"]}]}",
+	    e2e_unique("wf-found"), ctid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
+	eid = sup_exec(ptid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	CU_ASSERT_STRING_EQUAL(sql1("INSERT INTO executions (execution_id, "
+	    "user_id, execution_name, template_pk, template_id, "
+	    "template_version, input, input_hash, status, run_after, "
+	    "created_at, parent_execution_id, parent_step_id, "
+	    "root_execution_id, depth) SELECT UUID(), user_id, "
+	    "CONCAT('%s', '.call-it.0.1'), template_pk, template_id, "
+	    "template_version, input, input_hash, 'pending', "
+	    "UTC_TIMESTAMP(6), UTC_TIMESTAMP(3), '%s', 'call_it', '%s', 1 "
+	    "FROM executions WHERE execution_id = '%s'; SELECT ROW_COUNT()",
+	    eid, eid, eid, seed), "1");
+	doc = e2e_wait(e2e_tok_alice(), eid, 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	/* The hand-made child's input (5), not the step's (21). */
+	SUP_STR_EQ(sup_json(sup_step(doc, "call_it"), "output"),
+	    "{\"doubled\":5}");
+	json_object_put(doc);
+	CU_ASSERT_STRING_EQUAL(sql1("SELECT COUNT(*) FROM executions WHERE "
+	    "parent_execution_id = '%s'", eid), "1");
+	free(ctid);
+	free(ptid);
+	free(eid);
+	free(seed);
+}
+
 /* deploy/examples/subworkflows/<name> as text (owned), or NULL. */
 static char *
 example(const char *name)
@@ -781,4 +834,6 @@ test_e2e_subwf_register(void)
 	CU_add_test(s, "example", test_e2e_subwf_example);
 	CU_add_test(s, "descendants_limit", test_e2e_subwf_descendants_limit);
 	CU_add_test(s, "quota_retried", test_e2e_subwf_quota_retried);
+	CU_add_test(s, "finds_existing_child",
+	    test_e2e_subwf_finds_existing_child);
 }
