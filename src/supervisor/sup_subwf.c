@@ -184,7 +184,8 @@ resolve(struct sup *sp, struct run *r, int i, struct json_object *input,
     char **tid, long long *version, struct sup_wf_res *res)
 {
 	const struct tmpl_step	*ts = &r->t->steps[i];
-	struct json_object	*def = NULL, *sch;
+	struct json_object	*def = NULL, *sch, *first, *loc = NULL;
+	struct json_object	*m = NULL;
 	struct schema		*sc = NULL;
 	struct sparam		 p[5];
 	struct sres		 t;
@@ -232,9 +233,15 @@ resolve(struct sup *sp, struct run *r, int i, struct json_object *input,
 		if (!bad)
 			bad = schema_validate(sc, input, &jp, ve) != 0;
 		if (bad) {
+			first = json_object_array_get_idx(verr_list(ve), 0);
+			json_object_object_get_ex(first, "loc", &loc);
+			json_object_object_get_ex(first, "msg", &m);
 			wf_fail(res, SUP_ERR_INPUT_INVALID, 0, "the input does "
-			    "not match the input_schema of template %s",
-			    ts->wf_template);
+			    "not match the input_schema of template %s: %s "
+			    "at %s", ts->wf_template, m != NULL ?
+			    json_object_get_string(m) : "invalid",
+			    loc != NULL ? json_object_to_json_string_ext(loc,
+			    JSON_C_TO_STRING_PLAIN) : "input");
 			rc = RC_INVALID;
 		}
 		verr_free(ve);

@@ -309,6 +309,9 @@ test_e2e_subwf_failed_child_and_retry(void)
 	SUP_STR_EQ(sup_str(doc, "status"), "failed");
 	SUP_STR_EQ(sup_str(sup_step(doc, "call"), "error.type"),
 	    "input_invalid");
+	CU_ASSERT_PTR_NOT_NULL(strstr(sup_str(sup_step(doc, "call"),
+	    "error.message") != NULL ? sup_str(sup_step(doc, "call"),
+	    "error.message") : "", "at [\"input\",\"n\"]"));
 	SUP_STR_EQ(sup_json(sup_step(doc, "call"), "child_execution_id"),
 	    "null");
 	json_object_put(doc);
