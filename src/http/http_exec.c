@@ -1258,7 +1258,7 @@ void
 http_h_exec_list(struct http_req *r)
 {
 	struct json_object	*items, *it;
-	struct sparam		 p[8];
+	struct sparam		 p[9];
 	struct sres		 res;
 	enum stmt_id		 id;
 	char			*status = NULL, *tid = NULL, *uid = NULL;
@@ -1295,8 +1295,6 @@ http_h_exec_list(struct http_req *r)
 	p[n++] = SP_INT(before);
 	p[n++] = SP_STR(tid);
 	p[n++] = SP_STR(tid);
-	p[n++] = SP_STR(parent);
-	p[n++] = SP_STR(parent);
 	p[n++] = SP_INT(limit + 1);	/* one more: is there a next page? */
 	if (user != NULL)
 		id = status != NULL ? STMT_EXEC_LIST_USER_STATUS :
@@ -1304,6 +1302,20 @@ http_h_exec_list(struct http_req *r)
 	else
 		id = status != NULL ? STMT_EXEC_LIST_ALL_STATUS :
 		    STMT_EXEC_LIST_ALL;
+	/* The children of one execution (sql/017), by their own index. */
+	if (parent != NULL) {
+		n = 0;
+		p[n++] = SP_STR(parent);
+		p[n++] = SP_STR(user);
+		p[n++] = SP_STR(user);
+		p[n++] = SP_STR(status);
+		p[n++] = SP_STR(status);
+		p[n++] = SP_INT(before);
+		p[n++] = SP_STR(tid);
+		p[n++] = SP_STR(tid);
+		p[n++] = SP_INT(limit + 1);
+		id = STMT_EXEC_LIST_PARENT;
+	}
 	if ((rc = store_exec(http_read_store(r->app), id, p, n, &res, NULL,
 	    NULL)) != RC_OK) {
 		http_resp_rc(r, rc, NULL);

@@ -170,34 +170,23 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT step_idx, step_id, status, attempts, " MS("started_at")
 	    ", " MS("completed_at") ", output, error FROM execution_steps "
 	    "WHERE exec_pk = ? ORDER BY step_idx",
-	/*
-	 * List params: [user,] [status,] cursor, template, template, parent,
-	 * parent, limit
-	 */
+	/* List params: [user,] [status,] cursor, template, template, limit */
 	[STMT_EXEC_LIST_USER] =
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
 	    "WHERE e.user_id = ? AND e.id < ? AND "
-	    "(? IS NULL OR e.template_id = ?) AND "
-	    "(? IS NULL OR e.parent_execution_id = ?) "
-	    "ORDER BY e.id DESC LIMIT ?",
+	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
 	[STMT_EXEC_LIST_USER_STATUS] =
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
 	    "WHERE e.user_id = ? AND e.status = ? AND e.id < ? AND "
-	    "(? IS NULL OR e.template_id = ?) AND "
-	    "(? IS NULL OR e.parent_execution_id = ?) "
-	    "ORDER BY e.id DESC LIMIT ?",
+	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
 	[STMT_EXEC_LIST_ALL] =
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
 	    "WHERE e.id < ? AND "
-	    "(? IS NULL OR e.template_id = ?) AND "
-	    "(? IS NULL OR e.parent_execution_id = ?) "
-	    "ORDER BY e.id DESC LIMIT ?",
+	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
 	[STMT_EXEC_LIST_ALL_STATUS] =
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
 	    "WHERE e.status = ? AND e.id < ? AND "
-	    "(? IS NULL OR e.template_id = ?) AND "
-	    "(? IS NULL OR e.parent_execution_id = ?) "
-	    "ORDER BY e.id DESC LIMIT ?",
+	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
 	/*
 	 * Params: cancelled_by, reason, id. A pending row, and a waiting or
 	 * paused one that no supervisor holds (engine_exec_cancel), is
@@ -845,6 +834,17 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT id, execution_id FROM executions WHERE "
 	    "parent_execution_id = ? AND status IN ('pending', 'running', "
 	    "'waiting', 'paused')",
+	/*
+	 * The list filtered by parent_execution_id, through ix_exec_parent
+	 * (equality on its first column: only that parent's children are
+	 * read, then sorted). Params: parent, user twice (NULL: any),
+	 * status twice (NULL: any), cursor, template twice, limit.
+	 */
+	[STMT_EXEC_LIST_PARENT] =
+	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
+	    "WHERE e.parent_execution_id = ? AND (? IS NULL OR "
+	    "e.user_id = ?) AND (? IS NULL OR e.status = ?) AND e.id < ? AND "
+	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
 	/* The newest child of a parent's step. Params: parent id, step id. */
 	[STMT_WF_STEP_CHILD] =
 	    "SELECT execution_id FROM executions WHERE parent_execution_id = ?"
