@@ -181,6 +181,10 @@ test_e2e_subwf_wait_output(void)
 	fprintf(stderr, "\n    child end -> parent end: %lld ms ", lag);
 	CU_ASSERT(lag >= 0 && lag < 3000);
 	json_object_put(cdoc);
+	/* The step's time is in the supervisor's step histogram. */
+	CU_ASSERT_EQUAL(e2e_sh("sleep 2.5; curl -sf '%s/metrics' | grep -q "
+	    "'^wfm_step_duration_seconds_count{type=\"workflow\"} [1-9]'",
+	    e2e_url()), 0);
 	/* The list filter: exactly this one child. */
 	kids = children(eid);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(kids);
