@@ -105,6 +105,8 @@ struct config {
 		int	 cmd_run_as_self;	/* as the supervisor's user
 						   when it cannot switch */
 		int	 max_processes;	/* handlers at once, maps too */
+		int	 max_descendants;	/* executions a root's
+						   sub-workflows create */
 	} sup;
 
 	struct {

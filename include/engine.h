@@ -207,4 +207,27 @@ enum engine_outcome	 engine_map_outcome(const struct tmpl_step *m,
  */
 int	 engine_map_cancel(enum engine_state *st, int n);
 
+/*
+ * Sub-workflows (engine.md "workflow", engine_subwf.c).
+ */
+#define ENGINE_DEPTH_MAX	8	/* a root is depth 0 */
+#define ENGINE_EXEC_NAME_MAX	128	/* characters of execution_name */
+
+/*
+ * The name of the child a workflow step starts: "<parent_id>.<step_id
+ * with every _ as ->[.<map_index>].<redrive>.<attempt>" (map_index < 0:
+ * none). Written to buf (len bytes). RC_OK, or RC_INVALID when it would
+ * not fit in len or in ENGINE_EXEC_NAME_MAX characters.
+ */
+int	 engine_child_name(char *buf, size_t len, const char *parent_id,
+	    const char *step_id, int map_index, long long redrive,
+	    int attempt);
+
+/*
+ * 1 when a client may not choose name for an execution: it starts with
+ * "sched." (schedule fires) or with a UUID (8-4-4-12 hex digits, any
+ * case) followed by "." (children of workflow steps). Else 0.
+ */
+int	 engine_exec_name_reserved(const char *name);
+
 #endif

@@ -170,6 +170,14 @@ enum stmt_id {
 	/* The schedule limit's owner slots (sql/020). */
 	STMT_SCHED_FREE_SLOT,
 	STMT_SCHED_NAME_TAKEN,
+	/* Sub-workflows (sql/017). */
+	STMT_WF_TMPL,
+	STMT_WF_CHILD_GET,
+	STMT_WF_ROOT_BUMP,
+	STMT_EXEC_WAKE_ID,
+	STMT_WF_CHILDREN_OPEN,
+	STMT_WF_STEP_CHILD,
+	STMT_EXEC_LIST_PARENT,
 	STMT_COUNT
 };
 
@@ -382,6 +390,12 @@ struct store_exec_new {
 	const char	*notify;	/* the execute body's notify, or NULL */
 	int		 slots;		/* max_active_executions_per_user */
 	long long	 schedule_pk;	/* its schedule (sql/019); 0: none */
+	/* A child of a workflow step (sql/017); NULL and 0 otherwise. */
+	int		 pinned;	/* version: the step's, not the latest */
+	const char	*parent_id;
+	const char	*parent_step;
+	const char	*root_id;
+	int		 depth;
 };
 
 /* Quota slots lost to other inserts before RC_AGAIN (sql/011). */
@@ -434,13 +448,16 @@ int		 store_exec_insert(struct store *,
 		    void *arg);
 
 /*
- * Make a waiting execution due now (store_wake.c): the claim round takes
- * it at once (a nudge makes that round run now). Only a 'waiting' row
- * changes: a running one's supervisor sees the news itself, a paused one
- * on resume. RC_OK with *woken 1 when the row changed (woken may be
- * NULL), else the store's code.
+ * Make a parked execution due now (store_wake.c): a waiting one is
+ * claimed at the next claim round (wake_at now, through ix_exec_wake; a
+ * nudge makes that round run now); a running one keeps the wake when it
+ * parks (STMT_SUP_PARK), so news that came while it ran (a callback, a
+ * child's end) is not missed; a paused one sees it on resume. RC_OK with
+ * *woken 1 when a row changed (woken may be NULL), else the store's code.
  */
 int		 store_exec_wake(struct store *, long long pk, int *woken);
+/* The same for execution eid (a child's parent). RC_OK or the store's. */
+int		 store_exec_wake_id(struct store *, const char *eid);
 
 /* The server error number of the last failure (0 if none). */
 unsigned	 store_errno(const struct store *);

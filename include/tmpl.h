@@ -22,6 +22,7 @@
  * runs one (src/supervisor/sup_cmd.c), with this one constant.
  */
 #define TMPL_HANDLER_LEN_MAX	128
+#define TMPL_WF_ID_LEN_MAX	36	/* a workflow step's template_id */
 
 /* Defaults applied by tmpl_load (engine.md). */
 #define TMPL_DEF_TIMEOUT	3600	/* execution, seconds */
@@ -44,7 +45,8 @@ enum tmpl_step_type {
 	TMPL_STEP_HTTP,
 	TMPL_STEP_COMMAND,
 	TMPL_STEP_DELAY,
-	TMPL_STEP_MAP		/* one inner step per item */
+	TMPL_STEP_MAP,		/* one inner step per item */
+	TMPL_STEP_WORKFLOW	/* a child execution (engine.md "workflow") */
 };
 
 /* Map steps (engine.md "map"). */
@@ -87,6 +89,10 @@ struct tmpl_step {
 	int			 tolerated_failures;	/* 0..10000 */
 	double			 tolerated_failure_percent; /* 0..100 */
 	struct tmpl_step	*inner;
+	const char		*wf_template;	/* workflow: template_id */
+	int			 wf_version;	/* workflow: 0 = latest */
+	struct json_object	*wf_input;	/* workflow; NULL when absent */
+	int			 wf_wait;	/* workflow: default 1 */
 };
 
 struct schema;
@@ -142,7 +148,7 @@ int	 tmpl_retry_on(const struct tmpl_step *s, const char *type);
 /* The index of step "id" in t->steps, or -1 if there is none. */
 int	 tmpl_step_index(const struct tmpl *t, const char *id);
 
-/* "transform", "http", "command", "delay", "map" (static strings). */
+/* "transform", "http", "command", "delay", "map", "workflow" (static). */
 const char	*tmpl_step_type_name(enum tmpl_step_type);
 /* Parse a step type name: RC_OK and *out set, or RC_INVALID. */
 int	 tmpl_step_type_parse(const char *s, enum tmpl_step_type *out);

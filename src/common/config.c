@@ -113,6 +113,8 @@ static const struct key keys[] = {
 	    "false", 0, 1 },
 	{ "supervisor", "max_processes", K_INT, O(sup.max_processes), "64",
 	    1, 4096 },
+	{ "supervisor", "max_descendants", K_INT, O(sup.max_descendants),
+	    "10000", 1, 1000000 },
 	{ "log", "level", K_LEVEL, O(log.level), "info", 0, 0 },
 	{ "log", "target", K_STR, O(log.target), "stderr", 0, 0 },
 };

@@ -28,7 +28,7 @@
 /* Columns of STMT_EXEC_GET. */
 enum { EG_PK, EG_ID, EG_NAME, EG_TID, EG_TVER, EG_USER, EG_STATUS, EG_INPUT,
     EG_RESULT, EG_ERROR, EG_CREATED, EG_STARTED, EG_COMPLETED, EG_CBY,
-    EG_CREASON, EG_REDRIVE, EG_DEF };
+    EG_CREASON, EG_REDRIVE, EG_DEF, EG_PARENT, EG_PSTEP };
 
 static int
 name_char(int c, int first)
@@ -76,6 +76,13 @@ check_name(struct json_object *body, const char *key, struct verr *ve)
 		    "^[A-Za-z0-9][A-Za-z0-9._:-]*$"));
 		verr_add(ve, "string_pattern_mismatch", &p, "String should "
 		    "match pattern '^[A-Za-z0-9][A-Za-z0-9._:-]*$'", v, ctx);
+		return NULL;
+	}
+	/* Names of schedule fires and of workflow steps' children. */
+	if (engine_exec_name_reserved(s)) {
+		verr_add(ve, "value_error", &p, "Value error, names that start "
+		    "with 'sched.' or with a UUID and '.' are reserved", v,
+		    NULL);
 		return NULL;
 	}
 	return s;
@@ -335,6 +342,39 @@ has_map(struct json_object *dsteps, size_t n)
 	return 0;
 }
 
+/*
+ * A workflow step's child (sql/017): child_execution_id, the newest one
+ * (null before the step started one), and waiting_for while it waits.
+ */
+static int
+step_child(struct store *st, const struct sres *e, struct json_object *ds,
+    struct json_object *s)
+{
+	struct json_object	*id, *v, *w;
+	struct sparam		 p[2];
+	struct sres		 c;
+	int			 rc;
+
+	json_object_object_get_ex(ds, "id", &id);
+	p[0] = SP_STR(sres_get(e, 0, EG_ID, NULL));
+	p[1] = SP_STR(json_object_get_string(id));
+	if ((rc = store_exec(st, STMT_WF_STEP_CHILD, p, 2, &c, NULL, NULL)) !=
+	    RC_OK)
+		return rc;
+	v = c.nrows == 0 ? NULL :
+	    json_object_new_string(sres_get(&c, 0, 0, NULL));
+	sres_free(&c);
+	json_object_object_add(s, "child_execution_id", v);
+	if (v != NULL && json_object_object_get_ex(s, "status", &w) &&
+	    strcmp(json_object_get_string(w), "waiting") == 0) {
+		w = json_object_new_object();
+		json_object_object_add(w, "child_execution_id",
+		    json_object_get(v));
+		json_object_object_add(s, "waiting_for", w);
+	}
+	return RC_OK;
+}
+
 /* The full execution document (GET) from its row; RC_* of the store. */
 static int
 exec_document(struct store *st, const struct sres *e,
@@ -356,6 +396,12 @@ exec_document(struct store *st, const struct sres *e,
 	json_object_object_add(o, "user_id",
 	    json_object_new_string(sres_get(e, 0, EG_USER, NULL)));
 	json_object_object_add(o, "input_data", parse_stored(e, 0, EG_INPUT));
+	json_object_object_add(o, "parent_execution_id",
+	    sres_get(e, 0, EG_PARENT, NULL) == NULL ? NULL :
+	    json_object_new_string(sres_get(e, 0, EG_PARENT, NULL)));
+	json_object_object_add(o, "parent_step_id",
+	    sres_get(e, 0, EG_PSTEP, NULL) == NULL ? NULL :
+	    json_object_new_string(sres_get(e, 0, EG_PSTEP, NULL)));
 	def = parse_stored(e, 0, EG_DEF);
 	steps = json_object_new_array();
 	n = 0;
@@ -440,6 +486,17 @@ exec_document(struct store *st, const struct sres *e,
 		    json_object_is_type(v, json_type_string) &&
 		    strcmp(json_object_get_string(v), "map") == 0)
 			map_counts(s, &counts, i);
+		if (json_object_object_get_ex(ds, "type", &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), "workflow") == 0 &&
+		    (rc = step_child(st, e, ds, s)) != RC_OK) {
+			json_object_put(s);
+			json_object_put(steps);
+			json_object_put(def);
+			json_object_put(o);
+			sres_free(&rows);
+			return rc;
+		}
 		json_object_array_add(steps, s);
 	}
 	sres_free(&counts);
@@ -1106,6 +1163,42 @@ redrive_body(struct store *st, void *arg)
 	return rc;
 }
 
+/*
+ * Cancelling a parent cancels its children that have not ended, and
+ * theirs (engine.md "workflow"; depth <= ENGINE_DEPTH_MAX). Each child
+ * is cancelled like a client's cancel (at once when no supervisor holds
+ * it); a failure is logged and leaves that child running.
+ */
+static void
+cancel_children(struct http_req *r, const char *eid, int depth)
+{
+	struct sparam	 p[3], q[1];
+	struct sres	 c;
+	char		 reason[64];
+	size_t		 i;
+
+	if (depth > ENGINE_DEPTH_MAX)
+		return;
+	q[0] = SP_STR(eid);
+	if (store_exec(r->app->st, STMT_WF_CHILDREN_OPEN, q, 1, &c, NULL,
+	    NULL) != RC_OK) {
+		log_warnx("children of %s not cancelled", eid);
+		return;
+	}
+	snprintf(reason, sizeof(reason), "parent %s cancelled", eid);
+	for (i = 0; i < c.nrows; i++) {
+		p[0] = SP_STR(r->who.sub);
+		p[1] = SP_STR(reason);
+		p[2] = SP_INT(sres_int(&c, i, 0));
+		if (store_exec(r->app->st, STMT_EXEC_CANCEL, p, 3, NULL, NULL,
+		    NULL) != RC_OK)
+			log_warnx("child %s of %s not cancelled",
+			    sres_get(&c, i, 1, NULL), eid);
+		cancel_children(r, sres_get(&c, i, 1, NULL), depth + 1);
+	}
+	sres_free(&c);
+}
+
 void
 http_h_exec_cancel(struct http_req *r)
 {
@@ -1141,6 +1234,7 @@ http_h_exec_cancel(struct http_req *r)
 		    sres_get(&e, 0, EG_STATUS, NULL));
 		http_resp_detail(r, 409, msg);
 	} else {
+		cancel_children(r, sres_get(&e, 0, EG_ID, NULL), 1);
 		nudge(r);
 		answer_summary(r, 202);
 	}
@@ -1394,6 +1488,27 @@ sched_char(int c, int first)
 	return !first && (c == '.' || c == '-');
 }
 
+/* parent_execution_id with name_prefix or schedule: one 422. */
+static void
+combined_filter(struct verr *ve, const char *parent)
+{
+	struct json_object	*in = json_object_new_string(parent);
+	struct jpath		 p;
+
+	jpath_init(&p, "query");
+	jpath_key(&p, "parent_execution_id");
+	verr_add(ve, "value_error", &p, "Value error, parent_execution_id "
+	    "cannot be combined with name_prefix or schedule", in, NULL);
+	json_object_put(in);
+}
+
+static int
+uuid_char(int c, int first)
+{
+	(void)first;
+	return (isascii(c) && isxdigit(c)) || c == '-';
+}
+
 /*
  * [lo, hi): the names that start with prefix (ASCII, from name_char:
  * the last character plus one is still below 0x7f). Owned by the caller.
@@ -1418,6 +1533,7 @@ http_h_exec_list(struct http_req *r)
 	enum stmt_id		 id;
 	char			*status = NULL, *tid = NULL, *uid = NULL;
 	char			*prefix = NULL, *sched = NULL, *hi = NULL;
+	char			*parent = NULL;
 	const char		*user;
 	long long		 limit, before;
 	size_t			 n = 0, i;
@@ -1431,6 +1547,7 @@ http_h_exec_list(struct http_req *r)
 	uid = http_query_get(r, "user_id", &bad);
 	prefix = http_query_get(r, "name_prefix", &bad);
 	sched = http_query_get(r, "schedule", &bad);
+	parent = http_query_get(r, "parent_execution_id", &bad);
 	if (bad || (status != NULL && !status_valid(status)) ||
 	    (tid != NULL && (strlen(tid) == 0 || strlen(tid) > 64)) ||
 	    (uid != NULL && (strlen(uid) == 0 || strlen(uid) > 255))) {
@@ -1445,6 +1562,11 @@ http_h_exec_list(struct http_req *r)
 	if (sched != NULL)
 		(void)check_query(ve, "schedule", sched, 64,
 		    "^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$", sched_char);
+	if (parent != NULL &&
+	    check_query(ve, "parent_execution_id", parent, UTIL_UUID_LEN - 1,
+	    "^[0-9A-Fa-f-]{1,36}$", uuid_char) == 0 &&
+	    (prefix != NULL || sched != NULL))
+		combined_filter(ve, parent);
 	if (verr_count(ve) > 0) {
 		http_resp_verr(r, ve);
 		goto out;
@@ -1456,7 +1578,15 @@ http_h_exec_list(struct http_req *r)
 	user = uid != NULL ? uid : (admin ? NULL : r->who.sub);
 	if (prefix != NULL)
 		hi = prefix_end(prefix);
-	if (sched != NULL) {
+	if (parent != NULL) {
+		/* The children of one execution (sql/017), ix_exec_parent. */
+		id = STMT_EXEC_LIST_PARENT;
+		p[n++] = SP_STR(parent);
+		p[n++] = SP_STR(user);
+		p[n++] = SP_STR(user);
+		p[n++] = SP_STR(status);
+		p[n++] = SP_STR(status);
+	} else if (sched != NULL) {
 		/* Params: see STMT_EXEC_LIST_SCHEDULE. */
 		id = STMT_EXEC_LIST_SCHEDULE;
 		p[n++] = SP_STR(sched);
@@ -1536,4 +1666,5 @@ out:
 	free(prefix);
 	free(sched);
 	free(hi);
+	free(parent);
 }

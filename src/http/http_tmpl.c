@@ -63,6 +63,80 @@ validate(struct http_req *r)
 }
 
 /*
+ * The templates that the workflow steps of r->body name (engine.md
+ * "workflow"): each must exist (at the pinned version when one is given)
+ * and its owner-to-be (owner, admin when the owner is the caller and an
+ * admin) must be allowed to execute it. 422 with the exact loc of the
+ * step's template_id (or version); RC_OK when every one is usable, else
+ * the answer is set. A template that calls itself is fine here (it is
+ * stopped at run time by the depth limit) when it already exists.
+ */
+static int
+workflow_refs(struct http_req *r, const char *owner, int admin)
+{
+	const struct tcache_ent	*ent;
+	struct json_object	*steps, *s, *v;
+	struct verr		*ve;
+	struct jpath		 p;
+	const char		*type, *tid;
+	size_t			 i, n;
+	int			 k, rc = RC_OK, may;
+
+	if (!json_object_object_get_ex(r->body, "steps", &steps) ||
+	    !json_object_is_type(steps, json_type_array))
+		return RC_OK;
+	ve = verr_new();
+	n = json_object_array_length(steps);
+	for (i = 0; i < n && rc == RC_OK; i++) {
+		s = json_object_array_get_idx(steps, i);
+		if (!json_object_object_get_ex(s, "type", &v) ||
+		    (type = json_object_get_string(v)) == NULL ||
+		    strcmp(type, "workflow") != 0 ||
+		    !json_object_object_get_ex(s, "template_id", &v))
+			continue;
+		tid = json_object_get_string(v);
+		jpath_init(&p, "body");
+		jpath_key(&p, "steps");
+		jpath_idx(&p, (int)i);
+		jpath_key(&p, "template_id");
+		rc = strlen(tid) <= HTTP_ID_MAX ? http_tcache_get(r, tid, 1,
+		    &ent) : RC_NOTFOUND;
+		if (rc == RC_NOTFOUND) {
+			rc = RC_OK;
+			verr_add(ve, "value_error", &p, "Value error, template "
+			    "not found", v, NULL);
+			continue;
+		}
+		if (rc != RC_OK)
+			break;
+		may = admin || ent->is_public || strcmp(ent->owner, owner) == 0;
+		for (k = 0; !may && k < ent->nshares; k++)
+			may = strcmp(ent->shares[k], owner) == 0;
+		if (!may) {
+			verr_add(ve, "value_error", &p, "Value error, the "
+			    "template's owner may not execute this template",
+			    v, NULL);
+			continue;
+		}
+		if (json_object_object_get_ex(s, "version", &v) &&
+		    json_object_get_int64(v) > ent->version) {
+			jpath_pop(&p);
+			jpath_key(&p, "version");
+			verr_add(ve, "value_error", &p, "Value error, the "
+			    "template has no such version", v, NULL);
+		}
+	}
+	if (rc != RC_OK)
+		http_resp_rc(r, rc, "Template not found");
+	else if (verr_count(ve) > 0) {
+		http_resp_verr(r, ve);
+		rc = RC_INVALID;
+	}
+	verr_free(ve);
+	return rc;
+}
+
+/*
  * The stored template document for template_id (after a write: read
  * back). With full, the definition and shares are included.
  */
@@ -138,7 +212,8 @@ http_h_tmpl_create(struct http_req *r)
 	char			tid[UTIL_UUID_LEN];
 	int			rc;
 
-	if (validate(r) != RC_OK)
+	if (validate(r) != RC_OK || workflow_refs(r, r->who.sub,
+	    auth_has_role(&r->who, ROLE_ADMIN)) != RC_OK)
 		return;
 	actor(r, &who);
 	if ((rc = store_tmpl_create(r->app->st, &who, r->body, tid)) !=
@@ -162,14 +237,18 @@ http_h_tmpl_get(struct http_req *r)
  * the caller is neither owner nor admin. *pk set on RC_OK.
  */
 static int
-load_for_write(struct http_req *r, long long *pk)
+load_for_write(struct http_req *r, long long *pk, char **owner)
 {
 	struct sres	t;
-	int		rc;
+	int		rc, own = 0;
 
 	rc = store_tmpl_get(r->app->st, r->who.sub, r->id, &t);
-	if (rc == RC_OK && strcmp(sres_get(&t, 0, TG_OWNER, NULL),
-	    r->who.sub) != 0 && !auth_has_role(&r->who, ROLE_ADMIN))
+	if (rc == RC_OK) {
+		own = strcmp(sres_get(&t, 0, TG_OWNER, NULL), r->who.sub) == 0;
+		if (owner != NULL)
+			*owner = xstrdup(sres_get(&t, 0, TG_OWNER, NULL));
+	}
+	if (rc == RC_OK && !own && !auth_has_role(&r->who, ROLE_ADMIN))
 		rc = RC_DENIED;
 	if (rc == RC_OK)
 		*pk = sres_int(&t, 0, TG_PK);
@@ -184,6 +263,7 @@ http_h_tmpl_put(struct http_req *r)
 {
 	struct store_actor	who;
 	long long		pk;
+	char			*owner = NULL;
 	int			rc;
 
 	/*
@@ -191,14 +271,20 @@ http_h_tmpl_put(struct http_req *r)
 	 * of POST /execute and of FastAPI, which validates a request body
 	 * before the handler looks anything up.
 	 */
-	if (validate(r) != RC_OK || load_for_write(r, &pk) != RC_OK)
-		return;
+	if (validate(r) != RC_OK || load_for_write(r, &pk, &owner) != RC_OK)
+		goto out;
+	/* An admin's own templates may call any; another owner's, theirs. */
+	if (workflow_refs(r, owner, strcmp(owner, r->who.sub) == 0 &&
+	    auth_has_role(&r->who, ROLE_ADMIN)) != RC_OK)
+		goto out;
 	actor(r, &who);
 	if ((rc = store_tmpl_update(r->app->st, &who, pk, r->id, r->body)) !=
 	    RC_OK)
 		http_resp_rc(r, rc, "Template not found");
 	else
 		(void)template_document(r, r->id, 0, 200);
+out:
+	free(owner);
 }
 
 struct delete_args {
@@ -235,7 +321,7 @@ http_h_tmpl_delete(struct http_req *r)
 	long long		pk;
 	int			rc;
 
-	if (load_for_write(r, &pk) != RC_OK)
+	if (load_for_write(r, &pk, NULL) != RC_OK)
 		return;
 	a.r = r;
 	a.pk = pk;

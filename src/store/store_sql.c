@@ -164,11 +164,13 @@ static const char *const sql[STMT_COUNT] = {
 	    "INSERT INTO executions (execution_id, user_id, execution_name, "
 	    "template_pk, template_id, template_version, input, input_hash, "
 	    "status, run_after, request_id, client_addr, created_at, "
-	    "admin_access, notify, quota_slot, schedule_pk) "
+	    "admin_access, notify, quota_slot, schedule_pk, "
+	    "parent_execution_id, parent_step_id, root_execution_id, depth) "
 	    "VALUES (?, ?, ?, (SELECT t.id FROM templates t WHERE "
-	    "t.template_id = ? AND t.version = ? AND t.deleted_at IS NULL), "
+	    "t.template_id = ? AND (t.version = ? OR (? = 1 AND "
+	    "t.version > ?)) AND t.deleted_at IS NULL), "
 	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, ?, "
-	    "FROM_UNIXTIME(? / 1000), ?, ?, ?, NULLIF(?, 0))",
+	    "FROM_UNIXTIME(? / 1000), ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?)",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
 	    "e.template_version, " MS("e.created_at") " FROM executions e "
@@ -178,7 +180,8 @@ static const char *const sql[STMT_COUNT] = {
 	    "e.template_version, e.user_id, e.status, e.input, "
 	    "e.final_result, e.error_details, " MS("e.created_at") ", "
 	    MS("e.started_at") ", " MS("e.completed_at") ", e.cancelled_by, "
-	    "e.cancel_reason, e.redrive_count, v.definition "
+	    "e.cancel_reason, e.redrive_count, v.definition, "
+	    "e.parent_execution_id, e.parent_step_id "
 	    "FROM executions e JOIN template_versions v ON v.template_pk = "
 	    "e.template_pk AND v.version = e.template_version "
 	    "WHERE e.execution_id = ?",
@@ -433,7 +436,8 @@ static const char *const sql[STMT_COUNT] = {
 	    "(e.admin_access = 1 OR t.owner_id = e.user_id OR "
 	    "t.is_public = 1 OR EXISTS (SELECT 1 FROM template_shares s "
 	    "WHERE s.template_pk = t.id AND s.user_id = e.user_id)), "
-	    "e.claimed_by, e.status FROM executions e "
+	    "e.claimed_by, e.status, e.parent_execution_id, e.depth, "
+	    "e.root_execution_id FROM executions e "
 	    "JOIN template_versions v ON v.template_pk = e.template_pk AND "
 	    "v.version = e.template_version "
 	    "JOIN templates t ON t.id = e.template_pk WHERE e.id IN "
@@ -593,13 +597,16 @@ static const char *const sql[STMT_COUNT] = {
 	 * fenced by its claim, only from the status it parks from (paused:
 	 * a resume in between made it running again) and only with no
 	 * cancel to act on. wake_at: microseconds from now until its
-	 * earliest step timeout, or NULL. Params: new status, wake us
-	 * twice, id, claimer, epoch, status it parks from.
+	 * earliest step timeout, or NULL; a wake that came while the run
+	 * held the row (store_exec_wake: a child ended) is kept. Params:
+	 * new status, wake us twice, id, claimer, epoch, status it parks
+	 * from.
 	 */
 	[STMT_SUP_PARK] =
 	    "UPDATE executions SET status = ?, claimed_by = NULL, "
-	    "lease_until = NULL, wake_at = IF(? IS NULL, NULL, "
-	    "UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND) WHERE id = ? AND "
+	    "lease_until = NULL, wake_at = IF(wake_at IS NOT NULL AND "
+	    "wake_at <= UTC_TIMESTAMP(6), wake_at, IF(? IS NULL, NULL, "
+	    "UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND)) WHERE id = ? AND "
 	    "claimed_by = ? AND claim_epoch = ? AND status = ? AND "
 	    "cancel_requested = 0",
 	/*
@@ -616,7 +623,7 @@ static const char *const sql[STMT_COUNT] = {
 	 * it), whatever the number of waiting ones.
 	 */
 	[STMT_SUP_WAKE_SELECT] =
-	    "SELECT id, template_pk FROM executions FORCE INDEX "
+	    "SELECT id, template_pk, claim_epoch FROM executions FORCE INDEX "
 	    "(ix_exec_wake) WHERE status = 'waiting' AND wake_at <= "
 	    "UTC_TIMESTAMP(6) ORDER BY wake_at LIMIT ? FOR UPDATE SKIP LOCKED",
 
@@ -885,11 +892,12 @@ static const char *const sql[STMT_COUNT] = {
 	    "state = 'issued'",
 	/*
 	 * store_exec_wake: a waiting execution is due now (the claim round
-	 * takes it through ix_exec_wake). Params: pk.
+	 * takes it through ix_exec_wake); a running one keeps the wake when
+	 * it parks (STMT_SUP_PARK). Params: pk.
 	 */
 	[STMT_EXEC_WAKE] =
 	    "UPDATE executions SET wake_at = UTC_TIMESTAMP(6) WHERE id = ? "
-	    "AND status = 'waiting'",
+	    "AND status IN ('waiting', 'running')",
 	/*
 	 * The list by name prefix (sql/019): a range on uq_exec_user_name
 	 * (per user) or ix_exec_name (all), [lo, hi) the names that start
@@ -979,6 +987,54 @@ static const char *const sql[STMT_COUNT] = {
 	/* Params: owner, name. */
 	[STMT_SCHED_NAME_TAKEN] =
 	    "SELECT COUNT(*) FROM schedules WHERE owner_id = ? AND name = ?",
+	/*
+	 * The template a workflow step starts, at the pinned version or
+	 * the latest. Params: user (the parent's), user, pinned version
+	 * (0: latest) twice, template_id. Columns: template_id, version,
+	 * definition, the user may execute it.
+	 */
+	[STMT_WF_TMPL] =
+	    "SELECT t.template_id, v.version, v.definition, "
+	    "(t.owner_id = ? OR t.is_public = 1 OR EXISTS (SELECT 1 FROM "
+	    "template_shares s WHERE s.template_pk = t.id AND s.user_id = ?))"
+	    " FROM templates t JOIN template_versions v ON v.template_pk = "
+	    "t.id AND v.version = IF(? > 0, ?, t.version) WHERE "
+	    "t.template_id = ? AND t.deleted_at IS NULL",
+	/* Params: user, execution_name (uq_exec_user_name). */
+	[STMT_WF_CHILD_GET] =
+	    "SELECT execution_id, status, final_result, error_details FROM "
+	    "executions WHERE user_id = ? AND execution_name = ?",
+	/*
+	 * In the child's insert transaction: the root's tree grows by one,
+	 * at most to max_descendants. Params: root id, max.
+	 */
+	[STMT_WF_ROOT_BUMP] =
+	    "UPDATE executions SET descendants = descendants + 1 WHERE "
+	    "execution_id = ? AND descendants < ?",
+	/* store_exec_wake_id. Params: execution_id. */
+	[STMT_EXEC_WAKE_ID] =
+	    "UPDATE executions SET wake_at = UTC_TIMESTAMP(6) WHERE "
+	    "execution_id = ? AND status IN ('waiting', 'running')",
+	/* Children that have not ended (cancel propagation), ix_exec_parent. */
+	[STMT_WF_CHILDREN_OPEN] =
+	    "SELECT id, execution_id FROM executions WHERE "
+	    "parent_execution_id = ? AND status IN ('pending', 'running', "
+	    "'waiting', 'paused')",
+	/*
+	 * The list filtered by parent_execution_id, through ix_exec_parent
+	 * (equality on its first column: only that parent's children are
+	 * read, then sorted). Params: parent, user twice (NULL: any),
+	 * status twice (NULL: any), cursor, template twice, limit.
+	 */
+	[STMT_EXEC_LIST_PARENT] =
+	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
+	    "WHERE e.parent_execution_id = ? AND (? IS NULL OR "
+	    "e.user_id = ?) AND (? IS NULL OR e.status = ?) AND e.id < ? AND "
+	    "(? IS NULL OR e.template_id = ?) ORDER BY e.id DESC LIMIT ?",
+	/* The newest child of a parent's step. Params: parent id, step id. */
+	[STMT_WF_STEP_CHILD] =
+	    "SELECT execution_id FROM executions WHERE parent_execution_id = ?"
+	    " AND parent_step_id = ? ORDER BY id DESC LIMIT 1",
 };
 
 const char *

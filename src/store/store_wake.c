@@ -1,7 +1,8 @@
 /*
- * Waking a waiting execution (engine.md "Execution and step states
- * (extended)"): the news it waited for (a callback) is recorded, so its
- * wake_at becomes now and the claim round's ix_exec_wake range finds it.
+ * Waking a parked execution (engine.md "Execution and step states
+ * (extended)"): the news it waited for is recorded (a callback, a
+ * child's end), so its wake_at becomes now and the claim round's
+ * ix_exec_wake range finds it; a running row keeps the wake for its park.
  */
 #include <stdint.h>
 
@@ -20,4 +21,13 @@ store_exec_wake(struct store *st, long long pk, int *woken)
 	if (woken != NULL)
 		*woken = rc == RC_OK && n == 1;
 	return rc;
+}
+
+int
+store_exec_wake_id(struct store *st, const char *eid)
+{
+	struct sparam	p[1];
+
+	p[0] = SP_STR(eid);
+	return store_exec(st, STMT_EXEC_WAKE_ID, p, 1, NULL, NULL, NULL);
 }

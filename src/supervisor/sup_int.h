@@ -63,6 +63,10 @@ struct run_step {
 	struct json_object	*history;	/* owned: array, the last
 						   SUP_HISTORY_MAX attempts */
 	struct sup_map		*map;		/* a map's iterations, owned */
+	int			 wf_check;	/* workflow, waiting: look at
+						   its child (resumed) */
+	int			 wf_later;	/* workflow: starts put off
+						   (quota, database) */
 };
 
 struct run {
@@ -93,6 +97,10 @@ struct run {
 						   paused */
 	int			 done;		/* outcome decided */
 	int			 ended;		/* outcome committed */
+	char			*parent_id;	/* sql/017; NULL: a root */
+	char			*root_id;	/* NULL: a root */
+	int			 depth;		/* 0 for a root */
+	long long		 redrive;	/* redrive_count at claim */
 	const char		*final_status;
 	struct json_object	*final_result;	/* owned */
 	struct json_object	*error_details;	/* owned */
@@ -169,6 +177,50 @@ void	 sup_metrics_finish(const char *status);
 /* A map iteration ended: completed, failed, skipped or cancelled. */
 void	 sup_metrics_iteration(const char *status);
 void	 sup_metrics_write(struct sup *);
+
+/*
+ * sup_subwf.c: `workflow` steps. Error types of engine.md's second
+ * milestone that they report.
+ */
+#define SUP_ERR_FORBIDDEN		"forbidden"
+#define SUP_ERR_TEMPLATE_NOT_FOUND	"template_not_found"
+#define SUP_ERR_INPUT_INVALID		"input_invalid"
+#define SUP_ERR_DEPTH_EXCEEDED		"depth_exceeded"
+#define SUP_ERR_DESCENDANTS_EXCEEDED	"descendants_exceeded"
+#define SUP_ERR_CHILD_FAILED		"child_failed"
+/* A parent waiting for a child looks at it again after this anyway. */
+#define SUP_WF_RECHECK_MS		300000
+#define SUP_WF_LATER_MS			1000	/* first put-off delay */
+#define SUP_WF_LATER_MAX_MS		30000
+
+enum sup_wf_kind {
+	SUP_WF_WAIT,		/* the child runs: the step waits */
+	SUP_WF_DONE,		/* output set */
+	SUP_WF_FAIL,		/* err_type, msg, retryable set */
+	SUP_WF_QUOTA,		/* the user's quota: try later, not failed */
+	SUP_WF_LATER		/* the database: try later */
+};
+
+struct sup_wf_res {
+	enum sup_wf_kind	 kind;
+	struct json_object	*output;	/* owned, SUP_WF_DONE */
+	const char		*err_type;	/* static, SUP_WF_FAIL */
+	char			 msg[384];
+	int			 retryable;
+	char			 child_id[37];
+};
+
+/*
+ * Start (or, resumed, find) the child of workflow step i of r for its
+ * current attempt, with input (borrowed, rendered). res says what the
+ * step does now. Checks depth, the template and the user's access to it
+ * now, the child's input, and [supervisor] max_descendants.
+ */
+void	 sup_wf_start(struct sup *, struct run *, int i,
+	    struct json_object *input, struct sup_wf_res *res);
+/* What the child of waiting workflow step i of r says now. */
+void	 sup_wf_check(struct sup *, struct run *, int i,
+	    struct sup_wf_res *res);
 
 /* Cached template limits (sup_claim.c); 1 when known. */
 int	 sup_limit_cached(struct sup *, long long tpk, long long *limit);

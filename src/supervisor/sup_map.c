@@ -342,8 +342,11 @@ iter_start(struct sup *sp, struct run *r, int i, int k)
 		iter_command(sp, r, i, k);
 		break;
 	case TMPL_STEP_MAP:
+	case TMPL_STEP_WORKFLOW:
+		/* Refused when the template is stored (tmpl_valid.c). */
 		iter_set(r, i, it, ENGINE_FAILED, NULL, iter_error(r,
-		    "unsupported", "a map inside a map"));
+		    "unsupported", in->type == TMPL_STEP_MAP ?
+		    "a map inside a map" : "a workflow inside a map"));
 		break;
 	}
 }

@@ -29,7 +29,7 @@ struct hist {
 };
 
 static const char *const types[] = { "transform", "http", "command",
-    "delay" };
+    "delay", "workflow" };
 static const char *const statuses[] = { "completed", "failed", "cancelled",
     "timed_out" };
 

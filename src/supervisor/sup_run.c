@@ -551,6 +551,104 @@ deps_done_ms(const struct run *r, int i)
 	return ms;
 }
 
+/* Apply what a workflow step's child says (sup_subwf.c). */
+static void
+wf_apply(struct run *r, int i, struct sup_wf_res *res)
+{
+	struct run_step	*s = &r->s[i];
+	int64_t		 ms;
+
+	switch (res->kind) {
+	case SUP_WF_WAIT:
+		if (s->st != ENGINE_WAITING) {
+			s->st = ENGINE_WAITING;
+			s->dirty = 1;
+		}
+		s->wf_later = 0;
+		break;
+	case SUP_WF_DONE:
+		s->wf_later = 0;
+		s->st = ENGINE_RUNNING;
+		step_complete(r, i, res->output);
+		res->output = NULL;
+		break;
+	case SUP_WF_FAIL:
+		s->wf_later = 0;
+		s->st = ENGINE_RUNNING;
+		step_fail(r, i, res->err_type, res->msg, res->retryable, NULL);
+		break;
+	case SUP_WF_QUOTA:
+	case SUP_WF_LATER:
+		/*
+		 * Not an attempt: the same attempt (and child name) is tried
+		 * again later, with backoff, whatever max_attempts says.
+		 */
+		if (s->st == ENGINE_WAITING) {
+			s->wf_check = 1;
+			s->due = 0;
+			break;
+		}
+		ms = (int64_t)SUP_WF_LATER_MS << MIN(s->wf_later, 5);
+		s->wf_later++;
+		s->attempts--;
+		s->st = ENGINE_RETRY_WAIT;
+		s->due = util_mono_ms() + MIN(ms, SUP_WF_LATER_MAX_MS);
+		s->dirty = 1;
+		if (res->kind == SUP_WF_QUOTA)
+			log_info("execution %s: step %s: the user's quota "
+			    "holds its child back", r->id, r->t->steps[i].id);
+		break;
+	}
+	json_object_put(res->output);
+	res->output = NULL;
+}
+
+static void
+start_workflow(struct sup *sp, struct run *r, int i)
+{
+	struct tmpl_step	*ts = &r->t->steps[i];
+	struct json_object	*in = NULL;
+	struct sup_wf_res	 res;
+
+	if (ts->wf_input != NULL) {
+		if (render_step(r, i, ts->wf_input, &in) != RC_OK)
+			return;
+	} else
+		in = json_object_new_object();
+	if (!json_object_is_type(in, json_type_object)) {
+		json_object_put(in);
+		step_fail(r, i, SUP_ERR_INPUT_INVALID, "input must render to "
+		    "an object", 0, NULL);
+		return;
+	}
+	sup_wf_start(sp, r, i, in, &res);
+	json_object_put(in);
+	wf_apply(r, i, &res);
+}
+
+/* Waiting workflow steps of a resumed run: their children may be done. */
+static void
+wf_poll(struct sup *sp, struct run *r)
+{
+	struct sup_wf_res	res;
+	int			i;
+
+	for (i = 0; i < r->t->nsteps; i++) {
+		if (!r->s[i].wf_check || r->s[i].st != ENGINE_WAITING ||
+		    r->t->steps[i].type != TMPL_STEP_WORKFLOW)
+			continue;
+		r->s[i].wf_check = 0;
+		sup_wf_check(sp, r, i, &res);
+		if (res.kind == SUP_WF_LATER || res.kind == SUP_WF_QUOTA) {
+			/* The database: look again after a while. */
+			r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
+			r->s[i].wf_check = 1;
+			return;
+		}
+		wf_apply(r, i, &res);
+	}
+}
+
 /* Begin an attempt of step i (pending or due for retry). */
 static void
 start_step(struct sup *sp, struct run *r, int i)
@@ -595,6 +693,9 @@ start_step(struct sup *sp, struct run *r, int i)
 		break;
 	case TMPL_STEP_MAP:
 		sup_map_start(sp, r, i);
+		break;
+	case TMPL_STEP_WORKFLOW:
+		start_workflow(sp, r, i);
 		break;
 	}
 	(void)o;
@@ -790,9 +891,22 @@ wake_in_us(const struct run *r)
 	int64_t	now = util_mono_ms(), due = INT64_MAX;
 	int	i;
 
-	for (i = 0; i < r->t->nsteps; i++)
-		if (r->s[i].st == ENGINE_WAITING && r->s[i].due != 0)
+	for (i = 0; i < r->t->nsteps; i++) {
+		if (r->s[i].st != ENGINE_WAITING)
+			continue;
+		if (r->s[i].due != 0)
 			due = MIN(due, r->s[i].due);
+		/*
+		 * A child's end wakes its parent (store_exec_wake_id); look
+		 * again after SUP_WF_RECHECK_MS anyway, should a supervisor
+		 * have been killed between the child's end and the wake.
+		 */
+		if (r->t->steps[i].type == TMPL_STEP_WORKFLOW)
+			due = MIN(due, now + SUP_WF_RECHECK_MS);
+	}
+	/* The execution's own timeout runs while it waits. */
+	if (r->deadline > 0)
+		due = MIN(due, r->deadline);
 	return due == INT64_MAX ? -1 : (long long)MAX(due - now, 0) * 1000;
 }
 
@@ -843,7 +957,7 @@ park_waiting(struct sup *sp, struct run *r)
 static int
 park(struct sup *sp, struct run *r)
 {
-	int	parked = 0;
+	int		parked = 0;
 
 	r->parking = 0;
 	if (sup_run_dirty(r))
@@ -878,6 +992,19 @@ sup_run_settled(struct sup *sp, struct run *r)
 	if (!r->ended)
 		return 0;
 	log_info("execution %s %s", r->id, r->final_status);
+	/*
+	 * A parent waiting for this child looks at it again: here at the
+	 * next claim (due rows are looked for at once), elsewhere within
+	 * SUP_RECLAIM_MS.
+	 */
+	if (r->parent_id != NULL) {
+		if (store_exec_wake_id(sp->st, r->parent_id) != RC_OK)
+			log_warnx("execution %s: parent %s not woken (it looks "
+			    "again within %d s)", r->id, r->parent_id,
+			    SUP_WF_RECHECK_MS / 1000);
+		sp->next_reclaim = 0;
+		sp->want_claim = 1;
+	}
 	sup_metrics_finish(r->final_status);
 	sup_webhook_nudge();	/* its outbox rows, if any, are due */
 	return 1;
@@ -1068,7 +1195,8 @@ static int
 has_effects(const struct run *r, int i)
 {
 	return r->t->steps[i].type == TMPL_STEP_HTTP ||
-	    r->t->steps[i].type == TMPL_STEP_COMMAND;
+	    r->t->steps[i].type == TMPL_STEP_COMMAND ||
+	    r->t->steps[i].type == TMPL_STEP_WORKFLOW;
 }
 
 /*
@@ -1299,6 +1427,8 @@ sup_run_advance(struct sup *sp, struct run *r)
 	for (i = 0; !r->done && !r->halting && i < r->t->nsteps; i++)
 		if (r->t->steps[i].type == TMPL_STEP_MAP)
 			(void)sup_map_advance(sp, r, i);
+	if (!r->done && !r->halting)
+		wf_poll(sp, r);
 	while (!r->done && !r->halting && !sp->stopping && !r->pausing &&
 	    (n = start_runnable(sp, r)) > 0)
 		;
@@ -1312,7 +1442,10 @@ sup_run_advance(struct sup *sp, struct run *r)
 		r->park_wait = 0;
 		return SUP_ADV_WRITE;
 	}
-	/* Every unfinished step waits: no slot, no lease (engine_park). */
+	/*
+	 * Every unfinished step waits (a callback, a child): no slot, no
+	 * lease (engine_park).
+	 */
 	if (!r->done && !r->halting && !r->pausing && !r->cancel &&
 	    !sp->stopping && park_as(r) == ENGINE_EX_WAITING) {
 		r->parking = 1;
@@ -1415,6 +1548,8 @@ sup_run_free(struct run *r)
 	free(r->name);
 	free(r->user);
 	free(r->owner);
+	free(r->parent_id);
+	free(r->root_id);
 	free(r);
 }
 
@@ -1513,6 +1648,8 @@ load_steps(struct run *r, const struct sres *rows)
 			if (sres_get(rows, j, 5, NULL) != NULL)
 				r->s[i].due = util_mono_ms() +
 				    MAX(sres_int(rows, j, 5) / 1000, 0);
+			r->s[i].wf_check = r->t->steps[i].type ==
+			    TMPL_STEP_WORKFLOW;
 		} else if (st == ENGINE_FAILED || st == ENGINE_CANCELLED) {
 			/* Only a redrive resumes these; it resets them. */
 			r->s[i].st = ENGINE_PENDING;
@@ -1535,6 +1672,18 @@ load_steps(struct run *r, const struct sres *rows)
 		} else
 			r->s[i].st = ENGINE_PENDING;	/* rerun: at least once */
 	}
+}
+
+/*
+ * End r as decided before it ran (fenced); a parent waiting for it is
+ * woken like after any end.
+ */
+static void
+finish_unrun(struct sup *sp, struct run *r)
+{
+	if (sup_write_finish(sp, r) == RC_OK && !r->lost &&
+	    r->parent_id != NULL)
+		(void)store_exec_wake_id(sp->st, r->parent_id);
 }
 
 /* A run from row j of STMT_SUP_LOAD; NULL if unusable. */
@@ -1565,6 +1714,12 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 	r->owner = xstrdup(sres_get(e, j, 5, NULL));
 	r->epoch = sres_int(e, j, 6);
 	r->cancel = sres_int(e, j, 8) != 0;
+	r->redrive = sres_int(e, j, 10);
+	if (sres_get(e, j, 15, NULL) != NULL)
+		r->parent_id = xstrdup(sres_get(e, j, 15, NULL));
+	r->depth = (int)sres_int(e, j, 16);
+	if (sres_get(e, j, 17, NULL) != NULL)
+		r->root_id = xstrdup(sres_get(e, j, 17, NULL));
 	/*
 	 * Access is checked at every claim, before any step starts: a user
 	 * whose share was revoked (or a template made private) since the
@@ -1576,7 +1731,7 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 		    "template", r->id, r->user);
 		decide(r, "failed", NULL, error_details("Access to the "
 		    "template was revoked", "forbidden", NULL));
-		(void)sup_write_finish(sp, r);
+		finish_unrun(sp, r);
 		goto fail;
 	}
 	/* First claims of never-redriven rows measure the queue wait. */
@@ -1588,7 +1743,7 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 		/* Retrying cannot help: end it as failed, fenced. */
 		decide(r, "failed", NULL, error_details("stored definition "
 		    "unusable", "internal", NULL));
-		(void)sup_write_finish(sp, r);
+		finish_unrun(sp, r);
 		goto fail;
 	}
 	r->ctx = json_object_new_object();

@@ -14,7 +14,7 @@
 #include "tmpl.h"
 
 static const char *const step_type_names[] = {
-	"transform", "http", "command", "delay", "map"
+	"transform", "http", "command", "delay", "map", "workflow"
 };
 
 const char *
@@ -260,6 +260,18 @@ load_body(struct json_object *obj, struct tmpl_step *s, int inner)
 	case TMPL_STEP_MAP:
 		if (inner || load_map(obj, s) != RC_OK)
 			return RC_INVALID;
+		break;
+	case TMPL_STEP_WORKFLOW:
+		if ((v = field(obj, "template_id")) == NULL ||
+		    !json_object_is_type(v, json_type_string))
+			return RC_INVALID;
+		s->wf_template = json_object_get_string(v);
+		if (load_int(obj, "version", 0, 1, INT32_MAX, &n) != RC_OK)
+			return RC_INVALID;
+		s->wf_version = (int)n;
+		s->wf_input = field(obj, "input");
+		s->wf_wait = (v = field(obj, "wait")) == NULL ||
+		    json_object_get_boolean(v);
 		break;
 	}
 	return RC_OK;

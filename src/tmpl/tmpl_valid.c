@@ -66,12 +66,16 @@ static const char *const type_keys[][6] = {
 	{ "handler", "input", "callback", "callback_timeout_seconds", NULL },
 	{ "seconds", NULL },
 	{ "items", "max_concurrency", "tolerated_failures",
-	  "tolerated_failure_percent", "step", NULL }
+	  "tolerated_failure_percent", "step", NULL },
+	{ "template_id", "version", "input", "wait", NULL }
 };
 static const char *const type_names[] = {
-	"transform", "http", "command", "delay", "map", NULL
+	"transform", "http", "command", "delay", "map", "workflow", NULL
 };
-/* The types a map's inner step may have (no nested map). */
+/*
+ * The types a map's inner step may have (no nested map; a workflow
+ * iteration is not supported yet: docs/decisions.md).
+ */
 static const char *const inner_type_names[] = {
 	"transform", "http", "command", "delay", NULL
 };
@@ -808,6 +812,7 @@ v_step_type(struct vctx *c, struct json_object *s, int type)
 {
 	struct json_object	*v;
 	double			 d;
+	int64_t			 n;
 
 	switch (type) {
 	case TMPL_STEP_TRANSFORM:
@@ -850,6 +855,26 @@ v_step_type(struct vctx *c, struct json_object *s, int type)
 		break;
 	case TMPL_STEP_MAP:
 		v_map(c, s);
+		break;
+	case TMPL_STEP_WORKFLOW:
+		/* Whether it exists and may be used: tmpl_workflow_refs. */
+		if (req(c, s, "template_id", &v)) {
+			jpath_key(&c->p, "template_id");
+			(void)v_str(c, v, 1, TMPL_WF_ID_LEN_MAX);
+			jpath_pop(&c->p);
+		}
+		v_opt_int(c, s, "version", 1, INT32_MAX, &n);
+		if (opt(s, "input", &v)) {
+			jpath_key(&c->p, "input");
+			if (v_obj(c, v) == 0)
+				(void)v_exprs(c, v, 0);
+			jpath_pop(&c->p);
+		}
+		if (opt(s, "wait", &v)) {
+			jpath_key(&c->p, "wait");
+			(void)v_bool(c, v);
+			jpath_pop(&c->p);
+		}
 		break;
 	default:
 		break;

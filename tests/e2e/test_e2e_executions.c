@@ -32,7 +32,8 @@ static const char *const doc_keys[] = { "execution_id", "execution_name",
     "template_id", "template_version", "user_id", "status", "input_data",
     "steps", "final_result", "error_details", "total_duration",
     "created_at", "started_at", "completed_at", "cancelled_by",
-    "cancel_reason", "redrive_count" };
+    "cancel_reason", "redrive_count", "parent_execution_id",
+    "parent_step_id" };
 static const char *const step_keys[] = { "step_id", "type", "status",
     "attempts", "started_at", "completed_at", "duration", "output",
     "error", "depends_on", "input", "attempt_history" };

@@ -740,6 +740,55 @@ test_engine_map_outcome_bounds(void)
 	tmpl_free(t);
 }
 
+/* Child names of workflow steps (engine.md "workflow"). */
+static void
+test_engine_child_name(void)
+{
+	char	buf[ENGINE_EXEC_NAME_MAX + 1], small[40];
+	const char *pid = "0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a11";
+
+	CU_ASSERT_EQUAL(engine_child_name(buf, sizeof(buf), pid, "ship_it_now",
+	    -1, 0, 1), RC_OK);
+	CU_ASSERT_STRING_EQUAL(buf,
+	    "0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a11.ship-it-now.0.1");
+	CU_ASSERT_EQUAL(engine_child_name(buf, sizeof(buf), pid, "a", 17, 2,
+	    3), RC_OK);
+	CU_ASSERT_STRING_EQUAL(buf,
+	    "0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a11.a.17.2.3");
+	/* Too small a buffer: refused, never cut (a cut name would clash). */
+	CU_ASSERT_EQUAL(engine_child_name(small, sizeof(small), pid, "abc",
+	    -1, 0, 1), RC_INVALID);
+	/* A 63-character step id with map index and counts still fits. */
+	CU_ASSERT_EQUAL(engine_child_name(buf, sizeof(buf), pid,
+	    "a23456789012345678901234567890123456789012345678901234567890123",
+	    9999, 99999, 20), RC_OK);
+	CU_ASSERT(strlen(buf) <= ENGINE_EXEC_NAME_MAX);
+	/* The names it makes are the ones a client may not take. */
+	CU_ASSERT_EQUAL(engine_exec_name_reserved(buf), 1);
+}
+
+static void
+test_engine_exec_name_reserved(void)
+{
+	CU_ASSERT_EQUAL(engine_exec_name_reserved("sched.nightly.x"), 1);
+	CU_ASSERT_EQUAL(engine_exec_name_reserved(
+	    "0B7F3A52-5c8e-4f55-9d1c-2b1e6f0c9a11.x"), 1);
+	CU_ASSERT_EQUAL(engine_exec_name_reserved(
+	    "0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a11."), 1);
+	CU_ASSERT_EQUAL(engine_exec_name_reserved(
+	    "0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a11"), 0);
+	CU_ASSERT_EQUAL(engine_exec_name_reserved(
+	    "0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a11-x"), 0);
+	CU_ASSERT_EQUAL(engine_exec_name_reserved(
+	    "0b7f3a52x5c8e-4f55-9d1c-2b1e6f0c9a11.x"), 0);
+	CU_ASSERT_EQUAL(engine_exec_name_reserved(
+	    "0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a1g.x"), 0);
+	CU_ASSERT_EQUAL(engine_exec_name_reserved("sched"), 0);
+	CU_ASSERT_EQUAL(engine_exec_name_reserved("Sched.x"), 0);
+	CU_ASSERT_EQUAL(engine_exec_name_reserved("order-42"), 0);
+	CU_ASSERT_EQUAL(engine_exec_name_reserved(""), 0);
+}
+
 void
 test_engine_register(void)
 {
@@ -748,6 +797,8 @@ test_engine_register(void)
 	s = CU_add_suite("engine", NULL, NULL);
 #define ADD(f)	CU_add_test(s, #f, f)
 	ADD(test_engine_diamond_runs_in_dependency_order);
+	ADD(test_engine_child_name);
+	ADD(test_engine_exec_name_reserved);
 	ADD(test_engine_fan_out_is_limited_by_max_parallel);
 	ADD(test_engine_next_respects_output_room);
 	ADD(test_engine_next_follows_template_order);

@@ -510,9 +510,10 @@ test_tmpl_rejects_unknown_step_type(void)
 	    "`output`: 1}]}", &rc);
 	e = one_err(ve, "literal_error", "[`body`,`steps`,0,`type`]");
 	CU_ASSERT_STRING_EQUAL(err_str(e, "msg"),
-	    "Input should be 'transform', 'http', 'command', 'delay' or 'map'");
+	    "Input should be 'transform', 'http', 'command', 'delay', 'map' or "
+	    "'workflow'");
 	CU_ASSERT_STRING_EQUAL(err_str(e, "ctx"), "{ \"expected\": "
-	    "\"'transform', 'http', 'command', 'delay' or 'map'\" }");
+	    "\"'transform', 'http', 'command', 'delay', 'map' or 'workflow'\" }");
 	verr_free(ve);
 	/* A key of no type at all is still extra. */
 	ve = run("{`name`: `t`, `steps`: [{`id`: `a`, `type`: 1, "
@@ -1386,6 +1387,58 @@ test_tmpl_load_reads_map_step(void)
 	json_object_put(def);
 }
 
+#define WF	"`type`: `workflow`, "					\
+	"`template_id`: `0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a11`"
+
+/* workflow steps (engine.md "workflow"): fields and exact locs. */
+static void
+test_tmpl_workflow_step_fields(void)
+{
+	struct json_object	*def;
+	struct tmpl		*t;
+
+	valid_step(WF);
+	valid_step(WF ", `version`: 3, `wait`: false, "
+	    "`input`: {`order`: `{{ input.id }}`}");
+	expect_step("`type`: `workflow`", "missing",
+	    "[`body`,`steps`,0,`template_id`]", "Field required");
+	expect_step("`type`: `workflow`, `template_id`: 7", "string_type",
+	    "[`body`,`steps`,0,`template_id`]", NULL);
+	expect_step("`type`: `workflow`, `template_id`: ``",
+	    "string_too_short", "[`body`,`steps`,0,`template_id`]", NULL);
+	expect_step(WF ", `version`: 0", "greater_than_equal",
+	    "[`body`,`steps`,0,`version`]", NULL);
+	expect_step(WF ", `version`: `3`", "int_type",
+	    "[`body`,`steps`,0,`version`]", NULL);
+	expect_step(WF ", `input`: [1]", "dict_type",
+	    "[`body`,`steps`,0,`input`]", NULL);
+	expect_step(WF ", `input`: {`k`: `{{ secrets.x }}`}", "value_error",
+	    "[`body`,`steps`,0,`input`,`k`]", NULL);
+	expect_step(WF ", `wait`: `yes`", "bool_type",
+	    "[`body`,`steps`,0,`wait`]", NULL);
+	expect_step(WF ", `handler`: `x`", "extra_forbidden",
+	    "[`body`,`steps`,0,`handler`]", NULL);
+	/* Loaded with its defaults: latest version, wait. */
+	def = J("{`name`: `t`, `steps`: [{`id`: `a`, " WF "}]}");
+	CU_ASSERT_EQUAL_FATAL(tmpl_load(def, &t), RC_OK);
+	json_object_put(def);
+	CU_ASSERT_EQUAL(t->steps[0].type, TMPL_STEP_WORKFLOW);
+	CU_ASSERT_STRING_EQUAL(t->steps[0].wf_template,
+	    "0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a11");
+	CU_ASSERT_EQUAL(t->steps[0].wf_version, 0);
+	CU_ASSERT_EQUAL(t->steps[0].wf_wait, 1);
+	CU_ASSERT_PTR_NULL(t->steps[0].wf_input);
+	tmpl_free(t);
+	def = J("{`name`: `t`, `steps`: [{`id`: `a`, " WF ", `version`: 2, "
+	    "`wait`: false, `input`: {}}]}");
+	CU_ASSERT_EQUAL_FATAL(tmpl_load(def, &t), RC_OK);
+	json_object_put(def);
+	CU_ASSERT_EQUAL(t->steps[0].wf_version, 2);
+	CU_ASSERT_EQUAL(t->steps[0].wf_wait, 0);
+	CU_ASSERT_PTR_NOT_NULL(t->steps[0].wf_input);
+	tmpl_free(t);
+}
+
 void
 test_tmpl_register(void)
 {
@@ -1445,5 +1498,6 @@ test_tmpl_register(void)
 	ADD(test_tmpl_rejects_bad_map_inner_step);
 	ADD(test_tmpl_rejects_item_outside_map);
 	ADD(test_tmpl_load_reads_map_step);
+	ADD(test_tmpl_workflow_step_fields);
 #undef ADD
 }

@@ -1,0 +1,378 @@
+/*
+ * `workflow` steps (engine.md "workflow"): the child execution a step
+ * starts and what the step learns from it. The child is inserted through
+ * the normal idempotent path (store_exec_insert) under a name made from
+ * the parent, the step, the redrive count and the attempt
+ * (engine_child_name), so that a supervisor resuming the step finds the
+ * child it already started instead of starting a second one.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "jsonx.h"
+#include "log.h"
+#include "schema.h"
+#include "sup_int.h"
+#include "verr.h"
+
+static void
+wf_fail(struct sup_wf_res *res, const char *type, int retryable,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+wf_fail(struct sup_wf_res *res, const char *type, int retryable,
+    const char *fmt, ...)
+{
+	va_list	ap;
+	size_t	n;
+	int	len;
+
+	res->kind = SUP_WF_FAIL;
+	res->err_type = type;
+	res->retryable = retryable;
+	va_start(ap, fmt);
+	len = vsnprintf(res->msg, sizeof(res->msg), fmt, ap);
+	va_end(ap);
+	/* Cut (a child's message in a parent's): at a character boundary. */
+	if (len >= (int)sizeof(res->msg)) {
+		n = sizeof(res->msg) - 1;
+		while (n > 0 && ((unsigned char)res->msg[n - 1] & 0xC0) ==
+		    0x80)
+			n--;
+		/* The lead byte of a character that may be cut: drop it. */
+		if (n > 0 && (unsigned char)res->msg[n - 1] >= 0xC0)
+			n--;
+		res->msg[n] = '\0';
+	}
+}
+
+/* The name of step i's child for its current attempt into buf. */
+static int
+child_name(const struct run *r, int i, char *buf, size_t len)
+{
+	return engine_child_name(buf, len, r->id, r->t->steps[i].id, -1,
+	    r->redrive, r->s[i].attempts);
+}
+
+/*
+ * What row j of a STMT_WF_CHILD_GET result says for step i: the output
+ * once the child completed, a failure once it ended otherwise, else wait.
+ */
+static void
+from_child(const struct run *r, int i, const struct sres *c,
+    struct sup_wf_res *res)
+{
+	struct json_object	*o = NULL, *m;
+	const char		*st, *txt, *msg = "", *type;
+	size_t			 pos;
+	int			 retry;
+
+	snprintf(res->child_id, sizeof(res->child_id), "%s",
+	    sres_get(c, 0, 0, NULL));
+	st = sres_get(c, 0, 1, NULL);
+	if (!r->t->steps[i].wf_wait) {
+		res->kind = SUP_WF_DONE;
+		res->output = json_object_new_object();
+		json_object_object_add(res->output, "execution_id",
+		    json_object_new_string(res->child_id));
+		return;
+	}
+	if (strcmp(st, "completed") == 0) {
+		res->kind = SUP_WF_DONE;
+		txt = sres_get(c, 0, 2, NULL);
+		if (txt != NULL && jsonx_parse(txt, strlen(txt), &o, &pos,
+		    &msg) != RC_OK)
+			o = NULL;
+		res->output = o;
+		return;
+	}
+	if (strcmp(st, "failed") != 0 && strcmp(st, "cancelled") != 0 &&
+	    strcmp(st, "timed_out") != 0) {
+		res->kind = SUP_WF_WAIT;
+		return;
+	}
+	txt = sres_get(c, 0, 3, NULL);
+	if (txt == NULL || jsonx_parse(txt, strlen(txt), &o, &pos, &msg) !=
+	    RC_OK)
+		o = NULL;
+	msg = "";
+	if (json_object_object_get_ex(o, "message", &m) && m != NULL)
+		msg = json_object_get_string(m);
+	type = SUP_ERR_CHILD_FAILED;
+	retry = 1;
+	/*
+	 * A limit of the tree is the parent's too (retrying would meet it
+	 * again): a template that calls itself fails with depth_exceeded
+	 * all the way up.
+	 */
+	if (json_object_object_get_ex(o, "type", &m) && m != NULL) {
+		if (strcmp(json_object_get_string(m),
+		    SUP_ERR_DEPTH_EXCEEDED) == 0)
+			type = SUP_ERR_DEPTH_EXCEEDED;
+		else if (strcmp(json_object_get_string(m),
+		    SUP_ERR_DESCENDANTS_EXCEEDED) == 0)
+			type = SUP_ERR_DESCENDANTS_EXCEEDED;
+		retry = strcmp(type, SUP_ERR_CHILD_FAILED) == 0;
+	}
+	/* A failed child fails the step; a retry starts a new child. */
+	wf_fail(res, type, retry, "child execution %s %s%s%s",
+	    res->child_id, st, *msg != '\0' ? ": " : "", msg);
+	json_object_put(o);
+}
+
+/* The child of step i if it exists: RC_OK and res set, or RC_NOTFOUND. */
+static int
+lookup(struct sup *sp, struct run *r, int i, const char *name,
+    struct sup_wf_res *res)
+{
+	struct sparam	p[2];
+	struct sres	c;
+	int		rc;
+
+	p[0] = SP_STR(r->user);
+	p[1] = SP_STR(name);
+	if ((rc = store_exec(sp->st, STMT_WF_CHILD_GET, p, 2, &c, NULL,
+	    NULL)) != RC_OK)
+		return rc;
+	if (c.nrows == 0)
+		rc = RC_NOTFOUND;
+	else
+		from_child(r, i, &c, res);
+	sres_free(&c);
+	return rc;
+}
+
+/* The child's insert and the root's count, in one transaction. */
+struct wf_insert {
+	struct sup			*sp;
+	const struct store_exec_new	*x;
+	const char			*root;
+	int				 exceeded;
+};
+
+static int
+insert_body(struct store *st, void *arg)
+{
+	struct wf_insert	*a = arg;
+	struct sparam		 p[2];
+	uint64_t		 n = 0;
+	int			 rc;
+
+	a->exceeded = 0;
+	p[0] = SP_STR(a->root);
+	p[1] = SP_INT(a->sp->cfg->sup.max_descendants);
+	if ((rc = store_exec(st, STMT_WF_ROOT_BUMP, p, 2, NULL, &n, NULL)) !=
+	    RC_OK)
+		return rc;
+	if (n == 0) {
+		a->exceeded = 1;
+		return RC_DENIED;
+	}
+	return store_exec_insert(st, a->x, NULL, NULL);
+}
+
+/*
+ * The child's template as r's user sees it now, checked, and its input
+ * validated. RC_OK with *tid (caller's) and *version; RC_INVALID with
+ * res set (the step fails); else a store code (try again later).
+ */
+static int
+resolve(struct sup *sp, struct run *r, int i, struct json_object *input,
+    char **tid, long long *version, struct sup_wf_res *res)
+{
+	const struct tmpl_step	*ts = &r->t->steps[i];
+	struct json_object	*def = NULL, *sch, *first, *loc = NULL;
+	struct json_object	*m = NULL;
+	struct schema		*sc = NULL;
+	struct sparam		 p[5];
+	struct sres		 t;
+	struct verr		*ve;
+	struct jpath		 jp;
+	const char		*txt, *msg;
+	size_t			 pos;
+	int			 rc, bad;
+
+	p[0] = SP_STR(r->user);
+	p[1] = SP_STR(r->user);
+	p[2] = SP_INT(ts->wf_version);
+	p[3] = SP_INT(ts->wf_version);
+	p[4] = SP_STR(ts->wf_template);
+	if ((rc = store_exec(sp->st, STMT_WF_TMPL, p, 5, &t, NULL, NULL)) !=
+	    RC_OK)
+		return rc;
+	if (t.nrows == 0) {
+		sres_free(&t);
+		if (ts->wf_version > 0)
+			wf_fail(res, SUP_ERR_TEMPLATE_NOT_FOUND, 0, "template "
+			    "%s has no version %d", ts->wf_template,
+			    ts->wf_version);
+		else
+			wf_fail(res, SUP_ERR_TEMPLATE_NOT_FOUND, 0, "template "
+			    "%s not found", ts->wf_template);
+		return RC_INVALID;
+	}
+	if (sres_int(&t, 0, 3) == 0) {
+		sres_free(&t);
+		wf_fail(res, SUP_ERR_FORBIDDEN, 0, "user %s may not execute "
+		    "template %s", r->user, ts->wf_template);
+		return RC_INVALID;
+	}
+	*tid = xstrdup(sres_get(&t, 0, 0, NULL));
+	*version = sres_int(&t, 0, 1);
+	txt = sres_get(&t, 0, 2, NULL);
+	rc = RC_OK;
+	if (txt != NULL && jsonx_parse(txt, strlen(txt), &def, &pos, &msg) ==
+	    RC_OK && json_object_object_get_ex(def, "input_schema", &sch) &&
+	    sch != NULL) {
+		ve = verr_new();
+		jpath_init(&jp, "input");
+		bad = schema_compile(sch, &jp, ve, &sc) != 0;
+		if (!bad)
+			bad = schema_validate(sc, input, &jp, ve) != 0;
+		if (bad) {
+			first = json_object_array_get_idx(verr_list(ve), 0);
+			json_object_object_get_ex(first, "loc", &loc);
+			json_object_object_get_ex(first, "msg", &m);
+			wf_fail(res, SUP_ERR_INPUT_INVALID, 0, "the input does "
+			    "not match the input_schema of template %s: %s "
+			    "at %s", ts->wf_template, m != NULL ?
+			    json_object_get_string(m) : "invalid",
+			    loc != NULL ? json_object_to_json_string_ext(loc,
+			    JSON_C_TO_STRING_PLAIN) : "input");
+			rc = RC_INVALID;
+		}
+		verr_free(ve);
+		schema_free(sc);
+	}
+	json_object_put(def);
+	sres_free(&t);
+	if (rc != RC_OK) {
+		free(*tid);
+		*tid = NULL;
+	}
+	return rc;
+}
+
+void
+sup_wf_start(struct sup *sp, struct run *r, int i, struct json_object *input,
+    struct sup_wf_res *res)
+{
+	const struct tmpl_step	*ts = &r->t->steps[i];
+	struct store_exec_new	 x;
+	struct wf_insert	 a;
+	char			 name[ENGINE_EXEC_NAME_MAX + 1];
+	char			 eid[UTIL_UUID_LEN], hash[65], *tid = NULL;
+	char			*text = NULL;
+	long long		 version = 0;
+	int			 rc;
+
+	memset(res, 0, sizeof(*res));
+	if (r->depth + 1 > ENGINE_DEPTH_MAX) {
+		wf_fail(res, SUP_ERR_DEPTH_EXCEEDED, 0, "a child would be at "
+		    "depth %d, more than %d", r->depth + 1, ENGINE_DEPTH_MAX);
+		return;
+	}
+	if (child_name(r, i, name, sizeof(name)) != RC_OK) {
+		wf_fail(res, SUP_ERR_INPUT_INVALID, 0, "the child's name "
+		    "would be longer than %d characters", ENGINE_EXEC_NAME_MAX);
+		return;
+	}
+	/* Resumed: the child this attempt started is found, not made again. */
+	if ((rc = lookup(sp, r, i, name, res)) != RC_NOTFOUND) {
+		if (rc != RC_OK)
+			res->kind = SUP_WF_LATER;
+		return;
+	}
+	if ((rc = resolve(sp, r, i, input, &tid, &version, res)) != RC_OK) {
+		if (rc != RC_INVALID)
+			res->kind = SUP_WF_LATER;
+		return;
+	}
+	util_uuid(eid);
+	text = jsonx_canon(input);
+	jsonx_canon_hash(input, hash);
+	memset(&x, 0, sizeof(x));
+	x.id = eid;
+	x.user = r->user;
+	x.name = name;
+	x.template_id = tid;
+	x.version = version;
+	x.pinned = ts->wf_version > 0;
+	x.input = text;
+	x.hash = hash;
+	x.created_ms = util_now_ms();
+	x.slots = sp->cfg->http.max_active_executions_per_user;
+	x.parent_id = r->id;
+	x.parent_step = ts->id;
+	x.root_id = r->root_id != NULL ? r->root_id : r->id;
+	x.depth = r->depth + 1;
+	a.sp = sp;
+	a.x = &x;
+	a.root = x.root_id;
+	a.exceeded = 0;
+	rc = store_tx(sp->st, 0, insert_body, &a);
+	switch (rc) {
+	case RC_OK:
+		log_info("execution %s: step %s started child %s (%s)", r->id,
+		    ts->id, eid, name);
+		sp->want_claim = 1;
+		snprintf(res->child_id, sizeof(res->child_id), "%s", eid);
+		if (ts->wf_wait)
+			res->kind = SUP_WF_WAIT;
+		else {
+			res->kind = SUP_WF_DONE;
+			res->output = json_object_new_object();
+			json_object_object_add(res->output, "execution_id",
+			    json_object_new_string(eid));
+		}
+		break;
+	case RC_DENIED:
+		if (a.exceeded)
+			wf_fail(res, SUP_ERR_DESCENDANTS_EXCEEDED, 0, "the "
+			    "execution tree would create more than %d "
+			    "executions", sp->cfg->sup.max_descendants);
+		else
+			/* The user's quota: tried again, not failed. */
+			res->kind = SUP_WF_QUOTA;
+		break;
+	case RC_CONFLICT:
+		/* Taken meanwhile: it is the child (same user, same name). */
+		if (lookup(sp, r, i, name, res) != RC_OK)
+			res->kind = SUP_WF_LATER;
+		break;
+	case RC_NOTFOUND:
+		/* The template moved on since it was read: read it again. */
+		res->kind = SUP_WF_LATER;
+		break;
+	case RC_INVALID:
+		wf_fail(res, SUP_ERR_INPUT_INVALID, 0, "the database refused "
+		    "the child execution");
+		break;
+	default:
+		res->kind = SUP_WF_LATER;
+		break;
+	}
+	free(text);
+	free(tid);
+}
+
+void
+sup_wf_check(struct sup *sp, struct run *r, int i, struct sup_wf_res *res)
+{
+	char	name[ENGINE_EXEC_NAME_MAX + 1];
+	int	rc;
+
+	memset(res, 0, sizeof(*res));
+	if (child_name(r, i, name, sizeof(name)) != RC_OK) {
+		res->kind = SUP_WF_WAIT;
+		return;
+	}
+	if ((rc = lookup(sp, r, i, name, res)) == RC_NOTFOUND)
+		wf_fail(res, SUP_ERR_CHILD_FAILED, 1, "child execution %s "
+		    "not found", name);
+	else if (rc != RC_OK)
+		res->kind = SUP_WF_LATER;
+}
