@@ -143,6 +143,19 @@ enum stmt_id {
 	/* Galera: causal reads for the claim's re-read (store_sync_wait). */
 	STMT_WSREP_SYNC_ON,
 	STMT_WSREP_SYNC_OFF,
+	/* Signals of wait steps (sql/014): the API, then the supervisor. */
+	STMT_SIG_EXEC,
+	STMT_SIG_LOCK,
+	STMT_SIG_BY_ID,
+	STMT_SIG_COUNT_KEPT,
+	STMT_SIG_WAITING_STEPS,
+	STMT_SIG_INSERT,
+	STMT_SIG_OF_EXEC,
+	STMT_SIG_APPROVALS,
+	STMT_EXEC_WAKE,
+	STMT_SUP_SIG_LIST,
+	STMT_SUP_SIG_TAKE,
+	STMT_SUP_SIG_PAYLOAD,
 	STMT_COUNT
 };
 
@@ -219,6 +232,16 @@ int		 store_connected(const struct store *);
 int		 store_exec(struct store *, enum stmt_id id,
 		    const struct sparam *params, size_t n, struct sres *res,
 		    uint64_t *affected, uint64_t *insert_id);
+
+/*
+ * Wake a waiting execution (store_wake.c): a signal (or a callback) made
+ * a step ready, so the row becomes pending and claimable at once (run by
+ * the caller inside its transaction or alone). Only a 'waiting' row
+ * changes: a running one is taken care of by its supervisor, a paused
+ * one by its resume. pk is executions.id. RC_OK with *woken 1 when the
+ * row changed (may be NULL); else a store code.
+ */
+int		 store_exec_wake(struct store *, long long pk, int *woken);
 
 /* Run one trusted SQL text (migrations only), without parameters. */
 int		 store_exec_sql(struct store *, const char *sql);

@@ -31,12 +31,18 @@
 #define TMPL_DEF_INITIAL_MS	1000
 #define TMPL_DEF_COEFF		2.0
 #define TMPL_DEF_MAX_MS		60000
+#define TMPL_DEF_WAIT_TIMEOUT	86400	/* wait step, seconds */
+#define TMPL_TIMEOUT_MAX	31536000	/* execution or wait, seconds */
+#define TMPL_SIGNAL_LEN_MAX	64	/* ^[A-Za-z0-9_.-]{1,64}$ */
+#define TMPL_ROLES_MAX		32	/* approvers.roles entries */
+#define TMPL_ROLE_LEN_MAX	64	/* characters of a role name */
 
 enum tmpl_step_type {
 	TMPL_STEP_TRANSFORM,
 	TMPL_STEP_HTTP,
 	TMPL_STEP_COMMAND,
-	TMPL_STEP_DELAY
+	TMPL_STEP_DELAY,
+	TMPL_STEP_WAIT		/* waits for a signal (engine.md "wait") */
 };
 
 struct tmpl_step {
@@ -57,6 +63,15 @@ struct tmpl_step {
 	const char		*handler;	/* command */
 	struct json_object	*input;		/* command; NULL when absent */
 	double			 delay_seconds;	/* delay */
+	/*
+	 * wait: the signal name, approvers.roles (an array, NULL when there
+	 * are no approvers) and approvers.exclude_owner. Its timeout_seconds
+	 * is the wait's (default TMPL_DEF_WAIT_TIMEOUT, at most the
+	 * execution's timeout).
+	 */
+	const char		*signal;
+	struct json_object	*approver_roles;
+	int			 exclude_owner;
 };
 
 struct schema;
@@ -109,7 +124,12 @@ void	 tmpl_free(struct tmpl *t);
 /* The index of step "id" in t->steps, or -1 if there is none. */
 int	 tmpl_step_index(const struct tmpl *t, const char *id);
 
-/* "transform", "http", "command", "delay" (static strings). */
+/* 1 if s (len bytes) is a signal name, ^[A-Za-z0-9_.-]{1,64}$. */
+int	 tmpl_signal_name_ok(const char *s, size_t len);
+/* 1 if s (len bytes) is a role name, ^[A-Za-z0-9_.:-]{1,64}$. */
+int	 tmpl_role_name_ok(const char *s, size_t len);
+
+/* "transform", "http", "command", "delay", "wait" (static strings). */
 const char	*tmpl_step_type_name(enum tmpl_step_type);
 /* Parse a step type name: RC_OK and *out set, or RC_INVALID. */
 int	 tmpl_step_type_parse(const char *s, enum tmpl_step_type *out);

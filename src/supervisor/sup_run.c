@@ -406,6 +406,15 @@ start_step(struct sup *sp, struct run *r, int i)
 	case TMPL_STEP_COMMAND:
 		start_command(sp, r, i);
 		break;
+	case TMPL_STEP_WAIT:
+		/*
+		 * Waits without a slot: its deadline is the step's timer
+		 * (written as next_attempt_at, the wake_at of a parked row).
+		 */
+		s->st = ENGINE_WAITING;
+		s->due = util_mono_ms() + (int64_t)ts->timeout_seconds * 1000;
+		r->sig_check = 1;
+		break;
 	}
 	(void)o;
 }
@@ -439,6 +448,16 @@ sup_run_result(struct sup *sp, struct run *r, int i,
 	    res->err_msg : res->err_type, res->err_msg != NULL ?
 	    res->err_cut : 0, flags, res->retryable, res->output);
 	res->output = NULL;
+}
+
+void
+sup_run_wait_done(struct run *r, int i, struct json_object *output)
+{
+	if (r->s[i].st != ENGINE_WAITING) {
+		json_object_put(output);
+		return;
+	}
+	step_complete(r, i, output);
 }
 
 static int	running_handles(const struct run *);
@@ -488,27 +507,58 @@ park_missed(struct sup *sp, struct run *r)
  * When the row changed meanwhile (a resume made it running again, a
  * cancel waits, or the lease was lost) the run stays and finds out which.
  */
+/*
+ * Microseconds until a parked waiting run must be looked at again: its
+ * earliest step timer or its own deadline, whichever comes first.
+ */
+static long long
+wake_in_us(const struct run *r)
+{
+	int64_t	now = util_mono_ms(), due = r->deadline;
+	int	i;
+
+	for (i = 0; i < r->t->nsteps; i++)
+		if (r->s[i].st == ENGINE_WAITING && r->s[i].due != 0 &&
+		    r->s[i].due < due)
+			due = r->s[i].due;
+	return (long long)MAX(due - now, 0) * 1000;
+}
+
 static int
 park(struct sup *sp, struct run *r)
 {
-	int	parked = 0;
+	enum engine_exec	 to;
+	int			 parked = 0, woken = 0;
 
 	r->parking = 0;
 	if (sup_run_dirty(r))
 		return 0;	/* the write failed: tried again */
-	if (sup_write_park(sp, r, ENGINE_EX_PAUSED, ENGINE_EX_PAUSED, -1,
-	    &parked) != RC_OK) {
+	to = r->pausing ? ENGINE_EX_PAUSED : ENGINE_EX_WAITING;
+	if (sup_write_park(sp, r, to, r->pausing ? ENGINE_EX_PAUSED :
+	    ENGINE_EX_RUNNING, r->pausing ? -1 : wake_in_us(r), &parked) !=
+	    RC_OK) {
 		r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
 		return 0;
 	}
 	if (!parked) {
 		park_missed(sp, r);
-		if (r->pausing && !r->cancel && !r->lost)
+		if (!r->cancel && !r->lost)
 			/* A read error, or another state: not in a loop. */
 			r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
 		return 0;
 	}
-	log_info("execution %s paused", r->id);
+	if (to == ENGINE_EX_PAUSED) {
+		log_info("execution %s paused", r->id);
+		return 1;
+	}
+	/*
+	 * A signal delivered while we were parking saw the row running and
+	 * left it to us: its transaction held the row lock before our park,
+	 * so it is visible now. Make the row claimable again at once.
+	 */
+	if (sup_wait_take(sp, r, 1) > 0)
+		(void)store_exec_wake(sp->st, r->pk, &woken);
+	log_info("execution %s waiting%s", r->id, woken ? ", woken" : "");
 	return 1;
 }
 
@@ -852,6 +902,7 @@ enum sup_adv
 sup_run_advance(struct sup *sp, struct run *r)
 {
 	int64_t	now = util_mono_ms();
+	char	err[ERRMSG_MAX];
 	int	i, n = 0;
 
 	if (r->lost) {
@@ -905,11 +956,28 @@ sup_run_advance(struct sup *sp, struct run *r)
 			r->s[i].completed_ms = MAX(r->s[i].completed_ms,
 			    r->s[i].started_ms +
 			    (int64_t)(r->t->steps[i].delay_seconds * 1000));
+		} else if (r->s[i].st == ENGINE_WAITING &&
+		    r->t->steps[i].type == TMPL_STEP_WAIT) {
+			/* A signal that came in time wins over the timer. */
+			if (sup_wait_take(sp, r, 0) > 0 &&
+			    r->s[i].st != ENGINE_WAITING)
+				continue;
+			snprintf(err, sizeof(err), "no signal %s within %d "
+			    "seconds", r->t->steps[i].signal,
+			    r->t->steps[i].timeout_seconds);
+			step_fail(r, i, "wait_timeout", err, 0, NULL);
 		}
 	}
-	while (!r->done && !r->halting && !sp->stopping && !r->pausing &&
-	    (n = start_runnable(sp, r)) > 0)
-		;
+	do {
+		/* Signals for the wait steps that wait (sup_wait.c). */
+		if (r->sig_check && !r->done && !r->halting) {
+			r->sig_check = 0;
+			(void)sup_wait_take(sp, r, 0);
+		}
+		while (!r->done && !r->halting && !sp->stopping &&
+		    !r->pausing && (n = start_runnable(sp, r)) > 0)
+			;
+	} while (n >= 0 && r->sig_check && !r->done && !r->halting);
 	if (n < 0)
 		return flush_failed(sp, r) ? SUP_ADV_FREE : SUP_ADV_WAIT;
 	if (!r->done)
@@ -917,6 +985,16 @@ sup_run_advance(struct sup *sp, struct run *r)
 	if (!r->done && !r->halting && r->pausing && park_as(r) ==
 	    ENGINE_EX_PAUSED) {
 		r->parking = 1;		/* written, then parked */
+		return SUP_ADV_WRITE;
+	}
+	/*
+	 * Every unfinished step waits: give the slot and the lease back
+	 * (engine_park), the row wakes at its earliest timer or on a
+	 * signal. Not while stopping: the release parks nothing.
+	 */
+	if (!r->done && !r->halting && !r->pausing && !sp->stopping &&
+	    park_as(r) == ENGINE_EX_WAITING) {
+		r->parking = 1;
 		return SUP_ADV_WRITE;
 	}
 	return r->done || sup_run_dirty(r) ? SUP_ADV_WRITE : SUP_ADV_WAIT;
@@ -985,7 +1063,8 @@ sup_run_due(const struct run *r)
 	for (i = 0; i < r->t->nsteps; i++)
 		if (r->s[i].due != 0 && r->s[i].due < due &&
 		    (r->s[i].st == ENGINE_RETRY_WAIT ||
-		    r->s[i].st == ENGINE_RUNNING))
+		    r->s[i].st == ENGINE_RUNNING ||
+		    r->s[i].st == ENGINE_WAITING))
 			due = r->s[i].due;
 	return due;
 }
@@ -1080,6 +1159,11 @@ load_steps(struct run *r, const struct sres *rows)
 			set_step_ctx(r, i);
 		} else if (st == ENGINE_WAITING) {
 			r->s[i].st = st;	/* still waits */
+			if (sres_get(rows, j, 5, NULL) != NULL) {
+				left = sres_int(rows, j, 5) / 1000;
+				r->s[i].due = util_mono_ms() + MAX(left, 0);
+			}
+			r->sig_check = 1;
 		} else if (st == ENGINE_FAILED || st == ENGINE_CANCELLED) {
 			/* Only a redrive resumes these; it resets them. */
 			r->s[i].st = ENGINE_PENDING;

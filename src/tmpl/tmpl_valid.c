@@ -21,6 +21,8 @@
 
 #define ID_PATTERN	"^[a-z][a-z0-9_]{0,62}$"
 #define HANDLER_PATTERN	"^[a-z0-9][a-z0-9_-]*$"
+#define SIGNAL_PATTERN	"^[A-Za-z0-9_.-]{1,64}$"
+#define ROLE_PATTERN	"^[A-Za-z0-9_.:-]{1,64}$"
 #define VALUE_DEPTH_MAX	64	/* nesting walked when looking for secrets */
 #define MSG_MAX		8192	/* fits a cycle through 100 longest ids */
 
@@ -35,6 +37,7 @@ struct vctx {
 	char			 dup[TMPL_STEPS_MAX];	/* id taken earlier */
 	int			 ndeps[TMPL_STEPS_MAX];
 	int			 deps[TMPL_STEPS_MAX][TMPL_STEPS_MAX];
+	int64_t			 gtimeout;	/* the execution's timeout */
 };
 
 static const char *const top_keys[] = {
@@ -60,10 +63,14 @@ static const char *const type_keys[][3] = {
 	{ "output", NULL, NULL },
 	{ "request", NULL, NULL },
 	{ "handler", "input", NULL },
-	{ "seconds", NULL, NULL }
+	{ "seconds", NULL, NULL },
+	{ "signal", "approvers", NULL }
 };
 static const char *const type_names[] = {
-	"transform", "http", "command", "delay", NULL
+	"transform", "http", "command", "delay", "wait", NULL
+};
+static const char *const approvers_keys[] = {
+	"roles", "exclude_owner", NULL
 };
 static const char *const method_names[] = {
 	"GET", "POST", "PUT", "PATCH", "DELETE", NULL
@@ -560,7 +567,7 @@ v_global(struct vctx *c, struct json_object *g)
 
 	if (v_obj(c, g) != 0)
 		return;
-	v_opt_int(c, g, "timeout_seconds", 1, 604800, &n);
+	v_opt_int(c, g, "timeout_seconds", 1, TMPL_TIMEOUT_MAX, &n);
 	v_opt_int(c, g, "max_parallel", 1, 64, &n);
 	v_opt_int(c, g, "max_concurrent_executions", 1, 100000, &n);
 	if (opt(g, "notify", &v)) {
@@ -718,6 +725,40 @@ v_when(struct vctx *c, struct json_object *w)
 		v_value(c, w, "when must contain an expression {{ ... }}");
 }
 
+/* approvers of a wait step: {"roles": [role names], "exclude_owner"}. */
+static void
+v_approvers(struct vctx *c, struct json_object *a)
+{
+	struct json_object	*v, *e;
+	size_t			 i, n;
+
+	if (v_obj(c, a) != 0)
+		return;
+	if (opt(a, "roles", &v)) {
+		jpath_key(&c->p, "roles");
+		if (v_list(c, v, 1, TMPL_ROLES_MAX) == 0) {
+			n = json_object_array_length(v);
+			for (i = 0; i < n; i++) {
+				e = json_object_array_get_idx(v, i);
+				jpath_idx(&c->p, (int)i);
+				if (v_str(c, e, 1, TMPL_ROLE_LEN_MAX) == 0 &&
+				    !tmpl_role_name_ok(
+				    json_object_get_string(e),
+				    (size_t)json_object_get_string_len(e)))
+					v_pattern(c, e, ROLE_PATTERN);
+				jpath_pop(&c->p);
+			}
+		}
+		jpath_pop(&c->p);
+	}
+	if (opt(a, "exclude_owner", &v)) {
+		jpath_key(&c->p, "exclude_owner");
+		(void)v_bool(c, v);
+		jpath_pop(&c->p);
+	}
+	v_extra(c, a, approvers_keys, NULL);
+}
+
 static void
 v_step_type(struct vctx *c, struct json_object *s, int type)
 {
@@ -758,6 +799,21 @@ v_step_type(struct vctx *c, struct json_object *s, int type)
 		if (req(c, s, "seconds", &v)) {
 			jpath_key(&c->p, "seconds");
 			(void)v_num(c, v, 0, 86400, &d);
+			jpath_pop(&c->p);
+		}
+		break;
+	case TMPL_STEP_WAIT:
+		if (req(c, s, "signal", &v)) {
+			jpath_key(&c->p, "signal");
+			if (v_str(c, v, 1, TMPL_SIGNAL_LEN_MAX) == 0 &&
+			    !tmpl_signal_name_ok(json_object_get_string(v),
+			    (size_t)json_object_get_string_len(v)))
+				v_pattern(c, v, SIGNAL_PATTERN);
+			jpath_pop(&c->p);
+		}
+		if (opt(s, "approvers", &v)) {
+			jpath_key(&c->p, "approvers");
+			v_approvers(c, v);
 			jpath_pop(&c->p);
 		}
 		break;
@@ -807,7 +863,18 @@ v_step(struct vctx *c, int i, struct json_object *s)
 		v_retry(c, v);
 		jpath_pop(&c->p);
 	}
-	v_opt_int(c, s, "timeout_seconds", 1, 86400, &n);
+	n = 0;
+	v_opt_int(c, s, "timeout_seconds", 1, type == TMPL_STEP_WAIT ?
+	    TMPL_TIMEOUT_MAX : 86400, &n);
+	/* A wait must be able to end before the execution's timeout. */
+	if (type == TMPL_STEP_WAIT && n > c->gtimeout &&
+	    get(s, "timeout_seconds", &v)) {
+		jpath_key(&c->p, "timeout_seconds");
+		v_value(c, v, "timeout_seconds of a wait step (%lld) is above "
+		    "global_config.timeout_seconds (%lld)", (long long)n,
+		    (long long)c->gtimeout);
+		jpath_pop(&c->p);
+	}
 	v_step_type(c, s, type);
 	if (type >= 0)
 		v_extra(c, s, step_keys, type_keys[type]);
@@ -954,7 +1021,7 @@ v_shared(struct vctx *c, struct json_object *sw)
 static void
 v_top(struct vctx *c, struct json_object *body)
 {
-	struct json_object	*v, *steps = NULL;
+	struct json_object	*v, *g, *steps = NULL;
 
 	if (req(c, body, "name", &v)) {
 		jpath_key(&c->p, "name");
@@ -978,6 +1045,12 @@ v_top(struct vctx *c, struct json_object *body)
 			(void)schema_check(v, &c->p, c->ve);
 		jpath_pop(&c->p);
 	}
+	c->gtimeout = TMPL_DEF_TIMEOUT;
+	if (opt(body, "global_config", &v) &&
+	    json_object_is_type(v, json_type_object) &&
+	    get(v, "timeout_seconds", &g) &&
+	    json_object_is_type(g, json_type_int))
+		c->gtimeout = json_object_get_int64(g);
 	if (opt(body, "global_config", &v)) {
 		jpath_key(&c->p, "global_config");
 		v_global(c, v);
