@@ -50,6 +50,7 @@ struct http_req {
 	char			 path[HTTP_PATH_MAX + 1];
 	char			 reqid[HTTP_REQID_MAX + 1];
 	char			 id[HTTP_ID_MAX + 1];	/* {id} of the route */
+	char			 id2[HTTP_ID_MAX + 1];	/* a second {id} */
 	struct principal	 who;
 	int			 authed;
 
@@ -124,6 +125,9 @@ void	 http_h_system(struct http_req *);
 void	 http_h_whsec_post(struct http_req *);
 void	 http_h_whsec_get(struct http_req *);
 void	 http_h_exec_notifications(struct http_req *);
+/* http_signal.c: signals for wait steps, and the approvals list. */
+void	 http_h_exec_signal(struct http_req *);
+void	 http_h_approvals(struct http_req *);
 
 /* Write an audit row; RC_* from the store. */
 int	 http_audit(struct http_req *, const char *action, const char *otype,

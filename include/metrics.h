@@ -18,6 +18,8 @@ int	 metrics_init(int nslots);
 void	 metrics_slot(int slot);
 /* Count one request: route pattern, status code, duration in seconds. */
 void	 metrics_observe(const char *route, int status, double seconds);
+/* Count one accepted signal (wfm_signals_total): kept or taken at once. */
+void	 metrics_signal(int kept);
 /*
  * Append the request series in Prometheus text format 0.0.4 to *buf
  * (a string owned by the caller, grown with xrealloc; may start NULL).

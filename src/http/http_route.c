@@ -13,6 +13,7 @@
 #include "metrics.h"
 
 #define R_NOAUTH	0u
+#define R_AUTHED	0x100u	/* any valid token; the handler decides */
 
 struct route {
 	const char	*method;
@@ -29,7 +30,8 @@ static const struct route routes[] = {
 	    http_h_execute },
 	{ "GET", "/workflow-management/executions", ROLE_READ,
 	    http_h_exec_list },
-	{ "GET", "/workflow-management/executions/{id}", ROLE_READ,
+	/* workflow:read, or an approver of a waiting step (handler). */
+	{ "GET", "/workflow-management/executions/{id}", R_AUTHED,
 	    http_h_exec_get },
 	{ "POST", "/workflow-management/executions/{id}/cancel", ROLE_EXECUTE,
 	    http_h_exec_cancel },
@@ -77,6 +79,10 @@ static const struct route routes[] = {
 	    http_h_sched_fires },
 	{ "GET", "/workflow-management/system", ROLE_ADMIN,
 	    http_h_system },
+	{ "POST", "/workflow-management/executions/{id}/signals/{id}",
+	    R_AUTHED, http_h_exec_signal },
+	{ "GET", "/workflow-management/approvals", R_AUTHED,
+	    http_h_approvals },
 };
 
 static int
@@ -91,10 +97,12 @@ id_char(int c)
  * {id} segment is copied to id. Returns 1 on a match.
  */
 static int
-match(const char *pattern, const char *path, char id[HTTP_ID_MAX + 1])
+match(const char *pattern, const char *path, char id[HTTP_ID_MAX + 1],
+    char id2[HTTP_ID_MAX + 1])
 {
 	const char	*p = pattern, *s = path;
 	size_t		 n;
+	int		 k = 0;
 
 	while (*p != '\0') {
 		if (strncmp(p, "{id}", 4) == 0) {
@@ -106,8 +114,8 @@ match(const char *pattern, const char *path, char id[HTTP_ID_MAX + 1])
 			/* "." and ".." are never ids. */
 			if (s[0] == '.' && (n == 1 || (n == 2 && s[1] == '.')))
 				return 0;
-			memcpy(id, s, n);
-			id[n] = '\0';
+			memcpy(k++ == 0 ? id : id2, s, n);
+			(k == 1 ? id : id2)[n] = '\0';
 			s += n;
 			p += 4;
 			continue;
@@ -186,7 +194,7 @@ authenticate(struct http_req *r, const struct route *rt)
 		return;
 	}
 	r->authed = 1;
-	if (!auth_has_role(&r->who, rt->role)) {
+	if (rt->role != R_AUTHED && !auth_has_role(&r->who, rt->role)) {
 		snprintf(buf, sizeof(buf), "Missing role %s",
 		    auth_role_name(rt->role));
 		http_resp_detail(r, 403, buf);
@@ -233,7 +241,7 @@ dispatch(struct http_req *r)
 	}
 	for (i = 0; i < NITEMS(routes); i++) {
 		rt = &routes[i];
-		if (!match(rt->pattern, r->path, r->id))
+		if (!match(rt->pattern, r->path, r->id, r->id2))
 			continue;
 		if (strcmp(rt->method, r->method) == 0) {
 			hit = rt;

@@ -165,8 +165,8 @@ static const char *const sql[STMT_COUNT] = {
 	    "WHERE e.execution_id = ?",
 	[STMT_EXEC_STEPS] =
 	    "SELECT step_idx, step_id, status, attempts, " MS("started_at")
-	    ", " MS("completed_at") ", output, error FROM execution_steps "
-	    "WHERE exec_pk = ? ORDER BY step_idx",
+	    ", " MS("completed_at") ", output, error, " MS("next_attempt_at")
+	    " FROM execution_steps WHERE exec_pk = ? ORDER BY step_idx",
 	/* List params: [user,] [status,] cursor, template, template, limit */
 	[STMT_EXEC_LIST_USER] =
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "

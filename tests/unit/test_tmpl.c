@@ -510,9 +510,9 @@ test_tmpl_rejects_unknown_step_type(void)
 	    "`output`: 1}]}", &rc);
 	e = one_err(ve, "literal_error", "[`body`,`steps`,0,`type`]");
 	CU_ASSERT_STRING_EQUAL(err_str(e, "msg"),
-	    "Input should be 'transform', 'http', 'command' or 'delay'");
+	    "Input should be 'transform', 'http', 'command', 'delay' or 'wait'");
 	CU_ASSERT_STRING_EQUAL(err_str(e, "ctx"), "{ \"expected\": "
-	    "\"'transform', 'http', 'command' or 'delay'\" }");
+	    "\"'transform', 'http', 'command', 'delay' or 'wait'\" }");
 	verr_free(ve);
 	/* A key of no type at all is still extra. */
 	ve = run("{`name`: `t`, `steps`: [{`id`: `a`, `type`: 1, "
