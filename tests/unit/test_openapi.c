@@ -56,6 +56,8 @@ static const struct {
 	{ "get", "/workflow-management/executions/{id}/notifications", 1, 0 },
 	{ "post", "/workflow-management/webhook-secret", 1, 0 },
 	{ "get", "/workflow-management/webhook-secret", 1, 0 },
+	{ "post", "/workflow-management/executions/{id}/signals/{id}", 1, 1 },
+	{ "get", "/workflow-management/approvals", 1, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
