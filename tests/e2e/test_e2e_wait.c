@@ -542,6 +542,60 @@ test_e2e_wait_validation(void)
 	resp_free(&r);
 }
 
+/*
+ * deploy/examples/agent-approval.json: the stand-in model drafts, the
+ * owner may not approve its own run, an agent:approve holder does, and
+ * the plan is acted on.
+ */
+static void
+test_e2e_wait_agent_example(void)
+{
+	const char		*tok = x_tok("wait-agent");
+	const char		*root = getenv("WFM_E2E_ROOT");
+	struct json_object	*def, *doc;
+	char			 path[1024], *tid, *eid, *appr, by[80];
+
+	CU_ASSERT_FATAL(tok != NULL);
+	snprintf(path, sizeof(path), "%s/deploy/examples/agent-approval.json",
+	    root != NULL ? root : ".");
+	def = json_object_from_file(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(def);
+	tid = e2e_template(tok, json_object_to_json_string(def));
+	json_object_put(def);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	appr = e2e_token(x_run("wait-agent-approver"), "agent:approve");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(appr);
+	eid = start(tok, tid, "{\"topic\":\"spring cleanup\"}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	if (!x_wait_status(tok, eid, "waiting", 15)) {
+		doc = x_get(tok, eid);
+		fprintf(stderr, "\n%s\n", x_json(doc));
+		json_object_put(doc);
+		CU_FAIL_FATAL("not waiting");
+	}
+	CU_ASSERT_EQUAL(sig(tok, eid, "approval", "{\"payload\":"
+	    "{\"approved\":true}}", NULL), 403);
+	CU_ASSERT_EQUAL(sig(appr, eid, "approval", "{\"payload\":"
+	    "{\"approved\":true,\"note\":\"ok, go\"}}", by), 202);
+	X_STREQ(by, "approve");
+	doc = e2e_wait(tok, eid, 15);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	X_STREQ(sup_str(doc, "status"), "completed");
+	X_STREQ(sup_str(doc, "final_result.proposal"), "Review spring "
+	    "cleanup: check the inventory, notify the owners, archive the "
+	    "old entries.");
+	X_STREQ(sup_json(doc, "final_result.result"), "{\"acted_on\":"
+	    "[\"check inventory for spring cleanup\",\"notify owners of "
+	    "spring cleanup\",\"archive old spring cleanup entries\"],"
+	    "\"note\":\"ok, go\"}");
+	X_STREQ(sup_str(sup_step(doc, "approve"), "signalled_by"),
+	    x_run("wait-agent-approver"));
+	json_object_put(doc);
+	free(appr);
+	free(tid);
+	free(eid);
+}
+
 E2E_SUITE(test_e2e_wait_register)
 
 void
@@ -563,4 +617,5 @@ test_e2e_wait_register(void)
 	CU_add_test(s, "paused_accepts_signal",
 	    test_e2e_wait_paused_accepts_signal);
 	CU_add_test(s, "validation", test_e2e_wait_validation);
+	CU_add_test(s, "agent_example", test_e2e_wait_agent_example);
 }
