@@ -281,8 +281,8 @@ test_e2e_tmpl_rejects_unknown_step_type(void)
 	expect_422(J("{'name': 'x', 'steps': [{'id': 'a', 'type': 'shell',"
 	    " 'output': 1}]}"), J("[['literal_error', ['body', 'steps', 0, "
 	    "'type'], "
-	    "'Input should be \"transform\", \"http\", \"command\" or "
-	    "\"delay\"', 'shell']]"));
+	    "'Input should be \"transform\", \"http\", \"command\", "
+	    "\"delay\" or \"wait\"', 'shell']]"));
 	/* A field of no step type is extra; one of another type too. */
 	expect_422(J("{'name': 'x', 'steps': [{'id': 'a', 'type': "
 	    "'transform', 'output': 1, 'handler': 'echo-json', 'cmd': 'ls'}]}"),
