@@ -503,11 +503,6 @@ park_missed(struct sup *sp, struct run *r)
 }
 
 /*
- * A paused run, idle and written: give its slot and lease back (fenced).
- * When the row changed meanwhile (a resume made it running again, a
- * cancel waits, or the lease was lost) the run stays and finds out which.
- */
-/*
  * Microseconds until a parked waiting run must be looked at again: its
  * earliest step timer or its own deadline, whichever comes first.
  */
@@ -524,6 +519,12 @@ wake_in_us(const struct run *r)
 	return (long long)MAX(due - now, 0) * 1000;
 }
 
+/*
+ * A paused run, idle and written, or one whose every unfinished step
+ * waits: give its slot and lease back (fenced), as paused or waiting.
+ * When the row changed meanwhile (a resume made it running again, a
+ * cancel waits, or the lease was lost) the run stays and finds out which.
+ */
 static int
 park(struct sup *sp, struct run *r)
 {
