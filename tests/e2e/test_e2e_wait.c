@@ -54,6 +54,32 @@ sig(const char *token, const char *id, const char *name, const char *body,
 	return code;
 }
 
+/*
+ * A token with execute, read and template:write for the user
+ * x_run(base), cached here (x_tok's cache is shared by every suite of a
+ * full run and fills up).
+ */
+static const char *
+wtok(const char *base)
+{
+	static struct {
+		char	*base;
+		char	*tok;
+	}		 cache[16];
+	size_t		 i;
+
+	for (i = 0; i < 16 && cache[i].base != NULL; i++)
+		if (strcmp(cache[i].base, base) == 0)
+			return cache[i].tok;
+	if (i == 16)
+		return NULL;
+	cache[i].tok = e2e_token(x_run(base),
+	    "workflow:execute,workflow:read,template:write");
+	if (cache[i].tok != NULL)
+		cache[i].base = strdup(base);
+	return cache[i].tok;
+}
+
 /* Start an execution of tid as token; its id (owned). */
 static char *
 start(const char *token, const char *tid, const char *input)
@@ -106,7 +132,7 @@ step_is(const char *token, const char *eid, const char *id,
 static void
 test_e2e_wait_signal_completes_step(void)
 {
-	const char		*tok = x_tok("wait-basic");
+	const char		*tok = wtok("wait-basic");
 	struct json_object	*doc, *s;
 	char			*tid, *eid, by[80];
 	struct resp		 r;
@@ -170,7 +196,7 @@ test_e2e_wait_signal_completes_step(void)
 static void
 test_e2e_wait_early_signals_kept_in_order(void)
 {
-	const char		*tok = x_tok("wait-early");
+	const char		*tok = wtok("wait-early");
 	struct json_object	*doc;
 	char			*tid, *eid, by[80];
 
@@ -209,7 +235,7 @@ test_e2e_wait_early_signals_kept_in_order(void)
 static void
 test_e2e_wait_signal_id_idempotent(void)
 {
-	const char		*tok = x_tok("wait-idem");
+	const char		*tok = wtok("wait-idem");
 	struct json_object	*doc;
 	char			*tid, *eid, by[80];
 
@@ -262,8 +288,8 @@ test_e2e_wait_signal_id_idempotent(void)
 static void
 test_e2e_wait_approver_role_required(void)
 {
-	const char		*tok = x_tok("wait-appr");
-	const char		*other = x_tok("wait-other");
+	const char		*tok = wtok("wait-appr");
+	const char		*other = wtok("wait-other");
 	struct json_object	*doc, *it;
 	struct resp		 r;
 	char			*tid, *eid, *owner_fin, *fin, by[80], q[256];
@@ -357,7 +383,7 @@ test_e2e_wait_approver_role_required(void)
 static void
 test_e2e_wait_limits(void)
 {
-	const char	*tok = x_tok("wait-limits");
+	const char	*tok = wtok("wait-limits");
 	char		*tid, *eid, *body, by[80];
 	size_t		 n = 256 * 1024 - 2;	/* the quotes make 256 KiB */
 	int		 i, ok = 1;
@@ -400,7 +426,7 @@ test_e2e_wait_limits(void)
 static void
 test_e2e_wait_timeout(void)
 {
-	const char		*tok = x_tok("wait-timeout");
+	const char		*tok = wtok("wait-timeout");
 	struct json_object	*doc;
 	char			*tid, *eid;
 	double			 t0;
@@ -436,7 +462,7 @@ test_e2e_wait_timeout(void)
 static void
 test_e2e_wait_survives_kill9(void)
 {
-	const char		*tok = x_tok("wait-kill");
+	const char		*tok = wtok("wait-kill");
 	struct json_object	*doc;
 	char			*tid, *eid, by[80];
 	pid_t			 old, neu;
@@ -479,7 +505,7 @@ test_e2e_wait_survives_kill9(void)
 static void
 test_e2e_wait_paused_accepts_signal(void)
 {
-	const char		*tok = x_tok("wait-pause");
+	const char		*tok = wtok("wait-pause");
 	struct json_object	*doc;
 	struct resp		 r;
 	char			*tid, *eid, by[80], path[256];
@@ -518,7 +544,7 @@ test_e2e_wait_paused_accepts_signal(void)
 static void
 test_e2e_wait_validation(void)
 {
-	const char	*tok = x_tok("wait-valid");
+	const char	*tok = wtok("wait-valid");
 	struct resp	 r;
 	char		 body[512];
 
@@ -550,7 +576,7 @@ test_e2e_wait_validation(void)
 static void
 test_e2e_wait_agent_example(void)
 {
-	const char		*tok = x_tok("wait-agent");
+	const char		*tok = wtok("wait-agent");
 	const char		*root = getenv("WFM_E2E_ROOT");
 	struct json_object	*def, *doc;
 	char			 path[1024], *tid, *eid, *appr, by[80];
@@ -612,7 +638,7 @@ cmp_double(const void *a, const void *b)
 static void
 test_e2e_wait_signal_latency(void)
 {
-	const char		*tok = x_tok("wait-latency");
+	const char		*tok = wtok("wait-latency");
 	struct json_object	*doc;
 	double			 ms[20], t0;
 	char			*tid, *eid;
