@@ -480,7 +480,12 @@ test_e2e_wait_survives_kill9(void)
 	old = sup_main_pid(-1, 5000);
 	CU_ASSERT_FATAL(old > 1);
 	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
-	neu = sup_main_pid(old, 15000);
+	/*
+	 * The master restarts it with a backoff that doubles after each
+	 * short-lived supervisor (up to 60 s): in a full run the suites
+	 * before this one have killed several.
+	 */
+	neu = sup_main_pid(old, 70000);
 	CU_ASSERT_FATAL(neu > 1 && neu != old);
 	/* Resumed: the delay ends, the wait goes on and parks. */
 	CU_ASSERT_FATAL(x_wait_status(tok, eid, "waiting", 20));
