@@ -18,9 +18,18 @@ enum auth_role {
 	ROLE_ADMIN	= 1 << 3	/* admin: implies all others */
 };
 
+#define AUTH_XROLES_MAX		32	/* other roles kept from a token */
+#define AUTH_XROLE_LEN_MAX	64	/* bytes of one */
 struct principal {
 	char		sub[AUTH_SUB_MAX + 1];
 	unsigned	roles;		/* enum auth_role bits as given */
+	/*
+	 * Role strings other than the four built-in ones (for a wait step's
+	 * approvers.roles): the first AUTH_XROLES_MAX of 1..64 bytes, in
+	 * token order; longer or later ones are ignored.
+	 */
+	int		nxroles;
+	char		xroles[AUTH_XROLES_MAX][AUTH_XROLE_LEN_MAX + 1];
 };
 
 struct auth;
@@ -45,6 +54,11 @@ int	 auth_verify(struct auth *, const char *header, struct principal *p,
 
 /* 1 if p holds role (admin implies every role), else 0. */
 int	 auth_has_role(const struct principal *p, unsigned role);
+/*
+ * 1 if p holds the role named name: a built-in one (as auth_has_role,
+ * admin implying it) or one of its other roles, compared exactly.
+ */
+int	 auth_has_role_name(const struct principal *p, const char *name);
 /* The role's wire name, e.g. "workflow:execute". */
 const char *auth_role_name(unsigned role);
 

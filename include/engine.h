@@ -230,4 +230,46 @@ int	 engine_child_name(char *buf, size_t len, const char *parent_id,
  */
 int	 engine_exec_name_reserved(const char *name);
 
+/*
+ * wait steps (engine.md "wait: signals and approvals"), engine_wait.c.
+ * The waiting wait steps in the order they take signals: earliest
+ * since[i] (when the step began to wait, any monotonic unit) first, ties
+ * in template order. Written to out (room for t->nsteps); returns the
+ * number written.
+ */
+int	 engine_wait_order(const struct tmpl *t, const enum engine_state *st,
+	    const int64_t *since, int *out);
+/*
+ * The step that takes a signal named name now: the first of
+ * engine_wait_order whose signal is name and that has not taken one
+ * (taken[i] 0; taken may be NULL). -1 when none waits for it.
+ */
+int	 engine_wait_taker(const struct tmpl *t, const enum engine_state *st,
+	    const int64_t *since, const int *taken, const char *name);
+
+/* Who asks to signal, for engine_wait_allowed. */
+struct engine_caller {
+	int	 admin;		/* holds the admin role */
+	int	 owner;		/* is the execution's user */
+	int	 execute;	/* holds workflow:execute */
+	/* 1 if the caller holds the role named name. */
+	int	(*has_role)(const void *arg, const char *name);
+	const void *arg;
+};
+/*
+ * 1 if the caller satisfies the approvers of wait step s: exclude_owner
+ * refuses the execution's user (admin or not); then an admin may; with
+ * approvers.roles, a caller holding one of them; without, the owner
+ * with workflow:execute. 0 otherwise.
+ */
+int	 engine_wait_allowed(const struct tmpl_step *s,
+	    const struct engine_caller *c);
+/*
+ * A signal named name: RC_OK when at least one wait step of t names it
+ * and the caller satisfies the approvers of every one that does;
+ * RC_NOTFOUND when none names it; RC_DENIED otherwise.
+ */
+int	 engine_wait_may_signal(const struct tmpl *t, const char *name,
+	    const struct engine_caller *c);
+
 #endif

@@ -139,6 +139,9 @@ void	 http_h_tmpl_version(struct http_req *);
 void	 http_h_callback(struct http_req *);
 /* Map iterations (http_exec.c). */
 void	 http_h_exec_iterations(struct http_req *);
+/* http_signal.c: signals for wait steps, and the approvals list. */
+void	 http_h_exec_signal(struct http_req *);
+void	 http_h_approvals(struct http_req *);
 
 /* Write an audit row; RC_* from the store. */
 int	 http_audit(struct http_req *, const char *action, const char *otype,

@@ -18,6 +18,8 @@ int	 metrics_init(int nslots);
 void	 metrics_slot(int slot);
 /* Count one request: route pattern, status code, duration in seconds. */
 void	 metrics_observe(const char *route, int status, double seconds);
+/* Count one accepted signal (wfm_signals_total): kept or taken at once. */
+void	 metrics_signal(int kept);
 /*
  * Count one POST /callbacks/{token}: result is "accepted", "repeated",
  * "conflict", "gone", "not_found" or "invalid" (others are ignored).

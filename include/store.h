@@ -178,6 +178,18 @@ enum stmt_id {
 	STMT_WF_CHILDREN_OPEN,
 	STMT_WF_STEP_CHILD,
 	STMT_EXEC_LIST_PARENT,
+	/* Signals of wait steps (sql/014): the API, then the supervisor. */
+	STMT_SIG_EXEC,
+	STMT_SIG_LOCK,
+	STMT_SIG_BY_ID,
+	STMT_SIG_COUNT_KEPT,
+	STMT_SIG_WAITING_STEPS,
+	STMT_SIG_INSERT,
+	STMT_SIG_OF_EXEC,
+	STMT_SIG_APPROVALS,
+	STMT_SUP_SIG_LIST,
+	STMT_SUP_SIG_TAKE,
+	STMT_SUP_SIG_PAYLOAD,
 	STMT_COUNT
 };
 
@@ -448,12 +460,12 @@ int		 store_exec_insert(struct store *,
 		    void *arg);
 
 /*
- * Make a parked execution due now (store_wake.c): a waiting one is
- * claimed at the next claim round (wake_at now, through ix_exec_wake; a
- * nudge makes that round run now); a running one keeps the wake when it
- * parks (STMT_SUP_PARK), so news that came while it ran (a callback, a
- * child's end) is not missed; a paused one sees it on resume. RC_OK with
- * *woken 1 when a row changed (woken may be NULL), else the store's code.
+ * Wake a parked execution (store_wake.c): a waiting one becomes pending,
+ * claimable at once (nudge the supervisor after the commit); a running
+ * one gets wake_at now, which its park keeps (STMT_SUP_PARK), so news
+ * that came while it ran (a signal, a callback, a child's end) is not
+ * missed; a paused one sees it on resume. RC_OK with *woken 1 when a row
+ * changed (woken may be NULL), else the store's code.
  */
 int		 store_exec_wake(struct store *, long long pk, int *woken);
 /* The same for execution eid (a child's parent). RC_OK or the store's. */

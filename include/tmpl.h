@@ -39,6 +39,10 @@
 #define TMPL_TIMEOUT_MAX	604800		/* global, without waits */
 #define TMPL_RETRY_ON_MAX	20		/* entries of retry.on */
 #define TMPL_ERR_TYPE_MAX	64		/* bytes of an error type */
+#define TMPL_DEF_WAIT_TIMEOUT	86400	/* wait step, seconds */
+#define TMPL_SIGNAL_LEN_MAX	64	/* ^[A-Za-z0-9_.-]{1,64}$ */
+#define TMPL_ROLES_MAX		32	/* approvers.roles entries */
+#define TMPL_ROLE_LEN_MAX	64	/* characters of a role name */
 
 enum tmpl_step_type {
 	TMPL_STEP_TRANSFORM,
@@ -46,7 +50,8 @@ enum tmpl_step_type {
 	TMPL_STEP_COMMAND,
 	TMPL_STEP_DELAY,
 	TMPL_STEP_MAP,		/* one inner step per item */
-	TMPL_STEP_WORKFLOW	/* a child execution (engine.md "workflow") */
+	TMPL_STEP_WORKFLOW,	/* a child execution (engine.md "workflow") */
+	TMPL_STEP_WAIT		/* waits for a signal (engine.md "wait") */
 };
 
 /* Map steps (engine.md "map"). */
@@ -93,6 +98,15 @@ struct tmpl_step {
 	int			 wf_version;	/* workflow: 0 = latest */
 	struct json_object	*wf_input;	/* workflow; NULL when absent */
 	int			 wf_wait;	/* workflow: default 1 */
+	/*
+	 * wait: the signal name, approvers.roles (an array, NULL when there
+	 * are no approvers) and approvers.exclude_owner. Its timeout_seconds
+	 * is the wait's (default TMPL_DEF_WAIT_TIMEOUT, at most the
+	 * execution's timeout).
+	 */
+	const char		*signal;
+	struct json_object	*approver_roles;
+	int			 exclude_owner;
 };
 
 struct schema;
@@ -148,7 +162,15 @@ int	 tmpl_retry_on(const struct tmpl_step *s, const char *type);
 /* The index of step "id" in t->steps, or -1 if there is none. */
 int	 tmpl_step_index(const struct tmpl *t, const char *id);
 
-/* "transform", "http", "command", "delay", "map", "workflow" (static). */
+/* 1 if s (len bytes) is a signal name, ^[A-Za-z0-9_.-]{1,64}$. */
+int	 tmpl_signal_name_ok(const char *s, size_t len);
+/* 1 if s (len bytes) is a role name, ^[A-Za-z0-9_.:-]{1,64}$. */
+int	 tmpl_role_name_ok(const char *s, size_t len);
+
+/*
+ * "transform", "http", "command", "delay", "map", "workflow", "wait"
+ * (static strings).
+ */
 const char	*tmpl_step_type_name(enum tmpl_step_type);
 /* Parse a step type name: RC_OK and *out set, or RC_INVALID. */
 int	 tmpl_step_type_parse(const char *s, enum tmpl_step_type *out);

@@ -152,10 +152,45 @@ claim_text_ok(const unsigned char *s, size_t len)
 	return 1;
 }
 
+/* Keep a role string that is none of the built-in ones. */
+static void
+xrole_keep(struct principal *p, const char *s, size_t len)
+{
+	int	i;
+
+	if (len < 1 || len > AUTH_XROLE_LEN_MAX ||
+	    p->nxroles >= AUTH_XROLES_MAX || memchr(s, '\0', len) != NULL)
+		return;
+	for (i = 0; i < p->nxroles; i++)
+		if (strlen(p->xroles[i]) == len &&
+		    memcmp(p->xroles[i], s, len) == 0)
+			return;
+	memcpy(p->xroles[p->nxroles], s, len);
+	p->xroles[p->nxroles++][len] = '\0';
+}
+
+int
+auth_has_role_name(const struct principal *p, const char *name)
+{
+	unsigned	bit;
+	int		i;
+
+	if (p == NULL || name == NULL)
+		return 0;
+	if ((bit = auth_role_parse(name, strlen(name))) != 0)
+		return auth_has_role(p, bit);
+	for (i = 0; i < p->nxroles; i++)
+		if (strcmp(p->xroles[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 /* Roles from a JSON array of strings; RC_DENIED if it is anything else. */
 static int
-claim_roles_array(struct json_object *v, unsigned *roles)
+claim_roles_array(struct json_object *v, unsigned *roles, struct principal *p)
 {
+	unsigned	bit;
+
 	struct json_object	*e;
 	size_t			 i, n;
 
@@ -166,17 +201,22 @@ claim_roles_array(struct json_object *v, unsigned *roles)
 		e = json_object_array_get_idx(v, i);
 		if (!json_object_is_type(e, json_type_string))
 			return RC_DENIED;
-		*roles |= auth_role_parse(json_object_get_string(e),
+		bit = auth_role_parse(json_object_get_string(e),
 		    (size_t)json_object_get_string_len(e));
+		*roles |= bit;
+		if (bit == 0)
+			xrole_keep(p, json_object_get_string(e),
+			    (size_t)json_object_get_string_len(e));
 	}
 	return RC_OK;
 }
 
 /* Roles from a space-separated scope string (RFC 6749 3.3). */
 static int
-claim_roles_scope(struct json_object *v, unsigned *roles)
+claim_roles_scope(struct json_object *v, unsigned *roles, struct principal *p)
 {
 	const char	*s, *end, *w;
+	unsigned	 bit;
 
 	if (!json_object_is_type(v, json_type_string))
 		return RC_DENIED;
@@ -185,8 +225,12 @@ claim_roles_scope(struct json_object *v, unsigned *roles)
 	while (s < end) {
 		for (w = s; w < end && *w != ' '; w++)
 			continue;
-		if (w > s)
-			*roles |= auth_role_parse(s, (size_t)(w - s));
+		if (w > s) {
+			bit = auth_role_parse(s, (size_t)(w - s));
+			*roles |= bit;
+			if (bit == 0)
+				xrole_keep(p, s, (size_t)(w - s));
+		}
 		s = w + 1;
 	}
 	return RC_OK;
@@ -287,15 +331,16 @@ auth_claims_check(const struct auth *a, struct json_object *pl, int64_t now,
 		return RC_DENIED;
 	}
 
+	p->nxroles = 0;
 	/* A roles claim named "scope" is read as the scope string below. */
 	if (strcmp(a->roles_claim, "scope") != 0 &&
 	    json_object_object_get_ex(pl, a->roles_claim, &v) &&
-	    claim_roles_array(v, &roles) != RC_OK) {
+	    claim_roles_array(v, &roles, p) != RC_OK) {
 		*why = AUTH_WHY_BADROLES;
 		return RC_DENIED;
 	}
 	if (json_object_object_get_ex(pl, "scope", &v) &&
-	    claim_roles_scope(v, &roles) != RC_OK) {
+	    claim_roles_scope(v, &roles, p) != RC_OK) {
 		*why = AUTH_WHY_BADSCOPE;
 		return RC_DENIED;
 	}

@@ -482,10 +482,28 @@ out:
 	return rc;
 }
 
+/* A role name other than the built-in ones: ^[A-Za-z0-9_.:-]{1,64}$. */
+static int
+xrole_ok(const char *s)
+{
+	size_t	n = strlen(s), i;
+
+	if (n < 1 || n > AUTH_XROLE_LEN_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') ||
+		    strchr("_.:-", s[i]) != NULL))
+			return 0;
+	return 1;
+}
+
 /*
  * Add roles_csv ("admin, workflow:read") to the grants: a JSON array under
  * the roles claim, or a space-separated string when the roles claim is
- * "scope". RC_OK or RC_INVALID after logging (an unknown role name).
+ * "scope". RC_OK or RC_INVALID after logging (a role name that is
+ * neither built in nor ^[A-Za-z0-9_.:-]{1,64}$).
  */
 static int
 jwt_mint_roles(struct json_object *grants, const char *claim,
@@ -506,19 +524,22 @@ jwt_mint_roles(struct json_object *grants, const char *claim,
 			*--end = '\0';
 		if (*name == '\0')
 			continue;
-		if ((bit = auth_role_parse(name, strlen(name))) == 0) {
+		if ((bit = auth_role_parse(name, strlen(name))) == 0 &&
+		    !xrole_ok(name)) {
 			log_warnx("auth: token mint: unknown role \"%s\"", name);
 			goto out;
 		}
 		if (seen & bit)
 			continue;
 		seen |= bit;
-		if (json_object_array_add(arr,
-		    json_object_new_string(auth_role_name(bit))) != 0)
+		/* Another role (a wait step's approvers.roles) as given. */
+		if (json_object_array_add(arr, json_object_new_string(bit != 0 ?
+		    auth_role_name(bit) : name)) != 0)
 			fatalx("json_object_array_add");
 		tmp = scope;
 		scope = xasprintf("%s%s%s", tmp != NULL ? tmp : "",
-		    tmp != NULL ? " " : "", auth_role_name(bit));
+		    tmp != NULL ? " " : "", bit != 0 ? auth_role_name(bit) :
+		    name);
 		free(tmp);
 	}
 	if (strcmp(claim, "scope") == 0) {

@@ -50,6 +50,7 @@ struct slot {
 	uint64_t	count[NROUTES][NCODES];
 	uint64_t	bucket[NROUTES][NBOUNDS];	/* non-cumulative */
 	uint64_t	sum_us[NROUTES];
+	uint64_t	signals[2];	/* consumed at once, kept */
 };
 
 static struct slot	*slots;
@@ -122,6 +123,14 @@ metrics_callback(const char *result)
 		if (strcmp(result, cb_results[i]) == 0)
 			__atomic_add_fetch(&mine->callbacks[i], 1,
 			    __ATOMIC_RELAXED);
+}
+
+void
+metrics_signal(int kept)
+{
+	if (mine != NULL)
+		__atomic_add_fetch(&mine->signals[kept != 0], 1,
+		    __ATOMIC_RELAXED);
 }
 
 void
@@ -210,5 +219,15 @@ metrics_render(char **buf, size_t *len)
 		    "%llu\n", route_names[r], (unsigned long long)cnt,
 		    route_names[r], (double)sum / 1e6, route_names[r],
 		    (unsigned long long)cnt);
+	}
+	metrics_printf(buf, len, "# HELP wfm_signals_total Signals "
+	    "delivered to wait steps: taken at once, or kept for a later "
+	    "step.\n# TYPE wfm_signals_total counter\n");
+	for (c = 0; c < 2; c++) {
+		for (total = 0, s = 0; s < nslots; s++)
+			total += ld(&slots[s].signals[c]);
+		metrics_printf(buf, len, "wfm_signals_total{result=\"%s\"} "
+		    "%llu\n", c == 0 ? "consumed" : "kept",
+		    (unsigned long long)total);
 	}
 }

@@ -381,8 +381,10 @@ exec_document(struct store *st, const struct sres *e,
     struct json_object **out)
 {
 	struct json_object	*o, *def = NULL, *steps, *dsteps, *ds, *s, *v;
-	struct sres		 rows, counts;
+	struct sres		 rows, counts, sigs;
 	struct sparam		 p[1];
+	const char		*by;
+	size_t			 k;
 	const char		*status = sres_get(e, 0, EG_STATUS, NULL);
 	size_t			 i, j, n;
 	int			 rc, term = is_terminal(status);
@@ -392,6 +394,12 @@ exec_document(struct store *st, const struct sres *e,
 	rc = store_exec(st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
 	if (rc != RC_OK)
 		return rc;
+	/* Who sent the signal each wait step took. */
+	if ((rc = store_exec(st, STMT_SIG_OF_EXEC, p, 1, &sigs, NULL,
+	    NULL)) != RC_OK) {
+		sres_free(&rows);
+		return rc;
+	}
 	o = exec_summary(e, 0);
 	json_object_object_add(o, "user_id",
 	    json_object_new_string(sres_get(e, 0, EG_USER, NULL)));
@@ -476,6 +484,13 @@ exec_document(struct store *st, const struct sres *e,
 				json_object_object_add(s, "waiting_for", v);
 				add_time(s, "wait_deadline", &rows, j, 8);
 			}
+			/* A waiting wait step: what for, and until when. */
+			if (strcmp(ss, "waiting") == 0 &&
+			    json_object_object_get_ex(ds, "signal", &v)) {
+				json_object_object_add(s, "waiting_for",
+				    http_signal_waiting_for(ds));
+				add_time(s, "wait_deadline", &rows, j, 8);
+			}
 			json_object_object_add(s, "input",
 			    parse_stored(&rows, j, 9));
 			v = parse_stored(&rows, j, 10);
@@ -495,7 +510,23 @@ exec_document(struct store *st, const struct sres *e,
 			json_object_put(def);
 			json_object_put(o);
 			sres_free(&rows);
+			sres_free(&counts);
+			sres_free(&sigs);
 			return rc;
+		}
+		json_object_object_get_ex(ds, "type", &v);
+		if (v != NULL && strcmp(json_object_get_string(v), "wait") ==
+		    0) {
+			for (by = NULL, k = 0; k < sigs.nrows; k++)
+				if (json_object_object_get_ex(ds, "id", &v) &&
+				    strcmp(sres_get(&sigs, k, 0, NULL),
+				    json_object_get_string(v)) == 0)
+					by = sres_get(&sigs, k, 1, NULL);
+			/* Only once the step took it (completed). */
+			json_object_object_get_ex(s, "status", &v);
+			json_object_object_add(s, "signalled_by", by != NULL &&
+			    strcmp(json_object_get_string(v), "completed") ==
+			    0 ? json_object_new_string(by) : NULL);
 		}
 		json_object_array_add(steps, s);
 	}
@@ -518,6 +549,7 @@ exec_document(struct store *st, const struct sres *e,
 	    json_object_new_int64(sres_int(e, 0, EG_REDRIVE)));
 	json_object_put(def);
 	sres_free(&rows);
+	sres_free(&sigs);
 	*out = o;
 	return RC_OK;
 }
@@ -547,6 +579,41 @@ load_exec(struct http_req *r, const char *id, struct sres *e)
 		return RC_DENIED;
 	}
 	return RC_OK;
+}
+
+/*
+ * Load r->id for GET: its user or an admin with workflow:read, or whoever
+ * may signal one of its waiting wait steps (engine.md: the approver must
+ * see what they approve; no workflow:read needed for that). On anything
+ * but RC_OK the answer is already set.
+ */
+static int
+load_exec_view(struct http_req *r, struct sres *e)
+{
+	struct sparam	p[1];
+	int		rc, reader = auth_has_role(&r->who, ROLE_READ);
+
+	p[0] = SP_STR(r->id);
+	rc = store_exec(r->app->st, STMT_EXEC_GET, p, 1, e, NULL, NULL);
+	if (rc == RC_OK && e->nrows == 0)
+		rc = RC_NOTFOUND;
+	if (rc != RC_OK) {
+		if (!reader && rc == RC_NOTFOUND)
+			http_resp_detail(r, 403, "Missing role workflow:read");
+		else
+			http_resp_rc(r, rc, "Execution not found");
+		return rc;
+	}
+	if (reader && (strcmp(sres_get(e, 0, EG_USER, NULL), r->who.sub) ==
+	    0 || auth_has_role(&r->who, ROLE_ADMIN)))
+		return RC_OK;
+	if (http_signal_may_view(r, sres_int(e, 0, EG_PK),
+	    sres_get(e, 0, EG_USER, NULL), sres_get(e, 0, EG_DEF, NULL)))
+		return RC_OK;
+	sres_free(e);
+	http_resp_detail(r, 403, reader ? "Access denied" :
+	    "Missing role workflow:read");
+	return RC_DENIED;
 }
 
 /*
@@ -927,6 +994,7 @@ exec_get_replica(struct http_req *r)
 		return 0;
 	}
 	ok = is_terminal(sres_get(&e, 0, EG_STATUS, NULL)) &&
+	    auth_has_role(&r->who, ROLE_READ) &&
 	    (strcmp(sres_get(&e, 0, EG_USER, NULL), r->who.sub) == 0 ||
 	    auth_has_role(&r->who, ROLE_ADMIN)) &&
 	    exec_document(rd, &e, &doc) == RC_OK;
@@ -947,7 +1015,7 @@ http_h_exec_get(struct http_req *r)
 
 	if (wait == 0 && exec_get_replica(r))
 		return;
-	if (load_exec(r, r->id, &e) != RC_OK)
+	if (load_exec_view(r, &e) != RC_OK)
 		return;
 	log_set_exec(r->id);
 	if (wait > 0)

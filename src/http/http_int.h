@@ -111,6 +111,16 @@ void	 http_wait_leave(void);
  * up and caught up; otherwise the primary (app->st). Borrowed.
  */
 struct store	*http_read_store(struct http_app *);
+
+/*
+ * http_signal.c. 1 if the caller may signal a waiting wait step of
+ * execution pk (owner the execution's user, def_text its definition):
+ * then it may GET the execution too.
+ */
+int	 http_signal_may_view(struct http_req *, long long pk,
+	    const char *owner, const char *def_text);
+/* waiting_for of a waiting wait step (its step object, borrowed). */
+struct json_object *http_signal_waiting_for(struct json_object *step);
 /*
  * The replica's state for /readyz and /metrics, looked up now: NULL
  * without a replica, else "ok", "lagging" (*lag_ms set), "no heartbeat"

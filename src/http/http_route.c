@@ -13,6 +13,7 @@
 #include "metrics.h"
 
 #define R_NOAUTH	0u
+#define R_AUTHED	0x100u	/* any valid token; the handler decides */
 
 struct route {
 	const char	*method;
@@ -29,7 +30,8 @@ static const struct route routes[] = {
 	    http_h_execute },
 	{ "GET", "/workflow-management/executions", ROLE_READ,
 	    http_h_exec_list },
-	{ "GET", "/workflow-management/executions/{id}", ROLE_READ,
+	/* workflow:read, or an approver of a waiting step (handler). */
+	{ "GET", "/workflow-management/executions/{id}", R_AUTHED,
 	    http_h_exec_get },
 	{ "POST", "/workflow-management/executions/{id}/cancel", ROLE_EXECUTE,
 	    http_h_exec_cancel },
@@ -85,6 +87,10 @@ static const struct route routes[] = {
 	{ "POST", "/callbacks/{id}", R_NOAUTH, http_h_callback },
 	{ "GET", "/workflow-management/executions/{id}/steps/{sub}/iterations",
 	    ROLE_READ, http_h_exec_iterations },
+	{ "POST", "/workflow-management/executions/{id}/signals/{sub}",
+	    R_AUTHED, http_h_exec_signal },
+	{ "GET", "/workflow-management/approvals", R_AUTHED,
+	    http_h_approvals },
 };
 
 static int
@@ -205,7 +211,7 @@ authenticate(struct http_req *r, const struct route *rt)
 		return;
 	}
 	r->authed = 1;
-	if (!auth_has_role(&r->who, rt->role)) {
+	if (rt->role != R_AUTHED && !auth_has_role(&r->who, rt->role)) {
 		snprintf(buf, sizeof(buf), "Missing role %s",
 		    auth_role_name(rt->role));
 		http_resp_detail(r, 403, buf);

@@ -37,6 +37,17 @@
 	"attempts = VALUES(attempts), started_at = VALUES(started_at), "\
 	"completed_at = VALUES(completed_at), output = VALUES(output), "\
 	"error = VALUES(error), next_attempt_at = VALUES(next_attempt_at)"
+/*
+ * store_exec_wake: a parked waiting row becomes pending, claimable at
+ * once (the caller nudges the supervisor); a running one gets wake_at
+ * now, which its park keeps (STMT_SUP_PARK), so news that came while it
+ * ran is not missed. MariaDB assigns left to right, each assignment
+ * seeing the ones before it: status goes last.
+ */
+#define EXEC_WAKE_SET							\
+	"wake_at = IF(status = 'waiting', NULL, UTC_TIMESTAMP(6)), "	\
+	"run_after = IF(status = 'waiting', UTC_TIMESTAMP(6), run_after), "\
+	"status = IF(status = 'waiting', 'pending', status)"
 #define WHEN2	"WHEN ? THEN ? WHEN ? THEN ? "
 #define WHEN8	WHEN2 WHEN2 WHEN2 WHEN2
 
@@ -890,14 +901,10 @@ static const char *const sql[STMT_COUNT] = {
 	    "UPDATE callback_tokens SET state = 'received', body = ?, "
 	    "received_at = UTC_TIMESTAMP(6) WHERE token_hash = ? AND "
 	    "state = 'issued'",
-	/*
-	 * store_exec_wake: a waiting execution is due now (the claim round
-	 * takes it through ix_exec_wake); a running one keeps the wake when
-	 * it parks (STMT_SUP_PARK). Params: pk.
-	 */
+	/* store_exec_wake (EXEC_WAKE_SET). Params: pk. */
 	[STMT_EXEC_WAKE] =
-	    "UPDATE executions SET wake_at = UTC_TIMESTAMP(6) WHERE id = ? "
-	    "AND status IN ('waiting', 'running')",
+	    "UPDATE executions SET " EXEC_WAKE_SET " WHERE id = ? AND "
+	    "status IN ('waiting', 'running')",
 	/*
 	 * The list by name prefix (sql/019): a range on uq_exec_user_name
 	 * (per user) or ix_exec_name (all), [lo, hi) the names that start
@@ -1013,8 +1020,8 @@ static const char *const sql[STMT_COUNT] = {
 	    "execution_id = ? AND descendants < ?",
 	/* store_exec_wake_id. Params: execution_id. */
 	[STMT_EXEC_WAKE_ID] =
-	    "UPDATE executions SET wake_at = UTC_TIMESTAMP(6) WHERE "
-	    "execution_id = ? AND status IN ('waiting', 'running')",
+	    "UPDATE executions SET " EXEC_WAKE_SET " WHERE execution_id = ? "
+	    "AND status IN ('waiting', 'running')",
 	/* Children that have not ended (cancel propagation), ix_exec_parent. */
 	[STMT_WF_CHILDREN_OPEN] =
 	    "SELECT id, execution_id FROM executions WHERE "
@@ -1035,6 +1042,76 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_WF_STEP_CHILD] =
 	    "SELECT execution_id FROM executions WHERE parent_execution_id = ?"
 	    " AND parent_step_id = ? ORDER BY id DESC LIMIT 1",
+	/*
+	 * Signals (sql/014). The execution a signal is for, with the
+	 * definition it runs. Params: execution_id.
+	 */
+	[STMT_SIG_EXEC] =
+	    "SELECT e.id, e.user_id, e.status, v.definition "
+	    "FROM executions e JOIN template_versions v ON v.template_pk = "
+	    "e.template_pk AND v.version = e.template_version "
+	    "WHERE e.execution_id = ?",
+	/*
+	 * The delivery's transaction starts here: the execution's row lock
+	 * orders it with the supervisor's fenced writes (a step row that
+	 * becomes waiting) and its park. Params: id.
+	 */
+	[STMT_SIG_LOCK] =
+	    "SELECT status FROM executions WHERE id = ? FOR UPDATE",
+	/* A repeat of signal_id. Params: pk, signal_id. */
+	[STMT_SIG_BY_ID] =
+	    "SELECT name, consumed_by FROM signals WHERE exec_pk = ? AND "
+	    "signal_id = ?",
+	[STMT_SIG_COUNT_KEPT] =
+	    "SELECT COUNT(*) FROM signals WHERE exec_pk = ? AND "
+	    "consumed_by IS NULL",
+	/*
+	 * Waiting steps, earliest first (ties: template order), with the
+	 * number of signals already given to each (one not yet applied by
+	 * its supervisor: that step takes no other). Params: pk.
+	 */
+	[STMT_SIG_WAITING_STEPS] =
+	    "SELECT s.step_idx, s.step_id, (SELECT COUNT(*) FROM signals g "
+	    "WHERE g.exec_pk = s.exec_pk AND g.consumed_by = s.step_id) "
+	    "FROM execution_steps s WHERE s.exec_pk = ? AND "
+	    "s.status = 'waiting' ORDER BY s.started_at, s.step_idx",
+	/*
+	 * Params: pk, name, payload, signal_id, signalled_by, consumed_by
+	 * twice (NULL: kept).
+	 */
+	[STMT_SIG_INSERT] =
+	    "INSERT INTO signals (exec_pk, name, payload, signal_id, "
+	    "signalled_by, created_at, consumed_by, consumed_at) VALUES "
+	    "(?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, IF(? IS NULL, NULL, "
+	    "UTC_TIMESTAMP(6)))",
+	/* Who sent the signal each step took (GET). Params: pk. */
+	[STMT_SIG_OF_EXEC] =
+	    "SELECT consumed_by, signalled_by FROM signals WHERE exec_pk = ? "
+	    "AND consumed_by IS NOT NULL ORDER BY id",
+	/*
+	 * Waiting steps of unfinished executions (through ix_steps_status),
+	 * newest execution first; the caller keeps those it may signal.
+	 * Params: limit of rows read.
+	 */
+	[STMT_SIG_APPROVALS] =
+	    "SELECT e.execution_id, e.user_id, e.status, s.step_idx, "
+	    "s.step_id, " MS("s.started_at") ", " MS("s.next_attempt_at")
+	    ", v.definition, e.template_id FROM execution_steps s FORCE "
+	    "INDEX (ix_steps_status) JOIN executions e ON e.id = s.exec_pk "
+	    "JOIN template_versions v ON v.template_pk = e.template_pk AND "
+	    "v.version = e.template_version WHERE s.status = 'waiting' AND "
+	    "e.status IN ('pending', 'running', 'waiting', 'paused') "
+	    "ORDER BY s.exec_pk DESC, s.step_idx LIMIT ?",
+	/* An execution's signals, oldest first. Params: pk. */
+	[STMT_SUP_SIG_LIST] =
+	    "SELECT id, name, consumed_by FROM signals WHERE exec_pk = ? "
+	    "ORDER BY id LIMIT 1000",
+	/* A kept signal taken by a step: one taker. Params: step, id. */
+	[STMT_SUP_SIG_TAKE] =
+	    "UPDATE signals SET consumed_by = ?, consumed_at = "
+	    "UTC_TIMESTAMP(6) WHERE id = ? AND consumed_by IS NULL",
+	[STMT_SUP_SIG_PAYLOAD] =
+	    "SELECT payload, signalled_by FROM signals WHERE id = ?",
 };
 
 const char *

@@ -1,8 +1,8 @@
 /*
  * Waking a parked execution (engine.md "Execution and step states
- * (extended)"): the news it waited for is recorded (a callback, a
- * child's end), so its wake_at becomes now and the claim round's
- * ix_exec_wake range finds it; a running row keeps the wake for its park.
+ * (extended)"): the news it waited for is recorded (a signal, a
+ * callback, a child's end); the one statement is EXEC_WAKE_SET in
+ * store_sql.c.
  */
 #include <stdint.h>
 

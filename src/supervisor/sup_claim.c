@@ -447,6 +447,8 @@ sup_cancel_poll(struct sup *s)
 	for (j = 0; j < s->nslots; j++) {
 		if ((r = s->runs[j]) == NULL || r->lost)
 			continue;
+		/* A signal may wait for one of its wait steps (sup_wait.c). */
+		r->sig_check = 1;
 		for (i = 0, paused = 0; i < res.nrows; i++) {
 			if (r->pk != sres_int(&res, i, 0))
 				continue;

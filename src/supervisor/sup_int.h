@@ -95,6 +95,8 @@ struct run {
 						   goes back after the write */
 	int			 park_wait;	/* parking as waiting, not
 						   paused */
+	int			 sig_check;	/* look for signals of its
+						   waiting wait steps */
 	int			 done;		/* outcome decided */
 	int			 ended;		/* outcome committed */
 	char			*parent_id;	/* sql/017; NULL: a root */
@@ -242,7 +244,20 @@ void	 sup_sched_fire(struct sup *);
 /* Drop schedule fires older than retention_days (a batch). */
 void	 sup_sched_prune(struct sup *);
 
+/*
+ * sup_wait.c: signals for the waiting wait steps of r (sql/014), in
+ * engine_wait_order. Each step takes the signal already given to it
+ * (consumed_by) or else claims the oldest kept one of its name, and
+ * completes with its payload (sup_run_wait_done). With dry set nothing
+ * changes: it only says whether a step could take one. Returns the
+ * number of steps that took (or could take) a signal; 0 on a store
+ * error (logged; the next poll tries again).
+ */
+int	 sup_wait_take(struct sup *, struct run *r, int dry);
+
 /* sup_run.c: one execution's life. */
+/* Complete waiting step i with output (consumed). */
+void	 sup_run_wait_done(struct run *r, int i, struct json_object *output);
 /*
  * Load the n claimed executions pks into new runs: out[i] is NULL when
  * pks[i] could not be loaded, is unusable (an unusable definition is

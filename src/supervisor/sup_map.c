@@ -343,10 +343,11 @@ iter_start(struct sup *sp, struct run *r, int i, int k)
 		break;
 	case TMPL_STEP_MAP:
 	case TMPL_STEP_WORKFLOW:
+	case TMPL_STEP_WAIT:
 		/* Refused when the template is stored (tmpl_valid.c). */
 		iter_set(r, i, it, ENGINE_FAILED, NULL, iter_error(r,
-		    "unsupported", in->type == TMPL_STEP_MAP ?
-		    "a map inside a map" : "a workflow inside a map"));
+		    "unsupported", "a map, workflow or wait step inside a "
+		    "map"));
 		break;
 	}
 }

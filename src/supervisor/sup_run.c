@@ -697,6 +697,15 @@ start_step(struct sup *sp, struct run *r, int i)
 	case TMPL_STEP_WORKFLOW:
 		start_workflow(sp, r, i);
 		break;
+	case TMPL_STEP_WAIT:
+		/*
+		 * Waits without a slot: its deadline is the step's timer
+		 * (written as next_attempt_at, the wake_at of a parked row).
+		 */
+		s->st = ENGINE_WAITING;
+		s->due = util_mono_ms() + (int64_t)ts->timeout_seconds * 1000;
+		r->sig_check = 1;
+		break;
 	}
 	(void)o;
 }
@@ -837,6 +846,16 @@ sup_run_result(struct sup *sp, struct run *r, int i,
 	res->output = NULL;
 }
 
+void
+sup_run_wait_done(struct run *r, int i, struct json_object *output)
+{
+	if (r->s[i].st != ENGINE_WAITING) {
+		json_object_put(output);
+		return;
+	}
+	step_complete(r, i, output);
+}
+
 static int	running_handles(const struct run *);
 
 /* Write every changed step inside a fenced transaction. */
@@ -880,11 +899,10 @@ park_missed(struct sup *sp, struct run *r)
 }
 
 /*
- * A paused run, idle and written: give its slot and lease back (fenced).
- * When the row changed meanwhile (a resume made it running again, a
- * cancel waits, or the lease was lost) the run stays and finds out which.
+ * Microseconds until a parked waiting run must be looked at again: its
+ * earliest step timer, a workflow step's recheck, or its own deadline,
+ * whichever comes first; -1: none.
  */
-/* Earliest deadline of r's waiting steps, in us from now; -1: none. */
 static long long
 wake_in_us(const struct run *r)
 {
@@ -911,10 +929,11 @@ wake_in_us(const struct run *r)
 }
 
 /*
- * Park r as waiting (fenced, only from running). A callback recorded
- * while the row was still running woke nothing (store_exec_wake changes
- * only waiting rows): look once more after the park and wake it then.
- * Returns 1 when parked (the run is freed).
+ * Park r as waiting (fenced, only from running). A callback or signal
+ * recorded while the row was still running set its wake_at, which the
+ * park keeps (the claim round finds it within a second); look once more
+ * after the park and make it claimable at once instead. Returns 1 when
+ * parked (the run is freed).
  */
 static int
 park_waiting(struct sup *sp, struct run *r)
@@ -948,9 +967,17 @@ park_waiting(struct sup *sp, struct run *r)
 		sres_free(&res);
 	} else
 		wake = 1;	/* cannot tell: a claim costs little */
+	/*
+	 * A signal delivered while we were parking saw the row running:
+	 * its transaction held the row lock before our park, so it is
+	 * visible now (sup_wait.c).
+	 */
+	if (!wake && sup_wait_take(sp, r, 1) > 0)
+		wake = 1;
+	/* Claimable again at once, not at the next wake round. */
 	if (wake)
 		(void)store_exec_wake(sp->st, r->pk, NULL);
-	log_info("execution %s waiting", r->id);
+	log_info("execution %s waiting%s", r->id, wake ? ", woken" : "");
 	return 1;
 }
 
@@ -971,7 +998,7 @@ park(struct sup *sp, struct run *r)
 	}
 	if (!parked) {
 		park_missed(sp, r);
-		if (r->pausing && !r->cancel && !r->lost)
+		if (!r->cancel && !r->lost)
 			/* A read error, or another state: not in a loop. */
 			r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
 		return 0;
@@ -1354,6 +1381,7 @@ enum sup_adv
 sup_run_advance(struct sup *sp, struct run *r)
 {
 	int64_t	now = util_mono_ms();
+	char	err[ERRMSG_MAX];
 	int	i, n = 0;
 
 	if (r->lost) {
@@ -1422,6 +1450,16 @@ sup_run_advance(struct sup *sp, struct run *r)
 			    r->s[i].started_ms +
 			    (int64_t)(r->t->steps[i].delay_seconds * 1000));
 			attempt_end_at(r, i, r->s[i].completed_ms);
+		} else if (r->s[i].st == ENGINE_WAITING &&
+		    r->t->steps[i].type == TMPL_STEP_WAIT) {
+			/* A signal that came in time wins over the timer. */
+			if (sup_wait_take(sp, r, 0) > 0 &&
+			    r->s[i].st != ENGINE_WAITING)
+				continue;
+			snprintf(err, sizeof(err), "no signal %s within %d "
+			    "seconds", r->t->steps[i].signal,
+			    r->t->steps[i].timeout_seconds);
+			step_fail(r, i, "wait_timeout", err, 0, NULL);
 		}
 	}
 	for (i = 0; !r->done && !r->halting && i < r->t->nsteps; i++)
@@ -1429,9 +1467,16 @@ sup_run_advance(struct sup *sp, struct run *r)
 			(void)sup_map_advance(sp, r, i);
 	if (!r->done && !r->halting)
 		wf_poll(sp, r);
-	while (!r->done && !r->halting && !sp->stopping && !r->pausing &&
-	    (n = start_runnable(sp, r)) > 0)
-		;
+	do {
+		/* Signals for the wait steps that wait (sup_wait.c). */
+		if (r->sig_check && !r->done && !r->halting) {
+			r->sig_check = 0;
+			(void)sup_wait_take(sp, r, 0);
+		}
+		while (!r->done && !r->halting && !sp->stopping &&
+		    !r->pausing && (n = start_runnable(sp, r)) > 0)
+			;
+	} while (n >= 0 && r->sig_check && !r->done && !r->halting);
 	if (n < 0)
 		return flush_failed(sp, r) ? SUP_ADV_FREE : SUP_ADV_WAIT;
 	if (!r->done)
@@ -1450,6 +1495,16 @@ sup_run_advance(struct sup *sp, struct run *r)
 	    !sp->stopping && park_as(r) == ENGINE_EX_WAITING) {
 		r->parking = 1;
 		r->park_wait = 1;
+		return SUP_ADV_WRITE;
+	}
+	/*
+	 * Every unfinished step waits: give the slot and the lease back
+	 * (engine_park), the row wakes at its earliest timer or on a
+	 * signal. Not while stopping: the release parks nothing.
+	 */
+	if (!r->done && !r->halting && !r->pausing && !sp->stopping &&
+	    park_as(r) == ENGINE_EX_WAITING) {
+		r->parking = 1;
 		return SUP_ADV_WRITE;
 	}
 	return r->done || sup_run_dirty(r) ? SUP_ADV_WRITE : SUP_ADV_WAIT;
@@ -1650,6 +1705,7 @@ load_steps(struct run *r, const struct sres *rows)
 				    MAX(sres_int(rows, j, 5) / 1000, 0);
 			r->s[i].wf_check = r->t->steps[i].type ==
 			    TMPL_STEP_WORKFLOW;
+			r->sig_check = 1;
 		} else if (st == ENGINE_FAILED || st == ENGINE_CANCELLED) {
 			/* Only a redrive resumes these; it resets them. */
 			r->s[i].st = ENGINE_PENDING;

@@ -14,7 +14,7 @@
 #include "tmpl.h"
 
 static const char *const step_type_names[] = {
-	"transform", "http", "command", "delay", "map", "workflow"
+	"transform", "http", "command", "delay", "map", "workflow", "wait"
 };
 
 const char *
@@ -216,8 +216,10 @@ load_body(struct json_object *obj, struct tmpl_step *s, int inner)
 	    load_int(retry, "max_interval_ms", TMPL_DEF_MAX_MS, 1, 86400000,
 	    &s->max_interval_ms) != RC_OK)
 		return RC_INVALID;
-	if (load_int(obj, "timeout_seconds", TMPL_DEF_STEP_TIMEOUT, 1, 86400,
-	    &n) != RC_OK)
+	if (load_int(obj, "timeout_seconds", s->type == TMPL_STEP_WAIT ?
+	    TMPL_DEF_WAIT_TIMEOUT : TMPL_DEF_STEP_TIMEOUT, 1,
+	    s->type == TMPL_STEP_WAIT ? TMPL_CB_TIMEOUT_MAX : 86400, &n) !=
+	    RC_OK)
 		return RC_INVALID;
 	s->timeout_seconds = (int)n;
 	s->retry_on = field(retry, "on");
@@ -273,8 +275,60 @@ load_body(struct json_object *obj, struct tmpl_step *s, int inner)
 		s->wf_wait = (v = field(obj, "wait")) == NULL ||
 		    json_object_get_boolean(v);
 		break;
+	case TMPL_STEP_WAIT:
+		if ((v = field(obj, "signal")) == NULL ||
+		    !json_object_is_type(v, json_type_string) ||
+		    !tmpl_signal_name_ok(json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v)))
+			return RC_INVALID;
+		s->signal = json_object_get_string(v);
+		if ((v = field(obj, "approvers")) != NULL) {
+			if (!json_object_is_type(v, json_type_object))
+				return RC_INVALID;
+			s->approver_roles = field(v, "roles");
+			if (s->approver_roles != NULL &&
+			    !json_object_is_type(s->approver_roles,
+			    json_type_array))
+				return RC_INVALID;
+			s->exclude_owner = field(v, "exclude_owner") != NULL &&
+			    json_object_get_boolean(field(v,
+			    "exclude_owner"));
+		}
+		break;
 	}
 	return RC_OK;
+}
+
+int
+tmpl_signal_name_ok(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len < 1 || len > TMPL_SIGNAL_LEN_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		    s[i] == '.' || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+int
+tmpl_role_name_ok(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len < 1 || len > TMPL_ROLE_LEN_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		    s[i] == '.' || s[i] == '-' || s[i] == ':'))
+			return 0;
+	return 1;
 }
 
 /* Resolve depends_on into indexes. RC_OK or RC_INVALID. */
@@ -409,6 +463,14 @@ tmpl_load(struct json_object *def, struct tmpl **out)
 		for (j = 0; j < i; j++)
 			if (strcmp(t->steps[j].id, t->steps[i].id) == 0)
 				goto invalid;	/* duplicate id */
+		/*
+		 * A wait without its own timeout waits at most as long as
+		 * the execution may run (an explicit one above it is
+		 * refused by tmpl_validate).
+		 */
+		if (t->steps[i].type == TMPL_STEP_WAIT &&
+		    t->steps[i].timeout_seconds > t->timeout_seconds)
+			t->steps[i].timeout_seconds = t->timeout_seconds;
 	}
 	for (i = 0; i < t->nsteps; i++)
 		if (load_deps(t, i) != RC_OK)

@@ -21,6 +21,8 @@
 
 #define ID_PATTERN	"^[a-z][a-z0-9_]{0,62}$"
 #define HANDLER_PATTERN	"^[a-z0-9][a-z0-9_-]*$"
+#define SIGNAL_PATTERN	"^[A-Za-z0-9_.-]{1,64}$"
+#define ROLE_PATTERN	"^[A-Za-z0-9_.:-]{1,64}$"
 #define VALUE_DEPTH_MAX	64	/* nesting walked when looking for secrets */
 #define MSG_MAX		8192	/* fits a cycle through 100 longest ids */
 
@@ -67,17 +69,22 @@ static const char *const type_keys[][6] = {
 	{ "seconds", NULL },
 	{ "items", "max_concurrency", "tolerated_failures",
 	  "tolerated_failure_percent", "step", NULL },
-	{ "template_id", "version", "input", "wait", NULL }
+	{ "template_id", "version", "input", "wait", NULL },
+	{ "signal", "approvers", NULL }
 };
 static const char *const type_names[] = {
-	"transform", "http", "command", "delay", "map", "workflow", NULL
+	"transform", "http", "command", "delay", "map", "workflow", "wait",
+	NULL
 };
 /*
- * The types a map's inner step may have (no nested map; a workflow
- * iteration is not supported yet: docs/decisions.md).
+ * The types a map's inner step may have (no nested map; workflow and
+ * wait iterations are not supported yet: docs/decisions.md).
  */
 static const char *const inner_type_names[] = {
 	"transform", "http", "command", "delay", NULL
+};
+static const char *const approvers_keys[] = {
+	"roles", "exclude_owner", NULL
 };
 static const char *const inner_keys[] = {
 	"type", "when", "retry", "timeout_seconds", NULL
@@ -807,6 +814,40 @@ v_callback(struct vctx *c, struct json_object *s)
 static void	v_map(struct vctx *, struct json_object *);
 static void	v_common(struct vctx *, struct json_object *);
 
+/* approvers of a wait step: {"roles": [role names], "exclude_owner"}. */
+static void
+v_approvers(struct vctx *c, struct json_object *a)
+{
+	struct json_object	*v, *e;
+	size_t			 i, n;
+
+	if (v_obj(c, a) != 0)
+		return;
+	if (opt(a, "roles", &v)) {
+		jpath_key(&c->p, "roles");
+		if (v_list(c, v, 1, TMPL_ROLES_MAX) == 0) {
+			n = json_object_array_length(v);
+			for (i = 0; i < n; i++) {
+				e = json_object_array_get_idx(v, i);
+				jpath_idx(&c->p, (int)i);
+				if (v_str(c, e, 1, TMPL_ROLE_LEN_MAX) == 0 &&
+				    !tmpl_role_name_ok(
+				    json_object_get_string(e),
+				    (size_t)json_object_get_string_len(e)))
+					v_pattern(c, e, ROLE_PATTERN);
+				jpath_pop(&c->p);
+			}
+		}
+		jpath_pop(&c->p);
+	}
+	if (opt(a, "exclude_owner", &v)) {
+		jpath_key(&c->p, "exclude_owner");
+		(void)v_bool(c, v);
+		jpath_pop(&c->p);
+	}
+	v_extra(c, a, approvers_keys, NULL);
+}
+
 static void
 v_step_type(struct vctx *c, struct json_object *s, int type)
 {
@@ -873,6 +914,21 @@ v_step_type(struct vctx *c, struct json_object *s, int type)
 		if (opt(s, "wait", &v)) {
 			jpath_key(&c->p, "wait");
 			(void)v_bool(c, v);
+			jpath_pop(&c->p);
+		}
+		break;
+	case TMPL_STEP_WAIT:
+		if (req(c, s, "signal", &v)) {
+			jpath_key(&c->p, "signal");
+			if (v_str(c, v, 1, TMPL_SIGNAL_LEN_MAX) == 0 &&
+			    !tmpl_signal_name_ok(json_object_get_string(v),
+			    (size_t)json_object_get_string_len(v)))
+				v_pattern(c, v, SIGNAL_PATTERN);
+			jpath_pop(&c->p);
+		}
+		if (opt(s, "approvers", &v)) {
+			jpath_key(&c->p, "approvers");
+			v_approvers(c, v);
 			jpath_pop(&c->p);
 		}
 		break;
@@ -953,6 +1009,7 @@ v_common(struct vctx *c, struct json_object *s)
 {
 	struct json_object	*v;
 	int64_t			 n;
+	int			 wait;
 
 	if (opt(s, "when", &v)) {
 		jpath_key(&c->p, "when");
@@ -964,7 +1021,19 @@ v_common(struct vctx *c, struct json_object *s)
 		v_retry(c, v);
 		jpath_pop(&c->p);
 	}
-	v_opt_int(c, s, "timeout_seconds", 1, 86400, &n);
+	wait = opt(s, "type", &v) && json_object_is_type(v, json_type_string) &&
+	    strcmp(json_object_get_string(v), "wait") == 0;
+	n = 0;
+	v_opt_int(c, s, "timeout_seconds", 1, wait ? TMPL_CB_TIMEOUT_MAX :
+	    86400, &n);
+	/* A wait must be able to end before the execution's timeout. */
+	if (wait && n > c->timeout && get(s, "timeout_seconds", &v)) {
+		jpath_key(&c->p, "timeout_seconds");
+		v_value(c, v, "timeout_seconds of a wait step (%lld) is above "
+		    "global_config.timeout_seconds (%lld)", (long long)n,
+		    (long long)c->timeout);
+		jpath_pop(&c->p);
+	}
 }
 
 /* A map's inner step: no id, no depends_on, no nested map. */
@@ -1142,7 +1211,10 @@ v_shared(struct vctx *c, struct json_object *sw)
 	}
 }
 
-/* 1 when a step of body has "callback": true (it may wait). */
+/*
+ * 1 when a step of body may wait: "callback": true, a wait step, or a
+ * workflow step (its child may itself wait).
+ */
 static int
 may_wait(struct json_object *body)
 {
@@ -1155,10 +1227,16 @@ may_wait(struct json_object *body)
 	n = json_object_array_length(steps);
 	for (i = 0; i < n; i++) {
 		s = json_object_array_get_idx(steps, i);
-		if (json_object_is_type(s, json_type_object) &&
-		    opt(s, "callback", &v) &&
+		if (!json_object_is_type(s, json_type_object))
+			continue;
+		if (opt(s, "callback", &v) &&
 		    json_object_is_type(v, json_type_boolean) &&
 		    json_object_get_boolean(v))
+			return 1;
+		if (opt(s, "type", &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    (strcmp(json_object_get_string(v), "wait") == 0 ||
+		    strcmp(json_object_get_string(v), "workflow") == 0))
 			return 1;
 	}
 	return 0;

@@ -282,7 +282,7 @@ test_e2e_tmpl_rejects_unknown_step_type(void)
 	    " 'output': 1}]}"), J("[['literal_error', ['body', 'steps', 0, "
 	    "'type'], "
 	    "'Input should be \"transform\", \"http\", \"command\", "
-	    "\"delay\", \"map\" or \"workflow\"', 'shell']]"));
+	    "\"delay\", \"map\", \"workflow\" or \"wait\"', 'shell']]"));
 	/* A field of no step type is extra; one of another type too. */
 	expect_422(J("{'name': 'x', 'steps': [{'id': 'a', 'type': "
 	    "'transform', 'output': 1, 'handler': 'echo-json', 'cmd': 'ls'}]}"),

@@ -837,6 +837,43 @@ test_auth_ignores_unknown_roles(void)
 	CU_ASSERT_EQUAL(last.roles, ROLE_READ);
 }
 
+/*
+ * Roles other than the built-in four are kept for a wait step's
+ * approvers (engine.md): at most 32 of 1..64 bytes, in token order,
+ * duplicates once; the scope's too. They grant no built-in role.
+ */
+static void
+test_auth_keeps_other_roles(void)
+{
+	char	roles[4096], *p = roles;
+	int	i;
+
+	CU_ASSERT_STRING_EQUAL(hs(J("{\"sub\":\"a\",\"exp\":%lld,\"roles\":"
+	    "[\"finance:approve\",\"Admin\",\"finance:approve\","
+	    "\"workflow:read\",\"\"],\"scope\":\"ops:lead workflow:execute\"}",
+	    NOW + 300)), OK);
+	CU_ASSERT_EQUAL(last.roles, ROLE_READ | ROLE_EXECUTE);
+	CU_ASSERT_EQUAL(last.nxroles, 3);
+	CU_ASSERT_STRING_EQUAL(last.xroles[0], "finance:approve");
+	CU_ASSERT_STRING_EQUAL(last.xroles[1], "Admin");
+	CU_ASSERT_STRING_EQUAL(last.xroles[2], "ops:lead");
+	CU_ASSERT_TRUE(auth_has_role_name(&last, "finance:approve"));
+	CU_ASSERT_TRUE(auth_has_role_name(&last, "workflow:read"));
+	CU_ASSERT_FALSE(auth_has_role_name(&last, "finance:Approve"));
+	CU_ASSERT_FALSE(auth_has_role_name(&last, "admin"));
+	/* 40 roles, one of 65 bytes: the first 32 valid ones are kept. */
+	p += sprintf(p, "[\"%065d\"", 0);
+	for (i = 0; i < 40; i++)
+		p += sprintf(p, ",\"r%d\"", i);
+	sprintf(p, "]");
+	CU_ASSERT_STRING_EQUAL(hs(J("{\"sub\":\"a\",\"exp\":%lld,"
+	    "\"roles\":%s}", NOW + 300, roles)), OK);
+	CU_ASSERT_EQUAL(last.nxroles, 32);
+	CU_ASSERT_STRING_EQUAL(last.xroles[0], "r0");
+	CU_ASSERT_STRING_EQUAL(last.xroles[31], "r31");
+	CU_ASSERT_FALSE(auth_has_role_name(&last, "r32"));
+}
+
 static void
 test_auth_rejects_malformed_roles_and_scope(void)
 {
@@ -1032,7 +1069,10 @@ test_auth_mint_rejects_bad_arguments(void)
 	char		s[AUTH_SUB_MAX + 2];
 
 	cfg_make(&c, AUTH_HS256);
-	CU_ASSERT_PTR_NULL(auth_token_mint(&c, "a", "workflow:read,root", 60));
+	/* Other role names are minted as given; a malformed one is not. */
+	CU_ASSERT_PTR_NULL(auth_token_mint(&c, "a", "workflow:read,ro ot",
+	    60));
+	CU_ASSERT_PTR_NULL(auth_token_mint(&c, "a", "workflow:read,r/t", 60));
 	CU_ASSERT_PTR_NULL(auth_token_mint(&c, "a", "admin", 0));
 	CU_ASSERT_PTR_NULL(auth_token_mint(&c, "", "admin", 60));
 	memset(s, 'u', sizeof(s) - 1);
@@ -1092,7 +1132,8 @@ test_auth_register(void)
 		T(test_auth_open_rejects_wrong_key_type),
 		T(test_auth_open_rejects_unreadable_key),
 		T(test_auth_mint_round_trips),
-		T(test_auth_mint_rejects_bad_arguments)
+		T(test_auth_mint_rejects_bad_arguments),
+		T(test_auth_keeps_other_roles)
 #undef T
 	};
 	CU_pSuite	s;

@@ -789,6 +789,143 @@ test_engine_exec_name_reserved(void)
 	CU_ASSERT_EQUAL(engine_exec_name_reserved(""), 0);
 }
 
+/* Roles a test caller holds: a NULL-terminated list. */
+static int
+has_role_list(const void *arg, const char *name)
+{
+	const char *const	*r;
+
+	for (r = arg; *r != NULL; r++)
+		if (strcmp(*r, name) == 0)
+			return 1;
+	return 0;
+}
+
+static struct tmpl *
+waits(void)
+{
+	return load("{`name`: `w`, `global_config`: {`timeout_seconds`: "
+	    "604800}, `steps`: ["
+	    "{`id`: `a`, `type`: `wait`, `signal`: `go`}, "
+	    "{`id`: `b`, `type`: `wait`, `signal`: `ok`, `approvers`: "
+	    "{`roles`: [`fin:approve`, `ops`]}, `timeout_seconds`: 60}, "
+	    "{`id`: `c`, `type`: `wait`, `signal`: `go`}, "
+	    "{`id`: `d`, `type`: `wait`, `signal`: `self`, `approvers`: "
+	    "{`roles`: [`fin:approve`], `exclude_owner`: true}}, "
+	    "{`id`: `e`, `type`: `transform`, `output`: 1}]}");
+}
+
+/*
+ * The earliest waiting step takes a signal; ties in template order;
+ * a step that already took one takes no other; only waiting wait steps.
+ */
+static void
+test_engine_wait_earliest_takes_signal(void)
+{
+	struct tmpl		*t = waits();
+	enum engine_state	 st[5] = { WT, WT, WT, P, WT };
+	int64_t			 since[5] = { 50, 10, 20, 5, 1 };
+	int			 order[5], taken[5] = { 0 }, n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	/* e waits but is no wait step; d is pending. */
+	n = engine_wait_order(t, st, since, order);
+	CU_ASSERT_EQUAL(n, 3);
+	CU_ASSERT_EQUAL(order[0], 1);
+	CU_ASSERT_EQUAL(order[1], 2);
+	CU_ASSERT_EQUAL(order[2], 0);
+	/* c began to wait before a: c takes "go". */
+	CU_ASSERT_EQUAL(engine_wait_taker(t, st, since, NULL, "go"), 2);
+	taken[2] = 1;
+	CU_ASSERT_EQUAL(engine_wait_taker(t, st, since, taken, "go"), 0);
+	taken[0] = 1;
+	CU_ASSERT_EQUAL(engine_wait_taker(t, st, since, taken, "go"), -1);
+	/* A tie: template order. */
+	since[0] = since[2] = 7;
+	CU_ASSERT_EQUAL(engine_wait_taker(t, st, since, NULL, "go"), 0);
+	/* No step waits for it (yet): kept. */
+	CU_ASSERT_EQUAL(engine_wait_taker(t, st, since, NULL, "self"), -1);
+	CU_ASSERT_EQUAL(engine_wait_taker(t, st, since, NULL, "nope"), -1);
+	st[0] = C;
+	st[2] = ENGINE_FAILED;
+	CU_ASSERT_EQUAL(engine_wait_taker(t, st, since, NULL, "go"), -1);
+	/* Tmpl defaults: 86400 capped at nothing here, 60 explicit. */
+	CU_ASSERT_EQUAL(t->steps[0].timeout_seconds, 86400);
+	CU_ASSERT_EQUAL(t->steps[1].timeout_seconds, 60);
+	CU_ASSERT_EQUAL(t->steps[3].exclude_owner, 1);
+	CU_ASSERT_STRING_EQUAL(t->steps[1].signal, "ok");
+	tmpl_free(t);
+	/* A default wait timeout never outlives the execution's. */
+	t = load("{`name`: `w`, `steps`: [{`id`: `a`, `type`: `wait`, "
+	    "`signal`: `go`}]}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(t->steps[0].timeout_seconds, 3600);
+	tmpl_free(t);
+}
+
+/* Who may signal (engine.md "Signals and approvers"). */
+static void
+test_engine_wait_approvers(void)
+{
+	static const char *const fin[] = { "fin:approve", NULL };
+	static const char *const none[] = { NULL };
+	struct tmpl		*t = waits();
+	struct engine_caller	 c;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	memset(&c, 0, sizeof(c));
+	c.has_role = has_role_list;
+	/* No approvers: the owner with workflow:execute, or an admin. */
+	c.arg = none;
+	c.owner = 1;
+	c.execute = 1;
+	CU_ASSERT_EQUAL(engine_wait_may_signal(t, "go", &c), RC_OK);
+	c.execute = 0;
+	CU_ASSERT_EQUAL(engine_wait_may_signal(t, "go", &c), RC_DENIED);
+	c.owner = 0;
+	c.execute = 1;
+	CU_ASSERT_EQUAL(engine_wait_may_signal(t, "go", &c), RC_DENIED);
+	c.admin = 1;
+	CU_ASSERT_EQUAL(engine_wait_may_signal(t, "go", &c), RC_OK);
+	c.admin = 0;
+	/* Roles: one of them; the owner alone is not enough. */
+	c.owner = 1;
+	CU_ASSERT_EQUAL(engine_wait_may_signal(t, "ok", &c), RC_DENIED);
+	c.owner = 0;
+	c.arg = fin;
+	CU_ASSERT_EQUAL(engine_wait_may_signal(t, "ok", &c), RC_OK);
+	/* exclude_owner: not the owner even with the role, nor as admin. */
+	CU_ASSERT_EQUAL(engine_wait_may_signal(t, "self", &c), RC_OK);
+	c.owner = 1;
+	CU_ASSERT_EQUAL(engine_wait_may_signal(t, "self", &c), RC_DENIED);
+	c.admin = 1;
+	CU_ASSERT_EQUAL(engine_wait_may_signal(t, "self", &c), RC_DENIED);
+	/* A name no wait step uses. */
+	CU_ASSERT_EQUAL(engine_wait_may_signal(t, "nope", &c), RC_NOTFOUND);
+	tmpl_free(t);
+}
+
+/* A run whose only unfinished steps wait parks as waiting. */
+static void
+test_engine_wait_parks_as_waiting(void)
+{
+	struct tmpl		*t = waits();
+	enum engine_state	 st[5] = { WT, C, WT, WT, C };
+	int			 inflight[5] = { 0 };
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(engine_park(t, st, inflight, 0), ENGINE_EX_WAITING);
+	CU_ASSERT_EQUAL(engine_outcome(t, st, &(int){ 0 }),
+	    ENGINE_OUT_RUNNING);
+	st[4] = R;
+	CU_ASSERT_EQUAL(engine_park(t, st, inflight, 0), ENGINE_EX_RUNNING);
+	st[4] = C;
+	st[0] = st[2] = st[3] = C;
+	CU_ASSERT_EQUAL(engine_outcome(t, st, &(int){ 0 }),
+	    ENGINE_OUT_COMPLETED);
+	tmpl_free(t);
+}
+
 void
 test_engine_register(void)
 {
@@ -799,6 +936,9 @@ test_engine_register(void)
 	ADD(test_engine_diamond_runs_in_dependency_order);
 	ADD(test_engine_child_name);
 	ADD(test_engine_exec_name_reserved);
+	ADD(test_engine_wait_earliest_takes_signal);
+	ADD(test_engine_wait_approvers);
+	ADD(test_engine_wait_parks_as_waiting);
 	ADD(test_engine_fan_out_is_limited_by_max_parallel);
 	ADD(test_engine_next_respects_output_room);
 	ADD(test_engine_next_follows_template_order);

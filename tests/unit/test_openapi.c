@@ -61,6 +61,8 @@ static const struct {
 	{ "get", "/workflow-management/templates/{id}/versions", 1, 0 },
 	{ "get", "/workflow-management/templates/{id}/versions/{id}", 1, 0 },
 	{ "post", "/callbacks/{id}", 0, 1 },
+	{ "post", "/workflow-management/executions/{id}/signals/{id}", 1, 1 },
+	{ "get", "/workflow-management/approvals", 1, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 

@@ -510,10 +510,11 @@ test_tmpl_rejects_unknown_step_type(void)
 	    "`output`: 1}]}", &rc);
 	e = one_err(ve, "literal_error", "[`body`,`steps`,0,`type`]");
 	CU_ASSERT_STRING_EQUAL(err_str(e, "msg"),
-	    "Input should be 'transform', 'http', 'command', 'delay', 'map' or "
-	    "'workflow'");
+	    "Input should be 'transform', 'http', 'command', 'delay', 'map', "
+	    "'workflow' or 'wait'");
 	CU_ASSERT_STRING_EQUAL(err_str(e, "ctx"), "{ \"expected\": "
-	    "\"'transform', 'http', 'command', 'delay', 'map' or 'workflow'\" }");
+	    "\"'transform', 'http', 'command', 'delay', 'map', 'workflow' or "
+	    "'wait'\" }");
 	verr_free(ve);
 	/* A key of no type at all is still extra. */
 	ve = run("{`name`: `t`, `steps`: [{`id`: `a`, `type`: 1, "
@@ -1439,6 +1440,90 @@ test_tmpl_workflow_step_fields(void)
 	tmpl_free(t);
 }
 
+/* A template with one wait step whose fields are f (` for "). */
+#define WAIT1(g, f)	"{`name`: `t`" g ", `steps`: [{`id`: `w`, " \
+	"`type`: `wait`" f "}]}"
+
+/* wait steps (engine.md "wait: signals and approvals"). */
+static void
+test_tmpl_validates_wait_steps(void)
+{
+	char	big[2048];
+	int	i, n;
+
+	expect_valid(WAIT1("", ", `signal`: `approval`"));
+	expect_valid(WAIT1(", `global_config`: {`timeout_seconds`: 31536000}",
+	    ", `signal`: `A-z_0.9`, `approvers`: {`roles`: [`finance:approve`,"
+	    " `ops`], `exclude_owner`: true}, `timeout_seconds`: 31536000"));
+	/* An explicit wait at the execution's own timeout is fine. */
+	expect_valid(WAIT1(", `global_config`: {`timeout_seconds`: 600}",
+	    ", `signal`: `s`, `timeout_seconds`: 600"));
+	expect_one(WAIT1("", ""), "missing", "[`body`,`steps`,0,`signal`]",
+	    "Field required");
+	expect_one(WAIT1("", ", `signal`: ``"), "string_too_short",
+	    "[`body`,`steps`,0,`signal`]", NULL);
+	expect_one(WAIT1("", ", `signal`: `a b`"), "string_pattern_mismatch",
+	    "[`body`,`steps`,0,`signal`]",
+	    "String should match pattern '^[A-Za-z0-9_.-]{1,64}$'");
+	expect_one(WAIT1("", ", `signal`: `a123456789012345678901234567890"
+	    "12345678901234567890123456789012345`"), "string_too_long",
+	    "[`body`,`steps`,0,`signal`]", NULL);
+	expect_one(WAIT1("", ", `signal`: 1"), "string_type",
+	    "[`body`,`steps`,0,`signal`]", NULL);
+	/* approvers */
+	expect_one(WAIT1("", ", `signal`: `s`, `approvers`: [`x`]"),
+	    "dict_type", "[`body`,`steps`,0,`approvers`]", NULL);
+	expect_one(WAIT1("", ", `signal`: `s`, `approvers`: {`roles`: []}"),
+	    "too_short", "[`body`,`steps`,0,`approvers`,`roles`]", NULL);
+	expect_one(WAIT1("", ", `signal`: `s`, `approvers`: {`roles`: "
+	    "[`ok`, `not a role`]}"), "string_pattern_mismatch",
+	    "[`body`,`steps`,0,`approvers`,`roles`,1]",
+	    "String should match pattern '^[A-Za-z0-9_.:-]{1,64}$'");
+	expect_one(WAIT1("", ", `signal`: `s`, `approvers`: {`roles`: [3]}"),
+	    "string_type", "[`body`,`steps`,0,`approvers`,`roles`,0]", NULL);
+	expect_one(WAIT1("", ", `signal`: `s`, `approvers`: {`roles`: [`r`],"
+	    " `exclude_owner`: `yes`}"), "bool_type",
+	    "[`body`,`steps`,0,`approvers`,`exclude_owner`]", NULL);
+	expect_one(WAIT1("", ", `signal`: `s`, `approvers`: {`role`: [`r`]}"),
+	    "extra_forbidden", "[`body`,`steps`,0,`approvers`,`role`]", NULL);
+	/* 33 roles; a role of 65 characters. */
+	n = snprintf(big, sizeof(big), WAIT1("", ", `signal`: `s`, "
+	    "`approvers`: {`roles`: [`r0`"));
+	big[n - 3] = '\0';	/* drop "}]}" to append */
+	n -= 3;
+	for (i = 1; i < 33; i++)
+		n += snprintf(big + n, sizeof(big) - (size_t)n, ", `r%d`", i);
+	snprintf(big + n, sizeof(big) - (size_t)n, "]}}]}");
+	expect_one(big, "too_long", "[`body`,`steps`,0,`approvers`,`roles`]",
+	    "List should have at most 32 items after validation, not 33");
+	expect_one(WAIT1("", ", `signal`: `s`, `approvers`: {`roles`: "
+	    "[`r12345678901234567890123456789012345678901234567890123456789"
+	    "01234`]}"), "string_too_long",
+	    "[`body`,`steps`,0,`approvers`,`roles`,0]", NULL);
+	/* Timeouts: at most 31,536,000, and not above the execution's. */
+	expect_one(WAIT1(", `global_config`: {`timeout_seconds`: 31536000}",
+	    ", `signal`: `s`, `timeout_seconds`: 31536001"), "less_than_equal",
+	    "[`body`,`steps`,0,`timeout_seconds`]", NULL);
+	expect_one(WAIT1("", ", `signal`: `s`, `timeout_seconds`: 3601"),
+	    "value_error", "[`body`,`steps`,0,`timeout_seconds`]",
+	    "Value error, timeout_seconds of a wait step (3601) is above "
+	    "global_config.timeout_seconds (3600)");
+	expect_one(WAIT1(", `global_config`: {`timeout_seconds`: 604800}",
+	    ", `signal`: `s`, `timeout_seconds`: 604801"), "value_error",
+	    "[`body`,`steps`,0,`timeout_seconds`]", NULL);
+	expect_one(WAIT1(", `global_config`: {`timeout_seconds`: 31536001}",
+	    ", `signal`: `s`"), "less_than_equal",
+	    "[`body`,`global_config`,`timeout_seconds`]", NULL);
+	/* Keys of other types are extra on a wait step. */
+	expect_one(WAIT1("", ", `signal`: `s`, `seconds`: 1"),
+	    "extra_forbidden", "[`body`,`steps`,0,`seconds`]", NULL);
+	/* Other step types keep their 86400 bound. */
+	expect_one("{`name`: `t`, `global_config`: {`timeout_seconds`: "
+	    "604800}, `steps`: [{`id`: `a`, `type`: `delay`, `seconds`: 1, "
+	    "`timeout_seconds`: 86401}]}", "less_than_equal",
+	    "[`body`,`steps`,0,`timeout_seconds`]", NULL);
+}
+
 void
 test_tmpl_register(void)
 {
@@ -1447,6 +1532,7 @@ test_tmpl_register(void)
 	s = CU_add_suite("tmpl", NULL, NULL);
 #define ADD(f)	CU_add_test(s, #f, f)
 	ADD(test_tmpl_accepts_engine_md_example);
+	ADD(test_tmpl_validates_wait_steps);
 	ADD(test_tmpl_accepts_man_page_examples);
 	ADD(test_tmpl_rejects_non_object_body);
 	ADD(test_tmpl_rejects_missing_required_fields);
