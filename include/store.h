@@ -143,6 +143,13 @@ enum stmt_id {
 	/* Galera: causal reads for the claim's re-read (store_sync_wait). */
 	STMT_WSREP_SYNC_ON,
 	STMT_WSREP_SYNC_OFF,
+	/*
+	 * GET of an execution in one round trip: the columns of
+	 * STMT_EXEC_GET, then those of STMT_EXEC_STEPS; one row for the
+	 * execution (its step columns NULL) and one per step row (its
+	 * execution columns NULL), in no promised order.
+	 */
+	STMT_EXEC_GET_DOC,
 	STMT_COUNT
 };
 

@@ -24,10 +24,13 @@
 #define TEMPLATE_ID_MAX		64
 #define WAIT_POLL_MS		100
 
-/* Columns of STMT_EXEC_GET. */
+/* Columns of STMT_EXEC_GET; STMT_EXEC_GET_DOC adds those of the steps. */
 enum { EG_PK, EG_ID, EG_NAME, EG_TID, EG_TVER, EG_USER, EG_STATUS, EG_INPUT,
     EG_RESULT, EG_ERROR, EG_CREATED, EG_STARTED, EG_COMPLETED, EG_CBY,
-    EG_CREASON, EG_REDRIVE, EG_DEF };
+    EG_CREASON, EG_REDRIVE, EG_DEF, EG_NCOLS };
+/* Columns of STMT_EXEC_STEPS. */
+enum { ES_IDX, ES_ID, ES_STATUS, ES_ATTEMPTS, ES_STARTED, ES_COMPLETED,
+    ES_OUTPUT, ES_ERROR, ES_NCOLS };
 
 static int
 name_char(int c, int first)
@@ -285,22 +288,75 @@ add_duration(struct json_object *o, const char *key, const struct sres *res,
 	}
 }
 
-/* The full execution document (GET) from its row; RC_* of the store. */
+/*
+ * A STMT_EXEC_GET_DOC result as a STMT_EXEC_GET one: the execution's row
+ * (the one whose EG_PK is set) is moved to row 0; the step rows follow
+ * it. Returns 0 if there is no execution row.
+ */
+static int
+exec_doc_normalize(struct sres *e)
+{
+	size_t	i, c, k;
+	char	*cell;
+	size_t	 len;
+
+	for (i = 0; i < e->nrows; i++)
+		if (e->cell[i * e->ncols + EG_PK] != NULL)
+			break;
+	if (i == e->nrows)
+		return 0;
+	for (c = 0; i != 0 && c < e->ncols; c++) {
+		k = i * e->ncols + c;
+		cell = e->cell[k];
+		e->cell[k] = e->cell[c];
+		e->cell[c] = cell;
+		len = e->len[k];
+		e->len[k] = e->len[c];
+		e->len[c] = len;
+	}
+	return 1;
+}
+
+/* Cell (row, col) of the steps: rows from r0 on, columns from c0 on. */
+#define SCELL(rows, r0, c0, j, col)	\
+	sres_get((rows), (r0) + (j), (c0) + (col), NULL)
+#define SINT(rows, r0, c0, j, col)	\
+	sres_int((rows), (r0) + (j), (c0) + (col))
+
+/*
+ * The full execution document (GET) from its row; RC_* of the store.
+ * The steps are read with STMT_EXEC_STEPS, unless e is a normalized
+ * STMT_EXEC_GET_DOC result, which holds them already.
+ */
 static int
 exec_document(struct store *st, const struct sres *e,
     struct json_object **out)
 {
 	struct json_object	*o, *def = NULL, *steps, *dsteps, *ds, *s, *v;
+	const struct sres	*srows;
 	struct sres		 rows;
 	struct sparam		 p[1];
 	const char		*status = sres_get(e, 0, EG_STATUS, NULL);
-	size_t			 i, j, n;
+	size_t			 i, j, n, ns, r0, c0;
 	int			 rc, term = is_terminal(status);
 
-	p[0] = SP_INT(sres_int(e, 0, EG_PK));
-	rc = store_exec(st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
-	if (rc != RC_OK)
-		return rc;
+	memset(&rows, 0, sizeof(rows));
+	if (e->ncols == EG_NCOLS + ES_NCOLS) {
+		srows = e;
+		r0 = 1;
+		c0 = EG_NCOLS;
+		ns = e->nrows - 1;
+	} else {
+		p[0] = SP_INT(sres_int(e, 0, EG_PK));
+		rc = store_exec(st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
+		if (rc != RC_OK) {
+			sres_free(&rows);
+			return rc;
+		}
+		srows = &rows;
+		r0 = c0 = 0;
+		ns = rows.nrows;
+	}
 	o = exec_summary(e, 0);
 	json_object_object_add(o, "user_id",
 	    json_object_new_string(sres_get(e, 0, EG_USER, NULL)));
@@ -317,10 +373,10 @@ exec_document(struct store *st, const struct sres *e,
 		json_object_object_add(s, "step_id", json_object_get(v));
 		json_object_object_get_ex(ds, "type", &v);
 		json_object_object_add(s, "type", json_object_get(v));
-		for (j = 0; j < rows.nrows; j++)
-			if ((size_t)sres_int(&rows, j, 0) == i)
+		for (j = 0; j < ns; j++)
+			if ((size_t)SINT(srows, r0, c0, j, ES_IDX) == i)
 				break;
-		if (j == rows.nrows) {
+		if (j == ns) {
 			json_object_object_add(s, "status",
 			    json_object_new_string(term ? "cancelled" :
 			    "pending"));
@@ -332,7 +388,7 @@ exec_document(struct store *st, const struct sres *e,
 			json_object_object_add(s, "output", NULL);
 			json_object_object_add(s, "error", NULL);
 		} else {
-			const char *ss = sres_get(&rows, j, 2, NULL);
+			const char *ss = SCELL(srows, r0, c0, j, ES_STATUS);
 
 			/*
 			 * An execution cancelled while parked (paused or
@@ -346,14 +402,18 @@ exec_document(struct store *st, const struct sres *e,
 			json_object_object_add(s, "status",
 			    json_object_new_string(ss));
 			json_object_object_add(s, "attempts",
-			    json_object_new_int64(sres_int(&rows, j, 3)));
-			add_time(s, "started_at", &rows, j, 4);
-			add_time(s, "completed_at", &rows, j, 5);
-			add_duration(s, "duration", &rows, j, 4, 5);
+			    json_object_new_int64(SINT(srows, r0, c0, j,
+			    ES_ATTEMPTS)));
+			add_time(s, "started_at", srows, r0 + j,
+			    c0 + ES_STARTED);
+			add_time(s, "completed_at", srows, r0 + j,
+			    c0 + ES_COMPLETED);
+			add_duration(s, "duration", srows, r0 + j,
+			    c0 + ES_STARTED, c0 + ES_COMPLETED);
 			json_object_object_add(s, "output",
-			    parse_stored(&rows, j, 6));
+			    parse_stored(srows, r0 + j, c0 + ES_OUTPUT));
 			json_object_object_add(s, "error",
-			    parse_stored(&rows, j, 7));
+			    parse_stored(srows, r0 + j, c0 + ES_ERROR));
 		}
 		json_object_array_add(steps, s);
 	}
@@ -384,16 +444,20 @@ exec_document(struct store *st, const struct sres *e,
  * see it. On anything but RC_OK the answer is already set.
  */
 static int
-load_exec(struct http_req *r, const char *id, struct sres *e)
+load_exec_stmt(struct http_req *r, const char *id, enum stmt_id stmt,
+    struct sres *e)
 {
-	struct sparam	p[1];
+	struct sparam	p[2];
 	int		rc;
 
-	p[0] = SP_STR(id);
-	rc = store_exec(r->app->st, STMT_EXEC_GET, p, 1, e, NULL, NULL);
-	if (rc == RC_OK && e->nrows == 0)
+	p[0] = p[1] = SP_STR(id);
+	rc = store_exec(r->app->st, stmt, p, stmt == STMT_EXEC_GET_DOC ? 2 : 1,
+	    e, NULL, NULL);
+	if (rc == RC_OK && (e->nrows == 0 || (stmt == STMT_EXEC_GET_DOC &&
+	    !exec_doc_normalize(e))))
 		rc = RC_NOTFOUND;
 	if (rc != RC_OK) {
+		sres_free(e);
 		http_resp_rc(r, rc, "Execution not found");
 		return rc;
 	}
@@ -404,6 +468,12 @@ load_exec(struct http_req *r, const char *id, struct sres *e)
 		return RC_DENIED;
 	}
 	return RC_OK;
+}
+
+static int
+load_exec(struct http_req *r, const char *id, struct sres *e)
+{
+	return load_exec_stmt(r, id, STMT_EXEC_GET, e);
 }
 
 /*
@@ -771,15 +841,15 @@ exec_get_replica(struct http_req *r)
 {
 	struct json_object	*doc;
 	struct store		*rd = http_read_store(r->app);
-	struct sparam		 p[1];
+	struct sparam		 p[2];
 	struct sres		 e;
 	int			 ok;
 
 	if (rd == r->app->st)
 		return 0;
-	p[0] = SP_STR(r->id);
-	if (store_exec(rd, STMT_EXEC_GET, p, 1, &e, NULL, NULL) != RC_OK ||
-	    e.nrows == 0) {
+	p[0] = p[1] = SP_STR(r->id);
+	if (store_exec(rd, STMT_EXEC_GET_DOC, p, 2, &e, NULL, NULL) != RC_OK ||
+	    !exec_doc_normalize(&e)) {
 		sres_free(&e);
 		return 0;
 	}
@@ -804,7 +874,11 @@ http_h_exec_get(struct http_req *r)
 
 	if (wait == 0 && exec_get_replica(r))
 		return;
-	if (load_exec(r, r->id, &e) != RC_OK)
+	/*
+	 * The execution and its steps in one round trip; after a wait the
+	 * last poll's row (STMT_EXEC_GET) has its steps read apart.
+	 */
+	if (load_exec_stmt(r, r->id, STMT_EXEC_GET_DOC, &e) != RC_OK)
 		return;
 	log_set_exec(r->id);
 	if (wait > 0)

@@ -7,6 +7,21 @@
 #include "common.h"
 #include "store_int.h"
 
+/* The columns of STMT_EXEC_GET, alias e, and the join they need (v). */
+#define EXEC_GET_COLS							\
+	"e.id, e.execution_id, e.execution_name, e.template_id, "	\
+	"e.template_version, e.user_id, e.status, e.input, "		\
+	"e.final_result, e.error_details, " MS("e.created_at") ", "	\
+	MS("e.started_at") ", " MS("e.completed_at") ", e.cancelled_by, " \
+	"e.cancel_reason, e.redrive_count, v.definition"
+#define EXEC_GET_JOIN							\
+	"JOIN template_versions v ON v.template_pk = e.template_pk AND "	\
+	"v.version = e.template_version"
+/* The columns of STMT_EXEC_STEPS, alias s. */
+#define EXEC_STEPS_COLS							\
+	"s.step_idx, s.step_id, s.status, s.attempts, "			\
+	MS("s.started_at") ", " MS("s.completed_at") ", s.output, s.error"
+
 /* The executions columns of a list item or summary, alias e. */
 #define EXEC_SUMMARY_COLS						\
 	"e.execution_id, e.execution_name, e.template_id, "		\
@@ -155,18 +170,11 @@ static const char *const sql[STMT_COUNT] = {
 	    "e.template_version, " MS("e.created_at") " FROM executions e "
 	    "WHERE e.user_id = ? AND e.execution_name = ?",
 	[STMT_EXEC_GET] =
-	    "SELECT e.id, e.execution_id, e.execution_name, e.template_id, "
-	    "e.template_version, e.user_id, e.status, e.input, "
-	    "e.final_result, e.error_details, " MS("e.created_at") ", "
-	    MS("e.started_at") ", " MS("e.completed_at") ", e.cancelled_by, "
-	    "e.cancel_reason, e.redrive_count, v.definition "
-	    "FROM executions e JOIN template_versions v ON v.template_pk = "
-	    "e.template_pk AND v.version = e.template_version "
-	    "WHERE e.execution_id = ?",
+	    "SELECT " EXEC_GET_COLS " FROM executions e " EXEC_GET_JOIN
+	    " WHERE e.execution_id = ?",
 	[STMT_EXEC_STEPS] =
-	    "SELECT step_idx, step_id, status, attempts, " MS("started_at")
-	    ", " MS("completed_at") ", output, error FROM execution_steps "
-	    "WHERE exec_pk = ? ORDER BY step_idx",
+	    "SELECT " EXEC_STEPS_COLS " FROM execution_steps s "
+	    "WHERE s.exec_pk = ? ORDER BY s.step_idx",
 	/* List params: [user,] [status,] cursor, template, template, limit */
 	[STMT_EXEC_LIST_USER] =
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
@@ -794,6 +802,18 @@ static const char *const sql[STMT_COUNT] = {
 	    "WHERE o.status <> 'delivered' ORDER BY o.id DESC LIMIT ?",
 	[STMT_WSREP_SYNC_ON] = "SET SESSION wsrep_sync_wait = 1",
 	[STMT_WSREP_SYNC_OFF] = "SET SESSION wsrep_sync_wait = 0",
+	/*
+	 * Params: execution_id, execution_id. One statement, so one read
+	 * view: the steps are those of the row returned. 17 + 8 columns.
+	 */
+	[STMT_EXEC_GET_DOC] =
+	    "SELECT " EXEC_GET_COLS ", NULL, NULL, NULL, NULL, NULL, NULL, "
+	    "NULL, NULL FROM executions e " EXEC_GET_JOIN
+	    " WHERE e.execution_id = ? UNION ALL "
+	    "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+	    "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+	    EXEC_STEPS_COLS " FROM executions e JOIN execution_steps s ON "
+	    "s.exec_pk = e.id WHERE e.execution_id = ?",
 };
 
 const char *

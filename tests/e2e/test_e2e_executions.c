@@ -549,6 +549,62 @@ test_e2e_executions_no_token_is_401_with_challenge(void)
 
 E2E_SUITE(test_e2e_executions_register)
 
+/* Run a statement as the database admin (unix socket); exit status. */
+static int
+root_sql(const char *stmt)
+{
+	return e2e_sh("mariadb --no-defaults --socket='%s/mysql/mysqld.sock' "
+	    "--user=root --batch --skip-column-names wfm -e \"%s\"",
+	    e2e_var(), stmt);
+}
+
+/*
+ * GET of an execution is one statement (issue 13): the server's general
+ * log, from the statement that named the execution on, holds no other
+ * statement of that connection. The document is that of two steps.
+ */
+static void
+test_e2e_executions_get_is_one_statement(void)
+{
+	struct json_object	*doc;
+	struct resp		 r;
+	char			 path[256], *tid, *id;
+
+	tid = x_template(e2e_tok_alice(), "doc-one-stmt", TWO_STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	id = run_to_end(e2e_tok_alice(), tid, "{\"n\": 1, \"s\": []}", &doc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	json_object_put(doc);
+	CU_ASSERT_EQUAL_FATAL(root_sql("SET GLOBAL general_log = 0; "
+	    "SET GLOBAL log_output = 'TABLE'; TRUNCATE mysql.general_log; "
+	    "SET GLOBAL general_log = 1"), 0);
+	snprintf(path, sizeof(path), "/workflow-management/executions/%s", id);
+	CU_ASSERT_EQUAL(e2e_req("GET", path, e2e_tok_alice(), NULL, NULL, &r),
+	    0);
+	CU_ASSERT_EQUAL(root_sql("SET GLOBAL general_log = 0"), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	X_STREQ(x_str(r.json, "status"), "completed");
+	CU_ASSERT_EQUAL_FATAL(x_alen(r.json, "steps"), 2);
+	X_STREQ(x_json(x_at(r.json, "steps.0.output")), "{\"n\":2}");
+	X_STREQ(x_json(x_at(r.json, "steps.1.output")), "{\"m\":3}");
+	X_STREQ(x_json(x_at(r.json, "final_result")), "{\"r\":3}");
+	resp_free(&r);
+	/*
+	 * The statements, while the log was on, of the connection that read
+	 * the execution by its id (the log shows the statement's text, not
+	 * its parameters; the worker served nothing else meanwhile): that
+	 * one. Before, STMT_EXEC_GET then STMT_EXEC_STEPS: 2.
+	 */
+	CU_ASSERT_EQUAL(e2e_sh("test \"$(mariadb --no-defaults --socket="
+	    "'%s/mysql/mysqld.sock' --user=root --batch --skip-column-names "
+	    "wfm -e \"SELECT COUNT(*) FROM mysql.general_log WHERE "
+	    "command_type IN ('Execute', 'Query') GROUP BY thread_id "
+	    "HAVING SUM(argument LIKE '%%v.version = e.template_version "
+	    "WHERE e.execution_id = ?%%') > 0\")\" = 1", e2e_var()), 0);
+	free(id);
+	free(tid);
+}
+
 void
 test_e2e_executions_register(void)
 {
@@ -568,5 +624,6 @@ test_e2e_executions_register(void)
 	T(wrong_method_is_405_with_allow);
 	T(unknown_routes_are_404);
 	T(no_token_is_401_with_challenge);
+	T(get_is_one_statement);
 #undef T
 }
