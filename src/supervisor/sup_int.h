@@ -70,6 +70,9 @@ struct run {
 	int64_t			 pause_since;	/* monotonic ms pausing began */
 	int			 parking;	/* idle and paused: its slot
 						   goes back after the write */
+	int			 no_tmpl_notify; /* the definition has no
+						   global_config.notify
+						   (sql/018) */
 	int			 done;		/* outcome decided */
 	int			 ended;		/* outcome committed */
 	const char		*final_status;
