@@ -145,9 +145,8 @@ enum stmt_id {
 	STMT_WSREP_SYNC_OFF,
 	/*
 	 * GET of an execution in one round trip: the columns of
-	 * STMT_EXEC_GET, then those of STMT_EXEC_STEPS; one row for the
-	 * execution (its step columns NULL) and one per step row (its
-	 * execution columns NULL), in no promised order.
+	 * STMT_EXEC_GET, then those of STMT_EXEC_STEPS, one row per step
+	 * row (see store_sql.c for where the large columns are).
 	 */
 	STMT_EXEC_GET_DOC,
 	STMT_COUNT

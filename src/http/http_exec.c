@@ -289,20 +289,24 @@ add_duration(struct json_object *o, const char *key, const struct sres *res,
 }
 
 /*
- * A STMT_EXEC_GET_DOC result as a STMT_EXEC_GET one: the execution's row
- * (the one whose EG_PK is set) is moved to row 0; the step rows follow
- * it. Returns 0 if there is no execution row.
+ * A STMT_EXEC_GET_DOC result as a STMT_EXEC_GET one: the row that holds
+ * the large columns (that of step 0, or the one without a step) is moved
+ * to row 0; every row with a step index is a step row. Returns 0 if no
+ * row holds them (no row at all, or step 0 has none while others have):
+ * then read with STMT_EXEC_GET.
  */
 static int
 exec_doc_normalize(struct sres *e)
 {
-	size_t	i, c, k;
-	char	*cell;
-	size_t	 len;
+	const char	*idx;
+	size_t		 i, c, k, len;
+	char		*cell;
 
-	for (i = 0; i < e->nrows; i++)
-		if (e->cell[i * e->ncols + EG_PK] != NULL)
+	for (i = 0; i < e->nrows; i++) {
+		idx = e->cell[i * e->ncols + EG_NCOLS + ES_IDX];
+		if (idx == NULL || strcmp(idx, "0") == 0)
 			break;
+	}
 	if (i == e->nrows)
 		return 0;
 	for (c = 0; i != 0 && c < e->ncols; c++) {
@@ -343,9 +347,9 @@ exec_document(struct store *st, const struct sres *e,
 	memset(&rows, 0, sizeof(rows));
 	if (e->ncols == EG_NCOLS + ES_NCOLS) {
 		srows = e;
-		r0 = 1;
+		r0 = 0;
 		c0 = EG_NCOLS;
-		ns = e->nrows - 1;
+		ns = e->nrows;
 	} else {
 		p[0] = SP_INT(sres_int(e, 0, EG_PK));
 		rc = store_exec(st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
@@ -374,7 +378,8 @@ exec_document(struct store *st, const struct sres *e,
 		json_object_object_get_ex(ds, "type", &v);
 		json_object_object_add(s, "type", json_object_get(v));
 		for (j = 0; j < ns; j++)
-			if ((size_t)SINT(srows, r0, c0, j, ES_IDX) == i)
+			if (SCELL(srows, r0, c0, j, ES_IDX) != NULL &&
+			    (size_t)SINT(srows, r0, c0, j, ES_IDX) == i)
 				break;
 		if (j == ns) {
 			json_object_object_add(s, "status",
@@ -447,14 +452,19 @@ static int
 load_exec_stmt(struct http_req *r, const char *id, enum stmt_id stmt,
     struct sres *e)
 {
-	struct sparam	p[2];
+	struct sparam	p[1];
 	int		rc;
 
-	p[0] = p[1] = SP_STR(id);
-	rc = store_exec(r->app->st, stmt, p, stmt == STMT_EXEC_GET_DOC ? 2 : 1,
-	    e, NULL, NULL);
-	if (rc == RC_OK && (e->nrows == 0 || (stmt == STMT_EXEC_GET_DOC &&
-	    !exec_doc_normalize(e))))
+	p[0] = SP_STR(id);
+	rc = store_exec(r->app->st, stmt, p, 1, e, NULL, NULL);
+	if (rc == RC_OK && e->nrows != 0 && stmt == STMT_EXEC_GET_DOC &&
+	    !exec_doc_normalize(e)) {
+		/* Step 0 has no row while others have: two statements. */
+		sres_free(e);
+		rc = store_exec(r->app->st, STMT_EXEC_GET, p, 1, e, NULL,
+		    NULL);
+	}
+	if (rc == RC_OK && e->nrows == 0)
 		rc = RC_NOTFOUND;
 	if (rc != RC_OK) {
 		sres_free(e);
@@ -841,14 +851,14 @@ exec_get_replica(struct http_req *r)
 {
 	struct json_object	*doc;
 	struct store		*rd = http_read_store(r->app);
-	struct sparam		 p[2];
+	struct sparam		 p[1];
 	struct sres		 e;
 	int			 ok;
 
 	if (rd == r->app->st)
 		return 0;
-	p[0] = p[1] = SP_STR(r->id);
-	if (store_exec(rd, STMT_EXEC_GET_DOC, p, 2, &e, NULL, NULL) != RC_OK ||
+	p[0] = SP_STR(r->id);
+	if (store_exec(rd, STMT_EXEC_GET_DOC, p, 1, &e, NULL, NULL) != RC_OK ||
 	    !exec_doc_normalize(&e)) {
 		sres_free(&e);
 		return 0;

@@ -17,6 +17,8 @@
 #define EXEC_GET_JOIN							\
 	"JOIN template_versions v ON v.template_pk = e.template_pk AND "	\
 	"v.version = e.template_version"
+/* The row of STMT_EXEC_GET_DOC that holds the large columns. */
+#define DOC_FIRST	"s.step_idx IS NULL OR s.step_idx = 0"
 /* The columns of STMT_EXEC_STEPS, alias s. */
 #define EXEC_STEPS_COLS							\
 	"s.step_idx, s.step_id, s.status, s.attempts, "			\
@@ -810,17 +812,26 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_WSREP_SYNC_ON] = "SET SESSION wsrep_sync_wait = 1",
 	[STMT_WSREP_SYNC_OFF] = "SET SESSION wsrep_sync_wait = 0",
 	/*
-	 * Params: execution_id, execution_id. One statement, so one read
-	 * view: the steps are those of the row returned. 17 + 8 columns.
+	 * GET in one statement (param: execution_id): the execution joined
+	 * with its step rows, one row per step row (one with NULL step
+	 * columns when there is none). The large columns (input,
+	 * final_result, error_details, definition) are in the row of step
+	 * 0, or in the step-less one, only: never repeated per step. When
+	 * no row holds them (step 0 has no row while others do) the caller
+	 * reads with STMT_EXEC_GET and STMT_EXEC_STEPS instead.
 	 */
 	[STMT_EXEC_GET_DOC] =
-	    "SELECT " EXEC_GET_COLS ", NULL, NULL, NULL, NULL, NULL, NULL, "
-	    "NULL, NULL FROM executions e " EXEC_GET_JOIN
-	    " WHERE e.execution_id = ? UNION ALL "
-	    "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-	    "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-	    EXEC_STEPS_COLS " FROM executions e JOIN execution_steps s ON "
-	    "s.exec_pk = e.id WHERE e.execution_id = ?",
+	    "SELECT e.id, e.execution_id, e.execution_name, e.template_id, "
+	    "e.template_version, e.user_id, e.status, "
+	    "IF(" DOC_FIRST ", e.input, NULL), "
+	    "IF(" DOC_FIRST ", e.final_result, NULL), "
+	    "IF(" DOC_FIRST ", e.error_details, NULL), "
+	    MS("e.created_at") ", " MS("e.started_at") ", "
+	    MS("e.completed_at") ", e.cancelled_by, e.cancel_reason, "
+	    "e.redrive_count, IF(" DOC_FIRST ", v.definition, NULL), "
+	    EXEC_STEPS_COLS " FROM executions e " EXEC_GET_JOIN
+	    " LEFT JOIN execution_steps s ON s.exec_pk = e.id "
+	    "WHERE e.execution_id = ?",
 };
 
 const char *
