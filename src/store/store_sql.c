@@ -465,10 +465,15 @@ static const char *const sql[STMT_COUNT] = {
 	    "UPDATE executions SET lease_until = UTC_TIMESTAMP(6) + "
 	    "INTERVAL ? SECOND WHERE id = ? AND claimed_by = ? AND "
 	    "claim_epoch = ? AND status IN ('running', 'paused')",
-	/* Params: status, final_result, error_details, id, claimer, epoch. */
+	/*
+	 * Params: status, final_result, error_details, tmpl_notify (sql/018:
+	 * 0 when the definition has no global_config.notify, else NULL), id,
+	 * claimer, epoch.
+	 */
 	[STMT_SUP_FINISH] =
 	    "UPDATE executions SET status = ?, final_result = ?, "
-	    "error_details = ?, completed_at = UTC_TIMESTAMP(3), "
+	    "error_details = ?, tmpl_notify = ?, "
+	    "completed_at = UTC_TIMESTAMP(3), "
 	    "claimed_by = NULL, lease_until = NULL WHERE id = ? AND "
 	    "claimed_by = ? AND claim_epoch = ?",
 	/*
@@ -587,13 +592,15 @@ static const char *const sql[STMT_COUNT] = {
 	 * STMT_SUP_FINISH for up to SUP_ROWS_MANY executions, each fenced by
 	 * its own epoch; the caller compares the rows matched with the ids
 	 * it sent. Params: the (id, status) pairs, the (id, final_result)
-	 * pairs, the (id, error_details) pairs, the ids, the claimer, the
-	 * (id, epoch) pairs; unused places hold id 0.
+	 * pairs, the (id, error_details) pairs, the (id, tmpl_notify) pairs,
+	 * the ids, the claimer, the (id, epoch) pairs; unused places hold
+	 * id 0.
 	 */
 	[STMT_SUP_FINISH_MANY] =
 	    "UPDATE executions SET status = CASE id " WHEN8 " END, "
 	    "final_result = CASE id " WHEN8 " END, "
 	    "error_details = CASE id " WHEN8 " END, "
+	    "tmpl_notify = CASE id " WHEN8 " END, "
 	    "completed_at = UTC_TIMESTAMP(3), claimed_by = NULL, "
 	    "lease_until = NULL WHERE id IN (?, ?, ?, ?, ?, ?, ?, ?) AND "
 	    "claimed_by = ? AND claim_epoch = CASE id " WHEN8 " END",

@@ -97,6 +97,9 @@ struct run {
 						   paused */
 	int			 sig_check;	/* look for signals of its
 						   waiting wait steps */
+	int			 no_tmpl_notify; /* the definition has no
+						   global_config.notify
+						   (sql/018) */
 	int			 done;		/* outcome decided */
 	int			 ended;		/* outcome committed */
 	char			*parent_id;	/* sql/017; NULL: a root */

@@ -1802,6 +1802,13 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 		finish_unrun(sp, r);
 		goto fail;
 	}
+	{
+		struct json_object	*g;
+
+		r->no_tmpl_notify = !(json_object_object_get_ex(def,
+		    "global_config", &g) && json_object_object_get_ex(g,
+		    "notify", NULL));
+	}
 	r->ctx = json_object_new_object();
 	json_object_object_add(r->ctx, "input",
 	    json_tokener_parse(sres_get(e, j, 3, NULL)));

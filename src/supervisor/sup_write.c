@@ -24,7 +24,7 @@ json_dup(struct json_object *o)
 int
 sup_write_finish(struct sup *sp, struct run *r)
 {
-	struct sparam	 p[6];
+	struct sparam	 p[7];
 	uint64_t	 n = 0;
 	char		*res, *err;
 	int		 rc;
@@ -34,10 +34,11 @@ sup_write_finish(struct sup *sp, struct run *r)
 	p[0] = SP_STR(r->final_status);
 	p[1] = SP_STR(res);
 	p[2] = SP_STR(err);
-	p[3] = SP_INT(r->pk);
-	p[4] = SP_STR(sp->id);
-	p[5] = SP_INT(r->epoch);
-	rc = store_exec(sp->st, STMT_SUP_FINISH, p, 6, NULL, &n, NULL);
+	p[3] = r->no_tmpl_notify ? SP_INT(0) : SP_NULL();
+	p[4] = SP_INT(r->pk);
+	p[5] = SP_STR(sp->id);
+	p[6] = SP_INT(r->epoch);
+	rc = store_exec(sp->st, STMT_SUP_FINISH, p, 7, NULL, &n, NULL);
 	free(res);
 	free(err);
 	if (rc == RC_OK && n == 0)
@@ -413,17 +414,18 @@ sup_write_run(struct sup *sp, struct run *r, int final)
 
 /*
  * Where the parameters of STMT_SUP_FINISH_MANY start: (id, status)
- * pairs, (id, final_result) pairs, (id, error_details) pairs, the ids,
- * the claimer, (id, epoch) pairs.
+ * pairs, (id, final_result) pairs, (id, error_details) pairs, (id,
+ * tmpl_notify) pairs, the ids, the claimer, (id, epoch) pairs.
  */
 enum {
 	FM_STATUS = 0,
 	FM_RESULT = 2 * SUP_ROWS_MANY,
 	FM_ERROR = 4 * SUP_ROWS_MANY,
-	FM_IDS = 6 * SUP_ROWS_MANY,
-	FM_CLAIMER = 7 * SUP_ROWS_MANY,
-	FM_EPOCH = 7 * SUP_ROWS_MANY + 1,
-	FM_PARAMS = 9 * SUP_ROWS_MANY + 1
+	FM_NOTIFY = 6 * SUP_ROWS_MANY,
+	FM_IDS = 8 * SUP_ROWS_MANY,
+	FM_CLAIMER = 9 * SUP_ROWS_MANY,
+	FM_EPOCH = 9 * SUP_ROWS_MANY + 1,
+	FM_PARAMS = 11 * SUP_ROWS_MANY + 1
 };
 
 /*
@@ -452,6 +454,9 @@ finish_many(struct sup *sp, struct run *const *rs, int m)
 		p[FM_RESULT + 2 * k + 1] = SP_STR(res[k]);
 		p[FM_ERROR + 2 * k] = id;
 		p[FM_ERROR + 2 * k + 1] = SP_STR(err[k]);
+		p[FM_NOTIFY + 2 * k] = id;
+		p[FM_NOTIFY + 2 * k + 1] = r != NULL && r->no_tmpl_notify ?
+		    SP_INT(0) : SP_NULL();
 		p[FM_IDS + k] = id;
 		p[FM_EPOCH + 2 * k] = id;
 		p[FM_EPOCH + 2 * k + 1] = SP_INT(r != NULL ? r->epoch : 0);

@@ -135,8 +135,8 @@ if full; then
 	row "drain $DRAIN_N one-step" "${F[drain.per_second]}" exec/s \
 	    "$(ratio "${F[drain.per_second]}" "${F[nginx.rps]}")" \
 	    "$(ratio "${F[drain.per_second]}" "${F[bare.rps]}")" \
-	    "${F[drain.per_second]} _one.rps" ">= 3000/s" \
-	    "$(verdict "${F[drain.per_second]}" ">=" 3000)" drain.per_second
+	    "${F[drain.per_second]} _one.rps" ">= 5000/s" \
+	    "$(verdict "${F[drain.per_second]}" ">=" 5000)" drain.per_second
 	for m in nudge poll; do
 		[[ $m == nudge ]] && t="< 5 ms" || t=""
 		row "claim latency $m p50" "${F[lat_$m.p50_ms]}" ms \

@@ -554,6 +554,52 @@ test_e2e_executions_no_token_is_401_with_challenge(void)
 
 E2E_SUITE(test_e2e_executions_register)
 
+/* Run a statement as the database admin (unix socket); exit status. */
+static int
+root_sql(const char *stmt)
+{
+	return e2e_sh("mariadb --no-defaults --socket='%s/mysql/mysqld.sock' "
+	    "--user=root --batch --skip-column-names wfm -e \"%s\"",
+	    e2e_var(), stmt);
+}
+
+/*
+ * With no row for step 0 but one for step 1 (removed here by hand), the
+ * document is still whole: every step is shown, step 0 as pending.
+ */
+static void
+test_e2e_executions_get_without_step0_row(void)
+{
+	struct json_object	*doc;
+	struct resp		 r;
+	char			 path[256], stmt[512], *tid, *id;
+
+	tid = x_template(e2e_tok_alice(), "doc-no-step0", TWO_STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	id = run_to_end(e2e_tok_alice(), tid, "{\"n\": 4, \"s\": []}", &doc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	json_object_put(doc);
+	snprintf(stmt, sizeof(stmt), "DELETE s FROM execution_steps s JOIN "
+	    "executions e ON e.id = s.exec_pk WHERE e.execution_id = '%s' "
+	    "AND s.step_idx = 0", id);
+	CU_ASSERT_EQUAL_FATAL(root_sql(stmt), 0);
+	snprintf(path, sizeof(path), "/workflow-management/executions/%s", id);
+	CU_ASSERT_EQUAL(e2e_req("GET", path, e2e_tok_alice(), NULL, NULL, &r),
+	    0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	X_STREQ(x_json(x_at(r.json, "input_data")), "{\"n\":4,\"s\":[]}");
+	X_STREQ(x_json(x_at(r.json, "final_result")), "{\"r\":9}");
+	CU_ASSERT_EQUAL_FATAL(x_alen(r.json, "steps"), 2);
+	X_STREQ(x_str(r.json, "steps.0.step_id"), "a");
+	X_STREQ(x_str(r.json, "steps.0.status"), "cancelled");
+	X_STREQ(x_str(r.json, "steps.1.step_id"), "b");
+	X_STREQ(x_str(r.json, "steps.1.status"), "completed");
+	X_STREQ(x_json(x_at(r.json, "steps.1.output")), "{\"m\":9}");
+	resp_free(&r);
+	free(id);
+	free(tid);
+}
+
 void
 test_e2e_executions_register(void)
 {
@@ -573,5 +619,6 @@ test_e2e_executions_register(void)
 	T(wrong_method_is_405_with_allow);
 	T(unknown_routes_are_404);
 	T(no_token_is_401_with_challenge);
+	T(get_without_step0_row);
 #undef T
 }

@@ -651,6 +651,15 @@ test_e2e_webhook_notify_validation(void)
 	free(tok);
 }
 
+/* The one value stmt selects, as the mariadb client prints it, is want. */
+static int
+sql_is(const char *stmt, const char *want)
+{
+	return e2e_sh("test \"$(mariadb --no-defaults --socket="
+	    "'%s/mysql/mysqld.sock' --user=root --batch --skip-column-names "
+	    "wfm -e \"%s\")\" = '%s'", e2e_var(), stmt, want) == 0;
+}
+
 static void
 test_e2e_webhook_template_notify(void)
 {
@@ -693,11 +702,52 @@ test_e2e_webhook_template_notify(void)
 	    "template_version");
 	CU_ASSERT_PTR_NULL(strstr(q[0].body, "private"));
 	json_object_put(body);
+	/* sql/018: the finish left the trigger to read the template. */
+	snprintf(json, sizeof(json), "SELECT IFNULL(tmpl_notify, 'null') "
+	    "FROM executions WHERE execution_id = '%s'", eid);
+	CU_ASSERT(sql_is(json, "null"));
 	free(eid);
 	free(tid);
 	free(sec);
 	free(owner);
 	free(other);
+}
+
+/*
+ * sql/018: the supervisor's finish tells the webhook trigger that a
+ * template version has no global_config.notify (tmpl_notify 0), so the
+ * trigger does not read it; with one it says nothing (NULL) and the
+ * delivery is made (template_notify above). No outbox row either way
+ * for a template without notify.
+ */
+static void
+test_e2e_webhook_no_template_notify_flag(void)
+{
+	struct json_object	*doc;
+	char			 json[512], stmt[256], *tok, *tid, *eid;
+
+	tok = e2e_token(e2e_run_name("wh-noflag"), ROLES);
+	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"steps\":[{\"id\":"
+	    "\"t\",\"type\":\"transform\",\"output\":{\"v\":1}}]}",
+	    e2e_unique("whn"));
+	tid = e2e_template(tok, json);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = e2e_execute(tok, tid, "{}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(tok, eid, 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(w_str(doc, "status"), "completed");
+	json_object_put(doc);
+	snprintf(stmt, sizeof(stmt), "SELECT IFNULL(tmpl_notify, 'null') "
+	    "FROM executions WHERE execution_id = '%s'", eid);
+	CU_ASSERT(sql_is(stmt, "0"));
+	snprintf(stmt, sizeof(stmt), "SELECT COUNT(*) FROM webhook_outbox o "
+	    "JOIN executions e ON e.id = o.exec_pk WHERE e.execution_id = "
+	    "'%s'", eid);
+	CU_ASSERT(sql_is(stmt, "0"));
+	free(eid);
+	free(tid);
+	free(tok);
 }
 
 /* A template of token's user from a definition's steps, with its id. */
@@ -965,4 +1015,6 @@ test_e2e_webhook_register(void)
 	    test_e2e_webhook_events_filter_and_cancel);
 	CU_add_test(s, "throughput_each_once",
 	    test_e2e_webhook_throughput_each_once);
+	CU_add_test(s, "no_template_notify_flag",
+	    test_e2e_webhook_no_template_notify_flag);
 }
