@@ -284,11 +284,15 @@ test_e2e_exec_read_schedule_filter(void)
 	CU_ASSERT(r.status == 202 || r.status == 201 || r.status == 200);
 	snprintf(tr, sizeof(tr), "%s", x_s(resp_str(&r, "execution_id")));
 	resp_free(&r);
-	/* Named like a fire of the schedule, but started by hand. */
+	/*
+	 * Named like a fire of the schedule, started by hand: refused, the
+	 * "sched." prefix is reserved (engine.md "workflow"); the filter
+	 * goes by schedule_pk, never by name, either way.
+	 */
 	snprintf(body, sizeof(body), "sched.%s.manual.20200101T000000Z",
 	    sname);
 	fake = exec_named(tok, tid, body);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(fake);
+	CU_ASSERT_PTR_NULL(fake);
 	/* A plain one. */
 	eid = exec_named(tok, tid, "plain-1");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
