@@ -15,6 +15,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "sup_int.h"
+#include "tmpl.h"
 
 static const double bounds[] = {
 	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
@@ -28,8 +29,16 @@ struct hist {
 	double		sum;
 };
 
-static const char *const types[] = { "transform", "http", "command",
-    "delay", "workflow" };
+/* Indexed by enum tmpl_step_type. */
+static const char *const types[] = {
+	[TMPL_STEP_TRANSFORM] = "transform",
+	[TMPL_STEP_HTTP] = "http",
+	[TMPL_STEP_COMMAND] = "command",
+	[TMPL_STEP_DELAY] = "delay",
+	[TMPL_STEP_MAP] = "map",
+	[TMPL_STEP_WORKFLOW] = "workflow",
+	[TMPL_STEP_WAIT] = "wait"
+};
 static const char *const statuses[] = { "completed", "failed", "cancelled",
     "timed_out" };
 

@@ -576,7 +576,7 @@ test_e2e_wait_validation(void)
 /*
  * deploy/examples/agent-approval.json: the stand-in model drafts, the
  * owner may not approve its own run, an agent:approve holder does, and
- * the plan is acted on.
+ * a map step acts on each item of the plan.
  */
 static void
 test_e2e_wait_agent_example(void)
@@ -615,10 +615,13 @@ test_e2e_wait_agent_example(void)
 	X_STREQ(sup_str(doc, "final_result.proposal"), "Review spring "
 	    "cleanup: check the inventory, notify the owners, archive the "
 	    "old entries.");
-	X_STREQ(sup_json(doc, "final_result.result"), "{\"acted_on\":"
-	    "[\"check inventory for spring cleanup\",\"notify owners of "
-	    "spring cleanup\",\"archive old spring cleanup entries\"],"
-	    "\"note\":\"ok, go\"}");
+	/* The map acted on each item, in item order. */
+	X_STREQ(sup_json(doc, "final_result.result"), "[{\"item\":"
+	    "\"check inventory for spring cleanup\",\"position\":0,"
+	    "\"note\":\"ok, go\"},{\"item\":\"notify owners of spring "
+	    "cleanup\",\"position\":1,\"note\":\"ok, go\"},{\"item\":"
+	    "\"archive old spring cleanup entries\",\"position\":2,"
+	    "\"note\":\"ok, go\"}]");
 	X_STREQ(sup_str(sup_step(doc, "approve"), "signalled_by"),
 	    x_run("wait-agent-approver"));
 	json_object_put(doc);
