@@ -58,7 +58,9 @@ function waitingText(st) {
 	const wf = st.waiting_for || {};
 	if (wf.signal) {
 		const roles = wf.approvers && Array.isArray(wf.approvers.roles) ? wf.approvers.roles : [];
-		return `the signal “${wf.signal}” from ${roles.length ? `a holder of ${roles.join(' or ')} (or an admin)` : 'the owner or an admin'}${wf.approvers && wf.approvers.exclude_owner ? ', not the owner' : ''}`;
+		const xo = wf.approvers && wf.approvers.exclude_owner;
+		const who = roles.length ? `a holder of ${roles.join(' or ')} (or an admin)` : (xo ? 'an admin' : 'the owner or an admin');
+		return `the signal “${wf.signal}” from ${who}${xo ? ', not the owner' : ''}`;
 	}
 	if (wf.callback)
 		return 'a callback from another system';

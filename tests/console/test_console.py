@@ -1267,6 +1267,57 @@ def t_approve_wait_step(c):
     c.signed_in()
 
 
+def t_signal_rights(c):
+    """Without approvers: Approve for the owner with workflow:execute and
+    for an admin, not for the owner's read-only token; with
+    exclude_owner not for the owner even as admin. Approving works from
+    the keyboard alone."""
+    tid = c.template({'name': 'console-own-wait', 'steps': [
+        {'id': 'ok', 'type': 'wait', 'signal': 'go', 'timeout_seconds': 600},
+        {'id': 'other', 'type': 'wait', 'signal': 'other',
+         'approvers': {'exclude_owner': True}, 'timeout_seconds': 600}]})
+    eid = c.execute(tid, {}, 'console-own-wait')
+    wait_step(c, eid, 'ok', 'waiting')
+    wait_step(c, eid, 'other', 'waiting')
+    reader = c.mint('alice', 'workflow:read')
+    c.signed_in(reader)
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.text_of('#exec-status').endswith('waiting'), 'page')
+    check(not c.csss('[id^="act-signal-"]'), 'no Approve when read-only')
+    owner_admin = c.mint('alice', 'admin')
+    c.go('#token=' + owner_admin)
+    c.wait(lambda: c.csss('#exec-rows'), 'a page as alice the admin')
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.csss('#act-signal-ok'), 'Approve ok for an admin')
+    check(not c.csss('#act-signal-other'), 'exclude_owner: not the owner')
+    c.signed_in()
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.csss('#act-signal-ok'), 'Approve ok for the owner')
+    check(not c.csss('#act-signal-other'), 'exclude_owner, owner: none')
+    c.css('#live-toggle').click()
+    c.css('#sum-other').click()
+    check(c.text_of('#wf-other') == 'the signal “other” from an admin, '
+          'not the owner', 'waits for: ' + c.text_of('#wf-other'))
+    # Keyboard: focus Approve, Enter, type the payload, Enter on Approve.
+    c.js("document.getElementById('act-signal-ok').focus()")
+    c.d.switch_to.active_element.send_keys(Keys.ENTER)
+    c.wait(lambda: c.js('return document.activeElement.id') ==
+           'signal-payload', 'the focus in the payload')
+    c.d.switch_to.active_element.send_keys('[1, 2]')
+    c.d.switch_to.active_element.send_keys(Keys.TAB)
+    check(c.js('return document.activeElement.id') == 'signal-send',
+          'Tab reaches Approve')
+    c.d.switch_to.active_element.send_keys(Keys.ENTER)
+    c.wait(lambda: 'Signal go sent: step ok is approved.' in
+           c.text_of('#action-msg'), 'the confirmation')
+    c.wait(lambda: c.js('return document.activeElement.tagName') ==
+           'BUTTON', 'the focus back on an action')
+    doc, st = wait_step(c, eid, 'ok', 'completed')
+    check(st['output'] == [1, 2] and st['signalled_by'] == 'alice',
+          'the step: %s' % st)
+    c.call('POST', '/workflow-management/executions/%s/cancel' % eid, {})
+
+
 MAP_ITEMS = 25
 MAP = {
     'name': 'console-map',
@@ -1357,7 +1408,8 @@ TESTS = [t_signin_form, t_fragment_token, t_first_visit_size,
          t_unauthorized_midsession, t_keyboard, t_schedules,
          t_system, t_narrow, t_graph_100, t_template_versions,
          t_modules_preloaded, t_template_versions_paged, t_pause_resume,
-         t_attempts_timeline, t_approve_wait_step, t_map_iterations,
+         t_attempts_timeline, t_approve_wait_step, t_signal_rights,
+         t_map_iterations,
          t_workflow_links, t_browser_log_clean]
 
 
