@@ -44,8 +44,10 @@ async function stepDeps(doc) {
 
 function mapExtra(st) {
 	if (typeof st.items_total === 'number') {
+		// Done: every iteration that has ended, whichever way.
 		const c = st.iteration_counts || {};
-		const done = c.completed ?? st.items_completed ?? 0;
+		const done = ['completed', 'failed', 'skipped', 'cancelled']
+		    .reduce((n, k) => n + (typeof c[k] === 'number' ? c[k] : 0), 0);
 		return `${done}/${st.items_total}`;
 	}
 	return null;
@@ -331,7 +333,7 @@ export function render(main, id) {
 			    h('dt', {}, 'Started'), h('dd', {}, fmtTime(st.started_at)),
 			    h('dt', {}, 'Completed'), h('dd', {}, fmtTime(st.completed_at)),
 			    h('dt', {}, 'Duration'), h('dd', {}, fmtDur(st.duration)),
-			    extra ? [h('dt', {}, 'Iterations'), h('dd', { id: `items-${sid}` }, `${extra} completed`)] : null,
+			    extra ? [h('dt', {}, 'Iterations'), h('dd', { id: `items-${sid}` }, `${extra} done`)] : null,
 			    st.iteration_counts ? [h('dt', {}, 'By status'), h('dd', { id: `counts-${sid}` },
 				Object.entries(st.iteration_counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none yet')] : null,
 			    st.status === 'waiting' && st.waiting_for ? [h('dt', {}, 'Waiting for'), h('dd', { id: `wf-${sid}` }, waitingText(st))] : null,

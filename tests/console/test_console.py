@@ -1324,7 +1324,8 @@ MAP = {
     'steps': [
         {'id': 'each', 'type': 'map', 'items': '{{ input.items }}',
          'max_concurrency': 5,
-         'step': {'type': 'transform', 'output': {'v': '{{ item }}'}}},
+         'step': {'type': 'transform', 'when': '{{ index % 5 != 4 }}',
+                  'output': {'v': '{{ item }}'}}},
     ],
 }
 
@@ -1337,6 +1338,9 @@ def t_map_iterations(c):
                     'console-map')
     doc, st = wait_step(c, eid, 'each', 'completed', 20)
     check(st['items_total'] == MAP_ITEMS, 'items_total %s' % st)
+    counts = st['iteration_counts']
+    check(counts['completed'] == 20 and counts['skipped'] == 5 and
+          sum(counts.values()) == MAP_ITEMS, 'counts %s' % counts)
     c.signed_in()
     c.go('#/executions/' + eid)
     c.wait(lambda: c.csss('#node-each'), 'the graph')
@@ -1344,15 +1348,18 @@ def t_map_iterations(c):
            c.css('#node-each').get_attribute('aria-label'),
            'done/total on the node')
     c.css('#sum-each').click()
-    check(c.text_of('#items-each') == '%d/%d completed' %
-          (MAP_ITEMS, MAP_ITEMS), 'items: ' + c.text_of('#items-each'))
-    check(c.text_of('#counts-each') == 'completed %d' % MAP_ITEMS,
-          'counts: ' + c.text_of('#counts-each'))
+    check(c.text_of('#items-each') == '%d/%d done' % (MAP_ITEMS, MAP_ITEMS),
+          'items: ' + c.text_of('#items-each'))
+    want = ', '.join('%s %d' % (k, n) for k, n in counts.items() if n)
+    check(c.text_of('#counts-each') == want and 'skipped 5' in want,
+          'counts: %s vs %s' % (c.text_of('#counts-each'), want))
     c.wait(lambda: len(c.csss('#iter-rows-each tr')) == 20, 'a first page')
     idx = [r.get_attribute('data-index') for r in c.csss('#iter-rows-each tr')]
     check(idx == [str(i) for i in range(20)], 'indexes %s' % idx)
     r0 = c.css('#iter-rows-each tr[data-index="3"]').text
     check('completed' in r0 and '{"v":"i3"}' in r0, 'row 3: %s' % r0)
+    r4 = c.css('#iter-rows-each tr[data-index="4"]').text
+    check('skipped' in r4 and r4.endswith('null'), 'row 4: %s' % r4)
     check(c.text_of('#iter-page-each') == 'Page 1', 'page 1')
     check(not c.csss('#iter-prev-each'), 'no previous on page 1')
     c.js("document.getElementById('iters-each').scrollIntoView()")
