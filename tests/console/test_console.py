@@ -1264,6 +1264,13 @@ def t_approve_wait_step(c):
     check(c.text_of('#signal-result').startswith('Not sent:'), '409 said')
     c.css('#signal-close').click()
     c.page('execution-approved')
+    # Nothing left for bob: the list says so.
+    c.go('#token=' + bob)
+    c.wait(lambda: c.csss('#exec-rows') or c.csss('#list-msg'), 'bob')
+    c.go('#/approvals')
+    c.wait(lambda: c.text_of('#appr-empty') ==
+           'Nothing is waiting for you.', 'the empty approvals list')
+    check(not c.csss('#appr-rows tr'), 'no rows')
     c.signed_in()
 
 
