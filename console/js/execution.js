@@ -44,16 +44,57 @@ async function stepDeps(doc) {
 
 function mapExtra(st) {
 	if (typeof st.items_total === 'number') {
-		const done = st.items_completed ?? st.items_done ?? 0;
+		// Done: every iteration that has ended, whichever way.
+		const c = st.iteration_counts || {};
+		const done = ['completed', 'failed', 'skipped', 'cancelled']
+		    .reduce((n, k) => n + (typeof c[k] === 'number' ? c[k] : 0), 0);
 		return `${done}/${st.items_total}`;
 	}
 	return null;
+}
+
+const ITER_LIMIT = 20;
+
+// What a waiting step waits for, in words.
+function waitingText(st) {
+	const wf = st.waiting_for || {};
+	if (wf.signal) {
+		const roles = wf.approvers && Array.isArray(wf.approvers.roles) ? wf.approvers.roles : [];
+		const xo = wf.approvers && wf.approvers.exclude_owner;
+		const who = roles.length ? `a holder of ${roles.join(' or ')} (or an admin)` : (xo ? 'an admin' : 'the owner or an admin');
+		return `the signal “${wf.signal}” from ${who}${xo ? ', not the owner' : ''}`;
+	}
+	if (wf.callback)
+		return 'a callback from another system';
+	if (wf.child_execution_id)
+		return `its child execution ${wf.child_execution_id}`;
+	return 'something';
+}
+
+// May the caller send this waiting wait step's signal (engine.md
+// "Signals and approvers")? The server decides; this only hides a button
+// that would answer 403.
+function maySignal(doc, st) {
+	const wf = st.waiting_for;
+	if (!wf || !wf.signal)
+		return false;
+	const c = claims();
+	const ap = wf.approvers || null;
+	if (ap && ap.exclude_owner && c.sub === doc.user_id)
+		return false;
+	if (c.roles.includes('admin'))
+		return true;
+	const roles = ap && Array.isArray(ap.roles) ? ap.roles : [];
+	if (roles.length)
+		return roles.some((r) => c.roles.includes(r));
+	return c.sub === doc.user_id && c.roles.includes('workflow:execute');
 }
 
 export function render(main, id) {
 	let alive = true;
 	let doc = null, lastJson = '', depInfo = null, tmplName = null;
 	const path = `/workflow-management/executions/${encodeURIComponent(id)}`;
+	const iters = new Map();	/* map step id -> {cursors, data, err} */
 
 	const title = h('h1', { tabindex: '-1', id: 'exec-title' }, 'Execution');
 	const statusLine = h('div', { id: 'exec-status', class: 'toolbar' });
@@ -118,31 +159,81 @@ export function render(main, id) {
 		reason.focus();
 	}
 
-	function openSignal(stepId) {
-		const name = h('input', { id: 'signal-name', required: true, pattern: '[A-Za-z0-9_.\\-]{1,64}', value: 'approve' });
-		const payload = h('textarea', { id: 'signal-payload', rows: '4' }, '{"approved": true}');
+	function openSignal(step) {
+		const stepId = step.step_id;
+		const name = h('input', { id: 'signal-name', required: true, pattern: '[A-Za-z0-9_.\\-]{1,64}', maxlength: '64', value: step.waiting_for.signal, 'aria-describedby': 'signal-name-hint' });
+		const payload = h('textarea', { id: 'signal-payload', rows: '4', 'aria-describedby': 'signal-payload-hint signal-payload-err' });
 		const err = h('div', { class: 'field-error', id: 'signal-payload-err' });
+		const result = h('div', { id: 'signal-result' });
+		const send = h('button', { type: 'submit', class: 'primary', id: 'signal-send' }, 'Approve');
+		const close = () => {
+			set(dialog);
+			document.getElementById(`act-signal-${safeId(stepId)}`)?.focus();
+		};
 		const form = h('form', { class: 'dialog', id: 'signal-form', 'aria-labelledby': 'signal-h' },
-		    h('h2', { id: 'signal-h' }, `Send a signal (step ${stepId} is waiting)`),
-		    h('div', { class: 'field' }, h('label', { for: 'signal-name' }, 'Signal name'), name),
-		    h('div', { class: 'field' }, h('label', { for: 'signal-payload' }, 'Payload (JSON)'), payload, err),
-		    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Send signal'),
-			h('button', { type: 'button', onclick: () => set(dialog) }, 'Close')));
-		form.addEventListener('submit', (e) => {
+		    h('h2', { id: 'signal-h' }, `Approve step ${stepId}`),
+		    h('p', {}, `It waits for ${waitingText(step)}${step.wait_deadline ? `; it fails at ${fmtTime(step.wait_deadline)} without one` : ''}.`),
+		    h('div', { class: 'field' }, h('label', { for: 'signal-name' }, 'Signal name'),
+			h('div', { class: 'hint', id: 'signal-name-hint' }, 'The signal the step waits for.'), name),
+		    h('div', { class: 'field' }, h('label', { for: 'signal-payload' }, 'Payload (JSON, optional)'),
+			h('div', { class: 'hint', id: 'signal-payload-hint' }, 'Becomes the step\'s output; at most 256 KiB. Empty: null.'),
+			payload, err),
+		    result,
+		    h('div', { class: 'actions' }, send,
+			h('button', { type: 'button', id: 'signal-close', onclick: close }, 'Close')));
+		form.addEventListener('submit', async (e) => {
 			e.preventDefault();
-			let p;
-			try {
-				p = JSON.parse(payload.value);
-			} catch (x) {
-				err.textContent = `Not JSON: ${x.message}`;
-				payload.setAttribute('aria-invalid', 'true');
+			err.textContent = '';
+			payload.removeAttribute('aria-invalid');
+			set(result);
+			let body = {};
+			if (payload.value.trim() !== '') {
+				try {
+					body = { payload: JSON.parse(payload.value) };
+				} catch (x) {
+					err.textContent = `Not JSON: ${x.message}`;
+					payload.setAttribute('aria-invalid', 'true');
+					payload.focus();
+					return;
+				}
+			}
+			if (!name.checkValidity()) {
+				set(result, banner('error', 'The signal name is 1 to 64 letters, digits, “_”, “.” or “-”.'));
+				name.focus();
 				return;
 			}
-			act(`signals/${encodeURIComponent(name.value)}`, { payload: p },
-			    (d) => `Signal ${d.signal} sent${d.consumed_by ? `, consumed by step ${d.consumed_by}` : ', kept until a step waits for it'}.`);
+			send.disabled = true;
+			try {
+				const { data: d } = await api('POST', `${path}/signals/${encodeURIComponent(name.value)}`, body);
+				const m = `Signal ${d.signal} sent${d.consumed_by ? `: step ${d.consumed_by} is approved` : ', kept until a step waits for it'}.`;
+				set(dialog);
+				set(actionMsg, banner('ok', m));
+				announce(m);
+				lastJson = '';
+				await refresh();
+				(actions.querySelector('button') || title).focus();
+				return;
+			} catch (x) {
+				if (x instanceof ApiError && x.status === 401)
+					return;
+				let m;
+				if (x instanceof ApiError && x.status === 403)
+					m = `Not allowed: ${x.message}. Only the approvers of this signal may send it.`;
+				else if (x instanceof ApiError && x.status === 409)
+					m = `Not sent: ${x.message} (HTTP 409).`;
+				else if (x instanceof ApiError && x.status === 413) {
+					m = `Too large: ${x.message} (HTTP 413).`;
+					payload.setAttribute('aria-invalid', 'true');
+				} else {
+					m = null;
+				}
+				set(result, m ? banner('error', m) : errorBanner(x, 'Could not send the signal'));
+				send.disabled = false;
+				(x instanceof ApiError && x.status === 413 ? payload : send).focus();
+			}
 		});
 		set(dialog, form);
-		name.focus();
+		payload.focus();
 	}
 
 	function renderActions() {
@@ -165,10 +256,68 @@ export function render(main, id) {
 		if (canExec && mine && st === 'paused' && !unsupported.has('resume'))
 			actions.append(h('button', { type: 'button', id: 'act-resume', onclick: () => act('resume', undefined, (d) => `Resumed: ${d.execution_name} is ${d.status}.`) }, 'Resume'));
 		for (const step of doc.steps.filter((x) => x.status === 'waiting'))
-			if (canExec)
-				actions.append(h('button', { type: 'button', id: `act-signal-${safeId(step.step_id)}`, onclick: () => openSignal(step.step_id) }, `Approve / signal ${step.step_id}…`));
+			if (maySignal(doc, step))
+				actions.append(h('button', { type: 'button', id: `act-signal-${safeId(step.step_id)}`, class: 'primary', onclick: () => openSignal(step) }, `Approve step ${step.step_id}…`));
 		actions.append(liveBtn);
 		restoreUI(actions, snap);
+	}
+
+	// The iterations of a map step, one page, from what was last read.
+	function iterView(stepId) {
+		const sid = safeId(stepId);
+		const t = iters.get(stepId);
+		if (!t || (!t.data && !t.err))
+			return h('p', { class: 'muted' }, 'Reading the iterations…');
+		const out = [h('h3', { id: `iters-h-${sid}` }, `Iterations of ${stepId}`)];
+		if (t.err)
+			out.push(errorBanner(t.err, 'Could not read the iterations'));
+		if (t.data) {
+			const page = t.cursors.length;
+			out.push(h('div', { class: 'table-wrap' }, h('table', { id: `iter-table-${sid}`, 'aria-labelledby': `iters-h-${sid}` },
+			    h('thead', {}, h('tr', {},
+				['Index', 'Status', 'Attempts', 'Started', 'Completed', 'Output or error'].map((c) => h('th', { scope: 'col' }, c)))),
+			    h('tbody', { id: `iter-rows-${sid}` }, t.data.items.map((it) => h('tr', { 'data-index': String(it.index) },
+				h('td', {}, String(it.index)),
+				h('td', {}, statusBadge(it.status)),
+				h('td', {}, String(it.attempts)),
+				h('td', {}, fmtTime(it.started_at)),
+				h('td', {}, fmtTime(it.completed_at)),
+				h('td', { class: 'iter-out' }, it.error ? `${it.error.type}: ${it.error.message}` : h('code', {}, JSON.stringify(it.output) ?? 'null'))))))));
+			if (!t.data.items.length)
+				out.push(h('p', { class: 'muted' }, 'No iteration yet.'));
+			out.push(h('div', { class: 'toolbar' },
+			    h('span', { id: `iter-page-${sid}`, tabindex: '-1' }, `Page ${page}`),
+			    page > 1 ? h('button', { type: 'button', id: `iter-prev-${sid}`, onclick: () => { t.cursors.pop(); loadIters(stepId, `iter-prev-${sid}`); } }, 'Previous iterations') : null,
+			    t.data.next_cursor ? h('button', { type: 'button', id: `iter-next-${sid}`, onclick: () => { t.cursors.push(t.data.next_cursor); loadIters(stepId, `iter-next-${sid}`); } }, 'Next iterations') : null));
+		}
+		return out;
+	}
+
+	async function loadIters(stepId, focusId) {
+		let t = iters.get(stepId);
+		if (!t) {
+			t = { cursors: [null], data: null, err: null };
+			iters.set(stepId, t);
+		}
+		const cur = t.cursors[t.cursors.length - 1];
+		const q = `?limit=${ITER_LIMIT}${cur ? `&cursor=${encodeURIComponent(cur)}` : ''}`;
+		try {
+			const { data } = await api('GET', `${path}/steps/${encodeURIComponent(stepId)}/iterations${q}`);
+			t.data = data;
+			t.err = null;
+		} catch (e) {
+			if (e instanceof ApiError && e.status === 401)
+				return;
+			t.err = e;
+		}
+		if (!alive)
+			return;
+		const box = document.getElementById(`iters-${safeId(stepId)}`);
+		if (!box)
+			return;
+		set(box, iterView(stepId));
+		if (focusId)
+			(document.getElementById(focusId) || document.getElementById(`iter-page-${safeId(stepId)}`))?.focus();
 	}
 
 	function stepPanel(st) {
@@ -184,9 +333,15 @@ export function render(main, id) {
 			    h('dt', {}, 'Started'), h('dd', {}, fmtTime(st.started_at)),
 			    h('dt', {}, 'Completed'), h('dd', {}, fmtTime(st.completed_at)),
 			    h('dt', {}, 'Duration'), h('dd', {}, fmtDur(st.duration)),
-			    extra ? [h('dt', {}, 'Iterations'), h('dd', {}, extra)] : null,
+			    extra ? [h('dt', {}, 'Iterations'), h('dd', { id: `items-${sid}` }, `${extra} done`)] : null,
+			    st.iteration_counts ? [h('dt', {}, 'By status'), h('dd', { id: `counts-${sid}` },
+				Object.entries(st.iteration_counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none yet')] : null,
+			    st.status === 'waiting' && st.waiting_for ? [h('dt', {}, 'Waiting for'), h('dd', { id: `wf-${sid}` }, waitingText(st))] : null,
+			    st.status === 'waiting' && st.waiting_for ? [h('dt', {}, 'Deadline'), h('dd', { id: `wd-${sid}` }, st.wait_deadline ? fmtTime(st.wait_deadline) : 'none')] : null,
+			    st.signalled_by ? [h('dt', {}, 'Signalled by'), h('dd', { id: `sb-${sid}` }, st.signalled_by)] : null,
 			    st.child_execution_id ? [h('dt', {}, 'Child execution'), h('dd', {},
-				h('a', { href: `#/executions/${encodeURIComponent(st.child_execution_id)}` }, st.child_execution_id))] : null),
+				h('a', { href: `#/executions/${encodeURIComponent(st.child_execution_id)}`, id: `child-${sid}` }, st.child_execution_id))] : null),
+			st.type === 'map' ? h('div', { class: 'iters', id: `iters-${sid}` }, iterView(st.step_id)) : null,
 			st.error ? banner('error', `${st.error.type}: ${st.error.message}`) : null,
 			'input' in st ? jsonBlock(`Input of ${st.step_id}`, st.input, false, `in-${sid}`) : null,
 			jsonBlock(`Output of ${st.step_id}`, st.output, false, `out-${sid}`),
@@ -211,6 +366,8 @@ export function render(main, id) {
 		    h('dl', { class: 'meta', id: 'exec-meta' },
 			h('dt', {}, 'Execution id'), h('dd', {}, doc.execution_id),
 			h('dt', {}, 'Template'), h('dd', {}, h('a', { href: `#/templates/${encodeURIComponent(doc.template_id)}`, id: 'tmpl-link' }, tmplName || doc.template_id), ` version ${doc.template_version}`),
+			doc.parent_execution_id ? [h('dt', {}, 'Parent execution'), h('dd', {},
+			    h('a', { href: `#/executions/${encodeURIComponent(doc.parent_execution_id)}`, id: 'parent-link' }, doc.parent_execution_id))] : null,
 			h('dt', {}, 'User'), h('dd', {}, doc.user_id),
 			h('dt', {}, 'Created'), h('dd', {}, fmtTime(doc.created_at)),
 			h('dt', {}, 'Started'), h('dd', {}, fmtTime(doc.started_at)),
@@ -228,6 +385,19 @@ export function render(main, id) {
 		    h('h2', {}, 'Steps'),
 		    h('div', { id: 'steps' }, doc.steps.map(stepPanel)));
 		restoreUI(body, snap);
+		// Map panels read their iterations once opened, and again on
+		// every change of the execution while open.
+		for (const st of doc.steps.filter((x) => x.type === 'map')) {
+			const d = document.getElementById(`step-${safeId(st.step_id)}`);
+			if (!d)
+				continue;
+			d.addEventListener('toggle', () => {
+				if (d.open && !iters.has(st.step_id))
+					loadIters(st.step_id);
+			});
+			if (d.open)
+				loadIters(st.step_id);
+		}
 	}
 
 	async function refresh() {

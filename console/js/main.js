@@ -10,6 +10,7 @@ import * as execution from './execution.js';
 import * as templates from './templates.js';
 import * as extra from './extra.js';
 import * as system from './system.js';
+import * as approvals from './approvals.js';
 
 const main = document.getElementById('main');
 let cleanup = null;
@@ -94,6 +95,7 @@ const routes = [
 	[/^#\/templates$/, () => templates.renderList(main), 'templates'],
 	[/^#\/schedules$/, () => extra.renderSchedules(main), 'schedules'],
 	[/^#\/system$/, () => system.renderSystem(main), 'system'],
+	[/^#\/approvals$/, () => approvals.renderApprovals(main), 'approvals'],
 ];
 
 function route() {

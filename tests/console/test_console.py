@@ -1121,13 +1121,310 @@ def t_attempts_timeline(c):
     c.page('execution-attempts')
 
 
+APPROVE = {
+    'name': 'console-approve',
+    'steps': [
+        {'id': 'first', 'type': 'transform', 'output': {'a': 1}},
+        {'id': 'approve', 'type': 'wait', 'signal': 'approval',
+         'approvers': {'roles': ['finance:approve']}, 'timeout_seconds': 3600,
+         'depends_on': ['first']},
+        {'id': 'legal', 'type': 'wait', 'signal': 'legal',
+         'approvers': {'roles': ['legal:approve']}, 'timeout_seconds': 3600,
+         'depends_on': ['approve']},
+    ],
+}
+
+
+def wait_step(c, eid, step, status, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        doc = c.exec_doc(eid)
+        st = [x for x in doc['steps'] if x['step_id'] == step][0]
+        if st['status'] == status:
+            return doc, st
+        time.sleep(0.2)
+    raise Failure('step %s never %s: %s' % (step, status, st['status']))
+
+
+def t_approve_wait_step(c):
+    """A waiting wait step shows what it waits for and its deadline; the
+    Approve action only for its approvers (via the Approvals page), with
+    403, 413 and 409 shown in the form; the step takes the payload."""
+    tid = c.template(APPROVE)
+    eid = c.execute(tid, {}, 'console-approve')
+    doc, st = wait_step(c, eid, 'approve', 'waiting')
+    path = '/workflow-management/executions/%s' % eid
+    # The owner (workflow:execute, not an approver): no Approve button,
+    # but the panel says what the step waits for and until when.
+    c.signed_in()
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.text_of('#exec-status').endswith('waiting'),
+           'the execution waiting')
+    c.wait(lambda: c.css('#node-approve').get_attribute('data-status') ==
+           'waiting', 'the node waiting')
+    check('st-waiting' in c.css('#node-approve').get_attribute('class'),
+          'the node coloured as waiting')
+    check('waiting' in c.css('#node-approve').get_attribute('aria-label'),
+          'the state in words')
+    check(not c.csss('#act-signal-approve'), 'no Approve for the owner')
+    c.css('#sum-approve').click()
+    check(c.text_of('#wf-approve') == 'the signal “approval” from a holder '
+          'of finance:approve (or an admin)', 'waits for: ' +
+          c.text_of('#wf-approve'))
+    dl = st['wait_deadline']
+    check(dl and c.text_of('#wd-approve') ==
+          dl.replace('T', ' ').split('.')[0] + 'Z',
+          'the deadline %s vs %s' % (c.text_of('#wd-approve'), dl))
+    c.js("document.getElementById('step-approve').scrollIntoView()")
+    c.page('execution-waiting')
+    # The approver: only finance:approve. The menu's Approvals page
+    # lists the step and links to the execution.
+    bob = c.mint('bob', 'finance:approve')
+    c.go('#token=' + bob)
+    c.wait(lambda: c.csss('#signin-form') or c.csss('#exec-rows'),
+           'a page as bob')
+    c.css('[data-nav="approvals"]').click()
+    c.wait(lambda: c.csss('#appr-rows tr[data-id="%s"]' % eid),
+           'the waiting step in the approvals list')
+    rows = c.csss('#appr-rows tr[data-id]')
+    st_a, appr = c.call('GET', '/workflow-management/approvals', token=bob)
+    check(st_a == 200 and len(rows) == len(appr['items']),
+          'one row per approval: %d vs %s' % (len(rows), appr))
+    row = c.css('#appr-rows tr[data-id="%s"]' % eid)
+    check(row.get_attribute('data-step') == 'approve', 'the step')
+    check(row.find_element(By.CSS_SELECTOR, '.signal').text == 'approval',
+          'the signal')
+    check(row.find_element(By.CSS_SELECTOR, '.approvers').text ==
+          'roles: finance:approve', 'the approvers')
+    check(row.find_element(By.CSS_SELECTOR, '.deadline').text ==
+          dl.replace('T', ' ').split('.')[0] + 'Z', 'the deadline')
+    check(c.css('[data-nav="approvals"]').get_attribute('aria-current') ==
+          'page', 'the menu marks Approvals')
+    c.page('approvals')
+    row.find_element(By.CSS_SELECTOR, 'a').click()
+    c.wait(lambda: c.csss('#act-signal-approve'), 'the Approve button')
+    c.css('#live-toggle').click()
+    c.css('#act-signal-approve').click()
+    c.wait(lambda: c.csss('#signal-form'), 'the approve form')
+    check(c.css('#signal-name').get_attribute('value') == 'approval',
+          'the signal name filled in')
+    check(c.js('return document.activeElement.id') == 'signal-payload',
+          'the focus on the payload')
+    c.page('execution-approve-form')
+    # Not JSON: said next to the field, nothing sent.
+    c.css('#signal-payload').send_keys('{oops')
+    c.css('#signal-send').click()
+    c.wait(lambda: 'Not JSON' in c.text_of('#signal-payload-err'),
+           'the JSON error')
+    check(c.css('#signal-payload').get_attribute('aria-invalid') == 'true',
+          'the field marked invalid')
+    # 413: a payload over 256 KiB.
+    c.js("document.getElementById('signal-payload').value ="
+         " JSON.stringify({x: 'a'.repeat(270000)})")
+    c.css('#signal-send').click()
+    c.wait(lambda: 'HTTP 413' in c.text_of('#signal-result'), 'the 413')
+    check(c.text_of('#signal-result').startswith('Too large: payload is'),
+          '413 in words: ' + c.text_of('#signal-result'))
+    # 403: the other signal, whose approvers bob is not.
+    c.css('#signal-payload').clear()
+    c.css('#signal-name').clear()
+    c.css('#signal-name').send_keys('legal')
+    c.css('#signal-send').click()
+    c.wait(lambda: c.text_of('#signal-result').startswith('Not allowed:'),
+           'the 403')
+    check('Only the approvers' in c.text_of('#signal-result'), '403 said')
+    check(c.exec_doc(eid)['steps'][1]['status'] == 'waiting',
+          'still waiting after the refusals')
+    # Approve with a payload: the step takes it, signalled_by bob.
+    c.css('#signal-name').clear()
+    c.css('#signal-name').send_keys('approval')
+    c.css('#signal-payload').send_keys('{"ok": true, "note": "%s"}' % PROBE)
+    c.css('#signal-send').click()
+    c.wait(lambda: 'Signal approval sent: step approve is approved.' in
+           c.text_of('#action-msg'), 'the confirmation')
+    check(not c.csss('#signal-form'), 'the form closed')
+    doc, st = wait_step(c, eid, 'approve', 'completed')
+    check(st['output'] == {'ok': True, 'note': PROBE} and
+          st['signalled_by'] == 'bob', 'the step: %s' % st)
+    check(not c.csss('img'), 'the payload is text')
+    # 409: the execution ended before the form was sent.
+    c.signed_in()
+    admin = c.mint('root-user', 'admin')
+    c.go('#token=' + admin)
+    c.wait(lambda: c.csss('#exec-rows'), 'a page as admin')
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.csss('#act-signal-legal'), 'Approve legal (admin)')
+    c.css('#live-toggle').click()
+    c.css('#act-signal-legal').click()
+    c.wait(lambda: c.csss('#signal-form'), 'the form')
+    st_c, _ = c.call('POST', path + '/cancel', {}, token=admin)
+    check(st_c == 202 or st_c == 200, 'cancel: %s' % st_c)
+    c.css('#signal-send').click()
+    c.wait(lambda: 'HTTP 409' in c.text_of('#signal-result'), 'the 409')
+    check(c.text_of('#signal-result').startswith('Not sent:'), '409 said')
+    c.css('#signal-close').click()
+    c.page('execution-approved')
+    # Nothing left for bob: the list says so.
+    c.go('#token=' + bob)
+    c.wait(lambda: c.csss('#exec-rows') or c.csss('#list-msg'), 'bob')
+    c.go('#/approvals')
+    c.wait(lambda: c.text_of('#appr-empty') ==
+           'Nothing is waiting for you.', 'the empty approvals list')
+    check(not c.csss('#appr-rows tr'), 'no rows')
+    c.signed_in()
+
+
+def t_signal_rights(c):
+    """Without approvers: Approve for the owner with workflow:execute and
+    for an admin, not for the owner's read-only token; with
+    exclude_owner not for the owner even as admin. Approving works from
+    the keyboard alone."""
+    tid = c.template({'name': 'console-own-wait', 'steps': [
+        {'id': 'ok', 'type': 'wait', 'signal': 'go', 'timeout_seconds': 600},
+        {'id': 'other', 'type': 'wait', 'signal': 'other',
+         'approvers': {'exclude_owner': True}, 'timeout_seconds': 600}]})
+    eid = c.execute(tid, {}, 'console-own-wait')
+    wait_step(c, eid, 'ok', 'waiting')
+    wait_step(c, eid, 'other', 'waiting')
+    reader = c.mint('alice', 'workflow:read')
+    c.signed_in(reader)
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.text_of('#exec-status').endswith('waiting'), 'page')
+    check(not c.csss('[id^="act-signal-"]'), 'no Approve when read-only')
+    owner_admin = c.mint('alice', 'admin')
+    c.go('#token=' + owner_admin)
+    c.wait(lambda: c.csss('#exec-rows'), 'a page as alice the admin')
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.csss('#act-signal-ok'), 'Approve ok for an admin')
+    check(not c.csss('#act-signal-other'), 'exclude_owner: not the owner')
+    c.signed_in()
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.csss('#act-signal-ok'), 'Approve ok for the owner')
+    check(not c.csss('#act-signal-other'), 'exclude_owner, owner: none')
+    c.css('#live-toggle').click()
+    c.css('#sum-other').click()
+    check(c.text_of('#wf-other') == 'the signal “other” from an admin, '
+          'not the owner', 'waits for: ' + c.text_of('#wf-other'))
+    # Keyboard: focus Approve, Enter, type the payload, Enter on Approve.
+    c.js("document.getElementById('act-signal-ok').focus()")
+    c.d.switch_to.active_element.send_keys(Keys.ENTER)
+    c.wait(lambda: c.js('return document.activeElement.id') ==
+           'signal-payload', 'the focus in the payload')
+    c.d.switch_to.active_element.send_keys('[1, 2]')
+    c.d.switch_to.active_element.send_keys(Keys.TAB)
+    check(c.js('return document.activeElement.id') == 'signal-send',
+          'Tab reaches Approve')
+    c.d.switch_to.active_element.send_keys(Keys.ENTER)
+    c.wait(lambda: 'Signal go sent: step ok is approved.' in
+           c.text_of('#action-msg'), 'the confirmation')
+    c.wait(lambda: c.js('return document.activeElement.tagName') ==
+           'BUTTON', 'the focus back on an action')
+    doc, st = wait_step(c, eid, 'ok', 'completed')
+    check(st['output'] == [1, 2] and st['signalled_by'] == 'alice',
+          'the step: %s' % st)
+    c.call('POST', '/workflow-management/executions/%s/cancel' % eid, {})
+
+
+MAP_ITEMS = 25
+MAP = {
+    'name': 'console-map',
+    'steps': [
+        {'id': 'each', 'type': 'map', 'items': '{{ input.items }}',
+         'max_concurrency': 5,
+         'step': {'type': 'transform', 'when': '{{ index % 5 != 4 }}',
+                  'output': {'v': '{{ item }}'}}},
+    ],
+}
+
+
+def t_map_iterations(c):
+    """A map step's panel shows items_total, counts per status and pages
+    its iterations from the iterations endpoint."""
+    tid = c.template(MAP)
+    eid = c.execute(tid, {'items': ['i%d' % i for i in range(MAP_ITEMS)]},
+                    'console-map')
+    doc, st = wait_step(c, eid, 'each', 'completed', 20)
+    check(st['items_total'] == MAP_ITEMS, 'items_total %s' % st)
+    counts = st['iteration_counts']
+    check(counts['completed'] == 20 and counts['skipped'] == 5 and
+          sum(counts.values()) == MAP_ITEMS, 'counts %s' % counts)
+    c.signed_in()
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.csss('#node-each'), 'the graph')
+    c.wait(lambda: '%d/%d' % (MAP_ITEMS, MAP_ITEMS) in
+           c.css('#node-each').get_attribute('aria-label'),
+           'done/total on the node')
+    c.css('#sum-each').click()
+    check(c.text_of('#items-each') == '%d/%d done' % (MAP_ITEMS, MAP_ITEMS),
+          'items: ' + c.text_of('#items-each'))
+    want = ', '.join('%s %d' % (k, n) for k, n in counts.items() if n)
+    check(c.text_of('#counts-each') == want and 'skipped 5' in want,
+          'counts: %s vs %s' % (c.text_of('#counts-each'), want))
+    c.wait(lambda: len(c.csss('#iter-rows-each tr')) == 20, 'a first page')
+    idx = [r.get_attribute('data-index') for r in c.csss('#iter-rows-each tr')]
+    check(idx == [str(i) for i in range(20)], 'indexes %s' % idx)
+    r0 = c.css('#iter-rows-each tr[data-index="3"]').text
+    check('completed' in r0 and '{"v":"i3"}' in r0, 'row 3: %s' % r0)
+    r4 = c.css('#iter-rows-each tr[data-index="4"]').text
+    check('skipped' in r4 and r4.endswith('null'), 'row 4: %s' % r4)
+    check(c.text_of('#iter-page-each') == 'Page 1', 'page 1')
+    check(not c.csss('#iter-prev-each'), 'no previous on page 1')
+    c.js("document.getElementById('iters-each').scrollIntoView()")
+    c.page('execution-map')
+    c.css('#iter-next-each').click()
+    c.wait(lambda: c.text_of('#iter-page-each') == 'Page 2', 'page 2')
+    idx = [r.get_attribute('data-index') for r in c.csss('#iter-rows-each tr')]
+    check(idx == [str(i) for i in range(20, MAP_ITEMS)], 'page 2: %s' % idx)
+    check(not c.csss('#iter-next-each'), 'no next on the last page')
+    check(c.js('return document.activeElement.id') == 'iter-page-each',
+          'the focus kept in the pager')
+    c.css('#iter-prev-each').click()
+    c.wait(lambda: c.text_of('#iter-page-each') == 'Page 1', 'back to 1')
+    check(len(c.csss('#iter-rows-each tr')) == 20, '20 rows again')
+
+
+CHILD = {
+    'name': 'console-child',
+    'steps': [{'id': 'c1', 'type': 'transform',
+               'output': {'got': '{{ input.n }}'}}],
+}
+
+
+def t_workflow_links(c):
+    """A workflow step links to its child execution; the child links
+    back to its parent."""
+    child_tid = c.template(CHILD)
+    tid = c.template({'name': 'console-parent', 'steps': [
+        {'id': 'call_child', 'type': 'workflow', 'template_id': child_tid,
+         'input': {'n': 7}}]})
+    eid = c.execute(tid, {}, 'console-parent')
+    doc, st = wait_step(c, eid, 'call_child', 'completed', 20)
+    kid = st['child_execution_id']
+    check(kid, 'a child: %s' % st)
+    c.signed_in()
+    c.go('#/executions/' + eid)
+    c.wait(lambda: c.csss('#sum-call_child'), 'the step panel')
+    c.css('#sum-call_child').click()
+    check(c.text_of('#child-call_child') == kid, 'the child id')
+    c.css('#child-call_child').click()
+    c.wait(lambda: c.text_of('#parent-link') == eid, 'the parent link')
+    check(c.exec_doc(kid)['parent_execution_id'] == eid, 'the API agrees')
+    c.page('execution-child')
+    c.css('#parent-link').click()
+    c.wait(lambda: c.text_of('#exec-title') == 'console-parent',
+           'back on the parent')
+    check(not c.csss('#parent-link'), 'no parent of the parent')
+
+
 TESTS = [t_signin_form, t_fragment_token, t_first_visit_size,
          t_list_live_and_pause, t_filters_and_paging, t_execution_live,
          t_cancel_retry, t_template_form, t_xss_probe, t_forbidden,
          t_unauthorized_midsession, t_keyboard, t_schedules,
          t_system, t_narrow, t_graph_100, t_template_versions,
          t_modules_preloaded, t_template_versions_paged, t_pause_resume,
-         t_attempts_timeline, t_browser_log_clean]
+         t_attempts_timeline, t_approve_wait_step, t_signal_rights,
+         t_map_iterations,
+         t_workflow_links, t_browser_log_clean]
 
 
 def main():
