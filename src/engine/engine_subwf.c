@@ -23,7 +23,10 @@ engine_child_name(char *buf, size_t len, const char *parent_id,
 	for (i = 0; step_id[i] != '\0'; i++) {
 		if (o + 1 >= len)
 			return RC_INVALID;
-		buf[o++] = step_id[i] == '_' ? '-' : step_id[i];
+		buf[o] = step_id[i];
+		if (buf[o] == '_')
+			buf[o] = '-';
+		o++;
 	}
 	buf[o] = '\0';
 	if (map_index >= 0)
