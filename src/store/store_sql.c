@@ -1119,6 +1119,15 @@ static const char *const sql[STMT_COUNT] = {
 	    "UTC_TIMESTAMP(6) WHERE id = ? AND consumed_by IS NULL",
 	[STMT_SUP_SIG_PAYLOAD] =
 	    "SELECT payload, signalled_by FROM signals WHERE id = ?",
+	/*
+	 * The user's unfinished executions, counted up to a bound: ranges of
+	 * ix_exec_user (user_id, status, id), at most limit entries read.
+	 * Params: user, limit.
+	 */
+	[STMT_EXEC_UNFINISHED_COUNT] =
+	    "SELECT COUNT(*) FROM (SELECT 1 FROM executions FORCE INDEX "
+	    "(ix_exec_user) WHERE user_id = ? AND status IN ('pending', "
+	    "'running', 'waiting', 'paused') LIMIT ?) u",
 };
 
 const char *
