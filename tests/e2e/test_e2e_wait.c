@@ -754,6 +754,62 @@ test_e2e_wait_unfinished_limit(void)
 	free(tid);
 }
 
+/*
+ * A step's timeouts run while the execution is paused (engine.md "Pause
+ * and resume"): the parked paused row wakes for the wait step's
+ * deadline, the step fails wait_timeout and the row stays paused; the
+ * resume then ends it as failed.
+ */
+static void
+test_e2e_wait_timeout_while_paused(void)
+{
+	const char		*tok = wtok("wait-pause-timeout");
+	struct json_object	*doc;
+	struct resp		 r;
+	char			*tid, *eid, path[256];
+
+	CU_ASSERT_FATAL(tok != NULL);
+	tid = x_template(tok, x_run("wait-pause-timeout"), "\"steps\":["
+	    "{\"id\":\"w\",\"type\":\"wait\",\"signal\":\"go\","
+	    "\"timeout_seconds\":3},"
+	    "{\"id\":\"after\",\"type\":\"transform\",\"depends_on\":[\"w\"],"
+	    "\"output\":1}]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = start(tok, tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	CU_ASSERT_FATAL(x_wait_status(tok, eid, "waiting", 10));
+	snprintf(path, sizeof(path), "%s/%s/pause", X_EXECS_PATH, eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", path, tok, NULL, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	x_sleep_ms(5000);
+	doc = x_get(tok, eid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	X_STREQ(sup_str(doc, "status"), "paused");
+	X_STREQ(sup_str(sup_step(doc, "w"), "status"), "failed");
+	X_STREQ(sup_str(sup_step(doc, "w"), "error.type"), "wait_timeout");
+	X_STREQ(sup_str(sup_step(doc, "after"), "status"), "pending");
+	json_object_put(doc);
+	/* Still paused a moment later: not woken again in a loop. */
+	x_sleep_ms(1500);
+	doc = x_get(tok, eid);
+	X_STREQ(sup_str(doc, "status"), "paused");
+	json_object_put(doc);
+	snprintf(path, sizeof(path), "%s/%s/resume", X_EXECS_PATH, eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", path, tok, NULL, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	doc = e2e_wait(tok, eid, 15);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	X_STREQ(sup_str(doc, "status"), "failed");
+	X_STREQ(sup_str(doc, "error_details.type"), "wait_timeout");
+	X_STREQ(sup_str(doc, "error_details.step_id"), "w");
+	X_STREQ(sup_str(sup_step(doc, "w"), "status"), "failed");
+	json_object_put(doc);
+	free(tid);
+	free(eid);
+}
+
 E2E_SUITE(test_e2e_wait_register)
 
 void
@@ -778,4 +834,6 @@ test_e2e_wait_register(void)
 	CU_add_test(s, "agent_example", test_e2e_wait_agent_example);
 	CU_add_test(s, "signal_latency", test_e2e_wait_signal_latency);
 	CU_add_test(s, "unfinished_limit", test_e2e_wait_unfinished_limit);
+	CU_add_test(s, "timeout_while_paused",
+	    test_e2e_wait_timeout_while_paused);
 }
