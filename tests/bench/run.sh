@@ -1343,7 +1343,7 @@ signal_step() {
 	    END { if (n == 0) { print "null null null 0"; exit }
 		  i50 = int(0.5 * n + 0.999999); i99 = int(0.99 * n + 0.999999)
 		  printf "%.1f %.1f %.1f %d\n", v[i50], v[i99], v[n], n }')
-	if ((ok == SIG_N && F[signal.samples] == SIG_N)); then
+	if [[ $ok == "$SIG_N" && ${F[signal.samples]} == "$SIG_N" ]]; then
 		F[signal.status]=measured
 	else
 		F[signal.status]="not measured: $ok signals accepted, ${F[signal.samples]} steps completed of $SIG_N"
