@@ -53,6 +53,7 @@ struct config {
 		char	*base_path;	/* "/api/v1", no trailing slash */
 		int	 max_body_bytes;
 		int	 max_active_executions_per_user;
+		int	 max_unfinished_executions_per_user;
 		int	 max_waiters;		/* Prefer: wait; 0: workers/2 */
 		int	 max_waiters_per_user;	/* 0: max_waiters/2 */
 		int	 max_schedules_per_user;

@@ -55,6 +55,8 @@ static const struct key keys[] = {
 	    1024, 64 * 1024 * 1024 },
 	{ "http", "max_active_executions_per_user", K_INT,
 	    O(http.max_active_executions_per_user), "1000", 1, 100000000 },
+	{ "http", "max_unfinished_executions_per_user", K_INT,
+	    O(http.max_unfinished_executions_per_user), "10000", 1, 100000000 },
 	{ "http", "max_waiters", K_INT, O(http.max_waiters), "0", 0, 1024 },
 	{ "http", "max_waiters_per_user", K_INT,
 	    O(http.max_waiters_per_user), "0", 0, 1024 },

@@ -780,6 +780,38 @@ too_many(struct http_req *r)
 	http_resp_header(r, "Retry-After: %d", HTTP_RETRY_ACTIVE_QUOTA);
 }
 
+/*
+ * [http] max_unfinished_executions_per_user (engine.md "Limits against
+ * fan-out"): RC_DENIED when the user already has that many pending,
+ * running, waiting or paused executions. One bounded index range
+ * (STMT_EXEC_UNFINISHED_COUNT); not exact under concurrent inserts of
+ * one user (a few over at most), unlike the active quota's slots.
+ */
+static int
+unfinished_full(struct http_req *r)
+{
+	struct sparam	p[2];
+	struct sres	cnt;
+	int		rc, max;
+
+	max = r->app->cfg->http.max_unfinished_executions_per_user;
+	p[0] = SP_STR(r->who.sub);
+	p[1] = SP_INT(max);
+	if ((rc = store_exec(r->app->st, STMT_EXEC_UNFINISHED_COUNT, p, 2,
+	    &cnt, NULL, NULL)) != RC_OK)
+		return rc;
+	rc = sres_int(&cnt, 0, 0) >= max ? RC_DENIED : RC_OK;
+	sres_free(&cnt);
+	return rc;
+}
+
+static void
+too_many_unfinished(struct http_req *r)
+{
+	http_resp_detail(r, 429, "Too many unfinished executions");
+	http_resp_header(r, "Retry-After: %d", HTTP_RETRY_ACTIVE_QUOTA);
+}
+
 /* dry_run: the quota is the last check; 200 {"valid": true, ...}. */
 static void
 dry_run_answer(struct http_req *r, const struct tcache_ent *e)
@@ -800,6 +832,14 @@ dry_run_answer(struct http_req *r, const struct tcache_ent *e)
 	sres_free(&cnt);
 	if (over) {
 		too_many(r);
+		return;
+	}
+	if ((rc = unfinished_full(r)) == RC_DENIED) {
+		too_many_unfinished(r);
+		return;
+	}
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc, NULL);
 		return;
 	}
 	o = json_object_new_object();
@@ -895,6 +935,17 @@ again:
 	if (a.name != NULL && http_seen_has(r->who.sub, name) &&
 	    replay(r, name, e->tid, hash) != RC_NOTFOUND)
 		goto out;
+	/* At the limit a replay is still answered 200 or 409. */
+	if ((rc = unfinished_full(r)) == RC_DENIED) {
+		if (a.name == NULL ||
+		    replay(r, name, e->tid, hash) == RC_NOTFOUND)
+			too_many_unfinished(r);
+		goto out;
+	}
+	if (rc != RC_OK) {
+		http_resp_rc(r, rc, NULL);
+		goto out;
+	}
 	memset(&x, 0, sizeof(x));
 	x.id = id;
 	x.user = r->who.sub;

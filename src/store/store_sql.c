@@ -448,7 +448,9 @@ static const char *const sql[STMT_COUNT] = {
 	    "t.is_public = 1 OR EXISTS (SELECT 1 FROM template_shares s "
 	    "WHERE s.template_pk = t.id AND s.user_id = e.user_id)), "
 	    "e.claimed_by, e.status, e.parent_execution_id, e.depth, "
-	    "e.root_execution_id FROM executions e "
+	    "e.root_execution_id, IF(e.status = 'paused' AND e.paused_at IS "
+	    "NOT NULL AND e.started_at IS NOT NULL, TIMESTAMPDIFF(MICROSECOND, "
+	    "e.paused_at, UTC_TIMESTAMP(6)), 0) FROM executions e "
 	    "JOIN template_versions v ON v.template_pk = e.template_pk AND "
 	    "v.version = e.template_version "
 	    "JOIN templates t ON t.id = e.template_pk WHERE e.id IN "
@@ -1119,6 +1121,34 @@ static const char *const sql[STMT_COUNT] = {
 	    "UTC_TIMESTAMP(6) WHERE id = ? AND consumed_by IS NULL",
 	[STMT_SUP_SIG_PAYLOAD] =
 	    "SELECT payload, signalled_by FROM signals WHERE id = ?",
+	/*
+	 * The user's unfinished executions, counted up to a bound: ranges of
+	 * ix_exec_user (user_id, status, id), at most limit entries read.
+	 * Params: user, limit.
+	 */
+	[STMT_EXEC_UNFINISHED_COUNT] =
+	    "SELECT COUNT(*) FROM (SELECT 1 FROM executions FORCE INDEX "
+	    "(ix_exec_user) WHERE user_id = ? AND status IN ('pending', "
+	    "'running', 'waiting', 'paused') LIMIT ?) u",
+	/*
+	 * Parked paused executions with a step timeout due (engine.md: a
+	 * step's timeouts run while paused), through ix_exec_wake. A paused
+	 * row still held by its supervisor is not one. Params: limit.
+	 */
+	[STMT_SUP_WAKE_PAUSED_SELECT] =
+	    "SELECT id, template_pk, claim_epoch FROM executions FORCE INDEX "
+	    "(ix_exec_wake) WHERE status = 'paused' AND wake_at <= "
+	    "UTC_TIMESTAMP(6) AND claimed_by IS NULL ORDER BY wake_at "
+	    "LIMIT ? FOR UPDATE SKIP LOCKED",
+	/*
+	 * The claim of one of those: it stays paused (the supervisor records
+	 * the timeouts and parks it again). Params: claimer, lease, id.
+	 */
+	[STMT_SUP_CLAIM_PAUSED] =
+	    "UPDATE executions SET claimed_by = ?, lease_until = "
+	    "UTC_TIMESTAMP(6) + INTERVAL ? SECOND, claim_epoch = claim_epoch "
+	    "+ 1, wake_at = NULL WHERE id = ? AND status = 'paused' AND "
+	    "claimed_by IS NULL",
 };
 
 const char *

@@ -225,6 +225,9 @@ struct claim_args {
 	long long	*pks;		/* claimed */
 	long long	*epochs;	/* their claim_epoch once claimed */
 	int		 npks;
+	long long	*ppks;		/* of those, paused ones (they stay
+					   paused: STMT_SUP_CLAIM_PAUSED) */
+	int		 nppks;
 	int		 norphans;
 	int		 dead;		/* dead claimers still holding rows */
 };
@@ -238,10 +241,13 @@ claim_body(struct store *st, void *arg)
 	struct sparam		 p[3];
 	int			 nc = 0, i, rc, want = a->want;
 	int			 max = want * CLAIM_OVERSELECT, nresumed;
+	int			 pfrom = 0, pto = 0, nrun = 0;
+	long long		*run;
 
 	(void)st;
-	a->npks = a->norphans = a->dead = 0;
+	a->npks = a->norphans = a->dead = a->nppks = 0;
 	c = xcalloc((size_t)max + (size_t)want * 2, sizeof(*c));
+	run = xcalloc((size_t)want, sizeof(*run));
 	if (!s->orphans_done) {
 		if ((rc = select_orphans(s, want, c, &nc, &a->dead)) != RC_OK)
 			goto out;
@@ -263,6 +269,13 @@ claim_body(struct store *st, void *arg)
 		if (nc < want && (rc = select_into(s, STMT_SUP_WAKE_SELECT, p,
 		    1, c, &nc, want)) != RC_OK)
 			goto out;
+		/* Paused ones with a step timeout due: they stay paused. */
+		p[0] = SP_INT(want - nc);
+		pfrom = nc;
+		if (nc < want && (rc = select_into(s,
+		    STMT_SUP_WAKE_PAUSED_SELECT, p, 1, c, &nc, want)) != RC_OK)
+			goto out;
+		pto = nc;
 	}
 	nresumed = nc;
 	p[0] = SP_INT(max);
@@ -282,9 +295,21 @@ claim_body(struct store *st, void *arg)
 		}
 		a->epochs[a->npks] = c[i].epoch + 1;
 		a->pks[a->npks++] = c[i].pk;
+		if (i >= pfrom && i < pto)
+			a->ppks[a->nppks++] = c[i].pk;
+		else
+			run[nrun++] = c[i].pk;
 	}
-	rc = claim_update(s, a->pks, a->npks);
+	rc = claim_update(s, run, nrun);
+	for (i = 0; rc == RC_OK && i < a->nppks; i++) {
+		p[0] = SP_STR(s->id);
+		p[1] = SP_INT(s->cfg->sup.lease_seconds);
+		p[2] = SP_INT(a->ppks[i]);
+		rc = store_exec(s->st, STMT_SUP_CLAIM_PAUSED, p, 3, NULL, NULL,
+		    NULL);
+	}
 out:
+	free(run);
 	free(c);
 	return rc;
 }
@@ -303,6 +328,7 @@ sup_claim(struct sup *s)
 	a.want = want;
 	a.pks = xcalloc((size_t)want, sizeof(*a.pks));
 	a.epochs = xcalloc((size_t)want, sizeof(*a.epochs));
+	a.ppks = xcalloc((size_t)want, sizeof(*a.ppks));
 	/* Deadlocks, and certification failures on Galera, run it again. */
 	rc = store_tx(s->st, 0, claim_body, &a);
 	n = rc == RC_OK ? a.npks : 0;
@@ -346,6 +372,7 @@ sup_claim(struct sup *s)
 	free(loaded);
 	free(a.pks);
 	free(a.epochs);
+	free(a.ppks);
 }
 
 void
@@ -463,6 +490,7 @@ sup_cancel_poll(struct sup *s)
 		} else if (!paused && r->pausing) {
 			log_info("execution %s resumed while pausing", r->id);
 			r->pausing = 0;
+			r->hold = 0;
 			r->parking = 0;
 			if (!r->halting)
 				r->deadline += now - r->pause_since;

@@ -91,6 +91,10 @@ struct run {
 	int			 pausing;	/* paused: start nothing, park
 						   once idle (sup_cancel_poll) */
 	int64_t			 pause_since;	/* monotonic ms pausing began */
+	int			 hold;		/* claimed while paused for a due
+						   step timeout: records it, never
+						   ends the execution (but a
+						   cancel), parks again */
 	int			 parking;	/* idle and paused: its slot
 						   goes back after the write */
 	int			 park_wait;	/* parking as waiting, not

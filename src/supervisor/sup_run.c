@@ -893,9 +893,37 @@ park_missed(struct sup *sp, struct run *r)
 	    strcmp(st, "running") == 0) {
 		log_info("execution %s resumed while pausing", r->id);
 		r->pausing = 0;
+		r->hold = 0;
 		r->deadline += util_mono_ms() - r->pause_since;
 	}
 	sres_free(&res);
+}
+
+/*
+ * A timer of step i that runs while the execution is paused: the
+ * timeout of a waiting wait or callback step.
+ */
+static int
+paused_timer(const struct run *r, int i)
+{
+	return r->s[i].st == ENGINE_WAITING &&
+	    (r->t->steps[i].type == TMPL_STEP_WAIT || r->t->steps[i].callback);
+}
+
+/*
+ * Microseconds until a parked paused run must be looked at again: the
+ * earliest timeout of its waiting steps (paused_timer); -1: none.
+ */
+static long long
+paused_wake_in_us(const struct run *r)
+{
+	int64_t	now = util_mono_ms(), due = INT64_MAX;
+	int	i;
+
+	for (i = 0; i < r->t->nsteps; i++)
+		if (r->s[i].due != 0 && paused_timer(r, i))
+			due = MIN(due, r->s[i].due);
+	return due == INT64_MAX ? -1 : (long long)MAX(due - now, 0) * 1000;
 }
 
 /*
@@ -991,8 +1019,8 @@ park(struct sup *sp, struct run *r)
 		return 0;	/* the write failed: tried again */
 	if (r->park_wait)
 		return park_waiting(sp, r);
-	if (sup_write_park(sp, r, ENGINE_EX_PAUSED, ENGINE_EX_PAUSED, -1,
-	    &parked) != RC_OK) {
+	if (sup_write_park(sp, r, ENGINE_EX_PAUSED, ENGINE_EX_PAUSED,
+	    paused_wake_in_us(r), &parked) != RC_OK) {
 		r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
 		return 0;
 	}
@@ -1316,6 +1344,12 @@ settle(struct sup *sp, struct run *r)
 	for (i = 0; i < r->t->nsteps; i++)
 		st[i] = r->s[i].st;
 	out = engine_outcome(r->t, st, &failed);
+	/*
+	 * Claimed while paused for a step timeout: the outcome waits for
+	 * the resume (the row stays paused); a cancel does not wait.
+	 */
+	if (r->hold && r->pausing && out != ENGINE_OUT_CANCELLED)
+		return;
 	if (out == ENGINE_OUT_FAILED) {
 		stop_steps(sp, r);
 		if (running_handles(r) > 0)
@@ -1404,12 +1438,18 @@ sup_run_advance(struct sup *sp, struct run *r)
 	}
 	/*
 	 * Due timers: delays complete, retries start again. Paused: they
-	 * wait, their due times kept with the steps.
+	 * wait, their due times kept with the steps; but the timeouts of
+	 * waiting steps (wait, callback) run (engine.md "Pause and
+	 * resume": a step's timeouts do).
 	 */
-	for (i = 0; !r->done && !r->halting && !r->pausing &&
-	    i < r->t->nsteps; i++) {
+	for (i = 0; !r->done && !r->halting && i < r->t->nsteps; i++) {
 		if (r->s[i].due == 0 || r->s[i].due > now)
 			continue;
+		if (r->pausing && !paused_timer(r, i))
+			continue;
+		/* Recorded while paused: the outcome waits for the resume. */
+		if (r->pausing)
+			r->hold = 1;
 		if (r->s[i].st == ENGINE_RETRY_WAIT) {
 			/*
 			 * Stopping: the attempt is left to whoever resumes
@@ -1567,8 +1607,14 @@ sup_run_due(const struct run *r)
 		return r->write_retry;
 	if (r->done || r->lost)
 		return due;
-	if (r->pausing)
-		return due;	/* no timer runs; results and polls wake it */
+	if (r->pausing) {
+		/* Only the waiting steps' timeouts run; results, polls. */
+		for (i = 0; i < r->t->nsteps; i++)
+			if (r->s[i].due != 0 && r->s[i].due < due &&
+			    paused_timer(r, i))
+				due = r->s[i].due;
+		return due;
+	}
 	if (!r->halting)
 		due = r->deadline;
 	for (i = 0; i < r->t->nsteps; i++)
@@ -1820,7 +1866,8 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 	json_object_object_add(r->ctx, "execution", ex);
 	if (expr_value_refs(def, "secrets"))
 		r->secrets = load_secrets(sp, r->owner);
-	elapsed_ms = sres_int(e, j, 7) / 1000;
+	/* Not the time paused so far (a paused row claimed for a timeout). */
+	elapsed_ms = (sres_int(e, j, 7) - sres_int(e, j, 18)) / 1000;
 	r->deadline = util_mono_ms() + (int64_t)r->t->timeout_seconds * 1000 -
 	    elapsed_ms;
 	load_steps(r, &rows);
@@ -1877,9 +1924,14 @@ sup_run_load(struct sup *sp, const long long *pks, const long long *epochs,
 					continue;
 				by = sres_get(&e, j, 13, NULL);
 				status = sres_get(&e, j, 14, NULL);
+				/*
+				 * paused: claimed for a due step timeout
+				 * (STMT_SUP_CLAIM_PAUSED).
+				 */
 				if (by == NULL || strcmp(by, sp->id) != 0 ||
 				    status == NULL ||
-				    strcmp(status, "running") != 0 ||
+				    (strcmp(status, "running") != 0 &&
+				    strcmp(status, "paused") != 0) ||
 				    sres_int(&e, j, 6) != epochs[k]) {
 					log_warnx("execution %s: claimed by "
 					    "%s epoch %lld, not by us: not run",
@@ -1890,6 +1942,12 @@ sup_run_load(struct sup *sp, const long long *pks, const long long *epochs,
 					continue;
 				}
 				out[k] = run_from_row(sp, &e, j);
+				if (out[k] != NULL &&
+				    strcmp(status, "paused") == 0) {
+					out[k]->pausing = 1;
+					out[k]->hold = 1;
+					out[k]->pause_since = util_mono_ms();
+				}
 			}
 		sres_free(&e);
 	}

@@ -227,6 +227,15 @@ if [[ ${F[map.status]:-} == measured ]]; then
 	    map.http_per_second
 fi
 
+# Issue 15: signal-to-resume latency of parked executions (signal_step).
+if [[ ${F[signal.status]:-} == measured ]]; then
+	row "signal to resume p50, ${F[signal.executions]} parked" \
+	    "${F[signal.p50_ms]}" ms - - "" "" "" signal.p50_ms
+	row "signal to resume p99, ${F[signal.executions]} parked" \
+	    "${F[signal.p99_ms]}" ms - - "" "< 100 ms" \
+	    "$(verdict "${F[signal.p99_ms]}" "<" 100)" signal.p99_ms
+fi
+
 # A figure for the table: integers as they are, other numbers to 3 or 4
 # significant digits, anything else (null, text) unchanged.
 fmt() {
@@ -270,6 +279,8 @@ fmt() {
 	    printf 'map: %s\n' "${F[map.status]}"
 	[[ ${F[schedule.status]:-measured} == measured ]] ||
 	    printf 'schedule: %s\n' "${F[schedule.status]}"
+	[[ ${F[signal.status]:-measured} == measured ]] ||
+	    printf 'signal: %s\n' "${F[signal.status]}"
 	if [[ ${F[schedule.status]:-} == measured ]]; then
 		printf 'schedule: %s fires (%s without an execution, %s of ' \
 		    "${F[schedule.fires]}" "${F[schedule.fires_failed]}" \
@@ -398,6 +409,7 @@ F[settings.drain_executions]=$DRAIN_N
 F[settings.webhook_executions]=$WH_N
 F[settings.claim_rows]=$CLAIM_ROWS
 F[settings.claim_limit]=$CLAIM_LIMIT
+F[settings.signal_executions]=$SIG_N
 F[settings.latency_samples]=$LAT_SAMPLES
 F[settings.cores]=$(nproc)
 F[started_at]=$STARTED_AT

@@ -34,6 +34,9 @@
 #				webhook deliveries figure (default 2000)
 #	WFM_BENCH_CLAIM_ROWS	pending rows of the large claim probe (1000000;
 #				300000 when the run is late, see below)
+#	WFM_BENCH_SIGNALS	executions parked on a wait step, each
+#				signalled once, for the signal-to-resume
+#				latency (default 100)
 #	WFM_BENCH_BUDGET	seconds this script aims at (default 300; with
 #				the build, `make bench` stays under 6 minutes)
 #	WFM_BENCH_PROFILE	1: also record a perf profile (cpu-clock) of
@@ -46,7 +49,9 @@
 #				console figures), webhook (deliveries per
 #				second), map (10,000 transform iterations),
 #				schedule (fire delay and idle CPU with
-#				WFM_BENCH_SCHEDULES schedules);
+#				WFM_BENCH_SCHEDULES schedules), signal
+#				(signal-to-resume latency of
+#				WFM_BENCH_SIGNALS parked executions);
 #				default: everything
 #
 # Everything it starts is stopped on exit, by pid, whatever happens.
@@ -91,6 +96,7 @@ SCHED_N=${WFM_BENCH_SCHEDULES:-10000}
 FIRE_RATE=${WFM_BENCH_FIRES:-200}
 FIRE_SECS=${WFM_BENCH_FIRE_SECONDS:-20}
 CLAIM_ROWS=${WFM_BENCH_CLAIM_ROWS:-1000000}
+SIG_N=${WFM_BENCH_SIGNALS:-100}
 BUDGET=${WFM_BENCH_BUDGET:-300}
 PROFILE=${WFM_BENCH_PROFILE:-0}
 ONLY=${WFM_BENCH_ONLY:-}
@@ -101,7 +107,7 @@ LAT_SAMPLES=40
 for v in PORT CEIL_PORT BARE_PORT PHP_PORT FASTAPI_PORT NAIVE_PORT HOOK_PORT \
     DUR WARM CONNS THREADS WORKERS BARE_PROCS PEER_PROCS NUSERS DRAIN_N WH_N \
     SCHED_N FIRE_RATE FIRE_SECS \
-    CLAIM_ROWS BUDGET; do
+    CLAIM_ROWS BUDGET SIG_N; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v '${!v}' is not a positive integer"
 done
 ((CLAIM_ROWS > CLAIM_SMALL)) ||
@@ -109,9 +115,9 @@ done
 [[ $PROFILE =~ ^[01]$ ]] || die "WFM_BENCH_PROFILE '$PROFILE' is not 0 or 1"
 ((SCHED_N >= FIRE_RATE * FIRE_SECS)) ||
     die "WFM_BENCH_SCHEDULES must be at least WFM_BENCH_FIRES x WFM_BENCH_FIRE_SECONDS"
-PARTS='(schema|console|webhook|map|schedule)'
+PARTS='(schema|console|webhook|map|schedule|signal)'
 [[ -z $ONLY || $ONLY =~ ^$PARTS(,$PARTS)*$ ]] ||
-    die "WFM_BENCH_ONLY '$ONLY' is not a list of: schema, console, webhook, map, schedule"
+    die "WFM_BENCH_ONLY '$ONLY' is not a list of: schema, console, webhook, map, schedule, signal"
 
 # full: the whole run; want PART: the whole run, or PART is in
 # WFM_BENCH_ONLY.
@@ -1165,6 +1171,8 @@ finish() {
 	    keys+=(map.transform_10k_s map.http_per_second)
 	[[ ${F[schedule.status]:-} == measured ]] &&
 	    keys+=(schedule.delay_p99_ms schedule.idle_cpu_pct)
+	[[ ${F[signal.status]:-} == measured ]] &&
+	    keys+=(signal.p50_ms signal.p99_ms)
 	for k in "${keys[@]}"; do
 		[[ -n ${F[$k]:-} && ${F[$k]} != null ]] || {
 			log "figure $k was not measured"
@@ -1256,6 +1264,96 @@ map_step() {
 	    "$MAP_POST_S s from the POST"
 }
 
+# ---- signal-to-resume latency (issue 15) ----------------------------------
+
+# SIG_N executions of a one-step wait template are started and parked
+# (status waiting, no slot, no lease); then each gets its signal, one
+# after the other (20 ms apart, so that each measures the nudge path and
+# not a queue). The latency of one is from its signal's row, committed
+# by the POST just before its 202 (signals.created_at), to the wait
+# step's completed_at as committed: the API's nudge, the claim of the
+# woken row, the load, the signal taken and the step written. Both are
+# the database's clock (this machine's shell clock may differ from it).
+# p50, p99 and max over the SIG_N; curl's time to the 202 is logged.
+signal_step() {
+	local tid i code eid tt ok=0 n
+	local -a eids=()
+
+	tid=$(api POST /templates '{"name": "bench-signal", "steps": [{"id":
+	    "w", "type": "wait", "signal": "go"}]}' 2>>"$LOG" |
+	    json_str template_id)
+	if [[ -z $tid ]]; then
+		F[signal.status]="not measured: cannot store the template"
+		log "signal: ${F[signal.status]}"
+		PART_FAILED=1
+		return 0
+	fi
+	for ((i = 0; i < SIG_N; i++)); do
+		eid=$(api POST /execute "{\"template_id\": \"$tid\"}" \
+		    2>>"$LOG" | json_str execution_id)
+		[[ -n $eid ]] && eids+=("$eid")
+	done
+	for ((i = 0; i < 300; i++)); do
+		n=$(sql -e "SELECT COUNT(*) FROM executions
+		    WHERE template_id = '$tid' AND status = 'waiting'")
+		((n >= ${#eids[@]})) && break
+		sleep 0.1
+	done
+	if ((${#eids[@]} != SIG_N || n != SIG_N)); then
+		F[signal.status]="not measured: ${#eids[@]} started, $n parked of $SIG_N"
+		log "signal: ${F[signal.status]}"
+		PART_FAILED=1
+		return 0
+	fi
+	log "signal: $SIG_N executions parked, signalling each"
+	: >"$VAR/signal.post"
+	for eid in "${eids[@]}"; do
+		read -r code tt < <(curl -sS -o /dev/null --max-time 10 \
+		    -w '%{http_code} %{time_total}\n' -X POST \
+		    "$URL/executions/$eid/signals/go" \
+		    -H "Authorization: Bearer $TOKEN" \
+		    -H 'Content-Type: application/json' \
+		    -d '{"payload": 1}' 2>>"$LOG") || true
+		if [[ $code == 202 ]]; then
+			echo "$tt" >>"$VAR/signal.post"
+			ok=$((ok + 1))
+		else
+			log "signal $eid: HTTP ${code:-none}"
+		fi
+		sleep 0.02
+	done
+	F[signal.post_p50_ms]=$(sort -g "$VAR/signal.post" | awk '
+	    { v[++n] = $1 } END { if (n == 0) print "null"; else
+	    printf "%.1f", 1000 * v[int(0.5 * n + 0.999999)] }')
+	for ((i = 0; i < 100; i++)); do
+		n=$(sql -e "SELECT COUNT(*) FROM executions
+		    WHERE template_id = '$tid' AND status = 'completed'")
+		((n >= ok)) && break
+		sleep 0.1
+	done
+	F[signal.executions]=$SIG_N
+	F[signal.accepted]=$ok
+	F[signal.completed]=$n
+	read -r "F[signal.p50_ms]" "F[signal.p99_ms]" "F[signal.max_ms]" \
+	    "F[signal.samples]" < <(sql -e "SELECT TIMESTAMPDIFF(MICROSECOND,
+	    g.created_at, s.completed_at) / 1000 FROM executions e
+	    JOIN execution_steps s ON s.exec_pk = e.id AND s.step_idx = 0
+	    JOIN signals g ON g.exec_pk = e.id WHERE e.template_id = '$tid'
+	    AND s.status = 'completed'" | sort -g | awk '{ v[++n] = $1 }
+	    END { if (n == 0) { print "null null null 0"; exit }
+		  i50 = int(0.5 * n + 0.999999); i99 = int(0.99 * n + 0.999999)
+		  printf "%.1f %.1f %.1f %d\n", v[i50], v[i99], v[n], n }')
+	if [[ $ok == "$SIG_N" && ${F[signal.samples]} == "$SIG_N" ]]; then
+		F[signal.status]=measured
+	else
+		F[signal.status]="not measured: $ok signals accepted, ${F[signal.samples]} steps completed of $SIG_N"
+		PART_FAILED=1
+	fi
+	log "signal: $ok signals (POST to 202 p50 ${F[signal.post_p50_ms]} ms)," \
+	    "resume latency p50 ${F[signal.p50_ms]} ms" \
+	    "p99 ${F[signal.p99_ms]} ms max ${F[signal.max_ms]} ms"
+}
+
 # Run alone (WFM_BENCH_ONLY): resume the supervisor, the console if
 # asked, the table; nothing else.
 if ! full; then
@@ -1265,6 +1363,7 @@ if ! full; then
 	want webhook && webhook_step
 	want map && map_step
 	want schedule && schedule_step
+	want signal && signal_step
 	finish
 fi
 
@@ -1399,6 +1498,7 @@ webhook_step
 map_step
 # And for the schedules: their executions end completed too.
 schedule_step
+signal_step
 
 # ---- claim cost against the number of pending rows ------------------------
 

@@ -31,6 +31,8 @@ export WFM_FCGI_WORKERS=${WFM_FCGI_WORKERS:-6}
 export WFM_SUPERVISOR_CMD_NPROC=${WFM_SUPERVISOR_CMD_NPROC:-1024}
 # A quota small enough for the execute_idem suite to reach it.
 export WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER=${WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER:-50}
+# And one of unfinished executions the wait suite reaches (waiting ones).
+export WFM_HTTP_MAX_UNFINISHED_EXECUTIONS_PER_USER=${WFM_HTTP_MAX_UNFINISHED_EXECUTIONS_PER_USER:-200}
 export WFM_E2E_URL=http://127.0.0.1:$WFM_HTTP_PORT/api/v1
 export WFM_E2E_CONF=$WFM_VAR/wfm.conf
 export WFM_E2E_VAR=$WFM_VAR

@@ -506,6 +506,55 @@ test_e2e_callback_template_checks(void)
 	resp_free(&r);
 }
 
+/*
+ * callback_timeout_seconds runs while the execution is paused (engine.md
+ * "Pause and resume"): the step fails callback_timeout, the execution
+ * stays paused, the token is 410; the resume ends it as failed.
+ */
+static void
+test_e2e_callback_expired_while_paused(void)
+{
+	struct json_object	*doc;
+	struct resp		 r;
+	char			*tid, *eid, path[256];
+	const char		*tok;
+
+	tid = cb_tmpl("/echo?k=cb-exp-paused",
+	    ",\"callback_timeout_seconds\":3");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	tok = token_of("/echo?k=cb-exp-paused", 0, NULL);
+	CU_ASSERT_EQUAL_FATAL(strlen(tok), 43);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "waiting", 10));
+	snprintf(path, sizeof(path), "%s/%s/pause", X_EXECS_PATH, eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", path, e2e_tok_alice(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	sup_sleep_ms(5000);
+	doc = sup_get(eid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "paused");
+	SUP_STR_EQ(sup_str(sup_step(doc, "call"), "status"), "failed");
+	SUP_STR_EQ(sup_str(sup_step(doc, "call"), "error.type"),
+	    "callback_timeout");
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(callback(tok, "{\"output\":1}"), 410);
+	snprintf(path, sizeof(path), "%s/%s/resume", X_EXECS_PATH, eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", path, e2e_tok_alice(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	doc = e2e_wait(e2e_tok_alice(), eid, 15);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "failed");
+	SUP_STR_EQ(sup_str(doc, "error_details.type"), "callback_timeout");
+	json_object_put(doc);
+	free(tid);
+	free(eid);
+}
+
 E2E_SUITE(test_e2e_callback_register)
 
 void
@@ -527,4 +576,6 @@ test_e2e_callback_register(void)
 	    test_e2e_callback_redrive_new_token);
 	CU_add_test(s, "retry_on_builtin_type",
 	    test_e2e_callback_retry_on_builtin_type);
+	CU_add_test(s, "expired_while_paused",
+	    test_e2e_callback_expired_while_paused);
 }

@@ -684,6 +684,135 @@ test_e2e_wait_signal_latency(void)
 	free(tid);
 }
 
+/*
+ * [http] max_unfinished_executions_per_user (run.sh exports a small
+ * one): waiting executions hold no active slot but count here. At the
+ * limit POST /execute (and its dry run) answers exactly 429 with
+ * Retry-After; a replay is still answered; one finished frees room.
+ */
+static void
+test_e2e_wait_unfinished_limit(void)
+{
+	const char	*tok = wtok("wait-unfinished"), *v;
+	struct resp	 r;
+	char		*tid, **ids, body[512], by[80];
+	int		 lim, i, j, made = 0;
+
+	CU_ASSERT_FATAL(tok != NULL);
+	v = getenv("WFM_HTTP_MAX_UNFINISHED_EXECUTIONS_PER_USER");
+	lim = v != NULL ? atoi(v) : 0;
+	if (lim < 1 || lim > 400) {
+		CU_FAIL("WFM_HTTP_MAX_UNFINISHED_EXECUTIONS_PER_USER (1..400) "
+		    "must be exported (tests/e2e/run.sh)");
+		return;
+	}
+	tid = x_template(tok, x_run("wait-unfinished"), "\"steps\":["
+	    "{\"id\":\"w\",\"type\":\"wait\",\"signal\":\"go\"}]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	ids = calloc((size_t)lim + 1, sizeof(*ids));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ids);
+	/* In batches below the active quota (50): each one parks. */
+	for (i = 0; i < lim; i = j) {
+		for (j = i; j < lim && j < i + 25; j++)
+			if ((ids[j] = start(tok, tid, NULL)) != NULL)
+				made++;
+		for (j = i; j < lim && j < i + 25; j++)
+			CU_ASSERT_FATAL(ids[j] != NULL &&
+			    x_wait_status(tok, ids[j], "waiting", 20));
+	}
+	CU_ASSERT_EQUAL_FATAL(made, lim);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"%s\"}", tid, x_run("unfinished-over"));
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", "/workflow-management/execute",
+	    tok, body, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 429);
+	X_STREQ(r.body, "{\"detail\":\"Too many unfinished executions\"}");
+	X_STREQ(resp_header(&r, "Retry-After"), "10");
+	resp_free(&r);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST",
+	    "/workflow-management/execute?dry_run=true", tok, body, NULL, &r),
+	    0);
+	CU_ASSERT_EQUAL(r.status, 429);
+	X_STREQ(r.body, "{\"detail\":\"Too many unfinished executions\"}");
+	resp_free(&r);
+	/* One finishes: room for exactly one more. */
+	CU_ASSERT_EQUAL(sig(tok, ids[0], "go", "{\"payload\":1}", by), 202);
+	CU_ASSERT_TRUE(x_wait_status(tok, ids[0], "completed", 10));
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", "/workflow-management/execute",
+	    tok, body, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	/* A replay of it at the limit is still answered 200. */
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", "/workflow-management/execute",
+	    tok, body, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	resp_free(&r);
+	ids[lim] = start(tok, tid, NULL);
+	CU_ASSERT_PTR_NULL(ids[lim]);
+	for (i = 1; i < lim; i++)
+		CU_ASSERT_EQUAL(x_cancel(tok, ids[i]), 202);
+	for (i = 0; i <= lim; i++)
+		free(ids[i]);
+	free(ids);
+	free(tid);
+}
+
+/*
+ * A step's timeouts run while the execution is paused (engine.md "Pause
+ * and resume"): the parked paused row wakes for the wait step's
+ * deadline, the step fails wait_timeout and the row stays paused; the
+ * resume then ends it as failed.
+ */
+static void
+test_e2e_wait_timeout_while_paused(void)
+{
+	const char		*tok = wtok("wait-pause-timeout");
+	struct json_object	*doc;
+	struct resp		 r;
+	char			*tid, *eid, path[256];
+
+	CU_ASSERT_FATAL(tok != NULL);
+	tid = x_template(tok, x_run("wait-pause-timeout"), "\"steps\":["
+	    "{\"id\":\"w\",\"type\":\"wait\",\"signal\":\"go\","
+	    "\"timeout_seconds\":3},"
+	    "{\"id\":\"after\",\"type\":\"transform\",\"depends_on\":[\"w\"],"
+	    "\"output\":1}]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = start(tok, tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	CU_ASSERT_FATAL(x_wait_status(tok, eid, "waiting", 10));
+	snprintf(path, sizeof(path), "%s/%s/pause", X_EXECS_PATH, eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", path, tok, NULL, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	x_sleep_ms(5000);
+	doc = x_get(tok, eid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	X_STREQ(sup_str(doc, "status"), "paused");
+	X_STREQ(sup_str(sup_step(doc, "w"), "status"), "failed");
+	X_STREQ(sup_str(sup_step(doc, "w"), "error.type"), "wait_timeout");
+	X_STREQ(sup_str(sup_step(doc, "after"), "status"), "pending");
+	json_object_put(doc);
+	/* Still paused a moment later: not woken again in a loop. */
+	x_sleep_ms(1500);
+	doc = x_get(tok, eid);
+	X_STREQ(sup_str(doc, "status"), "paused");
+	json_object_put(doc);
+	snprintf(path, sizeof(path), "%s/%s/resume", X_EXECS_PATH, eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", path, tok, NULL, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	doc = e2e_wait(tok, eid, 15);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	X_STREQ(sup_str(doc, "status"), "failed");
+	X_STREQ(sup_str(doc, "error_details.type"), "wait_timeout");
+	X_STREQ(sup_str(doc, "error_details.step_id"), "w");
+	X_STREQ(sup_str(sup_step(doc, "w"), "status"), "failed");
+	json_object_put(doc);
+	free(tid);
+	free(eid);
+}
+
 E2E_SUITE(test_e2e_wait_register)
 
 void
@@ -707,4 +836,7 @@ test_e2e_wait_register(void)
 	CU_add_test(s, "validation", test_e2e_wait_validation);
 	CU_add_test(s, "agent_example", test_e2e_wait_agent_example);
 	CU_add_test(s, "signal_latency", test_e2e_wait_signal_latency);
+	CU_add_test(s, "unfinished_limit", test_e2e_wait_unfinished_limit);
+	CU_add_test(s, "timeout_while_paused",
+	    test_e2e_wait_timeout_while_paused);
 }

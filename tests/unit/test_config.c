@@ -53,6 +53,7 @@ test_config_applies_defaults(void)
 	CU_ASSERT_STRING_EQUAL(c->http.base_path, "/api/v1");
 	CU_ASSERT_EQUAL(c->http.max_body_bytes, 1048576);
 	CU_ASSERT_EQUAL(c->http.max_active_executions_per_user, 1000);
+	CU_ASSERT_EQUAL(c->http.max_unfinished_executions_per_user, 10000);
 	CU_ASSERT_EQUAL(c->auth.algorithm, AUTH_HS256);
 	CU_ASSERT_EQUAL(c->auth.leeway_seconds, 30);
 	CU_ASSERT_STRING_EQUAL(c->auth.roles_claim, "roles");
