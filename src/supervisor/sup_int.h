@@ -421,5 +421,21 @@ void	 sup_run_fail(struct run *, int i, const char *type,
 	    const char *msg);
 struct json_object *sup_run_scrub(const struct run *, struct json_object *);
 struct json_object *sup_run_ctx(struct run *, const struct tmpl_step *);
+/*
+ * Start handler ts (the step's, or a map's inner step with index >= 0)
+ * for an attempt with input (consumed). RC_OK with *cmd set (owned by
+ * the caller); else *cmd NULL, err set, *retryable 0 or 1.
+ */
+/*
+ * Start ts's rendered request req (consumed) as a transfer for user.
+ * RC_OK with *xfer set; else *xfer NULL, err set, RC_INVALID: no retry.
+ */
+int	 sup_run_http(struct sup *, const struct tmpl_step *ts,
+	    struct json_object *req, const char *key, void *user,
+	    struct sup_http_xfer **xfer, char *err, size_t errlen);
+int	 sup_run_command(struct sup *, const struct run *,
+	    const struct tmpl_step *ts, int attempt, int index,
+	    struct json_object *input, struct sup_cmd **cmd, char *err,
+	    size_t errlen, int *retryable);
 
 #endif

@@ -193,30 +193,16 @@ iter_http(struct sup *sp, struct run *r, int i, int k)
 {
 	const struct tmpl_step	*in = r->t->steps[i].inner;
 	struct sup_iter		*it = &r->s[i].map->it[k];
-	struct json_object	*req = NULL, *v;
-	struct sup_http_req	 hr;
+	struct json_object	*req = NULL;
 	char			 err[ERRMSG_MAX], key[160];
 	int			 rc;
 
 	if (iter_render(r, i, k, in->request, &req) != RC_OK)
 		return;
-	memset(&hr, 0, sizeof(hr));
-	hr.method = json_object_object_get_ex(req, "method", &v) ?
-	    json_object_get_string(v) : "GET";
-	hr.url = json_object_object_get_ex(req, "url", &v) ?
-	    json_object_get_string(v) : "";
-	hr.headers = json_object_object_get_ex(req, "headers", &v) ? v : NULL;
-	hr.body = json_object_object_get_ex(req, "body", &v) ? v : NULL;
-	hr.timeout_seconds = in->timeout_seconds;
 	snprintf(key, sizeof(key), "%s:%s:%d", r->id, in->id, k);
-	hr.idempotency_key = key;
-	hr.user = it;
-	rc = sup_http_start(sp->http, &hr, &it->xfer, err, sizeof(err));
-	json_object_put(req);
-	if (rc != RC_OK) {
-		it->xfer = NULL;
+	if ((rc = sup_run_http(sp, in, req, key, it, &it->xfer, err,
+	    sizeof(err))) != RC_OK)
 		iter_fail(r, i, k, "connection", err, rc != RC_INVALID, NULL);
-	}
 }
 
 static void
@@ -224,54 +210,16 @@ iter_command(struct sup *sp, struct run *r, int i, int k)
 {
 	const struct tmpl_step	*in = r->t->steps[i].inner;
 	struct sup_iter		*it = &r->s[i].map->it[k];
-	struct json_object	*input = NULL, *doc, *ex, *st;
-	struct sup_cmd_spec	 cs;
+	struct json_object	*input = NULL;
 	char			 err[ERRMSG_MAX];
-	const char		*text;
-	int			 rc;
+	int			 retryable;
 
 	if (in->input != NULL && iter_render(r, i, k, in->input, &input) !=
 	    RC_OK)
 		return;
-	doc = json_object_new_object();
-	json_object_object_add(doc, "input", input);
-	json_object_object_get_ex(r->ctx, "execution", &ex);
-	json_object_object_add(doc, "execution", json_object_get(ex));
-	st = json_object_new_object();
-	json_object_object_add(st, "id", json_object_new_string(in->id));
-	json_object_object_add(st, "attempt",
-	    json_object_new_int(it->attempts));
-	json_object_object_add(st, "index", json_object_new_int(k));
-	json_object_object_add(doc, "step", st);
-	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
-	memset(&cs, 0, sizeof(cs));
-	cs.handlers_dir = sp->cfg->sup.handlers_dir;
-	cs.handler = in->handler;
-	cs.work_base = sp->workdir;
-	cs.execution_id = r->id;
-	cs.step_id = in->id;
-	cs.attempt = it->attempts;
-	cs.stdin_text = text;
-	cs.stdin_len = strlen(text);
-	cs.timeout_seconds = in->timeout_seconds;
-	cs.limits.cpu_seconds = sp->cfg->sup.cmd_cpu_seconds;
-	cs.limits.memory_mb = sp->cfg->sup.cmd_memory_mb;
-	cs.limits.nofile = sp->cfg->sup.cmd_nofile;
-	cs.limits.nproc = sp->cfg->sup.cmd_nproc;
-	cs.limits.user = sp->cmd_switch ? sp->cfg->sup.cmd_user : NULL;
-	if (cs.handlers_dir == NULL) {
-		json_object_put(doc);
-		iter_fail(r, i, k, "exit_status", "no handlers_dir configured",
-		    0, NULL);
-		return;
-	}
-	rc = sup_cmd_start(&cs, &it->cmd, err, sizeof(err));
-	json_object_put(doc);
-	if (rc != RC_OK) {
-		it->cmd = NULL;
-		iter_fail(r, i, k, "exit_status", err, rc == RC_ERR, NULL);
-	}
+	if (sup_run_command(sp, r, in, it->attempts, k, input, &it->cmd, err,
+	    sizeof(err), &retryable) != RC_OK)
+		iter_fail(r, i, k, "exit_status", err, retryable, NULL);
 }
 
 /* A finished attempt of iteration k (res is the caller's). */

@@ -447,18 +447,20 @@ render_step(struct run *r, int i, struct json_object *v,
 	return RC_INVALID;
 }
 
-static void
-start_http(struct sup *sp, struct run *r, int i)
+/*
+ * Start the rendered request req (consumed) of ts as an http transfer
+ * whose results go to user, with idempotency key key. RC_OK with *xfer
+ * set; else *xfer NULL, err set, and RC_INVALID when not worth a retry.
+ */
+int
+sup_run_http(struct sup *sp, const struct tmpl_step *ts,
+    struct json_object *req, const char *key, void *user,
+    struct sup_http_xfer **xfer, char *err, size_t errlen)
 {
-	struct tmpl_step	*ts = &r->t->steps[i];
-	struct json_object	*req = NULL, *v;
+	struct json_object	*v;
 	struct sup_http_req	 hr;
-	char			 err[ERRMSG_MAX], key[128];
 	int			 rc;
 
-	if (render_step(r, i, ts->request, &req) != RC_OK)
-		return;
-	set_input(r, i, req);
 	memset(&hr, 0, sizeof(hr));
 	hr.method = json_object_object_get_ex(req, "method", &v) ?
 	    json_object_get_string(v) : "GET";
@@ -467,39 +469,60 @@ start_http(struct sup *sp, struct run *r, int i)
 	hr.headers = json_object_object_get_ex(req, "headers", &v) ? v : NULL;
 	hr.body = json_object_object_get_ex(req, "body", &v) ? v : NULL;
 	hr.timeout_seconds = ts->timeout_seconds;
-	snprintf(key, sizeof(key), "%s:%s", r->id, ts->id);
 	hr.idempotency_key = key;
-	hr.user = &r->s[i];
-	rc = sup_http_start(sp->http, &hr, &r->s[i].xfer, err, sizeof(err));
+	hr.user = user;
+	rc = sup_http_start(sp->http, &hr, xfer, err, errlen);
 	json_object_put(req);
-	if (rc != RC_OK) {
-		r->s[i].xfer = NULL;
-		step_fail(r, i, "connection",
-		    err, rc != RC_INVALID, NULL);
-	}
+	if (rc != RC_OK)
+		*xfer = NULL;
+	return rc;
 }
 
 static void
-start_command(struct sup *sp, struct run *r, int i)
+start_http(struct sup *sp, struct run *r, int i)
 {
 	struct tmpl_step	*ts = &r->t->steps[i];
-	struct json_object	*in = NULL, *doc, *ex, *st;
+	struct json_object	*req = NULL;
+	char			 err[ERRMSG_MAX], key[128];
+	int			 rc;
+
+	if (render_step(r, i, ts->request, &req) != RC_OK)
+		return;
+	set_input(r, i, req);
+	snprintf(key, sizeof(key), "%s:%s", r->id, ts->id);
+	if ((rc = sup_run_http(sp, ts, req, key, &r->s[i], &r->s[i].xfer, err,
+	    sizeof(err))) != RC_OK)
+		step_fail(r, i, "connection", err, rc != RC_INVALID, NULL);
+}
+
+/*
+ * Start handler ts for an attempt (index >= 0: map iteration index) with
+ * its rendered input (consumed, may be NULL). Its stdin is {"input",
+ * "execution", "step": {"id", "attempt"[, "index"]}}. RC_OK with *cmd
+ * set; else *cmd is NULL, err says why and *retryable whether to retry.
+ */
+int
+sup_run_command(struct sup *sp, const struct run *r,
+    const struct tmpl_step *ts, int attempt, int index,
+    struct json_object *input, struct sup_cmd **cmd, char *err,
+    size_t errlen, int *retryable)
+{
+	struct json_object	*doc, *ex, *st;
 	struct sup_cmd_spec	 cs;
-	char			 err[ERRMSG_MAX];
 	const char		*text;
 	int			 rc;
 
-	if (ts->input != NULL && render_step(r, i, ts->input, &in) != RC_OK)
-		return;
-	set_input(r, i, in);
+	*cmd = NULL;
+	*retryable = 0;
 	doc = json_object_new_object();
-	json_object_object_add(doc, "input", in);
+	json_object_object_add(doc, "input", input);
 	json_object_object_get_ex(r->ctx, "execution", &ex);
 	json_object_object_add(doc, "execution", json_object_get(ex));
 	st = json_object_new_object();
 	json_object_object_add(st, "id", json_object_new_string(ts->id));
-	json_object_object_add(st, "attempt",
-	    json_object_new_int(r->s[i].attempts));
+	json_object_object_add(st, "attempt", json_object_new_int(attempt));
+	if (index >= 0)
+		json_object_object_add(st, "index", json_object_new_int(index));
 	json_object_object_add(doc, "step", st);
 	/* Plain slashes: handlers need not know JSON's optional "\/". */
 	text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
@@ -510,7 +533,7 @@ start_command(struct sup *sp, struct run *r, int i)
 	cs.work_base = sp->workdir;
 	cs.execution_id = r->id;
 	cs.step_id = ts->id;
-	cs.attempt = r->s[i].attempts;
+	cs.attempt = attempt;
 	cs.stdin_text = text;
 	cs.stdin_len = strlen(text);
 	cs.timeout_seconds = ts->timeout_seconds;
@@ -520,17 +543,30 @@ start_command(struct sup *sp, struct run *r, int i)
 	cs.limits.nproc = sp->cfg->sup.cmd_nproc;
 	cs.limits.user = sp->cmd_switch ? sp->cfg->sup.cmd_user : NULL;
 	if (cs.handlers_dir == NULL) {
-		step_fail(r, i, "exit_status", "no handlers_dir configured",
-		    0, NULL);
-		json_object_put(doc);
-		return;
+		snprintf(err, errlen, "no handlers_dir configured");
+		rc = RC_INVALID;
+	} else if ((rc = sup_cmd_start(&cs, cmd, err, errlen)) != RC_OK) {
+		*cmd = NULL;
+		*retryable = rc == RC_ERR;
 	}
-	rc = sup_cmd_start(&cs, &r->s[i].cmd, err, sizeof(err));
 	json_object_put(doc);
-	if (rc != RC_OK) {
-		r->s[i].cmd = NULL;
-		step_fail(r, i, "exit_status", err, rc == RC_ERR, NULL);
-	}
+	return rc;
+}
+
+static void
+start_command(struct sup *sp, struct run *r, int i)
+{
+	struct tmpl_step	*ts = &r->t->steps[i];
+	struct json_object	*in = NULL;
+	char			 err[ERRMSG_MAX];
+	int			 retryable;
+
+	if (ts->input != NULL && render_step(r, i, ts->input, &in) != RC_OK)
+		return;
+	set_input(r, i, in);
+	if (sup_run_command(sp, r, ts, r->s[i].attempts, -1, in,
+	    &r->s[i].cmd, err, sizeof(err), &retryable) != RC_OK)
+		step_fail(r, i, "exit_status", err, retryable, NULL);
 }
 
 /*
