@@ -1130,6 +1130,11 @@ static const char *const sql[STMT_COUNT] = {
 	    "SELECT COUNT(*) FROM (SELECT 1 FROM executions FORCE INDEX "
 	    "(ix_exec_user) WHERE user_id = ? AND status IN ('pending', "
 	    "'running', 'waiting', 'paused') LIMIT ?) u",
+	/* The same for waiting and paused ones only. Params: user, limit. */
+	[STMT_EXEC_PARKED_COUNT] =
+	    "SELECT COUNT(*) FROM (SELECT 1 FROM executions FORCE INDEX "
+	    "(ix_exec_user) WHERE user_id = ? AND status IN ('waiting', "
+	    "'paused') LIMIT ?) u",
 	/*
 	 * Parked paused executions with a step timeout due (engine.md: a
 	 * step's timeouts run while paused), through ix_exec_wake. A paused

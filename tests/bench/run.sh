@@ -158,8 +158,11 @@ export WFM_FCGI_MAX_REQUESTS=1000000000
 # The one-user execute mix queues some 40,000 executions for one user
 # while the supervisor is stopped: the quota of active executions (1000 by
 # default) is raised so that the mix measures the server, not 429s. The
-# check itself runs as always.
+# check itself runs as always. So is the bound on unfinished executions
+# (10,000 by default), equal to it: the check then reads only the user's
+# waiting and paused rows (none).
 export WFM_HTTP_MAX_ACTIVE_EXECUTIONS_PER_USER=100000000
+export WFM_HTTP_MAX_UNFINISHED_EXECUTIONS_PER_USER=100000000
 # The webhook step's receiver is on loopback, which webhook_allow refuses
 # by default: allowed for this stack only.
 export WFM_SUPERVISOR_WEBHOOK_ALLOW=127.0.0.1/32
