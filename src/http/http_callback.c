@@ -185,23 +185,6 @@ out:
 	return rc;
 }
 
-/* Tell the local supervisor: a claim round and a poll, now. */
-static void
-cb_nudge(struct http_req *r)
-{
-	struct sockaddr_un	sun;
-	const char		*path = r->app->cfg->sup.nudge_socket;
-
-	if (r->app->nudge_fd == -1 || path == NULL ||
-	    strlen(path) >= sizeof(sun.sun_path))
-		return;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	strcpy(sun.sun_path, path);
-	(void)sendto(r->app->nudge_fd, "n", 1, MSG_DONTWAIT,
-	    (struct sockaddr *)&sun, sizeof(sun));
-}
-
 void
 http_h_callback(struct http_req *r)
 {
@@ -250,7 +233,7 @@ http_h_callback(struct http_req *r)
 		log_info("callback %s", a.answer == CB_ACCEPTED ?
 		    "accepted" : "repeated");
 		if (a.answer == CB_ACCEPTED)
-			cb_nudge(r);
+			http_nudge(r);
 		metrics_callback(a.answer == CB_ACCEPTED ? "accepted" :
 		    "repeated");
 		o = json_object_new_object();

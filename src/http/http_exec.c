@@ -195,23 +195,6 @@ make_name(const char *tname)
 	return out;
 }
 
-/* Tell the local supervisor to claim now; losing the datagram is fine. */
-static void
-nudge(struct http_req *r)
-{
-	struct sockaddr_un	sun;
-	const char		*path = r->app->cfg->sup.nudge_socket;
-
-	if (r->app->nudge_fd == -1 || path == NULL ||
-	    strlen(path) >= sizeof(sun.sun_path))
-		return;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	strcpy(sun.sun_path, path);
-	(void)sendto(r->app->nudge_fd, "n", 1, MSG_DONTWAIT,
-	    (struct sockaddr *)&sun, sizeof(sun));
-}
-
 static void
 add_time(struct json_object *o, const char *key, const struct sres *res,
     size_t row, size_t col)
@@ -1038,7 +1021,7 @@ again:
 	if (a.name != NULL)
 		http_seen_add(r->who.sub, name);
 	log_set_exec(id);
-	nudge(r);
+	http_nudge(r);
 	answer_new(r, 202, summary_of(id, name, e->tid, e->version, "pending",
 	    created), id);
 out:
@@ -1379,7 +1362,7 @@ http_h_exec_cancel(struct http_req *r)
 		http_resp_detail(r, 409, msg);
 	} else {
 		cancel_children(r, sres_get(&e, 0, EG_ID, NULL), 1);
-		nudge(r);
+		http_nudge(r);
 		answer_summary(r, 202);
 	}
 	sres_free(&e);
@@ -1460,7 +1443,7 @@ http_h_exec_retry(struct http_req *r)
 		http_resp_detail(r, 409, "Execution changed state; retry "
 		    "refused");
 	else {
-		nudge(r);
+		http_nudge(r);
 		answer_summary(r, 202);
 	}
 }
@@ -1548,7 +1531,7 @@ pause_resume(struct http_req *r, int resume)
 		    "refused");
 	else {
 		/* Pause: its supervisor looks now; resume: a claim now. */
-		nudge(r);
+		http_nudge(r);
 		answer_summary(r, 202);
 	}
 }

@@ -12,6 +12,11 @@
  */
 int	 http_check_str(struct verr *, const struct jpath *,
 	    struct json_object *v, size_t min, size_t max);
+/*
+ * Tell the local supervisor to look now (a claim round and its polls):
+ * one datagram to [supervisor] nudge_socket; losing it is fine.
+ */
+void	 http_nudge(struct http_req *);
 /* 1 if r->body is an object, else adds model_type and returns 0. */
 int	 http_check_object(struct http_req *, struct verr *);
 /* Adds extra_forbidden for every key of obj not in known. */

@@ -854,23 +854,6 @@ http_h_sched_resume(struct http_req *r)
 	pause_resume(r, 1);
 }
 
-/* Tell the local supervisor to claim now; losing the datagram is fine. */
-static void
-nudge(struct http_req *r)
-{
-	struct sockaddr_un	sun;
-	const char		*path = r->app->cfg->sup.nudge_socket;
-
-	if (r->app->nudge_fd == -1 || path == NULL ||
-	    strlen(path) >= sizeof(sun.sun_path))
-		return;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	strcpy(sun.sun_path, path);
-	(void)sendto(r->app->nudge_fd, "n", 1, MSG_DONTWAIT,
-	    (struct sockaddr *)&sun, sizeof(sun));
-}
-
 /* trigger_write's inputs (a store_tx body). */
 struct trigger_args {
 	struct http_req			*r;
@@ -1023,7 +1006,7 @@ http_h_sched_trigger(struct http_req *r)
 		goto out;
 	}
 	log_set_exec(id);
-	nudge(r);
+	http_nudge(r);
 	o = json_object_new_object();
 	add_str(o, "schedule_id", r->id);
 	add_str(o, "execution_id", id);

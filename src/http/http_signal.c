@@ -68,23 +68,6 @@ is_terminal(const char *st)
 	return engine_exec_parse(st, &e) == RC_OK && engine_exec_terminal(e);
 }
 
-/* Tell the local supervisor to look now; losing the datagram is fine. */
-static void
-nudge(struct http_req *r)
-{
-	struct sockaddr_un	sun;
-	const char		*path = r->app->cfg->sup.nudge_socket;
-
-	if (r->app->nudge_fd == -1 || path == NULL ||
-	    strlen(path) >= sizeof(sun.sun_path))
-		return;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	strcpy(sun.sun_path, path);
-	(void)sendto(r->app->nudge_fd, "n", 1, MSG_DONTWAIT,
-	    (struct sockaddr *)&sun, sizeof(sun));
-}
-
 int
 http_signal_may_view(struct http_req *r, long long pk, const char *owner,
     const char *def_text)
@@ -406,7 +389,7 @@ http_h_exec_signal(struct http_req *r)
 		metrics_signal(a.taker[0] == '\0');
 		/* Its supervisor (running) or a claim (woken) looks now. */
 		if (a.woken || strcmp(a.status, "running") == 0)
-			nudge(r);
+			http_nudge(r);
 		answer(r, 202, name, a.taker);
 		break;
 	}

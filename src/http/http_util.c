@@ -1,6 +1,10 @@
 /*
- * Shared request-validation helpers, page cursors and the audit writer.
+ * Shared request-validation helpers, page cursors, the audit writer and
+ * the supervisor nudge.
  */
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,4 +247,20 @@ http_audit(struct http_req *r, const char *action, const char *otype,
 	struct store_actor	who = { r->who.sub, r->remote_addr, r->reqid };
 
 	return store_audit(r->app->st, &who, action, otype, oid, detail);
+}
+
+void
+http_nudge(struct http_req *r)
+{
+	struct sockaddr_un	sun;
+	const char		*path = r->app->cfg->sup.nudge_socket;
+
+	if (r->app->nudge_fd == -1 || path == NULL ||
+	    strlen(path) >= sizeof(sun.sun_path))
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, path);
+	(void)sendto(r->app->nudge_fd, "n", 1, MSG_DONTWAIT,
+	    (struct sockaddr *)&sun, sizeof(sun));
 }
