@@ -164,6 +164,11 @@ int	 tmpl_step_index(const struct tmpl *t, const char *id);
 
 /* 1 if s (len bytes) is a signal name, ^[A-Za-z0-9_.-]{1,64}$. */
 int	 tmpl_signal_name_ok(const char *s, size_t len);
+/*
+ * 1 if s (len bytes) is an error type, ^[a-z][a-z0-9_]*$ of at most
+ * TMPL_ERR_TYPE_MAX bytes (retry.on, a callback's error.type).
+ */
+int	 tmpl_error_type_ok(const char *s, size_t len);
 /* 1 if s (len bytes) is a role name, ^[A-Za-z0-9_.:-]{1,64}$. */
 int	 tmpl_role_name_ok(const char *s, size_t len);
 

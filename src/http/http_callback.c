@@ -24,8 +24,8 @@
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
+#include "tmpl.h"
 
-#define CB_TYPE_MAX	64		/* bytes of error.type */
 #define CB_MSG_MAX	4096		/* bytes of error.message */
 #define CB_BODY_MAX	(1024 * 1024)	/* canonical body, as step output */
 
@@ -45,21 +45,6 @@ struct cb_args {
 	char			 exec_id[37];
 	int			 woken;
 };
-
-/* 1 when s is an error type: ^[a-z][a-z0-9_]*$, 1..64 bytes. */
-static int
-type_ok(const char *s, size_t n)
-{
-	size_t	i;
-
-	if (n == 0 || n > CB_TYPE_MAX || s[0] < 'a' || s[0] > 'z')
-		return 0;
-	for (i = 1; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return 0;
-	return 1;
-}
 
 /*
  * The body: exactly one of {"output": <json>} or {"error": {"type",
@@ -108,7 +93,7 @@ check_body(struct json_object *b, struct verr *ve)
 	}
 	jpath_key(&p, "type");
 	if (!json_object_is_type(t, json_type_string) ||
-	    !type_ok(json_object_get_string(t),
+	    !tmpl_error_type_ok(json_object_get_string(t),
 	    (size_t)json_object_get_string_len(t)))
 		verr_add(ve, "string_pattern_mismatch", &p, "String should "
 		    "match pattern '^[a-z][a-z0-9_]{0,63}$'", t, NULL);

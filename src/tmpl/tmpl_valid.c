@@ -593,9 +593,8 @@ v_global(struct vctx *c, struct json_object *g)
 	v_extra(c, g, global_keys, NULL);
 }
 
-/* 1 when s[0..n) is an error type: ^[a-z][a-z0-9_]*$. */
-static int
-err_type_ok(const char *s, size_t n)
+int
+tmpl_error_type_ok(const char *s, size_t n)
 {
 	size_t	i;
 
@@ -622,7 +621,7 @@ v_retry_on(struct vctx *c, struct json_object *a)
 		v = json_object_array_get_idx(a, (size_t)i);
 		jpath_idx(&c->p, i);
 		if (v_str(c, v, 1, TMPL_ERR_TYPE_MAX) == 0 &&
-		    !err_type_ok(json_object_get_string(v),
+		    !tmpl_error_type_ok(json_object_get_string(v),
 		    (size_t)json_object_get_string_len(v)))
 			v_pattern(c, v, "^[a-z][a-z0-9_]*$");
 		jpath_pop(&c->p);
