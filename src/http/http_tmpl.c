@@ -233,22 +233,27 @@ http_h_tmpl_get(struct http_req *r)
 }
 
 /*
- * Load the template for a write: 404 when unknown or deleted, 403 when
- * the caller is neither owner nor admin. *pk set on RC_OK.
+ * Load template r->id for a write (write 1) or a read: 404 when unknown
+ * or deleted, 403 when the caller is neither owner nor admin nor, for a
+ * read, shared with nor it is public (the rules of GET
+ * .../templates/{id}). *pk set on RC_OK, and *owner (the caller's to
+ * free) when owner is not NULL.
  */
 static int
-load_for_write(struct http_req *r, long long *pk, char **owner)
+load_checked(struct http_req *r, int write, long long *pk, char **owner)
 {
 	struct sres	t;
-	int		rc, own = 0;
+	int		rc, may = 0;
 
 	rc = store_tmpl_get(r->app->st, r->who.sub, r->id, &t);
 	if (rc == RC_OK) {
-		own = strcmp(sres_get(&t, 0, TG_OWNER, NULL), r->who.sub) == 0;
+		may = strcmp(sres_get(&t, 0, TG_OWNER, NULL), r->who.sub) ==
+		    0 || auth_has_role(&r->who, ROLE_ADMIN) || (!write &&
+		    (sres_int(&t, 0, TG_PUBLIC) || sres_int(&t, 0, TG_SHARED)));
 		if (owner != NULL)
 			*owner = xstrdup(sres_get(&t, 0, TG_OWNER, NULL));
 	}
-	if (rc == RC_OK && !own && !auth_has_role(&r->who, ROLE_ADMIN))
+	if (rc == RC_OK && !may)
 		rc = RC_DENIED;
 	if (rc == RC_OK)
 		*pk = sres_int(&t, 0, TG_PK);
@@ -271,7 +276,7 @@ http_h_tmpl_put(struct http_req *r)
 	 * of POST /execute and of FastAPI, which validates a request body
 	 * before the handler looks anything up.
 	 */
-	if (validate(r) != RC_OK || load_for_write(r, &pk, &owner) != RC_OK)
+	if (validate(r) != RC_OK || load_checked(r, 1, &pk, &owner) != RC_OK)
 		goto out;
 	/* An admin's own templates may call any; another owner's, theirs. */
 	if (workflow_refs(r, owner, strcmp(owner, r->who.sub) == 0 &&
@@ -321,7 +326,7 @@ http_h_tmpl_delete(struct http_req *r)
 	long long		pk;
 	int			rc;
 
-	if (load_for_write(r, &pk, NULL) != RC_OK)
+	if (load_checked(r, 1, &pk, NULL) != RC_OK)
 		return;
 	a.r = r;
 	a.pk = pk;
@@ -382,30 +387,6 @@ http_h_tmpl_list(struct http_req *r)
 	sres_free(&res);
 }
 
-/*
- * Load template r->id for reading it: 404 when unknown or deleted, 403
- * when the caller is neither owner, admin, shared with nor it is public
- * (the rules of GET .../templates/{id}). *pk set on RC_OK.
- */
-static int
-load_for_read(struct http_req *r, long long *pk)
-{
-	struct sres	t;
-	int		rc;
-
-	rc = store_tmpl_get(r->app->st, r->who.sub, r->id, &t);
-	if (rc == RC_OK && strcmp(sres_get(&t, 0, TG_OWNER, NULL),
-	    r->who.sub) != 0 && !auth_has_role(&r->who, ROLE_ADMIN) &&
-	    !sres_int(&t, 0, TG_PUBLIC) && !sres_int(&t, 0, TG_SHARED))
-		rc = RC_DENIED;
-	if (rc == RC_OK)
-		*pk = sres_int(&t, 0, TG_PK);
-	sres_free(&t);
-	if (rc != RC_OK)
-		http_resp_rc(r, rc, "Template not found");
-	return rc;
-}
-
 void
 http_h_tmpl_versions(struct http_req *r)
 {
@@ -417,7 +398,7 @@ http_h_tmpl_versions(struct http_req *r)
 	int			 rc;
 
 	if (http_page_args(r, &limit, &before) != RC_OK ||
-	    load_for_read(r, &pk) != RC_OK)
+	    load_checked(r, 0, &pk, NULL) != RC_OK)
 		return;
 	rc = store_tmpl_versions(r->app->st, pk, before, limit + 1, &res);
 	if (rc != RC_OK) {
@@ -451,7 +432,7 @@ http_h_tmpl_version(struct http_req *r)
 	const char		*why;
 	int			 rc;
 
-	if (load_for_read(r, &pk) != RC_OK)
+	if (load_checked(r, 0, &pk, NULL) != RC_OK)
 		return;
 	/* Versions count from 1 and are stored as INT UNSIGNED. */
 	if (util_number(r->sub, 1, UINT32_MAX, &version, &why) != RC_OK) {
