@@ -21,7 +21,7 @@
  *		sup_cmd_tick(c, util_mono_ms());
  *		if (sup_cmd_reap(c, &res))
  *			record res; sup_step_result_fini(&res); sup_cmd_free(c);
- *	}
+ *	}		(sup_cmd_drive does the three calls and the free)
  *
  * Preconditions for the process: curl_global_init has been called, and
  * SIGPIPE is ignored (a handler may close its stdin early). Nobody else
@@ -328,6 +328,13 @@ void	sup_cmd_cancel(struct sup_cmd *c);
  * Returns 0 on every call after that.
  */
 int	sup_cmd_reap(struct sup_cmd *c, struct sup_step_result *res);
+
+/*
+ * One turn of the loop above for *cp: I/O, timers, reap. Returns 1 when
+ * it ended: *res filled (the caller's to sup_step_result_fini), the
+ * command freed and *cp NULL. Else 0.
+ */
+int	sup_cmd_drive(struct sup_cmd **cp, struct sup_step_result *res);
 
 /*
  * Who handlers run as, decided once at start from [supervisor] cmd_user

@@ -983,3 +983,16 @@ sup_cmd_workdir(const struct sup_cmd *c)
 {
 	return c->workdir;
 }
+
+int
+sup_cmd_drive(struct sup_cmd **cp, struct sup_step_result *res)
+{
+	sup_cmd_io(*cp);
+	sup_cmd_tick(*cp, util_mono_ms());
+	memset(res, 0, sizeof(*res));
+	if (!sup_cmd_reap(*cp, res))
+		return 0;
+	sup_cmd_free(*cp);
+	*cp = NULL;
+	return 1;
+}

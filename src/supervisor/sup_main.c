@@ -308,16 +308,8 @@ collect(struct sup *s)
 			continue;
 		sup_map_collect(s, r);
 		for (i = 0; i < r->t->nsteps; i++) {
-			struct sup_cmd *c = r->s[i].cmd;
-
-			if (c == NULL)
-				continue;
-			sup_cmd_io(c);
-			sup_cmd_tick(c, util_mono_ms());
-			memset(&res, 0, sizeof(res));
-			if (sup_cmd_reap(c, &res)) {
-				sup_cmd_free(c);
-				r->s[i].cmd = NULL;
+			if (r->s[i].cmd != NULL &&
+			    sup_cmd_drive(&r->s[i].cmd, &res)) {
 				sup_run_result(s, r, i, &res);
 				sup_step_result_fini(&res);
 			}

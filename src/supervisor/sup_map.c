@@ -718,7 +718,6 @@ sup_map_collect(struct sup *sp, struct run *r)
 {
 	struct sup_step_result	 res;
 	struct sup_map		*m;
-	struct sup_cmd		*c;
 	int			 i, k;
 
 	(void)sp;
@@ -726,14 +725,8 @@ sup_map_collect(struct sup *sp, struct run *r)
 		if ((m = r->s[i].map) == NULL)
 			continue;
 		for (k = 0; k < m->n; k++) {
-			if ((c = m->it[k].cmd) == NULL)
-				continue;
-			sup_cmd_io(c);
-			sup_cmd_tick(c, util_mono_ms());
-			memset(&res, 0, sizeof(res));
-			if (sup_cmd_reap(c, &res)) {
-				sup_cmd_free(c);
-				m->it[k].cmd = NULL;
+			if (m->it[k].cmd != NULL &&
+			    sup_cmd_drive(&m->it[k].cmd, &res)) {
 				iter_result(r, i, k, &res);
 				sup_step_result_fini(&res);
 			}
