@@ -25,7 +25,6 @@
 #define SCHED_TZ_PATTERN	"^[A-Za-z]+(/[A-Za-z0-9_+-]+)*$"
 #define SCHED_NEXT_SHOWN	5
 #define TEMPLATE_ID_MAX		64
-#define HTTP_SCHED_SLOT_TRIES	8	/* creates racing for owner slots */
 
 /* The zones this worker has loaded, shared by its requests. */
 static struct sched_tzset	*zones;
@@ -641,6 +640,10 @@ owner_count(struct http_req *r, enum stmt_id stmt, const char *name,
  * and a slot taken by a concurrent create is a duplicate key; then the
  * count and the free slot are read again (each read its own statement,
  * so it sees the other create's commit) and the insert is tried again.
+ * All racers want the same lowest slot, so one wins per round: every
+ * lost round is a slot another create took, and lim + 1 rounds always
+ * end (created, or 429 once the slots are full), where a fixed number
+ * of tries answered 503 to some of 20 parallel creates.
  */
 void
 http_h_sched_create(struct http_req *r)
@@ -660,7 +663,7 @@ http_h_sched_create(struct http_req *r)
 	util_uuid(sid);
 	if (a.input != NULL)
 		input = jsonx_canon(a.input);
-	for (tries = 0; tries < HTTP_SCHED_SLOT_TRIES; tries++) {
+	for (tries = 0; tries <= lim; tries++) {
 		if ((cnt = owner_count(r, STMT_SCHED_COUNT_OWNER, NULL,
 		    &rc)) < 0 ||
 		    (slot = owner_count(r, STMT_SCHED_FREE_SLOT, NULL, &rc)) <
@@ -699,7 +702,7 @@ http_h_sched_create(struct http_req *r)
 	if (rc != RC_OK) {
 		if (rc == RC_AGAIN)
 			log_warnx("schedule create of %s: no owner slot after "
-			    "%d tries", r->who.sub, HTTP_SCHED_SLOT_TRIES);
+			    "%d tries", r->who.sub, tries);
 		http_resp_rc(r, rc, NULL);
 		return;
 	}
