@@ -7,7 +7,7 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla -Wcast-qual
-CPPFLAGS += -Iinclude -Isrc/http -D_GNU_SOURCE -MMD -MP \
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -MMD -MP \
 	   $(shell pkg-config --cflags $(PKGS) cunit 2>/dev/null)
 override CFLAGS += -std=c17 $(WARN) $(SAN)
 LDFLAGS	+= $(SAN)
@@ -35,9 +35,12 @@ $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
+# Tests (and fuzz drivers) reach the private headers of the module they test.
+TEST_INC = -Isrc/http -Isrc/supervisor -Isrc/store
+
 $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
+	$(CC) $(CPPFLAGS) $(TEST_INC) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(LIB): $(LIBOBJ)
 	@mkdir -p $(@D)
@@ -127,7 +130,7 @@ fuzz-build:
 	    SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" build-fuzz/libwfm.a
 	@for t in $(FUZZ_TARGETS); do \
 	    echo "clang $$t"; \
-	    clang -std=c17 -g -O1 -Werror $(CPPFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) \
+	    clang -std=c17 -g -O1 -Werror $(CPPFLAGS) $(TEST_INC) -fsanitize=fuzzer $(FUZZ_SAN) \
 	    -o build-fuzz/$$t tests/fuzz/$$t.c build-fuzz/libwfm.a \
 	    $(LDLIBS) || exit 1; done
 
@@ -305,7 +308,7 @@ MAINOBJ	 = $(MAINS:src/%.c=$(BUILD)/obj/%.o)
 # compilation database: the flags are the build's own. Each must print
 # nothing and exit 0; suppressions carry their reasons in
 # tests/cppcheck.supp and .clang-tidy.
-ANALYZE_CFLAGS = -std=c17 -Iinclude -Isrc/http -D_GNU_SOURCE \
+ANALYZE_CFLAGS = -std=c17 -Iinclude -D_GNU_SOURCE \
 	   $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS)))
 # cppcheck cannot parse json-c's json_object_object_foreach (statement
 # expressions): it gets this plain equivalent instead.
@@ -314,7 +317,7 @@ CPPCHECK_FOREACH = \#define json_object_object_foreach(obj, key, val) \
 	for (; (obj) != NULL && key != NULL && val != NULL;)
 CPPCHECK_FLAGS = -q -j2 --std=c11 --library=posix --library=gnu \
 	   --enable=warning,style,performance,portability \
-	   -D_GNU_SOURCE -D__GNUC__ -Iinclude -Isrc/http \
+	   -D_GNU_SOURCE -D__GNUC__ -Iinclude \
 	   --include=$(BUILD)/cppcheck/json-c.h \
 	   --cppcheck-build-dir=$(BUILD)/cppcheck \
 	   --suppress=missingIncludeSystem \

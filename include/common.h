@@ -15,8 +15,25 @@ enum rc {
 	RC_DENIED = -3,		/* 401/403 */
 	RC_NOTFOUND = -4,
 	RC_CONFLICT = -5,
-	RC_AGAIN = -6		/* transient (DB reconnected or unreachable) */
+	RC_AGAIN = -6,		/* transient (DB reconnected or unreachable) */
+	RC_CHANGED = -7		/* the row moved under the caller (a template's
+				   version changed since it was read) */
 };
+
+/*
+ * The one way to say why something failed. A function returns an enum rc;
+ * when a person needs the reason, it also takes a struct errmsg * (NULL
+ * when the caller does not want it) and fills it with one line of text
+ * (never a secret). Request validation, with many errors and their
+ * locations, collects a struct verr (verr.h) instead.
+ */
+#define ERRMSG_MAX	512
+struct errmsg {
+	char	text[ERRMSG_MAX];
+};
+/* Set e's text (e may be NULL: nothing happens); truncated to fit. */
+void	 errmsg_set(struct errmsg *e, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 #ifndef MIN

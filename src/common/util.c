@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -174,6 +175,18 @@ util_number(const char *s, long long min, long long max, long long *out,
 	*out = v;
 	*errstr = NULL;
 	return RC_OK;
+}
+
+void
+errmsg_set(struct errmsg *e, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (e == NULL)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(e->text, sizeof e->text, fmt, ap);
+	va_end(ap);
 }
 
 size_t

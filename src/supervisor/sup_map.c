@@ -25,7 +25,6 @@
 #include "log.h"
 #include "sup_int.h"
 
-#define ERRMSG_MAX	512
 #define ITER_PARAMS	11		/* one row of STMT_SUP_ITER_PUT */
 #define ITER_BATCH_BYTES (4 * 1024 * 1024)	/* text per batch */
 

@@ -15,7 +15,6 @@
 #include "schema.h"
 #include "sup_int.h"
 
-#define ERRMSG_MAX	512
 
 static struct json_object *
 make_error(const char *type, const char *msg)
