@@ -325,6 +325,9 @@ const char	*sres_get(const struct sres *, size_t row, size_t col,
 /* The cell as an integer (0 when NULL or not a number). */
 long long	 sres_int(const struct sres *, size_t row, size_t col);
 
+/* A DATETIME column that is NULL, as epoch milliseconds in a typed row. */
+#define STORE_NO_MS	(-1LL)
+
 /* Who acts, for the audit log: user, client address, request id. */
 struct store_actor {
 	const char	*user;
