@@ -16,6 +16,7 @@
 #include "log.h"
 #include "secret.h"
 #include "store.h"
+#include "store_webhook.h"
 #include "whsig.h"
 
 static unsigned char	wh_key[SECRET_KEY_LEN];
@@ -46,39 +47,36 @@ key_get(const struct config *cfg)
 void
 http_h_whsec_post(struct http_req *r)
 {
-	unsigned char		 raw[WHSIG_KEY_LEN], ct[WHSIG_KEY_LEN];
-	unsigned char		 nonce[SECRET_NONCE_LEN], tag[SECRET_TAG_LEN];
-	char			 shown[WHSIG_SECRET_LEN];
-	struct sparam		 p[4];
-	struct sres		 old;
-	struct json_object	*o, *d;
-	int			 rc, rotated;
+	unsigned char			 raw[WHSIG_KEY_LEN], ct[WHSIG_KEY_LEN];
+	char				 shown[WHSIG_SECRET_LEN];
+	struct store_webhook_sealed	 sealed;
+	struct store_webhook_secret	 old;
+	struct json_object		*o, *d;
+	int				 rc, rotated;
 
 	if (key_get(r->app->cfg) != RC_OK) {
 		http_resp_detail(r, 503, "Webhook secrets are not configured");
 		return;
 	}
+	memset(&sealed, 0, sizeof(sealed));
+	sealed.ct = ct;
+	sealed.ct_len = sizeof(ct);
 	if (util_random(raw, sizeof(raw)) != RC_OK ||
-	    util_random(nonce, sizeof(nonce)) != RC_OK ||
+	    util_random(sealed.nonce, sizeof(sealed.nonce)) != RC_OK ||
 	    secret_encrypt(wh_key, r->who.sub, WEBHOOK_SECRET_NAME, raw,
-	    sizeof(raw), nonce, ct, tag) != RC_OK) {
+	    sizeof(raw), sealed.nonce, ct, sealed.tag) != RC_OK) {
 		http_resp_rc(r, RC_ERR, NULL);
 		return;
 	}
-	p[0] = SP_STR(r->who.sub);
-	if ((rc = store_exec(r->app->st, STMT_WH_SECRET_GET, p, 1, &old, NULL,
-	    NULL)) != RC_OK) {
-		sres_free(&old);
+	rc = store_webhook_secret_get(r->app->st, r->who.sub, &old);
+	store_webhook_secret_free(&old);
+	if (rc != RC_OK && rc != RC_NOTFOUND) {
 		http_resp_rc(r, rc, NULL);
 		return;
 	}
-	rotated = old.nrows > 0;
-	sres_free(&old);
-	p[1] = SP_BLOB(nonce, sizeof(nonce));
-	p[2] = SP_BLOB(ct, sizeof(ct));
-	p[3] = SP_BLOB(tag, sizeof(tag));
-	if ((rc = store_exec(r->app->st, STMT_WH_SECRET_PUT, p, 4, NULL, NULL,
-	    NULL)) != RC_OK) {
+	rotated = rc == RC_OK;
+	if ((rc = store_webhook_secret_put(r->app->st, r->who.sub,
+	    &sealed)) != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		return;
 	}
@@ -96,17 +94,17 @@ http_h_whsec_post(struct http_req *r)
 	http_resp_json(r, 201, o);
 }
 
+/* Time ms (STORE_NO_MS: null) as o's key. */
 static void
-add_time(struct json_object *o, const char *key, const struct sres *res,
-    size_t row, size_t col)
+add_time(struct json_object *o, const char *key, long long ms)
 {
 	char	buf[UTIL_TIME_LEN];
 
-	if (sres_get(res, row, col, NULL) == NULL) {
+	if (ms == STORE_NO_MS) {
 		json_object_object_add(o, key, NULL);
 		return;
 	}
-	util_time_fmt(sres_int(res, row, col), buf);
+	util_time_fmt(ms, buf);
 	json_object_object_add(o, key, json_object_new_string(buf));
 }
 
@@ -114,44 +112,40 @@ add_time(struct json_object *o, const char *key, const struct sres *res,
 void
 http_h_whsec_get(struct http_req *r)
 {
-	struct sparam		 p[1];
-	struct sres		 s;
-	struct json_object	*o;
-	int			 rc;
+	struct store_webhook_secret	 s;
+	struct json_object		*o;
+	int				 rc;
 
-	p[0] = SP_STR(r->who.sub);
-	if ((rc = store_exec(r->app->st, STMT_WH_SECRET_GET, p, 1, &s, NULL,
-	    NULL)) != RC_OK) {
-		sres_free(&s);
+	rc = store_webhook_secret_get(r->app->st, r->who.sub, &s);
+	if (rc != RC_OK && rc != RC_NOTFOUND) {
+		store_webhook_secret_free(&s);
 		http_resp_rc(r, rc, NULL);
 		return;
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "exists",
-	    json_object_new_boolean(s.nrows > 0));
-	if (s.nrows > 0) {
-		add_time(o, "created_at", &s, 0, 3);
-		add_time(o, "previous_rotated_at", &s, 0, 7);
+	    json_object_new_boolean(rc == RC_OK));
+	if (rc == RC_OK) {
+		add_time(o, "created_at", s.created_ms);
+		add_time(o, "previous_rotated_at", s.rotated_ms);
 		json_object_object_add(o, "previous_signing",
-		    json_object_new_boolean(sres_int(&s, 0, 8) != 0));
+		    json_object_new_boolean(s.prev_signs));
 	} else
 		json_object_object_add(o, "created_at", NULL);
-	sres_free(&s);
+	store_webhook_secret_free(&s);
 	http_resp_json(r, 200, o);
 }
 
 int
 http_webhook_has_secret(struct http_req *r, const char *user, int *has)
 {
-	struct sparam	p[1];
-	struct sres	s;
-	int		rc;
+	struct store_webhook_secret	s;
+	int				rc;
 
-	p[0] = SP_STR(user);
-	rc = store_exec(r->app->st, STMT_WH_SECRET_GET, p, 1, &s, NULL, NULL);
-	*has = rc == RC_OK && s.nrows > 0;
-	sres_free(&s);
-	return rc;
+	rc = store_webhook_secret_get(r->app->st, user, &s);
+	store_webhook_secret_free(&s);
+	*has = rc == RC_OK;
+	return rc == RC_NOTFOUND ? RC_OK : rc;
 }
 
 int
@@ -184,62 +178,64 @@ http_webhook_need_secret(struct http_req *r, const struct jpath *loc)
 void
 http_webhook_list(struct http_req *r, long long pk)
 {
-	struct sparam		 p[1];
-	struct sres		 d, a;
-	struct json_object	*items, *o, *atts, *at;
-	size_t			 i, j;
-	int			 rc;
+	struct store_webhook_deliveries		 d;
+	struct store_webhook_attempts		 a;
+	const struct store_webhook_delivery	*dv;
+	const struct store_webhook_attempt	*av;
+	struct json_object			*items, *o, *atts, *at;
+	size_t					 i, j;
+	int					 rc;
 
-	p[0] = SP_INT(pk);
 	memset(&a, 0, sizeof(a));
-	if ((rc = store_exec(r->app->st, STMT_WH_OUTBOX_OF_EXEC, p, 1, &d,
-	    NULL, NULL)) != RC_OK || (rc = store_exec(r->app->st,
-	    STMT_WH_ATTEMPTS_OF_EXEC, p, 1, &a, NULL, NULL)) != RC_OK) {
-		sres_free(&d);
-		sres_free(&a);
+	if ((rc = store_webhook_outbox_of_exec(r->app->st, pk, &d)) !=
+	    RC_OK || (rc = store_webhook_attempts_of_exec(r->app->st, pk,
+	    &a)) != RC_OK) {
+		store_webhook_deliveries_free(&d);
+		store_webhook_attempts_free(&a);
 		http_resp_rc(r, rc, NULL);
 		return;
 	}
 	items = json_object_new_array();
-	for (i = 0; i < d.nrows; i++) {
+	for (i = 0; i < d.n; i++) {
+		dv = &d.v[i];
 		o = json_object_new_object();
 		json_object_object_add(o, "webhook_id",
-		    json_object_new_string(sres_get(&d, i, 3, NULL)));
+		    json_object_new_string(dv->webhook_id));
 		json_object_object_add(o, "source",
-		    json_object_new_string(sres_get(&d, i, 8, NULL)));
+		    json_object_new_string(dv->kind));
 		json_object_object_add(o, "event",
-		    json_object_new_string(sres_get(&d, i, 1, NULL)));
+		    json_object_new_string(dv->event));
 		json_object_object_add(o, "url",
-		    json_object_new_string(sres_get(&d, i, 2, NULL)));
+		    json_object_new_string(dv->url));
 		json_object_object_add(o, "status",
-		    json_object_new_string(sres_get(&d, i, 4, NULL)));
-		add_time(o, "created_at", &d, i, 7);
-		if (strcmp(sres_get(&d, i, 4, NULL), "pending") == 0)
-			add_time(o, "next_try_at", &d, i, 6);
+		    json_object_new_string(dv->status));
+		add_time(o, "created_at", dv->created_ms);
+		if (strcmp(dv->status, "pending") == 0)
+			add_time(o, "next_try_at", dv->next_try_ms);
 		else
 			json_object_object_add(o, "next_try_at", NULL);
 		atts = json_object_new_array();
-		for (j = 0; j < a.nrows; j++) {
-			if (strcmp(sres_get(&a, j, 0, NULL),
-			    sres_get(&d, i, 0, NULL)) != 0)
+		for (j = 0; j < a.n; j++) {
+			av = &a.v[j];
+			if (av->outbox_id != dv->id)
 				continue;
 			at = json_object_new_object();
-			add_time(at, "at", &a, j, 1);
+			add_time(at, "at", av->at_ms);
 			json_object_object_add(at, "status_code",
-			    sres_get(&a, j, 2, NULL) == NULL ? NULL :
-			    json_object_new_int64(sres_int(&a, j, 2)));
+			    !av->has_status_code ? NULL :
+			    json_object_new_int64(av->status_code));
 			json_object_object_add(at, "error",
-			    sres_get(&a, j, 3, NULL) == NULL ? NULL :
-			    json_object_new_string(sres_get(&a, j, 3, NULL)));
+			    av->error == NULL ? NULL :
+			    json_object_new_string(av->error));
 			json_object_array_add(atts, at);
 		}
 		json_object_object_add(o, "attempts",
-		    json_object_new_int64(sres_int(&d, i, 5)));
+		    json_object_new_int64(dv->attempts));
 		json_object_object_add(o, "attempt_history", atts);
 		json_object_array_add(items, o);
 	}
-	sres_free(&d);
-	sres_free(&a);
+	store_webhook_deliveries_free(&d);
+	store_webhook_attempts_free(&a);
 	o = json_object_new_object();
 	json_object_object_add(o, "items", items);
 	http_resp_json(r, 200, o);

@@ -156,12 +156,13 @@ struct sup {
 
 /*
  * sup_webhook.c: webhook deliveries from the outbox. init parses
- * [supervisor] webhook_allow (RC_INVALID with err); tick does what is
- * due without blocking (claims and starts attempts on sup->http, whose
- * sup_http_done ends them); wait_ms caps the loop's wait at the next
- * look at the outbox; metrics appends its series.
+ * [supervisor] webhook_allow: RC_OK, or RC_INVALID with the reason in
+ * *e (e may be NULL); tick does what is due without blocking (claims
+ * and starts attempts on sup->http, whose sup_http_done ends them);
+ * wait_ms caps the loop's wait at the next look at the outbox; metrics
+ * appends its series.
  */
-int	 sup_webhook_init(const struct config *, char *err, size_t errlen);
+int	 sup_webhook_init(const struct config *, struct errmsg *e);
 void	 sup_webhook_tick(struct sup *);
 int	 sup_webhook_wait_ms(int ms);
 /* An execution ended here: look at the outbox at the next tick. */

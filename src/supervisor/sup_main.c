@@ -506,6 +506,7 @@ main(int argc, char *argv[])
 	struct sup	 s;
 	const char	*conf = NULL;
 	char		 err[512];
+	struct errmsg	 em;
 	unsigned char	 rnd[4];
 	struct sparam	 p[1];
 	char		*end;
@@ -542,9 +543,9 @@ main(int argc, char *argv[])
 		    "%s\n", s.cfg->path, err);
 		return EX_CONFIG_CODE;
 	}
-	if (sup_webhook_init(s.cfg, err, sizeof(err)) != RC_OK) {
+	if (sup_webhook_init(s.cfg, &em) != RC_OK) {
 		fprintf(stderr, "wfm-supervisor: %s: [supervisor] "
-		    "webhook_allow: %s\n", s.cfg->path, err);
+		    "webhook_allow: %s\n", s.cfg->path, em.text);
 		return EX_CONFIG_CODE;
 	}
 	if (s.cfg->sup.secrets_key_file != NULL) {

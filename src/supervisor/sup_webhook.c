@@ -32,6 +32,7 @@
 #include "common.h"
 #include "log.h"
 #include "metrics.h"
+#include "store_webhook.h"
 #include "sup_int.h"
 #include "whsig.h"
 
@@ -82,77 +83,67 @@ static struct {
 
 static void	wh_done(void *, int);
 
-/* Columns of STMT_WH_LOAD. */
-enum { WL_KIND, WL_SIGNER, WL_EVENT, WL_URL, WL_WHID, WL_PAYLOAD,
-    WL_ATTEMPTS, WL_CREATED, WL_EPK, WL_EID, WL_ENAME, WL_TID, WL_TVER,
-    WL_USER, WL_STATUS, WL_INPUT, WL_RESULT, WL_ERROR, WL_ECREATED,
-    WL_STARTED, WL_COMPLETED, WL_CBY, WL_CREASON, WL_REDRIVE, WL_DEF };
-
 int
-sup_webhook_init(const struct config *cfg, char *err, size_t errlen)
+sup_webhook_init(const struct config *cfg, struct errmsg *e)
 {
+	char	err[ERRMSG_MAX];
+
 	if (sup_net_allow_parse(cfg->sup.webhook_allow, &wh.allow, err,
-	    errlen) != RC_OK)
+	    sizeof(err)) != RC_OK) {
+		errmsg_set(e, "%s", err);
 		return RC_INVALID;
+	}
 	wh.max = cfg->sup.webhook_inflight;
 	wh.x = xcalloc((size_t)wh.max, sizeof(struct wh_xfer *));
 	return RC_OK;
 }
 
+/* Time ms (STORE_NO_MS: null) as o's key. */
 static void
-add_time(struct json_object *o, const char *key, const struct sres *res,
-    size_t col)
+add_time(struct json_object *o, const char *key, long long ms)
 {
 	char	buf[UTIL_TIME_LEN];
 
-	if (sres_get(res, 0, col, NULL) == NULL) {
+	if (ms == STORE_NO_MS) {
 		json_object_object_add(o, key, NULL);
 		return;
 	}
-	util_time_fmt(sres_int(res, 0, col), buf);
+	util_time_fmt(ms, buf);
 	json_object_object_add(o, key, json_object_new_string(buf));
 }
 
+/* JSON text v parsed (a new reference), or NULL for NULL. */
 static struct json_object *
-parsed(const struct sres *res, size_t row, size_t col)
+parsed(const char *v)
 {
-	const char	*v = sres_get(res, row, col, NULL);
-
 	return v == NULL ? NULL : json_tokener_parse(v);
 }
 
 static void
-add_str(struct json_object *o, const char *key, const struct sres *res,
-    size_t col)
+add_str(struct json_object *o, const char *key, const char *v)
 {
-	const char	*v = sres_get(res, 0, col, NULL);
-
 	json_object_object_add(o, key, v == NULL ? NULL :
 	    json_object_new_string(v));
 }
 
 /* The steps of the GET document, without their outputs. */
 static struct json_object *
-steps_of(struct sup *sp, const struct sres *l)
+steps_of(struct sup *sp, const struct store_webhook_load *l)
 {
-	struct json_object	*def, *dsteps, *ds, *s, *v, *arr;
-	struct sparam		 p[1];
-	struct sres		 rows;
-	char			 buf[UTIL_TIME_LEN];
-	const char		*st = sres_get(l, 0, WL_STATUS, NULL);
-	size_t			 i, j, n = 0;
-	int			 term = strcmp(st, "pending") != 0 &&
-				    strcmp(st, "running") != 0;
+	struct json_object		*def, *dsteps, *ds, *s, *v, *arr;
+	struct store_webhook_steps	 rows;
+	const struct store_webhook_step	*row;
+	const char			*st = l->status;
+	size_t				 i, j, n = 0;
+	int				 term = strcmp(st, "pending") != 0 &&
+					    strcmp(st, "running") != 0;
 
-	arr = json_object_new_array();
-	p[0] = SP_INT(sres_int(l, 0, WL_EPK));
-	if (store_exec(sp->st, STMT_WH_STEPS, p, 1, &rows, NULL, NULL) !=
-	    RC_OK) {
-		sres_free(&rows);
-		json_object_put(arr);
+	if (store_webhook_steps_get(sp->st, l->exec_pk, &rows) != RC_OK) {
+		store_webhook_steps_free(&rows);
 		return NULL;
 	}
-	def = parsed(l, 0, WL_DEF);
+	arr = json_object_new_array();
+	def = parsed(l->definition);
 	if (def != NULL && json_object_object_get_ex(def, "steps", &dsteps))
 		n = json_object_array_length(dsteps);
 	for (i = 0; i < n; i++) {
@@ -162,10 +153,10 @@ steps_of(struct sup *sp, const struct sres *l)
 		json_object_object_add(s, "step_id", json_object_get(v));
 		json_object_object_get_ex(ds, "type", &v);
 		json_object_object_add(s, "type", json_object_get(v));
-		for (j = 0; j < rows.nrows; j++)
-			if ((size_t)sres_int(&rows, j, 0) == i)
+		for (j = 0; j < rows.n; j++)
+			if ((size_t)rows.v[j].idx == i)
 				break;
-		if (j == rows.nrows) {
+		if (j == rows.n) {
 			json_object_object_add(s, "status",
 			    json_object_new_string(term ? "cancelled" :
 			    "pending"));
@@ -175,34 +166,23 @@ steps_of(struct sup *sp, const struct sres *l)
 			json_object_object_add(s, "completed_at", NULL);
 			json_object_object_add(s, "error", NULL);
 		} else {
-			st = sres_get(&rows, j, 1, NULL);
+			row = &rows.v[j];
+			st = row->status;
 			if (term && strcmp(st, "pending") == 0)
 				st = "cancelled";
 			json_object_object_add(s, "status",
 			    json_object_new_string(st));
 			json_object_object_add(s, "attempts",
-			    json_object_new_int64(sres_int(&rows, j, 2)));
-			for (int c = 3; c <= 4; c++) {
-				const char *k = c == 3 ? "started_at" :
-				    "completed_at";
-
-				if (sres_get(&rows, j, (size_t)c, NULL) ==
-				    NULL)
-					json_object_object_add(s, k, NULL);
-				else {
-					util_time_fmt(sres_int(&rows, j,
-					    (size_t)c), buf);
-					json_object_object_add(s, k,
-					    json_object_new_string(buf));
-				}
-			}
+			    json_object_new_int64(row->attempts));
+			add_time(s, "started_at", row->started_ms);
+			add_time(s, "completed_at", row->completed_ms);
 			json_object_object_add(s, "error",
-			    parsed(&rows, j, 5));
+			    parsed(row->error));
 		}
 		json_object_array_add(arr, s);
 	}
 	json_object_put(def);
-	sres_free(&rows);
+	store_webhook_steps_free(&rows);
 	return arr;
 }
 
@@ -212,46 +192,44 @@ steps_of(struct sup *sp, const struct sres *l)
  * error_details: its signer may not read the execution's data.
  */
 static char *
-payload_make(struct sup *sp, const struct sres *l)
+payload_make(struct sup *sp, const struct store_webhook_load *l)
 {
 	struct json_object	*o, *d, *steps = NULL;
 	char			 type[64], ts[UTIL_TIME_LEN], *out;
-	int			 full = strcmp(sres_get(l, 0, WL_KIND, NULL),
-				    "execution") == 0;
+	int			 full = strcmp(l->kind, "execution") == 0;
 
 	if (full && (steps = steps_of(sp, l)) == NULL)
 		return NULL;
 	d = json_object_new_object();
-	add_str(d, "execution_id", l, WL_EID);
+	add_str(d, "execution_id", l->execution_id);
 	if (full)
-		add_str(d, "execution_name", l, WL_ENAME);
-	add_str(d, "template_id", l, WL_TID);
+		add_str(d, "execution_name", l->execution_name);
+	add_str(d, "template_id", l->template_id);
 	json_object_object_add(d, "template_version",
-	    json_object_new_int64(sres_int(l, 0, WL_TVER)));
-	add_str(d, "status", l, WL_STATUS);
-	add_time(d, "created_at", l, WL_ECREATED);
-	add_time(d, "started_at", l, WL_STARTED);
-	add_time(d, "completed_at", l, WL_COMPLETED);
+	    json_object_new_int64(l->template_version));
+	add_str(d, "status", l->status);
+	add_time(d, "created_at", l->exec_created_ms);
+	add_time(d, "started_at", l->started_ms);
+	add_time(d, "completed_at", l->completed_ms);
 	if (full) {
-		add_str(d, "user_id", l, WL_USER);
-		json_object_object_add(d, "input_data", parsed(l, 0,
-		    WL_INPUT));
+		add_str(d, "user_id", l->user_id);
+		json_object_object_add(d, "input_data", parsed(l->input));
 		json_object_object_add(d, "steps", steps);
-		json_object_object_add(d, "final_result", parsed(l, 0,
-		    WL_RESULT));
+		json_object_object_add(d, "final_result",
+		    parsed(l->final_result));
 	}
-	json_object_object_add(d, "error_details", parsed(l, 0, WL_ERROR));
+	json_object_object_add(d, "error_details",
+	    parsed(l->error_details));
 	if (full) {
-		add_str(d, "cancelled_by", l, WL_CBY);
-		add_str(d, "cancel_reason", l, WL_CREASON);
+		add_str(d, "cancelled_by", l->cancelled_by);
+		add_str(d, "cancel_reason", l->cancel_reason);
 		json_object_object_add(d, "redrive_count",
-		    json_object_new_int64(sres_int(l, 0, WL_REDRIVE)));
+		    json_object_new_int64(l->redrive_count));
 	}
 	o = json_object_new_object();
-	snprintf(type, sizeof(type), "execution.%s",
-	    sres_get(l, 0, WL_EVENT, NULL));
+	snprintf(type, sizeof(type), "execution.%s", l->event);
 	json_object_object_add(o, "type", json_object_new_string(type));
-	util_time_fmt(sres_int(l, 0, WL_CREATED), ts);
+	util_time_fmt(l->created_ms, ts);
 	json_object_object_add(o, "timestamp", json_object_new_string(ts));
 	json_object_object_add(o, "data", d);
 	out = xstrdup(json_object_to_json_string_ext(o,
@@ -277,44 +255,38 @@ static int
 signature(struct sup *sp, const char *signer, const char *whid, int64_t ts,
     const char *body, char *out, size_t outlen)
 {
-	struct sparam	 p[1];
-	struct sres	 s;
-	char		 key[SECRET_VALUE_MAX + 1], sig[WHSIG_SIG_LEN];
-	size_t		 len, base, i;
-	int		 rc;
+	struct store_webhook_secret		 s;
+	const struct store_webhook_sealed	*k;
+	char					 key[SECRET_VALUE_MAX + 1];
+	char					 sig[WHSIG_SIG_LEN];
+	size_t					 i;
+	int					 rc;
 
 	if (!sp->have_key)
 		return RC_NOTFOUND;
-	p[0] = SP_STR(signer);
-	if ((rc = store_exec(sp->st, STMT_WH_SECRET_GET, p, 1, &s, NULL,
-	    NULL)) != RC_OK || s.nrows == 0) {
-		sres_free(&s);
-		return rc != RC_OK ? rc : RC_NOTFOUND;
-	}
+	if ((rc = store_webhook_secret_get(sp->st, signer, &s)) != RC_OK)
+		goto out;
 	out[0] = '\0';
 	for (i = 0; i < 2; i++) {
-		base = i * 4;
-		if (i == 1 && (sres_int(&s, 0, 8) == 0 ||
-		    sres_get(&s, 0, base, NULL) == NULL))
+		if (i == 1 && (!s.prev_signs || !s.has_prev))
 			break;
-		(void)sres_get(&s, 0, base + 1, &len);
-		if (len > SECRET_VALUE_MAX || secret_decrypt(sp->key, signer,
-		    WEBHOOK_SECRET_NAME, (const unsigned char *)sres_get(&s,
-		    0, base, NULL), (const unsigned char *)sres_get(&s, 0,
-		    base + 1, NULL), len, (const unsigned char *)sres_get(&s,
-		    0, base + 2, NULL), key) != RC_OK) {
+		k = i == 0 ? &s.cur : &s.prev;
+		if (k->ct_len > SECRET_VALUE_MAX || secret_decrypt(sp->key,
+		    signer, WEBHOOK_SECRET_NAME, k->nonce, k->ct, k->ct_len,
+		    k->tag, key) != RC_OK) {
 			log_warnx("webhook secret of %s does not decrypt",
 			    signer);
 			rc = RC_NOTFOUND;
 			break;
 		}
-		whsig_sign((unsigned char *)key, len, whid, ts, body,
+		whsig_sign((unsigned char *)key, k->ct_len, whid, ts, body,
 		    strlen(body), sig);
-		explicit_bzero(key, len);
+		explicit_bzero(key, k->ct_len);
 		snprintf(out + strlen(out), outlen - strlen(out), "%s%s",
 		    i == 0 ? "" : " ", sig);
 	}
-	sres_free(&s);
+out:
+	store_webhook_secret_free(&s);
 	return rc;
 }
 
@@ -354,15 +326,11 @@ wh_discard(char *p, size_t size, size_t n, void *arg)
 static int
 outcome_write(struct store *st, struct wh_outcome *o)
 {
-	struct sparam	 p[3];
 	long long	 delay, k;
 	int		 rc;
 
-	p[0] = SP_INT(o->id);
-	p[1] = o->code > 0 ? SP_INT(o->code) : SP_NULL();
-	p[2] = SP_STR(o->err);
-	if ((rc = store_exec(st, STMT_WH_ATTEMPT_INSERT, p, 3, NULL, NULL,
-	    NULL)) != RC_OK)
+	if ((rc = store_webhook_attempt_insert(st, o->id, o->code,
+	    o->err)) != RC_OK)
 		return rc;
 	delay = o->retry_base_ms;
 	for (k = 0; k < o->attempts && delay < WH_BACKOFF_MAX; k++)
@@ -376,10 +344,8 @@ outcome_write(struct store *st, struct wh_outcome *o)
 		o->status = "failed";
 	else
 		o->status = "pending";
-	p[0] = SP_STR(o->status);
-	p[1] = strcmp(o->status, "pending") == 0 ? SP_INT(delay) : SP_NULL();
-	p[2] = SP_INT(o->id);
-	return store_exec(st, STMT_WH_DONE, p, 3, NULL, NULL, NULL);
+	return store_webhook_done(st, o->id, o->status,
+	    strcmp(o->status, "pending") == 0 ? delay : -1);
 }
 
 static int
@@ -483,44 +449,45 @@ prep_fini(struct wh_prep *w)
 static int
 prep_load(struct sup *sp, long long id, struct wh_prep *w)
 {
-	struct sparam	 p[2];
-	struct sres	 l;
-	int		 rc;
+	struct store_webhook_load	l;
+	int				rc;
 
-	p[0] = SP_INT(id);
-	if ((rc = store_exec(sp->st, STMT_WH_LOAD, p, 1, &l, NULL, NULL)) !=
-	    RC_OK || l.nrows == 0) {
-		sres_free(&l);
-		return rc;
+	if ((rc = store_webhook_load(sp->st, id, &l)) != RC_OK) {
+		store_webhook_load_free(&l);
+		return rc == RC_NOTFOUND ? RC_OK : rc;
 	}
 	w->id = id;
-	w->attempts = sres_int(&l, 0, WL_ATTEMPTS);
-	w->created_ms = sres_int(&l, 0, WL_CREATED);
-	w->signer = xstrdup(sres_get(&l, 0, WL_SIGNER, NULL));
-	w->whid = xstrdup(sres_get(&l, 0, WL_WHID, NULL));
-	w->url = xstrdup(sres_get(&l, 0, WL_URL, NULL));
-	if (sres_get(&l, 0, WL_PAYLOAD, NULL) != NULL)
-		w->body = xstrdup(sres_get(&l, 0, WL_PAYLOAD, NULL));
-	else if ((w->body = payload_make(sp, &l)) == NULL)
+	w->attempts = l.attempts;
+	w->created_ms = l.created_ms;
+	/* The row's strings become w's. */
+	w->signer = l.signer;
+	w->whid = l.webhook_id;
+	w->url = l.url;
+	l.signer = l.webhook_id = l.url = NULL;
+	if (l.payload != NULL) {
+		w->body = l.payload;
+		l.payload = NULL;
+	} else if ((w->body = payload_make(sp, &l)) == NULL)
 		rc = RC_ERR;
-	else {
-		p[0] = SP_STR(w->body);
-		p[1] = SP_INT(id);
-		rc = store_exec(sp->st, STMT_WH_SET_PAYLOAD, p, 2, NULL, NULL,
-		    NULL);
-	}
-	sres_free(&l);
+	else
+		rc = store_webhook_set_payload(sp->st, id, w->body);
+	store_webhook_load_free(&l);
 	return rc;
 }
 
-/* Start the attempt of claimed delivery w; 1 when a transfer runs. */
+/*
+ * Start the attempt of claimed delivery w. RC_OK: a transfer runs.
+ * RC_NOTFOUND: nothing can sign it, and its failure is recorded. RC_ERR:
+ * libcurl refused it (logged). Otherwise the store's code. The delivery
+ * is tried again after its claim expires unless RC_OK or RC_NOTFOUND.
+ */
 static int
 start(struct sup *sp, const struct wh_prep *w)
 {
 	struct wh_xfer	*x = xcalloc(1, sizeof(*x));
 	char		 hdr[600], sig[2 * WHSIG_SIG_LEN + 8];
 	int64_t		 ts = util_now_ms() / 1000;
-	int		 rc, ce = CURLE_OK, ok = 0;
+	int		 rc, ce = CURLE_OK;
 
 	x->sp = sp;
 	x->id = w->id;
@@ -535,6 +502,7 @@ start(struct sup *sp, const struct wh_prep *w)
 	}
 	if (rc != RC_OK)
 		goto out;
+	rc = RC_ERR;
 	if ((x->easy = curl_easy_init()) == NULL)
 		goto out;
 	snprintf(hdr, sizeof(hdr), "webhook-id: %s", w->whid);
@@ -569,15 +537,15 @@ start(struct sup *sp, const struct wh_prep *w)
 		goto out;
 	}
 	wh.x[wh.n++] = x;
-	ok = 1;
+	rc = RC_OK;
 out:
-	if (!ok) {
+	if (rc != RC_OK) {
 		if (x->easy != NULL)
 			curl_easy_cleanup(x->easy);
 		curl_slist_free_all(x->hdrs);
 		free(x);
 	}
-	return ok;
+	return rc;
 }
 
 /* The claim transaction: claims, reads and prepares up to max rows. */
@@ -590,31 +558,27 @@ struct wh_claim {
 static int
 claim_body(struct store *st, void *arg)
 {
-	struct wh_claim	*c = arg;
-	struct sres	 ids;
-	struct sparam	 p[2];
-	size_t		 i;
-	int		 rc;
+	struct wh_claim			*c = arg;
+	struct store_webhook_ids	 ids;
+	size_t				 i;
+	int				 rc;
 
 	/* From the start again when store_tx runs it again. */
 	for (i = 0; i < c->n; i++)
 		prep_fini(&c->w[i]);
 	c->n = 0;
-	p[0] = SP_INT((long long)c->max);
-	rc = store_exec(st, STMT_WH_CLAIM_SELECT, p, 1, &ids, NULL, NULL);
-	for (i = 0; rc == RC_OK && i < ids.nrows && i < c->max; i++) {
-		p[0] = SP_INT(WH_LEASE_S);
-		p[1] = SP_INT(sres_int(&ids, i, 0));
-		if ((rc = store_exec(st, STMT_WH_CLAIM_MARK, p, 2, NULL, NULL,
-		    NULL)) == RC_OK &&
-		    (rc = prep_load(c->sp, sres_int(&ids, i, 0),
-		    &c->w[c->n])) == RC_OK && c->w[c->n].id != 0)
+	rc = store_webhook_claim_select(st, (long long)c->max, &ids);
+	for (i = 0; rc == RC_OK && i < ids.n && i < c->max; i++) {
+		if ((rc = store_webhook_claim_mark(st, ids.v[i],
+		    WH_LEASE_S)) == RC_OK &&
+		    (rc = prep_load(c->sp, ids.v[i], &c->w[c->n])) == RC_OK &&
+		    c->w[c->n].id != 0)
 			c->n++;
 	}
 	if (c->n < c->max)
 		prep_fini(&c->w[c->n]);	/* one read halfway */
-	wh.full = rc == RC_OK && ids.nrows == c->max;
-	sres_free(&ids);
+	wh.full = rc == RC_OK && ids.n == c->max;
+	store_webhook_ids_free(&ids);
 	return rc;
 }
 
@@ -682,7 +646,7 @@ wh_done(void *arg, int result)
 void
 sup_webhook_tick(struct sup *sp)
 {
-	struct sres	d;
+	long long	depth;
 	int64_t		now = util_mono_ms();
 
 	/*
@@ -696,10 +660,8 @@ sup_webhook_tick(struct sup *sp)
 		return;
 	/* Retries are due at their own times: poll as often as claims. */
 	wh.next_poll = now + MIN(WH_POLL_MS, sp->cfg->sup.poll_interval_ms);
-	if (store_exec(sp->st, STMT_WH_DEPTH, NULL, 0, &d, NULL, NULL) ==
-	    RC_OK && d.nrows == 1)
-		wh.depth = sres_int(&d, 0, 0);
-	sres_free(&d);
+	if (store_webhook_depth(sp->st, &depth) == RC_OK)
+		wh.depth = depth;
 	if (!sp->stopping && wh.n < wh.max && wh.depth > 0)
 		claim(sp);
 }
