@@ -126,21 +126,26 @@ add_str(struct json_object *o, const char *key, const char *v)
 	    json_object_new_string(v));
 }
 
-/* The steps of the GET document, without their outputs. */
-static struct json_object *
-steps_of(struct sup *sp, const struct store_webhook_load *l)
+/*
+ * The steps of the GET document, without their outputs, into *out (a
+ * new reference) on RC_OK; otherwise the store's code.
+ */
+static int
+steps_of(struct sup *sp, const struct store_webhook_load *l,
+    struct json_object **out)
 {
 	struct json_object		*def, *dsteps, *ds, *s, *v, *arr;
 	struct store_webhook_steps	 rows;
 	const struct store_webhook_step	*row;
 	const char			*st = l->status;
 	size_t				 i, j, n = 0;
-	int				 term = strcmp(st, "pending") != 0 &&
+	int				 rc, term = strcmp(st, "pending") != 0 &&
 					    strcmp(st, "running") != 0;
 
-	if (store_webhook_steps_get(sp->st, l->exec_pk, &rows) != RC_OK) {
+	if ((rc = store_webhook_steps_get(sp->st, l->exec_pk, &rows)) !=
+	    RC_OK) {
 		store_webhook_steps_free(&rows);
-		return NULL;
+		return rc;
 	}
 	arr = json_object_new_array();
 	def = parsed(l->definition);
@@ -183,23 +188,26 @@ steps_of(struct sup *sp, const struct store_webhook_load *l)
 	}
 	json_object_put(def);
 	store_webhook_steps_free(&rows);
-	return arr;
+	*out = arr;
+	return RC_OK;
 }
 
 /*
- * The body of a delivery (owned by the caller), or NULL on a database
- * error. A template's notify carries only ids, status, times and
- * error_details: its signer may not read the execution's data.
+ * The body of a delivery into *body (owned by the caller) on RC_OK;
+ * otherwise the store's code. A template's notify carries only ids,
+ * status, times and error_details: its signer may not read the
+ * execution's data.
  */
-static char *
-payload_make(struct sup *sp, const struct store_webhook_load *l)
+static int
+payload_make(struct sup *sp, const struct store_webhook_load *l,
+    char **body)
 {
 	struct json_object	*o, *d, *steps = NULL;
 	char			 type[64], ts[UTIL_TIME_LEN], *out;
-	int			 full = strcmp(l->kind, "execution") == 0;
+	int			 rc, full = strcmp(l->kind, "execution") == 0;
 
-	if (full && (steps = steps_of(sp, l)) == NULL)
-		return NULL;
+	if (full && (rc = steps_of(sp, l, &steps)) != RC_OK)
+		return rc;
 	d = json_object_new_object();
 	add_str(d, "execution_id", l->execution_id);
 	if (full)
@@ -243,7 +251,8 @@ payload_make(struct sup *sp, const struct store_webhook_load *l)
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	}
 	json_object_put(o);
-	return out;
+	*body = out;
+	return RC_OK;
 }
 
 /*
@@ -467,9 +476,7 @@ prep_load(struct sup *sp, long long id, struct wh_prep *w)
 	if (l.payload != NULL) {
 		w->body = l.payload;
 		l.payload = NULL;
-	} else if ((w->body = payload_make(sp, &l)) == NULL)
-		rc = RC_ERR;
-	else
+	} else if ((rc = payload_make(sp, &l, &w->body)) == RC_OK)
 		rc = store_webhook_set_payload(sp->st, id, w->body);
 	store_webhook_load_free(&l);
 	return rc;
