@@ -1013,7 +1013,9 @@ http_h_sched_trigger(struct http_req *r)
 		goto out;
 	}
 	if (rc != RC_OK) {
-		http_resp_rc(r, rc == RC_NOTFOUND ? RC_AGAIN : rc, NULL);
+		/* The template changed meanwhile: the caller may retry. */
+		http_resp_rc(r, rc == RC_NOTFOUND || rc == RC_CHANGED ?
+		    RC_AGAIN : rc, NULL);
 		goto out;
 	}
 	log_set_exec(id);

@@ -202,8 +202,11 @@ fire_one(struct sup *s, struct fire_ctx *f, int64_t t)
 		x.slots = s->cfg->http.max_active_executions_per_user;
 		x.schedule_pk = f->d->pk;
 		rc = store_exec_insert(s->st, &x, NULL, NULL);
-		/* The template moved on since it was read: read it again. */
-		if (rc != RC_NOTFOUND || tries > 0)
+		/*
+		 * The template moved on since it was read (RC_NOTFOUND, or
+		 * RC_CHANGED once the store names it): read it again.
+		 */
+		if ((rc != RC_NOTFOUND && rc != RC_CHANGED) || tries > 0)
 			break;
 		if ((rc = load_tmpl(s, f)) != RC_OK)
 			break;
@@ -224,6 +227,7 @@ fire_one(struct sup *s, struct fire_ctx *f, int64_t t)
 	case RC_DENIED:
 		return record(s, f, t, NULL, "quota_exceeded");
 	case RC_NOTFOUND:
+	case RC_CHANGED:
 		if (f->t.deleted)
 			f->pause = 1;
 		return record(s, f, t, NULL, f->t.deleted ?
