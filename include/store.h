@@ -125,7 +125,6 @@ enum stmt_id {
 	STMT_SCHED_NEXT_DUE,
 	STMT_SCHED_PRUNE,
 	STMT_SCHED_CTL_LIST,
-	STMT_SCHED_CTL_GET,
 	STMT_SCHED_FIRES_TRIM,
 	/* Webhooks (sql/010): secrets, deliveries, attempts. */
 	STMT_WH_SECRET_GET,
@@ -384,14 +383,6 @@ int		 store_tmpl_create(struct store *, const struct store_actor *,
  */
 int		 store_tmpl_update(struct store *, const struct store_actor *,
 		    long long pk, const char *tid, struct json_object *body);
-
-/* Columns of a schedule row (STMT_SCHED_GET and the lists). */
-enum sched_col { SC_PK, SC_ID, SC_OWNER, SC_NAME, SC_TID, SC_CRON,
-    SC_INTERVAL, SC_TZ, SC_INPUT, SC_OVERLAP, SC_CATCHUP, SC_PAUSED,
-    SC_CREATED, SC_UPDATED, SC_LAST_FIRE, SC_LAST_EXEC, SC_LAST_STATUS,
-    SC_TPK, SC_ADMIN, SC_NEXT };
-/* Columns of a fire row (STMT_SCHED_FIRES, STMT_SCHED_LAST_FIRE). */
-enum fire_col { FC_PK, FC_AT, FC_FIRED, FC_MANUAL, FC_EXEC, FC_REASON };
 
 /* A new execution for store_exec_insert; every string borrowed. */
 struct store_exec_new {

@@ -9,47 +9,60 @@
 #include "common.h"
 #include "cron.h"
 #include "ctl.h"
+#include "store_sched.h"
 
 #define CTL_SCHED_PAGE	500
+
+/* Epoch seconds as "YYYY-MM-DD HH:MM:SS" (UTC), or "-" for none. */
+static void
+fmt_next(long long t, char *buf, size_t size)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	if (t < 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, size, "-");
+}
 
 static int
 list(struct store *st)
 {
-	struct sparam	 p[2];
-	struct sres	 res;
-	long long	 after = 0;
-	size_t		 i;
+	struct store_sched_list	 l;
+	const struct store_sched *s;
+	long long		 after = 0;
+	size_t			 i, n;
+	char			 next[32], when[32];
 
 	printf("%-36s  %-6s  %-20s  %-24s  %-20s  %s\n", "SCHEDULE_ID",
 	    "STATE", "NEXT_FIRE (UTC)", "WHEN", "OWNER", "NAME");
 	do {
-		p[0] = SP_INT(after);
-		p[1] = SP_INT(CTL_SCHED_PAGE);
-		if (store_exec(st, STMT_SCHED_CTL_LIST, p, 2, &res, NULL,
-		    NULL) != RC_OK) {
+		if (store_sched_list_after(st, after, CTL_SCHED_PAGE, &l) !=
+		    RC_OK) {
 			fprintf(stderr, "wfmctl: database error\n");
 			return 1;
 		}
-		for (i = 0; i < res.nrows; i++) {
+		for (i = 0; i < l.n; i++) {
+			s = &l.v[i];
+			fmt_next(s->next_fire_s, next, sizeof(next));
+			if (s->cron == NULL)
+				snprintf(when, sizeof(when), "every %llds",
+				    s->interval);
 			printf("%-36s  %-6s  %-20.19s  %-24s  %-20s  %s\n",
-			    sres_get(&res, i, 1, NULL),
-			    sres_int(&res, i, 4) ? "paused" : "active",
-			    sres_get(&res, i, 7, NULL) != NULL ?
-			    sres_get(&res, i, 7, NULL) : "-",
-			    sres_get(&res, i, 5, NULL),
-			    sres_get(&res, i, 2, NULL),
-			    sres_get(&res, i, 3, NULL));
-			after = sres_int(&res, i, 0);
+			    s->id, s->paused ? "paused" : "active", next,
+			    s->cron != NULL ? s->cron : when, s->owner,
+			    s->name);
+			after = s->pk;
 		}
-		i = res.nrows;
-		sres_free(&res);
-	} while (i == CTL_SCHED_PAGE);
+		n = l.n;
+		store_sched_list_free(&l);
+	} while (n == CTL_SCHED_PAGE);
 	return 0;
 }
 
 /* The next fire after now of a stored schedule, or -1. */
 static long long
-next_of(const struct sres *s)
+next_of(const struct store_sched *s)
 {
 	struct sched_tzset	*zones = sched_tzset_new(NULL);
 	struct sched_spec	 spec;
@@ -57,12 +70,12 @@ next_of(const struct sres *s)
 	int64_t			 t = -1;
 
 	memset(&spec, 0, sizeof(spec));
-	if (sched_tzset_get(zones, sres_get(s, 0, 3, NULL), &spec.tz, err,
+	if (sched_tzset_get(zones, s->timezone, &spec.tz, err,
 	    sizeof(err)) != RC_OK)
 		goto out;
-	if (sres_get(s, 0, 1, NULL) == NULL)
-		spec.interval = sres_int(s, 0, 2);
-	else if (sched_cron_parse(sres_get(s, 0, 1, NULL), &spec.cron, err,
+	if (s->cron == NULL)
+		spec.interval = s->interval;
+	else if (sched_cron_parse(s->cron, &spec.cron, err,
 	    sizeof(err)) != RC_OK)
 		goto out;
 	if (sched_next(&spec, (int64_t)time(NULL), &t) != RC_OK)
@@ -75,7 +88,8 @@ out:
 /* pause_resume's transaction (a store_tx body). */
 struct pause_args {
 	const struct store_actor	*who;
-	struct sparam			*p;
+	long long			 pk;
+	long long			 next;	/* resume: next fire or -1 */
 	int				 resume;
 	const char			*sid;
 };
@@ -86,8 +100,8 @@ pause_body(struct store *st, void *arg)
 	const struct pause_args	*a = arg;
 	int			 rc;
 
-	rc = store_exec(st, a->resume ? STMT_SCHED_RESUME : STMT_SCHED_PAUSE,
-	    a->p, a->resume ? 2 : 1, NULL, NULL, NULL);
+	rc = a->resume ? store_sched_resume(st, a->pk, a->next) :
+	    store_sched_pause(st, a->pk);
 	if (rc == RC_OK)
 		rc = store_audit(st, a->who, a->resume ? "schedule.resume" :
 		    "schedule.pause", "schedule", a->sid, NULL);
@@ -99,30 +113,20 @@ pause_resume(struct store *st, const char *sid, int resume)
 {
 	struct store_actor	 who = { "wfmctl", "wfmctl", NULL };
 	struct pause_args	 a;
-	struct sparam		 p[2];
-	struct sres		 s;
-	long long		 next;
+	struct store_sched	 s;
 	int			 rc;
 
-	p[0] = SP_STR(sid);
-	if ((rc = store_exec(st, STMT_SCHED_CTL_GET, p, 1, &s, NULL, NULL)) !=
-	    RC_OK || s.nrows == 0) {
-		sres_free(&s);
-		fprintf(stderr, "wfmctl: %s\n", rc == RC_OK ?
+	if ((rc = store_sched_get(st, sid, &s)) != RC_OK) {
+		fprintf(stderr, "wfmctl: %s\n", rc == RC_NOTFOUND ?
 		    "no such schedule" : "database error");
 		return 1;
 	}
-	p[0] = SP_INT(sres_int(&s, 0, 0));
-	if (resume) {
-		next = next_of(&s);
-		p[0] = next >= 0 ? SP_INT(next) : SP_NULL();
-		p[1] = SP_INT(sres_int(&s, 0, 0));
-	}
-	sres_free(&s);
 	a.who = &who;
-	a.p = p;
+	a.pk = s.pk;
+	a.next = resume ? next_of(&s) : -1;
 	a.resume = resume;
 	a.sid = sid;
+	store_sched_free(&s);
 	rc = store_tx(st, 0, pause_body, &a);
 	if (rc != RC_OK) {
 		fprintf(stderr, "wfmctl: database error\n");

@@ -20,6 +20,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "schema.h"
+#include "store_sched.h"
 
 #define SCHED_NAME_PATTERN	"^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$"
 #define SCHED_TZ_PATTERN	"^[A-Za-z]+(/[A-Za-z0-9_+-]+)*$"
@@ -305,22 +306,21 @@ out:
 
 /* The spec of a stored row; RC_OK, or RC_ERR when the row is unusable. */
 static int
-row_spec(const struct sres *s, size_t row, struct sched_spec *spec)
+row_spec(const struct store_sched *s, struct sched_spec *spec)
 {
-	const char	*cron = sres_get(s, row, SC_CRON, NULL);
-	char		 err[160];
+	char	err[160];
 
 	memset(spec, 0, sizeof(*spec));
 	if (zones == NULL)
 		zones = sched_tzset_new(NULL);
-	if (sched_tzset_get(zones, sres_get(s, row, SC_TZ, NULL), &spec->tz,
-	    err, sizeof(err)) != RC_OK)
+	if (sched_tzset_get(zones, s->timezone, &spec->tz, err,
+	    sizeof(err)) != RC_OK)
 		return RC_ERR;
-	if (cron == NULL) {
-		spec->interval = sres_int(s, row, SC_INTERVAL);
+	if (s->cron == NULL) {
+		spec->interval = s->interval;
 		return spec->interval > 0 ? RC_OK : RC_ERR;
 	}
-	return sched_cron_parse(cron, &spec->cron, err, sizeof(err));
+	return sched_cron_parse(s->cron, &spec->cron, err, sizeof(err));
 }
 
 /* The next fire after now, or -1 (SQL NULL) when it never fires again. */
@@ -334,17 +334,17 @@ next_fire(const struct sched_spec *spec)
 	return (long long)t;
 }
 
+/* A time in epoch ms, null for STORE_NO_MS. */
 static void
-add_time(struct json_object *o, const char *key, const struct sres *s,
-    size_t row, size_t col)
+add_time(struct json_object *o, const char *key, long long ms)
 {
 	char	ts[UTIL_TIME_LEN];
 
-	if (sres_get(s, row, col, NULL) == NULL) {
+	if (ms == STORE_NO_MS) {
 		json_object_object_add(o, key, NULL);
 		return;
 	}
-	util_time_fmt(sres_int(s, row, col), ts);
+	util_time_fmt(ms, ts);
 	json_object_object_add(o, key, json_object_new_string(ts));
 }
 
@@ -355,72 +355,68 @@ add_str(struct json_object *o, const char *key, const char *v)
 	    json_object_new_string(v) : NULL);
 }
 
-/* The stored input_data of row into *in (owned). */
+/* The stored input_data of s into *in (owned). */
 static int
-parse_input(const struct sres *s, size_t row, struct json_object **in)
+parse_input(const struct store_sched *s, struct json_object **in)
 {
-	const char	*raw = sres_get(s, row, SC_INPUT, NULL), *msg;
+	const char	*msg;
 	size_t		 pos;
 
 	*in = NULL;
-	if (raw == NULL)
+	if (s->input == NULL)
 		return RC_ERR;
-	return jsonx_parse(raw, strlen(raw), in, &pos, &msg);
+	return jsonx_parse(s->input, s->input_len, in, &pos, &msg);
 }
 
 /* A fire row as the API shows it. */
 static struct json_object *
-fire_json(const struct sres *f, size_t row)
+fire_json(const struct store_sched_fire *f)
 {
 	struct json_object	*o = json_object_new_object();
 
-	json_object_object_add(o, "fire_id",
-	    json_object_new_int64(sres_int(f, row, FC_PK)));
-	add_time(o, "scheduled_time", f, row, FC_AT);
-	add_time(o, "actual_time", f, row, FC_FIRED);
+	json_object_object_add(o, "fire_id", json_object_new_int64(f->pk));
+	add_time(o, "scheduled_time", f->fire_ms);
+	add_time(o, "actual_time", f->fired_ms);
 	json_object_object_add(o, "manual",
-	    json_object_new_boolean(sres_int(f, row, FC_MANUAL) != 0));
-	add_str(o, "execution_id", sres_get(f, row, FC_EXEC, NULL));
-	add_str(o, "reason", sres_get(f, row, FC_REASON, NULL));
+	    json_object_new_boolean(f->manual));
+	add_str(o, "execution_id", f->execution_id);
+	add_str(o, "reason", f->reason);
 	return o;
 }
 
 /*
- * The document of schedule row "row": its definition, the next five fire
- * times (none while paused) and, with last, its last fire.
+ * The document of schedule s: its definition, the next five fire times
+ * (none while paused) and, with last, its last fire.
  */
 static struct json_object *
-sched_json(struct http_req *r, const struct sres *s, size_t row, int last)
+sched_json(struct http_req *r, const struct store_sched *s, int last)
 {
 	struct json_object	*o = json_object_new_object(), *a, *in;
+	struct store_sched_fire	 f;
 	struct sched_spec	 spec;
-	struct sparam		 p[1];
-	struct sres		 f;
 	int64_t			 t[SCHED_NEXT_SHOWN];
 	char			 ts[UTIL_TIME_LEN];
 	int			 n, i;
 
-	add_str(o, "schedule_id", sres_get(s, row, SC_ID, NULL));
-	add_str(o, "name", sres_get(s, row, SC_NAME, NULL));
-	add_str(o, "owner_id", sres_get(s, row, SC_OWNER, NULL));
-	add_str(o, "template_id", sres_get(s, row, SC_TID, NULL));
-	add_str(o, "cron", sres_get(s, row, SC_CRON, NULL));
-	json_object_object_add(o, "interval_seconds",
-	    sres_get(s, row, SC_INTERVAL, NULL) == NULL ? NULL :
-	    json_object_new_int64(sres_int(s, row, SC_INTERVAL)));
-	add_str(o, "timezone", sres_get(s, row, SC_TZ, NULL));
-	if (parse_input(s, row, &in) != RC_OK)
+	add_str(o, "schedule_id", s->id);
+	add_str(o, "name", s->name);
+	add_str(o, "owner_id", s->owner);
+	add_str(o, "template_id", s->template_id);
+	add_str(o, "cron", s->cron);
+	json_object_object_add(o, "interval_seconds", s->cron != NULL ? NULL :
+	    json_object_new_int64(s->interval));
+	add_str(o, "timezone", s->timezone);
+	if (parse_input(s, &in) != RC_OK)
 		in = json_object_new_object();
 	json_object_object_add(o, "input_data", in);
-	add_str(o, "overlap", sres_get(s, row, SC_OVERLAP, NULL));
-	add_str(o, "catchup", sres_get(s, row, SC_CATCHUP, NULL));
+	add_str(o, "overlap", s->overlap);
+	add_str(o, "catchup", s->catchup);
 	json_object_object_add(o, "paused",
-	    json_object_new_boolean(sres_int(s, row, SC_PAUSED) != 0));
-	add_time(o, "created_at", s, row, SC_CREATED);
-	add_time(o, "updated_at", s, row, SC_UPDATED);
+	    json_object_new_boolean(s->paused));
+	add_time(o, "created_at", s->created_ms);
+	add_time(o, "updated_at", s->updated_ms);
 	a = json_object_new_array();
-	if (sres_int(s, row, SC_PAUSED) == 0 &&
-	    row_spec(s, row, &spec) == RC_OK) {
+	if (!s->paused && row_spec(s, &spec) == RC_OK) {
 		n = sched_next_n(&spec, (int64_t)time(NULL), t,
 		    SCHED_NEXT_SHOWN);
 		for (i = 0; i < n; i++) {
@@ -429,40 +425,57 @@ sched_json(struct http_req *r, const struct sres *s, size_t row, int last)
 		}
 	}
 	json_object_object_add(o, "next_fire_times", a);
-	add_str(o, "last_execution_id", sres_get(s, row, SC_LAST_EXEC, NULL));
-	add_str(o, "last_execution_status",
-	    sres_get(s, row, SC_LAST_STATUS, NULL));
+	add_str(o, "last_execution_id", s->last_exec);
+	add_str(o, "last_execution_status", s->last_status);
 	if (!last)
 		return o;
-	p[0] = SP_INT(sres_int(s, row, SC_PK));
-	if (store_exec(r->app->st, STMT_SCHED_LAST_FIRE, p, 1, &f, NULL,
-	    NULL) == RC_OK && f.nrows == 1)
-		json_object_object_add(o, "last_fire", fire_json(&f, 0));
+	if (store_sched_last_fire(r->app->st, s->pk, &f) == RC_OK)
+		json_object_object_add(o, "last_fire", fire_json(&f));
 	else
 		json_object_object_add(o, "last_fire", NULL);
-	sres_free(&f);
+	store_sched_fire_free(&f);
 	return o;
 }
 
 /*
- * The schedule r->id (or id) into *s, for its owner or an admin. On
- * failure the answer (404, 403, 503) is set and *s is empty.
+ * Answer 200 {"items": items, "next_cursor": ...} for a page read with
+ * limit + 1 rows (http_page_reply for a typed list): when nrows is more
+ * than limit, the cursor points below key, the id of the page's last
+ * item. items is taken.
+ */
+static void
+page_reply(struct http_req *r, struct json_object *items, size_t nrows,
+    long long limit, long long key)
+{
+	struct json_object	*o = json_object_new_object();
+	char			*cur;
+
+	json_object_object_add(o, "items", items);
+	if (nrows > (size_t)limit) {
+		cur = http_cursor_make(key);
+		json_object_object_add(o, "next_cursor",
+		    json_object_new_string(cur));
+		free(cur);
+	} else
+		json_object_object_add(o, "next_cursor", NULL);
+	http_resp_json(r, 200, o);
+}
+
+/*
+ * The schedule id into *s, for its owner or an admin. On failure the
+ * answer (404, 403, 503) is set and *s is empty.
  */
 static int
-load(struct http_req *r, const char *id, struct sres *s)
+load(struct http_req *r, const char *id, struct store_sched *s)
 {
-	struct sparam	p[1];
-	int		rc;
+	int	rc;
 
-	p[0] = SP_STR(id);
-	rc = store_exec(r->app->st, STMT_SCHED_GET, p, 1, s, NULL, NULL);
-	if (rc == RC_OK && s->nrows == 0)
-		rc = RC_NOTFOUND;
-	if (rc == RC_OK && strcmp(sres_get(s, 0, SC_OWNER, NULL),
-	    r->who.sub) != 0 && !auth_has_role(&r->who, ROLE_ADMIN))
+	rc = store_sched_get(r->app->st, id, s);
+	if (rc == RC_OK && strcmp(s->owner, r->who.sub) != 0 &&
+	    !auth_has_role(&r->who, ROLE_ADMIN))
 		rc = RC_DENIED;
 	if (rc != RC_OK) {
-		sres_free(s);
+		store_sched_free(s);
 		http_resp_rc(r, rc, "Schedule not found");
 	}
 	return rc;
@@ -472,15 +485,50 @@ load(struct http_req *r, const char *id, struct sres *s)
 static void
 answer_doc(struct http_req *r, const char *id, int status)
 {
-	struct sres	s;
+	struct store_sched	s;
 
 	if (load(r, id, &s) != RC_OK)
 		return;
 	if (status == 201)
 		http_resp_header(r, "Location: %s/workflow-management/"
 		    "schedules/%s", r->app->cfg->http.base_path, id);
-	http_resp_json(r, status, sched_json(r, &s, 0, 1));
-	sres_free(&s);
+	http_resp_json(r, status, sched_json(r, &s, 1));
+	store_sched_free(&s);
+}
+
+/*
+ * The one way a schedule's template is loaded (POST, PUT, trigger):
+ * template tid into *e, found (404) and usable by who (403). On failure
+ * the answer is set.
+ */
+static int
+sched_template(struct http_req *r, const char *tid,
+    const struct principal *who, const struct tcache_ent **e)
+{
+	int	rc;
+
+	if ((rc = http_tcache_get(r, tid, 1, e)) != RC_OK) {
+		http_resp_rc(r, rc, "Template not found");
+		return rc;
+	}
+	if (!http_tcache_may_use(*e, who)) {
+		http_resp_detail(r, 403, "Access denied");
+		return RC_DENIED;
+	}
+	return RC_OK;
+}
+
+/*
+ * The number of errors of input against e's input_schema (0 without
+ * one), each added to ve at p.
+ */
+static int
+input_errors(const struct tcache_ent *e, struct json_object *input,
+    struct jpath *p, struct verr *ve)
+{
+	if (e->schema == NULL)
+		return 0;
+	return schema_validate(e->schema, input, p, ve);
 }
 
 /*
@@ -496,20 +544,14 @@ check_template(struct http_req *r, const struct sched_args *a,
 	struct jpath		 p;
 	int			 rc;
 
-	if ((rc = http_tcache_get(r, a->template_id, 1, e)) != RC_OK) {
-		http_resp_rc(r, rc, "Template not found");
+	if ((rc = sched_template(r, a->template_id, &r->who, e)) != RC_OK)
 		return rc;
-	}
-	if (!http_tcache_may_use(*e, &r->who)) {
-		http_resp_detail(r, 403, "Access denied");
-		return RC_DENIED;
-	}
 	if ((*e)->schema == NULL)
 		return RC_OK;
 	ve = verr_new();
 	jpath_init(&p, "body");
 	jpath_key(&p, "input_data");
-	if (schema_validate((*e)->schema, a->input != NULL ? a->input :
+	if (input_errors(*e, a->input != NULL ? a->input :
 	    (empty = json_object_new_object()), &p, ve) > 0) {
 		http_resp_verr(r, ve);
 		rc = RC_INVALID;
@@ -519,27 +561,25 @@ check_template(struct http_req *r, const struct sched_args *a,
 	return rc;
 }
 
-/* The 14 (POST) or 13 (PUT, without id and owner) row parameters. */
-static size_t
-row_params(struct http_req *r, const struct sched_args *a,
-    const struct tcache_ent *e, const char *input, struct sparam *p)
+/* The row of a POST/PUT into *x (id, owner and owner_slot left alone). */
+static void
+row_new(struct http_req *r, const struct sched_args *a,
+    const struct tcache_ent *e, const char *input, struct store_sched_new *x)
 {
 	long long	next = a->paused ? -1 : next_fire(&a->spec);
-	size_t		n = 0;
 
-	p[n++] = SP_STR(a->name);
-	p[n++] = SP_INT(e->pk);
-	p[n++] = SP_STR(e->tid);
-	p[n++] = SP_STR(a->cron);
-	p[n++] = a->cron == NULL ? SP_INT(a->interval) : SP_NULL();
-	p[n++] = SP_STR(a->timezone);
-	p[n++] = SP_STR(input);
-	p[n++] = SP_STR(a->overlap);
-	p[n++] = SP_STR(a->catchup);
-	p[n++] = SP_INT(a->paused);
-	p[n++] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
-	p[n++] = next >= 0 ? SP_INT(next) : SP_NULL();
-	return n;
+	x->name = a->name;
+	x->template_pk = e->pk;
+	x->template_id = e->tid;
+	x->cron = a->cron;
+	x->interval = a->interval;
+	x->timezone = a->timezone;
+	x->input = input;
+	x->overlap = a->overlap;
+	x->catchup = a->catchup;
+	x->paused = a->paused;
+	x->admin_access = auth_has_role(&r->who, ROLE_ADMIN);
+	x->next_fire_s = next >= 0 ? next : STORE_NO_MS;
 }
 
 /* The audit detail of a change: name and template. */
@@ -555,83 +595,80 @@ detail_of(const char *name, const char *tid)
 	return d;
 }
 
-/* write_audited's inputs and result (a store_tx body). */
+/* A change of a schedule, written with its audit row (write_audited). */
+enum sched_op { OP_CREATE, OP_UPDATE, OP_DELETE, OP_PAUSE, OP_RESUME };
+static const char *const op_action[] = { "schedule.create",
+    "schedule.update", "schedule.delete", "schedule.pause",
+    "schedule.resume" };
+
+struct sched_write {
+	enum sched_op			 op;
+	long long			 pk;	/* all but OP_CREATE */
+	const struct store_sched_new	*x;	/* OP_CREATE, OP_UPDATE */
+	long long			 next_s; /* OP_RESUME, or -1 */
+	int				 deleted; /* OP_DELETE: the result */
+};
+
+/* write_audited's inputs (a store_tx body). */
 struct audited_args {
 	struct http_req		*r;
-	enum stmt_id		 stmt;
-	struct sparam		*p;
-	size_t			 np;
-	const char		*action, *sid;
+	struct sched_write	*w;
+	const char		*sid;
 	struct json_object	*detail;
-	uint64_t		 n;
 };
 
 static int
 audited_body(struct store *st, void *arg)
 {
 	struct audited_args	*a = arg;
+	struct sched_write	*w = a->w;
 	int			 rc;
 
-	a->n = 0;
-	rc = store_exec(st, a->stmt, a->p, a->np, NULL, &a->n, NULL);
+	w->deleted = 0;
+	switch (w->op) {
+	case OP_CREATE:
+		rc = store_sched_insert(st, w->x);
+		break;
+	case OP_UPDATE:
+		rc = store_sched_update(st, w->pk, w->x);
+		break;
+	case OP_DELETE:
+		rc = store_sched_delete(st, w->pk, &w->deleted);
+		break;
+	case OP_PAUSE:
+		rc = store_sched_pause(st, w->pk);
+		break;
+	case OP_RESUME:
+		rc = store_sched_resume(st, w->pk, w->next_s);
+		break;
+	default:
+		rc = RC_ERR;
+		break;
+	}
 	if (rc == RC_OK)
-		rc = http_audit(a->r, a->action, "schedule", a->sid,
+		rc = http_audit(a->r, op_action[w->op], "schedule", a->sid,
 		    a->detail);
 	return rc;
 }
 
 /*
- * Run stmt then the audit row in one transaction (store_tx); *n rows
- * matched. detail is consumed.
+ * Write w then the audit row of schedule sid in one transaction
+ * (store_tx). detail is consumed.
  */
 static int
-write_audited(struct http_req *r, enum stmt_id stmt, struct sparam *p,
-    size_t np, const char *action, const char *sid,
-    struct json_object *detail, uint64_t *n)
+write_audited(struct http_req *r, struct sched_write *w, const char *sid,
+    struct json_object *detail)
 {
 	struct audited_args	a;
 	int			rc;
 
 	a.r = r;
-	a.stmt = stmt;
-	a.p = p;
-	a.np = np;
-	a.action = action;
+	a.w = w;
 	a.sid = sid;
 	a.detail = detail;
-	a.n = 0;
 	rc = store_tx(r->app->st, 0, audited_body, &a);
 	json_object_put(detail);
-	*n = a.n;
 	return rc;
-}
-
-/*
- * A count of the owner's schedules; -1 after a store error (rc set).
- * stmt is STMT_SCHED_COUNT_OWNER (one param), STMT_SCHED_FREE_SLOT (the
- * owner twice) or STMT_SCHED_NAME_TAKEN (owner, name).
- */
-static long long
-owner_count(struct http_req *r, enum stmt_id stmt, const char *name,
-    int *rc)
-{
-	struct sparam	 q[2];
-	struct sres	 res;
-	long long	 v;
-
-	q[0] = SP_STR(r->who.sub);
-	q[1] = name != NULL ? SP_STR(name) : SP_STR(r->who.sub);
-	if ((*rc = store_exec(r->app->st, stmt, q,
-	    stmt == STMT_SCHED_COUNT_OWNER ? 1 : 2, &res, NULL, NULL)) !=
-	    RC_OK || res.nrows != 1) {
-		sres_free(&res);
-		if (*rc == RC_OK)
-			*rc = RC_ERR;
-		return -1;
-	}
-	v = sres_int(&res, 0, 0);
-	sres_free(&res);
-	return v;
 }
 
 /*
@@ -649,13 +686,13 @@ void
 http_h_sched_create(struct http_req *r)
 {
 	const struct tcache_ent	*e;
+	struct store_sched_new	 x;
+	struct sched_write	 w;
 	struct sched_args	 a;
-	struct sparam		 p[16];
 	char			 sid[UTIL_UUID_LEN], *input = NULL;
 	long long		 cnt, slot;
 	long long		 lim = r->app->cfg->http.max_schedules_per_user;
-	uint64_t		 n;
-	int			 rc = RC_OK, tries;
+	int			 rc = RC_OK, tries, taken;
 
 	if (http_req_body(r, 0) != RC_OK || validate(r, &a) != RC_OK ||
 	    check_template(r, &a, &e) != RC_OK)
@@ -664,10 +701,10 @@ http_h_sched_create(struct http_req *r)
 	if (a.input != NULL)
 		input = jsonx_canon(a.input);
 	for (tries = 0; tries <= lim; tries++) {
-		if ((cnt = owner_count(r, STMT_SCHED_COUNT_OWNER, NULL,
-		    &rc)) < 0 ||
-		    (slot = owner_count(r, STMT_SCHED_FREE_SLOT, NULL, &rc)) <
-		    0)
+		if ((rc = store_sched_count_owner(r->app->st, r->who.sub,
+		    &cnt)) != RC_OK ||
+		    (rc = store_sched_free_slot(r->app->st, r->who.sub,
+		    &slot)) != RC_OK)
 			break;
 		if (cnt >= lim || slot >= lim) {
 			free(input);
@@ -676,20 +713,23 @@ http_h_sched_create(struct http_req *r)
 			    HTTP_RETRY_SCHED_QUOTA);
 			return;
 		}
-		p[0] = SP_STR(sid);
-		p[1] = SP_STR(r->who.sub);
-		(void)row_params(r, &a, e, input != NULL ? input : "{}",
-		    p + 2);
-		p[14] = SP_INT(slot);
-		rc = write_audited(r, STMT_SCHED_INSERT, p, 15,
-		    "schedule.create", sid, detail_of(a.name, e->tid), &n);
+		memset(&x, 0, sizeof(x));
+		x.id = sid;
+		x.owner = r->who.sub;
+		row_new(r, &a, e, input != NULL ? input : "{}", &x);
+		x.owner_slot = slot;
+		memset(&w, 0, sizeof(w));
+		w.op = OP_CREATE;
+		w.x = &x;
+		rc = write_audited(r, &w, sid, detail_of(a.name, e->tid));
 		if (rc != RC_CONFLICT)
 			break;
 		/* The name, or the slot a concurrent create took. */
-		if ((cnt = owner_count(r, STMT_SCHED_NAME_TAKEN, a.name,
-		    &rc)) != 0) {
-			if (cnt > 0)
-				rc = RC_CONFLICT;
+		if ((rc = store_sched_name_taken(r->app->st, r->who.sub,
+		    a.name, &taken)) != RC_OK)
+			break;
+		if (taken) {
+			rc = RC_CONFLICT;
 			break;
 		}
 		rc = RC_AGAIN;
@@ -719,47 +759,35 @@ void
 http_h_sched_list(struct http_req *r)
 {
 	struct json_object	*items;
-	struct sparam		 p[3];
-	struct sres		 res;
+	struct store_sched_list	 l;
 	long long		 limit, before;
 	size_t			 i;
 	int			 rc;
 
 	if (http_page_args(r, &limit, &before) != RC_OK)
 		return;
-	if (auth_has_role(&r->who, ROLE_ADMIN)) {
-		p[0] = SP_INT(before);
-		p[1] = SP_INT(limit + 1);
-		rc = store_exec(r->app->st, STMT_SCHED_LIST_ALL, p, 2, &res,
-		    NULL, NULL);
-	} else {
-		p[0] = SP_STR(r->who.sub);
-		p[1] = SP_INT(before);
-		p[2] = SP_INT(limit + 1);
-		rc = store_exec(r->app->st, STMT_SCHED_LIST_OWNER, p, 3, &res,
-		    NULL, NULL);
-	}
+	rc = store_sched_list(r->app->st, auth_has_role(&r->who, ROLE_ADMIN) ?
+	    NULL : r->who.sub, before, limit + 1, &l);
 	if (rc != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		return;
 	}
 	items = json_object_new_array();
-	for (i = 0; i < res.nrows && i < (size_t)limit; i++)
-		json_object_array_add(items, sched_json(r, &res, i, 0));
-	http_page_reply(r, items, &res, limit, SC_PK);
-	sres_free(&res);
+	for (i = 0; i < l.n && i < (size_t)limit; i++)
+		json_object_array_add(items, sched_json(r, &l.v[i], 0));
+	page_reply(r, items, l.n, limit, i > 0 ? l.v[i - 1].pk : 0);
+	store_sched_list_free(&l);
 }
 
 void
 http_h_sched_put(struct http_req *r)
 {
 	const struct tcache_ent	*e;
+	struct store_sched_new	 x;
+	struct sched_write	 w;
 	struct sched_args	 a;
-	struct sparam		 p[16];
-	struct sres		 s;
+	struct store_sched	 s;
 	char			*input = NULL;
-	uint64_t		 n;
-	size_t			 np;
 	int			 rc;
 
 	/* The body first, as PUT of a template does. */
@@ -771,10 +799,13 @@ http_h_sched_put(struct http_req *r)
 		goto out;
 	if (a.input != NULL)
 		input = jsonx_canon(a.input);
-	np = row_params(r, &a, e, input != NULL ? input : "{}", p);
-	p[np++] = SP_INT(sres_int(&s, 0, SC_PK));
-	rc = write_audited(r, STMT_SCHED_UPDATE, p, np, "schedule.update",
-	    r->id, detail_of(a.name, e->tid), &n);
+	memset(&x, 0, sizeof(x));
+	row_new(r, &a, e, input != NULL ? input : "{}", &x);
+	memset(&w, 0, sizeof(w));
+	w.op = OP_UPDATE;
+	w.pk = s.pk;
+	w.x = &x;
+	rc = write_audited(r, &w, r->id, detail_of(a.name, e->tid));
 	if (rc == RC_CONFLICT)
 		http_resp_detail(r, 409, "A schedule with this name exists");
 	else if (rc != RC_OK)
@@ -783,62 +814,57 @@ http_h_sched_put(struct http_req *r)
 		answer_doc(r, r->id, 200);
 out:
 	free(input);
-	sres_free(&s);
+	store_sched_free(&s);
 }
 
 void
 http_h_sched_delete(struct http_req *r)
 {
-	struct sparam	p[1];
-	struct sres	s;
-	uint64_t	n;
-	int		rc;
+	struct sched_write	w;
+	struct store_sched	s;
+	int			rc;
 
 	if (load(r, r->id, &s) != RC_OK)
 		return;
-	p[0] = SP_INT(sres_int(&s, 0, SC_PK));
-	rc = write_audited(r, STMT_SCHED_DELETE, p, 1, "schedule.delete",
-	    r->id, detail_of(sres_get(&s, 0, SC_NAME, NULL), NULL), &n);
-	if (rc == RC_OK && n == 0)
+	memset(&w, 0, sizeof(w));
+	w.op = OP_DELETE;
+	w.pk = s.pk;
+	rc = write_audited(r, &w, r->id, detail_of(s.name, NULL));
+	if (rc == RC_OK && !w.deleted)
 		rc = RC_NOTFOUND;
 	if (rc != RC_OK)
 		http_resp_rc(r, rc, "Schedule not found");
 	else
 		r->status = 204;
-	sres_free(&s);
+	store_sched_free(&s);
 }
 
 /* Pause (resume 0) or resume (1); 200 with the document. */
 static void
 pause_resume(struct http_req *r, int resume)
 {
-	struct sched_spec	 spec;
-	struct sparam		 p[2];
-	struct sres		 s;
-	long long		 next;
-	uint64_t		 n;
-	int			 rc;
+	struct sched_spec	spec;
+	struct sched_write	w;
+	struct store_sched	s;
+	int			rc;
 
 	if (load(r, r->id, &s) != RC_OK)
 		return;
+	memset(&w, 0, sizeof(w));
+	w.pk = s.pk;
 	if (!resume) {
-		p[0] = SP_INT(sres_int(&s, 0, SC_PK));
-		rc = write_audited(r, STMT_SCHED_PAUSE, p, 1, "schedule.pause",
-		    r->id, detail_of(sres_get(&s, 0, SC_NAME, NULL), NULL),
-		    &n);
-	} else if (row_spec(&s, 0, &spec) != RC_OK) {
+		w.op = OP_PAUSE;
+		rc = write_audited(r, &w, r->id, detail_of(s.name, NULL));
+	} else if (row_spec(&s, &spec) != RC_OK) {
 		log_warnx("schedule %s: stored definition unusable", r->id);
 		rc = RC_ERR;
 	} else {
 		/* Resumed: the next fire after now, no catch-up. */
-		next = next_fire(&spec);
-		p[0] = next >= 0 ? SP_INT(next) : SP_NULL();
-		p[1] = SP_INT(sres_int(&s, 0, SC_PK));
-		rc = write_audited(r, STMT_SCHED_RESUME, p, 2,
-		    "schedule.resume", r->id,
-		    detail_of(sres_get(&s, 0, SC_NAME, NULL), NULL), &n);
+		w.op = OP_RESUME;
+		w.next_s = next_fire(&spec);
+		rc = write_audited(r, &w, r->id, detail_of(s.name, NULL));
 	}
-	sres_free(&s);
+	store_sched_free(&s);
 	if (rc != RC_OK)
 		http_resp_rc(r, rc, "Schedule not found");
 	else
@@ -860,7 +886,7 @@ http_h_sched_resume(struct http_req *r)
 /* trigger_write's inputs (a store_tx body). */
 struct trigger_args {
 	struct http_req			*r;
-	const struct sres		*s;
+	const struct store_sched	*s;
 	const struct store_exec_new	*x;
 	long long			 fire_ms;
 };
@@ -870,30 +896,23 @@ trigger_body(struct store *st, void *arg)
 {
 	const struct trigger_args	*a = arg;
 	const struct store_exec_new	*x = a->x;
+	struct store_sched_fire_new	 f;
 	struct json_object		*d;
-	struct sparam			 p[5];
 	int				 rc;
 
 	rc = store_exec_insert(st, x, NULL, NULL);
 	if (rc == RC_OK) {
-		p[0] = SP_INT(sres_int(a->s, 0, SC_PK));
-		p[1] = SP_INT(a->fire_ms);
-		p[2] = SP_INT(1);
-		p[3] = SP_STR(x->id);
-		p[4] = SP_NULL();
-		rc = store_exec(st, STMT_SCHED_FIRE_INSERT, p, 5, NULL, NULL,
-		    NULL);
+		f.schedule_pk = a->s->pk;
+		f.fire_ms = a->fire_ms;
+		f.manual = 1;
+		f.execution_id = x->id;
+		f.reason = NULL;
+		rc = store_sched_fire_insert(st, &f, NULL);
 	}
+	if (rc == RC_OK)
+		rc = store_sched_set_last(st, a->s->pk, a->fire_ms, x->id);
 	if (rc == RC_OK) {
-		p[0] = SP_INT(a->fire_ms);
-		p[1] = SP_STR(x->id);
-		p[2] = SP_INT(sres_int(a->s, 0, SC_PK));
-		rc = store_exec(st, STMT_SCHED_SET_LAST, p, 3, NULL, NULL,
-		    NULL);
-	}
-	if (rc == RC_OK) {
-		d = detail_of(sres_get(a->s, 0, SC_NAME, NULL),
-		    x->template_id);
+		d = detail_of(a->s->name, x->template_id);
 		json_object_object_add(d, "execution_id",
 		    json_object_new_string(x->id));
 		rc = http_audit(a->r, "schedule.trigger", "schedule",
@@ -908,7 +927,7 @@ trigger_body(struct store *st, void *arg)
  * transaction (store_tx).
  */
 static int
-trigger_write(struct http_req *r, const struct sres *s,
+trigger_write(struct http_req *r, const struct store_sched *s,
     const struct store_exec_new *x, long long fire_ms)
 {
 	struct trigger_args	a;
@@ -932,11 +951,11 @@ http_h_sched_trigger(struct http_req *r)
 {
 	const struct tcache_ent	*e;
 	struct store_exec_new	 x;
+	struct store_sched	 s;
 	struct json_object	*in = NULL, *o;
 	struct principal	 owner;
 	struct verr		*ve;
 	struct jpath		 jp;
-	struct sres		 s;
 	char			 id[UTIL_UUID_LEN], hash[65], fn[SCHED_FIRE_NAME_LEN];
 	char			*name = NULL, *canon = NULL, ts[UTIL_TIME_LEN];
 	int64_t			 now_ms = util_now_ms();
@@ -944,38 +963,27 @@ http_h_sched_trigger(struct http_req *r)
 
 	if (load(r, r->id, &s) != RC_OK)
 		return;
-	if ((rc = http_tcache_get(r, sres_get(&s, 0, SC_TID, NULL), 1, &e)) !=
-	    RC_OK) {
-		http_resp_rc(r, rc, "Template not found");
-		goto out;
-	}
 	/* Access as the owner (an admin's schedule keeps its admin_access). */
 	memset(&owner, 0, sizeof(owner));
-	snprintf(owner.sub, sizeof(owner.sub), "%s",
-	    sres_get(&s, 0, SC_OWNER, NULL));
-	owner.roles = sres_int(&s, 0, SC_ADMIN) ? ROLE_ADMIN : 0;
-	if (!http_tcache_may_use(e, &owner)) {
-		http_resp_detail(r, 403, "Access denied");
+	snprintf(owner.sub, sizeof(owner.sub), "%s", s.owner);
+	owner.roles = s.admin_access ? ROLE_ADMIN : 0;
+	if (sched_template(r, s.template_id, &owner, &e) != RC_OK)
 		goto out;
-	}
-	if (parse_input(&s, 0, &in) != RC_OK) {
+	if (parse_input(&s, &in) != RC_OK) {
 		http_resp_rc(r, RC_ERR, NULL);
 		goto out;
 	}
-	if (e->schema != NULL) {
-		ve = verr_new();
-		jpath_init(&jp, "input_data");
-		rc = schema_validate(e->schema, in, &jp, ve);
-		verr_free(ve);
-		if (rc > 0) {
-			http_resp_detail(r, 409, "The schedule's input_data "
-			    "no longer matches the template's input_schema");
-			goto out;
-		}
+	ve = verr_new();
+	jpath_init(&jp, "input_data");
+	rc = input_errors(e, in, &jp, ve);
+	verr_free(ve);
+	if (rc > 0) {
+		http_resp_detail(r, 409, "The schedule's input_data no longer "
+		    "matches the template's input_schema");
+		goto out;
 	}
 	sched_fire_name(now_ms / 1000, fn);
-	name = xasprintf("sched.%s.manual.%s", sres_get(&s, 0, SC_NAME, NULL),
-	    fn);
+	name = xasprintf("sched.%s.manual.%s", s.name, fn);
 	canon = jsonx_canon(in);
 	jsonx_canon_hash(in, hash);
 	util_uuid(id);
@@ -990,9 +998,9 @@ http_h_sched_trigger(struct http_req *r)
 	x.reqid = r->reqid;
 	x.client = r->remote_addr;
 	x.created_ms = now_ms;
-	x.admin_access = (int)sres_int(&s, 0, SC_ADMIN);
+	x.admin_access = s.admin_access;
 	x.slots = r->app->cfg->http.max_active_executions_per_user;
-	x.schedule_pk = sres_int(&s, 0, SC_PK);
+	x.schedule_pk = s.pk;
 	rc = trigger_write(r, &s, &x, now_ms / 1000 * 1000);
 	if (rc == RC_CONFLICT) {
 		http_resp_detail(r, 409, "Triggered already in this second");
@@ -1005,7 +1013,9 @@ http_h_sched_trigger(struct http_req *r)
 		goto out;
 	}
 	if (rc != RC_OK) {
-		http_resp_rc(r, rc == RC_NOTFOUND ? RC_AGAIN : rc, NULL);
+		/* The template changed meanwhile: the caller may retry. */
+		http_resp_rc(r, rc == RC_NOTFOUND || rc == RC_CHANGED ?
+		    RC_AGAIN : rc, NULL);
 		goto out;
 	}
 	log_set_exec(id);
@@ -1027,34 +1037,32 @@ out:
 	json_object_put(in);
 	free(name);
 	free(canon);
-	sres_free(&s);
+	store_sched_free(&s);
 }
 
 void
 http_h_sched_fires(struct http_req *r)
 {
-	struct json_object	*items;
-	struct sparam		 p[3];
-	struct sres		 s, res;
-	long long		 limit, before;
-	size_t			 i;
-	int			 rc;
+	struct json_object		*items;
+	struct store_sched_fire_list	 l;
+	struct store_sched		 s;
+	long long			 limit, before, pk;
+	size_t				 i;
+	int				 rc;
 
 	if (http_page_args(r, &limit, &before) != RC_OK ||
 	    load(r, r->id, &s) != RC_OK)
 		return;
-	p[0] = SP_INT(sres_int(&s, 0, SC_PK));
-	p[1] = SP_INT(before);
-	p[2] = SP_INT(limit + 1);
-	sres_free(&s);
-	if ((rc = store_exec(r->app->st, STMT_SCHED_FIRES, p, 3, &res, NULL,
-	    NULL)) != RC_OK) {
+	pk = s.pk;
+	store_sched_free(&s);
+	if ((rc = store_sched_fires(r->app->st, pk, before, limit + 1, &l)) !=
+	    RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		return;
 	}
 	items = json_object_new_array();
-	for (i = 0; i < res.nrows && i < (size_t)limit; i++)
-		json_object_array_add(items, fire_json(&res, i));
-	http_page_reply(r, items, &res, limit, FC_PK);
-	sres_free(&res);
+	for (i = 0; i < l.n && i < (size_t)limit; i++)
+		json_object_array_add(items, fire_json(&l.v[i]));
+	page_reply(r, items, l.n, limit, i > 0 ? l.v[i - 1].pk : 0);
+	store_sched_fire_list_free(&l);
 }

@@ -12,6 +12,7 @@
 #include "http_int.h"
 #include "jsonx.h"
 #include "log.h"
+#include "store_sched.h"
 #include "tmpl.h"
 
 static void
@@ -311,8 +312,7 @@ delete_body(struct store *st, void *arg)
 		rc = RC_NOTFOUND;
 	/* Deleting a template pauses its schedules (engine.md). */
 	if (rc == RC_OK)
-		rc = store_exec(st, STMT_SCHED_PAUSE_TEMPLATE, p, 1, NULL,
-		    NULL, NULL);
+		rc = store_sched_pause_template(st, a->pk);
 	if (rc == RC_OK)
 		rc = http_audit(a->r, "template.delete", "template", a->r->id,
 		    NULL);

@@ -52,7 +52,7 @@
 #define WHEN8	WHEN2 WHEN2 WHEN2 WHEN2
 
 /*
- * A schedule's columns (enum sched_col in include/store.h), alias s, with
+ * A schedule's columns (enum sched_col in store_sched.c), alias s, with
  * the status of its last execution (NULL once pruned).
  */
 #define SCHED_COLS							\
@@ -757,12 +757,9 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_SCHED_PRUNE] =
 	    "DELETE FROM schedule_fires WHERE fire_at < UTC_TIMESTAMP(3) - "
 	    "INTERVAL ? DAY ORDER BY fire_at LIMIT 500",
-	/* wfmctl schedules. Params: cursor, limit. */
+	/* wfmctl schedules, oldest first. Params: cursor, limit. */
 	[STMT_SCHED_CTL_LIST] =
-	    "SELECT id, schedule_id, owner_id, name, paused, "
-	    "COALESCE(cron, CONCAT('every ', interval_seconds, 's')), "
-	    "timezone, next_fire_at FROM schedules WHERE id > ? ORDER BY id "
-	    "LIMIT ?",
+	    "SELECT " SCHED_COLS "WHERE s.id > ? ORDER BY s.id LIMIT ?",
 	/*
 	 * Keep a schedule's newest 1,000 fires (engine.md, Retention); the
 	 * derived table lets MariaDB read the table it deletes from.
@@ -772,10 +769,6 @@ static const char *const sql[STMT_COUNT] = {
 	    "DELETE FROM schedule_fires WHERE schedule_pk = ? AND id < "
 	    "(SELECT id FROM (SELECT id FROM schedule_fires WHERE "
 	    "schedule_pk = ? ORDER BY id DESC LIMIT 1 OFFSET 999) k)",
-	/* Params: schedule_id. */
-	[STMT_SCHED_CTL_GET] =
-	    "SELECT id, cron, interval_seconds, timezone, paused FROM "
-	    "schedules WHERE schedule_id = ?",
 	/*
 	 * Webhooks (sql/009_webhooks.sql). The last column of a secret says
 	 * whether the previous one still signs (24 h after the rotation).

@@ -27,6 +27,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "schema.h"
+#include "store_sched.h"
 #include "sup_int.h"
 
 #define SCHED_BATCH		32	/* schedules locked per transaction */
@@ -36,16 +37,12 @@
 #define SCHED_TRIM_EVERY	16	/* fires between trims, about */
 #define SCHED_ONTIME_MAX	128	/* late but not missed (>= 60 s / 10 s) */
 
-/* Columns of STMT_SCHED_DUE. */
-enum { D_PK, D_ID, D_OWNER, D_NAME, D_TPK, D_CRON, D_INTERVAL, D_TZ,
-    D_INPUT, D_OVERLAP, D_CATCHUP, D_ADMIN, D_NEXT, D_BUF, D_LAST, D_NOW };
-
 /* The template of a schedule as a fire sees it, loaded on first use. */
 struct fire_tmpl {
 	int			 loaded;
 	int			 deleted;	/* or gone */
 	int			 may;		/* the owner may use it */
-	char			 tid[40];
+	char			 tid[UTIL_UUID_LEN];
 	long long		 version;
 	struct schema		*schema;	/* owned, or NULL */
 	int			 bad_schema;	/* does not compile */
@@ -53,71 +50,54 @@ struct fire_tmpl {
 
 /* One due schedule being fired. */
 struct fire_ctx {
-	const struct sres	*d;
-	size_t			 row;
+	const struct store_sched *d;
 	struct sched_spec	 spec;
 	struct fire_tmpl	 t;
 	struct json_object	*input;		/* owned */
 	char			 hash[65];
-	char			 last_eid[40];	/* the latest execution */
+	char			 last_eid[UTIL_UUID_LEN]; /* the latest execution */
 	long long		 last_ms;	/* latest fire recorded; -1 none */
 	int			 pause;		/* the template is gone */
 	int			 fired;		/* executions created */
 };
 
-static const char *
-col(const struct fire_ctx *f, int c)
-{
-	return sres_get(f->d, f->row, (size_t)c, NULL);
-}
-
 static int
 load_tmpl(struct sup *s, struct fire_ctx *f)
 {
-	struct json_object	*def = NULL, *sch;
+	struct store_sched_tmpl	 t;
+	struct json_object	*sch;
 	struct verr		*ve;
 	struct jpath		 jp;
-	struct sparam		 p[3];
-	struct sres		 res;
-	const char		*txt, *msg;
-	size_t			 pos;
 	int			 rc;
 
 	schema_free(f->t.schema);
 	memset(&f->t, 0, sizeof(f->t));
-	p[0] = SP_STR(col(f, D_OWNER));
-	p[1] = SP_STR(col(f, D_OWNER));
-	p[2] = SP_INT(sres_int(f->d, f->row, D_TPK));
-	if ((rc = store_exec(s->st, STMT_SCHED_TMPL, p, 3, &res, NULL,
-	    NULL)) != RC_OK)
+	rc = store_sched_tmpl(s->st, f->d->owner, f->d->template_pk, &t);
+	if (rc != RC_OK && rc != RC_NOTFOUND)
 		return rc;
 	f->t.loaded = 1;
-	if (res.nrows == 0 || sres_int(&res, 0, 2) != 0) {
+	if (rc == RC_NOTFOUND || t.deleted) {
 		f->t.deleted = 1;
-		sres_free(&res);
+		store_sched_tmpl_free(&t);
 		return RC_OK;
 	}
-	snprintf(f->t.tid, sizeof(f->t.tid), "%s", sres_get(&res, 0, 0, NULL));
-	f->t.version = sres_int(&res, 0, 1);
-	f->t.may = sres_int(&res, 0, 4) != 0 ||
-	    sres_int(f->d, f->row, D_ADMIN) != 0;
-	txt = sres_get(&res, 0, 3, NULL);
-	if (txt != NULL && jsonx_parse(txt, strlen(txt), &def, &pos, &msg) ==
-	    RC_OK && json_object_object_get_ex(def, "input_schema", &sch) &&
-	    sch != NULL) {
+	snprintf(f->t.tid, sizeof(f->t.tid), "%s", t.template_id);
+	f->t.version = t.version;
+	f->t.may = t.may_use || f->d->admin_access;
+	if (t.definition != NULL && json_object_object_get_ex(t.definition,
+	    "input_schema", &sch) && sch != NULL) {
 		/* Compiled when stored; failing now: older than the validator. */
 		ve = verr_new();
 		jpath_init(&jp, "input_schema");
 		if (schema_compile(sch, &jp, ve, &f->t.schema) != 0) {
 			log_warnx("schedule %s: template %s: stored "
-			    "input_schema does not compile", col(f, D_ID),
+			    "input_schema does not compile", f->d->id,
 			    f->t.tid);
 			f->t.bad_schema = 1;
 		}
 		verr_free(ve);
 	}
-	json_object_put(def);
-	sres_free(&res);
+	store_sched_tmpl_free(&t);
 	return RC_OK;
 }
 
@@ -125,24 +105,20 @@ load_tmpl(struct sup *s, struct fire_ctx *f)
 static int
 unfinished(struct sup *s, const char *eid, int *busy)
 {
-	struct sparam	 p[1];
-	struct sres	 res;
-	const char	*st;
-	int		 rc;
+	char	st[STORE_SCHED_STATUS_LEN];
+	int	rc;
 
 	*busy = 0;
 	if (eid == NULL || *eid == '\0')
 		return RC_OK;
-	p[0] = SP_STR(eid);
-	if ((rc = store_exec(s->st, STMT_SCHED_EXEC_STATUS, p, 1, &res, NULL,
-	    NULL)) != RC_OK)
+	if ((rc = store_sched_exec_status(s->st, eid, st)) == RC_NOTFOUND)
+		return RC_OK;
+	if (rc != RC_OK)
 		return rc;
-	if (res.nrows == 1 && (st = sres_get(&res, 0, 0, NULL)) != NULL)
-		*busy = strcmp(st, "completed") != 0 &&
-		    strcmp(st, "failed") != 0 &&
-		    strcmp(st, "cancelled") != 0 &&
-		    strcmp(st, "timed_out") != 0;
-	sres_free(&res);
+	*busy = strcmp(st, "completed") != 0 &&
+	    strcmp(st, "failed") != 0 &&
+	    strcmp(st, "cancelled") != 0 &&
+	    strcmp(st, "timed_out") != 0;
 	return RC_OK;
 }
 
@@ -150,16 +126,16 @@ static int
 record(struct sup *s, struct fire_ctx *f, int64_t t, const char *eid,
     const char *reason)
 {
-	struct sparam	p[5];
-	uint64_t	fid = 1;
-	int		rc;
+	struct store_sched_fire_new	x;
+	long long			fid = 1;
+	int				rc;
 
-	p[0] = SP_INT(sres_int(f->d, f->row, D_PK));
-	p[1] = SP_INT((long long)t * 1000);
-	p[2] = SP_INT(0);
-	p[3] = SP_STR(eid);
-	p[4] = SP_STR(reason);
-	rc = store_exec(s->st, STMT_SCHED_FIRE_INSERT, p, 5, NULL, NULL, &fid);
+	x.schedule_pk = f->d->pk;
+	x.fire_ms = (long long)t * 1000;
+	x.manual = 0;
+	x.execution_id = eid;
+	x.reason = reason;
+	rc = store_sched_fire_insert(s->st, &x, &fid);
 	if (rc == RC_CONFLICT)	/* recorded already: unique (schedule, time) */
 		rc = RC_OK;
 	/*
@@ -167,15 +143,12 @@ record(struct sup *s, struct fire_ctx *f, int64_t t, const char *eid,
 	 * one fire in SCHED_TRIM_EVERY (the ids are shared by all), so the
 	 * newest-first walk of ix_fire_sched is not paid at every fire.
 	 */
-	else if (rc == RC_OK && fid % SCHED_TRIM_EVERY == 0) {
-		p[1] = p[0];
-		rc = store_exec(s->st, STMT_SCHED_FIRES_TRIM, p, 2, NULL, NULL,
-		    NULL);
-	}
+	else if (rc == RC_OK && fid % SCHED_TRIM_EVERY == 0)
+		rc = store_sched_fires_trim(s->st, f->d->pk);
 	if (rc == RC_OK)
 		f->last_ms = (long long)t * 1000;
 	if (reason != NULL)
-		log_info("schedule %s: fire %lld not started: %s", col(f, D_ID),
+		log_info("schedule %s: fire %lld not started: %s", f->d->id,
 		    (long long)t, reason);
 	return rc;
 }
@@ -213,24 +186,27 @@ fire_one(struct sup *s, struct fire_ctx *f, int64_t t)
 			return record(s, f, t, NULL, "input_invalid");
 	}
 	sched_fire_name(t, fn);
-	name = xasprintf("sched.%s.%s", col(f, D_NAME), fn);
+	name = xasprintf("sched.%s.%s", f->d->name, fn);
 	util_uuid(eid);
 	for (tries = 0; ; tries++) {
 		memset(&x, 0, sizeof(x));
 		x.id = eid;
-		x.user = col(f, D_OWNER);
+		x.user = f->d->owner;
 		x.name = name;
 		x.template_id = f->t.tid;
 		x.version = f->t.version;
-		x.input = col(f, D_INPUT);
+		x.input = f->d->input;
 		x.hash = f->hash;
 		x.created_ms = util_now_ms();
-		x.admin_access = (int)sres_int(f->d, f->row, D_ADMIN);
+		x.admin_access = f->d->admin_access;
 		x.slots = s->cfg->http.max_active_executions_per_user;
-		x.schedule_pk = sres_int(f->d, f->row, D_PK);
+		x.schedule_pk = f->d->pk;
 		rc = store_exec_insert(s->st, &x, NULL, NULL);
-		/* The template moved on since it was read: read it again. */
-		if (rc != RC_NOTFOUND || tries > 0)
+		/*
+		 * The template moved on since it was read (RC_NOTFOUND, or
+		 * RC_CHANGED once the store names it): read it again.
+		 */
+		if ((rc != RC_NOTFOUND && rc != RC_CHANGED) || tries > 0)
 			break;
 		if ((rc = load_tmpl(s, f)) != RC_OK)
 			break;
@@ -251,6 +227,7 @@ fire_one(struct sup *s, struct fire_ctx *f, int64_t t)
 	case RC_DENIED:
 		return record(s, f, t, NULL, "quota_exceeded");
 	case RC_NOTFOUND:
+	case RC_CHANGED:
 		if (f->t.deleted)
 			f->pause = 1;
 		return record(s, f, t, NULL, f->t.deleted ?
@@ -264,10 +241,10 @@ fire_one(struct sup *s, struct fire_ctx *f, int64_t t)
 static int
 due_times(struct fire_ctx *f, int64_t now, int64_t *out, int max)
 {
-	const char	*cu = col(f, D_CATCHUP);
+	const char	*cu = f->d->catchup;
 	int		 n;
 
-	n = sched_due(&f->spec, sres_int(f->d, f->row, D_NEXT), now,
+	n = sched_due(&f->spec, f->d->next_fire_s, now,
 	    strcmp(cu, "all") == 0 ? SCHED_CATCHUP_ALL :
 	    strcmp(cu, "last") == 0 ? 1 : 0, out, max);
 	return n > 0 ? n : 0;
@@ -282,55 +259,59 @@ row_spec(struct sup *s, struct fire_ctx *f)
 	memset(&f->spec, 0, sizeof(f->spec));
 	if (s->zones == NULL)
 		s->zones = sched_tzset_new(NULL);
-	if (sched_tzset_get(s->zones, col(f, D_TZ), &f->spec.tz, err,
+	if (sched_tzset_get(s->zones, f->d->timezone, &f->spec.tz, err,
 	    sizeof(err)) != RC_OK) {
-		log_warnx("schedule %s: time zone: %s", col(f, D_ID), err);
+		log_warnx("schedule %s: time zone: %s", f->d->id, err);
 		return RC_INVALID;
 	}
-	if (col(f, D_CRON) == NULL) {
-		f->spec.interval = sres_int(f->d, f->row, D_INTERVAL);
+	if (f->d->cron == NULL) {
+		f->spec.interval = f->d->interval;
 		return f->spec.interval > 0 ? RC_OK : RC_INVALID;
 	}
-	if (sched_cron_parse(col(f, D_CRON), &f->spec.cron, err,
+	if (sched_cron_parse(f->d->cron, &f->spec.cron, err,
 	    sizeof(err)) != RC_OK) {
-		log_warnx("schedule %s: cron: %s", col(f, D_ID), err);
+		log_warnx("schedule %s: cron: %s", f->d->id, err);
 		return RC_INVALID;
 	}
 	return RC_OK;
 }
 
-/* Fire one locked due schedule and move it on. */
+/*
+ * Fire one locked due schedule and move it on; now is the database's
+ * clock (epoch seconds).
+ */
 static int
-process(struct sup *s, const struct sres *d, size_t row)
+process(struct sup *s, const struct store_sched *d, int64_t now)
 {
-	struct fire_ctx	 f;
-	struct sparam	 p[6];
-	int64_t		 now = sres_int(d, row, D_NOW), times[SCHED_CATCHUP_ALL
-			    + SCHED_ONTIME_MAX], buf = -1, next = -1;
-	const char	*ov, *raw, *msg;
-	size_t		 pos;
-	int		 n = 0, i, rc = RC_OK, busy = 0, usable;
+	struct store_sched_advance	 adv;
+	struct fire_ctx			 f;
+	int64_t				 times[SCHED_CATCHUP_ALL +
+					    SCHED_ONTIME_MAX], buf = -1,
+					    next = -1;
+	const char			*ov, *msg;
+	size_t				 pos;
+	int				 n = 0, i, rc = RC_OK, busy = 0,
+					    usable;
 
 	memset(&f, 0, sizeof(f));
 	f.d = d;
-	f.row = row;
 	f.last_ms = -1;
-	ov = col(&f, D_OVERLAP);
-	if (col(&f, D_BUF) != NULL)
-		buf = sres_int(d, row, D_BUF);
-	raw = col(&f, D_INPUT);
-	usable = row_spec(s, &f) == RC_OK && raw != NULL &&
-	    jsonx_parse(raw, strlen(raw), &f.input, &pos, &msg) == RC_OK;
+	ov = d->overlap;
+	if (d->buffered_s != STORE_NO_MS)
+		buf = d->buffered_s;
+	usable = row_spec(s, &f) == RC_OK && d->input != NULL &&
+	    jsonx_parse(d->input, d->input_len, &f.input, &pos, &msg) ==
+	    RC_OK;
 	if (!usable) {
 		/* Cannot happen through the API: stop it rather than spin. */
-		log_warnx("schedule %s unusable: paused", col(&f, D_ID));
+		log_warnx("schedule %s unusable: paused", d->id);
 		f.pause = 1;
 		goto advance;
 	}
 	jsonx_canon_hash(f.input, f.hash);
 	n = due_times(&f, now, times, (int)NITEMS(times));
 	if (strcmp(ov, "allow") != 0 && (n > 0 || buf >= 0) &&
-	    (rc = unfinished(s, col(&f, D_LAST), &busy)) != RC_OK)
+	    (rc = unfinished(s, d->last_exec, &busy)) != RC_OK)
 		goto out;
 	/* A fire held by buffer_one starts once the previous run ended. */
 	if (buf >= 0 && !busy) {
@@ -363,13 +344,12 @@ advance:
 		next = now + 1;
 	if (f.pause)
 		buf = -1;
-	p[0] = next >= 0 ? SP_INT(next) : SP_NULL();
-	p[1] = buf >= 0 ? SP_INT(buf) : SP_NULL();
-	p[2] = f.last_ms >= 0 ? SP_INT(f.last_ms) : SP_NULL();
-	p[3] = f.last_eid[0] != '\0' ? SP_STR(f.last_eid) : SP_NULL();
-	p[4] = SP_INT(f.pause);
-	p[5] = SP_INT(sres_int(d, row, D_PK));
-	rc = store_exec(s->st, STMT_SCHED_ADVANCE, p, 6, NULL, NULL, NULL);
+	adv.next_fire_s = next >= 0 ? next : STORE_NO_MS;
+	adv.buffered_s = buf >= 0 ? buf : STORE_NO_MS;
+	adv.last_fire_ms = f.last_ms >= 0 ? f.last_ms : STORE_NO_MS;
+	adv.last_exec = f.last_eid[0] != '\0' ? f.last_eid : NULL;
+	adv.pause = f.pause;
+	rc = store_sched_advance(s->st, d->pk, &adv);
 	if (rc == RC_OK && f.fired > 0)
 		s->want_claim = 1;
 out:
@@ -388,21 +368,19 @@ static int
 batch_body(struct store *st, void *arg)
 {
 	struct batch_args	*a = arg;
-	struct sparam		 p[1];
-	struct sres		 d;
+	struct store_sched_list	 d;
+	long long		 now;
 	size_t			 i;
 	int			 rc;
 
 	a->more = 0;
 	sup_metrics_fire_undo();	/* a run before this one rolled back */
-	p[0] = SP_INT(SCHED_BATCH);
-	if ((rc = store_exec(st, STMT_SCHED_DUE, p, 1, &d, NULL, NULL)) !=
-	    RC_OK)
+	if ((rc = store_sched_due(st, SCHED_BATCH, &d, &now)) != RC_OK)
 		return rc;
-	for (i = 0; i < d.nrows && rc == RC_OK; i++)
-		rc = process(a->s, &d, i);
-	a->more = rc == RC_OK && d.nrows == SCHED_BATCH;
-	sres_free(&d);
+	for (i = 0; i < d.n && rc == RC_OK; i++)
+		rc = process(a->s, &d.v[i], now);
+	a->more = rc == RC_OK && d.n == SCHED_BATCH;
+	store_sched_list_free(&d);
 	return rc;
 }
 
@@ -429,8 +407,8 @@ batch(struct sup *s, int *more)
 void
 sup_sched_fire(struct sup *s)
 {
-	struct sres	res;
-	int64_t		now = util_mono_ms(), us;
+	int64_t		now = util_mono_ms();
+	long long	us;
 	int		rc = RC_OK, more = 1, i;
 
 	for (i = 0; i < SCHED_ROUNDS && more && rc == RC_OK; i++)
@@ -441,27 +419,20 @@ sup_sched_fire(struct sup *s)
 		return;
 	}
 	s->next_sched = now + SCHED_RECHECK_MS;
-	if (store_exec(s->st, STMT_SCHED_NEXT_DUE, NULL, 0, &res, NULL,
-	    NULL) != RC_OK)
-		return;
-	if (sres_get(&res, 0, 0, NULL) != NULL) {
-		us = sres_int(&res, 0, 0);
-		if (us <= 0)	/* locked by another supervisor */
-			s->next_sched = now + SCHED_MIN_SLEEP_MS;
-		else if (us / 1000 + 1 < SCHED_RECHECK_MS)
-			s->next_sched = now + us / 1000 + 1;
-	}
-	sres_free(&res);
+	if (store_sched_next_due(s->st, &us) != RC_OK)
+		return;		/* an error, or no schedule has a next fire */
+	if (us <= 0)		/* locked by another supervisor */
+		s->next_sched = now + SCHED_MIN_SLEEP_MS;
+	else if (us / 1000 + 1 < SCHED_RECHECK_MS)
+		s->next_sched = now + us / 1000 + 1;
 }
 
 void
 sup_sched_prune(struct sup *s)
 {
-	struct sparam	p[1];
 	uint64_t	n = 0;
 
-	p[0] = SP_INT(s->cfg->sup.retention_days);
-	if (store_exec(s->st, STMT_SCHED_PRUNE, p, 1, NULL, &n, NULL) ==
+	if (store_sched_prune(s->st, s->cfg->sup.retention_days, &n) ==
 	    RC_OK && n > 0)
 		log_info("retention: pruned %llu schedule fires",
 		    (unsigned long long)n);
