@@ -72,6 +72,15 @@ int	 util_random(void *buf, size_t n);
 
 /* Number of code points of UTF-8 text s[0..n) (continuation bytes skipped). */
 size_t	 util_utf8_len(const char *s, size_t n);
+/*
+ * The length of the longest prefix of UTF-8 text s[0..n) that is at most
+ * max bytes and does not end inside a character: a cut that would split
+ * a character moves back to its lead byte. At the end of the text
+ * (max >= n) a last character shorter than its lead byte announces is
+ * dropped too. Bytes that start no character are left as they are (one
+ * byte each); only s[0..MIN(n, max)) is read.
+ */
+size_t	 util_utf8_cut(const char *s, size_t n, size_t max);
 
 /*
  * strtonum(3) in spirit: parse a whole decimal integer in [min, max].

@@ -1,5 +1,5 @@
 /*
- * Small utilities: clocks, RFC 3339 times, UUIDs, randomness, numbers.
+ * Small utilities: clocks, RFC 3339 times, UUIDs, randomness, numbers, UTF-8 lengths and cuts.
  */
 #include <sys/random.h>
 
@@ -198,4 +198,28 @@ util_utf8_len(const char *s, size_t n)
 		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			cps++;
 	return cps;
+}
+
+size_t
+util_utf8_cut(const char *s, size_t n, size_t max)
+{
+	size_t		i, m = MIN(n, max), need;
+	unsigned char	b;
+
+	/* Find the lead byte of the character holding s[m - 1]. */
+	for (i = 1; i <= 3 && i <= m; i++) {
+		b = (unsigned char)s[m - i];
+		if ((b & 0xc0) == 0x80)
+			continue;	/* continuation: look further back */
+		if ((b & 0xe0) == 0xc0)
+			need = 2;
+		else if ((b & 0xf0) == 0xe0)
+			need = 3;
+		else if ((b & 0xf8) == 0xf0)
+			need = 4;
+		else
+			return m;	/* ASCII or garbage ends the prefix */
+		return i < need ? m - i : m;
+	}
+	return m;		/* no lead byte within reach: garbage */
 }

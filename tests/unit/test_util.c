@@ -242,6 +242,39 @@ test_util_utf8_len_counts_code_points(void)
 	CU_ASSERT_EQUAL(util_utf8_len("a\0b", 3), 3);
 }
 
+/*
+ * A cut never splits a character: it moves back to the lead byte, keeps
+ * a whole last character, drops a partial one at the end of the text,
+ * and leaves bytes that start no character alone.
+ */
+static void
+test_util_utf8_cut_ends_on_a_boundary(void)
+{
+	/* a(0) é(1-2) €(3-5) 😀(6-9) z(10) */
+	const char	*s = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z";
+	size_t		 n = strlen(s), max;
+	static const size_t want[] = { 0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10, 11,
+	    11 };
+
+	for (max = 0; max < NITEMS(want); max++)
+		CU_ASSERT_EQUAL(util_utf8_cut(s, n, max), want[max]);
+	CU_ASSERT_EQUAL(util_utf8_cut("", 0, 5), 0);
+	CU_ASSERT_EQUAL(util_utf8_cut("abc", 3, 2), 2);
+	/* The text itself ends in mid-character: the partial one goes. */
+	CU_ASSERT_EQUAL(util_utf8_cut(s, 2, 2), 1);
+	CU_ASSERT_EQUAL(util_utf8_cut(s, 5, 99), 3);
+	CU_ASSERT_EQUAL(util_utf8_cut(s, 9, 9), 6);
+	CU_ASSERT_EQUAL(util_utf8_cut("ab\xe2", 3, 3), 2);
+	/* Garbage is not repaired: stray continuations, a bad lead byte. */
+	CU_ASSERT_EQUAL(util_utf8_cut("a\x80\x80\x80\x80", 5, 5), 5);
+	CU_ASSERT_EQUAL(util_utf8_cut("a\xff", 2, 2), 2);
+	CU_ASSERT_EQUAL(util_utf8_cut("\x80\x80", 2, 1), 1);
+	/* An embedded NUL is a character like any other. */
+	CU_ASSERT_EQUAL(util_utf8_cut("a\0\xc3\xa9", 4, 3), 2);
+	/* The result never exceeds max nor n. */
+	CU_ASSERT_EQUAL(util_utf8_cut("abc", 3, 10), 3);
+}
+
 /* Callback tokens: 43 base64url characters, fresh each time, hashed. */
 static void
 test_cbtok_shape_fresh_and_hash(void)
@@ -295,6 +328,8 @@ test_util_register(void)
 	    test_secret_round_trips_and_rejects_other_owner);
 	CU_add_test(s, "utf8_len_counts_code_points",
 	    test_util_utf8_len_counts_code_points);
+	CU_add_test(s, "utf8_cut_ends_on_a_boundary",
+	    test_util_utf8_cut_ends_on_a_boundary);
 	CU_add_test(s, "cbtok_shape_fresh_and_hash",
 	    test_cbtok_shape_fresh_and_hash);
 }
