@@ -339,50 +339,7 @@ int		 store_audit(struct store *, const struct store_actor *,
 		    const char *action, const char *otype, const char *oid,
 		    struct json_object *detail);
 
-/* Columns of a template row (STMT_TEMPLATE_GET, store_tmpl_get). */
-enum tmpl_col { TG_PK, TG_ID, TG_OWNER, TG_NAME, TG_VERSION, TG_PUBLIC,
-    TG_CREATED, TG_UPDATED, TG_DELETED, TG_DEF, TG_SHARED, TG_MAXCONC };
-
-/*
- * Template tid with its current definition into *t (columns enum
- * tmpl_col; TG_SHARED says whether it is shared with user). RC_NOTFOUND
- * when it does not exist or was deleted; *t is empty then.
- */
-int		 store_tmpl_get(struct store *, const char *user,
-		    const char *tid, struct sres *t);
-
-/* Columns of a version row (store_tmpl_versions, store_tmpl_version). */
-enum tver_col { TV_VERSION, TV_CREATED, TV_NAME, TV_DESC, TV_DEF };
-
-/*
- * Up to limit versions of template pk below version before, newest
- * first, into *res (columns TV_VERSION..TV_DESC; TV_DESC is NULL when the
- * definition has no description). *res is empty on an error.
- */
-int		 store_tmpl_versions(struct store *, long long pk,
-		    long long before, long long limit, struct sres *res);
-/*
- * Version version of template pk into *res (columns enum tver_col).
- * RC_NOTFOUND when there is no such version; *res is empty then.
- */
-int		 store_tmpl_version(struct store *, long long pk,
-		    long long version, struct sres *res);
-
-/*
- * Create a template from a body that passed tmpl_validate (definition
- * plus is_public and shared_with; borrowed) owned by who->user, with
- * version 1, its shares and an audit row, in one transaction. On RC_OK
- * tid holds the new template id.
- */
-int		 store_tmpl_create(struct store *, const struct store_actor *,
-		    struct json_object *body, char tid[UTIL_UUID_LEN]);
-/*
- * Replace template pk's definition with body (validated), bumping the
- * version, replacing shares, with an audit row; one transaction.
- * RC_NOTFOUND if it was deleted meanwhile.
- */
-int		 store_tmpl_update(struct store *, const struct store_actor *,
-		    long long pk, const char *tid, struct json_object *body);
+/* Templates: include/store_tmpl.h. */
 
 /* A new execution for store_exec_insert; every string borrowed. */
 struct store_exec_new {

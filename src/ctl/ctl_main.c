@@ -19,6 +19,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "store.h"
+#include "store_tmpl.h"
 #include "tmpl.h"
 
 #define CTL_FILE_MAX	(4 * 1024 * 1024)
@@ -237,28 +238,25 @@ static int
 import_update(struct store *st, const struct store_actor *who,
     const char *tid, struct json_object *body)
 {
+	struct store_tmpl_shares sh;
+	struct store_tmpl_row	 t;
 	struct json_object	*def, *mine, *v;
-	struct sparam		 p[2];
-	struct sres		 t, sh;
 	size_t			 i;
 	int			 rc, same;
 
 	if ((rc = store_tmpl_get(st, who->user, tid, &t)) != RC_OK)
 		return rc;
 	/* Rebuild the stored body: definition plus is_public, shared_with. */
-	def = json_tokener_parse(sres_get(&t, 0, TG_DEF, NULL));
-	if (def == NULL)
-		def = json_object_new_object();
+	def = t.def != NULL ? json_object_get(t.def) :
+	    json_object_new_object();
 	json_object_object_add(def, "is_public",
-	    json_object_new_boolean(sres_int(&t, 0, TG_PUBLIC) != 0));
-	p[0] = SP_INT(sres_int(&t, 0, TG_PK));
+	    json_object_new_boolean(t.is_public));
 	v = json_object_new_array();
-	if (store_exec(st, STMT_TEMPLATE_SHARES_GET, p, 1, &sh, NULL, NULL) ==
-	    RC_OK) {
-		for (i = 0; i < sh.nrows; i++)
-			json_object_array_add(v, json_object_new_string(
-			    sres_get(&sh, i, 0, NULL)));
-		sres_free(&sh);
+	if (store_tmpl_shares(st, t.pk, &sh) == RC_OK) {
+		for (i = 0; i < sh.n; i++)
+			json_object_array_add(v,
+			    json_object_new_string(sh.v[i]));
+		store_tmpl_shares_free(&sh);
 	}
 	json_object_object_add(def, "shared_with", v);
 	mine = json_object_get(body);
@@ -269,14 +267,13 @@ import_update(struct store *st, const struct store_actor *who,
 		json_object_object_add(mine, "shared_with",
 		    json_object_new_array());
 	same = jsonx_equal(def, mine);
-	rc = same ? RC_OK : store_tmpl_update(st, who, sres_int(&t, 0, TG_PK),
-	    tid, body);
+	rc = same ? RC_OK : store_tmpl_update(st, who, t.pk, tid, body);
 	if (!same && rc == RC_OK)
 		fprintf(stderr, "wfmctl: %s changed: stored as a new version\n",
 		    tid);
 	json_object_put(def);
 	json_object_put(mine);
-	sres_free(&t);
+	store_tmpl_row_free(&t);
 	return rc;
 }
 
@@ -286,8 +283,6 @@ cmd_template_import(struct store *st, int argc, char *argv[])
 	struct store_actor	 who = { NULL, "wfmctl", NULL };
 	struct json_object	*body = NULL, *v;
 	struct verr		*ve;
-	struct sres		 res;
-	struct sparam		 p[2];
 	const char		*file = NULL, *msg;
 	char			*text, tid[UTIL_UUID_LEN];
 	size_t			 len, errpos;
@@ -316,15 +311,12 @@ cmd_template_import(struct store *st, int argc, char *argv[])
 	}
 	verr_free(ve);
 	json_object_object_get_ex(body, "name", &v);
-	p[0] = SP_STR(who.user);
-	p[1] = SP_STR(json_object_get_string(v));
-	if (store_exec(st, STMT_TEMPLATE_BY_OWNER_NAME, p, 2, &res, NULL,
-	    NULL) != RC_OK)
+	rc = store_tmpl_by_owner_name(st, who.user, json_object_get_string(v),
+	    tid);
+	if (rc != RC_OK && rc != RC_NOTFOUND)
 		errx(1, "database error");
-	if (res.nrows > 0) {
+	if (rc == RC_OK) {
 		/* The same name again: a new version only if it changed. */
-		snprintf(tid, sizeof(tid), "%s", sres_get(&res, 0, 0, NULL));
-		sres_free(&res);
 		rc = import_update(st, &who, tid, body);
 		json_object_put(body);
 		if (rc != RC_OK)

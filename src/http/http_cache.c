@@ -15,6 +15,7 @@
 #include "http_int.h"
 #include "log.h"
 #include "schema.h"
+#include "store_tmpl.h"
 
 #define TCACHE_MAX	256
 
@@ -69,55 +70,48 @@ compile_schema(const char *tid, struct json_object *doc, struct schema **out)
 static int
 fetch(struct http_req *r, const char *tid, struct tcache_ent **out)
 {
+	struct store_tmpl_shares sh;
+	struct store_tmpl_row	 t;
 	struct tcache_ent	*e;
-	struct json_object	*def, *schema;
-	struct sparam		 p[1];
-	struct sres		 t, sh;
-	size_t			 i;
+	struct json_object	*schema;
 	int			 rc;
 
 	if ((rc = store_tmpl_get(r->app->st, r->who.sub, tid, &t)) != RC_OK)
 		return rc;
-	p[0] = SP_INT(sres_int(&t, 0, TG_PK));
-	if ((rc = store_exec(r->app->st, STMT_TEMPLATE_SHARES_GET, p, 1, &sh,
-	    NULL, NULL)) != RC_OK) {
-		sres_free(&t);
+	if ((rc = store_tmpl_shares(r->app->st, t.pk, &sh)) != RC_OK) {
+		store_tmpl_row_free(&t);
 		return rc;
 	}
-	if ((def = json_tokener_parse(sres_get(&t, 0, TG_DEF, NULL))) ==
-	    NULL) {
+	if (t.def == NULL) {
 		log_warnx("template %s: stored definition unreadable", tid);
-		sres_free(&t);
-		sres_free(&sh);
+		store_tmpl_row_free(&t);
+		store_tmpl_shares_free(&sh);
 		return RC_ERR;
 	}
 	e = xcalloc(1, sizeof(*e));
 	snprintf(e->tid, sizeof(e->tid), "%s", tid);
-	e->pk = sres_int(&t, 0, TG_PK);
-	e->version = sres_int(&t, 0, TG_VERSION);
-	e->name = xstrdup(sres_get(&t, 0, TG_NAME, NULL));
-	e->owner = xstrdup(sres_get(&t, 0, TG_OWNER, NULL));
-	e->is_public = sres_int(&t, 0, TG_PUBLIC) != 0;
-	e->nshares = (int)sh.nrows;
-	e->shares = xcalloc(sh.nrows + 1, sizeof(*e->shares));
-	for (i = 0; i < sh.nrows; i++)
-		e->shares[i] = xstrdup(sres_get(&sh, i, 0, NULL));
+	e->pk = t.pk;
+	e->version = t.version;
+	e->name = xstrdup(t.name);
+	e->owner = xstrdup(t.owner);
+	e->is_public = t.is_public;
+	/* The shares move to the entry, which frees them (ent_free). */
+	e->nshares = (int)sh.n;
+	e->shares = sh.v;
+	sh.v = NULL;
+	sh.n = 0;
 	/*
 	 * Compiled once per cached entry (patterns included), never per
 	 * request. A stored schema compiled when it was stored; failing now
 	 * means a stored definition older than the validator.
 	 */
-	if (json_object_object_get_ex(def, "input_schema", &schema) &&
+	if (json_object_object_get_ex(t.def, "input_schema", &schema) &&
 	    schema != NULL && compile_schema(tid, schema, &e->schema) != RC_OK) {
-		json_object_put(def);
-		sres_free(&t);
-		sres_free(&sh);
+		store_tmpl_row_free(&t);
 		ent_free(e);
 		return RC_ERR;
 	}
-	json_object_put(def);
-	sres_free(&t);
-	sres_free(&sh);
+	store_tmpl_row_free(&t);
 	*out = e;
 	return RC_OK;
 }

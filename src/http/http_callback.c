@@ -24,6 +24,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
+#include "store_callback.h"
 #include "tmpl.h"
 
 #define CB_MSG_MAX	4096		/* bytes of error.message */
@@ -108,57 +109,51 @@ check_body(struct json_object *b, struct verr *ve)
 static int
 cb_body(struct store *st, void *arg)
 {
-	struct cb_args		*a = arg;
-	struct store_actor	 who = { NULL, a->r->remote_addr, a->r->reqid };
-	struct json_object	*old, *detail;
-	struct sparam		 p[2];
-	struct sres		 res;
-	enum engine_exec	 ex;
-	const char		*h, *state, *body;
-	size_t			 hl = 0;
-	uint64_t		 n = 0;
-	int			 rc;
+	struct cb_args			*a = arg;
+	struct store_actor		 who = { NULL, a->r->remote_addr,
+					     a->r->reqid };
+	struct store_callback_token	 t;
+	struct json_object		*detail;
+	enum engine_exec		 ex;
+	int				 rc;
 
 	a->answer = CB_UNKNOWN;
 	a->woken = 0;
-	p[0] = SP_BLOB(a->hash, sizeof(a->hash));
-	if ((rc = store_exec(st, STMT_CB_LOOKUP, p, 1, &res, NULL, NULL)) !=
-	    RC_OK)
-		return rc;
-	h = res.nrows == 1 ? sres_get(&res, 0, 0, &hl) : NULL;
-	if (h == NULL || hl != CBTOK_HASH_LEN ||
-	    CRYPTO_memcmp(h, a->hash, CBTOK_HASH_LEN) != 0)
+	rc = store_callback_lookup(st, a->hash, sizeof(a->hash), &t);
+	if (rc == RC_NOTFOUND) {
+		rc = RC_OK;
 		goto out;
-	snprintf(a->exec_id, sizeof(a->exec_id), "%s",
-	    sres_get(&res, 0, 5, NULL));
-	state = sres_get(&res, 0, 1, NULL);
-	if (strcmp(state, "received") == 0) {
-		body = sres_get(&res, 0, 2, NULL);
-		old = body != NULL ? json_tokener_parse(body) : NULL;
-		a->answer = old != NULL && jsonx_equal(old, a->r->body) ?
+	}
+	if (rc != RC_OK || CRYPTO_memcmp(t.hash, a->hash,
+	    CBTOK_HASH_LEN) != 0)
+		goto out;
+	snprintf(a->exec_id, sizeof(a->exec_id), "%s", t.exec_id);
+	if (strcmp(t.state, "received") == 0) {
+		a->answer = t.body != NULL && jsonx_equal(t.body, a->r->body) ?
 		    CB_REPEATED : CB_CONFLICT;
-		json_object_put(old);
 		goto out;
 	}
 	a->answer = CB_GONE;
-	if (strcmp(state, "issued") != 0 || sres_int(&res, 0, 3) != 0 ||
-	    engine_exec_parse(sres_get(&res, 0, 4, NULL), &ex) != RC_OK ||
+	if (strcmp(t.state, "issued") != 0 || t.expired ||
+	    t.exec_status == NULL ||
+	    engine_exec_parse(t.exec_status, &ex) != RC_OK ||
 	    engine_exec_terminal(ex))
 		goto out;
-	p[0] = SP_STR(a->canon);
-	p[1] = SP_BLOB(a->hash, sizeof(a->hash));
-	if ((rc = store_exec(st, STMT_CB_RECORD, p, 2, NULL, &n, NULL)) !=
-	    RC_OK || n != 1)
-		goto out;	/* n 0: cannot be, the row is locked */
+	rc = store_callback_record(st, a->canon, a->hash, sizeof(a->hash));
+	if (rc == RC_NOTFOUND) {
+		rc = RC_OK;	/* cannot be, the row is locked */
+		goto out;
+	}
+	if (rc != RC_OK)
+		goto out;
 	a->answer = CB_ACCEPTED;
-	if ((rc = store_exec_wake(st, sres_int(&res, 0, 8), &a->woken)) !=
-	    RC_OK)
+	if ((rc = store_exec_wake(st, t.exec_pk, &a->woken)) != RC_OK)
 		goto out;
 	detail = json_object_new_object();
 	json_object_object_add(detail, "step_index",
-	    json_object_new_int64(sres_int(&res, 0, 6)));
+	    json_object_new_int64(t.idx));
 	json_object_object_add(detail, "attempt",
-	    json_object_new_int64(sres_int(&res, 0, 7)));
+	    json_object_new_int64(t.attempt));
 	json_object_object_add(detail, "result", json_object_new_string(
 	    json_object_object_get_ex(a->r->body, "output", NULL) ?
 	    "output" : "error"));
@@ -166,7 +161,7 @@ cb_body(struct store *st, void *arg)
 	    a->exec_id, detail);
 	json_object_put(detail);
 out:
-	sres_free(&res);
+	store_callback_token_free(&t);
 	return rc;
 }
 

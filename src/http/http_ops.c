@@ -11,6 +11,7 @@
 #include "http_int.h"
 #include "log.h"
 #include "metrics.h"
+#include "store_system.h"
 
 void
 http_h_healthz(struct http_req *r)
@@ -25,29 +26,23 @@ void
 http_h_readyz(struct http_req *r)
 {
 	struct json_object	*o, *checks;
-	struct sres		 res;
+	struct store_ready	 rd;
 	const char		*db = "ok", *schema = "ok", *sup = "ok", *rep;
-	long long		 version, age_us, lag_ms = 0;
-	int			 rc, ok;
+	long long		 lag_ms = 0;
+	int			 ok;
 
-	rc = store_exec(r->app->st, STMT_READY, NULL, 0, &res, NULL, NULL);
-	if (rc != RC_OK) {
+	if (store_ready(r->app->st, &rd) != RC_OK) {
 		db = "unreachable";
 		schema = sup = "unknown";
 	} else {
-		version = sres_int(&res, 0, 0);
-		if (version != WFM_SCHEMA_VERSION)
-			schema = version < WFM_SCHEMA_VERSION ?
+		if (rd.schema_version != WFM_SCHEMA_VERSION)
+			schema = rd.schema_version < WFM_SCHEMA_VERSION ?
 			    "migration pending" : "newer than this program";
-		if (sres_get(&res, 0, 1, NULL) == NULL)
+		if (!rd.has_beat)
 			sup = "no heartbeat";
-		else {
-			age_us = sres_int(&res, 0, 1);
-			if (age_us > 3LL * r->app->cfg->sup.lease_seconds *
-			    1000000LL)
-				sup = "heartbeat stale";
-		}
-		sres_free(&res);
+		else if (rd.beat_age_us > 3LL * r->app->cfg->sup.lease_seconds *
+		    1000000LL)
+			sup = "heartbeat stale";
 	}
 	ok = strcmp(db, "ok") == 0 && strcmp(schema, "ok") == 0 &&
 	    strcmp(sup, "ok") == 0;
@@ -106,44 +101,39 @@ append_supervisor(struct http_req *r, char **buf, size_t *len)
 void
 http_h_metrics(struct http_req *r)
 {
-	struct sres	 res;
-	const char	*rep;
-	char		*buf = NULL;
-	size_t		 len = 0, i;
-	long long	 lag_ms = 0;
+	struct store_status_counts	 c;
+	struct store_queue		 q;
+	struct store_ready		 rd;
+	const char			*rep;
+	char				*buf = NULL;
+	size_t				 len = 0, i;
+	long long			 lag_ms = 0;
 
 	metrics_render(&buf, &len);
-	if (store_exec(r->app->st, STMT_METRICS_EXEC, NULL, 0, &res, NULL,
-	    NULL) == RC_OK) {
+	if (store_metrics_exec(r->app->st, &c) == RC_OK) {
 		metrics_printf(&buf, &len, "# HELP wfm_executions Executions "
 		    "by status.\n# TYPE wfm_executions gauge\n");
-		for (i = 0; i < res.nrows; i++)
+		for (i = 0; i < c.n; i++)
 			metrics_printf(&buf, &len,
 			    "wfm_executions{status=\"%s\"} %lld\n",
-			    sres_get(&res, i, 0, NULL), sres_int(&res, i, 1));
-		sres_free(&res);
+			    c.v[i].status, c.v[i].n);
+		store_status_counts_free(&c);
 	}
-	if (store_exec(r->app->st, STMT_METRICS_QUEUE, NULL, 0, &res, NULL,
-	    NULL) == RC_OK) {
+	if (store_metrics_queue(r->app->st, &q) == RC_OK) {
 		metrics_printf(&buf, &len, "# HELP wfm_queue_depth Pending "
 		    "executions; runnable: those whose run_after has come.\n"
 		    "# TYPE wfm_queue_depth gauge\n"
 		    "wfm_queue_depth{state=\"pending\"} %lld\n"
 		    "wfm_queue_depth{state=\"runnable\"} %lld\n",
-		    sres_int(&res, 0, 0), sres_int(&res, 0, 1));
-		sres_free(&res);
+		    q.pending, q.runnable);
 	}
-	if (store_exec(r->app->st, STMT_READY, NULL, 0, &res, NULL, NULL) ==
-	    RC_OK) {
-		if (sres_get(&res, 0, 1, NULL) != NULL)
-			metrics_printf(&buf, &len, "# HELP "
-			    "wfm_supervisor_heartbeat_age_seconds Age of the "
-			    "freshest supervisor heartbeat.\n# TYPE "
-			    "wfm_supervisor_heartbeat_age_seconds gauge\n"
-			    "wfm_supervisor_heartbeat_age_seconds %.3f\n",
-			    (double)sres_int(&res, 0, 1) / 1e6);
-		sres_free(&res);
-	}
+	if (store_ready(r->app->st, &rd) == RC_OK && rd.has_beat)
+		metrics_printf(&buf, &len, "# HELP "
+		    "wfm_supervisor_heartbeat_age_seconds Age of the freshest "
+		    "supervisor heartbeat.\n# TYPE "
+		    "wfm_supervisor_heartbeat_age_seconds gauge\n"
+		    "wfm_supervisor_heartbeat_age_seconds %.3f\n",
+		    (double)rd.beat_age_us / 1e6);
 	if ((rep = http_replica_state(r->app, &lag_ms)) != NULL) {
 		metrics_printf(&buf, &len, "# HELP wfm_replica_up Whether the "
 		    "replica of [database] read_host answers with a heartbeat."

@@ -18,15 +18,13 @@
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
+#include "store_signal.h"
 #include "tmpl.h"
 
 #define SIG_PAYLOAD_MAX		(256 * 1024)	/* bytes, serialized */
 #define SIG_KEPT_MAX		100	/* unconsumed per execution */
 #define SIG_ID_LEN_MAX		64
 #define APPROVALS_READ_MAX	500	/* waiting step rows read per page */
-
-/* Columns of STMT_SIG_EXEC. */
-enum { SE_PK, SE_USER, SE_STATUS, SE_DEF };
 
 static int
 has_role_cb(const void *arg, const char *name)
@@ -72,26 +70,23 @@ int
 http_signal_may_view(struct http_req *r, long long pk, const char *owner,
     const char *def_text)
 {
-	struct engine_caller	 c;
-	struct tmpl		*t;
-	struct sparam		 p[1];
-	struct sres		 rows;
-	size_t			 j;
-	int			 i, ok = 0;
+	struct store_sig_waiting_list	 rows;
+	struct engine_caller		 c;
+	struct tmpl			*t;
+	size_t				 j;
+	int				 i, ok = 0;
 
 	if ((t = load_def(def_text)) == NULL)
 		return 0;
 	caller_of(r, owner, &c);
-	p[0] = SP_INT(pk);
-	if (store_exec(r->app->st, STMT_SIG_WAITING_STEPS, p, 1, &rows, NULL,
-	    NULL) == RC_OK)
-		for (j = 0; j < rows.nrows && !ok; j++) {
-			i = (int)sres_int(&rows, j, 0);
+	if (store_sig_waiting_steps(r->app->st, pk, &rows) == RC_OK)
+		for (j = 0; j < rows.n && !ok; j++) {
+			i = rows.v[j].idx;
 			ok = i >= 0 && i < t->nsteps &&
 			    t->steps[i].type == TMPL_STEP_WAIT &&
 			    engine_wait_allowed(&t->steps[i], &c);
 		}
-	sres_free(&rows);
+	store_sig_waiting_list_free(&rows);
 	tmpl_free(t);
 	return ok;
 }
@@ -181,7 +176,8 @@ struct sig_args {
 	/* Results. */
 	int			 outcome;	/* 0 new, 1 repeat, 2 terminal,
 						   3 too many kept */
-	char			 status[16];	/* of the execution */
+	/* The execution's status. */
+	char			 status[STORE_SIG_STATUS_LEN];
 	char			 taker[TMPL_ID_LEN_MAX + 1];	/* "" kept */
 	int			 woken;
 };
@@ -189,84 +185,71 @@ struct sig_args {
 static int
 sig_body(struct store *st, void *arg)
 {
-	struct sig_args		*a = arg;
-	struct json_object	*d;
-	struct sparam		 p[7];
-	struct sres		 res;
-	const char		*v;
-	size_t			 j;
-	int			 i, rc;
+	struct sig_args			*a = arg;
+	struct store_sig_waiting_list	 w;
+	struct store_sig_given		 g;
+	struct store_sig_new		 s;
+	struct json_object		*d;
+	long long			 kept;
+	size_t				 j;
+	int				 i, rc;
 
 	a->outcome = 0;
 	a->taker[0] = '\0';
 	a->woken = 0;
-	p[0] = SP_INT(a->pk);
-	if ((rc = store_exec(st, STMT_SIG_LOCK, p, 1, &res, NULL, NULL)) !=
-	    RC_OK)
+	if ((rc = store_sig_lock(st, a->pk, a->status)) != RC_OK)
 		return rc;
-	if (res.nrows == 0) {
-		sres_free(&res);
-		return RC_NOTFOUND;
-	}
-	snprintf(a->status, sizeof(a->status), "%s", sres_get(&res, 0, 0,
-	    NULL));
-	sres_free(&res);
 	if (is_terminal(a->status)) {
 		a->outcome = 2;
 		return RC_OK;
 	}
 	if (a->signal_id != NULL) {
-		p[1] = SP_STR(a->signal_id);
-		if ((rc = store_exec(st, STMT_SIG_BY_ID, p, 2, &res, NULL,
-		    NULL)) != RC_OK)
-			return rc;
-		if (res.nrows > 0) {
+		rc = store_sig_by_id(st, a->pk, a->signal_id, &g);
+		if (rc == RC_OK) {
 			a->outcome = 1;
-			if ((v = sres_get(&res, 0, 1, NULL)) != NULL)
-				snprintf(a->taker, sizeof(a->taker), "%s", v);
-			sres_free(&res);
-			return RC_OK;
+			if (g.consumed_by != NULL)
+				snprintf(a->taker, sizeof(a->taker), "%s",
+				    g.consumed_by);
 		}
-		sres_free(&res);
+		store_sig_given_free(&g);
+		if (rc != RC_NOTFOUND)
+			return rc;
 	}
 	/*
 	 * The earliest waiting step of that name that has no signal given
 	 * yet (the rows come earliest first, ties in template order).
 	 */
-	if ((rc = store_exec(st, STMT_SIG_WAITING_STEPS, p, 1, &res, NULL,
-	    NULL)) != RC_OK)
+	if ((rc = store_sig_waiting_steps(st, a->pk, &w)) != RC_OK)
 		return rc;
-	for (j = 0; j < res.nrows; j++) {
-		i = (int)sres_int(&res, j, 0);
+	for (j = 0; j < w.n; j++) {
+		i = w.v[j].idx;
 		if (i >= 0 && i < a->t->nsteps &&
 		    a->t->steps[i].type == TMPL_STEP_WAIT &&
 		    strcmp(a->t->steps[i].signal, a->name) == 0 &&
-		    sres_int(&res, j, 2) == 0) {
+		    w.v[j].given == 0) {
 			snprintf(a->taker, sizeof(a->taker), "%s",
 			    a->t->steps[i].id);
 			break;
 		}
 	}
-	sres_free(&res);
+	store_sig_waiting_list_free(&w);
 	if (a->taker[0] == '\0') {
-		if ((rc = store_exec(st, STMT_SIG_COUNT_KEPT, p, 1, &res, NULL,
-		    NULL)) != RC_OK)
+		if ((rc = store_sig_count_kept(st, a->pk, &kept)) != RC_OK)
 			return rc;
-		if (res.nrows == 1 && sres_int(&res, 0, 0) >= SIG_KEPT_MAX) {
-			sres_free(&res);
+		if (kept >= SIG_KEPT_MAX) {
 			a->outcome = 3;
 			return RC_OK;
 		}
-		sres_free(&res);
 	}
-	p[1] = SP_STR(a->name);
-	p[2] = SP_STRN(a->payload, a->plen);
-	p[3] = SP_STR(a->signal_id);
-	p[4] = SP_STR(a->r->who.sub);
-	p[5] = a->taker[0] != '\0' ? SP_STR(a->taker) : SP_NULL();
-	p[6] = p[5];
-	if ((rc = store_exec(st, STMT_SIG_INSERT, p, 7, NULL, NULL, NULL)) !=
-	    RC_OK)
+	memset(&s, 0, sizeof(s));
+	s.pk = a->pk;
+	s.name = a->name;
+	s.payload = a->payload;
+	s.plen = a->plen;
+	s.signal_id = a->signal_id;
+	s.signalled_by = a->r->who.sub;
+	s.consumed_by = a->taker[0] != '\0' ? a->taker : NULL;
+	if ((rc = store_sig_insert(st, &s)) != RC_OK)
 		return rc;	/* a concurrent repeat: RC_CONFLICT */
 	/* A parked waiting execution becomes claimable at once. */
 	if (a->taker[0] != '\0' && strcmp(a->status, "waiting") == 0 &&
@@ -299,11 +282,10 @@ answer(struct http_req *r, int status, const char *name, const char *taker)
 void
 http_h_exec_signal(struct http_req *r)
 {
+	struct store_sig_exec	 e;
 	struct engine_caller	 c;
 	struct json_object	*payload;
 	struct sig_args		 a;
-	struct sparam		 p[1];
-	struct sres		 e;
 	struct tmpl		*t = NULL;
 	const char		*name = r->sub, *sid, *text;
 	char			 msg[192];
@@ -329,20 +311,17 @@ http_h_exec_signal(struct http_req *r)
 		http_resp_detail(r, 413, msg);
 		return;
 	}
-	p[0] = SP_STR(r->id);
-	rc = store_exec(r->app->st, STMT_SIG_EXEC, p, 1, &e, NULL, NULL);
-	if (rc == RC_OK && e.nrows == 0)
-		rc = RC_NOTFOUND;
+	rc = store_sig_exec(r->app->st, r->id, &e);
 	if (rc != RC_OK) {
 		http_resp_rc(r, rc, "Execution not found");
 		goto out;
 	}
 	log_set_exec(r->id);
-	if ((t = load_def(sres_get(&e, 0, SE_DEF, NULL))) == NULL) {
+	if ((t = load_def(e.def)) == NULL) {
 		http_resp_rc(r, RC_ERR, NULL);
 		goto out;
 	}
-	caller_of(r, sres_get(&e, 0, SE_USER, NULL), &c);
+	caller_of(r, e.user, &c);
 	rc = engine_wait_may_signal(t, name, &c);
 	if (rc == RC_NOTFOUND) {
 		snprintf(msg, sizeof(msg), "No wait step of this execution "
@@ -357,7 +336,7 @@ http_h_exec_signal(struct http_req *r)
 	memset(&a, 0, sizeof(a));
 	a.r = r;
 	a.t = t;
-	a.pk = sres_int(&e, 0, SE_PK);
+	a.pk = e.pk;
 	a.name = name;
 	a.payload = text;
 	a.plen = len;
@@ -395,95 +374,106 @@ http_h_exec_signal(struct http_req *r)
 	}
 out:
 	tmpl_free(t);
-	sres_free(&e);
+	store_sig_exec_free(&e);
 }
 
-/* Columns of STMT_SIG_APPROVALS. */
-enum { SA_ID, SA_USER, SA_STATUS, SA_IDX, SA_STEP, SA_SINCE, SA_DEADLINE,
-    SA_DEF, SA_TID };
-
 static void
-add_ms(struct json_object *o, const char *key, const struct sres *res,
-    size_t j, size_t col)
+add_ms(struct json_object *o, const char *key, long long ms)
 {
 	char	buf[UTIL_TIME_LEN];
 
-	if (sres_get(res, j, col, NULL) == NULL) {
+	if (ms == STORE_NO_MS) {
 		json_object_object_add(o, key, NULL);
 		return;
 	}
-	util_time_fmt(sres_int(res, j, col), buf);
+	util_time_fmt(ms, buf);
 	json_object_object_add(o, key, json_object_new_string(buf));
 }
 
 /*
- * GET /workflow-management/approvals?limit=: the waiting wait steps of
- * unfinished executions that the caller may signal, newest execution
- * first (at most limit, default 20). Any authenticated caller: each
- * step's approvers decide.
+ * GET /workflow-management/approvals?limit=&cursor=: the waiting wait
+ * steps of unfinished executions that the caller may signal, newest
+ * execution first, a page of at most limit (default 20). Any
+ * authenticated caller: each step's approvers decide. One page reads at
+ * most APPROVALS_READ_MAX step rows: when they hold fewer than limit the
+ * caller may signal, the page is short and next_cursor continues after
+ * the last row read.
  */
 void
 http_h_approvals(struct http_req *r)
 {
-	struct engine_caller	 c;
-	struct json_object	*items, *it, *o, *step;
-	struct sparam		 p[1];
-	struct sres		 res;
-	struct tmpl		*t = NULL;
-	const char		*def, *lastdef = NULL;
-	long long		 limit, before;
-	size_t			 j, n = 0;
-	int			 i, rc;
+	struct store_sig_approval_list	 l;
+	const struct store_sig_approval	*a;
+	struct engine_caller		 c;
+	struct json_object		*items, *it, *o;
+	struct tmpl			*t = NULL;
+	const char			*lastdef = NULL;
+	char				*cur;
+	long long			 limit, before, last = 0;
+	size_t				 j, n = 0;
+	int				 i, rc, more = 0;
 
 	if (http_page_args(r, &limit, &before) != RC_OK)
 		return;
-	(void)before;
-	p[0] = SP_INT(APPROVALS_READ_MAX);
-	if ((rc = store_exec(r->app->st, STMT_SIG_APPROVALS, p, 1, &res, NULL,
-	    NULL)) != RC_OK) {
+	if ((rc = store_sig_approvals(r->app->st, before, APPROVALS_READ_MAX,
+	    &l)) != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		return;
 	}
 	items = json_object_new_array();
-	for (j = 0; j < res.nrows && n < (size_t)limit; j++) {
-		def = sres_get(&res, j, SA_DEF, NULL);
-		if (lastdef == NULL || def == NULL ||
-		    strcmp(def, lastdef) != 0) {
+	for (j = 0; j < l.n; j++) {
+		a = &l.v[j];
+		if (lastdef == NULL || a->def == NULL ||
+		    strcmp(a->def, lastdef) != 0) {
 			tmpl_free(t);
-			t = load_def(def);
-			lastdef = def;
+			t = load_def(a->def);
+			lastdef = a->def;
 		}
-		i = (int)sres_int(&res, j, SA_IDX);
+		i = a->idx;
 		if (t == NULL || i < 0 || i >= t->nsteps ||
 		    t->steps[i].type != TMPL_STEP_WAIT)
 			continue;
-		caller_of(r, sres_get(&res, j, SA_USER, NULL), &c);
+		caller_of(r, a->user, &c);
 		if (!engine_wait_allowed(&t->steps[i], &c))
 			continue;
-		step = t->steps[i].obj;
+		if (n == (size_t)limit) {
+			more = 1;	/* one more: the page ends before it */
+			break;
+		}
 		it = json_object_new_object();
 		json_object_object_add(it, "execution_id",
-		    json_object_new_string(sres_get(&res, j, SA_ID, NULL)));
+		    json_object_new_string(a->eid));
 		json_object_object_add(it, "template_id",
-		    json_object_new_string(sres_get(&res, j, SA_TID, NULL)));
+		    json_object_new_string(a->tid));
 		json_object_object_add(it, "user_id",
-		    json_object_new_string(sres_get(&res, j, SA_USER, NULL)));
+		    json_object_new_string(a->user));
 		json_object_object_add(it, "execution_status",
-		    json_object_new_string(sres_get(&res, j, SA_STATUS,
-		    NULL)));
+		    json_object_new_string(a->status));
 		json_object_object_add(it, "step_id",
-		    json_object_new_string(sres_get(&res, j, SA_STEP, NULL)));
-		o = http_signal_waiting_for(step);
-		json_object_object_add(it, "waiting_for", o);
-		add_ms(it, "waiting_since", &res, j, SA_SINCE);
-		add_ms(it, "wait_deadline", &res, j, SA_DEADLINE);
+		    json_object_new_string(a->step_id));
+		json_object_object_add(it, "waiting_for",
+		    http_signal_waiting_for(t->steps[i].obj));
+		add_ms(it, "waiting_since", a->since_ms);
+		add_ms(it, "wait_deadline", a->deadline_ms);
 		json_object_array_add(items, it);
+		last = a->key;
 		n++;
 	}
+	/* Rows left unread: the next page starts after the last one read. */
+	if (!more && l.n == APPROVALS_READ_MAX) {
+		more = 1;
+		last = l.v[l.n - 1].key;
+	}
 	tmpl_free(t);
-	sres_free(&res);
+	store_sig_approval_list_free(&l);
 	o = json_object_new_object();
 	json_object_object_add(o, "items", items);
-	json_object_object_add(o, "next_cursor", NULL);
+	if (more) {
+		cur = http_cursor_make(last);
+		json_object_object_add(o, "next_cursor",
+		    json_object_new_string(cur));
+		free(cur);
+	} else
+		json_object_object_add(o, "next_cursor", NULL);
 	http_resp_json(r, 200, o);
 }

@@ -3,7 +3,7 @@
  * whole service (console.md, System): queue depth, executions by status,
  * throughput over the last hour in 5-minute buckets, supervisors with
  * their heartbeats and the replica heartbeats. Everything is read from
- * the primary, through bounded index ranges (store_sql.c, STMT_SYS_*).
+ * the primary, through bounded index ranges (store_system.h).
  * /metrics stays on loopback; this is the same picture behind a token.
  */
 #include <stdio.h>
@@ -13,8 +13,9 @@
 #include "common.h"
 #include "http.h"
 #include "http_int.h"
+#include "store_system.h"
 
-#define SYS_BUCKET_S	300	/* throughput bucket, as in STMT_SYS_THROUGHPUT */
+#define SYS_BUCKET_S	300	/* as store_sys_throughput buckets */
 #define SYS_BUCKETS	12	/* the current one and the 11 before: an hour */
 
 static const char *const sys_statuses[] = { "pending", "running",
@@ -32,10 +33,8 @@ sys_time(long long ms)
 }
 
 static struct json_object *
-sys_cell_str(const struct sres *res, size_t row, size_t col)
+sys_str(const char *v)
 {
-	const char	*v = sres_get(res, row, col, NULL);
-
 	return v == NULL ? NULL : json_object_new_string(v);
 }
 
@@ -56,22 +55,18 @@ static int
 sys_queue(struct http_req *r, struct json_object *o, long long *now_ms)
 {
 	struct json_object	*q;
-	struct sres		 res;
-	long long		 pending, runnable;
+	struct store_queue	 sq;
 	int			 rc;
 
-	if ((rc = store_exec(r->app->st, STMT_SYS_QUEUE, NULL, 0, &res, NULL,
-	    NULL)) != RC_OK)
+	if ((rc = store_sys_queue(r->app->st, &sq)) != RC_OK)
 		return rc;
-	pending = sres_int(&res, 0, 0);
-	runnable = sres_int(&res, 0, 1);
-	*now_ms = sres_int(&res, 0, 2);
-	sres_free(&res);
+	*now_ms = sq.now_ms;
 	q = json_object_new_object();
-	json_object_object_add(q, "pending", json_object_new_int64(pending));
-	json_object_object_add(q, "runnable", json_object_new_int64(runnable));
+	json_object_object_add(q, "pending", json_object_new_int64(sq.pending));
+	json_object_object_add(q, "runnable",
+	    json_object_new_int64(sq.runnable));
 	json_object_object_add(q, "delayed",
-	    json_object_new_int64(pending - runnable));
+	    json_object_new_int64(sq.pending - sq.runnable));
 	json_object_object_add(o, "queue", q);
 	json_object_object_add(o, "now", sys_time(*now_ms));
 	return RC_OK;
@@ -80,26 +75,24 @@ sys_queue(struct http_req *r, struct json_object *o, long long *now_ms)
 static int
 sys_executions(struct http_req *r, struct json_object *o)
 {
-	struct json_object	*e;
-	struct sres		 res;
-	const char		*st;
-	long long		 total = 0;
-	size_t			 i;
-	int			 rc;
+	struct store_status_counts	 c;
+	struct json_object		*e;
+	long long			 total = 0;
+	size_t				 i;
+	int				 rc;
 
-	if ((rc = store_exec(r->app->st, STMT_METRICS_EXEC, NULL, 0, &res,
-	    NULL, NULL)) != RC_OK)
+	if ((rc = store_metrics_exec(r->app->st, &c)) != RC_OK)
 		return rc;
 	e = json_object_new_object();
 	for (i = 0; i < NITEMS(sys_statuses); i++)
 		sys_add(e, sys_statuses[i], 0);
-	for (i = 0; i < res.nrows; i++) {
-		if ((st = sres_get(&res, i, 0, NULL)) == NULL)
+	for (i = 0; i < c.n; i++) {
+		if (c.v[i].status == NULL)
 			continue;
-		sys_add(e, st, sres_int(&res, i, 1));
-		total += sres_int(&res, i, 1);
+		sys_add(e, c.v[i].status, c.v[i].n);
+		total += c.v[i].n;
 	}
-	sres_free(&res);
+	store_status_counts_free(&c);
 	json_object_object_add(e, "total", json_object_new_int64(total));
 	json_object_object_add(o, "executions", e);
 	return RC_OK;
@@ -109,8 +102,7 @@ static int
 sys_throughput(struct http_req *r, struct json_object *o, long long now_ms)
 {
 	struct json_object	*t, *arr, *b[SYS_BUCKETS], *totals;
-	struct sparam		 p[1];
-	struct sres		 res;
+	struct store_sys_buckets res;
 	const char		*st;
 	long long		 first, idx, n;
 	size_t			 i, j;
@@ -118,9 +110,8 @@ sys_throughput(struct http_req *r, struct json_object *o, long long now_ms)
 
 	/* Bucket numbers are epoch seconds / SYS_BUCKET_S, as in the SQL. */
 	first = now_ms / 1000 / SYS_BUCKET_S - (SYS_BUCKETS - 1);
-	p[0] = SP_INT(first * SYS_BUCKET_S * 1000);
-	if ((rc = store_exec(r->app->st, STMT_SYS_THROUGHPUT, p, 1, &res,
-	    NULL, NULL)) != RC_OK)
+	if ((rc = store_sys_throughput(r->app->st, first * SYS_BUCKET_S * 1000,
+	    &res)) != RC_OK)
 		return rc;
 	t = json_object_new_object();
 	arr = json_object_new_array();
@@ -135,10 +126,10 @@ sys_throughput(struct http_req *r, struct json_object *o, long long now_ms)
 			sys_add(b[i], sys_done[j], 0);
 		json_object_array_add(arr, b[i]);
 	}
-	for (i = 0; i < res.nrows; i++) {
-		idx = sres_int(&res, i, 0) - first;
-		st = sres_get(&res, i, 1, NULL);
-		n = sres_int(&res, i, 2);
+	for (i = 0; i < res.n; i++) {
+		idx = res.v[i].bucket - first;
+		st = res.v[i].status;
+		n = res.v[i].n;
 		/* A completed_at ahead of the clock lands in the last one. */
 		if (idx < 0 || st == NULL)
 			continue;
@@ -147,7 +138,7 @@ sys_throughput(struct http_req *r, struct json_object *o, long long now_ms)
 		sys_add(b[idx], st, n);
 		sys_add(totals, st, n);
 	}
-	sres_free(&res);
+	store_sys_buckets_free(&res);
 	json_object_object_add(t, "bucket_seconds",
 	    json_object_new_int(SYS_BUCKET_S));
 	json_object_object_add(t, "since",
@@ -167,58 +158,59 @@ sys_throughput(struct http_req *r, struct json_object *o, long long now_ms)
 static int
 sys_supervisors(struct http_req *r, struct json_object *o)
 {
-	struct json_object	*arr, *s, *v;
-	struct sres		 hb, cl;
-	const char		*id;
-	long long		 age_us, stale_us;
-	size_t			 i, j;
-	int			 rc, *used;
+	struct store_sys_supervisors	 hb;
+	struct store_sys_claimers	 cl;
+	const struct store_sys_supervisor *h;
+	const struct store_sys_claimer	*c;
+	struct json_object		*arr, *s, *v;
+	const char			*id;
+	long long			 age_us, stale_us;
+	size_t				 i, j;
+	int				 rc, *used;
 
-	if ((rc = store_exec(r->app->st, STMT_SYS_SUPERVISORS, NULL, 0, &hb,
-	    NULL, NULL)) != RC_OK)
+	if ((rc = store_sys_supervisors(r->app->st, &hb)) != RC_OK)
 		return rc;
-	if ((rc = store_exec(r->app->st, STMT_SYS_CLAIMERS, NULL, 0, &cl,
-	    NULL, NULL)) != RC_OK) {
-		sres_free(&hb);
+	if ((rc = store_sys_claimers(r->app->st, &cl)) != RC_OK) {
+		store_sys_supervisors_free(&hb);
 		return rc;
 	}
 	stale_us = 3LL * r->app->cfg->sup.lease_seconds * 1000000LL;
-	used = xcalloc(cl.nrows + 1, sizeof(*used));
+	used = xcalloc(cl.n + 1, sizeof(*used));
 	arr = json_object_new_array();
-	for (i = 0; i < hb.nrows + cl.nrows; i++) {
+	for (i = 0; i < hb.n + cl.n; i++) {
 		s = json_object_new_object();
-		if (i < hb.nrows) {
-			id = sres_get(&hb, i, 0, NULL);
-			age_us = sres_int(&hb, i, 5);
+		if (i < hb.n) {
+			h = &hb.v[i];
+			id = h->id;
+			age_us = h->age_us;
 			json_object_object_add(s, "supervisor_id",
-			    sys_cell_str(&hb, i, 0));
-			json_object_object_add(s, "host",
-			    sys_cell_str(&hb, i, 1));
+			    sys_str(h->id));
+			json_object_object_add(s, "host", sys_str(h->host));
 			json_object_object_add(s, "pid",
-			    json_object_new_int64(sres_int(&hb, i, 2)));
+			    json_object_new_int64(h->pid));
 			json_object_object_add(s, "started_at",
-			    sys_time(sres_int(&hb, i, 3)));
+			    sys_time(h->started_ms));
 			json_object_object_add(s, "heartbeat_at",
-			    sys_time(sres_int(&hb, i, 4)));
+			    sys_time(h->beat_ms));
 			json_object_object_add(s, "heartbeat_age_seconds",
 			    json_object_new_double((double)(age_us < 0 ? 0 :
 			    age_us) / 1e6));
 			json_object_object_add(s, "state",
 			    json_object_new_string(age_us > stale_us ?
 			    "stale" : "alive"));
-			for (j = 0; j < cl.nrows; j++)
+			for (j = 0; j < cl.n; j++)
 				if (!used[j] && id != NULL &&
-				    sres_get(&cl, j, 0, NULL) != NULL &&
-				    strcmp(sres_get(&cl, j, 0, NULL), id) == 0)
+				    cl.v[j].claimer != NULL &&
+				    strcmp(cl.v[j].claimer, id) == 0)
 					break;
 		} else {
-			j = i - hb.nrows;
+			j = i - hb.n;
 			if (used[j]) {
 				json_object_put(s);
 				continue;
 			}
 			json_object_object_add(s, "supervisor_id",
-			    sys_cell_str(&cl, j, 0));
+			    sys_str(cl.v[j].claimer));
 			json_object_object_add(s, "host", NULL);
 			json_object_object_add(s, "pid", NULL);
 			json_object_object_add(s, "started_at", NULL);
@@ -228,15 +220,16 @@ sys_supervisors(struct http_req *r, struct json_object *o)
 			json_object_object_add(s, "state",
 			    json_object_new_string("no heartbeat"));
 		}
-		if (j < cl.nrows) {
+		if (j < cl.n) {
+			c = &cl.v[j];
 			used[j] = 1;
-			v = sres_get(&cl, j, 2, NULL) == NULL ? NULL :
-			    sys_time(sres_int(&cl, j, 2));
+			v = c->lease_until_ms == STORE_NO_MS ? NULL :
+			    sys_time(c->lease_until_ms);
 			json_object_object_add(s, "running",
-			    json_object_new_int64(sres_int(&cl, j, 1)));
+			    json_object_new_int64(c->running));
 			json_object_object_add(s, "lease_until", v);
 			json_object_object_add(s, "leases_expired",
-			    json_object_new_int64(sres_int(&cl, j, 3)));
+			    json_object_new_int64(c->leases_expired));
 		} else {
 			json_object_object_add(s, "running",
 			    json_object_new_int64(0));
@@ -247,8 +240,8 @@ sys_supervisors(struct http_req *r, struct json_object *o)
 		json_object_array_add(arr, s);
 	}
 	free(used);
-	sres_free(&hb);
-	sres_free(&cl);
+	store_sys_supervisors_free(&hb);
+	store_sys_claimers_free(&cl);
 	json_object_object_add(o, "supervisors", arr);
 	return RC_OK;
 }
@@ -256,28 +249,27 @@ sys_supervisors(struct http_req *r, struct json_object *o)
 static int
 sys_replicas(struct http_req *r, struct json_object *o)
 {
+	struct store_sys_beats	 res;
 	struct json_object	*arr, *s;
-	struct sres		 res;
 	long long		 age_us;
 	size_t			 i;
 	int			 rc;
 
-	if ((rc = store_exec(r->app->st, STMT_SYS_REPLICA_BEATS, NULL, 0,
-	    &res, NULL, NULL)) != RC_OK)
+	if ((rc = store_sys_replica_beats(r->app->st, &res)) != RC_OK)
 		return rc;
 	arr = json_object_new_array();
-	for (i = 0; i < res.nrows; i++) {
+	for (i = 0; i < res.n; i++) {
 		s = json_object_new_object();
-		age_us = sres_int(&res, i, 2);
-		json_object_object_add(s, "host_id", sys_cell_str(&res, i, 0));
+		age_us = res.v[i].age_us;
+		json_object_object_add(s, "host_id", sys_str(res.v[i].host_id));
 		json_object_object_add(s, "beat_at",
-		    sys_time(sres_int(&res, i, 1)));
+		    sys_time(res.v[i].beat_ms));
 		json_object_object_add(s, "age_seconds",
 		    json_object_new_double((double)(age_us < 0 ? 0 : age_us) /
 		    1e6));
 		json_object_array_add(arr, s);
 	}
-	sres_free(&res);
+	store_sys_beats_free(&res);
 	json_object_object_add(o, "replica_heartbeats", arr);
 	return RC_OK;
 }

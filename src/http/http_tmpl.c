@@ -13,6 +13,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "store_sched.h"
+#include "store_tmpl.h"
 #include "tmpl.h"
 
 static void
@@ -22,6 +23,29 @@ add_time(struct json_object *o, const char *key, long long ms)
 
 	util_time_fmt(ms, buf);
 	json_object_object_add(o, key, json_object_new_string(buf));
+}
+
+/*
+ * Answer 200 {"items": items, "next_cursor": ...} for a page of n typed
+ * rows read with limit + 1: when n is more than limit, the cursor points
+ * below key, the page key of row limit - 1. items is taken.
+ */
+static void
+page_send(struct http_req *r, struct json_object *items, size_t n,
+    long long limit, long long key)
+{
+	struct json_object	*o = json_object_new_object();
+	char			*cur;
+
+	json_object_object_add(o, "items", items);
+	if (n > (size_t)limit) {
+		cur = http_cursor_make(key);
+		json_object_object_add(o, "next_cursor",
+		    json_object_new_string(cur));
+		free(cur);
+	} else
+		json_object_object_add(o, "next_cursor", NULL);
+	http_resp_json(r, 200, o);
 }
 
 static int
@@ -145,9 +169,9 @@ static int
 template_document(struct http_req *r, const char *tid, int check_access,
     int status)
 {
-	struct json_object	*o, *def, *sw;
-	struct sres		 t, sh;
-	struct sparam		 p[1];
+	struct store_tmpl_shares sh;
+	struct store_tmpl_row	 t;
+	struct json_object	*o, *sw;
 	size_t			 i;
 	int			 rc, owner;
 
@@ -155,45 +179,34 @@ template_document(struct http_req *r, const char *tid, int check_access,
 		http_resp_rc(r, rc, "Template not found");
 		return rc;
 	}
-	owner = strcmp(sres_get(&t, 0, TG_OWNER, NULL), r->who.sub) == 0 ||
+	owner = strcmp(t.owner, r->who.sub) == 0 ||
 	    auth_has_role(&r->who, ROLE_ADMIN);
-	if (check_access && !owner && !sres_int(&t, 0, TG_PUBLIC) &&
-	    !sres_int(&t, 0, TG_SHARED)) {
-		sres_free(&t);
+	if (check_access && !owner && !t.is_public && !t.shared) {
+		store_tmpl_row_free(&t);
 		http_resp_detail(r, 403, "Access denied");
 		return RC_DENIED;
 	}
-	def = json_tokener_parse(sres_get(&t, 0, TG_DEF, NULL));
 	o = json_object_new_object();
-	json_object_object_add(o, "template_id",
-	    json_object_new_string(sres_get(&t, 0, TG_ID, NULL)));
-	json_object_object_add(o, "version",
-	    json_object_new_int64(sres_int(&t, 0, TG_VERSION)));
-	json_object_object_add(o, "owner_id",
-	    json_object_new_string(sres_get(&t, 0, TG_OWNER, NULL)));
+	json_object_object_add(o, "template_id", json_object_new_string(t.id));
+	json_object_object_add(o, "version", json_object_new_int64(t.version));
+	json_object_object_add(o, "owner_id", json_object_new_string(t.owner));
 	json_object_object_add(o, "is_public",
-	    json_object_new_boolean(sres_int(&t, 0, TG_PUBLIC) != 0));
+	    json_object_new_boolean(t.is_public));
 	sw = json_object_new_array();
-	if (owner) {
-		p[0] = SP_INT(sres_int(&t, 0, TG_PK));
-		if (store_exec(r->app->st, STMT_TEMPLATE_SHARES_GET, p, 1,
-		    &sh, NULL, NULL) == RC_OK) {
-			for (i = 0; i < sh.nrows; i++)
-				json_object_array_add(sw,
-				    json_object_new_string(sres_get(&sh, i, 0,
-				    NULL)));
-			sres_free(&sh);
-		}
+	if (owner && store_tmpl_shares(r->app->st, t.pk, &sh) == RC_OK) {
+		for (i = 0; i < sh.n; i++)
+			json_object_array_add(sw,
+			    json_object_new_string(sh.v[i]));
+		store_tmpl_shares_free(&sh);
 	}
 	json_object_object_add(o, "shared_with", sw);
-	add_time(o, "created_at", sres_int(&t, 0, TG_CREATED));
-	add_time(o, "updated_at", sres_int(&t, 0, TG_UPDATED));
-	if (def != NULL) {
-		json_object_object_foreach(def, key, val)
+	add_time(o, "created_at", t.created_ms);
+	add_time(o, "updated_at", t.updated_ms);
+	if (t.def != NULL) {
+		json_object_object_foreach(t.def, key, val)
 			json_object_object_add(o, key, json_object_get(val));
 	}
-	json_object_put(def);
-	sres_free(&t);
+	store_tmpl_row_free(&t);
 	http_resp_json(r, status, o);
 	return RC_OK;
 }
@@ -243,22 +256,22 @@ http_h_tmpl_get(struct http_req *r)
 static int
 load_checked(struct http_req *r, int write, long long *pk, char **owner)
 {
-	struct sres	t;
-	int		rc, may = 0;
+	struct store_tmpl_row	t;
+	int			rc, may = 0;
 
 	rc = store_tmpl_get(r->app->st, r->who.sub, r->id, &t);
 	if (rc == RC_OK) {
-		may = strcmp(sres_get(&t, 0, TG_OWNER, NULL), r->who.sub) ==
-		    0 || auth_has_role(&r->who, ROLE_ADMIN) || (!write &&
-		    (sres_int(&t, 0, TG_PUBLIC) || sres_int(&t, 0, TG_SHARED)));
+		may = strcmp(t.owner, r->who.sub) == 0 ||
+		    auth_has_role(&r->who, ROLE_ADMIN) || (!write &&
+		    (t.is_public || t.shared));
 		if (owner != NULL)
-			*owner = xstrdup(sres_get(&t, 0, TG_OWNER, NULL));
+			*owner = xstrdup(t.owner);
 	}
 	if (rc == RC_OK && !may)
 		rc = RC_DENIED;
 	if (rc == RC_OK)
-		*pk = sres_int(&t, 0, TG_PK);
-	sres_free(&t);
+		*pk = t.pk;
+	store_tmpl_row_free(&t);
 	if (rc != RC_OK)
 		http_resp_rc(r, rc, "Template not found");
 	return rc;
@@ -302,14 +315,9 @@ static int
 delete_body(struct store *st, void *arg)
 {
 	struct delete_args	*a = arg;
-	struct sparam		 p[1];
-	uint64_t		 n = 0;
 	int			 rc;
 
-	p[0] = SP_INT(a->pk);
-	rc = store_exec(st, STMT_TEMPLATE_DELETE, p, 1, NULL, &n, NULL);
-	if (rc == RC_OK && n == 0)
-		rc = RC_NOTFOUND;
+	rc = store_tmpl_delete(st, a->pk);
 	/* Deleting a template pauses its schedules (engine.md). */
 	if (rc == RC_OK)
 		rc = store_sched_pause_template(st, a->pk);
@@ -340,94 +348,86 @@ http_h_tmpl_delete(struct http_req *r)
 void
 http_h_tmpl_list(struct http_req *r)
 {
+	struct store_tmpl_list	 l;
+	struct store_tmpl_item	*t;
 	struct json_object	*items, *it;
-	struct sparam		 p[4];
-	struct sres		 res;
 	long long		 limit, before;
 	size_t			 i;
 	int			 rc;
 
 	if (http_page_args(r, &limit, &before) != RC_OK)
 		return;
-	p[0] = SP_INT(before);
-	if (auth_has_role(&r->who, ROLE_ADMIN)) {
-		p[1] = SP_INT(limit + 1);
-		rc = store_exec(http_read_store(r->app),
-		    STMT_TEMPLATE_LIST_ADMIN, p, 2,
-		    &res, NULL, NULL);
-	} else {
-		p[1] = SP_STR(r->who.sub);
-		p[2] = SP_STR(r->who.sub);
-		p[3] = SP_INT(limit + 1);
-		rc = store_exec(http_read_store(r->app), STMT_TEMPLATE_LIST,
-		    p, 4, &res, NULL, NULL);
-	}
+	rc = store_tmpl_list(http_read_store(r->app),
+	    auth_has_role(&r->who, ROLE_ADMIN) ? NULL : r->who.sub, before,
+	    limit + 1, &l);
 	if (rc != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		return;
 	}
 	items = json_object_new_array();
-	for (i = 0; i < res.nrows && i < (size_t)limit; i++) {
+	for (i = 0; i < l.n && i < (size_t)limit; i++) {
+		t = &l.v[i];
 		it = json_object_new_object();
 		json_object_object_add(it, "template_id",
-		    json_object_new_string(sres_get(&res, i, 0, NULL)));
+		    json_object_new_string(t->id));
 		json_object_object_add(it, "owner_id",
-		    json_object_new_string(sres_get(&res, i, 1, NULL)));
+		    json_object_new_string(t->owner));
 		json_object_object_add(it, "name",
-		    json_object_new_string(sres_get(&res, i, 2, NULL)));
+		    json_object_new_string(t->name));
 		json_object_object_add(it, "version",
-		    json_object_new_int64(sres_int(&res, i, 3)));
+		    json_object_new_int64(t->version));
 		json_object_object_add(it, "is_public",
-		    json_object_new_boolean(sres_int(&res, i, 4) != 0));
-		add_time(it, "created_at", sres_int(&res, i, 5));
-		add_time(it, "updated_at", sres_int(&res, i, 6));
+		    json_object_new_boolean(t->is_public));
+		add_time(it, "created_at", t->created_ms);
+		add_time(it, "updated_at", t->updated_ms);
 		json_object_array_add(items, it);
 	}
-	http_page_reply(r, items, &res, limit, 7);
-	sres_free(&res);
+	page_send(r, items, l.n, limit, l.n > (size_t)limit ?
+	    l.v[limit - 1].pk : 0);
+	store_tmpl_list_free(&l);
 }
 
 void
 http_h_tmpl_versions(struct http_req *r)
 {
+	struct store_tver_list	 l;
+	struct store_tver_row	*v;
 	struct json_object	*items, *it;
-	struct sres		 res;
 	long long		 pk, limit, before;
-	const char		*name, *desc;
 	size_t			 i;
 	int			 rc;
 
 	if (http_page_args(r, &limit, &before) != RC_OK ||
 	    load_checked(r, 0, &pk, NULL) != RC_OK)
 		return;
-	rc = store_tmpl_versions(r->app->st, pk, before, limit + 1, &res);
+	rc = store_tmpl_versions(r->app->st, pk, before, limit + 1, &l);
 	if (rc != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		return;
 	}
 	items = json_object_new_array();
-	for (i = 0; i < res.nrows && i < (size_t)limit; i++) {
+	for (i = 0; i < l.n && i < (size_t)limit; i++) {
+		v = &l.v[i];
 		it = json_object_new_object();
 		json_object_object_add(it, "version",
-		    json_object_new_int64(sres_int(&res, i, TV_VERSION)));
-		add_time(it, "created_at", sres_int(&res, i, TV_CREATED));
-		name = sres_get(&res, i, TV_NAME, NULL);
+		    json_object_new_int64(v->version));
+		add_time(it, "created_at", v->created_ms);
 		json_object_object_add(it, "name",
-		    json_object_new_string(name != NULL ? name : ""));
-		desc = sres_get(&res, i, TV_DESC, NULL);
-		json_object_object_add(it, "description", desc == NULL ? NULL :
-		    json_object_new_string(desc));
+		    json_object_new_string(v->name != NULL ? v->name : ""));
+		json_object_object_add(it, "description", v->desc == NULL ?
+		    NULL : json_object_new_string(v->desc));
 		json_object_array_add(items, it);
 	}
-	http_page_reply(r, items, &res, limit, TV_VERSION);
-	sres_free(&res);
+	page_send(r, items, l.n, limit, l.n > (size_t)limit ?
+	    l.v[limit - 1].version : 0);
+	store_tver_list_free(&l);
 }
 
 void
 http_h_tmpl_version(struct http_req *r)
 {
-	struct json_object	*o, *def;
-	struct sres		 res;
+	struct store_tver_row	 v;
+	struct json_object	*o;
 	long long		 pk, version;
 	const char		*why;
 	int			 rc;
@@ -439,24 +439,20 @@ http_h_tmpl_version(struct http_req *r)
 		http_resp_detail(r, 404, "Version not found");
 		return;
 	}
-	rc = store_tmpl_version(r->app->st, pk, version, &res);
+	rc = store_tmpl_version(r->app->st, pk, version, &v);
 	if (rc != RC_OK) {
 		http_resp_rc(r, rc, "Version not found");
 		return;
 	}
-	def = sres_get(&res, 0, TV_DEF, NULL) == NULL ? NULL :
-	    json_tokener_parse(sres_get(&res, 0, TV_DEF, NULL));
 	o = json_object_new_object();
 	json_object_object_add(o, "template_id",
 	    json_object_new_string(r->id));
-	json_object_object_add(o, "version",
-	    json_object_new_int64(sres_int(&res, 0, TV_VERSION)));
-	add_time(o, "created_at", sres_int(&res, 0, TV_CREATED));
-	if (def != NULL) {
-		json_object_object_foreach(def, key, val)
+	json_object_object_add(o, "version", json_object_new_int64(v.version));
+	add_time(o, "created_at", v.created_ms);
+	if (v.def != NULL) {
+		json_object_object_foreach(v.def, key, val)
 			json_object_object_add(o, key, json_object_get(val));
 	}
-	json_object_put(def);
-	sres_free(&res);
+	store_tver_row_free(&v);
 	http_resp_json(r, 200, o);
 }

@@ -13,6 +13,9 @@
 #include "common.h"
 #include "store_int.h"
 
+/* Columns of STMT_REPLICA_LAG. */
+enum { RL_LAG_MS };
+
 int
 store_replica_lag(struct store *st, long long *lag_ms)
 {
@@ -22,10 +25,10 @@ store_replica_lag(struct store *st, long long *lag_ms)
 	if ((rc = store_exec(st, STMT_REPLICA_LAG, NULL, 0, &res, NULL,
 	    NULL)) != RC_OK)
 		return rc;
-	if (res.nrows == 0 || sres_get(&res, 0, 0, NULL) == NULL)
+	if (res.nrows == 0 || sres_get(&res, 0, RL_LAG_MS, NULL) == NULL)
 		rc = RC_NOTFOUND;
 	else {
-		*lag_ms = sres_int(&res, 0, 0);
+		*lag_ms = sres_int(&res, 0, RL_LAG_MS);
 		if (*lag_ms < 0)	/* clocks a little apart */
 			*lag_ms = 0;
 	}

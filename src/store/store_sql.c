@@ -1093,15 +1093,18 @@ static const char *const sql[STMT_COUNT] = {
 	/*
 	 * Waiting steps of unfinished executions (through ix_steps_status),
 	 * newest execution first; the caller keeps those it may signal.
-	 * Params: limit of rows read.
+	 * A page starts after the cursor's (exec_pk, step_idx). Params:
+	 * exec pk, exec pk, step idx, limit of rows read.
 	 */
 	[STMT_SIG_APPROVALS] =
 	    "SELECT e.execution_id, e.user_id, e.status, s.step_idx, "
 	    "s.step_id, " MS("s.started_at") ", " MS("s.next_attempt_at")
-	    ", v.definition, e.template_id FROM execution_steps s FORCE "
-	    "INDEX (ix_steps_status) JOIN executions e ON e.id = s.exec_pk "
-	    "JOIN template_versions v ON v.template_pk = e.template_pk AND "
-	    "v.version = e.template_version WHERE s.status = 'waiting' AND "
+	    ", v.definition, e.template_id, s.exec_pk FROM execution_steps s "
+	    "FORCE INDEX (ix_steps_status) JOIN executions e ON e.id = "
+	    "s.exec_pk JOIN template_versions v ON v.template_pk = "
+	    "e.template_pk AND v.version = e.template_version WHERE "
+	    "s.status = 'waiting' AND (s.exec_pk < ? OR (s.exec_pk = ? AND "
+	    "s.step_idx > ?)) AND "
 	    "e.status IN ('pending', 'running', 'waiting', 'paused') "
 	    "ORDER BY s.exec_pk DESC, s.step_idx LIMIT ?",
 	/* An execution's signals, oldest first. Params: pk. */
