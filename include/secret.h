@@ -7,6 +7,7 @@
 #define WFM_SECRET_H
 
 #include <stddef.h>
+#include "common.h"
 
 #define SECRET_KEY_LEN		32
 #define SECRET_NONCE_LEN	12
@@ -22,7 +23,7 @@
  * is root). RC_OK or RC_INVALID with a reason in err.
  */
 int	secret_key_load(const char *path, unsigned char key[SECRET_KEY_LEN],
-	    char *err, size_t errlen);
+	    struct errmsg *err);
 
 /*
  * Encrypt len bytes of value (len <= SECRET_VALUE_MAX). ct must hold len

@@ -53,17 +53,16 @@ next_of(const struct sres *s)
 {
 	struct sched_tzset	*zones = sched_tzset_new(NULL);
 	struct sched_spec	 spec;
-	char			 err[160];
 	int64_t			 t = -1;
 
 	memset(&spec, 0, sizeof(spec));
-	if (sched_tzset_get(zones, sres_get(s, 0, 3, NULL), &spec.tz, err,
-	    sizeof(err)) != RC_OK)
+	if (sched_tzset_get(zones, sres_get(s, 0, 3, NULL), &spec.tz, NULL)
+	    != RC_OK)
 		goto out;
 	if (sres_get(s, 0, 1, NULL) == NULL)
 		spec.interval = sres_int(s, 0, 2);
-	else if (sched_cron_parse(sres_get(s, 0, 1, NULL), &spec.cron, err,
-	    sizeof(err)) != RC_OK)
+	else if (sched_cron_parse(sres_get(s, 0, 1, NULL), &spec.cron, NULL)
+	    != RC_OK)
 		goto out;
 	if (sched_next(&spec, (int64_t)time(NULL), &t) != RC_OK)
 		t = -1;

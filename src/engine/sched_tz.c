@@ -364,18 +364,18 @@ sched_tz_name(const struct sched_tz *tz)
 
 int
 sched_tz_posix(const char *name, const char *rule, struct sched_tz **out,
-    char *err, size_t errlen)
+    struct errmsg *err)
 {
 	struct sched_rule	 ru;
 	const char		*why;
 
 	if (strlen(rule) > SCHED_TZ_RULE_MAX) {
-		snprintf(err, errlen, "rule longer than %d bytes",
+		errmsg_set(err, "rule longer than %d bytes",
 		    SCHED_TZ_RULE_MAX);
 		return RC_INVALID;
 	}
 	if ((why = rule_parse(rule, &ru)) != NULL) {
-		snprintf(err, errlen, "%s", why);
+		errmsg_set(err, "%s", why);
 		return RC_INVALID;
 	}
 	*out = tz_new(name);
@@ -521,7 +521,7 @@ tzif_parse(struct rd *rd, struct sched_tz *tz)
 
 int
 sched_tz_parse(const char *name, const void *buf, size_t len,
-    struct sched_tz **out, char *err, size_t errlen)
+    struct sched_tz **out, struct errmsg *err)
 {
 	struct rd	 rd = { buf, len, 0 };
 	struct sched_tz	*tz;
@@ -529,7 +529,7 @@ sched_tz_parse(const char *name, const void *buf, size_t len,
 
 	tz = tz_new(name);
 	if ((why = tzif_parse(&rd, tz)) != NULL) {
-		snprintf(err, errlen, "%s", why);
+		errmsg_set(err, "%s", why);
 		sched_tz_free(tz);
 		return RC_INVALID;
 	}

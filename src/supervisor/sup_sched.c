@@ -277,23 +277,23 @@ due_times(struct fire_ctx *f, int64_t now, int64_t *out, int max)
 static int
 row_spec(struct sup *s, struct fire_ctx *f)
 {
-	char	err[160];
+	struct errmsg	err;
 
 	memset(&f->spec, 0, sizeof(f->spec));
 	if (s->zones == NULL)
 		s->zones = sched_tzset_new(NULL);
-	if (sched_tzset_get(s->zones, col(f, D_TZ), &f->spec.tz, err,
-	    sizeof(err)) != RC_OK) {
-		log_warnx("schedule %s: time zone: %s", col(f, D_ID), err);
+	if (sched_tzset_get(s->zones, col(f, D_TZ), &f->spec.tz, &err) !=
+	    RC_OK) {
+		log_warnx("schedule %s: time zone: %s", col(f, D_ID), err.text);
 		return RC_INVALID;
 	}
 	if (col(f, D_CRON) == NULL) {
 		f->spec.interval = sres_int(f->d, f->row, D_INTERVAL);
 		return f->spec.interval > 0 ? RC_OK : RC_INVALID;
 	}
-	if (sched_cron_parse(col(f, D_CRON), &f->spec.cron, err,
-	    sizeof(err)) != RC_OK) {
-		log_warnx("schedule %s: cron: %s", col(f, D_ID), err);
+	if (sched_cron_parse(col(f, D_CRON), &f->spec.cron, &err) !=
+	    RC_OK) {
+		log_warnx("schedule %s: cron: %s", col(f, D_ID), err.text);
 		return RC_INVALID;
 	}
 	return RC_OK;

@@ -91,9 +91,13 @@ enum { WL_KIND, WL_SIGNER, WL_EVENT, WL_URL, WL_WHID, WL_PAYLOAD,
 int
 sup_webhook_init(const struct config *cfg, char *err, size_t errlen)
 {
-	if (sup_net_allow_parse(cfg->sup.webhook_allow, &wh.allow, err,
-	    errlen) != RC_OK)
+	struct errmsg	em = { "" };
+
+	if (sup_net_allow_parse(cfg->sup.webhook_allow, &wh.allow, &em) !=
+	    RC_OK) {
+		snprintf(err, errlen, "%s", em.text);
 		return RC_INVALID;
+	}
 	wh.max = cfg->sup.webhook_inflight;
 	wh.x = xcalloc((size_t)wh.max, sizeof(struct wh_xfer *));
 	return RC_OK;
