@@ -38,9 +38,11 @@ struct auth;
 /*
  * Build a verifier from the [auth] configuration (borrowed; must outlive
  * the verifier). Returns RC_OK and *out, or RC_INVALID with a reason in err
- * (NULL allowed; e.g. an HS256 secret shorter than 32 bytes, an unreadable PEM key).
+ * (NULL allowed): e.g. an HS256 secret shorter than 32 bytes, an
+ * unreadable PEM key.
  */
-int	 auth_open(const struct config *, struct auth **out, struct errmsg *err);
+int	 auth_open(const struct config *, struct auth **out,
+	    struct errmsg *err);
 void	 auth_close(struct auth *);
 
 /*

@@ -120,11 +120,12 @@ struct config {
 /*
  * Load the configuration from path (NULL: $WFM_CONFIG, else the default
  * path), apply the environment overrides and check every value. On RC_OK
- * *out is owned by the caller. On RC_INVALID, err holds one line naming
- * the file, section and key and what is wrong ("wfm.conf: [fcgi] workers:
- * is too large (max 1024)").
+ * *out is owned by the caller. On RC_INVALID, err (NULL allowed) holds
+ * one line naming the file, section and key and what is wrong ("wfm.conf:
+ * [fcgi] workers: is too large (max 1024)").
  */
-int	config_load(const char *path, struct config **out, struct errmsg *err);
+int	config_load(const char *path, struct config **out,
+	    struct errmsg *err);
 void	config_free(struct config *);
 /*
  * The supervisor's metrics file, supervisor.prom beside its lock file

@@ -16,6 +16,9 @@
  *
  * The header is cron.h, not sched.h: with -Iinclude that name would hide
  * the C library's <sched.h>, which <pthread.h> includes.
+ *
+ * Every err below is a struct errmsg (common.h) that may be NULL when
+ * the caller does not need the reason.
  */
 #ifndef WFM_CRON_H
 #define WFM_CRON_H

@@ -166,8 +166,9 @@ enum engine_exec engine_park(const struct tmpl *t,
 /*
  * Check what a map's items expression gave: RC_OK when it is an array
  * of at most TMPL_MAP_ITEMS_MAX elements; else RC_INVALID and err
- * (NULL allowed) says what it got ("items must be an array of at most 10000 elements, got
- * an object" / "..., got an array of 10001 elements").
+ * (NULL allowed) says what it got ("items must be an array of at most
+ * 10000 elements, got an object" / "..., got an array of 10001
+ * elements").
  */
 int	 engine_map_items_check(struct json_object *items,
 	    struct errmsg *err);

@@ -7,6 +7,9 @@
  *  "execution": {"id": ..., "name": ..., "user_id": ...},
  *  "secrets": {"NAME": "value"},
  *  "item": <a map iteration's item>, "index": <its 0-based index>}
+ *
+ * Every err below is a struct errmsg (common.h) that may be NULL when
+ * the caller does not need the reason.
  */
 #ifndef WFM_EXPR_H
 #define WFM_EXPR_H
@@ -78,6 +81,7 @@ int	 expr_render(struct json_object *v, struct json_object *ctx,
  * budget ran out (0 for an expression that failed). over may be NULL.
  */
 int	 expr_render_max(struct json_object *v, struct json_object *ctx,
-	    size_t max, int *over, struct json_object **out, struct errmsg *err);
+	    size_t max, int *over, struct json_object **out,
+	    struct errmsg *err);
 
 #endif

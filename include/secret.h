@@ -2,6 +2,9 @@
  * Secrets at rest: AES-256-GCM with a 32-byte key from a file, a random
  * 12-byte nonce per value and the owner and name as associated data, so
  * a ciphertext moved to another owner or name fails to decrypt.
+ *
+ * Every err below is a struct errmsg (common.h) that may be NULL when
+ * the caller does not need the reason.
  */
 #ifndef WFM_SECRET_H
 #define WFM_SECRET_H

@@ -15,8 +15,9 @@
 #include "config.h"
 
 /*
- * The sentences auth_verify puts in why's text. They are static, short and never
- * contain any part of the token (they end up in the 401 body and in logs).
+ * The sentences auth_verify puts in why's text. They are static, short
+ * and never contain any part of the token (they end up in the 401 body
+ * and in logs).
  */
 #define AUTH_WHY_NOHEADER	"Not authenticated"
 #define AUTH_WHY_TOOLARGE	"Authorization header too large"

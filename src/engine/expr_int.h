@@ -2,6 +2,9 @@
  * Internals shared by the expression files: the tokenizer (expr_lex.c),
  * the parser and its AST (expr_parse.c), the evaluator (expr_eval.c) and
  * the "{{ }}" scanner (expr_tmpl.c). Nothing here is for other modules.
+ *
+ * Every err below is a struct errmsg (common.h) that may be NULL when
+ * the caller does not need the reason.
  */
 #ifndef WFM_EXPR_INT_H
 #define WFM_EXPR_INT_H

@@ -245,7 +245,8 @@ render_string(struct json_object *str, struct json_object *ctx,
 		/* Charged before a value of the context is copied. */
 		if (v.t != EXPR_V_JSON)
 			r = expr_val_json(&v);
-		else if (charge(bud, json_size(v.j, bud->left, 0), err) != RC_OK)
+		else if (charge(bud, json_size(v.j, bud->left, 0),
+		    err) != RC_OK)
 			goto out;
 		else if (json_object_deep_copy(v.j, &r, NULL) != 0)
 			fatalx("json_object_deep_copy");
@@ -358,7 +359,8 @@ render(struct json_object *v, struct json_object *ctx, int depth,
 		}
 		break;
 	default:
-		if ((rc = charge(bud, json_size(v, bud->left, 0), err)) != RC_OK)
+		if ((rc = charge(bud, json_size(v, bud->left, 0),
+		    err)) != RC_OK)
 			return rc;
 		if (json_object_deep_copy(v, &r, NULL) != 0)
 			fatalx("json_object_deep_copy");
@@ -411,12 +413,14 @@ check_string(struct json_object *str, struct jpath *p, struct verr *ve)
 		/* Pydantic prefixes every value_error message. */
 		if (sc != SCAN_FOUND) {
 			scan_err(sc, open, quote, &em);
-			snprintf(msg, sizeof(msg), "Value error, %.242s", em.text);
+			snprintf(msg, sizeof(msg), "Value error, %.242s",
+			    em.text);
 			verr_add(ve, "value_error", p, msg, str, NULL);
 			return count + 1;
 		}
 		if (parse_one(s, open, close, &e, &em) != RC_OK) {
-			snprintf(msg, sizeof(msg), "Value error, %.242s", em.text);
+			snprintf(msg, sizeof(msg), "Value error, %.242s",
+			    em.text);
 			verr_add(ve, "value_error", p, msg, str, NULL);
 			count++;
 		} else

@@ -219,7 +219,8 @@ tzp_name(struct tzp *z)
 			if (*s == '\0' || !(((unsigned)*s - '0' < 10) ||
 			    ((unsigned)(*s | 0x20) - 'a' < 26) || *s == '+' ||
 			    *s == '-'))
-				return tz_fail(z->err, "bad quoted zone abbreviation");
+				return tz_fail(z->err,
+				    "bad quoted zone abbreviation");
 		if (s - z->p < 4)
 			return tz_fail(z->err, "zone abbreviation too short");
 		z->p = s + 1;
@@ -433,7 +434,8 @@ tzif_hdr(struct rd *rd, struct tzif_hdr *h, struct errmsg *err)
 	h->typecnt = be32(p + 36);
 	h->charcnt = be32(p + 40);
 	if (h->leapcnt != 0)
-		return tz_fail(err, "zones with leap seconds are not supported");
+		return tz_fail(err,
+		    "zones with leap seconds are not supported");
 	if (h->timecnt > SCHED_TZ_TRANS_MAX || h->typecnt == 0 ||
 	    h->typecnt > 256 || h->charcnt == 0 || h->charcnt > 4096 ||
 	    (h->isstdcnt != 0 && h->isstdcnt != h->typecnt) ||

@@ -206,7 +206,8 @@ net_parse_entry(const char *s, struct net_cidr *c, struct errmsg *err)
 }
 
 int
-sup_net_allow_parse(const char *csv, struct sup_net_allow **out, struct errmsg *err)
+sup_net_allow_parse(const char *csv, struct sup_net_allow **out,
+    struct errmsg *err)
 {
 	struct sup_net_allow	*a;
 	const char		*p, *e, *q;

@@ -29,6 +29,9 @@
  *
  * libcurl is included only by src/supervisor/sup_http.c, so this header
  * speaks struct pollfd, not struct curl_waitfd.
+ *
+ * Every err below is a struct errmsg (common.h) that may be NULL when
+ * the caller does not need the reason.
  */
 #ifndef WFM_SUP_STEP_H
 #define WFM_SUP_STEP_H

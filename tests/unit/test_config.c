@@ -78,7 +78,8 @@ test_config_listen_port_alone_is_loopback(void)
 	struct errmsg	 err;
 
 	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
-	    "jwt_secret = " SECRET32 "\n[fcgi]\nlisten = :9000\n", &c, &err), RC_OK);
+	    "jwt_secret = " SECRET32 "\n[fcgi]\nlisten = :9000\n", &c, &err),
+	    RC_OK);
 	CU_ASSERT_STRING_EQUAL(c->fcgi.listen, "127.0.0.1:9000");
 	config_free(c);
 	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
@@ -99,7 +100,8 @@ test_config_environment_overrides_file(void)
 	setenv("WFM_FCGI_WORKERS", "3", 1);
 	setenv("WFM_SUPERVISOR_HTTP_ALLOW", "127.0.0.1/32", 1);
 	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
-	    "jwt_secret = " SECRET32 "\n[fcgi]\nworkers = 8\n", &c, &err), RC_OK);
+	    "jwt_secret = " SECRET32 "\n[fcgi]\nworkers = 8\n", &c, &err),
+	    RC_OK);
 	unsetenv("WFM_FCGI_WORKERS");
 	unsetenv("WFM_SUPERVISOR_HTTP_ALLOW");
 	CU_ASSERT_EQUAL(c->fcgi.workers, 3);
@@ -131,7 +133,8 @@ test_config_rejects_non_number(void)
 	struct errmsg	 err;
 
 	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\njwt_secret"
-	    " = " SECRET32 "\n[supervisor]\nlease_seconds = ten\n", &c, &err), RC_INVALID);
+	    " = " SECRET32 "\n[supervisor]\nlease_seconds = ten\n", &c, &err),
+	    RC_INVALID);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "[supervisor] lease_seconds: "
 	    "'ten' is not a number"));
 }
@@ -166,12 +169,15 @@ test_config_rejects_bad_boolean_and_algorithm(void)
 	struct errmsg	 err;
 
 	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\njwt_secret"
-	    " = " SECRET32 "\n[supervisor]\nspawn = maybe\n", &c, &err), RC_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "[supervisor] spawn: 'maybe' is "
+	    " = " SECRET32 "\n[supervisor]\nspawn = maybe\n", &c, &err),
+	    RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text,
+	    "[supervisor] spawn: 'maybe' is "
 	    "not true or false"));
 	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
 	    "algorithm = none\n", &c, &err), RC_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "[auth] algorithm: 'none' is not "
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text,
+	    "[auth] algorithm: 'none' is not "
 	    "HS256, RS256 or ES256"));
 }
 
@@ -204,10 +210,12 @@ test_config_rejects_missing_file_and_syntax_error(void)
 	struct config	*c = NULL;
 	struct errmsg	 err;
 
-	CU_ASSERT_EQUAL(config_load("/nonexistent/wfm.conf", &c, &err), RC_INVALID);
+	CU_ASSERT_EQUAL(config_load("/nonexistent/wfm.conf", &c, &err),
+	    RC_INVALID);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "/nonexistent/wfm.conf: cannot "
 	    "open"));
-	CU_ASSERT_EQUAL(load("[database]\nno equals sign here\n", &c, &err), RC_INVALID);
+	CU_ASSERT_EQUAL(load("[database]\nno equals sign here\n", &c, &err),
+	    RC_INVALID);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "line 2: syntax error"));
 }
 
@@ -218,7 +226,8 @@ test_config_rejects_bad_base_path(void)
 	struct errmsg	 err;
 
 	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\njwt_secret"
-	    " = " SECRET32 "\n[http]\nbase_path = api/\n", &c, &err), RC_INVALID);
+	    " = " SECRET32 "\n[http]\nbase_path = api/\n", &c, &err),
+	    RC_INVALID);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "[http] base_path:"));
 }
 
@@ -249,7 +258,8 @@ test_config_rejects_line_longer_than_reader(void)
 	snprintf(text, sizeof(text), "[database]\nsocket = /tmp/s\n%s\n"
 	    "[auth]\njwt_secret = " SECRET32 "\n", comment);
 	CU_ASSERT_EQUAL(load(text, &c, &err), RC_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "line 3: longer than 198 bytes"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text,
+	    "line 3: longer than 198 bytes"));
 	CU_ASSERT_PTR_NULL(c);
 }
 

@@ -846,9 +846,11 @@ test_expr_render_budget_stops_while_rendering(void)
 
 	/* A whole-string expression is charged before it is copied. */
 	v = json_object_new_string("{{ input.big }}");
-	CU_ASSERT_EQUAL(expr_render_max(v, c, 64 * 1024, &over, &o, &err), RC_INVALID);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 64 * 1024, &over, &o, &err),
+	    RC_INVALID);
 	CU_ASSERT_EQUAL(over, 1);
-	CU_ASSERT_EQUAL(expr_render_max(v, c, 70 * 1024, &over, &o, &err), RC_OK);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 70 * 1024, &over, &o, &err),
+	    RC_OK);
 	CU_ASSERT_EQUAL(over, 0);
 	CU_ASSERT_EQUAL(json_object_array_length(o), 64);
 	json_object_put(o);
@@ -857,7 +859,8 @@ test_expr_render_budget_stops_while_rendering(void)
 
 	/* Interpolated objects are sized before they are printed. */
 	v = json_object_new_string("x{{ input.big }}");
-	CU_ASSERT_EQUAL(expr_render_max(v, c, 64 * 1024, &over, &o, &err), RC_INVALID);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 64 * 1024, &over, &o, &err),
+	    RC_INVALID);
 	CU_ASSERT_EQUAL(over, 1);
 	json_object_put(v);
 
@@ -871,7 +874,8 @@ test_expr_render_budget_stops_while_rendering(void)
 	}
 	free(s);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
-	CU_ASSERT_EQUAL(expr_render_max(v, c, 1 << 20, &over, &o, &err), RC_INVALID);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 1 << 20, &over, &o, &err),
+	    RC_INVALID);
 	CU_ASSERT_EQUAL(over, 1);
 	CU_ASSERT_STRING_EQUAL(err.text, "rendered value over 1048576 bytes");
 	CU_ASSERT_PTR_NULL(o);
@@ -882,7 +886,8 @@ test_expr_render_budget_stops_while_rendering(void)
 
 	/* An expression error is not the budget. */
 	v = json_object_new_string("{{ 1 / 0 }}");
-	CU_ASSERT_EQUAL(expr_render_max(v, c, 1 << 20, &over, &o, &err), RC_INVALID);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 1 << 20, &over, &o, &err),
+	    RC_INVALID);
 	CU_ASSERT_EQUAL(over, 0);
 	json_object_put(v);
 	json_object_put(c);

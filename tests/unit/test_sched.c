@@ -281,7 +281,8 @@ test_sched_steps_names_and_sunday(void)
 	/* 0, 3, 6 of 0-7. */
 	CU_ASSERT_EQUAL(c.dow, (1u << 0) | (1u << 3) | (1u << 6));
 	CU_ASSERT(!c.dom_star && c.dow_star);
-	CU_ASSERT_EQUAL(sched_cron_parse("0 0 5,1-2 * sun,7,SAT", &c, &err), RC_OK);
+	CU_ASSERT_EQUAL(sched_cron_parse("0 0 5,1-2 * sun,7,SAT", &c, &err),
+	    RC_OK);
 	CU_ASSERT_EQUAL(c.dom, (1u << 1) | (1u << 2) | (1u << 5));
 	CU_ASSERT_EQUAL(c.dow, (1u << 0) | (1u << 6));
 	CU_ASSERT(!c.dom_star && !c.dow_star);
@@ -383,7 +384,8 @@ test_sched_never_firing_expressions(void)
 	CU_ASSERT_EQUAL(sched_prev(&s, utc("2026-01-01T00:00:00Z"), &t),
 	    RC_NOTFOUND);
 	CU_ASSERT_EQUAL(sched_next_n(&s, 0, out, 5), 0);
-	CU_ASSERT_EQUAL(sched_cron_parse("0 0 31 4,6,9,11 *", &s.cron, &err), RC_OK);
+	CU_ASSERT_EQUAL(sched_cron_parse("0 0 31 4,6,9,11 *", &s.cron, &err),
+	    RC_OK);
 	CU_ASSERT(sched_cron_never(&s.cron));
 	/* With a restricted weekday the Vixie OR makes it fire. */
 	CU_ASSERT_EQUAL(sched_cron_parse("0 0 30 2 1", &s.cron, &err), RC_OK);
@@ -433,7 +435,8 @@ test_sched_prev_and_catchup_window(void)
 	memset(&s, 0, sizeof(s));
 	CU_ASSERT_EQUAL_FATAL(sched_tzset_get(zones, "America/New_York",
 	    &s.tz, &err), RC_OK);
-	CU_ASSERT_EQUAL_FATAL(sched_cron_parse("*/30 * * * *", &s.cron, &err), RC_OK);
+	CU_ASSERT_EQUAL_FATAL(sched_cron_parse("*/30 * * * *", &s.cron, &err),
+	    RC_OK);
 	/* [05:00Z, 08:00Z) on the fall-back day: 06:00Z, 06:30Z repeat. */
 	n = sched_window(&s, utc("2026-11-01T05:00:00Z"),
 	    utc("2026-11-01T08:00:00Z"), w, 10);
@@ -500,18 +503,23 @@ test_sched_tz_load_rejects_bad_zones(void)
 	struct sched_tz	*tz = NULL;
 	struct errmsg	 err;
 
-	CU_ASSERT_EQUAL(sched_tz_load(NULL, "Europe/Nowhere", &tz, &err), RC_NOTFOUND);
+	CU_ASSERT_EQUAL(sched_tz_load(NULL, "Europe/Nowhere", &tz, &err),
+	    RC_NOTFOUND);
 	CU_ASSERT_STRING_EQUAL(err.text, "unknown time zone");
-	CU_ASSERT_EQUAL(sched_tz_load(NULL, "Europe/../Berlin", &tz, &err), RC_INVALID);
+	CU_ASSERT_EQUAL(sched_tz_load(NULL, "Europe/../Berlin", &tz, &err),
+	    RC_INVALID);
 	CU_ASSERT_STRING_EQUAL(err.text, "not a time zone name");
 	/* A directory, and a host-dependent link. */
 	CU_ASSERT_EQUAL(sched_tz_load(NULL, "Europe", &tz, &err),
 	    RC_NOTFOUND);
-	CU_ASSERT_EQUAL(sched_tz_load(NULL, "localtime", &tz, &err), RC_NOTFOUND);
+	CU_ASSERT_EQUAL(sched_tz_load(NULL, "localtime", &tz, &err),
+	    RC_NOTFOUND);
 	/* "right/" zones count leap seconds: not civil time. */
 	if (access(SCHED_ZONEINFO_DIR "/right/UTC", R_OK) == 0) {
-		CU_ASSERT_EQUAL(sched_tz_load(NULL, "right/UTC", &tz, &err), RC_INVALID);
-		CU_ASSERT_STRING_EQUAL(err.text, "zones with leap seconds are not "
+		CU_ASSERT_EQUAL(sched_tz_load(NULL, "right/UTC", &tz, &err),
+		    RC_INVALID);
+		CU_ASSERT_STRING_EQUAL(err.text,
+		    "zones with leap seconds are not "
 		    "supported");
 	}
 	CU_ASSERT_PTR_NULL(tz);
@@ -553,7 +561,8 @@ test_sched_tz_parse_rejects_damaged_files(void)
 	tz = NULL;
 	/* Every truncation is refused, none crashes. */
 	for (cut = 0; cut < len; cut += cut < 64 ? 1 : 97)
-		CU_ASSERT_EQUAL(sched_tz_parse("x", buf, cut, &tz, &err), RC_INVALID);
+		CU_ASSERT_EQUAL(sched_tz_parse("x", buf, cut, &tz, &err),
+		    RC_INVALID);
 	CU_ASSERT_PTR_NULL(tz);
 	CU_ASSERT_EQUAL(sched_tz_parse("x", buf, 3, &tz, &err),
 	    RC_INVALID);
@@ -598,7 +607,8 @@ test_sched_tz_posix_rule_alone_matches_table(void)
 	sched_tz_free(tz);
 	tz = NULL;
 	/* RFC 8536's daylight time all year. */
-	CU_ASSERT_EQUAL(sched_tz_posix("dst", "EST5EDT4,0/0,J365/25", &tz, &err), RC_OK);
+	CU_ASSERT_EQUAL(sched_tz_posix("dst", "EST5EDT4,0/0,J365/25", &tz,
+	    &err), RC_OK);
 	CU_ASSERT_EQUAL(sched_tz_offset(tz, utc("2026-01-01T05:00:00Z")),
 	    -4 * 3600);
 	CU_ASSERT_EQUAL(sched_tz_offset(tz, utc("2026-12-31T23:00:00Z")),
@@ -606,8 +616,10 @@ test_sched_tz_posix_rule_alone_matches_table(void)
 	sched_tz_free(tz);
 	tz = NULL;
 	/* Found by fuzz_cron: daylight periods that overlap across years. */
-	CU_ASSERT_EQUAL(sched_tz_posix("x", "ESE4TDT2,1,J365/65", &tz, &err), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err.text, "daylight periods of the rule overlap");
+	CU_ASSERT_EQUAL(sched_tz_posix("x", "ESE4TDT2,1,J365/65", &tz, &err),
+	    RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err.text,
+	    "daylight periods of the rule overlap");
 	CU_ASSERT_EQUAL(sched_tz_posix("x", "EST5EDT", &tz, &err),
 	    RC_INVALID);
 	CU_ASSERT_STRING_EQUAL(err.text, "daylight time without a rule");
@@ -626,11 +638,14 @@ test_sched_tzset_shares_one_copy(void)
 	const struct sched_tz	*a = NULL, *b = NULL;
 	struct errmsg		 err;
 
-	CU_ASSERT_EQUAL(sched_tzset_get(zones, "Europe/Berlin", &a, &err), RC_OK);
-	CU_ASSERT_EQUAL(sched_tzset_get(zones, "Europe/Berlin", &b, &err), RC_OK);
+	CU_ASSERT_EQUAL(sched_tzset_get(zones, "Europe/Berlin", &a, &err),
+	    RC_OK);
+	CU_ASSERT_EQUAL(sched_tzset_get(zones, "Europe/Berlin", &b, &err),
+	    RC_OK);
 	CU_ASSERT_PTR_EQUAL(a, b);
 	CU_ASSERT_STRING_EQUAL(sched_tz_name(a), "Europe/Berlin");
-	CU_ASSERT_EQUAL(sched_tzset_get(zones, "Mars/Olympus", &a, &err), RC_NOTFOUND);
+	CU_ASSERT_EQUAL(sched_tzset_get(zones, "Mars/Olympus", &a, &err),
+	    RC_NOTFOUND);
 }
 
 /* Due fires and catch-up: expected times worked out by hand. */
@@ -672,7 +687,8 @@ test_sched_due_catchup_policies(void)
 	CU_ASSERT_EQUAL(t[0], 1000);
 	/* Hourly cron, three hours down and 30 s. */
 	memset(&sp, 0, sizeof(sp));
-	CU_ASSERT_EQUAL_FATAL(sched_cron_parse("0 * * * *", &sp.cron, &err), RC_OK);
+	CU_ASSERT_EQUAL_FATAL(sched_cron_parse("0 * * * *", &sp.cron, &err),
+	    RC_OK);
 	CU_ASSERT_EQUAL(sched_due(&sp, 36000, 46830, 0, t, 128), 1);
 	CU_ASSERT_EQUAL(t[0], 46800);
 	CU_ASSERT_EQUAL(sched_due(&sp, 36000, 46830, 1, t, 128), 2);

@@ -484,7 +484,8 @@ test_sup_cmd_rejects_bad_names_without_fork(void)
 		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err),
 		    RC_INVALID);
 		CU_ASSERT_PTR_NULL(c);
-		CU_ASSERT_STRING_EQUAL(err.text, "handler name is not valid (must "
+		CU_ASSERT_STRING_EQUAL(err.text,
+		    "handler name is not valid (must "
 		    "match ^[a-z0-9][a-z0-9_-]*$, at most 128 characters)");
 	}
 	/* No private directory was made, so nothing was forked either. */
@@ -519,7 +520,8 @@ test_sup_cmd_rejects_bad_spec(void)
 	cmd_spec(&sp, "echo-json", NULL, 10);
 	sp.handlers_dir = "tests/handlers";
 	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err.text, "handlers_dir must be an absolute path");
+	CU_ASSERT_STRING_EQUAL(err.text,
+	    "handlers_dir must be an absolute path");
 	cmd_spec(&sp, "echo-json", NULL, 10);
 	sp.work_base = "tmp";
 	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err), RC_INVALID);
@@ -541,7 +543,8 @@ test_sup_cmd_rejects_bad_spec(void)
 		sp.limits.user = "root";
 		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err),
 		    RC_INVALID);
-		CU_ASSERT_STRING_EQUAL(err.text, "cmd_user \"root\" must not be root");
+		CU_ASSERT_STRING_EQUAL(err.text,
+		    "cmd_user \"root\" must not be root");
 		sp.limits.user = NULL;
 		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err),
 		    RC_INVALID);
@@ -592,7 +595,8 @@ test_sup_cmd_rejects_non_executable_and_directories(void)
 	CU_ASSERT_STRING_EQUAL(err.text, "handler \"plain\" is not executable");
 	sp.handler = "adir";
 	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err.text, "handler \"adir\" is not a regular file");
+	CU_ASSERT_STRING_EQUAL(err.text,
+	    "handler \"adir\" is not a regular file");
 	CU_ASSERT_PTR_NULL(c);
 
 	/*
@@ -688,7 +692,8 @@ cmd_caps_child(const char *base, uid_t duid, gid_t dgid, uid_t nuid, int fd)
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, caps[i], 0,
 		    0) == -1)
 			return 4;
-	if (sup_cmd_user_check("nobody", 0, &sw, &uid, &gid, &err) != RC_OK || !sw || uid != nuid)
+	if (sup_cmd_user_check("nobody", 0, &sw, &uid, &gid,
+	    &err) != RC_OK || !sw || uid != nuid)
 		return 5;
 	cmd_spec(&sp, "print-caps", NULL, 10);
 	sp.work_base = base;

@@ -234,7 +234,8 @@ test_sup_net_rejects_bad_cidr(void)
 	for (i = 0; i < NITEMS(bad); i++) {
 		a = NULL;
 		err.text[0] = '\0';
-		CU_ASSERT_EQUAL(sup_net_allow_parse(bad[i].csv, &a, &err), RC_INVALID);
+		CU_ASSERT_EQUAL(sup_net_allow_parse(bad[i].csv, &a, &err),
+		    RC_INVALID);
 		CU_ASSERT_PTR_NULL(a);
 		CU_ASSERT_STRING_EQUAL(err.text, bad[i].err);
 	}
