@@ -6,6 +6,7 @@
 #define WFM_AUTH_H
 
 #include <stddef.h>
+#include "common.h"
 #include "config.h"
 
 #define AUTH_HEADER_MAX		8192
@@ -37,20 +38,21 @@ struct auth;
 /*
  * Build a verifier from the [auth] configuration (borrowed; must outlive
  * the verifier). Returns RC_OK and *out, or RC_INVALID with a reason in err
- * (e.g. an HS256 secret shorter than 32 bytes, an unreadable PEM key).
+ * (NULL allowed): e.g. an HS256 secret shorter than 32 bytes, an
+ * unreadable PEM key.
  */
-int	 auth_open(const struct config *, struct auth **out, char *err,
-	    size_t errlen);
+int	 auth_open(const struct config *, struct auth **out,
+	    struct errmsg *err);
 void	 auth_close(struct auth *);
 
 /*
  * Verify an Authorization header value (NULL when absent).
- * RC_OK: *p filled. RC_NOTFOUND: no header. RC_DENIED: anything else
- * wrong; *why is a static sentence for the 401 body that never contains
- * the token.
+ * RC_OK: *p filled, why's text empty. RC_NOTFOUND: no header. RC_DENIED:
+ * anything else wrong. Except on RC_OK, why's text is a fixed sentence for
+ * the 401 body that never contains the token. why may be NULL.
  */
 int	 auth_verify(struct auth *, const char *header, struct principal *p,
-	    const char **why);
+	    struct errmsg *why);
 
 /* 1 if p holds role (admin implies every role), else 0. */
 int	 auth_has_role(const struct principal *p, unsigned role);

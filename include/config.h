@@ -7,6 +7,7 @@
 #define WFM_CONFIG_H
 
 #include <stddef.h>
+#include "common.h"
 
 #define CONFIG_DEFAULT_PATH	"/etc/wfm/wfm.conf"
 #define EX_CONFIG_CODE		78
@@ -119,12 +120,12 @@ struct config {
 /*
  * Load the configuration from path (NULL: $WFM_CONFIG, else the default
  * path), apply the environment overrides and check every value. On RC_OK
- * *out is owned by the caller. On RC_INVALID, err holds one line naming
- * the file, section and key and what is wrong ("wfm.conf: [fcgi] workers:
- * is too large (max 1024)").
+ * *out is owned by the caller. On RC_INVALID, err (NULL allowed) holds
+ * one line naming the file, section and key and what is wrong ("wfm.conf:
+ * [fcgi] workers: is too large (max 1024)").
  */
-int	config_load(const char *path, struct config **out, char *err,
-	    size_t errlen);
+int	config_load(const char *path, struct config **out,
+	    struct errmsg *err);
 void	config_free(struct config *);
 /*
  * The supervisor's metrics file, supervisor.prom beside its lock file

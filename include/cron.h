@@ -16,11 +16,15 @@
  *
  * The header is cron.h, not sched.h: with -Iinclude that name would hide
  * the C library's <sched.h>, which <pthread.h> includes.
+ *
+ * Every err below is a struct errmsg (common.h) that may be NULL when
+ * the caller does not need the reason.
  */
 #ifndef WFM_CRON_H
 #define WFM_CRON_H
 
 #include <stddef.h>
+#include "common.h"
 #include <stdint.h>
 
 #define SCHED_CRON_LEN_MAX	256	/* bytes of a cron expression */
@@ -72,7 +76,7 @@ struct sched_spec {
  * expression) suitable for a 422 message; *out is unspecified.
  */
 int	 sched_cron_parse(const char *src, struct sched_cron *out,
-	    char *err, size_t errlen);
+	    struct errmsg *err);
 
 /*
  * 1 if the expression can never fire whatever the year ("0 0 30 2 *",
@@ -145,14 +149,14 @@ int	 sched_tz_name_valid(const char *name);
  * (sched_tz_free). RC_INVALID: err says what is wrong with the data.
  */
 int	 sched_tz_parse(const char *name, const void *buf, size_t len,
-	    struct sched_tz **out, char *err, size_t errlen);
+	    struct sched_tz **out, struct errmsg *err);
 
 /*
  * Build a zone from a POSIX TZ string alone ("CET-1CEST,M3.5.0,M10.5.0/3").
  * RC_OK: *out owned by the caller. RC_INVALID: err says why.
  */
 int	 sched_tz_posix(const char *name, const char *rule,
-	    struct sched_tz **out, char *err, size_t errlen);
+	    struct sched_tz **out, struct errmsg *err);
 
 /*
  * Read <dir>/<name> (dir NULL: SCHED_ZONEINFO_DIR) and parse it. RC_OK:
@@ -161,7 +165,7 @@ int	 sched_tz_posix(const char *name, const char *rule,
  * RC_ERR: an I/O error, logged.
  */
 int	 sched_tz_load(const char *dir, const char *name,
-	    struct sched_tz **out, char *err, size_t errlen);
+	    struct sched_tz **out, struct errmsg *err);
 
 void		 sched_tz_free(struct sched_tz *);
 /* The zone's name (borrowed, lives as long as the zone). */
@@ -179,7 +183,7 @@ struct sched_tzset;
 
 struct sched_tzset	*sched_tzset_new(const char *dir);
 int	 sched_tzset_get(struct sched_tzset *, const char *name,
-	    const struct sched_tz **out, char *err, size_t errlen);
+	    const struct sched_tz **out, struct errmsg *err);
 void	 sched_tzset_free(struct sched_tzset *);
 
 #endif

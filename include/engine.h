@@ -8,6 +8,7 @@
 #define WFM_ENGINE_H
 
 #include <stdint.h>
+#include "common.h"
 #include "tmpl.h"
 
 enum engine_state {
@@ -164,12 +165,13 @@ enum engine_exec engine_park(const struct tmpl *t,
 
 /*
  * Check what a map's items expression gave: RC_OK when it is an array
- * of at most TMPL_MAP_ITEMS_MAX elements; else RC_INVALID and msg says
- * what it got ("items must be an array of at most 10000 elements, got
- * an object" / "..., got an array of 10001 elements").
+ * of at most TMPL_MAP_ITEMS_MAX elements; else RC_INVALID and err
+ * (NULL allowed) says what it got ("items must be an array of at most
+ * 10000 elements, got an object" / "..., got an array of 10001
+ * elements").
  */
-int	 engine_map_items_check(struct json_object *items, char *msg,
-	    size_t msglen);
+int	 engine_map_items_check(struct json_object *items,
+	    struct errmsg *err);
 
 /*
  * The pending iterations that may start now, in index order, written to

@@ -7,11 +7,15 @@
  *  "execution": {"id": ..., "name": ..., "user_id": ...},
  *  "secrets": {"NAME": "value"},
  *  "item": <a map iteration's item>, "index": <its 0-based index>}
+ *
+ * Every err below is a struct errmsg (common.h) that may be NULL when
+ * the caller does not need the reason.
  */
 #ifndef WFM_EXPR_H
 #define WFM_EXPR_H
 
 #include <stddef.h>
+#include "common.h"
 #include <json-c/json.h>
 #include "verr.h"
 
@@ -27,7 +31,7 @@ struct expr;
  * by the caller. RC_INVALID: err holds a message with the 0-based column.
  */
 int	 expr_parse(const char *src, size_t len, struct expr **out,
-	    char *err, size_t errlen);
+	    struct errmsg *err);
 void	 expr_free(struct expr *);
 
 /*
@@ -36,7 +40,7 @@ void	 expr_free(struct expr *);
  * which operator and types.
  */
 int	 expr_eval(const struct expr *, struct json_object *ctx,
-	    struct json_object **out, char *err, size_t errlen);
+	    struct json_object **out, struct errmsg *err);
 
 /* Truthiness for "when": false, null, 0, 0.0, "" are falsy. */
 int	 expr_truthy(struct json_object *v);
@@ -66,7 +70,7 @@ int	 expr_value_refs(struct json_object *v, const char *root);
  * is bounded by EXPR_RENDER_MAX as expr_render_max bounds it.
  */
 int	 expr_render(struct json_object *v, struct json_object *ctx,
-	    struct json_object **out, char *err, size_t errlen);
+	    struct json_object **out, struct errmsg *err);
 
 /*
  * expr_render with a running byte budget: the JSON text of what has been
@@ -77,7 +81,7 @@ int	 expr_render(struct json_object *v, struct json_object *ctx,
  * budget ran out (0 for an expression that failed). over may be NULL.
  */
 int	 expr_render_max(struct json_object *v, struct json_object *ctx,
-	    size_t max, int *over, struct json_object **out, char *err,
-	    size_t errlen);
+	    size_t max, int *over, struct json_object **out,
+	    struct errmsg *err);
 
 #endif

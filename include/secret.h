@@ -2,11 +2,15 @@
  * Secrets at rest: AES-256-GCM with a 32-byte key from a file, a random
  * 12-byte nonce per value and the owner and name as associated data, so
  * a ciphertext moved to another owner or name fails to decrypt.
+ *
+ * Every err below is a struct errmsg (common.h) that may be NULL when
+ * the caller does not need the reason.
  */
 #ifndef WFM_SECRET_H
 #define WFM_SECRET_H
 
 #include <stddef.h>
+#include "common.h"
 
 #define SECRET_KEY_LEN		32
 #define SECRET_NONCE_LEN	12
@@ -22,7 +26,7 @@
  * is root). RC_OK or RC_INVALID with a reason in err.
  */
 int	secret_key_load(const char *path, unsigned char key[SECRET_KEY_LEN],
-	    char *err, size_t errlen);
+	    struct errmsg *err);
 
 /*
  * Encrypt len bytes of value (len <= SECRET_VALUE_MAX). ct must hold len

@@ -256,7 +256,7 @@ claim_audience_ok(struct json_object *pl, const char *aud)
 
 int
 auth_claims_check(const struct auth *a, struct json_object *pl, int64_t now,
-    struct principal *p, const char **why)
+    struct principal *p, struct errmsg *why)
 {
 	struct json_object	*v, *subv;
 	const char		*iss = a->cfg->auth.issuer;
@@ -267,15 +267,15 @@ auth_claims_check(const struct auth *a, struct json_object *pl, int64_t now,
 
 	switch (claim_int(pl, "exp", &t)) {
 	case CLAIM_ABSENT:
-		*why = AUTH_WHY_NOEXP;
+		errmsg_set(why, "%s", AUTH_WHY_NOEXP);
 		return RC_DENIED;
 	case CLAIM_BAD:
-		*why = AUTH_WHY_BADEXP;
+		errmsg_set(why, "%s", AUTH_WHY_BADEXP);
 		return RC_DENIED;
 	case CLAIM_OK:
 		/* now > exp + leeway, written so that it cannot overflow. */
 		if (now - a->leeway > t) {
-			*why = AUTH_WHY_EXPIRED;
+			errmsg_set(why, "%s", AUTH_WHY_EXPIRED);
 			return RC_DENIED;
 		}
 		break;
@@ -284,11 +284,11 @@ auth_claims_check(const struct auth *a, struct json_object *pl, int64_t now,
 	case CLAIM_ABSENT:
 		break;
 	case CLAIM_BAD:
-		*why = AUTH_WHY_BADNBF;
+		errmsg_set(why, "%s", AUTH_WHY_BADNBF);
 		return RC_DENIED;
 	case CLAIM_OK:
 		if (t > now + a->leeway) {
-			*why = AUTH_WHY_NBF;
+			errmsg_set(why, "%s", AUTH_WHY_NBF);
 			return RC_DENIED;
 		}
 		break;
@@ -297,27 +297,27 @@ auth_claims_check(const struct auth *a, struct json_object *pl, int64_t now,
 	case CLAIM_ABSENT:
 		break;
 	case CLAIM_BAD:
-		*why = AUTH_WHY_BADIAT;
+		errmsg_set(why, "%s", AUTH_WHY_BADIAT);
 		return RC_DENIED;
 	case CLAIM_OK:
 		if (t > now + a->leeway) {
-			*why = AUTH_WHY_IAT;
+			errmsg_set(why, "%s", AUTH_WHY_IAT);
 			return RC_DENIED;
 		}
 		break;
 	}
 	if (iss != NULL && (!json_object_object_get_ex(pl, "iss", &v) ||
 	    !claim_str_eq(v, iss))) {
-		*why = AUTH_WHY_ISSUER;
+		errmsg_set(why, "%s", AUTH_WHY_ISSUER);
 		return RC_DENIED;
 	}
 	if (aud != NULL && !claim_audience_ok(pl, aud)) {
-		*why = AUTH_WHY_AUDIENCE;
+		errmsg_set(why, "%s", AUTH_WHY_AUDIENCE);
 		return RC_DENIED;
 	}
 
 	if (!json_object_object_get_ex(pl, "sub", &subv)) {
-		*why = AUTH_WHY_NOSUB;
+		errmsg_set(why, "%s", AUTH_WHY_NOSUB);
 		return RC_DENIED;
 	}
 	if (!json_object_is_type(subv, json_type_string) ||
@@ -327,7 +327,7 @@ auth_claims_check(const struct auth *a, struct json_object *pl, int64_t now,
 	    json_object_get_string(subv)[sublen - 1] == ' ' ||
 	    !claim_text_ok((const unsigned char *)json_object_get_string(subv),
 	    sublen)) {
-		*why = AUTH_WHY_BADSUB;
+		errmsg_set(why, "%s", AUTH_WHY_BADSUB);
 		return RC_DENIED;
 	}
 
@@ -336,12 +336,12 @@ auth_claims_check(const struct auth *a, struct json_object *pl, int64_t now,
 	if (strcmp(a->roles_claim, "scope") != 0 &&
 	    json_object_object_get_ex(pl, a->roles_claim, &v) &&
 	    claim_roles_array(v, &roles, p) != RC_OK) {
-		*why = AUTH_WHY_BADROLES;
+		errmsg_set(why, "%s", AUTH_WHY_BADROLES);
 		return RC_DENIED;
 	}
 	if (json_object_object_get_ex(pl, "scope", &v) &&
 	    claim_roles_scope(v, &roles, p) != RC_OK) {
-		*why = AUTH_WHY_BADSCOPE;
+		errmsg_set(why, "%s", AUTH_WHY_BADSCOPE);
 		return RC_DENIED;
 	}
 

@@ -15,8 +15,9 @@
 #include "config.h"
 
 /*
- * The sentences auth_verify puts in *why. They are static, short and never
- * contain any part of the token (they end up in the 401 body and in logs).
+ * The sentences auth_verify puts in why's text. They are static, short
+ * and never contain any part of the token (they end up in the 401 body
+ * and in logs).
  */
 #define AUTH_WHY_NOHEADER	"Not authenticated"
 #define AUTH_WHY_TOOLARGE	"Authorization header too large"
@@ -60,11 +61,12 @@ struct auth {
 
 /*
  * Check the claims of a payload whose signature has been verified (pl is
- * borrowed) at time now (epoch seconds). RC_OK: *p filled. RC_DENIED: *why
- * set to one of the AUTH_WHY_ sentences, *p left alone.
+ * borrowed) at time now (epoch seconds). RC_OK: *p filled. RC_DENIED: why's
+ * text set to one of the AUTH_WHY_ sentences (why may be NULL), *p left
+ * alone.
  */
 int		 auth_claims_check(const struct auth *, struct json_object *pl,
-		    int64_t now, struct principal *p, const char **why);
+		    int64_t now, struct principal *p, struct errmsg *why);
 
 /* The role bit of a wire name of len bytes, or 0 when unknown. */
 unsigned	 auth_role_parse(const char *name, size_t len);

@@ -67,10 +67,9 @@ static const struct jwt_alg_desc {
 static const char *const jwt_key_members[] = { "jku", "x5u", "jwk", "x5c" };
 
 static void
-jwt_seterr(char *err, size_t errlen, const char *msg)
+jwt_seterr(struct errmsg *err, const char *msg)
 {
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s", msg);
+	errmsg_set(err, "%s", msg);
 }
 
 static const struct jwt_alg_desc *
@@ -92,7 +91,7 @@ jwt_alg_find(enum auth_alg alg)
  */
 static int
 jwt_key_check(enum auth_alg alg, const char *pem, size_t len, size_t *siglen,
-    char *err, size_t errlen)
+    struct errmsg *err)
 {
 	BIO		*bio = NULL;
 	EVP_PKEY	*pkey = NULL;
@@ -101,28 +100,28 @@ jwt_key_check(enum auth_alg alg, const char *pem, size_t len, size_t *siglen,
 	int		 bits, rc = RC_INVALID;
 
 	if (pem == NULL || len == 0) {
-		jwt_seterr(err, errlen, "public_key is required for RS256 "
+		jwt_seterr(err, "public_key is required for RS256 "
 		    "and ES256");
 		goto out;
 	}
 	if (len > INT_MAX) {
-		jwt_seterr(err, errlen, "public_key is too large");
+		jwt_seterr(err, "public_key is too large");
 		goto out;
 	}
 	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL)
 		fatalx("BIO_new_mem_buf");
 	if ((pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL)) == NULL) {
-		jwt_seterr(err, errlen, "public_key is not a PEM public key");
+		jwt_seterr(err, "public_key is not a PEM public key");
 		goto out;
 	}
 	if (alg == AUTH_RS256) {
 		if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA) {
-			jwt_seterr(err, errlen, "public_key is not an RSA key "
+			jwt_seterr(err, "public_key is not an RSA key "
 			    "(RS256)");
 			goto out;
 		}
 		if ((bits = EVP_PKEY_get_bits(pkey)) < JWT_RSA_BITS_MIN) {
-			jwt_seterr(err, errlen, "public_key: RSA key must be "
+			jwt_seterr(err, "public_key: RSA key must be "
 			    "at least 2048 bits");
 			goto out;
 		}
@@ -131,7 +130,7 @@ jwt_key_check(enum auth_alg alg, const char *pem, size_t len, size_t *siglen,
 		if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC ||
 		    EVP_PKEY_get_group_name(pkey, group, sizeof(group),
 		    &glen) != 1 || strcmp(group, "prime256v1") != 0) {
-			jwt_seterr(err, errlen, "public_key is not an EC "
+			jwt_seterr(err, "public_key is not an EC "
 			    "P-256 key (ES256)");
 			goto out;
 		}
@@ -150,8 +149,7 @@ out:
  * the reason in err (never containing the secret or the key).
  */
 int
-auth_open(const struct config *cfg, struct auth **out, char *err,
-    size_t errlen)
+auth_open(const struct config *cfg, struct auth **out, struct errmsg *err)
 {
 	const struct jwt_alg_desc	*d;
 	struct auth			*a = NULL;
@@ -159,13 +157,13 @@ auth_open(const struct config *cfg, struct auth **out, char *err,
 	int				 rc = RC_INVALID;
 
 	if ((d = jwt_alg_find(cfg->auth.algorithm)) == NULL) {
-		jwt_seterr(err, errlen, "algorithm is not HS256, RS256 or "
+		jwt_seterr(err, "algorithm is not HS256, RS256 or "
 		    "ES256");
 		goto out;
 	}
 	if (cfg->auth.leeway_seconds < 0 ||
 	    cfg->auth.leeway_seconds > AUTH_LEEWAY_MAX) {
-		jwt_seterr(err, errlen, "leeway_seconds must be 0..60");
+		jwt_seterr(err, "leeway_seconds must be 0..60");
 		goto out;
 	}
 	a = xcalloc(1, sizeof(*a));
@@ -173,19 +171,19 @@ auth_open(const struct config *cfg, struct auth **out, char *err,
 		/* libjwt takes an empty key as "verify nothing". */
 		if (cfg->auth.jwt_secret == NULL ||
 		    cfg->auth.jwt_secret_len < JWT_SECRET_MIN) {
-			jwt_seterr(err, errlen, "jwt_secret must be at least "
+			jwt_seterr(err, "jwt_secret must be at least "
 			    "32 bytes");
 			goto out;
 		}
 		if (cfg->auth.jwt_secret_len > INT_MAX) {
-			jwt_seterr(err, errlen, "jwt_secret is too large");
+			jwt_seterr(err, "jwt_secret is too large");
 			goto out;
 		}
 		a->key = (const unsigned char *)cfg->auth.jwt_secret;
 		a->keylen = (int)cfg->auth.jwt_secret_len;
 	} else {
 		if (jwt_key_check(d->alg, cfg->auth.public_key,
-		    cfg->auth.public_key_len, &siglen, err, errlen) != RC_OK)
+		    cfg->auth.public_key_len, &siglen, err) != RC_OK)
 			goto out;
 		a->key = (const unsigned char *)cfg->auth.public_key;
 		a->keylen = (int)cfg->auth.public_key_len;
@@ -358,11 +356,11 @@ jwt_token_split(const char *tok, const char *seg[3], size_t len[3])
 
 /*
  * The JOSE header checks, before any key is used. RC_OK or RC_DENIED with
- * *why set.
+ * why's text set (why may be NULL).
  */
 static int
 jwt_header_check(const struct auth *a, struct json_object *hdr,
-    const char **why)
+    struct errmsg *why)
 {
 	struct json_object	*v;
 	const char		*alg;
@@ -370,7 +368,7 @@ jwt_header_check(const struct auth *a, struct json_object *hdr,
 
 	if (!json_object_object_get_ex(hdr, "alg", &v) ||
 	    !json_object_is_type(v, json_type_string)) {
-		*why = AUTH_WHY_TOKEN;
+		errmsg_set(why, "%s", AUTH_WHY_TOKEN);
 		return RC_DENIED;
 	}
 	alg = json_object_get_string(v);
@@ -378,17 +376,17 @@ jwt_header_check(const struct auth *a, struct json_object *hdr,
 	if (strcasecmp(alg, "none") == 0 ||
 	    (size_t)json_object_get_string_len(v) != strlen(a->alg_name) ||
 	    strcmp(alg, a->alg_name) != 0) {
-		*why = AUTH_WHY_ALG;
+		errmsg_set(why, "%s", AUTH_WHY_ALG);
 		return RC_DENIED;
 	}
 	/* We understand no extension, so any "crit" must fail (RFC 7515 4.1.11). */
 	if (json_object_object_get_ex(hdr, "crit", NULL)) {
-		*why = AUTH_WHY_HEADER;
+		errmsg_set(why, "%s", AUTH_WHY_HEADER);
 		return RC_DENIED;
 	}
 	for (i = 0; i < NITEMS(jwt_key_members); i++) {
 		if (json_object_object_get_ex(hdr, jwt_key_members[i], NULL)) {
-			*why = AUTH_WHY_HEADER;
+			errmsg_set(why, "%s", AUTH_WHY_HEADER);
 			return RC_DENIED;
 		}
 	}
@@ -396,21 +394,21 @@ jwt_header_check(const struct auth *a, struct json_object *hdr,
 	if (json_object_object_get_ex(hdr, "typ", &v) &&
 	    (!json_object_is_type(v, json_type_string) ||
 	    strcasecmp(json_object_get_string(v), "JWT") != 0)) {
-		*why = AUTH_WHY_TOKEN;
+		errmsg_set(why, "%s", AUTH_WHY_TOKEN);
 		return RC_DENIED;
 	}
 	return RC_OK;
 }
 
 /*
- * Verify an Authorization header value. RC_OK: *p filled, *why NULL.
- * RC_NOTFOUND: no header. RC_DENIED: *why set to a static sentence (one of
- * the AUTH_WHY_ ones). *p is zeroed on every path but RC_OK; why may be
+ * Verify an Authorization header value. RC_OK: *p filled, why's text
+ * empty. RC_NOTFOUND: no header. RC_DENIED: why's text set to one of the
+ * AUTH_WHY_ sentences. *p is zeroed on every path but RC_OK; why may be
  * NULL. Nothing about the token is logged.
  */
 int
 auth_verify(struct auth *a, const char *header, struct principal *p,
-    const char **why)
+    struct errmsg *why)
 {
 	struct json_object	*hdr = NULL, *pl = NULL;
 	struct principal	 tmp;
@@ -438,8 +436,10 @@ auth_verify(struct auth *a, const char *header, struct principal *p,
 		goto out;
 	if (jwt_segment_json(seg[0], len[0], &hdr) != RC_OK)
 		goto out;
-	if (jwt_header_check(a, hdr, &w) != RC_OK)
+	if (jwt_header_check(a, hdr, why) != RC_OK) {
+		w = NULL;		/* why is set */
 		goto out;
+	}
 	if (jwt_segment_json(seg[1], len[1], &pl) != RC_OK)
 		goto out;
 	/*
@@ -468,17 +468,19 @@ auth_verify(struct auth *a, const char *header, struct principal *p,
 		goto out;
 	}
 	if ((rc = auth_claims_check(a, pl, (int64_t)time(NULL), &tmp,
-	    &w)) != RC_OK)
+	    why)) != RC_OK) {
+		w = NULL;		/* why is set */
 		goto out;
+	}
 	*p = tmp;
-	w = NULL;
+	w = "";
 out:
 	if (jwt != NULL)
 		jwt_free(jwt);
 	json_object_put(pl);
 	json_object_put(hdr);
-	if (why != NULL)
-		*why = w;
+	if (w != NULL)
+		errmsg_set(why, "%s", w);
 	return rc;
 }
 

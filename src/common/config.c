@@ -125,8 +125,7 @@ static const struct key keys[] = {
 struct loader {
 	const char	*file;
 	char		*raw[NITEMS(keys)];	/* owned raw values */
-	char		*err;
-	size_t		 errlen;
+	struct errmsg	*err;		/* may be NULL */
 	int		 failed;
 };
 
@@ -184,12 +183,14 @@ fail(struct loader *l, const struct key *k, const char *fmt, ...)
 	if (l->failed)
 		return RC_INVALID;
 	l->failed = 1;
-	n = snprintf(l->err, l->errlen, "%s: [%s] %s: ", l->file,
-	    k->section, k->name);
-	if (n < 0 || (size_t)n >= l->errlen)
+	if (l->err == NULL)
+		return RC_INVALID;
+	n = snprintf(l->err->text, sizeof l->err->text, "%s: [%s] %s: ",
+	    l->file, k->section, k->name);
+	if (n < 0 || (size_t)n >= sizeof l->err->text)
 		return RC_INVALID;
 	va_start(ap, fmt);
-	vsnprintf(l->err + n, l->errlen - (size_t)n, fmt, ap);
+	vsnprintf(l->err->text + n, sizeof l->err->text - (size_t)n, fmt, ap);
 	va_end(ap);
 	return RC_INVALID;
 }
@@ -204,7 +205,7 @@ on_ini(void *user, const char *section, const char *name, const char *value)
 	if ((i = key_find(section, name)) == -1) {
 		if (!l->failed) {
 			l->failed = 1;
-			snprintf(l->err, l->errlen, "%s: [%s] %s: unknown key",
+			errmsg_set(l->err, "%s: [%s] %s: unknown key",
 			    l->file, section, name);
 		}
 		return 0;
@@ -531,7 +532,7 @@ finish(struct loader *l, struct config *c)
 }
 
 int
-config_load(const char *path, struct config **out, char *err, size_t errlen)
+config_load(const char *path, struct config **out, struct errmsg *err)
 {
 	struct loader		 l;
 	struct line_reader	 lr = { NULL, 0, 0 };
@@ -544,26 +545,25 @@ config_load(const char *path, struct config **out, char *err, size_t errlen)
 	memset(&l, 0, sizeof(l));
 	l.file = path;
 	l.err = err;
-	l.errlen = errlen;
 	if ((lr.fp = fopen(path, "re")) == NULL) {
-		snprintf(err, errlen, "%s: cannot open: %s", path,
+		errmsg_set(err, "%s: cannot open: %s", path,
 		    strerror(errno));
 		goto out;
 	}
 	r = ini_parse_stream(line_read, &lr, on_ini, &l);
 	if (ferror(lr.fp)) {
-		snprintf(err, errlen, "%s: cannot read: %s", path,
+		errmsg_set(err, "%s: cannot read: %s", path,
 		    strerror(errno));
 		goto out;
 	}
 	if (lr.too_long) {
-		snprintf(err, errlen, "%s: line %d: longer than %d bytes",
+		errmsg_set(err, "%s: line %d: longer than %d bytes",
 		    path, lr.line, INI_MAX_LINE - 2);
 		goto out;
 	}
 	if (r != 0) {
 		if (!l.failed)
-			snprintf(err, errlen, "%s: line %d: syntax error",
+			errmsg_set(err, "%s: line %d: syntax error",
 			    path, r);
 		goto out;
 	}

@@ -29,7 +29,7 @@ hexval(int c)
 
 int
 secret_key_load(const char *path, unsigned char key[SECRET_KEY_LEN],
-    char *err, size_t errlen)
+    struct errmsg *err)
 {
 	unsigned char	buf[SECRET_KEY_LEN * 2 + 3];
 	struct stat	sb;
@@ -38,11 +38,11 @@ secret_key_load(const char *path, unsigned char key[SECRET_KEY_LEN],
 	int		fd, hi, lo;
 
 	if (path == NULL) {
-		snprintf(err, errlen, "secrets_key_file is not set");
+		errmsg_set(err, "secrets_key_file is not set");
 		return RC_INVALID;
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "cannot open %s: %s", path,
+		errmsg_set(err, "cannot open %s: %s", path,
 		    strerror(errno));
 		return RC_INVALID;
 	}
@@ -52,20 +52,20 @@ secret_key_load(const char *path, unsigned char key[SECRET_KEY_LEN],
 	 * root), not someone else who could replace it.
 	 */
 	if (fstat(fd, &sb) == -1) {
-		snprintf(err, errlen, "cannot stat %s: %s", path,
+		errmsg_set(err, "cannot stat %s: %s", path,
 		    strerror(errno));
 		close(fd);
 		return RC_INVALID;
 	}
 	if (!S_ISREG(sb.st_mode) || (sb.st_mode & 077) != 0) {
-		snprintf(err, errlen, "%s must be a regular file that group "
+		errmsg_set(err, "%s must be a regular file that group "
 		    "and others cannot access (mode %04o; chmod 0600)", path,
 		    (unsigned)(sb.st_mode & 07777));
 		close(fd);
 		return RC_INVALID;
 	}
 	if (sb.st_uid != geteuid() && sb.st_uid != 0 && geteuid() != 0) {
-		snprintf(err, errlen, "%s is owned by uid %lu, not by this "
+		errmsg_set(err, "%s is owned by uid %lu, not by this "
 		    "account (uid %lu) nor root", path,
 		    (unsigned long)sb.st_uid, (unsigned long)geteuid());
 		close(fd);
@@ -76,7 +76,7 @@ secret_key_load(const char *path, unsigned char key[SECRET_KEY_LEN],
 	while (n == -1 && errno == EINTR);
 	close(fd);
 	if (n < 0) {
-		snprintf(err, errlen, "cannot read %s", path);
+		errmsg_set(err, "cannot read %s", path);
 		return RC_INVALID;
 	}
 	len = (size_t)n;
@@ -88,14 +88,14 @@ secret_key_load(const char *path, unsigned char key[SECRET_KEY_LEN],
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		len--;
 	if (len != SECRET_KEY_LEN * 2) {
-		snprintf(err, errlen, "%s must hold 32 bytes or 64 hex digits",
+		errmsg_set(err, "%s must hold 32 bytes or 64 hex digits",
 		    path);
 		return RC_INVALID;
 	}
 	for (i = 0; i < SECRET_KEY_LEN; i++) {
 		if ((hi = hexval(buf[2 * i])) < 0 ||
 		    (lo = hexval(buf[2 * i + 1])) < 0) {
-			snprintf(err, errlen, "%s: not hex", path);
+			errmsg_set(err, "%s: not hex", path);
 			return RC_INVALID;
 		}
 		key[i] = (unsigned char)(hi * 16 + lo);

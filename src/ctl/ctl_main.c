@@ -380,7 +380,7 @@ main(int argc, char *argv[])
 	struct store	*st = NULL;
 	struct auth	*a = NULL;
 	const char	*conf = NULL, *cmd;
-	char		 errbuf[512];
+	struct errmsg	 errbuf;
 	int		 ch, rc;
 
 	while ((ch = getopt(argc, argv, "+c:h")) != -1) {
@@ -399,15 +399,15 @@ main(int argc, char *argv[])
 	cmd = argv[0];
 	argc--;
 	argv++;
-	if (config_load(conf, &cfg, errbuf, sizeof(errbuf)) != RC_OK) {
-		fprintf(stderr, "wfmctl: %s\n", errbuf);
+	if (config_load(conf, &cfg, &errbuf) != RC_OK) {
+		fprintf(stderr, "wfmctl: %s\n", errbuf.text);
 		return EX_CONFIG_CODE;
 	}
 	log_init("wfmctl", (enum log_level)cfg->log.level, "stderr");
 	if (strcmp(cmd, "check-config") == 0) {
-		if (auth_open(cfg, &a, errbuf, sizeof(errbuf)) != RC_OK) {
+		if (auth_open(cfg, &a, &errbuf) != RC_OK) {
 			fprintf(stderr, "wfmctl: %s: [auth] %s\n", cfg->path,
-			    errbuf);
+			    errbuf.text);
 			config_free(cfg);
 			return EX_CONFIG_CODE;
 		}

@@ -66,17 +66,14 @@ next_of(const struct store_sched *s)
 {
 	struct sched_tzset	*zones = sched_tzset_new(NULL);
 	struct sched_spec	 spec;
-	char			 err[160];
 	int64_t			 t = -1;
 
 	memset(&spec, 0, sizeof(spec));
-	if (sched_tzset_get(zones, s->timezone, &spec.tz, err,
-	    sizeof(err)) != RC_OK)
+	if (sched_tzset_get(zones, s->timezone, &spec.tz, NULL) != RC_OK)
 		goto out;
 	if (s->cron == NULL)
 		spec.interval = s->interval;
-	else if (sched_cron_parse(s->cron, &spec.cron, err,
-	    sizeof(err)) != RC_OK)
+	else if (sched_cron_parse(s->cron, &spec.cron, NULL) != RC_OK)
 		goto out;
 	if (sched_next(&spec, (int64_t)time(NULL), &t) != RC_OK)
 		t = -1;

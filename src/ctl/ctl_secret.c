@@ -17,7 +17,8 @@ ctl_secret_set(const struct config *cfg, struct store *st, const char *owner,
 	unsigned char	 key[SECRET_KEY_LEN], nonce[SECRET_NONCE_LEN];
 	unsigned char	 tag[SECRET_TAG_LEN], *ct;
 	struct sparam	 p[5];
-	char		*value, err[256];
+	struct errmsg	 err;
+	char		*value;
 	size_t		 len, i;
 	int		 rc;
 
@@ -29,10 +30,10 @@ ctl_secret_set(const struct config *cfg, struct store *st, const char *owner,
 		    (name[i] >= 'a' && name[i] <= 'z') ||
 		    (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
 			errx(2, "secret set: name must match [A-Za-z0-9_]+");
-	if (secret_key_load(cfg->sup.secrets_key_file, key, err,
-	    sizeof(err)) != RC_OK)
+	if (secret_key_load(cfg->sup.secrets_key_file, key, &err)
+	    != RC_OK)
 		errx(EX_CONFIG_CODE, "%s: [supervisor] secrets_key_file: %s",
-		    cfg->path, err);
+		    cfg->path, err.text);
 	value = ctl_read_file("-", SECRET_VALUE_MAX, &len);
 	while (len > 0 && (value[len - 1] == '\n' || value[len - 1] == '\r'))
 		len--;

@@ -30,18 +30,18 @@ json_kind(struct json_object *v)
 }
 
 int
-engine_map_items_check(struct json_object *items, char *msg, size_t msglen)
+engine_map_items_check(struct json_object *items, struct errmsg *err)
 {
 	size_t	 n;
 
 	if (!json_object_is_type(items, json_type_array)) {
-		snprintf(msg, msglen, "items must be an array of at most %d "
+		errmsg_set(err, "items must be an array of at most %d "
 		    "elements, got %s", TMPL_MAP_ITEMS_MAX, json_kind(items));
 		return RC_INVALID;
 	}
 	n = json_object_array_length(items);
 	if (n > TMPL_MAP_ITEMS_MAX) {
-		snprintf(msg, msglen, "items must be an array of at most %d "
+		errmsg_set(err, "items must be an array of at most %d "
 		    "elements, got an array of %zu elements",
 		    TMPL_MAP_ITEMS_MAX, n);
 		return RC_INVALID;

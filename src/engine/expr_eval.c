@@ -267,21 +267,21 @@ val_eq(const struct expr_val *a, const struct expr_val *b, int depth)
 
 static int
 type_err(enum expr_tok_type op, const struct expr_val *a,
-    const struct expr_val *b, char *err, size_t errlen)
+    const struct expr_val *b, struct errmsg *err)
 {
 	if (b == NULL)
-		snprintf(err, errlen, "operator '%s' cannot apply to %s",
+		errmsg_set(err, "operator '%s' cannot apply to %s",
 		    expr_op_name(op), expr_val_type(a));
 	else
-		snprintf(err, errlen, "operator '%s' cannot apply to %s and %s",
+		errmsg_set(err, "operator '%s' cannot apply to %s and %s",
 		    expr_op_name(op), expr_val_type(a), expr_val_type(b));
 	return RC_INVALID;
 }
 
 static int
-overflow(enum expr_tok_type op, char *err, size_t errlen)
+overflow(enum expr_tok_type op, struct errmsg *err)
 {
-	snprintf(err, errlen, "integer overflow in operator '%s'",
+	errmsg_set(err, "integer overflow in operator '%s'",
 	    expr_op_name(op));
 	return RC_INVALID;
 }
@@ -289,7 +289,7 @@ overflow(enum expr_tok_type op, char *err, size_t errlen)
 /* + - * / % on two integers. */
 static int
 arith_int(enum expr_tok_type op, int64_t a, int64_t b, struct expr_val *out,
-    char *err, size_t errlen)
+    struct errmsg *err)
 {
 	int64_t	 r = 0;
 
@@ -297,23 +297,23 @@ arith_int(enum expr_tok_type op, int64_t a, int64_t b, struct expr_val *out,
 	switch (op) {
 	case EXPR_T_PLUS:
 		if (__builtin_add_overflow(a, b, &r))
-			return overflow(op, err, errlen);
+			return overflow(op, err);
 		break;
 	case EXPR_T_MINUS:
 		if (__builtin_sub_overflow(a, b, &r))
-			return overflow(op, err, errlen);
+			return overflow(op, err);
 		break;
 	case EXPR_T_MUL:
 		if (__builtin_mul_overflow(a, b, &r))
-			return overflow(op, err, errlen);
+			return overflow(op, err);
 		break;
 	case EXPR_T_DIV:
 		if (b == 0) {
-			snprintf(err, errlen, "division by zero");
+			errmsg_set(err, "division by zero");
 			return RC_INVALID;
 		}
 		if (a == INT64_MIN && b == -1)
-			return overflow(op, err, errlen);
+			return overflow(op, err);
 		if (a % b != 0) {
 			out->t = EXPR_V_DOUBLE;
 			out->d = (double)a / (double)b;
@@ -323,7 +323,7 @@ arith_int(enum expr_tok_type op, int64_t a, int64_t b, struct expr_val *out,
 		break;
 	case EXPR_T_MOD:
 		if (b == 0) {
-			snprintf(err, errlen, "modulo by zero");
+			errmsg_set(err, "modulo by zero");
 			return RC_INVALID;
 		}
 		r = b == -1 ? 0 : a % b;	/* INT64_MIN % -1 is UB in C */
@@ -338,7 +338,7 @@ arith_int(enum expr_tok_type op, int64_t a, int64_t b, struct expr_val *out,
 /* + - * / % with at least one float operand. */
 static int
 arith_dbl(enum expr_tok_type op, double a, double b, struct expr_val *out,
-    char *err, size_t errlen)
+    struct errmsg *err)
 {
 	double	 r;
 
@@ -354,14 +354,14 @@ arith_dbl(enum expr_tok_type op, double a, double b, struct expr_val *out,
 		break;
 	case EXPR_T_DIV:
 		if (b == 0.0) {
-			snprintf(err, errlen, "division by zero");
+			errmsg_set(err, "division by zero");
 			return RC_INVALID;
 		}
 		r = a / b;
 		break;
 	case EXPR_T_MOD:
 		if (b == 0.0) {
-			snprintf(err, errlen, "modulo by zero");
+			errmsg_set(err, "modulo by zero");
 			return RC_INVALID;
 		}
 		r = fmod(a, b);
@@ -370,7 +370,7 @@ arith_dbl(enum expr_tok_type op, double a, double b, struct expr_val *out,
 		return RC_INVALID;
 	}
 	if (!isfinite(r)) {
-		snprintf(err, errlen, "number out of range in operator '%s'",
+		errmsg_set(err, "number out of range in operator '%s'",
 		    expr_op_name(op));
 		return RC_INVALID;
 	}
@@ -381,12 +381,12 @@ arith_dbl(enum expr_tok_type op, double a, double b, struct expr_val *out,
 
 static int
 concat(const struct expr_val *a, const struct expr_val *b,
-    struct expr_val *out, char *err, size_t errlen)
+    struct expr_val *out, struct errmsg *err)
 {
 	char	*p;
 
 	if (a->slen > EXPR_STRING_MAX || b->slen > EXPR_STRING_MAX - a->slen) {
-		snprintf(err, errlen, "string longer than %d bytes from "
+		errmsg_set(err, "string longer than %d bytes from "
 		    "operator '+'", EXPR_STRING_MAX);
 		return RC_INVALID;
 	}
@@ -404,7 +404,7 @@ concat(const struct expr_val *a, const struct expr_val *b,
 /* A binary operator other than && and || on evaluated operands. */
 static int
 apply(enum expr_tok_type op, const struct expr_val *a,
-    const struct expr_val *b, struct expr_val *out, char *err, size_t errlen)
+    const struct expr_val *b, struct expr_val *out, struct errmsg *err)
 {
 	int	 c;
 
@@ -412,7 +412,7 @@ apply(enum expr_tok_type op, const struct expr_val *a,
 	case EXPR_T_EQ:
 	case EXPR_T_NE:
 		if ((c = val_eq(a, b, 0)) == -1) {
-			snprintf(err, errlen, "values nested too deeply for "
+			errmsg_set(err, "values nested too deeply for "
 			    "operator '%s'", expr_op_name(op));
 			return RC_INVALID;
 		}
@@ -428,26 +428,26 @@ apply(enum expr_tok_type op, const struct expr_val *a,
 		else if (a->t == EXPR_V_STRING && b->t == EXPR_V_STRING)
 			c = str_cmp(a, b);
 		else
-			return type_err(op, a, b, err, errlen);
+			return type_err(op, a, b, err);
 		out->t = EXPR_V_BOOL;
 		out->b = op == EXPR_T_LT ? c < 0 : op == EXPR_T_LE ? c <= 0 :
 		    op == EXPR_T_GT ? c > 0 : c >= 0;
 		return RC_OK;
 	case EXPR_T_PLUS:
 		if (a->t == EXPR_V_STRING && b->t == EXPR_V_STRING)
-			return concat(a, b, out, err, errlen);
+			return concat(a, b, out, err);
 		/* FALLTHROUGH */
 	case EXPR_T_MINUS:
 	case EXPR_T_MUL:
 	case EXPR_T_DIV:
 	case EXPR_T_MOD:
 		if (!is_num(a) || !is_num(b))
-			return type_err(op, a, b, err, errlen);
+			return type_err(op, a, b, err);
 		if (a->t == EXPR_V_INT && b->t == EXPR_V_INT)
-			return arith_int(op, a->i, b->i, out, err, errlen);
-		return arith_dbl(op, num_dbl(a), num_dbl(b), out, err, errlen);
+			return arith_int(op, a->i, b->i, out, err);
+		return arith_dbl(op, num_dbl(a), num_dbl(b), out, err);
 	default:
-		snprintf(err, errlen, "unknown operator");
+		errmsg_set(err, "unknown operator");
 		return RC_INVALID;
 	}
 }
@@ -485,7 +485,7 @@ eval_path(const struct expr_node *n, struct json_object *ctx,
 
 static int
 eval(const struct expr_node *n, struct json_object *ctx, struct expr_val *out,
-    char *err, size_t errlen)
+    struct errmsg *err)
 {
 	struct expr_val	 a, b;
 	int		 rc, t;
@@ -518,13 +518,13 @@ eval(const struct expr_node *n, struct json_object *ctx, struct expr_val *out,
 		eval_path(n, ctx, out);
 		return RC_OK;
 	case EXPR_N_UNARY:
-		if ((rc = eval(n->l, ctx, &a, err, errlen)) != RC_OK)
+		if ((rc = eval(n->l, ctx, &a, err)) != RC_OK)
 			return rc;
 		if (n->op == EXPR_T_NOT) {
 			out->t = EXPR_V_BOOL;
 			out->b = !val_truthy(&a);
 		} else if (a.t == EXPR_V_INT && a.i == INT64_MIN)
-			rc = overflow(n->op, err, errlen);
+			rc = overflow(n->op, err);
 		else if (a.t == EXPR_V_INT) {
 			out->t = EXPR_V_INT;
 			out->i = -a.i;
@@ -532,14 +532,14 @@ eval(const struct expr_node *n, struct json_object *ctx, struct expr_val *out,
 			out->t = EXPR_V_DOUBLE;
 			out->d = -a.d;
 		} else
-			rc = type_err(n->op, &a, NULL, err, errlen);
+			rc = type_err(n->op, &a, NULL, err);
 		expr_val_free(&a);
 		return rc;
 	case EXPR_N_BINARY:
 		break;
 	}
 
-	if ((rc = eval(n->l, ctx, &a, err, errlen)) != RC_OK)
+	if ((rc = eval(n->l, ctx, &a, err)) != RC_OK)
 		return rc;
 	if (n->op == EXPR_T_AND || n->op == EXPR_T_OR) {
 		t = val_truthy(&a);
@@ -549,7 +549,7 @@ eval(const struct expr_node *n, struct json_object *ctx, struct expr_val *out,
 			out->b = t;
 			return RC_OK;
 		}
-		if ((rc = eval(n->r, ctx, &b, err, errlen)) != RC_OK) {
+		if ((rc = eval(n->r, ctx, &b, err)) != RC_OK) {
 			memset(out, 0, sizeof(*out));
 			return rc;
 		}
@@ -557,8 +557,8 @@ eval(const struct expr_node *n, struct json_object *ctx, struct expr_val *out,
 		expr_val_free(&b);
 		return RC_OK;
 	}
-	if ((rc = eval(n->r, ctx, &b, err, errlen)) == RC_OK)
-		rc = apply(n->op, &a, &b, out, err, errlen);
+	if ((rc = eval(n->r, ctx, &b, err)) == RC_OK)
+		rc = apply(n->op, &a, &b, out, err);
 	expr_val_free(&a);
 	expr_val_free(&b);
 	if (rc != RC_OK)
@@ -568,19 +568,19 @@ eval(const struct expr_node *n, struct json_object *ctx, struct expr_val *out,
 
 int
 expr_eval_val(const struct expr *e, struct json_object *ctx,
-    struct expr_val *out, char *err, size_t errlen)
+    struct expr_val *out, struct errmsg *err)
 {
-	return eval(e->root, ctx, out, err, errlen);
+	return eval(e->root, ctx, out, err);
 }
 
 int
 expr_eval(const struct expr *e, struct json_object *ctx,
-    struct json_object **out, char *err, size_t errlen)
+    struct json_object **out, struct errmsg *err)
 {
 	struct expr_val	 v;
 	int		 rc;
 
-	if ((rc = expr_eval_val(e, ctx, &v, err, errlen)) != RC_OK)
+	if ((rc = expr_eval_val(e, ctx, &v, err)) != RC_OK)
 		return rc;
 	*out = expr_val_json(&v);
 	expr_val_free(&v);
@@ -588,13 +588,12 @@ expr_eval(const struct expr *e, struct json_object *ctx,
 }
 
 int
-expr_buf_add(struct expr_buf *b, const void *p, size_t n, char *err,
-    size_t errlen)
+expr_buf_add(struct expr_buf *b, const void *p, size_t n, struct errmsg *err)
 {
 	size_t	 cap;
 
 	if (b->len > EXPR_STRING_MAX || n > EXPR_STRING_MAX - b->len) {
-		snprintf(err, errlen, "string longer than %d bytes",
+		errmsg_set(err, "string longer than %d bytes",
 		    EXPR_STRING_MAX);
 		return RC_INVALID;
 	}
@@ -634,8 +633,7 @@ fmt_double(double d, char *buf, size_t len)
 }
 
 int
-expr_val_fmt(const struct expr_val *v, struct expr_buf *b, char *err,
-    size_t errlen)
+expr_val_fmt(const struct expr_val *v, struct expr_buf *b, struct errmsg *err)
 {
 	char		 num[64];
 	const char	*s;
@@ -643,24 +641,24 @@ expr_val_fmt(const struct expr_val *v, struct expr_buf *b, char *err,
 
 	switch (v->t) {
 	case EXPR_V_NULL:
-		return expr_buf_add(b, "", 0, err, errlen);
+		return expr_buf_add(b, "", 0, err);
 	case EXPR_V_BOOL:
 		s = v->b ? "true" : "false";
-		return expr_buf_add(b, s, strlen(s), err, errlen);
+		return expr_buf_add(b, s, strlen(s), err);
 	case EXPR_V_INT:
 		snprintf(num, sizeof(num), "%" PRId64, v->i);
-		return expr_buf_add(b, num, strlen(num), err, errlen);
+		return expr_buf_add(b, num, strlen(num), err);
 	case EXPR_V_DOUBLE:
 		fmt_double(v->d, num, sizeof(num));
-		return expr_buf_add(b, num, strlen(num), err, errlen);
+		return expr_buf_add(b, num, strlen(num), err);
 	case EXPR_V_STRING:
-		return expr_buf_add(b, v->s, v->slen, err, errlen);
+		return expr_buf_add(b, v->s, v->slen, err);
 	case EXPR_V_JSON:
 		s = json_object_to_json_string_length(v->j,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
 		if (s == NULL)
 			fatalx("json-c: out of memory");
-		return expr_buf_add(b, s, n, err, errlen);
+		return expr_buf_add(b, s, n, err);
 	}
 	return RC_INVALID;
 }

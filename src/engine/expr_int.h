@@ -2,6 +2,9 @@
  * Internals shared by the expression files: the tokenizer (expr_lex.c),
  * the parser and its AST (expr_parse.c), the evaluator (expr_eval.c) and
  * the "{{ }}" scanner (expr_tmpl.c). Nothing here is for other modules.
+ *
+ * Every err below is a struct errmsg (common.h) that may be NULL when
+ * the caller does not need the reason.
  */
 #ifndef WFM_EXPR_INT_H
 #define WFM_EXPR_INT_H
@@ -76,7 +79,7 @@ void		 expr_lex_init(struct expr_lex *, const char *src, size_t len,
  * free.
  */
 int		 expr_lex_next(struct expr_lex *, struct expr_tok *,
-		    char *err, size_t errlen);
+		    struct errmsg *err);
 /* The operator's spelling ("+", "&&", ...); static storage. */
 const char	*expr_op_name(enum expr_tok_type);
 
@@ -137,7 +140,7 @@ const char	*expr_root_name(enum expr_root);
  * inside a larger string). Same ownership and return codes.
  */
 int		 expr_parse_at(const char *src, size_t len, size_t base,
-		    struct expr **out, char *err, size_t errlen);
+		    struct expr **out, struct errmsg *err);
 
 /*
  * An evaluated value. Strings, objects and arrays are borrowed (from the
@@ -169,7 +172,7 @@ struct expr_val {
  * and *out holds nothing.
  */
 int		 expr_eval_val(const struct expr *, struct json_object *ctx,
-		    struct expr_val *out, char *err, size_t errlen);
+		    struct expr_val *out, struct errmsg *err);
 void		 expr_val_free(struct expr_val *);
 /* A new reference for v (NULL for null); objects and arrays are shared. */
 struct json_object *expr_val_json(const struct expr_val *);
@@ -185,7 +188,7 @@ struct expr_buf {
 
 /* Append n bytes; RC_OK or RC_INVALID (too long, message in err). */
 int		 expr_buf_add(struct expr_buf *, const void *, size_t,
-		    char *err, size_t errlen);
+		    struct errmsg *err);
 void		 expr_buf_free(struct expr_buf *);
 /*
  * Append v as interpolated text: integers plainly, floats in shortest
@@ -193,7 +196,7 @@ void		 expr_buf_free(struct expr_buf *);
  * they are, objects and arrays as compact JSON. RC_OK or RC_INVALID.
  */
 int		 expr_val_fmt(const struct expr_val *, struct expr_buf *,
-		    char *err, size_t errlen);
+		    struct errmsg *err);
 
 /* Die on a NULL from a json-c constructor (allocation failure). */
 struct json_object *expr_jcheck(struct json_object *);

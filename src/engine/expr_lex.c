@@ -86,22 +86,22 @@ peek(const struct expr_lex *lx, size_t off)
  * else shown in hex so that the message stays one clean line.
  */
 static int
-bad_char(const struct expr_lex *lx, size_t off, char *err, size_t errlen)
+bad_char(const struct expr_lex *lx, size_t off, struct errmsg *err)
 {
 	int	 c = peek(lx, off);
 	size_t	 col = lx->base + off;
 
 	if (c == '=')
-		snprintf(err, errlen, "unexpected '=' at column %zu "
+		errmsg_set(err, "unexpected '=' at column %zu "
 		    "(comparison is '==')", col);
 	else if (c == '&' || c == '|')
-		snprintf(err, errlen, "unexpected '%c' at column %zu "
+		errmsg_set(err, "unexpected '%c' at column %zu "
 		    "(did you mean '%c%c'?)", c, col, c, c);
 	else if (c > 0x20 && c < 0x7f)
-		snprintf(err, errlen, "unexpected character '%c' at column %zu",
+		errmsg_set(err, "unexpected character '%c' at column %zu",
 		    c, col);
 	else
-		snprintf(err, errlen, "unexpected byte 0x%02x at column %zu",
+		errmsg_set(err, "unexpected byte 0x%02x at column %zu",
 		    (unsigned)c, col);
 	return RC_INVALID;
 }
@@ -112,7 +112,7 @@ bad_char(const struct expr_lex *lx, size_t off, char *err, size_t errlen)
  * (must be finite).
  */
 static int
-lex_number(struct expr_lex *lx, struct expr_tok *t, char *err, size_t errlen)
+lex_number(struct expr_lex *lx, struct expr_tok *t, struct errmsg *err)
 {
 	size_t	 start = lx->off, i = lx->off;
 	int	 isdbl = 0, bad, c;
@@ -124,7 +124,7 @@ lex_number(struct expr_lex *lx, struct expr_tok *t, char *err, size_t errlen)
 		i++;
 	if (peek(lx, i) == '.') {
 		if (!is_digit(peek(lx, i + 1))) {
-			snprintf(err, errlen, "expected a digit after '.' "
+			errmsg_set(err, "expected a digit after '.' "
 			    "at column %zu", lx->base + i + 1);
 			return RC_INVALID;
 		}
@@ -138,7 +138,7 @@ lex_number(struct expr_lex *lx, struct expr_tok *t, char *err, size_t errlen)
 		if ((c = peek(lx, i)) == '+' || c == '-')
 			i++;
 		if (!is_digit(peek(lx, i))) {
-			snprintf(err, errlen, "expected a digit in the exponent "
+			errmsg_set(err, "expected a digit in the exponent "
 			    "at column %zu", lx->base + i);
 			return RC_INVALID;
 		}
@@ -147,7 +147,7 @@ lex_number(struct expr_lex *lx, struct expr_tok *t, char *err, size_t errlen)
 			i++;
 	}
 	if (is_ident(peek(lx, i)) || peek(lx, i) == '.') {
-		snprintf(err, errlen, "invalid number at column %zu",
+		errmsg_set(err, "invalid number at column %zu",
 		    lx->base + start);
 		return RC_INVALID;
 	}
@@ -159,7 +159,7 @@ lex_number(struct expr_lex *lx, struct expr_tok *t, char *err, size_t errlen)
 		for (; start < i; start++) {
 			c = lx->src[start] - '0';
 			if (v > (INT64_MAX - c) / 10) {
-				snprintf(err, errlen, "integer literal out of "
+				errmsg_set(err, "integer literal out of "
 				    "range at column %zu", t->pos);
 				return RC_INVALID;
 			}
@@ -173,7 +173,7 @@ lex_number(struct expr_lex *lx, struct expr_tok *t, char *err, size_t errlen)
 		bad = *end != '\0' || !isfinite(d);
 		free(copy);
 		if (bad) {
-			snprintf(err, errlen, "number out of range at column %zu",
+			errmsg_set(err, "number out of range at column %zu",
 			    t->pos);
 			return RC_INVALID;
 		}
@@ -190,7 +190,7 @@ lex_number(struct expr_lex *lx, struct expr_tok *t, char *err, size_t errlen)
  * bounds it.
  */
 static int
-lex_string(struct expr_lex *lx, struct expr_tok *t, char *err, size_t errlen)
+lex_string(struct expr_lex *lx, struct expr_tok *t, struct errmsg *err)
 {
 	size_t	 start = lx->off, i = lx->off + 1, n = 0;
 	char	*buf;
@@ -199,14 +199,14 @@ lex_string(struct expr_lex *lx, struct expr_tok *t, char *err, size_t errlen)
 	buf = xmalloc(lx->len - start);
 	for (;;) {
 		if ((c = peek(lx, i)) == -1) {
-			snprintf(err, errlen, "unterminated string at column %zu",
+			errmsg_set(err, "unterminated string at column %zu",
 			    lx->base + start);
 			goto fail;
 		}
 		if (c == '\'')
 			break;
 		if (c == '\0') {
-			snprintf(err, errlen, "NUL byte in string at column %zu",
+			errmsg_set(err, "NUL byte in string at column %zu",
 			    lx->base + i);
 			goto fail;
 		}
@@ -225,11 +225,11 @@ lex_string(struct expr_lex *lx, struct expr_tok *t, char *err, size_t errlen)
 				c = '\t';
 				break;
 			case -1:
-				snprintf(err, errlen, "unterminated string at "
+				errmsg_set(err, "unterminated string at "
 				    "column %zu", lx->base + start);
 				goto fail;
 			default:
-				snprintf(err, errlen, "unknown escape in string "
+				errmsg_set(err, "unknown escape in string "
 				    "at column %zu (use \\' \\\\ \\n \\t)",
 				    lx->base + i);
 				goto fail;
@@ -254,8 +254,7 @@ fail:
 }
 
 int
-expr_lex_next(struct expr_lex *lx, struct expr_tok *t, char *err,
-    size_t errlen)
+expr_lex_next(struct expr_lex *lx, struct expr_tok *t, struct errmsg *err)
 {
 	size_t			 i;
 	int			 c, c2;
@@ -272,9 +271,9 @@ expr_lex_next(struct expr_lex *lx, struct expr_tok *t, char *err,
 		return RC_OK;
 	}
 	if (is_digit(c))
-		return lex_number(lx, t, err, errlen);
+		return lex_number(lx, t, err);
 	if (c == '\'')
-		return lex_string(lx, t, err, errlen);
+		return lex_string(lx, t, err);
 	if (is_ident_start(c)) {
 		i = lx->off;
 		while (is_ident(peek(lx, i)))
@@ -320,7 +319,7 @@ expr_lex_next(struct expr_lex *lx, struct expr_tok *t, char *err,
 		break;
 	case '=':
 		if (c2 != '=')
-			return bad_char(lx, lx->off, err, errlen);
+			return bad_char(lx, lx->off, err);
 		type = EXPR_T_EQ;
 		t->len = 2;
 		break;
@@ -338,18 +337,18 @@ expr_lex_next(struct expr_lex *lx, struct expr_tok *t, char *err,
 		break;
 	case '&':
 		if (c2 != '&')
-			return bad_char(lx, lx->off, err, errlen);
+			return bad_char(lx, lx->off, err);
 		type = EXPR_T_AND;
 		t->len = 2;
 		break;
 	case '|':
 		if (c2 != '|')
-			return bad_char(lx, lx->off, err, errlen);
+			return bad_char(lx, lx->off, err);
 		type = EXPR_T_OR;
 		t->len = 2;
 		break;
 	default:
-		return bad_char(lx, lx->off, err, errlen);
+		return bad_char(lx, lx->off, err);
 	}
 	t->type = type;
 	lx->off += t->len;

@@ -29,8 +29,7 @@ struct parser {
 	struct expr_lex	 lx;
 	struct expr_tok	 tok;		/* the current token */
 	int		 nest;		/* open parentheses and unary ops */
-	char		*err;
-	size_t		 errlen;
+	struct errmsg	*err;
 };
 
 static const char *const root_names[] = {
@@ -95,7 +94,7 @@ advance(struct parser *p)
 {
 	free(p->tok.str);
 	p->tok.str = NULL;
-	return expr_lex_next(&p->lx, &p->tok, p->err, p->errlen);
+	return expr_lex_next(&p->lx, &p->tok, p->err);
 }
 
 static int
@@ -114,22 +113,22 @@ unexpected(struct parser *p, const char *hint)
 
 	switch (t->type) {
 	case EXPR_T_END:
-		snprintf(p->err, p->errlen, "unexpected end of expression at "
+		errmsg_set(p->err, "unexpected end of expression at "
 		    "column %zu%s", t->pos, hint);
 		break;
 	case EXPR_T_STRING:
-		snprintf(p->err, p->errlen, "unexpected string at column %zu%s",
+		errmsg_set(p->err, "unexpected string at column %zu%s",
 		    t->pos, hint);
 		break;
 	case EXPR_T_IDENT:
 	case EXPR_T_INT:
 	case EXPR_T_DOUBLE:
 		n = (int)MIN(t->len, EXPR_NAME_SHOW);
-		snprintf(p->err, p->errlen, "unexpected '%.*s' at column %zu%s",
+		errmsg_set(p->err, "unexpected '%.*s' at column %zu%s",
 		    n, t->text, t->pos, hint);
 		break;
 	default:
-		snprintf(p->err, p->errlen, "unexpected '%s' at column %zu%s",
+		errmsg_set(p->err, "unexpected '%s' at column %zu%s",
 		    expr_op_name(t->type), t->pos, hint);
 		break;
 	}
@@ -139,7 +138,7 @@ unexpected(struct parser *p, const char *hint)
 static struct expr_node *
 too_deep(struct parser *p, size_t pos)
 {
-	snprintf(p->err, p->errlen, "expression nested too deeply at column "
+	errmsg_set(p->err, "expression nested too deeply at column "
 	    "%zu (max %d)", pos, EXPR_DEPTH_MAX);
 	return NULL;
 }
@@ -182,7 +181,7 @@ parse_path(struct parser *p)
 			break;
 	if (i == NITEMS(root_names)) {
 		len = (int)MIN(p->tok.len, EXPR_NAME_SHOW);
-		snprintf(p->err, p->errlen, "unknown root '%.*s' at column %zu "
+		errmsg_set(p->err, "unknown root '%.*s' at column %zu "
 		    "(expected input, steps, execution, secrets, item or index)", len,
 		    p->tok.text, p->tok.pos);
 		return NULL;
@@ -193,7 +192,7 @@ parse_path(struct parser *p)
 		goto fail;
 	while (p->tok.type == EXPR_T_DOT || p->tok.type == EXPR_T_LBRACK) {
 		if (n->nseg == EXPR_PATH_MAX) {
-			snprintf(p->err, p->errlen, "path longer than %d "
+			errmsg_set(p->err, "path longer than %d "
 			    "segments at column %zu", EXPR_PATH_MAX, p->tok.pos);
 			goto fail;
 		}
@@ -275,7 +274,7 @@ parse_primary(struct parser *p)
 			return NULL;
 		if (p->tok.type != EXPR_T_RPAREN) {
 			node_free(n);
-			snprintf(p->err, p->errlen, "expected ')' at column %zu "
+			errmsg_set(p->err, "expected ')' at column %zu "
 			    "to close '(' at column %zu", p->tok.pos, open);
 			return NULL;
 		}
@@ -408,7 +407,7 @@ parse_or(struct parser *p)
 
 int
 expr_parse_at(const char *src, size_t len, size_t base, struct expr **out,
-    char *err, size_t errlen)
+    struct errmsg *err)
 {
 	struct parser		 p;
 	struct expr_node	*n = NULL;
@@ -417,9 +416,8 @@ expr_parse_at(const char *src, size_t len, size_t base, struct expr **out,
 
 	memset(&p, 0, sizeof(p));
 	p.err = err;
-	p.errlen = errlen;
 	if (len > EXPR_LEN_MAX) {
-		snprintf(err, errlen, "expression too long at column %zu "
+		errmsg_set(err, "expression too long at column %zu "
 		    "(%zu bytes, max %d)", base + EXPR_LEN_MAX, len,
 		    EXPR_LEN_MAX);
 		return RC_INVALID;
@@ -428,14 +426,14 @@ expr_parse_at(const char *src, size_t len, size_t base, struct expr **out,
 	if (advance(&p) != RC_OK)
 		goto out;
 	if (p.tok.type == EXPR_T_END) {
-		snprintf(err, errlen, "empty expression at column %zu",
+		errmsg_set(err, "empty expression at column %zu",
 		    p.tok.pos);
 		goto out;
 	}
 	if ((n = parse_or(&p)) == NULL)
 		goto out;
 	if (p.tok.type == EXPR_T_RPAREN) {
-		snprintf(err, errlen, "unbalanced ')' at column %zu",
+		errmsg_set(err, "unbalanced ')' at column %zu",
 		    p.tok.pos);
 		goto out;
 	}
@@ -455,8 +453,7 @@ out:
 }
 
 int
-expr_parse(const char *src, size_t len, struct expr **out, char *err,
-    size_t errlen)
+expr_parse(const char *src, size_t len, struct expr **out, struct errmsg *err)
 {
-	return expr_parse_at(src, len, 0, out, err, errlen);
+	return expr_parse_at(src, len, 0, out, err);
 }

@@ -68,13 +68,13 @@ scan_next(const char *s, size_t len, size_t off, size_t *open, size_t *close,
 
 /* The message for an unterminated expression. */
 static void
-scan_err(enum scan sc, size_t open, size_t quote, char *err, size_t errlen)
+scan_err(enum scan sc, size_t open, size_t quote, struct errmsg *err)
 {
 	if (sc == SCAN_QUOTE)
-		snprintf(err, errlen, "unterminated string at column %zu",
+		errmsg_set(err, "unterminated string at column %zu",
 		    quote);
 	else
-		snprintf(err, errlen, "unterminated '{{' at column %zu", open);
+		errmsg_set(err, "unterminated '{{' at column %zu", open);
 }
 
 /*
@@ -83,10 +83,10 @@ scan_err(enum scan sc, size_t open, size_t quote, char *err, size_t errlen)
  */
 static int
 parse_one(const char *s, size_t open, size_t close, struct expr **e,
-    char *err, size_t errlen)
+    struct errmsg *err)
 {
 	return expr_parse_at(s + open + 2, close - open - 4, open + 2, e,
-	    err, errlen);
+	    err);
 }
 
 /*
@@ -95,7 +95,7 @@ parse_one(const char *s, size_t open, size_t close, struct expr **e,
  */
 static void
 render_err(const char *s, size_t open, size_t close, const char *msg,
-    char *err, size_t errlen)
+    struct errmsg *err)
 {
 	const char	*p = s + open + 2;
 	size_t		 n = close - open - 4;
@@ -107,7 +107,7 @@ render_err(const char *s, size_t open, size_t close, const char *msg,
 	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
 	    p[n - 1] == '\n' || p[n - 1] == '\r'))
 		n--;
-	snprintf(err, errlen, "{{ %.*s%s }}: %s", (int)MIN(n, SHOW_MAX), p,
+	errmsg_set(err, "{{ %.*s%s }}: %s", (int)MIN(n, SHOW_MAX), p,
 	    n > SHOW_MAX ? "..." : "", msg);
 }
 
@@ -188,12 +188,12 @@ json_size(struct json_object *v, size_t limit, int depth)
 
 /* Take n bytes from the budget; RC_INVALID (over set) if it has not them. */
 static int
-charge(struct budget *bud, size_t n, char *err, size_t errlen)
+charge(struct budget *bud, size_t n, struct errmsg *err)
 {
 	if (n > bud->left) {
 		bud->over = 1;
 		bud->left = 0;
-		snprintf(err, errlen, "rendered value over %zu bytes",
+		errmsg_set(err, "rendered value over %zu bytes",
 		    bud->max);
 		return RC_INVALID;
 	}
@@ -203,11 +203,11 @@ charge(struct budget *bud, size_t n, char *err, size_t errlen)
 
 /* RC_INVALID (over set) when a string of n bytes would not fit. */
 static int
-fits(struct budget *bud, size_t n, char *err, size_t errlen)
+fits(struct budget *bud, size_t n, struct errmsg *err)
 {
 	if (n + 2 > bud->left) {
 		bud->over = 1;
-		snprintf(err, errlen, "rendered value over %zu bytes",
+		errmsg_set(err, "rendered value over %zu bytes",
 		    bud->max);
 		return RC_INVALID;
 	}
@@ -220,7 +220,7 @@ fits(struct budget *bud, size_t n, char *err, size_t errlen)
  */
 static int
 render_string(struct json_object *str, struct json_object *ctx,
-    struct budget *bud, struct json_object **out, char *err, size_t errlen)
+    struct budget *bud, struct json_object **out, struct errmsg *err)
 {
 	const char		*s = json_object_get_string(str);
 	size_t			 len = (size_t)json_object_get_string_len(str);
@@ -230,28 +230,28 @@ render_string(struct json_object *str, struct json_object *ctx,
 	struct expr_val		 v;
 	struct json_object	*r = NULL;
 	enum scan		 sc;
-	char			 msg[256];
+	struct errmsg		 msg;
 	int			 rc = RC_INVALID;
 
 	memset(&b, 0, sizeof(b));
 	memset(&v, 0, sizeof(v));
 	sc = scan_next(s, len, 0, &open, &close, &quote);
 	if (sc == SCAN_FOUND && open == 0 && close == len) {
-		if (parse_one(s, open, close, &e, msg, sizeof(msg)) != RC_OK ||
-		    expr_eval_val(e, ctx, &v, msg, sizeof(msg)) != RC_OK) {
-			render_err(s, open, close, msg, err, errlen);
+		if (parse_one(s, open, close, &e, &msg) != RC_OK ||
+		    expr_eval_val(e, ctx, &v, &msg) != RC_OK) {
+			render_err(s, open, close, msg.text, err);
 			goto out;
 		}
 		/* Charged before a value of the context is copied. */
 		if (v.t != EXPR_V_JSON)
 			r = expr_val_json(&v);
-		else if (charge(bud, json_size(v.j, bud->left, 0), err,
-		    errlen) != RC_OK)
+		else if (charge(bud, json_size(v.j, bud->left, 0),
+		    err) != RC_OK)
 			goto out;
 		else if (json_object_deep_copy(v.j, &r, NULL) != 0)
 			fatalx("json_object_deep_copy");
 		if (v.t != EXPR_V_JSON && charge(bud, json_size(r, bud->left,
-		    0), err, errlen) != RC_OK) {
+		    0), err) != RC_OK) {
 			json_object_put(r);
 			goto out;
 		}
@@ -261,28 +261,27 @@ render_string(struct json_object *str, struct json_object *ctx,
 	}
 	for (;;) {
 		if (sc == SCAN_OPEN || sc == SCAN_QUOTE) {
-			scan_err(sc, open, quote, err, errlen);
+			scan_err(sc, open, quote, err);
 			goto out;
 		}
 		if (sc == SCAN_NONE)
 			break;
-		if (expr_buf_add(&b, s + off, open - off, msg,
-		    sizeof(msg)) != RC_OK ||
-		    parse_one(s, open, close, &e, msg, sizeof(msg)) != RC_OK ||
-		    expr_eval_val(e, ctx, &v, msg, sizeof(msg)) != RC_OK) {
-			render_err(s, open, close, msg, err, errlen);
+		if (expr_buf_add(&b, s + off, open - off, &msg) != RC_OK ||
+		    parse_one(s, open, close, &e, &msg) != RC_OK ||
+		    expr_eval_val(e, ctx, &v, &msg) != RC_OK) {
+			render_err(s, open, close, msg.text, err);
 			goto out;
 		}
 		/* An object or array is sized before it is printed. */
 		if ((v.t == EXPR_V_JSON && fits(bud, b.len + json_size(v.j,
-		    bud->left, 0), err, errlen) != RC_OK) ||
-		    fits(bud, b.len, err, errlen) != RC_OK)
+		    bud->left, 0), err) != RC_OK) ||
+		    fits(bud, b.len, err) != RC_OK)
 			goto out;
-		if (expr_val_fmt(&v, &b, msg, sizeof(msg)) != RC_OK) {
-			render_err(s, open, close, msg, err, errlen);
+		if (expr_val_fmt(&v, &b, &msg) != RC_OK) {
+			render_err(s, open, close, msg.text, err);
 			goto out;
 		}
-		if (fits(bud, b.len, err, errlen) != RC_OK)
+		if (fits(bud, b.len, err) != RC_OK)
 			goto out;
 		expr_val_free(&v);
 		expr_free(e);
@@ -290,8 +289,8 @@ render_string(struct json_object *str, struct json_object *ctx,
 		off = close;
 		sc = scan_next(s, len, off, &open, &close, &quote);
 	}
-	if (expr_buf_add(&b, s + off, len - off, err, errlen) != RC_OK ||
-	    charge(bud, string_size(b.p, b.len), err, errlen) != RC_OK)
+	if (expr_buf_add(&b, s + off, len - off, err) != RC_OK ||
+	    charge(bud, string_size(b.p, b.len), err) != RC_OK)
 		goto out;
 	*out = expr_jcheck(json_object_new_string_len(b.p, (int)b.len));
 	rc = RC_OK;
@@ -304,7 +303,7 @@ out:
 
 static int
 render(struct json_object *v, struct json_object *ctx, int depth,
-    struct budget *bud, struct json_object **out, char *err, size_t errlen)
+    struct budget *bud, struct json_object **out, struct errmsg *err)
 {
 	struct json_object_iterator	 it, end;
 	struct json_object		*r = NULL, *c;
@@ -312,18 +311,18 @@ render(struct json_object *v, struct json_object *ctx, int depth,
 	int				 rc = RC_OK;
 
 	if (depth > EXPR_VALUE_DEPTH_MAX) {
-		snprintf(err, errlen, "value nested deeper than %d levels",
+		errmsg_set(err, "value nested deeper than %d levels",
 		    EXPR_VALUE_DEPTH_MAX);
 		return RC_INVALID;
 	}
 	switch (json_object_get_type(v)) {
 	case json_type_null:
 		*out = NULL;
-		return charge(bud, 4, err, errlen);
+		return charge(bud, 4, err);
 	case json_type_string:
-		return render_string(v, ctx, bud, out, err, errlen);
+		return render_string(v, ctx, bud, out, err);
 	case json_type_object:
-		if ((rc = charge(bud, 2, err, errlen)) != RC_OK)
+		if ((rc = charge(bud, 2, err)) != RC_OK)
 			return rc;
 		r = expr_jcheck(json_object_new_object());
 		it = json_object_iter_begin(v);
@@ -332,10 +331,9 @@ render(struct json_object *v, struct json_object *ctx, int depth,
 		    json_object_iter_next(&it)) {
 			if ((rc = charge(bud, 2 + string_size(
 			    json_object_iter_peek_name(&it), strlen(
-			    json_object_iter_peek_name(&it))), err,
-			    errlen)) != RC_OK ||
+			    json_object_iter_peek_name(&it))), err)) != RC_OK ||
 			    (rc = render(json_object_iter_peek_value(&it), ctx,
-			    depth + 1, bud, &c, err, errlen)) != RC_OK)
+			    depth + 1, bud, &c, err)) != RC_OK)
 				goto out;
 			if (json_object_object_add(r,
 			    json_object_iter_peek_name(&it), c) != 0) {
@@ -346,13 +344,13 @@ render(struct json_object *v, struct json_object *ctx, int depth,
 		break;
 	case json_type_array:
 		n = json_object_array_length(v);
-		if ((rc = charge(bud, 2, err, errlen)) != RC_OK)
+		if ((rc = charge(bud, 2, err)) != RC_OK)
 			return rc;
 		r = expr_jcheck(json_object_new_array_ext((int)MIN(n, 1024)));
 		for (i = 0; i < n; i++) {
-			if ((rc = charge(bud, 1, err, errlen)) != RC_OK ||
+			if ((rc = charge(bud, 1, err)) != RC_OK ||
 			    (rc = render(json_object_array_get_idx(v, i), ctx,
-			    depth + 1, bud, &c, err, errlen)) != RC_OK)
+			    depth + 1, bud, &c, err)) != RC_OK)
 				goto out;
 			if (json_object_array_add(r, c) != 0) {
 				json_object_put(c);
@@ -361,8 +359,8 @@ render(struct json_object *v, struct json_object *ctx, int depth,
 		}
 		break;
 	default:
-		if ((rc = charge(bud, json_size(v, bud->left, 0), err,
-		    errlen)) != RC_OK)
+		if ((rc = charge(bud, json_size(v, bud->left, 0),
+		    err)) != RC_OK)
 			return rc;
 		if (json_object_deep_copy(v, &r, NULL) != 0)
 			fatalx("json_object_deep_copy");
@@ -377,14 +375,14 @@ out:
 
 int
 expr_render_max(struct json_object *v, struct json_object *ctx, size_t max,
-    int *over, struct json_object **out, char *err, size_t errlen)
+    int *over, struct json_object **out, struct errmsg *err)
 {
 	struct budget	 bud;
 	int		 rc;
 
 	bud.left = bud.max = max;
 	bud.over = 0;
-	rc = render(v, ctx, 0, &bud, out, err, errlen);
+	rc = render(v, ctx, 0, &bud, out, err);
 	if (over != NULL)
 		*over = rc != RC_OK && bud.over;
 	return rc;
@@ -392,10 +390,9 @@ expr_render_max(struct json_object *v, struct json_object *ctx, size_t max,
 
 int
 expr_render(struct json_object *v, struct json_object *ctx,
-    struct json_object **out, char *err, size_t errlen)
+    struct json_object **out, struct errmsg *err)
 {
-	return expr_render_max(v, ctx, EXPR_RENDER_MAX, NULL, out, err,
-	    errlen);
+	return expr_render_max(v, ctx, EXPR_RENDER_MAX, NULL, out, err);
 }
 
 /* Parse every expression of one string; add an error for each failure. */
@@ -407,6 +404,7 @@ check_string(struct json_object *str, struct jpath *p, struct verr *ve)
 	size_t		 off = 0, open = 0, close = 0, quote = 0;
 	struct expr	*e;
 	enum scan	 sc;
+	struct errmsg	 em;
 	char		 msg[256];
 	int		 count = 0;
 
@@ -414,14 +412,15 @@ check_string(struct json_object *str, struct jpath *p, struct verr *ve)
 	    SCAN_NONE) {
 		/* Pydantic prefixes every value_error message. */
 		if (sc != SCAN_FOUND) {
-			scan_err(sc, open, quote, msg + 13, sizeof(msg) - 13);
-			memcpy(msg, "Value error, ", 13);
+			scan_err(sc, open, quote, &em);
+			snprintf(msg, sizeof(msg), "Value error, %.242s",
+			    em.text);
 			verr_add(ve, "value_error", p, msg, str, NULL);
 			return count + 1;
 		}
-		if (parse_one(s, open, close, &e, msg + 13, sizeof(msg) - 13) !=
-		    RC_OK) {
-			memcpy(msg, "Value error, ", 13);
+		if (parse_one(s, open, close, &e, &em) != RC_OK) {
+			snprintf(msg, sizeof(msg), "Value error, %.242s",
+			    em.text);
 			verr_add(ve, "value_error", p, msg, str, NULL);
 			count++;
 		} else
@@ -499,12 +498,11 @@ string_refs(struct json_object *str, enum expr_root r)
 	size_t		 len = (size_t)json_object_get_string_len(str);
 	size_t		 off = 0, open = 0, close = 0, quote = 0;
 	struct expr	*e;
-	char		 msg[256];
 	int		 found = 0;
 
 	while (!found && scan_next(s, len, off, &open, &close, &quote) ==
 	    SCAN_FOUND) {
-		if (parse_one(s, open, close, &e, msg, sizeof(msg)) == RC_OK) {
+		if (parse_one(s, open, close, &e, NULL) == RC_OK) {
 			found = node_refs(e->root, r);
 			expr_free(e);
 		}

@@ -81,7 +81,7 @@ lower(char c)
 /* A number or (in fields that have them) a name at *pp, before end. */
 static int
 cron_value(const struct cron_field *f, const char **pp, const char *end,
-    int *out, char *err, size_t errlen)
+    int *out, struct errmsg *err)
 {
 	const char	*p = *pp, *s = *pp;
 	int		 v = 0, i;
@@ -90,7 +90,7 @@ cron_value(const struct cron_field *f, const char **pp, const char *end,
 		while (p < end && is_digit(*p))
 			p++;
 		if (p - s > 4) {
-			snprintf(err, errlen, "%s: number %.*s is too long",
+			errmsg_set(err, "%s: number %.*s is too long",
 			    f->name, (int)MIN(p - s, CRON_SHOW), s);
 			return RC_INVALID;
 		}
@@ -100,7 +100,7 @@ cron_value(const struct cron_field *f, const char **pp, const char *end,
 		while (p < end && is_alpha(*p))
 			p++;
 		if (f->names == NULL) {
-			snprintf(err, errlen, "%s: names are not allowed "
+			errmsg_set(err, "%s: names are not allowed "
 			    "here (\"%.*s\")", f->name,
 			    (int)MIN(p - s, CRON_SHOW), s);
 			return RC_INVALID;
@@ -112,23 +112,23 @@ cron_value(const struct cron_field *f, const char **pp, const char *end,
 			    lower(s[2]) == f->names[i][2])
 				break;
 		if (f->names[i] == NULL) {
-			snprintf(err, errlen, "%s: unknown name \"%.*s\"",
+			errmsg_set(err, "%s: unknown name \"%.*s\"",
 			    f->name, (int)MIN(p - s, CRON_SHOW), s);
 			return RC_INVALID;
 		}
 		v = i;
 	} else {
 		if (p == end)
-			snprintf(err, errlen, "%s: a value is missing",
+			errmsg_set(err, "%s: a value is missing",
 			    f->name);
 		else
-			snprintf(err, errlen, "%s: unexpected character "
+			errmsg_set(err, "%s: unexpected character "
 			    "'%c'", f->name, *p >= 0x21 && *p < 0x7f ? *p :
 			    '?');
 		return RC_INVALID;
 	}
 	if (v < f->lo || v > f->hi) {
-		snprintf(err, errlen, "%s: %d is out of range %d-%d", f->name,
+		errmsg_set(err, "%s: %d is out of range %d-%d", f->name,
 		    v, f->lo, f->hi);
 		return RC_INVALID;
 	}
@@ -140,7 +140,7 @@ cron_value(const struct cron_field *f, const char **pp, const char *end,
 /* One field s..end (no blanks) into *bits. */
 static int
 cron_field_parse(const struct cron_field *f, const char *s, const char *end,
-    uint64_t *bits, char *err, size_t errlen)
+    uint64_t *bits, struct errmsg *err)
 {
 	const char	*p = s, *q;
 	int		 a, b, step, v, span;
@@ -155,16 +155,16 @@ cron_field_parse(const struct cron_field *f, const char *s, const char *end,
 			span = 1;
 			p++;
 		} else {
-			if (cron_value(f, &p, end, &a, err, errlen) != RC_OK)
+			if (cron_value(f, &p, end, &a, err) != RC_OK)
 				return RC_INVALID;
 			b = a;
 			if (p < end && *p == '-') {
 				p++;
-				if (cron_value(f, &p, end, &b, err, errlen) !=
+				if (cron_value(f, &p, end, &b, err) !=
 				    RC_OK)
 					return RC_INVALID;
 				if (b < a) {
-					snprintf(err, errlen, "%s: range %d-%d "
+					errmsg_set(err, "%s: range %d-%d "
 					    "goes backwards", f->name, a, b);
 					return RC_INVALID;
 				}
@@ -176,12 +176,12 @@ cron_field_parse(const struct cron_field *f, const char *s, const char *end,
 			for (step = 0; p < end && is_digit(*p) && p - q < 4; p++)
 				step = step * 10 + (*p - '0');
 			if (p == q || (p < end && is_digit(*p))) {
-				snprintf(err, errlen, "%s: a step must be a "
+				errmsg_set(err, "%s: a step must be a "
 				    "number", f->name);
 				return RC_INVALID;
 			}
 			if (step < 1 || step > f->hi - f->lo + 1) {
-				snprintf(err, errlen, "%s: step %d is out of "
+				errmsg_set(err, "%s: step %d is out of "
 				    "range 1-%d", f->name, step,
 				    f->hi - f->lo + 1);
 				return RC_INVALID;
@@ -194,12 +194,12 @@ cron_field_parse(const struct cron_field *f, const char *s, const char *end,
 		if (p == end)
 			return RC_OK;
 		if (*p != ',') {
-			snprintf(err, errlen, "%s: unexpected character '%c'",
+			errmsg_set(err, "%s: unexpected character '%c'",
 			    f->name, *p >= 0x21 && *p < 0x7f ? *p : '?');
 			return RC_INVALID;
 		}
 		if (++p == end) {
-			snprintf(err, errlen, "%s: a value is missing after "
+			errmsg_set(err, "%s: a value is missing after "
 			    "','", f->name);
 			return RC_INVALID;
 		}
@@ -207,7 +207,7 @@ cron_field_parse(const struct cron_field *f, const char *s, const char *end,
 }
 
 static int
-cron_parse5(const char *src, struct sched_cron *c, char *err, size_t errlen)
+cron_parse5(const char *src, struct sched_cron *c, struct errmsg *err)
 {
 	const char	*p = src, *s;
 	uint64_t	 bits[5];
@@ -219,7 +219,7 @@ cron_parse5(const char *src, struct sched_cron *c, char *err, size_t errlen)
 		if (*p == '\0')
 			break;
 		if (n == 5) {
-			snprintf(err, errlen, "expected 5 fields "
+			errmsg_set(err, "expected 5 fields "
 			    "(minute hour day-of-month month day-of-week), "
 			    "found more");
 			return RC_INVALID;
@@ -227,13 +227,12 @@ cron_parse5(const char *src, struct sched_cron *c, char *err, size_t errlen)
 		for (s = p; *p != '\0' && *p != ' ' && *p != '\t'; p++)
 			continue;
 		star[n] = *s == '*';
-		if (cron_field_parse(&fields[n], s, p, &bits[n], err,
-		    errlen) != RC_OK)
+		if (cron_field_parse(&fields[n], s, p, &bits[n], err) != RC_OK)
 			return RC_INVALID;
 		n++;
 	}
 	if (n != 5) {
-		snprintf(err, errlen, "expected 5 fields (minute hour "
+		errmsg_set(err, "expected 5 fields (minute hour "
 		    "day-of-month month day-of-week), found %d", n);
 		return RC_INVALID;
 	}
@@ -250,28 +249,27 @@ cron_parse5(const char *src, struct sched_cron *c, char *err, size_t errlen)
 }
 
 int
-sched_cron_parse(const char *src, struct sched_cron *out, char *err,
-    size_t errlen)
+sched_cron_parse(const char *src, struct sched_cron *out, struct errmsg *err)
 {
 	const char	*p;
 	size_t		 i, len;
 
 	len = strnlen(src, SCHED_CRON_LEN_MAX + 1);
 	if (len > SCHED_CRON_LEN_MAX) {
-		snprintf(err, errlen, "longer than %d bytes",
+		errmsg_set(err, "longer than %d bytes",
 		    SCHED_CRON_LEN_MAX);
 		return RC_INVALID;
 	}
 	for (p = src; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 && *p != '\t') {
-			snprintf(err, errlen, "control character in "
+			errmsg_set(err, "control character in "
 			    "expression");
 			return RC_INVALID;
 		}
 	for (p = src; *p == ' ' || *p == '\t'; p++)
 		continue;
 	if (*p != '@')
-		return cron_parse5(src, out, err, errlen);
+		return cron_parse5(src, out, err);
 	for (len = 0; p[len] != '\0' && p[len] != ' ' && p[len] != '\t';
 	    len++)
 		continue;
@@ -280,7 +278,7 @@ sched_cron_parse(const char *src, struct sched_cron *out, char *err,
 		    strncasecmp(macros[i].name, p, len) == 0)
 			break;
 	if (i == NITEMS(macros)) {
-		snprintf(err, errlen, "unknown macro \"%.*s\" (known: @yearly "
+		errmsg_set(err, "unknown macro \"%.*s\" (known: @yearly "
 		    "@annually @monthly @weekly @daily @midnight @hourly)",
 		    (int)MIN(len, CRON_SHOW), p);
 		return RC_INVALID;
@@ -288,11 +286,11 @@ sched_cron_parse(const char *src, struct sched_cron *out, char *err,
 	for (p += len; *p == ' ' || *p == '\t'; p++)
 		continue;
 	if (*p != '\0') {
-		snprintf(err, errlen, "nothing may follow %s",
+		errmsg_set(err, "nothing may follow %s",
 		    macros[i].name);
 		return RC_INVALID;
 	}
-	return cron_parse5(macros[i].expr, out, err, errlen);
+	return cron_parse5(macros[i].expr, out, err);
 }
 
 static int

@@ -198,8 +198,16 @@ rule_alternates(const struct sched_rule *ru)
 
 struct tzp {
 	const char	*p;
-	const char	*err;
+	struct errmsg	*err;		/* may be NULL */
 };
+
+/* Set err (NULL allowed) to the static reason why; returns RC_INVALID. */
+static int
+tz_fail(struct errmsg *err, const char *why)
+{
+	errmsg_set(err, "%s", why);
+	return RC_INVALID;
+}
 
 static int
 tzp_name(struct tzp *z)
@@ -211,18 +219,19 @@ tzp_name(struct tzp *z)
 			if (*s == '\0' || !(((unsigned)*s - '0' < 10) ||
 			    ((unsigned)(*s | 0x20) - 'a' < 26) || *s == '+' ||
 			    *s == '-'))
-				return z->err = "bad quoted zone abbreviation", -1;
+				return tz_fail(z->err,
+				    "bad quoted zone abbreviation");
 		if (s - z->p < 4)
-			return z->err = "zone abbreviation too short", -1;
+			return tz_fail(z->err, "zone abbreviation too short");
 		z->p = s + 1;
-		return 0;
+		return RC_OK;
 	}
 	while ((unsigned)(*s | 0x20) - 'a' < 26)
 		s++;
 	if (s - z->p < 3)
-		return z->err = "zone abbreviation too short", -1;
+		return tz_fail(z->err, "zone abbreviation too short");
 	z->p = s;
-	return 0;
+	return RC_OK;
 }
 
 /* [+-]hh[:mm[:ss]] with hh <= hmax, into seconds (sign as written). */
@@ -242,12 +251,12 @@ tzp_time(struct tzp *z, int hmax, int32_t *out)
 		for (nd = 0; (unsigned)*z->p - '0' < 10 && nd < 3; nd++)
 			part[i] = part[i] * 10 + (*z->p++ - '0');
 		if (nd == 0 || (unsigned)*z->p - '0' < 10)
-			return z->err = "bad time in rule", -1;
+			return tz_fail(z->err, "bad time in rule");
 	}
 	if (part[0] > hmax || part[1] > 59 || part[2] > 59)
-		return z->err = "time out of range in rule", -1;
+		return tz_fail(z->err, "time out of range in rule");
 	*out = sign * (part[0] * 3600 + part[1] * 60 + part[2]);
-	return 0;
+	return RC_OK;
 }
 
 static int
@@ -258,9 +267,9 @@ tzp_num(struct tzp *z, int lo, int hi, int *out)
 	for (nd = 0; (unsigned)*z->p - '0' < 10 && nd < 4; nd++)
 		v = v * 10 + (*z->p++ - '0');
 	if (nd == 0 || v < lo || v > hi)
-		return z->err = "bad date in rule", -1;
+		return tz_fail(z->err, "bad date in rule");
 	*out = v;
-	return 0;
+	return RC_OK;
 }
 
 static int
@@ -270,68 +279,68 @@ tzp_date(struct tzp *z, struct sched_rdate *r)
 	if (*z->p == 'J') {
 		z->p++;
 		r->kind = 'J';
-		if (tzp_num(z, 1, 365, &r->n) == -1)
-			return -1;
+		if (tzp_num(z, 1, 365, &r->n) != RC_OK)
+			return RC_INVALID;
 	} else if (*z->p == 'M') {
 		z->p++;
 		r->kind = 'M';
-		if (tzp_num(z, 1, 12, &r->m) == -1 || *z->p++ != '.' ||
-		    tzp_num(z, 1, 5, &r->w) == -1 || *z->p++ != '.' ||
-		    tzp_num(z, 0, 6, &r->d) == -1)
-			return z->err = "bad date in rule", -1;
+		if (tzp_num(z, 1, 12, &r->m) != RC_OK || *z->p++ != '.' ||
+		    tzp_num(z, 1, 5, &r->w) != RC_OK || *z->p++ != '.' ||
+		    tzp_num(z, 0, 6, &r->d) != RC_OK)
+			return tz_fail(z->err, "bad date in rule");
 	} else {
 		r->kind = 'N';
-		if (tzp_num(z, 0, 365, &r->n) == -1)
-			return -1;
+		if (tzp_num(z, 0, 365, &r->n) != RC_OK)
+			return RC_INVALID;
 	}
 	if (*z->p == '/') {
 		z->p++;
-		if (tzp_time(z, 167, &r->secs) == -1)
-			return -1;
+		if (tzp_time(z, 167, &r->secs) != RC_OK)
+			return RC_INVALID;
 	}
-	return 0;
+	return RC_OK;
 }
 
-/* Parse rule text s into ru; NULL or a static reason. */
-static const char *
-rule_parse(const char *s, struct sched_rule *ru)
+/* Parse rule text s into ru; RC_OK, or RC_INVALID with err set. */
+static int
+rule_parse(const char *s, struct sched_rule *ru, struct errmsg *err)
 {
-	struct tzp	 z = { s, NULL };
+	struct tzp	 z = { s, err };
 	int32_t		 v;
 
 	memset(ru, 0, sizeof(*ru));
-	if (tzp_name(&z) == -1 || tzp_time(&z, 24, &v) == -1)
-		return z.err;
+	if (tzp_name(&z) != RC_OK || tzp_time(&z, 24, &v) != RC_OK)
+		return RC_INVALID;
 	ru->std = -v;			/* POSIX counts west positive */
 	if (*z.p == '\0')
-		return NULL;
-	if (tzp_name(&z) == -1)
-		return z.err;
+		return RC_OK;
+	if (tzp_name(&z) != RC_OK)
+		return RC_INVALID;
 	ru->has_dst = 1;
 	ru->dst = ru->std + 3600;
 	if (*z.p != ',' && *z.p != '\0') {
-		if (tzp_time(&z, 24, &v) == -1)
-			return z.err;
+		if (tzp_time(&z, 24, &v) != RC_OK)
+			return RC_INVALID;
 		ru->dst = -v;
 	}
 	if (*z.p != ',')
-		return "daylight time without a rule";
+		return tz_fail(err, "daylight time without a rule");
 	z.p++;
-	if (tzp_date(&z, &ru->start) == -1)
-		return z.err;
+	if (tzp_date(&z, &ru->start) != RC_OK)
+		return RC_INVALID;
 	if (*z.p++ != ',')
-		return "rule needs a start and an end";
-	if (tzp_date(&z, &ru->end) == -1)
-		return z.err;
+		return tz_fail(err, "rule needs a start and an end");
+	if (tzp_date(&z, &ru->end) != RC_OK)
+		return RC_INVALID;
 	if (*z.p != '\0')
-		return "trailing characters in rule";
+		return tz_fail(err, "trailing characters in rule");
 	if (ru->dst == ru->std) {
 		ru->has_dst = 0;	/* no change of offset at all */
-		return NULL;
+		return RC_OK;
 	}
 	if (!rule_alternates(ru))
-		return "daylight periods of the rule overlap";
-	return NULL;
+		return tz_fail(err, "daylight periods of the rule overlap");
+	return RC_OK;
 }
 
 /* Building zones. */
@@ -364,20 +373,17 @@ sched_tz_name(const struct sched_tz *tz)
 
 int
 sched_tz_posix(const char *name, const char *rule, struct sched_tz **out,
-    char *err, size_t errlen)
+    struct errmsg *err)
 {
 	struct sched_rule	 ru;
-	const char		*why;
 
 	if (strlen(rule) > SCHED_TZ_RULE_MAX) {
-		snprintf(err, errlen, "rule longer than %d bytes",
+		errmsg_set(err, "rule longer than %d bytes",
 		    SCHED_TZ_RULE_MAX);
 		return RC_INVALID;
 	}
-	if ((why = rule_parse(rule, &ru)) != NULL) {
-		snprintf(err, errlen, "%s", why);
+	if (rule_parse(rule, &ru, err) != RC_OK)
 		return RC_INVALID;
-	}
 	*out = tz_new(name);
 	(*out)->has_rule = 1;
 	(*out)->rule = ru;
@@ -408,19 +414,19 @@ struct tzif_hdr {
 	uint32_t	 isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt;
 };
 
-/* A header at rd's position; NULL or a static reason. */
-static const char *
-tzif_hdr(struct rd *rd, struct tzif_hdr *h)
+/* A header at rd's position; RC_OK, or RC_INVALID with err set. */
+static int
+tzif_hdr(struct rd *rd, struct tzif_hdr *h, struct errmsg *err)
 {
 	const unsigned char	*p;
 
 	if (rd->len - rd->pos < 44)
-		return "truncated header";
+		return tz_fail(err, "truncated header");
 	p = rd->p + rd->pos;
 	if (memcmp(p, "TZif", 4) != 0)
-		return "not a TZif file";
+		return tz_fail(err, "not a TZif file");
 	if (p[4] < '2')
-		return "TZif version 1 is not supported";
+		return tz_fail(err, "TZif version 1 is not supported");
 	h->isutcnt = be32(p + 20);
 	h->isstdcnt = be32(p + 24);
 	h->leapcnt = be32(p + 28);
@@ -428,46 +434,46 @@ tzif_hdr(struct rd *rd, struct tzif_hdr *h)
 	h->typecnt = be32(p + 36);
 	h->charcnt = be32(p + 40);
 	if (h->leapcnt != 0)
-		return "zones with leap seconds are not supported";
+		return tz_fail(err,
+		    "zones with leap seconds are not supported");
 	if (h->timecnt > SCHED_TZ_TRANS_MAX || h->typecnt == 0 ||
 	    h->typecnt > 256 || h->charcnt == 0 || h->charcnt > 4096 ||
 	    (h->isstdcnt != 0 && h->isstdcnt != h->typecnt) ||
 	    (h->isutcnt != 0 && h->isutcnt != h->typecnt))
-		return "bad counts in header";
+		return tz_fail(err, "bad counts in header");
 	rd->pos += 44;
-	return NULL;
+	return RC_OK;
 }
 
-static const char *
+static int
 tzif_body(const struct rd *rd, const struct tzif_hdr *h, size_t tsize,
-    size_t *size)
+    size_t *size, struct errmsg *err)
 {
 	*size = (size_t)h->timecnt * (tsize + 1) + (size_t)h->typecnt * 6 +
 	    h->charcnt + (size_t)h->leapcnt * (tsize + 4) + h->isstdcnt +
 	    h->isutcnt;
 	if (rd->len - rd->pos < *size)
-		return "truncated data";
-	return NULL;
+		return tz_fail(err, "truncated data");
+	return RC_OK;
 }
 
-static const char *
-tzif_parse(struct rd *rd, struct sched_tz *tz)
+static int
+tzif_parse(struct rd *rd, struct sched_tz *tz, struct errmsg *err)
 {
 	struct tzif_hdr		 h;
 	const unsigned char	*times, *idx, *types, *nl;
-	const char		*why;
 	char			 rule[SCHED_TZ_RULE_MAX + 1];
 	size_t			 size, i, rlen;
 	int32_t			 off[256];
 
 	/* Skip the version 1 block: its header, then its 32-bit data. */
-	if ((why = tzif_hdr(rd, &h)) != NULL ||
-	    (why = tzif_body(rd, &h, 4, &size)) != NULL)
-		return why;
+	if (tzif_hdr(rd, &h, err) != RC_OK ||
+	    tzif_body(rd, &h, 4, &size, err) != RC_OK)
+		return RC_INVALID;
 	rd->pos += size;
-	if ((why = tzif_hdr(rd, &h)) != NULL ||
-	    (why = tzif_body(rd, &h, 8, &size)) != NULL)
-		return why;
+	if (tzif_hdr(rd, &h, err) != RC_OK ||
+	    tzif_body(rd, &h, 8, &size, err) != RC_OK)
+		return RC_INVALID;
 	times = rd->p + rd->pos;
 	idx = times + (size_t)h.timecnt * 8;
 	types = idx + h.timecnt;
@@ -476,9 +482,9 @@ tzif_parse(struct rd *rd, struct sched_tz *tz)
 	for (i = 0; i < h.typecnt; i++) {
 		off[i] = (int32_t)be32(types + i * 6);
 		if (off[i] < SCHED_TZ_OFF_MIN || off[i] > SCHED_TZ_OFF_MAX)
-			return "offset out of range";
+			return tz_fail(err, "offset out of range");
 		if (types[i * 6 + 4] > 1 || types[i * 6 + 5] >= h.charcnt)
-			return "bad local time type";
+			return tz_fail(err, "bad local time type");
 	}
 	tz->off0 = off[0];
 	tz->ntrans = h.timecnt;
@@ -490,46 +496,44 @@ tzif_parse(struct rd *rd, struct sched_tz *tz)
 		tz->trans[i] = be64(times + i * 8);
 		if (tz->trans[i] < -TZ_TIME_ABS_MAX ||
 		    tz->trans[i] > TZ_TIME_ABS_MAX)
-			return "transition time out of range";
+			return tz_fail(err, "transition time out of range");
 		if (i > 0 && tz->trans[i] <= tz->trans[i - 1])
-			return "transitions out of order";
+			return tz_fail(err, "transitions out of order");
 		if (idx[i] >= h.typecnt)
-			return "bad local time type index";
+			return tz_fail(err, "bad local time type index");
 		tz->off[i] = off[idx[i]];
 	}
 
 	/* The footer: "\n" rule "\n"; an empty rule means none. */
 	if (rd->len - rd->pos < 2 || rd->p[rd->pos] != '\n')
-		return "missing footer";
+		return tz_fail(err, "missing footer");
 	rd->pos++;
 	if ((nl = memchr(rd->p + rd->pos, '\n', rd->len - rd->pos)) == NULL)
-		return "unterminated footer";
+		return tz_fail(err, "unterminated footer");
 	rlen = (size_t)(nl - (rd->p + rd->pos));
 	if (rlen > SCHED_TZ_RULE_MAX)
-		return "footer too long";
+		return tz_fail(err, "footer too long");
 	if (rlen > 0) {
 		memcpy(rule, rd->p + rd->pos, rlen);
 		rule[rlen] = '\0';
 		if (memchr(rule, '\0', rlen) != NULL)
-			return "bad footer";
-		if ((why = rule_parse(rule, &tz->rule)) != NULL)
-			return why;
+			return tz_fail(err, "bad footer");
+		if (rule_parse(rule, &tz->rule, err) != RC_OK)
+			return RC_INVALID;
 		tz->has_rule = 1;
 	}
-	return NULL;
+	return RC_OK;
 }
 
 int
 sched_tz_parse(const char *name, const void *buf, size_t len,
-    struct sched_tz **out, char *err, size_t errlen)
+    struct sched_tz **out, struct errmsg *err)
 {
 	struct rd	 rd = { buf, len, 0 };
 	struct sched_tz	*tz;
-	const char	*why;
 
 	tz = tz_new(name);
-	if ((why = tzif_parse(&rd, tz)) != NULL) {
-		snprintf(err, errlen, "%s", why);
+	if (tzif_parse(&rd, tz, err) != RC_OK) {
 		sched_tz_free(tz);
 		return RC_INVALID;
 	}

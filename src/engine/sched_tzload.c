@@ -88,7 +88,7 @@ out:
 
 int
 sched_tz_load(const char *dir, const char *name, struct sched_tz **out,
-    char *err, size_t errlen)
+    struct errmsg *err)
 {
 	unsigned char	*buf = NULL;
 	char		 path[512];
@@ -96,12 +96,12 @@ sched_tz_load(const char *dir, const char *name, struct sched_tz **out,
 	int		 rc, n;
 
 	if (!sched_tz_name_valid(name)) {
-		snprintf(err, errlen, "not a time zone name");
+		errmsg_set(err, "not a time zone name");
 		return RC_INVALID;
 	}
 	/* Links whose target depends on the host, not on tzdata. */
 	if (strcmp(name, "localtime") == 0 || strcmp(name, "posixrules") == 0) {
-		snprintf(err, errlen, "unknown time zone");
+		errmsg_set(err, "unknown time zone");
 		return RC_NOTFOUND;
 	}
 	n = snprintf(path, sizeof(path), "%s/%s",
@@ -111,16 +111,16 @@ sched_tz_load(const char *dir, const char *name, struct sched_tz **out,
 		return RC_ERR;
 	}
 	if ((rc = read_small(path, &buf, &len)) == RC_NOTFOUND) {
-		snprintf(err, errlen, "unknown time zone");
+		errmsg_set(err, "unknown time zone");
 		return RC_NOTFOUND;
 	}
 	if (rc == RC_INVALID) {
-		snprintf(err, errlen, "time zone file too large");
+		errmsg_set(err, "time zone file too large");
 		return RC_INVALID;
 	}
 	if (rc != RC_OK)
 		return rc;
-	rc = sched_tz_parse(name, buf, len, out, err, errlen);
+	rc = sched_tz_parse(name, buf, len, out, err);
 	free(buf);
 	return rc;
 }
@@ -136,7 +136,7 @@ sched_tzset_new(const char *dir)
 
 int
 sched_tzset_get(struct sched_tzset *set, const char *name,
-    const struct sched_tz **out, char *err, size_t errlen)
+    const struct sched_tz **out, struct errmsg *err)
 {
 	struct sched_tz	*tz = NULL;
 	size_t		 i;
@@ -152,7 +152,7 @@ sched_tzset_get(struct sched_tzset *set, const char *name,
 		    name);
 		return RC_ERR;
 	}
-	if ((rc = sched_tz_load(set->dir, name, &tz, err, errlen)) != RC_OK)
+	if ((rc = sched_tz_load(set->dir, name, &tz, err)) != RC_OK)
 		return rc;
 	set->zones = xrealloc(set->zones,
 	    (set->n + 1) * sizeof(struct sched_tz *));

@@ -231,12 +231,12 @@ nudge_open(const struct config *cfg)
 static void
 app_init(struct http_app *app, const struct config *cfg)
 {
-	char	err[256];
+	struct errmsg	err;
 
 	memset(app, 0, sizeof(*app));
 	app->cfg = cfg;
-	if (auth_open(cfg, &app->auth, err, sizeof(err)) != RC_OK)
-		fatalx("%s: [auth] %s", cfg->path, err);
+	if (auth_open(cfg, &app->auth, &err) != RC_OK)
+		fatalx("%s: [auth] %s", cfg->path, err.text);
 	app->st = store_open(cfg);
 	app->rd = store_open_read(cfg);
 	app->nudge_fd = nudge_open(cfg);
@@ -641,10 +641,10 @@ static void
 reload(struct master *m)
 {
 	struct config	*nc = NULL;
-	char		 err[512];
+	struct errmsg	 err;
 
-	if (config_load(m->conf_arg, &nc, err, sizeof(err)) != RC_OK) {
-		log_warnx("reload refused: %s", err);
+	if (config_load(m->conf_arg, &nc, &err) != RC_OK) {
+		log_warnx("reload refused: %s", err.text);
 		return;
 	}
 	/* Old workers keep the old config until they exit: keep it alive. */
@@ -756,7 +756,7 @@ int
 main(int argc, char *argv[])
 {
 	struct master	 m;
-	char		 err[512];
+	struct errmsg	 err;
 	int		 ch, check = 0;
 	struct auth	*a = NULL;
 
@@ -774,12 +774,13 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (config_load(m.conf_arg, &m.cfg, err, sizeof(err)) != RC_OK) {
-		fprintf(stderr, "wfm-fcgi: %s\n", err);
+	if (config_load(m.conf_arg, &m.cfg, &err) != RC_OK) {
+		fprintf(stderr, "wfm-fcgi: %s\n", err.text);
 		return EX_CONFIG_CODE;
 	}
-	if (auth_open(m.cfg, &a, err, sizeof(err)) != RC_OK) {
-		fprintf(stderr, "wfm-fcgi: %s: [auth] %s\n", m.cfg->path, err);
+	if (auth_open(m.cfg, &a, &err) != RC_OK) {
+		fprintf(stderr, "wfm-fcgi: %s: [auth] %s\n", m.cfg->path,
+		    err.text);
 		return EX_CONFIG_CODE;
 	}
 	auth_close(a);

@@ -193,7 +193,7 @@ set_path(struct http_req *r)
 static void
 authenticate(struct http_req *r, const struct route *rt)
 {
-	const char	*why = NULL;
+	struct errmsg	 why = { "" };
 	const char	*h = r->io->param(r->io->ctx, "HTTP_AUTHORIZATION");
 	char		 buf[80];
 	int		 rc;
@@ -205,7 +205,8 @@ authenticate(struct http_req *r, const struct route *rt)
 		return;
 	}
 	if (rc != RC_OK) {
-		http_resp_detail(r, 401, why != NULL ? why : "Invalid token");
+		http_resp_detail(r, 401, why.text[0] != '\0' ? why.text :
+		    "Invalid token");
 		http_resp_header(r, "WWW-Authenticate: Bearer realm=\"wfm\", "
 		    "error=\"invalid_token\"");
 		return;

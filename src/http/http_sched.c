@@ -132,7 +132,8 @@ check_when(struct http_req *r, struct sched_args *a, struct verr *ve)
 {
 	struct json_object	*cv = NULL, *iv = NULL, *ctx;
 	struct jpath		 p;
-	char			 err[160], msg[200];
+	struct errmsg		 err;
+	char			 msg[ERRMSG_MAX + 64];
 
 	if (json_object_object_get_ex(r->body, "cron", &cv) &&
 	    json_object_is_type(cv, json_type_null))
@@ -164,9 +165,8 @@ check_when(struct http_req *r, struct sched_args *a, struct verr *ve)
 		if (http_check_str(ve, &p, cv, 1, SCHED_CRON_LEN_MAX) != 0)
 			return;
 		a->cron = json_object_get_string(cv);
-		if (sched_cron_parse(a->cron, &a->spec.cron, err,
-		    sizeof(err)) != RC_OK) {
-			snprintf(msg, sizeof(msg), "Value error, %s", err);
+		if (sched_cron_parse(a->cron, &a->spec.cron, &err) != RC_OK) {
+			snprintf(msg, sizeof(msg), "Value error, %s", err.text);
 			verr_add(ve, "value_error", &p, msg, cv, NULL);
 			a->cron = NULL;
 		} else if (sched_cron_never(&a->spec.cron)) {
@@ -208,7 +208,8 @@ check_tz(struct http_req *r, struct sched_args *a, struct verr *ve)
 {
 	struct json_object	*v;
 	struct jpath		 p;
-	char			 err[160], msg[200];
+	struct errmsg		 err;
+	char			 msg[ERRMSG_MAX + 64];
 	int			 rc;
 
 	a->timezone = get_str(r->body, "timezone", 0, ve, &v);
@@ -226,15 +227,14 @@ check_tz(struct http_req *r, struct sched_args *a, struct verr *ve)
 	}
 	if (zones == NULL)
 		zones = sched_tzset_new(NULL);
-	rc = sched_tzset_get(zones, a->timezone, &a->spec.tz, err,
-	    sizeof(err));
+	rc = sched_tzset_get(zones, a->timezone, &a->spec.tz, &err);
 	if (rc == RC_ERR) {
-		snprintf(err, sizeof(err), "the zone cannot be read");
+		errmsg_set(&err, "the zone cannot be read");
 		rc = RC_INVALID;
 	}
 	if (rc != RC_OK) {
 		snprintf(msg, sizeof(msg), "Value error, unknown time zone: "
-		    "%s", err);
+		    "%s", err.text);
 		verr_add(ve, "value_error", &p, msg, v, NULL);
 		a->timezone = NULL;
 	}
@@ -308,19 +308,16 @@ out:
 static int
 row_spec(const struct store_sched *s, struct sched_spec *spec)
 {
-	char	err[160];
-
 	memset(spec, 0, sizeof(*spec));
 	if (zones == NULL)
 		zones = sched_tzset_new(NULL);
-	if (sched_tzset_get(zones, s->timezone, &spec->tz, err,
-	    sizeof(err)) != RC_OK)
+	if (sched_tzset_get(zones, s->timezone, &spec->tz, NULL) != RC_OK)
 		return RC_ERR;
 	if (s->cron == NULL) {
 		spec->interval = s->interval;
 		return spec->interval > 0 ? RC_OK : RC_ERR;
 	}
-	return sched_cron_parse(s->cron, &spec->cron, err, sizeof(err));
+	return sched_cron_parse(s->cron, &spec->cron, NULL);
 }
 
 /* The next fire after now, or -1 (SQL NULL) when it never fires again. */

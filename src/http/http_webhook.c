@@ -26,7 +26,7 @@ static int		wh_have_key;
 static int
 key_get(const struct config *cfg)
 {
-	char	err[256];
+	struct errmsg	err;
 
 	if (wh_have_key)
 		return RC_OK;
@@ -34,9 +34,9 @@ key_get(const struct config *cfg)
 		log_warnx("webhook secrets need [supervisor] secrets_key_file");
 		return RC_ERR;
 	}
-	if (secret_key_load(cfg->sup.secrets_key_file, wh_key, err,
-	    sizeof(err)) != RC_OK) {
-		log_warnx("[supervisor] secrets_key_file: %s", err);
+	if (secret_key_load(cfg->sup.secrets_key_file, wh_key, &err) !=
+	    RC_OK) {
+		log_warnx("[supervisor] secrets_key_file: %s", err.text);
 		return RC_ERR;
 	}
 	wh_have_key = 1;

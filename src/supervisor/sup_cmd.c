@@ -265,21 +265,21 @@ cmd_limits(struct cmd_exec *e, const struct sup_cmd_limits *l)
 
 /* Resolve the unprivileged user; RC_OK or RC_INVALID with err set. */
 static int
-cmd_user(struct cmd_exec *e, const char *user, char *err, size_t errlen)
+cmd_user(struct cmd_exec *e, const char *user, struct errmsg *err)
 {
 	struct passwd	*pw;
 
 	if (user == NULL || user[0] == '\0') {
-		snprintf(err, errlen, "running as root needs [supervisor] "
+		errmsg_set(err, "running as root needs [supervisor] "
 		    "cmd_user");
 		return RC_INVALID;
 	}
 	if ((pw = getpwnam(user)) == NULL) {
-		snprintf(err, errlen, "cmd_user \"%s\" does not exist", user);
+		errmsg_set(err, "cmd_user \"%s\" does not exist", user);
 		return RC_INVALID;
 	}
 	if (pw->pw_uid == 0 || pw->pw_gid == 0) {
-		snprintf(err, errlen, "cmd_user \"%s\" must not be root",
+		errmsg_set(err, "cmd_user \"%s\" must not be root",
 		    user);
 		return RC_INVALID;
 	}
@@ -288,7 +288,7 @@ cmd_user(struct cmd_exec *e, const char *user, char *err, size_t errlen)
 	e->gid = pw->pw_gid;
 	e->ngroups = CMD_MAX_GROUPS;
 	if (getgrouplist(user, pw->pw_gid, e->groups, &e->ngroups) == -1) {
-		snprintf(err, errlen, "cmd_user \"%s\" is in more than %d "
+		errmsg_set(err, "cmd_user \"%s\" is in more than %d "
 		    "groups", user, CMD_MAX_GROUPS);
 		return RC_INVALID;
 	}
@@ -312,7 +312,7 @@ cmd_have_cap(int cap)
 
 int
 sup_cmd_user_check(const char *user, int as_self, int *switch_user,
-    uid_t *uid, gid_t *gid, char *err, size_t errlen)
+    uid_t *uid, gid_t *gid, struct errmsg *err)
 {
 	struct passwd	*pw;
 	int		 can;
@@ -323,7 +323,7 @@ sup_cmd_user_check(const char *user, int as_self, int *switch_user,
 	if (!can) {
 		if (as_self)
 			return RC_OK;
-		snprintf(err, errlen, "cannot run handlers as \"%s\": the "
+		errmsg_set(err, "cannot run handlers as \"%s\": the "
 		    "supervisor is not root and lacks CAP_SETUID, CAP_SETGID "
 		    "and CAP_KILL (see deploy/systemd/wfm-supervisor.service); "
 		    "set cmd_run_as_self = true to run them as the "
@@ -332,21 +332,21 @@ sup_cmd_user_check(const char *user, int as_self, int *switch_user,
 		return RC_INVALID;
 	}
 	if (user == NULL) {
-		snprintf(err, errlen, "must name the user handlers run as");
+		errmsg_set(err, "must name the user handlers run as");
 		return RC_INVALID;
 	}
 	if ((pw = getpwnam(user)) == NULL) {
-		snprintf(err, errlen, "user \"%s\" does not exist (create "
+		errmsg_set(err, "user \"%s\" does not exist (create "
 		    "it: useradd --system --user-group --no-create-home "
 		    "--shell /usr/sbin/nologin %s)", user, user);
 		return RC_INVALID;
 	}
 	if (pw->pw_uid == 0 || pw->pw_gid == 0) {
-		snprintf(err, errlen, "user \"%s\" must not be root", user);
+		errmsg_set(err, "user \"%s\" must not be root", user);
 		return RC_INVALID;
 	}
 	if (pw->pw_uid == geteuid() || pw->pw_uid == getuid()) {
-		snprintf(err, errlen, "user \"%s\" is the supervisor's own: "
+		errmsg_set(err, "user \"%s\" is the supervisor's own: "
 		    "handlers need a user of their own", user);
 		return RC_INVALID;
 	}
@@ -496,33 +496,33 @@ cmd_nonblock(int fd)
 
 /* Check the spec; RC_OK or RC_INVALID with err set. */
 static int
-cmd_check(const struct sup_cmd_spec *sp, char *err, size_t errlen)
+cmd_check(const struct sup_cmd_spec *sp, struct errmsg *err)
 {
 	const struct sup_cmd_limits	*l = &sp->limits;
 
 	if (!cmd_name_ok(sp->handler)) {
-		snprintf(err, errlen, "handler name is not valid (must match "
+		errmsg_set(err, "handler name is not valid (must match "
 		    "^[a-z0-9][a-z0-9_-]*$, at most %d characters)",
 		    TMPL_HANDLER_LEN_MAX);
 		return RC_INVALID;
 	}
 	if (sp->handlers_dir == NULL || sp->handlers_dir[0] != '/') {
-		snprintf(err, errlen, "handlers_dir must be an absolute path");
+		errmsg_set(err, "handlers_dir must be an absolute path");
 		return RC_INVALID;
 	}
 	if (sp->work_base == NULL || sp->work_base[0] != '/') {
-		snprintf(err, errlen, "work_base must be an absolute path");
+		errmsg_set(err, "work_base must be an absolute path");
 		return RC_INVALID;
 	}
 	if (sp->timeout_seconds < 1 || sp->timeout_seconds > CMD_TIMEOUT_MAX) {
-		snprintf(err, errlen, "timeout_seconds must be 1..%d",
+		errmsg_set(err, "timeout_seconds must be 1..%d",
 		    CMD_TIMEOUT_MAX);
 		return RC_INVALID;
 	}
 	if (sp->attempt < 1 || l->cpu_seconds < 0 || l->memory_mb < 0 ||
 	    l->fsize_mb < 0 || l->nofile < 0 || l->nproc < 0 ||
 	    (sp->stdin_text == NULL && sp->stdin_len > 0)) {
-		snprintf(err, errlen, "attempt or limits out of range");
+		errmsg_set(err, "attempt or limits out of range");
 		return RC_INVALID;
 	}
 	return RC_OK;
@@ -530,29 +530,28 @@ cmd_check(const struct sup_cmd_spec *sp, char *err, size_t errlen)
 
 /* Find the handler's file; RC_OK, RC_INVALID or RC_ERR with err set. */
 static int
-cmd_find(const struct sup_cmd_spec *sp, const char *path, char *err,
-    size_t errlen)
+cmd_find(const struct sup_cmd_spec *sp, const char *path, struct errmsg *err)
 {
 	struct stat	st;
 
 	if (stat(path, &st) == -1) {
 		if (errno == ENOENT || errno == ENOTDIR) {
-			snprintf(err, errlen, "handler \"%s\" not found in %s",
+			errmsg_set(err, "handler \"%s\" not found in %s",
 			    sp->handler, sp->handlers_dir);
 			return RC_INVALID;
 		}
-		snprintf(err, errlen, "handler \"%s\": %s", sp->handler,
+		errmsg_set(err, "handler \"%s\": %s", sp->handler,
 		    strerror(errno));
 		log_warn("stat %s", path);
 		return RC_ERR;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "handler \"%s\" is not a regular file",
+		errmsg_set(err, "handler \"%s\" is not a regular file",
 		    sp->handler);
 		return RC_INVALID;
 	}
 	if ((st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) == 0) {
-		snprintf(err, errlen, "handler \"%s\" is not executable",
+		errmsg_set(err, "handler \"%s\" is not executable",
 		    sp->handler);
 		return RC_INVALID;
 	}
@@ -561,7 +560,7 @@ cmd_find(const struct sup_cmd_spec *sp, const char *path, char *err,
 
 int
 sup_cmd_start(const struct sup_cmd_spec *sp, struct sup_cmd **out,
-    char *err, size_t errlen)
+    struct errmsg *err)
 {
 	struct cmd_exec	*e;
 	struct sup_cmd	*c = NULL;
@@ -570,13 +569,13 @@ sup_cmd_start(const struct sup_cmd_spec *sp, struct sup_cmd **out,
 	pid_t		 pid;
 
 	e = xcalloc(1, sizeof(*e));
-	if ((rc = cmd_check(sp, err, errlen)) != RC_OK)
+	if ((rc = cmd_check(sp, err)) != RC_OK)
 		goto out;
 	e->argv[0] = xasprintf("%s/%s", sp->handlers_dir, sp->handler);
-	if ((rc = cmd_find(sp, e->argv[0], err, errlen)) != RC_OK)
+	if ((rc = cmd_find(sp, e->argv[0], err)) != RC_OK)
 		goto out;
 	if ((sp->limits.user != NULL || geteuid() == 0) &&
-	    (rc = cmd_user(e, sp->limits.user, err, errlen)) != RC_OK)
+	    (rc = cmd_user(e, sp->limits.user, err)) != RC_OK)
 		goto out;
 	e->caphdr.version = _LINUX_CAPABILITY_VERSION_3;
 	rc = RC_ERR;
@@ -645,7 +644,7 @@ sup_cmd_start(const struct sup_cmd_spec *sp, struct sup_cmd **out,
 	rc = RC_OK;
 out:
 	if (rc == RC_ERR && syserr)
-		snprintf(err, errlen, "cannot start handler \"%s\": system "
+		errmsg_set(err, "cannot start handler \"%s\": system "
 		    "error", sp->handler);
 	for (i = 0; i < 3; i++) {
 		cmd_close(&p[i][0]);

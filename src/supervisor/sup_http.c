@@ -262,7 +262,7 @@ http_value_ok(const char *v, size_t len)
  */
 static int
 http_headers(struct sup_http_xfer *x, const struct sup_http_req *req,
-    char *err, size_t errlen)
+    struct errmsg *err)
 {
 	struct json_object_iterator	 it, end;
 	struct json_object		*v;
@@ -274,7 +274,7 @@ http_headers(struct sup_http_xfer *x, const struct sup_http_req *req,
 
 	if (req->headers != NULL) {
 		if (!json_object_is_type(req->headers, json_type_object)) {
-			snprintf(err, errlen, "request.headers: must be an "
+			errmsg_set(err, "request.headers: must be an "
 			    "object");
 			return RC_INVALID;
 		}
@@ -285,27 +285,27 @@ http_headers(struct sup_http_xfer *x, const struct sup_http_req *req,
 			name = json_object_iter_peek_name(&it);
 			v = json_object_iter_peek_value(&it);
 			if (!http_token(name)) {
-				snprintf(err, errlen, "request.headers: "
+				errmsg_set(err, "request.headers: "
 				    "\"%.64s\" is not a valid header name",
 				    name);
 				return RC_INVALID;
 			}
 			if (!json_object_is_type(v, json_type_string)) {
-				snprintf(err, errlen, "request.headers.%s: "
+				errmsg_set(err, "request.headers.%s: "
 				    "must be a string", name);
 				return RC_INVALID;
 			}
 			s = json_object_get_string(v);
 			len = (size_t)json_object_get_string_len(v);
 			if (!http_value_ok(s, len)) {
-				snprintf(err, errlen, "request.headers.%s: "
+				errmsg_set(err, "request.headers.%s: "
 				    "value too long or contains CR, LF or "
 				    "NUL", name);
 				return RC_INVALID;
 			}
 			if (strcasecmp(name, "content-length") == 0 ||
 			    strcasecmp(name, "transfer-encoding") == 0) {
-				snprintf(err, errlen, "request.headers.%s: "
+				errmsg_set(err, "request.headers.%s: "
 				    "may not be set", name);
 				return RC_INVALID;
 			}
@@ -314,7 +314,7 @@ http_headers(struct sup_http_xfer *x, const struct sup_http_req *req,
 			if (strcasecmp(name, "content-type") == 0)
 				ctype = 1;
 			if (++n > SUP_HTTP_MAX_HEADERS) {
-				snprintf(err, errlen, "request.headers: more "
+				errmsg_set(err, "request.headers: more "
 				    "than %d headers", SUP_HTTP_MAX_HEADERS);
 				return RC_INVALID;
 			}
@@ -331,7 +331,7 @@ http_headers(struct sup_http_xfer *x, const struct sup_http_req *req,
 	if (req->idempotency_key != NULL) {
 		if (!http_value_ok(req->idempotency_key,
 		    strlen(req->idempotency_key))) {
-			snprintf(err, errlen, "idempotency key is not a valid "
+			errmsg_set(err, "idempotency key is not a valid "
 			    "header value");
 			return RC_INVALID;
 		}
@@ -357,7 +357,7 @@ http_headers(struct sup_http_xfer *x, const struct sup_http_req *req,
 
 /* RC_OK when url parses and its scheme is http or https. */
 static int
-http_url_ok(const char *url, char *err, size_t errlen)
+http_url_ok(const char *url, struct errmsg *err)
 {
 	CURLU		*u;
 	char		*scheme = NULL;
@@ -367,13 +367,13 @@ http_url_ok(const char *url, char *err, size_t errlen)
 	if ((u = curl_url()) == NULL)
 		fatalx("curl_url");
 	if ((uc = curl_url_set(u, CURLUPART_URL, url, 0)) != CURLUE_OK) {
-		snprintf(err, errlen, "request.url: %s",
+		errmsg_set(err, "request.url: %s",
 		    curl_url_strerror(uc));
 		goto out;
 	}
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
-		snprintf(err, errlen, "request.url: scheme must be http or "
+		errmsg_set(err, "request.url: scheme must be http or "
 		    "https");
 		goto out;
 	}
@@ -386,7 +386,7 @@ out:
 
 int
 sup_http_start(struct sup_http *h, const struct sup_http_req *req,
-    struct sup_http_xfer **out, char *err, size_t errlen)
+    struct sup_http_xfer **out, struct errmsg *err)
 {
 	struct sup_http_xfer	*x = NULL;
 	const char		*body;
@@ -399,19 +399,19 @@ sup_http_start(struct sup_http *h, const struct sup_http_req *req,
 		    strcmp(req->method, http_methods[i]) == 0)
 			break;
 	if (i == NITEMS(http_methods)) {
-		snprintf(err, errlen, "request.method: must be one of GET, "
+		errmsg_set(err, "request.method: must be one of GET, "
 		    "POST, PUT, PATCH, DELETE");
 		goto out;
 	}
 	if (req->url == NULL) {
-		snprintf(err, errlen, "request.url: missing");
+		errmsg_set(err, "request.url: missing");
 		goto out;
 	}
-	if (http_url_ok(req->url, err, errlen) != RC_OK)
+	if (http_url_ok(req->url, err) != RC_OK)
 		goto out;
 	if (req->timeout_seconds < 1 ||
 	    req->timeout_seconds > HTTP_TIMEOUT_MAX) {
-		snprintf(err, errlen, "timeout_seconds: must be 1..%d",
+		errmsg_set(err, "timeout_seconds: must be 1..%d",
 		    HTTP_TIMEOUT_MAX);
 		goto out;
 	}
@@ -419,12 +419,12 @@ sup_http_start(struct sup_http *h, const struct sup_http_req *req,
 	x->h = h;
 	x->user = req->user;
 	x->timeout = req->timeout_seconds;
-	if (http_headers(x, req, err, errlen) != RC_OK)
+	if (http_headers(x, req, err) != RC_OK)
 		goto out;
 	rc = RC_ERR;
 	if ((x->easy = curl_easy_init()) == NULL) {
-		snprintf(err, errlen, "curl_easy_init failed");
-		log_errorx("%s", err);
+		errmsg_set(err, "curl_easy_init failed");
+		log_errorx("curl_easy_init failed");
 		goto out;
 	}
 	ce |= curl_easy_setopt(x->easy, CURLOPT_URL, req->url);
@@ -474,14 +474,15 @@ sup_http_start(struct sup_http *h, const struct sup_http_req *req,
 		ce |= curl_easy_setopt(x->easy, CURLOPT_CUSTOMREQUEST,
 		    req->method);
 	if (ce != CURLE_OK) {
-		snprintf(err, errlen, "curl_easy_setopt failed");
-		log_errorx("%s", err);
+		errmsg_set(err, "curl_easy_setopt failed");
+		log_errorx("curl_easy_setopt failed");
 		goto out;
 	}
 	if ((mc = curl_multi_add_handle(h->multi, x->easy)) != CURLM_OK) {
-		snprintf(err, errlen, "curl_multi_add_handle: %s",
+		errmsg_set(err, "curl_multi_add_handle: %s",
 		    curl_multi_strerror(mc));
-		log_errorx("%s", err);
+		log_errorx("curl_multi_add_handle: %s",
+		    curl_multi_strerror(mc));
 		goto out;
 	}
 	x->next = h->xfers;

@@ -219,7 +219,7 @@ drain_signals(struct sup *s, const char *conf)
 {
 	struct signalfd_siginfo	 si;
 	struct config		*nc;
-	char			 err[512];
+	struct errmsg		 err;
 
 	while (read(s->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
@@ -229,8 +229,8 @@ drain_signals(struct sup *s, const char *conf)
 			break;
 		case SIGHUP:
 			/* Timing and limits apply from the next claim on. */
-			if (config_load(conf, &nc, err, sizeof(err)) != RC_OK)
-				log_warnx("reload refused: %s", err);
+			if (config_load(conf, &nc, &err) != RC_OK)
+				log_warnx("reload refused: %s", err.text);
 			else {
 				/*
 				 * concurrency sizes the slot table and
@@ -505,7 +505,6 @@ main(int argc, char *argv[])
 {
 	struct sup	 s;
 	const char	*conf = NULL;
-	char		 err[512];
 	struct errmsg	 em;
 	unsigned char	 rnd[4];
 	struct sparam	 p[1];
@@ -533,14 +532,14 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (config_load(conf, &s.cfg, err, sizeof(err)) != RC_OK) {
-		fprintf(stderr, "wfm-supervisor: %s\n", err);
+	if (config_load(conf, &s.cfg, &em) != RC_OK) {
+		fprintf(stderr, "wfm-supervisor: %s\n", em.text);
 		return EX_CONFIG_CODE;
 	}
-	if (sup_net_allow_parse(s.cfg->sup.http_allow, &s.allow, err,
-	    sizeof(err)) != RC_OK) {
+	if (sup_net_allow_parse(s.cfg->sup.http_allow, &s.allow, &em) !=
+	    RC_OK) {
 		fprintf(stderr, "wfm-supervisor: %s: [supervisor] http_allow: "
-		    "%s\n", s.cfg->path, err);
+		    "%s\n", s.cfg->path, em.text);
 		return EX_CONFIG_CODE;
 	}
 	if (sup_webhook_init(s.cfg, &em) != RC_OK) {
@@ -549,19 +548,18 @@ main(int argc, char *argv[])
 		return EX_CONFIG_CODE;
 	}
 	if (s.cfg->sup.secrets_key_file != NULL) {
-		if (secret_key_load(s.cfg->sup.secrets_key_file, s.key, err,
-		    sizeof(err)) != RC_OK) {
+		if (secret_key_load(s.cfg->sup.secrets_key_file, s.key, &em) !=
+		    RC_OK) {
 			fprintf(stderr, "wfm-supervisor: %s: [supervisor] "
-			    "secrets_key_file: %s\n", s.cfg->path, err);
+			    "secrets_key_file: %s\n", s.cfg->path, em.text);
 			return EX_CONFIG_CODE;
 		}
 		s.have_key = 1;
 	}
 	if (sup_cmd_user_check(s.cfg->sup.cmd_user, s.cfg->sup.cmd_run_as_self,
-	    &s.cmd_switch, &s.cmd_uid, &s.cmd_gid, err, sizeof(err)) !=
-	    RC_OK) {
+	    &s.cmd_switch, &s.cmd_uid, &s.cmd_gid, &em) != RC_OK) {
 		fprintf(stderr, "wfm-supervisor: %s: [supervisor] cmd_user: "
-		    "%s\n", s.cfg->path, err);
+		    "%s\n", s.cfg->path, em.text);
 		return EX_CONFIG_CODE;
 	}
 	if (check) {

@@ -87,19 +87,19 @@ iter_render(struct run *r, int i, int k, struct json_object *v,
 {
 	const struct tmpl_step	*in = r->t->steps[i].inner;
 	struct sup_map		*m = r->s[i].map;
-	char			 err[ERRMSG_MAX];
+	struct errmsg		 err;
 	int			 over = 0, rc;
 
 	rc = expr_render_max(v, iter_bind(r, in, m, k), SUP_STEP_OUTPUT_MAX,
-	    &over, out, err, sizeof(err));
+	    &over, out, &err);
 	iter_unbind(r);
 	if (rc == RC_OK)
 		return RC_OK;
 	if (over)
-		snprintf(err, sizeof(err), "rendering passed the limit of %d "
+		errmsg_set(&err, "rendering passed the limit of %d "
 		    "bytes", SUP_STEP_OUTPUT_MAX);
 	iter_set(r, i, &m->it[k], ENGINE_FAILED, NULL, iter_error(r,
-	    over ? "output_too_large" : "expression", err));
+	    over ? "output_too_large" : "expression", err.text));
 	return RC_INVALID;
 }
 
@@ -608,26 +608,26 @@ sup_map_start(struct sup *sp, struct run *r, int i)
 	const struct tmpl_step	*ms = &r->t->steps[i];
 	struct json_object	*w, *items = NULL;
 	struct sup_map		*m;
-	char			 err[ERRMSG_MAX];
+	struct errmsg		 err;
 	int			 over = 0, k;
 
 	sup_map_free(r->s[i].map);
 	r->s[i].map = NULL;
 	w = json_object_new_string(ms->items);
 	if (expr_render_max(w, sup_run_ctx(r, ms), SUP_RESULT_MAX, &over,
-	    &items, err, sizeof(err)) != RC_OK) {
+	    &items, &err) != RC_OK) {
 		json_object_put(w);
 		if (over)
-			snprintf(err, sizeof(err), "rendering items passed the "
+			errmsg_set(&err, "rendering items passed the "
 			    "limit of %d bytes", SUP_RESULT_MAX);
 		sup_run_fail(r, i, over ? "output_too_large" : "expression",
-		    err);
+		    err.text);
 		return;
 	}
 	json_object_put(w);
-	if (engine_map_items_check(items, err, sizeof(err)) != RC_OK) {
+	if (engine_map_items_check(items, &err) != RC_OK) {
 		json_object_put(items);
-		sup_run_fail(r, i, "map_items_invalid", err);
+		sup_run_fail(r, i, "map_items_invalid", err.text);
 		return;
 	}
 	m = xcalloc(1, sizeof(*m));

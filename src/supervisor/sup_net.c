@@ -150,7 +150,7 @@ sup_net_addr_allowed(const struct sup_net_allow *allow,
 
 /* Parse one trimmed entry s into c; RC_OK or RC_INVALID with err set. */
 static int
-net_parse_entry(const char *s, struct net_cidr *c, char *err, size_t errlen)
+net_parse_entry(const char *s, struct net_cidr *c, struct errmsg *err)
 {
 	char		 buf[NET_ENTRY_MAX];
 	char		*slash, *p;
@@ -160,7 +160,7 @@ net_parse_entry(const char *s, struct net_cidr *c, char *err, size_t errlen)
 
 	memset(c, 0, sizeof(*c));
 	if (strlen(s) >= sizeof(buf)) {
-		snprintf(err, errlen, "http_allow: entry \"%.*s...\" is too "
+		errmsg_set(err, "http_allow: entry \"%.*s...\" is too "
 		    "long", NET_ENTRY_MAX, s);
 		return RC_INVALID;
 	}
@@ -170,7 +170,7 @@ net_parse_entry(const char *s, struct net_cidr *c, char *err, size_t errlen)
 	c->family = strchr(buf, ':') != NULL ? AF_INET6 : AF_INET;
 	max = c->family == AF_INET ? 32 : 128;
 	if (inet_pton(c->family, buf, c->addr) != 1) {
-		snprintf(err, errlen, "http_allow: \"%s\": not an IPv%c "
+		errmsg_set(err, "http_allow: \"%s\": not an IPv%c "
 		    "address", s, c->family == AF_INET ? '4' : '6');
 		return RC_INVALID;
 	}
@@ -182,7 +182,7 @@ net_parse_entry(const char *s, struct net_cidr *c, char *err, size_t errlen)
 				break;
 		if (i == 0 || i > 3 || p[i] != '\0' ||
 		    (pfx = strtoul(p, NULL, 10)) > max) {
-			snprintf(err, errlen, "http_allow: \"%s\": prefix "
+			errmsg_set(err, "http_allow: \"%s\": prefix "
 			    "length must be a number from 0 to %u", s, max);
 			return RC_INVALID;
 		}
@@ -197,7 +197,7 @@ net_parse_entry(const char *s, struct net_cidr *c, char *err, size_t errlen)
 		else
 			mask = (uint8_t)(0xff >> (c->prefix - i * 8));
 		if ((c->addr[i] & mask) != 0) {
-			snprintf(err, errlen, "http_allow: \"%s\": host bits "
+			errmsg_set(err, "http_allow: \"%s\": host bits "
 			    "set beyond /%u", s, c->prefix);
 			return RC_INVALID;
 		}
@@ -206,8 +206,8 @@ net_parse_entry(const char *s, struct net_cidr *c, char *err, size_t errlen)
 }
 
 int
-sup_net_allow_parse(const char *csv, struct sup_net_allow **out, char *err,
-    size_t errlen)
+sup_net_allow_parse(const char *csv, struct sup_net_allow **out,
+    struct errmsg *err)
 {
 	struct sup_net_allow	*a;
 	const char		*p, *e, *q;
@@ -227,20 +227,20 @@ sup_net_allow_parse(const char *csv, struct sup_net_allow **out, char *err,
 		while (p < q && (*p == ' ' || *p == '\t'))
 			p++;
 		if (q == p) {
-			snprintf(err, errlen, "http_allow: empty entry in "
+			errmsg_set(err, "http_allow: empty entry in "
 			    "\"%s\"", csv);
 			rc = RC_INVALID;
 			goto out;
 		}
 		if (a->n == NET_MAX_ENTRIES) {
-			snprintf(err, errlen, "http_allow: more than %d "
+			errmsg_set(err, "http_allow: more than %d "
 			    "entries", NET_MAX_ENTRIES);
 			rc = RC_INVALID;
 			goto out;
 		}
 		a->v = xrealloc(a->v, (a->n + 1) * sizeof(*a->v));
 		entry = xstrndup(p, (size_t)(q - p));
-		rc = net_parse_entry(entry, &a->v[a->n], err, errlen);
+		rc = net_parse_entry(entry, &a->v[a->n], err);
 		free(entry);
 		if (rc != RC_OK)
 			goto out;
@@ -249,7 +249,7 @@ sup_net_allow_parse(const char *csv, struct sup_net_allow **out, char *err,
 			break;
 		p = e + 1;
 		if (*p == '\0') {
-			snprintf(err, errlen, "http_allow: empty entry in "
+			errmsg_set(err, "http_allow: empty entry in "
 			    "\"%s\"", csv);
 			rc = RC_INVALID;
 			goto out;

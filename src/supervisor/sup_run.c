@@ -431,18 +431,18 @@ static int
 render_step(struct run *r, int i, struct json_object *v,
     struct json_object **out)
 {
-	char	 err[ERRMSG_MAX];
-	int	 over = 0;
+	struct errmsg	 err;
+	int		 over = 0;
 
 	if (expr_render_max(v, ctx_for(r, i), SUP_STEP_OUTPUT_MAX, &over, out,
-	    err, sizeof(err)) == RC_OK)
+	    &err) == RC_OK)
 		return RC_OK;
 	if (over) {
-		snprintf(err, sizeof(err), "rendering passed the limit of %d "
+		errmsg_set(&err, "rendering passed the limit of %d "
 		    "bytes", SUP_STEP_OUTPUT_MAX);
-		step_fail(r, i, "output_too_large", err, 0, NULL);
+		step_fail(r, i, "output_too_large", err.text, 0, NULL);
 	} else
-		step_fail(r, i, "expression", err, 0, NULL);
+		step_fail(r, i, "expression", err.text, 0, NULL);
 	return RC_INVALID;
 }
 
@@ -458,6 +458,7 @@ sup_run_http(struct sup *sp, const struct tmpl_step *ts,
 {
 	struct json_object	*v;
 	struct sup_http_req	 hr;
+	struct errmsg		 em = { "" };
 	int			 rc;
 
 	memset(&hr, 0, sizeof(hr));
@@ -470,10 +471,12 @@ sup_run_http(struct sup *sp, const struct tmpl_step *ts,
 	hr.timeout_seconds = ts->timeout_seconds;
 	hr.idempotency_key = key;
 	hr.user = user;
-	rc = sup_http_start(sp->http, &hr, xfer, err, errlen);
+	rc = sup_http_start(sp->http, &hr, xfer, &em);
 	json_object_put(req);
-	if (rc != RC_OK)
+	if (rc != RC_OK) {
 		*xfer = NULL;
+		snprintf(err, errlen, "%s", em.text);
+	}
 	return rc;
 }
 
@@ -508,6 +511,7 @@ sup_run_command(struct sup *sp, const struct run *r,
 {
 	struct json_object	*doc, *ex, *st;
 	struct sup_cmd_spec	 cs;
+	struct errmsg		 em = { "" };
 	const char		*text;
 	int			 rc;
 
@@ -544,7 +548,8 @@ sup_run_command(struct sup *sp, const struct run *r,
 	if (cs.handlers_dir == NULL) {
 		snprintf(err, errlen, "no handlers_dir configured");
 		rc = RC_INVALID;
-	} else if ((rc = sup_cmd_start(&cs, cmd, err, errlen)) != RC_OK) {
+	} else if ((rc = sup_cmd_start(&cs, cmd, &em)) != RC_OK) {
+		snprintf(err, errlen, "%s", em.text);
 		*cmd = NULL;
 		*retryable = rc == RC_ERR;
 	}
@@ -1203,6 +1208,7 @@ static void
 decide_completed(struct run *r)
 {
 	struct json_object	*res = NULL;
+	struct errmsg		 em;
 	char			 err[ERRMSG_MAX];
 	size_t			 len = 0;
 	int			 i, over = 0;
@@ -1210,7 +1216,8 @@ decide_completed(struct run *r)
 	json_object_object_del(r->ctx, "secrets");
 	if (r->t->output != NULL) {
 		if (expr_render_max(r->t->output, r->ctx, SUP_RESULT_MAX,
-		    &over, &res, err, sizeof(err)) != RC_OK) {
+		    &over, &res, &em) != RC_OK) {
+			snprintf(err, sizeof(err), "%s", em.text);
 			if (over)
 				snprintf(err, sizeof(err), "rendering "
 				    "final_result passed the limit of %d "
@@ -1268,11 +1275,13 @@ when_eval(struct run *r, int i, struct json_object **out, char *err,
 {
 	struct json_object	*w = json_object_new_string(
 				    r->t->steps[i].when);
+	struct errmsg		 em = { "" };
 	int			 rc, over = 0;
 
 	json_object_object_del(r->ctx, "secrets");
-	rc = expr_render_max(w, r->ctx, SUP_STEP_OUTPUT_MAX, &over, out, err,
-	    errlen);
+	rc = expr_render_max(w, r->ctx, SUP_STEP_OUTPUT_MAX, &over, out, &em);
+	if (rc != RC_OK)
+		snprintf(err, errlen, "%s", em.text);
 	json_object_put(w);
 	if (over)
 		snprintf(err, errlen, "rendering \"when\" passed the limit "

@@ -254,23 +254,22 @@ due_times(struct fire_ctx *f, int64_t now, int64_t *out, int max)
 static int
 row_spec(struct sup *s, struct fire_ctx *f)
 {
-	char	err[160];
+	struct errmsg	err;
 
 	memset(&f->spec, 0, sizeof(f->spec));
 	if (s->zones == NULL)
 		s->zones = sched_tzset_new(NULL);
-	if (sched_tzset_get(s->zones, f->d->timezone, &f->spec.tz, err,
-	    sizeof(err)) != RC_OK) {
-		log_warnx("schedule %s: time zone: %s", f->d->id, err);
+	if (sched_tzset_get(s->zones, f->d->timezone, &f->spec.tz, &err) !=
+	    RC_OK) {
+		log_warnx("schedule %s: time zone: %s", f->d->id, err.text);
 		return RC_INVALID;
 	}
 	if (f->d->cron == NULL) {
 		f->spec.interval = f->d->interval;
 		return f->spec.interval > 0 ? RC_OK : RC_INVALID;
 	}
-	if (sched_cron_parse(f->d->cron, &f->spec.cron, err,
-	    sizeof(err)) != RC_OK) {
-		log_warnx("schedule %s: cron: %s", f->d->id, err);
+	if (sched_cron_parse(f->d->cron, &f->spec.cron, &err) != RC_OK) {
+		log_warnx("schedule %s: cron: %s", f->d->id, err.text);
 		return RC_INVALID;
 	}
 	return RC_OK;

@@ -29,6 +29,9 @@
  *
  * libcurl is included only by src/supervisor/sup_http.c, so this header
  * speaks struct pollfd, not struct curl_waitfd.
+ *
+ * Every err below is a struct errmsg (common.h) that may be NULL when
+ * the caller does not need the reason.
  */
 #ifndef WFM_SUP_STEP_H
 #define WFM_SUP_STEP_H
@@ -38,6 +41,7 @@
 #include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "common.h"
 
 struct json_object;
 
@@ -127,7 +131,7 @@ struct sup_net_allow;
  * the bad entry and *out is untouched.
  */
 int	sup_net_allow_parse(const char *csv, struct sup_net_allow **out,
-	    char *err, size_t errlen);
+	    struct errmsg *err);
 void	sup_net_allow_free(struct sup_net_allow *);
 /* Number of networks in the list (allow may be NULL: 0). */
 size_t	sup_net_allow_count(const struct sup_net_allow *allow);
@@ -180,7 +184,7 @@ void		 sup_http_free(struct sup_http *);
  * Content-Type: application/json is added with a body unless set.
  */
 int	sup_http_start(struct sup_http *h, const struct sup_http_req *req,
-	    struct sup_http_xfer **out, char *err, size_t errlen);
+	    struct sup_http_xfer **out, struct errmsg *err);
 
 /*
  * Run another module's libcurl transfer on h's multi handle, so that its
@@ -279,7 +283,7 @@ struct sup_cmd_spec {
  * the failing call to its stderr and exits 127.
  */
 int	sup_cmd_start(const struct sup_cmd_spec *spec, struct sup_cmd **out,
-	    char *err, size_t errlen);
+	    struct errmsg *err);
 
 /*
  * Fill up to n (at least SUP_CMD_NPOLLFD) entries of pfd with the
@@ -347,7 +351,7 @@ int	sup_cmd_drive(struct sup_cmd **cp, struct sup_step_result *res);
  * line in err.
  */
 int	sup_cmd_user_check(const char *user, int as_self, int *switch_user,
-	    uid_t *uid, gid_t *gid, char *err, size_t errlen);
+	    uid_t *uid, gid_t *gid, struct errmsg *err);
 
 /*
  * Set this thread's file-system ids (permission checks on files and

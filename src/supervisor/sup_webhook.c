@@ -86,13 +86,9 @@ static void	wh_done(void *, int);
 int
 sup_webhook_init(const struct config *cfg, struct errmsg *e)
 {
-	char	err[ERRMSG_MAX];
-
-	if (sup_net_allow_parse(cfg->sup.webhook_allow, &wh.allow, err,
-	    sizeof(err)) != RC_OK) {
-		errmsg_set(e, "%s", err);
+	if (sup_net_allow_parse(cfg->sup.webhook_allow, &wh.allow, e) !=
+	    RC_OK)
 		return RC_INVALID;
-	}
 	wh.max = cfg->sup.webhook_inflight;
 	wh.x = xcalloc((size_t)wh.max, sizeof(struct wh_xfer *));
 	return RC_OK;

@@ -25,42 +25,50 @@ err(struct verr *ve, const struct jpath *p, const char *type,
 	verr_add(ve, type, p, msg, v, NULL);
 }
 
+/* Set em (NULL allowed) to the static reason why; returns RC_INVALID. */
+static int
+url_bad(struct errmsg *em, const char *why)
+{
+	errmsg_set(em, "%s", why);
+	return RC_INVALID;
+}
+
 /*
  * An absolute http(s) URL with a host and without userinfo, spaces or
  * control characters. The host is judged again at every delivery
- * (SSRF rules), not here.
+ * (SSRF rules), not here. RC_OK, or RC_INVALID with em set.
  */
-static const char *
-url_problem(const char *s)
+static int
+url_check(const char *s, struct errmsg *em)
 {
 	const char	*a, *end;
 	size_t		 i;
 
 	for (i = 0; s[i] != '\0'; i++)
 		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
-			return "url must not contain spaces or control "
-			    "characters";
+			return url_bad(em, "url must not contain spaces or "
+			    "control characters");
 	if (strncasecmp(s, "http://", 7) == 0)
 		a = s + 7;
 	else if (strncasecmp(s, "https://", 8) == 0)
 		a = s + 8;
 	else
-		return "url must start with http:// or https://";
+		return url_bad(em, "url must start with http:// or https://");
 	end = a + strcspn(a, "/?#");
 	if (end == a)
-		return "url must name a host";
+		return url_bad(em, "url must name a host");
 	if (memchr(a, '@', (size_t)(end - a)) != NULL)
-		return "url must not contain userinfo";
+		return url_bad(em, "url must not contain userinfo");
 	if (*a == ':')
-		return "url must name a host";
-	return NULL;
+		return url_bad(em, "url must name a host");
+	return RC_OK;
 }
 
 int
 tmpl_notify_check(struct json_object *v, struct jpath *p, struct verr *ve)
 {
 	struct json_object	*u, *ev, *e;
-	const char		*why;
+	struct errmsg		 em;
 	size_t			 before = verr_count(ve), i, j, n;
 	int			 seen[4] = { 0 };
 
@@ -77,10 +85,10 @@ tmpl_notify_check(struct json_object *v, struct jpath *p, struct verr *ve)
 	    strlen(json_object_get_string(u))) > TMPL_NOTIFY_URL_MAX)
 		verr_add(ve, "string_too_long", p, "String should have at "
 		    "most 2048 characters", u, NULL);
-	else if ((why = url_problem(json_object_get_string(u))) != NULL) {
+	else if (url_check(json_object_get_string(u), &em) != RC_OK) {
 		char msg[128];
 
-		snprintf(msg, sizeof(msg), "Value error, %s", why);
+		snprintf(msg, sizeof(msg), "Value error, %.114s", em.text);
 		err(ve, p, "value_error", msg, u);
 	}
 	jpath_pop(p);

@@ -305,7 +305,8 @@ static pcre2_code *
 check_regex(struct cctx *c, struct json_object *v, const char *what)
 {
 	pcre2_code	*re;
-	char		*err = NULL, *m;
+	struct errmsg	 err;
+	char		*m;
 
 	if (json_object_get_string_len(v) > SCHEMA_PATTERN_MAX) {
 		m = xasprintf("%s is longer than %d bytes", what,
@@ -316,10 +317,9 @@ check_regex(struct cctx *c, struct json_object *v, const char *what)
 	}
 	if ((re = sre_compile(json_object_get_string(v), &err)) == NULL) {
 		m = xasprintf("%s is not a valid ECMA-262 regular "
-		    "expression: %s", what, err);
+		    "expression: %s", what, err.text);
 		cerr(c, m, v);
 		free(m);
-		free(err);
 	}
 	return re;
 }

@@ -641,16 +641,15 @@ static int
 regex_ok(const char *s, size_t n)
 {
 	pcre2_code	*re;
-	char		*err = NULL, *t;
+	char		*t;
 
 	if (n > SCHEMA_PATTERN_MAX || memchr(s, '\0', n) != NULL)
 		return 0;
 	t = xmalloc(n + 1);
 	memcpy(t, s, n);
 	t[n] = '\0';
-	re = sre_compile(t, &err);
+	re = sre_compile(t, NULL);
 	free(t);
-	free(err);
 	pcre2_code_free(re);
 	return re != NULL;
 }

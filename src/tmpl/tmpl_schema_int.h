@@ -122,10 +122,9 @@ struct schema {
 /* tmpl_schema_re.c */
 /*
  * Compile an ECMA-262 pattern. On success returns the code (caller frees
- * with pcre2_code_free); otherwise NULL and *err a new message (caller
- * frees).
+ * with pcre2_code_free); otherwise NULL and err (NULL allowed) says why.
  */
-pcre2_code	*sre_compile(const char *src, char **err);
+pcre2_code	*sre_compile(const char *src, struct errmsg *err);
 /* 1 match, 0 no match, -1 the match limits were hit. */
 int		 sre_match(struct schema *, const pcre2_code *, const char *,
 		    size_t);

@@ -234,7 +234,7 @@ rewrite(const char *src)
 }
 
 pcre2_code *
-sre_compile(const char *src, char **err)
+sre_compile(const char *src, struct errmsg *err)
 {
 	pcre2_compile_context	*cc;
 	pcre2_code		*re;
@@ -244,7 +244,7 @@ sre_compile(const char *src, char **err)
 	int			 code;
 
 	if ((cc = pcre2_compile_context_create(NULL)) == NULL) {
-		*err = xstrdup("out of memory");
+		errmsg_set(err, "out of memory");
 		return NULL;
 	}
 	(void)pcre2_set_newline(cc, PCRE2_NEWLINE_ANY);
@@ -260,7 +260,7 @@ sre_compile(const char *src, char **err)
 	if (re == NULL) {
 		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
 			snprintf((char *)msg, sizeof(msg), "error %d", code);
-		*err = xasprintf("%s", (char *)msg);
+		errmsg_set(err, "%s", (char *)msg);
 	}
 	return re;
 }

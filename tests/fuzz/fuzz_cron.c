@@ -65,7 +65,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct sched_tz	*tz = NULL;
 	const uint8_t		*nl;
 	char			 expr[SCHED_CRON_LEN_MAX + 2], rule[256];
-	char			 err[256], nm[SCHED_FIRE_NAME_LEN];
+	struct errmsg		 err;
+	char			 nm[SCHED_FIRE_NAME_LEN];
 	uint64_t		 t = 0;
 	size_t			 i, elen, rest;
 	int			 zi;
@@ -90,18 +91,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rest = nl != NULL ? size - (size_t)(nl - data) - 1 : 0;
 
 	if (zi < (int)NITEMS(zone_names)) {
-		if (sched_tzset_get(set, zone_names[zi], &tz, err,
-		    sizeof(err)) != RC_OK)
+		if (sched_tzset_get(set, zone_names[zi], &tz, &err) != RC_OK)
 			abort();
 	} else if (rest >= 4 && memcmp(nl + 1, "TZif", 4) == 0) {
-		if (sched_tz_parse("fuzz", nl + 1, rest, &own, err,
-		    sizeof(err)) == RC_OK)
+		if (sched_tz_parse("fuzz", nl + 1, rest, &own, &err) == RC_OK)
 			tz = own;
 	} else if (rest > 0) {
 		i = MIN(rest, sizeof(rule) - 1);
 		memcpy(rule, nl + 1, i);
 		rule[i] = '\0';
-		if (sched_tz_posix("fuzz", rule, &own, err, sizeof(err)) ==
+		if (sched_tz_posix("fuzz", rule, &own, &err) ==
 		    RC_OK)
 			tz = own;
 	}
@@ -109,7 +108,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&s, 0, sizeof(s));
 	s.tz = tz;
-	if (sched_cron_parse(expr, &s.cron, err, sizeof(err)) == RC_OK) {
+	if (sched_cron_parse(expr, &s.cron, &err) == RC_OK) {
 		(void)sched_cron_never(&s.cron);
 		check(&s, (int64_t)t);
 	}

@@ -42,16 +42,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct json_object	*out = NULL, *str;
 	struct verr		*ve;
 	struct jpath		 p;
-	char			 err[256];
+	struct errmsg		 err;
 
 	if (ctx == NULL && (ctx = json_tokener_parse(ctx_json)) == NULL)
 		abort();
 	if (size > FUZZ_INPUT_MAX)
 		return 0;
 
-	if (expr_parse((const char *)data, size, &e, err, sizeof(err)) ==
+	if (expr_parse((const char *)data, size, &e, &err) ==
 	    RC_OK) {
-		if (expr_eval(e, ctx, &out, err, sizeof(err)) == RC_OK) {
+		if (expr_eval(e, ctx, &out, &err) == RC_OK) {
 			(void)expr_truthy(out);
 			json_object_put(out);
 			out = NULL;
@@ -62,7 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((str = json_object_new_string_len((const char *)data,
 	    (int)size)) == NULL)
 		abort();
-	if (expr_render(str, ctx, &out, err, sizeof(err)) == RC_OK)
+	if (expr_render(str, ctx, &out, &err) == RC_OK)
 		json_object_put(out);
 	ve = verr_new();
 	jpath_init(&p, "body");

@@ -82,7 +82,8 @@ f_write(void *ctx, const char *buf, size_t n)
 static void
 setup(void)
 {
-	char	 err[256], p[] = "/tmp/wfm-fuzz-conf-XXXXXX", *t;
+	struct errmsg	 err;
+	char	 p[] = "/tmp/wfm-fuzz-conf-XXXXXX", *t;
 	FILE	*f;
 	int	 fd;
 
@@ -92,12 +93,12 @@ setup(void)
 	fprintf(f, "[database]\nsocket = /nonexistent/wfm-fuzz.sock\n"
 	    "connect_timeout = 1\n[auth]\njwt_secret = %s\n", FUZZ_SECRET);
 	fclose(f);
-	if (config_load(p, &cfg, err, sizeof(err)) != RC_OK)
+	if (config_load(p, &cfg, &err) != RC_OK)
 		abort();
 	unlink(p);
 	app.cfg = cfg;
 	app.nudge_fd = -1;
-	if (auth_open(cfg, &app.auth, err, sizeof(err)) != RC_OK)
+	if (auth_open(cfg, &app.auth, &err) != RC_OK)
 		abort();
 	app.st = store_open(cfg);
 	if ((t = auth_token_mint(cfg, "fuzz", "admin", 86400)) == NULL)

@@ -30,14 +30,14 @@ static struct auth	*verifier;
 static void
 fuzz_setup(void)
 {
-	char	err[128];
+	struct errmsg	 err;
 
 	cfg.auth.algorithm = AUTH_HS256;
 	cfg.auth.jwt_secret = FUZZ_SECRET;
 	cfg.auth.jwt_secret_len = sizeof(FUZZ_SECRET) - 1;
 	cfg.auth.leeway_seconds = 30;
 	cfg.auth.roles_claim = "roles";
-	if (auth_open(&cfg, &verifier, err, sizeof(err)) != RC_OK)
+	if (auth_open(&cfg, &verifier, &err) != RC_OK)
 		abort();
 }
 
@@ -45,7 +45,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct principal	 p;
-	const char		*why = NULL;
+	struct errmsg		 why = { "" };
 	char			*h;
 	int			 rc;
 
@@ -61,10 +61,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = auth_verify(verifier, h, &p, &why);
 	/* The contract: a static sentence on denial, a sane principal else. */
 	if (rc == RC_OK) {
-		if (why != NULL || p.sub[0] == '\0' ||
+		if (why.text[0] != '\0' || p.sub[0] == '\0' ||
 		    strlen(p.sub) > AUTH_SUB_MAX || p.roles > 0xf)
 			abort();
-	} else if (rc != RC_DENIED || why == NULL)
+	} else if (rc != RC_DENIED || why.text[0] == '\0')
 		abort();
 	free(h);
 	return 0;

@@ -221,26 +221,27 @@ hdrw(const struct config *c, const char *h)
 {
 	struct config	 dflt;
 	struct auth	*a = NULL;
-	const char	*why = "(not set)";
-	char		 err[128];
-	int		 rc;
+	static struct errmsg	 why;
+	struct errmsg		 err;
+	int			 rc;
 
 	if (c == NULL) {
 		cfg_make(&dflt, AUTH_HS256);
 		c = &dflt;
 	}
 	memset(&last, 0xa5, sizeof(last));
-	if (auth_open(c, &a, err, sizeof(err)) != RC_OK)
+	if (auth_open(c, &a, &err) != RC_OK)
 		return "(auth_open failed)";
+	errmsg_set(&why, "(not set)");
 	rc = auth_verify(a, h, &last, &why);
 	auth_close(a);
-	if (rc == RC_OK && why == NULL)
+	if (rc == RC_OK && why.text[0] == '\0')
 		return OK;
-	if (rc == RC_DENIED && why != NULL) {
+	if (rc == RC_DENIED && why.text[0] != '\0') {
 		/* A denial never leaves a principal behind. */
 		CU_ASSERT_EQUAL(last.sub[0], '\0');
 		CU_ASSERT_EQUAL(last.roles, 0);
-		return why;
+		return why.text;
 	}
 	return "(unexpected result)";
 }
@@ -803,14 +804,14 @@ test_auth_returns_notfound_without_header(void)
 {
 	struct config	 c;
 	struct auth	*a = NULL;
-	const char	*why = NULL;
-	char		 err[128];
+	struct errmsg	 why = { "" };
+	struct errmsg	 err;
 
 	cfg_make(&c, AUTH_HS256);
-	CU_ASSERT_EQUAL_FATAL(auth_open(&c, &a, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL_FATAL(auth_open(&c, &a, &err), RC_OK);
 	CU_ASSERT_EQUAL(auth_verify(a, NULL, &last, &why), RC_NOTFOUND);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(why);
-	CU_ASSERT_STRING_EQUAL(why, "Not authenticated");
+	CU_ASSERT_FATAL(why.text[0] != '\0');
+	CU_ASSERT_STRING_EQUAL(why.text, "Not authenticated");
 	/* why may be NULL. */
 	CU_ASSERT_EQUAL(auth_verify(a, "Basic x", &last, NULL), RC_DENIED);
 	auth_close(a);
@@ -950,12 +951,12 @@ test_auth_role_name_gives_wire_names(void)
 static const char *
 open_err(const struct config *c)
 {
-	static char	 err[128];
+	static struct errmsg	 err;
 	struct auth	*a = NULL;
 
-	snprintf(err, sizeof(err), "(not set)");
-	if (auth_open(c, &a, err, sizeof(err)) != RC_OK)
-		return err;
+	errmsg_set(&err, "(not set)");
+	if (auth_open(c, &a, &err) != RC_OK)
+		return err.text;
 	auth_close(a);
 	return OK;
 }

@@ -34,9 +34,9 @@ conf(const char *text)
 }
 
 static int
-load(const char *text, struct config **c, char *err, size_t errlen)
+load(const char *text, struct config **c, struct errmsg *err)
 {
-	int	rc = config_load(conf(text), c, err, errlen);
+	int	rc = config_load(conf(text), c, err);
 
 	unlink(path);
 	return rc;
@@ -46,10 +46,10 @@ static void
 test_config_applies_defaults(void)
 {
 	struct config	*c = NULL;
-	char		 err[256];
+	struct errmsg	 err;
 
 	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
-	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_OK);
+	    "jwt_secret = " SECRET32 "\n", &c, &err), RC_OK);
 	CU_ASSERT_STRING_EQUAL(c->http.base_path, "/api/v1");
 	CU_ASSERT_EQUAL(c->http.max_body_bytes, 1048576);
 	CU_ASSERT_EQUAL(c->http.max_active_executions_per_user, 1000);
@@ -75,16 +75,16 @@ static void
 test_config_listen_port_alone_is_loopback(void)
 {
 	struct config	*c = NULL;
-	char		 err[256];
+	struct errmsg	 err;
 
 	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
-	    "jwt_secret = " SECRET32 "\n[fcgi]\nlisten = :9000\n", &c, err,
-	    sizeof(err)), RC_OK);
+	    "jwt_secret = " SECRET32 "\n[fcgi]\nlisten = :9000\n", &c, &err),
+	    RC_OK);
 	CU_ASSERT_STRING_EQUAL(c->fcgi.listen, "127.0.0.1:9000");
 	config_free(c);
 	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
 	    "jwt_secret = " SECRET32 "\n[fcgi]\nlisten = 0.0.0.0:9000\n", &c,
-	    err, sizeof(err)), RC_OK);
+	    &err), RC_OK);
 	CU_ASSERT_STRING_EQUAL(c->fcgi.listen, "0.0.0.0:9000");
 	CU_ASSERT_EQUAL(c->http.max_waiters, 0);
 	CU_ASSERT_EQUAL(c->http.max_waiters_per_user, 0);
@@ -95,13 +95,13 @@ static void
 test_config_environment_overrides_file(void)
 {
 	struct config	*c = NULL;
-	char		 err[256];
+	struct errmsg	 err;
 
 	setenv("WFM_FCGI_WORKERS", "3", 1);
 	setenv("WFM_SUPERVISOR_HTTP_ALLOW", "127.0.0.1/32", 1);
 	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
-	    "jwt_secret = " SECRET32 "\n[fcgi]\nworkers = 8\n", &c, err,
-	    sizeof(err)), RC_OK);
+	    "jwt_secret = " SECRET32 "\n[fcgi]\nworkers = 8\n", &c, &err),
+	    RC_OK);
 	unsetenv("WFM_FCGI_WORKERS");
 	unsetenv("WFM_SUPERVISOR_HTTP_ALLOW");
 	CU_ASSERT_EQUAL(c->fcgi.workers, 3);
@@ -113,28 +113,29 @@ static void
 test_config_rejects_out_of_range_number_naming_key(void)
 {
 	struct config	*c = NULL;
-	char		 err[256], want[256];
+	struct errmsg	 err;
+	char		 want[256];
 	int		 rc;
 
 	rc = load("[database]\nsocket = /tmp/s\n[auth]\njwt_secret = "
-	    SECRET32 "\n[fcgi]\nworkers = 5000\n", &c, err, sizeof(err));
+	    SECRET32 "\n[fcgi]\nworkers = 5000\n", &c, &err);
 	CU_ASSERT_EQUAL(rc, RC_INVALID);
 	CU_ASSERT_PTR_NULL(c);
 	snprintf(want, sizeof(want), "%s: [fcgi] workers: '5000' is too large "
 	    "(allowed 1..1024)", path);
-	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_STRING_EQUAL(err.text, want);
 }
 
 static void
 test_config_rejects_non_number(void)
 {
 	struct config	*c = NULL;
-	char		 err[256];
+	struct errmsg	 err;
 
 	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\njwt_secret"
-	    " = " SECRET32 "\n[supervisor]\nlease_seconds = ten\n", &c, err,
-	    sizeof(err)), RC_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[supervisor] lease_seconds: "
+	    " = " SECRET32 "\n[supervisor]\nlease_seconds = ten\n", &c, &err),
+	    RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "[supervisor] lease_seconds: "
 	    "'ten' is not a number"));
 }
 
@@ -142,22 +143,22 @@ static void
 test_config_rejects_unknown_key(void)
 {
 	struct config	*c = NULL;
-	char		 err[256];
+	struct errmsg	 err;
 
-	CU_ASSERT_EQUAL(load("[fcgi]\nworkerz = 2\n", &c, err, sizeof(err)),
+	CU_ASSERT_EQUAL(load("[fcgi]\nworkerz = 2\n", &c, &err),
 	    RC_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[fcgi] workerz: unknown key"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "[fcgi] workerz: unknown key"));
 }
 
 static void
 test_config_rejects_short_hs256_secret(void)
 {
 	struct config	*c = NULL;
-	char		 err[256];
+	struct errmsg	 err;
 
 	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
-	    "jwt_secret = short\n", &c, err, sizeof(err)), RC_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[auth] jwt_secret: must be at "
+	    "jwt_secret = short\n", &c, &err), RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "[auth] jwt_secret: must be at "
 	    "least 32 bytes, is 5"));
 }
 
@@ -165,16 +166,18 @@ static void
 test_config_rejects_bad_boolean_and_algorithm(void)
 {
 	struct config	*c = NULL;
-	char		 err[256];
+	struct errmsg	 err;
 
 	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\njwt_secret"
-	    " = " SECRET32 "\n[supervisor]\nspawn = maybe\n", &c, err,
-	    sizeof(err)), RC_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[supervisor] spawn: 'maybe' is "
+	    " = " SECRET32 "\n[supervisor]\nspawn = maybe\n", &c, &err),
+	    RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text,
+	    "[supervisor] spawn: 'maybe' is "
 	    "not true or false"));
 	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
-	    "algorithm = none\n", &c, err, sizeof(err)), RC_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[auth] algorithm: 'none' is not "
+	    "algorithm = none\n", &c, &err), RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text,
+	    "[auth] algorithm: 'none' is not "
 	    "HS256, RS256 or ES256"));
 }
 
@@ -182,7 +185,8 @@ static void
 test_config_reads_secret_file_without_newline(void)
 {
 	struct config	*c = NULL;
-	char		 err[256], text[256], sec[] = "/tmp/wfm-test-sec-XXXXXX";
+	struct errmsg	 err;
+	char		 text[256], sec[] = "/tmp/wfm-test-sec-XXXXXX";
 	FILE		*f;
 	int		 fd;
 
@@ -193,7 +197,7 @@ test_config_reads_secret_file_without_newline(void)
 	fclose(f);
 	snprintf(text, sizeof(text), "[database]\nsocket = /tmp/s\n[auth]\n"
 	    "jwt_secret_file = %s\n", sec);
-	CU_ASSERT_EQUAL_FATAL(load(text, &c, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL_FATAL(load(text, &c, &err), RC_OK);
 	CU_ASSERT_EQUAL(c->auth.jwt_secret_len, 35);
 	CU_ASSERT_STRING_EQUAL(c->auth.jwt_secret, SECRET32 "xyz");
 	config_free(c);
@@ -204,27 +208,27 @@ static void
 test_config_rejects_missing_file_and_syntax_error(void)
 {
 	struct config	*c = NULL;
-	char		 err[256];
+	struct errmsg	 err;
 
-	CU_ASSERT_EQUAL(config_load("/nonexistent/wfm.conf", &c, err,
-	    sizeof(err)), RC_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/wfm.conf: cannot "
+	CU_ASSERT_EQUAL(config_load("/nonexistent/wfm.conf", &c, &err),
+	    RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "/nonexistent/wfm.conf: cannot "
 	    "open"));
-	CU_ASSERT_EQUAL(load("[database]\nno equals sign here\n", &c, err,
-	    sizeof(err)), RC_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 2: syntax error"));
+	CU_ASSERT_EQUAL(load("[database]\nno equals sign here\n", &c, &err),
+	    RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "line 2: syntax error"));
 }
 
 static void
 test_config_rejects_bad_base_path(void)
 {
 	struct config	*c = NULL;
-	char		 err[256];
+	struct errmsg	 err;
 
 	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\njwt_secret"
-	    " = " SECRET32 "\n[http]\nbase_path = api/\n", &c, err,
-	    sizeof(err)), RC_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[http] base_path:"));
+	    " = " SECRET32 "\n[http]\nbase_path = api/\n", &c, &err),
+	    RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "[http] base_path:"));
 }
 
 /*
@@ -237,7 +241,8 @@ static void
 test_config_rejects_line_longer_than_reader(void)
 {
 	struct config	*c = NULL;
-	char		 text[512], err[256];
+	struct errmsg	 err;
+	char		 text[512];
 	char		 comment[200];
 
 	memset(comment, 'x', sizeof(comment));
@@ -245,15 +250,16 @@ test_config_rejects_line_longer_than_reader(void)
 	comment[198] = '\0';		/* 198 bytes: fits */
 	snprintf(text, sizeof(text), "[database]\nsocket = /tmp/s\n%s\n"
 	    "[auth]\njwt_secret = " SECRET32 "\n", comment);
-	CU_ASSERT_EQUAL(load(text, &c, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(load(text, &c, &err), RC_OK);
 	config_free(c);
 	c = NULL;
 	comment[198] = 'y';		/* 199 bytes: does not */
 	comment[199] = '\0';
 	snprintf(text, sizeof(text), "[database]\nsocket = /tmp/s\n%s\n"
 	    "[auth]\njwt_secret = " SECRET32 "\n", comment);
-	CU_ASSERT_EQUAL(load(text, &c, err, sizeof(err)), RC_INVALID);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 3: longer than 198 bytes"));
+	CU_ASSERT_EQUAL(load(text, &c, &err), RC_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text,
+	    "line 3: longer than 198 bytes"));
 	CU_ASSERT_PTR_NULL(c);
 }
 
@@ -262,10 +268,11 @@ static void
 test_config_cluster_keys(void)
 {
 	struct config	*c = NULL;
-	char		 err[256], want[256];
+	struct errmsg	 err;
+	char		 want[256];
 
 	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
-	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_OK);
+	    "jwt_secret = " SECRET32 "\n", &c, &err), RC_OK);
 	CU_ASSERT_PTR_NULL(c->sup.host_id);
 	CU_ASSERT_PTR_NULL(c->db.read_host);
 	CU_ASSERT_PTR_NULL(c->db.read_socket);
@@ -276,7 +283,7 @@ test_config_cluster_keys(void)
 	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\nread_host = "
 	    "10.0.0.2\nread_port = 3307\nmax_replica_lag_ms = 250\n[auth]\n"
 	    "jwt_secret = " SECRET32 "\n[supervisor]\nhost_id = web-1.a_b\n",
-	    &c, err, sizeof(err)), RC_OK);
+	    &c, &err), RC_OK);
 	CU_ASSERT_STRING_EQUAL(c->sup.host_id, "web-1.a_b");
 	CU_ASSERT_STRING_EQUAL(c->db.read_host, "10.0.0.2");
 	CU_ASSERT_EQUAL(c->db.read_port, 3307);
@@ -286,14 +293,14 @@ test_config_cluster_keys(void)
 	/* A ':' would make "h:1" look like host "h" with pid 1. */
 	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
 	    "jwt_secret = " SECRET32 "\n[supervisor]\nhost_id = h:1\n", &c,
-	    err, sizeof(err)), RC_INVALID);
+	    &err), RC_INVALID);
 	CU_ASSERT_PTR_NULL(c);
 	snprintf(want, sizeof(want), "%s: [supervisor] host_id: 'h:1' must "
 	    "be 1 to 64 of [A-Za-z0-9._-]", path);
-	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_STRING_EQUAL(err.text, want);
 	CU_ASSERT_EQUAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
 	    "jwt_secret = " SECRET32 "\n[supervisor]\nhost_id = a%b\n", &c,
-	    err, sizeof(err)), RC_INVALID);
+	    &err), RC_INVALID);
 	CU_ASSERT_PTR_NULL(c);
 }
 
@@ -302,10 +309,11 @@ static void
 test_config_db_nodes(void)
 {
 	struct config	*c = NULL;
-	char		 err[256], want[300];
+	struct errmsg	 err;
+	char		 want[300];
 
 	CU_ASSERT_EQUAL_FATAL(load("[database]\nhost = db1\nport = 3307\n"
-	    "[auth]\njwt_secret = " SECRET32 "\n", &c, err, sizeof(err)),
+	    "[auth]\njwt_secret = " SECRET32 "\n", &c, &err),
 	    RC_OK);
 	CU_ASSERT_EQUAL(c->db.nnodes, 1);
 	CU_ASSERT_STRING_EQUAL(c->db.nodes[0].host, "db1");
@@ -314,7 +322,7 @@ test_config_db_nodes(void)
 	c = NULL;
 	CU_ASSERT_EQUAL_FATAL(load("[database]\nhost = 127.0.0.1:19601, "
 	    "db2 ,[::1]:19603,fe80::1\n[auth]\njwt_secret = " SECRET32 "\n",
-	    &c, err, sizeof(err)), RC_OK);
+	    &c, &err), RC_OK);
 	CU_ASSERT_EQUAL_FATAL(c->db.nnodes, 4);
 	CU_ASSERT_STRING_EQUAL(c->db.nodes[0].host, "127.0.0.1");
 	CU_ASSERT_EQUAL(c->db.nodes[0].port, 19601);
@@ -327,28 +335,28 @@ test_config_db_nodes(void)
 	config_free(c);
 	c = NULL;
 	CU_ASSERT_EQUAL_FATAL(load("[database]\nsocket = /tmp/s\n[auth]\n"
-	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_OK);
+	    "jwt_secret = " SECRET32 "\n", &c, &err), RC_OK);
 	CU_ASSERT_EQUAL(c->db.nnodes, 0);
 	config_free(c);
 	c = NULL;
 	CU_ASSERT_EQUAL(load("[database]\nhost = a,,b\n[auth]\njwt_secret = "
-	    SECRET32 "\n", &c, err, sizeof(err)), RC_INVALID);
+	    SECRET32 "\n", &c, &err), RC_INVALID);
 	snprintf(want, sizeof(want), "%s: [database] host: empty entry in "
 	    "'a,,b'", path);
-	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_STRING_EQUAL(err.text, want);
 	CU_ASSERT_EQUAL(load("[database]\nhost = a:0\n[auth]\njwt_secret = "
-	    SECRET32 "\n", &c, err, sizeof(err)), RC_INVALID);
+	    SECRET32 "\n", &c, &err), RC_INVALID);
 	CU_ASSERT_EQUAL(load("[database]\nhost = a:70000\n[auth]\n"
-	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_INVALID);
+	    "jwt_secret = " SECRET32 "\n", &c, &err), RC_INVALID);
 	CU_ASSERT_EQUAL(load("[database]\nhost = a:x1\n[auth]\n"
-	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_INVALID);
+	    "jwt_secret = " SECRET32 "\n", &c, &err), RC_INVALID);
 	CU_ASSERT_EQUAL(load("[database]\nhost = [::1\n[auth]\n"
-	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_INVALID);
+	    "jwt_secret = " SECRET32 "\n", &c, &err), RC_INVALID);
 	CU_ASSERT_EQUAL(load("[database]\nhost = a,b,c,d,e,f,g,h,i\n[auth]\n"
-	    "jwt_secret = " SECRET32 "\n", &c, err, sizeof(err)), RC_INVALID);
+	    "jwt_secret = " SECRET32 "\n", &c, &err), RC_INVALID);
 	snprintf(want, sizeof(want), "%s: [database] host: more than 8 "
 	    "entries", path);
-	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_STRING_EQUAL(err.text, want);
 	CU_ASSERT_PTR_NULL(c);
 }
 

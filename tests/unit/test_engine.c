@@ -599,34 +599,38 @@ static void
 test_engine_map_items_check(void)
 {
 	struct json_object	*v;
-	char			 msg[256];
+	struct errmsg		 msg;
 	int			 i;
 
 	v = json_object_new_array();
-	CU_ASSERT_EQUAL(engine_map_items_check(v, msg, sizeof(msg)), RC_OK);
+	CU_ASSERT_EQUAL(engine_map_items_check(v, &msg), RC_OK);
 	for (i = 0; i < TMPL_MAP_ITEMS_MAX; i++)
 		json_object_array_add(v, json_object_new_int(i));
-	CU_ASSERT_EQUAL(engine_map_items_check(v, msg, sizeof(msg)), RC_OK);
+	CU_ASSERT_EQUAL(engine_map_items_check(v, &msg), RC_OK);
 	json_object_array_add(v, NULL);
-	CU_ASSERT_EQUAL(engine_map_items_check(v, msg, sizeof(msg)),
+	CU_ASSERT_EQUAL(engine_map_items_check(v, &msg),
 	    RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(msg, "items must be an array of at most 10000 "
+	CU_ASSERT_STRING_EQUAL(msg.text,
+	    "items must be an array of at most 10000 "
 	    "elements, got an array of 10001 elements");
 	json_object_put(v);
-	CU_ASSERT_EQUAL(engine_map_items_check(NULL, msg, sizeof(msg)),
+	CU_ASSERT_EQUAL(engine_map_items_check(NULL, &msg),
 	    RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(msg, "items must be an array of at most 10000 "
+	CU_ASSERT_STRING_EQUAL(msg.text,
+	    "items must be an array of at most 10000 "
 	    "elements, got null");
 	v = json_object_new_object();
-	CU_ASSERT_EQUAL(engine_map_items_check(v, msg, sizeof(msg)),
+	CU_ASSERT_EQUAL(engine_map_items_check(v, &msg),
 	    RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(msg, "items must be an array of at most 10000 "
+	CU_ASSERT_STRING_EQUAL(msg.text,
+	    "items must be an array of at most 10000 "
 	    "elements, got an object");
 	json_object_put(v);
 	v = json_object_new_string("abc");
-	CU_ASSERT_EQUAL(engine_map_items_check(v, msg, sizeof(msg)),
+	CU_ASSERT_EQUAL(engine_map_items_check(v, &msg),
 	    RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(msg, "items must be an array of at most 10000 "
+	CU_ASSERT_STRING_EQUAL(msg.text,
+	    "items must be an array of at most 10000 "
 	    "elements, got a string");
 	json_object_put(v);
 }

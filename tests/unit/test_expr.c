@@ -60,16 +60,16 @@ ok(int cond, int line, const char *what, const char *src)
 /* Parse and evaluate src against c. */
 static int
 run_in(struct json_object *c, const char *src, size_t len,
-    struct json_object **out, char *err, size_t errlen)
+    struct json_object **out, struct errmsg *err)
 {
 	struct expr	*e = NULL;
 	int		 rc;
 
-	err[0] = '\0';
+	err->text[0] = '\0';
 	*out = NULL;
-	if ((rc = expr_parse(src, len, &e, err, errlen)) != RC_OK)
+	if ((rc = expr_parse(src, len, &e, err)) != RC_OK)
 		return rc;
-	rc = expr_eval(e, c, out, err, errlen);
+	rc = expr_eval(e, c, out, err);
 	expr_free(e);
 	return rc;
 }
@@ -78,11 +78,11 @@ static struct json_object *
 run_ok(int line, const char *src, enum json_type type)
 {
 	struct json_object	*o = NULL;
-	char			 err[256];
+	struct errmsg		 err;
 	int			 rc;
 
-	rc = run_in(ctx, src, strlen(src), &o, err, sizeof(err));
-	ok(rc == RC_OK, line, err, src);
+	rc = run_in(ctx, src, strlen(src), &o, &err);
+	ok(rc == RC_OK, line, err.text, src);
 	ok(json_object_get_type(o) == type, line, "result type", src);
 	return o;
 }
@@ -136,13 +136,13 @@ static void
 expect_err(int line, const char *src, size_t len, const char *want)
 {
 	struct json_object	*o = NULL;
-	char			 err[256];
+	struct errmsg		 err;
 	int			 rc;
 
-	rc = run_in(ctx, src, len, &o, err, sizeof(err));
+	rc = run_in(ctx, src, len, &o, &err);
 	ok(rc == RC_INVALID, line, "returns RC_INVALID", src);
 	ok(o == NULL, line, "no result", src);
-	ok(strcmp(err, want) == 0, line, err, src);
+	ok(strcmp(err.text, want) == 0, line, err.text, src);
 	json_object_put(o);
 }
 
@@ -152,12 +152,12 @@ expect_render(int line, struct json_object *c, const char *tmpl,
     const char *want)
 {
 	struct json_object	*v, *o = NULL;
-	char			 err[256] = "";
+	struct errmsg		 err = { "" };
 	int			 rc;
 
 	v = json_object_new_string(tmpl);
-	rc = expr_render(v, c, &o, err, sizeof(err));
-	ok(rc == RC_OK, line, err, tmpl);
+	rc = expr_render(v, c, &o, &err);
+	ok(rc == RC_OK, line, err.text, tmpl);
 	ok(json_object_is_type(o, json_type_string) &&
 	    strcmp(json_object_get_string(o), want) == 0, line,
 	    json_object_get_string(o), tmpl);
@@ -169,14 +169,14 @@ static void
 expect_render_err(int line, const char *tmpl, const char *want)
 {
 	struct json_object	*v, *o = NULL;
-	char			 err[256] = "";
+	struct errmsg		 err = { "" };
 	int			 rc;
 
 	v = json_object_new_string(tmpl);
-	rc = expr_render(v, ctx, &o, err, sizeof(err));
+	rc = expr_render(v, ctx, &o, &err);
 	ok(rc == RC_INVALID, line, "returns RC_INVALID", tmpl);
 	ok(o == NULL, line, "leaves *out alone", tmpl);
-	ok(strcmp(err, want) == 0, line, err, tmpl);
+	ok(strcmp(err.text, want) == 0, line, err.text, tmpl);
 	json_object_put(v);
 }
 
@@ -412,14 +412,14 @@ test_expr_eval_without_context_gives_null(void)
 {
 	struct expr		*e = NULL;
 	struct json_object	*o = NULL, *arr;
-	char			 err[128];
+	struct errmsg		 err;
 
-	CU_ASSERT_EQUAL_FATAL(expr_parse("input.a", 7, &e, err, sizeof(err)),
+	CU_ASSERT_EQUAL_FATAL(expr_parse("input.a", 7, &e, &err),
 	    RC_OK);
-	CU_ASSERT_EQUAL(expr_eval(e, NULL, &o, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(expr_eval(e, NULL, &o, &err), RC_OK);
 	CU_ASSERT_PTR_NULL(o);
 	arr = json_object_new_array();
-	CU_ASSERT_EQUAL(expr_eval(e, arr, &o, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(expr_eval(e, arr, &o, &err), RC_OK);
 	CU_ASSERT_PTR_NULL(o);
 	json_object_put(arr);
 	expr_free(e);
@@ -713,12 +713,12 @@ static void
 test_expr_render_whole_string_keeps_type(void)
 {
 	struct json_object	*v, *o, *orig;
-	char			 err[256];
+	struct errmsg		 err;
 
 	v = json_tokener_parse("{\"o\": \"{{ input.obj }}\", \"n\": \"{{ input.n"
 	    " * 2 }}\", \"b\": \"{{input.n > 1}}\", \"z\": \"{{ null }}\","
 	    " \"d\": \"{{  7/2\\n }}\", \"s\": \"{{ input.s }}\"}");
-	CU_ASSERT_EQUAL_FATAL(expr_render(v, ctx, &o, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL_FATAL(expr_render(v, ctx, &o, &err), RC_OK);
 	CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN), "{\"o\":{\"a\":1,\"b\":[1,2]},\"n\":6,"
 	    "\"b\":true,\"z\":null,\"d\":3.5,\"s\":\"hi\"}");
@@ -738,12 +738,12 @@ static void
 test_expr_render_copies_deeply_and_never_evaluates_keys(void)
 {
 	struct json_object	*v, *o;
-	char			 err[256];
+	struct errmsg		 err;
 
 	v = json_tokener_parse("{\"{{ input.n }}\": \"{{ input.n }}\","
 	    " \"arr\": [\"{{1+1}}\", 5, null, {\"x\": \"a{{'b'}}c\"}, 1.50],"
 	    " \"t\": true}");
-	CU_ASSERT_EQUAL_FATAL(expr_render(v, ctx, &o, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL_FATAL(expr_render(v, ctx, &o, &err), RC_OK);
 	CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PLAIN), "{\"{{ input.n }}\":3,\"arr\":[2,5,null,"
 	    "{\"x\":\"abc\"},1.50],\"t\":true}");
@@ -752,7 +752,7 @@ test_expr_render_copies_deeply_and_never_evaluates_keys(void)
 	json_object_put(o);
 	json_object_put(v);
 	o = NULL;
-	CU_ASSERT_EQUAL(expr_render(NULL, ctx, &o, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(expr_render(NULL, ctx, &o, &err), RC_OK);
 	CU_ASSERT_PTR_NULL(o);
 }
 
@@ -780,7 +780,8 @@ static void
 test_expr_render_rejects_oversized_string(void)
 {
 	struct json_object	*c, *in, *v, *o = NULL;
-	char			*big, err[256];
+	struct errmsg		 err;
+	char			*big;
 
 	big = repeat("x", EXPR_STRING_MAX / 2 + 1, "", "");
 	c = json_object_new_object();
@@ -789,18 +790,18 @@ test_expr_render_rejects_oversized_string(void)
 	json_object_object_add(c, "input", in);
 	free(big);
 	v = json_object_new_string("{{ input.big + input.big }}");
-	CU_ASSERT_EQUAL(expr_render(v, c, &o, err, sizeof(err)), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "{{ input.big + input.big }}: string "
+	CU_ASSERT_EQUAL(expr_render(v, c, &o, &err), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err.text, "{{ input.big + input.big }}: string "
 	    "longer than 1048576 bytes from operator '+'");
 	json_object_put(v);
 	v = json_object_new_string("{{ input.big }}{{ input.big }}");
-	CU_ASSERT_EQUAL(expr_render(v, c, &o, err, sizeof(err)), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err,
+	CU_ASSERT_EQUAL(expr_render(v, c, &o, &err), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err.text,
 	    "{{ input.big }}: string longer than 1048576 bytes");
 	CU_ASSERT_PTR_NULL(o);
 	json_object_put(v);
 	v = json_object_new_string("{{ input.big }}");
-	CU_ASSERT_EQUAL(expr_render(v, c, &o, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(expr_render(v, c, &o, &err), RC_OK);
 	CU_ASSERT_EQUAL(json_object_get_string_len(o), EXPR_STRING_MAX / 2 + 1);
 	json_object_put(o);
 	json_object_put(v);
@@ -816,7 +817,8 @@ static void
 test_expr_render_budget_stops_while_rendering(void)
 {
 	struct json_object	*c, *in, *big, *v, *o = NULL;
-	char			*s, err[256];
+	struct errmsg		 err;
+	char			*s;
 	int			 over = -1, i;
 
 	c = json_object_new_object();
@@ -832,25 +834,23 @@ test_expr_render_budget_stops_while_rendering(void)
 	json_object_object_add(c, "input", in);
 
 	v = json_tokener_parse("[\"{{ input.s }}\"]");
-	CU_ASSERT_EQUAL(expr_render_max(v, c, 15, &over, &o, err,
-	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 15, &over, &o, &err), RC_OK);
 	CU_ASSERT_EQUAL(over, 0);
 	json_object_put(o);
 	o = NULL;
-	CU_ASSERT_EQUAL(expr_render_max(v, c, 14, &over, &o, err,
-	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 14, &over, &o, &err), RC_INVALID);
 	CU_ASSERT_EQUAL(over, 1);
-	CU_ASSERT_STRING_EQUAL(err, "rendered value over 14 bytes");
+	CU_ASSERT_STRING_EQUAL(err.text, "rendered value over 14 bytes");
 	CU_ASSERT_PTR_NULL(o);
 	json_object_put(v);
 
 	/* A whole-string expression is charged before it is copied. */
 	v = json_object_new_string("{{ input.big }}");
-	CU_ASSERT_EQUAL(expr_render_max(v, c, 64 * 1024, &over, &o, err,
-	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 64 * 1024, &over, &o, &err),
+	    RC_INVALID);
 	CU_ASSERT_EQUAL(over, 1);
-	CU_ASSERT_EQUAL(expr_render_max(v, c, 70 * 1024, &over, &o, err,
-	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 70 * 1024, &over, &o, &err),
+	    RC_OK);
 	CU_ASSERT_EQUAL(over, 0);
 	CU_ASSERT_EQUAL(json_object_array_length(o), 64);
 	json_object_put(o);
@@ -859,8 +859,8 @@ test_expr_render_budget_stops_while_rendering(void)
 
 	/* Interpolated objects are sized before they are printed. */
 	v = json_object_new_string("x{{ input.big }}");
-	CU_ASSERT_EQUAL(expr_render_max(v, c, 64 * 1024, &over, &o, err,
-	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 64 * 1024, &over, &o, &err),
+	    RC_INVALID);
 	CU_ASSERT_EQUAL(over, 1);
 	json_object_put(v);
 
@@ -874,20 +874,20 @@ test_expr_render_budget_stops_while_rendering(void)
 	}
 	free(s);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
-	CU_ASSERT_EQUAL(expr_render_max(v, c, 1 << 20, &over, &o, err,
-	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 1 << 20, &over, &o, &err),
+	    RC_INVALID);
 	CU_ASSERT_EQUAL(over, 1);
-	CU_ASSERT_STRING_EQUAL(err, "rendered value over 1048576 bytes");
+	CU_ASSERT_STRING_EQUAL(err.text, "rendered value over 1048576 bytes");
 	CU_ASSERT_PTR_NULL(o);
 	/* expr_render has a budget too (EXPR_RENDER_MAX). */
-	CU_ASSERT_EQUAL(expr_render(v, c, &o, err, sizeof(err)), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "rendered value over 8388608 bytes");
+	CU_ASSERT_EQUAL(expr_render(v, c, &o, &err), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err.text, "rendered value over 8388608 bytes");
 	json_object_put(v);
 
 	/* An expression error is not the budget. */
 	v = json_object_new_string("{{ 1 / 0 }}");
-	CU_ASSERT_EQUAL(expr_render_max(v, c, 1 << 20, &over, &o, err,
-	    sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(expr_render_max(v, c, 1 << 20, &over, &o, &err),
+	    RC_INVALID);
 	CU_ASSERT_EQUAL(over, 0);
 	json_object_put(v);
 	json_object_put(c);

@@ -108,7 +108,8 @@ token(const char *roles)
 static int
 setup(void)
 {
-	char	err[256], p[] = "/tmp/wfm-http-conf-XXXXXX";
+	struct errmsg	err;
+	char	p[] = "/tmp/wfm-http-conf-XXXXXX";
 	FILE	*f;
 	int	fd;
 
@@ -117,13 +118,13 @@ setup(void)
 	fprintf(f, "[database]\nsocket = /nonexistent/wfm-test.sock\n"
 	    "connect_timeout = 1\n[auth]\njwt_secret = %s\n", SECRET);
 	fclose(f);
-	if (config_load(p, &cfg, err, sizeof(err)) != RC_OK)
+	if (config_load(p, &cfg, &err) != RC_OK)
 		return 1;
 	unlink(p);
 	memset(&app, 0, sizeof(app));
 	app.cfg = cfg;
 	app.nudge_fd = -1;
-	if (auth_open(cfg, &app.auth, err, sizeof(err)) != RC_OK)
+	if (auth_open(cfg, &app.auth, &err) != RC_OK)
 		return 1;
 	app.st = store_open(cfg);
 	return 0;

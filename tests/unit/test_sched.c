@@ -80,18 +80,19 @@ fires_at(int line, const char *zone, const char *expr, const char *after,
 	struct sched_spec	 s;
 	int64_t			 out[8];
 	char			 got[8 * SCHED_FIRE_NAME_LEN + 8], nm[SCHED_FIRE_NAME_LEN];
-	char			 err[256], msg[512];
+	struct errmsg		 err;
+	char			 msg[ERRMSG_MAX + 128];
 	int			 i, k;
 
 	memset(&s, 0, sizeof(s));
 	got[0] = '\0';
-	if (sched_tzset_get(zones, zone, &s.tz, err, sizeof(err)) != RC_OK) {
-		snprintf(msg, sizeof(msg), "zone %s: %s", zone, err);
+	if (sched_tzset_get(zones, zone, &s.tz, &err) != RC_OK) {
+		snprintf(msg, sizeof(msg), "zone %s: %s", zone, err.text);
 		ok(0, line, msg);
 		return;
 	}
-	if (sched_cron_parse(expr, &s.cron, err, sizeof(err)) != RC_OK) {
-		snprintf(msg, sizeof(msg), "cron %s: %s", expr, err);
+	if (sched_cron_parse(expr, &s.cron, &err) != RC_OK) {
+		snprintf(msg, sizeof(msg), "cron %s: %s", expr, err.text);
 		ok(0, line, msg);
 		return;
 	}
@@ -112,14 +113,15 @@ static void
 parse_fails(int line, const char *expr, const char *want)
 {
 	struct sched_cron	 c;
-	char			 err[256], msg[512];
+	struct errmsg		 err;
+	char			 msg[512];
 	int			 rc;
 
-	err[0] = '\0';
-	rc = sched_cron_parse(expr, &c, err, sizeof(err));
+	err.text[0] = '\0';
+	rc = sched_cron_parse(expr, &c, &err);
 	snprintf(msg, sizeof(msg), "\"%s\": rc %d, got \"%s\", want \"%s\"",
-	    expr, rc, err, want);
-	ok(rc == RC_INVALID && strcmp(err, want) == 0, line, msg);
+	    expr, rc, err.text, want);
+	ok(rc == RC_INVALID && strcmp(err.text, want) == 0, line, msg);
 }
 #define PARSE_FAILS(e, w)	parse_fails(__LINE__, e, w)
 
@@ -259,7 +261,7 @@ static void
 test_sched_steps_names_and_sunday(void)
 {
 	struct sched_cron	 c;
-	char			 err[256];
+	struct errmsg		 err;
 
 	FIRES("UTC", "5/20 9-10 * * *", "2026-06-01T00:00:00Z", 5,
 	    "20260601T090500Z 20260601T092500Z 20260601T094500Z "
@@ -270,7 +272,7 @@ test_sched_steps_names_and_sunday(void)
 	    "20260607T000000Z 20260614T000000Z");
 
 	CU_ASSERT_EQUAL(sched_cron_parse("*/20 0-23/6 1-31/10 */5 */3", &c,
-	    err, sizeof(err)), RC_OK);
+	    &err), RC_OK);
 	CU_ASSERT_EQUAL(c.minute, (UINT64_C(1) << 0) | (UINT64_C(1) << 20) |
 	    (UINT64_C(1) << 40));
 	CU_ASSERT_EQUAL(c.hour, (1u << 0) | (1u << 6) | (1u << 12) | (1u << 18));
@@ -279,13 +281,12 @@ test_sched_steps_names_and_sunday(void)
 	/* 0, 3, 6 of 0-7. */
 	CU_ASSERT_EQUAL(c.dow, (1u << 0) | (1u << 3) | (1u << 6));
 	CU_ASSERT(!c.dom_star && c.dow_star);
-	CU_ASSERT_EQUAL(sched_cron_parse("0 0 5,1-2 * sun,7,SAT", &c, err,
-	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(sched_cron_parse("0 0 5,1-2 * sun,7,SAT", &c, &err),
+	    RC_OK);
 	CU_ASSERT_EQUAL(c.dom, (1u << 1) | (1u << 2) | (1u << 5));
 	CU_ASSERT_EQUAL(c.dow, (1u << 0) | (1u << 6));
 	CU_ASSERT(!c.dom_star && !c.dow_star);
-	CU_ASSERT_EQUAL(sched_cron_parse("\t 0  0\t* * 5-7 ", &c, err,
-	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(sched_cron_parse("\t 0  0\t* * 5-7 ", &c, &err), RC_OK);
 	CU_ASSERT_EQUAL(c.dow, (1u << 0) | (1u << 5) | (1u << 6));
 }
 
@@ -302,14 +303,12 @@ test_sched_macros(void)
 		{ "@HOURLY", "0 * * * *" }, { " @daily ", "0 0 * * *" }
 	};
 	struct sched_cron	 a, b;
-	char			 err[256];
+	struct errmsg		 err;
 	size_t			 i;
 
 	for (i = 0; i < NITEMS(m); i++) {
-		CU_ASSERT_EQUAL(sched_cron_parse(m[i].macro, &a, err,
-		    sizeof(err)), RC_OK);
-		CU_ASSERT_EQUAL(sched_cron_parse(m[i].expr, &b, err,
-		    sizeof(err)), RC_OK);
+		CU_ASSERT_EQUAL(sched_cron_parse(m[i].macro, &a, &err), RC_OK);
+		CU_ASSERT_EQUAL(sched_cron_parse(m[i].expr, &b, &err), RC_OK);
 		CU_ASSERT(memcmp(&a, &b, sizeof(a)) == 0);
 	}
 	FIRES("UTC", "@weekly", "2026-06-01T00:00:00Z", 2,
@@ -374,27 +373,24 @@ static void
 test_sched_never_firing_expressions(void)
 {
 	struct sched_spec	 s;
-	char			 err[256];
+	struct errmsg		 err;
 	int64_t			 t = 0, out[5];
 
 	memset(&s, 0, sizeof(s));
-	CU_ASSERT_EQUAL(sched_cron_parse("0 0 30 2 *", &s.cron, err,
-	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(sched_cron_parse("0 0 30 2 *", &s.cron, &err), RC_OK);
 	CU_ASSERT(sched_cron_never(&s.cron));
 	CU_ASSERT_EQUAL(sched_next(&s, utc("2026-01-01T00:00:00Z"), &t),
 	    RC_NOTFOUND);
 	CU_ASSERT_EQUAL(sched_prev(&s, utc("2026-01-01T00:00:00Z"), &t),
 	    RC_NOTFOUND);
 	CU_ASSERT_EQUAL(sched_next_n(&s, 0, out, 5), 0);
-	CU_ASSERT_EQUAL(sched_cron_parse("0 0 31 4,6,9,11 *", &s.cron, err,
-	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(sched_cron_parse("0 0 31 4,6,9,11 *", &s.cron, &err),
+	    RC_OK);
 	CU_ASSERT(sched_cron_never(&s.cron));
 	/* With a restricted weekday the Vixie OR makes it fire. */
-	CU_ASSERT_EQUAL(sched_cron_parse("0 0 30 2 1", &s.cron, err,
-	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(sched_cron_parse("0 0 30 2 1", &s.cron, &err), RC_OK);
 	CU_ASSERT(!sched_cron_never(&s.cron));
-	CU_ASSERT_EQUAL(sched_cron_parse("0 0 29 2 *", &s.cron, err,
-	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(sched_cron_parse("0 0 29 2 *", &s.cron, &err), RC_OK);
 	CU_ASSERT(!sched_cron_never(&s.cron));
 	/* Within a year of the end of time: nothing after it. */
 	CU_ASSERT_EQUAL(sched_next(&s, utc("9997-01-01T00:00:00Z"), &t),
@@ -431,15 +427,16 @@ static void
 test_sched_prev_and_catchup_window(void)
 {
 	struct sched_spec	 s;
-	char			 err[256], nm[SCHED_FIRE_NAME_LEN];
+	struct errmsg		 err;
+	char			 nm[SCHED_FIRE_NAME_LEN];
 	int64_t			 w[10], t = 0;
 	int			 n;
 
 	memset(&s, 0, sizeof(s));
 	CU_ASSERT_EQUAL_FATAL(sched_tzset_get(zones, "America/New_York",
-	    &s.tz, err, sizeof(err)), RC_OK);
-	CU_ASSERT_EQUAL_FATAL(sched_cron_parse("*/30 * * * *", &s.cron, err,
-	    sizeof(err)), RC_OK);
+	    &s.tz, &err), RC_OK);
+	CU_ASSERT_EQUAL_FATAL(sched_cron_parse("*/30 * * * *", &s.cron, &err),
+	    RC_OK);
 	/* [05:00Z, 08:00Z) on the fall-back day: 06:00Z, 06:30Z repeat. */
 	n = sched_window(&s, utc("2026-11-01T05:00:00Z"),
 	    utc("2026-11-01T08:00:00Z"), w, 10);
@@ -456,8 +453,7 @@ test_sched_prev_and_catchup_window(void)
 	    RC_OK);
 	CU_ASSERT_EQUAL(t, utc("2026-11-01T05:30:00Z"));
 	/* A year of a minute cron: bounded by nmax, not by the 525,600. */
-	CU_ASSERT_EQUAL(sched_cron_parse("* * * * *", &s.cron, err,
-	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(sched_cron_parse("* * * * *", &s.cron, &err), RC_OK);
 	CU_ASSERT_EQUAL(sched_window(&s, utc("2025-01-01T00:00:00Z"),
 	    utc("2026-01-01T00:00:00Z"), w, 3), 3);
 	sched_fire_name(w[0], nm);
@@ -505,24 +501,25 @@ static void
 test_sched_tz_load_rejects_bad_zones(void)
 {
 	struct sched_tz	*tz = NULL;
-	char		 err[256];
+	struct errmsg	 err;
 
-	CU_ASSERT_EQUAL(sched_tz_load(NULL, "Europe/Nowhere", &tz, err,
-	    sizeof(err)), RC_NOTFOUND);
-	CU_ASSERT_STRING_EQUAL(err, "unknown time zone");
-	CU_ASSERT_EQUAL(sched_tz_load(NULL, "Europe/../Berlin", &tz, err,
-	    sizeof(err)), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "not a time zone name");
-	/* A directory, and a host-dependent link. */
-	CU_ASSERT_EQUAL(sched_tz_load(NULL, "Europe", &tz, err, sizeof(err)),
+	CU_ASSERT_EQUAL(sched_tz_load(NULL, "Europe/Nowhere", &tz, &err),
 	    RC_NOTFOUND);
-	CU_ASSERT_EQUAL(sched_tz_load(NULL, "localtime", &tz, err,
-	    sizeof(err)), RC_NOTFOUND);
+	CU_ASSERT_STRING_EQUAL(err.text, "unknown time zone");
+	CU_ASSERT_EQUAL(sched_tz_load(NULL, "Europe/../Berlin", &tz, &err),
+	    RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err.text, "not a time zone name");
+	/* A directory, and a host-dependent link. */
+	CU_ASSERT_EQUAL(sched_tz_load(NULL, "Europe", &tz, &err),
+	    RC_NOTFOUND);
+	CU_ASSERT_EQUAL(sched_tz_load(NULL, "localtime", &tz, &err),
+	    RC_NOTFOUND);
 	/* "right/" zones count leap seconds: not civil time. */
 	if (access(SCHED_ZONEINFO_DIR "/right/UTC", R_OK) == 0) {
-		CU_ASSERT_EQUAL(sched_tz_load(NULL, "right/UTC", &tz, err,
-		    sizeof(err)), RC_INVALID);
-		CU_ASSERT_STRING_EQUAL(err, "zones with leap seconds are not "
+		CU_ASSERT_EQUAL(sched_tz_load(NULL, "right/UTC", &tz, &err),
+		    RC_INVALID);
+		CU_ASSERT_STRING_EQUAL(err.text,
+		    "zones with leap seconds are not "
 		    "supported");
 	}
 	CU_ASSERT_PTR_NULL(tz);
@@ -550,11 +547,11 @@ test_sched_tz_parse_rejects_damaged_files(void)
 {
 	struct sched_tz	*tz = NULL;
 	unsigned char	*buf;
-	char		 err[256];
+	struct errmsg	 err;
 	size_t		 len, cut;
 
 	buf = slurp("America/New_York", &len);
-	CU_ASSERT_EQUAL(sched_tz_parse("x", buf, len, &tz, err, sizeof(err)),
+	CU_ASSERT_EQUAL(sched_tz_parse("x", buf, len, &tz, &err),
 	    RC_OK);
 	CU_ASSERT_EQUAL(sched_tz_offset(tz, utc("2026-07-01T00:00:00Z")),
 	    -4 * 3600);
@@ -564,20 +561,20 @@ test_sched_tz_parse_rejects_damaged_files(void)
 	tz = NULL;
 	/* Every truncation is refused, none crashes. */
 	for (cut = 0; cut < len; cut += cut < 64 ? 1 : 97)
-		CU_ASSERT_EQUAL(sched_tz_parse("x", buf, cut, &tz, err,
-		    sizeof(err)), RC_INVALID);
+		CU_ASSERT_EQUAL(sched_tz_parse("x", buf, cut, &tz, &err),
+		    RC_INVALID);
 	CU_ASSERT_PTR_NULL(tz);
-	CU_ASSERT_EQUAL(sched_tz_parse("x", buf, 3, &tz, err, sizeof(err)),
+	CU_ASSERT_EQUAL(sched_tz_parse("x", buf, 3, &tz, &err),
 	    RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "truncated header");
+	CU_ASSERT_STRING_EQUAL(err.text, "truncated header");
 	buf[4] = '\0';			/* version 1 */
-	CU_ASSERT_EQUAL(sched_tz_parse("x", buf, len, &tz, err, sizeof(err)),
+	CU_ASSERT_EQUAL(sched_tz_parse("x", buf, len, &tz, &err),
 	    RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "TZif version 1 is not supported");
+	CU_ASSERT_STRING_EQUAL(err.text, "TZif version 1 is not supported");
 	buf[0] = 'X';
-	CU_ASSERT_EQUAL(sched_tz_parse("x", buf, len, &tz, err, sizeof(err)),
+	CU_ASSERT_EQUAL(sched_tz_parse("x", buf, len, &tz, &err),
 	    RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "not a TZif file");
+	CU_ASSERT_STRING_EQUAL(err.text, "not a TZif file");
 	free(buf);
 }
 
@@ -586,15 +583,15 @@ test_sched_tz_posix_rule_alone_matches_table(void)
 {
 	struct sched_tz	*tz = NULL;
 	struct sched_spec s;
-	char		 err[256], nm[SCHED_FIRE_NAME_LEN];
+	struct errmsg	 err;
+	char		 nm[SCHED_FIRE_NAME_LEN];
 	int64_t		 t = 0;
 
 	CU_ASSERT_EQUAL_FATAL(sched_tz_posix("ny", "EST5EDT,M3.2.0,M11.1.0",
-	    &tz, err, sizeof(err)), RC_OK);
+	    &tz, &err), RC_OK);
 	memset(&s, 0, sizeof(s));
 	s.tz = tz;
-	CU_ASSERT_EQUAL(sched_cron_parse("30 2 * * *", &s.cron, err,
-	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(sched_cron_parse("30 2 * * *", &s.cron, &err), RC_OK);
 	CU_ASSERT_EQUAL(sched_next(&s, utc("2026-03-07T12:00:00Z"), &t),
 	    RC_OK);
 	sched_fire_name(t, nm);
@@ -602,7 +599,7 @@ test_sched_tz_posix_rule_alone_matches_table(void)
 	sched_tz_free(tz);
 	/* Southern hemisphere, times with minutes, quoted names. */
 	CU_ASSERT_EQUAL(sched_tz_posix("lh", "<+1030>-10:30<+11>-11,M10.1.0,"
-	    "M4.1.0", &tz, err, sizeof(err)), RC_OK);
+	    "M4.1.0", &tz, &err), RC_OK);
 	CU_ASSERT_EQUAL(sched_tz_offset(tz, utc("2026-01-01T00:00:00Z")),
 	    11 * 3600);
 	CU_ASSERT_EQUAL(sched_tz_offset(tz, utc("2026-07-01T00:00:00Z")),
@@ -610,8 +607,8 @@ test_sched_tz_posix_rule_alone_matches_table(void)
 	sched_tz_free(tz);
 	tz = NULL;
 	/* RFC 8536's daylight time all year. */
-	CU_ASSERT_EQUAL(sched_tz_posix("dst", "EST5EDT4,0/0,J365/25", &tz, err,
-	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(sched_tz_posix("dst", "EST5EDT4,0/0,J365/25", &tz,
+	    &err), RC_OK);
 	CU_ASSERT_EQUAL(sched_tz_offset(tz, utc("2026-01-01T05:00:00Z")),
 	    -4 * 3600);
 	CU_ASSERT_EQUAL(sched_tz_offset(tz, utc("2026-12-31T23:00:00Z")),
@@ -619,18 +616,19 @@ test_sched_tz_posix_rule_alone_matches_table(void)
 	sched_tz_free(tz);
 	tz = NULL;
 	/* Found by fuzz_cron: daylight periods that overlap across years. */
-	CU_ASSERT_EQUAL(sched_tz_posix("x", "ESE4TDT2,1,J365/65", &tz, err,
-	    sizeof(err)), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "daylight periods of the rule overlap");
-	CU_ASSERT_EQUAL(sched_tz_posix("x", "EST5EDT", &tz, err, sizeof(err)),
+	CU_ASSERT_EQUAL(sched_tz_posix("x", "ESE4TDT2,1,J365/65", &tz, &err),
 	    RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "daylight time without a rule");
-	CU_ASSERT_EQUAL(sched_tz_posix("x", "E5", &tz, err, sizeof(err)),
+	CU_ASSERT_STRING_EQUAL(err.text,
+	    "daylight periods of the rule overlap");
+	CU_ASSERT_EQUAL(sched_tz_posix("x", "EST5EDT", &tz, &err),
 	    RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "zone abbreviation too short");
+	CU_ASSERT_STRING_EQUAL(err.text, "daylight time without a rule");
+	CU_ASSERT_EQUAL(sched_tz_posix("x", "E5", &tz, &err),
+	    RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err.text, "zone abbreviation too short");
 	CU_ASSERT_EQUAL(sched_tz_posix("x", "EST5EDT,M13.1.0,M11.1.0", &tz,
-	    err, sizeof(err)), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "bad date in rule");
+	    &err), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err.text, "bad date in rule");
 	CU_ASSERT_PTR_NULL(tz);
 }
 
@@ -638,16 +636,16 @@ static void
 test_sched_tzset_shares_one_copy(void)
 {
 	const struct sched_tz	*a = NULL, *b = NULL;
-	char			 err[256];
+	struct errmsg		 err;
 
-	CU_ASSERT_EQUAL(sched_tzset_get(zones, "Europe/Berlin", &a, err,
-	    sizeof(err)), RC_OK);
-	CU_ASSERT_EQUAL(sched_tzset_get(zones, "Europe/Berlin", &b, err,
-	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(sched_tzset_get(zones, "Europe/Berlin", &a, &err),
+	    RC_OK);
+	CU_ASSERT_EQUAL(sched_tzset_get(zones, "Europe/Berlin", &b, &err),
+	    RC_OK);
 	CU_ASSERT_PTR_EQUAL(a, b);
 	CU_ASSERT_STRING_EQUAL(sched_tz_name(a), "Europe/Berlin");
-	CU_ASSERT_EQUAL(sched_tzset_get(zones, "Mars/Olympus", &a, err,
-	    sizeof(err)), RC_NOTFOUND);
+	CU_ASSERT_EQUAL(sched_tzset_get(zones, "Mars/Olympus", &a, &err),
+	    RC_NOTFOUND);
 }
 
 /* Due fires and catch-up: expected times worked out by hand. */
@@ -656,7 +654,7 @@ test_sched_due_catchup_policies(void)
 {
 	struct sched_spec	 sp;
 	int64_t			 t[128];
-	char			 err[256];
+	struct errmsg		 err;
 	int			 n;
 
 	memset(&sp, 0, sizeof(sp));
@@ -689,8 +687,8 @@ test_sched_due_catchup_policies(void)
 	CU_ASSERT_EQUAL(t[0], 1000);
 	/* Hourly cron, three hours down and 30 s. */
 	memset(&sp, 0, sizeof(sp));
-	CU_ASSERT_EQUAL_FATAL(sched_cron_parse("0 * * * *", &sp.cron, err,
-	    sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL_FATAL(sched_cron_parse("0 * * * *", &sp.cron, &err),
+	    RC_OK);
 	CU_ASSERT_EQUAL(sched_due(&sp, 36000, 46830, 0, t, 128), 1);
 	CU_ASSERT_EQUAL(t[0], 46800);
 	CU_ASSERT_EQUAL(sched_due(&sp, 36000, 46830, 1, t, 128), 2);

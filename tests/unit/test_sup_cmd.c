@@ -110,10 +110,10 @@ static struct sup_cmd *
 cmd_start(const struct sup_cmd_spec *sp)
 {
 	struct sup_cmd	*c = NULL;
-	char		 err[512] = "";
+	struct errmsg	 err = { "" };
 
-	CU_ASSERT_EQUAL_FATAL(sup_cmd_start(sp, &c, err, sizeof(err)), RC_OK);
-	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_EQUAL_FATAL(sup_cmd_start(sp, &c, &err), RC_OK);
+	CU_ASSERT_STRING_EQUAL(err.text, "");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT(sup_cmd_pid(c) > 0);
 	return c;
@@ -470,7 +470,8 @@ test_sup_cmd_rejects_bad_names_without_fork(void)
 	};
 	struct sup_cmd_spec	 sp;
 	struct sup_cmd		*c;
-	char			 err[512], long_name[130];
+	struct errmsg		 err;
+	char			 long_name[130];
 	size_t			 i;
 
 	memset(long_name, 'a', sizeof(long_name) - 1);
@@ -479,11 +480,12 @@ test_sup_cmd_rejects_bad_names_without_fork(void)
 		cmd_spec(&sp, i < NITEMS(bad) ? bad[i] :
 		    i == NITEMS(bad) ? long_name : NULL, NULL, 10);
 		c = NULL;
-		err[0] = '\0';
-		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)),
+		err.text[0] = '\0';
+		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err),
 		    RC_INVALID);
 		CU_ASSERT_PTR_NULL(c);
-		CU_ASSERT_STRING_EQUAL(err, "handler name is not valid (must "
+		CU_ASSERT_STRING_EQUAL(err.text,
+		    "handler name is not valid (must "
 		    "match ^[a-z0-9][a-z0-9_-]*$, at most 128 characters)");
 	}
 	/* No private directory was made, so nothing was forked either. */
@@ -495,14 +497,15 @@ test_sup_cmd_rejects_missing_handler(void)
 {
 	struct sup_cmd_spec	 sp;
 	struct sup_cmd		*c = NULL;
-	char			 err[512], *want;
+	struct errmsg		 err;
+	char			 *want;
 
 	cmd_spec(&sp, "no-such-handler", NULL, 10);
-	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err), RC_INVALID);
 	CU_ASSERT_PTR_NULL(c);
 	want = xasprintf("handler \"no-such-handler\" not found in %s",
 	    cmd_handlers);
-	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_STRING_EQUAL(err.text, want);
 	free(want);
 	CU_ASSERT_EQUAL(cmd_base_entries(), 1);
 }
@@ -512,38 +515,40 @@ test_sup_cmd_rejects_bad_spec(void)
 {
 	struct sup_cmd_spec	 sp;
 	struct sup_cmd		*c = NULL;
-	char			 err[512];
+	struct errmsg		 err;
 
 	cmd_spec(&sp, "echo-json", NULL, 10);
 	sp.handlers_dir = "tests/handlers";
-	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "handlers_dir must be an absolute path");
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err.text,
+	    "handlers_dir must be an absolute path");
 	cmd_spec(&sp, "echo-json", NULL, 10);
 	sp.work_base = "tmp";
-	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "work_base must be an absolute path");
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err.text, "work_base must be an absolute path");
 	cmd_spec(&sp, "echo-json", NULL, 0);
-	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "timeout_seconds must be 1..86400");
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err.text, "timeout_seconds must be 1..86400");
 	cmd_spec(&sp, "echo-json", NULL, 10);
 	sp.limits.nofile = -1;
-	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "attempt or limits out of range");
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err.text, "attempt or limits out of range");
 	if (geteuid() == 0) {
 		cmd_spec(&sp, "echo-json", NULL, 10);
 		sp.limits.user = "wfm-no-such-user";
-		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)),
+		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err),
 		    RC_INVALID);
-		CU_ASSERT_STRING_EQUAL(err,
+		CU_ASSERT_STRING_EQUAL(err.text,
 		    "cmd_user \"wfm-no-such-user\" does not exist");
 		sp.limits.user = "root";
-		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)),
+		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err),
 		    RC_INVALID);
-		CU_ASSERT_STRING_EQUAL(err, "cmd_user \"root\" must not be root");
+		CU_ASSERT_STRING_EQUAL(err.text,
+		    "cmd_user \"root\" must not be root");
 		sp.limits.user = NULL;
-		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)),
+		CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err),
 		    RC_INVALID);
-		CU_ASSERT_STRING_EQUAL(err,
+		CU_ASSERT_STRING_EQUAL(err.text,
 		    "running as root needs [supervisor] cmd_user");
 	}
 	CU_ASSERT_PTR_NULL(c);
@@ -573,7 +578,7 @@ test_sup_cmd_rejects_non_executable_and_directories(void)
 	struct sup_cmd_spec	 sp;
 	struct sup_step_result	 res;
 	struct sup_cmd		*c = NULL;
-	char			 err[512];
+	struct errmsg		 err;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
 	CU_ASSERT_EQUAL_FATAL(chmod(dir, 0755), 0);
@@ -586,11 +591,12 @@ test_sup_cmd_rejects_non_executable_and_directories(void)
 
 	cmd_spec(&sp, "plain", NULL, 10);
 	sp.handlers_dir = dir;
-	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "handler \"plain\" is not executable");
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err.text, "handler \"plain\" is not executable");
 	sp.handler = "adir";
-	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, err, sizeof(err)), RC_INVALID);
-	CU_ASSERT_STRING_EQUAL(err, "handler \"adir\" is not a regular file");
+	CU_ASSERT_EQUAL(sup_cmd_start(&sp, &c, &err), RC_INVALID);
+	CU_ASSERT_STRING_EQUAL(err.text,
+	    "handler \"adir\" is not a regular file");
 	CU_ASSERT_PTR_NULL(c);
 
 	/*
@@ -664,7 +670,7 @@ cmd_caps_child(const char *base, uid_t duid, gid_t dgid, uid_t nuid, int fd)
 	struct sup_step_result		 res;
 	struct sup_cmd			*c = NULL;
 	const char			*text;
-	char				 err[512] = "";
+	struct errmsg			 err = { "" };
 	unsigned			 i, bits = 0;
 	uid_t				 uid = 0;
 	gid_t				 gid = 0;
@@ -686,14 +692,14 @@ cmd_caps_child(const char *base, uid_t duid, gid_t dgid, uid_t nuid, int fd)
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, caps[i], 0,
 		    0) == -1)
 			return 4;
-	if (sup_cmd_user_check("nobody", 0, &sw, &uid, &gid, err,
-	    sizeof(err)) != RC_OK || !sw || uid != nuid)
+	if (sup_cmd_user_check("nobody", 0, &sw, &uid, &gid,
+	    &err) != RC_OK || !sw || uid != nuid)
 		return 5;
 	cmd_spec(&sp, "print-caps", NULL, 10);
 	sp.work_base = base;
 	sp.limits.user = "nobody";
-	if (sup_cmd_start(&sp, &c, err, sizeof(err)) != RC_OK) {
-		(void)!write(fd, err, strlen(err));
+	if (sup_cmd_start(&sp, &c, &err) != RC_OK) {
+		(void)!write(fd, err.text, strlen(err.text));
 		return 6;
 	}
 	if (cmd_run(c, &res, 5000) < 0)

@@ -192,7 +192,7 @@ http_suite_init(void)
 {
 	struct sockaddr_in	 sin;
 	socklen_t		 len = sizeof(sin);
-	char			 err[256];
+	struct errmsg		 err;
 	int			 fd, on = 1;
 
 	/* Reference-counted: harmless when main has done it already. */
@@ -218,8 +218,7 @@ http_suite_init(void)
 	if (srv_pid == 0)
 		srv_loop(fd);
 	close(fd);
-	if (sup_net_allow_parse("127.0.0.1/32", &srv_allow, err,
-	    sizeof(err)) != RC_OK)
+	if (sup_net_allow_parse("127.0.0.1/32", &srv_allow, &err) != RC_OK)
 		return -1;
 	return 0;
 }
@@ -276,7 +275,7 @@ http_do(struct sup_http *h, const char *method, const char *url,
 	struct sup_http		*own = NULL;
 	struct sup_http_xfer	*x = NULL;
 	void			*user = NULL;
-	char			 err[256] = "";
+	struct errmsg		 err = { "" };
 	int			 token, ms;
 
 	if (h == NULL)
@@ -291,8 +290,8 @@ http_do(struct sup_http *h, const char *method, const char *url,
 	req.timeout_seconds = timeout;
 	req.idempotency_key = "e1:s1";
 	req.user = &token;
-	CU_ASSERT_EQUAL(sup_http_start(h, &req, &x, err, sizeof(err)), RC_OK);
-	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_EQUAL(sup_http_start(h, &req, &x, &err), RC_OK);
+	CU_ASSERT_STRING_EQUAL(err.text, "");
 	CU_ASSERT_PTR_NOT_NULL(x);
 	json_object_put(req.headers);	/* the runner keeps copies */
 	json_object_put(req.body);
@@ -609,7 +608,7 @@ http_refused(struct sup_http *h, const char *method, const char *url,
 {
 	struct sup_http_req	 req;
 	struct sup_http_xfer	*x = NULL;
-	char			 err[256] = "";
+	struct errmsg		 err = { "" };
 
 	memset(&req, 0, sizeof(req));
 	req.method = method;
@@ -617,14 +616,14 @@ http_refused(struct sup_http *h, const char *method, const char *url,
 	req.headers = headers != NULL ? json_tokener_parse(headers) : NULL;
 	req.timeout_seconds = timeout;
 	req.idempotency_key = "e1:s1";
-	CU_ASSERT_EQUAL(sup_http_start(h, &req, &x, err, sizeof(err)),
+	CU_ASSERT_EQUAL(sup_http_start(h, &req, &x, &err),
 	    RC_INVALID);
 	CU_ASSERT_PTR_NULL(x);
 	if (strchr(want, '*') != NULL) {	/* prefix match */
-		CU_ASSERT(strncmp(err, want, strcspn(want, "*")) == 0 &&
-		    strlen(err) > strcspn(want, "*"));
+		CU_ASSERT(strncmp(err.text, want, strcspn(want, "*")) == 0 &&
+		    strlen(err.text) > strcspn(want, "*"));
 	} else {
-		CU_ASSERT_STRING_EQUAL(err, want);
+		CU_ASSERT_STRING_EQUAL(err.text, want);
 	}
 	json_object_put(req.headers);
 }
@@ -696,7 +695,8 @@ test_sup_http_cancel_drops_transfer(void)
 	struct sup_http		*h;
 	struct sup_http_xfer	*x = NULL;
 	void			*user = NULL;
-	char			 err[256], *url;
+	struct errmsg		 err;
+	char			 *url;
 	int			 running = -1;
 
 	h = sup_http_new(srv_allow);
@@ -706,7 +706,7 @@ test_sup_http_cancel_drops_transfer(void)
 	req.method = "GET";
 	req.url = url;
 	req.timeout_seconds = 5;
-	CU_ASSERT_EQUAL_FATAL(sup_http_start(h, &req, &x, err, sizeof(err)),
+	CU_ASSERT_EQUAL_FATAL(sup_http_start(h, &req, &x, &err),
 	    RC_OK);
 	CU_ASSERT_EQUAL(sup_http_perform(h, &running), RC_OK);
 	CU_ASSERT_EQUAL(running, 1);
@@ -717,7 +717,7 @@ test_sup_http_cancel_drops_transfer(void)
 	CU_ASSERT_EQUAL(sup_http_done(h, &user, &res), 0);
 	CU_ASSERT_PTR_NULL(user);
 	/* Freeing the runner aborts what still runs. */
-	CU_ASSERT_EQUAL(sup_http_start(h, &req, NULL, err, sizeof(err)),
+	CU_ASSERT_EQUAL(sup_http_start(h, &req, NULL, &err),
 	    RC_OK);
 	CU_ASSERT_EQUAL(sup_http_perform(h, &running), RC_OK);
 	sup_http_free(h);
@@ -731,7 +731,8 @@ test_sup_http_runs_transfers_concurrently(void)
 	struct sup_step_result	 res;
 	struct sup_http		*h;
 	void			*user = NULL;
-	char			 err[256], *slow, *fast;
+	struct errmsg		 err;
+	char			 *slow, *fast;
 	int			 a, b;
 
 	h = sup_http_new(srv_allow);
@@ -743,12 +744,12 @@ test_sup_http_runs_transfers_concurrently(void)
 	req.timeout_seconds = 1;
 	req.url = slow;
 	req.user = &a;
-	CU_ASSERT_EQUAL(sup_http_start(h, &req, NULL, err, sizeof(err)),
+	CU_ASSERT_EQUAL(sup_http_start(h, &req, NULL, &err),
 	    RC_OK);
 	req.url = fast;
 	req.user = &b;
 	req.timeout_seconds = 5;
-	CU_ASSERT_EQUAL(sup_http_start(h, &req, NULL, err, sizeof(err)),
+	CU_ASSERT_EQUAL(sup_http_start(h, &req, NULL, &err),
 	    RC_OK);
 	CU_ASSERT(http_run(h, &user, &res, 5000) >= 0);
 	CU_ASSERT_PTR_EQUAL(user, &b);
@@ -822,7 +823,8 @@ test_sup_http_attach_runs_foreign_transfer_with_steps(void)
 	struct sup_http_req	 req;
 	struct sup_http_xfer	*x = NULL, *fx = NULL;
 	struct sup_step_result	 res;
-	char			 err[256] = "", *url = http_url("/json");
+	struct errmsg		 err = { "" };
+	char			*url = http_url("/json");
 	void			*user = NULL;
 	CURL			*easy, *easy2;
 	long			 code = 0;
@@ -855,7 +857,7 @@ test_sup_http_attach_runs_foreign_transfer_with_steps(void)
 	req.timeout_seconds = 5;
 	req.idempotency_key = "e1:s1";
 	req.user = &token;
-	CU_ASSERT_EQUAL(sup_http_start(h, &req, NULL, err, sizeof(err)),
+	CU_ASSERT_EQUAL(sup_http_start(h, &req, NULL, &err),
 	    RC_OK);
 	while ((steps == 0 || attach_calls == 0) &&
 	    util_mono_ms() - start < 10000) {

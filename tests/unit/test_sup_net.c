@@ -42,10 +42,10 @@ static struct sup_net_allow *
 parse_ok(const char *csv)
 {
 	struct sup_net_allow	*a = NULL;
-	char			 err[256] = "";
+	struct errmsg		 err = { "" };
 
-	CU_ASSERT_EQUAL(sup_net_allow_parse(csv, &a, err, sizeof(err)), RC_OK);
-	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_EQUAL(sup_net_allow_parse(csv, &a, &err), RC_OK);
+	CU_ASSERT_STRING_EQUAL(err.text, "");
 	CU_ASSERT_PTR_NOT_NULL(a);
 	return a;
 }
@@ -228,16 +228,16 @@ test_sup_net_rejects_bad_cidr(void)
 		    "\"10.0.0.0/8, \"" },
 	};
 	struct sup_net_allow	*a;
-	char			 err[256];
+	struct errmsg		 err;
 	size_t			 i;
 
 	for (i = 0; i < NITEMS(bad); i++) {
 		a = NULL;
-		err[0] = '\0';
-		CU_ASSERT_EQUAL(sup_net_allow_parse(bad[i].csv, &a, err,
-		    sizeof(err)), RC_INVALID);
+		err.text[0] = '\0';
+		CU_ASSERT_EQUAL(sup_net_allow_parse(bad[i].csv, &a, &err),
+		    RC_INVALID);
 		CU_ASSERT_PTR_NULL(a);
-		CU_ASSERT_STRING_EQUAL(err, bad[i].err);
+		CU_ASSERT_STRING_EQUAL(err.text, bad[i].err);
 	}
 }
 
@@ -245,14 +245,15 @@ static void
 test_sup_net_rejects_overlong_entry(void)
 {
 	struct sup_net_allow	*a = NULL;
-	char			 csv[200], err[256];
+	struct errmsg		 err;
+	char			 csv[200];
 
 	memset(csv, '1', sizeof(csv) - 1);
 	csv[sizeof(csv) - 1] = '\0';
-	CU_ASSERT_EQUAL(sup_net_allow_parse(csv, &a, err, sizeof(err)),
+	CU_ASSERT_EQUAL(sup_net_allow_parse(csv, &a, &err),
 	    RC_INVALID);
 	CU_ASSERT_PTR_NULL(a);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "is too long"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "is too long"));
 }
 
 static void

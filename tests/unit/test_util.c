@@ -41,22 +41,22 @@ test_secret_key_file_mode_is_checked(void)
 	static const mode_t	 bad[] = { 0640, 0644, 0604, 0620, 0602, 0660 };
 	unsigned char		 key[SECRET_KEY_LEN];
 	const char		*p;
-	char			 err[512];
+	struct errmsg		 err;
 	size_t			 i;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p = key_file(0600));
-	CU_ASSERT_EQUAL(secret_key_load(p, key, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(secret_key_load(p, key, &err), RC_OK);
 	CU_ASSERT_EQUAL(key[31], 0x1f);
 	unlink(p);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p = key_file(0400));
-	CU_ASSERT_EQUAL(secret_key_load(p, key, err, sizeof(err)), RC_OK);
+	CU_ASSERT_EQUAL(secret_key_load(p, key, &err), RC_OK);
 	unlink(p);
 	for (i = 0; i < NITEMS(bad); i++) {
 		CU_ASSERT_PTR_NOT_NULL_FATAL(p = key_file(bad[i]));
-		err[0] = '\0';
-		CU_ASSERT_EQUAL(secret_key_load(p, key, err, sizeof(err)),
+		err.text[0] = '\0';
+		CU_ASSERT_EQUAL(secret_key_load(p, key, &err),
 		    RC_INVALID);
-		CU_ASSERT_PTR_NOT_NULL(strstr(err, "chmod 0600"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "chmod 0600"));
 		unlink(p);
 	}
 }
