@@ -3,7 +3,8 @@
  * expressions with Vixie cron's rules, interval_seconds, IANA time zones
  * with their daylight-saving rules, and the fire times that follow.
  *
- * Pure except for sched_tz_load and the zone set, which read TZif files
+ * Pure (src/engine) except for sched_tz_load and the zone set
+ * (src/zoneinfo/zoneinfo.c, outside the engine), which read TZif files
  * (RFC 8536) from the system zoneinfo. No process-global state: no TZ
  * environment variable, no localtime(3).
  *
@@ -41,6 +42,7 @@
 #define SCHED_HORIZON_YEARS	30
 #define SCHED_FIRE_NAME_LEN	17	/* "yyyymmddTHHMMSSZ" plus NUL */
 #define SCHED_ZONEINFO_DIR	"/usr/share/zoneinfo"
+#define SCHED_TZ_FILE_MAX	(256 * 1024)	/* bytes of one TZif file */
 
 /*
  * A parsed cron expression: one bit per allowed value. Caller's storage;

@@ -1,7 +1,7 @@
 /*
  * Internals shared by the schedule files: the zone representation
- * (sched_tz.c), the cron search (sched_cron.c) and the zoneinfo loader
- * (sched_tzload.c). Nothing here is for other modules.
+ * (sched_tz.c) and the cron search (sched_cron.c). Nothing here is for
+ * other modules.
  */
 #ifndef WFM_SCHED_INT_H
 #define WFM_SCHED_INT_H
@@ -12,7 +12,6 @@
 
 #define SCHED_DAY		86400
 #define SCHED_TZ_TRANS_MAX	8192		/* transitions in one TZif file */
-#define SCHED_TZ_FILE_MAX	(256 * 1024)	/* bytes of one TZif file */
 #define SCHED_TZ_RULE_MAX	128		/* bytes of a POSIX TZ footer */
 /* Offsets beyond about +-25 h are refused (RFC 8536 SHOULD). */
 #define SCHED_TZ_OFF_MIN	(-89999)

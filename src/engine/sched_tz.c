@@ -3,7 +3,7 @@
  * or later) parsed into its 64-bit transition table, and the footer's
  * POSIX TZ rule (POSIX.1-2017 8.3, with RFC 8536 3.3.1's extensions:
  * hours up to 167 and negative times in rules) for instants after the
- * table. No I/O and no process state: sched_tzload.c reads the files.
+ * table. No I/O and no process state: src/zoneinfo/zoneinfo.c reads the files.
  *
  * The question the cron search asks is the reverse one: which UTC
  * instant is this local wall time? sched_tz_resolve answers it from the

@@ -36,7 +36,7 @@ struct cctx {
 };
 
 static struct snode	*scan(struct cctx *, struct json_object *,
-			    struct sres *, int);
+			    struct schema_res *, int);
 
 /* The keywords whose value is one schema. */
 static const char *const kw_schema[] = {
@@ -126,10 +126,10 @@ smap_put(struct smap *m, const void *k, struct snode *v)
 	m->n++;
 }
 
-static struct sres *
+static struct schema_res *
 res_find(struct schema *s, const char *uri)
 {
-	struct sres	*r;
+	struct schema_res	*r;
 
 	for (r = s->res; r != NULL; r = r->next)
 		if (strcmp(r->uri, uri) == 0)
@@ -137,10 +137,10 @@ res_find(struct schema *s, const char *uri)
 	return NULL;
 }
 
-static struct sres *
+static struct schema_res *
 res_new(struct schema *s, char *uri, struct json_object *root)
 {
-	struct sres	*r = xcalloc(1, sizeof(*r));
+	struct schema_res	*r = xcalloc(1, sizeof(*r));
 
 	r->uri = uri;
 	r->root = root;
@@ -150,7 +150,7 @@ res_new(struct schema *s, char *uri, struct json_object *root)
 }
 
 struct snode *
-sres_anchor(const struct sres *r, const char *name, int dynamic_only)
+schema_res_anchor(const struct schema_res *r, const char *name, int dynamic_only)
 {
 	const struct sanchor	*a;
 
@@ -327,7 +327,7 @@ check_regex(struct cctx *c, struct json_object *v, const char *what)
 /* Children. */
 
 static struct snode *
-sub(struct cctx *c, const char *kw, struct json_object *v, struct sres *res,
+sub(struct cctx *c, const char *kw, struct json_object *v, struct schema_res *res,
     int depth)
 {
 	struct snode	*n;
@@ -341,7 +341,7 @@ sub(struct cctx *c, const char *kw, struct json_object *v, struct sres *res,
 /* A non-empty array of schemas; returns the count, *out the nodes. */
 static int
 sub_array(struct cctx *c, const char *kw, struct json_object *v,
-    struct sres *res, int depth, struct snode ***out)
+    struct schema_res *res, int depth, struct snode ***out)
 {
 	size_t		 i, len;
 	char		*m;
@@ -375,7 +375,7 @@ prop_cmp(const void *a, const void *b)
 /* An object of schemas ("properties", "dependentSchemas", "$defs"). */
 static int
 sub_object(struct cctx *c, const char *kw, struct json_object *v,
-    struct sres *res, int depth, struct sprop **out)
+    struct schema_res *res, int depth, struct sprop **out)
 {
 	struct sprop	*pp;
 	char		*m;
@@ -501,7 +501,7 @@ add_anchor(struct cctx *c, struct snode *n, const char *kw,
 	}
 	if (dynamic)
 		n->dynanchor = json_object_get_string(v);
-	if (sres_anchor(n->res, json_object_get_string(v), 0) != NULL &&
+	if (schema_res_anchor(n->res, json_object_get_string(v), 0) != NULL &&
 	    !dynamic) {
 		cerr_at(c, kw, "an anchor of that name already exists", v);
 		return;
@@ -515,8 +515,8 @@ add_anchor(struct cctx *c, struct snode *n, const char *kw,
 }
 
 /* The resource a subschema with "$id" starts; res when it has none. */
-static struct sres *
-scan_id(struct cctx *c, struct json_object *s, struct sres *res)
+static struct schema_res *
+scan_id(struct cctx *c, struct json_object *s, struct schema_res *res)
 {
 	struct json_object	*v;
 	const char		*frag;
@@ -710,7 +710,7 @@ scan_finish(struct snode *n)
  * document root).
  */
 static struct snode *
-scan(struct cctx *c, struct json_object *s, struct sres *res, int depth)
+scan(struct cctx *c, struct json_object *s, struct schema_res *res, int depth)
 {
 	struct snode	*n;
 	char		*m;
@@ -768,7 +768,7 @@ scan(struct cctx *c, struct json_object *s, struct sres *res, int depth)
 static int
 resolve_ref(struct cctx *c, struct sref *r)
 {
-	struct sres		*res;
+	struct schema_res		*res;
 	struct snode		*t = NULL;
 	struct json_object	*j;
 	const char		*frag;
@@ -797,7 +797,7 @@ resolve_ref(struct cctx *c, struct sref *r)
 			*c->p = save;
 		}
 	} else
-		t = sres_anchor(res, dec, 0);
+		t = schema_res_anchor(res, dec, 0);
 	if (t == NULL) {
 		m = xasprintf("reference '%s' points to nothing in the schema",
 		    r->ref);
@@ -854,7 +854,7 @@ void
 schema_free(struct schema *s)
 {
 	struct snode	*n, *nn;
-	struct sres	*r, *rn;
+	struct schema_res	*r, *rn;
 	struct sanchor	*a, *an;
 
 	if (s == NULL)

@@ -34,7 +34,7 @@ struct vctx {
 	int		 over;		/* a limit was hit */
 	int		 depth;
 	int		 nscope;
-	struct sres	*scope[SCOPE_MAX];
+	struct schema_res	*scope[SCOPE_MAX];
 };
 
 /* Evaluated keys or items of one instance. */
@@ -980,7 +980,7 @@ dynamic_target(struct vctx *c, struct snode *n)
 	if (n->dynref_name == NULL)
 		return n->dynref;
 	for (i = 0; i < c->nscope; i++)
-		if ((t = sres_anchor(c->scope[i], n->dynref_name, 1)) != NULL)
+		if ((t = schema_res_anchor(c->scope[i], n->dynref_name, 1)) != NULL)
 			return t;
 	return n->dynref;
 }

@@ -59,18 +59,18 @@ struct sanchor {
 };
 
 /* A schema resource: the document root or a subschema with "$id". */
-struct sres {
+struct schema_res {
 	char		*uri;		/* owned, absolute, no fragment */
 	struct json_object *root;	/* borrowed */
 	struct sanchor	*anchors;
-	struct sres	*next;
+	struct schema_res	*next;
 };
 
 struct snode {
 	struct json_object *obj;	/* borrowed: the schema itself */
 	int		 boolean;	/* 1 true, 0 false, -1 object */
 	int		 built;
-	struct sres	*res;
+	struct schema_res	*res;
 	unsigned	 types;		/* 0: no "type" */
 	struct json_object *type_kw;
 	struct json_object *constv;	/* valid only when has_const */
@@ -114,7 +114,7 @@ struct schema {
 	struct snode	*nodes;		/* list of all */
 	size_t		 nnodes;
 	struct smap	 map;
-	struct sres	*res;
+	struct schema_res	*res;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 };
@@ -150,7 +150,7 @@ struct json_object *spointer_get(struct json_object *root, const char *ptr,
 /* tmpl_schema.c */
 struct snode	*smap_get(const struct smap *, const void *);
 /* The node of anchor name in resource r, or NULL. */
-struct snode	*sres_anchor(const struct sres *r, const char *name,
+struct snode	*schema_res_anchor(const struct schema_res *r, const char *name,
 		    int dynamic_only);
 
 #endif

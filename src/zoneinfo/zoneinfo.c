@@ -1,7 +1,7 @@
 /*
- * The one part of the schedule code that does I/O: reading a zone's TZif
- * file from the system zoneinfo (tzdata) and keeping a set of loaded
- * zones. The name is checked against engine.md's pattern before it
+ * The one part of the schedule code that does I/O, kept out of the pure
+ * engine: reading a zone's TZif file from the system zoneinfo (tzdata)
+ * and keeping a set of loaded zones; sched_tz.c parses the bytes. The name is checked against engine.md's pattern before it
  * becomes a path, so it cannot leave the zoneinfo directory.
  */
 #include <sys/stat.h>
@@ -15,7 +15,7 @@
 
 #include "common.h"
 #include "log.h"
-#include "sched_int.h"
+#include "cron.h"
 
 #define TZSET_MAX	4096	/* zones one set holds */
 
@@ -143,7 +143,7 @@ sched_tzset_get(struct sched_tzset *set, const char *name,
 	int		 rc;
 
 	for (i = 0; i < set->n; i++)
-		if (strcmp(set->zones[i]->name, name) == 0) {
+		if (strcmp(sched_tz_name(set->zones[i]), name) == 0) {
 			*out = set->zones[i];
 			return RC_OK;
 		}
