@@ -193,11 +193,12 @@ set_path(struct http_req *r)
 static void
 authenticate(struct http_req *r, const struct route *rt)
 {
-	struct errmsg	 why = { "" };
+	struct errmsg	 why;
 	const char	*h = r->io->param(r->io->ctx, "HTTP_AUTHORIZATION");
 	char		 buf[80];
 	int		 rc;
 
+	why.text[0] = '\0';	/* not the whole buffer: this is every request */
 	rc = auth_verify(r->app->auth, h, &r->who, &why);
 	if (rc == RC_NOTFOUND) {
 		http_resp_detail(r, 401, "Not authenticated");
