@@ -41,7 +41,8 @@ struct store_iter {
 	int		 idx;
 	char		 status[16];	/* the API name of its state */
 	int		 attempts;
-	char		*output;	/* JSON text (owned) or NULL */
+	struct json_object *output;	/* parsed (owned by the row); NULL
+					   for SQL NULL or JSON null */
 	long long	 started_ms;	/* STORE_NO_MS when NULL */
 	long long	 completed_ms;	/* STORE_NO_MS when NULL */
 	int		 has_wait;	/* next_attempt_at is set: */

@@ -41,8 +41,10 @@ int	store_sigsup_take(struct store *, const char *step, long long id);
 
 /* A signal's payload and sender. */
 struct store_sigsup_payload {
-	char	*payload;	/* JSON text (owned); NULL for SQL NULL */
-	char	*signalled_by;	/* owned, or NULL */
+	int		 has_payload;	/* 0: the column is SQL NULL */
+	struct json_object *payload;	/* parsed (owned by the struct);
+					   NULL for JSON null */
+	char		*signalled_by;	/* owned, or NULL */
 };
 
 /*

@@ -13,7 +13,8 @@
 struct store_subwf_tmpl {
 	char		 template_id[UTIL_UUID_LEN];
 	long long	 version;
-	char		*definition;	/* JSON text (owned) or NULL */
+	struct json_object *definition;	/* parsed (owned by the row), NULL
+					   if it does not parse */
 	int		 may_execute;	/* user may execute it */
 };
 
@@ -32,8 +33,9 @@ void	store_subwf_tmpl_free(struct store_subwf_tmpl *);
 struct store_subwf_child {
 	char	 execution_id[UTIL_UUID_LEN];
 	char	 status[16];
-	char	*final_result;	/* JSON text (owned) or NULL */
-	char	*error_details;	/* JSON text (owned) or NULL */
+	/* Parsed (owned by the row); NULL when NULL or not parsing. */
+	struct json_object *final_result;
+	struct json_object *error_details;
 };
 
 /*

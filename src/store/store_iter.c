@@ -102,7 +102,7 @@ store_iter_load(struct store *st, long long exec_pk, int step,
 		    s != NULL ? s : "");
 		it->attempts = (int)sres_int(&res, j, IC_ATTEMPTS);
 		if ((s = sres_get(&res, j, IC_OUTPUT, NULL)) != NULL)
-			it->output = xstrdup(s);
+			it->output = json_tokener_parse(s);
 		it->started_ms = ms_or_none(&res, j, IC_STARTED);
 		it->completed_ms = ms_or_none(&res, j, IC_COMPLETED);
 		it->has_wait = sres_get(&res, j, IC_WAIT_US, NULL) != NULL;
@@ -119,7 +119,7 @@ store_iter_list_free(struct store_iter_list *l)
 	size_t	i;
 
 	for (i = 0; l->v != NULL && i < l->n; i++)
-		free(l->v[i].output);
+		json_object_put(l->v[i].output);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }

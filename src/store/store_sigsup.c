@@ -80,9 +80,10 @@ int
 store_sigsup_payload(struct store *st, long long id,
     struct store_sigsup_payload *out)
 {
-	struct sparam	p[1];
-	struct sres	res;
-	int		rc;
+	struct sparam	 p[1];
+	struct sres	 res;
+	const char	*s;
+	int		 rc;
 
 	memset(out, 0, sizeof(*out));
 	p[0] = SP_INT(id);
@@ -93,7 +94,10 @@ store_sigsup_payload(struct store *st, long long id,
 		sres_free(&res);
 		return RC_NOTFOUND;
 	}
-	out->payload = dup_or_null(sres_get(&res, 0, PL_PAYLOAD, NULL));
+	if ((s = sres_get(&res, 0, PL_PAYLOAD, NULL)) != NULL) {
+		out->has_payload = 1;
+		out->payload = json_tokener_parse(s);
+	}
 	out->signalled_by = dup_or_null(sres_get(&res, 0, PL_BY, NULL));
 	sres_free(&res);
 	return RC_OK;
@@ -102,7 +106,7 @@ store_sigsup_payload(struct store *st, long long id,
 void
 store_sigsup_payload_free(struct store_sigsup_payload *pl)
 {
-	free(pl->payload);
+	json_object_put(pl->payload);
 	free(pl->signalled_by);
 	memset(pl, 0, sizeof(*pl));
 }

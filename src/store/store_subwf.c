@@ -8,8 +8,23 @@
 #include <string.h>
 
 #include "common.h"
+#include "jsonx.h"
 #include "store.h"
 #include "store_subwf.h"
+
+/* A JSON column parsed (jsonx_parse), or NULL. */
+static struct json_object *
+parse_or_null(const char *txt)
+{
+	struct json_object	*o = NULL;
+	const char		*msg;
+	size_t			 pos;
+
+	if (txt == NULL || jsonx_parse(txt, strlen(txt), &o, &pos, &msg) !=
+	    RC_OK)
+		return NULL;
+	return o;
+}
 
 /* Columns of STMT_WF_TMPL. */
 enum wft_col { WT_TID, WT_VERSION, WT_DEF, WT_MAY };
@@ -40,8 +55,7 @@ store_subwf_tmpl(struct store *st, const char *user, const char *template_id,
 	snprintf(out->template_id, sizeof(out->template_id), "%s",
 	    s != NULL ? s : "");
 	out->version = sres_int(&t, 0, WT_VERSION);
-	if ((s = sres_get(&t, 0, WT_DEF, NULL)) != NULL)
-		out->definition = xstrdup(s);
+	out->definition = parse_or_null(sres_get(&t, 0, WT_DEF, NULL));
 	out->may_execute = sres_int(&t, 0, WT_MAY) != 0;
 	sres_free(&t);
 	return RC_OK;
@@ -50,7 +64,7 @@ store_subwf_tmpl(struct store *st, const char *user, const char *template_id,
 void
 store_subwf_tmpl_free(struct store_subwf_tmpl *t)
 {
-	free(t->definition);
+	json_object_put(t->definition);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -81,10 +95,8 @@ store_subwf_child_get(struct store *st, const char *user, const char *name,
 	    s != NULL ? s : "");
 	s = sres_get(&c, 0, WC_STATUS, NULL);
 	snprintf(out->status, sizeof(out->status), "%s", s != NULL ? s : "");
-	if ((s = sres_get(&c, 0, WC_RESULT, NULL)) != NULL)
-		out->final_result = xstrdup(s);
-	if ((s = sres_get(&c, 0, WC_ERROR, NULL)) != NULL)
-		out->error_details = xstrdup(s);
+	out->final_result = parse_or_null(sres_get(&c, 0, WC_RESULT, NULL));
+	out->error_details = parse_or_null(sres_get(&c, 0, WC_ERROR, NULL));
 	sres_free(&c);
 	return RC_OK;
 }
@@ -92,8 +104,8 @@ store_subwf_child_get(struct store *st, const char *user, const char *name,
 void
 store_subwf_child_free(struct store_subwf_child *c)
 {
-	free(c->final_result);
-	free(c->error_details);
+	json_object_put(c->final_result);
+	json_object_put(c->error_details);
 	memset(c, 0, sizeof(*c));
 }
 

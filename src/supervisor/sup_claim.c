@@ -2,8 +2,9 @@
  * Claiming executions: in one short READ COMMITTED transaction, the host's
  * orphans (first round only), expired leases and runnable pending rows
  * are locked with FOR UPDATE SKIP LOCKED and marked running with our id,
- * a lease and a new claim epoch. Also lease renewal, heartbeats, the
- * cancel poll and retention.
+ * a lease and a new claim epoch; paused rows held under an expired
+ * lease are released (still paused). Also lease renewal, heartbeats,
+ * the cancel poll and retention. The statements are store_sup.h's.
  */
 #include <errno.h>
 #include <signal.h>

@@ -328,8 +328,8 @@ map_load(struct sup *sp, struct run *r, int i)
 			it->st = st;
 			it->completed_ms = row->completed_ms != STORE_NO_MS ?
 			    row->completed_ms : 0;
-			if (row->output != NULL)
-				it->output = json_tokener_parse(row->output);
+			/* Ours now: the list drops its reference. */
+			it->output = json_object_get(row->output);
 		} else if (st == ENGINE_FAILED || st == ENGINE_CANCELLED) {
 			/* Only a redrive resumes these (it resets them). */
 			it->attempts = 0;

@@ -66,9 +66,8 @@ static void
 from_child(const struct run *r, int i, const struct store_subwf_child *c,
     struct sup_wf_res *res)
 {
-	struct json_object	*o = NULL, *m;
-	const char		*st, *txt, *msg = "", *type;
-	size_t			 pos;
+	struct json_object	*o, *m;
+	const char		*st, *msg = "", *type;
 	int			 retry;
 
 	snprintf(res->child_id, sizeof(res->child_id), "%s",
@@ -83,11 +82,8 @@ from_child(const struct run *r, int i, const struct store_subwf_child *c,
 	}
 	if (strcmp(st, "completed") == 0) {
 		res->kind = SUP_WF_DONE;
-		txt = c->final_result;
-		if (txt != NULL && jsonx_parse(txt, strlen(txt), &o, &pos,
-		    &msg) != RC_OK)
-			o = NULL;
-		res->output = o;
+		/* Ours: the row drops its reference. */
+		res->output = json_object_get(c->final_result);
 		return;
 	}
 	if (strcmp(st, "failed") != 0 && strcmp(st, "cancelled") != 0 &&
@@ -95,11 +91,7 @@ from_child(const struct run *r, int i, const struct store_subwf_child *c,
 		res->kind = SUP_WF_WAIT;
 		return;
 	}
-	txt = c->error_details;
-	if (txt == NULL || jsonx_parse(txt, strlen(txt), &o, &pos, &msg) !=
-	    RC_OK)
-		o = NULL;
-	msg = "";
+	o = c->error_details;		/* borrowed */
 	if (json_object_object_get_ex(o, "message", &m) && m != NULL)
 		msg = json_object_get_string(m);
 	type = SUP_ERR_CHILD_FAILED;
@@ -121,7 +113,6 @@ from_child(const struct run *r, int i, const struct store_subwf_child *c,
 	/* A failed child fails the step; a retry starts a new child. */
 	wf_fail(res, type, retry, "child execution %s %s%s%s",
 	    res->child_id, st, *msg != '\0' ? ": " : "", msg);
-	json_object_put(o);
 }
 
 /* The child of step i if it exists: RC_OK and res set, or RC_NOTFOUND. */
@@ -171,14 +162,12 @@ resolve(struct sup *sp, struct run *r, int i, struct json_object *input,
     char **tid, long long *version, struct sup_wf_res *res)
 {
 	const struct tmpl_step	*ts = &r->t->steps[i];
-	struct json_object	*def = NULL, *sch, *first, *loc = NULL;
+	struct json_object	*def, *sch, *first, *loc = NULL;
 	struct json_object	*m = NULL;
 	struct schema		*sc = NULL;
 	struct store_subwf_tmpl	 t;
 	struct verr		*ve;
 	struct jpath		 jp;
-	const char		*txt, *msg;
-	size_t			 pos;
 	int			 rc, bad;
 
 	rc = store_subwf_tmpl(sp->st, r->user, ts->wf_template,
@@ -203,11 +192,10 @@ resolve(struct sup *sp, struct run *r, int i, struct json_object *input,
 	}
 	*tid = xstrdup(t.template_id);
 	*version = t.version;
-	txt = t.definition;
+	def = t.definition;		/* borrowed from t */
 	rc = RC_OK;
-	if (txt != NULL && jsonx_parse(txt, strlen(txt), &def, &pos, &msg) ==
-	    RC_OK && json_object_object_get_ex(def, "input_schema", &sch) &&
-	    sch != NULL) {
+	if (def != NULL && json_object_object_get_ex(def, "input_schema",
+	    &sch) && sch != NULL) {
 		ve = verr_new();
 		jpath_init(&jp, "input");
 		bad = schema_compile(sch, &jp, ve, &sc) != 0;
@@ -228,7 +216,6 @@ resolve(struct sup *sp, struct run *r, int i, struct json_object *input,
 		verr_free(ve);
 		schema_free(sc);
 	}
-	json_object_put(def);
 	store_subwf_tmpl_free(&t);
 	if (rc != RC_OK) {
 		free(*tid);

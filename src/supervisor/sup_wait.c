@@ -22,11 +22,11 @@ deliver(struct sup *sp, struct run *r, int i, long long id)
 	struct store_sigsup_payload	 pl;
 
 	if (store_sigsup_payload(sp->st, id, &pl) != RC_OK ||
-	    pl.payload == NULL) {
+	    !pl.has_payload) {
 		store_sigsup_payload_free(&pl);
 		return 0;
 	}
-	out = json_tokener_parse(pl.payload);	/* NULL for a null payload */
+	out = json_object_get(pl.payload);	/* NULL for a null payload */
 	log_info("execution %s: step %s took signal %s from %s", r->id,
 	    r->t->steps[i].id, r->t->steps[i].signal, pl.signalled_by);
 	store_sigsup_payload_free(&pl);
