@@ -24,8 +24,9 @@ struct store_iter_put {
 	long long	 completed_ms;	/* STORE_NO_MS: NULL */
 	const char	*output;	/* JSON text or NULL */
 	const char	*error;		/* JSON text or NULL */
-	int		 has_wait;	/* a delay or retry wait goes on: */
-	long long	 wait_us;	/* it ends this much after now */
+	/* A delay or retry wait goes on: it ends wait_us after now. */
+	int		 has_wait;
+	long long	 wait_us;
 };
 
 /*
@@ -45,8 +46,9 @@ struct store_iter {
 					   for SQL NULL or JSON null */
 	long long	 started_ms;	/* STORE_NO_MS when NULL */
 	long long	 completed_ms;	/* STORE_NO_MS when NULL */
-	int		 has_wait;	/* next_attempt_at is set: */
-	long long	 wait_us;	/* microseconds until it (may be < 0) */
+	/* next_attempt_at is set: wait_us until it (may be < 0). */
+	int		 has_wait;
+	long long	 wait_us;
 };
 struct store_iter_list {
 	size_t			 n;

@@ -16,8 +16,8 @@
 struct store_sigsup_sig {
 	long long	 id;
 	char		*name;		/* owned */
-	char		*consumed_by;	/* the step that took it (owned), or
-					   NULL: kept for a step to come */
+	/* The step that took it (owned), or NULL: kept for one to come. */
+	char		*consumed_by;
 };
 struct store_sigsup_list {
 	size_t			 n;

@@ -13,8 +13,8 @@
 struct store_subwf_tmpl {
 	char		 template_id[UTIL_UUID_LEN];
 	long long	 version;
-	struct json_object *definition;	/* parsed (owned by the row), NULL
-					   if it does not parse */
+	/* Parsed (owned by the row), NULL if it does not parse. */
+	struct json_object *definition;
 	int		 may_execute;	/* user may execute it */
 };
 
@@ -52,6 +52,7 @@ void	store_subwf_child_free(struct store_subwf_child *);
  * child's insert transaction (the caller's). RC_DENIED when the tree
  * already holds max (or root is gone).
  */
-int	store_subwf_root_bump(struct store *, const char *root, long long max);
+int	store_subwf_root_bump(struct store *, const char *root,
+	    long long max);
 
 #endif

@@ -166,8 +166,8 @@ struct claim_args {
 	long long	*pks;		/* claimed */
 	long long	*epochs;	/* their claim_epoch once claimed */
 	int		 npks;
-	long long	*ppks;		/* of those, paused ones (they stay
-					   paused: store_sup_claim_paused) */
+	long long	*ppks;		/* of those, paused ones (they
+					   stay paused) */
 	int		 nppks;
 	int		 norphans;
 	int		 dead;		/* dead claimers still holding rows */

@@ -385,7 +385,8 @@ test_e2e_pause_held_by_dead_supervisor_released(void)
 {
 	struct json_object	*doc;
 	const char		*file = sup_path("pause-dead");
-	char			 input[700], stmt[512], *tid, *eid, *p, st[32];
+	char			 input[700], stmt[512], st[32];
+	char			*tid, *eid, *p;
 	pid_t			 old, neu;
 
 	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":["
