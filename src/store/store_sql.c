@@ -1150,6 +1150,14 @@ static const char *const sql[STMT_COUNT] = {
 	    "UTC_TIMESTAMP(6) + INTERVAL ? SECOND, claim_epoch = claim_epoch "
 	    "+ 1, wake_at = NULL WHERE id = ? AND status = 'paused' AND "
 	    "claimed_by IS NULL",
+	/*
+	 * Paused rows whose lease expired (their supervisor died or was cut
+	 * off while a step ran): they stay paused, held by nobody, so a
+	 * resume makes them pending. Through ix_exec_lease. No params.
+	 */
+	[STMT_SUP_RELEASE_PAUSED] =
+	    "UPDATE executions SET claimed_by = NULL, lease_until = NULL "
+	    "WHERE status = 'paused' AND lease_until < UTC_TIMESTAMP(6)",
 };
 
 const char *

@@ -2,8 +2,9 @@
  * Claiming executions: in one short READ COMMITTED transaction, the host's
  * orphans (first round only), expired leases and runnable pending rows
  * are locked with FOR UPDATE SKIP LOCKED and marked running with our id,
- * a lease and a new claim epoch. Also lease renewal, heartbeats, the
- * cancel poll and retention.
+ * a lease and a new claim epoch; paused rows held under an expired
+ * lease are released (still paused). Also lease renewal, heartbeats,
+ * the cancel poll and retention. The statements are store_sup.h's.
  */
 #include <errno.h>
 #include <signal.h>
@@ -15,36 +16,10 @@
 
 #include "common.h"
 #include "log.h"
+#include "store_sup.h"
 #include "sup_int.h"
 
 #define CLAIM_OVERSELECT	4	/* candidates per free slot */
-
-struct cand {
-	long long	pk;
-	long long	tpk;
-	long long	epoch;		/* claim_epoch when selected */
-};
-
-/* Append the rows of a (id, template_pk, claim_epoch) select to c. */
-static int
-select_into(struct sup *s, enum stmt_id id, struct sparam *p, size_t n,
-    struct cand *c, int *nc, int max)
-{
-	struct sres	res;
-	size_t		i;
-	int		rc;
-
-	if ((rc = store_exec(s->st, id, p, n, &res, NULL, NULL)) != RC_OK)
-		return rc;
-	for (i = 0; i < res.nrows && *nc < max; i++) {
-		c[*nc].pk = sres_int(&res, i, 0);
-		c[*nc].tpk = sres_int(&res, i, 1);
-		c[*nc].epoch = sres_int(&res, i, 2);
-		(*nc)++;
-	}
-	sres_free(&res);
-	return RC_OK;
-}
 
 /*
  * Templates' max_concurrent_executions, cached for SUP_LIMIT_TTL_MS so
@@ -89,11 +64,9 @@ sup_limit_remember(struct sup *s, long long tpk, long long limit)
  * round (taken) are not marked running yet: they are counted here.
  */
 static int
-limit_allows(struct sup *s, const struct cand *c, int upto,
+limit_allows(struct sup *s, const struct store_sup_cand *c, int upto,
     const long long *taken, int ntaken, int *rcp)
 {
-	struct sparam	p[1];
-	struct sres	res;
 	long long	limit, running;
 	int		known, i, j;
 
@@ -101,28 +74,20 @@ limit_allows(struct sup *s, const struct cand *c, int upto,
 	/* Most templates have no limit: that answer is cached a while. */
 	if ((known = sup_limit_cached(s, c[upto].tpk, &limit)) && limit == 0)
 		return 1;
-	p[0] = SP_INT(c[upto].tpk);
 	if (!known) {
-		if ((*rcp = store_exec(s->st, STMT_SUP_TEMPLATE_LIMIT, p, 1,
-		    &res, NULL, NULL)) != RC_OK)
+		if ((*rcp = store_sup_tmpl_limit(s->st, c[upto].tpk, 0,
+		    &limit)) != RC_OK)
 			return 0;
-		limit = res.nrows == 0 || sres_get(&res, 0, 0, NULL) == NULL ?
-		    0 : sres_int(&res, 0, 0);
-		sres_free(&res);
 		sup_limit_remember(s, c[upto].tpk, limit);
 		if (limit == 0)
 			return 1;
 	}
-	if ((*rcp = store_exec(s->st, STMT_SUP_TEMPLATE_LIMIT_LOCK, p, 1,
-	    &res, NULL, NULL)) != RC_OK)
+	if ((*rcp = store_sup_tmpl_limit(s->st, c[upto].tpk, 1, &limit)) !=
+	    RC_OK)
 		return 0;
-	limit = sres_int(&res, 0, 0);
-	sres_free(&res);
-	if ((*rcp = store_exec(s->st, STMT_SUP_RUNNING_OF_TEMPLATE, p, 1,
-	    &res, NULL, NULL)) != RC_OK)
+	if ((*rcp = store_sup_tmpl_running(s->st, c[upto].tpk, &running)) !=
+	    RC_OK)
 		return 0;
-	running = sres_int(&res, 0, 0);
-	sres_free(&res);
 	/* This round's claims are marked running only at its end. */
 	for (i = 0; i < ntaken; i++)
 		for (j = 0; j < upto; j++)
@@ -170,51 +135,27 @@ claimer_alive(long pid)
  * RC_OK or a store code.
  */
 static int
-select_orphans(struct sup *s, int want, struct cand *c, int *nc, int *dead)
+select_orphans(struct sup *s, int want, struct store_sup_cand *c, int *nc,
+    int *dead)
 {
-	struct sparam	 p[2];
-	struct sres	 res;
-	char		 like[80];
-	const char	*who;
-	size_t		 i, hl = strlen(s->host);
-	int		 rc = RC_OK;
+	struct store_sup_claimers	 own;
+	char				 like[80];
+	const char			*who;
+	size_t				 i, hl = strlen(s->host);
+	int				 rc = RC_OK;
 
 	snprintf(like, sizeof(like), "%s:%%", s->host);
-	p[0] = SP_STR(like);
-	p[1] = SP_STR(s->id);
-	if ((rc = store_exec(s->st, STMT_SUP_ORPHAN_OWNERS, p, 2, &res, NULL,
-	    NULL)) != RC_OK)
+	if ((rc = store_sup_orphan_owners(s->st, like, s->id, &own)) != RC_OK)
 		return rc;
-	for (i = 0; i < res.nrows && *nc < want && rc == RC_OK; i++) {
-		who = sres_get(&res, i, 0, NULL);
-		if (who == NULL || strncmp(who, s->host, hl) != 0 ||
-		    who[hl] != ':' || claimer_alive(strtol(who + hl + 1, NULL,
-		    10)))
+	for (i = 0; i < own.n && *nc < want && rc == RC_OK; i++) {
+		who = own.v[i];
+		if (strncmp(who, s->host, hl) != 0 || who[hl] != ':' ||
+		    claimer_alive(strtol(who + hl + 1, NULL, 10)))
 			continue;
 		(*dead)++;
-		p[0] = SP_STR(who);
-		p[1] = SP_INT(want - *nc);
-		rc = select_into(s, STMT_SUP_ORPHANS_OF, p, 2, c, nc, want);
+		rc = store_sup_orphans_of(s->st, who, want - *nc, c, nc, want);
 	}
-	sres_free(&res);
-	return rc;
-}
-
-/* Mark n locked rows ours, SUP_CLAIM_BATCH ids per statement. */
-static int
-claim_update(struct sup *s, const long long *pks, int n)
-{
-	struct sparam	p[2 + SUP_CLAIM_BATCH];
-	int		i, k, rc = RC_OK;
-
-	for (i = 0; i < n && rc == RC_OK; i += SUP_CLAIM_BATCH) {
-		p[0] = SP_STR(s->id);
-		p[1] = SP_INT(s->cfg->sup.lease_seconds);
-		for (k = 0; k < SUP_CLAIM_BATCH; k++)
-			p[2 + k] = SP_INT(i + k < n ? pks[i + k] : 0);
-		rc = store_exec(s->st, STMT_SUP_CLAIM_UPDATE_MANY, p,
-		    2 + SUP_CLAIM_BATCH, NULL, NULL, NULL);
-	}
+	store_sup_claimers_free(&own);
 	return rc;
 }
 
@@ -225,8 +166,8 @@ struct claim_args {
 	long long	*pks;		/* claimed */
 	long long	*epochs;	/* their claim_epoch once claimed */
 	int		 npks;
-	long long	*ppks;		/* of those, paused ones (they stay
-					   paused: STMT_SUP_CLAIM_PAUSED) */
+	long long	*ppks;		/* of those, paused ones (they
+					   stay paused) */
 	int		 nppks;
 	int		 norphans;
 	int		 dead;		/* dead claimers still holding rows */
@@ -237,8 +178,7 @@ claim_body(struct store *st, void *arg)
 {
 	struct claim_args	*a = arg;
 	struct sup		*s = a->s;
-	struct cand		*c;
-	struct sparam		 p[3];
+	struct store_sup_cand	*c;
 	int			 nc = 0, i, rc, want = a->want;
 	int			 max = want * CLAIM_OVERSELECT, nresumed;
 	int			 pfrom = 0, pto = 0, nrun = 0;
@@ -258,28 +198,31 @@ claim_body(struct store *st, void *arg)
 	 * for once a second, not on every claim: a nudged claim is one
 	 * statement shorter.
 	 */
-	p[0] = SP_INT(want - nc);
 	if (nc < want && util_mono_ms() >= s->next_reclaim) {
 		s->next_reclaim = util_mono_ms() + SUP_RECLAIM_MS;
-		if ((rc = select_into(s, STMT_SUP_RECLAIM_SELECT, p, 1, c,
-		    &nc, want)) != RC_OK)
+		/*
+		 * A paused row held under an expired lease (its supervisor
+		 * died while a step ran) is released: still paused, held by
+		 * nobody, so a resume makes it pending.
+		 */
+		if ((rc = store_sup_release_paused(s->st, NULL)) != RC_OK)
+			goto out;
+		if ((rc = store_sup_select(s->st, STORE_SUP_EXPIRED,
+		    want - nc, c, &nc, want)) != RC_OK)
 			goto out;
 		/* Waiting executions with a step timeout due. */
-		p[0] = SP_INT(want - nc);
-		if (nc < want && (rc = select_into(s, STMT_SUP_WAKE_SELECT, p,
-		    1, c, &nc, want)) != RC_OK)
+		if (nc < want && (rc = store_sup_select(s->st,
+		    STORE_SUP_WAITING_DUE, want - nc, c, &nc, want)) != RC_OK)
 			goto out;
 		/* Paused ones with a step timeout due: they stay paused. */
-		p[0] = SP_INT(want - nc);
 		pfrom = nc;
-		if (nc < want && (rc = select_into(s,
-		    STMT_SUP_WAKE_PAUSED_SELECT, p, 1, c, &nc, want)) != RC_OK)
+		if (nc < want && (rc = store_sup_select(s->st,
+		    STORE_SUP_PAUSED_DUE, want - nc, c, &nc, want)) != RC_OK)
 			goto out;
 		pto = nc;
 	}
 	nresumed = nc;
-	p[0] = SP_INT(max);
-	if ((rc = select_into(s, STMT_SUP_CLAIM_SELECT, p, 1, c, &nc,
+	if ((rc = store_sup_select(s->st, STORE_SUP_PENDING, max, c, &nc,
 	    nc + max)) != RC_OK)
 		goto out;
 	for (i = 0; i < nc && a->npks < want; i++) {
@@ -300,14 +243,11 @@ claim_body(struct store *st, void *arg)
 		else
 			run[nrun++] = c[i].pk;
 	}
-	rc = claim_update(s, run, nrun);
-	for (i = 0; rc == RC_OK && i < a->nppks; i++) {
-		p[0] = SP_STR(s->id);
-		p[1] = SP_INT(s->cfg->sup.lease_seconds);
-		p[2] = SP_INT(a->ppks[i]);
-		rc = store_exec(s->st, STMT_SUP_CLAIM_PAUSED, p, 3, NULL, NULL,
-		    NULL);
-	}
+	rc = store_sup_claim(s->st, s->id, s->cfg->sup.lease_seconds, run,
+	    nrun);
+	for (i = 0; rc == RC_OK && i < a->nppks; i++)
+		rc = store_sup_claim_paused(s->st, s->id,
+		    s->cfg->sup.lease_seconds, a->ppks[i]);
 out:
 	free(run);
 	free(c);
@@ -378,11 +318,7 @@ sup_claim(struct sup *s)
 void
 sup_claim_giveback(struct sup *s, long long pk)
 {
-	struct sparam	p[2];
-
-	p[0] = SP_INT(pk);
-	p[1] = SP_STR(s->id);
-	(void)store_exec(s->st, STMT_SUP_RELEASE_MINE, p, 2, NULL, NULL, NULL);
+	(void)store_sup_release_mine(s->st, pk, s->id);
 }
 
 /*
@@ -395,51 +331,42 @@ sup_claim_giveback(struct sup *s, long long pk)
 static void
 reconcile(struct sup *s)
 {
-	struct sparam	 p[1];
-	struct sres	 res;
-	size_t		 i;
-	int		 j, found;
+	struct store_sup_held_list	res;
+	size_t				i;
+	int				j, found;
 
-	p[0] = SP_STR(s->id);
-	if (store_exec(s->st, STMT_SUP_MINE_LIST, p, 1, &res, NULL, NULL) !=
-	    RC_OK)
+	if (store_sup_held(s->st, s->id, &res) != RC_OK)
 		return;
 	for (j = 0; j < s->nslots; j++) {
 		if (s->runs[j] == NULL || s->runs[j]->lost)
 			continue;
 		/* Our id with another epoch: we reclaimed it ourselves. */
-		for (i = 0, found = 0; i < res.nrows && !found; i++)
-			found = sres_int(&res, i, 0) == s->runs[j]->pk &&
-			    sres_int(&res, i, 1) == s->runs[j]->epoch;
+		for (i = 0, found = 0; i < res.n && !found; i++)
+			found = res.v[i].pk == s->runs[j]->pk &&
+			    res.v[i].epoch == s->runs[j]->epoch;
 		if (!found) {
 			log_warnx("execution %s: lease lost", s->runs[j]->id);
 			s->runs[j]->lost = 1;
 		}
 	}
-	for (i = 0; i < res.nrows; i++) {
+	for (i = 0; i < res.n; i++) {
 		for (j = 0, found = 0; j < s->nslots && !found; j++)
 			found = s->runs[j] != NULL &&
-			    s->runs[j]->pk == sres_int(&res, i, 0);
+			    s->runs[j]->pk == res.v[i].pk;
 		if (!found)
-			sup_claim_giveback(s, sres_int(&res, i, 0));
+			sup_claim_giveback(s, res.v[i].pk);
 	}
-	sres_free(&res);
+	store_sup_held_list_free(&res);
 }
 
 void
 sup_renew(struct sup *s)
 {
-	struct sparam	p[3];
 	uint64_t	n = 0;
 	int		j, live = 0;
 
-	p[0] = SP_STR(s->id);
-	p[1] = SP_STR(s->host);
-	p[2] = SP_INT((long long)getpid());
-	(void)store_exec(s->st, STMT_SUP_HEARTBEAT, p, 3, NULL, NULL, NULL);
-	p[0] = SP_INT(s->cfg->sup.lease_seconds);
-	p[1] = SP_STR(s->id);
-	if (store_exec(s->st, STMT_SUP_RENEW_ALL, p, 2, NULL, &n, NULL) !=
+	(void)store_sup_beat(s->st, s->id, s->host, (long long)getpid());
+	if (store_sup_renew(s->st, s->cfg->sup.lease_seconds, s->id, &n) !=
 	    RC_OK)
 		return;
 	for (j = 0; j < s->nslots; j++)
@@ -458,30 +385,27 @@ sup_renew(struct sup *s)
 void
 sup_cancel_poll(struct sup *s)
 {
-	struct sparam	 p[1];
-	struct sres	 res;
-	struct run	*r;
-	int64_t		 now = util_mono_ms();
-	size_t		 i;
-	int		 j, paused;
+	struct store_sup_poll_list	 res;
+	struct run			*r;
+	int64_t				 now = util_mono_ms();
+	size_t				 i;
+	int				 j, paused;
 
 	if (s->nruns == 0)
 		return;
-	p[0] = SP_STR(s->id);
-	if (store_exec(s->st, STMT_SUP_CANCEL_POLL, p, 1, &res, NULL, NULL) !=
-	    RC_OK)
+	if (store_sup_cancel_poll(s->st, s->id, &res) != RC_OK)
 		return;
 	for (j = 0; j < s->nslots; j++) {
 		if ((r = s->runs[j]) == NULL || r->lost)
 			continue;
 		/* A signal may wait for one of its wait steps (sup_wait.c). */
 		r->sig_check = 1;
-		for (i = 0, paused = 0; i < res.nrows; i++) {
-			if (r->pk != sres_int(&res, i, 0))
+		for (i = 0, paused = 0; i < res.n; i++) {
+			if (r->pk != res.v[i].pk)
 				continue;
-			if (sres_int(&res, i, 1) != 0)
+			if (res.v[i].cancel)
 				r->cancel = 1;
-			paused = sres_int(&res, i, 2) != 0;
+			paused = res.v[i].paused;
 		}
 		if (paused && !r->pausing) {
 			log_info("execution %s pausing", r->id);
@@ -496,7 +420,7 @@ sup_cancel_poll(struct sup *s)
 				r->deadline += now - r->pause_since;
 		}
 	}
-	sres_free(&res);
+	store_sup_poll_list_free(&res);
 	/*
 	 * A held run with a step waiting for a callback (other steps still
 	 * run): a callback recorded meanwhile is applied here; the API
@@ -522,28 +446,10 @@ static int
 prune_body(struct store *st, void *arg)
 {
 	struct prune_args	*a = arg;
-	struct sparam		 p[1];
-	struct sres		 res;
-	long long		 cutoff = 0;
-	int			 rc, null = 1;
 
-	a->n = a->na = 0;
-	p[0] = SP_INT(a->s->cfg->sup.retention_days);
-	if ((rc = store_exec(st, STMT_SUP_PRUNE_CUTOFF, p, 1, &res, NULL,
-	    NULL)) != RC_OK)
-		return rc;
-	if (res.nrows == 1 && sres_get(&res, 0, 0, NULL) != NULL) {
-		cutoff = sres_int(&res, 0, 0);
-		null = 0;
-	}
-	sres_free(&res);
-	if (null)
-		return RC_OK;	/* nothing to prune: an empty commit */
-	p[0] = SP_INT(cutoff);
-	if ((rc = store_exec(st, STMT_SUP_PRUNE_AUDIT, p, 1, NULL, &a->na,
-	    NULL)) != RC_OK)
-		return rc;
-	return store_exec(st, STMT_SUP_PRUNE, p, 1, NULL, &a->n, NULL);
+	/* Nothing to prune: an empty commit. */
+	return store_sup_prune(st, a->s->cfg->sup.retention_days, &a->n,
+	    &a->na);
 }
 
 static void

@@ -23,6 +23,7 @@
 
 #include "common.h"
 #include "log.h"
+#include "store_sup.h"
 #include "sup_int.h"
 
 #define POLLFD_MAX	(2 + (16 * TMPL_STEPS_MAX + 4096) * SUP_CMD_NPOLLFD)
@@ -507,7 +508,6 @@ main(int argc, char *argv[])
 	const char	*conf = NULL;
 	struct errmsg	 em;
 	unsigned char	 rnd[4];
-	struct sparam	 p[1];
 	char		*end;
 	long		 v;
 	int		 ch, check = 0, j;
@@ -606,9 +606,7 @@ main(int argc, char *argv[])
 		log_warnx("handlers run as the supervisor's own user "
 		    "(cmd_run_as_self): they can read its secrets");
 	loop(&s, conf);
-	p[0] = SP_STR(s.id);
-	(void)store_exec(s.st, STMT_SUP_HEARTBEAT_DELETE, p, 1, NULL, NULL,
-	    NULL);
+	(void)store_sup_beat_delete(s.st, s.id);
 	for (j = 0; j < s.nslots; j++)
 		sup_run_free(s.runs[j]);
 	free(s.runs);

@@ -23,9 +23,9 @@
 #include "expr.h"
 #include "jsonx.h"
 #include "log.h"
+#include "store_iter.h"
 #include "sup_int.h"
 
-#define ITER_PARAMS	11		/* one row of STMT_SUP_ITER_PUT */
 #define ITER_BATCH_BYTES (4 * 1024 * 1024)	/* text per batch */
 
 static struct json_object *
@@ -305,49 +305,46 @@ map_load(struct sup *sp, struct run *r, int i)
 {
 	struct sup_map		*m = r->s[i].map;
 	struct sup_iter		*it;
+	const struct store_iter	*row;
 	enum engine_state	 st;
-	struct sparam		 p[2];
-	struct sres		 res;
-	const char		*out;
+	struct store_iter_list	 res;
 	size_t			 j;
 	int			 k;
 
-	p[0] = SP_INT(r->pk);
-	p[1] = SP_INT(i);
-	if (store_exec(sp->st, STMT_SUP_ITER_LOAD, p, 2, &res, NULL, NULL) !=
-	    RC_OK)
+	if (store_iter_load(sp->st, r->pk, i, &res) != RC_OK)
 		return RC_ERR;
-	for (j = 0; j < res.nrows; j++) {
-		k = (int)sres_int(&res, j, 0);
-		if (k < 0 || k >= m->n || engine_state_parse(sres_get(&res, j,
-		    1, NULL), &st) != RC_OK)
+	for (j = 0; j < res.n; j++) {
+		row = &res.v[j];
+		k = row->idx;
+		if (k < 0 || k >= m->n || engine_state_parse(row->status,
+		    &st) != RC_OK)
 			continue;
 		it = &m->it[k];
 		it->dirty = 0;		/* it has a row */
-		it->attempts = (int)sres_int(&res, j, 2);
-		it->started_ms = sres_int(&res, j, 4);
+		it->attempts = row->attempts;
+		it->started_ms = row->started_ms != STORE_NO_MS ?
+		    row->started_ms : 0;
 		if (st == ENGINE_COMPLETED || st == ENGINE_SKIPPED) {
 			it->st = st;
-			it->completed_ms = sres_int(&res, j, 5);
-			if ((out = sres_get(&res, j, 3, NULL)) != NULL)
-				it->output = json_tokener_parse(out);
+			it->completed_ms = row->completed_ms != STORE_NO_MS ?
+			    row->completed_ms : 0;
+			/* Ours now: the list drops its reference. */
+			it->output = json_object_get(row->output);
 		} else if (st == ENGINE_FAILED || st == ENGINE_CANCELLED) {
 			/* Only a redrive resumes these (it resets them). */
 			it->attempts = 0;
 			it->started_ms = 0;
 			it->dirty = 1;
-		} else if (st == ENGINE_RUNNING &&
-		    sres_get(&res, j, 6, NULL) != NULL) {
+		} else if (st == ENGINE_RUNNING && row->has_wait) {
 			/* A delay goes on, a retry wait starts when due. */
 			it->st = r->t->steps[i].inner->type ==
 			    TMPL_STEP_DELAY ? ENGINE_RUNNING :
 			    ENGINE_RETRY_WAIT;
-			it->due = util_mono_ms() + MAX(sres_int(&res, j, 6) /
-			    1000, 0);
+			it->due = util_mono_ms() + MAX(row->wait_us / 1000, 0);
 		}
 		/* pending, running: run (again), at least once */
 	}
-	sres_free(&res);
+	store_iter_list_free(&res);
 	return RC_OK;
 }
 
@@ -782,9 +779,9 @@ sup_map_advance(struct sup *sp, struct run *r, int i)
 	return map_pump(sp, r, i);
 }
 
-/* The parameters of one iteration row; *out, *err the caller's. */
+/* One iteration row to write; *out, *err the caller's. */
 static size_t
-iter_params(const struct run *r, int i, int k, struct sparam *p,
+iter_row(const struct run *r, int i, int k, struct store_iter_put *p,
     char **out, char **err)
 {
 	const struct sup_iter	*it = &r->s[i].map->it[k];
@@ -798,56 +795,55 @@ iter_params(const struct run *r, int i, int k, struct sparam *p,
 	    json_object_to_json_string_ext(it->error, JSON_C_TO_STRING_PLAIN));
 	n += *out != NULL ? strlen(*out) : 0;
 	n += *err != NULL ? strlen(*err) : 0;
-	p[0] = SP_INT(r->pk);
-	p[1] = SP_INT(i);
-	p[2] = SP_INT(k);
-	p[3] = SP_STR(engine_state_api_name(it->st));
-	p[4] = SP_INT(it->attempts);
-	p[5] = it->started_ms != 0 ? SP_INT(it->started_ms) : SP_NULL();
-	p[6] = (it->st == ENGINE_COMPLETED || it->st == ENGINE_FAILED ||
-	    it->st == ENGINE_SKIPPED || it->st == ENGINE_CANCELLED) &&
-	    it->completed_ms != 0 ? SP_INT(it->completed_ms) : SP_NULL();
-	p[7] = SP_STR(*out);
-	p[8] = SP_STR(*err);
+	p->exec_pk = r->pk;
+	p->step = i;
+	p->idx = k;
+	p->status = engine_state_api_name(it->st);
+	p->attempts = it->attempts;
+	p->started_ms = it->started_ms != 0 ? it->started_ms : STORE_NO_MS;
+	p->completed_ms = (it->st == ENGINE_COMPLETED ||
+	    it->st == ENGINE_FAILED || it->st == ENGINE_SKIPPED ||
+	    it->st == ENGINE_CANCELLED) && it->completed_ms != 0 ?
+	    it->completed_ms : STORE_NO_MS;
+	p->output = *out;
+	p->error = *err;
 	left = it->due != 0 ? MAX(it->due - util_mono_ms(), 0) * 1000 : 0;
-	p[9] = it->due != 0 ? SP_INT(left) : SP_NULL();
-	p[10] = p[9];
+	p->has_wait = it->due != 0;
+	p->wait_us = left;
 	return n;
 }
 
 /*
- * Write rows idx[0..n): SUP_ITER_ROWS_MANY (or 10) per statement while
+ * Write rows idx[0..n): STORE_ITER_PUT_MANY (or 10) per statement while
  * their text stays under ITER_BATCH_BYTES, else one by one.
  */
 static int
 put_rows(struct sup *sp, const struct run *r, int i, const int *idx, int n)
 {
-	struct sparam	*p;
-	char		**out, **err;
-	size_t		 bytes;
-	int		 k, j, m, rc = RC_OK;
+	struct store_iter_put	*p;
+	char			**out, **err;
+	size_t			 bytes;
+	int			 k, j, m, rc = RC_OK;
 
-	p = xcalloc(ITER_PARAMS * SUP_ITER_ROWS_MANY, sizeof(*p));
-	out = xcalloc(SUP_ITER_ROWS_MANY, sizeof(*out));
-	err = xcalloc(SUP_ITER_ROWS_MANY, sizeof(*err));
+	p = xcalloc(STORE_ITER_PUT_MANY, sizeof(*p));
+	out = xcalloc(STORE_ITER_PUT_MANY, sizeof(*out));
+	err = xcalloc(STORE_ITER_PUT_MANY, sizeof(*err));
 	for (k = 0; k < n && rc == RC_OK; k += m) {
-		m = n - k >= SUP_ITER_ROWS_MANY ? SUP_ITER_ROWS_MANY :
+		m = n - k >= STORE_ITER_PUT_MANY ? STORE_ITER_PUT_MANY :
 		    n - k >= 10 ? 10 : 1;
 		bytes = 0;
 		for (j = 0; j < m; j++)
-			bytes += iter_params(r, i, idx[k + j],
-			    p + ITER_PARAMS * j, &out[j], &err[j]);
+			bytes += iter_row(r, i, idx[k + j], &p[j], &out[j],
+			    &err[j]);
 		if (m > 1 && bytes > ITER_BATCH_BYTES) {
 			for (j = 0; j < m; j++) {
 				free(out[j]);
 				free(err[j]);
 			}
 			m = 1;
-			(void)iter_params(r, i, idx[k], p, &out[0], &err[0]);
+			(void)iter_row(r, i, idx[k], p, &out[0], &err[0]);
 		}
-		rc = store_exec(sp->st, m == 1 ? STMT_SUP_ITER_PUT : m == 10 ?
-		    STMT_SUP_ITER_PUT_TEN : STMT_SUP_ITER_PUT_MANY, p, (size_t)(ITER_PARAMS * m), NULL,
-		    NULL, NULL);
+		rc = store_iter_put(sp->st, p, (size_t)m);
 		for (j = 0; j < m; j++) {
 			free(out[j]);
 			free(err[j]);

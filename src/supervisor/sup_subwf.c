@@ -15,6 +15,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "schema.h"
+#include "store_subwf.h"
 #include "sup_int.h"
 #include "verr.h"
 
@@ -58,21 +59,20 @@ child_name(const struct run *r, int i, char *buf, size_t len)
 }
 
 /*
- * What row j of a STMT_WF_CHILD_GET result says for step i: the output
- * once the child completed, a failure once it ended otherwise, else wait.
+ * What child c says for step i: the output once the child completed, a
+ * failure once it ended otherwise, else wait.
  */
 static void
-from_child(const struct run *r, int i, const struct sres *c,
+from_child(const struct run *r, int i, const struct store_subwf_child *c,
     struct sup_wf_res *res)
 {
-	struct json_object	*o = NULL, *m;
-	const char		*st, *txt, *msg = "", *type;
-	size_t			 pos;
+	struct json_object	*o, *m;
+	const char		*st, *msg = "", *type;
 	int			 retry;
 
 	snprintf(res->child_id, sizeof(res->child_id), "%s",
-	    sres_get(c, 0, 0, NULL));
-	st = sres_get(c, 0, 1, NULL);
+	    c->execution_id);
+	st = c->status;
 	if (!r->t->steps[i].wf_wait) {
 		res->kind = SUP_WF_DONE;
 		res->output = json_object_new_object();
@@ -82,11 +82,8 @@ from_child(const struct run *r, int i, const struct sres *c,
 	}
 	if (strcmp(st, "completed") == 0) {
 		res->kind = SUP_WF_DONE;
-		txt = sres_get(c, 0, 2, NULL);
-		if (txt != NULL && jsonx_parse(txt, strlen(txt), &o, &pos,
-		    &msg) != RC_OK)
-			o = NULL;
-		res->output = o;
+		/* Ours: the row drops its reference. */
+		res->output = json_object_get(c->final_result);
 		return;
 	}
 	if (strcmp(st, "failed") != 0 && strcmp(st, "cancelled") != 0 &&
@@ -94,11 +91,7 @@ from_child(const struct run *r, int i, const struct sres *c,
 		res->kind = SUP_WF_WAIT;
 		return;
 	}
-	txt = sres_get(c, 0, 3, NULL);
-	if (txt == NULL || jsonx_parse(txt, strlen(txt), &o, &pos, &msg) !=
-	    RC_OK)
-		o = NULL;
-	msg = "";
+	o = c->error_details;		/* borrowed */
 	if (json_object_object_get_ex(o, "message", &m) && m != NULL)
 		msg = json_object_get_string(m);
 	type = SUP_ERR_CHILD_FAILED;
@@ -120,7 +113,6 @@ from_child(const struct run *r, int i, const struct sres *c,
 	/* A failed child fails the step; a retry starts a new child. */
 	wf_fail(res, type, retry, "child execution %s %s%s%s",
 	    res->child_id, st, *msg != '\0' ? ": " : "", msg);
-	json_object_put(o);
 }
 
 /* The child of step i if it exists: RC_OK and res set, or RC_NOTFOUND. */
@@ -128,20 +120,12 @@ static int
 lookup(struct sup *sp, struct run *r, int i, const char *name,
     struct sup_wf_res *res)
 {
-	struct sparam	p[2];
-	struct sres	c;
-	int		rc;
+	struct store_subwf_child	c;
+	int				rc;
 
-	p[0] = SP_STR(r->user);
-	p[1] = SP_STR(name);
-	if ((rc = store_exec(sp->st, STMT_WF_CHILD_GET, p, 2, &c, NULL,
-	    NULL)) != RC_OK)
-		return rc;
-	if (c.nrows == 0)
-		rc = RC_NOTFOUND;
-	else
+	if ((rc = store_subwf_child_get(sp->st, r->user, name, &c)) == RC_OK)
 		from_child(r, i, &c, res);
-	sres_free(&c);
+	store_subwf_child_free(&c);
 	return rc;
 }
 
@@ -157,19 +141,13 @@ static int
 insert_body(struct store *st, void *arg)
 {
 	struct wf_insert	*a = arg;
-	struct sparam		 p[2];
-	uint64_t		 n = 0;
 	int			 rc;
 
 	a->exceeded = 0;
-	p[0] = SP_STR(a->root);
-	p[1] = SP_INT(a->sp->cfg->sup.max_descendants);
-	if ((rc = store_exec(st, STMT_WF_ROOT_BUMP, p, 2, NULL, &n, NULL)) !=
-	    RC_OK)
+	if ((rc = store_subwf_root_bump(st, a->root,
+	    a->sp->cfg->sup.max_descendants)) != RC_OK) {
+		a->exceeded = rc == RC_DENIED;
 		return rc;
-	if (n == 0) {
-		a->exceeded = 1;
-		return RC_DENIED;
 	}
 	return store_exec_insert(st, a->x, NULL, NULL);
 }
@@ -184,27 +162,19 @@ resolve(struct sup *sp, struct run *r, int i, struct json_object *input,
     char **tid, long long *version, struct sup_wf_res *res)
 {
 	const struct tmpl_step	*ts = &r->t->steps[i];
-	struct json_object	*def = NULL, *sch, *first, *loc = NULL;
+	struct json_object	*def, *sch, *first, *loc = NULL;
 	struct json_object	*m = NULL;
 	struct schema		*sc = NULL;
-	struct sparam		 p[5];
-	struct sres		 t;
+	struct store_subwf_tmpl	 t;
 	struct verr		*ve;
 	struct jpath		 jp;
-	const char		*txt, *msg;
-	size_t			 pos;
 	int			 rc, bad;
 
-	p[0] = SP_STR(r->user);
-	p[1] = SP_STR(r->user);
-	p[2] = SP_INT(ts->wf_version);
-	p[3] = SP_INT(ts->wf_version);
-	p[4] = SP_STR(ts->wf_template);
-	if ((rc = store_exec(sp->st, STMT_WF_TMPL, p, 5, &t, NULL, NULL)) !=
-	    RC_OK)
+	rc = store_subwf_tmpl(sp->st, r->user, ts->wf_template,
+	    ts->wf_version, &t);
+	if (rc != RC_OK && rc != RC_NOTFOUND)
 		return rc;
-	if (t.nrows == 0) {
-		sres_free(&t);
+	if (rc == RC_NOTFOUND) {
 		if (ts->wf_version > 0)
 			wf_fail(res, SUP_ERR_TEMPLATE_NOT_FOUND, 0, "template "
 			    "%s has no version %d", ts->wf_template,
@@ -214,19 +184,18 @@ resolve(struct sup *sp, struct run *r, int i, struct json_object *input,
 			    "%s not found", ts->wf_template);
 		return RC_INVALID;
 	}
-	if (sres_int(&t, 0, 3) == 0) {
-		sres_free(&t);
+	if (!t.may_execute) {
+		store_subwf_tmpl_free(&t);
 		wf_fail(res, SUP_ERR_FORBIDDEN, 0, "user %s may not execute "
 		    "template %s", r->user, ts->wf_template);
 		return RC_INVALID;
 	}
-	*tid = xstrdup(sres_get(&t, 0, 0, NULL));
-	*version = sres_int(&t, 0, 1);
-	txt = sres_get(&t, 0, 2, NULL);
+	*tid = xstrdup(t.template_id);
+	*version = t.version;
+	def = t.definition;		/* borrowed from t */
 	rc = RC_OK;
-	if (txt != NULL && jsonx_parse(txt, strlen(txt), &def, &pos, &msg) ==
-	    RC_OK && json_object_object_get_ex(def, "input_schema", &sch) &&
-	    sch != NULL) {
+	if (def != NULL && json_object_object_get_ex(def, "input_schema",
+	    &sch) && sch != NULL) {
 		ve = verr_new();
 		jpath_init(&jp, "input");
 		bad = schema_compile(sch, &jp, ve, &sc) != 0;
@@ -247,8 +216,7 @@ resolve(struct sup *sp, struct run *r, int i, struct json_object *input,
 		verr_free(ve);
 		schema_free(sc);
 	}
-	json_object_put(def);
-	sres_free(&t);
+	store_subwf_tmpl_free(&t);
 	if (rc != RC_OK) {
 		free(*tid);
 		*tid = NULL;

@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "log.h"
+#include "store_sigsup.h"
 #include "sup_int.h"
 
 
@@ -17,24 +18,18 @@
 static int
 deliver(struct sup *sp, struct run *r, int i, long long id)
 {
-	struct json_object	*out;
-	struct sparam		 p[1];
-	struct sres		 res;
-	const char		*text;
+	struct json_object		*out;
+	struct store_sigsup_payload	 pl;
 
-	p[0] = SP_INT(id);
-	if (store_exec(sp->st, STMT_SUP_SIG_PAYLOAD, p, 1, &res, NULL,
-	    NULL) != RC_OK)
-		return 0;
-	if (res.nrows != 1 || (text = sres_get(&res, 0, 0, NULL)) == NULL) {
-		sres_free(&res);
+	if (store_sigsup_payload(sp->st, id, &pl) != RC_OK ||
+	    !pl.has_payload) {
+		store_sigsup_payload_free(&pl);
 		return 0;
 	}
-	out = json_tokener_parse(text);	/* NULL for a null payload */
+	out = json_object_get(pl.payload);	/* NULL for a null payload */
 	log_info("execution %s: step %s took signal %s from %s", r->id,
-	    r->t->steps[i].id, r->t->steps[i].signal,
-	    sres_get(&res, 0, 1, NULL));
-	sres_free(&res);
+	    r->t->steps[i].id, r->t->steps[i].signal, pl.signalled_by);
+	store_sigsup_payload_free(&pl);
 	sup_run_wait_done(r, i, out);
 	return 1;
 }
@@ -45,11 +40,9 @@ sup_wait_take(struct sup *sp, struct run *r, int dry)
 	enum engine_state	 st[TMPL_STEPS_MAX];
 	int64_t			 since[TMPL_STEPS_MAX];
 	int			 order[TMPL_STEPS_MAX];
-	struct sparam		 p[2];
-	struct sres		 res;
+	struct store_sigsup_list res;
 	const char		*by, *name;
 	char			*used = NULL;
-	uint64_t		 n = 0;
 	size_t			 j;
 	int			 i, k, nw, took = 0;
 
@@ -59,44 +52,38 @@ sup_wait_take(struct sup *sp, struct run *r, int dry)
 	}
 	if ((nw = engine_wait_order(r->t, st, since, order)) == 0)
 		return 0;
-	p[0] = SP_INT(r->pk);
-	if (store_exec(sp->st, STMT_SUP_SIG_LIST, p, 1, &res, NULL, NULL) !=
-	    RC_OK)
+	if (store_sigsup_list(sp->st, r->pk, &res) != RC_OK)
 		return 0;
-	used = xcalloc(res.nrows + 1, 1);
+	used = xcalloc(res.n + 1, 1);
 	for (k = 0; k < nw; k++) {
 		i = order[k];
 		/* A signal already given to this step (by the API, or by us
 		   before a restart). */
-		for (j = 0; j < res.nrows; j++)
-			if (!used[j] && (by = sres_get(&res, j, 2, NULL)) !=
-			    NULL && strcmp(by, r->t->steps[i].id) == 0)
+		for (j = 0; j < res.n; j++)
+			if (!used[j] && (by = res.v[j].consumed_by) != NULL &&
+			    strcmp(by, r->t->steps[i].id) == 0)
 				break;
-		if (j == res.nrows) {
+		if (j == res.n) {
 			/* Else the oldest kept one of its name. */
-			for (j = 0; j < res.nrows; j++)
-				if (!used[j] && sres_get(&res, j, 2, NULL) ==
-				    NULL && (name = sres_get(&res, j, 1,
-				    NULL)) != NULL && strcmp(name,
-				    r->t->steps[i].signal) == 0)
+			for (j = 0; j < res.n; j++)
+				if (!used[j] && res.v[j].consumed_by ==
+				    NULL && (name = res.v[j].name) != NULL &&
+				    strcmp(name, r->t->steps[i].signal) == 0)
 					break;
-			if (j == res.nrows)
+			if (j == res.n)
 				continue;
-			if (!dry) {
-				p[0] = SP_STR(r->t->steps[i].id);
-				p[1] = SP_INT(sres_int(&res, j, 0));
-				if (store_exec(sp->st, STMT_SUP_SIG_TAKE, p, 2,
-				    NULL, &n, NULL) != RC_OK || n != 1)
-					continue;	/* taken meanwhile */
-			}
+			/* RC_CONFLICT: taken meanwhile. */
+			if (!dry && store_sigsup_take(sp->st,
+			    r->t->steps[i].id, res.v[j].id) != RC_OK)
+				continue;
 		}
 		used[j] = 1;
 		if (dry)
 			took++;
 		else
-			took += deliver(sp, r, i, sres_int(&res, j, 0));
+			took += deliver(sp, r, i, res.v[j].id);
 	}
 	free(used);
-	sres_free(&res);
+	store_sigsup_list_free(&res);
 	return took;
 }

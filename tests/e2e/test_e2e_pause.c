@@ -361,6 +361,93 @@ test_e2e_pause_survives_kill9(void)
 }
 
 /*
+ * 1 when execution eid's row matches the SQL condition cond (read as
+ * the database admin over the unix socket).
+ */
+static int
+row_is(const char *eid, const char *cond)
+{
+	return e2e_sh("test \"$(mariadb --no-defaults "
+	    "--socket='%s/mysql/mysqld.sock' --user=root --batch "
+	    "--skip-column-names wfm -e \"SELECT COUNT(*) FROM executions "
+	    "WHERE execution_id = '%s' AND %s\")\" = 1", e2e_var(), eid,
+	    cond) == 0;
+}
+
+/*
+ * Issue #15: kill -9 of the supervisor while it holds a paused
+ * execution (a step in flight): once the lease expires the row is
+ * released (still paused, held by nobody), resume makes it pending, it
+ * completes, and no finished step runs again.
+ */
+static void
+test_e2e_pause_held_by_dead_supervisor_released(void)
+{
+	struct json_object	*doc;
+	const char		*file = sup_path("pause-dead");
+	char			 input[700], stmt[512], st[32];
+	char			*tid, *eid, *p;
+	pid_t			 old, neu;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":["
+	    "{\"id\":\"a\",\"type\":\"command\",\"handler\":"
+	    "\"e2e-append-lock\",\"input\":{\"file\":\"{{ input.file }}\","
+	    "\"seconds\":0}},"
+	    "{\"id\":\"c\",\"type\":\"command\",\"handler\":"
+	    "\"e2e-append-lock\",\"depends_on\":[\"a\"],\"input\":"
+	    "{\"file\":\"{{ input.file }}\",\"seconds\":4}},"
+	    "{\"id\":\"b\",\"type\":\"command\",\"handler\":"
+	    "\"e2e-append-lock\",\"depends_on\":[\"c\"],\"input\":"
+	    "{\"file\":\"{{ input.file }}\",\"seconds\":0}}]}",
+	    e2e_unique("pause-dead"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(input, sizeof(input), "{\"file\":\"%s\"}", file);
+	eid = sup_exec(tid, input);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	/* a is done, c runs (4 s): paused, its supervisor holds it. */
+	p = sup_wait_file(file, 10000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	free(p);
+	sup_sleep_ms(800);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "pause", st), 202);
+	SUP_STR_EQ(st, "paused");
+	CU_ASSERT(row_is(eid, "status = 'paused' AND claimed_by IS NOT NULL "
+	    "AND lease_until IS NOT NULL"));
+	old = sup_main_pid(-1, 5000);
+	CU_ASSERT_FATAL(old > 1);
+	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
+	neu = sup_main_pid(old, 15000);
+	CU_ASSERT_FATAL(neu > 1 && neu != old);
+	/* Its lease expires (lease_seconds is 30 s: made so at once). */
+	snprintf(stmt, sizeof(stmt), "UPDATE executions SET lease_until = "
+	    "UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE execution_id = '%s' "
+	    "AND status = 'paused' AND lease_until IS NOT NULL", eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_sh("mariadb --no-defaults "
+	    "--socket='%s/mysql/mysqld.sock' --user=root --batch "
+	    "--skip-column-names wfm -e \"%s\"", e2e_var(), stmt), 0);
+	/* The next reclaim round (once a second) releases it. */
+	sup_sleep_ms(3000);
+	CU_ASSERT(row_is(eid, "status = 'paused' AND claimed_by IS NULL AND "
+	    "lease_until IS NULL"));
+	doc = sup_get(eid, NULL);
+	SUP_STR_EQ(sup_str(doc, "status"), "paused");
+	SUP_STR_EQ(step_status(doc, "a"), "completed");
+	SUP_STR_EQ(step_status(doc, "b"), "pending");
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "resume", st), 202);
+	SUP_STR_EQ(st, "pending");
+	doc = e2e_wait(e2e_tok_alice(), eid, 30);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	/* a finished before the kill: it did not run again. */
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "a"), "attempts"), 1);
+	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "b"), "attempts"), 1);
+	json_object_put(doc);
+	free(tid);
+	free(eid);
+}
+
+/*
  * Resumed while its supervisor still waits for a running handler: the
  * supervisor goes on with it (the answer says running), nothing runs
  * twice.
@@ -659,6 +746,8 @@ test_e2e_pause_register(void)
 	CU_add_test(s, "conflicts_and_access",
 	    test_e2e_pause_conflicts_and_access);
 	CU_add_test(s, "survives_kill9", test_e2e_pause_survives_kill9);
+	CU_add_test(s, "held_by_dead_supervisor_released",
+	    test_e2e_pause_held_by_dead_supervisor_released);
 	CU_add_test(s, "resume_while_step_runs",
 	    test_e2e_pause_resume_while_step_runs);
 	CU_add_test(s, "stops_execution_timeout",
