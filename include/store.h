@@ -458,7 +458,7 @@ int		 store_slot_update(struct store *, const char *user,
  * certification failure is retried there (taken may then be asked again);
  * inside one, the caller's store_tx retries.
  * RC_OK; RC_CONFLICT the name is taken; RC_DENIED every slot is held
- * (the quota); RC_NOTFOUND the template is no longer at that version
+ * (the quota); RC_CHANGED the template is no longer at that version
  * (changed or deleted); RC_AGAIN (also STORE_SLOT_TRIES slots lost);
  * RC_INVALID the row was refused for good; RC_ERR.
  */

@@ -1004,12 +1004,12 @@ again:
 		verr_free(ve);
 		goto out;
 	}
-	if (rc == RC_NOTFOUND && !refresh) {
+	if (rc == RC_CHANGED && !refresh) {
 		/* The template changed since it was cached: check again. */
 		refresh = 1;
 		goto again;
 	}
-	if (rc == RC_NOTFOUND) {
+	if (rc == RC_CHANGED) {
 		/* Changed again in between: let the client retry. */
 		http_resp_rc(r, RC_AGAIN, NULL);
 		goto out;

@@ -1005,7 +1005,7 @@ http_h_sched_trigger(struct http_req *r)
 		goto out;
 	}
 	if (rc != RC_OK) {
-		http_resp_rc(r, rc == RC_NOTFOUND ? RC_AGAIN : rc, NULL);
+		http_resp_rc(r, rc == RC_CHANGED ? RC_AGAIN : rc, NULL);
 		goto out;
 	}
 	log_set_exec(id);

@@ -80,7 +80,7 @@ name_taken(struct store *st, const struct store_exec_new *x)
 	return rc;
 }
 
-/* One STMT_EXEC_INSERT_CHECKED with slot; RC_NOTFOUND: template moved. */
+/* One STMT_EXEC_INSERT_CHECKED with slot; RC_CHANGED: template moved. */
 static int
 insert_once(struct store *st, const struct store_exec_new *x, long long slot)
 {
@@ -112,7 +112,7 @@ insert_once(struct store *st, const struct store_exec_new *x, long long slot)
 	p[21] = SP_INT(x->depth);
 	rc = store_exec(st, STMT_EXEC_INSERT_CHECKED, p, 22, NULL, &n, NULL);
 	if (rc == RC_OK && n == 0)
-		rc = RC_NOTFOUND;
+		rc = RC_CHANGED;
 	return rc;
 }
 

@@ -230,7 +230,7 @@ fire_one(struct sup *s, struct fire_ctx *f, int64_t t)
 		x.schedule_pk = sres_int(f->d, f->row, D_PK);
 		rc = store_exec_insert(s->st, &x, NULL, NULL);
 		/* The template moved on since it was read: read it again. */
-		if (rc != RC_NOTFOUND || tries > 0)
+		if (rc != RC_CHANGED || tries > 0)
 			break;
 		if ((rc = load_tmpl(s, f)) != RC_OK)
 			break;
@@ -250,6 +250,7 @@ fire_one(struct sup *s, struct fire_ctx *f, int64_t t)
 		return record(s, f, t, NULL, "name_taken");
 	case RC_DENIED:
 		return record(s, f, t, NULL, "quota_exceeded");
+	case RC_CHANGED:
 	case RC_NOTFOUND:
 		if (f->t.deleted)
 			f->pause = 1;
