@@ -10,6 +10,10 @@
  * pointer for text and STORE_NO_MS for a time in epoch ms. JSON columns
  * are returned as their text (the callers pass them through).
  *
+ * The insert of a new execution (store_exec_insert, struct
+ * store_exec_new) and the wake of a parked one (store_exec_wake) are
+ * still declared in include/store.h, where their callers find them.
+ *
  * Return codes are those of include/store.h: RC_OK, RC_NOTFOUND where a
  * function says so, otherwise RC_AGAIN, RC_CONFLICT, RC_DENIED,
  * RC_INVALID or RC_ERR from the store.
