@@ -172,9 +172,9 @@ int	 store_exec_cancel(struct store *, long long pk, const char *by,
 
 /*
  * Redrive a failed, cancelled or timed-out execution pk of user: pending
- * again on one of user's quota slots (store_slot_update, sql/011), its
- * unfinished steps and map iterations reset. Inside the caller's
- * transaction. RC_OK with *n 1 (0: its state changed, nothing done);
+ * again on one of user's quota slots (sql/011: a random one, then after
+ * each lost race the lowest free one), its unfinished steps and map
+ * iterations reset. Inside the caller's transaction. RC_OK with *n 1 (0: its state changed, nothing done);
  * RC_DENIED every slot is held (the quota); RC_AGAIN also after
  * STORE_SLOT_TRIES lost races; else the store's code.
  */

@@ -1393,7 +1393,7 @@ pause_body(struct store *st, void *arg)
  * engine_exec_pause and engine_exec_resume; the UPDATE applies them
  * atomically, so a state that changed after the read is a 409 too. A
  * paused execution holds no quota slot (sql/011's trigger frees it); a
- * resume takes one of the owner's like a redrive (store_slot_update: 429
+ * resume takes one of the owner's like a redrive (store_exec_resume: 429
  * at the quota, 503 after lost races) and re-checks template access as a
  * redrive does (it starts work with the owner's secrets).
  */
