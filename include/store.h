@@ -273,6 +273,14 @@ int		 store_exec(struct store *, enum stmt_id id,
 
 /* Run one trusted SQL text (migrations only), without parameters. */
 int		 store_exec_sql(struct store *, const char *sql);
+/*
+ * The highest migration applied (0 when none, or before the first made
+ * schema_migrations: then the store's code is returned and *v is 0).
+ */
+int		 store_migration_version(struct store *, long long *v);
+/* Record migration version v, file name, as applied. A store code. */
+int		 store_migration_record(struct store *, long long v,
+		    const char *name);
 
 /*
  * Transactions: autocommit is on outside them. After a statement of the
@@ -376,26 +384,6 @@ struct store_exec_new {
 long long	 store_slot_random(int slots, const char *uuid);
 
 /*
- * The user's lowest free quota slot into *slot: RC_OK; RC_DENIED when
- * every one of the slots is held (the quota); else the store's code.
- */
-int		 store_slot_free(struct store *, const char *user, int slots,
-		    long long *slot);
-
-/*
- * Runs stmt, an UPDATE that makes one execution of user active again (a
- * redrive, a resume; sql/011), with one of user's quota slots as its
- * first parameter, set here (q[0]): a random one, then after each lost
- * race the lowest free one (store_slot_free). Inside the caller's
- * transaction. RC_OK (*n the rows changed), RC_DENIED when every slot is
- * held (the quota), RC_AGAIN after STORE_SLOT_TRIES lost races, else the
- * store's code.
- */
-int		 store_slot_update(struct store *, const char *user,
-		    int slots, enum stmt_id stmt, struct sparam *q, size_t nq,
-		    uint64_t *n);
-
-/*
  * Insert one pending execution through STMT_EXEC_INSERT_CHECKED (the
  * template version check is its trigger's), holding a quota slot: one
  * from x->id, on a duplicate key another random one, then the lowest
@@ -407,7 +395,7 @@ int		 store_slot_update(struct store *, const char *user,
  * certification failure is retried there (taken may then be asked again);
  * inside one, the caller's store_tx retries.
  * RC_OK; RC_CONFLICT the name is taken; RC_DENIED every slot is held
- * (the quota); RC_NOTFOUND the template is no longer at that version
+ * (the quota); RC_CHANGED the template is no longer at that version
  * (changed or deleted); RC_AGAIN (also STORE_SLOT_TRIES slots lost);
  * RC_INVALID the row was refused for good; RC_ERR.
  */

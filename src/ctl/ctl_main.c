@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "store.h"
+#include "store_exec.h"
 #include "store_tmpl.h"
 #include "tmpl.h"
 
@@ -126,8 +128,6 @@ cmd_migrate(struct store *st, int argc, char *argv[])
 {
 	const char	*dir = getenv("WFM_SQL_DIR");
 	struct dirent	*de;
-	struct sres	 res;
-	struct sparam	 p[2];
 	DIR		*d;
 	char		**names = NULL, *path;
 	size_t		 n = 0, i;
@@ -155,22 +155,14 @@ cmd_migrate(struct store *st, int argc, char *argv[])
 	if (n > 0)	/* qsort(NULL, 0, ...) is undefined (nonnull) */
 		qsort(names, n, sizeof(*names), cmp_str);
 	/* The first migration creates schema_migrations itself. */
-	if (store_exec(st, STMT_MIGRATION_VERSION, NULL, 0, &res, NULL,
-	    NULL) == RC_OK) {
-		have = sres_int(&res, 0, 0);
-		sres_free(&res);
-	}
+	(void)store_migration_version(st, &have);
 	for (i = 0, rc = RC_OK; i < n && rc == RC_OK; i++) {
 		v = strtoll(names[i], NULL, 10);
 		if (v <= have)
 			continue;
 		path = xasprintf("%s/%s", dir, names[i]);
-		if ((rc = apply_file(st, path)) == RC_OK) {
-			p[0] = SP_INT(v);
-			p[1] = SP_STR(names[i]);
-			rc = store_exec(st, STMT_MIGRATION_RECORD, p, 2, NULL,
-			    NULL, NULL);
-		}
+		if ((rc = apply_file(st, path)) == RC_OK)
+			rc = store_migration_record(st, v, names[i]);
 		if (rc == RC_OK) {
 			printf("applied %s\n", names[i]);
 			applied++;
@@ -334,13 +326,13 @@ cmd_template_import(struct store *st, int argc, char *argv[])
 static int
 cmd_executions(struct store *st, int argc, char *argv[])
 {
-	struct sparam	 p[5];
-	struct sres	 res;
-	const char	*status = NULL, *why;
-	char		 ts[UTIL_TIME_LEN];
-	long long	 limit = 50;
-	size_t		 n = 0, i;
-	int		 k;
+	struct store_exec_filter	 f;
+	struct store_exec_list		 l;
+	const char			*status = NULL, *why;
+	char				 ts[UTIL_TIME_LEN];
+	long long			 limit = 50;
+	size_t				 i;
+	int				 k;
 
 	for (k = 0; k < argc; k++) {
 		if (strcmp(argv[k], "--status") == 0 && k + 1 < argc)
@@ -352,24 +344,20 @@ cmd_executions(struct store *st, int argc, char *argv[])
 		} else
 			usage();
 	}
-	if (status != NULL)
-		p[n++] = SP_STR(status);
-	p[n++] = SP_INT(0x7fffffffffffffffLL);
-	p[n++] = SP_NULL();
-	p[n++] = SP_NULL();
-	p[n++] = SP_INT(limit);
-	if (store_exec(st, status != NULL ? STMT_EXEC_LIST_ALL_STATUS :
-	    STMT_EXEC_LIST_ALL, p, n, &res, NULL, NULL) != RC_OK)
+	memset(&f, 0, sizeof(f));
+	f.status = status;
+	f.before = LLONG_MAX;
+	f.limit = limit;
+	if (store_exec_list(st, &f, &l) != RC_OK)
 		errx(1, "database error");
 	printf("%-36s  %-10s  %-24s  %-16s  %s\n", "EXECUTION", "STATUS",
 	    "CREATED", "USER", "NAME");
-	for (i = 0; i < res.nrows; i++) {
-		util_time_fmt(sres_int(&res, i, 5), ts);
-		printf("%-36s  %-10s  %-24s  %-16s  %s\n",
-		    sres_get(&res, i, 0, NULL), sres_get(&res, i, 4, NULL),
-		    ts, sres_get(&res, i, 8, NULL), sres_get(&res, i, 1, NULL));
+	for (i = 0; i < l.n; i++) {
+		util_time_fmt(l.v[i].created_ms, ts);
+		printf("%-36s  %-10s  %-24s  %-16s  %s\n", l.v[i].id,
+		    l.v[i].status, ts, l.v[i].user, l.v[i].name);
 	}
-	sres_free(&res);
+	store_exec_list_free(&l);
 	return 0;
 }
 

@@ -4,7 +4,6 @@
  * 'execution.create' records of executions created since sql/010 are the
  * execution rows themselves; retention moves them to audit_log.
  */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +12,7 @@
 #include "common.h"
 #include "http.h"
 #include "http_int.h"
-
-/*
- * The millisecond of a page key of STMT_AUDIT_LIST (store_sql.c,
- * AUDIT_KEY): milliseconds since 2020-01-01 in the bits above the 22 low.
- */
-#define AUDIT_KEY_MS(k)	(((k) >> 22) + 1577836800000LL)
+#include "store_audit.h"
 
 /* Parse "2026-11-25T10:00:00[.123]Z" into epoch ms; RC_OK or RC_INVALID. */
 static int
@@ -49,14 +43,15 @@ parse_time(const char *s, long long *ms)
 void
 http_h_audit_list(struct http_req *r)
 {
-	struct json_object	*items, *it;
-	struct sparam		 p[21], *q;
-	struct sres		 res;
-	char			*uid, *action, *since, ts[UTIL_TIME_LEN];
-	const char		*d;
-	long long		 limit, before, since_ms = 0;
-	size_t			 i;
-	int			 bad = 0, rc, h;
+	struct json_object		*items, *it;
+	struct store_audit_filter	 f;
+	struct store_audit_list		 l;
+	const struct store_audit_row	*v;
+	char				*uid, *action, *since;
+	char				 ts[UTIL_TIME_LEN];
+	long long			 limit, before, since_ms = 0;
+	size_t				 i;
+	int				 bad = 0, rc;
 
 	if (http_page_args(r, &limit, &before) != RC_OK)
 		return;
@@ -69,60 +64,42 @@ http_h_audit_list(struct http_req *r)
 		http_resp_detail(r, 400, "Invalid query parameter");
 		goto out;
 	}
-	/*
-	 * Two halves (audit_log, executions: sql/010), each read newest first
-	 * from the cursor's millisecond on; the key itself (column 0) orders
-	 * the rows within that millisecond.
-	 */
-	for (h = 0; h < 2; h++) {
-		q = p + 10 * h;
-		q[0] = SP_STR(uid);
-		q[1] = SP_STR(uid);
-		q[2] = SP_STR(action);
-		q[3] = SP_STR(action);
-		q[4] = since != NULL ? SP_INT(since_ms) : SP_NULL();
-		q[5] = since != NULL ? SP_INT(since_ms) : SP_NULL();
-		q[6] = before != LLONG_MAX ? SP_INT(AUDIT_KEY_MS(before)) :
-		    SP_NULL();
-		q[7] = before != LLONG_MAX ? SP_INT(AUDIT_KEY_MS(before)) :
-		    SP_NULL();
-		q[8] = SP_INT(before);
-		q[9] = SP_INT(limit + 1);
-	}
-	p[20] = SP_INT(limit + 1);
-	if ((rc = store_exec(r->app->st, STMT_AUDIT_LIST, p, 21, &res, NULL,
-	    NULL)) != RC_OK) {
+	memset(&f, 0, sizeof(f));
+	f.user = uid;
+	f.action = action;
+	f.since_ms = since != NULL ? since_ms : STORE_NO_MS;
+	f.before = before;
+	f.limit = limit + 1;	/* one more: is there a next page? */
+	if ((rc = store_audit_list(r->app->st, &f, &l)) != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		goto out;
 	}
 	items = json_object_new_array();
-	for (i = 0; i < res.nrows && i < (size_t)limit; i++) {
+	for (i = 0; i < l.n && i < (size_t)limit; i++) {
+		v = &l.v[i];
 		it = json_object_new_object();
-		util_time_fmt(sres_int(&res, i, 1), ts);
+		util_time_fmt(v->at_ms, ts);
 		json_object_object_add(it, "at", json_object_new_string(ts));
 		/* NULL: a callback (the token, not a user, acted). */
-		d = sres_get(&res, i, 2, NULL);
-		json_object_object_add(it, "user_id", d == NULL ? NULL :
-		    json_object_new_string(d));
+		json_object_object_add(it, "user_id", v->user == NULL ? NULL :
+		    json_object_new_string(v->user));
 		json_object_object_add(it, "action",
-		    json_object_new_string(sres_get(&res, i, 3, NULL)));
+		    json_object_new_string(v->action));
 		json_object_object_add(it, "object_type",
-		    json_object_new_string(sres_get(&res, i, 4, NULL)));
+		    json_object_new_string(v->object_type));
 		json_object_object_add(it, "object_id",
-		    json_object_new_string(sres_get(&res, i, 5, NULL)));
-		d = sres_get(&res, i, 6, NULL);
-		json_object_object_add(it, "client_addr", d == NULL ? NULL :
-		    json_object_new_string(d));
-		d = sres_get(&res, i, 7, NULL);
-		json_object_object_add(it, "request_id", d == NULL ? NULL :
-		    json_object_new_string(d));
-		d = sres_get(&res, i, 8, NULL);
-		json_object_object_add(it, "detail", d == NULL ? NULL :
-		    json_tokener_parse(d));
+		    json_object_new_string(v->object_id));
+		json_object_object_add(it, "client_addr", v->client == NULL ?
+		    NULL : json_object_new_string(v->client));
+		json_object_object_add(it, "request_id", v->reqid == NULL ?
+		    NULL : json_object_new_string(v->reqid));
+		json_object_object_add(it, "detail", v->detail == NULL ? NULL :
+		    json_tokener_parse(v->detail));
 		json_object_array_add(items, it);
 	}
-	http_page_reply(r, items, &res, limit, 0);
-	sres_free(&res);
+	http_page_send(r, items, l.n, limit, l.n > (size_t)limit ?
+	    l.v[limit - 1].key : 0);
+	store_audit_list_free(&l);
 out:
 	free(uid);
 	free(action);

@@ -2,7 +2,7 @@
  * A worker-local cache of what POST /execute needs to know about a
  * template before it writes: id, version, name, owner, is_public, the
  * shares and the input schema. It never decides alone: the INSERT checks
- * the cached version against the row (STMT_EXEC_INSERT_CHECKED), and a
+ * the cached version against the row (store_exec_insert: RC_CHANGED), and a
  * PUT, a share change or a delete bumps or hides it, so a stale entry
  * only costs one refresh. Bounded: the least recently used entry goes.
  */

@@ -19,16 +19,12 @@
 #include "jsonx.h"
 #include "log.h"
 #include "schema.h"
+#include "store_exec.h"
 #include "tmpl.h"
 
 #define EXEC_NAME_MAX		128
 #define TEMPLATE_ID_MAX		64
 #define WAIT_POLL_MS		100
-
-/* Columns of STMT_EXEC_GET. */
-enum { EG_PK, EG_ID, EG_NAME, EG_TID, EG_TVER, EG_USER, EG_STATUS, EG_INPUT,
-    EG_RESULT, EG_ERROR, EG_CREATED, EG_STARTED, EG_COMPLETED, EG_CBY,
-    EG_CREASON, EG_REDRIVE, EG_DEF, EG_PARENT, EG_PSTEP };
 
 static int
 name_char(int c, int first)
@@ -195,26 +191,32 @@ make_name(const char *tname)
 	return out;
 }
 
+/* key: the time ms (epoch ms), null for STORE_NO_MS. */
 static void
-add_time(struct json_object *o, const char *key, const struct sres *res,
-    size_t row, size_t col)
+add_time(struct json_object *o, const char *key, long long ms)
 {
 	char	buf[UTIL_TIME_LEN];
 
-	if (sres_get(res, row, col, NULL) == NULL) {
+	if (ms == STORE_NO_MS) {
 		json_object_object_add(o, key, NULL);
 		return;
 	}
-	util_time_fmt(sres_int(res, row, col), buf);
+	util_time_fmt(ms, buf);
 	json_object_object_add(o, key, json_object_new_string(buf));
 }
 
+/* Stored JSON text as an object (NULL for NULL or bad text). */
 static struct json_object *
-parse_stored(const struct sres *res, size_t row, size_t col)
+parse_stored(const char *v)
 {
-	const char	*v = sres_get(res, row, col, NULL);
-
 	return v == NULL ? NULL : json_tokener_parse(v);
+}
+
+/* A string or null. */
+static struct json_object *
+str_or_null(const char *v)
+{
+	return v == NULL ? NULL : json_object_new_string(v);
 }
 
 static int
@@ -226,53 +228,52 @@ is_terminal(const char *status)
 	    strcmp(status, "timed_out") == 0;
 }
 
-/* The 202 body from a STMT_EXEC_GET row. */
+/* The 202 body from an execution row. */
 static struct json_object *
-exec_summary(const struct sres *res, int with_completed)
+exec_summary(const struct store_exec_row *e, int with_completed)
 {
 	struct json_object	*o = json_object_new_object();
 
 	json_object_object_add(o, "execution_id",
-	    json_object_new_string(sres_get(res, 0, EG_ID, NULL)));
+	    json_object_new_string(e->id));
 	json_object_object_add(o, "execution_name",
-	    json_object_new_string(sres_get(res, 0, EG_NAME, NULL)));
+	    json_object_new_string(e->name));
 	json_object_object_add(o, "template_id",
-	    json_object_new_string(sres_get(res, 0, EG_TID, NULL)));
+	    json_object_new_string(e->template_id));
 	json_object_object_add(o, "template_version",
-	    json_object_new_int64(sres_int(res, 0, EG_TVER)));
+	    json_object_new_int64(e->template_version));
 	json_object_object_add(o, "status",
-	    json_object_new_string(sres_get(res, 0, EG_STATUS, NULL)));
-	add_time(o, "created_at", res, 0, EG_CREATED);
+	    json_object_new_string(e->status));
+	add_time(o, "created_at", e->created_ms);
 	if (with_completed)
-		add_time(o, "completed_at", res, 0, EG_COMPLETED);
+		add_time(o, "completed_at", e->completed_ms);
 	return o;
 }
 
 static double
-secs_between(const struct sres *res, size_t row, size_t a, size_t b)
+secs_between(long long a, long long b)
 {
-	return (double)(sres_int(res, row, b) - sres_int(res, row, a)) / 1000.0;
+	return (double)(b - a) / 1000.0;
 }
 
+/* key: seconds from a to b (epoch ms), null when either is unknown. */
 static void
-add_duration(struct json_object *o, const char *key, const struct sres *res,
-    size_t row, size_t a, size_t b)
+add_duration(struct json_object *o, const char *key, long long a,
+    long long b)
 {
-	if (sres_get(res, row, a, NULL) == NULL ||
-	    sres_get(res, row, b, NULL) == NULL)
+	if (a == STORE_NO_MS || b == STORE_NO_MS)
 		json_object_object_add(o, key, NULL);
 	else {
 		/* Millisecond precision, printed without binary noise. */
 		char	buf[32];
 		size_t	n;
 
-		snprintf(buf, sizeof(buf), "%.3f",
-		    secs_between(res, row, a, b));
+		snprintf(buf, sizeof(buf), "%.3f", secs_between(a, b));
 		n = strlen(buf);
 		while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
 			buf[--n] = '\0';
 		json_object_object_add(o, key, json_object_new_double_s(
-		    secs_between(res, row, a, b), buf));
+		    secs_between(a, b), buf));
 	}
 }
 
@@ -282,11 +283,12 @@ static const char *const iter_states[] = {
 
 /*
  * A map step's items_total and iteration_counts (per status) from the
- * rows of STMT_EXEC_ITER_COUNTS; items_total is null until the items
+ * counts of store_exec_iter_counts; items_total is null until the items
  * were evaluated (no iteration row yet).
  */
 static void
-map_counts(struct json_object *s, const struct sres *c, size_t step)
+map_counts(struct json_object *s, const struct store_iter_counts *c,
+    size_t step)
 {
 	struct json_object	*o = json_object_new_object();
 	const char		*st;
@@ -296,11 +298,11 @@ map_counts(struct json_object *s, const struct sres *c, size_t step)
 	for (k = 0; k < NITEMS(iter_states); k++)
 		json_object_object_add(o, iter_states[k],
 		    json_object_new_int(0));
-	for (j = 0; j < c->nrows; j++) {
-		if ((size_t)sres_int(c, j, 0) != step ||
-		    (st = sres_get(c, j, 1, NULL)) == NULL)
+	for (j = 0; j < c->n; j++) {
+		if ((size_t)c->v[j].step_idx != step ||
+		    (st = c->v[j].status) == NULL)
 			continue;
-		n = sres_int(c, j, 2);
+		n = c->v[j].n;
 		total += n;
 		json_object_object_add(o, st, json_object_new_int64(n));
 	}
@@ -330,23 +332,19 @@ has_map(struct json_object *dsteps, size_t n)
  * (null before the step started one), and waiting_for while it waits.
  */
 static int
-step_child(struct store *st, const struct sres *e, struct json_object *ds,
-    struct json_object *s)
+step_child(struct store *st, const struct store_exec_row *e,
+    struct json_object *ds, struct json_object *s)
 {
 	struct json_object	*id, *v, *w;
-	struct sparam		 p[2];
-	struct sres		 c;
+	char			 child[UTIL_UUID_LEN];
 	int			 rc;
 
 	json_object_object_get_ex(ds, "id", &id);
-	p[0] = SP_STR(sres_get(e, 0, EG_ID, NULL));
-	p[1] = SP_STR(json_object_get_string(id));
-	if ((rc = store_exec(st, STMT_WF_STEP_CHILD, p, 2, &c, NULL, NULL)) !=
-	    RC_OK)
+	rc = store_exec_step_child(st, e->id, json_object_get_string(id),
+	    child);
+	if (rc != RC_OK && rc != RC_NOTFOUND)
 		return rc;
-	v = c.nrows == 0 ? NULL :
-	    json_object_new_string(sres_get(&c, 0, 0, NULL));
-	sres_free(&c);
+	v = rc == RC_NOTFOUND ? NULL : json_object_new_string(child);
 	json_object_object_add(s, "child_execution_id", v);
 	if (v != NULL && json_object_object_get_ex(s, "status", &w) &&
 	    strcmp(json_object_get_string(w), "waiting") == 0) {
@@ -360,50 +358,47 @@ step_child(struct store *st, const struct sres *e, struct json_object *ds,
 
 /* The full execution document (GET) from its row; RC_* of the store. */
 static int
-exec_document(struct store *st, const struct sres *e,
+exec_document(struct store *st, const struct store_exec_row *e,
     struct json_object **out)
 {
-	struct json_object	*o, *def = NULL, *steps, *dsteps, *ds, *s, *v;
-	struct sres		 rows, counts, sigs;
-	struct sparam		 p[1];
-	const char		*by;
-	size_t			 k;
-	const char		*status = sres_get(e, 0, EG_STATUS, NULL);
-	size_t			 i, j, n;
-	int			 rc, term = is_terminal(status);
+	struct json_object		*o, *def = NULL, *steps, *dsteps, *ds, *s;
+	struct json_object		*v;
+	struct store_exec_steps		 rows;
+	struct store_iter_counts	 counts;
+	struct store_exec_signals	 sigs;
+	const struct store_exec_step	*row;
+	const char			*by;
+	size_t				 k;
+	size_t				 i, j, n;
+	int				 rc, term = is_terminal(e->status);
 
 	memset(&counts, 0, sizeof(counts));
-	p[0] = SP_INT(sres_int(e, 0, EG_PK));
-	rc = store_exec(st, STMT_EXEC_STEPS, p, 1, &rows, NULL, NULL);
-	if (rc != RC_OK)
+	if ((rc = store_exec_steps(st, e->pk, &rows)) != RC_OK)
 		return rc;
 	/* Who sent the signal each wait step took. */
-	if ((rc = store_exec(st, STMT_SIG_OF_EXEC, p, 1, &sigs, NULL,
-	    NULL)) != RC_OK) {
-		sres_free(&rows);
+	if ((rc = store_exec_signals(st, e->pk, &sigs)) != RC_OK) {
+		store_exec_steps_free(&rows);
 		return rc;
 	}
 	o = exec_summary(e, 0);
-	json_object_object_add(o, "user_id",
-	    json_object_new_string(sres_get(e, 0, EG_USER, NULL)));
-	json_object_object_add(o, "input_data", parse_stored(e, 0, EG_INPUT));
+	json_object_object_add(o, "user_id", json_object_new_string(e->user));
+	json_object_object_add(o, "input_data", parse_stored(e->input));
 	json_object_object_add(o, "parent_execution_id",
-	    sres_get(e, 0, EG_PARENT, NULL) == NULL ? NULL :
-	    json_object_new_string(sres_get(e, 0, EG_PARENT, NULL)));
+	    str_or_null(e->parent_id));
 	json_object_object_add(o, "parent_step_id",
-	    sres_get(e, 0, EG_PSTEP, NULL) == NULL ? NULL :
-	    json_object_new_string(sres_get(e, 0, EG_PSTEP, NULL)));
-	def = parse_stored(e, 0, EG_DEF);
+	    str_or_null(e->parent_step));
+	def = parse_stored(e->definition);
 	steps = json_object_new_array();
 	n = 0;
 	if (def != NULL && json_object_object_get_ex(def, "steps", &dsteps))
 		n = json_object_array_length(dsteps);
-	if (n > 0 && has_map(dsteps, n) && (rc = store_exec(st,
-	    STMT_EXEC_ITER_COUNTS, p, 1, &counts, NULL, NULL)) != RC_OK) {
+	if (n > 0 && has_map(dsteps, n) &&
+	    (rc = store_exec_iter_counts(st, e->pk, &counts)) != RC_OK) {
 		json_object_put(o);
 		json_object_put(def);
 		json_object_put(steps);
-		sres_free(&rows);
+		store_exec_steps_free(&rows);
+		store_exec_signals_free(&sigs);
 		return rc;
 	}
 	for (i = 0; i < n; i++) {
@@ -417,10 +412,10 @@ exec_document(struct store *st, const struct sres *e,
 		    json_object_object_get_ex(ds, "depends_on", &v) &&
 		    json_object_is_type(v, json_type_array) ?
 		    json_object_get(v) : json_object_new_array());
-		for (j = 0; j < rows.nrows; j++)
-			if ((size_t)sres_int(&rows, j, 0) == i)
+		for (j = 0; j < rows.n; j++)
+			if ((size_t)rows.v[j].idx == i)
 				break;
-		if (j == rows.nrows) {
+		if (j == rows.n) {
 			json_object_object_add(s, "status",
 			    json_object_new_string(term ? "cancelled" :
 			    "pending"));
@@ -435,8 +430,10 @@ exec_document(struct store *st, const struct sres *e,
 			json_object_object_add(s, "attempt_history",
 			    json_object_new_array());
 		} else {
-			const char *ss = sres_get(&rows, j, 2, NULL);
+			const char *ss;
 
+			row = &rows.v[j];
+			ss = row->status;
 			/*
 			 * An execution cancelled while parked (paused or
 			 * waiting) keeps the rows of its waiting steps and
@@ -449,14 +446,15 @@ exec_document(struct store *st, const struct sres *e,
 			json_object_object_add(s, "status",
 			    json_object_new_string(ss));
 			json_object_object_add(s, "attempts",
-			    json_object_new_int64(sres_int(&rows, j, 3)));
-			add_time(s, "started_at", &rows, j, 4);
-			add_time(s, "completed_at", &rows, j, 5);
-			add_duration(s, "duration", &rows, j, 4, 5);
+			    json_object_new_int64(row->attempts));
+			add_time(s, "started_at", row->started_ms);
+			add_time(s, "completed_at", row->completed_ms);
+			add_duration(s, "duration", row->started_ms,
+			    row->completed_ms);
 			json_object_object_add(s, "output",
-			    parse_stored(&rows, j, 6));
+			    parse_stored(row->output));
 			json_object_object_add(s, "error",
-			    parse_stored(&rows, j, 7));
+			    parse_stored(row->error));
 			/* A callback step waits until its deadline. */
 			if (strcmp(ss, "waiting") == 0 &&
 			    json_object_object_get_ex(ds, "callback", &v) &&
@@ -465,18 +463,20 @@ exec_document(struct store *st, const struct sres *e,
 				json_object_object_add(v, "callback",
 				    json_object_new_boolean(1));
 				json_object_object_add(s, "waiting_for", v);
-				add_time(s, "wait_deadline", &rows, j, 8);
+				add_time(s, "wait_deadline",
+				    row->next_attempt_ms);
 			}
 			/* A waiting wait step: what for, and until when. */
 			if (strcmp(ss, "waiting") == 0 &&
 			    json_object_object_get_ex(ds, "signal", &v)) {
 				json_object_object_add(s, "waiting_for",
 				    http_signal_waiting_for(ds));
-				add_time(s, "wait_deadline", &rows, j, 8);
+				add_time(s, "wait_deadline",
+				    row->next_attempt_ms);
 			}
 			json_object_object_add(s, "input",
-			    parse_stored(&rows, j, 9));
-			v = parse_stored(&rows, j, 10);
+			    parse_stored(row->input));
+			v = parse_stored(row->history);
 			json_object_object_add(s, "attempt_history", v != NULL ?
 			    v : json_object_new_array());
 		}
@@ -492,19 +492,19 @@ exec_document(struct store *st, const struct sres *e,
 			json_object_put(steps);
 			json_object_put(def);
 			json_object_put(o);
-			sres_free(&rows);
-			sres_free(&counts);
-			sres_free(&sigs);
+			store_exec_steps_free(&rows);
+			store_iter_counts_free(&counts);
+			store_exec_signals_free(&sigs);
 			return rc;
 		}
 		json_object_object_get_ex(ds, "type", &v);
 		if (v != NULL && strcmp(json_object_get_string(v), "wait") ==
 		    0) {
-			for (by = NULL, k = 0; k < sigs.nrows; k++)
+			for (by = NULL, k = 0; k < sigs.n; k++)
 				if (json_object_object_get_ex(ds, "id", &v) &&
-				    strcmp(sres_get(&sigs, k, 0, NULL),
+				    strcmp(sigs.v[k].step_id,
 				    json_object_get_string(v)) == 0)
-					by = sres_get(&sigs, k, 1, NULL);
+					by = sigs.v[k].by;
 			/* Only once the step took it (completed). */
 			json_object_object_get_ex(s, "status", &v);
 			json_object_object_add(s, "signalled_by", by != NULL &&
@@ -513,51 +513,43 @@ exec_document(struct store *st, const struct sres *e,
 		}
 		json_object_array_add(steps, s);
 	}
-	sres_free(&counts);
+	store_iter_counts_free(&counts);
 	json_object_object_add(o, "steps", steps);
-	json_object_object_add(o, "final_result",
-	    parse_stored(e, 0, EG_RESULT));
-	json_object_object_add(o, "error_details",
-	    parse_stored(e, 0, EG_ERROR));
-	add_duration(o, "total_duration", e, 0, EG_STARTED, EG_COMPLETED);
-	add_time(o, "started_at", e, 0, EG_STARTED);
-	add_time(o, "completed_at", e, 0, EG_COMPLETED);
+	json_object_object_add(o, "final_result", parse_stored(e->result));
+	json_object_object_add(o, "error_details", parse_stored(e->error));
+	add_duration(o, "total_duration", e->started_ms, e->completed_ms);
+	add_time(o, "started_at", e->started_ms);
+	add_time(o, "completed_at", e->completed_ms);
 	json_object_object_add(o, "cancelled_by",
-	    sres_get(e, 0, EG_CBY, NULL) == NULL ? NULL :
-	    json_object_new_string(sres_get(e, 0, EG_CBY, NULL)));
+	    str_or_null(e->cancelled_by));
 	json_object_object_add(o, "cancel_reason",
-	    sres_get(e, 0, EG_CREASON, NULL) == NULL ? NULL :
-	    json_object_new_string(sres_get(e, 0, EG_CREASON, NULL)));
+	    str_or_null(e->cancel_reason));
 	json_object_object_add(o, "redrive_count",
-	    json_object_new_int64(sres_int(e, 0, EG_REDRIVE)));
+	    json_object_new_int64(e->redrive_count));
 	json_object_put(def);
-	sres_free(&rows);
-	sres_free(&sigs);
+	store_exec_steps_free(&rows);
+	store_exec_signals_free(&sigs);
 	*out = o;
 	return RC_OK;
 }
 
 /*
  * Load execution "id" (r->id or given) into *e and check the caller may
- * see it. On anything but RC_OK the answer is already set.
+ * see it. On anything but RC_OK the answer is already set and *e is
+ * empty.
  */
 static int
-load_exec(struct http_req *r, const char *id, struct sres *e)
+load_exec(struct http_req *r, const char *id, struct store_exec_row *e)
 {
-	struct sparam	p[1];
-	int		rc;
+	int	rc;
 
-	p[0] = SP_STR(id);
-	rc = store_exec(r->app->st, STMT_EXEC_GET, p, 1, e, NULL, NULL);
-	if (rc == RC_OK && e->nrows == 0)
-		rc = RC_NOTFOUND;
-	if (rc != RC_OK) {
+	if ((rc = store_exec_get(r->app->st, id, e)) != RC_OK) {
 		http_resp_rc(r, rc, "Execution not found");
 		return rc;
 	}
-	if (strcmp(sres_get(e, 0, EG_USER, NULL), r->who.sub) != 0 &&
+	if (strcmp(e->user, r->who.sub) != 0 &&
 	    !auth_has_role(&r->who, ROLE_ADMIN)) {
-		sres_free(e);
+		store_exec_row_free(e);
 		http_resp_detail(r, 403, "Access denied");
 		return RC_DENIED;
 	}
@@ -571,29 +563,23 @@ load_exec(struct http_req *r, const char *id, struct sres *e)
  * but RC_OK the answer is already set.
  */
 static int
-load_exec_view(struct http_req *r, struct sres *e)
+load_exec_view(struct http_req *r, struct store_exec_row *e)
 {
-	struct sparam	p[1];
-	int		rc, reader = auth_has_role(&r->who, ROLE_READ);
+	int	rc, reader = auth_has_role(&r->who, ROLE_READ);
 
-	p[0] = SP_STR(r->id);
-	rc = store_exec(r->app->st, STMT_EXEC_GET, p, 1, e, NULL, NULL);
-	if (rc == RC_OK && e->nrows == 0)
-		rc = RC_NOTFOUND;
-	if (rc != RC_OK) {
+	if ((rc = store_exec_get(r->app->st, r->id, e)) != RC_OK) {
 		if (!reader && rc == RC_NOTFOUND)
 			http_resp_detail(r, 403, "Missing role workflow:read");
 		else
 			http_resp_rc(r, rc, "Execution not found");
 		return rc;
 	}
-	if (reader && (strcmp(sres_get(e, 0, EG_USER, NULL), r->who.sub) ==
-	    0 || auth_has_role(&r->who, ROLE_ADMIN)))
+	if (reader && (strcmp(e->user, r->who.sub) == 0 ||
+	    auth_has_role(&r->who, ROLE_ADMIN)))
 		return RC_OK;
-	if (http_signal_may_view(r, sres_int(e, 0, EG_PK),
-	    sres_get(e, 0, EG_USER, NULL), sres_get(e, 0, EG_DEF, NULL)))
+	if (http_signal_may_view(r, e->pk, e->user, e->definition))
 		return RC_OK;
-	sres_free(e);
+	store_exec_row_free(e);
 	http_resp_detail(r, 403, reader ? "Access denied" :
 	    "Missing role workflow:read");
 	return RC_DENIED;
@@ -607,28 +593,23 @@ load_exec_view(struct http_req *r, struct sres *e)
  */
 static int
 wait_terminal(struct http_req *r, const char *id, int seconds,
-    struct sres *e)
+    struct store_exec_row *e)
 {
-	struct timespec	 ts = { 0, WAIT_POLL_MS * 1000000L };
-	struct sparam	 p[1];
-	int64_t		 deadline = util_mono_ms() + seconds * 1000LL;
-	struct sres	 n;
-	int		 term;
+	struct timespec		 ts = { 0, WAIT_POLL_MS * 1000000L };
+	int64_t			 deadline = util_mono_ms() + seconds * 1000LL;
+	struct store_exec_row	 n;
+	int			 term;
 
-	p[0] = SP_STR(id);
-	if ((term = is_terminal(sres_get(e, 0, EG_STATUS, NULL))) ||
+	if ((term = is_terminal(e->status)) ||
 	    !http_wait_enter(r->app->cfg, r->who.sub))
 		return term;
-	while (!(term = is_terminal(sres_get(e, 0, EG_STATUS, NULL)))) {
+	while (!(term = is_terminal(e->status))) {
 		if (util_mono_ms() >= deadline)
 			break;
 		nanosleep(&ts, NULL);
-		if (store_exec(r->app->st, STMT_EXEC_GET, p, 1, &n, NULL,
-		    NULL) != RC_OK || n.nrows == 0) {
-			sres_free(&n);
+		if (store_exec_get(r->app->st, id, &n) != RC_OK)
 			break;
-		}
-		sres_free(e);
+		store_exec_row_free(e);
 		*e = n;
 	}
 	http_wait_leave();
@@ -639,7 +620,7 @@ static void
 answer_accepted(struct http_req *r, const char *id, int status_new)
 {
 	struct json_object	*doc;
-	struct sres		 e;
+	struct store_exec_row	 e;
 	int			 wait = http_req_wait(r), rc;
 
 	if (load_exec(r, id, &e) != RC_OK)
@@ -653,7 +634,7 @@ answer_accepted(struct http_req *r, const char *id, int status_new)
 			http_resp_json(r, 200, doc);
 	} else
 		http_resp_json(r, status_new, exec_summary(&e, 0));
-	sres_free(&e);
+	store_exec_row_free(&e);
 }
 
 /* The 202/200 summary built from known values, without a read. */
@@ -699,38 +680,31 @@ static int
 replay(struct http_req *r, const char *name, const char *tid,
     const char *hash)
 {
-	struct sres		 res;
-	struct sparam		 p[2];
+	struct store_exec_named	 x;
 	struct json_object	*o;
 	int			 rc;
 
-	p[0] = SP_STR(r->who.sub);
-	p[1] = SP_STR(name);
-	rc = store_exec(r->app->st, STMT_EXEC_BY_NAME, p, 2, &res, NULL, NULL);
-	if (rc == RC_OK && res.nrows == 0) {
-		sres_free(&res);
+	rc = store_exec_by_name(r->app->st, r->who.sub, name, &x);
+	if (rc == RC_NOTFOUND)
 		return RC_NOTFOUND;
-	}
 	if (rc != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		return rc;
 	}
 	http_seen_add(r->who.sub, name);
-	if (strcmp(sres_get(&res, 0, 1, NULL), tid) != 0 ||
-	    strcmp(sres_get(&res, 0, 2, NULL), hash) != 0) {
+	if (strcmp(x.template_id, tid) != 0 || strcmp(x.hash, hash) != 0) {
 		o = json_object_new_object();
 		json_object_object_add(o, "detail", json_object_new_string(
 		    "execution_name already used with different parameters"));
 		json_object_object_add(o, "execution_id",
-		    json_object_new_string(sres_get(&res, 0, 0, NULL)));
+		    json_object_new_string(x.id));
 		http_resp_json(r, 409, o);
 	} else {
-		log_set_exec(sres_get(&res, 0, 0, NULL));
-		answer_new(r, 200, summary_of(sres_get(&res, 0, 0, NULL), name,
-		    tid, sres_int(&res, 0, 4), sres_get(&res, 0, 3, NULL),
-		    sres_int(&res, 0, 5)), sres_get(&res, 0, 0, NULL));
+		log_set_exec(x.id);
+		answer_new(r, 200, summary_of(x.id, name, tid,
+		    x.template_version, x.status, x.created_ms), x.id);
 	}
-	sres_free(&res);
+	store_exec_named_free(&x);
 	return RC_OK;
 }
 
@@ -763,25 +737,6 @@ too_many(struct http_req *r)
 	http_resp_header(r, "Retry-After: %d", HTTP_RETRY_ACTIVE_QUOTA);
 }
 
-/* COUNT(*) of statement id for the user, reading at most limit rows. */
-static int
-user_count(struct http_req *r, enum stmt_id id, long long limit,
-    long long *n)
-{
-	struct sparam	p[2];
-	struct sres	cnt;
-	int		rc;
-
-	p[0] = SP_STR(r->who.sub);
-	p[1] = SP_INT(limit);
-	if ((rc = store_exec(r->app->st, id, p, 2, &cnt, NULL, NULL)) !=
-	    RC_OK)
-		return rc;
-	*n = sres_int(&cnt, 0, 0);
-	sres_free(&cnt);
-	return RC_OK;
-}
-
 /*
  * [http] max_unfinished_executions_per_user (engine.md "Limits against
  * fan-out"): RC_DENIED when the user already has that many pending,
@@ -802,13 +757,14 @@ unfinished_full(struct http_req *r)
 	max = r->app->cfg->http.max_unfinished_executions_per_user;
 	room = max - r->app->cfg->http.max_active_executions_per_user + 1;
 	if (room > 0) {
-		if ((rc = user_count(r, STMT_EXEC_PARKED_COUNT, room, &n)) !=
-		    RC_OK)
+		if ((rc = store_exec_parked_count(r->app->st, r->who.sub,
+		    room, &n)) != RC_OK)
 			return rc;
 		if (n < room)
 			return RC_OK;
 	}
-	if ((rc = user_count(r, STMT_EXEC_UNFINISHED_COUNT, max, &n)) != RC_OK)
+	if ((rc = store_exec_unfinished_count(r->app->st, r->who.sub, max,
+	    &n)) != RC_OK)
 		return rc;
 	return n >= max ? RC_DENIED : RC_OK;
 }
@@ -825,20 +781,15 @@ static void
 dry_run_answer(struct http_req *r, const struct tcache_ent *e)
 {
 	struct json_object	*o;
-	struct sparam		 p[1];
-	struct sres		 cnt;
-	int			 rc, over;
+	long long		 active;
+	int			 rc;
 
-	p[0] = SP_STR(r->who.sub);
-	if ((rc = store_exec(r->app->st, STMT_EXEC_ACTIVE_COUNT, p, 1, &cnt,
-	    NULL, NULL)) != RC_OK) {
+	if ((rc = store_exec_active_count(r->app->st, r->who.sub,
+	    &active)) != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		return;
 	}
-	over = sres_int(&cnt, 0, 0) >=
-	    r->app->cfg->http.max_active_executions_per_user;
-	sres_free(&cnt);
-	if (over) {
+	if (active >= r->app->cfg->http.max_active_executions_per_user) {
 		too_many(r);
 		return;
 	}
@@ -1004,12 +955,12 @@ again:
 		verr_free(ve);
 		goto out;
 	}
-	if (rc == RC_NOTFOUND && !refresh) {
+	if (rc == RC_CHANGED && !refresh) {
 		/* The template changed since it was cached: check again. */
 		refresh = 1;
 		goto again;
 	}
-	if (rc == RC_NOTFOUND) {
+	if (rc == RC_CHANGED) {
 		/* Changed again in between: let the client retry. */
 		http_resp_rc(r, RC_AGAIN, NULL);
 		goto out;
@@ -1040,24 +991,18 @@ exec_get_replica(struct http_req *r)
 {
 	struct json_object	*doc;
 	struct store		*rd = http_read_store(r->app);
-	struct sparam		 p[1];
-	struct sres		 e;
+	struct store_exec_row	 e;
 	int			 ok;
 
 	if (rd == r->app->st)
 		return 0;
-	p[0] = SP_STR(r->id);
-	if (store_exec(rd, STMT_EXEC_GET, p, 1, &e, NULL, NULL) != RC_OK ||
-	    e.nrows == 0) {
-		sres_free(&e);
+	if (store_exec_get(rd, r->id, &e) != RC_OK)
 		return 0;
-	}
-	ok = is_terminal(sres_get(&e, 0, EG_STATUS, NULL)) &&
-	    auth_has_role(&r->who, ROLE_READ) &&
-	    (strcmp(sres_get(&e, 0, EG_USER, NULL), r->who.sub) == 0 ||
+	ok = is_terminal(e.status) && auth_has_role(&r->who, ROLE_READ) &&
+	    (strcmp(e.user, r->who.sub) == 0 ||
 	    auth_has_role(&r->who, ROLE_ADMIN)) &&
 	    exec_document(rd, &e, &doc) == RC_OK;
-	sres_free(&e);
+	store_exec_row_free(&e);
 	if (!ok)
 		return 0;
 	log_set_exec(r->id);
@@ -1069,7 +1014,7 @@ void
 http_h_exec_get(struct http_req *r)
 {
 	struct json_object	*doc;
-	struct sres		 e;
+	struct store_exec_row	 e;
 	int			 rc, wait = http_req_wait(r);
 
 	if (wait == 0 && exec_get_replica(r))
@@ -1083,20 +1028,20 @@ http_h_exec_get(struct http_req *r)
 		http_resp_rc(r, rc, "Execution not found");
 	else
 		http_resp_json(r, 200, doc);
-	sres_free(&e);
+	store_exec_row_free(&e);
 }
 
 /* GET .../executions/{id}/notifications: access as for GET. */
 void
 http_h_exec_notifications(struct http_req *r)
 {
-	struct sres	e;
+	struct store_exec_row	e;
 
 	if (load_exec(r, r->id, &e) != RC_OK)
 		return;
 	log_set_exec(r->id);
-	http_webhook_list(r, sres_int(&e, 0, EG_PK));
-	sres_free(&e);
+	http_webhook_list(r, e.pk);
+	store_exec_row_free(&e);
 }
 
 /*
@@ -1108,8 +1053,8 @@ void
 http_h_exec_iterations(struct http_req *r)
 {
 	struct json_object	*def, *dsteps, *ds, *v, *items, *it;
-	struct sparam		 p[6];
-	struct sres		 e, res;
+	struct store_exec_row	 e;
+	struct store_iter_list	 res;
 	char			*status = NULL;
 	long long		 limit, after;
 	size_t			 i, n = 0, k;
@@ -1133,7 +1078,7 @@ http_h_exec_iterations(struct http_req *r)
 		return;
 	}
 	log_set_exec(r->id);
-	def = parse_stored(&e, 0, EG_DEF);
+	def = parse_stored(e.definition);
 	if (def != NULL && json_object_object_get_ex(def, "steps", &dsteps))
 		n = json_object_array_length(dsteps);
 	for (i = 0; i < n && step < 0; i++) {
@@ -1151,36 +1096,34 @@ http_h_exec_iterations(struct http_req *r)
 		http_resp_detail(r, 404, "Map step not found");
 		goto out;
 	}
-	p[0] = SP_INT(sres_int(&e, 0, EG_PK));
-	p[1] = SP_INT(step);
-	p[2] = SP_INT(after);
-	p[3] = SP_STR(status);
-	p[4] = SP_STR(status);
-	p[5] = SP_INT(limit + 1);	/* one more: is there a next page? */
-	if ((rc = store_exec(r->app->st, STMT_EXEC_ITER_PAGE, p, 6, &res,
-	    NULL, NULL)) != RC_OK) {
+	/* One more than limit: is there a next page? */
+	if ((rc = store_exec_iter_page(r->app->st, e.pk, step, after, status,
+	    limit + 1, &res)) != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		goto out;
 	}
 	items = json_object_new_array();
-	for (i = 0; i < res.nrows && i < (size_t)limit; i++) {
+	for (i = 0; i < res.n && i < (size_t)limit; i++) {
 		it = json_object_new_object();
 		json_object_object_add(it, "index",
-		    json_object_new_int64(sres_int(&res, i, 0)));
+		    json_object_new_int64(res.v[i].idx));
 		json_object_object_add(it, "status",
-		    json_object_new_string(sres_get(&res, i, 1, NULL)));
+		    json_object_new_string(res.v[i].status));
 		json_object_object_add(it, "attempts",
-		    json_object_new_int64(sres_int(&res, i, 2)));
-		add_time(it, "started_at", &res, i, 3);
-		add_time(it, "completed_at", &res, i, 4);
-		json_object_object_add(it, "output", parse_stored(&res, i, 5));
-		json_object_object_add(it, "error", parse_stored(&res, i, 6));
+		    json_object_new_int64(res.v[i].attempts));
+		add_time(it, "started_at", res.v[i].started_ms);
+		add_time(it, "completed_at", res.v[i].completed_ms);
+		json_object_object_add(it, "output",
+		    parse_stored(res.v[i].output));
+		json_object_object_add(it, "error",
+		    parse_stored(res.v[i].error));
 		json_object_array_add(items, it);
 	}
-	http_page_reply(r, items, &res, limit, 7);
-	sres_free(&res);
+	http_page_send(r, items, res.n, limit, res.n > (size_t)limit ?
+	    res.v[limit - 1].next : 0);
+	store_iter_list_free(&res);
 out:
-	sres_free(&e);
+	store_exec_row_free(&e);
 	free(status);
 }
 
@@ -1223,12 +1166,12 @@ cancel_reason(struct http_req *r, const char **reason)
 static void
 answer_summary(struct http_req *r, int status)
 {
-	struct sres	e;
+	struct store_exec_row	e;
 
 	if (load_exec(r, r->id, &e) != RC_OK)
 		return;
 	http_resp_json(r, status, exec_summary(&e, 1));
-	sres_free(&e);
+	store_exec_row_free(&e);
 }
 
 /*
@@ -1237,10 +1180,11 @@ answer_summary(struct http_req *r, int status)
  */
 struct change_args {
 	struct http_req		*r;
-	struct sparam		*p;
+	long long		 pk;
 	const char		*reason;
 	const char		*user;		/* redrive, resume: the owner */
 	int			 slots;		/* redrive, resume: the quota */
+	int			 admin;		/* redrive: admin_access */
 	int			 resume;	/* pause_body: resume instead */
 	uint64_t		 n;
 };
@@ -1253,7 +1197,7 @@ cancel_body(struct store *st, void *arg)
 	int			 rc;
 
 	a->n = 0;
-	rc = store_exec(st, STMT_EXEC_CANCEL, a->p, 3, NULL, &a->n, NULL);
+	rc = store_exec_cancel(st, a->pk, a->r->who.sub, a->reason, &a->n);
 	if (rc == RC_OK && a->n == 1) {
 		detail = json_object_new_object();
 		json_object_object_add(detail, "reason", a->reason == NULL ?
@@ -1269,21 +1213,12 @@ static int
 redrive_body(struct store *st, void *arg)
 {
 	struct change_args	*a = arg;
-	struct sparam		 q[3];
 	int			 rc;
 
 	a->n = 0;
 	/* Active again: the owner's quota slot (sql/011). */
-	q[1] = a->p[0];
-	q[2] = a->p[1];
-	rc = store_slot_update(st, a->user, a->slots, STMT_EXEC_REDRIVE, q, 3,
+	rc = store_exec_redrive(st, a->user, a->slots, a->pk, a->admin,
 	    &a->n);
-	if (rc == RC_OK && a->n == 1)
-		rc = store_exec(st, STMT_EXEC_REDRIVE_STEPS, a->p + 1, 1, NULL,
-		    NULL, NULL);
-	if (rc == RC_OK && a->n == 1)
-		rc = store_exec(st, STMT_EXEC_REDRIVE_ITERS, a->p + 1, 1, NULL,
-		    NULL, NULL);
 	if (rc == RC_OK && a->n == 1)
 		rc = http_audit(a->r, "execution.retry", "execution",
 		    a->r->id, NULL);
@@ -1299,39 +1234,32 @@ redrive_body(struct store *st, void *arg)
 static void
 cancel_children(struct http_req *r, const char *eid, int depth)
 {
-	struct sparam	 p[3], q[1];
-	struct sres	 c;
-	char		 reason[64];
-	size_t		 i;
+	struct store_exec_children	 c;
+	char				 reason[64];
+	size_t				 i;
 
 	if (depth > ENGINE_DEPTH_MAX)
 		return;
-	q[0] = SP_STR(eid);
-	if (store_exec(r->app->st, STMT_WF_CHILDREN_OPEN, q, 1, &c, NULL,
-	    NULL) != RC_OK) {
+	if (store_exec_children_open(r->app->st, eid, &c) != RC_OK) {
 		log_warnx("children of %s not cancelled", eid);
 		return;
 	}
 	snprintf(reason, sizeof(reason), "parent %s cancelled", eid);
-	for (i = 0; i < c.nrows; i++) {
-		p[0] = SP_STR(r->who.sub);
-		p[1] = SP_STR(reason);
-		p[2] = SP_INT(sres_int(&c, i, 0));
-		if (store_exec(r->app->st, STMT_EXEC_CANCEL, p, 3, NULL, NULL,
-		    NULL) != RC_OK)
-			log_warnx("child %s of %s not cancelled",
-			    sres_get(&c, i, 1, NULL), eid);
-		cancel_children(r, sres_get(&c, i, 1, NULL), depth + 1);
+	for (i = 0; i < c.n; i++) {
+		if (store_exec_cancel(r->app->st, c.v[i].pk, r->who.sub,
+		    reason, NULL) != RC_OK)
+			log_warnx("child %s of %s not cancelled", c.v[i].id,
+			    eid);
+		cancel_children(r, c.v[i].id, depth + 1);
 	}
-	sres_free(&c);
+	store_exec_children_free(&c);
 }
 
 void
 http_h_exec_cancel(struct http_req *r)
 {
 	struct change_args	 a;
-	struct sres		 e;
-	struct sparam		 p[3];
+	struct store_exec_row	 e;
 	const char		*reason;
 	char			 msg[64];
 	uint64_t		 n = 0;
@@ -1342,30 +1270,26 @@ http_h_exec_cancel(struct http_req *r)
 	if (load_exec(r, r->id, &e) != RC_OK)
 		return;
 	log_set_exec(r->id);
-	p[0] = SP_STR(r->who.sub);
-	p[1] = SP_STR(reason);
-	p[2] = SP_INT(sres_int(&e, 0, EG_PK));
 	memset(&a, 0, sizeof(a));
 	a.r = r;
-	a.p = p;
+	a.pk = e.pk;
 	a.reason = reason;
 	rc = store_tx(r->app->st, 0, cancel_body, &a);
 	n = a.n;
 	if (rc != RC_OK)
 		http_resp_rc(r, rc, "Execution not found");
 	else if (n == 0) {
-		sres_free(&e);
+		store_exec_row_free(&e);
 		if (load_exec(r, r->id, &e) != RC_OK)
 			return;
-		snprintf(msg, sizeof(msg), "Execution already %s",
-		    sres_get(&e, 0, EG_STATUS, NULL));
+		snprintf(msg, sizeof(msg), "Execution already %s", e.status);
 		http_resp_detail(r, 409, msg);
 	} else {
-		cancel_children(r, sres_get(&e, 0, EG_ID, NULL), 1);
+		cancel_children(r, e.id, 1);
 		http_nudge(r);
 		answer_summary(r, 202);
 	}
-	sres_free(&e);
+	store_exec_row_free(&e);
 }
 
 /*
@@ -1398,8 +1322,7 @@ void
 http_h_exec_retry(struct http_req *r)
 {
 	struct change_args	 a;
-	struct sres		 e;
-	struct sparam		 p[2];
+	struct store_exec_row	 e;
 	char			 msg[128];
 	const char		*st;
 	uint64_t		 n = 0;
@@ -1410,31 +1333,30 @@ http_h_exec_retry(struct http_req *r)
 	if (load_exec(r, r->id, &e) != RC_OK)
 		return;
 	log_set_exec(r->id);
-	if (redrive_access(r, sres_get(&e, 0, EG_TID, NULL)) != RC_OK) {
-		sres_free(&e);
+	if (redrive_access(r, e.template_id) != RC_OK) {
+		store_exec_row_free(&e);
 		return;
 	}
-	st = sres_get(&e, 0, EG_STATUS, NULL);
+	st = e.status;
 	if (strcmp(st, "failed") != 0 && strcmp(st, "cancelled") != 0 &&
 	    strcmp(st, "timed_out") != 0) {
 		snprintf(msg, sizeof(msg), "Execution is %s; only failed, "
 		    "cancelled or timed_out executions can be retried", st);
 		http_resp_detail(r, 409, msg);
-		sres_free(&e);
+		store_exec_row_free(&e);
 		return;
 	}
-	p[0] = SP_INT(auth_has_role(&r->who, ROLE_ADMIN));
-	p[1] = SP_INT(sres_int(&e, 0, EG_PK));
 	memset(&a, 0, sizeof(a));
 	a.r = r;
-	a.p = p;
+	a.pk = e.pk;
+	a.admin = auth_has_role(&r->who, ROLE_ADMIN);
 	a.reason = NULL;
 	/* The owner's slots: an admin may retry any run. */
-	a.user = sres_get(&e, 0, EG_USER, NULL);
+	a.user = e.user;
 	a.slots = r->app->cfg->http.max_active_executions_per_user;
 	rc = store_tx(r->app->st, 0, redrive_body, &a);
 	n = a.n;
-	sres_free(&e);
+	store_exec_row_free(&e);
 	if (rc == RC_DENIED)
 		too_many(r);
 	else if (rc != RC_OK)
@@ -1457,11 +1379,9 @@ pause_body(struct store *st, void *arg)
 
 	a->n = 0;
 	if (a->resume)
-		rc = store_slot_update(st, a->user, a->slots,
-		    STMT_EXEC_RESUME, a->p, 2, &a->n);
+		rc = store_exec_resume(st, a->user, a->slots, a->pk, &a->n);
 	else
-		rc = store_exec(st, STMT_EXEC_PAUSE, a->p + 1, 1, NULL,
-		    &a->n, NULL);
+		rc = store_exec_pause(st, a->pk, &a->n);
 	if (rc == RC_OK && a->n == 1)
 		rc = http_audit(a->r, a->resume ? "execution.resume" :
 		    "execution.pause", "execution", a->r->id, NULL);
@@ -1473,7 +1393,7 @@ pause_body(struct store *st, void *arg)
  * engine_exec_pause and engine_exec_resume; the UPDATE applies them
  * atomically, so a state that changed after the read is a 409 too. A
  * paused execution holds no quota slot (sql/011's trigger frees it); a
- * resume takes one of the owner's like a redrive (store_slot_update: 429
+ * resume takes one of the owner's like a redrive (store_exec_resume: 429
  * at the quota, 503 after lost races) and re-checks template access as a
  * redrive does (it starts work with the owner's secrets).
  */
@@ -1482,8 +1402,7 @@ pause_resume(struct http_req *r, int resume)
 {
 	struct change_args	 a;
 	enum engine_exec	 from, to;
-	struct sres		 e;
-	struct sparam		 p[2];
+	struct store_exec_row	 e;
 	const char		*st;
 	char			 msg[128];
 	uint64_t		 n = 0;
@@ -1494,7 +1413,7 @@ pause_resume(struct http_req *r, int resume)
 	if (load_exec(r, r->id, &e) != RC_OK)
 		return;
 	log_set_exec(r->id);
-	st = sres_get(&e, 0, EG_STATUS, NULL);
+	st = e.status;
 	if (engine_exec_parse(st, &from) != RC_OK ||
 	    (resume ? engine_exec_resume(from, 0, &to) :
 	    engine_exec_pause(from, &to)) != RC_OK) {
@@ -1503,24 +1422,22 @@ pause_resume(struct http_req *r, int resume)
 		    "only pending, running or waiting executions can be "
 		    "paused", st);
 		http_resp_detail(r, 409, msg);
-		sres_free(&e);
+		store_exec_row_free(&e);
 		return;
 	}
-	if (resume && redrive_access(r, sres_get(&e, 0, EG_TID, NULL)) !=
-	    RC_OK) {
-		sres_free(&e);
+	if (resume && redrive_access(r, e.template_id) != RC_OK) {
+		store_exec_row_free(&e);
 		return;
 	}
-	p[1] = SP_INT(sres_int(&e, 0, EG_PK));
 	memset(&a, 0, sizeof(a));
 	a.r = r;
-	a.p = p;
-	a.user = sres_get(&e, 0, EG_USER, NULL);
+	a.pk = e.pk;
+	a.user = e.user;
 	a.slots = r->app->cfg->http.max_active_executions_per_user;
 	a.resume = resume;
 	rc = store_tx(r->app->st, 0, pause_body, &a);
 	n = a.n;
-	sres_free(&e);
+	store_exec_row_free(&e);
 	if (rc == RC_DENIED)
 		too_many(r);
 	else if (rc != RC_OK)
@@ -1636,35 +1553,20 @@ uuid_char(int c, int first)
 	return (isascii(c) && isxdigit(c)) || c == '-';
 }
 
-/*
- * [lo, hi): the names that start with prefix (ASCII, from name_char:
- * the last character plus one is still below 0x7f). Owned by the caller.
- */
-static char *
-prefix_end(const char *prefix)
-{
-	char	*hi = xstrdup(prefix);
-	size_t	 n = strlen(hi);
-
-	hi[n - 1]++;
-	return hi;
-}
-
 void
 http_h_exec_list(struct http_req *r)
 {
-	struct json_object	*items, *it;
-	struct sparam		 p[16];
-	struct sres		 res;
-	struct verr		*ve = NULL;
-	enum stmt_id		 id;
-	char			*status = NULL, *tid = NULL, *uid = NULL;
-	char			*prefix = NULL, *sched = NULL, *hi = NULL;
-	char			*parent = NULL;
-	const char		*user;
-	long long		 limit, before;
-	size_t			 n = 0, i;
-	int			 bad = 0, rc, admin;
+	struct json_object		*items, *it;
+	struct store_exec_filter	 f;
+	struct store_exec_list		 res;
+	const struct store_exec_item	*v;
+	struct verr			*ve = NULL;
+	char				*status = NULL, *tid = NULL;
+	char				*uid = NULL, *prefix = NULL;
+	char				*sched = NULL, *parent = NULL;
+	long long			 limit, before;
+	size_t				 i;
+	int				 bad = 0, rc, admin;
 
 	if (http_page_args(r, &limit, &before) != RC_OK)
 		return;
@@ -1702,89 +1604,49 @@ http_h_exec_list(struct http_req *r)
 		http_resp_detail(r, 403, "Access denied");
 		goto out;
 	}
-	user = uid != NULL ? uid : (admin ? NULL : r->who.sub);
-	if (prefix != NULL)
-		hi = prefix_end(prefix);
-	if (parent != NULL) {
-		/* The children of one execution (sql/017), ix_exec_parent. */
-		id = STMT_EXEC_LIST_PARENT;
-		p[n++] = SP_STR(parent);
-		p[n++] = SP_STR(user);
-		p[n++] = SP_STR(user);
-		p[n++] = SP_STR(status);
-		p[n++] = SP_STR(status);
-	} else if (sched != NULL) {
-		/* Params: see STMT_EXEC_LIST_SCHEDULE. */
-		id = STMT_EXEC_LIST_SCHEDULE;
-		p[n++] = SP_STR(sched);
-		p[n++] = SP_STR(sched);
-		p[n++] = SP_STR(user);
-		p[n++] = SP_STR(user);
-		p[n++] = SP_STR(user);
-		p[n++] = SP_STR(user);
-		p[n++] = SP_STR(prefix);
-		p[n++] = SP_STR(prefix);
-		p[n++] = SP_STR(hi);
-		p[n++] = SP_STR(status);
-		p[n++] = SP_STR(status);
-	} else if (prefix != NULL) {
-		id = user != NULL ? STMT_EXEC_LIST_USER_PREFIX :
-		    STMT_EXEC_LIST_ALL_PREFIX;
-		if (user != NULL)
-			p[n++] = SP_STR(user);
-		p[n++] = SP_STR(prefix);
-		p[n++] = SP_STR(hi);
-		p[n++] = SP_STR(status);
-		p[n++] = SP_STR(status);
-	} else {
-		if (user != NULL)
-			p[n++] = SP_STR(user);
-		if (status != NULL)
-			p[n++] = SP_STR(status);
-		if (user != NULL)
-			id = status != NULL ? STMT_EXEC_LIST_USER_STATUS :
-			    STMT_EXEC_LIST_USER;
-		else
-			id = status != NULL ? STMT_EXEC_LIST_ALL_STATUS :
-			    STMT_EXEC_LIST_ALL;
-	}
-	p[n++] = SP_INT(before);
-	p[n++] = SP_STR(tid);
-	p[n++] = SP_STR(tid);
-	p[n++] = SP_INT(limit + 1);	/* one more: is there a next page? */
-	if ((rc = store_exec(http_read_store(r->app), id, p, n, &res, NULL,
-	    NULL)) != RC_OK) {
+	memset(&f, 0, sizeof(f));
+	f.user = uid != NULL ? uid : (admin ? NULL : r->who.sub);
+	f.status = status;
+	f.template_id = tid;
+	f.prefix = prefix;
+	f.schedule = sched;
+	f.parent = parent;
+	f.before = before;
+	f.limit = limit + 1;	/* one more: is there a next page? */
+	if ((rc = store_exec_list(http_read_store(r->app), &f, &res)) !=
+	    RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		goto out;
 	}
 	items = json_object_new_array();
-	for (i = 0; i < res.nrows && i < (size_t)limit; i++) {
-		const char	*tn = sres_get(&res, i, 10, NULL);
-
+	for (i = 0; i < res.n && i < (size_t)limit; i++) {
+		v = &res.v[i];
 		it = json_object_new_object();
 		json_object_object_add(it, "execution_id",
-		    json_object_new_string(sres_get(&res, i, 0, NULL)));
+		    json_object_new_string(v->id));
 		json_object_object_add(it, "execution_name",
-		    json_object_new_string(sres_get(&res, i, 1, NULL)));
+		    json_object_new_string(v->name));
 		json_object_object_add(it, "template_id",
-		    json_object_new_string(sres_get(&res, i, 2, NULL)));
-		json_object_object_add(it, "template_name", tn == NULL ? NULL :
-		    json_object_new_string(tn));
+		    json_object_new_string(v->template_id));
+		json_object_object_add(it, "template_name",
+		    str_or_null(v->template_name));
 		json_object_object_add(it, "template_version",
-		    json_object_new_int64(sres_int(&res, i, 3)));
+		    json_object_new_int64(v->template_version));
 		json_object_object_add(it, "status",
-		    json_object_new_string(sres_get(&res, i, 4, NULL)));
-		add_time(it, "created_at", &res, i, 5);
-		add_time(it, "started_at", &res, i, 9);
-		add_time(it, "completed_at", &res, i, 6);
-		add_duration(it, "total_duration", &res, i, 9, 6);
+		    json_object_new_string(v->status));
+		add_time(it, "created_at", v->created_ms);
+		add_time(it, "started_at", v->started_ms);
+		add_time(it, "completed_at", v->completed_ms);
+		add_duration(it, "total_duration", v->started_ms,
+		    v->completed_ms);
 		if (admin)
 			json_object_object_add(it, "user_id",
-			    json_object_new_string(sres_get(&res, i, 8, NULL)));
+			    json_object_new_string(v->user));
 		json_object_array_add(items, it);
 	}
-	http_page_reply(r, items, &res, limit, 7);
-	sres_free(&res);
+	http_page_send(r, items, res.n, limit, res.n > (size_t)limit ?
+	    res.v[limit - 1].pk : 0);
+	store_exec_list_free(&res);
 out:
 	verr_free(ve);
 	free(status);
@@ -1792,6 +1654,5 @@ out:
 	free(uid);
 	free(prefix);
 	free(sched);
-	free(hi);
 	free(parent);
 }

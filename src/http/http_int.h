@@ -48,6 +48,13 @@ int	 http_page_args(struct http_req *, long long *limit,
  */
 void	 http_page_reply(struct http_req *, struct json_object *items,
 	    const struct sres *res, long long limit, size_t idcol);
+/*
+ * The same for a page of n typed rows read with limit + 1: when n is
+ * more than limit, key is the page key of row limit - 1 (ignored
+ * otherwise). items is taken.
+ */
+void	 http_page_send(struct http_req *, struct json_object *items,
+	    size_t n, long long limit, long long key);
 
 /* A cached template (http_cache.c); see there for why it is safe. */
 struct schema;

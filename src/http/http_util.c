@@ -223,21 +223,29 @@ http_page_args(struct http_req *r, long long *limit, long long *before)
 }
 
 void
-http_page_reply(struct http_req *r, struct json_object *items,
-    const struct sres *res, long long limit, size_t idcol)
+http_page_send(struct http_req *r, struct json_object *items, size_t n,
+    long long limit, long long key)
 {
 	struct json_object	*o = json_object_new_object();
 	char			*cur;
 
 	json_object_object_add(o, "items", items);
-	if (res->nrows > (size_t)limit) {
-		cur = http_cursor_make(sres_int(res, (size_t)limit - 1, idcol));
+	if (n > (size_t)limit) {
+		cur = http_cursor_make(key);
 		json_object_object_add(o, "next_cursor",
 		    json_object_new_string(cur));
 		free(cur);
 	} else
 		json_object_object_add(o, "next_cursor", NULL);
 	http_resp_json(r, 200, o);
+}
+
+void
+http_page_reply(struct http_req *r, struct json_object *items,
+    const struct sres *res, long long limit, size_t idcol)
+{
+	http_page_send(r, items, res->nrows, limit, res->nrows >
+	    (size_t)limit ? sres_int(res, (size_t)limit - 1, idcol) : 0);
 }
 
 int

@@ -27,6 +27,8 @@
 /* MySQL's numbers, should the server be one: a CHECK, invalid JSON. */
 #define STORE_ER_CHECK_VIOLATED	3819
 #define STORE_ER_INVALID_JSON	3140
+/* The SIGNAL of tr_exec_template_check (sql/021). */
+#define STORE_ER_TEMPLATE_CHANGED 30001
 
 struct store {
 	const struct config	*cfg;
@@ -302,13 +304,15 @@ classify(struct store *st, unsigned err, const char *what, const char *msg)
 	switch (err) {
 	case ER_DUP_ENTRY:
 		return RC_CONFLICT;
-	case ER_SIGNAL_EXCEPTION:
+	case STORE_ER_TEMPLATE_CHANGED:
 		/*
-		 * A SIGNAL of our triggers (sql/005): a template that moved
-		 * on while a worker inserted against it, or the quota.
+		 * tr_exec_template_check (sql/021): the template moved on
+		 * while a worker inserted against it.
 		 */
-		return strstr(msg, "wfm: template changed") != NULL ?
-		    RC_NOTFOUND : RC_DENIED;
+		return RC_CHANGED;
+	case ER_SIGNAL_EXCEPTION:
+		/* Any other SIGNAL of our triggers: the quota (sql/005). */
+		return RC_DENIED;
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
 		/*

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "store_exec.h"
 #include "store_int.h"
 
 long long
@@ -66,21 +67,15 @@ store_slot_update(struct store *st, const char *user, int slots,
 static int
 name_taken(struct store *st, const struct store_exec_new *x)
 {
-	struct sparam	p[2];
-	struct sres	res;
-	int		rc;
+	struct store_exec_named	n;
+	int			rc;
 
-	p[0] = SP_STR(x->user);
-	p[1] = SP_STR(x->name);
-	if ((rc = store_exec(st, STMT_EXEC_BY_NAME, p, 2, &res, NULL,
-	    NULL)) != RC_OK)
-		return rc;
-	rc = res.nrows == 0 ? RC_NOTFOUND : RC_OK;
-	sres_free(&res);
+	rc = store_exec_by_name(st, x->user, x->name, &n);
+	store_exec_named_free(&n);
 	return rc;
 }
 
-/* One STMT_EXEC_INSERT_CHECKED with slot; RC_NOTFOUND: template moved. */
+/* One STMT_EXEC_INSERT_CHECKED with slot; RC_CHANGED: template moved. */
 static int
 insert_once(struct store *st, const struct store_exec_new *x, long long slot)
 {
@@ -112,7 +107,7 @@ insert_once(struct store *st, const struct store_exec_new *x, long long slot)
 	p[21] = SP_INT(x->depth);
 	rc = store_exec(st, STMT_EXEC_INSERT_CHECKED, p, 22, NULL, &n, NULL);
 	if (rc == RC_OK && n == 0)
-		rc = RC_NOTFOUND;
+		rc = RC_CHANGED;
 	return rc;
 }
 

@@ -202,11 +202,8 @@ fire_one(struct sup *s, struct fire_ctx *f, int64_t t)
 		x.slots = s->cfg->http.max_active_executions_per_user;
 		x.schedule_pk = f->d->pk;
 		rc = store_exec_insert(s->st, &x, NULL, NULL);
-		/*
-		 * The template moved on since it was read (RC_NOTFOUND, or
-		 * RC_CHANGED once the store names it): read it again.
-		 */
-		if ((rc != RC_NOTFOUND && rc != RC_CHANGED) || tries > 0)
+		/* The template moved on since it was read: read it again. */
+		if (rc != RC_CHANGED || tries > 0)
 			break;
 		if ((rc = load_tmpl(s, f)) != RC_OK)
 			break;

@@ -311,7 +311,7 @@ sup_wf_start(struct sup *sp, struct run *r, int i, struct json_object *input,
 		if (lookup(sp, r, i, name, res) != RC_OK)
 			res->kind = SUP_WF_LATER;
 		break;
-	case RC_NOTFOUND:
+	case RC_CHANGED:
 		/* The template moved on since it was read: read it again. */
 		res->kind = SUP_WF_LATER;
 		break;
