@@ -221,7 +221,7 @@ struct store_iter_row {
 	char		*error;		/* JSON text or NULL */
 	long long	 next;		/* the page key: idx + 1 */
 };
-struct store_iter_list {
+struct store_iter_page {
 	size_t			 n;
 	struct store_iter_row	*v;
 };
@@ -233,8 +233,8 @@ struct store_iter_list {
  */
 int	 store_exec_iter_page(struct store *, long long pk, int step,
 	    long long first, const char *status, long long limit,
-	    struct store_iter_list *l);
-void	 store_iter_list_free(struct store_iter_list *);
+	    struct store_iter_page *l);
+void	 store_iter_page_free(struct store_iter_page *);
 
 /* Who sent the signal a wait step took (STMT_SIG_OF_EXEC). */
 struct store_exec_signal {

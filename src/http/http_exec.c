@@ -1054,7 +1054,7 @@ http_h_exec_iterations(struct http_req *r)
 {
 	struct json_object	*def, *dsteps, *ds, *v, *items, *it;
 	struct store_exec_row	 e;
-	struct store_iter_list	 res;
+	struct store_iter_page	 res;
 	char			*status = NULL;
 	long long		 limit, after;
 	size_t			 i, n = 0, k;
@@ -1121,7 +1121,7 @@ http_h_exec_iterations(struct http_req *r)
 	}
 	http_page_send(r, items, res.n, limit, res.n > (size_t)limit ?
 	    res.v[limit - 1].next : 0);
-	store_iter_list_free(&res);
+	store_iter_page_free(&res);
 out:
 	store_exec_row_free(&e);
 	free(status);

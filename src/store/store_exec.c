@@ -472,7 +472,7 @@ enum { IP_IDX, IP_STATUS, IP_ATTEMPTS, IP_STARTED, IP_COMPLETED, IP_OUTPUT,
 int
 store_exec_iter_page(struct store *st, long long pk, int step,
     long long first, const char *status, long long limit,
-    struct store_iter_list *l)
+    struct store_iter_page *l)
 {
 	struct store_iter_row	*v;
 	struct sparam		 p[6];
@@ -509,7 +509,7 @@ store_exec_iter_page(struct store *st, long long pk, int step,
 }
 
 void
-store_iter_list_free(struct store_iter_list *l)
+store_iter_page_free(struct store_iter_page *l)
 {
 	size_t	i;
 
