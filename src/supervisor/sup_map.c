@@ -165,6 +165,7 @@ iter_fail(struct run *r, int i, int k, const char *type, const char *msg,
 	const struct tmpl_step	*in = r->t->steps[i].inner;
 	struct sup_iter		*it = &r->s[i].map->it[k];
 	unsigned		 rnd;
+	int64_t			 delay;
 
 	if (output != NULL && jsonx_deeper(output, JSONX_STORE_DEPTH_MAX - 1)) {
 		json_object_put(output);
@@ -176,9 +177,9 @@ iter_fail(struct run *r, int i, int k, const char *type, const char *msg,
 		json_object_put(it->output);
 		it->output = sup_run_scrub(r, output);
 		(void)util_random(&rnd, sizeof(rnd));
-		it->st = ENGINE_RETRY_WAIT;
-		it->due = util_mono_ms() + engine_retry_delay_ms(in,
-		    it->attempts, (double)rnd / 4294967296.0);
+		(void)engine_step_fail(in, it->attempts, retryable,
+		    (double)rnd / 4294967296.0, &it->st, &delay);
+		it->due = util_mono_ms() + delay;
 		it->dirty = 1;
 		r->s[i].dirty = 1;
 		return;
@@ -267,7 +268,7 @@ iter_start(struct sup *sp, struct run *r, int i, int k)
 	struct sup_iter		*it = &r->s[i].map->it[k];
 
 	it->attempts++;
-	it->st = ENGINE_RUNNING;
+	(void)engine_step_start(&it->st);
 	it->due = 0;
 	if (it->started_ms == 0)
 		it->started_ms = util_now_ms();
