@@ -194,15 +194,17 @@ iter_http(struct sup *sp, struct run *r, int i, int k)
 	const struct tmpl_step	*in = r->t->steps[i].inner;
 	struct sup_iter		*it = &r->s[i].map->it[k];
 	struct json_object	*req = NULL;
-	char			 err[ERRMSG_MAX], key[160];
+	struct errmsg		 err;
+	char			 key[160];
 	int			 rc;
 
 	if (iter_render(r, i, k, in->request, &req) != RC_OK)
 		return;
 	snprintf(key, sizeof(key), "%s:%s:%d", r->id, in->id, k);
-	if ((rc = sup_run_http(sp, in, req, key, it, &it->xfer, err,
-	    sizeof(err))) != RC_OK)
-		iter_fail(r, i, k, "connection", err, rc != RC_INVALID, NULL);
+	if ((rc = sup_run_http(sp, in, req, key, it, &it->xfer, &err)) !=
+	    RC_OK)
+		iter_fail(r, i, k, "connection", err.text, rc != RC_INVALID,
+		    NULL);
 }
 
 static void
@@ -211,15 +213,15 @@ iter_command(struct sup *sp, struct run *r, int i, int k)
 	const struct tmpl_step	*in = r->t->steps[i].inner;
 	struct sup_iter		*it = &r->s[i].map->it[k];
 	struct json_object	*input = NULL;
-	char			 err[ERRMSG_MAX];
+	struct errmsg		 err;
 	int			 retryable;
 
 	if (in->input != NULL && iter_render(r, i, k, in->input, &input) !=
 	    RC_OK)
 		return;
-	if (sup_run_command(sp, r, in, it->attempts, k, input, &it->cmd, err,
-	    sizeof(err), &retryable) != RC_OK)
-		iter_fail(r, i, k, "exit_status", err, retryable, NULL);
+	if (sup_run_command(sp, r, in, it->attempts, k, input, &it->cmd, &err,
+	    &retryable) != RC_OK)
+		iter_fail(r, i, k, "exit_status", err.text, retryable, NULL);
 }
 
 /* A finished attempt of iteration k (res is the caller's). */

@@ -462,7 +462,7 @@ render_step(struct run *r, int i, struct json_object *v,
 int
 sup_run_http(struct sup *sp, const struct tmpl_step *ts,
     struct json_object *req, const char *key, void *user,
-    struct sup_http_xfer **xfer, char *err, size_t errlen)
+    struct sup_http_xfer **xfer, struct errmsg *err)
 {
 	struct json_object	*v;
 	struct sup_http_req	 hr;
@@ -483,7 +483,7 @@ sup_run_http(struct sup *sp, const struct tmpl_step *ts,
 	json_object_put(req);
 	if (rc != RC_OK) {
 		*xfer = NULL;
-		snprintf(err, errlen, "%s", em.text);
+		errmsg_set(err, "%s", em.text);
 	}
 	return rc;
 }
@@ -493,16 +493,17 @@ start_http(struct sup *sp, struct run *r, int i)
 {
 	struct tmpl_step	*ts = &r->t->steps[i];
 	struct json_object	*req = NULL;
-	char			 err[ERRMSG_MAX], key[128];
+	struct errmsg		 err;
+	char			 key[128];
 	int			 rc;
 
 	if (render_step(r, i, ts->request, &req) != RC_OK)
 		return;
 	set_input(r, i, req);
 	snprintf(key, sizeof(key), "%s:%s", r->id, ts->id);
-	if ((rc = sup_run_http(sp, ts, req, key, &r->s[i], &r->s[i].xfer, err,
-	    sizeof(err))) != RC_OK)
-		step_fail(r, i, "connection", err, rc != RC_INVALID, NULL);
+	if ((rc = sup_run_http(sp, ts, req, key, &r->s[i], &r->s[i].xfer,
+	    &err)) != RC_OK)
+		step_fail(r, i, "connection", err.text, rc != RC_INVALID, NULL);
 }
 
 /*
@@ -514,8 +515,8 @@ start_http(struct sup *sp, struct run *r, int i)
 int
 sup_run_command(struct sup *sp, const struct run *r,
     const struct tmpl_step *ts, int attempt, int index,
-    struct json_object *input, struct sup_cmd **cmd, char *err,
-    size_t errlen, int *retryable)
+    struct json_object *input, struct sup_cmd **cmd, struct errmsg *err,
+    int *retryable)
 {
 	struct json_object	*doc, *ex, *st;
 	struct sup_cmd_spec	 cs;
@@ -554,12 +555,12 @@ sup_run_command(struct sup *sp, const struct run *r,
 	cs.limits.nproc = sp->cfg->sup.cmd_nproc;
 	cs.limits.user = sp->cmd_switch ? sp->cfg->sup.cmd_user : NULL;
 	if (cs.handlers_dir == NULL) {
-		snprintf(err, errlen, "no handlers_dir configured");
+		errmsg_set(err, "no handlers_dir configured");
 		rc = RC_INVALID;
 	} else if ((rc = sup_cmd_start(&cs, cmd, &em)) != RC_OK) {
-		snprintf(err, errlen, "%s", em.text);
 		*cmd = NULL;
 		*retryable = rc == RC_ERR;
+		errmsg_set(err, "%s", em.text);
 	}
 	json_object_put(doc);
 	return rc;
@@ -570,15 +571,15 @@ start_command(struct sup *sp, struct run *r, int i)
 {
 	struct tmpl_step	*ts = &r->t->steps[i];
 	struct json_object	*in = NULL;
-	char			 err[ERRMSG_MAX];
+	struct errmsg		 err;
 	int			 retryable;
 
 	if (ts->input != NULL && render_step(r, i, ts->input, &in) != RC_OK)
 		return;
 	set_input(r, i, in);
 	if (sup_run_command(sp, r, ts, r->s[i].attempts, -1, in,
-	    &r->s[i].cmd, err, sizeof(err), &retryable) != RC_OK)
-		step_fail(r, i, "exit_status", err, retryable, NULL);
+	    &r->s[i].cmd, &err, &retryable) != RC_OK)
+		step_fail(r, i, "exit_status", err.text, retryable, NULL);
 }
 
 /*
@@ -1183,8 +1184,7 @@ error_details(const char *err, const char *type, const char *step)
  * "final_result").
  */
 static int
-output_check(struct schema *sc, struct json_object *res, char *err,
-    size_t errlen)
+output_check(struct schema *sc, struct json_object *res, struct errmsg *err)
 {
 	struct verr	*ve = verr_new();
 	struct jpath	 p;
@@ -1192,7 +1192,7 @@ output_check(struct schema *sc, struct json_object *res, char *err,
 
 	jpath_init(&p, "final_result");
 	if (schema_validate(sc, res, &p, ve) > 0) {
-		snprintf(err, errlen, "final_result does not match "
+		errmsg_set(err, "final_result does not match "
 		    "output_schema: %s", json_object_to_json_string_ext(
 		    verr_list(ve), JSON_C_TO_STRING_PLAIN));
 		rc = RC_INVALID;
@@ -1205,7 +1205,7 @@ static void
 decide_completed(struct run *r)
 {
 	struct json_object	*res = NULL;
-	struct errmsg		 em;
+	struct errmsg		 em, why;
 	char			 err[ERRMSG_MAX];
 	size_t			 len = 0;
 	int			 i, over = 0;
@@ -1252,9 +1252,9 @@ decide_completed(struct run *r)
 		return;
 	}
 	if (r->t->output_schema != NULL &&
-	    output_check(r->t->output_schema, res, err, sizeof(err)) != RC_OK) {
+	    output_check(r->t->output_schema, res, &why) != RC_OK) {
 		json_object_put(res);
-		decide(r, "failed", NULL, error_details(err,
+		decide(r, "failed", NULL, error_details(why.text,
 		    SUP_ERR_OUTPUT_INVALID, NULL));
 		return;
 	}
@@ -1264,11 +1264,11 @@ decide_completed(struct run *r)
 /*
  * Evaluate step i's "when" string as a whole-string expression: RC_OK,
  * RC_INVALID (an expression error) or RC_CONFLICT (over the render
- * budget); err says why.
+ * budget); err (not NULL) says why.
  */
 static int
-when_eval(struct run *r, int i, struct json_object **out, char *err,
-    size_t errlen)
+when_eval(struct run *r, int i, struct json_object **out,
+    struct errmsg *err)
 {
 	struct json_object	*w = json_object_new_string(
 				    r->t->steps[i].when);
@@ -1278,11 +1278,11 @@ when_eval(struct run *r, int i, struct json_object **out, char *err,
 	json_object_object_del(r->ctx, "secrets");
 	rc = expr_render_max(w, r->ctx, SUP_STEP_OUTPUT_MAX, &over, out, &em);
 	if (rc != RC_OK)
-		snprintf(err, errlen, "%s", em.text);
+		errmsg_set(err, "%s", em.text);
 	json_object_put(w);
 	if (over)
-		snprintf(err, errlen, "rendering \"when\" passed the limit "
-		    "of %d bytes", SUP_STEP_OUTPUT_MAX);
+		errmsg_set(err, "rendering \"when\" passed the limit of %d "
+		    "bytes", SUP_STEP_OUTPUT_MAX);
 	return rc != RC_OK && over ? RC_CONFLICT : rc;
 }
 
@@ -1319,7 +1319,7 @@ start_runnable(struct sup *sp, struct run *r)
 {
 	enum engine_state	 st[TMPL_STEPS_MAX];
 	struct json_object	*w;
-	char			 err[ERRMSG_MAX];
+	struct errmsg		 why;
 	int			 next[TMPL_STEPS_MAX], n, k, i, rc, held = 0;
 
 	for (i = 0; i < r->t->nsteps; i++)
@@ -1345,15 +1345,14 @@ start_runnable(struct sup *sp, struct run *r)
 		if (r->t->steps[i].when != NULL) {
 			/* "{{ expr }}": checked at store time */
 			w = NULL;
-			if ((rc = when_eval(r, i, &w, err, sizeof(err))) !=
-			    RC_OK) {
+			if ((rc = when_eval(r, i, &w, &why)) != RC_OK) {
 				r->s[i].attempts = 1;
 				r->s[i].started_ms = util_now_ms();
 				r->s[i].attempt_ms = r->s[i].started_ms;
 				(void)engine_step_start(&r->s[i].st);
 				step_fail(r, i, rc == RC_CONFLICT ?
-				    "output_too_large" : "expression", err, 0,
-				    NULL);
+				    "output_too_large" : "expression", why.text,
+				    0, NULL);
 				continue;
 			}
 			if (!expr_truthy(w)) {
