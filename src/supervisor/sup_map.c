@@ -327,25 +327,29 @@ map_load(struct sup *sp, struct run *r, int i)
 		it->attempts = row->attempts;
 		it->started_ms = row->started_ms != STORE_NO_MS ?
 		    row->started_ms : 0;
-		if (st == ENGINE_COMPLETED || st == ENGINE_SKIPPED) {
-			it->st = st;
+		/* An iteration never waits: a stored one runs again. */
+		switch (engine_step_resume(st == ENGINE_WAITING ?
+		    ENGINE_PENDING : st, r->t->steps[i].inner->type ==
+		    TMPL_STEP_DELAY, row->has_wait, &it->st)) {
+		case ENGINE_RESUME_KEEP:	/* completed, skipped */
 			it->completed_ms = row->completed_ms != STORE_NO_MS ?
 			    row->completed_ms : 0;
 			/* Ours now: the list drops its reference. */
 			it->output = json_object_get(row->output);
-		} else if (st == ENGINE_FAILED || st == ENGINE_CANCELLED) {
+			break;
+		case ENGINE_RESUME_RESET:
 			/* Only a redrive resumes these (it resets them). */
 			it->attempts = 0;
 			it->started_ms = 0;
 			it->dirty = 1;
-		} else if (st == ENGINE_RUNNING && row->has_wait) {
+			break;
+		case ENGINE_RESUME_TIMER:
 			/* A delay goes on, a retry wait starts when due. */
-			it->st = r->t->steps[i].inner->type ==
-			    TMPL_STEP_DELAY ? ENGINE_RUNNING :
-			    ENGINE_RETRY_WAIT;
 			it->due = util_mono_ms() + MAX(row->wait_us / 1000, 0);
+			break;
+		case ENGINE_RESUME_RERUN:
+			break;	/* pending, running: (again), at least once */
 		}
-		/* pending, running: run (again), at least once */
 	}
 	store_iter_list_free(&res);
 	return RC_OK;
