@@ -77,6 +77,72 @@ enum engine_outcome	 engine_outcome(const struct tmpl *t,
 int	 engine_cancel_pending(const struct tmpl *t, enum engine_state *st);
 
 /*
+ * The transitions of one step or map iteration (engine_step.c): the
+ * only way its state changes. Each takes the current state in *st and
+ * on RC_OK changes it; an impossible transition returns RC_CONFLICT and
+ * leaves *st unchanged.
+ */
+/* An attempt begins: pending or retry_wait (its retry is due) -> running. */
+int	 engine_step_start(enum engine_state *st);
+/* Its result came: running or waiting -> completed. */
+int	 engine_step_complete(enum engine_state *st);
+/*
+ * An attempt (number attempt, 1-based) failed: running or waiting ->
+ * retry_wait when engine_should_retry says so, with *delay_ms the
+ * backoff (engine_retry_delay_ms with u uniform in [0, 1)); else ->
+ * failed with *delay_ms -1. *delay_ms is unchanged on RC_CONFLICT.
+ */
+int	 engine_step_fail(const struct tmpl_step *s, int attempt,
+	    int retryable, double u, enum engine_state *st,
+	    int64_t *delay_ms);
+/*
+ * The attempt waits for news (a callback, a signal, a child) without a
+ * slot: running -> waiting.
+ */
+int	 engine_step_wait(enum engine_state *st);
+/*
+ * The attempt is put off, not failed (a workflow step whose child the
+ * quota or the database holds back): running -> retry_wait; the caller
+ * chooses the delay and does not count the attempt.
+ */
+int	 engine_step_defer(enum engine_state *st);
+/* Its "when" was falsy: pending -> skipped. */
+int	 engine_step_skip(enum engine_state *st);
+/*
+ * Stopped (a cancel, a timeout, a failure elsewhere): pending, running,
+ * retry_wait or waiting -> cancelled. Which steps of an execution stop
+ * at once: engine_cancel_pending.
+ */
+int	 engine_step_cancel(enum engine_state *st);
+/*
+ * The database refused the step's row for good: whatever it was, it is
+ * stored as failed. Always RC_OK.
+ */
+int	 engine_step_refuse(enum engine_state *st);
+
+/* How a stored step resumes (engine_step_resume). */
+enum engine_resume {
+	ENGINE_RESUME_KEEP,	/* completed, skipped: its output counts;
+				   waiting: waits on, until its stored timer */
+	ENGINE_RESUME_RESET,	/* failed, cancelled (only a redrive resumes
+				   these): pending, attempts and history reset */
+	ENGINE_RESUME_TIMER,	/* a stored timer: a delay goes on for what
+				   is left (running), a retry wait starts its
+				   next attempt when due (retry_wait) */
+	ENGINE_RESUME_RERUN	/* pending, or running without a timer: runs
+				   (again), at least once */
+};
+/*
+ * The state a step (or iteration) stored as "stored" (retry_wait is
+ * stored as running) resumes in when its execution is loaded, into *st:
+ * is_delay when the step is a delay, has_timer when a timer (the next
+ * attempt or the delay's end) was stored with it. Returns what else the
+ * caller restores (enum engine_resume).
+ */
+enum engine_resume engine_step_resume(enum engine_state stored, int is_delay,
+		    int has_timer, enum engine_state *st);
+
+/*
  * Delay in ms before the attempt after "attempt" (the 1-based attempt that
  * just failed): min(initial * coefficient^(attempt-1), max) scaled by
  * (0.8 + 0.4u) for +-20 % jitter, u uniform in [0, 1) (clamped), rounded

@@ -49,4 +49,44 @@ int	 store_callback_lookup(struct store *, const unsigned char *hash,
 int	 store_callback_record(struct store *, const char *body,
 	    const unsigned char *hash, size_t hlen);
 
+/*
+ * The supervisor: the attempts of a callback step.
+ */
+
+/*
+ * Supersede every token of step idx of execution pk (a new attempt
+ * starts: earlier tokens answer 410). RC_OK or a store code.
+ */
+int	 store_callback_supersede(struct store *, long long pk, int idx);
+/*
+ * A new token, by its hash (hlen bytes), for attempt attempt of step idx
+ * of execution pk. RC_OK, RC_CONFLICT (the hash exists) or a store code.
+ */
+int	 store_callback_insert(struct store *, const unsigned char *hash,
+	    size_t hlen, long long pk, int idx, int attempt);
+/*
+ * The token of that attempt expires seconds from now (its request or
+ * handler succeeded: the step waits). RC_OK or a store code.
+ */
+int	 store_callback_arm(struct store *, long long pk, int idx,
+	    int attempt, int seconds);
+
+/* A callback recorded and not yet applied (STMT_CB_RECEIVED). */
+struct store_callback_received {
+	int	 idx;		/* step */
+	int	 attempt;
+	char	*body;		/* JSON text as recorded (the caller
+				   parses it); NULL: none */
+};
+
+struct store_callback_list {
+	size_t				 n;
+	struct store_callback_received	*v;
+};
+
+/* The recorded callbacks of execution pk into *out. RC_OK or a store code. */
+int	 store_callback_received(struct store *, long long pk,
+	    struct store_callback_list *out);
+void	 store_callback_list_free(struct store_callback_list *);
+
 #endif

@@ -9,18 +9,19 @@
 #include "common.h"
 #include "ctl.h"
 #include "secret.h"
+#include "store_secret.h"
 
 int
 ctl_secret_set(const struct config *cfg, struct store *st, const char *owner,
     const char *name)
 {
-	unsigned char	 key[SECRET_KEY_LEN], nonce[SECRET_NONCE_LEN];
-	unsigned char	 tag[SECRET_TAG_LEN], *ct;
-	struct sparam	 p[5];
-	struct errmsg	 err;
-	char		*value;
-	size_t		 len, i;
-	int		 rc;
+	unsigned char		 key[SECRET_KEY_LEN], nonce[SECRET_NONCE_LEN];
+	unsigned char		 tag[SECRET_TAG_LEN], *ct;
+	struct store_secret_new	 sn;
+	struct errmsg		 err;
+	char			*value;
+	size_t			 len, i;
+	int			 rc;
 
 	if (strlen(name) == 0 || strlen(name) > 128 || strlen(owner) == 0 ||
 	    strlen(owner) > 255)
@@ -43,12 +44,15 @@ ctl_secret_set(const struct config *cfg, struct store *st, const char *owner,
 	if (secret_encrypt(key, owner, name, value, len, nonce, ct, tag) !=
 	    RC_OK)
 		errx(1, "secret set: encryption failed");
-	p[0] = SP_STR(owner);
-	p[1] = SP_STR(name);
-	p[2] = SP_BLOB(nonce, sizeof(nonce));
-	p[3] = SP_BLOB(ct, len);
-	p[4] = SP_BLOB(tag, sizeof(tag));
-	rc = store_exec(st, STMT_SECRET_PUT, p, 5, NULL, NULL, NULL);
+	sn.owner = owner;
+	sn.name = name;
+	sn.nonce = nonce;
+	sn.nonce_len = sizeof(nonce);
+	sn.ct = ct;
+	sn.ct_len = len;
+	sn.tag = tag;
+	sn.tag_len = sizeof(tag);
+	rc = store_secret_put(st, &sn);
 	explicit_bzero(value, len);
 	explicit_bzero(key, sizeof(key));
 	free(value);

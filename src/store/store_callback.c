@@ -79,3 +79,86 @@ store_callback_record(struct store *st, const char *body,
 		return rc;
 	return n == 1 ? RC_OK : RC_NOTFOUND;
 }
+
+/*
+ * The supervisor's statements: STMT_CB_SUPERSEDE, STMT_CB_INSERT,
+ * STMT_CB_ARM, STMT_CB_RECEIVED.
+ */
+
+int
+store_callback_supersede(struct store *st, long long pk, int idx)
+{
+	struct sparam	p[2];
+
+	p[0] = SP_INT(pk);
+	p[1] = SP_INT(idx);
+	return store_exec(st, STMT_CB_SUPERSEDE, p, 2, NULL, NULL, NULL);
+}
+
+int
+store_callback_insert(struct store *st, const unsigned char *hash,
+    size_t hlen, long long pk, int idx, int attempt)
+{
+	struct sparam	p[4];
+
+	p[0] = SP_BLOB(hash, hlen);
+	p[1] = SP_INT(pk);
+	p[2] = SP_INT(idx);
+	p[3] = SP_INT(attempt);
+	return store_exec(st, STMT_CB_INSERT, p, 4, NULL, NULL, NULL);
+}
+
+int
+store_callback_arm(struct store *st, long long pk, int idx, int attempt,
+    int seconds)
+{
+	struct sparam	p[4];
+
+	p[0] = SP_INT(seconds);
+	p[1] = SP_INT(pk);
+	p[2] = SP_INT(idx);
+	p[3] = SP_INT(attempt);
+	return store_exec(st, STMT_CB_ARM, p, 4, NULL, NULL, NULL);
+}
+
+/* Columns of STMT_CB_RECEIVED. */
+enum { CR_IDX, CR_ATTEMPT, CR_BODY };
+
+int
+store_callback_received(struct store *st, long long pk,
+    struct store_callback_list *out)
+{
+	struct sparam	 p[1];
+	struct sres	 res;
+	const char	*v;
+	size_t		 j;
+	int		 rc;
+
+	memset(out, 0, sizeof(*out));
+	p[0] = SP_INT(pk);
+	if ((rc = store_exec(st, STMT_CB_RECEIVED, p, 1, &res, NULL,
+	    NULL)) != RC_OK)
+		return rc;
+	out->v = xcalloc(res.nrows + 1, sizeof(*out->v));
+	for (j = 0; j < res.nrows; j++) {
+		out->v[j].idx = (int)sres_int(&res, j, CR_IDX);
+		out->v[j].attempt = (int)sres_int(&res, j, CR_ATTEMPT);
+		v = sres_get(&res, j, CR_BODY, NULL);
+		out->v[j].body = v != NULL ? xstrdup(v) : NULL;
+	}
+	out->n = res.nrows;
+	sres_free(&res);
+	return RC_OK;
+}
+
+void
+store_callback_list_free(struct store_callback_list *l)
+{
+	size_t	j;
+
+	for (j = 0; l->v != NULL && j < l->n; j++)
+		free(l->v[j].body);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}

@@ -429,14 +429,15 @@ struct json_object *sup_run_ctx(struct run *, const struct tmpl_step *);
  */
 /*
  * Start ts's rendered request req (consumed) as a transfer for user.
- * RC_OK with *xfer set; else *xfer NULL, err set, RC_INVALID: no retry.
+ * RC_OK with *xfer set; else *xfer NULL, err (may be NULL) says why,
+ * RC_INVALID: no retry.
  */
 int	 sup_run_http(struct sup *, const struct tmpl_step *ts,
 	    struct json_object *req, const char *key, void *user,
-	    struct sup_http_xfer **xfer, char *err, size_t errlen);
+	    struct sup_http_xfer **xfer, struct errmsg *err);
 int	 sup_run_command(struct sup *, const struct run *,
 	    const struct tmpl_step *ts, int attempt, int index,
-	    struct json_object *input, struct sup_cmd **cmd, char *err,
-	    size_t errlen, int *retryable);
+	    struct json_object *input, struct sup_cmd **cmd,
+	    struct errmsg *err, int *retryable);
 
 #endif

@@ -165,6 +165,7 @@ iter_fail(struct run *r, int i, int k, const char *type, const char *msg,
 	const struct tmpl_step	*in = r->t->steps[i].inner;
 	struct sup_iter		*it = &r->s[i].map->it[k];
 	unsigned		 rnd;
+	int64_t			 delay;
 
 	if (output != NULL && jsonx_deeper(output, JSONX_STORE_DEPTH_MAX - 1)) {
 		json_object_put(output);
@@ -176,9 +177,9 @@ iter_fail(struct run *r, int i, int k, const char *type, const char *msg,
 		json_object_put(it->output);
 		it->output = sup_run_scrub(r, output);
 		(void)util_random(&rnd, sizeof(rnd));
-		it->st = ENGINE_RETRY_WAIT;
-		it->due = util_mono_ms() + engine_retry_delay_ms(in,
-		    it->attempts, (double)rnd / 4294967296.0);
+		(void)engine_step_fail(in, it->attempts, retryable,
+		    (double)rnd / 4294967296.0, &it->st, &delay);
+		it->due = util_mono_ms() + delay;
 		it->dirty = 1;
 		r->s[i].dirty = 1;
 		return;
@@ -193,15 +194,17 @@ iter_http(struct sup *sp, struct run *r, int i, int k)
 	const struct tmpl_step	*in = r->t->steps[i].inner;
 	struct sup_iter		*it = &r->s[i].map->it[k];
 	struct json_object	*req = NULL;
-	char			 err[ERRMSG_MAX], key[160];
+	struct errmsg		 err;
+	char			 key[160];
 	int			 rc;
 
 	if (iter_render(r, i, k, in->request, &req) != RC_OK)
 		return;
 	snprintf(key, sizeof(key), "%s:%s:%d", r->id, in->id, k);
-	if ((rc = sup_run_http(sp, in, req, key, it, &it->xfer, err,
-	    sizeof(err))) != RC_OK)
-		iter_fail(r, i, k, "connection", err, rc != RC_INVALID, NULL);
+	if ((rc = sup_run_http(sp, in, req, key, it, &it->xfer, &err)) !=
+	    RC_OK)
+		iter_fail(r, i, k, "connection", err.text, rc != RC_INVALID,
+		    NULL);
 }
 
 static void
@@ -210,15 +213,15 @@ iter_command(struct sup *sp, struct run *r, int i, int k)
 	const struct tmpl_step	*in = r->t->steps[i].inner;
 	struct sup_iter		*it = &r->s[i].map->it[k];
 	struct json_object	*input = NULL;
-	char			 err[ERRMSG_MAX];
+	struct errmsg		 err;
 	int			 retryable;
 
 	if (in->input != NULL && iter_render(r, i, k, in->input, &input) !=
 	    RC_OK)
 		return;
-	if (sup_run_command(sp, r, in, it->attempts, k, input, &it->cmd, err,
-	    sizeof(err), &retryable) != RC_OK)
-		iter_fail(r, i, k, "exit_status", err, retryable, NULL);
+	if (sup_run_command(sp, r, in, it->attempts, k, input, &it->cmd, &err,
+	    &retryable) != RC_OK)
+		iter_fail(r, i, k, "exit_status", err.text, retryable, NULL);
 }
 
 /* A finished attempt of iteration k (res is the caller's). */
@@ -267,7 +270,7 @@ iter_start(struct sup *sp, struct run *r, int i, int k)
 	struct sup_iter		*it = &r->s[i].map->it[k];
 
 	it->attempts++;
-	it->st = ENGINE_RUNNING;
+	(void)engine_step_start(&it->st);
 	it->due = 0;
 	if (it->started_ms == 0)
 		it->started_ms = util_now_ms();
@@ -324,25 +327,29 @@ map_load(struct sup *sp, struct run *r, int i)
 		it->attempts = row->attempts;
 		it->started_ms = row->started_ms != STORE_NO_MS ?
 		    row->started_ms : 0;
-		if (st == ENGINE_COMPLETED || st == ENGINE_SKIPPED) {
-			it->st = st;
+		/* An iteration never waits: a stored one runs again. */
+		switch (engine_step_resume(st == ENGINE_WAITING ?
+		    ENGINE_PENDING : st, r->t->steps[i].inner->type ==
+		    TMPL_STEP_DELAY, row->has_wait, &it->st)) {
+		case ENGINE_RESUME_KEEP:	/* completed, skipped */
 			it->completed_ms = row->completed_ms != STORE_NO_MS ?
 			    row->completed_ms : 0;
 			/* Ours now: the list drops its reference. */
 			it->output = json_object_get(row->output);
-		} else if (st == ENGINE_FAILED || st == ENGINE_CANCELLED) {
+			break;
+		case ENGINE_RESUME_RESET:
 			/* Only a redrive resumes these (it resets them). */
 			it->attempts = 0;
 			it->started_ms = 0;
 			it->dirty = 1;
-		} else if (st == ENGINE_RUNNING && row->has_wait) {
+			break;
+		case ENGINE_RESUME_TIMER:
 			/* A delay goes on, a retry wait starts when due. */
-			it->st = r->t->steps[i].inner->type ==
-			    TMPL_STEP_DELAY ? ENGINE_RUNNING :
-			    ENGINE_RETRY_WAIT;
 			it->due = util_mono_ms() + MAX(row->wait_us / 1000, 0);
+			break;
+		case ENGINE_RESUME_RERUN:
+			break;	/* pending, running: (again), at least once */
 		}
-		/* pending, running: run (again), at least once */
 	}
 	store_iter_list_free(&res);
 	return RC_OK;

@@ -13,6 +13,9 @@
 #include "jsonx.h"
 #include "log.h"
 #include "schema.h"
+#include "store_callback.h"
+#include "store_run.h"
+#include "store_secret.h"
 #include "sup_int.h"
 
 
@@ -258,11 +261,17 @@ step_complete(struct run *r, int i, struct json_object *output)
 		step_fail(r, i, SUP_ERR_OUTPUT_INVALID, err, 0, NULL);
 		return;
 	}
+	if (engine_step_complete(&s->st) != RC_OK) {
+		log_warnx("execution %s: step %s: a result in state %s "
+		    "ignored", r->id, r->t->steps[i].id,
+		    engine_state_name(s->st));
+		json_object_put(output);
+		return;
+	}
 	json_object_put(s->output);
 	s->output = scrub_value(r, output);
 	json_object_put(s->error);
 	s->error = NULL;
-	s->st = ENGINE_COMPLETED;
 	s->completed_ms = util_now_ms();
 	s->due = 0;
 	s->dirty = 1;
@@ -281,8 +290,20 @@ step_fail_cut(struct run *r, int i, const char *type, const char *msg,
     size_t cut, int flags, int retryable, struct json_object *output)
 {
 	struct run_step		*s = &r->s[i];
-	unsigned		 rnd;
+	int64_t			 delay = -1;
+	unsigned		 rnd = 0;
 
+	/* retry.on: more types retried (engine.md, precise rules). */
+	(void)util_random(&rnd, sizeof(rnd));
+	if (engine_step_fail(&r->t->steps[i], s->attempts, retryable ||
+	    tmpl_retry_on(&r->t->steps[i], type), (double)rnd / 4294967296.0,
+	    &s->st, &delay) != RC_OK) {
+		log_warnx("execution %s: step %s: a failure in state %s "
+		    "ignored", r->id, r->t->steps[i].id,
+		    engine_state_name(s->st));
+		json_object_put(output);
+		return;
+	}
 	if (too_deep(output)) {
 		/* What a failed attempt produced is only a clue: drop it. */
 		json_object_put(output);
@@ -292,17 +313,11 @@ step_fail_cut(struct run *r, int i, const char *type, const char *msg,
 	json_object_put(s->output);
 	s->output = scrub_value(r, output);
 	s->dirty = 1;
-	/* retry.on: more types retried (engine.md, precise rules). */
-	retryable = retryable || tmpl_retry_on(&r->t->steps[i], type);
 	attempt_end(r, i);
-	if (engine_should_retry(&r->t->steps[i], s->attempts, retryable)) {
-		(void)util_random(&rnd, sizeof(rnd));
-		s->st = ENGINE_RETRY_WAIT;
-		s->due = util_mono_ms() + engine_retry_delay_ms(
-		    &r->t->steps[i], s->attempts, (double)rnd / 4294967296.0);
+	if (s->st == ENGINE_RETRY_WAIT) {
+		s->due = util_mono_ms() + delay;
 		return;
 	}
-	s->st = ENGINE_FAILED;
 	s->completed_ms = util_now_ms();
 	s->due = 0;
 	set_step_ctx(r, i);
@@ -345,22 +360,15 @@ static int
 cb_issue(struct sup *sp, struct run *r, int i)
 {
 	unsigned char	 h[CBTOK_HASH_LEN];
-	struct sparam	 p[4];
 	int		 rc;
 
 	cb_cfg = sp->cfg;
 	r->s[i].cb_token[0] = '\0';
-	p[0] = SP_INT(r->pk);
-	p[1] = SP_INT(i);
-	rc = store_exec(sp->st, STMT_CB_SUPERSEDE, p, 2, NULL, NULL, NULL);
+	rc = store_callback_supersede(sp->st, r->pk, i);
 	if (rc == RC_OK && (rc = cbtok_new(r->s[i].cb_token)) == RC_OK) {
 		cbtok_hash(r->s[i].cb_token, CBTOK_LEN, h);
-		p[0] = SP_BLOB(h, sizeof(h));
-		p[1] = SP_INT(r->pk);
-		p[2] = SP_INT(i);
-		p[3] = SP_INT(r->s[i].attempts);
-		rc = store_exec(sp->st, STMT_CB_INSERT, p, 4, NULL, NULL,
-		    NULL);
+		rc = store_callback_insert(sp->st, h, sizeof(h), r->pk, i,
+		    r->s[i].attempts);
 	}
 	if (rc == RC_OK)
 		return RC_OK;
@@ -454,7 +462,7 @@ render_step(struct run *r, int i, struct json_object *v,
 int
 sup_run_http(struct sup *sp, const struct tmpl_step *ts,
     struct json_object *req, const char *key, void *user,
-    struct sup_http_xfer **xfer, char *err, size_t errlen)
+    struct sup_http_xfer **xfer, struct errmsg *err)
 {
 	struct json_object	*v;
 	struct sup_http_req	 hr;
@@ -475,7 +483,7 @@ sup_run_http(struct sup *sp, const struct tmpl_step *ts,
 	json_object_put(req);
 	if (rc != RC_OK) {
 		*xfer = NULL;
-		snprintf(err, errlen, "%s", em.text);
+		errmsg_set(err, "%s", em.text);
 	}
 	return rc;
 }
@@ -485,16 +493,17 @@ start_http(struct sup *sp, struct run *r, int i)
 {
 	struct tmpl_step	*ts = &r->t->steps[i];
 	struct json_object	*req = NULL;
-	char			 err[ERRMSG_MAX], key[128];
+	struct errmsg		 err;
+	char			 key[128];
 	int			 rc;
 
 	if (render_step(r, i, ts->request, &req) != RC_OK)
 		return;
 	set_input(r, i, req);
 	snprintf(key, sizeof(key), "%s:%s", r->id, ts->id);
-	if ((rc = sup_run_http(sp, ts, req, key, &r->s[i], &r->s[i].xfer, err,
-	    sizeof(err))) != RC_OK)
-		step_fail(r, i, "connection", err, rc != RC_INVALID, NULL);
+	if ((rc = sup_run_http(sp, ts, req, key, &r->s[i], &r->s[i].xfer,
+	    &err)) != RC_OK)
+		step_fail(r, i, "connection", err.text, rc != RC_INVALID, NULL);
 }
 
 /*
@@ -506,8 +515,8 @@ start_http(struct sup *sp, struct run *r, int i)
 int
 sup_run_command(struct sup *sp, const struct run *r,
     const struct tmpl_step *ts, int attempt, int index,
-    struct json_object *input, struct sup_cmd **cmd, char *err,
-    size_t errlen, int *retryable)
+    struct json_object *input, struct sup_cmd **cmd, struct errmsg *err,
+    int *retryable)
 {
 	struct json_object	*doc, *ex, *st;
 	struct sup_cmd_spec	 cs;
@@ -546,12 +555,12 @@ sup_run_command(struct sup *sp, const struct run *r,
 	cs.limits.nproc = sp->cfg->sup.cmd_nproc;
 	cs.limits.user = sp->cmd_switch ? sp->cfg->sup.cmd_user : NULL;
 	if (cs.handlers_dir == NULL) {
-		snprintf(err, errlen, "no handlers_dir configured");
+		errmsg_set(err, "no handlers_dir configured");
 		rc = RC_INVALID;
 	} else if ((rc = sup_cmd_start(&cs, cmd, &em)) != RC_OK) {
-		snprintf(err, errlen, "%s", em.text);
 		*cmd = NULL;
 		*retryable = rc == RC_ERR;
+		errmsg_set(err, "%s", em.text);
 	}
 	json_object_put(doc);
 	return rc;
@@ -562,15 +571,15 @@ start_command(struct sup *sp, struct run *r, int i)
 {
 	struct tmpl_step	*ts = &r->t->steps[i];
 	struct json_object	*in = NULL;
-	char			 err[ERRMSG_MAX];
+	struct errmsg		 err;
 	int			 retryable;
 
 	if (ts->input != NULL && render_step(r, i, ts->input, &in) != RC_OK)
 		return;
 	set_input(r, i, in);
 	if (sup_run_command(sp, r, ts, r->s[i].attempts, -1, in,
-	    &r->s[i].cmd, err, sizeof(err), &retryable) != RC_OK)
-		step_fail(r, i, "exit_status", err, retryable, NULL);
+	    &r->s[i].cmd, &err, &retryable) != RC_OK)
+		step_fail(r, i, "exit_status", err.text, retryable, NULL);
 }
 
 /*
@@ -600,21 +609,17 @@ wf_apply(struct run *r, int i, struct sup_wf_res *res)
 
 	switch (res->kind) {
 	case SUP_WF_WAIT:
-		if (s->st != ENGINE_WAITING) {
-			s->st = ENGINE_WAITING;
-			s->dirty = 1;
-		}
+		if (engine_step_wait(&s->st) == RC_OK)
+			s->dirty = 1;	/* else it waits already */
 		s->wf_later = 0;
 		break;
 	case SUP_WF_DONE:
 		s->wf_later = 0;
-		s->st = ENGINE_RUNNING;
 		step_complete(r, i, res->output);
 		res->output = NULL;
 		break;
 	case SUP_WF_FAIL:
 		s->wf_later = 0;
-		s->st = ENGINE_RUNNING;
 		step_fail(r, i, res->err_type, res->msg, res->retryable, NULL);
 		break;
 	case SUP_WF_QUOTA:
@@ -628,10 +633,11 @@ wf_apply(struct run *r, int i, struct sup_wf_res *res)
 			s->due = 0;
 			break;
 		}
+		if (engine_step_defer(&s->st) != RC_OK)
+			break;
 		ms = (int64_t)SUP_WF_LATER_MS << MIN(s->wf_later, 5);
 		s->wf_later++;
 		s->attempts--;
-		s->st = ENGINE_RETRY_WAIT;
 		s->due = util_mono_ms() + MIN(ms, SUP_WF_LATER_MAX_MS);
 		s->dirty = 1;
 		if (res->kind == SUP_WF_QUOTA)
@@ -699,8 +705,12 @@ start_step(struct sup *sp, struct run *r, int i)
 	char			 err[ERRMSG_MAX];
 	size_t			 len = 0;
 
+	if (engine_step_start(&s->st) != RC_OK) {
+		log_warnx("execution %s: step %s in state %s not started",
+		    r->id, ts->id, engine_state_name(s->st));
+		return;
+	}
 	s->attempts++;
-	s->st = ENGINE_RUNNING;
 	s->due = 0;
 	if (s->started_ms == 0)
 		s->started_ms = MAX(util_now_ms(), deps_done_ms(r, i));
@@ -742,7 +752,7 @@ start_step(struct sup *sp, struct run *r, int i)
 		 * Waits without a slot: its deadline is the step's timer
 		 * (written as next_attempt_at, the wake_at of a parked row).
 		 */
-		s->st = ENGINE_WAITING;
+		(void)engine_step_wait(&s->st);
 		s->due = util_mono_ms() + (int64_t)ts->timeout_seconds * 1000;
 		r->sig_check = 1;
 		break;
@@ -794,32 +804,27 @@ cb_apply(struct run *r, int i, const char *text)
 int
 sup_run_callbacks(struct sup *sp, struct run *r)
 {
-	struct sparam	 p[1];
-	struct sres	 res;
-	const char	*text;
-	size_t		 j;
-	int		 i, n = 0;
+	struct store_callback_list	 l;
+	size_t				 j;
+	int				 i, n = 0;
 
 	if (r->done || r->lost || !sup_run_cb_waiting(r))
 		return 0;
-	p[0] = SP_INT(r->pk);
-	if (store_exec(sp->st, STMT_CB_RECEIVED, p, 1, &res, NULL, NULL) !=
-	    RC_OK)
+	if (store_callback_received(sp->st, r->pk, &l) != RC_OK)
 		return 0;
-	for (j = 0; j < res.nrows; j++) {
-		i = (int)sres_int(&res, j, 0);
+	for (j = 0; j < l.n; j++) {
+		i = l.v[j].idx;
 		if (i < 0 || i >= r->t->nsteps ||
 		    r->s[i].st != ENGINE_WAITING ||
 		    !r->t->steps[i].callback ||
-		    r->s[i].attempts != (int)sres_int(&res, j, 1) ||
-		    (text = sres_get(&res, j, 2, NULL)) == NULL)
+		    r->s[i].attempts != l.v[j].attempt || l.v[j].body == NULL)
 			continue;
 		log_info("execution %s: step %s takes its callback", r->id,
 		    r->t->steps[i].id);
-		cb_apply(r, i, text);
+		cb_apply(r, i, l.v[j].body);
 		n++;
 	}
-	sres_free(&res);
+	store_callback_list_free(&l);
 	return n;
 }
 
@@ -832,19 +837,14 @@ static void
 cb_wait(struct sup *sp, struct run *r, int i)
 {
 	struct run_step	*s = &r->s[i];
-	struct sparam	 p[4];
 	int		 secs = r->t->steps[i].callback_timeout;
 
 	explicit_bzero(s->cb_token, sizeof(s->cb_token));
-	s->st = ENGINE_WAITING;
+	(void)engine_step_wait(&s->st);	/* running: sup_run_result */
 	s->due = util_mono_ms() + (int64_t)secs * 1000;
 	s->dirty = 1;
 	set_step_ctx(r, i);
-	p[0] = SP_INT(secs);
-	p[1] = SP_INT(r->pk);
-	p[2] = SP_INT(i);
-	p[3] = SP_INT(s->attempts);
-	if (store_exec(sp->st, STMT_CB_ARM, p, 4, NULL, NULL, NULL) != RC_OK)
+	if (store_callback_arm(sp->st, r->pk, i, s->attempts, secs) != RC_OK)
 		log_warnx("execution %s: step %s: callback deadline not "
 		    "stored; the supervisor still keeps it", r->id,
 		    r->t->steps[i].id);
@@ -872,7 +872,7 @@ sup_run_result(struct sup *sp, struct run *r, int i,
 	}
 	flags = res->err_cut_end ? SECRET_CUT_END : 0;
 	if (strcmp(res->err_type, SUP_ERR_CANCELLED) == 0) {
-		r->s[i].st = ENGINE_CANCELLED;
+		(void)engine_step_cancel(&r->s[i].st);	/* running */
 		r->s[i].completed_ms = util_now_ms();
 		step_error(r, i, "cancelled", res->err_msg != NULL ?
 		    res->err_msg : "cancelled", res->err_cut, flags);
@@ -914,29 +914,24 @@ flush(struct sup *sp, struct run *r)
 static void
 park_missed(struct sup *sp, struct run *r)
 {
-	struct sparam	 p[3];
-	struct sres	 res;
-	const char	*st;
+	struct store_run_claim		c = { r->pk, sp->id, r->epoch };
+	struct store_run_park_state	ps;
+	int				rc;
 
-	p[0] = SP_STR(sp->id);
-	p[1] = SP_INT(r->epoch);
-	p[2] = SP_INT(r->pk);
-	if (store_exec(sp->st, STMT_SUP_PARK_CHECK, p, 3, &res, NULL, NULL) !=
-	    RC_OK)
+	rc = store_run_park_check(sp->st, &c, &ps);
+	if (rc != RC_OK && rc != RC_NOTFOUND)
 		return;
-	if (res.nrows == 0 || sres_int(&res, 0, 2) != 1) {
+	if (rc == RC_NOTFOUND || !ps.ours) {
 		log_warnx("execution %s: lease lost", r->id);
 		r->lost = 1;
-	} else if (sres_int(&res, 0, 1) != 0)
+	} else if (ps.cancel)
 		r->cancel = 1;
-	else if (r->pausing && (st = sres_get(&res, 0, 0, NULL)) != NULL &&
-	    strcmp(st, "running") == 0) {
+	else if (r->pausing && strcmp(ps.status, "running") == 0) {
 		log_info("execution %s resumed while pausing", r->id);
 		r->pausing = 0;
 		r->hold = 0;
 		r->deadline += util_mono_ms() - r->pause_since;
 	}
-	sres_free(&res);
 }
 
 /*
@@ -1006,10 +1001,9 @@ wake_in_us(const struct run *r)
 static int
 park_waiting(struct sup *sp, struct run *r)
 {
-	struct sparam	 p[1];
-	struct sres	 res;
-	size_t		 j;
-	int		 parked = 0, i, wake = 0;
+	struct store_callback_list	l;
+	size_t				j;
+	int				parked = 0, i, wake = 0;
 
 	if (sup_write_park(sp, r, ENGINE_EX_WAITING, ENGINE_EX_RUNNING,
 	    wake_in_us(r), &parked) != RC_OK) {
@@ -1022,17 +1016,15 @@ park_waiting(struct sup *sp, struct run *r)
 		r->write_retry = util_mono_ms() + SUP_WRITE_RETRY_MS;
 		return 0;
 	}
-	p[0] = SP_INT(r->pk);
-	if (store_exec(sp->st, STMT_CB_RECEIVED, p, 1, &res, NULL, NULL) ==
-	    RC_OK) {
-		for (j = 0; j < res.nrows; j++) {
-			i = (int)sres_int(&res, j, 0);
+	if (store_callback_received(sp->st, r->pk, &l) == RC_OK) {
+		for (j = 0; j < l.n; j++) {
+			i = l.v[j].idx;
 			if (i >= 0 && i < r->t->nsteps &&
 			    r->s[i].st == ENGINE_WAITING &&
-			    r->s[i].attempts == (int)sres_int(&res, j, 1))
+			    r->s[i].attempts == l.v[j].attempt)
 				wake = 1;
 		}
-		sres_free(&res);
+		store_callback_list_free(&l);
 	} else
 		wake = 1;	/* cannot tell: a claim costs little */
 	/*
@@ -1131,7 +1123,8 @@ running_handles(const struct run *r)
 static void
 stop_steps(struct sup *sp, struct run *r)
 {
-	int	i;
+	enum engine_state	st[TMPL_STEPS_MAX];
+	int			i;
 
 	r->halting = 1;
 	for (i = 0; i < r->t->nsteps; i++) {
@@ -1143,19 +1136,24 @@ stop_steps(struct sup *sp, struct run *r)
 			sup_http_cancel(sp->http, r->s[i].xfer);
 			r->s[i].xfer = NULL;
 		}
-		if (r->s[i].cmd == NULL && (r->s[i].st == ENGINE_RUNNING ||
-		    r->s[i].st == ENGINE_RETRY_WAIT ||
-		    r->s[i].st == ENGINE_WAITING)) {
-			r->s[i].st = ENGINE_CANCELLED;
+		/*
+		 * A command's own end reports it cancelled; pending steps
+		 * are the engine's to choose (below).
+		 */
+		if (r->s[i].cmd == NULL && r->s[i].st != ENGINE_PENDING &&
+		    engine_step_cancel(&r->s[i].st) == RC_OK) {
 			r->s[i].completed_ms = util_now_ms();
 			r->s[i].dirty = 1;
 		}
 	}
 	for (i = 0; i < r->t->nsteps; i++)
-		if (r->s[i].st == ENGINE_PENDING) {
-			r->s[i].st = ENGINE_CANCELLED;
+		st[i] = r->s[i].st;
+	if (engine_cancel_pending(r->t, st) == 0)
+		return;
+	for (i = 0; i < r->t->nsteps; i++)
+		if (st[i] != r->s[i].st &&
+		    engine_step_cancel(&r->s[i].st) == RC_OK)
 			r->s[i].dirty = 1;
-		}
 }
 
 static void
@@ -1186,8 +1184,7 @@ error_details(const char *err, const char *type, const char *step)
  * "final_result").
  */
 static int
-output_check(struct schema *sc, struct json_object *res, char *err,
-    size_t errlen)
+output_check(struct schema *sc, struct json_object *res, struct errmsg *err)
 {
 	struct verr	*ve = verr_new();
 	struct jpath	 p;
@@ -1195,7 +1192,7 @@ output_check(struct schema *sc, struct json_object *res, char *err,
 
 	jpath_init(&p, "final_result");
 	if (schema_validate(sc, res, &p, ve) > 0) {
-		snprintf(err, errlen, "final_result does not match "
+		errmsg_set(err, "final_result does not match "
 		    "output_schema: %s", json_object_to_json_string_ext(
 		    verr_list(ve), JSON_C_TO_STRING_PLAIN));
 		rc = RC_INVALID;
@@ -1208,7 +1205,7 @@ static void
 decide_completed(struct run *r)
 {
 	struct json_object	*res = NULL;
-	struct errmsg		 em;
+	struct errmsg		 em, why;
 	char			 err[ERRMSG_MAX];
 	size_t			 len = 0;
 	int			 i, over = 0;
@@ -1255,9 +1252,9 @@ decide_completed(struct run *r)
 		return;
 	}
 	if (r->t->output_schema != NULL &&
-	    output_check(r->t->output_schema, res, err, sizeof(err)) != RC_OK) {
+	    output_check(r->t->output_schema, res, &why) != RC_OK) {
 		json_object_put(res);
-		decide(r, "failed", NULL, error_details(err,
+		decide(r, "failed", NULL, error_details(why.text,
 		    SUP_ERR_OUTPUT_INVALID, NULL));
 		return;
 	}
@@ -1267,11 +1264,11 @@ decide_completed(struct run *r)
 /*
  * Evaluate step i's "when" string as a whole-string expression: RC_OK,
  * RC_INVALID (an expression error) or RC_CONFLICT (over the render
- * budget); err says why.
+ * budget); err (not NULL) says why.
  */
 static int
-when_eval(struct run *r, int i, struct json_object **out, char *err,
-    size_t errlen)
+when_eval(struct run *r, int i, struct json_object **out,
+    struct errmsg *err)
 {
 	struct json_object	*w = json_object_new_string(
 				    r->t->steps[i].when);
@@ -1281,11 +1278,11 @@ when_eval(struct run *r, int i, struct json_object **out, char *err,
 	json_object_object_del(r->ctx, "secrets");
 	rc = expr_render_max(w, r->ctx, SUP_STEP_OUTPUT_MAX, &over, out, &em);
 	if (rc != RC_OK)
-		snprintf(err, errlen, "%s", em.text);
+		errmsg_set(err, "%s", em.text);
 	json_object_put(w);
 	if (over)
-		snprintf(err, errlen, "rendering \"when\" passed the limit "
-		    "of %d bytes", SUP_STEP_OUTPUT_MAX);
+		errmsg_set(err, "rendering \"when\" passed the limit of %d "
+		    "bytes", SUP_STEP_OUTPUT_MAX);
 	return rc != RC_OK && over ? RC_CONFLICT : rc;
 }
 
@@ -1322,7 +1319,7 @@ start_runnable(struct sup *sp, struct run *r)
 {
 	enum engine_state	 st[TMPL_STEPS_MAX];
 	struct json_object	*w;
-	char			 err[ERRMSG_MAX];
+	struct errmsg		 why;
 	int			 next[TMPL_STEPS_MAX], n, k, i, rc, held = 0;
 
 	for (i = 0; i < r->t->nsteps; i++)
@@ -1348,20 +1345,19 @@ start_runnable(struct sup *sp, struct run *r)
 		if (r->t->steps[i].when != NULL) {
 			/* "{{ expr }}": checked at store time */
 			w = NULL;
-			if ((rc = when_eval(r, i, &w, err, sizeof(err))) !=
-			    RC_OK) {
+			if ((rc = when_eval(r, i, &w, &why)) != RC_OK) {
 				r->s[i].attempts = 1;
 				r->s[i].started_ms = util_now_ms();
 				r->s[i].attempt_ms = r->s[i].started_ms;
-				r->s[i].st = ENGINE_RUNNING;
+				(void)engine_step_start(&r->s[i].st);
 				step_fail(r, i, rc == RC_CONFLICT ?
-				    "output_too_large" : "expression", err, 0,
-				    NULL);
+				    "output_too_large" : "expression", why.text,
+				    0, NULL);
 				continue;
 			}
 			if (!expr_truthy(w)) {
 				json_object_put(w);
-				r->s[i].st = ENGINE_SKIPPED;
+				(void)engine_step_skip(&r->s[i].st);
 				r->s[i].completed_ms = util_now_ms();
 				r->s[i].dirty = 1;
 				set_step_ctx(r, i);
@@ -1619,8 +1615,8 @@ sup_run_idle(const struct run *r)
 void
 sup_run_release(struct sup *sp, struct run *r)
 {
-	struct sparam	p[3];
-	int		i;
+	struct store_run_claim	c = { r->pk, sp->id, r->epoch };
+	int			i;
 
 	/* Nothing of ours may still run once another supervisor resumes. */
 	sup_run_abort(sp, r);
@@ -1628,12 +1624,9 @@ sup_run_release(struct sup *sp, struct run *r)
 		sup_cmd_free(r->s[i].cmd);
 		r->s[i].cmd = NULL;
 	}
-	p[0] = SP_INT(r->pk);
-	p[1] = SP_STR(sp->id);
-	p[2] = SP_INT(r->epoch);
 	if (r->lost || flush(sp, r) != RC_OK)
 		return;		/* not ours any more, or the lease expires */
-	(void)store_exec(sp->st, STMT_SUP_RELEASE, p, 3, NULL, NULL, NULL);
+	(void)store_run_release(sp->st, &c);
 }
 
 /*
@@ -1702,30 +1695,27 @@ sup_run_free(struct run *r)
 static struct json_object *
 load_secrets(struct sup *sp, const char *owner)
 {
-	struct json_object	*o = NULL;
-	struct sparam		 p[1];
-	struct sres		 res;
-	size_t			 i, nl, cl, tl;
-	const char		*nonce, *ct, *tag, *name;
-	char			*val;
+	struct json_object		*o = NULL;
+	struct store_secret_list	 l;
+	const struct store_secret	*w;
+	size_t				 i, cl;
+	const char			*name;
+	char				*val;
 
 	if (!sp->have_key)
 		return NULL;
-	p[0] = SP_STR(owner);
-	if (store_exec(sp->st, STMT_SECRETS_OF_OWNER, p, 1, &res, NULL,
-	    NULL) != RC_OK)
+	if (store_secret_list_owner(sp->st, owner, &l) != RC_OK)
 		return NULL;
-	for (i = 0; i < res.nrows; i++) {
-		name = sres_get(&res, i, 0, NULL);
-		nonce = sres_get(&res, i, 1, &nl);
-		ct = sres_get(&res, i, 2, &cl);
-		tag = sres_get(&res, i, 3, &tl);
-		if (nl != SECRET_NONCE_LEN || tl != SECRET_TAG_LEN)
+	for (i = 0; i < l.n; i++) {
+		w = &l.v[i];
+		name = w->name;
+		cl = w->ct_len;
+		if (w->nonce_len != SECRET_NONCE_LEN ||
+		    w->tag_len != SECRET_TAG_LEN)
 			continue;
 		val = xmalloc(cl + 1);
-		if (secret_decrypt(sp->key, owner, name,
-		    (const unsigned char *)nonce, (const unsigned char *)ct,
-		    cl, (const unsigned char *)tag, val) == RC_OK) {
+		if (secret_decrypt(sp->key, owner, name, w->nonce, w->ct, cl,
+		    w->tag, val) == RC_OK) {
 			if (o == NULL)
 				o = json_object_new_object();
 			json_object_object_add(o, name,
@@ -1736,87 +1726,82 @@ load_secrets(struct sup *sp, const char *owner)
 		explicit_bzero(val, cl);
 		free(val);
 	}
-	sres_free(&res);
+	store_secret_list_free(&l);
 	return o;
 }
 
 /*
- * The stored attempt_history and input of row j (STMT_SUP_STEPS_LOAD_DUE)
- * into step i: each write of the row writes them whole again.
+ * The stored attempt_history and input of row w into step i: each write
+ * of the row writes them whole again.
  */
 static void
-load_history(struct run *r, int i, const struct sres *rows, size_t j)
+load_history(struct run *r, int i, const struct store_run_step *w)
 {
-	struct json_object	*h = NULL;
-	const char		*v;
-
 	json_object_put(r->s[i].history);
 	json_object_put(r->s[i].input);
 	r->s[i].history = r->s[i].input = NULL;
-	if ((v = sres_get(rows, j, 6, NULL)) != NULL &&
-	    (h = json_tokener_parse(v)) != NULL &&
-	    json_object_is_type(h, json_type_array))
-		r->s[i].history = h;
-	else
-		json_object_put(h);
-	if ((v = sres_get(rows, j, 7, NULL)) != NULL)
-		r->s[i].input = json_tokener_parse(v);
+	if (w->history != NULL &&
+	    json_object_is_type(w->history, json_type_array))
+		r->s[i].history = json_object_get(w->history);
+	r->s[i].input = json_object_get(w->input);
 }
 
-/* Resume state from the stored step rows. */
+/* Resume state from the stored step rows: engine_step_resume decides. */
 static void
-load_steps(struct run *r, const struct sres *rows)
+load_steps(struct run *r, const struct store_run_steps *rows)
 {
-	enum engine_state	 st;
-	const char		*out;
-	size_t			 j;
-	int64_t			 left;
-	int			 i;
+	const struct store_run_step	*w;
+	enum engine_state		 stored;
+	size_t				 j;
+	int				 i;
 
-	for (j = 0; j < rows->nrows; j++) {
-		i = (int)sres_int(rows, j, 0);
-		if (i < 0 || i >= r->t->nsteps ||
-		    engine_state_parse(sres_get(rows, j, 1, NULL), &st) !=
-		    RC_OK)
+	for (j = 0; j < rows->n; j++) {
+		w = &rows->v[j];
+		i = w->idx;
+		if (i < 0 || i >= r->t->nsteps || w->status == NULL ||
+		    engine_state_parse(w->status, &stored) != RC_OK)
 			continue;
-		r->s[i].attempts = (int)sres_int(rows, j, 2);
-		r->s[i].started_ms = sres_int(rows, j, 4);
-		load_history(r, i, rows, j);
-		if (st == ENGINE_COMPLETED || st == ENGINE_SKIPPED) {
-			r->s[i].st = st;
-			if ((out = sres_get(rows, j, 3, NULL)) != NULL)
-				r->s[i].output = json_tokener_parse(out);
-			set_step_ctx(r, i);
-		} else if (st == ENGINE_WAITING) {
-			r->s[i].st = st;	/* still waits */
-			/* Until its deadline (a callback's timeout). */
-			if (sres_get(rows, j, 5, NULL) != NULL)
+		r->s[i].attempts = w->attempts;
+		r->s[i].started_ms = w->started_ms != STORE_NO_MS ?
+		    w->started_ms : 0;
+		load_history(r, i, w);
+		switch (engine_step_resume(stored, r->t->steps[i].type ==
+		    TMPL_STEP_DELAY, w->has_timer, &r->s[i].st)) {
+		case ENGINE_RESUME_KEEP:
+			if (r->s[i].st != ENGINE_WAITING) {
+				/* completed, skipped */
+				r->s[i].output = json_object_get(w->output);
+				set_step_ctx(r, i);
+				break;
+			}
+			/* Still waits, until its deadline (a timeout). */
+			if (w->has_timer)
 				r->s[i].due = util_mono_ms() +
-				    MAX(sres_int(rows, j, 5) / 1000, 0);
+				    MAX(w->timer_us / 1000, 0);
 			r->s[i].wf_check = r->t->steps[i].type ==
 			    TMPL_STEP_WORKFLOW;
 			r->sig_check = 1;
-		} else if (st == ENGINE_FAILED || st == ENGINE_CANCELLED) {
+			break;
+		case ENGINE_RESUME_RESET:
 			/* Only a redrive resumes these; it resets them. */
-			r->s[i].st = ENGINE_PENDING;
 			r->s[i].attempts = 0;
 			json_object_put(r->s[i].history);
 			r->s[i].history = NULL;
 			json_object_put(r->s[i].input);
 			r->s[i].input = NULL;
-		} else if (st == ENGINE_RUNNING &&
-		    sres_get(rows, j, 5, NULL) != NULL) {
+			break;
+		case ENGINE_RESUME_TIMER:
 			/*
-			 * A timer was running: a delay goes on for what is
-			 * left of it, a retry wait (stored as "running")
-			 * starts its next attempt when it was due.
+			 * A delay goes on for what is left of it, a retry
+			 * wait (stored as "running") starts its next attempt
+			 * when it was due.
 			 */
-			left = sres_int(rows, j, 5) / 1000;
-			r->s[i].st = r->t->steps[i].type == TMPL_STEP_DELAY ?
-			    ENGINE_RUNNING : ENGINE_RETRY_WAIT;
-			r->s[i].due = util_mono_ms() + MAX(left, 0);
-		} else
-			r->s[i].st = ENGINE_PENDING;	/* rerun: at least once */
+			r->s[i].due = util_mono_ms() +
+			    MAX(w->timer_us / 1000, 0);
+			break;
+		case ENGINE_RESUME_RERUN:
+			break;			/* at least once */
+		}
 	}
 }
 
@@ -1832,47 +1817,44 @@ finish_unrun(struct sup *sp, struct run *r)
 		(void)store_exec_wake_id(sp->st, r->parent_id);
 }
 
-/* A run from row j of STMT_SUP_LOAD; NULL if unusable. */
+/* A run from the loaded row e; NULL if unusable. */
 static struct run *
-run_from_row(struct sup *sp, const struct sres *e, size_t j)
+run_from_row(struct sup *sp, const struct store_run_row *e)
 {
 	struct json_object	*def = NULL, *ex;
-	struct sparam		 p[1];
-	struct sres		 rows;
+	struct store_run_steps	 rows;
 	struct run		*r;
 	long long		 elapsed_ms;
 
 	memset(&rows, 0, sizeof(rows));
 	r = xcalloc(1, sizeof(*r));
-	r->pk = sres_int(e, j, 11);
+	r->pk = e->pk;
 	/*
 	 * Step rows exist only once a supervisor ran the execution: a first
 	 * claim (epoch 1) of a never-redriven row has none to resume.
 	 */
-	p[0] = SP_INT(r->pk);
-	if ((sres_int(e, j, 6) != 1 || sres_int(e, j, 10) != 0) &&
-	    store_exec(sp->st, STMT_SUP_STEPS_LOAD_DUE, p, 1, &rows, NULL,
-	    NULL) != RC_OK)
+	if ((e->epoch != 1 || e->redrive != 0) &&
+	    store_run_steps_load(sp->st, r->pk, &rows) != RC_OK)
 		goto fail;
-	snprintf(r->id, sizeof(r->id), "%s", sres_get(e, j, 0, NULL));
-	r->name = xstrdup(sres_get(e, j, 1, NULL));
-	r->user = xstrdup(sres_get(e, j, 2, NULL));
-	r->owner = xstrdup(sres_get(e, j, 5, NULL));
-	r->epoch = sres_int(e, j, 6);
-	r->cancel = sres_int(e, j, 8) != 0;
-	r->redrive = sres_int(e, j, 10);
-	if (sres_get(e, j, 15, NULL) != NULL)
-		r->parent_id = xstrdup(sres_get(e, j, 15, NULL));
-	r->depth = (int)sres_int(e, j, 16);
-	if (sres_get(e, j, 17, NULL) != NULL)
-		r->root_id = xstrdup(sres_get(e, j, 17, NULL));
+	snprintf(r->id, sizeof(r->id), "%s", e->id);
+	r->name = xstrdup(e->name != NULL ? e->name : "");
+	r->user = xstrdup(e->user != NULL ? e->user : "");
+	r->owner = xstrdup(e->owner != NULL ? e->owner : "");
+	r->epoch = e->epoch;
+	r->cancel = e->cancel;
+	r->redrive = e->redrive;
+	if (e->parent_id != NULL)
+		r->parent_id = xstrdup(e->parent_id);
+	r->depth = e->depth;
+	if (e->root_id != NULL)
+		r->root_id = xstrdup(e->root_id);
 	/*
 	 * Access is checked at every claim, before any step starts: a user
 	 * whose share was revoked (or a template made private) since the
 	 * execute or the redrive runs nothing more with the owner's
 	 * secrets. A cancel asked for meanwhile still wins.
 	 */
-	if (sres_int(e, j, 12) == 0 && !r->cancel) {
+	if (!e->access && !r->cancel) {
 		log_warnx("execution %s: user %s may no longer use its "
 		    "template", r->id, r->user);
 		decide(r, "failed", NULL, error_details("Access to the "
@@ -1881,9 +1863,9 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 		goto fail;
 	}
 	/* First claims of never-redriven rows measure the queue wait. */
-	sup_metrics_claim((double)sres_int(e, j, 9) / 1e6, r->epoch == 1 &&
-	    sres_int(e, j, 10) == 0);
-	def = json_tokener_parse(sres_get(e, j, 4, NULL));
+	sup_metrics_claim((double)e->queue_us / 1e6, r->epoch == 1 &&
+	    e->redrive == 0);
+	def = json_object_get(e->def);
 	if (def == NULL || tmpl_load(def, &r->t) != RC_OK) {
 		log_warnx("execution %s: stored definition unusable", r->id);
 		/* Retrying cannot help: end it as failed, fenced. */
@@ -1900,8 +1882,7 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 		    "notify", NULL));
 	}
 	r->ctx = json_object_new_object();
-	json_object_object_add(r->ctx, "input",
-	    json_tokener_parse(sres_get(e, j, 3, NULL)));
+	json_object_object_add(r->ctx, "input", json_object_get(e->input));
 	json_object_object_add(r->ctx, "steps", json_object_new_object());
 	ex = json_object_new_object();
 	json_object_object_add(ex, "id", json_object_new_string(r->id));
@@ -1911,24 +1892,24 @@ run_from_row(struct sup *sp, const struct sres *e, size_t j)
 	if (expr_value_refs(def, "secrets"))
 		r->secrets = load_secrets(sp, r->owner);
 	/* Not the time paused so far (a paused row claimed for a timeout). */
-	elapsed_ms = (sres_int(e, j, 7) - sres_int(e, j, 18)) / 1000;
+	elapsed_ms = (e->run_us - e->paused_us) / 1000;
 	r->deadline = util_mono_ms() + (int64_t)r->t->timeout_seconds * 1000 -
 	    elapsed_ms;
 	load_steps(r, &rows);
 	/* Callbacks recorded while it waited (or was paused). */
 	(void)sup_run_callbacks(sp, r);
 	json_object_put(def);
-	sres_free(&rows);
+	store_run_steps_free(&rows);
 	/* A first run is logged when it ends; a resumed one from here. */
-	if (r->epoch == 1 && sres_int(e, j, 10) == 0)
+	if (r->epoch == 1 && e->redrive == 0)
 		log_debug("execution %s claimed", r->id);
 	else
 		log_info("execution %s resumed (claim %lld, redrive %lld)",
-		    r->id, r->epoch, sres_int(e, j, 10));
+		    r->id, r->epoch, e->redrive);
 	return r;
 fail:
 	json_object_put(def);
-	sres_free(&rows);
+	store_run_steps_free(&rows);
 	sup_run_free(r);
 	return NULL;
 }
@@ -1937,11 +1918,11 @@ void
 sup_run_load(struct sup *sp, const long long *pks, const long long *epochs,
     int n, struct run **out)
 {
-	struct sparam	 p[SUP_CLAIM_BATCH];
-	struct sres	 e;
-	const char	*by, *status;
-	size_t		 j;
-	int		 i, k;
+	struct store_run_rows	 e;
+	const struct store_run_row *w;
+	const char		*by, *status;
+	size_t			 j;
+	int			 i, k, m;
 
 	cb_cfg = sp->cfg;
 	for (i = 0; i < n; i++)
@@ -1955,19 +1936,17 @@ sup_run_load(struct sup *sp, const long long *pks, const long long *epochs,
 	 */
 	if (store_sync_wait(sp->st, 1) != RC_OK)
 		return;			/* given back by the caller */
-	for (i = 0; i < n; i += SUP_CLAIM_BATCH) {
-		for (k = 0; k < SUP_CLAIM_BATCH; k++)
-			p[k] = SP_INT(i + k < n ? pks[i + k] : 0);
-		if (store_exec(sp->st, STMT_SUP_LOAD, p, SUP_CLAIM_BATCH, &e,
-		    NULL, NULL) != RC_OK)
+	for (i = 0; i < n; i += STORE_RUN_LOAD_MAX) {
+		m = MIN(n - i, STORE_RUN_LOAD_MAX);
+		if (store_run_load(sp->st, pks + i, (size_t)m, &e) != RC_OK)
 			continue;	/* the leases expire; retried then */
-		for (j = 0; j < e.nrows; j++)
-			for (k = i; k < n && k < i + SUP_CLAIM_BATCH; k++) {
-				if (pks[k] != sres_int(&e, j, 11) ||
-				    out[k] != NULL)
+		for (j = 0; j < e.n; j++)
+			for (k = i; k < i + m; k++) {
+				w = &e.v[j];
+				if (pks[k] != w->pk || out[k] != NULL)
 					continue;
-				by = sres_get(&e, j, 13, NULL);
-				status = sres_get(&e, j, 14, NULL);
+				by = w->claimed_by;
+				status = w->status;
 				/*
 				 * paused: claimed for a due step timeout
 				 * (STMT_SUP_CLAIM_PAUSED).
@@ -1976,16 +1955,15 @@ sup_run_load(struct sup *sp, const long long *pks, const long long *epochs,
 				    status == NULL ||
 				    (strcmp(status, "running") != 0 &&
 				    strcmp(status, "paused") != 0) ||
-				    sres_int(&e, j, 6) != epochs[k]) {
+				    w->epoch != epochs[k]) {
 					log_warnx("execution %s: claimed by "
 					    "%s epoch %lld, not by us: not run",
-					    sres_get(&e, j, 0, NULL), by ==
-					    NULL ? "nobody" : by,
-					    sres_int(&e, j, 6));
+					    w->id, by == NULL ? "nobody" : by,
+					    w->epoch);
 					sup_metrics_claim_lost();
 					continue;
 				}
-				out[k] = run_from_row(sp, &e, j);
+				out[k] = run_from_row(sp, w);
 				if (out[k] != NULL &&
 				    strcmp(status, "paused") == 0) {
 					out[k]->pausing = 1;
@@ -1993,7 +1971,7 @@ sup_run_load(struct sup *sp, const long long *pks, const long long *epochs,
 					out[k]->pause_since = util_mono_ms();
 				}
 			}
-		sres_free(&e);
+		store_run_rows_free(&e);
 	}
 	(void)store_sync_wait(sp->st, 0);
 }

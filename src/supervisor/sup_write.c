@@ -11,7 +11,11 @@
 
 #include "common.h"
 #include "log.h"
+#include "store_run.h"
 #include "sup_int.h"
+
+_Static_assert(SUP_ROWS_MANY == STORE_RUN_ROWS_MANY,
+    "the round's batches are the store's");
 
 /* The plain JSON text of o (owned by the caller), or NULL for NULL. */
 static char *
@@ -21,27 +25,47 @@ json_dup(struct json_object *o)
 	    JSON_C_TO_STRING_PLAIN));
 }
 
+/* The claim of r by this supervisor, the fence of its writes. */
+static struct store_run_claim
+claim_of(const struct sup *sp, const struct run *r)
+{
+	struct store_run_claim	c;
+
+	c.pk = r->pk;
+	c.claimer = sp->id;
+	c.epoch = r->epoch;
+	return c;
+}
+
+/* r's outcome; its JSON texts *res and *err are the caller's to free. */
+static struct store_run_outcome
+outcome_of(const struct sup *sp, const struct run *r, char **res,
+    char **err)
+{
+	struct store_run_outcome	o;
+
+	*res = json_dup(r->final_result);
+	*err = json_dup(r->error_details);
+	o.claim = claim_of(sp, r);
+	o.status = r->final_status;
+	o.result = *res;
+	o.error = *err;
+	o.no_notify = r->no_tmpl_notify;
+	return o;
+}
+
 int
 sup_write_finish(struct sup *sp, struct run *r)
 {
-	struct sparam	 p[7];
-	uint64_t	 n = 0;
-	char		*res, *err;
-	int		 rc;
+	struct store_run_outcome	 o;
+	char				*res, *err;
+	int				 rc, held = 0;
 
-	res = json_dup(r->final_result);
-	err = json_dup(r->error_details);
-	p[0] = SP_STR(r->final_status);
-	p[1] = SP_STR(res);
-	p[2] = SP_STR(err);
-	p[3] = r->no_tmpl_notify ? SP_INT(0) : SP_NULL();
-	p[4] = SP_INT(r->pk);
-	p[5] = SP_STR(sp->id);
-	p[6] = SP_INT(r->epoch);
-	rc = store_exec(sp->st, STMT_SUP_FINISH, p, 7, NULL, &n, NULL);
+	o = outcome_of(sp, r, &res, &err);
+	rc = store_run_finish(sp->st, &o, &held);
 	free(res);
 	free(err);
-	if (rc == RC_OK && n == 0)
+	if (rc == RC_OK && !held)
 		r->lost = 1;
 	return rc;
 }
@@ -50,20 +74,10 @@ int
 sup_write_park(struct sup *sp, struct run *r, enum engine_exec to,
     enum engine_exec from, long long wake_in_us, int *parked)
 {
-	struct sparam	 p[7];
-	uint64_t	 n = 0;
-	int		 rc;
+	struct store_run_claim	c = claim_of(sp, r);
 
-	p[0] = SP_STR(engine_exec_name(to));
-	p[1] = wake_in_us >= 0 ? SP_INT(wake_in_us) : SP_NULL();
-	p[2] = p[1];
-	p[3] = SP_INT(r->pk);
-	p[4] = SP_STR(sp->id);
-	p[5] = SP_INT(r->epoch);
-	p[6] = SP_STR(engine_exec_name(from));
-	rc = store_exec(sp->st, STMT_SUP_PARK, p, 7, NULL, &n, NULL);
-	*parked = rc == RC_OK && n == 1;
-	return rc;
+	return store_run_park(sp->st, &c, engine_exec_name(to),
+	    engine_exec_name(from), wake_in_us, parked);
 }
 
 int
@@ -80,87 +94,69 @@ sup_run_dirty(const struct run *r)
 static int
 fence(struct sup *sp, struct run *r, int final)
 {
-	struct sparam	p[4];
-	uint64_t	n = 0;
-	int		rc;
+	struct store_run_claim	c = claim_of(sp, r);
+	int			rc, held = 0;
 
 	if (final)
 		return sup_write_finish(sp, r);
-	p[0] = SP_INT(sp->cfg->sup.lease_seconds);
-	p[1] = SP_INT(r->pk);
-	p[2] = SP_STR(sp->id);
-	p[3] = SP_INT(r->epoch);
-	rc = store_exec(sp->st, STMT_SUP_FENCE, p, 4, NULL, &n, NULL);
-	if (rc == RC_OK && n == 0)
+	rc = store_run_fence(sp->st, &c, (int)sp->cfg->sup.lease_seconds,
+	    &held);
+	if (rc == RC_OK && !held)
 		r->lost = 1;
 	return rc;
 }
 
 /*
- * The STEP_PARAMS parameters of STMT_SUP_STEP_PUT_DUE for step i of r
- * into p; *out and *err are the caller's to free after the statement.
+ * The row of step i of r as of now (monotonic ms) into *w; its JSON
+ * texts (output, error, input, history) are also in txt[0..4), the
+ * caller's to free.
  */
-#define STEP_PARAMS	13
 static void
-step_params(const struct run *r, int i, int64_t now, struct sparam *p,
-    char **out, char **err, char **in, char **hist)
+step_row(const struct run *r, int i, int64_t now,
+    struct store_run_step_put *w, char **txt)
 {
 	const struct run_step	*s = &r->s[i];
-	int64_t			 left;
 
-	*out = json_dup(s->output);
-	*err = json_dup(s->error);
-	*in = json_dup(s->input);
-	*hist = json_dup(s->history);
-	p[0] = SP_INT(r->pk);
-	p[1] = SP_INT(i);
-	p[2] = SP_STR(r->t->steps[i].id);
-	p[3] = SP_STR(engine_state_api_name(s->st));
-	p[4] = SP_INT(s->attempts);
-	p[5] = s->started_ms != 0 ? SP_INT(s->started_ms) : SP_NULL();
-	p[6] = (s->st == ENGINE_COMPLETED || s->st == ENGINE_FAILED ||
-	    s->st == ENGINE_SKIPPED || s->st == ENGINE_CANCELLED) &&
-	    s->completed_ms != 0 ? SP_INT(s->completed_ms) : SP_NULL();
-	p[7] = SP_STR(*out);
-	p[8] = SP_STR(*err);
+	w->pk = r->pk;
+	w->idx = i;
+	w->step_id = r->t->steps[i].id;
+	w->status = engine_state_api_name(s->st);
+	w->attempts = s->attempts;
+	w->started_ms = s->started_ms != 0 ? s->started_ms : STORE_NO_MS;
+	w->completed_ms = (s->st == ENGINE_COMPLETED ||
+	    s->st == ENGINE_FAILED || s->st == ENGINE_SKIPPED ||
+	    s->st == ENGINE_CANCELLED) && s->completed_ms != 0 ?
+	    s->completed_ms : STORE_NO_MS;
+	w->output = txt[0] = json_dup(s->output);
+	w->error = txt[1] = json_dup(s->error);
 	/* A delay or a retry wait: what is left, in microseconds. */
-	left = s->due != 0 ? MAX(s->due - now, 0) * 1000 : 0;
-	p[9] = s->due != 0 ? SP_INT(left) : SP_NULL();
-	p[10] = p[9];
-	p[11] = SP_STR(*in);
-	p[12] = SP_STR(*hist);
+	w->timer_us = s->due != 0 ? MAX(s->due - now, 0) * 1000 : -1;
+	w->input = txt[2] = json_dup(s->input);
+	w->history = txt[3] = json_dup(s->history);
 }
 
 /*
  * Write the changed steps of rs (run rs[k], step idx[k]) inside the
- * caller's transaction: SUP_ROWS_MANY rows per statement, the rest one
- * by one.
+ * caller's transaction (store_run_steps_put), then their maps'
+ * iterations.
  */
 static int
 put_steps(struct sup *sp, struct run *const *rs, const int *idx, int n)
 {
-	struct sparam	 p[STEP_PARAMS * SUP_ROWS_MANY];
-	char		*out[SUP_ROWS_MANY], *err[SUP_ROWS_MANY];
-	char		*in[SUP_ROWS_MANY], *hist[SUP_ROWS_MANY];
-	int64_t		 now = util_mono_ms();
-	int		 i, k, m, rc = RC_OK;
+	struct store_run_step_put	*w;
+	char				**txt;
+	int64_t				 now = util_mono_ms();
+	int				 i, rc;
 
-	for (i = 0; i < n && rc == RC_OK; i += m) {
-		m = n - i >= SUP_ROWS_MANY ? SUP_ROWS_MANY : 1;
-		for (k = 0; k < m; k++)
-			step_params(rs[i + k], idx[i + k], now,
-			    p + STEP_PARAMS * k, &out[k], &err[k], &in[k],
-			    &hist[k]);
-		rc = store_exec(sp->st, m == 1 ? STMT_SUP_STEP_PUT_DUE :
-		    STMT_SUP_STEP_PUT_MANY, p, (size_t)(STEP_PARAMS * m), NULL,
-		    NULL, NULL);
-		for (k = 0; k < m; k++) {
-			free(out[k]);
-			free(err[k]);
-			free(in[k]);
-			free(hist[k]);
-		}
-	}
+	w = xcalloc((size_t)n + 1, sizeof(*w));
+	txt = xcalloc(4 * (size_t)n + 1, sizeof(*txt));
+	for (i = 0; i < n; i++)
+		step_row(rs[i], idx[i], now, &w[i], txt + 4 * i);
+	rc = store_run_steps_put(sp->st, w, (size_t)n);
+	for (i = 0; i < 4 * n; i++)
+		free(txt[i]);
+	free(txt);
+	free(w);
 	/* A map's iterations go with its row (sql/016). */
 	for (i = 0; i < n && rc == RC_OK; i++)
 		rc = sup_map_put(sp, rs[i], idx[i]);
@@ -265,7 +261,7 @@ refuse_step(struct sup *sp, struct run *r, int i, int tries)
 		s->history = NULL;
 	}
 	if (s->cmd == NULL && s->xfer == NULL) {
-		s->st = ENGINE_FAILED;
+		(void)engine_step_refuse(&s->st);
 		s->due = 0;
 		if (s->completed_ms == 0)
 			s->completed_ms = util_now_ms();
@@ -413,22 +409,6 @@ sup_write_run(struct sup *sp, struct run *r, int final)
 }
 
 /*
- * Where the parameters of STMT_SUP_FINISH_MANY start: (id, status)
- * pairs, (id, final_result) pairs, (id, error_details) pairs, (id,
- * tmpl_notify) pairs, the ids, the claimer, (id, epoch) pairs.
- */
-enum {
-	FM_STATUS = 0,
-	FM_RESULT = 2 * SUP_ROWS_MANY,
-	FM_ERROR = 4 * SUP_ROWS_MANY,
-	FM_NOTIFY = 6 * SUP_ROWS_MANY,
-	FM_IDS = 8 * SUP_ROWS_MANY,
-	FM_CLAIMER = 9 * SUP_ROWS_MANY,
-	FM_EPOCH = 9 * SUP_ROWS_MANY + 1,
-	FM_PARAMS = 11 * SUP_ROWS_MANY + 1
-};
-
-/*
  * The outcomes of m (2 to SUP_ROWS_MANY) decided runs in one statement;
  * RC_CONFLICT when fewer rows matched than were sent (a lease was lost:
  * the caller finds which, run by run).
@@ -436,40 +416,18 @@ enum {
 static int
 finish_many(struct sup *sp, struct run *const *rs, int m)
 {
-	struct sparam		 p[FM_PARAMS], id;
-	char			*res[SUP_ROWS_MANY], *err[SUP_ROWS_MANY];
-	const struct run	*r;
-	uint64_t		 n = 0;
-	int			 k, rc;
+	struct store_run_outcome	 o[STORE_RUN_ROWS_MANY];
+	char				*res[STORE_RUN_ROWS_MANY];
+	char				*err[STORE_RUN_ROWS_MANY];
+	int				 k, rc;
 
-	for (k = 0; k < SUP_ROWS_MANY; k++) {
-		r = k < m ? rs[k] : NULL;
-		res[k] = r == NULL ? NULL : json_dup(r->final_result);
-		err[k] = r == NULL ? NULL : json_dup(r->error_details);
-		id = SP_INT(r != NULL ? r->pk : 0);	/* 0: no row */
-		p[FM_STATUS + 2 * k] = id;
-		p[FM_STATUS + 2 * k + 1] = r != NULL ?
-		    SP_STR(r->final_status) : SP_NULL();
-		p[FM_RESULT + 2 * k] = id;
-		p[FM_RESULT + 2 * k + 1] = SP_STR(res[k]);
-		p[FM_ERROR + 2 * k] = id;
-		p[FM_ERROR + 2 * k + 1] = SP_STR(err[k]);
-		p[FM_NOTIFY + 2 * k] = id;
-		p[FM_NOTIFY + 2 * k + 1] = r != NULL && r->no_tmpl_notify ?
-		    SP_INT(0) : SP_NULL();
-		p[FM_IDS + k] = id;
-		p[FM_EPOCH + 2 * k] = id;
-		p[FM_EPOCH + 2 * k + 1] = SP_INT(r != NULL ? r->epoch : 0);
-	}
-	p[FM_CLAIMER] = SP_STR(sp->id);
-	rc = store_exec(sp->st, STMT_SUP_FINISH_MANY, p, FM_PARAMS, NULL, &n,
-	    NULL);
-	for (k = 0; k < SUP_ROWS_MANY; k++) {
+	for (k = 0; k < m; k++)
+		o[k] = outcome_of(sp, rs[k], &res[k], &err[k]);
+	rc = store_run_finish_many(sp->st, o, (size_t)m);
+	for (k = 0; k < m; k++) {
 		free(res[k]);
 		free(err[k]);
 	}
-	if (rc == RC_OK && n != (uint64_t)m)
-		rc = RC_CONFLICT;
 	return rc;
 }
 

@@ -15,6 +15,7 @@
 #include "tmpl.h"
 
 void	test_engine_register(void);
+void	test_engine_step_register(void);
 
 #define P	ENGINE_PENDING
 #define R	ENGINE_RUNNING
@@ -971,4 +972,6 @@ test_engine_register(void)
 	ADD(test_engine_map_next_respects_max_concurrency);
 	ADD(test_engine_map_outcome_bounds);
 #undef ADD
+	/* The step state machine: its own suite, engine_step.c. */
+	test_engine_step_register();
 }
