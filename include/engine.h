@@ -106,7 +106,11 @@ int	 engine_step_wait(enum engine_state *st);
  * chooses the delay and does not count the attempt.
  */
 int	 engine_step_defer(enum engine_state *st);
-/* Its "when" was falsy: pending -> skipped. */
+/*
+ * Its "when" was falsy: pending -> skipped (a step reads it before it
+ * starts), or running -> skipped (a map iteration reads it as its first
+ * attempt begins).
+ */
 int	 engine_step_skip(enum engine_state *st);
 /*
  * Stopped (a cancel, a timeout, a failure elsewhere): pending, running,

@@ -65,7 +65,7 @@ engine_step_defer(enum engine_state *st)
 int
 engine_step_skip(enum engine_state *st)
 {
-	if (*st != ENGINE_PENDING)
+	if (*st != ENGINE_PENDING && *st != ENGINE_RUNNING)
 		return RC_CONFLICT;
 	*st = ENGINE_SKIPPED;
 	return RC_OK;

@@ -42,16 +42,9 @@ int	 http_page_args(struct http_req *, long long *limit,
 	    long long *before);
 
 /*
- * Answer 200 {"items": items, "next_cursor": ...} for a page read with
- * limit + 1 rows: when res holds more than limit rows, the cursor points
- * below row limit - 1's id (column idcol). items is taken.
- */
-void	 http_page_reply(struct http_req *, struct json_object *items,
-	    const struct sres *res, long long limit, size_t idcol);
-/*
- * The same for a page of n typed rows read with limit + 1: when n is
- * more than limit, key is the page key of row limit - 1 (ignored
- * otherwise). items is taken.
+ * Answer 200 {"items": items, "next_cursor": ...} for a page of n typed
+ * rows read with limit + 1: when n is more than limit, key is the page
+ * key of row limit - 1 (ignored otherwise). items is taken.
  */
 void	 http_page_send(struct http_req *, struct json_object *items,
 	    size_t n, long long limit, long long key);

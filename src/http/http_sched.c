@@ -435,30 +435,6 @@ sched_json(struct http_req *r, const struct store_sched *s, int last)
 }
 
 /*
- * Answer 200 {"items": items, "next_cursor": ...} for a page read with
- * limit + 1 rows (http_page_reply for a typed list): when nrows is more
- * than limit, the cursor points below key, the id of the page's last
- * item. items is taken.
- */
-static void
-page_reply(struct http_req *r, struct json_object *items, size_t nrows,
-    long long limit, long long key)
-{
-	struct json_object	*o = json_object_new_object();
-	char			*cur;
-
-	json_object_object_add(o, "items", items);
-	if (nrows > (size_t)limit) {
-		cur = http_cursor_make(key);
-		json_object_object_add(o, "next_cursor",
-		    json_object_new_string(cur));
-		free(cur);
-	} else
-		json_object_object_add(o, "next_cursor", NULL);
-	http_resp_json(r, 200, o);
-}
-
-/*
  * The schedule id into *s, for its owner or an admin. On failure the
  * answer (404, 403, 503) is set and *s is empty.
  */
@@ -772,7 +748,7 @@ http_h_sched_list(struct http_req *r)
 	items = json_object_new_array();
 	for (i = 0; i < l.n && i < (size_t)limit; i++)
 		json_object_array_add(items, sched_json(r, &l.v[i], 0));
-	page_reply(r, items, l.n, limit, i > 0 ? l.v[i - 1].pk : 0);
+	http_page_send(r, items, l.n, limit, i > 0 ? l.v[i - 1].pk : 0);
 	store_sched_list_free(&l);
 }
 
@@ -1060,6 +1036,6 @@ http_h_sched_fires(struct http_req *r)
 	items = json_object_new_array();
 	for (i = 0; i < l.n && i < (size_t)limit; i++)
 		json_object_array_add(items, fire_json(&l.v[i]));
-	page_reply(r, items, l.n, limit, i > 0 ? l.v[i - 1].pk : 0);
+	http_page_send(r, items, l.n, limit, i > 0 ? l.v[i - 1].pk : 0);
 	store_sched_fire_list_free(&l);
 }

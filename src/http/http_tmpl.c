@@ -25,29 +25,6 @@ add_time(struct json_object *o, const char *key, long long ms)
 	json_object_object_add(o, key, json_object_new_string(buf));
 }
 
-/*
- * Answer 200 {"items": items, "next_cursor": ...} for a page of n typed
- * rows read with limit + 1: when n is more than limit, the cursor points
- * below key, the page key of row limit - 1. items is taken.
- */
-static void
-page_send(struct http_req *r, struct json_object *items, size_t n,
-    long long limit, long long key)
-{
-	struct json_object	*o = json_object_new_object();
-	char			*cur;
-
-	json_object_object_add(o, "items", items);
-	if (n > (size_t)limit) {
-		cur = http_cursor_make(key);
-		json_object_object_add(o, "next_cursor",
-		    json_object_new_string(cur));
-		free(cur);
-	} else
-		json_object_object_add(o, "next_cursor", NULL);
-	http_resp_json(r, 200, o);
-}
-
 static int
 validate(struct http_req *r)
 {
@@ -382,7 +359,7 @@ http_h_tmpl_list(struct http_req *r)
 		add_time(it, "updated_at", t->updated_ms);
 		json_object_array_add(items, it);
 	}
-	page_send(r, items, l.n, limit, l.n > (size_t)limit ?
+	http_page_send(r, items, l.n, limit, l.n > (size_t)limit ?
 	    l.v[limit - 1].pk : 0);
 	store_tmpl_list_free(&l);
 }
@@ -418,7 +395,7 @@ http_h_tmpl_versions(struct http_req *r)
 		    NULL : json_object_new_string(v->desc));
 		json_object_array_add(items, it);
 	}
-	page_send(r, items, l.n, limit, l.n > (size_t)limit ?
+	http_page_send(r, items, l.n, limit, l.n > (size_t)limit ?
 	    l.v[limit - 1].version : 0);
 	store_tver_list_free(&l);
 }

@@ -240,14 +240,6 @@ http_page_send(struct http_req *r, struct json_object *items, size_t n,
 	http_resp_json(r, 200, o);
 }
 
-void
-http_page_reply(struct http_req *r, struct json_object *items,
-    const struct sres *res, long long limit, size_t idcol)
-{
-	http_page_send(r, items, res->nrows, limit, res->nrows >
-	    (size_t)limit ? sres_int(res, (size_t)limit - 1, idcol) : 0);
-}
-
 int
 http_audit(struct http_req *r, const char *action, const char *otype,
     const char *oid, struct json_object *detail)

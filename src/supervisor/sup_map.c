@@ -38,20 +38,46 @@ iter_error(const struct run *r, const char *type, const char *msg)
 	return sup_run_scrub(r, e);
 }
 
+/*
+ * Iteration k's attempt ended as to (completed, failed for good, skipped
+ * or cancelled): the engine makes the transition; out and err are taken.
+ */
 static void
-iter_set(struct run *r, int i, struct sup_iter *it, enum engine_state st,
+iter_set(struct run *r, int i, struct sup_iter *it, enum engine_state to,
     struct json_object *out, struct json_object *err)
 {
+	int64_t	 delay;
+	int	 rc;
+
+	switch (to) {
+	case ENGINE_COMPLETED:
+		rc = engine_step_complete(&it->st);
+		break;
+	case ENGINE_SKIPPED:
+		rc = engine_step_skip(&it->st);
+		break;
+	case ENGINE_CANCELLED:
+		rc = engine_step_cancel(&it->st);
+		break;
+	default:	/* failed, not retryable */
+		rc = engine_step_fail(r->t->steps[i].inner, it->attempts, 0,
+		    0.0, &it->st, &delay);
+		break;
+	}
+	if (rc != RC_OK)
+		log_warnx("execution %s: step %s: iteration %d: %s -> %s "
+		    "refused", r->id, r->t->steps[i].id,
+		    (int)(it - r->s[i].map->it), engine_state_name(it->st),
+		    engine_state_name(to));
 	json_object_put(it->output);
 	it->output = out;
 	json_object_put(it->error);
 	it->error = err;
-	it->st = st;
 	it->due = 0;
 	it->completed_ms = util_now_ms();
 	it->dirty = 1;
 	r->s[i].dirty = 1;
-	sup_metrics_iteration(engine_state_name(st));
+	sup_metrics_iteration(engine_state_name(it->st));
 }
 
 /*

@@ -101,9 +101,9 @@ test_engine_step_defer_only_from_running(void)
 }
 
 static void
-test_engine_step_skip_only_from_pending(void)
+test_engine_step_skip_from_pending_or_running(void)
 {
-	static const int	ok[NSTATES] = { 1, 0, 0, 0, 0, 0, 0, 0 };
+	static const int	ok[NSTATES] = { 1, 1, 0, 0, 0, 0, 0, 0 };
 
 	check_to(engine_step_skip, ok, ENGINE_SKIPPED);
 }
@@ -275,7 +275,7 @@ test_engine_step_register(void)
 	ADD(test_engine_step_complete_from_running_or_waiting);
 	ADD(test_engine_step_wait_only_from_running);
 	ADD(test_engine_step_defer_only_from_running);
-	ADD(test_engine_step_skip_only_from_pending);
+	ADD(test_engine_step_skip_from_pending_or_running);
 	ADD(test_engine_step_cancel_stops_unfinished);
 	ADD(test_engine_step_refuse_fails_any_state);
 	ADD(test_engine_step_fail_retries_then_fails);
