@@ -184,9 +184,7 @@ check-man:
 	bash tests/man/check_conf_keys_test.sh
 
 # The layer rules of docs/architecture.md ("Rules between folders"):
-# the check's own test, then the check on src/ and include/. Not yet part
-# of make test: the typed store and engine transitions (issue #14) land
-# first, until then it reports what is left.
+# the check's own test, then the check on src/ and include/.
 check-layers:
 	bash tests/check_layers_test.sh
 	bash tests/check_layers.sh
@@ -238,6 +236,8 @@ check-sched-downtime: all $(BUILD)/e2e-tests
 test: deps
 	$(MAKE) all
 	$(MAKE) check-unit
+	$(MAKE) check-layers
+	$(MAKE) check-commits
 	$(MAKE) check-cppcheck
 	$(MAKE) check-tidy
 	$(MAKE) check-clang

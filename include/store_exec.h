@@ -28,6 +28,71 @@
 
 struct store;
 
+/* A new execution for store_exec_insert; every string borrowed. */
+struct store_exec_new {
+	const char	*id;		/* UUID v4: its first bits pick a slot */
+	const char	*user;
+	const char	*name;		/* execution_name */
+	const char	*template_id;
+	long long	 version;	/* the version the input was checked at */
+	const char	*input;		/* canonical JSON text */
+	const char	*hash;		/* jsonx_canon_hash of the input */
+	const char	*reqid;		/* may be NULL */
+	const char	*client;	/* may be NULL */
+	long long	 created_ms;
+	int		 admin_access;
+	const char	*notify;	/* the execute body's notify, or NULL */
+	int		 slots;		/* max_active_executions_per_user */
+	long long	 schedule_pk;	/* its schedule (sql/019); 0: none */
+	/* A child of a workflow step (sql/017); NULL and 0 otherwise. */
+	int		 pinned;	/* version: the step's, not the latest */
+	const char	*parent_id;
+	const char	*parent_step;
+	const char	*root_id;
+	int		 depth;
+};
+
+/* Quota slots lost to other inserts before RC_AGAIN (sql/011). */
+#define STORE_SLOT_TRIES	8
+
+/*
+ * A quota slot in [0, slots) (sql/011) from 32 random bits: those of
+ * uuid (UUID v4, its first 8 hex digits) when given, else fresh ones.
+ */
+long long	 store_slot_random(int slots, const char *uuid);
+
+/*
+ * Insert one pending execution through STMT_EXEC_INSERT_CHECKED (the
+ * template version check is its trigger's), holding a quota slot: one
+ * from x->id, on a duplicate key another random one, then the lowest
+ * free one, at most STORE_SLOT_TRIES times. A duplicate key may be the
+ * name: taken(arg) is asked then (NULL: the store looks the name up),
+ * and returns RC_NOTFOUND when the name is free; anything else ends the
+ * insert (RC_OK as RC_CONFLICT). Outside a transaction it runs as one
+ * store_tx(STORE_TX_AUTOCOMMIT), so a deadlock, lock timeout or Galera
+ * certification failure is retried there (taken may then be asked again);
+ * inside one, the caller's store_tx retries.
+ * RC_OK; RC_CONFLICT the name is taken; RC_DENIED every slot is held
+ * (the quota); RC_CHANGED the template is no longer at that version
+ * (changed or deleted); RC_AGAIN (also STORE_SLOT_TRIES slots lost);
+ * RC_INVALID the row was refused for good; RC_ERR.
+ */
+int		 store_exec_insert(struct store *,
+		    const struct store_exec_new *x, int (*taken)(void *),
+		    void *arg);
+
+/*
+ * Wake a parked execution (store_wake.c): a waiting one becomes pending,
+ * claimable at once (nudge the supervisor after the commit); a running
+ * one gets wake_at now, which its park keeps (STMT_SUP_PARK), so news
+ * that came while it ran (a signal, a callback, a child's end) is not
+ * missed; a paused one sees it on resume. RC_OK with *woken 1 when a row
+ * changed (woken may be NULL), else the store's code.
+ */
+int		 store_exec_wake(struct store *, long long pk, int *woken);
+/* The same for execution eid (a child's parent). RC_OK or the store's. */
+int		 store_exec_wake_id(struct store *, const char *eid);
+
 /* One execution with the definition it runs (STMT_EXEC_GET). */
 struct store_exec_row {
 	long long	 pk;

@@ -15,6 +15,7 @@
 #include "http_int.h"
 #include "log.h"
 #include "schema.h"
+#include "store_exec.h"
 #include "store_tmpl.h"
 
 #define TCACHE_MAX	256

@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "store.h"
 #include "store_callback.h"
+#include "store_exec.h"
 #include "tmpl.h"
 
 #define CB_MSG_MAX	4096		/* bytes of error.message */

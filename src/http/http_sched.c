@@ -20,6 +20,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "schema.h"
+#include "store_exec.h"
 #include "store_sched.h"
 
 #define SCHED_NAME_PATTERN	"^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$"

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
+#include "store_exec.h"
 #include "store_signal.h"
 #include "tmpl.h"
 

@@ -8,6 +8,7 @@
 
 #include "common.h"
 #include "store.h"
+#include "store_int.h"
 #include "store_sigsup.h"
 
 static char *

@@ -10,6 +10,7 @@
 #include "common.h"
 #include "jsonx.h"
 #include "store.h"
+#include "store_int.h"
 #include "store_subwf.h"
 
 /* A JSON column parsed (jsonx_parse), or NULL. */

@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "store.h"
+#include "store_int.h"
 #include "store_sup.h"
 
 /*

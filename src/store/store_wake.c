@@ -7,7 +7,8 @@
 #include <stdint.h>
 
 #include "common.h"
-#include "store.h"
+#include "store_exec.h"
+#include "store_int.h"
 
 int
 store_exec_wake(struct store *st, long long pk, int *woken)

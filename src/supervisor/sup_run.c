@@ -14,6 +14,7 @@
 #include "log.h"
 #include "schema.h"
 #include "store_callback.h"
+#include "store_exec.h"
 #include "store_run.h"
 #include "store_secret.h"
 #include "sup_int.h"

@@ -27,6 +27,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "schema.h"
+#include "store_exec.h"
 #include "store_sched.h"
 #include "sup_int.h"
 

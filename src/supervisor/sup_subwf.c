@@ -15,6 +15,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "schema.h"
+#include "store_exec.h"
 #include "store_subwf.h"
 #include "sup_int.h"
 #include "verr.h"

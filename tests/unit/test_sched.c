@@ -28,6 +28,7 @@
 #include "common.h"
 #include "cron.h"
 #include "store.h"
+#include "store_exec.h"
 
 #define SCHED_TZ_FILE_MAX_TEST	(256 * 1024)
 
