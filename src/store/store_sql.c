@@ -24,7 +24,7 @@
 	"(?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000), FROM_UNIXTIME(? / 1000), "\
 	"?, ?, IF(? IS NULL, NULL, UTC_TIMESTAMP(6) + INTERVAL ? "	\
 	"MICROSECOND))"
-/* SUP_ITER_ROWS_MANY (100) of them, for STMT_SUP_ITER_PUT_MANY. */
+/* STORE_ITER_PUT_MANY (100) of them, for STMT_SUP_ITER_PUT_MANY. */
 #define ITER_ROW10							\
 	ITER_ROW "," ITER_ROW "," ITER_ROW "," ITER_ROW "," ITER_ROW ","	\
 	ITER_ROW "," ITER_ROW "," ITER_ROW "," ITER_ROW "," ITER_ROW
@@ -943,7 +943,7 @@ static const char *const sql[STMT_COUNT] = {
 	 * Map iterations (sql/016), written like step rows (ITER_ROW: exec
 	 * pk, step index, iteration index, status, attempts, started and
 	 * completed ms, output, error, retry wait us twice), one or
-	 * SUP_ITER_ROWS_MANY per statement, inside the run's fenced write.
+	 * STORE_ITER_PUT_MANY per statement, inside the run's fenced write.
 	 */
 	[STMT_SUP_ITER_PUT] =
 	    "INSERT INTO iterations (exec_pk, step_idx, idx, status, "

@@ -20,9 +20,7 @@
 #define SUP_METRICS_MS		2000	/* supervisor.prom refresh */
 #define SUP_LIMITS_MAX		64	/* cached template limits */
 #define SUP_LIMIT_TTL_MS	5000
-#define SUP_CLAIM_BATCH		32	/* ids per claim UPDATE */
 #define SUP_ROWS_MANY		8	/* rows per batched write (store_sql.c) */
-#define SUP_ITER_ROWS_MANY	100	/* iteration rows per write */
 #define SUP_PROC_WAIT_MS	50	/* retry due, max_processes reached */
 #define SUP_RECLAIM_MS		1000	/* expired leases looked for */
 #define SUP_WRITE_RETRY_MS	500	/* after a failed write */
