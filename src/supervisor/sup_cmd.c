@@ -817,33 +817,6 @@ sup_cmd_cancel(struct sup_cmd *c)
 	cmd_kill(c, CMD_WHY_CANCEL, util_mono_ms());
 }
 
-/*
- * The bytes at the end of buf[0..len) that start a UTF-8 sequence that
- * is not complete (0 when it ends with a whole character or garbage).
- */
-static size_t
-cmd_utf8_partial(const char *buf, size_t len)
-{
-	size_t		i, need;
-	unsigned char	b;
-
-	for (i = 1; i <= 3 && i <= len; i++) {
-		b = (unsigned char)buf[len - i];
-		if ((b & 0xc0) == 0x80)
-			continue;		/* continuation: look further */
-		if ((b & 0xe0) == 0xc0)
-			need = 2;
-		else if ((b & 0xf0) == 0xe0)
-			need = 3;
-		else if ((b & 0xf8) == 0xf0)
-			need = 4;
-		else
-			return 0;
-		return i < need ? i : 0;
-	}
-	return 0;
-}
-
 /* Fail r with type, retryable and a message ending in the stderr tail. */
 static void __attribute__((format(printf, 5, 6)))
 cmd_fail(struct sup_cmd *c, struct sup_step_result *r, const char *type,
@@ -867,7 +840,7 @@ cmd_fail(struct sup_cmd *c, struct sup_step_result *r, const char *type,
 		while (off < len && off < 3 &&
 		    ((unsigned char)c->tail[off] & 0xc0) == 0x80)
 			off++;
-	len -= cmd_utf8_partial(c->tail + off, len - off);
+	len = off + util_utf8_cut(c->tail + off, len - off, len - off);
 	while (len > off && (c->tail[len - 1] == '\n' ||
 	    c->tail[len - 1] == '\r' || c->tail[len - 1] == ' ' ||
 	    c->tail[len - 1] == '\t'))

@@ -41,13 +41,7 @@ wf_fail(struct sup_wf_res *res, const char *type, int retryable,
 	/* Cut (a child's message in a parent's): at a character boundary. */
 	if (len >= (int)sizeof(res->msg)) {
 		n = sizeof(res->msg) - 1;
-		while (n > 0 && ((unsigned char)res->msg[n - 1] & 0xC0) ==
-		    0x80)
-			n--;
-		/* The lead byte of a character that may be cut: drop it. */
-		if (n > 0 && (unsigned char)res->msg[n - 1] >= 0xC0)
-			n--;
-		res->msg[n] = '\0';
+		res->msg[util_utf8_cut(res->msg, n, n)] = '\0';
 	}
 }
 
