@@ -21,6 +21,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_exec.h"
+#include "store_subwf.h"
 #include "store_tmpl.h"
 #include "tmpl.h"
 
@@ -269,6 +270,67 @@ import_update(struct store *st, const struct store_actor *who,
 	return rc;
 }
 
+/*
+ * The templates that the workflow steps of body name, checked as POST
+ * .../templates checks them (src/http/http_tmpl.c, workflow_refs): each
+ * must exist, owner must be allowed to execute it (owner, public or
+ * shared with owner: the rule the supervisor applies at run time; a bare
+ * user id has no admin role here), and a pinned version must exist. The
+ * API's messages and locs go into ve. RC_OK (ve may hold errors) or a
+ * store code.
+ */
+static int
+import_workflow_refs(struct store *st, const char *owner,
+    struct json_object *body, struct verr *ve)
+{
+	struct store_subwf_tmpl	 t;
+	struct json_object	*steps, *s, *v;
+	struct jpath		 p;
+	const char		*type, *tid;
+	size_t			 i, n;
+	int			 rc = RC_OK;
+
+	if (!json_object_object_get_ex(body, "steps", &steps) ||
+	    !json_object_is_type(steps, json_type_array))
+		return RC_OK;
+	n = json_object_array_length(steps);
+	for (i = 0; i < n && rc == RC_OK; i++) {
+		s = json_object_array_get_idx(steps, i);
+		if (!json_object_object_get_ex(s, "type", &v) ||
+		    (type = json_object_get_string(v)) == NULL ||
+		    strcmp(type, "workflow") != 0 ||
+		    !json_object_object_get_ex(s, "template_id", &v))
+			continue;
+		tid = json_object_get_string(v);
+		jpath_init(&p, "body");
+		jpath_key(&p, "steps");
+		jpath_idx(&p, (int)i);
+		jpath_key(&p, "template_id");
+		rc = store_subwf_tmpl(st, owner, tid, 0, &t);
+		if (rc == RC_NOTFOUND) {
+			rc = RC_OK;
+			verr_add(ve, "value_error", &p, "Value error, template "
+			    "not found", v, NULL);
+			continue;
+		}
+		if (rc != RC_OK)
+			break;
+		if (!t.may_execute)
+			verr_add(ve, "value_error", &p, "Value error, the "
+			    "template's owner may not execute this template",
+			    v, NULL);
+		else if (json_object_object_get_ex(s, "version", &v) &&
+		    json_object_get_int64(v) > t.version) {
+			jpath_pop(&p);
+			jpath_key(&p, "version");
+			verr_add(ve, "value_error", &p, "Value error, the "
+			    "template has no such version", v, NULL);
+		}
+		store_subwf_tmpl_free(&t);
+	}
+	return rc;
+}
+
 static int
 cmd_template_import(struct store *st, int argc, char *argv[])
 {
@@ -296,6 +358,15 @@ cmd_template_import(struct store *st, int argc, char *argv[])
 	free(text);
 	ve = verr_new();
 	if (tmpl_validate(body, ve) != RC_OK) {
+		fprintf(stderr, "%s: invalid template:\n%s\n", file,
+		    json_object_to_json_string_ext(verr_list(ve),
+		    JSON_C_TO_STRING_PRETTY));
+		exit(1);
+	}
+	/* Nothing is written unless every workflow step may run. */
+	if (import_workflow_refs(st, who.user, body, ve) != RC_OK)
+		errx(1, "database error");
+	if (verr_count(ve) > 0) {
 		fprintf(stderr, "%s: invalid template:\n%s\n", file,
 		    json_object_to_json_string_ext(verr_list(ve),
 		    JSON_C_TO_STRING_PRETTY));

@@ -897,7 +897,7 @@ v_step_type(struct vctx *c, struct json_object *s, int type)
 		v_map(c, s);
 		break;
 	case TMPL_STEP_WORKFLOW:
-		/* Whether it exists and may be used: tmpl_workflow_refs. */
+		/* Whether it may be used: workflow_refs (http_tmpl.c), wfmctl. */
 		if (req(c, s, "template_id", &v)) {
 			jpath_key(&c->p, "template_id");
 			(void)v_str(c, v, 1, TMPL_WF_ID_LEN_MAX);

@@ -532,6 +532,156 @@ test_e2e_examples_wfmctl_import_is_idempotent_and_validates(void)
 	unlink(file);
 }
 
+/*
+ * wfmctl template import with a workflow step: the file written to
+ * var/h8-wf.json naming template_id (at version when > 0), imported as
+ * owner; the exit status, and in *errs (owned, NULL when none) the
+ * errors it printed.
+ */
+static int
+ctl_import_wf(const char *name, const char *template_id, int version,
+    const char *owner, struct json_object **errs)
+{
+	FILE		*f;
+	char		 file[1024], out[4096], ver[32] = "";
+	const char	*nl;
+	int		 st;
+
+	*errs = NULL;
+	if (version > 0)
+		snprintf(ver, sizeof(ver), ", \"version\": %d", version);
+	snprintf(file, sizeof(file), "%s/h8-wf.json", e2e_var());
+	if ((f = fopen(file, "w")) == NULL)
+		return -1;
+	fprintf(f, "{\"name\": \"%s\", \"steps\": [{\"id\": \"call\", "
+	    "\"type\": \"workflow\", \"template_id\": \"%s\"%s}]}\n", name,
+	    template_id, ver);
+	fclose(f);
+	st = ctl_import(file, owner, out, sizeof(out));
+	unlink(file);
+	if (st == 1 && (nl = strstr(out, ": invalid template:\n")) != NULL)
+		*errs = json_tokener_parse(nl + 20);
+	return st;
+}
+
+/* The only error of errs is msg at loc (compact JSON text). */
+static void
+one_error(struct json_object *errs, const char *loc, const char *msg)
+{
+	struct json_object	*e;
+
+	CU_ASSERT_FATAL(json_object_is_type(errs, json_type_array));
+	CU_ASSERT_EQUAL_FATAL(json_object_array_length(errs), 1);
+	e = json_object_array_get_idx(errs, 0);
+	CU_ASSERT_STRING_EQUAL(mjs(e, "loc"), loc);
+	CU_ASSERT_STRING_EQUAL(mjs(e, "msg"), msg);
+	CU_ASSERT_STRING_EQUAL(mjs(e, "type"), "\"value_error\"");
+	json_object_put(errs);
+}
+
+/* The id (owned) of user's template called name, or NULL. */
+static char *
+owned_template(const char *user, const char *name)
+{
+	struct json_object	*items, *it;
+	struct resp		 r;
+	char			*tok = e2e_token(user, "workflow:read"), *id = NULL;
+	const char		*n, *o;
+	size_t			 i;
+
+	if (e2e_req("GET", TMPL_PATH "?limit=100", tok, NULL, NULL, &r) == 0) {
+		CU_ASSERT_EQUAL(r.status, 200);
+		items = member(r.json, "items");
+		for (i = 0; id == NULL && i < json_object_array_length(items);
+		    i++) {
+			it = json_object_array_get_idx(items, i);
+			n = json_object_get_string(member(it, "name"));
+			o = json_object_get_string(member(it, "owner_id"));
+			if (n != NULL && o != NULL && strcmp(n, name) == 0 &&
+			    strcmp(o, user) == 0)
+				id = strdup(json_object_get_string(member(it,
+				    "template_id")));
+		}
+	}
+	resp_free(&r);
+	free(tok);
+	return id;
+}
+
+/*
+ * wfmctl applies the API's rule to workflow steps (POST .../templates:
+ * the template exists, its owner-to-be may execute it, a pinned version
+ * exists): exit 1 with the API's error, nothing written, also when the
+ * name is already stored.
+ */
+static void
+test_e2e_examples_wfmctl_import_checks_workflow_steps(void)
+{
+	static const char loc_tid[] =
+	    "[\"body\",\"steps\",0,\"template_id\"]";
+	struct json_object	*errs;
+	struct resp		 r;
+	char			 body[512], path[256], *priv, *shared, *tid;
+	const char		*carol, *caller;
+
+	carol = e2e_run_name("h8-wf-carol");
+	caller = e2e_run_name("h8-wf-caller");
+	/* Alice's private template, and one she shares with carol. */
+	priv = e2e_template(e2e_tok_alice(), "{\"name\": \"h8-wf-child\", "
+	    "\"steps\": [{\"id\": \"a\", \"type\": \"transform\", "
+	    "\"output\": 1}]}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(priv);
+	snprintf(body, sizeof(body), "{\"name\": \"h8-wf-shared\", "
+	    "\"shared_with\": [\"%s\"], \"steps\": [{\"id\": \"a\", "
+	    "\"type\": \"transform\", \"output\": 1}]}", carol);
+	shared = e2e_template(e2e_tok_alice(), body);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(shared);
+
+	/* Not found: nothing stored. */
+	CU_ASSERT_EQUAL(ctl_import_wf(caller, "00000000-0000-4000-8000-"
+	    "000000000000", 0, carol, &errs), 1);
+	one_error(errs, loc_tid, "\"Value error, template not found\"");
+	CU_ASSERT_PTR_NULL(owned_template(carol, caller));
+	/* Alice's private template: carol may not execute it. */
+	CU_ASSERT_EQUAL(ctl_import_wf(caller, priv, 0, carol, &errs), 1);
+	one_error(errs, loc_tid, "\"Value error, the template's owner may "
+	    "not execute this template\"");
+	CU_ASSERT_PTR_NULL(owned_template(carol, caller));
+	/* A version the template does not have. */
+	CU_ASSERT_EQUAL(ctl_import_wf(caller, shared, 2, carol, &errs), 1);
+	one_error(errs, "[\"body\",\"steps\",0,\"version\"]",
+	    "\"Value error, the template has no such version\"");
+	CU_ASSERT_PTR_NULL(owned_template(carol, caller));
+	/* Shared with carol: stored, at version 1 pinned too. */
+	CU_ASSERT_EQUAL(ctl_import_wf(caller, shared, 1, carol, &errs), 0);
+	CU_ASSERT_PTR_NULL(errs);
+	tid = owned_template(carol, caller);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	/* Alice may call her own private template. */
+	CU_ASSERT_EQUAL(ctl_import_wf(caller, priv, 1, "alice", &errs), 0);
+	CU_ASSERT_PTR_NULL(errs);
+
+	/*
+	 * Carol's stored name again with a step she may not use: refused,
+	 * and her template keeps its version and its step.
+	 */
+	CU_ASSERT_EQUAL(ctl_import_wf(caller, priv, 0, carol, &errs), 1);
+	one_error(errs, loc_tid, "\"Value error, the template's owner may "
+	    "not execute this template\"");
+	snprintf(path, sizeof(path), TMPL_PATH "/%.64s", tid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("GET", path, e2e_tok_admin(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	CU_ASSERT_STRING_EQUAL(mjs(r.json, "version"), "1");
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(member(
+	    json_object_array_get_idx(member(r.json, "steps"), 0),
+	    "template_id")), shared);
+	resp_free(&r);
+	free(tid);
+	free(priv);
+	free(shared);
+}
+
 /* ---- order-pipeline ---------------------------------------------------- */
 
 /* The sample input of order-pipeline, paying at srv (owned). */
@@ -949,6 +1099,8 @@ test_e2e_examples_register(void)
 	    test_e2e_examples_are_imported_for_demo);
 	CU_add_test(s, "wfmctl_import_is_idempotent_and_validates",
 	    test_e2e_examples_wfmctl_import_is_idempotent_and_validates);
+	CU_add_test(s, "wfmctl_import_checks_workflow_steps",
+	    test_e2e_examples_wfmctl_import_checks_workflow_steps);
 	CU_add_test(s, "order_pipeline_charges_and_sends_receipt",
 	    test_e2e_examples_order_pipeline_charges_and_sends_receipt);
 	CU_add_test(s, "order_pipeline_retries_with_one_idempotency_key",
