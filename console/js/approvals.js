@@ -1,8 +1,9 @@
 // The approvals page: the waiting wait steps the caller may signal
 // (GET /workflow-management/approvals), each linking to its execution.
-// Live every 2 s while visible (pausable), like the other lists.
+// Cursor paging (Newer / Older, as the executions page) and live every
+// 2 s while visible (pausable), like the other lists.
 
-import { api, ApiError } from './api.js';
+import { api, qs, ApiError } from './api.js';
 import { h, statusBadge, fmtTime, announce, snapshotUI, restoreUI, set } from './util.js';
 import { errorBanner, poller } from './common.js';
 
@@ -14,8 +15,13 @@ function approversText(wf) {
 	return t;
 }
 
+// Rows a page (the API's limit); the browser test reads it.
+export const PAGE = 20;
+
 export function renderApprovals(main) {
 	let alive = true, lastJson = '';
+	let cursors = [null];	/* cursor of each page visited; last = current */
+	let nextCursor = null;
 	const title = h('h1', { tabindex: '-1', id: 'appr-title' }, 'Approvals');
 	const msg = h('div', { id: 'appr-msg' });
 	const liveBtn = h('button', { type: 'button', id: 'live-toggle', 'aria-pressed': 'false' }, 'Pause live updates');
@@ -32,29 +38,51 @@ export function renderApprovals(main) {
 		h('th', { scope: 'col' }, 'Waiting since'),
 		h('th', { scope: 'col' }, 'Deadline'))),
 	    tbody));
+	const prev = h('button', { type: 'button', id: 'appr-prev', disabled: true }, '← Newer');
+	const next = h('button', { type: 'button', id: 'appr-next', disabled: true }, 'Older →');
+	const pageInfo = h('span', { class: 'muted', id: 'appr-page' });
 	set(main, title,
 	    h('p', { class: 'muted' }, 'Steps waiting for a signal that you may send. Open one to approve it.'),
-	    h('div', { class: 'toolbar' }, liveBtn), msg, table);
+	    h('div', { class: 'toolbar' }, liveBtn), msg, table,
+	    h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageInfo, next));
 	title.focus();
 
-	async function load() {
+	// The current page into the table; user: say how many (a click).
+	async function load(user) {
+		const depth = cursors.length, cur = cursors[depth - 1];
 		let data;
 		try {
-			({ data } = await api('GET', '/workflow-management/approvals?limit=100'));
+			({ data } = await api('GET', `/workflow-management/approvals${qs({ limit: PAGE, cursor: cur })}`));
 		} catch (e) {
 			if (!alive || (e instanceof ApiError && e.status === 401))
 				return;
 			set(msg, errorBanner(e, 'Could not read the approvals'));
 			return;
 		}
-		if (!alive)
+		// Gone, or another page asked for meanwhile: that one shows.
+		if (!alive || depth !== cursors.length || cur !== cursors[depth - 1])
 			return;
+		nextCursor = data.next_cursor || null;
+		prev.disabled = depth <= 1;
+		next.disabled = !nextCursor;
+		// A button that went disabled under the focus hands it over.
+		if (document.activeElement === next && next.disabled && !prev.disabled)
+			prev.focus();
+		else if (document.activeElement === prev && prev.disabled && !next.disabled)
+			next.focus();
+		pageInfo.textContent = `Page ${depth}`;
+		// A page may be short, even empty, with more after it: the
+		// API reads at most 500 waiting steps a page.
+		let empty = null;
+		if (!data.items.length)
+			empty = h('p', { id: 'appr-empty' }, nextCursor ? 'None on this page; older ones may follow.'
+			    : depth > 1 ? 'No older steps are waiting for you.' : 'Nothing is waiting for you.');
+		set(msg, empty);
 		const json = JSON.stringify(data);
 		if (json === lastJson)
 			return;
 		lastJson = json;
 		const snap = snapshotUI(tbody);
-		set(msg, data.items.length ? null : h('p', { id: 'appr-empty' }, 'Nothing is waiting for you.'));
 		set(tbody, data.items.map((a) => {
 			const key = `${a.execution_id}/${a.step_id}`;
 			return h('tr', { 'data-id': a.execution_id, 'data-step': a.step_id },
@@ -68,9 +96,25 @@ export function renderApprovals(main) {
 			    h('td', { class: 'deadline' }, a.wait_deadline ? fmtTime(a.wait_deadline) : 'none'));
 		}));
 		restoreUI(tbody, snap);
+		if (user)
+			announce(`${data.items.length} waiting steps shown.`);
 	}
 
-	const live = poller(load, 2000);
+	prev.addEventListener('click', () => {
+		if (cursors.length > 1) {
+			cursors.pop();
+			lastJson = '';
+			load(true);
+		}
+	});
+	next.addEventListener('click', () => {
+		if (nextCursor) {
+			cursors.push(nextCursor);
+			lastJson = '';
+			load(true);
+		}
+	});
+	const live = poller(() => load(false), 2000);
 	liveBtn.addEventListener('click', () => {
 		const p = !live.paused;
 		live.setPaused(p);
@@ -78,6 +122,6 @@ export function renderApprovals(main) {
 		liveBtn.textContent = p ? 'Resume live updates' : 'Pause live updates';
 		announce(p ? 'Live updates paused.' : 'Live updates resumed.');
 	});
-	load();
+	load(false);
 	return () => { alive = false; live.stop(); };
 }

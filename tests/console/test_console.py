@@ -1325,6 +1325,79 @@ def t_signal_rights(c):
     c.call('POST', '/workflow-management/executions/%s/cancel' % eid, {})
 
 
+def t_approvals_paged(c):
+    """More waiting steps than one page of the Approvals page: Older
+    follows the API's next_cursor to the rest, live updates stay on that
+    page, Newer comes back; each page holds the API's rows in its order."""
+    c.signed_in()
+    page = c.d.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "import(new URL('js/approvals.js', document.baseURI).href)"
+        ".then(function (m) { done(m.PAGE); }, function (e) {"
+        " done(String(e)); });")
+    check(isinstance(page, int) and 0 < page < 90, 'PAGE: %s' % page)
+    n = page + 3
+    tid = c.template({'name': 'console-approvals-paged', 'steps': [
+        {'id': 'w%03d' % i, 'type': 'wait', 'signal': 'go',
+         'approvers': {'roles': ['pager:approve']}, 'timeout_seconds': 600}
+        for i in range(n)]})
+    eid = c.execute(tid, {}, 'console-approvals-paged')
+    pager = c.mint('pager', 'pager:approve')
+    # The API's pages, once every step waits.
+    end = time.time() + 20
+    while True:
+        pages, cur = [], None
+        while True:
+            q = '?limit=%d' % page + ('&cursor=' + cur if cur else '')
+            st, body = c.call('GET', '/workflow-management/approvals' + q,
+                              token=pager)
+            check(st == 200, 'GET approvals: %s %s' % (st, body))
+            pages.append([(a['execution_id'], a['step_id'])
+                          for a in body['items']])
+            cur = body.get('next_cursor')
+            if not cur:
+                break
+        if sum(len(p) for p in pages) == n or time.time() > end:
+            break
+        time.sleep(0.3)
+    check([len(p) for p in pages] == [page, 3],
+          'the API pages %d waiting steps as %s' %
+          (n, [len(p) for p in pages]))
+
+    def rows():
+        return [(r.get_attribute('data-id'), r.get_attribute('data-step'))
+                for r in c.csss('#appr-rows tr[data-id]')]
+
+    c.go('#token=' + pager)
+    c.wait(lambda: c.csss('#exec-rows') or c.csss('#list-msg'), 'pager')
+    c.go('#/approvals')
+    c.wait(lambda: rows() == pages[0], 'the first page: %s' % pages[0])
+    c.wait(lambda: c.css('#appr-next').is_enabled(), 'Older offered')
+    check(not c.css('#appr-prev').is_enabled(), 'no Newer on page 1')
+    check(c.text_of('#appr-page') == 'Page 1', 'page 1')
+    c.css('#appr-next').click()
+    c.wait(lambda: rows() == pages[1], 'the second page: %s' % pages[1])
+    c.wait(lambda: c.text_of('#appr-page') == 'Page 2', 'page 2')
+    check(not c.css('#appr-next').is_enabled(), 'nothing older')
+    check(c.css('#appr-prev').is_enabled(), 'Newer offered')
+    check(c.js('return document.activeElement.id') == 'appr-prev',
+          'the focus moved to Newer')
+    check(not c.csss('#appr-empty'), 'no empty-list sentence')
+    c.page('approvals-page-2')
+    # Two live updates later: still the second page.
+    time.sleep(4.5)
+    check(rows() == pages[1], 'live updates keep page 2: %s' % rows())
+    c.css('#appr-prev').click()
+    c.wait(lambda: rows() == pages[0], 'back on the first page')
+    c.wait(lambda: c.text_of('#appr-page') == 'Page 1', 'page 1 again')
+    st, _ = c.call('POST', '/workflow-management/executions/%s/cancel' % eid,
+                   {})
+    check(st in (200, 202), 'cancel: %s' % st)
+    c.wait(lambda: c.text_of('#appr-empty') == 'Nothing is waiting for you.',
+           'the empty list once cancelled', timeout=15)
+    c.signed_in()
+
+
 MAP_ITEMS = 25
 MAP = {
     'name': 'console-map',
@@ -1424,7 +1497,8 @@ TESTS = [t_signin_form, t_fragment_token, t_first_visit_size,
          t_modules_preloaded, t_template_versions_paged, t_pause_resume,
          t_attempts_timeline, t_approve_wait_step, t_signal_rights,
          t_map_iterations,
-         t_workflow_links, t_browser_log_clean]
+         t_workflow_links, t_approvals_paged,
+         t_browser_log_clean]
 
 
 def main():
