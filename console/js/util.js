@@ -32,9 +32,12 @@ export function s(tag, attrs, ...children) {
 	return fill(document.createElementNS(SVGNS, tag), attrs, children);
 }
 
+// Only characters that a bare Debian's fonts draw (fonts-dejavu-core,
+// fontconfig's default font): U+29D7, U+23F8 and U+23F1 were empty
+// boxes there (tests/console: t_glyphs_render).
 export const STATUS_ICON = {
-	pending: '○', running: '▶', waiting: '⧗', paused: '⏸',
-	completed: '✓', failed: '✗', cancelled: '⊘', timed_out: '⏱',
+	pending: '○', running: '▶', waiting: '◔', paused: '‖',
+	completed: '✓', failed: '✗', cancelled: '⊘', timed_out: '◷',
 	skipped: '↷',
 };
 export const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'timed_out']);

@@ -1398,6 +1398,64 @@ def t_approvals_paged(c):
     c.signed_in()
 
 
+# Draws text with the page's font on a canvas and answers its alpha
+# channel; a glyph no font has draws as the tofu box of U+0378 (a code
+# point that is not assigned, so no font has it).
+GLYPH_PROBE = """
+var done = arguments[arguments.length - 1];
+var fam = getComputedStyle(arguments[0]).fontFamily;
+function ink(ch) {
+    var cv = document.createElement('canvas');
+    cv.width = 48; cv.height = 48;
+    var g = cv.getContext('2d');
+    g.font = '32px ' + fam;
+    g.textBaseline = 'top';
+    g.fillText(ch, 6, 6);
+    var d = g.getImageData(0, 0, 48, 48).data, a = [];
+    for (var i = 3; i < d.length; i += 4) a.push(d[i]);
+    return a.join(',');
+}
+var tofu = ink('\u0378'), blank = ink(' ');
+Promise.all(['index.html', 'css/app.css'].concat(
+    [].map.call(document.querySelectorAll('link[rel=modulepreload]'),
+        function (l) { return l.getAttribute('href'); }), ['js/main.js'])
+    .map(function (f) { return fetch(f).then(function (r) {
+        return r.text(); }); }))
+.then(function (texts) {
+    return import(new URL('js/util.js', document.baseURI).href)
+    .then(function (u) {
+        var chars = {}, bad = [];
+        texts.join('').replace(/[^\x00-\x7f]/gu, function (ch) {
+            chars[ch] = 1; return ch; });
+        Object.values(u.STATUS_ICON).forEach(function (ch) {
+            chars[ch] = 1; });
+        Object.keys(chars).forEach(function (ch) {
+            var p = ink(ch);
+            if (p === tofu || p === blank)
+                bad.push(ch + ' U+' + ch.codePointAt(0).toString(16));
+        });
+        done({n: Object.keys(chars).length, bad: bad,
+              icons: Object.values(u.STATUS_ICON), tofu: tofu !== blank});
+    });
+}).catch(function (e) { done({error: String(e)}); });
+"""
+
+
+def t_glyphs_render(c):
+    """Every non-ASCII character of the console's files, and every status
+    icon, draws with a real glyph of the fonts at hand (a bare Debian's),
+    not as the empty box of a character no font has."""
+    c.signed_in()
+    badge = c.wait(lambda: c.csss('#exec-rows .status span'), 'a badge')[0]
+    r = c.d.execute_async_script(GLYPH_PROBE, badge)
+    check('error' not in r, 'probe: %s' % r.get('error'))
+    check(r['tofu'], 'the missing glyph box is drawn at all')
+    check(r['n'] >= len(r['icons']) >= 9, 'characters checked: %s' % r)
+    check(not r['bad'], 'drawn as an empty box: %s' % ', '.join(r['bad']))
+    w = badge.size['width']
+    check(w > 0, 'the icon is %s px wide' % w)
+
+
 MAP_ITEMS = 25
 MAP = {
     'name': 'console-map',
@@ -1497,7 +1555,7 @@ TESTS = [t_signin_form, t_fragment_token, t_first_visit_size,
          t_modules_preloaded, t_template_versions_paged, t_pause_resume,
          t_attempts_timeline, t_approve_wait_step, t_signal_rights,
          t_map_iterations,
-         t_workflow_links, t_approvals_paged,
+         t_workflow_links, t_approvals_paged, t_glyphs_render,
          t_browser_log_clean]
 
 
