@@ -356,16 +356,20 @@ step_child(struct store *st, const struct store_exec_row *e,
 	return RC_OK;
 }
 
-/* The full execution document (GET) from its row; RC_* of the store. */
+/*
+ * The full execution document (GET) from its row, its step rows and the
+ * signals its steps took (struct store_exec_doc); RC_* of the store.
+ */
 static int
-exec_document(struct store *st, const struct store_exec_row *e,
+exec_document(struct store *st, const struct store_exec_doc *d,
     struct json_object **out)
 {
+	const struct store_exec_row	*e = &d->e;
+	const struct store_exec_steps	*rows = &d->steps;
+	const struct store_exec_signals	*sigs = &d->sigs;
 	struct json_object		*o, *def = NULL, *steps, *dsteps, *ds, *s;
 	struct json_object		*v;
-	struct store_exec_steps		 rows;
 	struct store_iter_counts	 counts;
-	struct store_exec_signals	 sigs;
 	const struct store_exec_step	*row;
 	const char			*by;
 	size_t				 k;
@@ -373,13 +377,6 @@ exec_document(struct store *st, const struct store_exec_row *e,
 	int				 rc, term = is_terminal(e->status);
 
 	memset(&counts, 0, sizeof(counts));
-	if ((rc = store_exec_steps(st, e->pk, &rows)) != RC_OK)
-		return rc;
-	/* Who sent the signal each wait step took. */
-	if ((rc = store_exec_signals(st, e->pk, &sigs)) != RC_OK) {
-		store_exec_steps_free(&rows);
-		return rc;
-	}
 	o = exec_summary(e, 0);
 	json_object_object_add(o, "user_id", json_object_new_string(e->user));
 	json_object_object_add(o, "input_data", parse_stored(e->input));
@@ -397,8 +394,6 @@ exec_document(struct store *st, const struct store_exec_row *e,
 		json_object_put(o);
 		json_object_put(def);
 		json_object_put(steps);
-		store_exec_steps_free(&rows);
-		store_exec_signals_free(&sigs);
 		return rc;
 	}
 	for (i = 0; i < n; i++) {
@@ -412,10 +407,10 @@ exec_document(struct store *st, const struct store_exec_row *e,
 		    json_object_object_get_ex(ds, "depends_on", &v) &&
 		    json_object_is_type(v, json_type_array) ?
 		    json_object_get(v) : json_object_new_array());
-		for (j = 0; j < rows.n; j++)
-			if ((size_t)rows.v[j].idx == i)
+		for (j = 0; j < rows->n; j++)
+			if ((size_t)rows->v[j].idx == i)
 				break;
-		if (j == rows.n) {
+		if (j == rows->n) {
 			json_object_object_add(s, "status",
 			    json_object_new_string(term ? "cancelled" :
 			    "pending"));
@@ -432,7 +427,7 @@ exec_document(struct store *st, const struct store_exec_row *e,
 		} else {
 			const char *ss;
 
-			row = &rows.v[j];
+			row = &rows->v[j];
 			ss = row->status;
 			/*
 			 * An execution cancelled while parked (paused or
@@ -492,19 +487,17 @@ exec_document(struct store *st, const struct store_exec_row *e,
 			json_object_put(steps);
 			json_object_put(def);
 			json_object_put(o);
-			store_exec_steps_free(&rows);
 			store_iter_counts_free(&counts);
-			store_exec_signals_free(&sigs);
 			return rc;
 		}
 		json_object_object_get_ex(ds, "type", &v);
 		if (v != NULL && strcmp(json_object_get_string(v), "wait") ==
 		    0) {
-			for (by = NULL, k = 0; k < sigs.n; k++)
+			for (by = NULL, k = 0; k < sigs->n; k++)
 				if (json_object_object_get_ex(ds, "id", &v) &&
-				    strcmp(sigs.v[k].step_id,
+				    strcmp(sigs->v[k].step_id,
 				    json_object_get_string(v)) == 0)
-					by = sigs.v[k].by;
+					by = sigs->v[k].by;
 			/* Only once the step took it (completed). */
 			json_object_object_get_ex(s, "status", &v);
 			json_object_object_add(s, "signalled_by", by != NULL &&
@@ -527,10 +520,26 @@ exec_document(struct store *st, const struct store_exec_row *e,
 	json_object_object_add(o, "redrive_count",
 	    json_object_new_int64(e->redrive_count));
 	json_object_put(def);
-	store_exec_steps_free(&rows);
-	store_exec_signals_free(&sigs);
 	*out = o;
 	return RC_OK;
+}
+
+/* The document of row *e, its step rows and signals read apart. */
+static int
+exec_document_of(struct store *st, const struct store_exec_row *e,
+    struct json_object **out)
+{
+	struct store_exec_doc	d;
+	int			rc;
+
+	memset(&d, 0, sizeof(d));
+	d.e = *e;	/* borrowed: not freed here */
+	if ((rc = store_exec_steps(st, e->pk, &d.steps)) == RC_OK &&
+	    (rc = store_exec_signals(st, e->pk, &d.sigs)) == RC_OK)
+		rc = exec_document(st, &d, out);
+	store_exec_steps_free(&d.steps);
+	store_exec_signals_free(&d.sigs);
+	return rc;
 }
 
 /*
@@ -557,17 +566,19 @@ load_exec(struct http_req *r, const char *id, struct store_exec_row *e)
 }
 
 /*
- * Load r->id for GET: its user or an admin with workflow:read, or whoever
- * may signal one of its waiting wait steps (engine.md: the approver must
- * see what they approve; no workflow:read needed for that). On anything
- * but RC_OK the answer is already set.
+ * Load r->id's document for GET (store_exec_get_doc): its user or an
+ * admin with workflow:read, or whoever may signal one of its waiting wait
+ * steps (engine.md: the approver must see what they approve; no
+ * workflow:read needed for that). On anything but RC_OK the answer is
+ * already set.
  */
 static int
-load_exec_view(struct http_req *r, struct store_exec_row *e)
+load_exec_view(struct http_req *r, struct store_exec_doc *d)
 {
-	int	rc, reader = auth_has_role(&r->who, ROLE_READ);
+	struct store_exec_row	*e = &d->e;
+	int			 rc, reader = auth_has_role(&r->who, ROLE_READ);
 
-	if ((rc = store_exec_get(r->app->st, r->id, e)) != RC_OK) {
+	if ((rc = store_exec_get_doc(r->app->st, r->id, d)) != RC_OK) {
 		if (!reader && rc == RC_NOTFOUND)
 			http_resp_detail(r, 403, "Missing role workflow:read");
 		else
@@ -579,7 +590,7 @@ load_exec_view(struct http_req *r, struct store_exec_row *e)
 		return RC_OK;
 	if (http_signal_may_view(r, e->pk, e->user, e->definition))
 		return RC_OK;
-	store_exec_row_free(e);
+	store_exec_doc_free(d);
 	http_resp_detail(r, 403, reader ? "Access denied" :
 	    "Missing role workflow:read");
 	return RC_DENIED;
@@ -628,7 +639,7 @@ answer_accepted(struct http_req *r, const char *id, int status_new)
 	http_resp_header(r, "Location: %s/workflow-management/executions/%s",
 	    r->app->cfg->http.base_path, id);
 	if (wait > 0 && wait_terminal(r, id, wait, &e)) {
-		if ((rc = exec_document(r->app->st, &e, &doc)) != RC_OK)
+		if ((rc = exec_document_of(r->app->st, &e, &doc)) != RC_OK)
 			http_resp_rc(r, rc, "Execution not found");
 		else
 			http_resp_json(r, 200, doc);
@@ -991,18 +1002,18 @@ exec_get_replica(struct http_req *r)
 {
 	struct json_object	*doc;
 	struct store		*rd = http_read_store(r->app);
-	struct store_exec_row	 e;
+	struct store_exec_doc	 d;
 	int			 ok;
 
 	if (rd == r->app->st)
 		return 0;
-	if (store_exec_get(rd, r->id, &e) != RC_OK)
+	if (store_exec_get_doc(rd, r->id, &d) != RC_OK)
 		return 0;
-	ok = is_terminal(e.status) && auth_has_role(&r->who, ROLE_READ) &&
-	    (strcmp(e.user, r->who.sub) == 0 ||
+	ok = is_terminal(d.e.status) && auth_has_role(&r->who, ROLE_READ) &&
+	    (strcmp(d.e.user, r->who.sub) == 0 ||
 	    auth_has_role(&r->who, ROLE_ADMIN)) &&
-	    exec_document(rd, &e, &doc) == RC_OK;
-	store_exec_row_free(&e);
+	    exec_document(rd, &d, &doc) == RC_OK;
+	store_exec_doc_free(&d);
 	if (!ok)
 		return 0;
 	log_set_exec(r->id);
@@ -1014,21 +1025,25 @@ void
 http_h_exec_get(struct http_req *r)
 {
 	struct json_object	*doc;
-	struct store_exec_row	 e;
+	struct store_exec_doc	 d;
 	int			 rc, wait = http_req_wait(r);
 
 	if (wait == 0 && exec_get_replica(r))
 		return;
-	if (load_exec_view(r, &e) != RC_OK)
+	if (load_exec_view(r, &d) != RC_OK)
 		return;
 	log_set_exec(r->id);
-	if (wait > 0)
-		(void)wait_terminal(r, r->id, wait, &e);
-	if ((rc = exec_document(r->app->st, &e, &doc)) != RC_OK)
+	if (wait > 0 && !is_terminal(d.e.status)) {
+		/* The row is read again while it waits: its steps too. */
+		(void)wait_terminal(r, r->id, wait, &d.e);
+		rc = exec_document_of(r->app->st, &d.e, &doc);
+	} else
+		rc = exec_document(r->app->st, &d, &doc);
+	if (rc != RC_OK)
 		http_resp_rc(r, rc, "Execution not found");
 	else
 		http_resp_json(r, 200, doc);
-	store_exec_row_free(&e);
+	store_exec_doc_free(&d);
 }
 
 /* GET .../executions/{id}/notifications: access as for GET. */

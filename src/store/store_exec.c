@@ -563,6 +563,120 @@ store_exec_signals_free(struct store_exec_signals *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* Columns of STMT_EXEC_GET_DOC: those of STMT_EXEC_GET, then these. */
+enum { ED_IDX = EG_PSTEP + 1, ED_SIG_BY = ED_IDX + ES_HISTORY + 1,
+    ED_NCOLS };
+
+/* Row i of a STMT_EXEC_GET_DOC result into step v; its signal into g. */
+static void
+doc_step(const struct sres *res, size_t i, struct store_exec_step *v,
+    struct store_exec_signals *g)
+{
+	v->idx = sres_int(res, i, ED_IDX + ES_IDX);
+	v->step_id = cell_dup(res, i, ED_IDX + ES_ID);
+	v->status = cell_dup(res, i, ED_IDX + ES_STATUS);
+	v->attempts = sres_int(res, i, ED_IDX + ES_ATTEMPTS);
+	v->started_ms = cell_ms(res, i, ED_IDX + ES_STARTED);
+	v->completed_ms = cell_ms(res, i, ED_IDX + ES_COMPLETED);
+	v->output = cell_dup(res, i, ED_IDX + ES_OUTPUT);
+	v->error = cell_dup(res, i, ED_IDX + ES_ERROR);
+	v->next_attempt_ms = cell_ms(res, i, ED_IDX + ES_NEXT);
+	v->input = cell_dup(res, i, ED_IDX + ES_INPUT);
+	v->history = cell_dup(res, i, ED_IDX + ES_HISTORY);
+	if (sres_get(res, i, ED_SIG_BY, NULL) == NULL)
+		return;
+	g->v[g->n].step_id = cell_dup(res, i, ED_IDX + ES_ID);
+	g->v[g->n].by = cell_dup(res, i, ED_SIG_BY);
+	g->n++;
+}
+
+/* The row (i) of a STMT_EXEC_GET_DOC result into e. */
+static void
+doc_row(const struct sres *res, size_t i, struct store_exec_row *e)
+{
+	e->pk = sres_int(res, i, EG_PK);
+	cell_uuid(res, i, EG_ID, e->id);
+	e->name = cell_dup(res, i, EG_NAME);
+	e->template_id = cell_dup(res, i, EG_TID);
+	e->template_version = sres_int(res, i, EG_TVER);
+	e->user = cell_dup(res, i, EG_USER);
+	e->status = cell_dup(res, i, EG_STATUS);
+	e->input = cell_dup(res, i, EG_INPUT);
+	e->result = cell_dup(res, i, EG_RESULT);
+	e->error = cell_dup(res, i, EG_ERROR);
+	e->created_ms = cell_ms(res, i, EG_CREATED);
+	e->started_ms = cell_ms(res, i, EG_STARTED);
+	e->completed_ms = cell_ms(res, i, EG_COMPLETED);
+	e->cancelled_by = cell_dup(res, i, EG_CBY);
+	e->cancel_reason = cell_dup(res, i, EG_CREASON);
+	e->redrive_count = sres_int(res, i, EG_REDRIVE);
+	e->definition = cell_dup(res, i, EG_DEF);
+	e->parent_id = cell_dup(res, i, EG_PARENT);
+	e->parent_step = cell_dup(res, i, EG_PSTEP);
+}
+
+/* The three-statement read of store_exec_get_doc. */
+static int
+doc_apart(struct store *st, const char *id, struct store_exec_doc *d)
+{
+	int	rc;
+
+	if ((rc = store_exec_get(st, id, &d->e)) == RC_OK &&
+	    (rc = store_exec_steps(st, d->e.pk, &d->steps)) == RC_OK)
+		rc = store_exec_signals(st, d->e.pk, &d->sigs);
+	if (rc != RC_OK)
+		store_exec_doc_free(d);
+	return rc;
+}
+
+int
+store_exec_get_doc(struct store *st, const char *id, struct store_exec_doc *d)
+{
+	struct sparam	 p[1];
+	struct sres	 res;
+	const char	*idx;
+	size_t		 i, first;
+	int		 rc;
+
+	memset(d, 0, sizeof(*d));
+	p[0] = SP_STR(id);
+	if ((rc = store_exec(st, STMT_EXEC_GET_DOC, p, 1, &res, NULL,
+	    NULL)) != RC_OK)
+		return rc;
+	if (res.nrows == 0) {
+		sres_free(&res);
+		return RC_NOTFOUND;
+	}
+	/* The row with the large columns: that of step 0 or the only one. */
+	for (first = 0; first < res.nrows; first++)
+		if ((idx = sres_get(&res, first, ED_IDX, NULL)) == NULL ||
+		    strcmp(idx, "0") == 0)
+			break;
+	if (first == res.nrows) {
+		sres_free(&res);
+		return doc_apart(st, id, d);
+	}
+	doc_row(&res, first, &d->e);
+	if (sres_get(&res, first, ED_IDX, NULL) != NULL) {
+		d->steps.v = xcalloc(res.nrows, sizeof(*d->steps.v));
+		d->sigs.v = xcalloc(res.nrows, sizeof(*d->sigs.v));
+		d->steps.n = res.nrows;
+		for (i = 0; i < res.nrows; i++)
+			doc_step(&res, i, &d->steps.v[i], &d->sigs);
+	}
+	sres_free(&res);
+	return RC_OK;
+}
+
+void
+store_exec_doc_free(struct store_exec_doc *d)
+{
+	store_exec_row_free(&d->e);
+	store_exec_steps_free(&d->steps);
+	store_exec_signals_free(&d->sigs);
+	memset(d, 0, sizeof(*d));
+}
+
 /* Columns of STMT_WF_STEP_CHILD. */
 enum { WC_ID };
 

@@ -14,6 +14,9 @@
 	MS("e.completed_at") ", e.id, e.user_id, " MS("e.started_at")	\
 	", (SELECT t.name FROM templates t WHERE t.id = e.template_pk)"
 
+/* The row of STMT_EXEC_GET_DOC that holds the large columns. */
+#define DOC_FIRST	"s.step_idx IS NULL OR s.step_idx = 0"
+
 /* One row of STMT_SUP_STEP_PUT_DUE (13 params). */
 #define STEP_ROW							\
 	"(?, ?, ?, ?, ?, FROM_UNIXTIME(? / 1000), FROM_UNIXTIME(? / 1000), "\
@@ -1158,6 +1161,40 @@ static const char *const sql[STMT_COUNT] = {
 	[STMT_SUP_RELEASE_PAUSED] =
 	    "UPDATE executions SET claimed_by = NULL, lease_until = NULL "
 	    "WHERE status = 'paused' AND lease_until < UTC_TIMESTAMP(6)",
+	/*
+	 * GET of an execution in one statement (param: execution_id): the
+	 * columns of STMT_EXEC_GET, those of STMT_EXEC_STEPS (alias s), then
+	 * who sent the signal a completed step took (the newest one it
+	 * consumed, through ix_signal_exec; NULL: none). One row per step
+	 * row, or one with NULL step columns when there is none, in no
+	 * promised order (an ORDER BY made a temporary table per GET,
+	 * docs/bench.md). The large columns (input, final_result,
+	 * error_details, definition) are only in the row of step 0 or in
+	 * the step-less one, never repeated per step; when no row holds
+	 * them (step 0 has no row while others have) the caller reads
+	 * with STMT_EXEC_GET, STMT_EXEC_STEPS and STMT_SIG_OF_EXEC.
+	 */
+	[STMT_EXEC_GET_DOC] =
+	    "SELECT e.id, e.execution_id, e.execution_name, e.template_id, "
+	    "e.template_version, e.user_id, e.status, "
+	    "IF(" DOC_FIRST ", e.input, NULL), "
+	    "IF(" DOC_FIRST ", e.final_result, NULL), "
+	    "IF(" DOC_FIRST ", e.error_details, NULL), "
+	    MS("e.created_at") ", " MS("e.started_at") ", "
+	    MS("e.completed_at") ", e.cancelled_by, e.cancel_reason, "
+	    "e.redrive_count, IF(" DOC_FIRST ", v.definition, NULL), "
+	    "e.parent_execution_id, e.parent_step_id, "
+	    "s.step_idx, s.step_id, s.status, s.attempts, "
+	    MS("s.started_at") ", " MS("s.completed_at") ", s.output, "
+	    "s.error, " MS("s.next_attempt_at") ", s.input, "
+	    "s.attempt_history, IF(s.status = 'completed', (SELECT "
+	    "g.signalled_by FROM signals g WHERE g.exec_pk = e.id AND "
+	    "g.consumed_by = s.step_id COLLATE utf8mb4_nopad_bin "
+	    "ORDER BY g.id DESC LIMIT 1), NULL) "
+	    "FROM executions e JOIN template_versions v ON v.template_pk = "
+	    "e.template_pk AND v.version = e.template_version "
+	    "LEFT JOIN execution_steps s ON s.exec_pk = e.id "
+	    "WHERE e.execution_id = ?",
 };
 
 const char *
