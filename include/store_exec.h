@@ -316,20 +316,19 @@ int	 store_exec_signals(struct store *, long long pk,
 	    struct store_exec_signals *s);
 void	 store_exec_signals_free(struct store_exec_signals *);
 
-/* Everything the GET of an execution shows from the store. */
+/* An execution and its step rows, as the GET of it reads them. */
 struct store_exec_doc {
 	struct store_exec_row		e;
 	struct store_exec_steps		steps;	/* in no promised order */
-	struct store_exec_signals	sigs;	/* those completed steps took */
 };
 
 /*
- * Execution id, its step rows and who sent the signals its completed
- * steps took into *d (released with store_exec_doc_free), in one
- * statement (STMT_EXEC_GET_DOC); with three (store_exec_get,
- * store_exec_steps, store_exec_signals) when step 0 has no row while
- * others have. RC_OK; RC_NOTFOUND when there is none; else the store's
- * code. *d is zeroed on every path but RC_OK.
+ * Execution id and its step rows into *d (released with
+ * store_exec_doc_free), in one statement (STMT_EXEC_GET_DOC); with two
+ * (store_exec_get, store_exec_steps) when step 0 has no row while others
+ * have. Not the signals its steps took (store_exec_signals). RC_OK;
+ * RC_NOTFOUND when there is none; else the store's code. *d is zeroed on
+ * every path but RC_OK.
  */
 int	 store_exec_get_doc(struct store *, const char *id,
 	    struct store_exec_doc *d);

@@ -357,8 +357,30 @@ step_child(struct store *st, const struct store_exec_row *e,
 }
 
 /*
- * The full execution document (GET) from its row, its step rows and the
- * signals its steps took (struct store_exec_doc); RC_* of the store.
+ * 1 when step i of the definition (ds) is a wait step whose row says it
+ * completed: only then may it show who sent the signal it took.
+ */
+static int
+wait_taken(struct json_object *ds, size_t i,
+    const struct store_exec_steps *rows)
+{
+	struct json_object	*v;
+	size_t			 j;
+
+	if (!json_object_object_get_ex(ds, "type", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), "wait") != 0)
+		return 0;
+	for (j = 0; j < rows->n; j++)
+		if ((size_t)rows->v[j].idx == i)
+			return strcmp(rows->v[j].status, "completed") == 0;
+	return 0;
+}
+
+/*
+ * The full execution document (GET) from its row and its step rows
+ * (store_exec_get_doc); the signals its steps took are read only when a
+ * wait step completed (docs/bench.md, 2026-12-06). RC_* of the store.
  */
 static int
 exec_document(struct store *st, const struct store_exec_doc *d,
@@ -366,10 +388,10 @@ exec_document(struct store *st, const struct store_exec_doc *d,
 {
 	const struct store_exec_row	*e = &d->e;
 	const struct store_exec_steps	*rows = &d->steps;
-	const struct store_exec_signals	*sigs = &d->sigs;
 	struct json_object		*o, *def = NULL, *steps, *dsteps, *ds, *s;
 	struct json_object		*v;
 	struct store_iter_counts	 counts;
+	struct store_exec_signals	 sigs;
 	const struct store_exec_step	*row;
 	const char			*by;
 	size_t				 k;
@@ -377,6 +399,7 @@ exec_document(struct store *st, const struct store_exec_doc *d,
 	int				 rc, term = is_terminal(e->status);
 
 	memset(&counts, 0, sizeof(counts));
+	memset(&sigs, 0, sizeof(sigs));
 	o = exec_summary(e, 0);
 	json_object_object_add(o, "user_id", json_object_new_string(e->user));
 	json_object_object_add(o, "input_data", parse_stored(e->input));
@@ -389,11 +412,19 @@ exec_document(struct store *st, const struct store_exec_doc *d,
 	n = 0;
 	if (def != NULL && json_object_object_get_ex(def, "steps", &dsteps))
 		n = json_object_array_length(dsteps);
-	if (n > 0 && has_map(dsteps, n) &&
-	    (rc = store_exec_iter_counts(st, e->pk, &counts)) != RC_OK) {
+	for (i = 0, rc = RC_OK; i < n && rc == RC_OK; i++)
+		if (wait_taken(json_object_array_get_idx(dsteps, i), i, rows)) {
+			/* Who sent the signal each wait step took. */
+			rc = store_exec_signals(st, e->pk, &sigs);
+			break;
+		}
+	if (rc == RC_OK && n > 0 && has_map(dsteps, n))
+		rc = store_exec_iter_counts(st, e->pk, &counts);
+	if (rc != RC_OK) {
 		json_object_put(o);
 		json_object_put(def);
 		json_object_put(steps);
+		store_exec_signals_free(&sigs);
 		return rc;
 	}
 	for (i = 0; i < n; i++) {
@@ -488,16 +519,17 @@ exec_document(struct store *st, const struct store_exec_doc *d,
 			json_object_put(def);
 			json_object_put(o);
 			store_iter_counts_free(&counts);
+			store_exec_signals_free(&sigs);
 			return rc;
 		}
 		json_object_object_get_ex(ds, "type", &v);
 		if (v != NULL && strcmp(json_object_get_string(v), "wait") ==
 		    0) {
-			for (by = NULL, k = 0; k < sigs->n; k++)
+			for (by = NULL, k = 0; k < sigs.n; k++)
 				if (json_object_object_get_ex(ds, "id", &v) &&
-				    strcmp(sigs->v[k].step_id,
+				    strcmp(sigs.v[k].step_id,
 				    json_object_get_string(v)) == 0)
-					by = sigs->v[k].by;
+					by = sigs.v[k].by;
 			/* Only once the step took it (completed). */
 			json_object_object_get_ex(s, "status", &v);
 			json_object_object_add(s, "signalled_by", by != NULL &&
@@ -520,11 +552,12 @@ exec_document(struct store *st, const struct store_exec_doc *d,
 	json_object_object_add(o, "redrive_count",
 	    json_object_new_int64(e->redrive_count));
 	json_object_put(def);
+	store_exec_signals_free(&sigs);
 	*out = o;
 	return RC_OK;
 }
 
-/* The document of row *e, its step rows and signals read apart. */
+/* The document of row *e, its step rows read apart. */
 static int
 exec_document_of(struct store *st, const struct store_exec_row *e,
     struct json_object **out)
@@ -534,11 +567,9 @@ exec_document_of(struct store *st, const struct store_exec_row *e,
 
 	memset(&d, 0, sizeof(d));
 	d.e = *e;	/* borrowed: not freed here */
-	if ((rc = store_exec_steps(st, e->pk, &d.steps)) == RC_OK &&
-	    (rc = store_exec_signals(st, e->pk, &d.sigs)) == RC_OK)
+	if ((rc = store_exec_steps(st, e->pk, &d.steps)) == RC_OK)
 		rc = exec_document(st, &d, out);
 	store_exec_steps_free(&d.steps);
-	store_exec_signals_free(&d.sigs);
 	return rc;
 }
 

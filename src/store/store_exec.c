@@ -563,14 +563,12 @@ store_exec_signals_free(struct store_exec_signals *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Columns of STMT_EXEC_GET_DOC: those of STMT_EXEC_GET, then these. */
-enum { ED_IDX = EG_PSTEP + 1, ED_SIG_BY = ED_IDX + ES_HISTORY + 1,
-    ED_NCOLS };
+/* Columns of STMT_EXEC_GET_DOC: those of STMT_EXEC_GET, then the steps'. */
+enum { ED_IDX = EG_PSTEP + 1 };
 
-/* Row i of a STMT_EXEC_GET_DOC result into step v; its signal into g. */
+/* Row i of a STMT_EXEC_GET_DOC result into step v. */
 static void
-doc_step(const struct sres *res, size_t i, struct store_exec_step *v,
-    struct store_exec_signals *g)
+doc_step(const struct sres *res, size_t i, struct store_exec_step *v)
 {
 	v->idx = sres_int(res, i, ED_IDX + ES_IDX);
 	v->step_id = cell_dup(res, i, ED_IDX + ES_ID);
@@ -583,11 +581,6 @@ doc_step(const struct sres *res, size_t i, struct store_exec_step *v,
 	v->next_attempt_ms = cell_ms(res, i, ED_IDX + ES_NEXT);
 	v->input = cell_dup(res, i, ED_IDX + ES_INPUT);
 	v->history = cell_dup(res, i, ED_IDX + ES_HISTORY);
-	if (sres_get(res, i, ED_SIG_BY, NULL) == NULL)
-		return;
-	g->v[g->n].step_id = cell_dup(res, i, ED_IDX + ES_ID);
-	g->v[g->n].by = cell_dup(res, i, ED_SIG_BY);
-	g->n++;
 }
 
 /* The row (i) of a STMT_EXEC_GET_DOC result into e. */
@@ -615,15 +608,14 @@ doc_row(const struct sres *res, size_t i, struct store_exec_row *e)
 	e->parent_step = cell_dup(res, i, EG_PSTEP);
 }
 
-/* The three-statement read of store_exec_get_doc. */
+/* The two-statement read of store_exec_get_doc. */
 static int
 doc_apart(struct store *st, const char *id, struct store_exec_doc *d)
 {
 	int	rc;
 
-	if ((rc = store_exec_get(st, id, &d->e)) == RC_OK &&
-	    (rc = store_exec_steps(st, d->e.pk, &d->steps)) == RC_OK)
-		rc = store_exec_signals(st, d->e.pk, &d->sigs);
+	if ((rc = store_exec_get(st, id, &d->e)) == RC_OK)
+		rc = store_exec_steps(st, d->e.pk, &d->steps);
 	if (rc != RC_OK)
 		store_exec_doc_free(d);
 	return rc;
@@ -659,10 +651,9 @@ store_exec_get_doc(struct store *st, const char *id, struct store_exec_doc *d)
 	doc_row(&res, first, &d->e);
 	if (sres_get(&res, first, ED_IDX, NULL) != NULL) {
 		d->steps.v = xcalloc(res.nrows, sizeof(*d->steps.v));
-		d->sigs.v = xcalloc(res.nrows, sizeof(*d->sigs.v));
 		d->steps.n = res.nrows;
 		for (i = 0; i < res.nrows; i++)
-			doc_step(&res, i, &d->steps.v[i], &d->sigs);
+			doc_step(&res, i, &d->steps.v[i]);
 	}
 	sres_free(&res);
 	return RC_OK;
@@ -673,7 +664,6 @@ store_exec_doc_free(struct store_exec_doc *d)
 {
 	store_exec_row_free(&d->e);
 	store_exec_steps_free(&d->steps);
-	store_exec_signals_free(&d->sigs);
 	memset(d, 0, sizeof(*d));
 }
 

@@ -1163,16 +1163,17 @@ static const char *const sql[STMT_COUNT] = {
 	    "WHERE status = 'paused' AND lease_until < UTC_TIMESTAMP(6)",
 	/*
 	 * GET of an execution in one statement (param: execution_id): the
-	 * columns of STMT_EXEC_GET, those of STMT_EXEC_STEPS (alias s), then
-	 * who sent the signal a completed step took (the newest one it
-	 * consumed, through ix_signal_exec; NULL: none). One row per step
-	 * row, or one with NULL step columns when there is none, in no
-	 * promised order (an ORDER BY made a temporary table per GET,
-	 * docs/bench.md). The large columns (input, final_result,
-	 * error_details, definition) are only in the row of step 0 or in
-	 * the step-less one, never repeated per step; when no row holds
-	 * them (step 0 has no row while others have) the caller reads
-	 * with STMT_EXEC_GET, STMT_EXEC_STEPS and STMT_SIG_OF_EXEC.
+	 * columns of STMT_EXEC_GET, then those of STMT_EXEC_STEPS (alias
+	 * s), one row per step row, or one with NULL step columns when there
+	 * is none, in no promised order (an ORDER BY made a temporary table
+	 * per GET). The large columns (input, final_result, error_details,
+	 * definition) are only in the row of step 0 or in the step-less one,
+	 * never repeated per step; when no row holds them (step 0 has no row
+	 * while others have) the caller reads with STMT_EXEC_GET and
+	 * STMT_EXEC_STEPS. Not the signals a wait step took: a subquery or
+	 * join of signals here cost every GET 20 to 40 us of server CPU
+	 * (docs/bench.md, 2026-12-06), so STMT_SIG_OF_EXEC is read apart,
+	 * only for a document with a completed wait step.
 	 */
 	[STMT_EXEC_GET_DOC] =
 	    "SELECT e.id, e.execution_id, e.execution_name, e.template_id, "
@@ -1187,10 +1188,7 @@ static const char *const sql[STMT_COUNT] = {
 	    "s.step_idx, s.step_id, s.status, s.attempts, "
 	    MS("s.started_at") ", " MS("s.completed_at") ", s.output, "
 	    "s.error, " MS("s.next_attempt_at") ", s.input, "
-	    "s.attempt_history, IF(s.status = 'completed', (SELECT "
-	    "g.signalled_by FROM signals g WHERE g.exec_pk = e.id AND "
-	    "g.consumed_by = s.step_id COLLATE utf8mb4_nopad_bin "
-	    "ORDER BY g.id DESC LIMIT 1), NULL) "
+	    "s.attempt_history "
 	    "FROM executions e JOIN template_versions v ON v.template_pk = "
 	    "e.template_pk AND v.version = e.template_version "
 	    "LEFT JOIN execution_steps s ON s.exec_pk = e.id "
