@@ -34,6 +34,20 @@
  *		and Handler_read_next (index entries read), the first and
  *		last without what this program's own polls did.
  *
+ *	bench_db -S SOCKET ... get EXEC_ID MARIADBD_PID BLOCKS N
+ *		The GET of execution EXEC_ID's reads, as the store runs them
+ *		(statement texts from the linked store_sql.c, prepared once,
+ *		every row transferred): "three" (STMT_EXEC_GET, then
+ *		STMT_EXEC_STEPS and STMT_SIG_OF_EXEC by its pk), "doc"
+ *		(STMT_EXEC_GET_DOC alone: a GET without a completed wait
+ *		step) and "doc_sig" (STMT_EXEC_GET_DOC and STMT_SIG_OF_EXEC:
+ *		one with), N times each in turn, BLOCKS times over, so that
+ *		the others' load on a shared machine falls on each alike.
+ *		Prints per variant "name us_server_per_get us_wall_per_get
+ *		rows_per_get": the server's CPU is the sum of MARIADBD_PID's
+ *		threads' run time (/proc/PID/task/TID/schedstat, ns) over
+ *		its blocks.
+ *
  * Exit 0 on success, 1 on a database error or a drain that timed out
  * (the figures are printed anyway), 2 on bad usage. Built by
  * tests/bench/run.sh against $(BUILD)/libwfm.a for the statement text.
@@ -41,8 +55,10 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <mysql.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -71,7 +87,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: bench_db -S socket [-u user] [-d db] "
 	    "claim-sql | claim ITER LIMIT BUDGET_S | "
-	    "drain COUNT TIMEOUT_S NUDGE_SOCKET PID\n");
+	    "drain COUNT TIMEOUT_S NUDGE_SOCKET PID | "
+	    "get EXEC_ID MARIADBD_PID BLOCKS N\n");
 	exit(2);
 }
 
@@ -346,6 +363,109 @@ cmd_drain(MYSQL *db, long count, int timeout_s, const char *nudge_path,
 	return left == 0 ? 0 : 1;
 }
 
+/* Run time of every thread of pid in ns (schedstat), -1 on error. */
+static long long
+proc_cpu_ns(pid_t pid)
+{
+	DIR		*d;
+	struct dirent	*de;
+	FILE		*f;
+	char		 path[320];
+	long long	 t, sum = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task", (long)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/task/%s/schedstat",
+		    (long)pid, de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;	/* a thread that just ended */
+		if (fscanf(f, "%lld", &t) == 1)
+			sum += t;
+		fclose(f);
+	}
+	closedir(d);
+	return sum;
+}
+
+/* One read of the GET's: statement st with one parameter; rows added. */
+static int
+get_run(MYSQL_STMT *st, MYSQL_BIND *b, long long *rows)
+{
+	if (mysql_stmt_bind_param(st, b) != 0 ||
+	    mysql_stmt_execute(st) != 0 || mysql_stmt_store_result(st) != 0)
+		return -1;
+	*rows += (long long)mysql_stmt_num_rows(st);
+	mysql_stmt_free_result(st);
+	return 0;
+}
+
+enum { GV_THREE, GV_DOC, GV_DOC_SIG, GV_COUNT };
+
+static int
+cmd_get(MYSQL *db, const char *eid, pid_t pid, int blocks, int n)
+{
+	static const char *const names[GV_COUNT] = { "three", "doc", "doc_sig" };
+	static const enum stmt_id ids[] = { STMT_EXEC_GET, STMT_EXEC_STEPS,
+	    STMT_SIG_OF_EXEC, STMT_EXEC_GET_DOC };
+	MYSQL_STMT	*st[4];
+	MYSQL_BIND	 bs, bi;
+	unsigned long	 len = strlen(eid);
+	long long	 pk, cpu[GV_COUNT] = { 0 }, rows[GV_COUNT] = { 0 };
+	long long	 c0;
+	double		 wall[GV_COUNT] = { 0 }, t0;
+	char		 q[160], buf[32];
+	int		 b, i, k, v, rc = 0;
+
+	snprintf(q, sizeof(q), "SELECT id FROM executions WHERE "
+	    "execution_id = '%.36s'", eid);
+	if (scalar(db, q, buf, sizeof(buf)) != 0)
+		return fail(db, "no such execution");
+	pk = strtoll(buf, NULL, 10);
+	memset(&bs, 0, sizeof(bs));
+	bs.buffer_type = MYSQL_TYPE_STRING;
+	bs.buffer = (void *)(uintptr_t)eid;
+	bs.buffer_length = len;
+	bs.length = &len;
+	memset(&bi, 0, sizeof(bi));
+	bi.buffer_type = MYSQL_TYPE_LONGLONG;
+	bi.buffer = &pk;
+	for (k = 0; k < 4; k++)
+		if ((st[k] = mysql_stmt_init(db)) == NULL ||
+		    mysql_stmt_prepare(st[k], store_sql_text(ids[k]),
+		    strlen(store_sql_text(ids[k]))) != 0)
+			return fail(db, "prepare");
+	for (b = 0; b < blocks && rc == 0; b++)
+		for (v = 0; v < GV_COUNT && rc == 0; v++) {
+			t0 = now_ms();
+			c0 = proc_cpu_ns(pid);
+			for (i = 0; i < n && rc == 0; i++)
+				if (v == GV_THREE)
+					rc = get_run(st[0], &bs, &rows[v]) ||
+					    get_run(st[1], &bi, &rows[v]) ||
+					    get_run(st[2], &bi, &rows[v]);
+				else
+					rc = get_run(st[3], &bs, &rows[v]) ||
+					    (v == GV_DOC_SIG &&
+					    get_run(st[2], &bi, &rows[v]));
+			cpu[v] += proc_cpu_ns(pid) - c0;
+			wall[v] += now_ms() - t0;
+		}
+	for (k = 0; k < 4; k++)
+		mysql_stmt_close(st[k]);
+	if (rc != 0)
+		return fail(db, "get");
+	for (v = 0; v < GV_COUNT; v++)
+		printf("%s %.1f %.1f %.2f\n", names[v],
+		    (double)cpu[v] / 1e3 / ((double)blocks * n),
+		    wall[v] * 1e3 / ((double)blocks * n),
+		    (double)rows[v] / ((double)blocks * n));
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -402,6 +522,9 @@ main(int argc, char *argv[])
 	else if (strcmp(argv[0], "drain") == 0 && argc == 5)
 		rc = cmd_drain(db, atol(argv[1]), atoi(argv[2]), argv[3],
 		    (pid_t)atol(argv[4]));
+	else if (strcmp(argv[0], "get") == 0 && argc == 5)
+		rc = cmd_get(db, argv[1], (pid_t)atol(argv[2]), atoi(argv[3]),
+		    atoi(argv[4]));
 	else
 		usage();
 	mysql_close(db);
