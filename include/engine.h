@@ -101,6 +101,12 @@ int	 engine_step_fail(const struct tmpl_step *s, int attempt,
  */
 int	 engine_step_wait(enum engine_state *st);
 /*
+ * News came for a step that waits on several things at once (a map
+ * whose iterations wait for their children): waiting -> running, the
+ * same attempt going on.
+ */
+int	 engine_step_wake(enum engine_state *st);
+/*
  * The attempt is put off, not failed (a workflow step whose child the
  * quota or the database holds back): running -> retry_wait; the caller
  * chooses the delay and does not count the attempt.
@@ -246,7 +252,7 @@ int	 engine_map_items_check(struct json_object *items,
 /*
  * The pending iterations that may start now, in index order, written to
  * out (room for nout): at most m->max_concurrency minus the iterations
- * running or waiting to retry, and at most budget (the supervisor's
+ * running, waiting to retry or waiting for their child, and at most budget (the supervisor's
  * handlers left; negative: no limit). None once the failures passed the
  * bounds. Returns the number written.
  */
@@ -272,6 +278,15 @@ int	 engine_map_over(const struct tmpl_step *m, int nfailed, int n);
  */
 enum engine_outcome	 engine_map_outcome(const struct tmpl_step *m,
 			    const enum engine_state *st, int n, int *lowest);
+
+/*
+ * 1 when map m can only wait for news: some iterations wait (for their
+ * child execution), none runs or waits to retry, and none may start
+ * now. The map step then waits too (engine_step_wait) and its execution
+ * may park; 0 otherwise.
+ */
+int	 engine_map_waits(const struct tmpl_step *m,
+	    const enum engine_state *st, int n);
 
 /*
  * Cancel every pending, running, retry_wait and waiting iteration (the

@@ -77,8 +77,9 @@ engine_map_next(const struct tmpl_step *m, const enum engine_state *st,
 
 	if (engine_map_over(m, count(st, n, ENGINE_FAILED), n))
 		return 0;
+	/* A waiting iteration's child is in flight: it counts. */
 	room = m->max_concurrency - count(st, n, ENGINE_RUNNING) -
-	    count(st, n, ENGINE_RETRY_WAIT);
+	    count(st, n, ENGINE_RETRY_WAIT) - count(st, n, ENGINE_WAITING);
 	if (budget >= 0 && budget < room)
 		room = budget;
 	if (room > nout)
@@ -134,4 +135,17 @@ engine_map_cancel(enum engine_state *st, int n)
 			k++;
 		}
 	return k;
+}
+
+int
+engine_map_waits(const struct tmpl_step *m, const enum engine_state *st,
+    int n)
+{
+	int	 next;
+
+	if (count(st, n, ENGINE_WAITING) == 0 ||
+	    count(st, n, ENGINE_RUNNING) > 0 ||
+	    count(st, n, ENGINE_RETRY_WAIT) > 0)
+		return 0;
+	return engine_map_next(m, st, n, -1, &next, 1) == 0;
 }

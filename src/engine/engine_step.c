@@ -54,6 +54,15 @@ engine_step_wait(enum engine_state *st)
 }
 
 int
+engine_step_wake(enum engine_state *st)
+{
+	if (*st != ENGINE_WAITING)
+		return RC_CONFLICT;
+	*st = ENGINE_RUNNING;
+	return RC_OK;
+}
+
+int
 engine_step_defer(enum engine_state *st)
 {
 	if (*st != ENGINE_RUNNING)

@@ -65,6 +65,60 @@ validate(struct http_req *r)
 }
 
 /*
+ * One workflow step s (a step, or a map's inner step: inner set) of
+ * steps[i] against owner, as workflow_refs says. RC_OK, or the cache's
+ * code (the answer is the caller's); errors go to ve.
+ */
+static int
+workflow_ref(struct http_req *r, struct json_object *s, size_t i, int inner,
+    const char *owner, int admin, struct verr *ve)
+{
+	const struct tcache_ent	*ent;
+	struct json_object	*v;
+	struct jpath		 p;
+	const char		*type, *tid;
+	int			 k, rc, may;
+
+	if (!json_object_object_get_ex(s, "type", &v) ||
+	    (type = json_object_get_string(v)) == NULL ||
+	    strcmp(type, "workflow") != 0 ||
+	    !json_object_object_get_ex(s, "template_id", &v))
+		return RC_OK;
+	tid = json_object_get_string(v);
+	jpath_init(&p, "body");
+	jpath_key(&p, "steps");
+	jpath_idx(&p, (int)i);
+	if (inner)
+		jpath_key(&p, "step");
+	jpath_key(&p, "template_id");
+	rc = strlen(tid) <= HTTP_ID_MAX ? http_tcache_get(r, tid, 1, &ent) :
+	    RC_NOTFOUND;
+	if (rc == RC_NOTFOUND) {
+		verr_add(ve, "value_error", &p, "Value error, template "
+		    "not found", v, NULL);
+		return RC_OK;
+	}
+	if (rc != RC_OK)
+		return rc;
+	may = admin || ent->is_public || strcmp(ent->owner, owner) == 0;
+	for (k = 0; !may && k < ent->nshares; k++)
+		may = strcmp(ent->shares[k], owner) == 0;
+	if (!may) {
+		verr_add(ve, "value_error", &p, "Value error, the "
+		    "template's owner may not execute this template", v, NULL);
+		return RC_OK;
+	}
+	if (json_object_object_get_ex(s, "version", &v) &&
+	    json_object_get_int64(v) > ent->version) {
+		jpath_pop(&p);
+		jpath_key(&p, "version");
+		verr_add(ve, "value_error", &p, "Value error, the "
+		    "template has no such version", v, NULL);
+	}
+	return RC_OK;
+}
+
+/*
  * The templates that the workflow steps of r->body name (engine.md
  * "workflow"): each must exist (at the pinned version when one is given)
  * and its owner-to-be (owner, admin when the owner is the caller and an
@@ -76,13 +130,10 @@ validate(struct http_req *r)
 static int
 workflow_refs(struct http_req *r, const char *owner, int admin)
 {
-	const struct tcache_ent	*ent;
-	struct json_object	*steps, *s, *v;
+	struct json_object	*steps, *s, *in;
 	struct verr		*ve;
-	struct jpath		 p;
-	const char		*type, *tid;
 	size_t			 i, n;
-	int			 k, rc = RC_OK, may;
+	int			 rc = RC_OK;
 
 	if (!json_object_object_get_ex(r->body, "steps", &steps) ||
 	    !json_object_is_type(steps, json_type_array))
@@ -91,42 +142,11 @@ workflow_refs(struct http_req *r, const char *owner, int admin)
 	n = json_object_array_length(steps);
 	for (i = 0; i < n && rc == RC_OK; i++) {
 		s = json_object_array_get_idx(steps, i);
-		if (!json_object_object_get_ex(s, "type", &v) ||
-		    (type = json_object_get_string(v)) == NULL ||
-		    strcmp(type, "workflow") != 0 ||
-		    !json_object_object_get_ex(s, "template_id", &v))
-			continue;
-		tid = json_object_get_string(v);
-		jpath_init(&p, "body");
-		jpath_key(&p, "steps");
-		jpath_idx(&p, (int)i);
-		jpath_key(&p, "template_id");
-		rc = strlen(tid) <= HTTP_ID_MAX ? http_tcache_get(r, tid, 1,
-		    &ent) : RC_NOTFOUND;
-		if (rc == RC_NOTFOUND) {
-			rc = RC_OK;
-			verr_add(ve, "value_error", &p, "Value error, template "
-			    "not found", v, NULL);
-			continue;
-		}
-		if (rc != RC_OK)
-			break;
-		may = admin || ent->is_public || strcmp(ent->owner, owner) == 0;
-		for (k = 0; !may && k < ent->nshares; k++)
-			may = strcmp(ent->shares[k], owner) == 0;
-		if (!may) {
-			verr_add(ve, "value_error", &p, "Value error, the "
-			    "template's owner may not execute this template",
-			    v, NULL);
-			continue;
-		}
-		if (json_object_object_get_ex(s, "version", &v) &&
-		    json_object_get_int64(v) > ent->version) {
-			jpath_pop(&p);
-			jpath_key(&p, "version");
-			verr_add(ve, "value_error", &p, "Value error, the "
-			    "template has no such version", v, NULL);
-		}
+		rc = workflow_ref(r, s, i, 0, owner, admin, ve);
+		/* A map's inner workflow step: the same rules. */
+		if (rc == RC_OK && json_object_object_get_ex(s, "step", &in) &&
+		    json_object_is_type(in, json_type_object))
+			rc = workflow_ref(r, in, i, 1, owner, admin, ve);
 	}
 	if (rc != RC_OK)
 		http_resp_rc(r, rc, "Template not found");

@@ -229,6 +229,15 @@ void	 sup_wf_start(struct sup *, struct run *, int i,
 /* What the child of waiting workflow step i of r says now. */
 void	 sup_wf_check(struct sup *, struct run *, int i,
 	    struct sup_wf_res *res);
+/*
+ * The same for iteration k of map step i whose inner step is a workflow
+ * step, at the iteration's attempt: the child is named with the map
+ * index (engine_child_name), so a resumed iteration finds its child.
+ */
+void	 sup_wf_iter_start(struct sup *, struct run *, int i, int k,
+	    int attempt, struct json_object *input, struct sup_wf_res *res);
+void	 sup_wf_iter_check(struct sup *, struct run *, int i, int k,
+	    int attempt, struct sup_wf_res *res);
 
 /* Cached template limits (sup_claim.c); 1 when known. */
 int	 sup_limit_cached(struct sup *, long long tpk, long long *limit);
@@ -378,6 +387,10 @@ struct sup_iter {
 	int			 dirty;
 	struct sup_cmd		*cmd;		/* a command attempt, owned */
 	struct sup_http_xfer	*xfer;		/* an http attempt */
+	int			 wf_rejoin;	/* workflow, resumed: find or
+						   start the child of this
+						   attempt again */
+	int			 wf_later;	/* workflow: starts put off */
 };
 
 struct sup_map {
@@ -388,6 +401,12 @@ struct sup_map {
 
 /* Start map step i of r (its attempt is counted): items, iterations. */
 void	 sup_map_start(struct sup *, struct run *, int i);
+/*
+ * Map step i of a loaded run waits (its iterations' children run):
+ * it runs again (engine_step_wake) with its iterations read back, so
+ * that sup_map_advance looks at their children.
+ */
+void	 sup_map_resume(struct sup *, struct run *, int i);
 /* The run halts: unfinished iterations of step i become cancelled. */
 void	 sup_map_stop(struct sup *, struct run *, int i);
 /* Progress of a running map step i; 1 when something changed. */

@@ -250,6 +250,87 @@ iter_command(struct sup *sp, struct run *r, int i, int k)
 		iter_fail(r, i, k, "exit_status", err.text, retryable, NULL);
 }
 
+/*
+ * What iteration k's child says (sup_subwf.c): it waits for it, takes
+ * its output, fails (retried per the inner step's retry), or is put off
+ * (the quota, the database: not an attempt, the same child name later).
+ */
+static void
+iter_wf_apply(struct run *r, int i, int k, struct sup_wf_res *res)
+{
+	struct sup_iter		*it = &r->s[i].map->it[k];
+	struct json_object	*out;
+	int64_t			 ms;
+
+	switch (res->kind) {
+	case SUP_WF_WAIT:
+		it->wf_later = 0;
+		if (engine_step_wait(&it->st) == RC_OK) {
+			it->dirty = 1;
+			r->s[i].dirty = 1;
+		}
+		break;
+	case SUP_WF_DONE:
+		it->wf_later = 0;
+		out = res->output;
+		res->output = NULL;
+		if (out != NULL && jsonx_deeper(out,
+		    JSONX_STORE_DEPTH_MAX - 1)) {
+			json_object_put(out);
+			iter_fail(r, i, k, SUP_ERR_OUTPUT_INVALID, "output "
+			    "nests objects and arrays deeper than the "
+			    "database stores", 0, NULL);
+			break;
+		}
+		iter_set(r, i, it, ENGINE_COMPLETED, sup_run_scrub(r, out),
+		    NULL);
+		break;
+	case SUP_WF_FAIL:
+		it->wf_later = 0;
+		iter_fail(r, i, k, res->err_type, res->msg, res->retryable,
+		    NULL);
+		break;
+	case SUP_WF_QUOTA:
+	case SUP_WF_LATER:
+		if (engine_step_defer(&it->st) != RC_OK)
+			break;
+		ms = (int64_t)SUP_WF_LATER_MS << MIN(it->wf_later, 5);
+		it->wf_later++;
+		it->attempts--;		/* iter_start counts it again */
+		it->due = util_mono_ms() + MIN(ms, SUP_WF_LATER_MAX_MS);
+		it->dirty = 1;
+		r->s[i].dirty = 1;
+		break;
+	}
+	json_object_put(res->output);
+	res->output = NULL;
+}
+
+/* Start (or, rejoined, find) the child of iteration k's attempt. */
+static void
+iter_workflow(struct sup *sp, struct run *r, int i, int k)
+{
+	const struct tmpl_step	*in = r->t->steps[i].inner;
+	struct sup_iter		*it = &r->s[i].map->it[k];
+	struct json_object	*input = NULL;
+	struct sup_wf_res	 res;
+
+	if (in->wf_input != NULL) {
+		if (iter_render(r, i, k, in->wf_input, &input) != RC_OK)
+			return;
+	} else
+		input = json_object_new_object();
+	if (!json_object_is_type(input, json_type_object)) {
+		json_object_put(input);
+		iter_fail(r, i, k, SUP_ERR_INPUT_INVALID, "input must render "
+		    "to an object", 0, NULL);
+		return;
+	}
+	sup_wf_iter_start(sp, r, i, k, it->attempts, input, &res);
+	json_object_put(input);
+	iter_wf_apply(r, i, k, &res);
+}
+
 /* A finished attempt of iteration k (res is the caller's). */
 static void
 iter_result(struct run *r, int i, int k, struct sup_step_result *res)
@@ -295,7 +376,11 @@ iter_start(struct sup *sp, struct run *r, int i, int k)
 	const struct tmpl_step	*in = r->t->steps[i].inner;
 	struct sup_iter		*it = &r->s[i].map->it[k];
 
-	it->attempts++;
+	/* A rejoined attempt goes on under its number (its child's name). */
+	if (it->wf_rejoin)
+		it->wf_rejoin = 0;
+	else
+		it->attempts++;
 	(void)engine_step_start(&it->st);
 	it->due = 0;
 	if (it->started_ms == 0)
@@ -317,13 +402,14 @@ iter_start(struct sup *sp, struct run *r, int i, int k)
 	case TMPL_STEP_COMMAND:
 		iter_command(sp, r, i, k);
 		break;
-	case TMPL_STEP_MAP:
 	case TMPL_STEP_WORKFLOW:
+		iter_workflow(sp, r, i, k);
+		break;
+	case TMPL_STEP_MAP:
 	case TMPL_STEP_WAIT:
 		/* Refused when the template is stored (tmpl_valid.c). */
 		iter_set(r, i, it, ENGINE_FAILED, NULL, iter_error(r,
-		    "unsupported", "a map, workflow or wait step inside a "
-		    "map"));
+		    "unsupported", "a map or wait step inside a map"));
 		break;
 	}
 }
@@ -353,7 +439,10 @@ map_load(struct sup *sp, struct run *r, int i)
 		it->attempts = row->attempts;
 		it->started_ms = row->started_ms != STORE_NO_MS ?
 		    row->started_ms : 0;
-		/* An iteration never waits: a stored one runs again. */
+		/*
+		 * A waiting iteration (its child runs) is rejoined below,
+		 * anything else running runs again.
+		 */
 		switch (engine_step_resume(st == ENGINE_WAITING ?
 		    ENGINE_PENDING : st, r->t->steps[i].inner->type ==
 		    TMPL_STEP_DELAY, row->has_wait, &it->st)) {
@@ -374,7 +463,16 @@ map_load(struct sup *sp, struct run *r, int i)
 			it->due = util_mono_ms() + MAX(row->wait_us / 1000, 0);
 			break;
 		case ENGINE_RESUME_RERUN:
-			break;	/* pending, running: (again), at least once */
+			/*
+			 * pending, running: (again), at least once. A
+			 * workflow iteration that began an attempt looks for
+			 * that attempt's child first (the same name): one
+			 * child per attempt, whatever was written.
+			 */
+			it->wf_rejoin = r->t->steps[i].inner->type ==
+			    TMPL_STEP_WORKFLOW && it->attempts > 0 &&
+			    (st == ENGINE_RUNNING || st == ENGINE_WAITING);
+			break;
 		}
 	}
 	store_iter_list_free(&res);
@@ -625,6 +723,16 @@ map_pump(struct sup *sp, struct run *r, int i)
 		changed = 1;
 		break;
 	case ENGINE_OUT_RUNNING:
+		/*
+		 * Only children run: the map waits as a workflow step does,
+		 * so that its execution may park (engine_park) until a
+		 * child's end wakes it (sup_map_resume then).
+		 */
+		if (engine_map_waits(ms, st, m->n) &&
+		    engine_step_wait(&r->s[i].st) == RC_OK) {
+			r->s[i].dirty = 1;
+			changed = 1;
+		}
 		break;
 	}
 	free(st);
@@ -632,8 +740,12 @@ map_pump(struct sup *sp, struct run *r, int i)
 	return changed;
 }
 
-void
-sup_map_start(struct sup *sp, struct run *r, int i)
+/*
+ * The map of step i built from its items and its stored iterations;
+ * RC_OK, else the step failed (recorded).
+ */
+static int
+map_build(struct sup *sp, struct run *r, int i)
 {
 	const struct tmpl_step	*ms = &r->t->steps[i];
 	struct json_object	*w, *items = NULL;
@@ -652,13 +764,13 @@ sup_map_start(struct sup *sp, struct run *r, int i)
 			    "limit of %d bytes", SUP_RESULT_MAX);
 		sup_run_fail(r, i, over ? "output_too_large" : "expression",
 		    err.text);
-		return;
+		return RC_INVALID;
 	}
 	json_object_put(w);
 	if (engine_map_items_check(items, &err) != RC_OK) {
 		json_object_put(items);
 		sup_run_fail(r, i, "map_items_invalid", err.text);
-		return;
+		return RC_INVALID;
 	}
 	m = xcalloc(1, sizeof(*m));
 	m->items = items;
@@ -672,9 +784,27 @@ sup_map_start(struct sup *sp, struct run *r, int i)
 	if (map_load(sp, r, i) != RC_OK) {
 		/* Cannot tell what ran: leave it to the next claim. */
 		sup_run_fail(r, i, "internal", "iterations could not be read");
-		return;
+		return RC_ERR;
 	}
-	(void)map_pump(sp, r, i);
+	return RC_OK;
+}
+
+void
+sup_map_start(struct sup *sp, struct run *r, int i)
+{
+	if (map_build(sp, r, i) == RC_OK)
+		(void)map_pump(sp, r, i);
+}
+
+void
+sup_map_resume(struct sup *sp, struct run *r, int i)
+{
+	if (r->s[i].map != NULL || r->s[i].st != ENGINE_WAITING)
+		return;
+	if (engine_step_wake(&r->s[i].st) != RC_OK)
+		return;
+	r->s[i].dirty = 1;
+	(void)map_build(sp, r, i);
 }
 
 void

@@ -983,7 +983,8 @@ wake_in_us(const struct run *r)
 		 * again after SUP_WF_RECHECK_MS anyway, should a supervisor
 		 * have been killed between the child's end and the wake.
 		 */
-		if (r->t->steps[i].type == TMPL_STEP_WORKFLOW)
+		if (r->t->steps[i].type == TMPL_STEP_WORKFLOW ||
+		    r->t->steps[i].type == TMPL_STEP_MAP)
 			due = MIN(due, now + SUP_WF_RECHECK_MS);
 	}
 	/* The execution's own timeout runs while it waits. */
@@ -1465,6 +1466,14 @@ sup_run_advance(struct sup *sp, struct run *r)
 	}
 	if (r->write_retry > now)
 		return SUP_ADV_WAIT;	/* a write failed a moment ago */
+	/*
+	 * A map that waited for its iterations' children (a woken, resumed
+	 * or cancelled run): its iterations are read back first.
+	 */
+	for (i = 0; !r->done && i < r->t->nsteps; i++)
+		if (r->t->steps[i].type == TMPL_STEP_MAP &&
+		    r->s[i].map == NULL && r->s[i].st == ENGINE_WAITING)
+			sup_map_resume(sp, r, i);
 	/* The execution's own timeout does not run while it is paused. */
 	if (!r->done && (r->cancel || (!r->pausing && now >= r->deadline))) {
 		stop_steps(sp, r);

@@ -45,12 +45,23 @@ wf_fail(struct sup_wf_res *res, const char *type, int retryable,
 	}
 }
 
-/* The name of step i's child for its current attempt into buf. */
-static int
-child_name(const struct run *r, int i, char *buf, size_t len)
+/*
+ * The workflow step a child is started for: step i, or with k >= 0 the
+ * inner step of map step i (iteration k).
+ */
+static const struct tmpl_step *
+wf_def(const struct run *r, int i, int k)
 {
-	return engine_child_name(buf, len, r->id, r->t->steps[i].id, -1,
-	    r->redrive, r->s[i].attempts);
+	return k >= 0 ? r->t->steps[i].inner : &r->t->steps[i];
+}
+
+/* The name of the child of step i (iteration k, or -1) for attempt. */
+static int
+child_name(const struct run *r, int i, int k, int attempt, char *buf,
+    size_t len)
+{
+	return engine_child_name(buf, len, r->id, r->t->steps[i].id, k,
+	    r->redrive, attempt);
 }
 
 /*
@@ -58,7 +69,7 @@ child_name(const struct run *r, int i, char *buf, size_t len)
  * failure once it ended otherwise, else wait.
  */
 static void
-from_child(const struct run *r, int i, const struct store_subwf_child *c,
+from_child(const struct tmpl_step *ts, const struct store_subwf_child *c,
     struct sup_wf_res *res)
 {
 	struct json_object	*o, *m;
@@ -68,7 +79,7 @@ from_child(const struct run *r, int i, const struct store_subwf_child *c,
 	snprintf(res->child_id, sizeof(res->child_id), "%s",
 	    c->execution_id);
 	st = c->status;
-	if (!r->t->steps[i].wf_wait) {
+	if (!ts->wf_wait) {
 		res->kind = SUP_WF_DONE;
 		res->output = json_object_new_object();
 		json_object_object_add(res->output, "execution_id",
@@ -112,14 +123,14 @@ from_child(const struct run *r, int i, const struct store_subwf_child *c,
 
 /* The child of step i if it exists: RC_OK and res set, or RC_NOTFOUND. */
 static int
-lookup(struct sup *sp, struct run *r, int i, const char *name,
-    struct sup_wf_res *res)
+lookup(struct sup *sp, struct run *r, const struct tmpl_step *ts,
+    const char *name, struct sup_wf_res *res)
 {
 	struct store_subwf_child	c;
 	int				rc;
 
 	if ((rc = store_subwf_child_get(sp->st, r->user, name, &c)) == RC_OK)
-		from_child(r, i, &c, res);
+		from_child(ts, &c, res);
 	store_subwf_child_free(&c);
 	return rc;
 }
@@ -153,10 +164,10 @@ insert_body(struct store *st, void *arg)
  * res set (the step fails); else a store code (try again later).
  */
 static int
-resolve(struct sup *sp, struct run *r, int i, struct json_object *input,
-    char **tid, long long *version, struct sup_wf_res *res)
+resolve(struct sup *sp, struct run *r, const struct tmpl_step *ts,
+    struct json_object *input, char **tid, long long *version,
+    struct sup_wf_res *res)
 {
-	const struct tmpl_step	*ts = &r->t->steps[i];
 	struct json_object	*def, *sch, *first, *loc = NULL;
 	struct json_object	*m = NULL;
 	struct schema		*sc = NULL;
@@ -220,10 +231,11 @@ resolve(struct sup *sp, struct run *r, int i, struct json_object *input,
 }
 
 void
-sup_wf_start(struct sup *sp, struct run *r, int i, struct json_object *input,
-    struct sup_wf_res *res)
+sup_wf_iter_start(struct sup *sp, struct run *r, int i, int k, int attempt,
+    struct json_object *input, struct sup_wf_res *res)
 {
-	const struct tmpl_step	*ts = &r->t->steps[i];
+	const struct tmpl_step	*ts = wf_def(r, i, k);
+	const char		*step_id = r->t->steps[i].id;
 	struct store_exec_new	 x;
 	struct wf_insert	 a;
 	char			 name[ENGINE_EXEC_NAME_MAX + 1];
@@ -238,18 +250,18 @@ sup_wf_start(struct sup *sp, struct run *r, int i, struct json_object *input,
 		    "depth %d, more than %d", r->depth + 1, ENGINE_DEPTH_MAX);
 		return;
 	}
-	if (child_name(r, i, name, sizeof(name)) != RC_OK) {
+	if (child_name(r, i, k, attempt, name, sizeof(name)) != RC_OK) {
 		wf_fail(res, SUP_ERR_INPUT_INVALID, 0, "the child's name "
 		    "would be longer than %d characters", ENGINE_EXEC_NAME_MAX);
 		return;
 	}
 	/* Resumed: the child this attempt started is found, not made again. */
-	if ((rc = lookup(sp, r, i, name, res)) != RC_NOTFOUND) {
+	if ((rc = lookup(sp, r, ts, name, res)) != RC_NOTFOUND) {
 		if (rc != RC_OK)
 			res->kind = SUP_WF_LATER;
 		return;
 	}
-	if ((rc = resolve(sp, r, i, input, &tid, &version, res)) != RC_OK) {
+	if ((rc = resolve(sp, r, ts, input, &tid, &version, res)) != RC_OK) {
 		if (rc != RC_INVALID)
 			res->kind = SUP_WF_LATER;
 		return;
@@ -269,7 +281,7 @@ sup_wf_start(struct sup *sp, struct run *r, int i, struct json_object *input,
 	x.created_ms = util_now_ms();
 	x.slots = sp->cfg->http.max_active_executions_per_user;
 	x.parent_id = r->id;
-	x.parent_step = ts->id;
+	x.parent_step = step_id;
 	x.root_id = r->root_id != NULL ? r->root_id : r->id;
 	x.depth = r->depth + 1;
 	a.sp = sp;
@@ -280,7 +292,7 @@ sup_wf_start(struct sup *sp, struct run *r, int i, struct json_object *input,
 	switch (rc) {
 	case RC_OK:
 		log_info("execution %s: step %s started child %s (%s)", r->id,
-		    ts->id, eid, name);
+		    step_id, eid, name);
 		sp->want_claim = 1;
 		snprintf(res->child_id, sizeof(res->child_id), "%s", eid);
 		if (ts->wf_wait)
@@ -303,7 +315,7 @@ sup_wf_start(struct sup *sp, struct run *r, int i, struct json_object *input,
 		break;
 	case RC_CONFLICT:
 		/* Taken meanwhile: it is the child (same user, same name). */
-		if (lookup(sp, r, i, name, res) != RC_OK)
+		if (lookup(sp, r, ts, name, res) != RC_OK)
 			res->kind = SUP_WF_LATER;
 		break;
 	case RC_CHANGED:
@@ -323,19 +335,33 @@ sup_wf_start(struct sup *sp, struct run *r, int i, struct json_object *input,
 }
 
 void
-sup_wf_check(struct sup *sp, struct run *r, int i, struct sup_wf_res *res)
+sup_wf_start(struct sup *sp, struct run *r, int i, struct json_object *input,
+    struct sup_wf_res *res)
+{
+	sup_wf_iter_start(sp, r, i, -1, r->s[i].attempts, input, res);
+}
+
+void
+sup_wf_iter_check(struct sup *sp, struct run *r, int i, int k, int attempt,
+    struct sup_wf_res *res)
 {
 	char	name[ENGINE_EXEC_NAME_MAX + 1];
 	int	rc;
 
 	memset(res, 0, sizeof(*res));
-	if (child_name(r, i, name, sizeof(name)) != RC_OK) {
+	if (child_name(r, i, k, attempt, name, sizeof(name)) != RC_OK) {
 		res->kind = SUP_WF_WAIT;
 		return;
 	}
-	if ((rc = lookup(sp, r, i, name, res)) == RC_NOTFOUND)
+	if ((rc = lookup(sp, r, wf_def(r, i, k), name, res)) == RC_NOTFOUND)
 		wf_fail(res, SUP_ERR_CHILD_FAILED, 1, "child execution %s "
 		    "not found", name);
 	else if (rc != RC_OK)
 		res->kind = SUP_WF_LATER;
+}
+
+void
+sup_wf_check(struct sup *sp, struct run *r, int i, struct sup_wf_res *res)
+{
+	sup_wf_iter_check(sp, r, i, -1, r->s[i].attempts, res);
 }

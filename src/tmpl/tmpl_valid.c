@@ -77,11 +77,15 @@ static const char *const type_names[] = {
 	NULL
 };
 /*
- * The types a map's inner step may have (no nested map; workflow and
- * wait iterations are not supported yet: docs/decisions.md).
+ * The types a map's inner step may have (no nested map; wait iterations
+ * are not supported: docs/decisions.md), and their enum tmpl_step_type.
  */
 static const char *const inner_type_names[] = {
-	"transform", "http", "command", "delay", NULL
+	"transform", "http", "command", "delay", "workflow", NULL
+};
+static const int inner_types[] = {
+	TMPL_STEP_TRANSFORM, TMPL_STEP_HTTP, TMPL_STEP_COMMAND,
+	TMPL_STEP_DELAY, TMPL_STEP_WORKFLOW
 };
 static const char *const approvers_keys[] = {
 	"roles", "exclude_owner", NULL
@@ -1048,6 +1052,8 @@ v_inner(struct vctx *c, struct json_object *s)
 	if (req(c, s, "type", &v)) {
 		jpath_key(&c->p, "type");
 		type = v_literal(c, v, inner_type_names);
+		if (type >= 0)
+			type = inner_types[type];
 		jpath_pop(&c->p);
 	}
 	v_common(c, s);

@@ -679,6 +679,44 @@ test_engine_map_next_respects_max_concurrency(void)
 	tmpl_free(t);
 }
 
+/*
+ * Iterations waiting for their child hold their place in
+ * max_concurrency; the map waits once only children run and nothing
+ * may start.
+ */
+static void
+test_engine_map_waits_for_children(void)
+{
+	struct tmpl		*t = map_tmpl("`max_concurrency`: 2");
+	enum engine_state	 st[5] = { C, WT, WT, P, P };
+	int			 out[5];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(engine_map_next(&t->steps[0], st, 5, -1, out, 5), 0);
+	CU_ASSERT_EQUAL(engine_map_waits(&t->steps[0], st, 5), 1);
+	/* A child ended: one more may start, the map does not wait. */
+	st[1] = C;
+	CU_ASSERT_EQUAL(engine_map_next(&t->steps[0], st, 5, -1, out, 5), 1);
+	CU_ASSERT_EQUAL(out[0], 3);
+	CU_ASSERT_EQUAL(engine_map_waits(&t->steps[0], st, 5), 0);
+	/* Running or retry-waiting iterations keep the slot. */
+	st[3] = R;
+	CU_ASSERT_EQUAL(engine_map_waits(&t->steps[0], st, 5), 0);
+	st[3] = W;
+	CU_ASSERT_EQUAL(engine_map_waits(&t->steps[0], st, 5), 0);
+	/* Nothing waits: not a wait (the map ends or runs). */
+	st[2] = C;
+	st[3] = C;
+	st[4] = C;
+	CU_ASSERT_EQUAL(engine_map_waits(&t->steps[0], st, 5), 0);
+	/* Failures past the bound: nothing may start, the rest waits. */
+	st[0] = F;
+	st[1] = WT;
+	st[2] = P;
+	CU_ASSERT_EQUAL(engine_map_waits(&t->steps[0], st, 5), 1);
+	tmpl_free(t);
+}
+
 static void
 test_engine_map_outcome_bounds(void)
 {
@@ -970,6 +1008,7 @@ test_engine_register(void)
 	ADD(test_engine_park_waiting_only_when_all_wait);
 	ADD(test_engine_map_items_check);
 	ADD(test_engine_map_next_respects_max_concurrency);
+	ADD(test_engine_map_waits_for_children);
 	ADD(test_engine_map_outcome_bounds);
 #undef ADD
 	/* The step state machine: its own suite, engine_step.c. */

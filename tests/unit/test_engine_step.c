@@ -92,6 +92,15 @@ test_engine_step_wait_only_from_running(void)
 	check_to(engine_step_wait, ok, ENGINE_WAITING);
 }
 
+/* A map whose iterations wait for children gets news: it runs again. */
+static void
+test_engine_step_wake_only_from_waiting(void)
+{
+	static const int	ok[NSTATES] = { 0, 0, 0, 0, 0, 0, 0, 1 };
+
+	check_to(engine_step_wake, ok, ENGINE_RUNNING);
+}
+
 static void
 test_engine_step_defer_only_from_running(void)
 {
@@ -275,6 +284,7 @@ test_engine_step_register(void)
 	ADD(test_engine_step_complete_from_running_or_waiting);
 	ADD(test_engine_step_wait_only_from_running);
 	ADD(test_engine_step_defer_only_from_running);
+	ADD(test_engine_step_wake_only_from_waiting);
 	ADD(test_engine_step_skip_from_pending_or_running);
 	ADD(test_engine_step_cancel_stops_unfinished);
 	ADD(test_engine_step_refuse_fails_any_state);

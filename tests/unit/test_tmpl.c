@@ -1291,7 +1291,16 @@ test_tmpl_rejects_bad_map_inner_step(void)
 	/* No nested map. */
 	map_expect(MAP_ITEMS ", `step`: {`type`: `map`, " MAP_ITEMS ", "
 	    MAP_STEP "}", "literal_error", MAP_LOC(",`step`,`type`"),
-	    "Input should be 'transform', 'http', 'command' or 'delay'");
+	    "Input should be 'transform', 'http', 'command', 'delay' or "
+	    "'workflow'");
+	/* Nor a wait: an iteration has no signal of its own. */
+	map_expect(MAP_ITEMS ", `step`: {`type`: `wait`, `signal`: `s`}",
+	    "literal_error", MAP_LOC(",`step`,`type`"), NULL);
+	/* A workflow step's fields are checked at their place. */
+	map_expect(MAP_ITEMS ", `step`: {`type`: `workflow`}", "missing",
+	    MAP_LOC(",`step`,`template_id`"), NULL);
+	map_expect(MAP_ITEMS ", `step`: {`type`: `workflow`, `template_id`: "
+	    "`x`, `wait`: 1}", "bool_type", MAP_LOC(",`step`,`wait`"), NULL);
 	map_expect(MAP_ITEMS ", `step`: {`output`: 1}", "missing",
 	    MAP_LOC(",`step`,`type`"), NULL);
 	/* The inner step has no id and no depends_on. */
