@@ -961,7 +961,12 @@ iter_row(const struct run *r, int i, int k, struct store_iter_put *p,
 	p->exec_pk = r->pk;
 	p->step = i;
 	p->idx = k;
-	p->status = engine_state_api_name(it->st);
+	/*
+	 * Waiting for its child is stored and shown as running (the six
+	 * statuses of an iteration, sql/016): resumed, it rejoins its child.
+	 */
+	p->status = it->st == ENGINE_WAITING ? "running" :
+	    engine_state_api_name(it->st);
 	p->attempts = it->attempts;
 	p->started_ms = it->started_ms != 0 ? it->started_ms : STORE_NO_MS;
 	p->completed_ms = (it->st == ENGINE_COMPLETED ||
