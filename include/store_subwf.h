@@ -55,4 +55,12 @@ void	store_subwf_child_free(struct store_subwf_child *);
 int	store_subwf_root_bump(struct store *, const char *root,
 	    long long max);
 
+/*
+ * user's newest execution whose name starts with prefix (a map
+ * iteration's children: "<parent>.<step>.<index>.", engine_child_name)
+ * into child. RC_NOTFOUND when there is none.
+ */
+int	store_subwf_iter_child(struct store *, const char *user,
+	    const char *prefix, char child[UTIL_UUID_LEN]);
+
 #endif

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "schema.h"
 #include "store_exec.h"
+#include "store_subwf.h"
 #include "tmpl.h"
 
 #define EXEC_NAME_MAX		128
@@ -1101,10 +1102,11 @@ http_h_exec_iterations(struct http_req *r)
 	struct json_object	*def, *dsteps, *ds, *v, *items, *it;
 	struct store_exec_row	 e;
 	struct store_iter_page	 res;
-	char			*status = NULL;
+	char			*status = NULL, child[UTIL_UUID_LEN];
+	char			 prefix[ENGINE_EXEC_NAME_MAX + 1];
 	long long		 limit, after;
 	size_t			 i, n = 0, k;
-	int			 bad = 0, rc, step = -1;
+	int			 bad = 0, rc, step = -1, wf = 0;
 
 	if (http_page_args(r, &limit, &after) != RC_OK)
 		return;
@@ -1137,6 +1139,13 @@ http_h_exec_iterations(struct http_req *r)
 		    strcmp(json_object_get_string(v), "map") == 0)
 			step = (int)i;
 	}
+	/* A workflow inner step: each iteration shows its child. */
+	if (step >= 0 && json_object_object_get_ex(json_object_array_get_idx(
+	    dsteps, (size_t)step), "step", &v) &&
+	    json_object_object_get_ex(v, "type", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    strcmp(json_object_get_string(v), "workflow") == 0)
+		wf = 1;
 	json_object_put(def);
 	if (step < 0) {
 		http_resp_detail(r, 404, "Map step not found");
@@ -1163,6 +1172,30 @@ http_h_exec_iterations(struct http_req *r)
 		    parse_stored(res.v[i].output));
 		json_object_object_add(it, "error",
 		    parse_stored(res.v[i].error));
+		/*
+		 * Its newest child ("<parent>.<step>.<index>." any redrive
+		 * and attempt), null before it started one.
+		 */
+		if (wf) {
+			rc = RC_NOTFOUND;
+			if (res.v[i].attempts > 0 && engine_child_name(prefix,
+			    sizeof(prefix), e.id, r->sub, (int)res.v[i].idx, 0,
+			    0) == RC_OK) {
+				prefix[strlen(prefix) - 3] = '\0';
+				rc = store_subwf_iter_child(r->app->st, e.user,
+				    prefix, child);
+			}
+			if (rc != RC_OK && rc != RC_NOTFOUND) {
+				json_object_put(it);
+				json_object_put(items);
+				store_iter_page_free(&res);
+				http_resp_rc(r, rc, NULL);
+				goto out;
+			}
+			json_object_object_add(it, "child_execution_id",
+			    rc == RC_OK ? json_object_new_string(child) :
+			    NULL);
+		}
 		json_object_array_add(items, it);
 	}
 	http_page_send(r, items, res.n, limit, res.n > (size_t)limit ?

@@ -1193,6 +1193,15 @@ static const char *const sql[STMT_COUNT] = {
 	    "e.template_pk AND v.version = e.template_version "
 	    "LEFT JOIN execution_steps s ON s.exec_pk = e.id "
 	    "WHERE e.execution_id = ?",
+	/*
+	 * The newest child of a map iteration (store_subwf_iter_child): a
+	 * range of uq_exec_user_name on the prefix
+	 * "<parent>.<step>.<index>." (its wildcards escaped). Params: user,
+	 * prefix%.
+	 */
+	[STMT_WF_ITER_CHILD] =
+	    "SELECT execution_id FROM executions WHERE user_id = ? AND "
+	    "execution_name LIKE ? ORDER BY created_at DESC, id DESC LIMIT 1",
 };
 
 const char *

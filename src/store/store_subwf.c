@@ -1,6 +1,6 @@
 /*
  * Workflow steps' child executions (include/store_subwf.h): STMT_WF_TMPL,
- * STMT_WF_CHILD_GET and STMT_WF_ROOT_BUMP.
+ * STMT_WF_CHILD_GET, STMT_WF_ROOT_BUMP and STMT_WF_ITER_CHILD.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -123,4 +123,41 @@ store_subwf_root_bump(struct store *st, const char *root, long long max)
 	    RC_OK)
 		return rc;
 	return n == 0 ? RC_DENIED : RC_OK;
+}
+
+int
+store_subwf_iter_child(struct store *st, const char *user, const char *prefix,
+    char child[UTIL_UUID_LEN])
+{
+	struct sparam	 p[2];
+	struct sres	 res;
+	const char	*s;
+	char		*pat;
+	size_t		 i, n = 0;
+	int		 rc;
+
+	child[0] = '\0';
+	/* prefix with LIKE's wildcards escaped, then "%". */
+	pat = xmalloc(2 * strlen(prefix) + 2);
+	for (i = 0; prefix[i] != '\0'; i++) {
+		if (prefix[i] == '%' || prefix[i] == '_' || prefix[i] == '\\')
+			pat[n++] = '\\';
+		pat[n++] = prefix[i];
+	}
+	pat[n++] = '%';
+	pat[n] = '\0';
+	p[0] = SP_STR(user);
+	p[1] = SP_STR(pat);
+	rc = store_exec(st, STMT_WF_ITER_CHILD, p, 2, &res, NULL, NULL);
+	free(pat);
+	if (rc != RC_OK)
+		return rc;
+	if (res.nrows == 0) {
+		sres_free(&res);
+		return RC_NOTFOUND;
+	}
+	s = sres_get(&res, 0, 0, NULL);
+	snprintf(child, UTIL_UUID_LEN, "%s", s != NULL ? s : "");
+	sres_free(&res);
+	return RC_OK;
 }

@@ -80,7 +80,8 @@ map_parent(const char *ctid, const char *extra)
 static void
 test_e2e_mapwf_outputs_in_order(void)
 {
-	struct json_object	*doc, *m;
+	struct json_object	*doc, *m, *items, *it;
+	struct resp		 r;
 	char			*ctid, *ptid, *eid, name[160];
 	const char		*s;
 	int			 k, most;
@@ -113,6 +114,26 @@ test_e2e_mapwf_outputs_in_order(void)
 		    (k + 1) * 10);
 		CU_ASSERT_STRING_EQUAL(s, name);
 	}
+	/* GET .../iterations shows each iteration's child. */
+	snprintf(name, sizeof(name), "%s/%s/steps/each_one/iterations",
+	    X_EXECS_PATH, eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("GET", name, e2e_tok_alice(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	CU_ASSERT_FATAL(r.json != NULL &&
+	    json_object_object_get_ex(r.json, "items", &items) &&
+	    json_object_array_length(items) == 5);
+	for (k = 0; k < 5; k++) {
+		it = json_object_array_get_idx(items, (size_t)k);
+		CU_ASSERT_EQUAL(sup_int(it, "index"), k);
+		s = sup_str(it, "child_execution_id");
+		CU_ASSERT_PTR_NOT_NULL(s);
+		snprintf(name, sizeof(name), "%s.each-one.%d.0.1", eid, k);
+		if (s != NULL)
+			CU_ASSERT_STRING_EQUAL(sql1("SELECT execution_name FROM "
+			    "executions WHERE execution_id = '%s'", s), name);
+	}
+	resp_free(&r);
 	/*
 	 * Children in flight at once: for each child's creation, how many
 	 * were created before it and not yet completed (including it).

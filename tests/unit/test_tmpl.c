@@ -1400,6 +1400,36 @@ test_tmpl_load_reads_map_step(void)
 #define WF	"`type`: `workflow`, "					\
 	"`template_id`: `0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a11`"
 
+/*
+ * A workflow step as a map's inner step (issue 15): valid with item and
+ * index in its input, and loaded with its fields.
+ */
+static void
+test_tmpl_map_of_workflow_step(void)
+{
+	struct json_object	*def;
+	struct tmpl		*t = NULL;
+	const struct tmpl_step	*in;
+
+	valid_step("`type`: `map`, `items`: `{{ input.l }}`, `step`: {"
+	    WF ", `version`: 2, `wait`: false, `input`: {`n`: `{{ item }}`,"
+	    " `at`: `{{ index }}`}, `retry`: {`max_attempts`: 2}}");
+	def = J("{`name`: `t`, `steps`: [{`id`: `each`, `type`: `map`,"
+	    " `items`: `{{ input.l }}`, `max_concurrency`: 2, `step`: {" WF
+	    ", `input`: {`n`: `{{ item }}`}}}]}");
+	CU_ASSERT_EQUAL_FATAL(tmpl_load(def, &t), RC_OK);
+	in = t->steps[0].inner;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(in);
+	CU_ASSERT_EQUAL(in->type, TMPL_STEP_WORKFLOW);
+	CU_ASSERT_STRING_EQUAL(in->wf_template,
+	    "0b7f3a52-5c8e-4f55-9d1c-2b1e6f0c9a11");
+	CU_ASSERT_EQUAL(in->wf_version, 0);
+	CU_ASSERT_EQUAL(in->wf_wait, 1);
+	CU_ASSERT_PTR_NOT_NULL(in->wf_input);
+	tmpl_free(t);
+	json_object_put(def);
+}
+
 /* workflow steps (engine.md "workflow"): fields and exact locs. */
 static void
 test_tmpl_workflow_step_fields(void)
@@ -1593,6 +1623,7 @@ test_tmpl_register(void)
 	ADD(test_tmpl_rejects_bad_map_inner_step);
 	ADD(test_tmpl_rejects_item_outside_map);
 	ADD(test_tmpl_load_reads_map_step);
+	ADD(test_tmpl_map_of_workflow_step);
 	ADD(test_tmpl_workflow_step_fields);
 #undef ADD
 }
