@@ -319,6 +319,70 @@ test_e2e_mapwf_unknown_template(void)
 	resp_free(&r);
 }
 
+/* The text of deploy/examples/subworkflows/<name> (owned) or NULL. */
+static char *
+example(const char *name)
+{
+	const char	*root = getenv("WFM_E2E_ROOT");
+	char		 path[1024], *buf = NULL;
+	FILE		*f;
+	long		 n;
+
+	snprintf(path, sizeof(path), "%s/deploy/examples/subworkflows/%s",
+	    root != NULL ? root : ".", name);
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = calloc(1, (size_t)n + 1)) !=
+	    NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* deploy/examples/subworkflows/ship-each-order.json runs as documented. */
+static void
+test_e2e_mapwf_example(void)
+{
+	struct json_object	*doc;
+	char			*child, *parent, *ctid, *ptid, *eid, *p, *q;
+	const char		*ph = "SHIP_ORDER_TEMPLATE_ID";
+
+	child = example("ship-order.json");
+	parent = example("ship-each-order.json");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(child);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(parent);
+	ctid = e2e_template(e2e_tok_alice(), child);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctid);
+	while ((p = strstr(parent, ph)) != NULL) {
+		*p = '\0';
+		CU_ASSERT_FATAL(asprintf(&q, "%s%s%s", parent, ctid,
+		    p + strlen(ph)) > 0);
+		free(parent);
+		parent = q;
+	}
+	ptid = e2e_template(e2e_tok_alice(), parent);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
+	eid = sup_exec(ptid, "{\"orders\":[{\"id\":\"A-1\",\"weight_kg\":3},"
+	    "{\"id\":\"A-2\",\"weight_kg\":1}]}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 30);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	SUP_STR_EQ(sup_json(doc, "final_result"), "{\"shipments\":[{\"tracking\":"
+	    "\"TRK-A-1\",\"price_cents\":375},{\"tracking\":\"TRK-A-2\","
+	    "\"price_cents\":125}]}");
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(nchildren(eid), 2);
+	free(child);
+	free(parent);
+	free(ctid);
+	free(ptid);
+	free(eid);
+}
+
 E2E_SUITE(test_e2e_mapwf_register)
 
 void
@@ -332,4 +396,5 @@ test_e2e_mapwf_register(void)
 	CU_add_test(s, "kill9_one_child_per_index",
 	    test_e2e_mapwf_kill9_one_child_per_index);
 	CU_add_test(s, "unknown_template", test_e2e_mapwf_unknown_template);
+	CU_add_test(s, "example", test_e2e_mapwf_example);
 }
