@@ -277,7 +277,8 @@ export function render(main, id) {
 			    h('thead', {}, h('tr', {},
 				['Index', 'Status', 'Attempts', 'Started', 'Completed', 'Output or error'].map((c) => h('th', { scope: 'col' }, c)))),
 			    h('tbody', { id: `iter-rows-${sid}` }, t.data.items.map((it) => h('tr', { 'data-index': String(it.index) },
-				h('td', {}, String(it.index)),
+				// A workflow iteration links its child execution.
+				h('td', {}, String(it.index), it.child_execution_id ? [' ', h('a', { href: `#/executions/${encodeURIComponent(it.child_execution_id)}`, id: `iter-child-${sid}-${it.index}`, title: `Child execution ${it.child_execution_id}` }, 'child')] : null),
 				h('td', {}, statusBadge(it.status)),
 				h('td', {}, String(it.attempts)),
 				h('td', {}, fmtTime(it.started_at)),
