@@ -97,6 +97,9 @@ struct run {
 						   goes back after the write */
 	int			 park_wait;	/* parking as waiting, not
 						   paused */
+	int			 wf_poke;	/* a child ended here: look at
+						   its waiting children now
+						   (sup_map_poke, wf_poll) */
 	int			 sig_check;	/* look for signals of its
 						   waiting wait steps */
 	int			 no_tmpl_notify; /* the definition has no
@@ -407,6 +410,12 @@ void	 sup_map_start(struct sup *, struct run *, int i);
  * that sup_map_advance looks at their children.
  */
 void	 sup_map_resume(struct sup *, struct run *, int i);
+/*
+ * A child of r ended in this supervisor while r holds its slot: look at
+ * the children of map step i's waiting iterations now (a map that only
+ * waited runs again). 1 when an iteration changed.
+ */
+int	 sup_map_poke(struct sup *, struct run *, int i);
 /* The run halts: unfinished iterations of step i become cancelled. */
 void	 sup_map_stop(struct sup *, struct run *, int i);
 /* Progress of a running map step i; 1 when something changed. */

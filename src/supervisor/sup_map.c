@@ -807,6 +807,33 @@ sup_map_resume(struct sup *sp, struct run *r, int i)
 	(void)map_build(sp, r, i);
 }
 
+int
+sup_map_poke(struct sup *sp, struct run *r, int i)
+{
+	struct sup_map		*m = r->s[i].map;
+	struct sup_wf_res	 res;
+	int			 k, changed = 0;
+
+	if (m == NULL || r->t->steps[i].inner->type != TMPL_STEP_WORKFLOW)
+		return 0;
+	for (k = 0; k < m->n; k++) {
+		if (m->it[k].st != ENGINE_WAITING)
+			continue;
+		sup_wf_iter_check(sp, r, i, k, m->it[k].attempts, &res);
+		/* Still running, or the database: the wake comes anyway. */
+		if (res.kind != SUP_WF_DONE && res.kind != SUP_WF_FAIL) {
+			json_object_put(res.output);
+			continue;
+		}
+		iter_wf_apply(r, i, k, &res);
+		changed = 1;
+	}
+	if (changed && r->s[i].st == ENGINE_WAITING &&
+	    engine_step_wake(&r->s[i].st) == RC_OK)
+		r->s[i].dirty = 1;
+	return changed;
+}
+
 void
 sup_map_stop(struct sup *sp, struct run *r, int i)
 {

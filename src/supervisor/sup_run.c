@@ -1069,6 +1069,24 @@ park(struct sup *sp, struct run *r)
 	return 1;
 }
 
+/*
+ * A child of parent_id ended: if this supervisor holds the parent (it
+ * did not park: another step runs), it looks at its children at its
+ * next advance instead of after it parks.
+ */
+static void
+poke_parent(struct sup *sp, const char *parent_id)
+{
+	int	j;
+
+	for (j = 0; j < sp->nslots; j++)
+		if (sp->runs[j] != NULL && strcmp(sp->runs[j]->id,
+		    parent_id) == 0) {
+			sp->runs[j]->wf_poke = 1;
+			return;
+		}
+}
+
 int
 sup_run_settled(struct sup *sp, struct run *r)
 {
@@ -1087,6 +1105,7 @@ sup_run_settled(struct sup *sp, struct run *r)
 	 * SUP_RECLAIM_MS.
 	 */
 	if (r->parent_id != NULL) {
+		poke_parent(sp, r->parent_id);
 		if (store_exec_wake_id(sp->st, r->parent_id) != RC_OK)
 			log_warnx("execution %s: parent %s not woken (it looks "
 			    "again within %d s)", r->id, r->parent_id,
@@ -1552,6 +1571,17 @@ sup_run_advance(struct sup *sp, struct run *r)
 			step_fail(r, i, "wait_timeout", err, 0, NULL);
 		}
 	}
+	/* A child ended here: its waiting parent steps look now. */
+	if (r->wf_poke && !r->done && !r->halting) {
+		r->wf_poke = 0;
+		for (i = 0; i < r->t->nsteps; i++) {
+			if (r->t->steps[i].type == TMPL_STEP_MAP)
+				(void)sup_map_poke(sp, r, i);
+			else if (r->t->steps[i].type == TMPL_STEP_WORKFLOW &&
+			    r->s[i].st == ENGINE_WAITING)
+				r->s[i].wf_check = 1;
+		}
+	}
 	for (i = 0; !r->done && !r->halting && i < r->t->nsteps; i++)
 		if (r->t->steps[i].type == TMPL_STEP_MAP)
 			(void)sup_map_advance(sp, r, i);
@@ -1662,6 +1692,8 @@ sup_run_due(const struct run *r)
 				due = r->s[i].due;
 		return due;
 	}
+	if (r->wf_poke)
+		return util_mono_ms();
 	if (!r->halting)
 		due = r->deadline;
 	for (i = 0; i < r->t->nsteps; i++)

@@ -299,6 +299,50 @@ test_e2e_mapwf_kill9_one_child_per_index(void)
 	free(eid);
 }
 
+/*
+ * A parent that keeps its slot (a delay runs beside the map) does not
+ * wait to park before it sees its children end: the supervisor that
+ * ends a child pokes the parent it holds, so 3 children one after
+ * another finish well before the 5 s delay.
+ */
+static void
+test_e2e_mapwf_parent_held_sees_children(void)
+{
+	struct json_object	*doc;
+	char			*ctid, *ptid, *eid;
+	const char		*a, *b;
+
+	ctid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"t\",\"type\":"
+	    "\"transform\",\"output\":{\"got\":\"{{ input.n }}\"}}],"
+	    "\"output\":{\"n\":\"{{ steps.t.output.got }}\"}}",
+	    e2e_unique("mapwf-fast"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctid);
+	ptid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"slow\","
+	    "\"type\":\"delay\",\"seconds\":5},{\"id\":\"each_one\",\"type\":"
+	    "\"map\",\"items\":\"{{ input.l }}\",\"max_concurrency\":1,"
+	    "\"step\":{\"type\":\"workflow\",\"template_id\":\"%s\","
+	    "\"input\":{\"n\":\"{{ item }}\"}}}]}", e2e_unique("mapwf-held"),
+	    ctid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
+	eid = sup_exec(ptid, "{\"l\":[1,2,3]}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 30);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	SUP_STR_EQ(sup_json(sup_step(doc, "each_one"), "output"),
+	    "[{\"n\":1},{\"n\":2},{\"n\":3}]");
+	a = sup_str(sup_step(doc, "each_one"), "completed_at");
+	b = sup_str(sup_step(doc, "slow"), "completed_at");
+	CU_ASSERT_FATAL(a != NULL && b != NULL);
+	fprintf(stderr, "\n    map done %s, delay done %s ", a, b);
+	CU_ASSERT(strcmp(a, b) < 0);
+	json_object_put(doc);
+	CU_ASSERT_EQUAL(nchildren(eid), 3);
+	free(ctid);
+	free(ptid);
+	free(eid);
+}
+
 /* Store time: the inner step's template must exist (exact loc). */
 static void
 test_e2e_mapwf_unknown_template(void)
@@ -397,4 +441,6 @@ test_e2e_mapwf_register(void)
 	    test_e2e_mapwf_kill9_one_child_per_index);
 	CU_add_test(s, "unknown_template", test_e2e_mapwf_unknown_template);
 	CU_add_test(s, "example", test_e2e_mapwf_example);
+	CU_add_test(s, "parent_held_sees_children",
+	    test_e2e_mapwf_parent_held_sees_children);
 }
