@@ -50,6 +50,11 @@ struct store_exec_new {
 	const char	*parent_step;
 	const char	*root_id;
 	int		 depth;
+	/*
+	 * > 0: no row (RC_CHANGED) when the user has at least this many
+	 * waiting and paused executions (sql/022); 0: no such guard.
+	 */
+	long long	 parked_room;
 };
 
 /* Quota slots lost to other inserts before RC_AGAIN (sql/011). */
@@ -74,7 +79,7 @@ long long	 store_slot_random(int slots, const char *uuid);
  * inside one, the caller's store_tx retries.
  * RC_OK; RC_CONFLICT the name is taken; RC_DENIED every slot is held
  * (the quota); RC_CHANGED the template is no longer at that version
- * (changed or deleted); RC_AGAIN (also STORE_SLOT_TRIES slots lost);
+ * (changed or deleted), or x->parked_room was reached; RC_AGAIN (also STORE_SLOT_TRIES slots lost);
  * RC_INVALID the row was refused for good; RC_ERR.
  */
 int		 store_exec_insert(struct store *,

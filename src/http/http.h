@@ -148,6 +148,6 @@ int	 http_audit(struct http_req *, const char *action, const char *otype,
 	    const char *oid, struct json_object *detail);
 
 /* The expected schema version (highest migration in sql/). */
-#define WFM_SCHEMA_VERSION	21
+#define WFM_SCHEMA_VERSION	22
 
 #endif

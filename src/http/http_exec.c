@@ -789,7 +789,9 @@ too_many(struct http_req *r)
  * fewer than max_active_executions_per_user of them when this one gets
  * a slot: while the waiting and paused ones are fewer than the
  * difference, the limit cannot be reached, and only those (none, most
- * often) are read. Else the whole bounded count decides.
+ * often) are read. Else the whole bounded count decides. POST /execute
+ * runs it only after its first insert, guarded by the user's parked
+ * count (sql/022), found room short.
  */
 static int
 unfinished_full(struct http_req *r)
@@ -886,6 +888,7 @@ http_h_execute(struct http_req *r)
 	char			 id[UTIL_UUID_LEN], hash[65], *name = NULL;
 	char			*canon = NULL, *dry;
 	long long		 created = 0;
+	long long		 room;
 	int			 rc, bad = 0, dry_run = 0, refresh = 0;
 
 	dry = http_query_get(r, "dry_run", &bad);
@@ -937,8 +940,19 @@ again:
 	if (a.name != NULL && http_seen_has(r->who.sub, name) &&
 	    replay(r, name, e->tid, hash) != RC_NOTFOUND)
 		goto out;
+	/*
+	 * The first insert reads the user's parked count itself (its guard,
+	 * sql/022): the counts are read only after it found room short (or
+	 * the template changed), and then that insert goes without a guard.
+	 */
+	room = r->app->cfg->http.max_unfinished_executions_per_user -
+	    r->app->cfg->http.max_active_executions_per_user + 1;
+	if (refresh || room <= 0)
+		room = 0;
 	/* At the limit a replay is still answered 200 or 409. */
-	if ((rc = unfinished_full(r)) == RC_DENIED) {
+	if (room > 0)
+		rc = RC_OK;
+	else if ((rc = unfinished_full(r)) == RC_DENIED) {
 		if (a.name == NULL ||
 		    replay(r, name, e->tid, hash) == RC_NOTFOUND)
 			too_many_unfinished(r);
@@ -963,6 +977,7 @@ again:
 	x.notify = a.notify == NULL ? NULL : json_object_to_json_string_ext(
 	    a.notify, JSON_C_TO_STRING_PLAIN);
 	x.slots = r->app->cfg->http.max_active_executions_per_user;
+	x.parked_room = room;
 	memset(&tc, 0, sizeof(tc));
 	tc.r = r;
 	tc.name = name;

@@ -3,6 +3,7 @@
  * POST /execute, the supervisor's schedule fires and POST
  * .../schedules/{id}/trigger; the slot choice of a redrive and a resume.
  */
+#include <limits.h>
 #include <stdint.h>
 
 #include "common.h"
@@ -79,7 +80,7 @@ name_taken(struct store *st, const struct store_exec_new *x)
 static int
 insert_once(struct store *st, const struct store_exec_new *x, long long slot)
 {
-	struct sparam	p[22];
+	struct sparam	p[24];
 	uint64_t	n = 0;
 	int		rc;
 
@@ -90,22 +91,24 @@ insert_once(struct store *st, const struct store_exec_new *x, long long slot)
 	p[4] = SP_INT(x->version);
 	p[5] = SP_INT(x->pinned != 0);
 	p[6] = SP_INT(x->version);
-	p[7] = SP_STR(x->template_id);
-	p[8] = SP_INT(x->version);
-	p[9] = SP_STR(x->input);
-	p[10] = SP_STR(x->hash);
-	p[11] = SP_STR(x->reqid);
-	p[12] = SP_STR(x->client);
-	p[13] = SP_INT(x->created_ms);
-	p[14] = SP_INT(x->admin_access);
-	p[15] = SP_STR(x->notify);
-	p[16] = SP_INT(slot);
-	p[17] = SP_INT(x->schedule_pk);
-	p[18] = SP_STR(x->parent_id);
-	p[19] = SP_STR(x->parent_step);
-	p[20] = SP_STR(x->root_id);
-	p[21] = SP_INT(x->depth);
-	rc = store_exec(st, STMT_EXEC_INSERT_CHECKED, p, 22, NULL, &n, NULL);
+	p[7] = SP_STR(x->user);
+	p[8] = SP_INT(x->parked_room > 0 ? x->parked_room : LLONG_MAX);
+	p[9] = SP_STR(x->template_id);
+	p[10] = SP_INT(x->version);
+	p[11] = SP_STR(x->input);
+	p[12] = SP_STR(x->hash);
+	p[13] = SP_STR(x->reqid);
+	p[14] = SP_STR(x->client);
+	p[15] = SP_INT(x->created_ms);
+	p[16] = SP_INT(x->admin_access);
+	p[17] = SP_STR(x->notify);
+	p[18] = SP_INT(slot);
+	p[19] = SP_INT(x->schedule_pk);
+	p[20] = SP_STR(x->parent_id);
+	p[21] = SP_STR(x->parent_step);
+	p[22] = SP_STR(x->root_id);
+	p[23] = SP_INT(x->depth);
+	rc = store_exec(st, STMT_EXEC_INSERT_CHECKED, p, 24, NULL, &n, NULL);
 	if (rc == RC_OK && n == 0)
 		rc = RC_CHANGED;
 	return rc;

@@ -173,6 +173,11 @@ static const char *const sql[STMT_COUNT] = {
 	 * check), template_id, version, input, input_hash, request_id,
 	 * client_addr, created ms, admin_access (1: accepted by an admin),
 	 * notify, quota slot.
+	 * The template subquery also finds no row when the user has at least
+	 * the given room of waiting and paused executions (sql/022's
+	 * user_parked, read by primary key: the parked count of
+	 * max_unfinished_executions_per_user without a statement of its own);
+	 * params after the version check: user, room.
 	 */
 	[STMT_EXEC_INSERT_CHECKED] =
 	    "INSERT INTO executions (execution_id, user_id, execution_name, "
@@ -182,7 +187,9 @@ static const char *const sql[STMT_COUNT] = {
 	    "parent_execution_id, parent_step_id, root_execution_id, depth) "
 	    "VALUES (?, ?, ?, (SELECT t.id FROM templates t WHERE "
 	    "t.template_id = ? AND (t.version = ? OR (? = 1 AND "
-	    "t.version > ?)) AND t.deleted_at IS NULL), "
+	    "t.version > ?)) AND t.deleted_at IS NULL AND NOT EXISTS "
+	    "(SELECT 1 FROM user_parked p WHERE p.user_id = ? AND "
+	    "p.n >= ?)), "
 	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, ?, "
 	    "FROM_UNIXTIME(? / 1000), ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?)",
 	[STMT_EXEC_BY_NAME] =
