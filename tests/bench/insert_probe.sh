@@ -3,6 +3,7 @@
 #	bash tests/bench/insert_probe.sh PROBE VAR TEMPLATE_ID ROUNDS USERS N
 # against the stack under VAR (wfm-fcgi stopped). Each index variant drops
 # the index, runs the insert alone, and recreates it (from SHOW CREATE).
+# The modes side and exists are candidates (side needs sql/022's table).
 set -eu
 PROBE=$1 VAR=$2 TID=$3 ROUNDS=$4 USERS=$5 N=$6
 S=$VAR/mysql/mysqld.sock
@@ -24,7 +25,8 @@ for r in $(seq "$ROUNDS"); do
 	run no-trigger insert
 	mariadb -S "$S" wfm < sql/021_template_changed.sql
 	for i in $IDX; do
-		def=$(q "SHOW CREATE TABLE executions" | tr '\\' '\n' |
+		def=$(mariadb -S "$S" wfm -N --raw -e \
+		    "SHOW CREATE TABLE executions" |
 		    grep -o "KEY \`$i\` ([^)]*)" | head -1)
 		q "ALTER TABLE executions DROP INDEX $i"
 		run "no-$i" insert

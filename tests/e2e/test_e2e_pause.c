@@ -597,6 +597,65 @@ test_e2e_pause_leaves_active_quota(void)
 }
 
 /*
+ * 1 when the parked counter of eid's user (sql/022 user_parked) is n and
+ * equal to the user's waiting and paused executions counted.
+ */
+static int
+parked_is(const char *eid, int n)
+{
+	return e2e_sh("test \"$(mariadb --no-defaults "
+	    "--socket='%s/mysql/mysqld.sock' --user=root --batch "
+	    "--skip-column-names wfm -e \"SELECT p.n, (SELECT COUNT(*) FROM "
+	    "executions x WHERE x.user_id = p.user_id AND x.status IN "
+	    "('waiting', 'paused')) FROM user_parked p JOIN executions e ON "
+	    "e.user_id = p.user_id WHERE e.execution_id = '%s'\" | "
+	    "tr '\\t' ' ')\" = '%d %d'", e2e_var(), eid, n, n) == 0;
+}
+
+/*
+ * The parked counter that POST /execute reads (sql/022) follows every
+ * way in and out of paused: pause of a pending one, resume, cancel of a
+ * paused one, cancel of an active one (no change).
+ */
+static void
+test_e2e_pause_parked_counter_exact(void)
+{
+	const char	*tok = x_tok("pause-parked");
+	char		 ids[3][64], body[512], st[32], *tid;
+	struct resp	 r;
+	int		 i;
+
+	CU_ASSERT_FATAL(tok != NULL);
+	tid = x_template(tok, "pause-parked", "\"steps\":[{\"id\":\"d\","
+	    "\"type\":\"delay\",\"seconds\":60}]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	for (i = 0; i < 3; i++) {
+		snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+		    "\"input_data\":{\"i\":%d}}", tid, i);
+		CU_ASSERT_EQUAL_FATAL(x_exec(tok, NULL, body, NULL, &r), 0);
+		CU_ASSERT_EQUAL_FATAL(r.status, 202);
+		snprintf(ids[i], sizeof(ids[i]), "%s",
+		    x_s(resp_str(&r, "execution_id")));
+		resp_free(&r);
+		CU_ASSERT_EQUAL(control(tok, ids[i], "pause", st), 202);
+		CU_ASSERT_STRING_EQUAL(st, "paused");
+	}
+	CU_ASSERT_TRUE(parked_is(ids[0], 3));
+	CU_ASSERT_EQUAL(control(tok, ids[0], "resume", NULL), 202);
+	CU_ASSERT_TRUE(parked_is(ids[0], 2));
+	CU_ASSERT_EQUAL(x_cancel(tok, ids[1]), 202);
+	CU_ASSERT_TRUE(x_wait_status(tok, ids[1], "cancelled", 10));
+	CU_ASSERT_TRUE(parked_is(ids[0], 1));
+	CU_ASSERT_EQUAL(x_cancel(tok, ids[0]), 202);
+	CU_ASSERT_TRUE(x_wait_status(tok, ids[0], "cancelled", 10));
+	CU_ASSERT_TRUE(parked_is(ids[0], 1));
+	CU_ASSERT_EQUAL(x_cancel(tok, ids[2]), 202);
+	CU_ASSERT_TRUE(x_wait_status(tok, ids[2], "cancelled", 10));
+	CU_ASSERT_TRUE(parked_is(ids[0], 0));
+	free(tid);
+}
+
+/*
  * An admin resuming another user's paused execution takes a quota slot
  * of the owner (the unique key is per owner), not of the admin: at the
  * owner's quota it is 429 (not 503 after lost races on the admin's
@@ -757,4 +816,6 @@ test_e2e_pause_register(void)
 	CU_add_test(s, "admin_resume_owner_slot",
 	    test_e2e_pause_admin_resume_owner_slot);
 	CU_add_test(s, "no_notification", test_e2e_pause_no_notification);
+	CU_add_test(s, "parked_counter_exact",
+	    test_e2e_pause_parked_counter_exact);
 }
