@@ -780,3 +780,35 @@ sres_int(const struct sres *res, size_t row, size_t col)
 
 	return v == NULL ? 0 : strtoll(v, NULL, 10);
 }
+
+char *
+sres_dup(const struct sres *res, size_t row, size_t col)
+{
+	const char	*v = sres_get(res, row, col, NULL);
+
+	return v == NULL ? NULL : xstrdup(v);
+}
+
+void
+sres_copy(const struct sres *res, size_t row, size_t col, char *buf,
+    size_t size)
+{
+	const char	*v = sres_get(res, row, col, NULL);
+
+	(void)snprintf(buf, size, "%s", v != NULL ? v : "");
+}
+
+long long
+sres_ms(const struct sres *res, size_t row, size_t col)
+{
+	return sres_get(res, row, col, NULL) == NULL ? STORE_NO_MS :
+	    sres_int(res, row, col);
+}
+
+struct json_object *
+sres_json(const struct sres *res, size_t row, size_t col)
+{
+	const char	*v = sres_get(res, row, col, NULL);
+
+	return v == NULL ? NULL : json_tokener_parse(v);
+}

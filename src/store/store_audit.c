@@ -15,14 +15,6 @@
  */
 #define AUDIT_KEY_MS(k)	(((k) >> 22) + 1577836800000LL)
 
-static char *
-cell_dup(const struct sres *res, size_t row, size_t col)
-{
-	const char	*v = sres_get(res, row, col, NULL);
-
-	return v == NULL ? NULL : xstrdup(v);
-}
-
 /* Columns of STMT_AUDIT_LIST. */
 enum { AL_KEY, AL_AT, AL_USER, AL_ACTION, AL_OTYPE, AL_OID, AL_CLIENT,
     AL_REQID, AL_DETAIL };
@@ -72,13 +64,13 @@ store_audit_list(struct store *st, const struct store_audit_filter *f,
 		v = &l->v[i];
 		v->key = sres_int(&res, i, AL_KEY);
 		v->at_ms = sres_int(&res, i, AL_AT);
-		v->user = cell_dup(&res, i, AL_USER);
-		v->action = cell_dup(&res, i, AL_ACTION);
-		v->object_type = cell_dup(&res, i, AL_OTYPE);
-		v->object_id = cell_dup(&res, i, AL_OID);
-		v->client = cell_dup(&res, i, AL_CLIENT);
-		v->reqid = cell_dup(&res, i, AL_REQID);
-		v->detail = cell_dup(&res, i, AL_DETAIL);
+		v->user = sres_dup(&res, i, AL_USER);
+		v->action = sres_dup(&res, i, AL_ACTION);
+		v->object_type = sres_dup(&res, i, AL_OTYPE);
+		v->object_id = sres_dup(&res, i, AL_OID);
+		v->client = sres_dup(&res, i, AL_CLIENT);
+		v->reqid = sres_dup(&res, i, AL_REQID);
+		v->detail = sres_dup(&res, i, AL_DETAIL);
 	}
 	sres_free(&res);
 	return RC_OK;

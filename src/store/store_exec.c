@@ -11,33 +11,6 @@
 #include "store_exec.h"
 #include "store_int.h"
 
-/* Cell (row, col) as an owned string, NULL for SQL NULL. */
-static char *
-cell_dup(const struct sres *res, size_t row, size_t col)
-{
-	const char	*v = sres_get(res, row, col, NULL);
-
-	return v == NULL ? NULL : xstrdup(v);
-}
-
-/* Cell (row, col), a time in epoch ms, or STORE_NO_MS for SQL NULL. */
-static long long
-cell_ms(const struct sres *res, size_t row, size_t col)
-{
-	return sres_get(res, row, col, NULL) == NULL ? STORE_NO_MS :
-	    sres_int(res, row, col);
-}
-
-/* Cell (row, col) into a UUID buffer ("" for SQL NULL). */
-static void
-cell_uuid(const struct sres *res, size_t row, size_t col,
-    char out[UTIL_UUID_LEN])
-{
-	const char	*v = sres_get(res, row, col, NULL);
-
-	snprintf(out, UTIL_UUID_LEN, "%s", v != NULL ? v : "");
-}
-
 /* A single COUNT(*) row of statement id with params p. */
 static int
 count_of(struct store *st, enum stmt_id id, const struct sparam *p,
@@ -75,24 +48,24 @@ store_exec_get(struct store *st, const char *id, struct store_exec_row *e)
 		return RC_NOTFOUND;
 	}
 	e->pk = sres_int(&res, 0, EG_PK);
-	cell_uuid(&res, 0, EG_ID, e->id);
-	e->name = cell_dup(&res, 0, EG_NAME);
-	e->template_id = cell_dup(&res, 0, EG_TID);
+	sres_copy(&res, 0, EG_ID, e->id, UTIL_UUID_LEN);
+	e->name = sres_dup(&res, 0, EG_NAME);
+	e->template_id = sres_dup(&res, 0, EG_TID);
 	e->template_version = sres_int(&res, 0, EG_TVER);
-	e->user = cell_dup(&res, 0, EG_USER);
-	e->status = cell_dup(&res, 0, EG_STATUS);
-	e->input = cell_dup(&res, 0, EG_INPUT);
-	e->result = cell_dup(&res, 0, EG_RESULT);
-	e->error = cell_dup(&res, 0, EG_ERROR);
-	e->created_ms = cell_ms(&res, 0, EG_CREATED);
-	e->started_ms = cell_ms(&res, 0, EG_STARTED);
-	e->completed_ms = cell_ms(&res, 0, EG_COMPLETED);
-	e->cancelled_by = cell_dup(&res, 0, EG_CBY);
-	e->cancel_reason = cell_dup(&res, 0, EG_CREASON);
+	e->user = sres_dup(&res, 0, EG_USER);
+	e->status = sres_dup(&res, 0, EG_STATUS);
+	e->input = sres_dup(&res, 0, EG_INPUT);
+	e->result = sres_dup(&res, 0, EG_RESULT);
+	e->error = sres_dup(&res, 0, EG_ERROR);
+	e->created_ms = sres_ms(&res, 0, EG_CREATED);
+	e->started_ms = sres_ms(&res, 0, EG_STARTED);
+	e->completed_ms = sres_ms(&res, 0, EG_COMPLETED);
+	e->cancelled_by = sres_dup(&res, 0, EG_CBY);
+	e->cancel_reason = sres_dup(&res, 0, EG_CREASON);
 	e->redrive_count = sres_int(&res, 0, EG_REDRIVE);
-	e->definition = cell_dup(&res, 0, EG_DEF);
-	e->parent_id = cell_dup(&res, 0, EG_PARENT);
-	e->parent_step = cell_dup(&res, 0, EG_PSTEP);
+	e->definition = sres_dup(&res, 0, EG_DEF);
+	e->parent_id = sres_dup(&res, 0, EG_PARENT);
+	e->parent_step = sres_dup(&res, 0, EG_PSTEP);
 	sres_free(&res);
 	return RC_OK;
 }
@@ -139,16 +112,16 @@ store_exec_steps(struct store *st, long long pk, struct store_exec_steps *s)
 	for (i = 0; i < res.nrows; i++) {
 		v = &s->v[i];
 		v->idx = sres_int(&res, i, ES_IDX);
-		v->step_id = cell_dup(&res, i, ES_ID);
-		v->status = cell_dup(&res, i, ES_STATUS);
+		v->step_id = sres_dup(&res, i, ES_ID);
+		v->status = sres_dup(&res, i, ES_STATUS);
 		v->attempts = sres_int(&res, i, ES_ATTEMPTS);
-		v->started_ms = cell_ms(&res, i, ES_STARTED);
-		v->completed_ms = cell_ms(&res, i, ES_COMPLETED);
-		v->output = cell_dup(&res, i, ES_OUTPUT);
-		v->error = cell_dup(&res, i, ES_ERROR);
-		v->next_attempt_ms = cell_ms(&res, i, ES_NEXT);
-		v->input = cell_dup(&res, i, ES_INPUT);
-		v->history = cell_dup(&res, i, ES_HISTORY);
+		v->started_ms = sres_ms(&res, i, ES_STARTED);
+		v->completed_ms = sres_ms(&res, i, ES_COMPLETED);
+		v->output = sres_dup(&res, i, ES_OUTPUT);
+		v->error = sres_dup(&res, i, ES_ERROR);
+		v->next_attempt_ms = sres_ms(&res, i, ES_NEXT);
+		v->input = sres_dup(&res, i, ES_INPUT);
+		v->history = sres_dup(&res, i, ES_HISTORY);
 	}
 	sres_free(&res);
 	return RC_OK;
@@ -192,10 +165,10 @@ store_exec_by_name(struct store *st, const char *user, const char *name,
 		sres_free(&res);
 		return RC_NOTFOUND;
 	}
-	cell_uuid(&res, 0, EN_ID, x->id);
-	x->template_id = cell_dup(&res, 0, EN_TID);
-	x->hash = cell_dup(&res, 0, EN_HASH);
-	x->status = cell_dup(&res, 0, EN_STATUS);
+	sres_copy(&res, 0, EN_ID, x->id, UTIL_UUID_LEN);
+	x->template_id = sres_dup(&res, 0, EN_TID);
+	x->hash = sres_dup(&res, 0, EN_HASH);
+	x->status = sres_dup(&res, 0, EN_STATUS);
 	x->template_version = sres_int(&res, 0, EN_TVER);
 	x->created_ms = sres_int(&res, 0, EN_CREATED);
 	sres_free(&res);
@@ -336,17 +309,17 @@ store_exec_list(struct store *st, const struct store_exec_filter *f,
 	l->n = res.nrows;
 	for (i = 0; i < res.nrows; i++) {
 		v = &l->v[i];
-		cell_uuid(&res, i, EL_ID, v->id);
-		v->name = cell_dup(&res, i, EL_NAME);
-		v->template_id = cell_dup(&res, i, EL_TID);
+		sres_copy(&res, i, EL_ID, v->id, UTIL_UUID_LEN);
+		v->name = sres_dup(&res, i, EL_NAME);
+		v->template_id = sres_dup(&res, i, EL_TID);
 		v->template_version = sres_int(&res, i, EL_TVER);
-		v->status = cell_dup(&res, i, EL_STATUS);
-		v->created_ms = cell_ms(&res, i, EL_CREATED);
-		v->completed_ms = cell_ms(&res, i, EL_COMPLETED);
+		v->status = sres_dup(&res, i, EL_STATUS);
+		v->created_ms = sres_ms(&res, i, EL_CREATED);
+		v->completed_ms = sres_ms(&res, i, EL_COMPLETED);
 		v->pk = sres_int(&res, i, EL_PK);
-		v->user = cell_dup(&res, i, EL_USER);
-		v->started_ms = cell_ms(&res, i, EL_STARTED);
-		v->template_name = cell_dup(&res, i, EL_TNAME);
+		v->user = sres_dup(&res, i, EL_USER);
+		v->started_ms = sres_ms(&res, i, EL_STARTED);
+		v->template_name = sres_dup(&res, i, EL_TNAME);
 	}
 	sres_free(&res);
 	return RC_OK;
@@ -447,7 +420,7 @@ store_exec_iter_counts(struct store *st, long long pk,
 	c->n = res.nrows;
 	for (i = 0; i < res.nrows; i++) {
 		c->v[i].step_idx = sres_int(&res, i, IC_STEP);
-		c->v[i].status = cell_dup(&res, i, IC_STATUS);
+		c->v[i].status = sres_dup(&res, i, IC_STATUS);
 		c->v[i].n = sres_int(&res, i, IC_N);
 	}
 	sres_free(&res);
@@ -496,12 +469,12 @@ store_exec_iter_page(struct store *st, long long pk, int step,
 	for (i = 0; i < res.nrows; i++) {
 		v = &l->v[i];
 		v->idx = sres_int(&res, i, IP_IDX);
-		v->status = cell_dup(&res, i, IP_STATUS);
+		v->status = sres_dup(&res, i, IP_STATUS);
 		v->attempts = sres_int(&res, i, IP_ATTEMPTS);
-		v->started_ms = cell_ms(&res, i, IP_STARTED);
-		v->completed_ms = cell_ms(&res, i, IP_COMPLETED);
-		v->output = cell_dup(&res, i, IP_OUTPUT);
-		v->error = cell_dup(&res, i, IP_ERROR);
+		v->started_ms = sres_ms(&res, i, IP_STARTED);
+		v->completed_ms = sres_ms(&res, i, IP_COMPLETED);
+		v->output = sres_dup(&res, i, IP_OUTPUT);
+		v->error = sres_dup(&res, i, IP_ERROR);
 		v->next = sres_int(&res, i, IP_NEXT);
 	}
 	sres_free(&res);
@@ -543,8 +516,8 @@ store_exec_signals(struct store *st, long long pk,
 		s->v = xcalloc(res.nrows, sizeof(*s->v));
 	s->n = res.nrows;
 	for (i = 0; i < res.nrows; i++) {
-		s->v[i].step_id = cell_dup(&res, i, SO_STEP);
-		s->v[i].by = cell_dup(&res, i, SO_BY);
+		s->v[i].step_id = sres_dup(&res, i, SO_STEP);
+		s->v[i].by = sres_dup(&res, i, SO_BY);
 	}
 	sres_free(&res);
 	return RC_OK;
@@ -571,16 +544,16 @@ static void
 doc_step(const struct sres *res, size_t i, struct store_exec_step *v)
 {
 	v->idx = sres_int(res, i, ED_IDX + ES_IDX);
-	v->step_id = cell_dup(res, i, ED_IDX + ES_ID);
-	v->status = cell_dup(res, i, ED_IDX + ES_STATUS);
+	v->step_id = sres_dup(res, i, ED_IDX + ES_ID);
+	v->status = sres_dup(res, i, ED_IDX + ES_STATUS);
 	v->attempts = sres_int(res, i, ED_IDX + ES_ATTEMPTS);
-	v->started_ms = cell_ms(res, i, ED_IDX + ES_STARTED);
-	v->completed_ms = cell_ms(res, i, ED_IDX + ES_COMPLETED);
-	v->output = cell_dup(res, i, ED_IDX + ES_OUTPUT);
-	v->error = cell_dup(res, i, ED_IDX + ES_ERROR);
-	v->next_attempt_ms = cell_ms(res, i, ED_IDX + ES_NEXT);
-	v->input = cell_dup(res, i, ED_IDX + ES_INPUT);
-	v->history = cell_dup(res, i, ED_IDX + ES_HISTORY);
+	v->started_ms = sres_ms(res, i, ED_IDX + ES_STARTED);
+	v->completed_ms = sres_ms(res, i, ED_IDX + ES_COMPLETED);
+	v->output = sres_dup(res, i, ED_IDX + ES_OUTPUT);
+	v->error = sres_dup(res, i, ED_IDX + ES_ERROR);
+	v->next_attempt_ms = sres_ms(res, i, ED_IDX + ES_NEXT);
+	v->input = sres_dup(res, i, ED_IDX + ES_INPUT);
+	v->history = sres_dup(res, i, ED_IDX + ES_HISTORY);
 }
 
 /* The row (i) of a STMT_EXEC_GET_DOC result into e. */
@@ -588,24 +561,24 @@ static void
 doc_row(const struct sres *res, size_t i, struct store_exec_row *e)
 {
 	e->pk = sres_int(res, i, EG_PK);
-	cell_uuid(res, i, EG_ID, e->id);
-	e->name = cell_dup(res, i, EG_NAME);
-	e->template_id = cell_dup(res, i, EG_TID);
+	sres_copy(res, i, EG_ID, e->id, UTIL_UUID_LEN);
+	e->name = sres_dup(res, i, EG_NAME);
+	e->template_id = sres_dup(res, i, EG_TID);
 	e->template_version = sres_int(res, i, EG_TVER);
-	e->user = cell_dup(res, i, EG_USER);
-	e->status = cell_dup(res, i, EG_STATUS);
-	e->input = cell_dup(res, i, EG_INPUT);
-	e->result = cell_dup(res, i, EG_RESULT);
-	e->error = cell_dup(res, i, EG_ERROR);
-	e->created_ms = cell_ms(res, i, EG_CREATED);
-	e->started_ms = cell_ms(res, i, EG_STARTED);
-	e->completed_ms = cell_ms(res, i, EG_COMPLETED);
-	e->cancelled_by = cell_dup(res, i, EG_CBY);
-	e->cancel_reason = cell_dup(res, i, EG_CREASON);
+	e->user = sres_dup(res, i, EG_USER);
+	e->status = sres_dup(res, i, EG_STATUS);
+	e->input = sres_dup(res, i, EG_INPUT);
+	e->result = sres_dup(res, i, EG_RESULT);
+	e->error = sres_dup(res, i, EG_ERROR);
+	e->created_ms = sres_ms(res, i, EG_CREATED);
+	e->started_ms = sres_ms(res, i, EG_STARTED);
+	e->completed_ms = sres_ms(res, i, EG_COMPLETED);
+	e->cancelled_by = sres_dup(res, i, EG_CBY);
+	e->cancel_reason = sres_dup(res, i, EG_CREASON);
 	e->redrive_count = sres_int(res, i, EG_REDRIVE);
-	e->definition = cell_dup(res, i, EG_DEF);
-	e->parent_id = cell_dup(res, i, EG_PARENT);
-	e->parent_step = cell_dup(res, i, EG_PSTEP);
+	e->definition = sres_dup(res, i, EG_DEF);
+	e->parent_id = sres_dup(res, i, EG_PARENT);
+	e->parent_step = sres_dup(res, i, EG_PSTEP);
 }
 
 /* The two-statement read of store_exec_get_doc. */
@@ -687,7 +660,7 @@ store_exec_step_child(struct store *st, const char *eid, const char *step_id,
 	if (res.nrows == 0)
 		rc = RC_NOTFOUND;
 	else
-		cell_uuid(&res, 0, WC_ID, child);
+		sres_copy(&res, 0, WC_ID, child, UTIL_UUID_LEN);
 	sres_free(&res);
 	return rc;
 }
@@ -714,7 +687,7 @@ store_exec_children_open(struct store *st, const char *eid,
 	c->n = res.nrows;
 	for (i = 0; i < res.nrows; i++) {
 		c->v[i].pk = sres_int(&res, i, CO_PK);
-		cell_uuid(&res, i, CO_ID, c->v[i].id);
+		sres_copy(&res, i, CO_ID, c->v[i].id, UTIL_UUID_LEN);
 	}
 	sres_free(&res);
 	return RC_OK;

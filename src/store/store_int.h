@@ -228,6 +228,18 @@ const char	*sres_get(const struct sres *, size_t row, size_t col,
 		    size_t *len);
 /* The cell as an integer (0 when NULL or not a number). */
 long long	 sres_int(const struct sres *, size_t row, size_t col);
+/*
+ * Decoding helpers of the typed functions. sres_dup: a copy of the cell
+ * (the caller frees it), NULL for SQL NULL. sres_copy: the cell into buf
+ * of size bytes, truncated, "" for SQL NULL. sres_ms: the cell as epoch
+ * milliseconds, STORE_NO_MS for SQL NULL. sres_json: the cell parsed (the
+ * caller owns it), NULL for SQL NULL or text that does not parse.
+ */
+char		*sres_dup(const struct sres *, size_t row, size_t col);
+void		 sres_copy(const struct sres *, size_t row, size_t col,
+		    char *buf, size_t size);
+long long	 sres_ms(const struct sres *, size_t row, size_t col);
+struct json_object *sres_json(const struct sres *, size_t row, size_t col);
 
 
 /*

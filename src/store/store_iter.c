@@ -69,14 +69,6 @@ store_iter_put(struct store *st, const struct store_iter_put *rows, size_t n)
 enum iter_col { IC_IDX, IC_STATUS, IC_ATTEMPTS, IC_OUTPUT, IC_STARTED,
     IC_COMPLETED, IC_WAIT_US, IC_ERROR };
 
-/* A nullable epoch ms column. */
-static long long
-ms_or_none(const struct sres *res, size_t row, size_t col)
-{
-	return sres_get(res, row, col, NULL) == NULL ? STORE_NO_MS :
-	    sres_int(res, row, col);
-}
-
 int
 store_iter_load(struct store *st, long long exec_pk, int step,
     struct store_iter_list *out)
@@ -104,8 +96,8 @@ store_iter_load(struct store *st, long long exec_pk, int step,
 		it->attempts = (int)sres_int(&res, j, IC_ATTEMPTS);
 		if ((s = sres_get(&res, j, IC_OUTPUT, NULL)) != NULL)
 			it->output = json_tokener_parse(s);
-		it->started_ms = ms_or_none(&res, j, IC_STARTED);
-		it->completed_ms = ms_or_none(&res, j, IC_COMPLETED);
+		it->started_ms = sres_ms(&res, j, IC_STARTED);
+		it->completed_ms = sres_ms(&res, j, IC_COMPLETED);
 		it->has_wait = sres_get(&res, j, IC_WAIT_US, NULL) != NULL;
 		it->wait_us = sres_int(&res, j, IC_WAIT_US);
 	}

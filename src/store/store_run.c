@@ -11,24 +11,6 @@
 #include "store_int.h"
 #include "store_run.h"
 
-/* A copy of a cell, NULL for SQL NULL. */
-static char *
-cell_dup(const struct sres *res, size_t j, size_t col)
-{
-	const char	*v = sres_get(res, j, col, NULL);
-
-	return v == NULL ? NULL : xstrdup(v);
-}
-
-/* A cell parsed as JSON (the caller's reference), NULL for SQL NULL. */
-static struct json_object *
-cell_json(const struct sres *res, size_t j, size_t col)
-{
-	const char	*v = sres_get(res, j, col, NULL);
-
-	return v == NULL ? NULL : json_tokener_parse(v);
-}
-
 /* Columns of STMT_SUP_LOAD. */
 enum {
 	LD_ID, LD_NAME, LD_USER, LD_INPUT, LD_DEF, LD_OWNER, LD_EPOCH,
@@ -62,22 +44,22 @@ store_run_load(struct store *st, const long long *pks, size_t n,
 		snprintf(w->id, sizeof(w->id), "%s",
 		    sres_get(&res, j, LD_ID, NULL) != NULL ?
 		    sres_get(&res, j, LD_ID, NULL) : "");
-		w->name = cell_dup(&res, j, LD_NAME);
-		w->user = cell_dup(&res, j, LD_USER);
-		w->owner = cell_dup(&res, j, LD_OWNER);
-		w->input = cell_json(&res, j, LD_INPUT);
-		w->def = cell_json(&res, j, LD_DEF);
+		w->name = sres_dup(&res, j, LD_NAME);
+		w->user = sres_dup(&res, j, LD_USER);
+		w->owner = sres_dup(&res, j, LD_OWNER);
+		w->input = sres_json(&res, j, LD_INPUT);
+		w->def = sres_json(&res, j, LD_DEF);
 		w->epoch = sres_int(&res, j, LD_EPOCH);
 		w->run_us = sres_int(&res, j, LD_RUN_US);
 		w->cancel = sres_int(&res, j, LD_CANCEL) != 0;
 		w->queue_us = sres_int(&res, j, LD_QUEUE_US);
 		w->redrive = sres_int(&res, j, LD_REDRIVE);
 		w->access = sres_int(&res, j, LD_ACCESS) != 0;
-		w->claimed_by = cell_dup(&res, j, LD_CLAIMED_BY);
-		w->status = cell_dup(&res, j, LD_STATUS);
-		w->parent_id = cell_dup(&res, j, LD_PARENT);
+		w->claimed_by = sres_dup(&res, j, LD_CLAIMED_BY);
+		w->status = sres_dup(&res, j, LD_STATUS);
+		w->parent_id = sres_dup(&res, j, LD_PARENT);
 		w->depth = (int)sres_int(&res, j, LD_DEPTH);
-		w->root_id = cell_dup(&res, j, LD_ROOT);
+		w->root_id = sres_dup(&res, j, LD_ROOT);
 		w->paused_us = sres_int(&res, j, LD_PAUSED_US);
 	}
 	sres_free(&res);
@@ -132,15 +114,15 @@ store_run_steps_load(struct store *st, long long pk,
 	for (j = 0; j < res.nrows; j++) {
 		w = &out->v[out->n++];
 		w->idx = (int)sres_int(&res, j, SL_IDX);
-		w->status = cell_dup(&res, j, SL_STATUS);
+		w->status = sres_dup(&res, j, SL_STATUS);
 		w->attempts = (int)sres_int(&res, j, SL_ATTEMPTS);
-		w->output = cell_json(&res, j, SL_OUTPUT);
+		w->output = sres_json(&res, j, SL_OUTPUT);
 		w->started_ms = sres_get(&res, j, SL_STARTED, NULL) != NULL ?
 		    sres_int(&res, j, SL_STARTED) : STORE_NO_MS;
 		w->has_timer = sres_get(&res, j, SL_TIMER_US, NULL) != NULL;
 		w->timer_us = sres_int(&res, j, SL_TIMER_US);
-		w->history = cell_json(&res, j, SL_HISTORY);
-		w->input = cell_json(&res, j, SL_INPUT);
+		w->history = sres_json(&res, j, SL_HISTORY);
+		w->input = sres_json(&res, j, SL_INPUT);
 	}
 	sres_free(&res);
 	return RC_OK;

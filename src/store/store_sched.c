@@ -11,44 +11,6 @@
 #include "store_int.h"
 #include "store_sched.h"
 
-/* Cell (row, col) as a new string, or NULL for SQL NULL. */
-static char *
-cell_dup(const struct sres *res, size_t row, size_t col)
-{
-	const char	*v;
-	size_t		 len;
-
-	if ((v = sres_get(res, row, col, &len)) == NULL)
-		return NULL;
-	return xstrndup(v, len);
-}
-
-/* Cell (row, col) into buf ("" for SQL NULL), truncated to fit. */
-static void
-cell_copy(const struct sres *res, size_t row, size_t col, char *buf,
-    size_t size)
-{
-	const char	*v = sres_get(res, row, col, NULL);
-	size_t		 len;
-
-	if (v == NULL)
-		v = "";
-	len = strlen(v);
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, v, len);
-	buf[len] = '\0';
-}
-
-/* Cell (row, col) as a time, or STORE_NO_MS for SQL NULL. */
-static long long
-cell_time(const struct sres *res, size_t row, size_t col)
-{
-	if (sres_get(res, row, col, NULL) == NULL)
-		return STORE_NO_MS;
-	return sres_int(res, row, col);
-}
-
 /* A time parameter: SQL NULL for STORE_NO_MS (any negative time). */
 static struct sparam
 sp_time(long long t)
@@ -123,26 +85,26 @@ sched_decode(const struct sres *res, size_t row, struct store_sched *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->pk = sres_int(res, row, SC_PK);
-	cell_copy(res, row, SC_ID, s->id, sizeof(s->id));
-	s->owner = cell_dup(res, row, SC_OWNER);
-	s->name = cell_dup(res, row, SC_NAME);
+	sres_copy(res, row, SC_ID, s->id, sizeof(s->id));
+	s->owner = sres_dup(res, row, SC_OWNER);
+	s->name = sres_dup(res, row, SC_NAME);
 	s->template_pk = sres_int(res, row, SC_TPK);
-	cell_copy(res, row, SC_TID, s->template_id, sizeof(s->template_id));
-	s->cron = cell_dup(res, row, SC_CRON);
+	sres_copy(res, row, SC_TID, s->template_id, sizeof(s->template_id));
+	s->cron = sres_dup(res, row, SC_CRON);
 	s->interval = sres_int(res, row, SC_INTERVAL);
-	s->timezone = cell_dup(res, row, SC_TZ);
-	s->input = cell_dup(res, row, SC_INPUT);
+	s->timezone = sres_dup(res, row, SC_TZ);
+	s->input = sres_dup(res, row, SC_INPUT);
 	s->input_len = s->input != NULL ? strlen(s->input) : 0;
-	cell_copy(res, row, SC_OVERLAP, s->overlap, sizeof(s->overlap));
-	cell_copy(res, row, SC_CATCHUP, s->catchup, sizeof(s->catchup));
+	sres_copy(res, row, SC_OVERLAP, s->overlap, sizeof(s->overlap));
+	sres_copy(res, row, SC_CATCHUP, s->catchup, sizeof(s->catchup));
 	s->paused = sres_int(res, row, SC_PAUSED) != 0;
 	s->admin_access = sres_int(res, row, SC_ADMIN) != 0;
-	s->created_ms = cell_time(res, row, SC_CREATED);
-	s->updated_ms = cell_time(res, row, SC_UPDATED);
-	s->last_fire_ms = cell_time(res, row, SC_LAST_FIRE);
-	s->last_exec = cell_dup(res, row, SC_LAST_EXEC);
-	s->last_status = cell_dup(res, row, SC_LAST_STATUS);
-	s->next_fire_s = cell_time(res, row, SC_NEXT);
+	s->created_ms = sres_ms(res, row, SC_CREATED);
+	s->updated_ms = sres_ms(res, row, SC_UPDATED);
+	s->last_fire_ms = sres_ms(res, row, SC_LAST_FIRE);
+	s->last_exec = sres_dup(res, row, SC_LAST_EXEC);
+	s->last_status = sres_dup(res, row, SC_LAST_STATUS);
+	s->next_fire_s = sres_ms(res, row, SC_NEXT);
 	s->buffered_s = STORE_NO_MS;
 }
 
@@ -374,11 +336,11 @@ fire_decode(const struct sres *res, size_t row, struct store_sched_fire *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->pk = sres_int(res, row, FC_PK);
-	f->fire_ms = cell_time(res, row, FC_AT);
-	f->fired_ms = cell_time(res, row, FC_FIRED);
+	f->fire_ms = sres_ms(res, row, FC_AT);
+	f->fired_ms = sres_ms(res, row, FC_FIRED);
 	f->manual = sres_int(res, row, FC_MANUAL) != 0;
-	f->execution_id = cell_dup(res, row, FC_EXEC);
-	f->reason = cell_dup(res, row, FC_REASON);
+	f->execution_id = sres_dup(res, row, FC_EXEC);
+	f->reason = sres_dup(res, row, FC_REASON);
 }
 
 int
@@ -484,21 +446,21 @@ due_decode(const struct sres *res, size_t row, struct store_sched *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->pk = sres_int(res, row, D_PK);
-	cell_copy(res, row, D_ID, s->id, sizeof(s->id));
-	s->owner = cell_dup(res, row, D_OWNER);
-	s->name = cell_dup(res, row, D_NAME);
+	sres_copy(res, row, D_ID, s->id, sizeof(s->id));
+	s->owner = sres_dup(res, row, D_OWNER);
+	s->name = sres_dup(res, row, D_NAME);
 	s->template_pk = sres_int(res, row, D_TPK);
-	s->cron = cell_dup(res, row, D_CRON);
+	s->cron = sres_dup(res, row, D_CRON);
 	s->interval = sres_int(res, row, D_INTERVAL);
-	s->timezone = cell_dup(res, row, D_TZ);
-	s->input = cell_dup(res, row, D_INPUT);
+	s->timezone = sres_dup(res, row, D_TZ);
+	s->input = sres_dup(res, row, D_INPUT);
 	s->input_len = s->input != NULL ? strlen(s->input) : 0;
-	cell_copy(res, row, D_OVERLAP, s->overlap, sizeof(s->overlap));
-	cell_copy(res, row, D_CATCHUP, s->catchup, sizeof(s->catchup));
+	sres_copy(res, row, D_OVERLAP, s->overlap, sizeof(s->overlap));
+	sres_copy(res, row, D_CATCHUP, s->catchup, sizeof(s->catchup));
 	s->admin_access = sres_int(res, row, D_ADMIN) != 0;
-	s->next_fire_s = cell_time(res, row, D_NEXT);
-	s->buffered_s = cell_time(res, row, D_BUF);
-	s->last_exec = cell_dup(res, row, D_LAST);
+	s->next_fire_s = sres_ms(res, row, D_NEXT);
+	s->buffered_s = sres_ms(res, row, D_BUF);
+	s->last_exec = sres_dup(res, row, D_LAST);
 	s->created_ms = s->updated_ms = s->last_fire_ms = STORE_NO_MS;
 }
 
@@ -558,7 +520,7 @@ store_sched_tmpl(struct store *st, const char *owner, long long tpk,
 		rc = RC_NOTFOUND;
 	if (rc != RC_OK)
 		goto out;
-	cell_copy(&res, 0, ST_TID, t->template_id, sizeof(t->template_id));
+	sres_copy(&res, 0, ST_TID, t->template_id, sizeof(t->template_id));
 	t->version = sres_int(&res, 0, ST_VERSION);
 	t->deleted = sres_int(&res, 0, ST_DELETED) != 0;
 	t->may_use = sres_int(&res, 0, ST_MAY) != 0;
@@ -585,7 +547,7 @@ store_sched_exec_status(struct store *st, const char *eid,
 	    (res.nrows != 1 || sres_get(&res, 0, 0, NULL) == NULL))
 		rc = RC_NOTFOUND;
 	if (rc == RC_OK)
-		cell_copy(&res, 0, 0, status, STORE_SCHED_STATUS_LEN);
+		sres_copy(&res, 0, 0, status, STORE_SCHED_STATUS_LEN);
 	sres_free(&res);
 	return rc;
 }

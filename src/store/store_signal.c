@@ -20,33 +20,6 @@
 #define SIG_IDX_BITS	16
 #define SIG_IDX_MASK	0xffffLL
 
-/* A copy of cell (row, col), or NULL for SQL NULL. */
-static char *
-cell_dup(const struct sres *res, size_t row, size_t col)
-{
-	const char	*v = sres_get(res, row, col, NULL);
-
-	return v != NULL ? xstrdup(v) : NULL;
-}
-
-/* The cell as epoch ms, STORE_NO_MS for SQL NULL. */
-static long long
-cell_ms(const struct sres *res, size_t row, size_t col)
-{
-	return sres_get(res, row, col, NULL) != NULL ?
-	    sres_int(res, row, col) : STORE_NO_MS;
-}
-
-/* The cell into buf of size n ("" for SQL NULL). */
-static void
-cell_copy(const struct sres *res, size_t row, size_t col, char *buf,
-    size_t n)
-{
-	const char	*v = sres_get(res, row, col, NULL);
-
-	snprintf(buf, n, "%s", v != NULL ? v : "");
-}
-
 void
 store_sig_exec_free(struct store_sig_exec *e)
 {
@@ -74,9 +47,9 @@ store_sig_exec(struct store *st, const char *eid, struct store_sig_exec *e)
 		rc = RC_NOTFOUND;
 	else {
 		e->pk = sres_int(&res, 0, SE_PK);
-		e->user = cell_dup(&res, 0, SE_USER);
-		cell_copy(&res, 0, SE_STATUS, e->status, sizeof(e->status));
-		e->def = cell_dup(&res, 0, SE_DEF);
+		e->user = sres_dup(&res, 0, SE_USER);
+		sres_copy(&res, 0, SE_STATUS, e->status, sizeof(e->status));
+		e->def = sres_dup(&res, 0, SE_DEF);
 	}
 	sres_free(&res);
 	return rc;
@@ -100,7 +73,7 @@ store_sig_lock(struct store *st, long long pk,
 	if (res.nrows == 0)
 		rc = RC_NOTFOUND;
 	else
-		cell_copy(&res, 0, SL_STATUS, status, STORE_SIG_STATUS_LEN);
+		sres_copy(&res, 0, SL_STATUS, status, STORE_SIG_STATUS_LEN);
 	sres_free(&res);
 	return rc;
 }
@@ -133,8 +106,8 @@ store_sig_by_id(struct store *st, long long pk, const char *sid,
 	if (res.nrows == 0)
 		rc = RC_NOTFOUND;
 	else {
-		g->name = cell_dup(&res, 0, SB_NAME);
-		g->consumed_by = cell_dup(&res, 0, SB_CONSUMED_BY);
+		g->name = sres_dup(&res, 0, SB_NAME);
+		g->consumed_by = sres_dup(&res, 0, SB_CONSUMED_BY);
 	}
 	sres_free(&res);
 	return rc;
@@ -171,7 +144,7 @@ store_sig_waiting_steps(struct store *st, long long pk,
 	l->v = xcalloc(res.nrows + 1, sizeof(*l->v));
 	for (i = 0; i < res.nrows; i++) {
 		l->v[i].idx = (int)sres_int(&res, i, SW_IDX);
-		l->v[i].step_id = cell_dup(&res, i, SW_STEP_ID);
+		l->v[i].step_id = sres_dup(&res, i, SW_STEP_ID);
 		l->v[i].given = sres_int(&res, i, SW_GIVEN);
 	}
 	l->n = res.nrows;
@@ -265,14 +238,14 @@ store_sig_approvals(struct store *st, long long before, long long limit,
 		a->idx = (int)sres_int(&res, i, SA_IDX);
 		a->key = sres_int(&res, i, SA_PK) << SIG_IDX_BITS |
 		    (SIG_IDX_MASK - (a->idx & SIG_IDX_MASK));
-		a->eid = cell_dup(&res, i, SA_ID);
-		a->user = cell_dup(&res, i, SA_USER);
-		cell_copy(&res, i, SA_STATUS, a->status, sizeof(a->status));
-		a->step_id = cell_dup(&res, i, SA_STEP);
-		a->since_ms = cell_ms(&res, i, SA_SINCE);
-		a->deadline_ms = cell_ms(&res, i, SA_DEADLINE);
-		a->def = cell_dup(&res, i, SA_DEF);
-		a->tid = cell_dup(&res, i, SA_TID);
+		a->eid = sres_dup(&res, i, SA_ID);
+		a->user = sres_dup(&res, i, SA_USER);
+		sres_copy(&res, i, SA_STATUS, a->status, sizeof(a->status));
+		a->step_id = sres_dup(&res, i, SA_STEP);
+		a->since_ms = sres_ms(&res, i, SA_SINCE);
+		a->deadline_ms = sres_ms(&res, i, SA_DEADLINE);
+		a->def = sres_dup(&res, i, SA_DEF);
+		a->tid = sres_dup(&res, i, SA_TID);
 	}
 	l->n = res.nrows;
 	sres_free(&res);

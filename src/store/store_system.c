@@ -10,23 +10,6 @@
 #include "store_int.h"
 #include "store_system.h"
 
-/* A copy of cell (row, col), or NULL for SQL NULL. */
-static char *
-cell_dup(const struct sres *res, size_t row, size_t col)
-{
-	const char	*v = sres_get(res, row, col, NULL);
-
-	return v != NULL ? xstrdup(v) : NULL;
-}
-
-/* The cell as epoch ms, STORE_NO_MS for SQL NULL. */
-static long long
-cell_ms(const struct sres *res, size_t row, size_t col)
-{
-	return sres_get(res, row, col, NULL) != NULL ?
-	    sres_int(res, row, col) : STORE_NO_MS;
-}
-
 /* Columns of STMT_READY. */
 enum { RD_SCHEMA, RD_BEAT_AGE };
 
@@ -74,7 +57,7 @@ store_metrics_exec(struct store *st, struct store_status_counts *out)
 		return rc;
 	out->v = xcalloc(res.nrows + 1, sizeof(*out->v));
 	for (i = 0; i < res.nrows; i++) {
-		out->v[i].status = cell_dup(&res, i, ME_STATUS);
+		out->v[i].status = sres_dup(&res, i, ME_STATUS);
 		out->v[i].n = sres_int(&res, i, ME_COUNT);
 	}
 	out->n = res.nrows;
@@ -145,7 +128,7 @@ store_sys_throughput(struct store *st, long long since_ms,
 	out->v = xcalloc(res.nrows + 1, sizeof(*out->v));
 	for (i = 0; i < res.nrows; i++) {
 		out->v[i].bucket = sres_int(&res, i, TP_BUCKET);
-		out->v[i].status = cell_dup(&res, i, TP_STATUS);
+		out->v[i].status = sres_dup(&res, i, TP_STATUS);
 		out->v[i].n = sres_int(&res, i, TP_COUNT);
 	}
 	out->n = res.nrows;
@@ -180,9 +163,9 @@ store_sys_claimers(struct store *st, struct store_sys_claimers *out)
 		return rc;
 	out->v = xcalloc(res.nrows + 1, sizeof(*out->v));
 	for (i = 0; i < res.nrows; i++) {
-		out->v[i].claimer = cell_dup(&res, i, CL_CLAIMER);
+		out->v[i].claimer = sres_dup(&res, i, CL_CLAIMER);
 		out->v[i].running = sres_int(&res, i, CL_RUNNING);
-		out->v[i].lease_until_ms = cell_ms(&res, i, CL_LEASE_UNTIL);
+		out->v[i].lease_until_ms = sres_ms(&res, i, CL_LEASE_UNTIL);
 		out->v[i].leases_expired = sres_int(&res, i, CL_EXPIRED);
 	}
 	out->n = res.nrows;
@@ -219,8 +202,8 @@ store_sys_supervisors(struct store *st, struct store_sys_supervisors *out)
 		return rc;
 	out->v = xcalloc(res.nrows + 1, sizeof(*out->v));
 	for (i = 0; i < res.nrows; i++) {
-		out->v[i].id = cell_dup(&res, i, SU_ID);
-		out->v[i].host = cell_dup(&res, i, SU_HOST);
+		out->v[i].id = sres_dup(&res, i, SU_ID);
+		out->v[i].host = sres_dup(&res, i, SU_HOST);
 		out->v[i].pid = sres_int(&res, i, SU_PID);
 		out->v[i].started_ms = sres_int(&res, i, SU_STARTED);
 		out->v[i].beat_ms = sres_int(&res, i, SU_BEAT);
@@ -258,7 +241,7 @@ store_sys_replica_beats(struct store *st, struct store_sys_beats *out)
 		return rc;
 	out->v = xcalloc(res.nrows + 1, sizeof(*out->v));
 	for (i = 0; i < res.nrows; i++) {
-		out->v[i].host_id = cell_dup(&res, i, RB_HOST);
+		out->v[i].host_id = sres_dup(&res, i, RB_HOST);
 		out->v[i].beat_ms = sres_int(&res, i, RB_BEAT);
 		out->v[i].age_us = sres_int(&res, i, RB_AGE);
 	}

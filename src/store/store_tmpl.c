@@ -31,32 +31,6 @@ store_audit(struct store *st, const struct store_actor *who,
 	return store_exec(st, STMT_AUDIT_INSERT, p, 7, NULL, NULL, NULL);
 }
 
-/* A copy of cell (row, col), or NULL for SQL NULL. */
-static char *
-cell_dup(const struct sres *res, size_t row, size_t col)
-{
-	const char	*v = sres_get(res, row, col, NULL);
-
-	return v != NULL ? xstrdup(v) : NULL;
-}
-
-/* The cell as epoch ms, STORE_NO_MS for SQL NULL. */
-static long long
-cell_ms(const struct sres *res, size_t row, size_t col)
-{
-	return sres_get(res, row, col, NULL) != NULL ?
-	    sres_int(res, row, col) : STORE_NO_MS;
-}
-
-/* A cell of JSON text parsed, or NULL (SQL NULL or unreadable). */
-static struct json_object *
-cell_json(const struct sres *res, size_t row, size_t col)
-{
-	const char	*v = sres_get(res, row, col, NULL);
-
-	return v != NULL ? json_tokener_parse(v) : NULL;
-}
-
 void
 store_tmpl_row_free(struct store_tmpl_row *t)
 {
@@ -88,17 +62,17 @@ store_tmpl_get(struct store *st, const char *user, const char *tid,
 		t->pk = sres_int(&res, 0, TG_PK);
 		snprintf(t->id, sizeof(t->id), "%s",
 		    sres_get(&res, 0, TG_ID, NULL));
-		t->owner = cell_dup(&res, 0, TG_OWNER);
-		t->name = cell_dup(&res, 0, TG_NAME);
+		t->owner = sres_dup(&res, 0, TG_OWNER);
+		t->name = sres_dup(&res, 0, TG_NAME);
 		t->version = sres_int(&res, 0, TG_VERSION);
 		t->is_public = sres_int(&res, 0, TG_PUBLIC) != 0;
 		t->shared = sres_int(&res, 0, TG_SHARED) != 0;
-		t->created_ms = cell_ms(&res, 0, TG_CREATED);
-		t->updated_ms = cell_ms(&res, 0, TG_UPDATED);
+		t->created_ms = sres_ms(&res, 0, TG_CREATED);
+		t->updated_ms = sres_ms(&res, 0, TG_UPDATED);
 		t->has_max_concurrent = sres_get(&res, 0, TG_MAXCONC, NULL) !=
 		    NULL;
 		t->max_concurrent = sres_int(&res, 0, TG_MAXCONC);
-		t->def = cell_json(&res, 0, TG_DEF);
+		t->def = sres_json(&res, 0, TG_DEF);
 	}
 	sres_free(&res);
 	return rc;
@@ -135,7 +109,7 @@ store_tmpl_shares(struct store *st, long long pk,
 	sh->v = xcalloc(res.nrows + 1, sizeof(*sh->v));
 	for (i = 0; i < res.nrows; i++)
 		if (sres_get(&res, i, TS_USER, NULL) != NULL)
-			sh->v[sh->n++] = cell_dup(&res, i, TS_USER);
+			sh->v[sh->n++] = sres_dup(&res, i, TS_USER);
 	sres_free(&res);
 	return RC_OK;
 }
@@ -188,12 +162,12 @@ store_tmpl_list(struct store *st, const char *user, long long before,
 		it->pk = sres_int(&res, i, TL_PK);
 		snprintf(it->id, sizeof(it->id), "%s",
 		    sres_get(&res, i, TL_ID, NULL));
-		it->owner = cell_dup(&res, i, TL_OWNER);
-		it->name = cell_dup(&res, i, TL_NAME);
+		it->owner = sres_dup(&res, i, TL_OWNER);
+		it->name = sres_dup(&res, i, TL_NAME);
 		it->version = sres_int(&res, i, TL_VERSION);
 		it->is_public = sres_int(&res, i, TL_PUBLIC) != 0;
-		it->created_ms = cell_ms(&res, i, TL_CREATED);
-		it->updated_ms = cell_ms(&res, i, TL_UPDATED);
+		it->created_ms = sres_ms(&res, i, TL_CREATED);
+		it->updated_ms = sres_ms(&res, i, TL_UPDATED);
 	}
 	sres_free(&res);
 	return RC_OK;
@@ -256,10 +230,10 @@ tver_decode(const struct sres *res, size_t j, int with_def,
     struct store_tver_row *v)
 {
 	v->version = sres_int(res, j, TV_VERSION);
-	v->created_ms = cell_ms(res, j, TV_CREATED);
-	v->name = cell_dup(res, j, TV_NAME);
-	v->desc = cell_dup(res, j, TV_DESC);
-	v->def = with_def ? cell_json(res, j, TV_DEF) : NULL;
+	v->created_ms = sres_ms(res, j, TV_CREATED);
+	v->name = sres_dup(res, j, TV_NAME);
+	v->desc = sres_dup(res, j, TV_DESC);
+	v->def = with_def ? sres_json(res, j, TV_DEF) : NULL;
 }
 
 int

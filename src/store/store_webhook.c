@@ -24,14 +24,6 @@ take(struct sres *res, size_t row, size_t col)
 	return v;
 }
 
-/* Cell (row, col) of res as epoch ms, STORE_NO_MS when NULL. */
-static long long
-ms(const struct sres *res, size_t row, size_t col)
-{
-	return sres_get(res, row, col, NULL) == NULL ? STORE_NO_MS :
-	    sres_int(res, row, col);
-}
-
 /* Columns of STMT_WH_SECRET_GET: current, previous, then whether it signs. */
 enum { WS_NONCE, WS_CT, WS_TAG, WS_CREATED, WS_PNONCE, WS_PCT, WS_PTAG,
     WS_ROTATED, WS_PSIGNS };
@@ -74,8 +66,8 @@ store_webhook_secret_get(struct store *st, const char *user,
 	out->has_prev = sres_get(&res, 0, WS_PNONCE, NULL) != NULL;
 	if (out->has_prev)
 		sealed_take(&res, WS_PNONCE, &out->prev);
-	out->created_ms = ms(&res, 0, WS_CREATED);
-	out->rotated_ms = ms(&res, 0, WS_ROTATED);
+	out->created_ms = sres_ms(&res, 0, WS_CREATED);
+	out->rotated_ms = sres_ms(&res, 0, WS_ROTATED);
 	out->prev_signs = sres_int(&res, 0, WS_PSIGNS) != 0;
 out:
 	sres_free(&res);
@@ -131,8 +123,8 @@ store_webhook_outbox_of_exec(struct store *st, long long exec_pk,
 		d->webhook_id = take(&res, i, WO_WHID);
 		d->status = take(&res, i, WO_STATUS);
 		d->attempts = sres_int(&res, i, WO_ATTEMPTS);
-		d->next_try_ms = ms(&res, i, WO_NEXT);
-		d->created_ms = ms(&res, i, WO_CREATED);
+		d->next_try_ms = sres_ms(&res, i, WO_NEXT);
+		d->created_ms = sres_ms(&res, i, WO_CREATED);
 		d->kind = take(&res, i, WO_KIND);
 	}
 out:
@@ -178,7 +170,7 @@ store_webhook_attempts_of_exec(struct store *st, long long exec_pk,
 	for (i = 0; i < res.nrows; i++) {
 		a = &out->v[out->n++];
 		a->outbox_id = sres_int(&res, i, WA_OUTBOX);
-		a->at_ms = ms(&res, i, WA_AT);
+		a->at_ms = sres_ms(&res, i, WA_AT);
 		a->has_status_code = sres_get(&res, i, WA_CODE, NULL) != NULL;
 		a->status_code = sres_int(&res, i, WA_CODE);
 		a->error = take(&res, i, WA_ERROR);
@@ -271,7 +263,7 @@ store_webhook_load(struct store *st, long long id,
 	out->webhook_id = take(&res, 0, WL_WHID);
 	out->payload = take(&res, 0, WL_PAYLOAD);
 	out->attempts = sres_int(&res, 0, WL_ATTEMPTS);
-	out->created_ms = ms(&res, 0, WL_CREATED);
+	out->created_ms = sres_ms(&res, 0, WL_CREATED);
 	out->exec_pk = sres_int(&res, 0, WL_EPK);
 	out->execution_id = take(&res, 0, WL_EID);
 	out->execution_name = take(&res, 0, WL_ENAME);
@@ -282,9 +274,9 @@ store_webhook_load(struct store *st, long long id,
 	out->input = take(&res, 0, WL_INPUT);
 	out->final_result = take(&res, 0, WL_RESULT);
 	out->error_details = take(&res, 0, WL_ERROR);
-	out->exec_created_ms = ms(&res, 0, WL_ECREATED);
-	out->started_ms = ms(&res, 0, WL_STARTED);
-	out->completed_ms = ms(&res, 0, WL_COMPLETED);
+	out->exec_created_ms = sres_ms(&res, 0, WL_ECREATED);
+	out->started_ms = sres_ms(&res, 0, WL_STARTED);
+	out->completed_ms = sres_ms(&res, 0, WL_COMPLETED);
 	out->cancelled_by = take(&res, 0, WL_CBY);
 	out->cancel_reason = take(&res, 0, WL_CREASON);
 	out->redrive_count = sres_int(&res, 0, WL_REDRIVE);
@@ -341,8 +333,8 @@ store_webhook_steps_get(struct store *st, long long exec_pk,
 		s->idx = sres_int(&res, i, WT_IDX);
 		s->status = take(&res, i, WT_STATUS);
 		s->attempts = sres_int(&res, i, WT_ATTEMPTS);
-		s->started_ms = ms(&res, i, WT_STARTED);
-		s->completed_ms = ms(&res, i, WT_COMPLETED);
+		s->started_ms = sres_ms(&res, i, WT_STARTED);
+		s->completed_ms = sres_ms(&res, i, WT_COMPLETED);
 		s->error = take(&res, i, WT_ERROR);
 	}
 out:
@@ -446,7 +438,7 @@ store_webhook_ctl_list(struct store *st, long long limit,
 		c->url = take(&res, i, WK_URL);
 		c->status = take(&res, i, WK_STATUS);
 		c->attempts = sres_int(&res, i, WK_ATTEMPTS);
-		c->next_try_ms = ms(&res, i, WK_NEXT);
+		c->next_try_ms = sres_ms(&res, i, WK_NEXT);
 		c->last = take(&res, i, WK_LAST);
 	}
 out:
