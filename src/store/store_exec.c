@@ -31,6 +31,31 @@ enum { EG_PK, EG_ID, EG_NAME, EG_TID, EG_TVER, EG_USER, EG_STATUS, EG_INPUT,
     EG_RESULT, EG_ERROR, EG_CREATED, EG_STARTED, EG_COMPLETED, EG_CBY,
     EG_CREASON, EG_REDRIVE, EG_DEF, EG_PARENT, EG_PSTEP };
 
+/* Row i of a result with the columns of STMT_EXEC_GET first, into e. */
+static void
+row_decode(const struct sres *res, size_t i, struct store_exec_row *e)
+{
+	e->pk = sres_int(res, i, EG_PK);
+	sres_copy(res, i, EG_ID, e->id, UTIL_UUID_LEN);
+	e->name = sres_dup(res, i, EG_NAME);
+	e->template_id = sres_dup(res, i, EG_TID);
+	e->template_version = sres_int(res, i, EG_TVER);
+	e->user = sres_dup(res, i, EG_USER);
+	e->status = sres_dup(res, i, EG_STATUS);
+	e->input = sres_dup(res, i, EG_INPUT);
+	e->result = sres_dup(res, i, EG_RESULT);
+	e->error = sres_dup(res, i, EG_ERROR);
+	e->created_ms = sres_ms(res, i, EG_CREATED);
+	e->started_ms = sres_ms(res, i, EG_STARTED);
+	e->completed_ms = sres_ms(res, i, EG_COMPLETED);
+	e->cancelled_by = sres_dup(res, i, EG_CBY);
+	e->cancel_reason = sres_dup(res, i, EG_CREASON);
+	e->redrive_count = sres_int(res, i, EG_REDRIVE);
+	e->definition = sres_dup(res, i, EG_DEF);
+	e->parent_id = sres_dup(res, i, EG_PARENT);
+	e->parent_step = sres_dup(res, i, EG_PSTEP);
+}
+
 int
 store_exec_get(struct store *st, const char *id, struct store_exec_row *e)
 {
@@ -47,25 +72,7 @@ store_exec_get(struct store *st, const char *id, struct store_exec_row *e)
 		sres_free(&res);
 		return RC_NOTFOUND;
 	}
-	e->pk = sres_int(&res, 0, EG_PK);
-	sres_copy(&res, 0, EG_ID, e->id, UTIL_UUID_LEN);
-	e->name = sres_dup(&res, 0, EG_NAME);
-	e->template_id = sres_dup(&res, 0, EG_TID);
-	e->template_version = sres_int(&res, 0, EG_TVER);
-	e->user = sres_dup(&res, 0, EG_USER);
-	e->status = sres_dup(&res, 0, EG_STATUS);
-	e->input = sres_dup(&res, 0, EG_INPUT);
-	e->result = sres_dup(&res, 0, EG_RESULT);
-	e->error = sres_dup(&res, 0, EG_ERROR);
-	e->created_ms = sres_ms(&res, 0, EG_CREATED);
-	e->started_ms = sres_ms(&res, 0, EG_STARTED);
-	e->completed_ms = sres_ms(&res, 0, EG_COMPLETED);
-	e->cancelled_by = sres_dup(&res, 0, EG_CBY);
-	e->cancel_reason = sres_dup(&res, 0, EG_CREASON);
-	e->redrive_count = sres_int(&res, 0, EG_REDRIVE);
-	e->definition = sres_dup(&res, 0, EG_DEF);
-	e->parent_id = sres_dup(&res, 0, EG_PARENT);
-	e->parent_step = sres_dup(&res, 0, EG_PSTEP);
+	row_decode(&res, 0, e);
 	sres_free(&res);
 	return RC_OK;
 }
@@ -92,10 +99,30 @@ store_exec_row_free(struct store_exec_row *e)
 enum { ES_IDX, ES_ID, ES_STATUS, ES_ATTEMPTS, ES_STARTED, ES_COMPLETED,
     ES_OUTPUT, ES_ERROR, ES_NEXT, ES_INPUT, ES_HISTORY };
 
+/*
+ * Row i of a result whose columns from base on are those of
+ * STMT_EXEC_STEPS, into v.
+ */
+static void
+step_decode(const struct sres *res, size_t i, size_t base,
+    struct store_exec_step *v)
+{
+	v->idx = sres_int(res, i, base + ES_IDX);
+	v->step_id = sres_dup(res, i, base + ES_ID);
+	v->status = sres_dup(res, i, base + ES_STATUS);
+	v->attempts = sres_int(res, i, base + ES_ATTEMPTS);
+	v->started_ms = sres_ms(res, i, base + ES_STARTED);
+	v->completed_ms = sres_ms(res, i, base + ES_COMPLETED);
+	v->output = sres_dup(res, i, base + ES_OUTPUT);
+	v->error = sres_dup(res, i, base + ES_ERROR);
+	v->next_attempt_ms = sres_ms(res, i, base + ES_NEXT);
+	v->input = sres_dup(res, i, base + ES_INPUT);
+	v->history = sres_dup(res, i, base + ES_HISTORY);
+}
+
 int
 store_exec_steps(struct store *st, long long pk, struct store_exec_steps *s)
 {
-	struct store_exec_step	*v;
 	struct sparam		 p[1];
 	struct sres		 res;
 	size_t			 i;
@@ -110,18 +137,7 @@ store_exec_steps(struct store *st, long long pk, struct store_exec_steps *s)
 		s->v = xcalloc(res.nrows, sizeof(*s->v));
 	s->n = res.nrows;
 	for (i = 0; i < res.nrows; i++) {
-		v = &s->v[i];
-		v->idx = sres_int(&res, i, ES_IDX);
-		v->step_id = sres_dup(&res, i, ES_ID);
-		v->status = sres_dup(&res, i, ES_STATUS);
-		v->attempts = sres_int(&res, i, ES_ATTEMPTS);
-		v->started_ms = sres_ms(&res, i, ES_STARTED);
-		v->completed_ms = sres_ms(&res, i, ES_COMPLETED);
-		v->output = sres_dup(&res, i, ES_OUTPUT);
-		v->error = sres_dup(&res, i, ES_ERROR);
-		v->next_attempt_ms = sres_ms(&res, i, ES_NEXT);
-		v->input = sres_dup(&res, i, ES_INPUT);
-		v->history = sres_dup(&res, i, ES_HISTORY);
+		step_decode(&res, i, 0, &s->v[i]);
 	}
 	sres_free(&res);
 	return RC_OK;
@@ -539,48 +555,6 @@ store_exec_signals_free(struct store_exec_signals *s)
 /* Columns of STMT_EXEC_GET_DOC: those of STMT_EXEC_GET, then the steps'. */
 enum { ED_IDX = EG_PSTEP + 1 };
 
-/* Row i of a STMT_EXEC_GET_DOC result into step v. */
-static void
-doc_step(const struct sres *res, size_t i, struct store_exec_step *v)
-{
-	v->idx = sres_int(res, i, ED_IDX + ES_IDX);
-	v->step_id = sres_dup(res, i, ED_IDX + ES_ID);
-	v->status = sres_dup(res, i, ED_IDX + ES_STATUS);
-	v->attempts = sres_int(res, i, ED_IDX + ES_ATTEMPTS);
-	v->started_ms = sres_ms(res, i, ED_IDX + ES_STARTED);
-	v->completed_ms = sres_ms(res, i, ED_IDX + ES_COMPLETED);
-	v->output = sres_dup(res, i, ED_IDX + ES_OUTPUT);
-	v->error = sres_dup(res, i, ED_IDX + ES_ERROR);
-	v->next_attempt_ms = sres_ms(res, i, ED_IDX + ES_NEXT);
-	v->input = sres_dup(res, i, ED_IDX + ES_INPUT);
-	v->history = sres_dup(res, i, ED_IDX + ES_HISTORY);
-}
-
-/* The row (i) of a STMT_EXEC_GET_DOC result into e. */
-static void
-doc_row(const struct sres *res, size_t i, struct store_exec_row *e)
-{
-	e->pk = sres_int(res, i, EG_PK);
-	sres_copy(res, i, EG_ID, e->id, UTIL_UUID_LEN);
-	e->name = sres_dup(res, i, EG_NAME);
-	e->template_id = sres_dup(res, i, EG_TID);
-	e->template_version = sres_int(res, i, EG_TVER);
-	e->user = sres_dup(res, i, EG_USER);
-	e->status = sres_dup(res, i, EG_STATUS);
-	e->input = sres_dup(res, i, EG_INPUT);
-	e->result = sres_dup(res, i, EG_RESULT);
-	e->error = sres_dup(res, i, EG_ERROR);
-	e->created_ms = sres_ms(res, i, EG_CREATED);
-	e->started_ms = sres_ms(res, i, EG_STARTED);
-	e->completed_ms = sres_ms(res, i, EG_COMPLETED);
-	e->cancelled_by = sres_dup(res, i, EG_CBY);
-	e->cancel_reason = sres_dup(res, i, EG_CREASON);
-	e->redrive_count = sres_int(res, i, EG_REDRIVE);
-	e->definition = sres_dup(res, i, EG_DEF);
-	e->parent_id = sres_dup(res, i, EG_PARENT);
-	e->parent_step = sres_dup(res, i, EG_PSTEP);
-}
-
 /* The two-statement read of store_exec_get_doc. */
 static int
 doc_apart(struct store *st, const char *id, struct store_exec_doc *d)
@@ -621,12 +595,12 @@ store_exec_get_doc(struct store *st, const char *id, struct store_exec_doc *d)
 		sres_free(&res);
 		return doc_apart(st, id, d);
 	}
-	doc_row(&res, first, &d->e);
+	row_decode(&res, first, &d->e);
 	if (sres_get(&res, first, ED_IDX, NULL) != NULL) {
 		d->steps.v = xcalloc(res.nrows, sizeof(*d->steps.v));
 		d->steps.n = res.nrows;
 		for (i = 0; i < res.nrows; i++)
-			doc_step(&res, i, &d->steps.v[i]);
+			step_decode(&res, i, ED_IDX, &d->steps.v[i]);
 	}
 	sres_free(&res);
 	return RC_OK;
