@@ -97,5 +97,12 @@ const char	*e2e_unique(const char *prefix);
 /* Run a shell command; returns its exit status. */
 int		 e2e_sh(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
+/*
+ * The first line of the output of a SQL query run as root on the
+ * stack's database (a static buffer, overwritten by the next call), or
+ * "" on error.
+ */
+const char	*e2e_sql1(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
 
 #endif

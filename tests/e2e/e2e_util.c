@@ -360,3 +360,29 @@ e2e_sh(const char *fmt, ...)
 	st = system(cmd);
 	return st == -1 ? -1 : WEXITSTATUS(st);
 }
+
+const char *
+e2e_sql1(const char *fmt, ...)
+{
+	static char	 line[256];
+	char		 q[2048], out[1024];
+	va_list		 ap;
+	FILE		*f;
+
+	va_start(ap, fmt);
+	vsnprintf(q, sizeof(q), fmt, ap);
+	va_end(ap);
+	snprintf(out, sizeof(out), "%s/sql1.out", e2e_var());
+	line[0] = '\0';
+	if (e2e_sh("mariadb --no-defaults --socket='%s/mysql/mysqld.sock' "
+	    "--user=root --batch --skip-column-names wfm -e \"%s\" > '%s'",
+	    e2e_var(), q, out) != 0)
+		return line;
+	if ((f = fopen(out, "r")) != NULL) {
+		if (fgets(line, sizeof(line), f) == NULL)
+			line[0] = '\0';
+		line[strcspn(line, "\n")] = '\0';
+		fclose(f);
+	}
+	return line;
+}

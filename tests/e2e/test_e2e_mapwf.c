@@ -20,41 +20,11 @@
 #include "e2e_sup.h"
 #include "test_e2e_exec_util.h"
 
-/* The first line of a SQL query's output (static), or "" on error. */
-static const char *sql1(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static const char *
-sql1(const char *fmt, ...)
-{
-	static char	 line[256];
-	char		 q[2048];
-	const char	*out = sup_path("mapwf-sql");
-	va_list		 ap;
-	FILE		*f;
-
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	line[0] = '\0';
-	if (e2e_sh("mariadb --no-defaults --socket='%s/mysql/mysqld.sock' "
-	    "--user=root --batch --skip-column-names wfm -e \"%s\" > '%s'",
-	    e2e_var(), q, out) != 0)
-		return line;
-	if ((f = fopen(out, "r")) != NULL) {
-		if (fgets(line, sizeof(line), f) == NULL)
-			line[0] = '\0';
-		line[strcspn(line, "\n")] = '\0';
-		fclose(f);
-	}
-	return line;
-}
-
 /* Children of eid, as a number. */
 static int
 nchildren(const char *eid)
 {
-	return atoi(sql1("SELECT COUNT(*) FROM executions WHERE "
+	return atoi(e2e_sql1("SELECT COUNT(*) FROM executions WHERE "
 	    "parent_execution_id = '%s'", eid));
 }
 
@@ -107,7 +77,7 @@ test_e2e_mapwf_outputs_in_order(void)
 	CU_ASSERT_EQUAL(nchildren(eid), 5);
 	for (k = 0; k < 5; k++) {
 		snprintf(name, sizeof(name), "%s.each-one.%d.0.1", eid, k);
-		s = sql1("SELECT CONCAT(parent_step_id, ' ', status, ' ', "
+		s = e2e_sql1("SELECT CONCAT(parent_step_id, ' ', status, ' ', "
 		    "JSON_EXTRACT(input, '$.n')) FROM executions WHERE "
 		    "execution_name = '%s'", name);
 		snprintf(name, sizeof(name), "each_one completed %d",
@@ -130,7 +100,7 @@ test_e2e_mapwf_outputs_in_order(void)
 		CU_ASSERT_PTR_NOT_NULL(s);
 		snprintf(name, sizeof(name), "%s.each-one.%d.0.1", eid, k);
 		if (s != NULL)
-			CU_ASSERT_STRING_EQUAL(sql1("SELECT execution_name FROM "
+			CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT execution_name FROM "
 			    "executions WHERE execution_id = '%s'", s), name);
 	}
 	resp_free(&r);
@@ -138,7 +108,7 @@ test_e2e_mapwf_outputs_in_order(void)
 	 * Children in flight at once: for each child's creation, how many
 	 * were created before it and not yet completed (including it).
 	 */
-	most = atoi(sql1("SELECT MAX((SELECT COUNT(*) FROM executions b "
+	most = atoi(e2e_sql1("SELECT MAX((SELECT COUNT(*) FROM executions b "
 	    "WHERE b.parent_execution_id = a.parent_execution_id AND "
 	    "b.created_at <= a.created_at AND (b.completed_at IS NULL OR "
 	    "b.completed_at > a.created_at))) FROM executions a WHERE "
@@ -229,7 +199,7 @@ test_e2e_mapwf_cancel(void)
 	    "iteration_counts.running"), 3);
 	json_object_put(doc);
 	CU_ASSERT_EQUAL(nchildren(eid), 3);
-	CU_ASSERT_STRING_EQUAL(sql1("SELECT COUNT(*) FROM iterations i JOIN "
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(*) FROM iterations i JOIN "
 	    "executions e ON e.id = i.exec_pk WHERE e.execution_id = '%s' "
 	    "AND i.status = 'running'", eid), "3");
 	CU_ASSERT_EQUAL(x_cancel(e2e_tok_alice(), eid), 202);
@@ -237,11 +207,11 @@ test_e2e_mapwf_cancel(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
 	SUP_STR_EQ(sup_str(doc, "status"), "cancelled");
 	json_object_put(doc);
-	for (i = 0; i < 100 && strcmp(sql1("SELECT COUNT(*) FROM executions "
+	for (i = 0; i < 100 && strcmp(e2e_sql1("SELECT COUNT(*) FROM executions "
 	    "WHERE parent_execution_id = '%s' AND status = 'cancelled'", eid),
 	    "3") != 0; i++)
 		sup_sleep_ms(100);
-	CU_ASSERT_STRING_EQUAL(sql1("SELECT COUNT(*) FROM executions WHERE "
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(*) FROM executions WHERE "
 	    "parent_execution_id = '%s' AND status = 'cancelled'", eid), "3");
 	free(ctid);
 	free(ptid);
@@ -291,7 +261,7 @@ test_e2e_mapwf_kill9_one_child_per_index(void)
 	json_object_put(doc);
 	CU_ASSERT_EQUAL(nchildren(eid), 5);
 	/* One child per index: 5 distinct names of attempt 1. */
-	CU_ASSERT_STRING_EQUAL(sql1("SELECT COUNT(DISTINCT execution_name) "
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(DISTINCT execution_name) "
 	    "FROM executions WHERE parent_execution_id = '%s' AND "
 	    "execution_name LIKE '%%.0.1'", eid), "5");
 	free(ctid);

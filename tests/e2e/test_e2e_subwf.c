@@ -46,36 +46,6 @@ parent_of(const char *tid, const char *extra)
 	    "{\"n\":21}%s}]}", e2e_unique("wf-parent"), tid, extra);
 }
 
-/* The first line of a SQL query's output (static), or "" on error. */
-static const char *sql1(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-static const char *
-sql1(const char *fmt, ...)
-{
-	static char	 line[256];
-	char		 q[2048];
-	const char	*out = sup_path("wf-sql");
-	va_list		 ap;
-	FILE		*f;
-
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	line[0] = '\0';
-	if (e2e_sh("mariadb --no-defaults --socket='%s/mysql/mysqld.sock' "
-	    "--user=root --batch --skip-column-names wfm -e \"%s\" > '%s'",
-	    e2e_var(), q, out) != 0)
-		return line;
-	if ((f = fopen(out, "r")) != NULL) {
-		if (fgets(line, sizeof(line), f) == NULL)
-			line[0] = '\0';
-		line[strcspn(line, "\n")] = '\0';
-		fclose(f);
-	}
-	return line;
-}
-
 /* Items of GET /executions?parent_execution_id=eid as alice. */
 static struct json_object *
 children(const char *eid)
@@ -319,7 +289,7 @@ test_e2e_subwf_failed_child_and_retry(void)
 	SUP_STR_EQ(sup_json(sup_step(doc, "call"), "child_execution_id"),
 	    "null");
 	json_object_put(doc);
-	CU_ASSERT_STRING_EQUAL(sql1("SELECT COUNT(*) FROM executions WHERE "
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(*) FROM executions WHERE "
 	    "parent_execution_id = '%s'", eid2), "0");
 	free(ctid);
 	free(ptid);
@@ -446,14 +416,14 @@ test_e2e_subwf_depth_limit(void)
 	SUP_STR_EQ(sup_str(doc, "status"), "failed");
 	SUP_STR_EQ(sup_str(doc, "error_details.type"), "depth_exceeded");
 	json_object_put(doc);
-	CU_ASSERT_STRING_EQUAL(sql1("SELECT COUNT(*) FROM executions WHERE "
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(*) FROM executions WHERE "
 	    "root_execution_id = '%s'", eid), "8");
-	CU_ASSERT_STRING_EQUAL(sql1("SELECT MAX(depth) FROM executions WHERE "
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT MAX(depth) FROM executions WHERE "
 	    "root_execution_id = '%s'", eid), "8");
-	CU_ASSERT_STRING_EQUAL(sql1("SELECT descendants FROM executions WHERE "
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT descendants FROM executions WHERE "
 	    "execution_id = '%s'", eid), "8");
 	/* The deepest one failed itself: its step was refused. */
-	CU_ASSERT_STRING_EQUAL(sql1("SELECT JSON_VALUE(error, '$.type') FROM "
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT JSON_VALUE(error, '$.type') FROM "
 	    "execution_steps s JOIN executions e ON e.id = s.exec_pk WHERE "
 	    "e.root_execution_id = '%s' AND e.depth = 8", eid),
 	    "depth_exceeded");
@@ -555,7 +525,7 @@ test_e2e_subwf_kill9_one_child(void)
 	SUP_STR_EQ(sup_str(doc, "status"), "completed");
 	CU_ASSERT_EQUAL(sup_int(sup_step(doc, "call_it"), "attempts"), 1);
 	json_object_put(doc);
-	CU_ASSERT_STRING_EQUAL(sql1("SELECT COUNT(*) FROM executions WHERE "
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(*) FROM executions WHERE "
 	    "execution_name LIKE '%s.call-it.%%'", eid), "1");
 	p = sup_read(file);
 	CU_ASSERT_PTR_NOT_NULL(p);
@@ -622,7 +592,7 @@ test_e2e_subwf_descendants_limit(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
 	eid = sup_exec(ptid, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
-	CU_ASSERT_STRING_EQUAL(sql1("UPDATE executions SET descendants = 9999 "
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("UPDATE executions SET descendants = 9999 "
 	    "WHERE execution_id = '%s'; SELECT ROW_COUNT()", eid), "1");
 	doc = e2e_wait(e2e_tok_alice(), eid, 20);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
@@ -633,7 +603,7 @@ test_e2e_subwf_descendants_limit(void)
 	SUP_STR_EQ(sup_str(doc, "error_details.type"),
 	    "descendants_exceeded");
 	json_object_put(doc);
-	CU_ASSERT_STRING_EQUAL(sql1("SELECT COUNT(*), MAX(descendants) FROM "
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(*), MAX(descendants) FROM "
 	    "executions WHERE root_execution_id = '%s' OR execution_id = '%s'",
 	    eid, eid), "2\t10000");
 	free(ctid);
@@ -727,7 +697,7 @@ test_e2e_subwf_finds_existing_child(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ptid);
 	eid = sup_exec(ptid, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
-	CU_ASSERT_STRING_EQUAL(sql1("INSERT INTO executions (execution_id, "
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("INSERT INTO executions (execution_id, "
 	    "user_id, execution_name, template_pk, template_id, "
 	    "template_version, input, input_hash, status, run_after, "
 	    "created_at, parent_execution_id, parent_step_id, "
@@ -744,7 +714,7 @@ test_e2e_subwf_finds_existing_child(void)
 	SUP_STR_EQ(sup_json(sup_step(doc, "call_it"), "output"),
 	    "{\"doubled\":5}");
 	json_object_put(doc);
-	CU_ASSERT_STRING_EQUAL(sql1("SELECT COUNT(*) FROM executions WHERE "
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(*) FROM executions WHERE "
 	    "parent_execution_id = '%s'", eid), "1");
 	free(ctid);
 	free(ptid);
