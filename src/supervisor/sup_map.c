@@ -214,6 +214,24 @@ iter_fail(struct run *r, int i, int k, const char *type, const char *msg,
 	    iter_error(r, type, msg));
 }
 
+/*
+ * Iteration k's attempt succeeded with out (taken): completed, unless out
+ * nests deeper than the database stores.
+ */
+static void
+iter_done(struct run *r, int i, int k, struct json_object *out)
+{
+	if (out != NULL && jsonx_deeper(out, JSONX_STORE_DEPTH_MAX - 1)) {
+		json_object_put(out);
+		iter_fail(r, i, k, SUP_ERR_OUTPUT_INVALID, "output nests "
+		    "objects and arrays deeper than the database stores", 0,
+		    NULL);
+		return;
+	}
+	iter_set(r, i, &r->s[i].map->it[k], ENGINE_COMPLETED,
+	    sup_run_scrub(r, out), NULL);
+}
+
 static void
 iter_http(struct sup *sp, struct run *r, int i, int k)
 {
@@ -259,7 +277,6 @@ static void
 iter_wf_apply(struct run *r, int i, int k, struct sup_wf_res *res)
 {
 	struct sup_iter		*it = &r->s[i].map->it[k];
-	struct json_object	*out;
 	int64_t			 ms;
 
 	switch (res->kind) {
@@ -272,18 +289,8 @@ iter_wf_apply(struct run *r, int i, int k, struct sup_wf_res *res)
 		break;
 	case SUP_WF_DONE:
 		it->wf_later = 0;
-		out = res->output;
+		iter_done(r, i, k, res->output);
 		res->output = NULL;
-		if (out != NULL && jsonx_deeper(out,
-		    JSONX_STORE_DEPTH_MAX - 1)) {
-			json_object_put(out);
-			iter_fail(r, i, k, SUP_ERR_OUTPUT_INVALID, "output "
-			    "nests objects and arrays deeper than the "
-			    "database stores", 0, NULL);
-			break;
-		}
-		iter_set(r, i, it, ENGINE_COMPLETED, sup_run_scrub(r, out),
-		    NULL);
 		break;
 	case SUP_WF_FAIL:
 		it->wf_later = 0;
@@ -343,18 +350,8 @@ iter_result(struct run *r, int i, int k, struct sup_step_result *res)
 	if (it->st != ENGINE_RUNNING)
 		return;
 	if (res->err_type == NULL) {
-		out = res->output;
+		iter_done(r, i, k, res->output);
 		res->output = NULL;
-		if (out != NULL && jsonx_deeper(out,
-		    JSONX_STORE_DEPTH_MAX - 1)) {
-			json_object_put(out);
-			iter_fail(r, i, k, SUP_ERR_OUTPUT_INVALID, "output "
-			    "nests objects and arrays deeper than the "
-			    "database stores", 0, NULL);
-			return;
-		}
-		iter_set(r, i, it, ENGINE_COMPLETED, sup_run_scrub(r, out),
-		    NULL);
 		return;
 	}
 	if (strcmp(res->err_type, SUP_ERR_CANCELLED) == 0) {
