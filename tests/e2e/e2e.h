@@ -104,5 +104,7 @@ int		 e2e_sh(const char *fmt, ...)
  */
 const char	*e2e_sql1(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
+/* The text of deploy/examples/<rel> in the tree (owned), or NULL. */
+char		*e2e_example(const char *rel);
 
 #endif

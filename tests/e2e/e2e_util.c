@@ -386,3 +386,25 @@ e2e_sql1(const char *fmt, ...)
 	}
 	return line;
 }
+
+char *
+e2e_example(const char *rel)
+{
+	const char	*root = getenv("WFM_E2E_ROOT");
+	char		 path[1024], *buf = NULL;
+	FILE		*f;
+	long		 n;
+
+	snprintf(path, sizeof(path), "%s/deploy/examples/%s",
+	    root != NULL ? root : ".", rel);
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = calloc(1, (size_t)n + 1)) !=
+	    NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}

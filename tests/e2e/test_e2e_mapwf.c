@@ -333,29 +333,6 @@ test_e2e_mapwf_unknown_template(void)
 	resp_free(&r);
 }
 
-/* The text of deploy/examples/subworkflows/<name> (owned) or NULL. */
-static char *
-example(const char *name)
-{
-	const char	*root = getenv("WFM_E2E_ROOT");
-	char		 path[1024], *buf = NULL;
-	FILE		*f;
-	long		 n;
-
-	snprintf(path, sizeof(path), "%s/deploy/examples/subworkflows/%s",
-	    root != NULL ? root : ".", name);
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = calloc(1, (size_t)n + 1)) !=
-	    NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 /* deploy/examples/subworkflows/ship-each-order.json runs as documented. */
 static void
 test_e2e_mapwf_example(void)
@@ -364,8 +341,8 @@ test_e2e_mapwf_example(void)
 	char			*child, *parent, *ctid, *ptid, *eid, *p, *q;
 	const char		*ph = "SHIP_ORDER_TEMPLATE_ID";
 
-	child = example("ship-order.json");
-	parent = example("ship-each-order.json");
+	child = e2e_example("subworkflows/ship-order.json");
+	parent = e2e_example("subworkflows/ship-each-order.json");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(child);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(parent);
 	ctid = e2e_template(e2e_tok_alice(), child);

@@ -722,29 +722,6 @@ test_e2e_subwf_finds_existing_child(void)
 	free(seed);
 }
 
-/* deploy/examples/subworkflows/<name> as text (owned), or NULL. */
-static char *
-example(const char *name)
-{
-	const char	*root = getenv("WFM_E2E_ROOT");
-	char		 path[1024], *buf = NULL;
-	FILE		*f;
-	long		 n;
-
-	snprintf(path, sizeof(path), "%s/deploy/examples/subworkflows/%s",
-	    root != NULL ? root : ".", name);
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = calloc(1, (size_t)n + 1)) !=
-	    NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 /* The example pair of deploy/examples/subworkflows runs as documented. */
 static void
 test_e2e_subwf_example(void)
@@ -753,8 +730,8 @@ test_e2e_subwf_example(void)
 	char			*child, *parent, *ctid, *ptid, *eid, *p, *q;
 	const char		*ph = "SHIP_ORDER_TEMPLATE_ID";
 
-	child = example("ship-order.json");
-	parent = example("order-with-shipping.json");
+	child = e2e_example("subworkflows/ship-order.json");
+	parent = e2e_example("subworkflows/order-with-shipping.json");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(child);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(parent);
 	ctid = e2e_template(e2e_tok_alice(), child);
