@@ -236,11 +236,13 @@ wait_for 10 '[[ $(metric wfm_replica_in_use) == 1 ]]' || :
 sleep 2.5
 get_all >/dev/null
 
-# Caught up: the replica serves the GETs of terminal executions.
+# Caught up: the replica serves the GETs of terminal executions, at
+# least one statement each (STMT_EXEC_GET_DOC reads a one-step execution
+# in one).
 before=$(replica_stmts)
 n=$(get_all); n2=$(get_all); n3=$(get_all)
 delta=$(($(replica_stmts) - before))
-check '((n + n2 + n3 == 60 && delta >= 120))' \
+check '((n + n2 + n3 == 60 && delta >= 60))' \
     "60 GETs of terminal executions served by the replica ($((n + n2 + n3)) x 200, replica executed $delta statements)"
 list=$(api GET "/workflow-management/executions?limit=5")
 check '[[ ${list%% *} == 200 ]]' "the list answers 200 from the replica"
