@@ -21,6 +21,10 @@ PROG=graceful
 
 WORKERS=4
 export WFM_FCGI_WORKERS=$WORKERS
+# Two long polls of one user are in flight at SIGTERM (a GET and a POST
+# replay, below); with 4 workers the default per-user bound of waiters
+# is 1, and the one that announced last would answer at once.
+export WFM_HTTP_MAX_WAITERS_PER_USER=2
 STREAMS=3
 
 trap 'stop_streams; cleanup' EXIT
