@@ -140,9 +140,9 @@ worker(void *arg)
 	long		 t = (long)arg;
 	MYSQL		*db = mysql_init(NULL);
 	MYSQL_STMT	*ins, *cnt = NULL;
-	MYSQL_BIND	 b[23], c[2];
-	struct bstr	 s[23];
-	long long	 iv[23];
+	MYSQL_BIND	 b[26], c[2];
+	struct bstr	 s[26];
+	long long	 iv[26];
 	unsigned int	 seed = (unsigned int)(t * 7919 + time(NULL) +
 			     getpid() * 104729);
 	char		 id[40], user[32], name[64];
@@ -227,6 +227,11 @@ worker(void *arg)
 		iv[k] = 1, seti(&b[k], &iv[k]), k++;
 		if (folded)
 			setb(&b[k], &s[k], user), k++;
+		else {
+			/* The product's guard (sql/022): user, room. */
+			setb(&b[k], &s[k], user), k++;
+			iv[k] = 9001, seti(&b[k], &iv[k]), k++;
+		}
 		setb(&b[k], &s[k], tmpl), k++;
 		iv[k] = 1, seti(&b[k], &iv[k]), k++;
 		setb(&b[k], &s[k], "{\"n\": 1}"), k++;
@@ -242,8 +247,10 @@ worker(void *arg)
 		for (j = 0; j < 3; j++)
 			setb(&b[k], &s[k], NULL), k++;
 		iv[k] = 0, seti(&b[k], &iv[k]), k++;
-		if (mysql_stmt_bind_param(ins, b) != 0)
+		if (mysql_stmt_bind_param(ins, b) != 0) {
+			fprintf(stderr, "bind: %s\n", mysql_stmt_error(ins));
 			exit(1);
+		}
 		while (mysql_stmt_execute(ins) != 0 &&
 		    mysql_stmt_errno(ins) == 1213)
 			__atomic_add_fetch(&deadlocks, 1, __ATOMIC_RELAXED);

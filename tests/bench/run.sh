@@ -43,6 +43,9 @@
 #				the stack during each wfm load and the drain,
 #				into $VAR/perf/*.txt (costs CPU: figures of a
 #				profiled run are lower; not for comparison)
+#	WFM_BENCH_STRACE	1: strace the supervisor during the drain
+#				into $VAR/drain.strace, for
+#				tests/bench/strace_rounds.py (slows it)
 #	WFM_BENCH_ONLY		comma-separated parts to run alone, for
 #				iterating on them: schema (execute (new) 1
 #				user, then execute (schema)), console (the
@@ -51,7 +54,9 @@
 #				schedule (fire delay and idle CPU with
 #				WFM_BENCH_SCHEDULES schedules), signal
 #				(signal-to-resume latency of
-#				WFM_BENCH_SIGNALS parked executions);
+#				WFM_BENCH_SIGNALS parked executions),
+#				drain (WFM_BENCH_DRAIN executions queued
+#				in SQL, then drained);
 #				default: everything
 #
 # Everything it starts is stopped on exit, by pid, whatever happens.
@@ -91,6 +96,7 @@ WORKERS=${WFM_BENCH_WORKERS:-16}
 BARE_PROCS=${WFM_BENCH_BARE_PROCS:-4}
 NUSERS=${WFM_BENCH_USERS:-1000}
 DRAIN_N=${WFM_BENCH_DRAIN:-10000}
+STRACE=${WFM_BENCH_STRACE:-0}
 WH_N=${WFM_BENCH_WEBHOOKS:-2000}
 SCHED_N=${WFM_BENCH_SCHEDULES:-10000}
 FIRE_RATE=${WFM_BENCH_FIRES:-200}
@@ -113,11 +119,12 @@ done
 ((CLAIM_ROWS > CLAIM_SMALL)) ||
     die "WFM_BENCH_CLAIM_ROWS must exceed $CLAIM_SMALL"
 [[ $PROFILE =~ ^[01]$ ]] || die "WFM_BENCH_PROFILE '$PROFILE' is not 0 or 1"
+[[ $STRACE =~ ^[01]$ ]] || die "WFM_BENCH_STRACE '$STRACE' is not 0 or 1"
 ((SCHED_N >= FIRE_RATE * FIRE_SECS)) ||
     die "WFM_BENCH_SCHEDULES must be at least WFM_BENCH_FIRES x WFM_BENCH_FIRE_SECONDS"
-PARTS='(schema|console|webhook|map|schedule|signal)'
+PARTS='(schema|console|webhook|map|schedule|signal|drain)'
 [[ -z $ONLY || $ONLY =~ ^$PARTS(,$PARTS)*$ ]] ||
-    die "WFM_BENCH_ONLY '$ONLY' is not a list of: schema, console, webhook, map, schedule, signal"
+    die "WFM_BENCH_ONLY '$ONLY' is not a list of: schema, console, webhook, map, schedule, signal, drain"
 
 # full: the whole run; want PART: the whole run, or PART is in
 # WFM_BENCH_ONLY.
@@ -1357,9 +1364,92 @@ signal_step() {
 	    "p99 ${F[signal.p99_ms]} ms max ${F[signal.max_ms]} ms"
 }
 
+# ---- the drain: DRAIN_N queued one-step executions, supervisor resumed ----
+
+# mariadbd's CPU ticks (user + system) so far.
+db_ticks() {
+	local line rest pid
+	local -a f
+
+	pid=$(pid_of "$MY_PID" /usr/sbin/mariadbd) || die "mariadbd is gone"
+	read -r line <"/proc/$pid/stat"
+	rest=${line##*) }
+	read -r -a f <<<"$rest"
+	printf '%s\n' "$((f[11] + f[12]))"
+}
+
+# Wait (at most $1 s) until mariadbd has used under 5 % of a core for
+# a whole second: the InnoDB purge and change-buffer merges left by the
+# loads before (and by deleting their surplus rows) are theirs, not the
+# drain's. Prints the seconds waited.
+db_settle() {
+	local max=$1 t0=$EPOCHREALTIME a b
+
+	a=$(db_ticks)
+	while :; do
+		sleep 1
+		b=$(db_ticks)
+		(( (b - a) * 100 < 5 * CLK_TCK )) && break
+		(( ${EPOCHREALTIME%.*} - ${t0%.*} >= max )) && break
+		a=$b
+	done
+	calc "b - a" -v a="$t0" -v b="$EPOCHREALTIME"
+}
+
+drain_step() {
+	local queued out s0 s1 k waited
+
+	# Exactly DRAIN_N in the queue: drop the newest surplus, or top up with
+	# rows inserted in SQL (the same template and input shape).
+	queued=$(sql -e "SELECT COUNT(*) FROM executions WHERE status = 'pending'")
+	F[execute_new.queued]=$queued
+	if ((queued > DRAIN_N)); then
+		log "drain: deleting the newest $((queued - DRAIN_N)) of $queued pending"
+		sql -e "DELETE FROM executions WHERE status = 'pending'
+		    ORDER BY id DESC LIMIT $((queued - DRAIN_N))"
+	elif ((queued < DRAIN_N)); then
+		queue_rows bench-drain "$((DRAIN_N - queued))" "UTC_TIMESTAMP(6)"
+	fi
+	queued=$(sql -e "SELECT COUNT(*) FROM executions WHERE status = 'pending'")
+	F[drain.settle_seconds]=$(db_settle 30)
+	log "drain: $queued one-step executions queued, MariaDB idle after" \
+	    "${F[drain.settle_seconds]} s, resuming the supervisor"
+	refresh_masters
+	prof_start drain
+	child_ticks
+	s0="$(cpu_snap) $CT"
+	# At most 45 s: on a machine that busy, the rest drains during the next
+	# loads (a note under the table says how many were left).
+	if [[ $STRACE == 1 ]]; then
+		strace -f -T -ttt -o "$VAR/drain.strace" -p "$SUP" \
+		    -e trace=sendto,recvfrom,read,write,poll,ppoll &
+		sleep 0.5	# attached
+	fi
+	out=$(bdb drain "$queued" 45 "$NUDGE" "$SUP") ||
+	    log "drain did not finish in 45 s: $out"
+	SUP_PAUSED=""
+	child_ticks
+	s1="$(cpu_snap) $CT"
+	prof_stop drain
+	read -r "F[drain.ended]" "F[drain.completed]" "F[drain.seconds]" \
+	    "F[drain.seconds_polled]" "F[drain.left]" "F[drain.db.statements]" \
+	    "F[drain.db.stmt_execute]" "F[drain.db.commit]" "F[drain.db.set_option]" \
+	    "F[drain.db.fsyncs]" "F[drain.db.index_rows_read]" <<<"$out"
+	for k in statements stmt_execute commit set_option fsyncs index_rows_read; do
+		F[drain.per_execution.$k]=$(calc "v / n" -v v="${F[drain.db.$k]:-0}" \
+		    -v n="${F[drain.completed]:-0}" 2>/dev/null || echo null)
+	done
+	F[drain.queued]=$queued
+	F[drain.per_second]=$(calc "n / s" -v n="${F[drain.completed]}" \
+	    -v s="${F[drain.seconds]}")
+	cpu_record drain "${F[drain.seconds_polled]}" "$s0" "$s1"
+	log "drain: ${F[drain.completed]} completed in ${F[drain.seconds]} s"
+}
+
 # Run alone (WFM_BENCH_ONLY): resume the supervisor, the console if
 # asked, the table; nothing else.
 if ! full; then
+	want drain && drain_step
 	kill -CONT "$SUP"
 	SUP_PAUSED=""
 	want console && console_step
@@ -1370,44 +1460,7 @@ if ! full; then
 	finish
 fi
 
-# Exactly DRAIN_N in the queue: drop the newest surplus, or top up with
-# rows inserted in SQL (the same template and input shape).
-queued=$(sql -e "SELECT COUNT(*) FROM executions WHERE status = 'pending'")
-F[execute_new.queued]=$queued
-if ((queued > DRAIN_N)); then
-	log "drain: deleting the newest $((queued - DRAIN_N)) of $queued pending"
-	sql -e "DELETE FROM executions WHERE status = 'pending'
-	    ORDER BY id DESC LIMIT $((queued - DRAIN_N))"
-elif ((queued < DRAIN_N)); then
-	queue_rows bench-drain "$((DRAIN_N - queued))" "UTC_TIMESTAMP(6)"
-fi
-queued=$(sql -e "SELECT COUNT(*) FROM executions WHERE status = 'pending'")
-log "drain: $queued one-step executions queued, resuming the supervisor"
-refresh_masters
-prof_start drain
-child_ticks
-s0="$(cpu_snap) $CT"
-# At most 45 s: on a machine that busy, the rest drains during the next
-# loads (a note under the table says how many were left).
-out=$(bdb drain "$queued" 45 "$NUDGE" "$SUP") ||
-    log "drain did not finish in 45 s: $out"
-SUP_PAUSED=""
-child_ticks
-s1="$(cpu_snap) $CT"
-prof_stop drain
-read -r "F[drain.ended]" "F[drain.completed]" "F[drain.seconds]" \
-    "F[drain.seconds_polled]" "F[drain.left]" "F[drain.db.statements]" \
-    "F[drain.db.stmt_execute]" "F[drain.db.commit]" "F[drain.db.set_option]" \
-    "F[drain.db.fsyncs]" "F[drain.db.index_rows_read]" <<<"$out"
-for k in statements stmt_execute commit set_option fsyncs index_rows_read; do
-	F[drain.per_execution.$k]=$(calc "v / n" -v v="${F[drain.db.$k]:-0}" \
-	    -v n="${F[drain.completed]:-0}" 2>/dev/null || echo null)
-done
-F[drain.queued]=$queued
-F[drain.per_second]=$(calc "n / s" -v n="${F[drain.completed]}" \
-    -v s="${F[drain.seconds]}")
-cpu_record drain "${F[drain.seconds_polled]}" "$s0" "$s1"
-log "drain: ${F[drain.completed]} completed in ${F[drain.seconds]} s"
+drain_step
 
 run_load execute_replay "$SCRIPTS/execute_replay.lua" "$URL/execute" \
     "$TOKEN" "$TID" bench-replay
