@@ -46,6 +46,8 @@ struct store_run_row {
 	int			 depth;
 	char			*root_id;	/* NULL: a root */
 	long long		 paused_us;	/* paused since, 0: not paused */
+	int			 notify;	/* the execution has its own
+						   notify */
 };
 
 struct store_run_rows {

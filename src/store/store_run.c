@@ -15,7 +15,8 @@
 enum {
 	LD_ID, LD_NAME, LD_USER, LD_INPUT, LD_DEF, LD_OWNER, LD_EPOCH,
 	LD_RUN_US, LD_CANCEL, LD_QUEUE_US, LD_REDRIVE, LD_PK, LD_ACCESS,
-	LD_CLAIMED_BY, LD_STATUS, LD_PARENT, LD_DEPTH, LD_ROOT, LD_PAUSED_US
+	LD_CLAIMED_BY, LD_STATUS, LD_PARENT, LD_DEPTH, LD_ROOT, LD_PAUSED_US,
+	LD_NOTIFY
 };
 
 int
@@ -61,6 +62,7 @@ store_run_load(struct store *st, const long long *pks, size_t n,
 		w->depth = (int)sres_int(&res, j, LD_DEPTH);
 		w->root_id = sres_dup(&res, j, LD_ROOT);
 		w->paused_us = sres_int(&res, j, LD_PAUSED_US);
+		w->notify = sres_int(&res, j, LD_NOTIFY) != 0;
 	}
 	sres_free(&res);
 	return RC_OK;

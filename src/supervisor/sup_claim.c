@@ -19,7 +19,13 @@
 #include "store_sup.h"
 #include "sup_int.h"
 
-#define CLAIM_OVERSELECT	4	/* candidates per free slot */
+/*
+ * Candidates per free slot while a template limit is passing rows over
+ * (sup.limited_until), so that other templates' rows behind them are
+ * still claimed; one otherwise: each candidate is read and locked, and a
+ * drain claims a round of want rows (docs/bench.md, 2026-12-06 morning).
+ */
+#define CLAIM_OVERSELECT	4
 
 /*
  * Templates' max_concurrent_executions, cached for SUP_LIMIT_TTL_MS so
@@ -179,8 +185,9 @@ claim_body(struct store *st, void *arg)
 	struct claim_args	*a = arg;
 	struct sup		*s = a->s;
 	struct store_sup_cand	*c;
-	int			 nc = 0, i, rc, want = a->want;
-	int			 max = want * CLAIM_OVERSELECT, nresumed;
+	int			 nc = 0, i, rc, want = a->want, nresumed;
+	int			 max = util_mono_ms() < s->limited_until ?
+				     want * CLAIM_OVERSELECT : want;
 	int			 pfrom = 0, pto = 0, nrun = 0;
 	long long		*run;
 
@@ -234,6 +241,13 @@ claim_body(struct store *st, void *arg)
 		    &rc)) {
 			if (rc != RC_OK)
 				goto out;
+			/*
+			 * Look further for a while: at once when this claim
+			 * did not (no spin when it did: the poll comes).
+			 */
+			if (max == want)
+				s->want_claim = 1;
+			s->limited_until = util_mono_ms() + SUP_LIMIT_TTL_MS;
 			continue;
 		}
 		a->epochs[a->npks] = c[i].epoch + 1;

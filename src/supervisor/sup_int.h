@@ -102,6 +102,8 @@ struct run {
 						   (sup_map_poke, wf_poll) */
 	int			 sig_check;	/* look for signals of its
 						   waiting wait steps */
+	int			 notify;	/* the execution or its
+						   definition has a notify */
 	int			 no_tmpl_notify; /* the definition has no
 						   global_config.notify
 						   (sql/018) */
@@ -151,6 +153,10 @@ struct sup {
 		long long	 limit;		/* 0: none */
 		int64_t		 until;		/* monotonic ms; 0: free */
 	}			 limits[SUP_LIMITS_MAX];
+	int64_t			 limited_until;	/* a claim passed over a
+						   limited template's row
+						   before this (monotonic
+						   ms): overselect */
 	unsigned char		 key[SECRET_KEY_LEN];
 	int			 have_key;
 };

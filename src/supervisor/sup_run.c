@@ -1114,7 +1114,13 @@ sup_run_settled(struct sup *sp, struct run *r)
 		sp->want_claim = 1;
 	}
 	sup_metrics_finish(r->final_status);
-	sup_webhook_nudge();	/* its outbox rows, if any, are due */
+	/*
+	 * Its outbox rows are due. Without a notify its end made none: no
+	 * look at the outbox for it (a drain of one-step executions would
+	 * read the outbox depth once per round).
+	 */
+	if (r->notify)
+		sup_webhook_nudge();
 	return 1;
 }
 
@@ -1922,6 +1928,7 @@ run_from_row(struct sup *sp, const struct store_run_row *e)
 		r->no_tmpl_notify = !(json_object_object_get_ex(def,
 		    "global_config", &g) && json_object_object_get_ex(g,
 		    "notify", NULL));
+		r->notify = e->notify || !r->no_tmpl_notify;
 	}
 	r->ctx = json_object_new_object();
 	json_object_object_add(r->ctx, "input", json_object_get(e->input));

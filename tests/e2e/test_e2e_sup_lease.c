@@ -4,8 +4,9 @@
  * the execution is reclaimed once the new lease expires; a stored
  * definition that cannot be loaded fails the execution instead of
  * leaving it running forever; the supervisor does not spin while every
- * slot is busy or while a stubborn handler is being killed; and
- * max_concurrent_executions bounds how many run at once.
+ * slot is busy or while a stubborn handler is being killed;
+ * max_concurrent_executions bounds how many run at once, and the rows
+ * it passes over do not hold up other templates' rows behind them.
  */
 #include <errno.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 
 #include "e2e.h"
 #include "e2e_sup.h"
+#include "test_e2e_exec_util.h"
 
 /* Run SQL as the database admin (unix socket auth); exit status. */
 static int
@@ -368,6 +370,58 @@ test_e2e_sup_max_concurrent_executions_bounds_overlap(void)
 }
 
 /*
+ * A template's limit passes its queued rows over without holding up the
+ * rows of other templates behind them: more rows of a limited template
+ * (max 1) than a claim takes at once (concurrency 16), then one of an
+ * unlimited template, which completes while the limited ones still wait
+ * (the claim reads further once a limit passed rows over: sup_claim.c).
+ */
+#define BEHIND	24
+
+static void
+test_e2e_sup_limited_rows_do_not_hold_up_others(void)
+{
+	struct json_object	*doc;
+	char			*tid, *free_tid, *eids[BEHIND], *eid;
+	char			 input[800];
+	const char		*waiting;
+	int			 i;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"global_config\":"
+	    "{\"max_concurrent_executions\":1},\"steps\":[{\"id\":\"work\","
+	    "\"type\":\"command\",\"handler\":\"e2e-interval\",\"input\":"
+	    "{\"dir\":\"{{ input.dir }}\",\"tag\":\"{{ input.tag }}\","
+	    "\"seconds\":5}}]}", e2e_unique("limited-one"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	free_tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"t\","
+	    "\"type\":\"transform\",\"output\":{\"ok\":true}}]}",
+	    e2e_unique("unlimited"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(free_tid);
+	for (i = 0; i < BEHIND; i++) {
+		snprintf(input, sizeof(input), "{\"dir\":\"%s\",\"tag\":"
+		    "\"behind-%ld-%d\"}", sup_dir(), (long)getpid(), i);
+		eids[i] = sup_exec(tid, input);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(eids[i]);
+	}
+	eid = sup_exec(free_tid, "{}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	doc = e2e_wait(e2e_tok_alice(), eid, 10);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	json_object_put(doc);
+	/* The first limited one runs (5 s); the others are still queued. */
+	waiting = e2e_sql1("SELECT COUNT(*) FROM executions WHERE "
+	    "template_id = '%s' AND status = 'pending'", tid);
+	CU_ASSERT_TRUE(atoi(waiting) >= BEHIND - 2);
+	for (i = 0; i < BEHIND; i++) {
+		CU_ASSERT_EQUAL(x_cancel(e2e_tok_alice(), eids[i]), 202);
+		free(eids[i]);
+	}
+	free(eid);
+	free(free_tid);
+	free(tid);
+}
+
+/*
  * The execution.create record of alice's execution eid, as the admin's
  * audit list shows it (newest 100 of hers): its "at" into at (owned), the
  * number of records found.
@@ -494,6 +548,8 @@ test_e2e_sup_lease_register(void)
 	    test_e2e_sup_timed_out_stubborn_handler_killed_after_grace);
 	CU_add_test(s, "max_concurrent_executions_bounds_overlap",
 	    test_e2e_sup_max_concurrent_executions_bounds_overlap);
+	CU_add_test(s, "limited_rows_do_not_hold_up_others",
+	    test_e2e_sup_limited_rows_do_not_hold_up_others);
 	CU_add_test(s, "retention_keeps_the_audit_record",
 	    test_e2e_sup_retention_keeps_the_audit_record);
 }
