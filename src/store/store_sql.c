@@ -445,7 +445,10 @@ static const char *const sql[STMT_COUNT] = {
 	 * template (admin at acceptance, owner, public or shared): access
 	 * is checked again at every claim, before any step starts. The
 	 * claimer and status after it: a claim is run only where they are
-	 * ours (Galera: two nodes may both have selected the row).
+	 * ours (Galera: two nodes may both have selected the row). The
+	 * index hint: with a deep queue of one template the optimizer chose
+	 * ix_exec_template and read every row of it (1 ms for 16 rows in a
+	 * drain of 10,000, against 0.26 by primary key: docs/bench.md).
 	 */
 	[STMT_SUP_LOAD] =
 	    "SELECT e.execution_id, e.execution_name, e.user_id, e.input, "
@@ -461,7 +464,7 @@ static const char *const sql[STMT_COUNT] = {
 	    "e.root_execution_id, IF(e.status = 'paused' AND e.paused_at IS "
 	    "NOT NULL AND e.started_at IS NOT NULL, TIMESTAMPDIFF(MICROSECOND, "
 	    "e.paused_at, UTC_TIMESTAMP(6)), 0), e.notify IS NOT NULL "
-	    "FROM executions e "
+	    "FROM executions e FORCE INDEX (PRIMARY) "
 	    "JOIN template_versions v ON v.template_pk = e.template_pk AND "
 	    "v.version = e.template_version "
 	    "JOIN templates t ON t.id = e.template_pk WHERE e.id IN "
