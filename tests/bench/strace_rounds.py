@@ -19,7 +19,7 @@ import sys
 def main():
     path = sys.argv[1]
     fd = sys.argv[2] if len(sys.argv) > 2 else "8"
-    send = re.compile(r'\d+ (\d+\.\d+) sendto\(' + fd +
+    send = re.compile(r'\d+ +(\d+\.\d+) sendto\(' + fd +
                       r', "((?:[^"\\]|\\.)*)"(?:\.\.\.)?, (\d+)')
     wait = re.compile(r'.* poll\(\[\{fd=' + fd + r',.*<(\d+\.\d+)>')
     stats = collections.defaultdict(lambda: [0, 0.0, 0.0])
