@@ -1167,10 +1167,15 @@ static const char *const sql[STMT_COUNT] = {
 	/*
 	 * Paused rows whose lease expired (their supervisor died or was cut
 	 * off while a step ran): they stay paused, held by nobody, so a
-	 * resume makes them pending. Through ix_exec_lease. No params.
+	 * resume makes them pending. Through ix_exec_lease. No params. Due
+	 * at once (wake_at): their supervisor died before it could park them
+	 * with the time of their earliest step timeout, which runs while
+	 * paused; the claim of paused rows with a timeout due looks at them
+	 * and parks them with it.
 	 */
 	[STMT_SUP_RELEASE_PAUSED] =
-	    "UPDATE executions SET claimed_by = NULL, lease_until = NULL "
+	    "UPDATE executions SET claimed_by = NULL, lease_until = NULL, "
+	    "wake_at = UTC_TIMESTAMP(6) "
 	    "WHERE status = 'paused' AND lease_until < UTC_TIMESTAMP(6)",
 	/*
 	 * GET of an execution in one statement (param: execution_id): the

@@ -448,6 +448,80 @@ test_e2e_pause_held_by_dead_supervisor_released(void)
 }
 
 /*
+ * Held paused by a supervisor that dies, then released: a wait step's
+ * timeout still runs while the execution is paused (engine.md "Pause and
+ * resume"). The dead supervisor never parked the row with the time of
+ * that timeout; the release makes it due, the claim of paused rows with
+ * a timeout due parks it with one, and the step fails wait_timeout at
+ * its deadline while the execution stays paused.
+ */
+static void
+test_e2e_pause_released_row_keeps_step_timeouts(void)
+{
+	struct json_object	*doc;
+	const char		*file = sup_path("pause-dead-wait");
+	char			 input[700], stmt[512], st[32];
+	char			*tid, *eid, *p;
+	pid_t			 old, neu;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":["
+	    "{\"id\":\"w\",\"type\":\"wait\",\"signal\":\"go\","
+	    "\"timeout_seconds\":8},"
+	    "{\"id\":\"a\",\"type\":\"command\",\"handler\":"
+	    "\"e2e-append-lock\",\"input\":{\"file\":\"{{ input.file }}\","
+	    "\"seconds\":0}},"
+	    "{\"id\":\"c\",\"type\":\"command\",\"handler\":"
+	    "\"e2e-append-lock\",\"depends_on\":[\"a\"],\"input\":"
+	    "{\"file\":\"{{ input.file }}\",\"seconds\":4}}]}",
+	    e2e_unique("pause-dead-wait"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(input, sizeof(input), "{\"file\":\"%s\"}", file);
+	eid = sup_exec(tid, input);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+	/*
+	 * a is done, c runs (4 s), w waits (8 s): paused, its supervisor
+	 * holds it, with no time to wake at (it would park it with one).
+	 */
+	p = sup_wait_file(file, 10000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	free(p);
+	sup_sleep_ms(800);
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "pause", st), 202);
+	SUP_STR_EQ(st, "paused");
+	CU_ASSERT(row_is(eid, "status = 'paused' AND claimed_by IS NOT NULL "
+	    "AND wake_at IS NULL"));
+	old = sup_main_pid(-1, 5000);
+	CU_ASSERT_FATAL(old > 1);
+	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
+	neu = sup_main_pid(old, 15000);
+	CU_ASSERT_FATAL(neu > 1 && neu != old);
+	snprintf(stmt, sizeof(stmt), "UPDATE executions SET lease_until = "
+	    "UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE execution_id = '%s' "
+	    "AND status = 'paused' AND lease_until IS NOT NULL", eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_sh("mariadb --no-defaults "
+	    "--socket='%s/mysql/mysqld.sock' --user=root --batch "
+	    "--skip-column-names wfm -e \"%s\"", e2e_var(), stmt), 0);
+	/* Released, then parked with w's deadline (8 s after it began). */
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "paused", 5));
+	sup_sleep_ms(9000);
+	doc = sup_get(eid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "paused");
+	SUP_STR_EQ(step_status(doc, "w"), "failed");
+	SUP_STR_EQ(sup_str(sup_step(doc, "w"), "error.type"), "wait_timeout");
+	json_object_put(doc);
+	CU_ASSERT(row_is(eid, "status = 'paused' AND claimed_by IS NULL"));
+	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "resume", st), 202);
+	doc = e2e_wait(e2e_tok_alice(), eid, 30);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(sup_str(doc, "status"), "failed");
+	SUP_STR_EQ(sup_str(doc, "error_details.step_id"), "w");
+	json_object_put(doc);
+	free(tid);
+	free(eid);
+}
+
+/*
  * Resumed while its supervisor still waits for a running handler: the
  * supervisor goes on with it (the answer says running), nothing runs
  * twice.
@@ -805,6 +879,8 @@ test_e2e_pause_register(void)
 	CU_add_test(s, "conflicts_and_access",
 	    test_e2e_pause_conflicts_and_access);
 	CU_add_test(s, "survives_kill9", test_e2e_pause_survives_kill9);
+	CU_add_test(s, "released_row_keeps_step_timeouts",
+	    test_e2e_pause_released_row_keeps_step_timeouts);
 	CU_add_test(s, "held_by_dead_supervisor_released",
 	    test_e2e_pause_held_by_dead_supervisor_released);
 	CU_add_test(s, "resume_while_step_runs",
