@@ -116,7 +116,7 @@ check-php: all
 	bash tests/php/run.sh $(BUILD)
 
 check-deploy: all
-	@rc=0; for t in systemd apache graceful tcp; do \
+	@rc=0; for t in systemd apache graceful tcp reload; do \
 	    echo "== tests/deploy/$$t.sh"; \
 	    bash tests/deploy/$$t.sh $(BUILD) || rc=1; done; exit $$rc
 

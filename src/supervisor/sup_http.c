@@ -74,6 +74,12 @@ sup_http_new(const struct sup_net_allow *allow)
 	return h;
 }
 
+void
+sup_http_set_allow(struct sup_http *h, const struct sup_net_allow *allow)
+{
+	h->allow = allow;	/* read at each connection (opensocket) */
+}
+
 static void
 http_xfer_free(struct sup_http_xfer *x)
 {

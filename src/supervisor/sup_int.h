@@ -170,6 +170,8 @@ struct sup {
  * appends its series.
  */
 int	 sup_webhook_init(const struct config *, struct errmsg *e);
+/* Deliveries connect through allow (owned from now on) from now on. */
+void	 sup_webhook_set_allow(struct sup_net_allow *allow);
 void	 sup_webhook_tick(struct sup *);
 int	 sup_webhook_wait_ms(int ms);
 /* An execution ended here: look at the outbox at the next tick. */

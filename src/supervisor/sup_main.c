@@ -215,12 +215,56 @@ follow_parent(struct sup *s)
 		stop(s, "wfm-fcgi is gone: stopping");
 }
 
+/*
+ * SIGHUP: timing and limits apply from the next claim on, the allow
+ * lists of http steps and webhook deliveries from the next connection
+ * on. concurrency sizes the slot table and lease_seconds is promised to
+ * the database: both need a restart, as do the handlers' user and the
+ * secrets key (docs/decisions.md). A file or list that does not parse
+ * changes nothing.
+ */
+static void
+reload(struct sup *s, const char *conf)
+{
+	struct config		*nc;
+	struct sup_net_allow	*http = NULL, *hook = NULL;
+	struct errmsg		 err;
+
+	if (config_load(conf, &nc, &err) != RC_OK) {
+		log_warnx("reload refused: %s", err.text);
+		return;
+	}
+	if (sup_net_allow_parse(nc->sup.http_allow, &http, &err) != RC_OK) {
+		log_warnx("reload refused: [supervisor] http_allow: %s",
+		    err.text);
+		goto out;
+	}
+	if (sup_net_allow_parse(nc->sup.webhook_allow, &hook, &err) !=
+	    RC_OK) {
+		log_warnx("reload refused: [supervisor] webhook_allow: %s",
+		    err.text);
+		goto out;
+	}
+	s->cfg->sup.poll_interval_ms = nc->sup.poll_interval_ms;
+	s->cfg->sup.retention_days = nc->sup.retention_days;
+	s->cfg->sup.grace_seconds = nc->sup.grace_seconds;
+	sup_http_set_allow(s->http, http);
+	sup_net_allow_free(s->allow);
+	s->allow = http;
+	http = NULL;
+	sup_webhook_set_allow(hook);
+	hook = NULL;
+	log_info("configuration reloaded");
+out:
+	sup_net_allow_free(http);
+	sup_net_allow_free(hook);
+	config_free(nc);
+}
+
 static void
 drain_signals(struct sup *s, const char *conf)
 {
 	struct signalfd_siginfo	 si;
-	struct config		*nc;
-	struct errmsg		 err;
 
 	while (read(s->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
@@ -229,23 +273,7 @@ drain_signals(struct sup *s, const char *conf)
 			stop(s, "stopping");
 			break;
 		case SIGHUP:
-			/* Timing and limits apply from the next claim on. */
-			if (config_load(conf, &nc, &err) != RC_OK)
-				log_warnx("reload refused: %s", err.text);
-			else {
-				/*
-				 * concurrency sizes the slot table and
-				 * lease_seconds is promised to the database:
-				 * both need a restart.
-				 */
-				log_info("configuration reloaded");
-				s->cfg->sup.poll_interval_ms =
-				    nc->sup.poll_interval_ms;
-				s->cfg->sup.retention_days =
-				    nc->sup.retention_days;
-				s->cfg->sup.grace_seconds = nc->sup.grace_seconds;
-				config_free(nc);
-			}
+			reload(s, conf);
 			break;
 		default:
 			break;		/* SIGCHLD: reaped per handler */

@@ -167,6 +167,12 @@ struct sup_http_req {
  * nothing extra allowed). Returns NULL after logging if libcurl fails.
  */
 struct sup_http	*sup_http_new(const struct sup_net_allow *allow);
+/*
+ * Connections the runner opens from now on are checked against allow
+ * (borrowed as above); the list it borrowed before may then be freed.
+ */
+void		 sup_http_set_allow(struct sup_http *,
+		    const struct sup_net_allow *allow);
 /* Abort every transfer still running and free the runner. NULL-safe. */
 void		 sup_http_free(struct sup_http *);
 

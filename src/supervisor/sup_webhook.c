@@ -94,6 +94,14 @@ sup_webhook_init(const struct config *cfg, struct errmsg *e)
 	return RC_OK;
 }
 
+void
+sup_webhook_set_allow(struct sup_net_allow *allow)
+{
+	/* Read at each connection (opensocket), not kept by a transfer. */
+	sup_net_allow_free(wh.allow);
+	wh.allow = allow;
+}
+
 /* Time ms (STORE_NO_MS: null) as o's key. */
 static void
 add_time(struct json_object *o, const char *key, long long ms)
