@@ -193,6 +193,16 @@ int		 engine_exec_parse(const char *s, enum engine_exec *out);
 int		 engine_exec_terminal(enum engine_exec);
 /* 1 when the status counts toward the user's active quota. */
 int		 engine_exec_active(enum engine_exec);
+/*
+ * The status a document shows for a step (GET of an execution and the
+ * webhook payloads: one rule for both). exec is the execution's stored
+ * status, stored the step row's (NULL: no row yet). A step that had not
+ * ended (no row, pending, running, waiting) when its execution ended
+ * (completed, failed, cancelled, timed_out) ended with it: "cancelled".
+ * Otherwise stored, or "pending" without a row. Returns stored or a
+ * static string.
+ */
+const char	*engine_step_shown(const char *exec, const char *stored);
 
 /*
  * Pause (engine.md "Pause and resume"): pending, running and waiting

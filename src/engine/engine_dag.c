@@ -167,6 +167,21 @@ engine_exec_active(enum engine_exec s)
 	return s == ENGINE_EX_PENDING || s == ENGINE_EX_RUNNING;
 }
 
+const char *
+engine_step_shown(const char *exec, const char *stored)
+{
+	enum engine_exec	e;
+	int			ended = engine_exec_parse(exec, &e) == RC_OK &&
+				    engine_exec_terminal(e);
+
+	if (stored == NULL)
+		return ended ? "cancelled" : "pending";
+	if (ended && (strcmp(stored, "pending") == 0 ||
+	    strcmp(stored, "running") == 0 || strcmp(stored, "waiting") == 0))
+		return "cancelled";
+	return stored;
+}
+
 int
 engine_exec_pause(enum engine_exec from, enum engine_exec *to)
 {

@@ -397,7 +397,7 @@ exec_document(struct store *st, const struct store_exec_doc *d,
 	const char			*by;
 	size_t				 k;
 	size_t				 i, j, n;
-	int				 rc, term = is_terminal(e->status);
+	int				 rc;
 
 	memset(&counts, 0, sizeof(counts));
 	memset(&sigs, 0, sizeof(sigs));
@@ -444,8 +444,8 @@ exec_document(struct store *st, const struct store_exec_doc *d,
 				break;
 		if (j == rows->n) {
 			json_object_object_add(s, "status",
-			    json_object_new_string(term ? "cancelled" :
-			    "pending"));
+			    json_object_new_string(engine_step_shown(
+			    e->status, NULL)));
 			json_object_object_add(s, "attempts",
 			    json_object_new_int(0));
 			json_object_object_add(s, "started_at", NULL);
@@ -460,16 +460,12 @@ exec_document(struct store *st, const struct store_exec_doc *d,
 			const char *ss;
 
 			row = &rows->v[j];
-			ss = row->status;
 			/*
 			 * An execution cancelled while parked (paused or
 			 * waiting) keeps the rows of its waiting steps and
 			 * timers as they were: they ended with it.
 			 */
-			if (term && (strcmp(ss, "pending") == 0 ||
-			    strcmp(ss, "running") == 0 ||
-			    strcmp(ss, "waiting") == 0))
-				ss = "cancelled";
+			ss = engine_step_shown(e->status, row->status);
 			json_object_object_add(s, "status",
 			    json_object_new_string(ss));
 			json_object_object_add(s, "attempts",

@@ -141,10 +141,8 @@ steps_of(struct sup *sp, const struct store_webhook_load *l,
 	struct json_object		*def, *dsteps, *ds, *s, *v, *arr;
 	struct store_webhook_steps	 rows;
 	const struct store_webhook_step	*row;
-	const char			*st = l->status;
 	size_t				 i, j, n = 0;
-	int				 rc, term = strcmp(st, "pending") != 0 &&
-					    strcmp(st, "running") != 0;
+	int				 rc;
 
 	if ((rc = store_webhook_steps_get(sp->st, l->exec_pk, &rows)) !=
 	    RC_OK) {
@@ -167,8 +165,8 @@ steps_of(struct sup *sp, const struct store_webhook_load *l,
 				break;
 		if (j == rows.n) {
 			json_object_object_add(s, "status",
-			    json_object_new_string(term ? "cancelled" :
-			    "pending"));
+			    json_object_new_string(engine_step_shown(
+			    l->status, NULL)));
 			json_object_object_add(s, "attempts",
 			    json_object_new_int(0));
 			json_object_object_add(s, "started_at", NULL);
@@ -176,11 +174,9 @@ steps_of(struct sup *sp, const struct store_webhook_load *l,
 			json_object_object_add(s, "error", NULL);
 		} else {
 			row = &rows.v[j];
-			st = row->status;
-			if (term && strcmp(st, "pending") == 0)
-				st = "cancelled";
 			json_object_object_add(s, "status",
-			    json_object_new_string(st));
+			    json_object_new_string(engine_step_shown(
+			    l->status, row->status)));
 			json_object_object_add(s, "attempts",
 			    json_object_new_int64(row->attempts));
 			add_time(s, "started_at", row->started_ms);

@@ -762,6 +762,78 @@ tmpl_steps(const char *token, const char *steps)
 	return e2e_template(token, json);
 }
 
+/*
+ * The payload's data is the GET document without step outputs
+ * (engine.md "Notifications"): its steps show the statuses the GET
+ * shows. Waiting: the wait step waits, the step after it is pending (not
+ * cancelled); cancelled: both ended with it (the waiting row too).
+ */
+static void
+test_e2e_webhook_steps_as_get(void)
+{
+	struct e2e_tgt_req	 q[REQS_MAX];
+	struct json_object	*doc, *get;
+	struct resp		 r;
+	char			 path[128], url[256], cpath[160];
+	char			*tok, *sec, *tid, *eid;
+	int			 i;
+
+	tok = e2e_token(e2e_run_name("wh-steps"), ROLES);
+	sec = new_secret(tok);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sec);
+	tid = tmpl_steps(tok, "[{\"id\":\"w\",\"type\":\"wait\","
+	    "\"signal\":\"go\",\"timeout_seconds\":120},{\"id\":\"after\","
+	    "\"type\":\"transform\",\"depends_on\":[\"w\"],\"output\":1}]");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(path, sizeof(path), "/ok?k=%s", e2e_unique("steps"));
+	snprintf(url, sizeof(url), "%s", e2e_target_url(path));
+	CU_ASSERT_EQUAL_FATAL(exec_notify(tok, tid, url,
+	    "[\"waiting\",\"cancelled\"]", &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.status, 202);
+	eid = strdup(resp_str(&r, "execution_id"));
+	resp_free(&r);
+	CU_ASSERT_EQUAL_FATAL(wait_reqs(path, q, 1, 15000), 1);
+	doc = json_tokener_parse(q[0].body);
+	snprintf(cpath, sizeof(cpath), "/workflow-management/executions/%s",
+	    eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("GET", cpath, tok, NULL, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	get = r.json != NULL ? json_object_get(r.json) : NULL;
+	resp_free(&r);
+	SUP_STR_EQ(w_str(get, "status"), "waiting");
+	SUP_STR_EQ(w_str(doc, "type"), "execution.waiting");
+	SUP_STR_EQ(w_str(doc, "data.steps.0.status"), "waiting");
+	SUP_STR_EQ(w_str(doc, "data.steps.1.status"), "pending");
+	for (i = 0; i < 2; i++) {
+		char	key[32];
+
+		snprintf(key, sizeof(key), "steps.%d.status", i);
+		SUP_STR_EQ(w_str(get, key), i == 0 ? "waiting" : "pending");
+	}
+	json_object_put(doc);
+	json_object_put(get);
+	snprintf(cpath, sizeof(cpath),
+	    "/workflow-management/executions/%s/cancel", eid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", cpath, tok, NULL, NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	CU_ASSERT_EQUAL_FATAL(wait_reqs(path, q, 2, 15000), 2);
+	doc = json_tokener_parse(q[1].body);
+	get = e2e_wait(tok, eid, 10);
+	SUP_STR_EQ(w_str(doc, "type"), "execution.cancelled");
+	SUP_STR_EQ(w_str(get, "status"), "cancelled");
+	SUP_STR_EQ(w_str(doc, "data.steps.0.status"), "cancelled");
+	SUP_STR_EQ(w_str(doc, "data.steps.1.status"), "cancelled");
+	SUP_STR_EQ(w_str(get, "steps.0.status"), "cancelled");
+	SUP_STR_EQ(w_str(get, "steps.1.status"), "cancelled");
+	json_object_put(doc);
+	json_object_put(get);
+	free(eid);
+	free(tid);
+	free(sec);
+	free(tok);
+}
+
 static void
 test_e2e_webhook_big_result_truncated(void)
 {
@@ -1012,6 +1084,7 @@ test_e2e_webhook_register(void)
 	CU_add_test(s, "template_notify", test_e2e_webhook_template_notify);
 	CU_add_test(s, "big_result_truncated",
 	    test_e2e_webhook_big_result_truncated);
+	CU_add_test(s, "steps_as_get", test_e2e_webhook_steps_as_get);
 	CU_add_test(s, "events_filter_and_cancel",
 	    test_e2e_webhook_events_filter_and_cancel);
 	CU_add_test(s, "throughput_each_once",

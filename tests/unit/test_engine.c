@@ -443,6 +443,46 @@ test_engine_exec_names_round_trip(void)
 	CU_ASSERT_EQUAL(engine_exec_parse("", &got), RC_INVALID);
 }
 
+/*
+ * What a document shows for a step: not ended when its execution ended
+ * is cancelled; otherwise as stored, pending without a row. A waiting or
+ * paused execution has not ended: its steps show as they are.
+ */
+static void
+test_engine_step_shown(void)
+{
+	static const char *const live[] = { "pending", "running", "waiting",
+	    "paused" };
+	static const char *const over[] = { "completed", "failed",
+	    "cancelled", "timed_out" };
+	static const char *const open[] = { "pending", "running", "waiting" };
+	static const char *const done[] = { "completed", "failed", "skipped",
+	    "cancelled" };
+	size_t	i, j;
+
+	for (i = 0; i < 4; i++) {
+		CU_ASSERT_STRING_EQUAL(engine_step_shown(live[i], NULL),
+		    "pending");
+		CU_ASSERT_STRING_EQUAL(engine_step_shown(over[i], NULL),
+		    "cancelled");
+		for (j = 0; j < 3; j++) {
+			CU_ASSERT_STRING_EQUAL(engine_step_shown(live[i],
+			    open[j]), open[j]);
+			CU_ASSERT_STRING_EQUAL(engine_step_shown(over[i],
+			    open[j]), "cancelled");
+		}
+		for (j = 0; j < 4; j++) {
+			CU_ASSERT_STRING_EQUAL(engine_step_shown(live[i],
+			    done[j]), done[j]);
+			CU_ASSERT_STRING_EQUAL(engine_step_shown(over[i],
+			    done[j]), done[j]);
+		}
+	}
+	/* An unknown execution status has not ended. */
+	CU_ASSERT_STRING_EQUAL(engine_step_shown("bogus", "running"),
+	    "running");
+}
+
 static void
 test_engine_exec_active_and_terminal(void)
 {
@@ -1001,6 +1041,7 @@ test_engine_register(void)
 	ADD(test_engine_waiting_step_is_unfinished);
 	ADD(test_engine_exec_names_round_trip);
 	ADD(test_engine_exec_active_and_terminal);
+	ADD(test_engine_step_shown);
 	ADD(test_engine_exec_pause_rules);
 	ADD(test_engine_exec_resume_rules);
 	ADD(test_engine_exec_cancel_rules);
