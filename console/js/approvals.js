@@ -5,7 +5,7 @@
 
 import { api, qs, ApiError } from './api.js';
 import { h, statusBadge, fmtTime, announce, snapshotUI, restoreUI, set } from './util.js';
-import { errorBanner, poller } from './common.js';
+import { errorBanner, cursorPager, liveToggle } from './common.js';
 
 function approversText(wf) {
 	const roles = wf && wf.approvers && Array.isArray(wf.approvers.roles) ? wf.approvers.roles : [];
@@ -20,11 +20,13 @@ export const PAGE = 20;
 
 export function renderApprovals(main) {
 	let alive = true, lastJson = '';
-	let cursors = [null];	/* cursor of each page visited; last = current */
-	let nextCursor = null;
+	const pager = cursorPager({ prev: 'appr-prev', next: 'appr-next', info: 'appr-page' }, () => {
+		lastJson = '';
+		load(true);
+	});
+	const live = liveToggle(() => load(false), 2000);
 	const title = h('h1', { tabindex: '-1', id: 'appr-title' }, 'Approvals');
 	const msg = h('div', { id: 'appr-msg' });
-	const liveBtn = h('button', { type: 'button', id: 'live-toggle', 'aria-pressed': 'false' }, 'Pause live updates');
 	const tbody = h('tbody', { id: 'appr-rows' });
 	const table = h('div', { class: 'table-wrap' }, h('table', { id: 'appr-table' },
 	    h('caption', { class: 'sr-only' }, 'Waiting steps you may approve, newest execution first'),
@@ -38,21 +40,17 @@ export function renderApprovals(main) {
 		h('th', { scope: 'col' }, 'Waiting since'),
 		h('th', { scope: 'col' }, 'Deadline'))),
 	    tbody));
-	const prev = h('button', { type: 'button', id: 'appr-prev', disabled: true }, '← Newer');
-	const next = h('button', { type: 'button', id: 'appr-next', disabled: true }, 'Older →');
-	const pageInfo = h('span', { class: 'muted', id: 'appr-page' });
 	set(main, title,
 	    h('p', { class: 'muted' }, 'Steps waiting for a signal that you may send. Open one to approve it.'),
-	    h('div', { class: 'toolbar' }, liveBtn), msg, table,
-	    h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageInfo, next));
+	    h('div', { class: 'toolbar' }, live.btn), msg, table, pager.nav);
 	title.focus();
 
 	// The current page into the table; user: say how many (a click).
 	async function load(user) {
-		const depth = cursors.length, cur = cursors[depth - 1];
+		const asked = pager.ask();
 		let data;
 		try {
-			({ data } = await api('GET', `/workflow-management/approvals${qs({ limit: PAGE, cursor: cur })}`));
+			({ data } = await api('GET', `/workflow-management/approvals${qs({ limit: PAGE, cursor: asked.cursor })}`));
 		} catch (e) {
 			if (!alive || (e instanceof ApiError && e.status === 401))
 				return;
@@ -60,23 +58,15 @@ export function renderApprovals(main) {
 			return;
 		}
 		// Gone, or another page asked for meanwhile: that one shows.
-		if (!alive || depth !== cursors.length || cur !== cursors[depth - 1])
+		if (!alive || !pager.current(asked))
 			return;
-		nextCursor = data.next_cursor || null;
-		prev.disabled = depth <= 1;
-		next.disabled = !nextCursor;
-		// A button that went disabled under the focus hands it over.
-		if (document.activeElement === next && next.disabled && !prev.disabled)
-			prev.focus();
-		else if (document.activeElement === prev && prev.disabled && !next.disabled)
-			next.focus();
-		pageInfo.textContent = `Page ${depth}`;
+		pager.shown(data.next_cursor);
 		// A page may be short, even empty, with more after it: the
 		// API reads at most 500 waiting steps a page.
 		let empty = null;
 		if (!data.items.length)
-			empty = h('p', { id: 'appr-empty' }, nextCursor ? 'None on this page; older ones may follow.'
-			    : depth > 1 ? 'No older steps are waiting for you.' : 'Nothing is waiting for you.');
+			empty = h('p', { id: 'appr-empty' }, pager.more ? 'None on this page; older ones may follow.'
+			    : pager.depth > 1 ? 'No older steps are waiting for you.' : 'Nothing is waiting for you.');
 		set(msg, empty);
 		const json = JSON.stringify(data);
 		if (json === lastJson)
@@ -100,28 +90,6 @@ export function renderApprovals(main) {
 			announce(`${data.items.length} waiting steps shown.`);
 	}
 
-	prev.addEventListener('click', () => {
-		if (cursors.length > 1) {
-			cursors.pop();
-			lastJson = '';
-			load(true);
-		}
-	});
-	next.addEventListener('click', () => {
-		if (nextCursor) {
-			cursors.push(nextCursor);
-			lastJson = '';
-			load(true);
-		}
-	});
-	const live = poller(() => load(false), 2000);
-	liveBtn.addEventListener('click', () => {
-		const p = !live.paused;
-		live.setPaused(p);
-		liveBtn.setAttribute('aria-pressed', String(p));
-		liveBtn.textContent = p ? 'Resume live updates' : 'Pause live updates';
-		announce(p ? 'Live updates paused.' : 'Live updates resumed.');
-	});
 	load(false);
 	return () => { alive = false; live.stop(); };
 }

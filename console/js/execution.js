@@ -8,7 +8,7 @@ import {
 	snapshotUI, restoreUI, safeId, TERMINAL, set } from './util.js';
 import { drawDag } from './dag.js';
 import { drawGantt } from './gantt.js';
-import { errorBanner, poller } from './common.js';
+import { errorBanner, liveToggle } from './common.js';
 
 const unsupported = new Set();	/* actions the server answered 404/405 to */
 
@@ -101,7 +101,7 @@ export function render(main, id) {
 	const actions = h('div', { class: 'actions', id: 'actions' });
 	const dialog = h('div', { id: 'dialog' });
 	const actionMsg = h('div', { id: 'action-msg' });
-	const liveBtn = h('button', { type: 'button', id: 'live-toggle', 'aria-pressed': 'false' }, 'Pause live updates');
+	const live = liveToggle(() => refresh(), 2000);
 	const body = h('div', { id: 'exec-body' });
 	set(main, 
 	    h('p', {}, h('a', { href: '#/executions' }, '← All executions')),
@@ -258,7 +258,7 @@ export function render(main, id) {
 		for (const step of doc.steps.filter((x) => x.status === 'waiting'))
 			if (maySignal(doc, step))
 				actions.append(h('button', { type: 'button', id: `act-signal-${safeId(step.step_id)}`, class: 'primary', onclick: () => openSignal(step) }, `Approve step ${step.step_id}…`));
-		actions.append(liveBtn);
+		actions.append(live.btn);
 		restoreUI(actions, snap);
 	}
 
@@ -431,14 +431,6 @@ export function render(main, id) {
 			announce(`Execution is now ${doc.status}.`);
 	}
 
-	const live = poller(refresh, 2000);
-	liveBtn.addEventListener('click', () => {
-		const p = !live.paused;
-		live.setPaused(p);
-		liveBtn.setAttribute('aria-pressed', String(p));
-		liveBtn.textContent = p ? 'Resume live updates' : 'Pause live updates';
-		announce(p ? 'Live updates paused.' : 'Live updates resumed.');
-	});
 	refresh();
 	return () => { alive = false; live.stop(); };
 }

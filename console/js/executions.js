@@ -2,7 +2,7 @@
 
 import { api, qs, ApiError } from './api.js';
 import { h, statusBadge, fmtTime, fmtDur, durBetween, announce, snapshotUI, restoreUI, safeId, set } from './util.js';
-import { errorBanner, templateNames, poller } from './common.js';
+import { errorBanner, templateNames, cursorPager, liveToggle } from './common.js';
 
 const STATUSES = ['pending', 'running', 'waiting', 'paused', 'completed', 'failed', 'cancelled', 'timed_out'];
 // Filters of the API's second milestone; offered once the list shows it
@@ -17,7 +17,6 @@ export function render(main, query) {
 	for (const k of ['status', 'template_id', ...LATER.map((l) => l[0])])
 		if (params.get(k))
 			filt[k] = params.get(k);
-	let cursors = [null];	/* cursor of each page visited; last = current */
 	let lastJson = '';
 	let alive = true;
 	let rendered = false;
@@ -51,7 +50,11 @@ export function render(main, query) {
 			location.hash = next;
 	});
 
-	const liveBtn = h('button', { type: 'button', id: 'live-toggle', 'aria-pressed': 'false' }, 'Pause live updates');
+	const pager = cursorPager({ prev: 'page-prev', next: 'page-next', info: 'page-info' }, () => {
+		lastJson = '';
+		load(true);
+	});
+	const live = liveToggle(() => load(false), 2000);
 	const updated = h('span', { class: 'muted', id: 'updated' });
 	const msg = h('div', { id: 'list-msg' });
 	const tbody = h('tbody', { id: 'exec-rows' });
@@ -62,20 +65,14 @@ export function render(main, query) {
 		h('th', { scope: 'col' }, 'Template'), h('th', { scope: 'col', class: 'opt' }, 'Created'),
 		h('th', { scope: 'col', class: 'opt' }, 'Duration'))),
 	    tbody);
-	const prev = h('button', { type: 'button', id: 'page-prev', disabled: true }, '← Newer');
-	const next = h('button', { type: 'button', id: 'page-next', disabled: true }, 'Older →');
-	const pageInfo = h('span', { class: 'muted', id: 'page-info' });
-
-	set(main, 
+	set(main,
 	    h('h1', { tabindex: '-1' }, 'Executions'), form, laterNote,
-	    h('div', { class: 'toolbar' }, liveBtn, updated), msg,
-	    h('div', { class: 'table-wrap' }, table),
-	    h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageInfo, next));
+	    h('div', { class: 'toolbar' }, live.btn, updated), msg,
+	    h('div', { class: 'table-wrap' }, table), pager.nav);
 	main.querySelector('h1').focus();
 	document.title = 'Executions · wfm console';
 
 	let names = new Map();
-	let nextCursor = null;
 
 	function row(it) {
 		const tname = it.template_name || names.get(it.template_id);
@@ -89,23 +86,26 @@ export function render(main, query) {
 		    h('td', { class: 'opt' }, it.completed_at ? fmtDur(dur) : '—'));
 	}
 
+	// The current page asked for: { asked, answer } (a promise).
 	function fetchPage() {
-		const cur = cursors[cursors.length - 1];
-		return api('GET', `/workflow-management/executions${qs({ ...filt, limit: 20, cursor: cur })}`);
+		const asked = pager.ask();
+		return { asked, answer: api('GET', `/workflow-management/executions${qs({ ...filt, limit: 20, cursor: asked.cursor })}`) };
 	}
 
 	// One page into the table; pending: that page already asked for.
 	async function load(user, pending) {
+		const { asked, answer } = pending || fetchPage();
 		let data;
 		try {
-			({ data } = await (pending || fetchPage()));
+			({ data } = await answer);
 		} catch (e) {
 			if (!alive || (e instanceof ApiError && e.status === 401))
 				return;
 			set(msg, errorBanner(e, 'Could not list executions'));
 			return;
 		}
-		if (!alive)
+		// Gone, or another page asked for meanwhile: that one shows.
+		if (!alive || !pager.current(asked))
 			return;
 		set(msg);
 		updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
@@ -118,10 +118,7 @@ export function render(main, query) {
 			laterNote.textContent = `Filtering by ${lacking.join(', ')} needs a newer API than this server has.`;
 		}
 		const json = JSON.stringify(data);
-		nextCursor = data.next_cursor;
-		prev.disabled = cursors.length <= 1;
-		next.disabled = !nextCursor;
-		pageInfo.textContent = `Page ${cursors.length}`;
+		pager.shown(data.next_cursor);
 		if (json === lastJson)
 			return;
 		lastJson = json;
@@ -139,28 +136,11 @@ export function render(main, query) {
 			announce(`${data.items.length} executions shown.`);
 	}
 
-	prev.addEventListener('click', () => { cursors.pop(); lastJson = ''; load(true); });
-	next.addEventListener('click', () => {
-		if (nextCursor) {
-			cursors.push(nextCursor);
-			lastJson = '';
-			load(true);
-		}
-	});
-	const live = poller(() => load(false), 2000);
-	liveBtn.addEventListener('click', () => {
-		const p = !live.paused;
-		live.setPaused(p);
-		liveBtn.setAttribute('aria-pressed', String(p));
-		liveBtn.textContent = p ? 'Resume live updates' : 'Pause live updates';
-		announce(p ? 'Live updates paused.' : 'Live updates resumed.');
-	});
-
 	(async () => {
 		// The rows show template names: both are asked for at once, so
 		// that a first render waits for the slower, not for the sum.
 		const first = fetchPage();
-		first.catch(() => {});	/* handled by load(), if it gets there */
+		first.answer.catch(() => {});	/* handled by load(), if it gets there */
 		try {
 			names = await templateNames();
 		} catch {

@@ -5,7 +5,7 @@
 
 import { api, qs, ApiError, hasRole } from './api.js';
 import { h, fmtTime, announce, statusBadge, safeId, set, snapshotUI, restoreUI, banner } from './util.js';
-import { errorBanner, templateNames, forgetTemplates, poller } from './common.js';
+import { errorBanner, templateNames, forgetTemplates, cursorPager, liveToggle } from './common.js';
 
 const SHOWN_NEXT = 3;	/* next fire times in a row (the API gives 5) */
 
@@ -24,8 +24,6 @@ function every(sc) {
 
 export function renderSchedules(main) {
 	let alive = true;
-	let cursors = [null];	/* cursor of each page visited; last = current */
-	let nextCursor = null;
 	let lastJson = '';
 	let items = [];
 	let names = new Map();
@@ -36,7 +34,11 @@ export function renderSchedules(main) {
 	const fires = new Map();
 	const can = hasRole('workflow:execute');
 
-	const liveBtn = h('button', { type: 'button', id: 'live-toggle', 'aria-pressed': 'false' }, 'Pause live updates');
+	const pager = cursorPager({ prev: 'page-prev', next: 'page-next', info: 'page-info' }, () => {
+		lastJson = '';
+		load(true);
+	});
+	const live = liveToggle(() => load(false), 2000);
 	const updated = h('span', { class: 'muted', id: 'updated' });
 	const msg = h('div', { id: 'sched-msg' });
 	const listMsg = h('div', { id: 'list-msg' });
@@ -48,16 +50,11 @@ export function renderSchedules(main) {
 		    .map((c) => h('th', { scope: 'col' }, c)),
 		can ? h('th', { scope: 'col' }, 'Actions') : null)),
 	    tbody);
-	const prev = h('button', { type: 'button', id: 'page-prev', disabled: true }, '← Newer');
-	const next = h('button', { type: 'button', id: 'page-next', disabled: true }, 'Older →');
-	const pageInfo = h('span', { class: 'muted', id: 'page-info' });
-
 	set(main, h('h1', { tabindex: '-1' }, 'Schedules'),
 	    can ? null : h('p', { class: 'hint muted', id: 'sched-role-note' },
 		'Pausing, resuming and triggering need the role workflow:execute.'),
-	    h('div', { class: 'toolbar' }, liveBtn, updated), msg, listMsg,
-	    h('div', { class: 'table-wrap' }, table),
-	    h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageInfo, next));
+	    h('div', { class: 'toolbar' }, live.btn, updated), msg, listMsg,
+	    h('div', { class: 'table-wrap' }, table), pager.nav);
 	main.querySelector('h1').focus();
 	document.title = 'Schedules · wfm console';
 
@@ -164,24 +161,22 @@ export function renderSchedules(main) {
 	}
 
 	async function load(user) {
-		const cur = cursors[cursors.length - 1];
+		const asked = pager.ask();
 		let data;
 		try {
-			({ data } = await api('GET', `/workflow-management/schedules${qs({ limit: 20, cursor: cur })}`));
+			({ data } = await api('GET', `/workflow-management/schedules${qs({ limit: 20, cursor: asked.cursor })}`));
 		} catch (e) {
 			if (!alive || (e instanceof ApiError && e.status === 401))
 				return;
 			set(listMsg, errorBanner(e, 'Could not list schedules'));
 			return;
 		}
-		if (!alive)
+		// Gone, or another page asked for meanwhile: that one shows.
+		if (!alive || !pager.current(asked))
 			return;
 		set(listMsg);
 		updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
-		nextCursor = data.next_cursor;
-		prev.disabled = cursors.length <= 1;
-		next.disabled = !nextCursor;
-		pageInfo.textContent = `Page ${cursors.length}`;
+		pager.shown(data.next_cursor);
 		items = data.items || [];
 		if (!namesRetried && items.some((sc) => !names.has(sc.template_id))) {
 			// A template newer than the cached names.
@@ -203,23 +198,6 @@ export function renderSchedules(main) {
 			announce(`${items.length} schedules shown.`);
 		await readFires();
 	}
-
-	prev.addEventListener('click', () => { cursors.pop(); lastJson = ''; load(true); });
-	next.addEventListener('click', () => {
-		if (nextCursor) {
-			cursors.push(nextCursor);
-			lastJson = '';
-			load(true);
-		}
-	});
-	const live = poller(() => load(false), 2000);
-	liveBtn.addEventListener('click', () => {
-		const p = !live.paused;
-		live.setPaused(p);
-		liveBtn.setAttribute('aria-pressed', String(p));
-		liveBtn.textContent = p ? 'Resume live updates' : 'Pause live updates';
-		announce(p ? 'Live updates paused.' : 'Live updates resumed.');
-	});
 
 	(async () => {
 		try {

@@ -4,8 +4,8 @@
 // Every state is a word next to any colour.
 
 import { api, ApiError, isMissing } from './api.js';
-import { h, fmtTime, banner, announce, statusBadge, set } from './util.js';
-import { errorBanner, poller } from './common.js';
+import { h, fmtTime, banner, statusBadge, set } from './util.js';
+import { errorBanner, liveToggle } from './common.js';
 
 const STATUSES = ['pending', 'running', 'waiting', 'paused', 'completed', 'failed', 'cancelled', 'timed_out'];
 const DONE = ['completed', 'failed', 'cancelled', 'timed_out'];
@@ -86,12 +86,11 @@ function render(d) {
 
 export function renderSystem(main) {
 	let alive = true;
-	let live = null;
-	const liveBtn = h('button', { type: 'button', id: 'sys-live', 'aria-pressed': 'false' }, 'Pause live updates');
+	const live = liveToggle(() => load(), 2000, 'sys-live');
 	const updated = h('span', { class: 'muted', id: 'sys-updated' });
 	const msg = h('div', { id: 'sys-msg' });
 	const body = h('div', { id: 'page-body' }, h('p', { class: 'muted' }, 'Loading…'));
-	set(main, h('h1', { tabindex: '-1' }, 'System'), h('div', { class: 'toolbar' }, liveBtn, updated), msg, body);
+	set(main, h('h1', { tabindex: '-1' }, 'System'), h('div', { class: 'toolbar' }, live.btn, updated), msg, body);
 	main.querySelector('h1').focus();
 	document.title = 'System · wfm console';
 
@@ -105,8 +104,8 @@ export function renderSystem(main) {
 			const final = isMissing(e) || (e instanceof ApiError && e.status === 403);
 			if (final) {
 				/* asking again every 2 s cannot change the answer */
-				live?.stop();
-				liveBtn.hidden = true;
+				live.stop();
+				live.btn.hidden = true;
 				set(body);
 			}
 			set(msg, isMissing(e) ? banner('info', 'This server does not provide the system view yet.')
@@ -119,14 +118,6 @@ export function renderSystem(main) {
 		updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
 		set(body, ...render(data || {}));
 	}
-	live = poller(load, 2000);
-	liveBtn.addEventListener('click', () => {
-		const p = !live.paused;
-		live.setPaused(p);
-		liveBtn.setAttribute('aria-pressed', String(p));
-		liveBtn.textContent = p ? 'Resume live updates' : 'Pause live updates';
-		announce(p ? 'Live updates paused.' : 'Live updates resumed.');
-	});
 	load();
 	return () => { alive = false; live.stop(); };
 }

@@ -408,6 +408,37 @@ def t_filters_and_paging(c):
            'the ten executions named console-page-0*')
 
 
+def t_stale_page_dropped(c):
+    """An answer for a page the user has left meanwhile is dropped, not
+    drawn over the page now shown (the pager the executions, schedules
+    and approvals pages share)."""
+    c.signed_in()
+    c.go('#/executions?template_id=' + c.xss)
+    c.wait(lambda: len(c.csss('#exec-rows tr[data-id]')) == 20
+           and c.css('#page-next').get_attribute('disabled') is None,
+           'a full first page with an older one')
+    c.css('#live-toggle').click()       # no live reload in between
+    first = c.css('#exec-rows tr[data-id]').get_attribute('data-id')
+    # From here the first page's answers come 2.5 s late, others at once.
+    c.js("window.__fetch = window.fetch;"
+         "window.fetch = (u, o) => { const p = window.__fetch(u, o);"
+         " return String(u).includes('cursor=') ? p : p.then((r) =>"
+         " new Promise((ok) => setTimeout(() => ok(r), 2500))); };")
+    try:
+        c.css('#f-apply').click()       # the first page again: late
+        c.css('#page-next').click()     # the second: at once
+        c.wait(lambda: c.css('#exec-rows tr[data-id]')
+               .get_attribute('data-id') != first, 'the second page')
+        second = c.css('#exec-rows tr[data-id]').get_attribute('data-id')
+        time.sleep(3.5)                 # the late answer came meanwhile
+        check(c.css('#exec-rows tr[data-id]').get_attribute('data-id')
+              == second, 'the late first page is not drawn over the second')
+        check(c.text_of('#page-info') == 'Page 2', 'still page 2')
+    finally:
+        c.js("window.fetch = window.__fetch || window.fetch;")
+    c.css('#live-toggle').click()
+
+
 def t_execution_live(c):
     """An execution page shows its steps change state live."""
     eid = c.execute(c.slow, {'count': 3}, 'console-watch')
@@ -1548,7 +1579,8 @@ def t_workflow_links(c):
 
 
 TESTS = [t_signin_form, t_fragment_token, t_first_visit_size,
-         t_list_live_and_pause, t_filters_and_paging, t_execution_live,
+         t_list_live_and_pause, t_filters_and_paging, t_stale_page_dropped,
+         t_execution_live,
          t_cancel_retry, t_template_form, t_xss_probe, t_forbidden,
          t_unauthorized_midsession, t_keyboard, t_schedules,
          t_system, t_narrow, t_graph_100, t_template_versions,
