@@ -98,6 +98,12 @@ const char	*e2e_unique(const char *prefix);
 int		 e2e_sh(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
 /*
+ * SQL statements run as root on the stack's database (no double quote in
+ * them: they go through the shell): the exit status, 0 when they ran.
+ */
+int		 e2e_sql(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+/*
  * The first line of the output of a SQL query run as root on the
  * stack's database (a static buffer, overwritten by the next call), or
  * "" on error.

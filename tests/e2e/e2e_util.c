@@ -361,11 +361,32 @@ e2e_sh(const char *fmt, ...)
 	return st == -1 ? -1 : WEXITSTATUS(st);
 }
 
+/* Run q as root on the stack's database, its output into out. */
+static int
+sql_run(const char *q, const char *out)
+{
+	return e2e_sh("mariadb --no-defaults --socket='%s/mysql/mysqld.sock' "
+	    "--user=root --batch --skip-column-names wfm -e \"%s\" > '%s'",
+	    e2e_var(), q, out);
+}
+
+int
+e2e_sql(const char *fmt, ...)
+{
+	char	q[4096];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(q, sizeof(q), fmt, ap);
+	va_end(ap);
+	return sql_run(q, "/dev/null");
+}
+
 const char *
 e2e_sql1(const char *fmt, ...)
 {
 	static char	 line[256];
-	char		 q[2048], out[1024];
+	char		 q[4096], out[1024];
 	va_list		 ap;
 	FILE		*f;
 
@@ -374,9 +395,7 @@ e2e_sql1(const char *fmt, ...)
 	va_end(ap);
 	snprintf(out, sizeof(out), "%s/sql1.out", e2e_var());
 	line[0] = '\0';
-	if (e2e_sh("mariadb --no-defaults --socket='%s/mysql/mysqld.sock' "
-	    "--user=root --batch --skip-column-names wfm -e \"%s\" > '%s'",
-	    e2e_var(), q, out) != 0)
+	if (sql_run(q, out) != 0)
 		return line;
 	if ((f = fopen(out, "r")) != NULL) {
 		if (fgets(line, sizeof(line), f) == NULL)

@@ -554,15 +554,6 @@ test_e2e_executions_no_token_is_401_with_challenge(void)
 
 E2E_SUITE(test_e2e_executions_register)
 
-/* Run a statement as the database admin (unix socket); exit status. */
-static int
-root_sql(const char *stmt)
-{
-	return e2e_sh("mariadb --no-defaults --socket='%s/mysql/mysqld.sock' "
-	    "--user=root --batch --skip-column-names wfm -e \"%s\"",
-	    e2e_var(), stmt);
-}
-
 /*
  * With no row for step 0 but one for step 1 (removed here by hand), the
  * document is still whole: every step is shown, step 0 as pending.
@@ -582,7 +573,7 @@ test_e2e_executions_get_without_step0_row(void)
 	snprintf(stmt, sizeof(stmt), "DELETE s FROM execution_steps s JOIN "
 	    "executions e ON e.id = s.exec_pk WHERE e.execution_id = '%s' "
 	    "AND s.step_idx = 0", id);
-	CU_ASSERT_EQUAL_FATAL(root_sql(stmt), 0);
+	CU_ASSERT_EQUAL_FATAL(e2e_sql("%s", stmt), 0);
 	snprintf(path, sizeof(path), "/workflow-management/executions/%s", id);
 	CU_ASSERT_EQUAL(e2e_req("GET", path, e2e_tok_alice(), NULL, NULL, &r),
 	    0);

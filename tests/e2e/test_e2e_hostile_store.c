@@ -37,15 +37,6 @@ suite_fini(void)
 	return 0;
 }
 
-/* Run SQL as the database admin (unix socket auth); exit status. */
-static int
-sql(const char *stmt)
-{
-	return e2e_sh("mariadb --no-defaults --socket='%s/mysql/mysqld.sock' "
-	    "--user=root --batch --skip-column-names wfm -e \"%s\"",
-	    e2e_var(), stmt);
-}
-
 /* JSON text of n nested arrays around 1 (owned). */
 static char *
 nested(int n)
@@ -268,10 +259,10 @@ test_e2e_store_refused_write_fails_execution(void)
 	char			*tid, *body;
 	int64_t			 ms = 0;
 
-	CU_ASSERT_EQUAL_FATAL(sql("ALTER TABLE execution_steps ADD "
+	CU_ASSERT_EQUAL_FATAL(e2e_sql("ALTER TABLE execution_steps ADD "
 	    "CONSTRAINT ck_e2e_poison CHECK (output IS NULL OR "
 	    "JSON_EXTRACT(output, '\\$.poison') IS NULL)"), 0);
-	CU_ASSERT_EQUAL_FATAL(sql("ALTER TABLE executions ADD "
+	CU_ASSERT_EQUAL_FATAL(e2e_sql("ALTER TABLE executions ADD "
 	    "CONSTRAINT ck_e2e_poison2 CHECK (final_result IS NULL OR "
 	    "JSON_EXTRACT(final_result, '\\$.poison2') IS NULL)"), 0);
 
@@ -305,7 +296,7 @@ test_e2e_store_refused_write_fails_execution(void)
 	json_object_put(doc);
 
 	/* An execute row the database refuses is a 422 at input_data. */
-	CU_ASSERT_EQUAL_FATAL(sql("ALTER TABLE executions ADD "
+	CU_ASSERT_EQUAL_FATAL(e2e_sql("ALTER TABLE executions ADD "
 	    "CONSTRAINT ck_e2e_poison3 CHECK ("
 	    "JSON_EXTRACT(input, '\\$.poison3') IS NULL)"), 0);
 	tid = transform("1");
@@ -321,12 +312,12 @@ test_e2e_store_refused_write_fails_execution(void)
 	resp_free(&r);
 	free(body);
 	free(tid);
-	CU_ASSERT_EQUAL(sql("ALTER TABLE executions DROP CONSTRAINT "
+	CU_ASSERT_EQUAL(e2e_sql("ALTER TABLE executions DROP CONSTRAINT "
 	    "ck_e2e_poison3"), 0);
 
-	CU_ASSERT_EQUAL(sql("ALTER TABLE execution_steps DROP CONSTRAINT "
+	CU_ASSERT_EQUAL(e2e_sql("ALTER TABLE execution_steps DROP CONSTRAINT "
 	    "ck_e2e_poison"), 0);
-	CU_ASSERT_EQUAL(sql("ALTER TABLE executions DROP CONSTRAINT "
+	CU_ASSERT_EQUAL(e2e_sql("ALTER TABLE executions DROP CONSTRAINT "
 	    "ck_e2e_poison2"), 0);
 	assert_normal_completes();
 }

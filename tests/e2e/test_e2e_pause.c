@@ -367,11 +367,8 @@ test_e2e_pause_survives_kill9(void)
 static int
 row_is(const char *eid, const char *cond)
 {
-	return e2e_sh("test \"$(mariadb --no-defaults "
-	    "--socket='%s/mysql/mysqld.sock' --user=root --batch "
-	    "--skip-column-names wfm -e \"SELECT COUNT(*) FROM executions "
-	    "WHERE execution_id = '%s' AND %s\")\" = 1", e2e_var(), eid,
-	    cond) == 0;
+	return strcmp(e2e_sql1("SELECT COUNT(*) FROM executions WHERE "
+	    "execution_id = '%s' AND %s", eid, cond), "1") == 0;
 }
 
 /*
@@ -422,9 +419,7 @@ test_e2e_pause_held_by_dead_supervisor_released(void)
 	snprintf(stmt, sizeof(stmt), "UPDATE executions SET lease_until = "
 	    "UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE execution_id = '%s' "
 	    "AND status = 'paused' AND lease_until IS NOT NULL", eid);
-	CU_ASSERT_EQUAL_FATAL(e2e_sh("mariadb --no-defaults "
-	    "--socket='%s/mysql/mysqld.sock' --user=root --batch "
-	    "--skip-column-names wfm -e \"%s\"", e2e_var(), stmt), 0);
+	CU_ASSERT_EQUAL_FATAL(e2e_sql("%s", stmt), 0);
 	/* The next reclaim round (once a second) releases it. */
 	sup_sleep_ms(3000);
 	CU_ASSERT(row_is(eid, "status = 'paused' AND claimed_by IS NULL AND "
@@ -498,9 +493,7 @@ test_e2e_pause_released_row_keeps_step_timeouts(void)
 	snprintf(stmt, sizeof(stmt), "UPDATE executions SET lease_until = "
 	    "UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE execution_id = '%s' "
 	    "AND status = 'paused' AND lease_until IS NOT NULL", eid);
-	CU_ASSERT_EQUAL_FATAL(e2e_sh("mariadb --no-defaults "
-	    "--socket='%s/mysql/mysqld.sock' --user=root --batch "
-	    "--skip-column-names wfm -e \"%s\"", e2e_var(), stmt), 0);
+	CU_ASSERT_EQUAL_FATAL(e2e_sql("%s", stmt), 0);
 	/* Released, then parked with w's deadline (8 s after it began). */
 	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "paused", 5));
 	sup_sleep_ms(9000);
@@ -677,13 +670,13 @@ test_e2e_pause_leaves_active_quota(void)
 static int
 parked_is(const char *eid, int n)
 {
-	return e2e_sh("test \"$(mariadb --no-defaults "
-	    "--socket='%s/mysql/mysqld.sock' --user=root --batch "
-	    "--skip-column-names wfm -e \"SELECT p.n, (SELECT COUNT(*) FROM "
-	    "executions x WHERE x.user_id = p.user_id AND x.status IN "
-	    "('waiting', 'paused')) FROM user_parked p JOIN executions e ON "
-	    "e.user_id = p.user_id WHERE e.execution_id = '%s'\" | "
-	    "tr '\\t' ' ')\" = '%d %d'", e2e_var(), eid, n, n) == 0;
+	char	want[32];
+
+	snprintf(want, sizeof(want), "%d\t%d", n, n);
+	return strcmp(e2e_sql1("SELECT p.n, (SELECT COUNT(*) FROM executions "
+	    "x WHERE x.user_id = p.user_id AND x.status IN ('waiting', "
+	    "'paused')) FROM user_parked p JOIN executions e ON e.user_id = "
+	    "p.user_id WHERE e.execution_id = '%s'", eid), want) == 0;
 }
 
 /*

@@ -724,15 +724,6 @@ test_e2e_sched_fires(void)
 	free(btid);
 }
 
-/* Run SQL as the database admin (unix socket auth); exit status. */
-static int
-sql(const char *stmt)
-{
-	return e2e_sh("mariadb --no-defaults --socket='%s/mysql/mysqld.sock' "
-	    "--user=root --batch --skip-column-names wfm -e \"%s\"",
-	    e2e_var(), stmt);
-}
-
 /* The wall clock in ms (the database's, on the same host). */
 static int64_t
 wall_ms(void)
@@ -818,7 +809,7 @@ test_e2e_sched_catchup(void)
 	    "next_fire_at - INTERVAL 300 SECOND WHERE schedule_id IN "
 	    "('%s', '%s', '%s')", s[0] != NULL ? s[0] : "",
 	    s[1] != NULL ? s[1] : "", s[2] != NULL ? s[2] : "");
-	CU_ASSERT(sql(stmt) == 0);
+	CU_ASSERT(e2e_sql("%s", stmt) == 0);
 	/* N - 5 s: the phase 5 s of the period. */
 	if (n0 > wall_ms() + 5000)
 		sup_sleep_ms((int)(n0 - 5000 - wall_ms()));
@@ -1161,7 +1152,7 @@ test_e2e_sched_limit_race(void)
 	resp_free(&r);
 	snprintf(stmt, sizeof(stmt), "DELETE FROM schedules WHERE owner_id "
 	    "= '%s'", e2e_run_name("sched-race"));
-	CU_ASSERT(sql(stmt) == 0);
+	CU_ASSERT(e2e_sql("%s", stmt) == 0);
 	for (i = 0; i < RACE_BASE; i++)
 		free(sids[i]);
 	free(tid);
@@ -1213,7 +1204,7 @@ test_e2e_sched_idle_cpu_10k(void)
 	    "UTC_TIMESTAMP() + INTERVAL 1 DAY + INTERVAL seq SECOND, "
 	    "UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) FROM seq_1_to_10000",
 	    e2e_run_name("sched-idle"), tid, tid);
-	CU_ASSERT_FATAL(sql(stmt) == 0);
+	CU_ASSERT_FATAL(e2e_sql("%s", stmt) == 0);
 	sup = sup_main_pid(-1, 5000);
 	CU_ASSERT_FATAL(sup > 1);
 	sup_sleep_ms(1500);	/* past the first look after the insert */
@@ -1229,7 +1220,7 @@ test_e2e_sched_idle_cpu_10k(void)
 	CU_ASSERT((c1 - c0) * 50 < t1 - t0);	/* < 2 % */
 	snprintf(stmt, sizeof(stmt), "DELETE FROM schedules WHERE owner_id "
 	    "= '%s'", e2e_run_name("sched-idle"));
-	CU_ASSERT(sql(stmt) == 0);
+	CU_ASSERT(e2e_sql("%s", stmt) == 0);
 	free(tid);
 }
 

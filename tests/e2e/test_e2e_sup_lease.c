@@ -21,15 +21,6 @@
 #include "e2e_sup.h"
 #include "test_e2e_exec_util.h"
 
-/* Run SQL as the database admin (unix socket auth); exit status. */
-static int
-sql(const char *stmt)
-{
-	return e2e_sh("mariadb --no-defaults --socket='%s/mysql/mysqld.sock' "
-	    "--user=root --batch --skip-column-names wfm -e \"%s\"",
-	    e2e_var(), stmt);
-}
-
 /* CPU time (user + system, ms) used so far by pid, or -1. */
 static long
 cpu_ms(pid_t pid)
@@ -109,7 +100,7 @@ test_e2e_sup_lease_taken_over_stops_step_then_reclaimed(void)
 	    "'elsewhere:1:feed', claim_epoch = claim_epoch + 1, lease_until "
 	    "= UTC_TIMESTAMP(6) + INTERVAL 12 SECOND WHERE execution_id = "
 	    "'%s' AND status = 'running'", eid);
-	CU_ASSERT_EQUAL_FATAL(sql(stmt), 0);
+	CU_ASSERT_EQUAL_FATAL(e2e_sql("%s", stmt), 0);
 	t0 = sup_now_ms();
 	/* Our renewal notices the loss and stops the step at once. */
 	CU_ASSERT(sup_pid_gone(first, 11500));
@@ -166,7 +157,7 @@ test_e2e_sup_lease_lost_in_a_shared_round_writes_only_the_others(void)
 	    "'elsewhere:1:feed', claim_epoch = claim_epoch + 1, lease_until "
 	    "= UTC_TIMESTAMP(6) + INTERVAL 8 SECOND WHERE execution_id = "
 	    "'%s' AND status = 'running'", eid[1]);
-	CU_ASSERT_EQUAL_FATAL(sql(stmt), 0);
+	CU_ASSERT_EQUAL_FATAL(e2e_sql("%s", stmt), 0);
 	for (k = 0; k < 3; k += 2) {
 		doc = e2e_wait(e2e_tok_alice(), eid[k], 15);
 		SUP_STR_EQ(sup_str(doc, "status"), "completed");
@@ -208,7 +199,7 @@ test_e2e_sup_unloadable_definition_fails_execution(void)
 	    "\\\"a\\\",\\\"type\\\":\\\"transform\\\",\\\"depends_on\\\":"
 	    "[\\\"a\\\"],\\\"output\\\":{}}]}' WHERE t.template_id = '%s'",
 	    tid);
-	CU_ASSERT_EQUAL_FATAL(sql(stmt), 0);
+	CU_ASSERT_EQUAL_FATAL(e2e_sql("%s", stmt), 0);
 	eid = sup_exec(tid, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
 	doc = e2e_wait(e2e_tok_alice(), eid, 10);
@@ -488,15 +479,13 @@ test_e2e_sup_retention_keeps_the_audit_record(void)
 	json_object_put(doc);
 	CU_ASSERT_EQUAL(create_records(eid, &at0), 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(at0);
-	CU_ASSERT_EQUAL(e2e_sh("test \"$(mariadb --no-defaults --socket="
-	    "'%s/mysql/mysqld.sock' --user=root --batch --skip-column-names "
-	    "wfm -e \"SELECT COUNT(*) FROM audit_log WHERE object_id = '%s'"
-	    "\")\" = 0", e2e_var(), eid), 0);
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(*) FROM audit_log "
+	    "WHERE object_id = '%s'", eid), "0");
 
 	/* Finished 100 days ago; a new supervisor prunes at its start. */
 	snprintf(stmt, sizeof(stmt), "UPDATE executions SET completed_at = "
 	    "completed_at - INTERVAL 100 DAY WHERE execution_id = '%s'", eid);
-	CU_ASSERT_EQUAL_FATAL(sql(stmt), 0);
+	CU_ASSERT_EQUAL_FATAL(e2e_sql("%s", stmt), 0);
 	old = sup_main_pid(-1, 5000);
 	CU_ASSERT_FATAL(old > 1);
 	CU_ASSERT_EQUAL_FATAL(kill(old, SIGTERM), 0);
@@ -518,11 +507,9 @@ test_e2e_sup_retention_keeps_the_audit_record(void)
 	CU_ASSERT_EQUAL(create_records(eid, &at1), 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(at1);
 	CU_ASSERT_STRING_EQUAL(at1, at0);
-	CU_ASSERT_EQUAL(e2e_sh("test \"$(mariadb --no-defaults --socket="
-	    "'%s/mysql/mysqld.sock' --user=root --batch --skip-column-names "
-	    "wfm -e \"SELECT COUNT(*) FROM audit_log WHERE object_id = '%s' "
-	    "AND request_id IS NOT NULL AND client_addr = '127.0.0.1'\")\" = 1",
-	    e2e_var(), eid), 0);
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(*) FROM audit_log "
+	    "WHERE object_id = '%s' AND request_id IS NOT NULL AND "
+	    "client_addr = '127.0.0.1'", eid), "1");
 	free(at0);
 	free(at1);
 	free(eid);

@@ -652,15 +652,6 @@ test_e2e_webhook_notify_validation(void)
 	free(tok);
 }
 
-/* The one value stmt selects, as the mariadb client prints it, is want. */
-static int
-sql_is(const char *stmt, const char *want)
-{
-	return e2e_sh("test \"$(mariadb --no-defaults --socket="
-	    "'%s/mysql/mysqld.sock' --user=root --batch --skip-column-names "
-	    "wfm -e \"%s\")\" = '%s'", e2e_var(), stmt, want) == 0;
-}
-
 static void
 test_e2e_webhook_template_notify(void)
 {
@@ -706,7 +697,7 @@ test_e2e_webhook_template_notify(void)
 	/* sql/018: the finish left the trigger to read the template. */
 	snprintf(json, sizeof(json), "SELECT IFNULL(tmpl_notify, 'null') "
 	    "FROM executions WHERE execution_id = '%s'", eid);
-	CU_ASSERT(sql_is(json, "null"));
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("%s", json), "null");
 	free(eid);
 	free(tid);
 	free(sec);
@@ -741,11 +732,11 @@ test_e2e_webhook_no_template_notify_flag(void)
 	json_object_put(doc);
 	snprintf(stmt, sizeof(stmt), "SELECT IFNULL(tmpl_notify, 'null') "
 	    "FROM executions WHERE execution_id = '%s'", eid);
-	CU_ASSERT(sql_is(stmt, "0"));
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("%s", stmt), "0");
 	snprintf(stmt, sizeof(stmt), "SELECT COUNT(*) FROM webhook_outbox o "
 	    "JOIN executions e ON e.id = o.exec_pk WHERE e.execution_id = "
 	    "'%s'", eid);
-	CU_ASSERT(sql_is(stmt, "0"));
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("%s", stmt), "0");
 	free(eid);
 	free(tid);
 	free(tok);
