@@ -372,32 +372,37 @@ row_is(const char *eid, const char *cond)
 }
 
 /*
- * Issue #15: kill -9 of the supervisor while it holds a paused
- * execution (a step in flight): once the lease expires the row is
- * released (still paused, held by nobody), resume makes it pending, it
- * completes, and no finished step runs again.
+ * A step that appends to file, then the command c (4 s) after it, in
+ * alice's template of the extra steps `more` (JSON, each with a leading
+ * comma); its id (owned).
  */
-static void
-test_e2e_pause_held_by_dead_supervisor_released(void)
+static char *
+held_tmpl(const char *name, const char *more)
 {
-	struct json_object	*doc;
-	const char		*file = sup_path("pause-dead");
-	char			 input[700], stmt[512], st[32];
-	char			*tid, *eid, *p;
-	pid_t			 old, neu;
-
-	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":["
+	return sup_tmpl("{\"name\":\"%s\",\"steps\":["
 	    "{\"id\":\"a\",\"type\":\"command\",\"handler\":"
 	    "\"e2e-append-lock\",\"input\":{\"file\":\"{{ input.file }}\","
 	    "\"seconds\":0}},"
 	    "{\"id\":\"c\",\"type\":\"command\",\"handler\":"
 	    "\"e2e-append-lock\",\"depends_on\":[\"a\"],\"input\":"
-	    "{\"file\":\"{{ input.file }}\",\"seconds\":4}},"
-	    "{\"id\":\"b\",\"type\":\"command\",\"handler\":"
-	    "\"e2e-append-lock\",\"depends_on\":[\"c\"],\"input\":"
-	    "{\"file\":\"{{ input.file }}\",\"seconds\":0}}]}",
-	    e2e_unique("pause-dead"));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	    "{\"file\":\"{{ input.file }}\",\"seconds\":4}}%s]}",
+	    e2e_unique(name), more);
+}
+
+/*
+ * An execution of tid (held_tmpl) paused while c runs, so that its
+ * supervisor holds it (held: the SQL condition it must meet then), then
+ * that supervisor killed (-9) and the execution's lease expired at once
+ * (lease_seconds is 30 s); a new supervisor runs. The execution's id
+ * (owned).
+ */
+static char *
+held_then_orphaned(const char *tid, const char *file, const char *held)
+{
+	char	 input[700], stmt[512], st[32], cond[256];
+	char	*eid, *p;
+	pid_t	 old, neu;
+
 	snprintf(input, sizeof(input), "{\"file\":\"%s\"}", file);
 	eid = sup_exec(tid, input);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
@@ -408,18 +413,39 @@ test_e2e_pause_held_by_dead_supervisor_released(void)
 	sup_sleep_ms(800);
 	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "pause", st), 202);
 	SUP_STR_EQ(st, "paused");
-	CU_ASSERT(row_is(eid, "status = 'paused' AND claimed_by IS NOT NULL "
-	    "AND lease_until IS NOT NULL"));
+	snprintf(cond, sizeof(cond), "status = 'paused' AND claimed_by IS NOT "
+	    "NULL AND %s", held);
+	CU_ASSERT(row_is(eid, cond));
 	old = sup_main_pid(-1, 5000);
 	CU_ASSERT_FATAL(old > 1);
 	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
 	neu = sup_main_pid(old, 15000);
 	CU_ASSERT_FATAL(neu > 1 && neu != old);
-	/* Its lease expires (lease_seconds is 30 s: made so at once). */
 	snprintf(stmt, sizeof(stmt), "UPDATE executions SET lease_until = "
 	    "UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE execution_id = '%s' "
 	    "AND status = 'paused' AND lease_until IS NOT NULL", eid);
 	CU_ASSERT_EQUAL_FATAL(e2e_sql("%s", stmt), 0);
+	return eid;
+}
+
+/*
+ * Issue #15: kill -9 of the supervisor while it holds a paused
+ * execution (a step in flight): once the lease expires the row is
+ * released (still paused, held by nobody), resume makes it pending, it
+ * completes, and no finished step runs again.
+ */
+static void
+test_e2e_pause_held_by_dead_supervisor_released(void)
+{
+	struct json_object	*doc;
+	char			 st[32], *tid, *eid;
+
+	tid = held_tmpl("pause-dead", ",{\"id\":\"b\",\"type\":\"command\","
+	    "\"handler\":\"e2e-append-lock\",\"depends_on\":[\"c\"],"
+	    "\"input\":{\"file\":\"{{ input.file }}\",\"seconds\":0}}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	eid = held_then_orphaned(tid, sup_path("pause-dead"),
+	    "lease_until IS NOT NULL");
 	/* The next reclaim round (once a second) releases it. */
 	sup_sleep_ms(3000);
 	CU_ASSERT(row_is(eid, "status = 'paused' AND claimed_by IS NULL AND "
@@ -454,46 +480,14 @@ static void
 test_e2e_pause_released_row_keeps_step_timeouts(void)
 {
 	struct json_object	*doc;
-	const char		*file = sup_path("pause-dead-wait");
-	char			 input[700], stmt[512], st[32];
-	char			*tid, *eid, *p;
-	pid_t			 old, neu;
+	char			 st[32], *tid, *eid;
 
-	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":["
-	    "{\"id\":\"w\",\"type\":\"wait\",\"signal\":\"go\","
-	    "\"timeout_seconds\":8},"
-	    "{\"id\":\"a\",\"type\":\"command\",\"handler\":"
-	    "\"e2e-append-lock\",\"input\":{\"file\":\"{{ input.file }}\","
-	    "\"seconds\":0}},"
-	    "{\"id\":\"c\",\"type\":\"command\",\"handler\":"
-	    "\"e2e-append-lock\",\"depends_on\":[\"a\"],\"input\":"
-	    "{\"file\":\"{{ input.file }}\",\"seconds\":4}}]}",
-	    e2e_unique("pause-dead-wait"));
+	/* w waits 8 s beside a and c: no time to wake at while held. */
+	tid = held_tmpl("pause-dead-wait", ",{\"id\":\"w\",\"type\":"
+	    "\"wait\",\"signal\":\"go\",\"timeout_seconds\":8}");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
-	snprintf(input, sizeof(input), "{\"file\":\"%s\"}", file);
-	eid = sup_exec(tid, input);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
-	/*
-	 * a is done, c runs (4 s), w waits (8 s): paused, its supervisor
-	 * holds it, with no time to wake at (it would park it with one).
-	 */
-	p = sup_wait_file(file, 10000);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	free(p);
-	sup_sleep_ms(800);
-	CU_ASSERT_EQUAL(control(e2e_tok_alice(), eid, "pause", st), 202);
-	SUP_STR_EQ(st, "paused");
-	CU_ASSERT(row_is(eid, "status = 'paused' AND claimed_by IS NOT NULL "
-	    "AND wake_at IS NULL"));
-	old = sup_main_pid(-1, 5000);
-	CU_ASSERT_FATAL(old > 1);
-	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
-	neu = sup_main_pid(old, 15000);
-	CU_ASSERT_FATAL(neu > 1 && neu != old);
-	snprintf(stmt, sizeof(stmt), "UPDATE executions SET lease_until = "
-	    "UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE execution_id = '%s' "
-	    "AND status = 'paused' AND lease_until IS NOT NULL", eid);
-	CU_ASSERT_EQUAL_FATAL(e2e_sql("%s", stmt), 0);
+	eid = held_then_orphaned(tid, sup_path("pause-dead-wait"),
+	    "wake_at IS NULL");
 	/* Released, then parked with w's deadline (8 s after it began). */
 	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "paused", 5));
 	sup_sleep_ms(9000);
