@@ -57,5 +57,12 @@ int		 sup_pid_gone(pid_t pid, int ms);
  * stack's config), waiting up to ms for one other than not; -1 if none.
  */
 pid_t		 sup_main_pid(pid_t not, int ms);
+/*
+ * How long a test waits for wfm-fcgi to start a new supervisor after it
+ * killed one: the master doubles its restart delay for a supervisor that
+ * died within 60 s of its start, up to 60 s (http_main.c), and the kills
+ * of the suites before add up.
+ */
+#define SUP_RESTART_WAIT_MS	70000
 
 #endif

@@ -381,7 +381,7 @@ test_e2e_callback_survives_kill9(void)
 	old = sup_main_pid(-1, 5000);
 	CU_ASSERT_FATAL(old > 1);
 	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
-	neu = sup_main_pid(old, 15000);
+	neu = sup_main_pid(old, SUP_RESTART_WAIT_MS);
 	CU_ASSERT_FATAL(neu > 1 && neu != old);
 	sup_sleep_ms(1000);
 	doc = sup_get(eid, NULL);

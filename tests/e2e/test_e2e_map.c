@@ -582,7 +582,7 @@ test_e2e_map_kill9_runs_no_completed_iteration_again(void)
 	CU_ASSERT_FATAL(old > 1);
 	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
 	CU_ASSERT(ndone >= 100);
-	neu = sup_main_pid(old, 30000);
+	neu = sup_main_pid(old, SUP_RESTART_WAIT_MS);
 	CU_ASSERT_FATAL(neu > 1 && neu != old);
 	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), eid, "completed",
 	    120));

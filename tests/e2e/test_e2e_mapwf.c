@@ -251,7 +251,7 @@ test_e2e_mapwf_kill9_one_child_per_index(void)
 	old = sup_main_pid(-1, 5000);
 	CU_ASSERT_FATAL(old > 1);
 	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
-	neu = sup_main_pid(old, 15000);
+	neu = sup_main_pid(old, SUP_RESTART_WAIT_MS);
 	CU_ASSERT_FATAL(neu > 1 && neu != old);
 	doc = e2e_wait(e2e_tok_alice(), eid, 90);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);

@@ -336,7 +336,7 @@ test_e2e_pause_survives_kill9(void)
 	old = sup_main_pid(-1, 5000);
 	CU_ASSERT_FATAL(old > 1);
 	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
-	neu = sup_main_pid(old, 15000);
+	neu = sup_main_pid(old, SUP_RESTART_WAIT_MS);
 	CU_ASSERT_FATAL(neu > 1 && neu != old);
 	/* The new supervisor is up; the delay's 3 s are long past. */
 	sup_sleep_ms(3000);
@@ -419,7 +419,7 @@ held_then_orphaned(const char *tid, const char *file, const char *held)
 	old = sup_main_pid(-1, 5000);
 	CU_ASSERT_FATAL(old > 1);
 	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
-	neu = sup_main_pid(old, 15000);
+	neu = sup_main_pid(old, SUP_RESTART_WAIT_MS);
 	CU_ASSERT_FATAL(neu > 1 && neu != old);
 	snprintf(stmt, sizeof(stmt), "UPDATE executions SET lease_until = "
 	    "UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE execution_id = '%s' "

@@ -81,7 +81,7 @@ test_e2e_sup_kill9_mid_step_resumes(void)
 	t0 = sup_now_ms();
 	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
 	/* wfm-fcgi restarts it (backoff 1 s). */
-	neu = sup_main_pid(old, 15000);
+	neu = sup_main_pid(old, SUP_RESTART_WAIT_MS);
 	CU_ASSERT_FATAL(neu > 1 && neu != old);
 	doc = e2e_wait(e2e_tok_alice(), eid, 40);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
@@ -319,7 +319,7 @@ test_e2e_sup_sigterm_releases_and_restart_completes(void)
 	/* Released to pending, then resumed by the restarted one. */
 	CU_ASSERT(saw_pending);
 	CU_ASSERT(sup_pid_gone(old, 10000));
-	neu = sup_main_pid(old, 10000);
+	neu = sup_main_pid(old, SUP_RESTART_WAIT_MS);
 	CU_ASSERT(neu > 1 && neu != old);
 	CU_ASSERT_EQUAL(e2e_sh("grep -q 'execution %s released' "
 	    "'%s/log/wfm.log'", eid, e2e_var()), 0);
@@ -357,7 +357,7 @@ test_e2e_sup_delay_resumes_with_time_left(void)
 	SUP_STR_EQ(sup_str(sup_step(doc, "wait"), "status"), "running");
 	json_object_put(doc);
 	CU_ASSERT_EQUAL_FATAL(kill(old, SIGKILL), 0);
-	neu = sup_main_pid(old, 20000);
+	neu = sup_main_pid(old, SUP_RESTART_WAIT_MS);
 	restarted = sup_now_ms() - t0;
 	CU_ASSERT_FATAL(neu > 1);
 	doc = e2e_wait(e2e_tok_alice(), eid, 30);
@@ -409,7 +409,7 @@ test_e2e_sup_kill9_leaves_no_handler_tree(void)
 	/* The leader dies with the supervisor (PR_SET_PDEATHSIG)... */
 	CU_ASSERT(sup_pid_gone(leader, 5000));
 	/* ...and the child ignoring SIGTERM once the next one starts. */
-	neu = sup_main_pid(old, 20000);
+	neu = sup_main_pid(old, SUP_RESTART_WAIT_MS);
 	CU_ASSERT_FATAL(neu > 1);
 	CU_ASSERT(sup_pid_gone(child, 5000));
 	/* The orphan was taken back and runs again: cancel it. */

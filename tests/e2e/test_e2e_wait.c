@@ -485,7 +485,7 @@ test_e2e_wait_survives_kill9(void)
 	 * short-lived supervisor (up to 60 s): in a full run the suites
 	 * before this one have killed several.
 	 */
-	neu = sup_main_pid(old, 70000);
+	neu = sup_main_pid(old, SUP_RESTART_WAIT_MS);
 	CU_ASSERT_FATAL(neu > 1 && neu != old);
 	/* Resumed: the delay ends, the wait goes on and parks. */
 	CU_ASSERT_FATAL(x_wait_status(tok, eid, "waiting", 20));
