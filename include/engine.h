@@ -191,6 +191,8 @@ const char	*engine_exec_name(enum engine_exec);
 int		 engine_exec_parse(const char *s, enum engine_exec *out);
 /* 1 for completed, failed, cancelled and timed_out. */
 int		 engine_exec_terminal(enum engine_exec);
+/* The same for a stored name; 0 for a name that is not a status. */
+int		 engine_exec_ended(const char *status);
 /* 1 when the status counts toward the user's active quota. */
 int		 engine_exec_active(enum engine_exec);
 /*

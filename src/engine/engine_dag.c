@@ -167,12 +167,19 @@ engine_exec_active(enum engine_exec s)
 	return s == ENGINE_EX_PENDING || s == ENGINE_EX_RUNNING;
 }
 
+int
+engine_exec_ended(const char *status)
+{
+	enum engine_exec	e;
+
+	return engine_exec_parse(status, &e) == RC_OK &&
+	    engine_exec_terminal(e);
+}
+
 const char *
 engine_step_shown(const char *exec, const char *stored)
 {
-	enum engine_exec	e;
-	int			ended = engine_exec_parse(exec, &e) == RC_OK &&
-				    engine_exec_terminal(e);
+	int	ended = engine_exec_ended(exec);
 
 	if (stored == NULL)
 		return ended ? "cancelled" : "pending";

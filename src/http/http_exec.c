@@ -220,15 +220,6 @@ str_or_null(const char *v)
 	return v == NULL ? NULL : json_object_new_string(v);
 }
 
-static int
-is_terminal(const char *status)
-{
-	return strcmp(status, "completed") == 0 ||
-	    strcmp(status, "failed") == 0 ||
-	    strcmp(status, "cancelled") == 0 ||
-	    strcmp(status, "timed_out") == 0;
-}
-
 /* The 202 body from an execution row. */
 static struct json_object *
 exec_summary(const struct store_exec_row *e, int with_completed)
@@ -639,10 +630,10 @@ wait_terminal(struct http_req *r, const char *id, int seconds,
 	struct store_exec_row	 n;
 	int			 term;
 
-	if ((term = is_terminal(e->status)) ||
+	if ((term = engine_exec_ended(e->status)) ||
 	    !http_wait_enter(r->app->cfg, r->who.sub))
 		return term;
-	while (!(term = is_terminal(e->status))) {
+	while (!(term = engine_exec_ended(e->status))) {
 		if (util_mono_ms() >= deadline)
 			break;
 		nanosleep(&ts, NULL);
@@ -1052,7 +1043,8 @@ exec_get_replica(struct http_req *r)
 		return 0;
 	if (store_exec_get_doc(rd, r->id, &d) != RC_OK)
 		return 0;
-	ok = is_terminal(d.e.status) && auth_has_role(&r->who, ROLE_READ) &&
+	ok = engine_exec_ended(d.e.status) &&
+	    auth_has_role(&r->who, ROLE_READ) &&
 	    (strcmp(d.e.user, r->who.sub) == 0 ||
 	    auth_has_role(&r->who, ROLE_ADMIN)) &&
 	    exec_document(rd, &d, &doc) == RC_OK;
@@ -1076,7 +1068,7 @@ http_h_exec_get(struct http_req *r)
 	if (load_exec_view(r, &d) != RC_OK)
 		return;
 	log_set_exec(r->id);
-	if (wait > 0 && !is_terminal(d.e.status)) {
+	if (wait > 0 && !engine_exec_ended(d.e.status)) {
 		/* The row is read again while it waits: its steps too. */
 		(void)wait_terminal(r, r->id, wait, &d.e);
 		rc = exec_document_of(r->app->st, &d.e, &doc);

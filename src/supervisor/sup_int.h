@@ -102,8 +102,8 @@ struct run {
 						   (sup_map_poke, wf_poll) */
 	int			 sig_check;	/* look for signals of its
 						   waiting wait steps */
-	int			 notify;	/* the execution or its
-						   definition has a notify */
+	int			 own_notify;	/* the execution has its
+						   own notify */
 	int			 no_tmpl_notify; /* the definition has no
 						   global_config.notify
 						   (sql/018) */

@@ -1119,7 +1119,7 @@ sup_run_settled(struct sup *sp, struct run *r)
 	 * look at the outbox for it (a drain of one-step executions would
 	 * read the outbox depth once per round).
 	 */
-	if (r->notify)
+	if (r->own_notify || !r->no_tmpl_notify)
 		sup_webhook_nudge();
 	return 1;
 }
@@ -1891,6 +1891,7 @@ run_from_row(struct sup *sp, const struct store_run_row *e)
 	r->epoch = e->epoch;
 	r->cancel = e->cancel;
 	r->redrive = e->redrive;
+	r->own_notify = e->notify;
 	if (e->parent_id != NULL)
 		r->parent_id = xstrdup(e->parent_id);
 	r->depth = e->depth;
@@ -1928,7 +1929,6 @@ run_from_row(struct sup *sp, const struct store_run_row *e)
 		r->no_tmpl_notify = !(json_object_object_get_ex(def,
 		    "global_config", &g) && json_object_object_get_ex(g,
 		    "notify", NULL));
-		r->notify = e->notify || !r->no_tmpl_notify;
 	}
 	r->ctx = json_object_new_object();
 	json_object_object_add(r->ctx, "input", json_object_get(e->input));
