@@ -136,20 +136,19 @@ metrics_signal(int kept)
 void
 metrics_printf(char **buf, size_t *len, const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	ap, aq;
 	int	n;
-	char	tmp[512];
 
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(tmp))
-		n = sizeof(tmp) - 1;
-	*buf = xrealloc(*buf, *len + (size_t)n + 1);
-	memcpy(*buf + *len, tmp, (size_t)n + 1);
-	*len += (size_t)n;
+	if (n >= 0) {
+		*buf = xrealloc(*buf, *len + (size_t)n + 1);
+		(void)vsnprintf(*buf + *len, (size_t)n + 1, fmt, aq);
+		*len += (size_t)n;
+	}
+	va_end(aq);
 }
 
 static uint64_t

@@ -12,6 +12,7 @@
 #include "cbtok.h"
 #include "common.h"
 #include "log.h"
+#include "metrics.h"
 #include "secret.h"
 #include "verr.h"
 
@@ -304,6 +305,25 @@ test_cbtok_shape_fresh_and_hash(void)
 	CU_ASSERT_EQUAL(memcmp(h, abc, sizeof(h)), 0);
 }
 
+/* Series longer than any fixed buffer go out whole (a 512-byte cut once). */
+static void
+test_metrics_printf_appends_whole_lines(void)
+{
+	char	*buf = NULL, big[3001];
+	size_t	 len = 0;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	metrics_printf(&buf, &len, "a %d\n", 1);
+	metrics_printf(&buf, &len, "%s{result=\"%s\"} %llu\n", big,
+	    "returned", 42ULL);
+	CU_ASSERT_EQUAL_FATAL(len, 4 + 3000 + 23);
+	CU_ASSERT_EQUAL(strlen(buf), len);
+	CU_ASSERT_EQUAL(strncmp(buf, "a 1\nxxx", 7), 0);
+	CU_ASSERT_STRING_EQUAL(buf + 4 + 3000, "{result=\"returned\"} 42\n");
+	free(buf);
+}
+
 void	test_util_register(void);
 
 void
@@ -332,4 +352,6 @@ test_util_register(void)
 	    test_util_utf8_cut_ends_on_a_boundary);
 	CU_add_test(s, "cbtok_shape_fresh_and_hash",
 	    test_cbtok_shape_fresh_and_hash);
+	CU_add_test(s, "metrics_printf_appends_whole_lines",
+	    test_metrics_printf_appends_whole_lines);
 }
