@@ -94,6 +94,15 @@ typedef int	 store_tx_fn(struct store *, void *arg);
 int		 store_tx(struct store *, int flags, store_tx_fn *body,
 		    void *arg);
 
+/*
+ * The server gives up on each following statement after ms milliseconds
+ * (max_statement_time) when that is shorter than the session's default
+ * (rw_timeout - 1 s, under the client's read timeout); ms <= 0 or
+ * longer: the default again. A statement only when the limit changes;
+ * a reconnect starts at the default. RC_OK or the store's code.
+ */
+int		 store_time_limit(struct store *, long long ms);
+
 /* 1 if the current connection is to a Galera node (wsrep_on). */
 int		 store_galera(const struct store *);
 /*

@@ -40,21 +40,22 @@ struct store_exec_new {
 	const char	*reqid;		/* may be NULL */
 	const char	*client;	/* may be NULL */
 	long long	 created_ms;
-	int		 admin_access;
 	const char	*notify;	/* the execute body's notify, or NULL */
-	int		 slots;		/* max_active_executions_per_user */
 	long long	 schedule_pk;	/* its schedule (sql/019); 0: none */
 	/* A child of a workflow step (sql/017); NULL and 0 otherwise. */
-	int		 pinned;	/* version: the step's, not the latest */
 	const char	*parent_id;
 	const char	*parent_step;
 	const char	*root_id;
-	int		 depth;
 	/*
 	 * > 0: no row (RC_CHANGED) when the user has at least this many
 	 * waiting and paused executions (sql/022); 0: no such guard.
 	 */
 	long long	 parked_room;
+	int		 admin_access;
+	int		 slots;		/* max_active_executions_per_user */
+	int		 pinned;	/* a child's version: the step's, not
+					   the latest */
+	int		 depth;		/* a child's */
 };
 
 /* Quota slots lost to other inserts before RC_AGAIN (sql/011). */
@@ -85,6 +86,28 @@ long long	 store_slot_random(int slots, const char *uuid);
 int		 store_exec_insert(struct store *,
 		    const struct store_exec_new *x, int (*taken)(void *),
 		    void *arg);
+
+/* The most rows of one store_exec_insert_many. */
+#define STORE_INSERT_MANY_MAX	16
+
+/*
+ * The group insert: x[0..n-1] (1 <= n <= STORE_INSERT_MANY_MAX; exits
+ * otherwise) in one autocommit statement, each row as the first try of
+ * store_exec_insert (its quota slot from x[i].id, the same template
+ * check and parked guard), retried whole on a deadlock. A row whose
+ * execution id, name or slot is taken is left out instead of failing
+ * the others. done[i] is set for every row:
+ * RC_OK: done[i] is 1 when x[i] is committed, 0 when it was left out;
+ * RC_AGAIN: the connection was lost, or deadlocks outlasted the
+ *   retries: which rows are in is unknown (done[i] may be 0 for a row
+ *   that is in);
+ * any other code (RC_CHANGED, RC_INVALID, RC_CONFLICT, RC_DENIED,
+ *   RC_ERR): the statement failed and no row is in.
+ * A row not in is then the caller's to insert with store_exec_insert,
+ * which tells why (a replay, the quota, a moved template).
+ */
+int		 store_exec_insert_many(struct store *,
+		    const struct store_exec_new *x, size_t n, int *done);
 
 /*
  * Wake a parked execution (store_wake.c): a waiting one becomes pending,

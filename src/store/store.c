@@ -47,8 +47,18 @@ struct store {
 	int			 in_tx;
 	int			 tx_failed;	/* a 1213/1205 inside it */
 	int			 galera;	/* wsrep_on of this server */
+	long long		 limit_ms;	/* store_time_limit; 0: default */
 	struct store_stats	 stats;
 };
+
+/* The server's time limit of a statement: under our read timeout. */
+static long long
+default_limit_ms(const struct config *c)
+{
+	long long	rw = c->db.rw_timeout;
+
+	return rw > 2 ? (rw - 1) * 1000 : rw * 500;
+}
 
 static void
 disconnect(struct store *st)
@@ -66,6 +76,7 @@ disconnect(struct store *st)
 	st->in_tx = 0;
 	st->tx_failed = 0;
 	st->galera = 0;
+	st->limit_ms = 0;	/* a new session starts at the default */
 }
 
 /* Open st->db on host:port (or the socket); 0 on success. */
@@ -98,7 +109,7 @@ connect_one(struct store *st, const char *host, int port)
 	 */
 	snprintf(stmt_time, sizeof(stmt_time),
 	    "SET SESSION max_statement_time = %.1f",
-	    rw > 2 ? (double)rw - 1.0 : (double)rw / 2.0);
+	    (double)default_limit_ms(c) / 1000);
 	mysql_options(st->db, MYSQL_INIT_COMMAND, stmt_time);
 	if (mysql_real_connect(st->db, host, c->db.user, c->db.password,
 	    c->db.name, (unsigned int)port, st->socket,
@@ -394,6 +405,38 @@ resend(const struct store *st, int rc, int in_tx, int *tries)
 {
 	return rc == RC_AGAIN && st->db == NULL && !in_tx &&
 	    st->last_errno == CR_SERVER_GONE_ERROR && (*tries)++ == 0;
+}
+
+int
+store_time_limit(struct store *st, long long ms)
+{
+	struct sparam	p[1];
+	int		rc;
+
+	if (ms <= 0 || ms >= default_limit_ms(st->cfg))
+		ms = 0;
+	if (ms == st->limit_ms)
+		return RC_OK;
+	p[0] = SP_DBL((double)(ms > 0 ? ms : default_limit_ms(st->cfg)) /
+	    1000);
+	if ((rc = store_exec(st, STMT_TIME_LIMIT, p, 1, NULL, NULL,
+	    NULL)) == RC_OK)
+		st->limit_ms = ms;
+	return rc;
+}
+
+int
+store_info_duplicates(const struct store *st, uint64_t *n)
+{
+	const char	*info, *p;
+	char		*end;
+
+	if (st->db == NULL || (info = mysql_info(st->db)) == NULL ||
+	    (p = strstr(info, "Duplicates: ")) == NULL)
+		return RC_ERR;
+	errno = 0;
+	*n = strtoull(p + 12, &end, 10);
+	return errno == 0 && end != p + 12 ? RC_OK : RC_ERR;
 }
 
 static int

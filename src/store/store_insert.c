@@ -7,8 +7,16 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "log.h"
 #include "store_exec.h"
 #include "store_int.h"
+
+#define ROW_PARAMS	24	/* of one row of the insert */
+
+_Static_assert(STMT_EXEC_INSERT_MANY_LAST - STMT_EXEC_INSERT_MANY + 2 ==
+    STORE_INSERT_MANY_MAX, "a text per row count of the group insert");
+_Static_assert(STORE_INSERT_MANY_MAX * ROW_PARAMS <= STORE_PARAMS_HEAP,
+    "the group insert's parameters");
 
 long long
 store_slot_random(int slots, const char *uuid)
@@ -76,14 +84,10 @@ name_taken(struct store *st, const struct store_exec_new *x)
 	return rc;
 }
 
-/* One STMT_EXEC_INSERT_CHECKED with slot; RC_CHANGED: template moved. */
-static int
-insert_once(struct store *st, const struct store_exec_new *x, long long slot)
+/* The 24 parameters of x's row of STMT_EXEC_INSERT_CHECKED, with slot. */
+static void
+row_params(struct sparam *p, const struct store_exec_new *x, long long slot)
 {
-	struct sparam	p[24];
-	uint64_t	n = 0;
-	int		rc;
-
 	p[0] = SP_STR(x->id);
 	p[1] = SP_STR(x->user);
 	p[2] = SP_STR(x->name);
@@ -108,7 +112,19 @@ insert_once(struct store *st, const struct store_exec_new *x, long long slot)
 	p[21] = SP_STR(x->parent_step);
 	p[22] = SP_STR(x->root_id);
 	p[23] = SP_INT(x->depth);
-	rc = store_exec(st, STMT_EXEC_INSERT_CHECKED, p, 24, NULL, &n, NULL);
+}
+
+/* One STMT_EXEC_INSERT_CHECKED with slot; RC_CHANGED: template moved. */
+static int
+insert_once(struct store *st, const struct store_exec_new *x, long long slot)
+{
+	struct sparam	p[ROW_PARAMS];
+	uint64_t	n = 0;
+	int		rc;
+
+	row_params(p, x, slot);
+	rc = store_exec(st, STMT_EXEC_INSERT_CHECKED, p, ROW_PARAMS, NULL, &n,
+	    NULL);
 	if (rc == RC_OK && n == 0)
 		rc = RC_CHANGED;
 	return rc;
@@ -173,4 +189,112 @@ store_exec_insert(struct store *st, const struct store_exec_new *x,
 	 * the whole transaction.
 	 */
 	return store_tx(st, STORE_TX_AUTOCOMMIT, insert_body, &a);
+}
+
+/* store_exec_insert_many's arguments and outcome, for its store_tx body. */
+struct many_args {
+	const struct store_exec_new	*x;
+	size_t				 n;
+	int				*done;
+	long long			*slot;	/* of each row, as sent */
+};
+
+/*
+ * Row i's quota slot: the first try of store_exec_insert (from its id),
+ * or a fresh random one while a row before it of the same user has that
+ * slot (a few times at most: there may be fewer slots than rows), so
+ * that rows of one user do not leave each other out.
+ */
+static long long
+group_slot(const struct many_args *a, size_t i)
+{
+	const struct store_exec_new	*x = &a->x[i];
+	long long			 slot = store_slot_random(x->slots,
+					     x->id);
+	size_t				 j;
+	int				 tries;
+
+	for (tries = 0; tries < STORE_SLOT_TRIES; tries++) {
+		for (j = 0; j < i; j++)
+			if (a->slot[j] == slot &&
+			    strcmp(a->x[j].user, x->user) == 0)
+				break;
+		if (j == i)
+			break;
+		slot = store_slot_random(x->slots, NULL);
+	}
+	a->slot[i] = slot;
+	return slot;
+}
+
+/* Which rows of a's group are in: those whose execution_id is a row. */
+static int
+rows_present(struct store *st, const struct many_args *a)
+{
+	struct sparam	p[STORE_INSERT_MANY_MAX];
+	struct sres	res;
+	size_t		i, j;
+	int		rc;
+
+	for (i = 0; i < STORE_INSERT_MANY_MAX; i++)
+		p[i] = i < a->n ? SP_STR(a->x[i].id) : SP_NULL();
+	if ((rc = store_exec(st, STMT_EXEC_IDS_PRESENT, p,
+	    STORE_INSERT_MANY_MAX, &res, NULL, NULL)) != RC_OK)
+		return rc;
+	for (i = 0; i < res.nrows; i++)
+		for (j = 0; j < a->n; j++)
+			if (strcmp(sres_get(&res, i, 0, NULL), a->x[j].id) == 0)
+				a->done[j] = 1;
+	sres_free(&res);
+	return RC_OK;
+}
+
+static int
+many_body(struct store *st, void *arg)
+{
+	const struct many_args	*a = arg;
+	struct sparam		 p[STORE_INSERT_MANY_MAX * ROW_PARAMS];
+	uint64_t		 dups = 0;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < a->n; i++)
+		a->done[i] = 0;
+	if (a->n == 1) {
+		rc = insert_once(st, a->x, store_slot_random(a->x->slots,
+		    a->x->id));
+		a->done[0] = rc == RC_OK;
+		return rc;
+	}
+	for (i = 0; i < a->n; i++)
+		row_params(p + i * ROW_PARAMS, &a->x[i], group_slot(a, i));
+	if ((rc = store_exec(st, STMT_EXEC_INSERT_MANY + (int)a->n - 2, p,
+	    a->n * ROW_PARAMS, NULL, NULL, NULL)) != RC_OK)
+		return rc;
+	if (store_info_duplicates(st, &dups) == RC_OK && dups == 0) {
+		for (i = 0; i < a->n; i++)
+			a->done[i] = 1;
+		return RC_OK;
+	}
+	/*
+	 * Some were left out (or the count is unknown): read which are in.
+	 * The insert committed: a failure here leaves that unknown.
+	 */
+	return rows_present(st, a) == RC_OK ? RC_OK : RC_AGAIN;
+}
+
+int
+store_exec_insert_many(struct store *st, const struct store_exec_new *x,
+    size_t n, int *done)
+{
+	struct many_args	a;
+	long long		slot[STORE_INSERT_MANY_MAX];
+
+	if (n < 1 || n > STORE_INSERT_MANY_MAX)
+		fatalx("store: a group insert of %zu rows", n);
+	a.x = x;
+	a.n = n;
+	a.done = done;
+	a.slot = slot;
+	return store_tx(st, STORE_TX_AUTOCOMMIT, many_body, &a);
 }

@@ -9,6 +9,7 @@ enum stmt_id {
 	STMT_MIGRATION_VERSION,
 	STMT_MIGRATION_RECORD,
 	STMT_READY,
+	STMT_TIME_LIMIT,
 	STMT_TEMPLATE_INSERT,
 	STMT_TEMPLATE_VERSION_INSERT,
 	STMT_TEMPLATE_SHARE_INSERT,
@@ -24,6 +25,10 @@ enum stmt_id {
 	STMT_EXEC_ACTIVE_COUNT,
 	STMT_EXEC_FREE_SLOT,
 	STMT_EXEC_INSERT_CHECKED,
+	/* One text per row count, 2 to 16 (store_sql.c). */
+	STMT_EXEC_INSERT_MANY,
+	STMT_EXEC_INSERT_MANY_LAST = STMT_EXEC_INSERT_MANY + 14,
+	STMT_EXEC_IDS_PRESENT,
 	STMT_EXEC_BY_NAME,
 	STMT_EXEC_GET,
 	STMT_EXEC_STEPS,
@@ -249,6 +254,12 @@ struct json_object *sres_json(const struct sres *, size_t row, size_t col);
 #define STORE_PARAMS_MAX	128
 /* More than STORE_PARAMS_MAX: allocated (map iteration rows, sql/016). */
 #define STORE_PARAMS_HEAP	1100
+
+/*
+ * The "Duplicates: N" of the last statement's mysql_info() (a
+ * multi-row INSERT's). RC_OK, or RC_ERR when it gave none.
+ */
+int		 store_info_duplicates(const struct store *, uint64_t *n);
 
 /* The SQL text of statement id. */
 const char	*store_sql_text(enum stmt_id id);

@@ -80,12 +80,50 @@
 	"((CAST(UNIX_TIMESTAMP(" at ") * 1000 AS SIGNED) - 1577836800000) "\
 	"* 4194304 + ((" id " * 2 + " src ") % 4194304))"
 
+/*
+ * The insert of a new execution, one row's VALUES tuple apart so that
+ * the group insert repeats it (STMT_EXEC_INSERT_CHECKED below).
+ */
+#define EXEC_INSERT_HEAD \
+	"INSERT INTO executions (execution_id, user_id, execution_name, " \
+	"template_pk, template_id, template_version, input, input_hash, " \
+	"status, run_after, request_id, client_addr, created_at, " \
+	"admin_access, notify, quota_slot, schedule_pk, " \
+	"parent_execution_id, parent_step_id, root_execution_id, depth) " \
+	"VALUES "
+#define EXEC_INSERT_ROW \
+	"(?, ?, ?, (SELECT t.id FROM templates t WHERE " \
+	"t.template_id = ? AND (t.version = ? OR (? = 1 AND " \
+	"t.version > ?)) AND t.deleted_at IS NULL AND NOT EXISTS " \
+	"(SELECT 1 FROM user_parked p WHERE p.user_id = ? AND " \
+	"p.n >= ?)), " \
+	"?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, ?, " \
+	"FROM_UNIXTIME(? / 1000), ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?)"
+#define EXEC_INSERT_ODKU	" ON DUPLICATE KEY UPDATE id = id"
+#define ROWS_2	EXEC_INSERT_ROW ", " EXEC_INSERT_ROW
+#define ROWS_3	ROWS_2 ", " EXEC_INSERT_ROW
+#define ROWS_4	ROWS_3 ", " EXEC_INSERT_ROW
+#define ROWS_5	ROWS_4 ", " EXEC_INSERT_ROW
+#define ROWS_6	ROWS_5 ", " EXEC_INSERT_ROW
+#define ROWS_7	ROWS_6 ", " EXEC_INSERT_ROW
+#define ROWS_8	ROWS_7 ", " EXEC_INSERT_ROW
+#define ROWS_9	ROWS_8 ", " EXEC_INSERT_ROW
+#define ROWS_10	ROWS_9 ", " EXEC_INSERT_ROW
+#define ROWS_11	ROWS_10 ", " EXEC_INSERT_ROW
+#define ROWS_12	ROWS_11 ", " EXEC_INSERT_ROW
+#define ROWS_13	ROWS_12 ", " EXEC_INSERT_ROW
+#define ROWS_14	ROWS_13 ", " EXEC_INSERT_ROW
+#define ROWS_15	ROWS_14 ", " EXEC_INSERT_ROW
+#define ROWS_16	ROWS_15 ", " EXEC_INSERT_ROW
+
 static const char *const sql[STMT_COUNT] = {
 	[STMT_MIGRATION_VERSION] =
 	    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
 	[STMT_MIGRATION_RECORD] =
 	    "INSERT IGNORE INTO schema_migrations (version, name) "
 	    "VALUES (?, ?)",
+	/* store_time_limit: seconds. */
+	[STMT_TIME_LIMIT] = "SET SESSION max_statement_time = ?",
 	[STMT_READY] =
 	    "SELECT (SELECT COALESCE(MAX(version), 0) FROM schema_migrations),"
 	    " (SELECT TIMESTAMPDIFF(MICROSECOND, MAX(beat_at), NOW(6)) "
@@ -179,19 +217,36 @@ static const char *const sql[STMT_COUNT] = {
 	 * max_unfinished_executions_per_user without a statement of its own);
 	 * params after the version check: user, room.
 	 */
-	[STMT_EXEC_INSERT_CHECKED] =
-	    "INSERT INTO executions (execution_id, user_id, execution_name, "
-	    "template_pk, template_id, template_version, input, input_hash, "
-	    "status, run_after, request_id, client_addr, created_at, "
-	    "admin_access, notify, quota_slot, schedule_pk, "
-	    "parent_execution_id, parent_step_id, root_execution_id, depth) "
-	    "VALUES (?, ?, ?, (SELECT t.id FROM templates t WHERE "
-	    "t.template_id = ? AND (t.version = ? OR (? = 1 AND "
-	    "t.version > ?)) AND t.deleted_at IS NULL AND NOT EXISTS "
-	    "(SELECT 1 FROM user_parked p WHERE p.user_id = ? AND "
-	    "p.n >= ?)), "
-	    "?, ?, ?, ?, 'pending', UTC_TIMESTAMP(6), ?, ?, "
-	    "FROM_UNIXTIME(? / 1000), ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?)",
+	[STMT_EXEC_INSERT_CHECKED] = EXEC_INSERT_HEAD EXEC_INSERT_ROW,
+	/*
+	 * The group insert (store_exec_insert_many): k rows (2 to 16) of
+	 * STMT_EXEC_INSERT_CHECKED in one statement, at
+	 * STMT_EXEC_INSERT_MANY + k - 2. A row whose execution_id, name or
+	 * quota slot is taken (by an older row or by one before it in the
+	 * same statement) is left out: the no-op update writes nothing and
+	 * mysql_info() counts it as a duplicate. Any other error (the
+	 * template check's SIGNAL, a CHECK, a NULL) fails the statement,
+	 * which then inserted nothing.
+	 */
+	[STMT_EXEC_INSERT_MANY + 0] = EXEC_INSERT_HEAD ROWS_2 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 1] = EXEC_INSERT_HEAD ROWS_3 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 2] = EXEC_INSERT_HEAD ROWS_4 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 3] = EXEC_INSERT_HEAD ROWS_5 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 4] = EXEC_INSERT_HEAD ROWS_6 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 5] = EXEC_INSERT_HEAD ROWS_7 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 6] = EXEC_INSERT_HEAD ROWS_8 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 7] = EXEC_INSERT_HEAD ROWS_9 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 8] = EXEC_INSERT_HEAD ROWS_10 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 9] = EXEC_INSERT_HEAD ROWS_11 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 10] = EXEC_INSERT_HEAD ROWS_12 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 11] = EXEC_INSERT_HEAD ROWS_13 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 12] = EXEC_INSERT_HEAD ROWS_14 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 13] = EXEC_INSERT_HEAD ROWS_15 EXEC_INSERT_ODKU,
+	[STMT_EXEC_INSERT_MANY + 14] = EXEC_INSERT_HEAD ROWS_16 EXEC_INSERT_ODKU,
+	/* Which of up to 16 execution ids are rows (unused places NULL). */
+	[STMT_EXEC_IDS_PRESENT] =
+	    "SELECT execution_id FROM executions WHERE execution_id IN "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
 	    "e.template_version, " MS("e.created_at") " FROM executions e "

@@ -11,7 +11,9 @@
  * statements of an execute); "offset" the parked test as a LIMIT 1
  * OFFSET ? read, "ping" a constant SELECT, each before the insert;
  * "folded" one insert whose template subquery
- * also holds the parked count (a candidate, its text below). USERS is 1
+ * also holds the parked count (a candidate, its text below); "multiK"
+ * (K of 2 to 32) one INSERT of K such rows, as the group insert sends
+ * them (N a multiple of K). USERS is 1
  * (every row user "demo") or more (user "pu<k>"). The quota slot and the
  * name are unique per row (TAG keeps runs apart). Prints "MODE inserts
  * seconds inserts_per_s us_cpu_per_insert" with the CPU (user + system)
@@ -82,6 +84,30 @@ static const char offset_sql[] =
 /* A round trip alone, with the same parameters. */
 static const char ping_sql[] = "SELECT LENGTH(?) + ?";
 
+/*
+ * Mode "multiK" (K of 2..32): one INSERT of K rows, each row the
+ * product's VALUES tuple (candidate: the inserts of several workers in
+ * one statement). Built from STMT_EXEC_INSERT_CHECKED's text.
+ */
+static char *
+multi_sql(int k)
+{
+	const char	*one = store_sql_text(STMT_EXEC_INSERT_CHECKED);
+	const char	*v = strstr(one, "VALUES (");
+	size_t		 head = (size_t)(v - one) + 7, tup = strlen(v + 7);
+	char		*s = malloc(head + (size_t)k * (tup + 2) + 1), *p = s;
+	int		 i;
+
+	memcpy(p, one, head), p += head;
+	for (i = 0; i < k; i++) {
+		if (i > 0)
+			*p++ = ',';
+		memcpy(p, v + 7, tup), p += tup;
+	}
+	*p = '\0';
+	return s;
+}
+
 static long long
 cpu_ticks(long pid)
 {
@@ -140,17 +166,20 @@ worker(void *arg)
 	long		 t = (long)arg;
 	MYSQL		*db = mysql_init(NULL);
 	MYSQL_STMT	*ins, *cnt = NULL;
-	MYSQL_BIND	 b[26], c[2];
-	struct bstr	 s[26];
-	long long	 iv[26];
+	MYSQL_BIND	 b[26 * 32], c[2];
+	struct bstr	 s[26 * 32];
+	long long	 iv[26 * 32];
+	int		 rows = strncmp(mode, "multi", 5) == 0 ? atoi(mode + 5) : 1;
+	int		 r;
 	unsigned int	 seed = (unsigned int)(t * 7919 + time(NULL) +
 			     getpid() * 104729);
 	char		 id[40], user[32], name[64];
-	int		 i, folded = strcmp(mode, "insert") != 0 &&
+	int		 i, folded = rows == 1 && strcmp(mode, "insert") != 0 &&
 			     strcmp(mode, "parked") != 0 &&
 			     strcmp(mode, "offset") != 0 &&
 			     strcmp(mode, "ping") != 0;
-	const char	*sql = !folded ? store_sql_text(STMT_EXEC_INSERT_CHECKED) :
+	const char	*sql = rows > 1 ? multi_sql(rows) :
+			     !folded ? store_sql_text(STMT_EXEC_INSERT_CHECKED) :
 			     strcmp(mode, "side") == 0 ? side_sql :
 			     strcmp(mode, "exists") == 0 ? exists_sql : folded_sql;
 
@@ -180,15 +209,17 @@ worker(void *arg)
 			exit(1);
 		}
 	}
-	for (i = 0; i < nper; i++) {
-		long long	 slot = slot_base + t * 100000LL + i, n = 0;
+	for (i = 0; i < nper; i += rows) {
+		long long	 slot, n = 0;
 		int		 k = 0, j;
 
+		for (r = 0; r < rows; r++) {
+		slot = slot_base + t * 100000LL + i + r;
 		/* Random in front (index order), unique at the end. */
 		snprintf(id, sizeof(id), "%08x-%04x-4%03x-8%03x-%012llx",
 		    rand_r(&seed), rand_r(&seed) & 0xffff,
 		    rand_r(&seed) & 0xfff, rand_r(&seed) & 0xfff,
-		    ((long long)getpid() << 23 | t << 17 | i) &
+		    ((long long)getpid() << 23 | t << 17 | (i + r)) &
 		    0xffffffffffffLL);
 		if (users <= 1)
 			snprintf(user, sizeof(user), "demo");
@@ -196,7 +227,7 @@ worker(void *arg)
 			snprintf(user, sizeof(user), "pu%d",
 			    rand_r(&seed) % users);
 		snprintf(name, sizeof(name), "%s-%d-%ld-%d", tag, (int)getpid(),
-		    t, i);
+		    t, i + r);
 		if (cnt != NULL) {
 			long long lim = mode[0] == 'o' ? 7 : 8;
 			MYSQL_BIND r;
@@ -247,6 +278,7 @@ worker(void *arg)
 		for (j = 0; j < 3; j++)
 			setb(&b[k], &s[k], NULL), k++;
 		iv[k] = 0, seti(&b[k], &iv[k]), k++;
+		}
 		if (mysql_stmt_bind_param(ins, b) != 0) {
 			fprintf(stderr, "bind: %s\n", mysql_stmt_error(ins));
 			exit(1);
@@ -254,7 +286,7 @@ worker(void *arg)
 		while (mysql_stmt_execute(ins) != 0 &&
 		    mysql_stmt_errno(ins) == 1213)
 			__atomic_add_fetch(&deadlocks, 1, __ATOMIC_RELAXED);
-		if (mysql_stmt_affected_rows(ins) != 1) {
+		if (mysql_stmt_affected_rows(ins) != (my_ulonglong)rows) {
 			fprintf(stderr, "insert: %s\n", mysql_stmt_error(ins));
 			exit(1);
 		}
