@@ -80,6 +80,7 @@ struct config {
 		int	 max_requests;
 		int	 backlog;
 		int	 socket_mode;	/* octal permission of a unix socket */
+		int	 group_inserts;	/* new executions through the writer */
 	} fcgi;
 
 	struct {

@@ -1,6 +1,7 @@
 /*
  * Request metrics shared by the preforked workers. The master maps one
- * anonymous shared segment before forking: one slot per worker position,
+ * anonymous shared segment before forking: one slot per worker position
+ * (and one for the group insert's writer),
  * written only by the worker that holds it (a replacement worker keeps
  * adding to its slot, so sums only grow), summed at scrape time.
  */
@@ -25,6 +26,13 @@ void	 metrics_signal(int kept);
  * "conflict", "gone", "not_found" or "invalid" (others are ignored).
  */
 void	 metrics_callback(const char *result);
+/*
+ * Count one statement of the group insert (the writer): rows sent,
+ * of which inserted; the others went back to their workers.
+ */
+void	 metrics_group(size_t rows, size_t inserted);
+/* Count one row the writer never started: too late for its worker. */
+void	 metrics_group_late(void);
 /*
  * Append the request series in Prometheus text format 0.0.4 to *buf
  * (a string owned by the caller, grown with xrealloc; may start NULL).

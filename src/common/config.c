@@ -77,6 +77,7 @@ static const struct key keys[] = {
 	    0, 1000000000 },
 	{ "fcgi", "backlog", K_INT, O(fcgi.backlog), "1024", 1, 65535 },
 	{ "fcgi", "socket_mode", K_OCTAL, O(fcgi.socket_mode), "0660", 0, 0777 },
+	{ "fcgi", "group_inserts", K_BOOL, O(fcgi.group_inserts), "true", 0, 1 },
 	{ "supervisor", "host_id", K_STR, O(sup.host_id), NULL, 0, 0 },
 	{ "supervisor", "spawn", K_BOOL, O(sup.spawn), "true", 0, 1 },
 	{ "supervisor", "program", K_STR, O(sup.program), NULL, 0, 0 },

@@ -51,6 +51,8 @@ struct slot {
 	uint64_t	bucket[NROUTES][NBOUNDS];	/* non-cumulative */
 	uint64_t	sum_us[NROUTES];
 	uint64_t	signals[2];	/* consumed at once, kept */
+	uint64_t	group[4];	/* statements, rows inserted, returned,
+					   too late */
 };
 
 static struct slot	*slots;
@@ -134,6 +136,25 @@ metrics_signal(int kept)
 }
 
 void
+metrics_group(size_t rows, size_t inserted)
+{
+	if (mine == NULL)
+		return;
+	__atomic_add_fetch(&mine->group[0], 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&mine->group[1], (uint64_t)inserted,
+	    __ATOMIC_RELAXED);
+	__atomic_add_fetch(&mine->group[2], (uint64_t)(rows - inserted),
+	    __ATOMIC_RELAXED);
+}
+
+void
+metrics_group_late(void)
+{
+	if (mine != NULL)
+		__atomic_add_fetch(&mine->group[3], 1, __ATOMIC_RELAXED);
+}
+
+void
 metrics_printf(char **buf, size_t *len, const char *fmt, ...)
 {
 	va_list	ap, aq;
@@ -160,7 +181,7 @@ ld(const uint64_t *p)
 void
 metrics_render(char **buf, size_t *len)
 {
-	uint64_t	total, cum, sum, cnt;
+	uint64_t	total, cum, sum, cnt, grp[4];
 	size_t		r, c, b;
 	int		s;
 	char		code[8];
@@ -229,4 +250,22 @@ metrics_render(char **buf, size_t *len)
 		    "%llu\n", c == 0 ? "consumed" : "kept",
 		    (unsigned long long)total);
 	}
+	for (c = 0; c < 4; c++)
+		for (grp[c] = 0, s = 0; s < nslots; s++)
+			grp[c] += ld(&slots[s].group[c]);
+	metrics_printf(buf, len, "# HELP wfm_group_insert_statements_total "
+	    "Statements of the group insert, each inserting the new "
+	    "executions of several requests.\n"
+	    "# TYPE wfm_group_insert_statements_total counter\n"
+	    "wfm_group_insert_statements_total %llu\n"
+	    "# HELP wfm_group_insert_rows_total New executions through the "
+	    "group insert: inserted, returned to their worker (a name or "
+	    "quota slot taken, the statement failed), or never started "
+	    "(too late for their worker's wait).\n"
+	    "# TYPE wfm_group_insert_rows_total counter\n"
+	    "wfm_group_insert_rows_total{result=\"inserted\"} %llu\n"
+	    "wfm_group_insert_rows_total{result=\"returned\"} %llu\n"
+	    "wfm_group_insert_rows_total{result=\"late\"} %llu\n",
+	    (unsigned long long)grp[0], (unsigned long long)grp[1],
+	    (unsigned long long)grp[2], (unsigned long long)grp[3]);
 }

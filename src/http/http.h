@@ -39,12 +39,19 @@ struct http_io {
 };
 
 /* Process-wide state of a responder; owned by the worker's main. */
+struct group_addr;
+
 struct http_app {
 	const struct config	*cfg;
 	struct store		*st;
 	struct store		*rd;		/* replica; NULL: none */
 	struct auth		*auth;
 	int			 nudge_fd;	/* -1: no supervisor nudge */
+	/* The group insert (http_group.c); group NULL: none. */
+	const struct group_addr	*group;
+	int			 group_fd;	/* -1: not connected */
+	int64_t			 group_retry;	/* no connect before (mono ms) */
+	uint64_t		 group_seq;
 };
 
 struct http_req {

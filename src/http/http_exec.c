@@ -859,6 +859,28 @@ taken(void *arg)
 }
 
 /*
+ * Insert x through the host's group writer (http_group.c), or alone when
+ * it did not take it; store_exec_insert's codes. When the writer could
+ * not tell (its connection lost mid-statement, no answer in time) the
+ * row may be in: RC_AGAIN, as for an insert of our own whose connection
+ * was lost, and the client retries with the same execution_name.
+ */
+static int
+insert_new(struct http_req *r, const struct store_exec_new *x,
+    struct taken_ctx *tc)
+{
+	switch (http_group_insert(r->app, x)) {
+	case GROUP_DONE:
+		return RC_OK;
+	case GROUP_UNKNOWN:
+		return RC_AGAIN;
+	case GROUP_ALONE:
+		break;
+	}
+	return store_exec_insert(r->app->st, x, taken, tc);
+}
+
+/*
  * POST /execute. Checks in the order of api.md: body (413/415/422),
  * template (404), access (403), input_schema (422), quota (429). The
  * template facts come from the worker's cache; the INSERT itself checks
@@ -977,7 +999,7 @@ again:
 	 * is not (the INSERT may have committed): the client gets 503 and
 	 * retries with the same execution_name.
 	 */
-	rc = store_exec_insert(r->app->st, &x, taken, &tc);
+	rc = insert_new(r, &x, &tc);
 	if (tc.answered)
 		goto out;
 	if (rc == RC_DENIED) {

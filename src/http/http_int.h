@@ -2,9 +2,13 @@
 #ifndef WFM_HTTP_INT_H
 #define WFM_HTTP_INT_H
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <stdint.h>
 
 #include "http.h"
+#include "store_exec.h"
 
 /*
  * Length check of string v (code points) at p: adds string_too_short or
@@ -146,4 +150,52 @@ int	 http_webhook_has_secret(struct http_req *, const char *user,
 int	 http_webhook_need_secret(struct http_req *, const struct jpath *loc);
 /* Answer the deliveries of execution pk (access already checked). */
 void	 http_webhook_list(struct http_req *, long long pk);
+/*
+ * The group insert (http_group.c): a writer process per host inserts
+ * the new executions of all workers, several in one statement, and
+ * answers each after its commit.
+ */
+struct group_addr {
+	struct sockaddr_un	sun;
+	socklen_t		len;		/* 0: no writer */
+};
+/* The largest request; a row whose strings need more goes alone. */
+#define GROUP_MSG_MAX	(64 * 1024)
+enum group_outcome {
+	GROUP_DONE,	/* committed: answer 202 */
+	GROUP_ALONE,	/* not inserted: store_exec_insert it */
+	GROUP_UNKNOWN	/* perhaps inserted: answer 503 (retry by name) */
+};
+/*
+ * The master's listening socket for the writer, at an abstract address
+ * the kernel picks, written to *ga. The fd, or -1 (logged) with ga's
+ * len 0: the workers then insert alone.
+ */
+int	 http_group_listen(struct group_addr *ga);
+/*
+ * The writer process: serves lfd's workers until SIGTERM or SIGINT,
+ * then exits. Opens its own store.
+ */
+void	 http_group_main(const struct config *, int lfd)
+	    __attribute__((noreturn));
+/*
+ * A worker: insert x through the writer (connecting to app->group on
+ * first use, at most once a second after a failure), waiting at most
+ * [database] rw_timeout for the answer. GROUP_ALONE when there is no
+ * writer or x does not fit a message; GROUP_UNKNOWN when the answer did
+ * not come in time.
+ */
+enum group_outcome http_group_insert(struct http_app *,
+	    const struct store_exec_new *x);
+/*
+ * The wire format. encode: x, seq and the worker's deadline (monotonic
+ * ms) as one message into buf; its length, or 0 when it needs more than
+ * size bytes. decode: message buf[0..n) in place (x's strings point into
+ * buf); RC_OK, or RC_INVALID for anything that is not a whole message.
+ */
+size_t	 http_group_encode(const struct store_exec_new *x, uint64_t seq,
+	    int64_t deadline, char *buf, size_t size);
+int	 http_group_decode(char *buf, size_t n, struct store_exec_new *x,
+	    uint64_t *seq, int64_t *deadline);
+
 #endif

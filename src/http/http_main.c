@@ -229,12 +229,16 @@ nudge_open(const struct config *cfg)
 }
 
 static void
-app_init(struct http_app *app, const struct config *cfg)
+app_init(struct http_app *app, const struct config *cfg,
+    const struct group_addr *ga)
 {
 	struct errmsg	err;
 
 	memset(app, 0, sizeof(*app));
 	app->cfg = cfg;
+	app->group = cfg->fcgi.group_inserts && ga != NULL && ga->len > 0 ?
+	    ga : NULL;
+	app->group_fd = -1;
 	if (auth_open(cfg, &app->auth, &err) != RC_OK)
 		fatalx("%s: [auth] %s", cfg->path, err.text);
 	app->st = store_open(cfg);
@@ -250,6 +254,8 @@ app_fini(struct http_app *app)
 	auth_close(app->auth);
 	if (app->nudge_fd != -1)
 		close(app->nudge_fd);
+	if (app->group_fd != -1)
+		close(app->group_fd);
 }
 
 /*
@@ -271,7 +277,7 @@ serve_cgi(const struct config *cfg)
 	long long	 want = -1, left;
 	ssize_t		 r;
 
-	app_init(&app, cfg);
+	app_init(&app, cfg, NULL);
 	http_cursor_key_init(cfg);
 	http_serve(&app, &io);
 	if ((cl = getenv("CONTENT_LENGTH")) == NULL ||
@@ -316,7 +322,7 @@ accept_wait(int ep, int kept_fd, const sigset_t *open_mask)
 
 /* A responder process: accept, serve, repeat; exits when told or retired. */
 static void __attribute__((noreturn))
-worker_main(const struct config *cfg, int lfd)
+worker_main(const struct config *cfg, int lfd, const struct group_addr *ga)
 {
 	struct sigaction	sa;
 	struct epoll_event	ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
@@ -359,7 +365,7 @@ worker_main(const struct config *cfg, int lfd)
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev) == -1)
 		fatal("epoll_ctl");
 
-	app_init(&app, cfg);
+	app_init(&app, cfg, ga);
 	if (FCGX_Init() != 0)
 		fatalx("FCGX_Init failed");
 	if (FCGX_InitRequest(&req, lfd, 0) != 0)
@@ -463,6 +469,10 @@ struct master {
 	int		 gen;
 	struct worker	 w[WORKERS_MAX];
 	int		 nw;
+	int		 gfd;		/* the group writer's socket; -1 */
+	struct group_addr gaddr;
+	pid_t		 group_pid;
+	int64_t		 group_next;	/* earliest (re)start, monotonic ms */
 	pid_t		 sup_pid;
 	int64_t		 sup_started;	/* monotonic ms */
 	int64_t		 sup_next;	/* earliest restart, monotonic ms */
@@ -502,7 +512,9 @@ spawn_worker(struct master *m, int slot)
 		child_follow_master(master);
 		metrics_slot(slot);
 		http_wait_slot(slot);
-		worker_main(m->cfg, m->lfd);
+		if (m->gfd != -1)
+			(void)close(m->gfd);
+		worker_main(m->cfg, m->lfd, &m->gaddr);
 	}
 	return pid;
 }
@@ -529,6 +541,31 @@ fill_workers(struct master *m)
 			m->nw = i + 1;
 		live++;
 	}
+}
+
+/* Fork the group writer (http_group.c) when it is on and due. */
+static void
+spawn_group(struct master *m)
+{
+	pid_t	pid, master = getpid();
+
+	if (!m->cfg->fcgi.group_inserts || m->gfd == -1 || m->group_pid > 0 ||
+	    util_mono_ms() < m->group_next)
+		return;
+	if ((pid = fork()) == -1) {
+		log_warn("fork");
+		return;
+	}
+	if (pid == 0) {
+		child_follow_master(master);
+		metrics_slot(WORKERS_MAX);	/* the one after the workers' */
+		if (m->lfd != -1)
+			(void)close(m->lfd);
+		http_group_main(m->cfg, m->gfd);
+	}
+	m->group_pid = pid;
+	/* A writer that dies at once is started again a second later. */
+	m->group_next = util_mono_ms() + 1000;
 }
 
 static char *
@@ -590,6 +627,13 @@ reap(struct master *m)
 	pid_t	pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == m->group_pid) {
+			m->group_pid = 0;
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+				log_warnx("group writer pid %ld exited "
+				    "(status %d)", (long)pid, status);
+			continue;
+		}
 		if (pid == m->sup_pid) {
 			m->sup_pid = 0;
 			/* Restart with backoff; reset after a good run. */
@@ -630,7 +674,7 @@ signal_all(struct master *m, int sig, int only_old_gen)
 static int
 children_left(struct master *m)
 {
-	int	i, n = m->sup_pid > 0;
+	int	i, n = (m->sup_pid > 0) + (m->group_pid > 0);
 
 	for (i = 0; i < m->nw; i++)
 		n += m->w[i].pid > 0;
@@ -655,6 +699,10 @@ reload(struct master *m)
 	signal_all(m, SIGTERM, 1);
 	if (m->sup_pid > 0)
 		kill(m->sup_pid, SIGHUP);
+	/* The writer starts again on the new configuration. */
+	if (m->group_pid > 0)
+		kill(m->group_pid, SIGTERM);
+	m->group_next = 0;
 	log_info("configuration reloaded (generation %d)", m->gen);
 }
 
@@ -668,6 +716,9 @@ shutdown_all(struct master *m)
 	signal_all(m, SIGTERM, 0);
 	if (m->sup_pid > 0)
 		kill(m->sup_pid, SIGTERM);
+	/* It answers what it holds; a worker after it inserts alone. */
+	if (m->group_pid > 0)
+		kill(m->group_pid, SIGTERM);
 	/*
 	 * Workers get DRAIN_SECONDS to finish their requests; the supervisor
 	 * gets its own grace period plus time to release its leases, so
@@ -682,7 +733,7 @@ shutdown_all(struct master *m)
 			signal_all(m, SIGKILL, 0);
 		nanosleep(&ts, NULL);
 		reap(m);
-		if (children_left(m) == (m->sup_pid > 0) &&
+		if (children_left(m) == (m->sup_pid > 0) + (m->group_pid > 0) &&
 		    util_mono_ms() >= sup_deadline)
 			break;
 	}
@@ -690,6 +741,8 @@ shutdown_all(struct master *m)
 		signal_all(m, SIGKILL, 0);
 		if (m->sup_pid > 0)
 			kill(m->sup_pid, SIGKILL);
+		if (m->group_pid > 0)
+			kill(m->group_pid, SIGKILL);
 		while (children_left(m) > 0) {
 			nanosleep(&ts, NULL);
 			reap(m);
@@ -720,13 +773,19 @@ master_main(struct master *m)
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
 		fatal("sigprocmask");
 	signal(SIGPIPE, SIG_IGN);
-	/* One slot per worker position, shared by every generation. */
-	if (metrics_init(WORKERS_MAX) != RC_OK)
+	/*
+	 * One slot per worker position, shared by every generation, and
+	 * the group writer's.
+	 */
+	if (metrics_init(WORKERS_MAX + 1) != RC_OK)
 		fatalx("cannot map the metrics segment");
 	if (http_wait_init(WORKERS_MAX) != RC_OK)
 		fatalx("cannot map the waiter slots");
 	http_cursor_key_init(m->cfg);
+	/* Made whether on or not: a reload may turn it on. */
+	m->gfd = http_group_listen(&m->gaddr);
 	fill_workers(m);
+	spawn_group(m);
 	spawn_supervisor(m);
 	log_info("serving with %d workers", m->cfg->fcgi.workers);
 	for (;;) {
@@ -741,6 +800,7 @@ master_main(struct master *m)
 			reload(m);
 		reap(m);
 		fill_workers(m);
+		spawn_group(m);
 		spawn_supervisor(m);
 	}
 }
@@ -762,6 +822,7 @@ main(int argc, char *argv[])
 
 	memset(&m, 0, sizeof(m));
 	m.lfd = -1;
+	m.gfd = -1;
 	while ((ch = getopt(argc, argv, "c:nh")) != -1) {
 		switch (ch) {
 		case 'c':

@@ -127,8 +127,9 @@ int		 flt_rw_timeout(void);
 /* The wfm-fcgi master of the stack (its pid file), or -1. */
 pid_t		 flt_master(void);
 /*
- * Live (non-zombie) children of master running program ("wfm-fcgi",
- * "wfm-supervisor"); up to max pids into out; the count.
+ * Live (non-zombie) children of master named program (comm: "wfm-fcgi"
+ * the workers, "wfm-supervisor", "wfm-group" the group writer); up to
+ * max pids into out; the count.
  */
 int		 flt_children(pid_t master, const char *program, pid_t *out,
 		    int max);

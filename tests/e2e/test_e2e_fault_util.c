@@ -443,21 +443,25 @@ proc_stat(pid_t pid, pid_t *ppid, char *state)
 	return 0;
 }
 
-/* 1 if pid runs an executable named program (basename). */
+/*
+ * 1 if pid's name (comm) is program: the executable's, or the one a
+ * process took (the group writer, a child of the master running
+ * wfm-fcgi, calls itself wfm-group).
+ */
 static int
 runs(pid_t pid, const char *program)
 {
-	char	 path[64], exe[PATH_MAX], *b;
-	ssize_t	 n;
+	char	 path[64], comm[32];
+	FILE	*f;
+	int	 ok;
 
-	snprintf(path, sizeof(path), "/proc/%ld/exe", (long)pid);
-	if ((n = readlink(path, exe, sizeof(exe) - 1)) <= 0)
+	snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
 		return 0;
-	exe[n] = '\0';
-	if ((b = strstr(exe, " (deleted)")) != NULL && b[10] == '\0')
-		*b = '\0';
-	b = strrchr(exe, '/');
-	return strcmp(b != NULL ? b + 1 : exe, program) == 0;
+	ok = fgets(comm, sizeof(comm), f) != NULL;
+	fclose(f);
+	comm[strcspn(comm, "\n")] = '\0';
+	return ok && strcmp(comm, program) == 0;
 }
 
 pid_t

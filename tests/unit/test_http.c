@@ -566,6 +566,12 @@ test_http_statements_fit_the_parameter_bound(void)
 		CU_ASSERT(n <= STORE_PARAMS_HEAP);
 		if (id == STMT_SUP_ITER_PUT_MANY || id == STMT_SUP_ITER_PUT_TEN)
 			continue;
+		/* The group insert: 24 a row, 2 to 16 rows. */
+		if (id >= STMT_EXEC_INSERT_MANY &&
+		    id <= STMT_EXEC_INSERT_MANY_LAST) {
+			CU_ASSERT_EQUAL(n, 24 * (id - STMT_EXEC_INSERT_MANY + 2));
+			continue;
+		}
 		if (n > STORE_PARAMS_MAX)
 			fprintf(stderr, "\nstatement %d: %d parameters\n", id,
 			    n);
@@ -574,6 +580,107 @@ test_http_statements_fit_the_parameter_bound(void)
 	}
 	/* STMT_SUP_STEP_PUT_MANY: 8 rows of 13. */
 	CU_ASSERT_EQUAL(widest, 104);
+}
+
+/* A row of POST /execute as the group insert's wire carries it. */
+static void
+group_row(struct store_exec_new *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->id = "0f1e2d3c-4b5a-4968-8776-655443322110";
+	x->user = "alice";
+	x->name = "run-1";
+	x->template_id = "11111111-2222-4333-8444-555555555555";
+	x->version = 7;
+	x->input = "{\"a\":[1,2,\"\\u00e9\"]}";
+	x->hash = "ab";
+	x->reqid = "req-1";
+	x->client = NULL;
+	x->created_ms = 1780000000123LL;
+	x->admin_access = 1;
+	x->notify = NULL;
+	x->slots = 1000;
+	x->parked_room = 9001;
+}
+
+static void
+test_http_group_wire_round_trips(void)
+{
+	struct store_exec_new	 x, y;
+	char			 buf[1024];
+	uint64_t		 seq = 0;
+	int64_t			 dl = 0;
+	size_t			 n;
+
+	group_row(&x);
+	n = http_group_encode(&x, 42, 5000, buf, sizeof(buf));
+	CU_ASSERT_FATAL(n > 0 && n < sizeof(buf));
+	CU_ASSERT_EQUAL_FATAL(http_group_decode(buf, n, &y, &seq, &dl), RC_OK);
+	CU_ASSERT_EQUAL(seq, 42);
+	CU_ASSERT_EQUAL(dl, 5000);
+	CU_ASSERT_STRING_EQUAL(y.id, x.id);
+	CU_ASSERT_STRING_EQUAL(y.user, "alice");
+	CU_ASSERT_STRING_EQUAL(y.name, "run-1");
+	CU_ASSERT_STRING_EQUAL(y.template_id, x.template_id);
+	CU_ASSERT_STRING_EQUAL(y.input, x.input);
+	CU_ASSERT_STRING_EQUAL(y.hash, "ab");
+	CU_ASSERT_STRING_EQUAL(y.reqid, "req-1");
+	CU_ASSERT_PTR_NULL(y.client);
+	CU_ASSERT_PTR_NULL(y.notify);
+	CU_ASSERT_PTR_NULL(y.parent_id);
+	CU_ASSERT_EQUAL(y.version, 7);
+	CU_ASSERT_EQUAL(y.created_ms, 1780000000123LL);
+	CU_ASSERT_EQUAL(y.admin_access, 1);
+	CU_ASSERT_EQUAL(y.slots, 1000);
+	CU_ASSERT_EQUAL(y.parked_room, 9001);
+	CU_ASSERT_EQUAL(y.depth, 0);
+	/* Too small a buffer: 0, never a cut message. */
+	CU_ASSERT_EQUAL(http_group_encode(&x, 1, 5000, buf, n - 1), 0);
+	CU_ASSERT_EQUAL(http_group_encode(&x, 1, 5000, buf, 8), 0);
+	CU_ASSERT_EQUAL(http_group_encode(&x, 1, 5000, buf, n), n);
+}
+
+static void
+test_http_group_wire_refuses_broken_messages(void)
+{
+	struct store_exec_new	 x, y;
+	char			 buf[1024], bad[1024];
+	uint64_t		 seq;
+	int64_t			 dl;
+	size_t			 n, i, cut;
+
+	group_row(&x);
+	n = http_group_encode(&x, 7, 5000, buf, sizeof(buf));
+	CU_ASSERT_FATAL(n > 0);
+	/* Every shorter prefix, and one byte more. */
+	for (cut = 0; cut < n; cut++) {
+		memcpy(bad, buf, cut);
+		CU_ASSERT_EQUAL(http_group_decode(bad, cut, &y, &seq, &dl),
+		    RC_INVALID);
+	}
+	memcpy(bad, buf, n);
+	bad[n] = 'x';
+	CU_ASSERT_EQUAL(http_group_decode(bad, n + 1, &y, &seq, &dl), RC_INVALID);
+	/* Another magic. */
+	memcpy(bad, buf, n);
+	bad[0] ^= 1;
+	CU_ASSERT_EQUAL(http_group_decode(bad, n, &y, &seq, &dl), RC_INVALID);
+	/* A NUL inside a string, or a string without its NUL. */
+	for (i = n - 40; i < n; i++) {
+		memcpy(bad, buf, n);
+		bad[i] = bad[i] == '\0' ? 'x' : '\0';
+		CU_ASSERT_EQUAL(http_group_decode(bad, n, &y, &seq, &dl),
+		    RC_INVALID);
+	}
+	/* A length past the end (the first string's: bytes 4 to 7). */
+	memcpy(bad, buf, n);
+	memset(bad + 4, 0x7f, 4);
+	CU_ASSERT_EQUAL(http_group_decode(bad, n, &y, &seq, &dl), RC_INVALID);
+	/* A row without a user cannot be inserted: refused. */
+	x.user = NULL;
+	n = http_group_encode(&x, 7, 5000, buf, sizeof(buf));
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL(http_group_decode(buf, n, &y, &seq, &dl), RC_INVALID);
 }
 
 void
@@ -625,4 +732,8 @@ test_http_register(void)
 	    test_http_seen_names_are_per_user_and_forgettable);
 	CU_add_test(s, "statements_fit_the_parameter_bound",
 	    test_http_statements_fit_the_parameter_bound);
+	CU_add_test(s, "group_wire_round_trips",
+	    test_http_group_wire_round_trips);
+	CU_add_test(s, "group_wire_refuses_broken_messages",
+	    test_http_group_wire_refuses_broken_messages);
 }

@@ -1,0 +1,461 @@
+/*
+ * The group insert (src/http/http_group.c): the writer process inserts
+ * the new executions of several workers in one statement and answers
+ * each after the commit; whatever goes wrong, a worker inserts alone.
+ * Through the API (a stopped writer collects requests, then takes them
+ * in one statement) and through the store (store_exec_insert_many, row
+ * by row outcomes).
+ */
+#include <sys/types.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "config.h"
+#include "e2e.h"
+#include "store.h"
+#include "store_exec.h"
+#include "test_e2e_exec_util.h"
+#include "test_e2e_fault.h"
+
+#define STEPS	"\"steps\":[{\"id\":\"a\",\"type\":\"transform\"," \
+		"\"output\":{\"v\":1}}]"
+#define RACERS	5	/* run.sh starts 6 workers */
+
+/* The pid of the stack's group writer, or -1. */
+static pid_t
+writer_pid(void)
+{
+	pid_t	pid, master = flt_master();
+
+	if (master < 1 || flt_children(master, "wfm-group", &pid, 1) != 1)
+		return -1;
+	return pid;
+}
+
+/* A writer up (at most 10 s for its restart); its pid or -1. */
+static pid_t
+writer_wait(pid_t not)
+{
+	double	end = x_now() + 10;
+	pid_t	pid;
+
+	while ((pid = writer_pid()) == -1 || pid == not) {
+		if (x_now() > end)
+			return -1;
+		x_sleep_ms(100);
+	}
+	return pid;
+}
+
+/* A series of /metrics (name with its labels), or -1. */
+static long long
+metric(const char *series)
+{
+	struct resp	 r;
+	char		 want[160];
+	const char	*p;
+	long long	 v = -1;
+
+	snprintf(want, sizeof(want), "\n%s ", series);
+	if (e2e_req("GET", "/metrics", NULL, NULL, NULL, &r) != 0)
+		return -1;
+	if (r.status == 200 && r.body != NULL &&
+	    (p = strstr(r.body, want)) != NULL)
+		v = strtoll(p + strlen(want), NULL, 10);
+	resp_free(&r);
+	return v;
+}
+
+#define M_STMTS		"wfm_group_insert_statements_total"
+#define M_IN		"wfm_group_insert_rows_total{result=\"inserted\"}"
+#define M_BACK		"wfm_group_insert_rows_total{result=\"returned\"}"
+
+struct racer {
+	pthread_barrier_t	*go;
+	char			 body[512];
+	long			 status;
+	char			 id[64];
+};
+
+static void *
+race(void *arg)
+{
+	struct racer	*rc = arg;
+	struct resp	 r;
+	const char	*v;
+
+	pthread_barrier_wait(rc->go);
+	if (x_exec(x_tok("group"), NULL, rc->body, NULL, &r) != 0)
+		return NULL;
+	rc->status = r.status;
+	if ((v = resp_str(&r, "execution_id")) != NULL)
+		snprintf(rc->id, sizeof(rc->id), "%s", v);
+	resp_free(&r);
+	return NULL;
+}
+
+/*
+ * RACERS executes sent while the writer is stopped: they wait in its
+ * socket, and it takes them in one statement when it goes on. name: one
+ * execution_name for all, or NULL for a name each.
+ */
+static int
+race_stopped_writer(struct racer *rc, const char *tid, const char *name)
+{
+	pthread_t		th[RACERS];
+	pthread_barrier_t	go;
+	pid_t			w;
+	int			i, started = 0;
+
+	if ((w = writer_wait(-1)) == -1)
+		return -1;
+	memset(rc, 0, sizeof(*rc) * RACERS);
+	pthread_barrier_init(&go, NULL, RACERS);
+	for (i = 0; i < RACERS; i++) {
+		rc[i].go = &go;
+		snprintf(rc[i].body, sizeof(rc[i].body), "{\"template_id\":"
+		    "\"%s\",\"execution_name\":\"%s\",\"input_data\":{}}", tid,
+		    name != NULL ? name : e2e_unique("grp"));
+	}
+	if (kill(w, SIGSTOP) != 0)
+		return -1;
+	for (i = 0; i < RACERS; i++) {
+		if (pthread_create(&th[i], NULL, race, &rc[i]) != 0)
+			break;
+		started++;
+	}
+	/*
+	 * Each request reaches the writer's socket within milliseconds;
+	 * its worker waits rw_timeout (3 s here) for the answer.
+	 */
+	x_sleep_ms(700);
+	kill(w, SIGCONT);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&go);
+	return started == RACERS ? 0 : -1;
+}
+
+static void
+test_e2e_group_one_statement_for_waiting_rows(void)
+{
+	struct racer	 rc[RACERS];
+	char		*tid, q[128];
+	long long	 s0, i0, b0;
+	int		 i, j;
+
+	tid = x_template(x_tok("group"), "group-one", STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	s0 = metric(M_STMTS);
+	i0 = metric(M_IN);
+	b0 = metric(M_BACK);
+	CU_ASSERT_FATAL(s0 >= 0 && i0 >= 0 && b0 >= 0);
+	CU_ASSERT_EQUAL_FATAL(race_stopped_writer(rc, tid, NULL), 0);
+	for (i = 0; i < RACERS; i++) {
+		CU_ASSERT_EQUAL(rc[i].status, 202);
+		CU_ASSERT_TRUE(x_is_uuid(rc[i].id));
+		for (j = 0; j < i; j++)
+			X_STRNE(rc[i].id, rc[j].id);
+	}
+	/* All of them in one statement, and each readable at once. */
+	CU_ASSERT_EQUAL(metric(M_STMTS), s0 + 1);
+	CU_ASSERT_EQUAL(metric(M_IN), i0 + RACERS);
+	CU_ASSERT_EQUAL(metric(M_BACK), b0);
+	snprintf(q, sizeof(q), "template_id=%s", tid);
+	CU_ASSERT_EQUAL(x_count(x_tok("group"), q, NULL), RACERS);
+	for (i = 0; i < RACERS; i++)
+		CU_ASSERT_TRUE(x_wait_status(x_tok("group"), rc[i].id,
+		    "completed", 20));
+	free(tid);
+}
+
+static void
+test_e2e_group_same_name_in_one_statement(void)
+{
+	struct racer	 rc[RACERS];
+	char		*tid, q[128], name[64];
+	long long	 s0, i0, b0;
+	int		 i, n202 = 0, n200 = 0;
+
+	tid = x_template(x_tok("group"), "group-same", STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(name, sizeof(name), "%s", e2e_unique("same"));
+	s0 = metric(M_STMTS);
+	i0 = metric(M_IN);
+	b0 = metric(M_BACK);
+	CU_ASSERT_EQUAL_FATAL(race_stopped_writer(rc, tid, name), 0);
+	for (i = 0; i < RACERS; i++) {
+		n202 += rc[i].status == 202;
+		n200 += rc[i].status == 200;
+		X_STREQ(rc[i].id, rc[0].id);
+	}
+	/*
+	 * The first row of the name is in; the statement left the others
+	 * out, and their workers answered them as replays.
+	 */
+	CU_ASSERT_EQUAL(n202, 1);
+	CU_ASSERT_EQUAL(n200, RACERS - 1);
+	CU_ASSERT_EQUAL(metric(M_STMTS), s0 + 1);
+	CU_ASSERT_EQUAL(metric(M_IN), i0 + 1);
+	CU_ASSERT_EQUAL(metric(M_BACK), b0 + RACERS - 1);
+	snprintf(q, sizeof(q), "template_id=%s", tid);
+	CU_ASSERT_EQUAL(x_count(x_tok("group"), q, NULL), 1);
+	free(tid);
+}
+
+/* One execute of tid called name (NULL: a name of its own); the status. */
+static long
+execute_one(const char *tid, const char *name, char *id, size_t size)
+{
+	struct resp	 r;
+	char		 body[256];
+	long		 status;
+
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"%s\",\"input_data\":{}}", tid,
+	    name != NULL ? name : e2e_unique("alone"));
+	if (x_exec(x_tok("group"), NULL, body, NULL, &r) != 0)
+		return -1;
+	status = r.status;
+	snprintf(id, size, "%s", x_s(resp_str(&r, "execution_id")));
+	resp_free(&r);
+	return status;
+}
+
+static void
+test_e2e_group_writer_killed_workers_go_alone(void)
+{
+	char		*tid, q[128], id[64];
+	pid_t		 w, w2;
+	long long	 i0;
+	int		 i, ok = 0;
+
+	tid = x_template(x_tok("group"), "group-killed", STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	CU_ASSERT_FATAL((w = writer_wait(-1)) != -1);
+	CU_ASSERT_EQUAL_FATAL(kill(w, SIGKILL), 0);
+	/* Every execute is answered, writer or none, and is one row. */
+	for (i = 0; i < 10; i++)
+		ok += execute_one(tid, NULL, id, sizeof(id)) == 202 &&
+		    x_is_uuid(id);
+	CU_ASSERT_EQUAL(ok, 10);
+	snprintf(q, sizeof(q), "template_id=%s", tid);
+	CU_ASSERT_EQUAL(x_count(x_tok("group"), q, NULL), 10);
+	/* The master starts another, and the workers use it. */
+	CU_ASSERT_FATAL((w2 = writer_wait(w)) != -1);
+	CU_ASSERT_NOT_EQUAL(w2, w);
+	i0 = metric(M_IN);
+	for (i = 0; i < 20 && metric(M_IN) == i0; i++)
+		CU_ASSERT_EQUAL(execute_one(tid, NULL, id, sizeof(id)), 202);
+	CU_ASSERT_TRUE(metric(M_IN) > i0);
+	free(tid);
+}
+
+#define M_LATE		"wfm_group_insert_rows_total{result=\"late\"}"
+
+static void
+test_e2e_group_writer_hangs_503_never_inserted(void)
+{
+	char		*tid, q[128], id[64], name[64];
+	pid_t		 w;
+	long long	 l0;
+	double		 t0, took;
+	long		 status;
+	int		 rw = flt_rw_timeout();
+
+	tid = x_template(x_tok("group"), "group-hang", STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	CU_ASSERT_FATAL((w = writer_wait(-1)) != -1);
+	/* Past any worker's pause after a failed connect (1 s). */
+	x_sleep_ms(1100);
+	l0 = metric(M_LATE);
+	snprintf(name, sizeof(name), "%s", e2e_unique("hang"));
+	CU_ASSERT_EQUAL_FATAL(kill(w, SIGSTOP), 0);
+	/* No answer in rw_timeout: 503, as a statement that timed out. */
+	t0 = x_now();
+	status = execute_one(tid, name, id, sizeof(id));
+	took = x_now() - t0;
+	kill(w, SIGCONT);
+	if (status == 202)
+		fprintf(stderr, "hang: answered 202 in %.1f s (another "
+		    "worker?)\n", took);
+	CU_ASSERT_EQUAL(status, 503);
+	CU_ASSERT_TRUE(took >= rw - 0.5 && took < rw + 1.5);
+	/* The writer, going on, finds it too late and never inserts it. */
+	for (t0 = x_now(); metric(M_LATE) == l0 && x_now() - t0 < 5;)
+		x_sleep_ms(100);
+	CU_ASSERT_EQUAL(metric(M_LATE), l0 + 1);
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(*) FROM executions "
+	    "WHERE execution_name = '%s'", name), "0");
+	/* The client's retry with the same name makes it, once. */
+	CU_ASSERT_EQUAL(execute_one(tid, name, id, sizeof(id)), 202);
+	CU_ASSERT_EQUAL(execute_one(tid, name, id, sizeof(id)), 200);
+	snprintf(q, sizeof(q), "template_id=%s", tid);
+	CU_ASSERT_EQUAL(x_count(x_tok("group"), q, NULL), 1);
+	free(tid);
+}
+
+/* ---- the store's side --------------------------------------------- */
+
+/* A row of user for template tid at version, id and name given. */
+static void
+row(struct store_exec_new *x, const char *id, const char *user,
+    const char *name, const char *tid, long long version)
+{
+	memset(x, 0, sizeof(*x));
+	x->id = id;
+	x->user = user;
+	x->name = name;
+	x->template_id = tid;
+	x->version = version;
+	x->input = "{}";
+	x->hash = "0000000000000000000000000000000000000000000000000000000000000000";
+	x->created_ms = 1780000000000LL;
+	x->slots = 1000;
+}
+
+/* 48 bits of this run (time and pid), for ids no other run makes. */
+static unsigned long long
+tail(void)
+{
+	return ((unsigned long long)time(NULL) << 16 ^
+	    (unsigned long long)getpid()) & 0xffffffffffffULL;
+}
+
+/* Rows with execution_id id: "1" or "0" ("" on error). */
+static const char *
+present(const char *id)
+{
+	return e2e_sql1("SELECT COUNT(*) FROM executions WHERE "
+	    "execution_id = '%s'", id);
+}
+
+static struct store *
+store_of_stack(struct config **cfg)
+{
+	struct errmsg	err;
+
+	if (config_load(e2e_conf(), cfg, &err) != RC_OK) {
+		fprintf(stderr, "config: %s\n", err.text);
+		return NULL;
+	}
+	return store_open(*cfg);
+}
+
+static void
+test_e2e_group_store_rows_left_out(void)
+{
+	struct config		*cfg = NULL;
+	struct store		*st;
+	struct store_exec_new	 x[5];
+	char			*tid, user[64], a[64], b[64], c[64], id[5][40];
+	int			 done[5], i;
+
+	tid = x_template(x_tok("group"), "group-store", STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st = store_of_stack(&cfg));
+	snprintf(user, sizeof(user), "%s", e2e_unique("gsu"));
+	snprintf(a, sizeof(a), "%s", e2e_unique("a"));
+	snprintf(b, sizeof(b), "%s", e2e_unique("b"));
+	snprintf(c, sizeof(c), "%s", e2e_unique("c"));
+	/* An older row of name c. */
+	snprintf(id[0], 40, "0badc0de-0000-4000-8000-%012llx", tail());
+	row(&x[0], id[0], user, c, tid, 1);
+	CU_ASSERT_EQUAL_FATAL(store_exec_insert_many(st, x, 1, done), RC_OK);
+	CU_ASSERT_EQUAL(done[0], 1);
+	/*
+	 * 0: new; 1: the name of 0; 2: the name of the older row; 3: the
+	 * quota slot of the older row (slots come from the first 8 hex
+	 * digits); 4: new, with the slot of 0, which it gets another of.
+	 */
+	snprintf(id[0], 40, "1ea0c0de-0000-4000-8000-%012llx", tail());
+	snprintf(id[1], 40, "2ea0c0de-0000-4000-8000-%012llx", tail());
+	snprintf(id[2], 40, "3ea0c0de-0000-4000-8000-%012llx", tail());
+	snprintf(id[3], 40, "0badc0de-0000-4000-8001-%012llx", tail());
+	snprintf(id[4], 40, "1ea0c0de-0000-4000-8002-%012llx", tail());
+	row(&x[0], id[0], user, a, tid, 1);
+	row(&x[1], id[1], user, a, tid, 1);
+	row(&x[2], id[2], user, c, tid, 1);
+	row(&x[3], id[3], user, b, tid, 1);
+	row(&x[4], id[4], user, e2e_unique("e"), tid, 1);
+	CU_ASSERT_EQUAL(store_exec_insert_many(st, x, 5, done), RC_OK);
+	CU_ASSERT_EQUAL(done[0], 1);
+	CU_ASSERT_EQUAL(done[1], 0);
+	CU_ASSERT_EQUAL(done[2], 0);
+	CU_ASSERT_EQUAL(done[3], 0);
+	CU_ASSERT_EQUAL(done[4], 1);
+	for (i = 0; i < 5; i++)
+		CU_ASSERT_STRING_EQUAL(present(id[i]), done[i] ? "1" : "0");
+	/* The one left out for its slot goes in alone, on another slot. */
+	CU_ASSERT_EQUAL(store_exec_insert(st, &x[3], NULL, NULL), RC_OK);
+	CU_ASSERT_STRING_EQUAL(present(id[3]), "1");
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(DISTINCT quota_slot) "
+	    "FROM executions WHERE user_id = '%s'", user), "4");
+	store_close(st);
+	config_free(cfg);
+	free(tid);
+}
+
+static void
+test_e2e_group_store_failed_statement_inserts_none(void)
+{
+	struct config		*cfg = NULL;
+	struct store		*st;
+	struct store_exec_new	 x[3];
+	char			*tid, user[64], id[3][40];
+	int			 done[3] = { 1, 1, 1 }, i;
+
+	tid = x_template(x_tok("group"), "group-fail", STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st = store_of_stack(&cfg));
+	snprintf(user, sizeof(user), "%s", e2e_unique("gsf"));
+	for (i = 0; i < 3; i++) {
+		snprintf(id[i], 40, "%xfa1c0de-0000-4000-8000-%012llx", i + 1,
+		    tail());
+		row(&x[i], id[i], user, e2e_unique("f"), tid, 1);
+	}
+	/* A version the template never had: its check fails them all. */
+	x[1].version = 99;
+	CU_ASSERT_EQUAL(store_exec_insert_many(st, x, 3, done), RC_CHANGED);
+	for (i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(done[i], 0);
+		CU_ASSERT_STRING_EQUAL(present(id[i]), "0");
+	}
+	/* Input the database's CHECK refuses: none in either. */
+	x[1].version = 1;
+	x[2].input = "{\"a\": ";
+	done[0] = done[1] = done[2] = 1;
+	CU_ASSERT_EQUAL(store_exec_insert_many(st, x, 3, done), RC_INVALID);
+	for (i = 0; i < 3; i++) {
+		CU_ASSERT_EQUAL(done[i], 0);
+		CU_ASSERT_STRING_EQUAL(present(id[i]), "0");
+	}
+	store_close(st);
+	config_free(cfg);
+	free(tid);
+}
+
+void
+test_e2e_group_register(void)
+{
+	CU_pSuite	s = CU_add_suite("group", NULL, NULL);
+
+#define T(n)	CU_add_test(s, #n, test_e2e_group_##n)
+	T(one_statement_for_waiting_rows);
+	T(same_name_in_one_statement);
+	T(store_rows_left_out);
+	T(store_failed_statement_inserts_none);
+	T(writer_killed_workers_go_alone);
+	T(writer_hangs_503_never_inserted);
+#undef T
+}
+
+E2E_SUITE(test_e2e_group_register)
