@@ -404,32 +404,13 @@ run_group(struct writer *w)
 void
 http_group_main(const struct config *cfg, int lfd)
 {
-	struct sigaction	 sa;
 	struct epoll_event	 ev = { .events = EPOLLIN }, evs[GROUP_EVENTS];
 	struct writer		*w;
-	sigset_t		 stop, open_mask;
+	sigset_t		 open_mask;
 	int			 i, n, fl;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_writer_term;	/* no SA_RESTART: the wait fails */
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
-	    sigaction(SIGINT, &sa, NULL) == -1)
-		fatal("sigaction");
-	sa.sa_handler = SIG_IGN;
-	if (sigaction(SIGPIPE, &sa, NULL) == -1 ||
-	    sigaction(SIGHUP, &sa, NULL) == -1)
-		fatal("sigaction");
-	sa.sa_handler = SIG_DFL;
-	if (sigaction(SIGCHLD, &sa, NULL) == -1)
-		fatal("sigaction");
 	/* Stop signals are held everywhere but in the wait. */
-	sigemptyset(&open_mask);
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	if (sigprocmask(SIG_SETMASK, &stop, NULL) == -1)
-		fatal("sigprocmask");
+	http_child_signals(on_writer_term, &open_mask);
 
 	/* Told apart from the workers in ps(1) and by the tests. */
 	if (prctl(PR_SET_NAME, "wfm-group", 0, 0, 0) == -1)

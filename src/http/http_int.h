@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "http.h"
@@ -150,6 +151,14 @@ int	 http_webhook_has_secret(struct http_req *, const char *user,
 int	 http_webhook_need_secret(struct http_req *, const struct jpath *loc);
 /* Answer the deliveries of execution pk (access already checked). */
 void	 http_webhook_list(struct http_req *, long long pk);
+/*
+ * The signals of a child of the master (a worker, the group writer):
+ * on_stop runs on SIGTERM and SIGINT, which stay blocked but while the
+ * child waits with *open_mask (set here: nothing blocked); SIGPIPE and
+ * SIGHUP ignored, SIGCHLD default. Exits on failure (http_main.c).
+ */
+void	 http_child_signals(void (*on_stop)(int), sigset_t *open_mask);
+
 /*
  * The group insert (http_group.c): a writer process per host inserts
  * the new executions of all workers, several in one statement, and

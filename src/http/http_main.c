@@ -320,22 +320,14 @@ accept_wait(int ep, int kept_fd, const sigset_t *open_mask)
 	return RC_ERR;
 }
 
-/* A responder process: accept, serve, repeat; exits when told or retired. */
-static void __attribute__((noreturn))
-worker_main(const struct config *cfg, int lfd, const struct group_addr *ga)
+void
+http_child_signals(void (*on_stop)(int), sigset_t *open_mask)
 {
 	struct sigaction	sa;
-	struct epoll_event	ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
-	struct http_app		app;
-	FCGX_Request		req;
-	struct io_ctx		c = { &req, 0, 0 };
-	struct http_io		io = { fcgi_param, fcgi_read, fcgi_write, &c };
-	sigset_t		stop, open_mask;
-	long			served = 0;
-	int			ep, fl, rc;
+	sigset_t		stop;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_worker_term;	/* no SA_RESTART: the wait fails */
+	sa.sa_handler = on_stop;	/* no SA_RESTART: the wait fails */
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
 	    sigaction(SIGINT, &sa, NULL) == -1)
@@ -347,13 +339,29 @@ worker_main(const struct config *cfg, int lfd, const struct group_addr *ga)
 	sa.sa_handler = SIG_DFL;
 	if (sigaction(SIGCHLD, &sa, NULL) == -1)
 		fatal("sigaction");
-	/* Stop signals are held everywhere but in accept_wait(). */
-	sigemptyset(&open_mask);
+	sigemptyset(open_mask);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	if (sigprocmask(SIG_SETMASK, &stop, NULL) == -1)
 		fatal("sigprocmask");
+}
+
+/* A responder process: accept, serve, repeat; exits when told or retired. */
+static void __attribute__((noreturn))
+worker_main(const struct config *cfg, int lfd, const struct group_addr *ga)
+{
+	struct epoll_event	ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
+	struct http_app		app;
+	FCGX_Request		req;
+	struct io_ctx		c = { &req, 0, 0 };
+	struct http_io		io = { fcgi_param, fcgi_read, fcgi_write, &c };
+	sigset_t		open_mask;
+	long			served = 0;
+	int			ep, fl, rc;
+
+	/* Stop signals are held everywhere but in accept_wait(). */
+	http_child_signals(on_worker_term, &open_mask);
 
 	/* Accept never blocks: a connection another worker took is EAGAIN. */
 	if ((fl = fcntl(lfd, F_GETFL)) == -1 ||

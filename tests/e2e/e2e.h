@@ -110,6 +110,11 @@ int		 e2e_sql(const char *fmt, ...)
  */
 const char	*e2e_sql1(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
+/*
+ * The value of a series of GET /metrics, named with its labels
+ * ("wfm_signals_total{result=\"kept\"}"), or -1.
+ */
+long long	 e2e_metric(const char *series);
 /* The text of deploy/examples/<rel> in the tree (owned), or NULL. */
 char		*e2e_example(const char *rel);
 

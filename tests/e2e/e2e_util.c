@@ -406,6 +406,24 @@ e2e_sql1(const char *fmt, ...)
 	return line;
 }
 
+long long
+e2e_metric(const char *series)
+{
+	struct resp	 r;
+	char		 want[256];
+	const char	*p;
+	long long	 v = -1;
+
+	snprintf(want, sizeof(want), "\n%s ", series);
+	if (e2e_req("GET", "/metrics", NULL, NULL, NULL, &r) != 0)
+		return -1;
+	if (r.status == 200 && r.body != NULL &&
+	    (p = strstr(r.body, want)) != NULL)
+		v = strtoll(p + strlen(want), NULL, 10);
+	resp_free(&r);
+	return v;
+}
+
 char *
 e2e_example(const char *rel)
 {

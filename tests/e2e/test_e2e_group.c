@@ -55,28 +55,10 @@ writer_wait(pid_t not)
 	return pid;
 }
 
-/* A series of /metrics (name with its labels), or -1. */
-static long long
-metric(const char *series)
-{
-	struct resp	 r;
-	char		 want[160];
-	const char	*p;
-	long long	 v = -1;
-
-	snprintf(want, sizeof(want), "\n%s ", series);
-	if (e2e_req("GET", "/metrics", NULL, NULL, NULL, &r) != 0)
-		return -1;
-	if (r.status == 200 && r.body != NULL &&
-	    (p = strstr(r.body, want)) != NULL)
-		v = strtoll(p + strlen(want), NULL, 10);
-	resp_free(&r);
-	return v;
-}
-
 #define M_STMTS		"wfm_group_insert_statements_total"
 #define M_IN		"wfm_group_insert_rows_total{result=\"inserted\"}"
 #define M_BACK		"wfm_group_insert_rows_total{result=\"returned\"}"
+#define M_LATE		"wfm_group_insert_rows_total{result=\"late\"}"
 
 struct racer {
 	pthread_barrier_t	*go;
@@ -154,9 +136,9 @@ test_e2e_group_one_statement_for_waiting_rows(void)
 
 	tid = x_template(x_tok("group"), "group-one", STEPS);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
-	s0 = metric(M_STMTS);
-	i0 = metric(M_IN);
-	b0 = metric(M_BACK);
+	s0 = e2e_metric(M_STMTS);
+	i0 = e2e_metric(M_IN);
+	b0 = e2e_metric(M_BACK);
 	CU_ASSERT_FATAL(s0 >= 0 && i0 >= 0 && b0 >= 0);
 	CU_ASSERT_EQUAL_FATAL(race_stopped_writer(rc, tid, NULL), 0);
 	for (i = 0; i < RACERS; i++) {
@@ -166,9 +148,9 @@ test_e2e_group_one_statement_for_waiting_rows(void)
 			X_STRNE(rc[i].id, rc[j].id);
 	}
 	/* All of them in one statement, and each readable at once. */
-	CU_ASSERT_EQUAL(metric(M_STMTS), s0 + 1);
-	CU_ASSERT_EQUAL(metric(M_IN), i0 + RACERS);
-	CU_ASSERT_EQUAL(metric(M_BACK), b0);
+	CU_ASSERT_EQUAL(e2e_metric(M_STMTS), s0 + 1);
+	CU_ASSERT_EQUAL(e2e_metric(M_IN), i0 + RACERS);
+	CU_ASSERT_EQUAL(e2e_metric(M_BACK), b0);
 	snprintf(q, sizeof(q), "template_id=%s", tid);
 	CU_ASSERT_EQUAL(x_count(x_tok("group"), q, NULL), RACERS);
 	for (i = 0; i < RACERS; i++)
@@ -188,9 +170,9 @@ test_e2e_group_same_name_in_one_statement(void)
 	tid = x_template(x_tok("group"), "group-same", STEPS);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
 	snprintf(name, sizeof(name), "%s", e2e_unique("same"));
-	s0 = metric(M_STMTS);
-	i0 = metric(M_IN);
-	b0 = metric(M_BACK);
+	s0 = e2e_metric(M_STMTS);
+	i0 = e2e_metric(M_IN);
+	b0 = e2e_metric(M_BACK);
 	CU_ASSERT_EQUAL_FATAL(race_stopped_writer(rc, tid, name), 0);
 	for (i = 0; i < RACERS; i++) {
 		n202 += rc[i].status == 202;
@@ -203,9 +185,9 @@ test_e2e_group_same_name_in_one_statement(void)
 	 */
 	CU_ASSERT_EQUAL(n202, 1);
 	CU_ASSERT_EQUAL(n200, RACERS - 1);
-	CU_ASSERT_EQUAL(metric(M_STMTS), s0 + 1);
-	CU_ASSERT_EQUAL(metric(M_IN), i0 + 1);
-	CU_ASSERT_EQUAL(metric(M_BACK), b0 + RACERS - 1);
+	CU_ASSERT_EQUAL(e2e_metric(M_STMTS), s0 + 1);
+	CU_ASSERT_EQUAL(e2e_metric(M_IN), i0 + 1);
+	CU_ASSERT_EQUAL(e2e_metric(M_BACK), b0 + RACERS - 1);
 	snprintf(q, sizeof(q), "template_id=%s", tid);
 	CU_ASSERT_EQUAL(x_count(x_tok("group"), q, NULL), 1);
 	free(tid);
@@ -252,14 +234,12 @@ test_e2e_group_writer_killed_workers_go_alone(void)
 	/* The master starts another, and the workers use it. */
 	CU_ASSERT_FATAL((w2 = writer_wait(w)) != -1);
 	CU_ASSERT_NOT_EQUAL(w2, w);
-	i0 = metric(M_IN);
-	for (i = 0; i < 20 && metric(M_IN) == i0; i++)
+	i0 = e2e_metric(M_IN);
+	for (i = 0; i < 20 && e2e_metric(M_IN) == i0; i++)
 		CU_ASSERT_EQUAL(execute_one(tid, NULL, id, sizeof(id)), 202);
-	CU_ASSERT_TRUE(metric(M_IN) > i0);
+	CU_ASSERT_TRUE(e2e_metric(M_IN) > i0);
 	free(tid);
 }
-
-#define M_LATE		"wfm_group_insert_rows_total{result=\"late\"}"
 
 static void
 test_e2e_group_writer_hangs_503_never_inserted(void)
@@ -276,7 +256,7 @@ test_e2e_group_writer_hangs_503_never_inserted(void)
 	CU_ASSERT_FATAL((w = writer_wait(-1)) != -1);
 	/* Past any worker's pause after a failed connect (1 s). */
 	x_sleep_ms(1100);
-	l0 = metric(M_LATE);
+	l0 = e2e_metric(M_LATE);
 	snprintf(name, sizeof(name), "%s", e2e_unique("hang"));
 	CU_ASSERT_EQUAL_FATAL(kill(w, SIGSTOP), 0);
 	/* No answer in rw_timeout: 503, as a statement that timed out. */
@@ -290,9 +270,9 @@ test_e2e_group_writer_hangs_503_never_inserted(void)
 	CU_ASSERT_EQUAL(status, 503);
 	CU_ASSERT_TRUE(took >= rw - 0.5 && took < rw + 1.5);
 	/* The writer, going on, finds it too late and never inserts it. */
-	for (t0 = x_now(); metric(M_LATE) == l0 && x_now() - t0 < 5;)
+	for (t0 = x_now(); e2e_metric(M_LATE) == l0 && x_now() - t0 < 5;)
 		x_sleep_ms(100);
-	CU_ASSERT_EQUAL(metric(M_LATE), l0 + 1);
+	CU_ASSERT_EQUAL(e2e_metric(M_LATE), l0 + 1);
 	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(*) FROM executions "
 	    "WHERE execution_name = '%s'", name), "0");
 	/* The client's retry with the same name makes it, once. */

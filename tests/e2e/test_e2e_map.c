@@ -143,20 +143,11 @@ test_e2e_map_transform_output_in_order(void)
 static long long
 iter_metric(const char *status)
 {
-	struct resp	 r;
-	char		 want[96];
-	const char	*p;
-	long long	 v = -1;
+	char	series[96];
 
-	snprintf(want, sizeof(want), "\nwfm_map_iterations_total"
-	    "{status=\"%s\"} ", status);
-	if (e2e_req("GET", "/metrics", NULL, NULL, NULL, &r) != 0)
-		return -1;
-	if (r.status == 200 && r.body != NULL &&
-	    (p = strstr(r.body, want)) != NULL)
-		v = strtoll(p + strlen(want), NULL, 10);
-	resp_free(&r);
-	return v;
+	snprintf(series, sizeof(series), "wfm_map_iterations_total"
+	    "{status=\"%s\"}", status);
+	return e2e_metric(series);
 }
 
 static void
