@@ -56,14 +56,19 @@
 #define GROUP_CONNS_MAX	2048		/* two generations of 1024 workers */
 #define GROUP_EVENTS	64
 
+/* No padding: a message is exactly its bytes (the fuzz driver checks). */
 struct group_head {
 	uint32_t	magic;
+	uint32_t	size;		/* of the whole message */
 	uint32_t	len[GROUP_NSTR];
+	int32_t		admin_access, slots, pinned, depth;
 	uint64_t	seq;
 	int64_t		deadline;	/* the worker gives up (mono ms) */
 	int64_t		version, created_ms, schedule_pk, parked_room;
-	int32_t		admin_access, slots, pinned, depth;
 };
+
+_Static_assert(sizeof(struct group_head) == 4 * (2 + GROUP_NSTR + 4) +
+    8 * 6, "struct group_head has no padding");
 
 struct group_reply {
 	uint64_t	seq;
@@ -125,6 +130,7 @@ http_group_encode(const struct store_exec_new *x, uint64_t seq,
 		memcpy(buf + off, *s[i], n + 1);
 		off += n + 1;
 	}
+	h.size = (uint32_t)off;
 	memcpy(buf, &h, sizeof(h));
 	return off;
 }
@@ -142,7 +148,7 @@ http_group_decode(char *buf, size_t n, struct store_exec_new *x,
 	if (n < sizeof(h))
 		return RC_INVALID;
 	memcpy(&h, buf, sizeof(h));
-	if (h.magic != GROUP_MAGIC)
+	if (h.magic != GROUP_MAGIC || h.size != n)
 		return RC_INVALID;
 	strs_of(x, s);
 	for (i = 0; i < GROUP_NSTR; i++) {

@@ -155,7 +155,7 @@ void	 http_webhook_list(struct http_req *, long long pk);
  * The signals of a child of the master (a worker, the group writer):
  * on_stop runs on SIGTERM and SIGINT, which stay blocked but while the
  * child waits with *open_mask (set here: nothing blocked); SIGPIPE and
- * SIGHUP ignored, SIGCHLD default. Exits on failure (http_main.c).
+ * SIGHUP ignored, SIGCHLD default. Exits on failure (http_util.c).
  */
 void	 http_child_signals(void (*on_stop)(int), sigset_t *open_mask);
 

@@ -264,3 +264,30 @@ http_nudge(struct http_req *r)
 	(void)sendto(r->app->nudge_fd, "n", 1, MSG_DONTWAIT,
 	    (struct sockaddr *)&sun, sizeof(sun));
 }
+
+void
+http_child_signals(void (*on_stop)(int), sigset_t *open_mask)
+{
+	struct sigaction	sa;
+	sigset_t		stop;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;	/* no SA_RESTART: the wait fails */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1)
+		fatal("sigaction");
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGPIPE, &sa, NULL) == -1 ||
+	    sigaction(SIGHUP, &sa, NULL) == -1)
+		fatal("sigaction");
+	sa.sa_handler = SIG_DFL;
+	if (sigaction(SIGCHLD, &sa, NULL) == -1)
+		fatal("sigaction");
+	sigemptyset(open_mask);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	if (sigprocmask(SIG_SETMASK, &stop, NULL) == -1)
+		fatal("sigprocmask");
+}

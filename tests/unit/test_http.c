@@ -672,9 +672,13 @@ test_http_group_wire_refuses_broken_messages(void)
 		CU_ASSERT_EQUAL(http_group_decode(bad, n, &y, &seq, &dl),
 		    RC_INVALID);
 	}
-	/* A length past the end (the first string's: bytes 4 to 7). */
+	/* A length past the end (the first string's: bytes 8 to 11). */
 	memcpy(bad, buf, n);
-	memset(bad + 4, 0x7f, 4);
+	memset(bad + 8, 0x7f, 4);
+	CU_ASSERT_EQUAL(http_group_decode(bad, n, &y, &seq, &dl), RC_INVALID);
+	/* A size that is not the message's (bytes 4 to 7). */
+	memcpy(bad, buf, n);
+	bad[4] ^= 1;
 	CU_ASSERT_EQUAL(http_group_decode(bad, n, &y, &seq, &dl), RC_INVALID);
 	/* A row without a user cannot be inserted: refused. */
 	x.user = NULL;
