@@ -263,43 +263,6 @@ conn_close(struct writer *w, int i)
 		}
 }
 
-static void
-accept_all(struct writer *w)
-{
-	struct epoll_event	 ev = { .events = EPOLLIN };
-	struct sockaddr_un	 sun;
-	struct ucred		 cr;
-	socklen_t		 len;
-	int			 fd, i;
-
-	for (;;) {
-		len = sizeof(sun);
-		if ((fd = accept4(w->lfd, (struct sockaddr *)&sun, &len,
-		    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR && errno != ECONNABORTED)
-				log_warn("group insert: accept4");
-			return;
-		}
-		len = sizeof(cr);
-		for (i = 0; i < GROUP_CONNS_MAX && w->c[i].fd != -1; i++)
-			;
-		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1 ||
-		    cr.uid != geteuid() || i == GROUP_CONNS_MAX) {
-			/* A stranger, or too many: that worker goes alone. */
-			(void)close(fd);
-			continue;
-		}
-		ev.data.u32 = (uint32_t)i;
-		if (epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
-			log_warn("group insert: epoll_ctl");
-			(void)close(fd);
-			continue;
-		}
-		w->c[i].fd = fd;
-	}
-}
-
 /* Answer connection i's request with outcome; drops it on failure. */
 static void
 answer(struct writer *w, int i, enum group_outcome outcome)
@@ -355,6 +318,45 @@ conn_read(struct writer *w, int i)
 		return;
 	}
 	w->queue[w->nq++] = i;
+}
+
+static void
+accept_all(struct writer *w)
+{
+	struct epoll_event	 ev = { .events = EPOLLIN };
+	struct sockaddr_un	 sun;
+	struct ucred		 cr;
+	socklen_t		 len;
+	int			 fd, i;
+
+	for (;;) {
+		len = sizeof(sun);
+		if ((fd = accept4(w->lfd, (struct sockaddr *)&sun, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR && errno != ECONNABORTED)
+				log_warn("group insert: accept4");
+			return;
+		}
+		len = sizeof(cr);
+		for (i = 0; i < GROUP_CONNS_MAX && w->c[i].fd != -1; i++)
+			;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1 ||
+		    cr.uid != geteuid() || i == GROUP_CONNS_MAX) {
+			/* A stranger, or too many: that worker goes alone. */
+			(void)close(fd);
+			continue;
+		}
+		ev.data.u32 = (uint32_t)i;
+		if (epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
+			log_warn("group insert: epoll_ctl");
+			(void)close(fd);
+			continue;
+		}
+		w->c[i].fd = fd;
+		/* A worker sends as soon as it connected: in this group. */
+		conn_read(w, i);
+	}
 }
 
 /*

@@ -116,9 +116,10 @@ race_stopped_writer(struct racer *rc, const char *tid, const char *name)
 	}
 	/*
 	 * Each request reaches the writer's socket within milliseconds;
-	 * its worker waits rw_timeout (3 s here) for the answer.
+	 * its worker waits rw_timeout (3 s here) for the answer, and the
+	 * writer starts a row while its worker waits 0.75 s more.
 	 */
-	x_sleep_ms(700);
+	x_sleep_ms(1200);
 	kill(w, SIGCONT);
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
