@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The variants of docs/bench.md (2026-12-06), alternating, ROUNDS times:
+# The variants of docs/bench.md (2026-12-06, and (day) for the groups of
+# the group insert: N a multiple of 16), alternating, ROUNDS times:
 #	bash tests/bench/insert_probe.sh PROBE VAR TEMPLATE_ID ROUNDS USERS N
 # against the stack under VAR (wfm-fcgi stopped). Each index variant drops
 # the index, runs the insert alone, and recreates it (from SHOW CREATE).
@@ -17,6 +18,8 @@ ix_exec_parent ix_exec_schedule ix_exec_name"
 for r in $(seq "$ROUNDS"); do
 	run as-is parked
 	run no-parked-count insert
+	run group-of-16 multi16
+	run group-of-8 multi8
 	run parked-offset offset
 	run ping-instead ping
 	run side-counter side
