@@ -27,8 +27,8 @@ void	 metrics_signal(int kept);
  */
 void	 metrics_callback(const char *result);
 /*
- * Count one statement of the group insert (the writer): rows sent,
- * of which inserted; the others went back to their workers.
+ * Count one group of the group insert (the writer): rows sent, of
+ * which inserted; the others went back to their workers.
  */
 void	 metrics_group(size_t rows, size_t inserted);
 /* Count one row the writer never started: too late for its worker. */

@@ -96,7 +96,8 @@ int		 store_exec_insert(struct store *,
  * store_exec_insert (its quota slot from x[i].id, the same template
  * check and parked guard), retried whole on a deadlock. A row whose
  * execution id, name or slot is taken is left out instead of failing
- * the others. done[i] is set for every row:
+ * the others; the rows left out are tried once more, in one statement,
+ * on other slots. done[i] is set for every row:
  * RC_OK: done[i] is 1 when x[i] is committed, 0 when it was left out;
  * RC_AGAIN: the connection was lost, or deadlocks outlasted the
  *   retries: which rows are in is unknown (done[i] may be 0 for a row

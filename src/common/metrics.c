@@ -51,7 +51,7 @@ struct slot {
 	uint64_t	bucket[NROUTES][NBOUNDS];	/* non-cumulative */
 	uint64_t	sum_us[NROUTES];
 	uint64_t	signals[2];	/* consumed at once, kept */
-	uint64_t	group[4];	/* statements, rows inserted, returned,
+	uint64_t	group[4];	/* groups, rows inserted, returned,
 					   too late */
 };
 
@@ -253,11 +253,11 @@ metrics_render(char **buf, size_t *len)
 	for (c = 0; c < 4; c++)
 		for (grp[c] = 0, s = 0; s < nslots; s++)
 			grp[c] += ld(&slots[s].group[c]);
-	metrics_printf(buf, len, "# HELP wfm_group_insert_statements_total "
-	    "Statements of the group insert, each inserting the new "
-	    "executions of several requests.\n"
-	    "# TYPE wfm_group_insert_statements_total counter\n"
-	    "wfm_group_insert_statements_total %llu\n"
+	metrics_printf(buf, len, "# HELP wfm_group_insert_groups_total "
+	    "Groups of new executions the group writer inserted together: "
+	    "one statement each, and one more for the rows it left out.\n"
+	    "# TYPE wfm_group_insert_groups_total counter\n"
+	    "wfm_group_insert_groups_total %llu\n"
 	    "# HELP wfm_group_insert_rows_total New executions through the "
 	    "group insert: inserted, returned to their worker (a name or "
 	    "quota slot taken, the statement failed), or never started "

@@ -197,20 +197,22 @@ struct many_args {
 	size_t				 n;
 	int				*done;
 	long long			*slot;	/* of each row, as sent */
+	int				 fresh;	/* slots not from the ids */
 };
 
 /*
- * Row i's quota slot: the first try of store_exec_insert (from its id),
- * or a fresh random one while a row before it of the same user has that
- * slot (a few times at most: there may be fewer slots than rows), so
- * that rows of one user do not leave each other out.
+ * Row i's quota slot: the first try of store_exec_insert (from its id;
+ * a random one when a->fresh), or a fresh random one while a row before
+ * it of the same user has that slot (a few times at most: there may be
+ * fewer slots than rows), so that rows of one user do not leave each
+ * other out.
  */
 static long long
 group_slot(const struct many_args *a, size_t i)
 {
 	const struct store_exec_new	*x = &a->x[i];
 	long long			 slot = store_slot_random(x->slots,
-					     x->id);
+					     a->fresh ? NULL : x->id);
 	size_t				 j;
 	int				 tries;
 
@@ -287,14 +289,43 @@ int
 store_exec_insert_many(struct store *st, const struct store_exec_new *x,
     size_t n, int *done)
 {
+	struct store_exec_new	again[STORE_INSERT_MANY_MAX];
 	struct many_args	a;
 	long long		slot[STORE_INSERT_MANY_MAX];
+	int			done2[STORE_INSERT_MANY_MAX];
+	size_t			i, m = 0, idx[STORE_INSERT_MANY_MAX];
+	int			rc;
 
 	if (n < 1 || n > STORE_INSERT_MANY_MAX)
 		fatalx("store: a group insert of %zu rows", n);
+	memset(&a, 0, sizeof(a));
 	a.x = x;
 	a.n = n;
 	a.done = done;
 	a.slot = slot;
-	return store_tx(st, STORE_TX_AUTOCOMMIT, many_body, &a);
+	if ((rc = store_tx(st, STORE_TX_AUTOCOMMIT, many_body, &a)) != RC_OK)
+		return rc;
+	/*
+	 * Rows left out: most likely their slot was taken (a user with
+	 * many active executions), else their name. Once more on other
+	 * slots; what is still out then is its worker's to insert. This
+	 * second statement failing, even with its outcome unknown, leaves
+	 * its rows to their workers: one that went in after all is then
+	 * their name taken, answered as a replay.
+	 */
+	for (i = 0; i < n; i++)
+		if (!done[i]) {
+			idx[m] = i;
+			again[m++] = x[i];
+		}
+	if (m == 0)
+		return RC_OK;
+	a.x = again;
+	a.n = m;
+	a.done = done2;
+	a.fresh = 1;
+	if (store_tx(st, STORE_TX_AUTOCOMMIT, many_body, &a) == RC_OK)
+		for (i = 0; i < m; i++)
+			done[idx[i]] = done2[i];
+	return RC_OK;
 }
