@@ -47,6 +47,18 @@
  * A verifier. Everything it points to is borrowed from the configuration,
  * which outlives it; it never copies the secret or the key.
  */
+/*
+ * Tokens verified lately (auth_jwt.c): the token's text and its payload,
+ * so that the same token again costs its claim checks at the current
+ * time only, not the decoding and the signature.
+ */
+#define AUTH_CACHE_SLOTS	16
+struct auth_cached {
+	char			*tok;		/* owned; NULL: empty slot */
+	size_t			 len;
+	struct json_object	*pl;		/* owned */
+};
+
 struct auth {
 	const struct config	*cfg;
 	enum auth_alg		 alg;
@@ -57,6 +69,7 @@ struct auth {
 	size_t			 siglen;	/* base64url length of a signature */
 	const char		*roles_claim;	/* never NULL */
 	int			 leeway;	/* seconds, 0..AUTH_LEEWAY_MAX */
+	struct auth_cached	 cache[AUTH_CACHE_SLOTS];
 };
 
 /*

@@ -31,6 +31,7 @@
 #include <json-c/json.h>
 #include <jwt.h>
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -207,7 +208,59 @@ out:
 void
 auth_close(struct auth *a)
 {
+	size_t	i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < AUTH_CACHE_SLOTS; i++) {
+		free(a->cache[i].tok);
+		json_object_put(a->cache[i].pl);
+	}
 	free(a);
+}
+
+/* The cache slot of token tok (len bytes): FNV-1a of its last bytes. */
+static struct auth_cached *
+cache_slot(struct auth *a, const char *tok, size_t len)
+{
+	uint32_t	h = 2166136261u;
+	size_t		i;
+
+	/* The signature's end: the bytes that differ most between tokens. */
+	for (i = len > 16 ? len - 16 : 0; i < len; i++)
+		h = (h ^ (unsigned char)tok[i]) * 16777619u;
+	return &a->cache[h % AUTH_CACHE_SLOTS];
+}
+
+/*
+ * The payload of tok when it was verified before, or NULL. Compared in
+ * constant time: how long the comparison takes tells nothing of a
+ * cached token.
+ */
+static struct json_object *
+cache_find(struct auth *a, const char *tok)
+{
+	size_t			 len = strlen(tok);
+	struct auth_cached	*c = cache_slot(a, tok, len);
+
+	if (c->tok == NULL || c->len != len ||
+	    CRYPTO_memcmp(c->tok, tok, len) != 0)
+		return NULL;
+	return c->pl;
+}
+
+/* Remember tok, whose signature is good, with its payload pl (a ref). */
+static void
+cache_put(struct auth *a, const char *tok, struct json_object *pl)
+{
+	size_t			 len = strlen(tok);
+	struct auth_cached	*c = cache_slot(a, tok, len);
+
+	free(c->tok);
+	json_object_put(c->pl);
+	c->tok = xstrdup(tok);
+	c->len = len;
+	c->pl = json_object_get(pl);
 }
 
 static int
@@ -410,7 +463,7 @@ int
 auth_verify(struct auth *a, const char *header, struct principal *p,
     struct errmsg *why)
 {
-	struct json_object	*hdr = NULL, *pl = NULL;
+	struct json_object	*hdr = NULL, *pl = NULL, *cached;
 	struct principal	 tmp;
 	jwt_t			*jwt = NULL;
 	const char		*tok, *seg[3], *w = AUTH_WHY_TOKEN;
@@ -430,6 +483,16 @@ auth_verify(struct auth *a, const char *header, struct principal *p,
 	}
 	if (jwt_scheme_split(header, &tok) != RC_OK) {
 		w = AUTH_WHY_SCHEME;
+		goto out;
+	}
+	/* Verified before: the claims again, at this time. */
+	if ((cached = cache_find(a, tok)) != NULL) {
+		if ((rc = auth_claims_check(a, cached, (int64_t)time(NULL),
+		    &tmp, why)) == RC_OK) {
+			*p = tmp;
+			w = "";
+		} else
+			w = NULL;	/* why is set */
 		goto out;
 	}
 	if (jwt_token_split(tok, seg, len) != RC_OK)
@@ -467,6 +530,8 @@ auth_verify(struct auth *a, const char *header, struct principal *p,
 		w = AUTH_WHY_ALG;
 		goto out;
 	}
+	/* The signature is good: claims checked now or not, it is kept. */
+	cache_put(a, tok, pl);
 	if ((rc = auth_claims_check(a, pl, (int64_t)time(NULL), &tmp,
 	    why)) != RC_OK) {
 		w = NULL;		/* why is set */

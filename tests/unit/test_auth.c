@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -1083,6 +1084,53 @@ test_auth_mint_rejects_bad_arguments(void)
 	CU_ASSERT_PTR_NULL(auth_token_mint(&c, "a", "admin", 60));
 }
 
+/*
+ * One verifier, one token again and again (the tokens cache): the same
+ * answers as a fresh verifier every time, the claims checked at each
+ * call's time, and a token one byte off never taken for the cached one.
+ */
+static void
+test_auth_cached_token_is_checked_again(void)
+{
+	struct config	 c;
+	struct auth	*a = NULL;
+	struct principal p;
+	struct errmsg	 err, why;
+	char		*tok, *h, *bad;
+	int		 i;
+
+	cfg_make(&c, AUTH_HS256);
+	c.auth.leeway_seconds = 0;
+	tok = mint("HS256", KEY_HS, std_hdr("HS256"), J("{\"sub\":\"cache\","
+	    "\"exp\":%lld,\"roles\":[\"workflow:read\"]}", NOW + 2));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tok);
+	CU_ASSERT_EQUAL_FATAL(auth_open(&c, &a, &err), RC_OK);
+	h = xasprintf("Bearer %s", tok);
+	for (i = 0; i < 3; i++) {
+		memset(&p, 0xa5, sizeof(p));
+		CU_ASSERT_EQUAL(auth_verify(a, h, &p, &why), RC_OK);
+		CU_ASSERT_STRING_EQUAL(p.sub, "cache");
+		CU_ASSERT_EQUAL(p.roles, ROLE_READ);
+	}
+	/* The last signature byte changed: refused, cached token or not. */
+	bad = xstrdup(h);
+	bad[strlen(bad) - 1] = bad[strlen(bad) - 1] == 'A' ? 'B' : 'A';
+	CU_ASSERT_EQUAL(auth_verify(a, bad, &p, &why), RC_DENIED);
+	CU_ASSERT_STRING_EQUAL(why.text, tokw(&c, bad + 7));
+	CU_ASSERT_EQUAL(auth_verify(a, h, &p, &why), RC_OK);
+	/* Past its exp, the cached token is expired too. */
+	sleep(3);
+	memset(&p, 0, sizeof(p));
+	CU_ASSERT_EQUAL(auth_verify(a, h, &p, &why), RC_DENIED);
+	CU_ASSERT_STRING_EQUAL(why.text, "Token expired");
+	CU_ASSERT_EQUAL(p.sub[0], '\0');
+	CU_ASSERT_STRING_EQUAL(tokw(&c, tok), "Token expired");
+	auth_close(a);
+	free(bad);
+	free(h);
+	free(tok);
+}
+
 void
 test_auth_register(void)
 {
@@ -1091,7 +1139,8 @@ test_auth_register(void)
 		CU_TestFunc	 fn;
 	} t[] = {
 #define T(f)	{ #f, f }
-		T(test_auth_accepts_hs256_token_from_openssl),
+		T(test_auth_cached_token_is_checked_again),
+	T(test_auth_accepts_hs256_token_from_openssl),
 		T(test_auth_accepts_rs256_token_from_openssl),
 		T(test_auth_accepts_es256_token_from_openssl),
 		T(test_auth_rejects_alg_none),
