@@ -301,7 +301,8 @@ conn_read(struct writer *w, int i)
 	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return;
 	if (n <= 0 || (mh.msg_flags & MSG_TRUNC) != 0) {
-		if (n == -1)
+		/* A worker that died (reset) is an end like any other. */
+		if (n == -1 && errno != ECONNRESET)
 			log_warn("group insert: recvmsg");
 		else if (n > 0)
 			log_warnx("group insert: a request over %d bytes",
@@ -454,6 +455,20 @@ http_group_main(const struct config *cfg, int lfd)
 		while (w->nq > 0)
 			run_group(w);
 	}
+	/*
+	 * Stopped (a reload, a shutdown): no more rows on these
+	 * connections, whose workers then reconnect to the next writer
+	 * (their send fails: EPIPE); the rows already sent are answered.
+	 * New connections wait in the socket's backlog for the next one.
+	 */
+	for (i = 0; i < GROUP_CONNS_MAX; i++)
+		if (w->c[i].fd != -1) {
+			if (shutdown(w->c[i].fd, SHUT_RD) == -1)
+				log_warn("group insert: shutdown");
+			conn_read(w, i);
+		}
+	while (w->nq > 0)
+		run_group(w);
 	store_close(w->st);
 	_exit(0);
 }

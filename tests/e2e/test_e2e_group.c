@@ -293,6 +293,83 @@ test_e2e_group_writer_hangs_503_never_inserted(void)
 	free(tid);
 }
 
+/* Executes of tid in a loop until stop, each status counted. */
+struct loader {
+	const char		*tid;
+	volatile int		*stop;
+	int			 k;		/* its names: reload-<k>-<n> */
+	int			 n202, nother;
+	long			 other;
+};
+
+static void *
+load(void *arg)
+{
+	struct loader	*l = arg;
+	char		 id[64], name[96];
+	long		 st;
+	int		 n = 0;
+
+	while (!*l->stop) {
+		/* Names of its own: e2e_unique's buffer is not per thread. */
+		snprintf(name, sizeof(name), "reload-%d-%d", l->k, n++);
+		if ((st = execute_one(l->tid, name, id, sizeof(id))) == 202)
+			l->n202++;
+		else {
+			l->nother++;
+			l->other = st;
+		}
+	}
+	return NULL;
+}
+
+static void
+test_e2e_group_reload_under_load_loses_nothing(void)
+{
+	struct loader	 l[3];
+	pthread_t	 th[3];
+	volatile int	 stop = 0;
+	char		*tid, q[128];
+	pid_t		 master = flt_master(), w0, w1;
+	int		 i, n202 = 0, nother = 0;
+
+	tid = x_template(x_tok("group"), "group-reload", STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	CU_ASSERT_FATAL(master > 1);
+	CU_ASSERT_FATAL((w0 = writer_wait(-1)) != -1);
+	memset(l, 0, sizeof(l));
+	for (i = 0; i < 3; i++) {
+		l[i].tid = tid;
+		l[i].stop = &stop;
+		l[i].k = i;
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, load, &l[i]),
+		    0);
+	}
+	/* Two reloads under load: new workers, a new writer each time. */
+	x_sleep_ms(500);
+	CU_ASSERT_EQUAL(kill(master, SIGHUP), 0);
+	x_sleep_ms(1500);
+	CU_ASSERT_EQUAL(kill(master, SIGHUP), 0);
+	x_sleep_ms(1500);
+	stop = 1;
+	for (i = 0; i < 3; i++) {
+		pthread_join(th[i], NULL);
+		n202 += l[i].n202;
+		nother += l[i].nother;
+		if (l[i].nother > 0)
+			fprintf(stderr, "reload: %d answers not 202 (last %ld)\n",
+			    l[i].nother, l[i].other);
+	}
+	CU_ASSERT(n202 > 0);
+	CU_ASSERT_EQUAL(nother, 0);
+	/* Every 202 is a row, and no row without its 202. */
+	snprintf(q, sizeof(q), "template_id=%s", tid);
+	CU_ASSERT_EQUAL(x_count(x_tok("group"), q, NULL), n202);
+	CU_ASSERT_FATAL((w1 = writer_wait(w0)) != -1);
+	CU_ASSERT_NOT_EQUAL(w1, w0);
+	free(tid);
+}
+
 /* ---- the store's side --------------------------------------------- */
 
 /* A row of user for template tid at version, id and name given. */
@@ -454,6 +531,7 @@ test_e2e_group_register(void)
 	T(store_failed_statement_inserts_none);
 	T(writer_killed_workers_go_alone);
 	T(writer_hangs_503_never_inserted);
+	T(reload_under_load_loses_nothing);
 #undef T
 }
 
