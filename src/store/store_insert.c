@@ -263,8 +263,7 @@ many_body(struct store *st, void *arg)
 	for (i = 0; i < a->n; i++)
 		a->done[i] = 0;
 	if (a->n == 1) {
-		rc = insert_once(st, a->x, store_slot_random(a->x->slots,
-		    a->x->id));
+		rc = insert_once(st, a->x, group_slot(a, 0));
 		a->done[0] = rc == RC_OK;
 		return rc;
 	}
