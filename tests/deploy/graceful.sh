@@ -51,21 +51,26 @@ master_pid() {
 	runs "$pid" "$BIN/wfm-fcgi" && printf '%s\n' "$pid"
 }
 
-# The workers of master $1: its children that run wfm-fcgi (the
-# supervisor it spawns runs wfm-supervisor).
-workers_of() {
-	local d pid stat rest
+# The children of master $1 that run wfm-fcgi and are called $2 (comm):
+# wfm-fcgi the workers, wfm-group the group writer (the supervisor it
+# spawns runs wfm-supervisor).
+children_of() {
+	local d pid stat rest comm
 
 	for d in /proc/[0-9]*; do
 		pid=${d#/proc/}
 		{ stat=$(<"$d/stat"); } 2>/dev/null || continue
 		rest=${stat##*) }
 		read -r _ ppid _ <<<"$rest"
-		[[ $ppid == "$1" ]] && runs "$pid" "$BIN/wfm-fcgi" &&
+		[[ $ppid == "$1" ]] || continue
+		{ comm=$(<"$d/comm"); } 2>/dev/null || continue
+		[[ $comm == "$2" ]] && runs "$pid" "$BIN/wfm-fcgi" &&
 		    printf '%s\n' "$pid"
 	done
 	return 0
 }
+
+workers_of() { children_of "$1" wfm-fcgi; }
 
 # wait_workers MASTER N: until it has N workers (10 s); prints the count.
 wait_workers() {
@@ -294,6 +299,7 @@ if ! stack up >"$T/restart.log" 2>&1; then
 fi
 M=$(master_pid)
 children=$(wait_workers "$M" "$WORKERS" >/dev/null; workers_of "$M")
+group=$(children_of "$M" wfm-group)
 sup=""
 for ((i = 0; i < 100; i++)); do
 	[[ -z $sup ]] || break
@@ -310,17 +316,19 @@ check "kill -9 of the master: it had $WORKERS workers" "$WORKERS" \
     "$(printf '%s\n' "$children" | grep -c .)"
 check "kill -9 of the master: it had spawned a supervisor" yes \
     "$([[ -n $sup ]] && echo yes || echo no)"
+check "kill -9 of the master: it had one group writer" 1 \
+    "$(printf '%s\n' "$group" | grep -c .)"
 kill -KILL "$M"
 for ((i = 0; i < 150; i++)); do
 	left=""
-	for p in $children $sup; do
+	for p in $children $group $sup; do
 		runs "$p" "$BIN/wfm-fcgi" || runs "$p" "$BIN/wfm-supervisor" &&
 		    left+=" $p"
 	done
 	[[ -z $left ]] && break
 	sleep 0.1
 done
-check "kill -9 of the master: no worker nor supervisor left after 15 s" \
+check "kill -9 of the master: no worker, writer nor supervisor left after 15 s" \
     "" "$left"
 
 finish
