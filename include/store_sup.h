@@ -26,7 +26,6 @@ struct store_sup_cand {
 
 /* Which rows a claim round looks at (store_sup_select). */
 enum store_sup_which {
-	STORE_SUP_PENDING,	/* runnable pending rows (the claim) */
 	STORE_SUP_EXPIRED,	/* running rows with an expired lease */
 	STORE_SUP_WAITING_DUE,	/* waiting rows with a step timeout due */
 	STORE_SUP_PAUSED_DUE	/* parked paused rows with a timeout due */
@@ -38,6 +37,25 @@ enum store_sup_which {
  */
 int	store_sup_select(struct store *, enum store_sup_which which,
 	    long long limit, struct store_sup_cand *c, int *nc, int max);
+/*
+ * Where a claim of pending rows stopped reading: the run_after (text of
+ * CLAIM_MARK) and id of the last row it read, in claim order; run_after
+ * "" for none.
+ */
+struct store_sup_mark {
+	char		run_after[32];
+	long long	pk;
+};
+/*
+ * The claim's select (like store_sup_select) of runnable pending rows,
+ * in claim order (run_after, id); with after and mark set (run_after not
+ * "") only the rows past the mark, whose index entries come after those
+ * of the rows claimed before it (delete-marked until purged). Either way
+ * *mark moves forward to the last row read, never back.
+ */
+int	store_sup_select_pending(struct store *, struct store_sup_mark *mark,
+	    int after, long long limit, struct store_sup_cand *c, int *nc,
+	    int max);
 /* The same for the running rows of claimer (a dead one), limit of them. */
 int	store_sup_orphans_of(struct store *, const char *claimer,
 	    long long limit, struct store_sup_cand *c, int *nc, int max);

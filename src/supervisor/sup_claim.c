@@ -165,6 +165,44 @@ select_orphans(struct sup *s, int want, struct store_sup_cand *c, int *nc,
 	return rc;
 }
 
+/*
+ * The runnable pending rows, up to max, appended to c[*nc]: past the
+ * mark where the claims before stopped (the index entries of the rows
+ * they claimed are not read again), and from the queue's start when
+ * that found fewer than max or SUP_CLAIM_FULL_MS have passed since the
+ * last such read: for the rows behind the mark (given back, passed over
+ * for a template's limit, due again after a delay, committed late).
+ * c has room for 2 max more. RC_OK or a store code.
+ */
+static int
+claim_pending(struct sup *s, int max, struct store_sup_cand *c, int *nc)
+{
+	int64_t	now = util_mono_ms();
+	int	from = *nc, got, i, j, k, rc;
+
+	if (now < s->claim_full_at && s->mark.run_after[0] != '\0') {
+		if ((rc = store_sup_select_pending(s->st, &s->mark, 1, max, c,
+		    nc, from + max)) != RC_OK)
+			return rc;
+		if (*nc - from == max)
+			return RC_OK;
+	}
+	s->claim_full_at = now + SUP_CLAIM_FULL_MS;
+	got = *nc;
+	if ((rc = store_sup_select_pending(s->st, &s->mark, 0, max, c, nc,
+	    got + max)) != RC_OK)
+		return rc;
+	/* Rows both read: this transaction holds their locks already. */
+	for (i = k = got; i < *nc && k < from + max; i++) {
+		for (j = from; j < got && c[j].pk != c[i].pk; j++)
+			;
+		if (j == got)
+			c[k++] = c[i];
+	}
+	*nc = k;
+	return RC_OK;
+}
+
 /* One claim transaction's inputs and results (a store_tx body). */
 struct claim_args {
 	struct sup	*s;
@@ -193,7 +231,7 @@ claim_body(struct store *st, void *arg)
 
 	(void)st;
 	a->npks = a->norphans = a->dead = a->nppks = 0;
-	c = xcalloc((size_t)max + (size_t)want * 2, sizeof(*c));
+	c = xcalloc((size_t)max * 2 + (size_t)want * 2, sizeof(*c));
 	run = xcalloc((size_t)want, sizeof(*run));
 	if (!s->orphans_done) {
 		if ((rc = select_orphans(s, want, c, &nc, &a->dead)) != RC_OK)
@@ -229,8 +267,7 @@ claim_body(struct store *st, void *arg)
 		pto = nc;
 	}
 	nresumed = nc;
-	if ((rc = store_sup_select(s->st, STORE_SUP_PENDING, max, c, &nc,
-	    nc + max)) != RC_OK)
+	if ((rc = claim_pending(s, max, c, &nc)) != RC_OK)
 		goto out;
 	for (i = 0; i < nc && a->npks < want; i++) {
 		/*
@@ -303,7 +340,7 @@ sup_claim(struct sup *s)
 		 * Our own expired lease, reclaimed (we were cut off or
 		 * paused): the old run is no longer ours to write.
 		 */
-		for (j = 0; j < s->nslots; j++)
+		for (j = 0; j < s->cap; j++)
 			if (s->runs[j] != NULL && s->runs[j]->pk == a.pks[i] &&
 			    !s->runs[j]->lost) {
 				log_warnx("execution %s: lease lost",
@@ -317,7 +354,7 @@ sup_claim(struct sup *s)
 			sup_claim_giveback(s, a.pks[i]);
 			continue;
 		}
-		for (j = 0; j < s->nslots && s->runs[j] != NULL; j++)
+		for (j = 0; j < s->cap && s->runs[j] != NULL; j++)
 			;
 		r->slot = j;
 		s->runs[j] = r;
@@ -351,7 +388,7 @@ reconcile(struct sup *s)
 
 	if (store_sup_held(s->st, s->id, &res) != RC_OK)
 		return;
-	for (j = 0; j < s->nslots; j++) {
+	for (j = 0; j < s->cap; j++) {
 		if (s->runs[j] == NULL || s->runs[j]->lost)
 			continue;
 		/* Our id with another epoch: we reclaimed it ourselves. */
@@ -364,7 +401,7 @@ reconcile(struct sup *s)
 		}
 	}
 	for (i = 0; i < res.n; i++) {
-		for (j = 0, found = 0; j < s->nslots && !found; j++)
+		for (j = 0, found = 0; j < s->cap && !found; j++)
 			found = s->runs[j] != NULL &&
 			    s->runs[j]->pk == res.v[i].pk;
 		if (!found)
@@ -379,11 +416,16 @@ sup_renew(struct sup *s)
 	uint64_t	n = 0;
 	int		j, live = 0;
 
+	/*
+	 * A flight's rows are held but in no slot: landed first, so that
+	 * reconcile does not give them back.
+	 */
+	sup_flight_land(s, 1);
 	(void)store_sup_beat(s->st, s->id, s->host, (long long)getpid());
 	if (store_sup_renew(s->st, s->cfg->sup.lease_seconds, s->id, &n) !=
 	    RC_OK)
 		return;
-	for (j = 0; j < s->nslots; j++)
+	for (j = 0; j < s->cap; j++)
 		live += s->runs[j] != NULL && !s->runs[j]->lost;
 	if (n != (uint64_t)live)
 		reconcile(s);
@@ -409,7 +451,7 @@ sup_cancel_poll(struct sup *s)
 		return;
 	if (store_sup_cancel_poll(s->st, s->id, &res) != RC_OK)
 		return;
-	for (j = 0; j < s->nslots; j++) {
+	for (j = 0; j < s->cap; j++) {
 		if ((r = s->runs[j]) == NULL || r->lost)
 			continue;
 		/* A signal may wait for one of its wait steps (sup_wait.c). */
@@ -440,7 +482,7 @@ sup_cancel_poll(struct sup *s)
 	 * run): a callback recorded meanwhile is applied here; the API
 	 * nudges, so this runs at once.
 	 */
-	for (j = 0; j < s->nslots; j++)
+	for (j = 0; j < s->cap; j++)
 		if ((r = s->runs[j]) != NULL && !r->lost && !r->done)
 			(void)sup_run_callbacks(s, r);
 }

@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "secret.h"
 #include "store.h"
+#include "store_sup.h"
 #include "sup_step.h"
 #include "tmpl.h"
 
@@ -23,6 +24,8 @@
 #define SUP_ROWS_MANY		8	/* rows per batched write (store_sql.c) */
 #define SUP_PROC_WAIT_MS	50	/* retry due, max_processes reached */
 #define SUP_RECLAIM_MS		1000	/* expired leases looked for */
+#define SUP_CLAIM_FULL_MS	100	/* a claim from the queue's start,
+					   not past the mark, at least */
 #define SUP_WRITE_RETRY_MS	500	/* after a failed write */
 #define SUP_WAIT_MAX_MS		1000
 #define SUP_BEAT_MS		250	/* replica heartbeat (store_replica.c) */
@@ -107,6 +110,8 @@ struct run {
 	int			 no_tmpl_notify; /* the definition has no
 						   global_config.notify
 						   (sql/018) */
+	int			 flown;		/* a flight of it failed: the
+						   loop writes it (sup_flight.c) */
 	int			 done;		/* outcome decided */
 	int			 ended;		/* outcome committed */
 	char			*parent_id;	/* sql/017; NULL: a root */
@@ -133,9 +138,14 @@ struct sup {
 	int			 nudge_fd;
 	int			 sig_fd;
 	int			 lock_fd;
-	struct run		**runs;		/* concurrency slots */
+	struct run		**runs;		/* cap entries, nruns used */
 	struct run		**round;	/* runs writing this round */
-	int			 nslots;
+	struct run		**fly;		/* runs flying this round */
+	struct sup_flight	*flight;	/* NULL: the loop writes all */
+	int			 nslots;	/* concurrency: claims stop at
+						   nslots runs */
+	int			 cap;		/* 2 nslots: the runs of a
+						   failed flight come back */
 	int			 nruns;
 	int			 stopping;
 	int64_t			 stop_deadline;
@@ -153,6 +163,10 @@ struct sup {
 		long long	 limit;		/* 0: none */
 		int64_t		 until;		/* monotonic ms; 0: free */
 	}			 limits[SUP_LIMITS_MAX];
+	struct store_sup_mark	 mark;		/* where the last claim of
+						   pending rows stopped */
+	int64_t			 claim_full_at;	/* next claim from the
+						   queue's start (monotonic) */
 	int64_t			 limited_until;	/* a claim passed over a
 						   limited template's row
 						   before this (monotonic
@@ -193,6 +207,8 @@ void	 sup_metrics_fire(double seconds);
 void	 sup_metrics_fire_mark(void);
 void	 sup_metrics_fire_undo(void);
 void	 sup_metrics_finish(const char *status);
+/* A flight of n outcomes landed: written, or returned to the loop. */
+void	 sup_metrics_flight(int written, int n);
 /* A map iteration ended: completed, failed, skipped or cancelled. */
 void	 sup_metrics_iteration(const char *status);
 void	 sup_metrics_write(struct sup *);
@@ -343,6 +359,55 @@ int	 sup_write_run(struct sup *, struct run *r, int final);
  * tries again SUP_WRITE_RETRY_MS later.
  */
 void	 sup_run_write_round(struct sup *, struct run **, int n);
+/*
+ * sup_flight.c: the outcomes of decided runs on a second connection, in
+ * a thread (one flight at a time). open: the thread and its store, NULL
+ * (logged) when it cannot start; the loop then writes everything
+ * itself. takes: 1 when r may fly (decided, idle, no map, never failed
+ * a flight). send: lands the previous flight (waiting for it), then
+ * takes rs[0..n) out of their slots and hands their writes to the
+ * thread. land: settles a flight that has landed (with wait, waits for
+ * it first); a failed flight's runs are written by the loop, and those
+ * not over go back into slots. fd: readable once a flight has landed;
+ * -1 without a flight. close: lands, stops the thread, frees; NULL-safe.
+ */
+struct sup_flight;
+struct sup_flight *sup_flight_open(struct sup *);
+int	 sup_flight_takes(const struct sup_flight *, const struct run *r);
+void	 sup_flight_send(struct sup *, struct run **rs, int n);
+void	 sup_flight_land(struct sup *, int wait);
+int	 sup_flight_fd(const struct sup_flight *);
+void	 sup_flight_close(struct sup *);
+
+/* After a commit that held r's write: its steps are clean, ended set. */
+void	 sup_write_written(struct run *r);
+
+/*
+ * The final writes of decided runs as plain rows, for another thread's
+ * connection (sup_flight.c): their outcomes, then their changed steps.
+ * It owns its JSON texts; it borrows the claimer id of sup and the step
+ * ids and status names of the runs, which must outlive it.
+ */
+struct sup_batch {
+	struct store_run_outcome	*o;	/* n outcomes */
+	char				**otxt;	/* 2 n: result, error */
+	struct store_run_step_put	*w;	/* nw changed steps */
+	char				**wtxt;	/* 4 nw: their texts */
+	int				 n, nw;
+};
+/* Build b from the n runs rs, each decided (done) and idle. Never fails. */
+void	 sup_batch_build(struct sup *, struct run *const *rs, int n,
+	    struct sup_batch *b);
+/*
+ * b's statements inside a transaction of the caller on st (any thread's
+ * store; b is the only shared data it reads). RC_OK; RC_CONFLICT when a
+ * claim was lost (the caller finds which, run by run); else a store
+ * code.
+ */
+int	 sup_batch_put(struct store *st, const struct sup_batch *b);
+/* Free b's arrays and texts; b is empty after. */
+void	 sup_batch_free(struct sup_batch *b);
+
 /*
  * After the round's write: 1 when the run is over and may be freed (its
  * outcome committed, or its lease lost and its handlers gone). Logs and

@@ -26,7 +26,7 @@
 #include "store_sup.h"
 #include "sup_int.h"
 
-#define POLLFD_MAX	(2 + (16 * TMPL_STEPS_MAX + 4096) * SUP_CMD_NPOLLFD)
+#define POLLFD_MAX	(3 + (16 * TMPL_STEPS_MAX + 4096) * SUP_CMD_NPOLLFD)
 
 static void
 lock_or_exit(struct sup *s)
@@ -301,7 +301,7 @@ locate(struct sup *s, void *user, struct run **rp)
 	struct run	*r;
 	int		 j, i;
 
-	for (j = 0; j < s->nslots; j++) {
+	for (j = 0; j < s->cap; j++) {
 		if ((r = s->runs[j]) == NULL)
 			continue;
 		for (i = 0; i < r->t->nsteps; i++)
@@ -326,13 +326,13 @@ collect(struct sup *s)
 		if ((i = locate(s, user, &r)) >= 0)
 			sup_run_result(s, r, i, &res);
 		else
-			for (j = 0; j < s->nslots; j++)
+			for (j = 0; j < s->cap; j++)
 				if (s->runs[j] != NULL && sup_map_http_done(s,
 				    s->runs[j], user, &res))
 					break;
 		sup_step_result_fini(&res);
 	}
-	for (j = 0; j < s->nslots; j++) {
+	for (j = 0; j < s->cap; j++) {
 		if ((r = s->runs[j]) == NULL)
 			continue;
 		sup_map_collect(s, r);
@@ -355,13 +355,17 @@ free_slot(struct sup *s, int j)
 	s->want_claim = 1;	/* a slot is free */
 }
 
-/* Advance every run, then write what they changed in one transaction. */
+/*
+ * Advance every run, then write what they changed in one transaction:
+ * the outcomes of decided runs in a flight (sup_flight.c) when there is
+ * one, the rest here.
+ */
 static void
 advance_all(struct sup *s)
 {
-	int	j, k, n = 0;
+	int	j, k, n = 0, nf = 0;
 
-	for (j = 0; j < s->nslots; j++) {
+	for (j = 0; j < s->cap; j++) {
 		if (s->runs[j] == NULL)
 			continue;
 		switch (sup_run_advance(s, s->runs[j])) {
@@ -369,12 +373,17 @@ advance_all(struct sup *s)
 			free_slot(s, j);
 			break;
 		case SUP_ADV_WRITE:
-			s->round[n++] = s->runs[j];
+			if (sup_flight_takes(s->flight, s->runs[j]))
+				s->fly[nf++] = s->runs[j];
+			else
+				s->round[n++] = s->runs[j];
 			break;
 		case SUP_ADV_WAIT:
 			break;
 		}
 	}
+	if (nf > 0)
+		sup_flight_send(s, s->fly, nf);
 	if (n == 0)
 		return;
 	sup_run_write_round(s, s->round, n);
@@ -402,7 +411,7 @@ wait_ms(struct sup *s, int64_t now)
 		t = s->next_beat;
 	if (s->nruns > 0 && s->next_cancel < t)
 		t = s->next_cancel;
-	for (j = 0; j < s->nslots; j++) {
+	for (j = 0; j < s->cap; j++) {
 		if (s->runs[j] == NULL)
 			continue;
 		if ((d = sup_run_due(s->runs[j])) < t)
@@ -426,11 +435,15 @@ pollfds(struct sup *s, struct pollfd *pfd)
 
 	pfd[n].fd = s->sig_fd;
 	pfd[n++].events = POLLIN;
+	if (sup_flight_fd(s->flight) != -1) {
+		pfd[n].fd = sup_flight_fd(s->flight);
+		pfd[n++].events = POLLIN;
+	}
 	if (s->nudge_fd != -1) {
 		pfd[n].fd = s->nudge_fd;
 		pfd[n++].events = POLLIN;
 	}
-	for (j = 0; j < s->nslots; j++) {
+	for (j = 0; j < s->cap; j++) {
 		if (s->runs[j] == NULL)
 			continue;
 		n += sup_map_pollfds(s->runs[j], pfd + n, POLLFD_MAX - n);
@@ -453,7 +466,7 @@ drain(struct sup *s, int all)
 {
 	int	j;
 
-	for (j = 0; j < s->nslots; j++) {
+	for (j = 0; j < s->cap; j++) {
 		if (s->runs[j] == NULL ||
 		    (!all && !sup_run_idle(s->runs[j])))
 			continue;
@@ -473,6 +486,7 @@ loop(struct sup *s, const char *conf)
 	size_t			n;
 
 	for (;;) {
+		sup_flight_land(s, 0);
 		now = util_mono_ms();
 		if (!s->stopping && s->nruns < s->nslots &&
 		    (s->want_claim || now >= s->next_claim)) {
@@ -507,6 +521,7 @@ loop(struct sup *s, const char *conf)
 		advance_all(s);
 		sup_webhook_tick(s);
 		if (s->stopping) {
+			sup_flight_land(s, 1);
 			drain(s, util_mono_ms() >= s->stop_deadline);
 			if (s->nruns == 0)
 				return;
@@ -620,9 +635,12 @@ main(int argc, char *argv[])
 	snprintf(s.id, sizeof(s.id), "%s:%ld:%02x%02x%02x%02x", s.host,
 	    (long)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
 	s.nslots = s.cfg->sup.concurrency;
-	s.runs = xcalloc((size_t)s.nslots, sizeof(struct run *));
-	s.round = xcalloc((size_t)s.nslots, sizeof(struct run *));
+	s.cap = 2 * s.nslots;
+	s.runs = xcalloc((size_t)s.cap, sizeof(struct run *));
+	s.round = xcalloc((size_t)s.cap, sizeof(struct run *));
+	s.fly = xcalloc((size_t)s.cap, sizeof(struct run *));
 	s.st = store_open(s.cfg);
+	s.flight = sup_flight_open(&s);
 	/* Beats cost a write every SUP_BEAT_MS: only for a replica. */
 	if (s.cfg->db.read_host != NULL || s.cfg->db.read_socket != NULL)
 		s.next_beat = 1;
@@ -634,11 +652,13 @@ main(int argc, char *argv[])
 		log_warnx("handlers run as the supervisor's own user "
 		    "(cmd_run_as_self): they can read its secrets");
 	loop(&s, conf);
+	sup_flight_close(&s);
 	(void)store_sup_beat_delete(s.st, s.id);
-	for (j = 0; j < s.nslots; j++)
+	for (j = 0; j < s.cap; j++)
 		sup_run_free(s.runs[j]);
 	free(s.runs);
 	free(s.round);
+	free(s.fly);
 	sched_tzset_free(s.zones);
 	sup_webhook_fini(&s);
 	sup_http_free(s.http);

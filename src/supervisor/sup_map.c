@@ -566,7 +566,7 @@ sup_map_processes(const struct sup *sp)
 	const struct sup_map	*m;
 	int			 j, i, k, n = 0;
 
-	for (j = 0; j < sp->nslots; j++) {
+	for (j = 0; j < sp->cap; j++) {
 		if ((r = sp->runs[j]) == NULL)
 			continue;
 		for (i = 0; i < r->t->nsteps; i++) {

@@ -54,6 +54,7 @@ static struct {
 	uint64_t	finished[NITEMS(statuses)];
 	uint64_t	claimed;
 	uint64_t	claim_lost;
+	uint64_t	flown[2];	/* written, returned */
 } m;
 
 static void
@@ -81,6 +82,12 @@ void
 sup_metrics_claim_lost(void)
 {
 	m.claim_lost++;
+}
+
+void
+sup_metrics_flight(int written, int n)
+{
+	m.flown[written ? 0 : 1] += (uint64_t)n;
 }
 
 void
@@ -211,6 +218,14 @@ sup_metrics_write(struct sup *s)
 	    "Transactions run again after a deadlock or certification "
 	    "failure.\n# TYPE wfm_supervisor_tx_retries_total counter\n"
 	    "wfm_supervisor_tx_retries_total %lu\n", ss.tx_retries);
+	metrics_printf(&buf, &len, "# HELP wfm_supervisor_outcomes_flown_"
+	    "total Outcomes sent to the second connection: written there, "
+	    "or returned to the loop by a failed flight.\n"
+	    "# TYPE wfm_supervisor_outcomes_flown_total counter\n"
+	    "wfm_supervisor_outcomes_flown_total{result=\"written\"} %llu\n"
+	    "wfm_supervisor_outcomes_flown_total{result=\"returned\"} "
+	    "%llu\n", (unsigned long long)m.flown[0],
+	    (unsigned long long)m.flown[1]);
 	sup_webhook_metrics(&buf, &len);
 	metrics_printf(&buf, &len, "# HELP wfm_map_iterations_total "
 	    "Map iterations this supervisor ended, by status.\n"

@@ -1079,7 +1079,7 @@ poke_parent(struct sup *sp, const char *parent_id)
 {
 	int	j;
 
-	for (j = 0; j < sp->nslots; j++)
+	for (j = 0; j < sp->cap; j++)
 		if (sp->runs[j] != NULL && strcmp(sp->runs[j]->id,
 		    parent_id) == 0) {
 			sp->runs[j]->wf_poke = 1;

@@ -354,8 +354,8 @@ write_refused(struct sup *sp, struct run *r, int final)
 }
 
 /* After a commit that held r's write (its lease held): steps stored. */
-static void
-written(struct run *r)
+void
+sup_write_written(struct run *r)
 {
 	int	i;
 
@@ -404,7 +404,7 @@ sup_write_run(struct sup *sp, struct run *r, int final)
 	if (rc == RC_OK && r->lost)
 		rc = RC_CONFLICT;
 	if (rc == RC_OK)
-		written(r);
+		sup_write_written(r);
 	return rc;
 }
 
@@ -504,7 +504,7 @@ sup_run_write_round(struct sup *sp, struct run **rs, int n)
 	if (n > 1) {
 		if (store_tx(sp->st, 0, round_body, &a) == RC_OK) {
 			for (i = 0; i < n; i++)
-				written(rs[i]);
+				sup_write_written(rs[i]);
 			return;
 		}
 	}
@@ -516,3 +516,70 @@ sup_run_write_round(struct sup *sp, struct run **rs, int n)
 			    SUP_WRITE_RETRY_MS;
 }
 
+
+void
+sup_batch_build(struct sup *sp, struct run *const *rs, int n,
+    struct sup_batch *b)
+{
+	int64_t	now = util_mono_ms();
+	int	i, j, ns = 0;
+
+	memset(b, 0, sizeof(*b));
+	for (i = 0; i < n; i++)
+		ns += sup_run_dirty(rs[i]) ? rs[i]->t->nsteps : 0;
+	b->o = xcalloc((size_t)n + 1, sizeof(*b->o));
+	b->otxt = xcalloc(2 * (size_t)n + 1, sizeof(*b->otxt));
+	b->w = xcalloc((size_t)ns + 1, sizeof(*b->w));
+	b->wtxt = xcalloc(4 * (size_t)ns + 1, sizeof(*b->wtxt));
+	for (i = 0; i < n; i++) {
+		b->o[i] = outcome_of(sp, rs[i], &b->otxt[2 * i],
+		    &b->otxt[2 * i + 1]);
+		for (j = 0; j < rs[i]->t->nsteps; j++)
+			if (rs[i]->s[j].dirty) {
+				step_row(rs[i], j, now, &b->w[b->nw],
+				    b->wtxt + 4 * b->nw);
+				b->nw++;
+			}
+	}
+	b->n = n;
+}
+
+/*
+ * The outcomes SUP_ROWS_MANY per statement (one alone with its own
+ * fence), then the steps: the statements of write_many for runs that
+ * are all decided, on st.
+ */
+int
+sup_batch_put(struct store *st, const struct sup_batch *b)
+{
+	int	i, m, rc = RC_OK, held;
+
+	for (i = 0; i < b->n && rc == RC_OK; i += m) {
+		if ((m = b->n - i) > SUP_ROWS_MANY)
+			m = SUP_ROWS_MANY;
+		if (m > 1)
+			rc = store_run_finish_many(st, b->o + i, (size_t)m);
+		else if ((rc = store_run_finish(st, &b->o[i], &held)) ==
+		    RC_OK && !held)
+			rc = RC_CONFLICT;
+	}
+	if (rc == RC_OK && b->nw > 0)
+		rc = store_run_steps_put(st, b->w, (size_t)b->nw);
+	return rc;
+}
+
+void
+sup_batch_free(struct sup_batch *b)
+{
+	int	i;
+
+	for (i = 0; i < 2 * b->n; i++)
+		free(b->otxt[i]);
+	for (i = 0; i < 4 * b->nw; i++)
+		free(b->wtxt[i]);
+	free(b->o);
+	free(b->otxt);
+	free(b->w);
+	free(b->wtxt);
+	memset(b, 0, sizeof(*b));
+}

@@ -413,6 +413,104 @@ test_e2e_sup_limited_rows_do_not_hold_up_others(void)
 }
 
 /*
+ * A claim reads past the mark where the claim before it stopped; a row
+ * whose place in claim order is behind that mark (given back, due again
+ * after a delay, committed late: here run_after in the past, inserted
+ * in SQL) is still claimed, by the claim from the queue's start that
+ * follows one that found fewer rows than it could take.
+ */
+static void
+test_e2e_sup_rows_behind_the_claim_mark_are_claimed(void)
+{
+	struct json_object	*doc;
+	char			*tid, *eid = NULL, *late;
+	const char		*name = e2e_unique("behind-mark");
+	char			 nm[160];
+	int			 i;
+
+	snprintf(nm, sizeof(nm), "%s", name);
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"t\","
+	    "\"type\":\"transform\",\"output\":{\"n\":\"{{ input.n }}\"}}]}",
+	    e2e_unique("behind"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	/* Claimed in order: the mark moves past each. */
+	for (i = 0; i < 3; i++) {
+		free(eid);
+		eid = sup_exec(tid, "{\"n\":1}");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
+		doc = e2e_wait(e2e_tok_alice(), eid, 10);
+		SUP_STR_EQ(sup_str(doc, "status"), "completed");
+		json_object_put(doc);
+	}
+	CU_ASSERT_EQUAL_FATAL(e2e_sql("INSERT INTO executions (execution_id, "
+	    "user_id, execution_name, template_pk, template_id, "
+	    "template_version, input, input_hash, status, run_after, "
+	    "created_at) SELECT UUID(), user_id, '%s', template_pk, "
+	    "template_id, template_version, input, input_hash, 'pending', "
+	    "'2001-01-01 00:00:00', UTC_TIMESTAMP(3) FROM executions WHERE "
+	    "execution_id = '%s'", nm, eid), 0);
+	late = strdup(e2e_sql1("SELECT execution_id FROM executions WHERE "
+	    "user_id = 'alice' AND execution_name = '%s'", nm));
+	CU_ASSERT_FATAL(late != NULL && strlen(late) == 36);
+	/* No nudge: the poll's claim (500 ms) finds it. */
+	doc = e2e_wait(e2e_tok_alice(), late, 10);
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	json_object_put(doc);
+	free(late);
+	free(eid);
+	free(tid);
+}
+
+/*
+ * The outcomes of decided runs go to the supervisor's second connection
+ * (sup_flight.c): every one of a burst is written there, once, with its
+ * step row, and none comes back to the loop.
+ */
+#define BURST	40
+static void
+test_e2e_sup_outcomes_fly_on_the_second_connection(void)
+{
+	struct json_object	*doc;
+	char			*tid, *eids[BURST];
+	long long		 w0, r0, w = -1;
+	int			 i;
+
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"t\","
+	    "\"type\":\"transform\",\"output\":{\"n\":\"{{ input.n }}\"}}]}",
+	    e2e_unique("burst"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	w0 = e2e_metric("wfm_supervisor_outcomes_flown_total"
+	    "{result=\"written\"}");
+	r0 = e2e_metric("wfm_supervisor_outcomes_flown_total"
+	    "{result=\"returned\"}");
+	CU_ASSERT_FATAL(w0 >= 0 && r0 >= 0);
+	for (i = 0; i < BURST; i++) {
+		eids[i] = sup_exec(tid, "{\"n\":2}");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(eids[i]);
+	}
+	for (i = 0; i < BURST; i++) {
+		doc = e2e_wait(e2e_tok_alice(), eids[i], 20);
+		SUP_STR_EQ(sup_str(doc, "status"), "completed");
+		SUP_STR_EQ(sup_json(doc, "final_result"), "{\"t\":{\"n\":2}}");
+		json_object_put(doc);
+	}
+	CU_ASSERT_STRING_EQUAL(e2e_sql1("SELECT COUNT(*), COUNT(DISTINCT "
+	    "s.exec_pk), SUM(s.status = 'completed') FROM execution_steps s "
+	    "JOIN executions e ON e.id = s.exec_pk WHERE e.template_id = "
+	    "'%s'", tid), "40\t40\t40");
+	/* supervisor.prom is rewritten every few seconds. */
+	for (i = 0; i < 100 && (w = e2e_metric("wfm_supervisor_outcomes_"
+	    "flown_total{result=\"written\"}")) < w0 + BURST; i++)
+		usleep(100 * 1000);
+	CU_ASSERT(w >= w0 + BURST);
+	CU_ASSERT_EQUAL(e2e_metric("wfm_supervisor_outcomes_flown_total"
+	    "{result=\"returned\"}"), r0);
+	for (i = 0; i < BURST; i++)
+		free(eids[i]);
+	free(tid);
+}
+
+/*
  * The execution.create record of alice's execution eid, as the admin's
  * audit list shows it (newest 100 of hers): its "at" into at (owned), the
  * number of records found.
@@ -537,6 +635,10 @@ test_e2e_sup_lease_register(void)
 	    test_e2e_sup_max_concurrent_executions_bounds_overlap);
 	CU_add_test(s, "limited_rows_do_not_hold_up_others",
 	    test_e2e_sup_limited_rows_do_not_hold_up_others);
+	CU_add_test(s, "rows_behind_the_claim_mark_are_claimed",
+	    test_e2e_sup_rows_behind_the_claim_mark_are_claimed);
+	CU_add_test(s, "outcomes_fly_on_the_second_connection",
+	    test_e2e_sup_outcomes_fly_on_the_second_connection);
 	CU_add_test(s, "retention_keeps_the_audit_record",
 	    test_e2e_sup_retention_keeps_the_audit_record);
 }
