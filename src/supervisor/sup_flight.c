@@ -95,7 +95,7 @@ sup_flight_open(struct sup *s)
 		e = errno;
 		goto fail_efd;
 	}
-	f->runs = xcalloc((size_t)s->cap + 1, sizeof(*f->runs));
+	f->runs = xcalloc((size_t)s->cap + 1, sizeof(struct run *));
 	f->st = store_open(s->cfg);
 	/* Signals stay blocked in the thread (signals_open ran before). */
 	if ((e = pthread_create(&f->thread, NULL, flight_main, f)) != 0)
