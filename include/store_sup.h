@@ -38,24 +38,14 @@ enum store_sup_which {
 int	store_sup_select(struct store *, enum store_sup_which which,
 	    long long limit, struct store_sup_cand *c, int *nc, int max);
 /*
- * Where a claim of pending rows stopped reading: the run_after (text of
- * CLAIM_MARK) and id of the last row it read, in claim order; run_after
- * "" for none.
+ * The claim's select of runnable pending rows, as store_sup_select. With
+ * upto > after >= 0 only ids in (after, upto], in id order; else all,
+ * in claim order (run_after, id) through ix_exec_claim. *last (may be
+ * NULL) becomes the largest id read when it is larger.
  */
-struct store_sup_mark {
-	char		run_after[32];
-	long long	pk;
-};
-/*
- * The claim's select (like store_sup_select) of runnable pending rows,
- * in claim order (run_after, id); with after and mark set (run_after not
- * "") only the rows past the mark, whose index entries come after those
- * of the rows claimed before it (delete-marked until purged). Either way
- * *mark moves forward to the last row read, never back.
- */
-int	store_sup_select_pending(struct store *, struct store_sup_mark *mark,
-	    int after, long long limit, struct store_sup_cand *c, int *nc,
-	    int max);
+int	store_sup_select_pending(struct store *, long long after,
+	    long long upto, long long limit, struct store_sup_cand *c, int *nc,
+	    int max, long long *last);
 /* The same for the running rows of claimer (a dead one), limit of them. */
 int	store_sup_orphans_of(struct store *, const char *claimer,
 	    long long limit, struct store_sup_cand *c, int *nc, int max);

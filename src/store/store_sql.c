@@ -51,11 +51,6 @@
 	"wake_at = IF(status = 'waiting', NULL, UTC_TIMESTAMP(6)), "	\
 	"run_after = IF(status = 'waiting', UTC_TIMESTAMP(6), run_after), "\
 	"status = IF(status = 'waiting', 'pending', status)"
-/*
- * A claimed row's place in claim order, as text ("YYYY-MM-DD
- * HH:MM:SS.ffffff"), for the next claim's mark (STMT_SUP_CLAIM_SELECT_AFTER).
- */
-#define CLAIM_MARK	"CAST(run_after AS CHAR(26))"
 #define WHEN2	"WHEN ? THEN ? WHEN ? THEN ? "
 #define WHEN8	WHEN2 WHEN2 WHEN2 WHEN2
 
@@ -474,23 +469,23 @@ static const char *const sql[STMT_COUNT] = {
 	 * runnable row instead of reading the index in order.
 	 */
 	[STMT_SUP_CLAIM_SELECT] =
-	    "SELECT id, template_pk, claim_epoch, " CLAIM_MARK " "
-	    "FROM executions WHERE status = 'pending' "
+	    "SELECT id, template_pk, claim_epoch FROM executions "
+	    "WHERE status = 'pending' "
 	    "AND run_after <= UTC_TIMESTAMP(6) ORDER BY run_after, id "
 	    "LIMIT ? FOR UPDATE SKIP LOCKED",
 	/*
-	 * The same past a mark (run_after, id), the last row an earlier
-	 * claim read, as one range of ix_exec_claim: the entries of rows
-	 * claimed before it stay there delete-marked until purged, and
-	 * this claim does not read them again. Params: run_after twice,
-	 * id, limit.
+	 * The same in a window of ids past the last row claims read, in
+	 * primary key order: one lock a row instead of two, and none of
+	 * the ix_exec_claim entries of rows claimed before (delete-marked
+	 * until purged), which a locking read through that index visits
+	 * again (docs/bench.md, 2026-12-06 afternoon). The window bounds
+	 * the rows read whatever their status. Params: after, upto, limit.
 	 */
 	[STMT_SUP_CLAIM_SELECT_AFTER] =
-	    "SELECT id, template_pk, claim_epoch, " CLAIM_MARK " "
-	    "FROM executions WHERE status = 'pending' "
-	    "AND (run_after > ? OR (run_after = ? AND id > ?)) "
-	    "AND run_after <= UTC_TIMESTAMP(6) ORDER BY run_after, id "
-	    "LIMIT ? FOR UPDATE SKIP LOCKED",
+	    "SELECT id, template_pk, claim_epoch FROM executions "
+	    "FORCE INDEX (PRIMARY) WHERE id > ? AND id <= ? "
+	    "AND status = 'pending' AND run_after <= UTC_TIMESTAMP(6) "
+	    "ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED",
 	/* Expired leases, through ix_exec_lease. */
 	[STMT_SUP_RECLAIM_SELECT] =
 	    "SELECT id, template_pk, claim_epoch FROM executions "

@@ -55,54 +55,26 @@ store_sup_select(struct store *st, enum store_sup_which which,
 	return cand_select(st, ids[which], p, 1, c, nc, max);
 }
 
-/* The column of CLAIM_MARK in the pending selects. */
-enum { CA_MARK = CA_EPOCH + 1 };
-
-/* 1 when (run_after a, pk pa) comes after (b, pb) in claim order. */
-static int
-mark_after(const char *a, long long pa, const struct store_sup_mark *b)
-{
-	int	d = strcmp(a, b->run_after);
-
-	return d > 0 || (d == 0 && pa > b->pk);
-}
-
 int
-store_sup_select_pending(struct store *st, struct store_sup_mark *mark,
-    int after, long long limit, struct store_sup_cand *c, int *nc, int max)
+store_sup_select_pending(struct store *st, long long after, long long upto,
+    long long limit, struct store_sup_cand *c, int *nc, int max,
+    long long *last)
 {
-	struct sparam	 p[4];
-	struct sres	 res;
-	const char	*ra;
-	size_t		 i, np = 0;
-	int		 rc;
+	struct sparam	p[3];
+	int		from = *nc, i, rc, window = after >= 0 && upto > after;
 
-	after = after && mark->run_after[0] != '\0';
-	if (after) {
-		p[np++] = SP_STR(mark->run_after);
-		p[np++] = SP_STR(mark->run_after);
-		p[np++] = SP_INT(mark->pk);
-	}
-	p[np++] = SP_INT(limit);
-	if ((rc = store_exec(st, after ? STMT_SUP_CLAIM_SELECT_AFTER :
-	    STMT_SUP_CLAIM_SELECT, p, np, &res, NULL, NULL)) != RC_OK)
+	if (window) {
+		p[0] = SP_INT(after);
+		p[1] = SP_INT(upto);
+		p[2] = SP_INT(limit);
+	} else
+		p[0] = SP_INT(limit);
+	if ((rc = cand_select(st, window ? STMT_SUP_CLAIM_SELECT_AFTER :
+	    STMT_SUP_CLAIM_SELECT, p, window ? 3 : 1, c, nc, max)) != RC_OK)
 		return rc;
-	for (i = 0; i < res.nrows && *nc < max; i++) {
-		c[*nc].pk = sres_int(&res, i, CA_PK);
-		c[*nc].tpk = sres_int(&res, i, CA_TPK);
-		c[*nc].epoch = sres_int(&res, i, CA_EPOCH);
-		(*nc)++;
-	}
-	if (res.nrows > 0) {
-		i = res.nrows - 1;
-		ra = sres_get(&res, i, CA_MARK, NULL);
-		if (ra != NULL && strlen(ra) < sizeof(mark->run_after) &&
-		    mark_after(ra, sres_int(&res, i, CA_PK), mark)) {
-			memcpy(mark->run_after, ra, strlen(ra) + 1);
-			mark->pk = sres_int(&res, i, CA_PK);
-		}
-	}
-	sres_free(&res);
+	for (i = from; last != NULL && i < *nc; i++)
+		if (c[i].pk > *last)
+			*last = c[i].pk;
 	return RC_OK;
 }
 

@@ -166,41 +166,29 @@ select_orphans(struct sup *s, int want, struct store_sup_cand *c, int *nc,
 }
 
 /*
- * The runnable pending rows, up to max, appended to c[*nc]: past the
- * mark where the claims before stopped (the index entries of the rows
- * they claimed are not read again), and from the queue's start when
- * that found fewer than max or SUP_CLAIM_FULL_MS have passed since the
- * last such read: for the rows behind the mark (given back, passed over
- * for a template's limit, due again after a delay, committed late).
- * c has room for 2 max more. RC_OK or a store code.
+ * The runnable pending rows, up to max, appended to c[*nc]: in a window
+ * of ids past the largest one claims read before (the index entries of
+ * the rows they claimed are not read again), or from the queue's start
+ * when that window has none or SUP_CLAIM_FULL_MS have passed since the
+ * last such read: for the rows behind the mark (given back, woken,
+ * passed over for a template's limit, committed late, skipped while
+ * another host's supervisor held them). RC_OK or a store code.
  */
 static int
 claim_pending(struct sup *s, int max, struct store_sup_cand *c, int *nc)
 {
 	int64_t	now = util_mono_ms();
-	int	from = *nc, got, i, j, k, rc;
+	int	from = *nc, rc;
 
-	if (now < s->claim_full_at && s->mark.run_after[0] != '\0') {
-		if ((rc = store_sup_select_pending(s->st, &s->mark, 1, max, c,
-		    nc, from + max)) != RC_OK)
+	if (now < s->claim_full_at && s->claim_after >= 0) {
+		if ((rc = store_sup_select_pending(s->st, s->claim_after,
+		    s->claim_after + (long long)max * SUP_CLAIM_WINDOW, max, c,
+		    nc, from + max, &s->claim_after)) != RC_OK || *nc > from)
 			return rc;
-		if (*nc - from == max)
-			return RC_OK;
 	}
 	s->claim_full_at = now + SUP_CLAIM_FULL_MS;
-	got = *nc;
-	if ((rc = store_sup_select_pending(s->st, &s->mark, 0, max, c, nc,
-	    got + max)) != RC_OK)
-		return rc;
-	/* Rows both read: this transaction holds their locks already. */
-	for (i = k = got; i < *nc && k < from + max; i++) {
-		for (j = from; j < got && c[j].pk != c[i].pk; j++)
-			;
-		if (j == got)
-			c[k++] = c[i];
-	}
-	*nc = k;
-	return RC_OK;
+	return store_sup_select_pending(s->st, -1, -1, max, c, nc, from + max,
+	    &s->claim_after);
 }
 
 /* One claim transaction's inputs and results (a store_tx body). */
@@ -231,7 +219,7 @@ claim_body(struct store *st, void *arg)
 
 	(void)st;
 	a->npks = a->norphans = a->dead = a->nppks = 0;
-	c = xcalloc((size_t)max * 2 + (size_t)want * 2, sizeof(*c));
+	c = xcalloc((size_t)max + (size_t)want * 2, sizeof(*c));
 	run = xcalloc((size_t)want, sizeof(*run));
 	if (!s->orphans_done) {
 		if ((rc = select_orphans(s, want, c, &nc, &a->dead)) != RC_OK)

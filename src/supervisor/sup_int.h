@@ -11,7 +11,6 @@
 #include "engine.h"
 #include "secret.h"
 #include "store.h"
-#include "store_sup.h"
 #include "sup_step.h"
 #include "tmpl.h"
 
@@ -26,6 +25,8 @@
 #define SUP_RECLAIM_MS		1000	/* expired leases looked for */
 #define SUP_CLAIM_FULL_MS	100	/* a claim from the queue's start,
 					   not past the mark, at least */
+#define SUP_CLAIM_WINDOW	16	/* ids past the mark a claim reads,
+					   per row it wants */
 #define SUP_WRITE_RETRY_MS	500	/* after a failed write */
 #define SUP_WAIT_MAX_MS		1000
 #define SUP_BEAT_MS		250	/* replica heartbeat (store_replica.c) */
@@ -163,8 +164,8 @@ struct sup {
 		long long	 limit;		/* 0: none */
 		int64_t		 until;		/* monotonic ms; 0: free */
 	}			 limits[SUP_LIMITS_MAX];
-	struct store_sup_mark	 mark;		/* where the last claim of
-						   pending rows stopped */
+	long long		 claim_after;	/* the largest id a claim of
+						   pending rows read; -1: none */
 	int64_t			 claim_full_at;	/* next claim from the
 						   queue's start (monotonic) */
 	int64_t			 limited_until;	/* a claim passed over a

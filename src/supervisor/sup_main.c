@@ -634,6 +634,7 @@ main(int argc, char *argv[])
 		fatalx("no randomness");
 	snprintf(s.id, sizeof(s.id), "%s:%ld:%02x%02x%02x%02x", s.host,
 	    (long)getpid(), rnd[0], rnd[1], rnd[2], rnd[3]);
+	s.claim_after = -1;
 	s.nslots = s.cfg->sup.concurrency;
 	s.cap = 2 * s.nslots;
 	s.runs = xcalloc((size_t)s.cap, sizeof(struct run *));

@@ -413,52 +413,57 @@ test_e2e_sup_limited_rows_do_not_hold_up_others(void)
 }
 
 /*
- * A claim reads past the mark where the claim before it stopped; a row
- * whose place in claim order is behind that mark (given back, due again
- * after a delay, committed late: here run_after in the past, inserted
- * in SQL) is still claimed, by the claim from the queue's start that
- * follows one that found fewer rows than it could take.
+ * A claim reads the ids past the largest one claims read before; a row
+ * behind that mark that becomes pending again (here a waiting execution
+ * woken by its signal after later ones were claimed) is still claimed,
+ * by the claim from the queue's start that follows a window with none.
  */
 static void
 test_e2e_sup_rows_behind_the_claim_mark_are_claimed(void)
 {
 	struct json_object	*doc;
-	char			*tid, *eid = NULL, *late;
-	const char		*name = e2e_unique("behind-mark");
-	char			 nm[160];
+	struct resp		 r;
+	char			*wtid, *tid, *wid, *eid = NULL, path[256];
 	int			 i;
 
-	snprintf(nm, sizeof(nm), "%s", name);
+	wtid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"w\","
+	    "\"type\":\"wait\",\"signal\":\"go\",\"timeout_seconds\":600},"
+	    "{\"id\":\"t\",\"type\":\"transform\",\"depends_on\":[\"w\"],"
+	    "\"output\":{\"ok\":true}}]}", e2e_unique("behind-wait"));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(wtid);
 	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"t\","
-	    "\"type\":\"transform\",\"output\":{\"n\":\"{{ input.n }}\"}}]}",
+	    "\"type\":\"transform\",\"output\":{\"n\":1}}]}",
 	    e2e_unique("behind"));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
-	/* Claimed in order: the mark moves past each. */
+	wid = sup_exec(wtid, "{}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(wid);
+	CU_ASSERT_FATAL(x_wait_status(e2e_tok_alice(), wid, "waiting", 10));
+	/* Claimed after it: the mark moves past its id. */
 	for (i = 0; i < 3; i++) {
 		free(eid);
-		eid = sup_exec(tid, "{\"n\":1}");
+		eid = sup_exec(tid, "{}");
 		CU_ASSERT_PTR_NOT_NULL_FATAL(eid);
 		doc = e2e_wait(e2e_tok_alice(), eid, 10);
 		SUP_STR_EQ(sup_str(doc, "status"), "completed");
 		json_object_put(doc);
 	}
-	CU_ASSERT_EQUAL_FATAL(e2e_sql("INSERT INTO executions (execution_id, "
-	    "user_id, execution_name, template_pk, template_id, "
-	    "template_version, input, input_hash, status, run_after, "
-	    "created_at) SELECT UUID(), user_id, '%s', template_pk, "
-	    "template_id, template_version, input, input_hash, 'pending', "
-	    "'2001-01-01 00:00:00', UTC_TIMESTAMP(3) FROM executions WHERE "
-	    "execution_id = '%s'", nm, eid), 0);
-	late = strdup(e2e_sql1("SELECT execution_id FROM executions WHERE "
-	    "user_id = 'alice' AND execution_name = '%s'", nm));
-	CU_ASSERT_FATAL(late != NULL && strlen(late) == 36);
-	/* No nudge: the poll's claim (500 ms) finds it. */
-	doc = e2e_wait(e2e_tok_alice(), late, 10);
+	SUP_STR_EQ(e2e_sql1("SELECT a.id < b.id FROM executions a, "
+	    "executions b WHERE a.execution_id = '%s' AND b.execution_id = "
+	    "'%s'", wid, eid), "1");
+	snprintf(path, sizeof(path), "%s/%s/signals/go", X_EXECS_PATH, wid);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("POST", path, e2e_tok_alice(),
+	    "{\"payload\":{\"ok\":true}}", NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	resp_free(&r);
+	doc = e2e_wait(e2e_tok_alice(), wid, 10);
 	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	SUP_STR_EQ(sup_json(doc, "final_result"),
+	    "{\"w\":{\"ok\":true},\"t\":{\"ok\":true}}");
 	json_object_put(doc);
-	free(late);
 	free(eid);
+	free(wid);
 	free(tid);
+	free(wtid);
 }
 
 /*
