@@ -35,6 +35,8 @@ struct sup_flight {
 	pthread_cond_t		 cv;
 	enum flight_state	 state;		/* under mu */
 	int			 rc;		/* under mu, once landed */
+	struct store_stats	 stats;		/* under mu: of st, as of
+						   the last landing */
 	int			 efd;		/* eventfd: landed */
 	struct store		*st;		/* the thread's */
 	struct sup_batch	 b;
@@ -68,6 +70,7 @@ flight_main(void *arg)
 		if (pthread_mutex_lock(&f->mu) != 0)
 			abort();
 		f->rc = rc;
+		store_stats(f->st, &f->stats);
 		f->state = FL_LANDED;
 		if (pthread_cond_broadcast(&f->cv) != 0)
 			abort();
@@ -131,6 +134,19 @@ sup_flight_takes(const struct sup_flight *f, const struct run *r)
 	return 1;
 }
 
+void
+sup_flight_stats(struct sup_flight *f, struct store_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (f == NULL)
+		return;
+	if (pthread_mutex_lock(&f->mu) != 0)
+		abort();
+	*out = f->stats;
+	if (pthread_mutex_unlock(&f->mu) != 0)
+		abort();
+}
+
 int
 sup_flight_fd(const struct sup_flight *f)
 {
@@ -181,7 +197,9 @@ sup_flight_land(struct sup *s, int wait)
 	f->state = FL_IDLE;
 	if (pthread_mutex_unlock(&f->mu) != 0)
 		abort();
-	(void)read(f->efd, &cnt, sizeof(cnt));	/* EAGAIN: nothing */
+	/* Emptied; EAGAIN: a landing seen before its wake-up. */
+	if (read(f->efd, &cnt, sizeof(cnt)) == -1 && errno != EAGAIN)
+		log_warn("flight: eventfd");
 	n = f->b.n;
 	sup_batch_free(&f->b);
 	sup_metrics_flight(rc == RC_OK, n);

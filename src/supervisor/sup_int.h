@@ -370,7 +370,9 @@ void	 sup_run_write_round(struct sup *, struct run **, int n);
  * thread. land: settles a flight that has landed (with wait, waits for
  * it first); a failed flight's runs are written by the loop, and those
  * not over go back into slots. fd: readable once a flight has landed;
- * -1 without a flight. close: lands, stops the thread, frees; NULL-safe.
+ * -1 without a flight. stats: its store's counters as of the last
+ * landing (zero without a flight). close: lands, stops the thread,
+ * frees; NULL-safe.
  */
 struct sup_flight;
 struct sup_flight *sup_flight_open(struct sup *);
@@ -378,6 +380,7 @@ int	 sup_flight_takes(const struct sup_flight *, const struct run *r);
 void	 sup_flight_send(struct sup *, struct run **rs, int n);
 void	 sup_flight_land(struct sup *, int wait);
 int	 sup_flight_fd(const struct sup_flight *);
+void	 sup_flight_stats(struct sup_flight *, struct store_stats *out);
 void	 sup_flight_close(struct sup *);
 
 /* After a commit that held r's write: its steps are clean, ended set. */

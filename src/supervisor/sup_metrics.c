@@ -162,7 +162,7 @@ hist_print(char **buf, size_t *len, const char *name, const char *label,
 void
 sup_metrics_write(struct sup *s)
 {
-	struct store_stats	 ss;
+	struct store_stats	 ss, fs;
 	char	*buf = NULL, *path = NULL, *tmp = NULL;
 	char	 label[64];
 	size_t	 len = 0, i;
@@ -200,6 +200,12 @@ sup_metrics_write(struct sup *s)
 	    "# TYPE wfm_supervisor_running gauge\nwfm_supervisor_running %d\n",
 	    (unsigned long long)m.claimed, s->nruns);
 	store_stats(s->st, &ss);
+	/*
+	 * The retries of the second connection count too (sup_flight.c);
+	 * the node and its failovers are the loop's connection's.
+	 */
+	sup_flight_stats(s->flight, &fs);
+	ss.tx_retries += fs.tx_retries;
 	/* One call per series: metrics_printf takes up to 511 bytes. */
 	metrics_printf(&buf, &len, "# HELP wfm_supervisor_claim_lost_total "
 	    "Claimed rows found to carry another claim on re-read (Galera).\n"
