@@ -409,24 +409,24 @@ sup_write_run(struct sup *sp, struct run *r, int final)
 }
 
 /*
- * The outcomes of m (2 to SUP_ROWS_MANY) decided runs in one statement;
- * RC_CONFLICT when fewer rows matched than were sent (a lease was lost:
- * the caller finds which, run by run).
+ * The outcomes o[0..n) on st inside the caller's transaction,
+ * SUP_ROWS_MANY per statement (one alone with its own fence). RC_OK;
+ * RC_CONFLICT when a claim was lost (the caller finds which, run by
+ * run); else a store code.
  */
 static int
-finish_many(struct sup *sp, struct run *const *rs, int m)
+outcomes_put(struct store *st, const struct store_run_outcome *o, int n)
 {
-	struct store_run_outcome	 o[STORE_RUN_ROWS_MANY];
-	char				*res[STORE_RUN_ROWS_MANY];
-	char				*err[STORE_RUN_ROWS_MANY];
-	int				 k, rc;
+	int	i, m, rc = RC_OK, held;
 
-	for (k = 0; k < m; k++)
-		o[k] = outcome_of(sp, rs[k], &res[k], &err[k]);
-	rc = store_run_finish_many(sp->st, o, (size_t)m);
-	for (k = 0; k < m; k++) {
-		free(res[k]);
-		free(err[k]);
+	for (i = 0; i < n && rc == RC_OK; i += m) {
+		if ((m = n - i) > SUP_ROWS_MANY)
+			m = SUP_ROWS_MANY;
+		if (m > 1)
+			rc = store_run_finish_many(st, o + i, (size_t)m);
+		else if ((rc = store_run_finish(st, &o[i], &held)) == RC_OK &&
+		    !held)
+			rc = RC_CONFLICT;
 	}
 	return rc;
 }
@@ -440,23 +440,24 @@ finish_many(struct sup *sp, struct run *const *rs, int m)
 static int
 write_many(struct sup *sp, struct run **rs, int n)
 {
-	struct run	**fin, **srun;
-	int		 *sidx, nf = 0, ns = 0, i, j, m, rc = RC_OK;
+	struct store_run_outcome	 *o;
+	struct run			**srun;
+	char				**txt;
+	int				 *sidx, nf = 0, ns = 0, i, j, rc;
 
-	fin = xcalloc((size_t)n, sizeof(struct run *));
+	o = xcalloc((size_t)n, sizeof(*o));
+	txt = xcalloc(2 * (size_t)n, sizeof(*txt));
 	for (i = 0; i < n; i++)
-		if (rs[i]->done)
-			fin[nf++] = rs[i];
-	for (i = 0; i < nf && rc == RC_OK; i += m) {
-		if ((m = nf - i) > SUP_ROWS_MANY)
-			m = SUP_ROWS_MANY;
-		if (m > 1)
-			rc = finish_many(sp, fin + i, m);
-		else if ((rc = sup_write_finish(sp, fin[i])) == RC_OK &&
-		    fin[i]->lost)
-			rc = RC_CONFLICT;
-	}
-	free(fin);
+		if (rs[i]->done) {
+			o[nf] = outcome_of(sp, rs[i], &txt[2 * nf],
+			    &txt[2 * nf + 1]);
+			nf++;
+		}
+	rc = outcomes_put(sp->st, o, nf);
+	for (i = 0; i < 2 * nf; i++)
+		free(txt[i]);
+	free(txt);
+	free(o);
 	for (i = 0; i < n && rc == RC_OK; i++)
 		if (!rs[i]->done && (rc = fence(sp, rs[i], 0)) == RC_OK &&
 		    rs[i]->lost)
@@ -516,7 +517,6 @@ sup_run_write_round(struct sup *sp, struct run **rs, int n)
 			    SUP_WRITE_RETRY_MS;
 }
 
-
 void
 sup_batch_build(struct sup *sp, struct run *const *rs, int n,
     struct sup_batch *b)
@@ -544,26 +544,13 @@ sup_batch_build(struct sup *sp, struct run *const *rs, int n,
 	b->n = n;
 }
 
-/*
- * The outcomes SUP_ROWS_MANY per statement (one alone with its own
- * fence), then the steps: the statements of write_many for runs that
- * are all decided, on st.
- */
+/* The outcomes, then the steps: write_many's statements, on st. */
 int
 sup_batch_put(struct store *st, const struct sup_batch *b)
 {
-	int	i, m, rc = RC_OK, held;
+	int	rc;
 
-	for (i = 0; i < b->n && rc == RC_OK; i += m) {
-		if ((m = b->n - i) > SUP_ROWS_MANY)
-			m = SUP_ROWS_MANY;
-		if (m > 1)
-			rc = store_run_finish_many(st, b->o + i, (size_t)m);
-		else if ((rc = store_run_finish(st, &b->o[i], &held)) ==
-		    RC_OK && !held)
-			rc = RC_CONFLICT;
-	}
-	if (rc == RC_OK && b->nw > 0)
+	if ((rc = outcomes_put(st, b->o, b->n)) == RC_OK && b->nw > 0)
 		rc = store_run_steps_put(st, b->w, (size_t)b->nw);
 	return rc;
 }
