@@ -574,6 +574,45 @@ test_jwt_scheme_variants(void)
 	free(t);
 }
 
+/*
+ * A 401 is answered before the body is read: 900 KB of it are still in
+ * the socket when the worker ends the request, so it closes gracefully
+ * (http_main.c finish()). Every answer arrives whole; nginx logs no
+ * reset (stack_survived, after this one).
+ */
+static void
+test_jwt_unread_body_does_not_cut_the_answer(void)
+{
+	const char	*extra[2] = { NULL, NULL };
+	struct resp	 r;
+	char		*t = mint_pl(600, NULL), *line, *body;
+	size_t		 n = 900 * 1024;
+	int		 i, ok = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	t[strlen(t) - 2] = t[strlen(t) - 2] == 'A' ? 'B' : 'A';
+	CU_ASSERT_NOT_EQUAL_FATAL(asprintf(&line, "Authorization: Bearer %s",
+	    t), -1);
+	extra[0] = line;
+	body = malloc(n + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+	memset(body, ' ', n);
+	memcpy(body, "{\"template_id\":\"x\"}", 19);
+	body[n] = '\0';
+	for (i = 0; i < 20; i++) {
+		if (e2e_req("POST", "/workflow-management/execute", NULL, body,
+		    extra, &r) != 0)
+			continue;
+		ok += hx_detail(&r, 401, "Invalid token signature") &&
+		    hx_from_app(&r);
+		resp_free(&r);
+	}
+	CU_ASSERT_EQUAL(ok, 20);
+	free(body);
+	free(line);
+	free(t);
+}
+
 static void
 test_jwt_oversized_headers_401_by_app_400_by_nginx(void)
 {
@@ -710,6 +749,8 @@ test_e2e_hostile_jwt_register(void)
 	CU_add_test(s, "non_base64url_and_malformed_segments_are_refused",
 	    test_jwt_non_base64url_and_malformed_segments_are_refused);
 	CU_add_test(s, "scheme_variants", test_jwt_scheme_variants);
+	CU_add_test(s, "unread_body_does_not_cut_the_answer",
+	    test_jwt_unread_body_does_not_cut_the_answer);
 	CU_add_test(s, "oversized_headers_401_by_app_400_by_nginx",
 	    test_jwt_oversized_headers_401_by_app_400_by_nginx);
 	CU_add_test(s, "duplicate_members_last_one_wins",
