@@ -54,6 +54,13 @@ char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 #define UTIL_TIME_LEN	25
 /* Format epoch milliseconds as "2026-11-25T10:00:00.123Z" into buf. */
 void	 util_time_fmt(int64_t ms, char buf[UTIL_TIME_LEN]);
+/*
+ * A MariaDB DATETIME as text, "YYYY-MM-DD HH:MM:SS" with up to 6
+ * fraction digits, read as UTC into *ms (epoch milliseconds, the fraction
+ * rounded half up as CAST(UNIX_TIMESTAMP(x) * 1000 AS SIGNED) does).
+ * RC_OK, or RC_INVALID for text of another shape or an impossible date.
+ */
+int	 util_datetime_ms(const char *s, size_t len, int64_t *ms);
 /* Wall-clock now in epoch milliseconds. */
 int64_t	 util_now_ms(void);
 /* Monotonic clock in milliseconds, for local timers. */

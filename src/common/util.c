@@ -40,6 +40,59 @@ util_time_fmt(int64_t ms, char buf[UTIL_TIME_LEN])
 	buf[24] = '\0';
 }
 
+/* The n digits at s as a number, or -1 when one is not a digit. */
+static int
+digits(const char *s, int n)
+{
+	int	v = 0;
+
+	while (n-- > 0) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	return v;
+}
+
+int
+util_datetime_ms(const char *s, size_t len, int64_t *ms)
+{
+	static const int	 mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31,
+				    30, 31, 30, 31 };
+	int64_t			 days;
+	int			 y, mo, d, h, mi, sec, us = 0, i, m;
+
+	if (len < 19 || (len > 19 && (s[19] != '.' || len == 20 ||
+	    len > 26)) || s[4] != '-' || s[7] != '-' || s[10] != ' ' ||
+	    s[13] != ':' || s[16] != ':')
+		return RC_INVALID;
+	y = digits(s, 4);
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	h = digits(s + 11, 2);
+	mi = digits(s + 14, 2);
+	sec = digits(s + 17, 2);
+	for (i = 20; i < 26; i++) {
+		m = i < (int)len ? digits(s + i, 1) : 0;
+		if (m < 0)
+			return RC_INVALID;
+		us = us * 10 + m;
+	}
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 &&
+	    y % 400 != 0))) || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+	    sec < 0 || sec > 59)
+		return RC_INVALID;
+	/* Days since 1970-01-01 of a proleptic Gregorian date. */
+	if (mo <= 2)
+		y--;
+	days = (int64_t)365 * y + y / 4 - y / 100 + y / 400 +
+	    (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1 - 719468;
+	*ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 +
+	    (us + 500) / 1000;
+	return RC_OK;
+}
+
 static int64_t
 clock_ms(clockid_t id)
 {

@@ -30,6 +30,21 @@
 /* The SIGNAL of tr_exec_template_check (sql/021). */
 #define STORE_ER_TEMPLATE_CHANGED 30001
 
+/*
+ * Template definitions kept per connection (store_def_text): at most
+ * STORE_DEFS of them, each at most STORE_DEF_MAX bytes (a larger one is
+ * read every time); the least recently used goes first.
+ */
+#define STORE_DEFS	16
+#define STORE_DEF_MAX	(64 * 1024)
+
+struct store_def {
+	long long	 tpk;
+	long long	 version;
+	char		*text;		/* owned; NULL: a free place */
+	uint64_t	 used;		/* defs_tick when last used */
+};
+
 struct store {
 	const struct config	*cfg;
 	const char		*host;		/* borrowed from cfg */
@@ -49,6 +64,8 @@ struct store {
 	int			 galera;	/* wsrep_on of this server */
 	long long		 limit_ms;	/* store_time_limit; 0: default */
 	struct store_stats	 stats;
+	struct store_def	 defs[STORE_DEFS];	/* store_def_text */
+	uint64_t		 defs_tick;
 };
 
 /* The server's time limit of a statement: under our read timeout. */
@@ -289,9 +306,13 @@ store_open_read(const struct config *cfg)
 void
 store_close(struct store *st)
 {
+	size_t	i;
+
 	if (st == NULL)
 		return;
 	disconnect(st);
+	for (i = 0; i < STORE_DEFS; i++)
+		free(st->defs[i].text);
 	free(st);
 }
 
@@ -846,6 +867,65 @@ sres_ms(const struct sres *res, size_t row, size_t col)
 {
 	return sres_get(res, row, col, NULL) == NULL ? STORE_NO_MS :
 	    sres_int(res, row, col);
+}
+
+long long
+sres_dt_ms(const struct sres *res, size_t row, size_t col)
+{
+	const char	*v;
+	size_t		 len;
+	int64_t		 ms;
+
+	if ((v = sres_get(res, row, col, &len)) == NULL ||
+	    util_datetime_ms(v, len, &ms) != RC_OK)
+		return STORE_NO_MS;
+	return ms;
+}
+
+/* Columns of STMT_TMPL_VERSION_DEF. */
+enum { TD_DEF };
+
+int
+store_def_text(struct store *st, long long tpk, long long version,
+    char **out)
+{
+	struct store_def	*d, *old = &st->defs[0];
+	struct sparam		 p[2];
+	struct sres		 res;
+	size_t			 i, len;
+	int			 rc;
+
+	*out = NULL;
+	for (i = 0; i < STORE_DEFS; i++) {
+		d = &st->defs[i];
+		if (d->text != NULL && d->tpk == tpk && d->version == version) {
+			d->used = ++st->defs_tick;
+			*out = xstrdup(d->text);
+			return RC_OK;
+		}
+		if (d->text == NULL || (old->text != NULL &&
+		    d->used < old->used))
+			old = d;
+	}
+	p[0] = SP_INT(tpk);
+	p[1] = SP_INT(version);
+	if ((rc = store_exec(st, STMT_TMPL_VERSION_DEF, p, 2, &res, NULL,
+	    NULL)) != RC_OK)
+		return rc;
+	if (res.nrows == 0 || sres_get(&res, 0, TD_DEF, &len) == NULL) {
+		sres_free(&res);
+		return RC_NOTFOUND;
+	}
+	*out = sres_dup(&res, 0, TD_DEF);
+	sres_free(&res);
+	if (len <= STORE_DEF_MAX) {
+		free(old->text);
+		old->tpk = tpk;
+		old->version = version;
+		old->text = xstrdup(*out);
+		old->used = ++st->defs_tick;
+	}
+	return RC_OK;
 }
 
 struct json_object *

@@ -29,12 +29,19 @@ count_of(struct store *st, enum stmt_id id, const struct sparam *p,
 /* Columns of STMT_EXEC_GET. */
 enum { EG_PK, EG_ID, EG_NAME, EG_TID, EG_TVER, EG_USER, EG_STATUS, EG_INPUT,
     EG_RESULT, EG_ERROR, EG_CREATED, EG_STARTED, EG_COMPLETED, EG_CBY,
-    EG_CREASON, EG_REDRIVE, EG_DEF, EG_PARENT, EG_PSTEP };
+    EG_CREASON, EG_REDRIVE, EG_TPK, EG_PARENT, EG_PSTEP };
 
-/* Row i of a result with the columns of STMT_EXEC_GET first, into e. */
-static void
-row_decode(const struct sres *res, size_t i, struct store_exec_row *e)
+/*
+ * Row i of a result with the columns of STMT_EXEC_GET first, into e, and
+ * the definition of its template version (store_def_text). RC_OK, or
+ * store_def_text's code (*e then freed).
+ */
+static int
+row_decode(struct store *st, const struct sres *res, size_t i,
+    struct store_exec_row *e)
 {
+	int	rc;
+
 	e->pk = sres_int(res, i, EG_PK);
 	sres_copy(res, i, EG_ID, e->id, UTIL_UUID_LEN);
 	e->name = sres_dup(res, i, EG_NAME);
@@ -45,15 +52,18 @@ row_decode(const struct sres *res, size_t i, struct store_exec_row *e)
 	e->input = sres_dup(res, i, EG_INPUT);
 	e->result = sres_dup(res, i, EG_RESULT);
 	e->error = sres_dup(res, i, EG_ERROR);
-	e->created_ms = sres_ms(res, i, EG_CREATED);
-	e->started_ms = sres_ms(res, i, EG_STARTED);
-	e->completed_ms = sres_ms(res, i, EG_COMPLETED);
+	e->created_ms = sres_dt_ms(res, i, EG_CREATED);
+	e->started_ms = sres_dt_ms(res, i, EG_STARTED);
+	e->completed_ms = sres_dt_ms(res, i, EG_COMPLETED);
 	e->cancelled_by = sres_dup(res, i, EG_CBY);
 	e->cancel_reason = sres_dup(res, i, EG_CREASON);
 	e->redrive_count = sres_int(res, i, EG_REDRIVE);
-	e->definition = sres_dup(res, i, EG_DEF);
 	e->parent_id = sres_dup(res, i, EG_PARENT);
 	e->parent_step = sres_dup(res, i, EG_PSTEP);
+	if ((rc = store_def_text(st, sres_int(res, i, EG_TPK),
+	    e->template_version, &e->definition)) != RC_OK)
+		store_exec_row_free(e);
+	return rc;
 }
 
 int
@@ -72,9 +82,9 @@ store_exec_get(struct store *st, const char *id, struct store_exec_row *e)
 		sres_free(&res);
 		return RC_NOTFOUND;
 	}
-	row_decode(&res, 0, e);
+	rc = row_decode(st, &res, 0, e);
 	sres_free(&res);
-	return RC_OK;
+	return rc;
 }
 
 void
@@ -111,11 +121,11 @@ step_decode(const struct sres *res, size_t i, size_t base,
 	v->step_id = sres_dup(res, i, base + ES_ID);
 	v->status = sres_dup(res, i, base + ES_STATUS);
 	v->attempts = sres_int(res, i, base + ES_ATTEMPTS);
-	v->started_ms = sres_ms(res, i, base + ES_STARTED);
-	v->completed_ms = sres_ms(res, i, base + ES_COMPLETED);
+	v->started_ms = sres_dt_ms(res, i, base + ES_STARTED);
+	v->completed_ms = sres_dt_ms(res, i, base + ES_COMPLETED);
 	v->output = sres_dup(res, i, base + ES_OUTPUT);
 	v->error = sres_dup(res, i, base + ES_ERROR);
-	v->next_attempt_ms = sres_ms(res, i, base + ES_NEXT);
+	v->next_attempt_ms = sres_dt_ms(res, i, base + ES_NEXT);
 	v->input = sres_dup(res, i, base + ES_INPUT);
 	v->history = sres_dup(res, i, base + ES_HISTORY);
 }
@@ -186,7 +196,7 @@ store_exec_by_name(struct store *st, const char *user, const char *name,
 	x->hash = sres_dup(&res, 0, EN_HASH);
 	x->status = sres_dup(&res, 0, EN_STATUS);
 	x->template_version = sres_int(&res, 0, EN_TVER);
-	x->created_ms = sres_int(&res, 0, EN_CREATED);
+	x->created_ms = sres_dt_ms(&res, 0, EN_CREATED);
 	sres_free(&res);
 	return RC_OK;
 }
@@ -595,7 +605,10 @@ store_exec_get_doc(struct store *st, const char *id, struct store_exec_doc *d)
 		sres_free(&res);
 		return doc_apart(st, id, d);
 	}
-	row_decode(&res, first, &d->e);
+	if ((rc = row_decode(st, &res, first, &d->e)) != RC_OK) {
+		sres_free(&res);
+		return rc;
+	}
 	if (sres_get(&res, first, ED_IDX, NULL) != NULL) {
 		d->steps.v = xcalloc(res.nrows, sizeof(*d->steps.v));
 		d->steps.n = res.nrows;

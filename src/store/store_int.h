@@ -177,6 +177,7 @@ enum stmt_id {
 	STMT_SUP_RELEASE_PAUSED,
 	STMT_EXEC_GET_DOC,
 	STMT_WF_ITER_CHILD,
+	STMT_TMPL_VERSION_DEF,
 	STMT_COUNT
 };
 
@@ -245,6 +246,8 @@ char		*sres_dup(const struct sres *, size_t row, size_t col);
 void		 sres_copy(const struct sres *, size_t row, size_t col,
 		    char *buf, size_t size);
 long long	 sres_ms(const struct sres *, size_t row, size_t col);
+/* A DATETIME cell as epoch ms (util_datetime_ms); STORE_NO_MS for NULL. */
+long long	 sres_dt_ms(const struct sres *, size_t row, size_t col);
 struct json_object *sres_json(const struct sres *, size_t row, size_t col);
 
 
@@ -261,6 +264,16 @@ struct json_object *sres_json(const struct sres *, size_t row, size_t col);
  * multi-row INSERT's). RC_OK, or RC_ERR when it gave none.
  */
 int		 store_info_duplicates(const struct store *, uint64_t *n);
+
+/*
+ * The definition (JSON text) of version of template tpk into *out, a copy
+ * the caller frees: from the connection's cache, or read and kept there
+ * (a version's definition never changes: sql/001, no statement updates
+ * it). RC_OK; RC_NOTFOUND when there is no such version; else the
+ * store's code.
+ */
+int		 store_def_text(struct store *, long long tpk,
+		    long long version, char **out);
 
 /* The SQL text of statement id. */
 const char	*store_sql_text(enum stmt_id id);

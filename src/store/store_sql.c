@@ -249,23 +249,31 @@ static const char *const sql[STMT_COUNT] = {
 	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
-	    "e.template_version, " MS("e.created_at") " FROM executions e "
+	    "e.template_version, e.created_at FROM executions e "
 	    "WHERE e.user_id = ? AND e.execution_name = ?",
+	/*
+	 * The times of these three come as DATETIME text, read in C
+	 * (sres_dt_ms), and the definition by its template_pk from the
+	 * connection's cache (store_def_text): an expression per time and
+	 * the join cost a GET about 20 us of server CPU (docs/bench.md,
+	 * 2026-12-06, evening).
+	 */
 	[STMT_EXEC_GET] =
 	    "SELECT e.id, e.execution_id, e.execution_name, e.template_id, "
 	    "e.template_version, e.user_id, e.status, e.input, "
-	    "e.final_result, e.error_details, " MS("e.created_at") ", "
-	    MS("e.started_at") ", " MS("e.completed_at") ", e.cancelled_by, "
-	    "e.cancel_reason, e.redrive_count, v.definition, "
-	    "e.parent_execution_id, e.parent_step_id "
-	    "FROM executions e JOIN template_versions v ON v.template_pk = "
-	    "e.template_pk AND v.version = e.template_version "
-	    "WHERE e.execution_id = ?",
+	    "e.final_result, e.error_details, e.created_at, e.started_at, "
+	    "e.completed_at, e.cancelled_by, e.cancel_reason, "
+	    "e.redrive_count, e.template_pk, e.parent_execution_id, "
+	    "e.parent_step_id FROM executions e WHERE e.execution_id = ?",
 	[STMT_EXEC_STEPS] =
-	    "SELECT step_idx, step_id, status, attempts, " MS("started_at")
-	    ", " MS("completed_at") ", output, error, " MS("next_attempt_at")
-	    ", input, attempt_history FROM execution_steps "
+	    "SELECT step_idx, step_id, status, attempts, started_at, "
+	    "completed_at, output, error, next_attempt_at, input, "
+	    "attempt_history FROM execution_steps "
 	    "WHERE exec_pk = ? ORDER BY step_idx",
+	/* The definition of a template version (store_def_text). */
+	[STMT_TMPL_VERSION_DEF] =
+	    "SELECT definition FROM template_versions "
+	    "WHERE template_pk = ? AND version = ?",
 	/* List params: [user,] [status,] cursor, template, template, limit */
 	[STMT_EXEC_LIST_USER] =
 	    "SELECT " EXEC_SUMMARY_COLS " FROM executions e "
@@ -1250,9 +1258,10 @@ static const char *const sql[STMT_COUNT] = {
 	 * columns of STMT_EXEC_GET, then those of STMT_EXEC_STEPS (alias
 	 * s), one row per step row, or one with NULL step columns when there
 	 * is none, in no promised order (an ORDER BY made a temporary table
-	 * per GET). The large columns (input, final_result, error_details,
-	 * definition) are only in the row of step 0 or in the step-less one,
-	 * never repeated per step; when no row holds them (step 0 has no row
+	 * per GET). The large columns (input, final_result, error_details;
+	 * the definition is read apart, as for STMT_EXEC_GET) are only in the
+	 * row of step 0 or in the step-less one, never repeated per step;
+	 * when no row holds them (step 0 has no row
 	 * while others have) the caller reads with STMT_EXEC_GET and
 	 * STMT_EXEC_STEPS. Not the signals a wait step took: a subquery or
 	 * join of signals here cost every GET 20 to 40 us of server CPU
@@ -1265,17 +1274,13 @@ static const char *const sql[STMT_COUNT] = {
 	    "IF(" DOC_FIRST ", e.input, NULL), "
 	    "IF(" DOC_FIRST ", e.final_result, NULL), "
 	    "IF(" DOC_FIRST ", e.error_details, NULL), "
-	    MS("e.created_at") ", " MS("e.started_at") ", "
-	    MS("e.completed_at") ", e.cancelled_by, e.cancel_reason, "
-	    "e.redrive_count, IF(" DOC_FIRST ", v.definition, NULL), "
+	    "e.created_at, e.started_at, e.completed_at, e.cancelled_by, "
+	    "e.cancel_reason, e.redrive_count, e.template_pk, "
 	    "e.parent_execution_id, e.parent_step_id, "
-	    "s.step_idx, s.step_id, s.status, s.attempts, "
-	    MS("s.started_at") ", " MS("s.completed_at") ", s.output, "
-	    "s.error, " MS("s.next_attempt_at") ", s.input, "
+	    "s.step_idx, s.step_id, s.status, s.attempts, s.started_at, "
+	    "s.completed_at, s.output, s.error, s.next_attempt_at, s.input, "
 	    "s.attempt_history "
-	    "FROM executions e JOIN template_versions v ON v.template_pk = "
-	    "e.template_pk AND v.version = e.template_version "
-	    "LEFT JOIN execution_steps s ON s.exec_pk = e.id "
+	    "FROM executions e LEFT JOIN execution_steps s ON s.exec_pk = e.id "
 	    "WHERE e.execution_id = ?",
 	/*
 	 * The newest child of a map iteration (store_subwf_iter_child): a

@@ -574,6 +574,96 @@ test_e2e_exec_read_delay_attempt_is_the_step(void)
 	free(tid);
 }
 
+/* The step_ids of a document, joined with ",". */
+static const char *
+step_ids(struct json_object *doc)
+{
+	static char		 buf[256];
+	struct json_object	*steps = sup_at(doc, "steps");
+	size_t			 i, n;
+
+	buf[0] = '\0';
+	n = steps != NULL ? json_object_array_length(steps) : 0;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strncat(buf, ",", sizeof(buf) - strlen(buf) - 1);
+		strncat(buf, x_s(sup_str(json_object_array_get_idx(steps, i),
+		    "step_id")), sizeof(buf) - strlen(buf) - 1);
+	}
+	return buf;
+}
+
+/*
+ * Every worker keeps the definitions of the template versions it showed
+ * (store_def_text): an execution still shows the steps of its own
+ * version after a PUT, read 24 times each in turn (every worker serves
+ * some), and after the template is deleted.
+ */
+static void
+test_e2e_exec_read_documents_show_their_own_version(void)
+{
+	struct json_object	*doc;
+	struct resp		 r;
+	char			*tid, *e1, *e2, path[256], buf_put[512];
+	char			 name[64];
+	int			 i, ok1 = 0, ok2 = 0;
+
+	snprintf(name, sizeof(name), "%s", e2e_unique("read-ver"));
+	tid = sup_tmpl("{\"name\":\"%s\",\"steps\":[{\"id\":\"a\","
+	    "\"type\":\"transform\",\"output\":{\"v\":1}}]}", name);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	e1 = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e1);
+	doc = e2e_wait(e2e_tok_alice(), e1, 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(step_ids(doc), "a");
+	json_object_put(doc);
+	snprintf(path, sizeof(path), "/workflow-management/templates/%s", tid);
+	snprintf(buf_put, sizeof(buf_put), "{\"name\":\"%s\",\"steps\":["
+	    "{\"id\":\"b\",\"type\":\"transform\",\"output\":{\"v\":2}},"
+	    "{\"id\":\"c\",\"type\":\"transform\",\"depends_on\":[\"b\"],"
+	    "\"output\":{\"v\":3}}]}", name);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("PUT", path, e2e_tok_alice(), buf_put,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	resp_free(&r);
+	e2 = sup_exec(tid, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e2);
+	doc = e2e_wait(e2e_tok_alice(), e2, 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	json_object_put(doc);
+	for (i = 0; i < 24; i++) {
+		doc = sup_get(e1, NULL);
+		ok1 += doc != NULL && sup_int(doc, "template_version") == 1 &&
+		    strcmp(step_ids(doc), "a") == 0;
+		json_object_put(doc);
+		doc = sup_get(e2, NULL);
+		if (doc != NULL && sup_int(doc, "template_version") == 2 &&
+		    strcmp(step_ids(doc), "b,c") == 0 &&
+		    x_eq(sup_json(doc, "final_result"),
+		    "{\"b\":{\"v\":2},\"c\":{\"v\":3}}"))
+			ok2++;
+		else if (i == 0)
+			fprintf(stderr, "\n    e2: %s", doc != NULL ?
+			    json_object_to_json_string(doc) : "(none)");
+		json_object_put(doc);
+	}
+	CU_ASSERT_EQUAL(ok1, 24);
+	CU_ASSERT_EQUAL(ok2, 24);
+	CU_ASSERT_EQUAL_FATAL(e2e_req("DELETE", path, e2e_tok_alice(), NULL,
+	    NULL, &r), 0);
+	CU_ASSERT_EQUAL(r.status, 204);
+	resp_free(&r);
+	doc = sup_get(e1, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	SUP_STR_EQ(step_ids(doc), "a");
+	SUP_STR_EQ(sup_str(doc, "status"), "completed");
+	json_object_put(doc);
+	free(e1);
+	free(e2);
+	free(tid);
+}
+
 E2E_SUITE(test_e2e_exec_read_register)
 
 void
@@ -589,5 +679,6 @@ test_e2e_exec_read_register(void)
 	T(document_steps);
 	T(history_after_redrive);
 	T(delay_attempt_is_the_step);
+	T(documents_show_their_own_version);
 #undef T
 }

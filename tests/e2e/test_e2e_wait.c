@@ -125,6 +125,31 @@ step_is(const char *token, const char *eid, const char *id,
 }
 
 /*
+ * Column col of execution eid's row, or of the row of its step step (not
+ * NULL), as GET must show it: epoch milliseconds as SQL rounds them
+ * (CAST(UNIX_TIMESTAMP(col) * 1000 AS SIGNED)), in RFC 3339. A static
+ * buffer (e2e_sql1).
+ */
+static const char *
+db_time(const char *eid, const char *step, const char *col)
+{
+	static char	buf[64];
+	char		join[128];
+
+	if (step == NULL)
+		snprintf(join, sizeof(join), "JOIN executions x ON x.id = e.id");
+	else
+		snprintf(join, sizeof(join), "JOIN execution_steps x ON "
+		    "x.exec_pk = e.id AND x.step_id = '%s'", step);
+	snprintf(buf, sizeof(buf), "%s", e2e_sql1("SET time_zone = '+00:00'; "
+	    "SELECT CONCAT(LEFT(DATE_FORMAT(FROM_UNIXTIME(CAST(UNIX_TIMESTAMP("
+	    "x.%s) * 1000 AS SIGNED) / 1000), '%%Y-%%m-%%dT%%H:%%i:%%s.%%f'), "
+	    "23), 'Z') FROM executions e %s WHERE e.execution_id = '%s'",
+	    col, join, eid));
+	return buf;
+}
+
+/*
  * A signal completes the waiting step: its payload is the output, the
  * sender is signalled_by; the execution was parked as waiting (and
  * showed waiting_for and wait_deadline) and completes.
@@ -155,6 +180,13 @@ test_e2e_wait_signal_completes_step(void)
 	X_STREQ(sup_json(s, "waiting_for"),
 	    "{\"signal\":\"approval\",\"approvers\":null}");
 	CU_ASSERT(x_is_time(sup_str(s, "wait_deadline")));
+	/* Times read as DATETIME text (sres_dt_ms), to the millisecond. */
+	X_STREQ(sup_str(s, "wait_deadline"),
+	    db_time(eid, "approve", "next_attempt_at"));
+	X_STREQ(sup_str(s, "started_at"), db_time(eid, "approve",
+	    "started_at"));
+	X_STREQ(sup_str(doc, "created_at"), db_time(eid, NULL, "created_at"));
+	X_STREQ(sup_str(doc, "started_at"), db_time(eid, NULL, "started_at"));
 	X_STREQ(sup_json(s, "signalled_by"), "null");
 	X_STREQ(sup_str(sup_step(doc, "act"), "status"), "pending");
 	json_object_put(doc);
