@@ -894,7 +894,7 @@ http_h_execute(struct http_req *r)
 	struct store_exec_new	 x;
 	struct taken_ctx	 tc;
 	struct json_object	*empty = NULL;
-	char			 id[UTIL_UUID_LEN], hash[65], *name = NULL;
+	char			 id[UTIL_UUID_LEN] = "", hash[65], *name = NULL;
 	char			*canon = NULL, *dry;
 	long long		 created = 0;
 	long long		 room;
@@ -942,8 +942,6 @@ again:
 		name = a.name != NULL ? xstrdup(a.name) : make_name(e->name);
 		canon = jsonx_canon(a.input);
 		jsonx_canon_hash(a.input, hash);
-		util_uuid(id);
-		created = util_now_ms();
 	}
 	/* A name seen taken here: most likely a replay, one SELECT. */
 	if (a.name != NULL && http_seen_has(r->who.sub, name) &&
@@ -970,6 +968,11 @@ again:
 	if (rc != RC_OK) {
 		http_resp_rc(r, rc, NULL);
 		goto out;
+	}
+	/* The new row's id and time, once (a refresh keeps them). */
+	if (id[0] == '\0') {
+		util_uuid(id);
+		created = util_now_ms();
 	}
 	memset(&x, 0, sizeof(x));
 	x.id = id;
