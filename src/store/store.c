@@ -523,18 +523,20 @@ bind_params(MYSQL_BIND *b, const struct sparam *p, size_t n)
 static int
 fetch_all(struct store *st, MYSQL_STMT *s, struct sres *res)
 {
-	MYSQL_RES	*meta = NULL;
 	MYSQL_BIND	 b[STORE_COLS_MAX];
 	char		 buf[STORE_COLS_MAX][STORE_CELL_INIT];
 	unsigned long	 len[STORE_COLS_MAX];
 	my_bool		 isnull[STORE_COLS_MAX], trunc[STORE_COLS_MAX];
 	size_t		 ncols, c, cap = 0, r;
-	int		 f, rc = RC_ERR;
+	int		 f, rc;
 	char		*cell;
 
-	if ((meta = mysql_stmt_result_metadata(s)) == NULL)
+	/*
+	 * The count alone: mysql_stmt_result_metadata() copies every
+	 * column's definition, names included, on each execution.
+	 */
+	if ((ncols = mysql_stmt_field_count(s)) == 0)
 		return RC_OK;		/* not a SELECT */
-	ncols = mysql_num_fields(meta);
 	if (ncols > STORE_COLS_MAX)
 		fatalx("store: statement with %zu columns", ncols);
 	res->ncols = ncols;
@@ -551,7 +553,7 @@ fetch_all(struct store *st, MYSQL_STMT *s, struct sres *res)
 	    mysql_stmt_store_result(s) != 0) {
 		rc = classify(st, mysql_stmt_errno(s), "fetch",
 		    mysql_stmt_error(s));
-		goto out;
+		return rc;
 	}
 	for (r = 0;; r++) {
 		f = mysql_stmt_fetch(s);
@@ -560,7 +562,7 @@ fetch_all(struct store *st, MYSQL_STMT *s, struct sres *res)
 		if (f == 1) {
 			rc = classify(st, mysql_stmt_errno(s), "fetch",
 			    mysql_stmt_error(s));
-			goto out;
+			return rc;
 		}
 		if (r == cap) {
 			cap = cap == 0 ? 8 : cap * 2;
@@ -593,7 +595,7 @@ fetch_all(struct store *st, MYSQL_STMT *s, struct sres *res)
 							free(res->cell[r *
 							    ncols + c]);
 						res->nrows = r;
-						goto out;
+						return rc;
 					}
 				}
 				cell[len[c]] = '\0';
@@ -603,10 +605,7 @@ fetch_all(struct store *st, MYSQL_STMT *s, struct sres *res)
 		}
 		res->nrows = r + 1;
 	}
-	rc = RC_OK;
-out:
-	mysql_free_result(meta);
-	return rc;
+	return RC_OK;
 }
 
 int
