@@ -44,23 +44,33 @@ list(const char *tok, const char *q, struct resp *r)
 	return r->status;
 }
 
+/*
+ * Member key of every element of the array at path in o, joined with
+ * "," (a static buffer, overwritten by the next call).
+ */
+static const char *
+joined(struct json_object *o, const char *path, const char *key)
+{
+	static char		 buf[2048];
+	struct json_object	*a = sup_at(o, path);
+	size_t			 i, n;
+
+	buf[0] = '\0';
+	n = a != NULL ? json_object_array_length(a) : 0;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strncat(buf, ",", sizeof(buf) - strlen(buf) - 1);
+		strncat(buf, x_s(sup_str(json_object_array_get_idx(a, i), key)),
+		    sizeof(buf) - strlen(buf) - 1);
+	}
+	return buf;
+}
+
 /* The execution_name of every item of a list answer, joined with ",". */
 static const char *
 names(struct resp *r)
 {
-	static char		 buf[2048];
-	struct json_object	*items = sup_at(r->json, "items");
-	size_t			 i, n;
-
-	buf[0] = '\0';
-	n = items != NULL ? json_object_array_length(items) : 0;
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			strncat(buf, ",", sizeof(buf) - strlen(buf) - 1);
-		strncat(buf, x_s(sup_str(json_object_array_get_idx(items, i),
-		    "execution_name")), sizeof(buf) - strlen(buf) - 1);
-	}
-	return buf;
+	return joined(r->json, "items", "execution_name");
 }
 
 /* Start tid as tok with execution_name name; its id (owned) or NULL. */
@@ -578,19 +588,7 @@ test_e2e_exec_read_delay_attempt_is_the_step(void)
 static const char *
 step_ids(struct json_object *doc)
 {
-	static char		 buf[256];
-	struct json_object	*steps = sup_at(doc, "steps");
-	size_t			 i, n;
-
-	buf[0] = '\0';
-	n = steps != NULL ? json_object_array_length(steps) : 0;
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			strncat(buf, ",", sizeof(buf) - strlen(buf) - 1);
-		strncat(buf, x_s(sup_str(json_object_array_get_idx(steps, i),
-		    "step_id")), sizeof(buf) - strlen(buf) - 1);
-	}
-	return buf;
+	return joined(doc, "steps", "step_id");
 }
 
 /*

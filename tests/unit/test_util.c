@@ -77,43 +77,42 @@ test_util_formats_rfc3339_milliseconds(void)
 static void
 test_util_reads_datetime_as_epoch_ms(void)
 {
+	static const struct {
+		const char	*text;
+		int64_t		 ms;
+	} good[] = {
+		{ "2026-11-25 10:00:00.123", 1795600800123LL },
+		{ "2026-11-25 10:00:00", 1795600800000LL },
+		{ "1970-01-01 00:00:00.000", 0 },
+		/* Half a millisecond and more rounds up, less down. */
+		{ "2026-12-06 13:30:17.796500", 1796563817797LL },
+		{ "2026-12-06 13:30:17.796499", 1796563817796LL },
+		{ "2026-12-31 23:59:59.9995", 1798761600000LL },
+		/* Leap days; January and February across a year's turn. */
+		{ "2024-02-29 00:00:00", 1709164800000LL },
+		{ "2000-02-29 12:00:00", 951825600000LL },
+		{ "2027-01-01 00:00:00", 1798761600000LL },
+		{ "1999-03-01 00:00:00", 920246400000LL },
+	};
 	static const char	*bad[] = { "", "2026-11-25", "2026-11-25T10:00:00",
 	    "2026-11-25 10:00:00.", "2026-11-25 10:00:00.1234567",
 	    "2026-13-01 00:00:00", "2026-02-29 00:00:00",
-	    "2026-11-31 00:00:00", "2026-11-25 24:00:00",
-	    "2026-11-25 10:60:00", "2026-11-25 10:00:0x", "0000-01-01 00:00:00",
+	    "1900-02-29 00:00:00", "2026-11-31 00:00:00",
+	    "2026-11-25 24:00:00", "2026-11-25 10:60:00",
+	    "2026-11-25 10:00:0x", "0000-01-01 00:00:00",
 	    "2026-11-25 10:00:00.12a" };
-	int64_t			 ms = -1;
+	int64_t			 ms;
 	size_t			 i;
 
-#define DT(s)	util_datetime_ms((s), strlen(s), &ms)
-	CU_ASSERT_EQUAL(DT("2026-11-25 10:00:00.123"), RC_OK);
-	CU_ASSERT_EQUAL(ms, 1795600800123LL);
-	CU_ASSERT_EQUAL(DT("2026-11-25 10:00:00"), RC_OK);
-	CU_ASSERT_EQUAL(ms, 1795600800000LL);
-	CU_ASSERT_EQUAL(DT("1970-01-01 00:00:00.000"), RC_OK);
-	CU_ASSERT_EQUAL(ms, 0);
-	/* Half a millisecond and more rounds up, less rounds down. */
-	CU_ASSERT_EQUAL(DT("2026-12-06 13:30:17.796500"), RC_OK);
-	CU_ASSERT_EQUAL(ms, 1796563817797LL);
-	CU_ASSERT_EQUAL(DT("2026-12-06 13:30:17.796499"), RC_OK);
-	CU_ASSERT_EQUAL(ms, 1796563817796LL);
-	CU_ASSERT_EQUAL(DT("2026-12-31 23:59:59.9995"), RC_OK);
-	CU_ASSERT_EQUAL(ms, 1798761600000LL);
-	/* Leap days, January and February across the year's turn. */
-	CU_ASSERT_EQUAL(DT("2024-02-29 00:00:00"), RC_OK);
-	CU_ASSERT_EQUAL(ms, 1709164800000LL);
-	CU_ASSERT_EQUAL(DT("2000-02-29 12:00:00"), RC_OK);
-	CU_ASSERT_EQUAL(ms, 951825600000LL);
-	CU_ASSERT_EQUAL(DT("2027-01-01 00:00:00"), RC_OK);
-	CU_ASSERT_EQUAL(ms, 1798761600000LL);
-	CU_ASSERT_EQUAL(DT("1999-03-01 00:00:00"), RC_OK);
-	CU_ASSERT_EQUAL(ms, 920246400000LL);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ms = -1;
+		CU_ASSERT_EQUAL(util_datetime_ms(good[i].text,
+		    strlen(good[i].text), &ms), RC_OK);
+		CU_ASSERT_EQUAL(ms, good[i].ms);
+	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CU_ASSERT_EQUAL(DT(bad[i]), RC_INVALID);
-	CU_ASSERT_EQUAL(util_datetime_ms("1900-02-29 00:00:00", 19, &ms),
-	    RC_INVALID);
-#undef DT
+		CU_ASSERT_EQUAL(util_datetime_ms(bad[i], strlen(bad[i]), &ms),
+		    RC_INVALID);
 }
 
 static void
