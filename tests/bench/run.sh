@@ -1461,6 +1461,11 @@ if ! full; then
 fi
 
 drain_step
+# The purge of the drain's 10,000 updated rows would otherwise fall on
+# the read loads: MariaDB CPU per GET was 55 us in one run, 72 in the
+# next (docs/bench.md, 2026-12-06 evening), as for the drain above.
+F[reads.settle_seconds]=$(db_settle 20)
+log "reads: MariaDB idle after ${F[reads.settle_seconds]} s"
 
 run_load execute_replay "$SCRIPTS/execute_replay.lua" "$URL/execute" \
     "$TOKEN" "$TID" bench-replay
