@@ -189,6 +189,7 @@ struct store_exec_named {
 	char		*status;
 	long long	 template_version;
 	long long	 created_ms;
+	long long	 completed_ms;	/* STORE_NO_MS: not ended */
 };
 
 /*

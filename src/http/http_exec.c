@@ -702,18 +702,46 @@ answer_new(struct http_req *r, int status, struct json_object *summary,
 	http_resp_json(r, status, summary);
 }
 
+/* The answer to a replay of row x: 200 when identical, else 409. */
+static void
+replay_answer(struct http_req *r, const char *name, const char *tid,
+    const char *hash, const struct store_exec_named *x)
+{
+	struct json_object	*o;
+
+	if (strcmp(x->template_id, tid) != 0 || strcmp(x->hash, hash) != 0) {
+		o = json_object_new_object();
+		json_object_object_add(o, "detail", json_object_new_string(
+		    "execution_name already used with different parameters"));
+		json_object_object_add(o, "execution_id",
+		    json_object_new_string(x->id));
+		http_resp_json(r, 409, o);
+		return;
+	}
+	log_set_exec(x->id);
+	answer_new(r, 200, summary_of(x->id, name, tid, x->template_version,
+	    x->status, x->created_ms), x->id);
+}
+
 /*
- * Replay of an existing name: 200 when identical, else 409. Returns
- * RC_NOTFOUND (nothing answered) when the name is not taken.
+ * Replay of an existing name: 200 when identical, else 409. A completed
+ * row this worker read is answered from memory (http_seen.c says why it
+ * cannot differ). Returns RC_NOTFOUND (nothing answered) when the name
+ * is not taken.
  */
 static int
 replay(struct http_req *r, const char *name, const char *tid,
     const char *hash)
 {
-	struct store_exec_named	 x;
-	struct json_object	*o;
-	int			 rc;
+	const struct store_exec_named	*kept;
+	struct store_exec_named		 x;
+	int				 rc;
 
+	if ((kept = http_seen_done_get(r->who.sub, name, util_now_ms())) !=
+	    NULL) {
+		replay_answer(r, name, tid, hash, kept);
+		return RC_OK;
+	}
 	rc = store_exec_by_name(r->app->st, r->who.sub, name, &x);
 	if (rc == RC_NOTFOUND)
 		return RC_NOTFOUND;
@@ -722,18 +750,8 @@ replay(struct http_req *r, const char *name, const char *tid,
 		return rc;
 	}
 	http_seen_add(r->who.sub, name);
-	if (strcmp(x.template_id, tid) != 0 || strcmp(x.hash, hash) != 0) {
-		o = json_object_new_object();
-		json_object_object_add(o, "detail", json_object_new_string(
-		    "execution_name already used with different parameters"));
-		json_object_object_add(o, "execution_id",
-		    json_object_new_string(x.id));
-		http_resp_json(r, 409, o);
-	} else {
-		log_set_exec(x.id);
-		answer_new(r, 200, summary_of(x.id, name, tid,
-		    x.template_version, x.status, x.created_ms), x.id);
-	}
+	http_seen_done(r->who.sub, name, &x);
+	replay_answer(r, name, tid, hash, &x);
 	store_exec_named_free(&x);
 	return RC_OK;
 }

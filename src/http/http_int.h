@@ -91,7 +91,20 @@ void	 http_tcache_clear(void);
 void	 http_seen_add(const char *user, const char *name);
 /* 1 if user's name was seen taken here (rarely, a collision: also 1). */
 int	 http_seen_has(const char *user, const char *name);
-/* Forget every name (tests). */
+/*
+ * Keep the replay answer of user's name when row x is completed (else
+ * nothing): a copy; the oldest entry in its place goes. No errors.
+ */
+void	 http_seen_done(const char *user, const char *name,
+	    const struct store_exec_named *x);
+/*
+ * The completed row kept for user's name while it is certain to exist
+ * (less than 23 hours after its completed_at at now_ms), borrowed until
+ * the next call here; NULL otherwise (the database decides).
+ */
+const struct store_exec_named *http_seen_done_get(const char *user,
+	    const char *name, int64_t now_ms);
+/* Forget every name and kept row (tests). */
 void	 http_seen_clear(void);
 
 /*

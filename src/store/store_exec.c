@@ -171,7 +171,8 @@ store_exec_steps_free(struct store_exec_steps *s)
 }
 
 /* Columns of STMT_EXEC_BY_NAME. */
-enum { EN_ID, EN_TID, EN_HASH, EN_STATUS, EN_TVER, EN_CREATED };
+enum { EN_ID, EN_TID, EN_HASH, EN_STATUS, EN_TVER, EN_CREATED,
+    EN_COMPLETED };
 
 int
 store_exec_by_name(struct store *st, const char *user, const char *name,
@@ -197,6 +198,7 @@ store_exec_by_name(struct store *st, const char *user, const char *name,
 	x->status = sres_dup(&res, 0, EN_STATUS);
 	x->template_version = sres_int(&res, 0, EN_TVER);
 	x->created_ms = sres_dt_ms(&res, 0, EN_CREATED);
+	x->completed_ms = sres_dt_ms(&res, 0, EN_COMPLETED);
 	sres_free(&res);
 	return RC_OK;
 }

@@ -249,8 +249,8 @@ static const char *const sql[STMT_COUNT] = {
 	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[STMT_EXEC_BY_NAME] =
 	    "SELECT e.execution_id, e.template_id, e.input_hash, e.status, "
-	    "e.template_version, e.created_at FROM executions e "
-	    "WHERE e.user_id = ? AND e.execution_name = ?",
+	    "e.template_version, e.created_at, e.completed_at "
+	    "FROM executions e WHERE e.user_id = ? AND e.execution_name = ?",
 	/*
 	 * The times of these three come as DATETIME text, read in C
 	 * (sres_dt_ms), and the definition by its template_pk from the

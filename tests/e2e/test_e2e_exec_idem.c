@@ -87,6 +87,73 @@ test_e2e_exec_idem_same_parameters_replay_200(void)
 	free(tid);
 }
 
+/* POST body as alice n times; how many answered status with id want. */
+static int
+replays(const char *body, int n, long status, const char *want)
+{
+	struct resp	r;
+	int		i, ok = 0;
+
+	for (i = 0; i < n; i++) {
+		if (x_exec(e2e_tok_alice(), NULL, body, NULL, &r) != 0)
+			continue;
+		ok += r.status == status && x_eq(resp_str(&r, "execution_id"),
+		    want) && x_eq(resp_str(&r, "status"), "completed");
+		resp_free(&r);
+	}
+	return ok;
+}
+
+/*
+ * Workers answer the replay of a completed execution from memory for 23
+ * hours after completed_at (http_seen.c): retention deletes it a day
+ * after at the earliest. A row completed 25 hours ago is read from the
+ * database on every replay: once retention deleted it, the name is free
+ * and the next submit creates a new execution.
+ */
+static void
+test_e2e_exec_idem_completed_replays_until_pruned(void)
+{
+	const char	*name = x_run("idem-pruned");
+	struct resp	 r;
+	char		*tid, body[512], id1[64], id2[64];
+
+	tid = x_template(e2e_tok_alice(), "idem-pruned", FAST_STEPS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tid);
+	snprintf(body, sizeof(body), "{\"template_id\":\"%s\","
+	    "\"execution_name\":\"%s\",\"input_data\":{\"a\":1}}", tid, name);
+	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r),
+	    0);
+	CU_ASSERT_EQUAL_FATAL(r.status, 202);
+	snprintf(id1, sizeof(id1), "%s", x_s(resp_str(&r, "execution_id")));
+	resp_free(&r);
+	CU_ASSERT_TRUE_FATAL(x_wait_status(e2e_tok_alice(), id1, "completed",
+	    10));
+	/*
+	 * Completed 25 hours ago, before any replay: past what a worker may
+	 * trust, so 32 replays (every worker) each read the row.
+	 */
+	CU_ASSERT_EQUAL_FATAL(e2e_sql("UPDATE executions SET completed_at = "
+	    "UTC_TIMESTAMP(3) - INTERVAL 25 HOUR WHERE execution_id = '%s'",
+	    id1), 0);
+	CU_ASSERT_EQUAL(replays(body, 32, 200, id1), 32);
+	/* Retention deletes it (STMT_SUP_PRUNE): the name is free again. */
+	CU_ASSERT_EQUAL_FATAL(e2e_sql("DELETE FROM executions WHERE "
+	    "execution_id = '%s'", id1), 0);
+	CU_ASSERT_EQUAL_FATAL(x_exec(e2e_tok_alice(), NULL, body, NULL, &r),
+	    0);
+	CU_ASSERT_EQUAL(r.status, 202);
+	snprintf(id2, sizeof(id2), "%s", x_s(resp_str(&r, "execution_id")));
+	resp_free(&r);
+	CU_ASSERT_TRUE(x_is_uuid(id2));
+	CU_ASSERT_STRING_NOT_EQUAL(id2, id1);
+	CU_ASSERT_TRUE_FATAL(x_wait_status(e2e_tok_alice(), id2, "completed",
+	    10));
+	/* Just completed: kept by the workers, the same answer each time. */
+	CU_ASSERT_EQUAL(replays(body, 48, 200, id2), 48);
+	free(tid);
+}
+
 static void
 test_e2e_exec_idem_different_parameters_are_409(void)
 {
@@ -377,6 +444,7 @@ test_e2e_exec_idem_register(void)
 
 #define T(name)	CU_add_test(s, #name, test_e2e_exec_idem_##name)
 	T(same_parameters_replay_200);
+	T(completed_replays_until_pruned);
 	T(different_parameters_are_409);
 	T(names_are_per_user);
 	T(racing_submits_make_one_execution);

@@ -547,6 +547,67 @@ test_http_seen_names_are_per_user_and_forgettable(void)
 }
 
 /*
+ * Only completed rows are kept, under their exact user and name, and only
+ * for 23 hours after completed_at (retention prunes a day after it at
+ * the earliest); a copy, not the caller's strings.
+ */
+static void
+test_http_seen_keeps_completed_rows_for_23_hours(void)
+{
+	const struct store_exec_named	*k;
+	struct store_exec_named		 x;
+	const long long			 done = 1796563817796LL;
+	const long long			 h23 = 23LL * 3600 * 1000;
+	char				 tid[] = "t-1", hash[] = "h-1";
+	char				 status[] = "completed";
+
+	http_seen_clear();
+	memset(&x, 0, sizeof(x));
+	snprintf(x.id, sizeof(x.id), "e-1");
+	x.template_id = tid;
+	x.hash = hash;
+	x.status = status;
+	x.template_version = 3;
+	x.created_ms = done - 5000;
+	x.completed_ms = done;
+	http_seen_done("alice", "order-1", &x);
+	tid[0] = hash[0] = 'X';		/* copies were kept */
+	k = http_seen_done_get("alice", "order-1", done + 1000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_STRING_EQUAL(k->id, "e-1");
+	CU_ASSERT_STRING_EQUAL(k->template_id, "t-1");
+	CU_ASSERT_STRING_EQUAL(k->hash, "h-1");
+	CU_ASSERT_STRING_EQUAL(k->status, "completed");
+	CU_ASSERT_EQUAL(k->template_version, 3);
+	CU_ASSERT_EQUAL(k->created_ms, done - 5000);
+	CU_ASSERT_PTR_NULL(http_seen_done_get("bob", "order-1", done));
+	CU_ASSERT_PTR_NULL(http_seen_done_get("alice", "order-2", done));
+	CU_ASSERT_PTR_NULL(http_seen_done_get("ab", "c", done));
+	CU_ASSERT_PTR_NOT_NULL(http_seen_done_get("alice", "order-1",
+	    done + h23 - 1));
+	/* Past 23 hours: forgotten, the database decides. */
+	CU_ASSERT_PTR_NULL(http_seen_done_get("alice", "order-1", done + h23));
+	CU_ASSERT_PTR_NULL(http_seen_done_get("alice", "order-1", done));
+	/* Rows not completed, or without a completion time, are not kept. */
+	tid[0] = hash[0] = 't';
+	snprintf(status, sizeof(status), "failed");
+	http_seen_done("alice", "order-3", &x);
+	CU_ASSERT_PTR_NULL(http_seen_done_get("alice", "order-3", done));
+	snprintf(status, sizeof(status), "running");
+	http_seen_done("alice", "order-3", &x);
+	CU_ASSERT_PTR_NULL(http_seen_done_get("alice", "order-3", done));
+	snprintf(status, sizeof(status), "completed");
+	x.completed_ms = STORE_NO_MS;
+	http_seen_done("alice", "order-3", &x);
+	CU_ASSERT_PTR_NULL(http_seen_done_get("alice", "order-3", done));
+	x.completed_ms = done;
+	http_seen_done("alice", "order-3", &x);
+	CU_ASSERT_PTR_NOT_NULL(http_seen_done_get("alice", "order-3", done));
+	http_seen_clear();
+	CU_ASSERT_PTR_NULL(http_seen_done_get("alice", "order-3", done));
+}
+
+/*
  * Every statement binds at most STORE_PARAMS_HEAP parameters, and all but
  * the map's batched iteration writes at most STORE_PARAMS_MAX (on the
  * stack): store_exec stops the process on more (the batched step write
@@ -734,6 +795,8 @@ test_http_register(void)
 	CU_add_test(s, "bad_limit_is_400", test_http_bad_limit_is_400);
 	CU_add_test(s, "seen_names_are_per_user_and_forgettable",
 	    test_http_seen_names_are_per_user_and_forgettable);
+	CU_add_test(s, "seen_keeps_completed_rows_for_23_hours",
+	    test_http_seen_keeps_completed_rows_for_23_hours);
 	CU_add_test(s, "statements_fit_the_parameter_bound",
 	    test_http_statements_fit_the_parameter_bound);
 	CU_add_test(s, "group_wire_round_trips",
